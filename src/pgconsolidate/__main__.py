@@ -1,0 +1,3 @@
+from pgconsolidate.cli import main
+
+main()

@@ -1,0 +1,78 @@
+"""``pgconsolidate inventory [DIR]``: the files of a migrations directory, their versions and statements."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from pgconsolidate.commands.common import FormatOption, OutputFormat
+from pgconsolidate.console import out
+from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.sources.reader import read_dir
+from pgconsolidate.statements.split import split_sql
+
+
+def inventory_rows(mdir: MigrationDir) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for f in mdir.files:
+        split = split_sql(f.path, f.forward_sql, first_line=f.span_line)
+        rows.append(
+            {
+                "path": f.path,
+                "version": f.version,
+                "name": f.name,
+                "scheme": f.scheme.value,
+                "version_style": f.filename.version_style,
+                "statements": len(split.statements),
+                "parse_errors": len(split.failures),
+                "problems": [p.message for p in f.problems],
+                "sha256": f.sha256,
+            }
+        )
+    return rows
+
+
+def inventory(
+    directory: Annotated[
+        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """List the migration files in the order the owning tool applies them, with statement counts."""
+    mdir = read_dir(directory)
+    rows = inventory_rows(mdir)
+    if fmt is OutputFormat.json:
+        doc = {
+            "schema_version": 1,
+            "directory": mdir.root,
+            "tool": mdir.tool.value,
+            "files": rows,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in mdir.left_out],
+        }
+        out.print_json(json.dumps(doc))
+        return
+    table = Table(title=f"{mdir.root} ({mdir.tool.value}: {len(rows)} migration files)")
+    for col, justify in (("#", "right"), ("file", "left"), ("version", "left"), ("statements", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for i, row in enumerate(rows, 1):
+        note = "" if not row["parse_errors"] else f" [red]({row['parse_errors']} parse error)[/]"
+        table.add_row(str(i), str(row["path"]), str(row["version"]), f"{row['statements']}{note}")
+    out.print(table)
+    versions: dict[str, int] = {}
+    for row in rows:
+        versions[str(row["version"])] = versions.get(str(row["version"]), 0) + 1
+    shared = sorted(v for v, n in versions.items() if n > 1)
+    styles = sorted({str(r["version_style"]) for r in rows})
+    total = sum(int(str(r["statements"])) for r in rows)
+    out.print(f"{len(rows)} files, {total} statements; version styles: {', '.join(styles)}")
+    if shared:
+        out.print(f"versions shared by several files: {', '.join(shared)}")
+    for s in mdir.left_out:
+        out.print(f"left out: {s.path} ({s.reason})")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("inventory")(inventory)

@@ -1,0 +1,62 @@
+"""Throwaway databases on a scratch server: create (optionally from a template), use, drop."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from pgconsolidate.db.connect import connection
+from pgconsolidate.scratch.server import ScratchServer
+
+PREFIX = "pgc_scratch_"
+
+
+def url_for(base_url: str, dbname: str) -> str:
+    """``base_url`` pointing at database ``dbname`` instead (works for URLs and key=value strings)."""
+    if "://" in base_url:
+        parts = urlsplit(base_url)
+        return urlunsplit(parts._replace(path="/" + quote(dbname, safe="")))
+    params = conninfo_to_dict(base_url)
+    params["dbname"] = dbname
+    return make_conninfo(**params)  # type: ignore[arg-type]
+
+
+def create_database(server: ScratchServer, *, template: str | None = None, name: str | None = None) -> str:
+    """Create a database (a copy of ``template`` when given) and return its connection URL."""
+    dbname = name or f"{PREFIX}{secrets.token_hex(6)}"
+    query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
+    if template:
+        query = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+            sql.Identifier(dbname), sql.Identifier(template)
+        )
+    with connection(server.admin_url, autocommit=True) as conn:
+        conn.execute(query)
+    return url_for(server.admin_url, dbname)
+
+
+def drop_database(server: ScratchServer, dbname: str) -> None:
+    """Drop ``dbname`` even if sessions are still connected to it."""
+    with connection(server.admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+
+
+def database_name(url: str) -> str:
+    return str(conninfo_to_dict(url).get("dbname", ""))
+
+
+@contextmanager
+def throwaway_database(
+    server: ScratchServer, *, template: str | None = None, keep: bool = False
+) -> Iterator[str]:
+    """Yield the URL of a fresh database that is dropped afterwards (unless ``keep``)."""
+    url = create_database(server, template=template)
+    try:
+        yield url
+    finally:
+        if not keep:
+            drop_database(server, database_name(url))

@@ -1,0 +1,115 @@
+"""What a migrations directory holds, as frozen data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Scheme(StrEnum):
+    """A naming scheme, named after the tool that owns it."""
+
+    SUPABASE = "supabase"  # <digits>_<name>.sql, ordered by file name (Supabase CLI, dbmate)
+    DBMATE = "dbmate"  # <digits>_<name>.sql with -- migrate:up / -- migrate:down markers
+    GOOSE = "goose"  # <digits>_<name>.sql with -- +goose Up / -- +goose Down markers
+    GOLANG_MIGRATE = "golang-migrate"  # <digits>_<name>.up.sql / .down.sql
+    FLYWAY = "flyway"  # V<ver>__<name>.sql, R__<name>.sql
+    FLYWAY_REPEATABLE = "flyway-repeatable"
+    NUMBERED = "numbered"  # 001-name.sql, 1.name.sql: plain numbered
+
+
+@dataclass(frozen=True)
+class FileName:
+    """What a file name says: version, name, scheme, direction."""
+
+    version: str
+    name: str
+    scheme: Scheme
+    direction: str = "up"  # "up" or "down"
+
+    @property
+    def version_style(self) -> str:
+        """The style of the version prefix: ``timestamp14``, ``date8``, ``short`` or ``dotted``."""
+        v = self.version
+        if not v.isdigit():
+            return "dotted" if v else "none"
+        if len(v) == 14:
+            return "timestamp14"
+        if len(v) == 8 and v.startswith(("19", "20")):
+            return "date8"
+        if len(v) >= 12:
+            return f"digits{len(v)}"
+        return "short"
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """Something wrong with a file before it can be parsed (encoding, NUL bytes, unreadable)."""
+
+    kind: str  # "encoding", "nul-byte", "unreadable", "empty", "too-large"
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class MigrationFile:
+    """One migration file: its bytes, its decoded text and what its name says.
+
+    ``span`` is the part of ``text`` that is the forward migration (goose/dbmate keep up and down in
+    one file); ``span_line`` is the 1-based line at which that part starts.
+    """
+
+    path: str  # relative to the migrations directory, with forward slashes
+    filename: FileName
+    sha256: str
+    size: int
+    text: str | None  # None when it cannot be decoded
+    problems: tuple[FileProblem, ...] = ()
+    span: tuple[int, int] | None = None
+    span_line: int = 1
+
+    @property
+    def version(self) -> str:
+        return self.filename.version
+
+    @property
+    def name(self) -> str:
+        return self.filename.name
+
+    @property
+    def scheme(self) -> Scheme:
+        return self.filename.scheme
+
+    @property
+    def forward_sql(self) -> str:
+        """The SQL that runs when migrating forward."""
+        if self.text is None:
+            return ""
+        if self.span is None:
+            return self.text
+        return self.text[self.span[0] : self.span[1]]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A path in the directory that is not a migration, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MigrationDir:
+    """The migrations of one directory in the order the owning tool applies them."""
+
+    root: str  # as given by the user (for display)
+    tool: Scheme
+    files: tuple[MigrationFile, ...]
+    left_out: tuple[LeftOut, ...] = field(default=())
+
+    def by_path(self, path: str) -> MigrationFile | None:
+        for f in self.files:
+            if f.path == path:
+                return f
+        return None

@@ -1,0 +1,99 @@
+"""Recognise migration file names and order files as their owning tool does. Pure: names in, data out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from pgconsolidate.sources.model import FileName, Scheme
+
+_GOLANG = re.compile(r"^(?P<version>\d+)_(?P<name>.*)\.(?P<dir>up|down)\.sql$")
+_FLYWAY = re.compile(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<name>.+)\.sql$")
+_FLYWAY_REPEATABLE = re.compile(r"^R__(?P<name>.+)\.sql$")
+_SUPABASE = re.compile(r"^(?P<version>\d+)_(?P<name>.*)\.sql$")  # the Supabase CLI's own pattern
+_NUMBERED = re.compile(r"^(?P<version>\d+)(?:[-.](?P<name>.*))?\.sql$")
+
+_GOOSE_UP = re.compile(r"^\s*--\s*\+goose\s+up\b", re.IGNORECASE | re.MULTILINE)
+_GOOSE_DOWN = re.compile(r"^\s*--\s*\+goose\s+down\b", re.IGNORECASE | re.MULTILINE)
+_DBMATE_UP = re.compile(r"^\s*--\s*migrate:up\b", re.MULTILINE)
+_DBMATE_DOWN = re.compile(r"^\s*--\s*migrate:down\b", re.MULTILINE)
+
+
+def parse_filename(filename: str) -> FileName | None:
+    """What ``filename`` says about itself, or None if it is not a migration name."""
+    if m := _GOLANG.match(filename):
+        return FileName(m["version"], m["name"], Scheme.GOLANG_MIGRATE, m["dir"])
+    if m := _FLYWAY.match(filename):
+        direction = "down" if m["prefix"] == "U" else "up"
+        return FileName(m["version"].replace("_", "."), m["name"], Scheme.FLYWAY, direction)
+    if m := _FLYWAY_REPEATABLE.match(filename):
+        return FileName("", m["name"], Scheme.FLYWAY_REPEATABLE)
+    if m := _SUPABASE.match(filename):
+        return FileName(m["version"], m["name"], Scheme.SUPABASE)
+    if m := _NUMBERED.match(filename):
+        return FileName(m["version"], m["name"] or "", Scheme.NUMBERED)
+    return None
+
+
+def up_section(text: str) -> tuple[int, int] | None:
+    """The character span of the forward part of a goose or dbmate file, or None if it has no markers."""
+    for up_re, down_re in ((_GOOSE_UP, _GOOSE_DOWN), (_DBMATE_UP, _DBMATE_DOWN)):
+        up = up_re.search(text)
+        if up is None:
+            continue
+        start = text.find("\n", up.end())
+        start = len(text) if start < 0 else start + 1
+        down = down_re.search(text, start)
+        return (start, down.start() if down else len(text))
+    return None
+
+
+def marker_scheme(text: str) -> Scheme | None:
+    """The tool whose up/down markers appear in ``text``."""
+    if _GOOSE_UP.search(text):
+        return Scheme.GOOSE
+    if _DBMATE_UP.search(text):
+        return Scheme.DBMATE
+    return None
+
+
+def _flyway_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
+
+
+def detect_tool(root_hint: str, names: Iterable[FileName], marker_schemes: Iterable[Scheme]) -> Scheme:
+    """The tool that owns the directory: by path (``supabase/migrations``), markers, then names."""
+    markers = set(marker_schemes)
+    if Scheme.GOOSE in markers:
+        return Scheme.GOOSE
+    if Scheme.DBMATE in markers:
+        return Scheme.DBMATE
+    counts: dict[Scheme, int] = {}
+    for n in names:
+        scheme = Scheme.FLYWAY if n.scheme is Scheme.FLYWAY_REPEATABLE else n.scheme
+        counts[scheme] = counts.get(scheme, 0) + 1
+    if "supabase" in root_hint.replace("\\", "/").split("/"):
+        return Scheme.SUPABASE
+    if not counts:
+        return Scheme.SUPABASE
+    return max(counts, key=lambda s: (counts[s], s is Scheme.SUPABASE))
+
+
+def order_key(tool: Scheme, filename: str, name: FileName) -> tuple[object, ...]:
+    """Sort key reproducing the owning tool's order.
+
+    Supabase CLI and dbmate: by file name (the version string compares as text, as they compare it).
+    goose and golang-migrate: by numeric version. Flyway: versioned by numeric parts, then repeatables
+    by description.
+    """
+    if tool in (Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED):
+        return (0, int(name.version) if name.version.isdigit() else 0, filename)
+    if tool is Scheme.FLYWAY:
+        if name.scheme is Scheme.FLYWAY_REPEATABLE:
+            return (1, (), name.name)
+        return (0, _flyway_key(name.version), filename)
+    return (0, filename)
+
+
+def sort_names(tool: Scheme, items: Sequence[tuple[str, FileName]]) -> list[tuple[str, FileName]]:
+    return sorted(items, key=lambda item: order_key(tool, item[0], item[1]))

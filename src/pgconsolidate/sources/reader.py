@@ -1,0 +1,156 @@
+"""Read a migrations directory from disk into a :class:`MigrationDir`. The only I/O of stage 1."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pgconsolidate.errors import InputError
+from pgconsolidate.sources.model import FileName, FileProblem, LeftOut, MigrationDir, MigrationFile, Scheme
+from pgconsolidate.sources.naming import detect_tool, marker_scheme, parse_filename, sort_names, up_section
+
+DEFAULT_DIRS = ("supabase/migrations", "migrations", ".")
+MAX_FILE_BYTES = 256 * 1024 * 1024
+ARCHIVE_DIRS = {"archive", "archived", "old", "disabled", "backup", "backups"}
+
+
+def resolve_dir(directory: str | os.PathLike[str] | None) -> Path:
+    """The directory to read: the one given, else ``supabase/migrations``, ``migrations`` or ``.``."""
+    if directory is not None:
+        path = Path(directory)
+        if not path.exists():
+            raise InputError(f"{path}: no such directory")
+        if not path.is_dir():
+            raise InputError(f"{path}: not a directory")
+        return path
+    for candidate in DEFAULT_DIRS:
+        path = Path(candidate)
+        if path.is_dir():
+            return path
+    raise InputError("no migrations directory: pass DIR (looked for supabase/migrations, migrations, .)")
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def decode(data: bytes) -> tuple[str | None, tuple[FileProblem, ...]]:
+    """Decode UTF-8 (a BOM is dropped); report where decoding fails and where NUL bytes are."""
+    problems: list[FileProblem] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        prefix = data[: exc.start].decode("utf-8", "replace")
+        line, col = line_col(prefix, len(prefix))
+        byte = data[exc.start : exc.start + 1].hex()
+        problems.append(
+            FileProblem(
+                "encoding",
+                f"not valid UTF-8: byte 0x{byte} at byte offset {exc.start} (line {line}, column {col})",
+                line,
+                col,
+            )
+        )
+        return None, tuple(problems)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, col = line_col(text, nul)
+        problems.append(
+            FileProblem("nul-byte", f"contains a NUL byte at line {line}, column {col}", line, col)
+        )
+        return None, tuple(problems)
+    if not text.strip():
+        problems.append(FileProblem("empty", "file is empty"))
+    return text, tuple(problems)
+
+
+def read_file(root: Path, path: Path, name: FileName) -> MigrationFile:
+    rel = path.relative_to(root).as_posix()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problem = FileProblem("too-large", f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
+            return MigrationFile(rel, name, "", size, None, (problem,))
+        data = path.read_bytes()
+    except OSError as exc:
+        problem = FileProblem("unreadable", f"cannot read: {exc.strerror or exc}")
+        return MigrationFile(rel, name, "", 0, None, (problem,))
+    text, problems = decode(data)
+    span = up_section(text) if text is not None else None
+    span_line = line_col(text, span[0])[0] if (text is not None and span is not None) else 1
+    return MigrationFile(
+        path=rel,
+        filename=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        text=text,
+        problems=problems,
+        span=span,
+        span_line=span_line,
+    )
+
+
+def _marker_of(path: Path) -> Scheme | None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return None
+    return marker_scheme(head)
+
+
+def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
+    """Read every migration in ``directory`` and order them as the owning tool would.
+
+    Subdirectories (such as ``archive/``), ``.disabled`` files, down migrations and files whose names
+    are not migration names are left out and listed with the reason.
+    """
+    root = resolve_dir(directory)
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        raise InputError(f"{root}: cannot list directory: {exc.strerror or exc}") from None
+    left_out: list[LeftOut] = []
+    named: list[tuple[str, FileName]] = []
+    markers: list[Scheme] = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            is_dir = entry.is_dir()
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            reason = "archived migrations" if entry.name.lower() in ARCHIVE_DIRS else "subdirectory"
+            left_out.append(LeftOut(entry.name + "/", f"{reason}: not read by the migration tool"))
+            continue
+        if not is_file:
+            reason = "broken symbolic link" if entry.is_symlink() else "not a regular file"
+            left_out.append(LeftOut(entry.name, reason))
+            continue
+        if entry.name.endswith(".disabled") or ".disabled." in entry.name:
+            left_out.append(LeftOut(entry.name, "disabled"))
+            continue
+        if not entry.name.endswith(".sql"):
+            left_out.append(LeftOut(entry.name, "not a .sql file"))
+            continue
+        name = parse_filename(entry.name)
+        if name is None:
+            left_out.append(LeftOut(entry.name, "name has no version prefix: not a migration"))
+            continue
+        if name.direction == "down":
+            left_out.append(LeftOut(entry.name, "down migration"))
+            continue
+        named.append((entry.name, name))
+        marker = _marker_of(Path(entry.path))
+        if marker is not None:
+            markers.append(marker)
+    tool = detect_tool(str(root.resolve()), (n for _, n in named), markers)
+    files = tuple(read_file(root, root / fname, name) for fname, name in sort_names(tool, named))
+    return MigrationDir(root=str(root), tool=tool, files=files, left_out=tuple(left_out))

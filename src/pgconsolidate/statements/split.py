@@ -1,0 +1,197 @@
+"""Split SQL text into statements with the PostgreSQL parser, keeping file, line and column.
+
+Pure: text in, :class:`FileStatements` out. Uses ``pglast.parser.parse_sql_json`` (fast: no Python node
+objects); when the whole text does not parse, falls back to the scanner's split and parses statement by
+statement, so one syntax error costs one statement, not the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from typing import Any
+
+from pglast import parser
+
+from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
+
+_IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
+_FILE_IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore-file\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
+
+
+class _Lines:
+    """Offset → (line, column) lookups on one text."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+        self.first_line = first_line
+
+    def at(self, offset: int) -> tuple[int, int]:
+        idx = bisect.bisect_right(self.starts, offset) - 1
+        return idx + self.first_line, offset - self.starts[idx] + 1
+
+
+class _ByteToChar:
+    """Convert UTF-8 byte offsets (libpg_query's) to character offsets, in increasing order cheaply."""
+
+    def __init__(self, text: str) -> None:
+        self.ascii = text.isascii()
+        self.data = b"" if self.ascii else text.encode("utf-8")
+        self.last_byte = 0
+        self.last_char = 0
+
+    def __call__(self, byte_offset: int) -> int:
+        if self.ascii:
+            return byte_offset
+        if byte_offset < self.last_byte:
+            self.last_byte = self.last_char = 0
+        chunk = self.data[self.last_byte : byte_offset]
+        self.last_char += len(chunk.decode("utf-8", "ignore"))
+        self.last_byte = byte_offset
+        return self.last_char
+
+
+def _skip_noise(text: str, pos: int, end: int) -> int:
+    """Skip whitespace and comments from ``pos``; return the offset of the first real token."""
+    while pos < end:
+        ch = text[pos]
+        if ch.isspace():
+            pos += 1
+        elif text.startswith("--", pos):
+            nl = text.find("\n", pos)
+            pos = end if nl < 0 or nl >= end else nl + 1
+        elif text.startswith("/*", pos):
+            depth, pos = 1, pos + 2
+            while pos < end and depth:
+                if text.startswith("/*", pos):
+                    depth, pos = depth + 1, pos + 2
+                elif text.startswith("*/", pos):
+                    depth, pos = depth - 1, pos + 2
+                else:
+                    pos += 1
+        else:
+            break
+    return pos
+
+
+def _rules(spec: str) -> frozenset[str]:
+    items = {r.strip() for r in re.split(r"[,\s]+", spec.split("--")[0]) if r.strip()}
+    return frozenset(items or {"*"})
+
+
+def _ignores(prefix: str) -> frozenset[str]:
+    found: set[str] = set()
+    for m in _IGNORE.finditer(prefix):
+        found |= _rules(m["rules"])
+    return frozenset(found)
+
+
+def file_ignores(text: str) -> frozenset[str]:
+    """Rules silenced for a whole file by ``-- pgconsolidate: ignore-file RULE`` anywhere in it."""
+    found: set[str] = set()
+    for m in _FILE_IGNORE.finditer(text):
+        found |= _rules(m["rules"])
+    return frozenset(found)
+
+
+def _kind(node: dict[str, Any]) -> str:
+    return next(iter(node)) if node else ""
+
+
+def _strip_semicolon_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ";"):
+        end -= 1
+    return end
+
+
+def _parse_whole(text: str) -> list[tuple[int, int, dict[str, Any]]]:
+    """(char start, char end, node) per statement; raises ParseError if any statement is invalid."""
+    tree = json.loads(parser.parse_sql_json(text))
+    to_char = _ByteToChar(text)
+    out = []
+    for raw in tree.get("stmts", []):
+        b_start = raw.get("stmt_location", 0)
+        b_len = raw.get("stmt_len", 0)
+        start = to_char(b_start)
+        end = to_char(b_start + b_len) if b_len else len(text)
+        out.append((start, end, raw.get("stmt", {})))
+    return out
+
+
+def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], list[tuple[int, int, str]]]:
+    """Statements that parse, and (start, error offset, message) for each that does not."""
+    good: list[tuple[int, int, dict[str, Any]]] = []
+    bad: list[tuple[int, int, str]] = []
+    try:
+        slices = list(parser.split(text, with_parser=False, only_slices=True))
+        tail: tuple[int, int, str] | None = None
+    except parser.ParseError as exc:
+        # the scanner itself failed (unterminated quote or comment): split what comes before it
+        err_at = int(exc.args[1]) if len(exc.args) > 1 and isinstance(exc.args[1], int) else len(text)
+        cut = text.rfind(";", 0, max(err_at, 0)) + 1
+        try:
+            slices = list(parser.split(text[:cut], with_parser=False, only_slices=True)) if cut else []
+        except parser.ParseError:
+            slices, cut = [], 0
+        tail = (_skip_noise(text, cut, len(text)), max(err_at, cut), str(exc.args[0]))
+    for piece in slices:
+        start, end = piece.start, piece.stop
+        chunk = text[start:end]
+        try:
+            nodes = _parse_whole(chunk)
+        except parser.ParseError as exc:
+            offset = int(exc.args[1]) if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
+            bad.append((start, start + max(offset, 0), str(exc.args[0])))
+            continue
+        good.extend((start + s, start + e, node) for s, e, node in nodes)
+    if tail is not None:
+        bad.append(tail)
+    return good, bad
+
+
+def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0) -> FileStatements:
+    """Split ``text`` (the SQL of ``file``, starting at ``first_line``) into statements.
+
+    Offsets in the result are relative to the file: ``base_offset`` is added to each.
+    """
+    lines = _Lines(text, first_line)
+    try:
+        parsed = _parse_whole(text)
+        errors: list[tuple[int, int, str]] = []
+    except parser.ParseError:
+        parsed, errors = _parse_piecewise(text)
+    statements = []
+    prev_end = 0
+    for index, (raw_start, raw_end, node) in enumerate(parsed):
+        start = _skip_noise(text, raw_start, raw_end) if raw_end > raw_start else raw_start
+        end = _strip_semicolon_end(text, start, raw_end)
+        line, column = lines.at(start)
+        end_line, _ = lines.at(max(end - 1, start))
+        statements.append(
+            Statement(
+                file=file,
+                index=index,
+                line=line,
+                column=column,
+                end_line=end_line,
+                start=start + base_offset,
+                end=end + base_offset,
+                text=text[start:end],
+                kind=_kind(node),
+                node=node,
+                ignores=_ignores(text[prev_end:start]),
+            )
+        )
+        prev_end = raw_end
+    failures = []
+    for start, err_at, message in errors:
+        line, column = lines.at(min(err_at, len(text)))
+        stmt_end = text.find(";", start)
+        snippet = text[start : stmt_end if stmt_end >= 0 else len(text)].strip()
+        failures.append(ParseFailure(file, line, column, message, snippet))
+    return FileStatements(file, tuple(statements), tuple(failures), file_ignores(text))
