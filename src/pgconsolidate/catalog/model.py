@@ -1,0 +1,295 @@
+"""What a database holds, as frozen data: one dataclass per kind of catalog object.
+
+Every object has an ``identity`` (the shared naming convention: ``schema.name``, ``schema.table.column``,
+``schema.name(argtypes)``, ...) and attributes. Attributes are plain values only — ``str``, ``int``,
+``bool``, ``None`` or ``tuple[str, ...]`` — so that serialisation and comparison can treat every field
+generically: a field added here is automatically written to JSON, read back and compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import ClassVar
+
+SNAPSHOT_SCHEMA_VERSION = 1
+
+Value = str | int | bool | None | tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogObject:
+    """Base of every catalog object: its identity; subclasses add attributes."""
+
+    kind: ClassVar[str] = "object"
+    identity: str
+
+    def attributes(self) -> dict[str, Value]:
+        """Every field except the identity, in declaration order (what comparison looks at)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "identity"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Schema(CatalogObject):
+    kind: ClassVar[str] = "schema"
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Extension(CatalogObject):
+    kind: ClassVar[str] = "extension"
+    version: str
+    schema: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Table(CatalogObject):
+    """A table (``relkind`` r), partitioned table (p) or foreign table (f)."""
+
+    kind: ClassVar[str] = "table"
+    relkind: str
+    persistence: str  # p permanent, u unlogged, t temporary
+    rls_enabled: bool
+    rls_forced: bool
+    owner: str
+    partition_key: str | None = None
+    partition_of: str | None = None  # parent and bound: "public.events FOR VALUES FROM (...) TO (...)"
+    inherits: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column(CatalogObject):
+    kind: ClassVar[str] = "column"
+    table: str
+    position: int  # 1-based among the live (not dropped) columns
+    type: str  # format_type(atttypid, atttypmod): vector(1536), character varying(255)
+    not_null: bool
+    default: str | None = None  # or the generation expression of a generated column
+    identity_kind: str | None = None  # "always" / "by default"
+    generated: str | None = None  # "stored" / "virtual"
+    collation: str | None = None  # only when it differs from the type's default
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Constraint(CatalogObject):
+    kind: ClassVar[str] = "constraint"
+    table: str
+    contype: str  # primary key, foreign key, unique, check, exclusion
+    definition: str
+    deferrable: bool
+    deferred: bool
+    validated: bool
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Index(CatalogObject):
+    kind: ClassVar[str] = "index"
+    table: str
+    definition: str
+    method: str
+    opclasses: tuple[str, ...]
+    unique: bool
+    primary: bool
+    predicate: str | None = None
+    valid: bool = True
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class View(CatalogObject):
+    """A view or materialized view; ``definition`` is pg_get_viewdef with whitespace normalised."""
+
+    kind: ClassVar[str] = "view"
+    materialized: bool
+    definition: str
+    options: tuple[str, ...] = ()
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sequence(CatalogObject):
+    kind: ClassVar[str] = "sequence"
+    data_type: str
+    start: int
+    increment: int
+    minimum: int
+    maximum: int
+    cache: int
+    cycle: bool
+    owned_by: str | None = None
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Enum(CatalogObject):
+    kind: ClassVar[str] = "enum"
+    labels: tuple[str, ...]  # in sort order
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Domain(CatalogObject):
+    kind: ClassVar[str] = "domain"
+    base_type: str
+    not_null: bool
+    default: str | None = None
+    collation: str | None = None
+    constraints: tuple[str, ...] = ()  # "name: CHECK (...)", sorted by name
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Composite(CatalogObject):
+    kind: ClassVar[str] = "composite type"
+    members: tuple[str, ...]  # "name type" in order
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Function(CatalogObject):
+    """A function, procedure, aggregate or window function; identity ``schema.name(argtypes)``."""
+
+    kind: ClassVar[str] = "function"
+    prokind: str  # function, procedure, aggregate, window
+    arguments: str  # pg_get_function_arguments: names, modes, defaults
+    result: str | None  # pg_get_function_result; None for procedures
+    language: str
+    volatility: str  # immutable, stable, volatile
+    strict: bool
+    security_definer: bool
+    leakproof: bool
+    parallel: str  # safe, restricted, unsafe
+    cost: str
+    rows: str
+    config: tuple[str, ...] = ()  # proconfig: "search_path=public, extensions"
+    body_hash: str  # sha256 of the normalised body (prosrc / SQL-standard body / C symbol)
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Trigger(CatalogObject):
+    kind: ClassVar[str] = "trigger"
+    table: str
+    definition: str
+    enabled: str  # origin, disabled, replica, always
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventTrigger(CatalogObject):
+    kind: ClassVar[str] = "event trigger"
+    event: str
+    function: str
+    enabled: str
+    tags: tuple[str, ...] = ()
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy(CatalogObject):
+    kind: ClassVar[str] = "policy"
+    table: str
+    command: str  # ALL, SELECT, INSERT, UPDATE, DELETE
+    permissive: bool
+    roles: tuple[str, ...]
+    using: str | None = None
+    with_check: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grant(CatalogObject):
+    """The privileges one grantee holds on one object; identity ``<kind> <object> to <grantee>``.
+
+    Objects without an explicit ACL are read with PostgreSQL's defaults (``acldefault``), so an explicit
+    grant that equals the default compares equal to none.
+    """
+
+    kind: ClassVar[str] = "grant"
+    object_kind: str  # table, column, sequence, function, schema, type, default
+    object: str
+    grantee: str
+    privileges: tuple[str, ...]  # sorted privilege names
+    grantable: tuple[str, ...] = ()  # the privileges held WITH GRANT OPTION
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publication(CatalogObject):
+    kind: ClassVar[str] = "publication"
+    all_tables: bool
+    operations: tuple[str, ...]
+    tables: tuple[str, ...] = ()
+    owner: str
+
+
+# The object kinds of a snapshot: Snapshot field name -> class. Order is the order of output.
+OBJECT_KINDS: dict[str, type[CatalogObject]] = {
+    "schemas": Schema,
+    "extensions": Extension,
+    "tables": Table,
+    "columns": Column,
+    "constraints": Constraint,
+    "indexes": Index,
+    "views": View,
+    "sequences": Sequence,
+    "enums": Enum,
+    "domains": Domain,
+    "composites": Composite,
+    "functions": Function,
+    "triggers": Trigger,
+    "event_triggers": EventTrigger,
+    "policies": Policy,
+    "grants": Grant,
+    "publications": Publication,
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The schema of one database. ``source`` and ``server_version`` describe where it came from and are
+    not part of the schema; every other field is a tuple of catalog objects sorted by identity."""
+
+    source: str
+    server_version: int
+    schemas: tuple[Schema, ...] = ()
+    extensions: tuple[Extension, ...] = ()
+    tables: tuple[Table, ...] = ()
+    columns: tuple[Column, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    views: tuple[View, ...] = ()
+    sequences: tuple[Sequence, ...] = ()
+    enums: tuple[Enum, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    composites: tuple[Composite, ...] = ()
+    functions: tuple[Function, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    event_triggers: tuple[EventTrigger, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    grants: tuple[Grant, ...] = ()
+    publications: tuple[Publication, ...] = ()
+
+    def objects(self, name: str) -> tuple[CatalogObject, ...]:
+        """The objects of one kind (``"tables"``)."""
+        value = getattr(self, name)
+        assert isinstance(value, tuple)
+        return value
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.objects(name)) for name in OBJECT_KINDS}
+
+
+# Snapshot fields that describe the snapshot rather than the schema (never compared).
+META_FIELDS = frozenset({"source", "server_version"})

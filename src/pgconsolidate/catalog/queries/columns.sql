@@ -1,0 +1,29 @@
+-- Columns of tables, partitioned tables and foreign tables.
+SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
+       n.nspname || '.' || c.relname AS "table",
+       row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)::int AS position,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       a.attnotnull AS not_null,
+       pg_get_expr(ad.adbin, ad.adrelid) AS "default",
+       CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity_kind,
+       CASE a.attgenerated WHEN 's' THEN 'stored' WHEN 'v' THEN 'virtual' END AS generated,
+       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
+            (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)
+                         ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END
+               FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
+              WHERE co.oid = a.attcollation)
+       END AS collation,
+       col_description(c.oid, a.attnum) AS comment
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE a.attnum > 0 AND NOT a.attisdropped
+  AND c.relkind IN ('r', 'p', 'f')
+  AND n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+ORDER BY 1

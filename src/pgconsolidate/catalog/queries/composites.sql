@@ -1,0 +1,18 @@
+-- Stand-alone composite types (CREATE TYPE x AS (...)), not the row types of tables.
+SELECT n.nspname || '.' || t.typname AS identity,
+       ARRAY(SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+               FROM pg_attribute a
+              WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
+              ORDER BY a.attnum) AS members,
+       pg_get_userbyid(t.typowner) AS owner,
+       obj_description(t.oid, 'pg_type') AS comment
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_class c ON c.oid = t.typrelid
+WHERE t.typtype = 'c' AND c.relkind = 'c'
+  AND n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'))
+ORDER BY 1

@@ -1,0 +1,14 @@
+-- Enum types with their labels in sort order.
+SELECT n.nspname || '.' || t.typname AS identity,
+       ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
+       pg_get_userbyid(t.typowner) AS owner,
+       obj_description(t.oid, 'pg_type') AS comment
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typtype = 'e'
+  AND n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'))
+ORDER BY 1

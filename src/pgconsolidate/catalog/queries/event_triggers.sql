@@ -1,0 +1,17 @@
+-- Event triggers (database-wide; left out when they belong to an extension or a managed schema's function).
+SELECT e.evtname AS identity,
+       e.evtevent AS event,
+       fn.nspname || '.' || p.proname || '()' AS function,
+       CASE e.evtenabled WHEN 'O' THEN 'origin' WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
+                         WHEN 'A' THEN 'always' ELSE e.evtenabled::text END AS enabled,
+       coalesce(ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY t), '{}') AS tags,
+       pg_get_userbyid(e.evtowner) AS owner,
+       obj_description(e.oid, 'pg_event_trigger') AS comment
+FROM pg_event_trigger e
+JOIN pg_proc p ON p.oid = e.evtfoid
+JOIN pg_namespace fn ON fn.oid = p.pronamespace
+WHERE fn.nspname <> ALL (%(skip_schemas)s::text[])
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e'))
+ORDER BY 1

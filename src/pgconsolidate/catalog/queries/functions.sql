@@ -1,0 +1,40 @@
+-- Functions, procedures, aggregates and window functions.
+-- identity: schema.name(input argument types) — IN, INOUT and VARIADIC arguments only, format_type
+-- without typmods; run with a search_path holding pg_catalog, public and the extensions' schemas.
+SELECT n.nspname || '.' || p.proname || '(' ||
+       array_to_string(ARRAY(
+         SELECT format_type(u.typ, NULL)
+           FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
+                WITH ORDINALITY AS u(typ, ord)
+          WHERE p.proargmodes IS NULL OR p.proargmodes[u.ord] IN ('i', 'b', 'v')
+          ORDER BY u.ord), ', ') || ')' AS identity,
+       CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
+                      WHEN 'w' THEN 'window' END AS prokind,
+       pg_get_function_arguments(p.oid) AS arguments,
+       pg_get_function_result(p.oid) AS result,
+       l.lanname AS language,
+       CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
+       p.proisstrict AS strict,
+       p.prosecdef AS security_definer,
+       p.proleakproof AS leakproof,
+       CASE p.proparallel WHEN 's' THEN 'safe' WHEN 'r' THEN 'restricted' ELSE 'unsafe' END AS parallel,
+       p.procost::text AS cost,
+       p.prorows::text AS rows,
+       coalesce(p.proconfig, '{}') AS config,
+       CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)
+            WHEN p.prokind = 'a' THEN
+                 (SELECT concat_ws(' ', ag.aggtransfn::text, ag.aggfinalfn::text, ag.aggcombinefn::text,
+                                   format_type(ag.aggtranstype, NULL), ag.agginitval)
+                    FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
+            ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
+       pg_get_userbyid(p.proowner) AS owner,
+       obj_description(p.oid, 'pg_proc') AS comment
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
+ORDER BY 1

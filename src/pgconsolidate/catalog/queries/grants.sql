@@ -1,0 +1,88 @@
+-- Privileges, one row per (object, grantee). Objects without an explicit ACL get PostgreSQL's default
+-- (acldefault) so that "never granted" and "granted exactly the default" compare equal.
+WITH objects(object_kind, object, acl) AS (
+    SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view'
+                          ELSE 'table' END,
+           n.nspname || '.' || c.relname,
+           coalesce(c.relacl, acldefault((CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END)::"char", c.relowner))
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
+      AND n.nspname <> ALL (%(skip_schemas)s::text[])
+      AND n.nspname !~ '^pg_(toast_)?temp_'
+      AND (%(include_ext)s OR NOT EXISTS (
+            SELECT 1 FROM pg_depend d
+            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+  UNION ALL
+    SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, a.attacl
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+      AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
+      AND n.nspname <> ALL (%(skip_schemas)s::text[])
+      AND n.nspname !~ '^pg_(toast_)?temp_'
+      AND (%(include_ext)s OR NOT EXISTS (
+            SELECT 1 FROM pg_depend d
+            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+  UNION ALL
+    SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+           n.nspname || '.' || p.proname || '(' ||
+           array_to_string(ARRAY(
+             SELECT format_type(u.typ, NULL)
+               FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
+                    WITH ORDINALITY AS u(typ, ord)
+              WHERE p.proargmodes IS NULL OR p.proargmodes[u.ord] IN ('i', 'b', 'v')
+              ORDER BY u.ord), ', ') || ')',
+           coalesce(p.proacl, acldefault('f', p.proowner))
+    FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
+      AND n.nspname !~ '^pg_(toast_)?temp_'
+      AND (%(include_ext)s OR NOT EXISTS (
+            SELECT 1 FROM pg_depend d
+            WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
+  UNION ALL
+    SELECT 'schema', n.nspname, coalesce(n.nspacl, acldefault('n', n.nspowner))
+    FROM pg_namespace n
+    WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
+      AND n.nspname !~ '^pg_(toast_)?temp_'
+      AND (%(include_ext)s OR NOT EXISTS (
+            SELECT 1 FROM pg_depend d
+            WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e'))
+  UNION ALL
+    SELECT 'type', n.nspname || '.' || t.typname, coalesce(t.typacl, acldefault('T', t.typowner))
+    FROM pg_type t
+    JOIN pg_namespace n ON n.oid = t.typnamespace
+    LEFT JOIN pg_class c ON c.oid = t.typrelid
+    WHERE (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND c.relkind = 'c'))
+      AND n.nspname <> ALL (%(skip_schemas)s::text[])
+      AND n.nspname !~ '^pg_(toast_)?temp_'
+      AND (%(include_ext)s OR NOT EXISTS (
+            SELECT 1 FROM pg_depend d
+            WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'))
+  UNION ALL
+    SELECT 'default',
+           CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
+                                 WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' ELSE da.defaclobjtype::text END
+           || ' in ' || coalesce(n.nspname, '*') || ' by ' || pg_get_userbyid(da.defaclrole),
+           da.defaclacl
+    FROM pg_default_acl da
+    LEFT JOIN pg_namespace n ON n.oid = da.defaclnamespace
+    WHERE n.nspname IS NULL OR n.nspname <> ALL (%(skip_schemas)s::text[])
+)
+SELECT o.object_kind || ' ' || o.object || ' to ' || x.grantee_name AS identity,
+       o.object_kind,
+       o.object,
+       x.grantee_name AS grantee,
+       array_agg(x.privilege_type::text ORDER BY x.privilege_type) AS privileges,
+       coalesce(array_agg(x.privilege_type::text ORDER BY x.privilege_type) FILTER (WHERE x.is_grantable),
+                '{}') AS grantable
+FROM objects o
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(e.grantee) END AS grantee_name,
+           e.privilege_type, e.is_grantable
+    FROM aclexplode(o.acl) e
+) x
+GROUP BY o.object_kind, o.object, x.grantee_name
+ORDER BY 1

@@ -1,0 +1,28 @@
+-- Indexes of tables and materialized views (including those behind constraints).
+SELECT n.nspname || '.' || ic.relname AS identity,
+       n.nspname || '.' || c.relname AS "table",
+       pg_get_indexdef(i.indexrelid) AS definition,
+       am.amname AS method,
+       ARRAY(SELECT CASE WHEN pg_opclass_is_visible(op.oid) THEN op.opcname
+                         ELSE opn.nspname || '.' || op.opcname END
+               FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, ord)
+               JOIN pg_opclass op ON op.oid = u.oid
+               JOIN pg_namespace opn ON opn.oid = op.opcnamespace
+              ORDER BY u.ord) AS opclasses,
+       i.indisunique AS "unique",
+       i.indisprimary AS "primary",
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       i.indisvalid AS valid,
+       obj_description(ic.oid, 'pg_class') AS comment
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_namespace n ON n.oid = ic.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE c.relkind IN ('r', 'p', 'm', 'f')
+  AND n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+ORDER BY 1

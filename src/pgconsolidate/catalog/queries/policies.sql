@@ -1,0 +1,20 @@
+-- Row-level security policies.
+SELECT n.nspname || '.' || c.relname || '.' || pol.polname AS identity,
+       n.nspname || '.' || c.relname AS "table",
+       CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                       WHEN 'd' THEN 'DELETE' ELSE 'ALL' END AS command,
+       pol.polpermissive AS permissive,
+       ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r) END
+               FROM unnest(pol.polroles) r ORDER BY 1) AS roles,
+       pg_get_expr(pol.polqual, pol.polrelid) AS using,
+       pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check,
+       obj_description(pol.oid, 'pg_policy') AS comment
+FROM pg_policy pol
+JOIN pg_class c ON c.oid = pol.polrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+ORDER BY 1

@@ -1,0 +1,11 @@
+-- Schemas (namespaces) that hold user objects.
+SELECT n.nspname AS identity,
+       pg_get_userbyid(n.nspowner) AS owner,
+       obj_description(n.oid, 'pg_namespace') AS comment
+FROM pg_namespace n
+WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e'))
+ORDER BY 1

@@ -1,0 +1,29 @@
+-- Sequences, with the column that owns them (serial / identity columns).
+SELECT n.nspname || '.' || c.relname AS identity,
+       format_type(s.seqtypid, NULL) AS data_type,
+       s.seqstart AS start,
+       s.seqincrement AS increment,
+       s.seqmin AS minimum,
+       s.seqmax AS maximum,
+       s.seqcache AS cache,
+       s.seqcycle AS cycle,
+       (SELECT tn.nspname || '.' || tc.relname || '.' || ta.attname
+          FROM pg_depend d
+          JOIN pg_class tc ON tc.oid = d.refobjid
+          JOIN pg_namespace tn ON tn.oid = tc.relnamespace
+          JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid
+         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+           AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0
+           AND d.deptype IN ('a', 'i')
+         LIMIT 1) AS owned_by,
+       pg_get_userbyid(c.relowner) AS owner,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+ORDER BY 1

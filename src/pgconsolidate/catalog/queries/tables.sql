@@ -1,0 +1,29 @@
+-- Tables, partitioned tables and foreign tables.
+SELECT n.nspname || '.' || c.relname AS identity,
+       c.relkind::text AS relkind,
+       c.relpersistence::text AS persistence,
+       c.relrowsecurity AS rls_enabled,
+       c.relforcerowsecurity AS rls_forced,
+       pg_get_userbyid(c.relowner) AS owner,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN
+            (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i
+               JOIN pg_class pc ON pc.oid = i.inhparent
+               JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+              WHERE i.inhrelid = c.oid LIMIT 1) || ' ' || pg_get_expr(c.relpartbound, c.oid)
+       END AS partition_of,
+       ARRAY(SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i
+               JOIN pg_class pc ON pc.oid = i.inhparent
+               JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+              WHERE i.inhrelid = c.oid AND NOT c.relispartition ORDER BY i.inhseqno) AS inherits,
+       coalesce(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), '{}') AS options,
+       obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'f')
+  AND n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+ORDER BY 1

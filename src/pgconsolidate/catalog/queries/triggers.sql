@@ -1,0 +1,17 @@
+-- Triggers on tables and views (not the internal ones behind foreign keys).
+SELECT n.nspname || '.' || c.relname || '.' || tg.tgname AS identity,
+       n.nspname || '.' || c.relname AS "table",
+       pg_get_triggerdef(tg.oid, true) AS definition,
+       CASE tg.tgenabled WHEN 'O' THEN 'origin' WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
+                         WHEN 'A' THEN 'always' ELSE tg.tgenabled::text END AS enabled,
+       obj_description(tg.oid, 'pg_trigger') AS comment
+FROM pg_trigger tg
+JOIN pg_class c ON c.oid = tg.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE NOT tg.tgisinternal
+  AND n.nspname <> ALL (%(skip_schemas)s::text[])
+  AND n.nspname !~ '^pg_(toast_)?temp_'
+  AND (%(include_ext)s OR NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+ORDER BY 1

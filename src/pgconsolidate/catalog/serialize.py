@@ -1,0 +1,113 @@
+"""Snapshots to and from JSON, with ``schema_version`` so that old or foreign files are refused.
+
+The format is generic over the dataclasses of :mod:`pgconsolidate.catalog.model`: every field of every
+object is written, and reading requires every field to be present, so a snapshot can never silently
+lose an attribute (which would make two different schemas compare equal).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from pgconsolidate.catalog.model import OBJECT_KINDS, SNAPSHOT_SCHEMA_VERSION, CatalogObject, Snapshot
+from pgconsolidate.errors import InputError
+
+FORMAT = "pgconsolidate-snapshot"
+
+
+def object_to_dict(obj: CatalogObject) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        v = getattr(obj, f.name)
+        out[f.name] = list(v) if isinstance(v, tuple) else v
+    return out
+
+
+def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
+    return {
+        "schema_version": SNAPSHOT_SCHEMA_VERSION,
+        "format": FORMAT,
+        "source": snapshot.source,
+        "server_version": snapshot.server_version,
+        "objects": {name: [object_to_dict(o) for o in snapshot.objects(name)] for name in OBJECT_KINDS},
+    }
+
+
+def snapshot_to_json(snapshot: Snapshot, *, indent: int | None = 1) -> str:
+    return json.dumps(snapshot_to_dict(snapshot), indent=indent, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _object_from_dict(cls: type[CatalogObject], data: Any, where: str) -> CatalogObject:
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected an object, got {type(data).__name__}")
+    names = [f.name for f in fields(cls)]
+    missing = [n for n in names if n not in data]
+    extra = [k for k in data if k not in names]
+    if missing or extra:
+        detail = ", ".join([*(f"missing {m!r}" for m in missing), *(f"unknown {e!r}" for e in extra)])
+        raise InputError(f"{where}: {detail}")
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    try:
+        return cls(**values)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def snapshot_from_dict(doc: Any, *, origin: str = "snapshot") -> Snapshot:
+    if not isinstance(doc, dict):
+        raise InputError(f"{origin}: not a pgconsolidate snapshot (expected a JSON object)")
+    version = doc.get("schema_version")
+    if version != SNAPSHOT_SCHEMA_VERSION:
+        raise InputError(
+            f"{origin}: snapshot schema_version {version!r} is not supported "
+            f"(this pgconsolidate reads schema_version {SNAPSHOT_SCHEMA_VERSION})"
+        )
+    if doc.get("format") != FORMAT or not isinstance(doc.get("objects"), dict):
+        raise InputError(f'{origin}: not a pgconsolidate snapshot (no "format": "{FORMAT}" / objects)')
+    objects = doc["objects"]
+    unknown = sorted(set(objects) - set(OBJECT_KINDS))
+    if unknown:
+        raise InputError(f"{origin}: unknown object kinds {', '.join(unknown)}")
+    kinds: dict[str, tuple[CatalogObject, ...]] = {}
+    for name, cls in OBJECT_KINDS.items():
+        items = objects.get(name)
+        if not isinstance(items, list):
+            raise InputError(f"{origin}: objects.{name} is missing or not a list")
+        kinds[name] = tuple(
+            sorted(
+                (
+                    _object_from_dict(cls, item, f"{origin}: objects.{name}[{i}]")
+                    for i, item in enumerate(items)
+                ),
+                key=lambda o: o.identity,
+            )
+        )
+    server_version = doc.get("server_version")
+    return Snapshot(
+        source=str(doc.get("source", origin)),
+        server_version=int(server_version) if isinstance(server_version, int) else 0,
+        **kinds,  # type: ignore[arg-type]
+    )
+
+
+def snapshot_from_json(text: str, *, origin: str = "snapshot") -> Snapshot:
+    """Parse a snapshot; bad JSON, another schema_version or a missing field -> :class:`InputError`."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{origin}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    return snapshot_from_dict(doc, origin=origin)
+
+
+def read_snapshot_file(path: str | Path) -> Snapshot:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read snapshot {p}: {exc}") from None
+    return snapshot_from_json(text, origin=str(p))
