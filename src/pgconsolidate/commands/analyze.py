@@ -1,0 +1,202 @@
+"""``pgconsolidate analyze [DIR]``: every problem of a migrations directory, from the files alone."""
+
+from __future__ import annotations
+
+import json
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pgconsolidate.config import Config, load_config
+from pgconsolidate.console import err, out
+from pgconsolidate.report.document import AnalyzeReport, ObjectEvent, ObjectTimeline
+from pgconsolidate.report.json_report import to_json
+from pgconsolidate.report.sarif import to_sarif
+from pgconsolidate.report.text import render_text
+from pgconsolidate.rules.finding import Finding, Severity
+from pgconsolidate.rules.registry import RuleContext, all_rules, run_rules, selected_rules
+from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.sources.reader import read_dir, resolve_dir
+from pgconsolidate.statements.model import FileStatements
+from pgconsolidate.statements.split import split_sql
+
+
+class AnalyzeFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+def split_files(mdir: MigrationDir) -> tuple[FileStatements, ...]:
+    """The statements of every file, in applied order."""
+    return tuple(split_sql(f.path, f.forward_sql, first_line=f.span_line) for f in mdir.files)
+
+
+def build_analysis(mdir: MigrationDir, files: tuple[FileStatements, ...]) -> Any:
+    """The object model (final schema and timelines), or None when the model layer is unavailable."""
+    try:
+        from pgconsolidate.rules.model_bridge import analysis_for
+    except ImportError:
+        return None
+    return analysis_for(mdir, files)
+
+
+def object_timelines(analysis: Any) -> tuple[ObjectTimeline, ...]:
+    """Each object's events, from the model (empty without one)."""
+    if analysis is None:
+        return ()
+    try:
+        from pgconsolidate.rules.model_bridge import timelines
+    except ImportError:
+        return ()
+    return tuple(
+        ObjectTimeline(oid, kind, tuple(ObjectEvent(f, ln, a) for f, ln, a in events))
+        for oid, kind, events in timelines(analysis)
+    )
+
+
+def analyze_directory(
+    directory: str | os.PathLike[str] | None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    config: Config | None = None,
+) -> AnalyzeReport:
+    """Read, split, model and check a migrations directory. No database."""
+    root = resolve_dir(directory)
+    cfg = config if config is not None else load_config(root)
+    rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
+    mdir = read_dir(root)
+    files = split_files(mdir)
+    analysis = build_analysis(mdir, files)
+    ctx = RuleContext(
+        mdir=mdir,
+        files=files,
+        analysis=analysis,
+        options=cfg.rules,
+        settings={"exposed-schemas": cfg.exposed_schemas},
+    )
+    findings = run_rules(ctx, rules, cfg.severity)
+    return AnalyzeReport(
+        mdir=mdir,
+        files=files,
+        objects=object_timelines(analysis),
+        findings=tuple(findings),
+        rules={r.id: r for r in rules},
+    )
+
+
+def exit_code(findings: tuple[Finding, ...], fail_on: str) -> int:
+    """1 when a finding at or above ``fail_on`` exists, else 0."""
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0
+
+
+def _uri_prefix(root: str) -> str:
+    """The migrations directory relative to the working directory (repository root in CI)."""
+    rel = os.path.relpath(Path(root).resolve(), Path.cwd().resolve())
+    if rel == "." or rel.startswith(".."):
+        return "" if rel == "." else Path(root).as_posix()
+    return Path(rel).as_posix()
+
+
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select", help="Run only these rules (repeatable or comma-separated).", show_default=False
+    ),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore", help="Do not run these rules (repeatable or comma-separated).", show_default=False
+    ),
+]
+
+
+def analyze(
+    directory: Annotated[
+        str | None,
+        typer.Argument(help="Migrations directory (default: supabase/migrations, else migrations, else .)."),
+    ] = None,
+    fmt: Annotated[AnalyzeFormat, typer.Option("--format", help="Output format.")] = AnalyzeFormat.text,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option("--fail-on", help="Exit 1 when findings at or above this level exist [default: error]."),
+    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Configuration file (default: pgconsolidate.toml or pyproject.toml).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Find duplicates, conflicts, security and hygiene problems in a migrations directory (no database).
+
+    Exit codes: 0 no findings at or above --fail-on, 1 such findings exist, 2 usage or input error.
+    """
+    root = resolve_dir(directory)
+    cfg = load_config(root, config_file)
+    report = analyze_directory(root, select=select, ignore=ignore, config=cfg)
+    if fmt is AnalyzeFormat.json:
+        out.print_json(json.dumps(to_json(report)))
+    elif fmt is AnalyzeFormat.sarif:
+        out.print_json(json.dumps(to_sarif(report, _uri_prefix(report.mdir.root))))
+    else:
+        if not report.mdir.files:
+            err.print(f"[yellow]{report.mdir.root}: no migration files[/]")
+        for renderable in render_text(report):
+            out.print(renderable)
+    level = fail_on.value if fail_on is not None else (cfg.fail_on or "error")
+    code = exit_code(report.findings, level)
+    if code:
+        raise typer.Exit(code)
+
+
+def rules_command(
+    rule_id: Annotated[str | None, typer.Argument(help="Explain this rule.")] = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/rules.md.")] = False,
+) -> None:
+    """List the rules of `analyze`, or explain one."""
+    from pgconsolidate.report.rules_doc import rules_markdown
+
+    rules = all_rules()
+    if markdown:
+        out.print(rules_markdown(rules), markup=False, highlight=False)
+        return
+    if rule_id is not None:
+        selected_rules([rule_id])
+        info = rules[rule_id]
+        out.print(f"[bold]{info.id}[/] ({info.severity.value}): {info.summary}\n")
+        out.print(info.description, markup=False)
+        out.print(f"\n[bold]How to fix:[/] {info.help}")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{len(rules)} rules")
+    table.add_column("rule")
+    table.add_column("severity")
+    table.add_column("summary")
+    for info in rules.values():
+        table.add_row(info.id, info.severity.value, info.summary)
+    out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze)
+    app.command("rules")(rules_command)

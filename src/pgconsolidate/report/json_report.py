@@ -1,0 +1,55 @@
+"""``analyze --format json``: the versioned document described in ``docs/analyze-json.md``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgconsolidate import __version__
+from pgconsolidate.report.document import AnalyzeReport, statements_by_file
+
+SCHEMA_VERSION = 1
+
+
+def to_json(report: AnalyzeReport) -> dict[str, Any]:
+    """The JSON document (``schema_version`` 1) of an analyze report."""
+    counts = statements_by_file(report.files)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "pgconsolidate", "version": __version__},
+        "directory": report.mdir.root,
+        "files": [
+            {
+                "path": f.path,
+                "version": f.version,
+                "name": f.name,
+                "scheme": f.scheme.value,
+                "statements": counts.get(f.path, 0),
+                "sha256": f.sha256,
+            }
+            for f in report.mdir.files
+        ],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in report.mdir.left_out],
+        "objects": [
+            {
+                "id": o.id,
+                "kind": o.kind,
+                "events": [{"file": e.file, "line": e.line, "action": e.action} for e in o.events],
+            }
+            for o in report.objects
+        ],
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity.value,
+                "message": f.message,
+                "file": f.location.file,
+                "line": f.location.line or None,
+                "column": f.location.column or None,
+                "objects": list(f.objects),
+                "related": [{"file": r.file, "line": r.line or None} for r in f.related],
+                "help": f.help,
+            }
+            for f in report.findings
+        ],
+        "summary": report.summary(),
+    }

@@ -1,0 +1,70 @@
+"""``analyze`` as Rich text: findings grouped by severity and rule, then a summary table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import groupby
+
+from rich.console import RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from pgconsolidate.report.document import AnalyzeReport
+from pgconsolidate.rules.finding import Finding, Severity
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def render_text(report: AnalyzeReport, *, verbose_help: bool = True) -> Iterator[RenderableType]:
+    """Renderables, in order: one section per (severity, rule) with its findings, then the summary."""
+    for sev, by_sev in groupby(report.findings, key=lambda f: f.severity):
+        items = list(by_sev)
+        yield Text(f"\n{sev.value.upper()}S ({len(items)})", style=_STYLE[sev])
+        for rule_id, group in groupby(items, key=lambda f: f.rule):
+            findings = list(group)
+            info = report.rules.get(rule_id)
+            summary = info.summary if info else ""
+            yield Text.from_markup(
+                f"[{_STYLE[sev]}]{escape(rule_id)}[/] ({len(findings)}): {escape(summary)}"
+            )
+            for f in findings:
+                yield _finding_line(f)
+            if verbose_help and findings and findings[0].help:
+                yield Text.from_markup(f"    [dim]fix: {escape(findings[0].help)}[/]")
+    yield summary_table(report)
+
+
+def _finding_line(f: Finding) -> Text:
+    text = Text("  ")
+    text.append(str(f.location), style="bold")
+    text.append("  " + f.message)
+    if f.related:
+        shown = ", ".join(str(r) for r in f.related[:4])
+        more = f" (+{len(f.related) - 4})" if len(f.related) > 4 else ""
+        text.append(f"\n      see {shown}{more}", style="dim")
+    return text
+
+
+def summary_table(report: AnalyzeReport) -> Table:
+    """Files, statements, objects and findings per rule."""
+    s = report.summary()
+    table = Table(title=f"{report.mdir.root}: {report.mdir.tool.value}", show_header=True)
+    table.add_column("")
+    table.add_column("count", justify="right")
+    table.add_row("migration files", str(s["files"]))
+    table.add_row("left out", str(s["skipped"]))
+    table.add_row("statements", str(s["statements"]))
+    table.add_row("parse errors", str(s["parse_errors"]))
+    table.add_row("objects", str(s["objects"]))
+    for rule_id, n in s["by_rule"].items():
+        info = report.rules.get(rule_id)
+        sev = info.severity.value if info else ""
+        table.add_row(f"  {rule_id} [dim]({sev})[/]", str(n))
+    sev_counts = s["by_severity"]
+    table.add_row(
+        "findings",
+        f"{s['findings']} ({sev_counts['error']} errors, {sev_counts['warning']} warnings, "
+        f"{sev_counts['info']} info)",
+    )
+    return table

@@ -1,0 +1,90 @@
+"""Rule ``concurrently-in-transaction``: CONCURRENTLY (or VACUUM ...) where a transaction wraps the file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.nodes import relation_schema
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.sources.model import MigrationFile, Scheme
+from pgconsolidate.statements.model import Statement
+
+# tools that run each migration file inside one transaction unless told otherwise
+_WRAPPING_TOOLS = {Scheme.SUPABASE, Scheme.FLYWAY, Scheme.FLYWAY_REPEATABLE, Scheme.GOOSE, Scheme.DBMATE}
+_GOOSE_NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION", re.IGNORECASE)
+_DBMATE_NO_TX = re.compile(r"--\s*migrate:up\s+transaction:false", re.IGNORECASE)
+
+
+def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
+    text = mf.text if mf is not None and mf.text else ""
+    if tool == Scheme.GOOSE or (mf is not None and mf.scheme == Scheme.GOOSE):
+        return not _GOOSE_NO_TX.search(text)
+    if tool == Scheme.DBMATE:
+        return not _DBMATE_NO_TX.search(text)
+    if tool == Scheme.GOLANG_MIGRATE:
+        # golang-migrate sends the file as one multi-statement query: an implicit transaction
+        return True
+    return tool in _WRAPPING_TOOLS
+
+
+def no_transaction_statement(st: Statement) -> tuple[str, str] | None:
+    """(what, object id) when ``st`` cannot run inside a transaction block."""
+    b = st.body
+    if st.kind == "IndexStmt" and b.get("concurrent"):
+        return "CREATE INDEX CONCURRENTLY", f"{relation_schema(b.get('relation'))}.{b.get('idxname', '')}"
+    if st.kind == "DropStmt" and b.get("concurrent"):
+        return "DROP INDEX CONCURRENTLY", ""
+    if st.kind == "ReindexStmt":
+        for p in b.get("params") or ():
+            if p.get("DefElem", {}).get("defname") == "concurrently":
+                return "REINDEX CONCURRENTLY", ""
+    if st.kind == "VacuumStmt":
+        return ("VACUUM", "") if b.get("is_vacuumcmd") else None
+    if st.kind in ("CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt"):
+        return st.first_line.split("(")[0][:40], ""
+    return None
+
+
+@rule(
+    id="concurrently-in-transaction",
+    severity=Severity.ERROR,
+    help="Move the statement to its own migration that runs outside a transaction (goose: `-- +goose NO "
+    "TRANSACTION`; dbmate: `transaction:false`), or drop CONCURRENTLY when the table is small.",
+)
+def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
+    """CREATE/DROP INDEX CONCURRENTLY (or VACUUM, REINDEX CONCURRENTLY) inside a transaction block.
+
+    PostgreSQL refuses these in a transaction (``25001 ... cannot run inside a transaction block``).
+    Supabase, Flyway, goose and dbmate wrap every migration file in a transaction, and golang-migrate
+    sends the file as one multi-statement query (an implicit transaction); an explicit ``BEGIN`` does the
+    same for any tool. Such statements were usually run by hand in production, so the index exists
+    there but never on a fresh database.
+    """
+    by_path = {f.path: f for f in ctx.mdir.files}
+    for fs in ctx.files:
+        wrapped = _file_wrapped(ctx.mdir.tool, by_path.get(fs.file))
+        in_block = False
+        for st in fs.statements:
+            if st.kind == "TransactionStmt":
+                k = st.body.get("kind", "")
+                if k in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
+                    in_block = True
+                elif k in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"):
+                    in_block = False
+                continue
+            found = no_transaction_statement(st)
+            if found is None or not (wrapped or in_block):
+                continue
+            what, obj = found
+            why = (
+                "inside BEGIN ... COMMIT"
+                if in_block
+                else f"and {ctx.mdir.tool.value} runs each file in a transaction"
+            )
+            yield Hit(
+                f"{what} cannot run inside a transaction block ({why}): the migration fails",
+                Location(st.file, st.line, st.column),
+                objects=(obj,) if obj else (),
+            )

@@ -1,0 +1,211 @@
+"""Small pure helpers over libpg_query JSON parse trees: names, identities, type names.
+
+Object identities follow the project's conventions (``schema.name``, ``schema.table.column``,
+``schema.name(argtypes)`` with argument types as ``format_type`` prints them, without typmods).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+DEFAULT_SCHEMA = "public"
+# schemas whose types print without a schema (pg_catalog, public, the usual extension schema)
+_UNQUALIFIED_TYPE_SCHEMAS = {"pg_catalog", "public", "extensions"}
+
+_BUILTIN_TYPES = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "int": "integer",
+    "integer": "integer",
+    "smallint": "smallint",
+    "bigint": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "real": "real",
+    "float": "double precision",
+    "bool": "boolean",
+    "boolean": "boolean",
+    "varchar": "character varying",
+    "bpchar": "character",
+    "char": "character",
+    "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone",
+    "timetz": "time with time zone",
+    "time": "time without time zone",
+    "decimal": "numeric",
+    "varbit": "bit varying",
+    "serial": "integer",
+    "serial4": "integer",
+    "bigserial": "bigint",
+    "serial8": "bigint",
+    "smallserial": "smallint",
+    "serial2": "smallint",
+}
+
+
+def strings(items: list[Any] | None) -> list[str]:
+    """The ``sval`` of each ``String`` node in ``items``."""
+    out = []
+    for item in items or ():
+        s = item.get("String") if isinstance(item, dict) else None
+        if s is not None:
+            out.append(s.get("sval", ""))
+    return out
+
+
+def qualify(parts: list[str]) -> str:
+    """``["t"]`` → ``public.t``; ``["s", "t"]`` → ``s.t``; ``["db", "s", "t"]`` → ``s.t``."""
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return f"{DEFAULT_SCHEMA}.{parts[0]}"
+    return f"{parts[-2]}.{parts[-1]}"
+
+
+def relation_id(rangevar: dict[str, Any] | None) -> str:
+    """``schema.name`` of a ``RangeVar`` (public when unqualified)."""
+    if not rangevar:
+        return ""
+    rv = rangevar.get("RangeVar", rangevar)
+    return f"{rv.get('schemaname') or DEFAULT_SCHEMA}.{rv.get('relname', '')}"
+
+
+def relation_schema(rangevar: dict[str, Any] | None) -> str:
+    rv = (rangevar or {}).get("RangeVar", rangevar or {})
+    return str(rv.get("schemaname") or DEFAULT_SCHEMA)
+
+
+def type_name(tn: dict[str, Any] | None, *, typmods: bool = False) -> str:
+    """A ``TypeName`` as ``format_type`` prints it (without typmods unless asked), e.g. ``double precision``,
+    ``vector``, ``text[]``, ``vector(1536)``."""
+    if not tn:
+        return ""
+    tn = tn.get("TypeName", tn)
+    names = strings(tn.get("names"))
+    if not names:
+        return ""
+    if tn.get("pct_type"):
+        return ".".join(names) + "%TYPE"
+    base = names[-1]
+    schema = names[-2] if len(names) > 1 else None
+    if (schema in (None, "pg_catalog")) and base in _BUILTIN_TYPES:
+        text = _BUILTIN_TYPES[base]
+    elif schema is None or schema in _UNQUALIFIED_TYPE_SCHEMAS:
+        text = base
+    else:
+        text = f"{schema}.{base}"
+    if typmods:
+        mods = [str(v) for v in (_const_value(m) for m in tn.get("typmods") or ()) if v is not None]
+        if mods and text in ("timestamp with time zone", "timestamp without time zone"):
+            text = text.replace("timestamp", f"timestamp({','.join(mods)})", 1)
+        elif mods and text in ("time with time zone", "time without time zone"):
+            text = text.replace("time", f"time({','.join(mods)})", 1)
+        elif mods:
+            text = f"{text}({','.join(mods)})"
+    if tn.get("arrayBounds"):
+        text += "[]" * len(tn["arrayBounds"])
+    return text
+
+
+def type_dimension(tn: dict[str, Any] | None) -> int | None:
+    """The first typmod of a type (``vector(1536)`` → 1536), or None."""
+    if not tn:
+        return None
+    tn = tn.get("TypeName", tn)
+    for m in tn.get("typmods") or ():
+        v = _const_value(m)
+        if isinstance(v, int):
+            return v
+    return None
+
+
+def _const_value(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return None
+    c = node.get("A_Const")
+    if c is None:
+        return None
+    if "ival" in c:
+        return c["ival"].get("ival", 0)
+    if "sval" in c:
+        return c["sval"].get("sval")
+    if "fval" in c:
+        return c["fval"].get("fval")
+    if "boolval" in c:
+        return c["boolval"].get("boolval", False)
+    return None
+
+
+_ARG_MODES = {"FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC", "FUNC_PARAM_DEFAULT", None}
+
+
+def function_args(parameters: list[Any] | None) -> list[str]:
+    """Input argument types of ``FunctionParameter`` nodes (OUT and TABLE columns left out)."""
+    out = []
+    for p in parameters or ():
+        fp = p.get("FunctionParameter", p)
+        if fp.get("mode") in _ARG_MODES:
+            out.append(type_name(fp.get("argType")))
+    return out
+
+
+def function_id(funcname: list[Any], parameters: list[Any] | None) -> str:
+    """``schema.name(argtypes)`` of a function."""
+    return f"{qualify(strings(funcname))}({', '.join(function_args(parameters))})"
+
+
+def object_with_args_id(owa: dict[str, Any]) -> str:
+    """Identity of an ``ObjectWithArgs`` (DROP/ALTER FUNCTION f(args))."""
+    owa = owa.get("ObjectWithArgs", owa)
+    name = qualify(strings(owa.get("objname")))
+    if owa.get("args_unspecified"):
+        return f"{name}"
+    if owa.get("objfuncargs"):
+        args = function_args(owa["objfuncargs"])
+    else:
+        args = [type_name(a) for a in owa.get("objargs") or ()]
+    return f"{name}({', '.join(args)})"
+
+
+def walk(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every ``(node_type, fields)`` pair in a JSON parse tree, depth first."""
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            for k, v in cur.items():
+                if isinstance(v, dict):
+                    if k[:1].isupper():
+                        yield k, v
+                    stack.append(v)
+                elif isinstance(v, list):
+                    stack.extend(v)
+        elif isinstance(cur, list):
+            stack.extend(cur)
+
+
+def def_options(options: list[Any] | None) -> dict[str, Any]:
+    """``DefElem`` options as ``{defname: arg}``."""
+    out: dict[str, Any] = {}
+    for o in options or ():
+        d = o.get("DefElem") if isinstance(o, dict) else None
+        if d is not None:
+            out[d.get("defname", "")] = d.get("arg")
+    return out
+
+
+def drop_object_id(remove_type: str, obj: dict[str, Any]) -> str:
+    """Identity of one object of a ``DropStmt`` (``removeType`` says what kind it is)."""
+    if "ObjectWithArgs" in obj:
+        return object_with_args_id(obj)
+    if "String" in obj:
+        return str(obj["String"].get("sval", ""))
+    if "TypeName" in obj:
+        return qualify(strings(obj["TypeName"].get("names")))
+    parts = strings(obj.get("List", {}).get("items"))
+    if remove_type in ("OBJECT_POLICY", "OBJECT_TRIGGER", "OBJECT_RULE"):
+        table = parts[:-1] if len(parts) > 2 else [DEFAULT_SCHEMA, *parts[:-1]]
+        return ".".join([*table[-2:], parts[-1]]) if parts else ""
+    return qualify(parts)

@@ -1,0 +1,94 @@
+"""Rule ``non-idempotent``: CREATE without IF NOT EXISTS / OR REPLACE (fails when run twice)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.nodes import drop_object_id, function_id, relation_id, relation_schema
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.statements.model import Statement
+
+_OBJ_KIND = {
+    "OBJECT_TABLE": "table",
+    "OBJECT_MATVIEW": "materialized view",
+    "OBJECT_VIEW": "view",
+}
+
+
+def unguarded_creates(st: Statement) -> Iterator[tuple[str, str, str]]:
+    """(object id, kind, how to make it idempotent) for each create in ``st`` that fails if the object
+    already exists."""
+    body: dict[str, Any] = st.body
+    kind = st.kind
+    if kind == "CreateStmt" and not body.get("if_not_exists"):
+        yield relation_id(body.get("relation")), "table", "CREATE TABLE IF NOT EXISTS"
+    elif kind == "IndexStmt" and not body.get("if_not_exists") and body.get("idxname"):
+        schema = relation_schema(body.get("relation"))
+        yield f"{schema}.{body['idxname']}", "index", "CREATE INDEX IF NOT EXISTS"
+    elif kind == "CreateFunctionStmt" and not body.get("replace"):
+        what = "procedure" if body.get("is_procedure") else "function"
+        yield (
+            function_id(body.get("funcname", []), body.get("parameters")),
+            what,
+            f"CREATE OR REPLACE {what.upper()}",
+        )
+    elif kind == "CreateTrigStmt" and not body.get("replace") and not body.get("isconstraint"):
+        yield (
+            f"{relation_id(body.get('relation'))}.{body.get('trigname', '')}",
+            "trigger",
+            "CREATE OR REPLACE TRIGGER (PostgreSQL 14+) or DROP TRIGGER IF EXISTS first",
+        )
+    elif kind == "ViewStmt" and not body.get("replace"):
+        yield relation_id(body.get("view")), "view", "CREATE OR REPLACE VIEW"
+    elif kind == "CreateTableAsStmt" and not body.get("if_not_exists"):
+        into = (body.get("into") or {}).get("IntoClause", body.get("into") or {})
+        objtype = _OBJ_KIND.get(body.get("objtype", "OBJECT_TABLE"), "table")
+        yield relation_id(into.get("rel")), objtype, f"CREATE {objtype.upper()} IF NOT EXISTS"
+    elif kind == "CreateSeqStmt" and not body.get("if_not_exists"):
+        yield relation_id(body.get("sequence")), "sequence", "CREATE SEQUENCE IF NOT EXISTS"
+    elif kind == "CreateSchemaStmt" and not body.get("if_not_exists"):
+        yield str(body.get("schemaname", "")), "schema", "CREATE SCHEMA IF NOT EXISTS"
+    elif kind == "CreateExtensionStmt" and not body.get("if_not_exists"):
+        yield str(body.get("extname", "")), "extension", "CREATE EXTENSION IF NOT EXISTS"
+    elif kind == "AlterTableStmt":
+        table = relation_id(body.get("relation"))
+        for cmd in body.get("cmds") or ():
+            c = cmd.get("AlterTableCmd", {})
+            if c.get("subtype") == "AT_AddColumn" and not c.get("missing_ok"):
+                col = (c.get("def") or {}).get("ColumnDef", {}).get("colname", "")
+                yield f"{table}.{col}", "column", "ALTER TABLE ... ADD COLUMN IF NOT EXISTS"
+
+
+@rule(
+    id="non-idempotent",
+    severity=Severity.WARNING,
+    help="Use CREATE ... IF NOT EXISTS, CREATE OR REPLACE, ADD COLUMN IF NOT EXISTS, or drop the object with "
+    "IF EXISTS right before creating it (policies, triggers), so the file can run on any database.",
+)
+def non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
+    """A CREATE that fails when the object already exists (no IF NOT EXISTS / OR REPLACE).
+
+    Chaotic directories are applied to databases in many states: production (where the object was
+    created from the dashboard or by hand), a branch, a fresh local database. A plain ``CREATE TABLE``,
+    ``CREATE INDEX``, ``CREATE FUNCTION``, ``CREATE TRIGGER`` or ``ADD COLUMN`` stops the whole
+    migration on a database that already has the object (``42P07 relation already exists``). A
+    ``CREATE POLICY`` or ``CREATE TRIGGER`` preceded in the same file by ``DROP ... IF EXISTS`` of the
+    same object is idempotent and not reported. DROP without IF EXISTS is the ``drop-missing`` rule.
+    """
+    for fs in ctx.files:
+        dropped: set[str] = set()
+        for st in fs.statements:
+            if st.kind == "DropStmt" and st.body.get("missing_ok"):
+                remove = str(st.body.get("removeType", ""))
+                dropped.update(drop_object_id(remove, obj) for obj in st.body.get("objects") or ())
+            for obj, kind, fix in unguarded_creates(st):
+                if obj in dropped:
+                    continue
+                verb = "ADD" if kind == "column" else "CREATE"
+                yield Hit(
+                    f"{verb} {kind.upper()} {obj} fails if the {kind} already exists; use {fix}",
+                    Location(st.file, st.line, st.column),
+                    objects=(obj,),
+                )

@@ -1,0 +1,209 @@
+"""The rule registry: ``@rule`` registers a check; :func:`run_rules` runs the selected ones.
+
+A rule is a function ``(ctx: RuleContext) -> Iterable[Hit | Finding]`` in a module of this package,
+decorated with ``@rule(id=..., severity=..., help=...)``. Its docstring is its user documentation: the
+first line is the summary, the rest says why it matters and how to fix it. Rules yield :class:`Hit`
+(message, location, related locations, objects); the runner turns each into a :class:`Finding` with the
+rule's id, severity and help text. Selection (``--select``/``--ignore``), configuration and
+``-- pgconsolidate: ignore RULE`` comments are applied here, centrally, never in a rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pgconsolidate.errors import InputError
+from pgconsolidate.rules.finding import Finding, Location, Severity
+from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.statements.model import FileStatements, Statement
+
+_NOT_RULE_MODULES = {"finding", "registry", "similarity", "nodes", "engine", "model_bridge"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports before the runner adds the rule's id, severity and help."""
+
+    message: str
+    location: Location
+    related: tuple[Location, ...] = ()
+    objects: tuple[str, ...] = ()
+    severity: Severity | None = None  # overrides the rule's default severity for this hit
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may look at. Pure data: no database, no disk.
+
+    ``files`` holds the split statements of each file of ``mdir``, in the same (applied) order.
+    ``analysis`` is the object model (final schema and timelines) when it could be built.
+    ``options`` maps a rule id to its options from the configuration; ``settings`` holds global settings
+    such as ``exposed-schemas``.
+    """
+
+    mdir: MigrationDir
+    files: tuple[FileStatements, ...]
+    analysis: Any = None
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def statements(self) -> Iterable[Statement]:
+        """Every statement of every file, in applied order."""
+        for fs in self.files:
+            yield from fs.statements
+
+    def option(self, rule_id: str, key: str, default: Any) -> Any:
+        return self.options.get(rule_id, {}).get(key, default)
+
+    def file_index(self) -> dict[str, int]:
+        """Position of each file in the applied order."""
+        return {f.path: i for i, f in enumerate(self.mdir.files)}
+
+
+RuleFunc = Callable[[RuleContext], Iterable["Hit | Finding"]]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A registered rule: id, default severity, documentation and the check itself."""
+
+    id: str
+    severity: Severity
+    help: str
+    doc: str
+    func: RuleFunc = field(compare=False, repr=False)
+    needs_model: bool = False
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n", 1)[0].strip()
+
+    @property
+    def description(self) -> str:
+        """The documentation after the summary line."""
+        parts = self.doc.split("\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+
+_RULES: dict[str, RuleInfo] = {}
+
+
+def rule(
+    *, id: str, severity: Severity, help: str, needs_model: bool = False
+) -> Callable[[RuleFunc], RuleFunc]:
+    """Register the decorated function as rule ``id`` (kebab-case, stable)."""
+
+    def deco(func: RuleFunc) -> RuleFunc:
+        doc = inspect.cleandoc(func.__doc__ or id)
+        if id in _RULES and _RULES[id].func is not func:
+            raise ValueError(f"rule {id} registered twice")
+        _RULES[id] = RuleInfo(id, severity, help, doc, func, needs_model)
+        return func
+
+    return deco
+
+
+def all_rules() -> dict[str, RuleInfo]:
+    """Every rule, by id, discovered from the modules of :mod:`pgconsolidate.rules`."""
+    import pgconsolidate.rules as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name not in _NOT_RULE_MODULES and not info.name.startswith("_"):
+            importlib.import_module(f"pgconsolidate.rules.{info.name}")
+    return dict(sorted(_RULES.items()))
+
+
+def split_ids(values: Iterable[str] | None) -> list[str]:
+    """``["a,b", "c"]`` → ``["a", "b", "c"]``."""
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def selected_rules(
+    select: Iterable[str] | None = None, ignore: Iterable[str] | None = None
+) -> list[RuleInfo]:
+    """The rules to run: ``select`` (default: all) minus ``ignore``. Unknown ids are an input error."""
+    rules = all_rules()
+    chosen = split_ids(select)
+    dropped = split_ids(ignore)
+    unknown = sorted({r for r in chosen + dropped if r not in rules and r not in {"ALL", "all"}})
+    if unknown:
+        raise InputError(f"unknown rule id(s): {', '.join(unknown)} (see `pgconsolidate rules` for the list)")
+    ids = set(rules) if not chosen or {"ALL", "all"} & set(chosen) else set(chosen)
+    ids -= set(dropped)
+    return [rules[i] for i in sorted(ids)]
+
+
+class _Silencer:
+    """Applies ``-- pgconsolidate: ignore RULE`` comments (per statement and per file)."""
+
+    def __init__(self, files: Iterable[FileStatements]) -> None:
+        self.by_file: dict[str, list[Statement]] = {}
+        self.file_wide: dict[str, frozenset[str]] = {}
+        for fs in files:
+            self.by_file[fs.file] = list(fs.statements)
+            self.file_wide[fs.file] = fs.file_ignores
+
+    def silenced(self, finding: Finding) -> bool:
+        loc = finding.location
+        wide = self.file_wide.get(loc.file, frozenset())
+        if finding.rule in wide or "*" in wide:
+            return True
+        stmts = self.by_file.get(loc.file, [])
+        if not loc.line:
+            # a file-level finding: silenced by an ignore comment before the file's first statement
+            first = stmts[0].ignores if stmts else frozenset()
+            return finding.rule in first or "*" in first
+        for st in stmts:
+            if st.line <= loc.line <= st.end_line:
+                return finding.rule in st.ignores or "*" in st.ignores
+        return False
+
+
+def run_rules(
+    ctx: RuleContext,
+    rules: Iterable[RuleInfo],
+    severities: Mapping[str, Severity] | None = None,
+) -> list[Finding]:
+    """Run ``rules`` on ``ctx``; drop silenced findings; return them sorted (worst first, then by rule,
+    file order and line). ``severities`` overrides a rule's default severity (from the config)."""
+    silencer = _Silencer(ctx.files)
+    order = ctx.file_index()
+    findings: set[Finding] = set()
+    for info in rules:
+        if info.needs_model and ctx.analysis is None:
+            continue
+        default = (severities or {}).get(info.id, info.severity)
+        for item in info.func(ctx):
+            if isinstance(item, Hit):
+                sev = (
+                    item.severity
+                    if item.severity is not None and info.id not in (severities or {})
+                    else default
+                )
+                finding = Finding(
+                    info.id, sev, item.message, item.location, item.related, info.help, item.objects
+                )
+            else:
+                finding = item
+            if not silencer.silenced(finding):
+                findings.add(finding)
+
+    def key(f: Finding) -> tuple[int, str, int, int, int, str]:
+        return (
+            -f.severity.rank,
+            f.rule,
+            order.get(f.location.file, len(order)),
+            f.location.line,
+            f.location.column,
+            f.message,
+        )
+
+    return sorted(findings, key=key)

@@ -1,0 +1,41 @@
+"""Rule ``version-collision``: two or more migration files share a version."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+
+
+@rule(
+    id="version-collision",
+    severity=Severity.ERROR,
+    help="Give each file its own version (e.g. a full 14-digit timestamp); merge true variants into one "
+    "file and delete the others.",
+)
+def version_collision(ctx: RuleContext) -> Iterator[Hit]:
+    """Two or more migration files share a version.
+
+    Migration tools record applied migrations by version: Supabase keeps one row per version in
+    ``supabase_migrations.schema_migrations`` (``version`` is its primary key), so the second file
+    with the same version is skipped, rejected or recorded in place of the first depending on the
+    command. Which file "wins" then depends on the machine. One finding per file that shares a version,
+    naming the others.
+    """
+    groups: dict[str, list[str]] = defaultdict(list)
+    for mf in ctx.mdir.files:
+        if mf.version:
+            groups[mf.version].append(mf.path)
+    for version, paths in groups.items():
+        if len(paths) < 2:
+            continue
+        for path in paths:
+            others = [p for p in paths if p != path]
+            yield Hit(
+                f"version {version} is shared by {len(paths)} files; also used by {', '.join(others)}",
+                Location(path),
+                tuple(Location(p) for p in others),
+                (version,),
+            )
