@@ -1,0 +1,108 @@
+"""A small, pure, generic diff of two :class:`~pgconsolidate.catalog.model.Snapshot` values.
+
+Inspection (``catalog``) and comparison (here) are separate, as in migra: this module never touches a
+database. The comparison is structural so that no attribute can be forgotten: every field of
+:class:`Snapshot` other than :data:`~pgconsolidate.catalog.model.META_FIELDS` is a collection of objects,
+objects are matched by identity, and every field of a matched pair other than ``identity`` is compared
+(``dataclasses.fields``), so a field added to the model takes part in the comparison automatically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from pgconsolidate.catalog.model import META_FIELDS, CatalogObject, Snapshot, Value
+
+ADDED = "added"
+REMOVED = "removed"
+CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class AttributeChange:
+    """One attribute of one object that differs: its value in A (``before``) and in B (``after``)."""
+
+    name: str
+    before: Value
+    after: Value
+
+
+@dataclass(frozen=True)
+class ObjectDiff:
+    """An object present only in B (added), only in A (removed), or in both with different attributes."""
+
+    collection: str  # the Snapshot field: "columns"
+    kind: str  # the object kind: "column"
+    identity: str
+    change: str  # added / removed / changed
+    changes: tuple[AttributeChange, ...] = ()
+    parent: str | None = None  # the table of a column, constraint, index, trigger or policy
+
+
+@dataclass(frozen=True)
+class SnapshotDiff:
+    """Everything that differs between A and B, in snapshot-field order then identity order."""
+
+    a: str
+    b: str
+    differences: tuple[ObjectDiff, ...]
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def equivalent(self) -> bool:
+        return not self.differences
+
+    def counts(self) -> dict[str, int]:
+        out = {ADDED: 0, REMOVED: 0, CHANGED: 0}
+        for d in self.differences:
+            out[d.change] += 1
+        return out
+
+
+def compared_collections() -> tuple[str, ...]:
+    """Every Snapshot field that holds objects (all fields except the metadata ones)."""
+    return tuple(f.name for f in fields(Snapshot) if f.name not in META_FIELDS)
+
+
+def diff_objects(
+    a: CatalogObject, b: CatalogObject, ignore: frozenset[str] = frozenset()
+) -> tuple[AttributeChange, ...]:
+    """The attributes (every dataclass field but ``identity`` and ``ignore``) whose values differ."""
+    if type(a) is not type(b):
+        raise TypeError(f"cannot compare {type(a).__name__} with {type(b).__name__}")
+    changes = []
+    for f in fields(a):
+        if f.name == "identity" or f.name in ignore:
+            continue
+        before, after = getattr(a, f.name), getattr(b, f.name)
+        if before != after:
+            changes.append(AttributeChange(f.name, before, after))
+    return tuple(changes)
+
+
+def _parent(obj: CatalogObject) -> str | None:
+    table = getattr(obj, "table", None)
+    return table if isinstance(table, str) else None
+
+
+def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozenset()) -> SnapshotDiff:
+    """Compare ``a`` with ``b``: "added" means present in B only, "removed" present in A only.
+
+    ``ignore`` names attributes to leave out (``{"owner"}`` when two servers use different owners); it is
+    recorded in the result so that output can say what was not compared.
+    """
+    out: list[ObjectDiff] = []
+    for collection in compared_collections():
+        in_a = {o.identity: o for o in a.objects(collection)}
+        in_b = {o.identity: o for o in b.objects(collection)}
+        for identity in sorted(in_a.keys() | in_b.keys()):
+            oa, ob = in_a.get(identity), in_b.get(identity)
+            if oa is None and ob is not None:
+                out.append(ObjectDiff(collection, ob.kind, identity, ADDED, parent=_parent(ob)))
+            elif ob is None and oa is not None:
+                out.append(ObjectDiff(collection, oa.kind, identity, REMOVED, parent=_parent(oa)))
+            elif oa is not None and ob is not None:
+                changes = diff_objects(oa, ob, ignore)
+                if changes:
+                    out.append(ObjectDiff(collection, oa.kind, identity, CHANGED, changes, _parent(oa)))
+    return SnapshotDiff(a=a.source, b=b.source, differences=tuple(out), ignored=tuple(sorted(ignore)))

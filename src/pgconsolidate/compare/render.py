@@ -1,0 +1,105 @@
+"""Words for differences: ``public.memories.embedding: type vector(1536) → vector`` (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgconsolidate.catalog.model import Value
+from pgconsolidate.compare.diff import ADDED, CHANGED, REMOVED, AttributeChange, ObjectDiff, SnapshotDiff
+
+# Booleans read better as the two states they name.
+_BOOL_WORDS: dict[str, tuple[str, str]] = {
+    "security_definer": ("security definer", "security invoker"),
+    "not_null": ("not null", "nullable"),
+    "rls_enabled": ("row level security enabled", "row level security disabled"),
+    "rls_forced": ("row level security forced", "row level security not forced"),
+    "strict": ("strict", "called on null input"),
+    "leakproof": ("leakproof", "not leakproof"),
+    "permissive": ("permissive", "restrictive"),
+    "deferrable": ("deferrable", "not deferrable"),
+    "deferred": ("initially deferred", "initially immediate"),
+    "validated": ("validated", "not valid"),
+    "unique": ("unique", "not unique"),
+    "valid": ("valid", "invalid"),
+    "cycle": ("cycle", "no cycle"),
+    "materialized": ("materialized", "not materialized"),
+}
+
+SYMBOL = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
+# Objects that belong to a table and are shown under it when the whole table is added or removed.
+_CHILD_COLLECTIONS = frozenset({"columns", "constraints", "indexes", "triggers", "policies"})
+
+
+def show_value(value: Value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"
+    text = str(value)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def describe_change(change: AttributeChange) -> str:
+    """``security definer → security invoker`` or ``type: vector(1536) → vector``."""
+    if isinstance(change.before, bool) and isinstance(change.after, bool) and change.name in _BOOL_WORDS:
+        yes, no = _BOOL_WORDS[change.name]
+        return f"{yes if change.before else no} → {yes if change.after else no}"
+    return f"{change.name}: {show_value(change.before)} → {show_value(change.after)}"
+
+
+def describe(diff: ObjectDiff) -> str:
+    """One line per object: ``~ function public.f(text): security definer → security invoker; ...``."""
+    head = f"{SYMBOL[diff.change]} {diff.kind} {diff.identity}"
+    if diff.change == CHANGED:
+        return head + ": " + "; ".join(describe_change(c) for c in diff.changes)
+    return head + (" (only in B)" if diff.change == ADDED else " (only in A)")
+
+
+def text_lines(result: SnapshotDiff) -> list[str]:
+    """The differences as lines; children of an added or removed table are folded into its line."""
+    whole = {
+        (d.change, d.identity) for d in result.differences if d.collection == "tables" and d.change != CHANGED
+    }
+    folded: dict[tuple[str, str], int] = {}
+    shown: list[ObjectDiff] = []
+    for d in result.differences:
+        if d.collection in _CHILD_COLLECTIONS and d.parent and (d.change, d.parent) in whole:
+            folded[(d.change, d.parent)] = folded.get((d.change, d.parent), 0) + 1
+            continue
+        shown.append(d)
+    lines = []
+    for d in shown:
+        line = describe(d)
+        n = folded.get((d.change, d.identity)) if d.collection == "tables" else None
+        if n:
+            line += f" with {n} column(s)/constraint(s)/index(es)/trigger(s)/policy(ies)"
+        lines.append(line)
+    return lines
+
+
+def to_json(result: SnapshotDiff) -> dict[str, Any]:
+    def plain(v: Value) -> Any:
+        return list(v) if isinstance(v, tuple) else v
+
+    return {
+        "schema_version": 1,
+        "a": result.a,
+        "b": result.b,
+        "equivalent": result.equivalent,
+        "ignored_attributes": list(result.ignored),
+        "counts": result.counts(),
+        "differences": [
+            {
+                "kind": d.kind,
+                "collection": d.collection,
+                "identity": d.identity,
+                "change": d.change,
+                "parent": d.parent,
+                "attributes": [
+                    {"name": c.name, "a": plain(c.before), "b": plain(c.after), "text": describe_change(c)}
+                    for c in d.changes
+                ],
+            }
+            for d in result.differences
+        ],
+    }

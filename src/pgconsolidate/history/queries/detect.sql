@@ -1,0 +1,10 @@
+-- Candidate migration history tables: each with its schema, name and column names.
+SELECT n.nspname AS schema, c.relname AS name,
+       ARRAY(SELECT a.attname::text FROM pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS columns
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'v')
+  AND c.relname IN ('schema_migrations', 'flyway_schema_history', 'goose_db_version')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY n.nspname = 'supabase_migrations' DESC, n.nspname, c.relname

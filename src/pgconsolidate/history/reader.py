@@ -1,0 +1,108 @@
+"""Find and read migration history tables (the only I/O of this package).
+
+Recognised: Supabase CLI's ``supabase_migrations.schema_migrations``, dbmate's and golang-migrate's
+``schema_migrations`` (golang-migrate has a ``dirty`` column), Flyway's ``flyway_schema_history`` and
+goose's ``goose_db_version``, in any schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from pgconsolidate.db.connect import connect, load_sql, one_line
+from pgconsolidate.errors import DatabaseError
+from pgconsolidate.history.model import AppliedMigration, HistoryTable
+from pgconsolidate.redact import redact_url
+
+QUERIES = "pgconsolidate.history.queries"
+
+
+def _query(query_file: str, **parts: sql.Composable) -> sql.Composed:
+    return sql.SQL(load_sql(QUERIES, query_file)).format(**parts)
+
+
+def _tool(schema: str, name: str, columns: list[str]) -> str | None:
+    if name == "flyway_schema_history":
+        return "flyway"
+    if name == "goose_db_version":
+        return "goose"
+    if name == "schema_migrations":
+        if schema == "supabase_migrations":
+            return "supabase"
+        return "golang-migrate" if "dirty" in columns else "dbmate"
+    return None
+
+
+def _read_table(
+    conn: psycopg.Connection, tool: str, schema: str, name: str, columns: list[str]
+) -> HistoryTable:
+    table = sql.Identifier(schema, name)
+    entries: list[AppliedMigration] = []
+    with conn.cursor(row_factory=dict_row) as cur:
+        if tool == "supabase":
+            q = _query(
+                "supabase.sql",
+                table=table,
+                name_col=sql.SQL("name") if "name" in columns else sql.SQL("NULL::text"),
+                statements_col=sql.SQL("statements") if "statements" in columns else sql.SQL("NULL::text[]"),
+            )
+            for r in cur.execute(q).fetchall():
+                stmts = r["statements"]
+                entries.append(
+                    AppliedMigration(
+                        version=r["version"],
+                        name=r["name"],
+                        statements=None if stmts is None else tuple(s or "" for s in stmts),
+                    )
+                )
+        elif tool in ("dbmate", "golang-migrate"):
+            dirty = sql.SQL("dirty") if "dirty" in columns else sql.SQL("NULL::boolean")
+            for r in cur.execute(_query("version_only.sql", table=table, dirty=dirty)).fetchall():
+                entries.append(AppliedMigration(version=r["version"], dirty=r["dirty"]))
+        elif tool == "flyway":
+            for r in cur.execute(_query("flyway.sql", table=table)).fetchall():
+                entries.append(
+                    AppliedMigration(
+                        version=r["version"],
+                        name=r["description"],
+                        script=r["script"],
+                        checksum=r["checksum"],
+                        success=r["success"],
+                        rank=r["installed_rank"],
+                        dirty=None,
+                    )
+                )
+        elif tool == "goose":
+            state: dict[str, bool] = {}
+            for r in cur.execute(_query("goose.sql", table=table)).fetchall():
+                state[r["version"]] = bool(r["is_applied"])
+            entries = [AppliedMigration(version=v) for v, on in state.items() if on and v != "0"]
+    return HistoryTable(tool=tool, table=f"{schema}.{name}", entries=tuple(entries))
+
+
+def read_history_from(conn: psycopg.Connection) -> tuple[HistoryTable, ...]:
+    """Every history table found in the database (empty when there is none)."""
+    found: list[HistoryTable] = []
+    rows: list[Any] = conn.execute(load_sql(QUERIES, "detect.sql")).fetchall()
+    for schema, name, columns in rows:
+        tool = _tool(schema, name, list(columns))
+        if tool is not None:
+            found.append(_read_table(conn, tool, schema, name, list(columns)))
+    return tuple(found)
+
+
+def read_history(url: str) -> tuple[HistoryTable, ...]:
+    """Connect to ``url`` and read its history tables; errors are one redacted line."""
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION READ ONLY")
+            return read_history_from(conn)
+    except psycopg.Error as exc:
+        raise DatabaseError(f"cannot read migration history of {redact_url(url)}: {one_line(exc)}") from None
+    finally:
+        conn.close()

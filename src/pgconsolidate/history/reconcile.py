@@ -1,0 +1,272 @@
+"""Match a history table against a migrations directory (pure: data in, issues out).
+
+What is reported: versions the database recorded as applied that no file has, files never applied
+(and whether they are older than the newest applied version, which most tools then skip), files whose
+content differs from what was recorded (Supabase's statements array, Flyway's checksum), a dirty
+(golang-migrate) or failed (Flyway) state, and versions that several files share.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+from pglast import parser
+
+from pgconsolidate.history.model import (
+    APPLIED_WITHOUT_FILE,
+    CONTENT_DIFFERS,
+    DIRTY,
+    FAILED,
+    NAME_DIFFERS,
+    NEVER_APPLIED,
+    SHARED_VERSION,
+    AppliedMigration,
+    HistoryIssue,
+    HistoryTable,
+    Reconciliation,
+)
+from pgconsolidate.sources.model import MigrationDir, MigrationFile
+from pgconsolidate.statements.split import split_sql
+
+_LOCATION_KEYS = frozenset({"location", "stmt_location", "stmt_len"})
+_NUMERIC_TOOLS = frozenset({"golang-migrate", "goose", "flyway"})
+
+
+def normalize_version(tool: str, version: str) -> str:
+    """The version as the tool compares it: text for Supabase/dbmate, numbers for the others.
+
+    ``001`` and ``1`` are the same version for golang-migrate and goose (stored as bigint); Flyway
+    compares dotted parts numerically, ignoring leading zeros and trailing ``.0`` parts.
+    """
+    if tool not in _NUMERIC_TOOLS:
+        return version
+    parts = version.replace("_", ".").split(".")
+    if not all(p.isdigit() for p in parts):
+        return version
+    nums = [str(int(p)) for p in parts]
+    while tool == "flyway" and len(nums) > 1 and nums[-1] == "0":
+        nums.pop()
+    return ".".join(nums)
+
+
+def _order_key(tool: str, version: str) -> tuple[int, tuple[int, ...], str]:
+    if tool in _NUMERIC_TOOLS and all(p.isdigit() for p in version.split(".")):
+        return (0, tuple(int(p) for p in version.split(".")), "")
+    return (1, (), version)
+
+
+def _strip(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip(v) for k, v in node.items() if k not in _LOCATION_KEYS}
+    if isinstance(node, list):
+        return [_strip(v) for v in node]
+    return node
+
+
+def _canonical_node(node: Any) -> str:
+    return json.dumps(_strip(node), sort_keys=True, separators=(",", ":"))
+
+
+def canonical_statements(text: str) -> list[str]:
+    """Each statement of ``text`` as its parse tree without positions (comments and layout vanish).
+
+    Text PostgreSQL's parser rejects is kept as whitespace-collapsed text, so it still compares.
+    """
+    try:
+        doc = json.loads(parser.parse_sql_json(text))
+    except parser.ParseError:
+        flat = " ".join(text.split()).rstrip(";").strip()
+        return [f"text:{flat}"] if flat else []
+    return [_canonical_node(s.get("stmt", {})) for s in doc.get("stmts", [])]
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def flyway_checksum(text: str) -> int:
+    """Flyway's checksum: CRC-32 over each line's UTF-8 bytes without line breaks, as a signed int.
+
+    Lines are split like Java's ``BufferedReader.readLine`` (``\\n``, ``\\r\\n``, ``\\r``; no empty
+    last line after a final break); a byte-order mark at the start is dropped.
+    """
+    lines = _LINE_BREAK.split(text.removeprefix("\ufeff"))
+    if lines and lines[-1] == "":
+        lines.pop()
+    crc = 0
+    for line in lines:
+        crc = zlib.crc32(line.encode("utf-8"), crc)
+    return crc - (1 << 32) if crc >= (1 << 31) else crc
+
+
+def _first_difference(file: MigrationFile, recorded: tuple[str, ...]) -> tuple[int, int] | None:
+    """(statement number, line) of the first statement that differs; None when the content matches."""
+    split = split_sql(file.path, file.forward_sql, first_line=file.span_line)
+    if split.failures:
+        ours = canonical_statements(file.forward_sql)
+        lines = [file.span_line] * len(ours)
+    else:
+        ours = [_canonical_node(s.node) for s in split.statements]
+        lines = [s.line for s in split.statements]
+    theirs: list[str] = []
+    for stmt in recorded:
+        theirs.extend(canonical_statements(stmt))
+    for i in range(max(len(ours), len(theirs))):
+        a = ours[i] if i < len(ours) else None
+        b = theirs[i] if i < len(theirs) else None
+        if a != b:
+            line = lines[i] if i < len(lines) else (lines[-1] if lines else file.span_line)
+            return i + 1, line
+    return None
+
+
+def _forward_files(mdir: MigrationDir) -> list[MigrationFile]:
+    return [f for f in mdir.files if f.filename.direction == "up"]
+
+
+def _shared_versions(tool: str, files: Iterable[MigrationFile]) -> list[HistoryIssue]:
+    by_version: dict[str, list[MigrationFile]] = {}
+    for f in files:
+        if f.version:
+            by_version.setdefault(normalize_version(tool, f.version), []).append(f)
+    issues = []
+    for version, group in sorted(by_version.items()):
+        if len(group) > 1:
+            paths = ", ".join(f.path for f in group)
+            issues.append(
+                HistoryIssue(
+                    SHARED_VERSION,
+                    f"version {version} is shared by {len(group)} files ({paths}): the history table can "
+                    "record only one of them, so the others are skipped or fail",
+                    version=version,
+                    path=group[1].path,
+                )
+            )
+    return issues
+
+
+def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
+    """Compare what ``history`` records as applied with the forward files of ``mdir``."""
+    tool = history.tool
+    files = _forward_files(mdir)
+    versioned = [f for f in files if f.version]
+    repeatable = {f.path.rsplit("/", 1)[-1]: f for f in files if not f.version}
+    issues: list[HistoryIssue] = _shared_versions(tool, versioned)
+
+    file_by_version: dict[str, MigrationFile] = {}
+    for f in versioned:
+        file_by_version.setdefault(normalize_version(tool, f.version), f)
+
+    applied: dict[str, AppliedMigration] = {}
+    repeatable_applied: dict[str, AppliedMigration] = {}
+    for e in history.entries:
+        if e.dirty:
+            issues.append(
+                HistoryIssue(
+                    DIRTY,
+                    f"{history.table} is dirty at version {e.version}: that migration failed part-way; "
+                    "repair the schema by hand, then force the version",
+                    version=e.version,
+                )
+            )
+        if e.success is False:
+            issues.append(
+                HistoryIssue(
+                    FAILED,
+                    f"{history.table} records a failed migration: version {e.version or '(repeatable)'} "
+                    f"({e.script or e.name}); run the tool's repair after fixing it",
+                    version=e.version,
+                    path=e.script,
+                )
+            )
+            continue
+        if e.version is None:
+            if e.script:
+                repeatable_applied[e.script.rsplit("/", 1)[-1]] = e
+            continue
+        applied[normalize_version(tool, e.version)] = e
+
+    for version in sorted(applied, key=lambda v: _order_key(tool, v)):
+        if version not in file_by_version:
+            e = applied[version]
+            label = f" ({e.name})" if e.name else ""
+            issues.append(
+                HistoryIssue(
+                    APPLIED_WITHOUT_FILE,
+                    f"version {version}{label} is recorded as applied in {history.table} but no file has it",
+                    version=version,
+                )
+            )
+
+    newest = max((_order_key(tool, v) for v in applied), default=None)
+    matched = 0
+    for version, f in file_by_version.items():
+        entry = applied.get(version)
+        if entry is None:
+            late = newest is not None and _order_key(tool, version) < newest
+            note = " although newer versions are applied (the tool skips or refuses it)" if late else ""
+            issues.append(
+                HistoryIssue(NEVER_APPLIED, f"{f.path} was never applied{note}", version=version, path=f.path)
+            )
+            continue
+        matched += 1
+        if entry.statements is not None:
+            diff = _first_difference(f, entry.statements)
+            if diff is not None:
+                n, line = diff
+                issues.append(
+                    HistoryIssue(
+                        CONTENT_DIFFERS,
+                        f"{f.path}:{line}: statement {n} differs from what {history.table} recorded "
+                        f"when version {version} was applied (the file changed after it ran)",
+                        version=version,
+                        path=f.path,
+                        line=line,
+                    )
+                )
+        if entry.checksum is not None and f.text is not None and flyway_checksum(f.text) != entry.checksum:
+            issues.append(
+                HistoryIssue(
+                    CONTENT_DIFFERS,
+                    f"{f.path}: checksum {flyway_checksum(f.text)} differs from the recorded "
+                    f"{entry.checksum} (the file changed after it was applied)",
+                    version=version,
+                    path=f.path,
+                )
+            )
+        if tool == "supabase" and entry.name and entry.name != f.name:
+            issues.append(
+                HistoryIssue(
+                    NAME_DIFFERS,
+                    f"{f.path}: recorded under the name {entry.name!r} (the file was renamed after it ran)",
+                    version=version,
+                    path=f.path,
+                )
+            )
+
+    for script, f in sorted(repeatable.items()):
+        entry = repeatable_applied.get(script)
+        if entry is None:
+            if tool == "flyway":
+                issues.append(HistoryIssue(NEVER_APPLIED, f"{f.path} was never applied", path=f.path))
+            continue
+        if entry.checksum is not None and f.text is not None and flyway_checksum(f.text) != entry.checksum:
+            issues.append(
+                HistoryIssue(
+                    CONTENT_DIFFERS,
+                    f"{f.path}: repeatable migration changed since it last ran (Flyway re-runs it)",
+                    path=f.path,
+                )
+            )
+
+    return Reconciliation(
+        tool=tool,
+        table=history.table,
+        applied=len(applied),
+        files=len(versioned),
+        matched=matched,
+        issues=tuple(issues),
+    )
