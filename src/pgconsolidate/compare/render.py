@@ -47,15 +47,15 @@ def describe_change(change: AttributeChange) -> str:
     return f"{change.name}: {show_value(change.before)} → {show_value(change.after)}"
 
 
-def describe(diff: ObjectDiff) -> str:
+def describe(diff: ObjectDiff, *, a_label: str = "A", b_label: str = "B") -> str:
     """One line per object: ``~ function public.f(text): security definer → security invoker; ...``."""
     head = f"{SYMBOL[diff.change]} {diff.kind} {diff.identity}"
     if diff.change == CHANGED:
         return head + ": " + "; ".join(describe_change(c) for c in diff.changes)
-    return head + (" (only in B)" if diff.change == ADDED else " (only in A)")
+    return head + (f" (only in {b_label})" if diff.change == ADDED else f" (only in {a_label})")
 
 
-def text_lines(result: SnapshotDiff) -> list[str]:
+def text_lines(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") -> list[str]:
     """The differences as lines; children of an added or removed table are folded into its line."""
     whole = {
         (d.change, d.identity) for d in result.differences if d.collection == "tables" and d.change != CHANGED
@@ -69,10 +69,10 @@ def text_lines(result: SnapshotDiff) -> list[str]:
         shown.append(d)
     lines = []
     for d in shown:
-        line = describe(d)
+        line = describe(d, a_label=a_label, b_label=b_label)
         n = folded.get((d.change, d.identity)) if d.collection == "tables" else None
         if n:
-            line += f" with {n} column(s)/constraint(s)/index(es)/trigger(s)/policy(ies)"
+            line += f" with {n} dependent object(s) (columns, constraints, indexes, triggers, policies)"
         lines.append(line)
     return lines
 

@@ -1,0 +1,157 @@
+"""``pgconsolidate inspect``: what a live database really holds, and how it drifted from the files.
+
+``inspect --database-url URL`` reads the catalog (text summary, or the snapshot JSON with
+``--format json`` / ``--output FILE``). ``--against DIR`` adds drift: the live schema is compared with
+the replayed chain of DIR (what production has that the files don't, and the reverse) and the
+database's migration history table is reconciled with the files of DIR.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from pgconsolidate.catalog import Snapshot, read_snapshot, snapshot_to_json
+from pgconsolidate.catalog.serialize import snapshot_to_dict
+from pgconsolidate.commands.common import (
+    DatabaseUrlOption,
+    FormatOption,
+    OutputFormat,
+    ScratchUrlOption,
+    resolve_database_url,
+    resolve_scratch_url,
+)
+from pgconsolidate.commands.compare import (
+    IgnoreOption,
+    IncludeExtensionObjectsOption,
+    IncludeManagedOption,
+    known_attributes,
+    print_diff,
+    replay_directory_snapshot,
+    write_atomically,
+)
+from pgconsolidate.compare import diff_snapshots
+from pgconsolidate.compare.render import to_json
+from pgconsolidate.console import err, out
+from pgconsolidate.errors import EXIT_FOUND, InputError
+from pgconsolidate.history import Reconciliation, read_history, reconcile
+from pgconsolidate.sources.reader import read_dir
+
+FILES = "the files"
+DATABASE = "the database"
+
+
+def _reconciliation_json(r: Reconciliation) -> dict[str, Any]:
+    return {
+        "tool": r.tool,
+        "table": r.table,
+        "applied": r.applied,
+        "files": r.files,
+        "matched": r.matched,
+        "issues": [
+            {"kind": i.kind, "version": i.version, "path": i.path, "line": i.line, "message": i.message}
+            for i in r.issues
+        ],
+    }
+
+
+def _print_summary(snap: Snapshot) -> None:
+    table = Table(title=f"{snap.source} (PostgreSQL {snap.server_version // 10000})")
+    table.add_column("objects")
+    table.add_column("count", justify="right")
+    for name, n in snap.counts().items():
+        table.add_row(name.replace("_", " "), str(n))
+    out.print(table)
+
+
+def inspect(
+    ctx: typer.Context,
+    database_url: DatabaseUrlOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            help="Migrations directory: show drift between the database and the replayed files, "
+            "and reconcile the database's migration history with the files.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", help="Also write the snapshot JSON to this file.", show_default=False),
+    ] = None,
+    include_managed: IncludeManagedOption = False,
+    include_extension_objects: IncludeExtensionObjectsOption = False,
+    ignore: IgnoreOption = None,
+    scratch_url: ScratchUrlOption = None,
+) -> None:
+    """Read a live database's schema (tables, columns, functions, policies, grants, ...) and its drift."""
+    url = resolve_database_url(ctx, database_url, required=True)
+    assert url is not None
+    ignored = frozenset(ignore or ())
+    unknown = sorted(ignored - known_attributes())
+    if unknown:
+        raise InputError(f"--ignore {', '.join(unknown)}: no such attribute")
+    mdir = read_dir(against) if against is not None else None  # bad directory: fail before any work
+    options = {
+        "include_extension_objects": include_extension_objects,
+        "include_managed_schemas": include_managed,
+    }
+    live = read_snapshot(url, **options)
+    if output:
+        write_atomically(output, snapshot_to_json(live))
+    if against is None or mdir is None:
+        if fmt is OutputFormat.json:
+            out.print_json(json.dumps(snapshot_to_dict(live)))
+        else:
+            _print_summary(live)
+            if output:
+                out.print(f"snapshot written to {output}", markup=False)
+        return
+
+    err.print(f"replaying {against} into a scratch database ...")
+    files = replay_directory_snapshot(against, resolve_scratch_url(ctx, scratch_url), **options)
+    drift = diff_snapshots(files, live, ignore=ignored)
+    history = read_history(url)
+    reconciliations = [reconcile(h, mdir) for h in history]
+    history_issues = sum(len(r.issues) for r in reconciliations)
+    if fmt is OutputFormat.json:
+        doc = {
+            "schema_version": 1,
+            "database": live.source,
+            "directory": against,
+            "objects": live.counts(),
+            "drift": to_json(drift),
+            "history": [_reconciliation_json(r) for r in reconciliations],
+            "history_found": bool(history),
+        }
+        out.print_json(json.dumps(doc))
+    else:
+        out.print(f"database: {live.source}", markup=False)
+        out.print(f"files:    {against} (replayed)", markup=False)
+        out.print("[bold]Drift[/] (+ only in the database, - only in the files, ~ changed files → database)")
+        print_diff(drift, a_label=FILES, b_label=DATABASE)
+        out.print("[bold]Migration history[/]")
+        if not history:
+            out.print(
+                "no migration history table found (supabase_migrations, schema_migrations, flyway, goose)"
+            )
+        for r in reconciliations:
+            out.print(
+                f"{r.table} ({r.tool}): {r.applied} applied, {r.files} files, {r.matched} matched, "
+                f"{len(r.issues)} issue(s)",
+                markup=False,
+            )
+            for issue in r.issues:
+                out.print(f"  {issue.kind}: {issue.message}", markup=False)
+    if not drift.equivalent or history_issues:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("inspect")(inspect)
+
