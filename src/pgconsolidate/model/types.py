@@ -1,0 +1,620 @@
+"""The object model of a migrations directory, as frozen data.
+
+Every statement has zero or more :class:`Effect` records (create, alter, rename, drop, grant, ...) on
+objects named by string identities (see the shared conventions: ``public.memories``,
+``public.memories.embedding``, ``public.search_memories(text, integer)``, ``public.memories.owner_read``
+for policies, triggers and constraints, the bare name for schemas and extensions). Folding the effects in
+applied order gives a :class:`Schema`: each object's final :class:`ObjectState` and its timeline.
+
+Pure data: no database, no disk. Detail records describe an object as its defining statement says; an
+ALTER carries a :class:`Change` that the fold applies to the current detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pgconsolidate.sources.model import MigrationDir
+    from pgconsolidate.statements.model import FileStatements
+
+#: Schemas whose types print without a schema in identities (pg_catalog, public, extension schemas).
+UNQUALIFIED_TYPE_SCHEMAS = frozenset({"pg_catalog", "public", "extensions", ""})
+
+#: Types whose typmod is a vector dimension count.
+VECTOR_TYPES = frozenset({"vector", "halfvec", "sparsevec", "bit"})
+
+
+class ObjectKind(StrEnum):
+    """What an identity names."""
+
+    SCHEMA = "schema"
+    EXTENSION = "extension"
+    TABLE = "table"
+    COLUMN = "column"
+    CONSTRAINT = "constraint"
+    INDEX = "index"
+    VIEW = "view"
+    MATERIALIZED_VIEW = "materialized-view"
+    SEQUENCE = "sequence"
+    TYPE = "type"  # composite type
+    ENUM = "enum"
+    DOMAIN = "domain"
+    FUNCTION = "function"
+    PROCEDURE = "procedure"
+    AGGREGATE = "aggregate"
+    TRIGGER = "trigger"
+    EVENT_TRIGGER = "event-trigger"
+    POLICY = "policy"
+    ROLE = "role"
+    PUBLICATION = "publication"
+    OTHER = "other"
+
+    @property
+    def is_relation(self) -> bool:
+        """Tables, views, materialized views, sequences and indexes share one namespace."""
+        return self in _RELATIONS
+
+    @property
+    def is_routine(self) -> bool:
+        return self in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE, ObjectKind.AGGREGATE)
+
+
+_RELATIONS = frozenset(
+    {ObjectKind.TABLE, ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW, ObjectKind.SEQUENCE, ObjectKind.INDEX}
+)
+
+
+class Action(StrEnum):
+    """What a statement does to an object."""
+
+    CREATE = "create"
+    CREATE_OR_REPLACE = "create-or-replace"
+    ALTER = "alter"
+    RENAME = "rename"
+    DROP = "drop"
+    ENABLE_RLS = "enable-rls"
+    DISABLE_RLS = "disable-rls"
+    FORCE_RLS = "force-rls"
+    NO_FORCE_RLS = "no-force-rls"
+    GRANT = "grant"
+    REVOKE = "revoke"
+    COMMENT = "comment"
+    OWNER = "owner"
+    INSERT = "insert"  # reference data
+    UPDATE = "update"
+    DELETE = "delete"
+    TRUNCATE = "truncate"
+    REFRESH = "refresh"  # REFRESH MATERIALIZED VIEW
+    DYNAMIC = "dynamic"  # a DO block or function runs SQL the model cannot see (EXECUTE of a string)
+
+
+@dataclass(frozen=True, order=True)
+class SourceRef:
+    """Where an effect comes from: a statement of a file (1-based line and column)."""
+
+    file: str
+    line: int
+    column: int = 1
+    statement_index: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A type as written, normalised to PostgreSQL's names (``int4`` → ``integer``).
+
+    ``schema`` is empty for built-in types and unqualified names resolved to pg_catalog/public.
+    ``typmods`` are the modifiers as text (``("1536",)``, ``("10", "2")``); ``array_dims`` the number
+    of ``[]``.
+    """
+
+    name: str
+    schema: str = ""
+    typmods: tuple[str, ...] = ()
+    array_dims: int = 0
+
+    @property
+    def qualified_name(self) -> str:
+        """The name, with its schema unless it prints without one."""
+        if self.schema in UNQUALIFIED_TYPE_SCHEMAS:
+            return self.name
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def display(self) -> str:
+        """As ``format_type(oid, typmod)`` prints it: ``vector(1536)``, ``numeric(10,2)``, ``text[]``."""
+        base = self.qualified_name
+        if self.typmods:
+            mods = "(" + ",".join(self.typmods) + ")"
+            if base.startswith(("timestamp ", "time ")):
+                head, _, tail = base.partition(" ")
+                base = f"{head}{mods} {tail}"
+            elif base == "interval" and not self.typmods[0].isdigit():
+                base = f"interval {self.typmods[0]}"
+            else:
+                base += mods
+        return base + "[]" * self.array_dims
+
+    @property
+    def signature(self) -> str:
+        """As it appears in a function identity: no typmods (``vector``, ``character varying[]``)."""
+        return self.qualified_name + "[]" * self.array_dims
+
+    @property
+    def vector_dims(self) -> int | None:
+        """The dimension count of a vector/halfvec/sparsevec/bit type, None when absent or not a vector."""
+        if self.name in VECTOR_TYPES and self.typmods and self.typmods[0].isdigit():
+            return int(self.typmods[0])
+        return None
+
+    @property
+    def is_vector(self) -> bool:
+        """True for pgvector's vector, halfvec and sparsevec."""
+        return self.name in ("vector", "halfvec", "sparsevec")
+
+    def __str__(self) -> str:
+        return self.display
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    """A table column. ``default``, ``generated`` and ``identity`` hold expression text or a keyword."""
+
+    table: str  # table identity
+    name: str
+    type: TypeRef
+    not_null: bool = False
+    default: str | None = None
+    identity: str | None = None  # "always" / "by default"
+    generated: str | None = None  # the stored generation expression
+    collation: str | None = None
+    primary_key: bool = False  # declared inline (also recorded as a ConstraintDef)
+
+    @property
+    def id(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class ConstraintDef:
+    """A table constraint. ``type`` is ``primary-key``, ``foreign-key``, ``unique``, ``check``,
+    ``exclude`` or ``not-null``."""
+
+    table: str
+    name: str
+    type: str
+    columns: tuple[str, ...] = ()
+    ref_table: str | None = None  # foreign keys: referenced table identity
+    ref_columns: tuple[str, ...] = ()
+    on_delete: str | None = None
+    on_update: str | None = None
+    expression: str | None = None  # check / exclude
+    deferrable: bool = False
+    not_valid: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class TableDef:
+    """A table (RLS flags are updated by the fold)."""
+
+    schema: str
+    name: str
+    unlogged: bool = False
+    partitioned: bool = False
+    partition_of: str | None = None
+    inherits: tuple[str, ...] = ()
+    rls: bool = False
+    force_rls: bool = False
+    owner: str | None = None
+    comment: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class IndexDef:
+    """An index. ``columns`` holds a column name or the expression text for each key."""
+
+    schema: str
+    name: str
+    table: str  # table identity
+    method: str = "btree"
+    columns: tuple[str, ...] = ()
+    opclasses: tuple[str | None, ...] = ()
+    unique: bool = False
+    concurrently: bool = False
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()  # WITH (m = 16, ...)
+    primary: bool = False
+    constraint: bool = False  # created by a UNIQUE / PRIMARY KEY constraint
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class ArgDef:
+    """A routine argument. ``mode`` is ``in``, ``out``, ``inout``, ``variadic`` or ``table``."""
+
+    name: str | None
+    type: TypeRef
+    mode: str = "in"
+    default: str | None = None
+
+    @property
+    def in_signature(self) -> bool:
+        """True when the argument is part of the routine's identity."""
+        return self.mode in ("in", "inout", "variadic")
+
+
+@dataclass(frozen=True)
+class FunctionDef:
+    """A function or procedure.
+
+    ``returns`` is the result as written (normalised: ``SETOF public.memories``, ``TABLE(id uuid, ...)``,
+    ``trigger``, ``void``); ``return_type`` the TypeRef of a scalar/SETOF result (None for TABLE results
+    and procedures). ``config`` holds ``SET name = value`` pairs (``search_path``). ``body_hash`` hashes
+    the body with whitespace and comments normalised. ``uses`` lists the objects the body references,
+    when it parses (best effort).
+    """
+
+    schema: str
+    name: str
+    args: tuple[ArgDef, ...] = ()
+    returns: str = "void"
+    returns_set: bool = False
+    return_type: TypeRef | None = None
+    language: str = "sql"
+    volatility: str = "volatile"
+    security_definer: bool = False
+    strict: bool = False
+    leakproof: bool = False
+    parallel: str | None = None
+    config: tuple[tuple[str, str], ...] = ()
+    body: str = ""
+    body_hash: str = ""
+    is_procedure: bool = False
+    owner: str | None = None
+    uses: tuple[str, ...] = ()
+    dynamic_sql: bool = False  # the body EXECUTEs strings
+
+    @property
+    def signature(self) -> str:
+        """``name(argtypes)`` per the shared convention."""
+        return f"{self.name}({', '.join(a.type.signature for a in self.args if a.in_signature)})"
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.signature}"
+
+    @property
+    def search_path(self) -> str | None:
+        """The pinned ``search_path``, if the function sets one."""
+        for key, value in self.config:
+            if key == "search_path":
+                return value
+        return None
+
+    @property
+    def result_columns(self) -> tuple[ArgDef, ...]:
+        """OUT / TABLE arguments (the result row of ``RETURNS TABLE`` functions)."""
+        return tuple(a for a in self.args if a.mode in ("out", "inout", "table"))
+
+
+@dataclass(frozen=True)
+class ViewDef:
+    """A view or materialized view; ``query`` is the defining SELECT as written."""
+
+    schema: str
+    name: str
+    query: str = ""
+    materialized: bool = False
+    columns: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()  # security_invoker, security_barrier, ...
+    check_option: str | None = None
+    with_data: bool = True
+    uses: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class PolicyDef:
+    """A row-level security policy. ``command`` is ``all``, ``select``, ``insert``, ``update`` or
+    ``delete``; ``using``/``with_check`` the expression texts."""
+
+    table: str
+    name: str
+    command: str = "all"
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    with_check: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class TriggerDef:
+    """A trigger: ``timing`` ``before``/``after``/``instead of``; ``events`` like ``("insert", "update")``."""
+
+    table: str
+    name: str
+    function: str  # function identity (trigger functions take no arguments: ``public.f()``)
+    timing: str = "after"
+    events: tuple[str, ...] = ()
+    for_each_row: bool = False
+    when: str | None = None
+    update_columns: tuple[str, ...] = ()
+    constraint: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.table}.{self.name}"
+
+
+@dataclass(frozen=True)
+class GrantDef:
+    """GRANT or REVOKE of privileges on one object to roles. ``privileges`` are lower case (``select``,
+    ``all``, ``execute``, ``usage``); ``columns`` restricts table privileges to columns; ``role_grant``
+    marks ``GRANT role TO role``."""
+
+    object_kind: ObjectKind
+    object_id: str
+    privileges: tuple[str, ...]
+    grantees: tuple[str, ...]
+    grant_option: bool = False
+    columns: tuple[str, ...] = ()
+    revoke: bool = False
+
+
+@dataclass(frozen=True)
+class DefaultPrivilegesDef:
+    """ALTER DEFAULT PRIVILEGES: privileges future objects of ``object_type`` in ``schemas`` get."""
+
+    object_type: str  # tables, functions, sequences, types, schemas
+    schemas: tuple[str, ...]
+    privileges: tuple[str, ...]
+    grantees: tuple[str, ...]
+    for_roles: tuple[str, ...] = ()
+    revoke: bool = False
+
+
+@dataclass(frozen=True)
+class ExtensionDef:
+    name: str
+    schema: str | None = None
+    version: str | None = None
+    cascade: bool = False
+
+
+@dataclass(frozen=True)
+class SchemaDef:
+    name: str
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class EnumDef:
+    schema: str
+    name: str
+    labels: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class CompositeTypeDef:
+    schema: str
+    name: str
+    attributes: tuple[tuple[str, TypeRef], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class DomainDef:
+    schema: str
+    name: str
+    base_type: TypeRef
+    not_null: bool = False
+    default: str | None = None
+    checks: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class SequenceDef:
+    schema: str
+    name: str
+    options: tuple[tuple[str, str], ...] = ()
+    owned_by: str | None = None  # column identity
+
+    @property
+    def id(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class InsertDef:
+    """Rows a migration inserts (reference data). ``rows`` is the VALUES row count (-1 for
+    INSERT ... SELECT); ``on_conflict`` is ``nothing``, ``update`` or None."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: int
+    text: str
+    on_conflict: str | None = None
+    from_select: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an ALTER changes on an object's detail: ``attribute`` is a field name of the detail record
+    (``type``, ``default``, ``not_null``, ``security_definer``, ``config``, ``owner``, ``volatility``,
+    ``labels``, ...) and ``value`` its new value. ``add_config``/``reset_config`` edit
+    ``FunctionDef.config``; ``add_label`` appends an enum label."""
+
+    attribute: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class DynamicSql:
+    """A DO block or routine body that runs SQL the model may not see. ``statements`` holds the
+    EXECUTE'd string literals and embedded statements that could be read."""
+
+    statements: tuple[str, ...] = ()
+    opaque: bool = True  # True when some EXECUTE'd SQL is built at run time
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One effect of one statement on one object.
+
+    ``detail`` is the object's detail record for CREATE / CREATE OR REPLACE (``TableDef``,
+    ``ColumnDef``, ``FunctionDef``, ...), a :class:`Change` for ALTER, a :class:`GrantDef` for
+    GRANT/REVOKE, the comment text (or None) for COMMENT, an :class:`InsertDef` for INSERT.
+    ``new_id`` is the identity after a RENAME. ``uses`` lists the identities of objects the statement
+    needs to exist (types, tables, functions, extensions, schemas). ``conditional`` is True when the
+    effect comes from a DO block / IF branch that may not run.
+    """
+
+    action: Action
+    kind: ObjectKind
+    id: str
+    ref: SourceRef
+    detail: Any = None
+    new_id: str | None = None
+    if_not_exists: bool = False
+    or_replace: bool = False
+    if_exists: bool = False
+    cascade: bool = False
+    uses: tuple[str, ...] = ()
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
+class ObjectState:
+    """An object after folding: its final detail, whether it exists at the end, and its timeline
+    (every effect that touched it, in applied order, including those under former names)."""
+
+    id: str
+    kind: ObjectKind
+    detail: Any
+    exists: bool
+    events: tuple[Effect, ...]
+    parent: str | None = None  # the table of a column, constraint, index, policy or trigger
+
+    @property
+    def created(self) -> Effect | None:
+        """The last CREATE / CREATE OR REPLACE event."""
+        for e in reversed(self.events):
+            if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE):
+                return e
+        return None
+
+    @property
+    def defined_in(self) -> tuple[Effect, ...]:
+        """Every CREATE / CREATE OR REPLACE event (one per definition)."""
+        return tuple(e for e in self.events if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE))
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files that touched the object, in applied order, each once."""
+        return tuple(dict.fromkeys(e.ref.file for e in self.events))
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The folded final state of a migrations directory.
+
+    ``objects`` maps every identity ever seen to its :class:`ObjectState` (``exists`` False for
+    dropped ones). ``grants`` lists the GRANT/REVOKE effects in applied order; ``privileges`` the
+    resulting privileges: (object id, grantee) → privileges. ``default_privileges`` the ALTER DEFAULT
+    PRIVILEGES effects.
+    """
+
+    objects: Mapping[str, ObjectState] = field(default_factory=dict, hash=False)
+    grants: tuple[Effect, ...] = ()
+    privileges: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict, hash=False)
+    default_privileges: tuple[Effect, ...] = ()
+    dynamic: tuple[Effect, ...] = ()  # DO blocks / bodies running SQL the model cannot see
+
+    def get(self, oid: str) -> ObjectState | None:
+        return self.objects.get(oid)
+
+    def exists(self, oid: str) -> bool:
+        state = self.objects.get(oid)
+        return state is not None and state.exists
+
+    def of_kind(self, *kinds: ObjectKind, existing: bool = True) -> Iterator[ObjectState]:
+        """Objects of the given kinds (only those that exist at the end, unless ``existing`` is False)."""
+        for state in self.objects.values():
+            if state.kind in kinds and (state.exists or not existing):
+                yield state
+
+    def children(self, table: str, kind: ObjectKind | None = None) -> Iterator[ObjectState]:
+        """Existing columns / constraints / indexes / policies / triggers of ``table``."""
+        for state in self.objects.values():
+            if state.parent == table and state.exists and (kind is None or state.kind == kind):
+                yield state
+
+    def columns(self, table: str) -> tuple[ColumnDef, ...]:
+        """The existing columns of ``table``, in creation order."""
+        return tuple(s.detail for s in self.children(table, ObjectKind.COLUMN))
+
+    def tables(self) -> Iterator[ObjectState]:
+        return self.of_kind(ObjectKind.TABLE)
+
+    def functions(self) -> Iterator[ObjectState]:
+        return self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE)
+
+
+@dataclass(frozen=True)
+class FileEffects:
+    """The effects of one file's statements, in order."""
+
+    file: str
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of analysing a directory: files, their statements and parse failures, the effects of
+    every statement and the folded schema."""
+
+    mdir: MigrationDir
+    files: tuple[FileStatements, ...]
+    effects: tuple[FileEffects, ...]
+    schema: Schema
+
+    def all_effects(self) -> Iterator[Effect]:
+        """Every effect, in applied order."""
+        for fe in self.effects:
+            yield from fe.effects
