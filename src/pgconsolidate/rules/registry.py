@@ -15,14 +15,16 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pgconsolidate.errors import InputError
 from pgconsolidate.rules.finding import Finding, Location, Severity
 from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.rules.state import State, fold
 from pgconsolidate.statements.model import FileStatements, Statement
 
-_NOT_RULE_MODULES = {"finding", "registry", "similarity", "nodes", "engine", "model_bridge"}
+_NOT_RULE_MODULES = {"finding", "registry", "similarity", "nodes", "engine", "model_bridge", "state"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class RuleContext:
     analysis: Any = None
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def state(self) -> State:
+        """The schema the files intend, folded statement by statement (computed once, on first use)."""
+        return fold(self.files)
 
     def statements(self) -> Iterable[Statement]:
         """Every statement of every file, in applied order."""

@@ -1,0 +1,133 @@
+"""How alike two tables are, and which column of one corresponds to which column of the other.
+
+Pure and reused by the plan stage to propose merges: :func:`table_similarity` takes two column lists
+(name, type) and returns a score in [0, 1] and a column mapping. Columns every table has (``id``,
+``created_at``, ``updated_at``) count for less, so two unrelated tables with the usual bookkeeping
+columns do not look alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+GENERIC_COLUMNS = {"id", "created_at", "updated_at", "inserted_at", "modified_at", "deleted_at"}
+GENERIC_WEIGHT = 0.35
+
+_NUMERIC = {"smallint", "integer", "bigint", "real", "double precision", "numeric"}
+_TEXT = {"text", "character varying", "character", "citext", "name"}
+_TIME = {"timestamp with time zone", "timestamp without time zone", "date"}
+_JSON = {"json", "jsonb"}
+
+
+@dataclass(frozen=True)
+class ColumnPair:
+    """``left`` of the first table corresponds to ``right`` of the second; ``exact`` when names match."""
+
+    left: str
+    right: str
+    exact: bool
+    same_type: bool
+
+
+@dataclass(frozen=True)
+class TableSimilarity:
+    """The score (0–1), the column mapping and the columns only one side has."""
+
+    score: float
+    pairs: tuple[ColumnPair, ...]
+    only_left: tuple[str, ...]
+    only_right: tuple[str, ...]
+
+    def mapping_text(self, limit: int = 12) -> str:
+        """``a=a, memory_kind→memory_type, ...`` for messages (renamed columns first)."""
+        renamed = [p for p in self.pairs if not p.exact]
+        same = [p for p in self.pairs if p.exact]
+        parts = [f"{p.left}→{p.right}" for p in renamed] + [p.left for p in same]
+        more = f", +{len(parts) - limit} more" if len(parts) > limit else ""
+        return ", ".join(parts[:limit]) + more
+
+
+def _family(type_text: str) -> str:
+    base = re.sub(r"\(.*\)", "", type_text).strip()
+    if base.endswith("[]"):
+        return "array:" + _family(base[:-2])
+    for name, members in (("num", _NUMERIC), ("text", _TEXT), ("time", _TIME), ("json", _JSON)):
+        if base in members:
+            return name
+    return base
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[_\W]+", name.lower()) if t]
+
+
+def name_similarity(a: str, b: str) -> float:
+    """0–1: how alike two identifiers are (shared words, one a prefix of the other)."""
+    if a == b:
+        return 1.0
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return 0.0
+    sa, sb = set(ta), set(tb)
+    shared = len(sa & sb)
+    if shared == 0:
+        # plural/singular or one word a prefix of the other: memory / memories
+        stems_a = {t[:5] for t in ta if len(t) >= 5}
+        stems_b = {t[:5] for t in tb if len(t) >= 5}
+        return 0.5 if stems_a & stems_b else 0.0
+    jaccard = shared / len(sa | sb)
+    if sa <= sb or sb <= sa:
+        jaccard = max(jaccard, 0.6)
+    if ta[0] == tb[0]:
+        jaccard = max(jaccard, 0.5)
+    return jaccard
+
+
+def _weight(column: str) -> float:
+    return GENERIC_WEIGHT if column.lower() in GENERIC_COLUMNS else 1.0
+
+
+def table_similarity(
+    left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]], *, min_pair: float = 0.5
+) -> TableSimilarity:
+    """Compare two tables given as ``[(column, type), ...]`` (types as ``format_type`` prints them).
+
+    Columns with the same name pair first; the remaining ones pair greedily by name similarity, and only
+    when their types are of the same family (numbers, text, times, json, the same type otherwise).
+    The score is the weighted Dice coefficient of the pairing.
+    """
+    ltypes = dict(left)
+    rtypes = dict(right)
+    pairs: list[ColumnPair] = []
+    quality: dict[tuple[str, str], float] = {}
+    free_l = [c for c, _ in left]
+    free_r = [c for c, _ in right]
+    for col in list(free_l):
+        if col in rtypes:
+            same = _family(ltypes[col]) == _family(rtypes[col])
+            pairs.append(ColumnPair(col, col, True, same))
+            quality[(col, col)] = 1.0 if same else 0.8
+            free_l.remove(col)
+            free_r.remove(col)
+    candidates = []
+    for lc in free_l:
+        for rc in free_r:
+            if _family(ltypes[lc]) != _family(rtypes[rc]):
+                continue
+            sim = name_similarity(lc, rc)
+            if sim >= min_pair:
+                candidates.append((sim, lc, rc))
+    for sim, lc, rc in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if lc in free_l and rc in free_r:
+            pairs.append(ColumnPair(lc, rc, False, ltypes[lc] == rtypes[rc]))
+            quality[(lc, rc)] = 0.6 + 0.4 * sim
+            free_l.remove(lc)
+            free_r.remove(rc)
+    total = sum(_weight(c) for c, _ in left) + sum(_weight(c) for c, _ in right)
+    matched = sum(2 * quality[(p.left, p.right)] * _weight(p.left) for p in pairs)
+    score = matched / total if total else 0.0
+    order = {c: i for i, (c, _) in enumerate(left)}
+    pairs.sort(key=lambda p: order.get(p.left, 0))
+    return TableSimilarity(round(score, 3), tuple(pairs), tuple(free_l), tuple(free_r))
