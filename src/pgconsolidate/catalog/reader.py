@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from pgconsolidate.catalog.model import OBJECT_KINDS, CatalogObject, Function, Snapshot, View
@@ -85,14 +86,20 @@ def read_snapshot_from(
     include_extension_objects: bool = False,
     include_managed_schemas: bool = False,
 ) -> Snapshot:
-    """Read the catalog over an open connection (in a transaction this function owns)."""
+    """Read the catalog over an open (non-autocommit) connection.
+
+    On an idle connection this opens its own read-only REPEATABLE READ transaction; inside a transaction
+    that is already open it reads within a savepoint, so it sees that transaction's own changes.
+    """
     params = {
         "skip_schemas": skipped_schemas(include_managed_schemas),
         "include_ext": include_extension_objects,
     }
     kinds: dict[str, tuple[CatalogObject, ...]] = {}
+    idle = conn.info.transaction_status == TransactionStatus.IDLE
     with conn.transaction():
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if idle:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         _set_search_path(conn)
         server_version = conn.info.server_version
         with conn.cursor(row_factory=dict_row) as cur:
