@@ -23,7 +23,7 @@ def one_line(exc: BaseException) -> str:
     text = str(exc).strip()
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     # libpq puts the useful part after 'connection ... failed:'
-    line = lines[-1] if lines else type(exc).__name__
+    line = lines[0] if lines else type(exc).__name__  # PostgreSQL's message; later lines are LINE/^/HINT
     for ln in lines:
         if "FATAL" in ln or "failed:" in ln or "error" in ln.lower():
             line = ln
