@@ -1,0 +1,1 @@
+"""The archive of the old migration files, its manifest, and ``restore-files``."""

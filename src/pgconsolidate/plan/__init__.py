@@ -1,0 +1,1 @@
+"""The consolidation plan: frozen dataclasses, a commented TOML writer, a reader and its validation."""

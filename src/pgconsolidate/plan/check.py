@@ -1,0 +1,196 @@
+"""Validate a plan against its directory and the schema it applies to (pure).
+
+Problems found: files changed since the plan was written (sha256), unknown tables, columns, functions or
+files, impossible merges (incompatible column types, a NOT NULL target column that nothing fills),
+unknown strategies (found by the reader), duplicate or empty domains.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pgconsolidate.catalog.model import Column, Snapshot
+from pgconsolidate.plan.model import Plan
+from pgconsolidate.plan.toml_read import PlanProblem, line_of
+
+_CATEGORIES: tuple[tuple[str, str], ...] = (
+    (r"^(smallint|integer|bigint|numeric|real|double precision|decimal)", "number"),
+    (r"^(text|character varying|character|varchar|char|citext|name)", "text"),
+    (r"^(timestamp|date|time)", "time"),
+    (r"^uuid", "uuid"),
+    (r"^jsonb?$", "json"),
+    (r"^boolean", "boolean"),
+    (r"^(vector|halfvec|sparsevec)", "vector"),
+    (r"^bytea", "bytes"),
+    (r"^interval", "interval"),
+    (r"^inet|^cidr", "network"),
+)
+
+
+def type_category(type_text: str) -> str:
+    """A coarse category of a ``format_type`` spelling; arrays are ``<element category>[]``."""
+    t = type_text.strip().lower()
+    array = t.endswith("[]")
+    base = t[:-2] if array else t
+    cat = "other:" + re.sub(r"\(.*\)", "", base)
+    for pattern, name in _CATEGORIES:
+        if re.match(pattern, base):
+            cat = name
+            break
+    return cat + ("[]" if array else "")
+
+
+def compatible(source_type: str, target_type: str) -> bool:
+    """Whether a value of ``source_type`` can be inserted into ``target_type`` without losing meaning."""
+    s, t = type_category(source_type), type_category(target_type)
+    return s == t or t == "text" or (s == "text" and t.startswith("other:"))
+
+
+def columns_of(snap: Snapshot, table: str) -> dict[str, Column]:
+    return {c.identity.rsplit(".", 1)[1]: c for c in snap.columns if c.table == table}
+
+
+def check_plan(
+    plan: Plan,
+    text: str,
+    *,
+    current_files: Mapping[str, str],
+    snapshots: tuple[Snapshot, ...],
+) -> tuple[PlanProblem, ...]:
+    """Every problem of ``plan`` (read from ``text``) against the directory's ``current_files``
+    (path -> sha256) and the ``snapshots`` it may apply to (the replayed chain, the live database)."""
+    problems: list[PlanProblem] = []
+
+    def add(message: str, *needles: str) -> None:
+        problems.append(PlanProblem(line_of(text, *needles) if needles else 0, message))
+
+    planned = {f.path: f.sha256 for f in plan.files}
+    for path, sha in planned.items():
+        if path not in current_files:
+            add(f"plan is out of date: {path} is no longer in {plan.directory}", f'"{path}"')
+        elif current_files[path] != sha:
+            add(
+                f"plan is out of date: {path} changed since the plan was written "
+                f"(sha256 {current_files[path][:12]}…, plan has {sha[:12]}…); run `pgconsolidate plan` again",
+                f'"{sha}"',
+            )
+    for path in current_files:
+        if path not in planned:
+            add(f"plan is out of date: {path} is new in {plan.directory} (not in the plan)")
+
+    tables: set[str] = set()
+    functions: set[str] = set()
+    for s in snapshots:
+        tables.update(t.identity for t in s.tables)
+        functions.update(f.identity for f in s.functions)
+
+    def cols(table: str) -> dict[str, Column]:
+        for s in snapshots:
+            found = columns_of(s, table)
+            if found:
+                return found
+        return {}
+
+    for m in plan.merges:
+        for side in (m.source, m.target):
+            if side not in tables:
+                add(f"merge {m.source} -> {m.target}: unknown table {side}", f'"{side}"')
+        if m.source == m.target:
+            add(f"merge {m.source} -> {m.target}: a table cannot be merged into itself", f'"{m.source}"')
+        scols, tcols = cols(m.source), cols(m.target)
+        if not scols or not tcols:
+            continue
+        if m.key not in tcols or m.key not in scols:
+            add(f"merge {m.source} -> {m.target}: key column {m.key!r} is not in both tables", "key =")
+        elif not compatible(scols[m.key].type, tcols[m.key].type):
+            add(
+                f"impossible merge {m.source} -> {m.target}: key {m.key} is {scols[m.key].type} in the source "
+                f"and {tcols[m.key].type} in the target",
+                "key =",
+            )
+        mapped = set()
+        for c in m.columns:
+            mapped.add(c.target)
+            if c.target not in tcols:
+                add(
+                    f"merge {m.source} -> {m.target}: unknown target column {c.target!r}",
+                    f'target = "{c.target}"',
+                )
+                continue
+            if c.source is None:
+                continue
+            if c.source not in scols:
+                add(
+                    f"merge {m.source} -> {m.target}: unknown source column {c.source!r}",
+                    f'source = "{c.source}"',
+                )
+                continue
+            st, tt = scols[c.source].type, tcols[c.target].type
+            emb = plan.embedding_for(m.target, c.target)
+            if type_category(st) == "vector" and type_category(tt) == "vector" and emb is not None:
+                continue
+            if not compatible(st, tt):
+                add(
+                    f"impossible merge {m.source} -> {m.target}: column {c.source} is {st} but "
+                    f"{m.target}.{c.target} is {tt}; map it with an `expr` or drop the mapping",
+                    f'source = "{c.source}"',
+                )
+        for name, col in tcols.items():
+            if name == m.key:
+                continue
+            if col.not_null and col.default is None and col.identity_kind is None and name not in mapped:
+                add(
+                    f"impossible merge {m.source} -> {m.target}: {m.target}.{name} is NOT NULL without a "
+                    f"default and no [[merge.column]] fills it",
+                    f'target = "{m.target}"',
+                )
+
+    for e in plan.embeddings:
+        c = cols(e.table).get(e.column)
+        if c is None:
+            add(f"embedding: unknown column {e.table}.{e.column}", f'column = "{e.column}"')
+        elif type_category(c.type) != "vector":
+            add(f"embedding: {e.table}.{e.column} is {c.type}, not a vector column", f'column = "{e.column}"')
+
+    for f in plan.functions:
+        for ident in (f.keep, *f.drop):
+            if ident not in functions:
+                add(f"function {f.name}: unknown function {ident}", f'"{ident}"')
+        if f.keep in f.drop:
+            add(f"function {f.name}: {f.keep} is both kept and dropped", f'"{f.keep}"')
+        for path in f.disable_files:
+            if path not in current_files:
+                add(
+                    f"function {f.name}: disable_files names {path}, which is not in the directory",
+                    f'"{path}"',
+                )
+
+    for d in plan.definers:
+        if d.function not in functions:
+            add(f"definer: unknown function {d.function}", f'"{d.function}"')
+
+    for ix in plan.indexes:
+        tc = cols(ix.table)
+        if not tc:
+            add(f"index {ix.name}: unknown table {ix.table}", f'name = "{ix.name}"')
+            continue
+        for c in ix.columns:
+            if c not in tc and not any(
+                e.table == ix.table and c in {e.side_column(d) for d in e.move_dimensions}
+                for e in plan.embeddings
+            ):
+                add(f"index {ix.name}: {ix.table} has no column {c!r}", f'name = "{ix.name}"')
+        if len(ix.name) > 63:
+            add(f"index {ix.name}: name longer than 63 bytes", f'name = "{ix.name}"')
+
+    seen: set[str] = set()
+    for dom in plan.domains:
+        if dom.name in seen:
+            add(f"domain {dom.name!r} appears twice", f'name = "{dom.name}"')
+        seen.add(dom.name)
+        if not dom.patterns and not dom.kinds:
+            add(f"domain {dom.name!r} has neither patterns nor kinds", f'name = "{dom.name}"')
+    if not plan.domains:
+        add("the plan has no [[domain]]: the clean set needs at least one")
+    return tuple(problems)

@@ -1,0 +1,616 @@
+"""Propose a plan from what the migrations produce and, when given, what the live database holds (pure).
+
+Inputs: the directory (file hashes, statements), the catalog snapshot and data facts of the replayed
+chain and, optionally, of the live database. The live database wins where they disagree: its tables are
+the ones merged, its data decides canonical dimensions, its function bodies are the ones kept.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+from collections import Counter
+
+from pgconsolidate.catalog.model import Column, Constraint, Snapshot
+from pgconsolidate.plan.check import compatible, type_category
+from pgconsolidate.plan.facts import DataFacts
+from pgconsolidate.plan.model import (
+    DEFAULT_DOMAINS,
+    ColumnMap,
+    Definer,
+    Embedding,
+    FunctionChoice,
+    IndexChoice,
+    Merge,
+    Plan,
+    SourceFile,
+)
+from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.statements.split import split_sql
+
+_FK = re.compile(r"FOREIGN KEY \((?P<cols>[^)]*)\) REFERENCES (?P<ref>[^\s(]+)\((?P<rcols>[^)]*)\)")
+_IDX_COLS = re.compile(r"USING (?P<method>\w+) \((?P<cols>.*)\)(?: WHERE .*)?$")
+_VEC = re.compile(r"^(vector|halfvec)(?:\((\d+)\))?$")
+_HISTORY_FIXED = r"\b{col}\s+(?:extensions\.)?(?:vector|halfvec)\((\d+)\)"
+
+MANAGED = ("auth", "storage", "realtime", "supabase_functions", "extensions", "vault", "net", "cron")
+
+
+def qualify(name: str) -> str:
+    name = name.replace('"', "")
+    return name if "." in name else f"public.{name}"
+
+
+def split_names(text: str) -> list[str]:
+    return [c.strip().strip('"') for c in text.split(",") if c.strip()]
+
+
+def foreign_keys(snap: Snapshot, table: str) -> list[tuple[list[str], str, list[str]]]:
+    """(columns, referenced table, referenced columns) of ``table``'s foreign keys."""
+    out = []
+    for c in snap.constraints:
+        if c.table == table and c.contype == "foreign key":
+            m = _FK.search(c.definition)
+            if m:
+                out.append((split_names(m["cols"]), qualify(m["ref"]), split_names(m["rcols"])))
+    return out
+
+
+def index_leading(definition: str) -> tuple[str, list[str], bool]:
+    """(method, plain leading columns, partial) of an index definition; expressions yield ``"(expr)"``."""
+    m = _IDX_COLS.search(definition)
+    if not m:
+        return "", [], False
+    cols = []
+    depth = 0
+    cur = ""
+    for ch in m["cols"]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            cols.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        cols.append(cur.strip())
+    plain = [c.split(" ")[0].strip('"') if not c.startswith("(") else "(expr)" for c in cols]
+    return m["method"], plain, " WHERE " in definition
+
+
+def _columns(snap: Snapshot, table: str) -> dict[str, Column]:
+    return {c.identity.rsplit(".", 1)[1]: c for c in snap.columns if c.table == table}
+
+
+def _name_score(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    ta, tb = a.split("_"), b.split("_")
+    if ta[: len(tb)] == tb or tb[: len(ta)] == ta:
+        return 0.8
+    return 0.0
+
+
+def _table_similarity(snap: Snapshot, a: str, b: str) -> float:
+    ca, cb = set(_columns(snap, a)), set(_columns(snap, b))
+    if not ca or not cb:
+        return 0.0
+    jac = len(ca & cb) / len(ca | cb)
+    na, nb = a.split(".")[1], b.split(".")[1]
+    related = na.endswith(nb) or nb.endswith(na) or na.startswith(nb) or nb.startswith(na)
+    return jac if related else jac * 0.5
+
+
+def _incoming_fks(snap: Snapshot, table: str) -> int:
+    n = 0
+    for t in {c.table for c in snap.constraints}:
+        n += sum(1 for _, ref, _ in foreign_keys(snap, t) if ref == table)
+    return n
+
+
+def _fk_path_expr(snap: Snapshot, source: str, target: str, tcol: str) -> str | None:
+    """An expression filling ``target.tcol`` (a foreign key) through one hop from a source foreign key."""
+    want = [(ref, rcols) for cols, ref, rcols in foreign_keys(snap, target) if cols == [tcol]]
+    if not want:
+        return None
+    ref, rcols = want[0]
+    for cols, mid, mcols in foreign_keys(snap, source):
+        if len(cols) != 1:
+            continue
+        for mcols2, ref2, rcols2 in foreign_keys(snap, mid):
+            if ref2 == ref and rcols2 == rcols and len(mcols2) == 1:
+                ms, mn = mid.split(".", 1)
+                return f'(SELECT m."{mcols2[0]}" FROM "{ms}"."{mn}" m WHERE m."{mcols[0]}" = s."{cols[0]}")'
+    return None
+
+
+def propose_merges(snap: Snapshot, facts: DataFacts | None) -> list[Merge]:
+    tables = [t.identity for t in snap.tables if not t.identity.startswith(MANAGED)]
+    pairs: list[tuple[float, str, str]] = []
+    for i, a in enumerate(tables):
+        for b in tables[i + 1 :]:
+            if a.split(".")[0] != b.split(".")[0]:
+                continue
+            s = _table_similarity(snap, a, b)
+            if s >= 0.45:
+                pairs.append((s, a, b))
+    merges: list[Merge] = []
+    used: set[str] = set()
+    for score, a, b in sorted(pairs, reverse=True):
+        if a in used or b in used:
+            continue
+
+        def weight(t: str) -> tuple[int, int, int]:
+            return (_incoming_fks(snap, t), facts.rows(t) or 0 if facts else 0, -len(t))
+
+        target, source = (a, b) if weight(a) >= weight(b) else (b, a)
+        scols, tcols = _columns(snap, source), _columns(snap, target)
+        pk = [
+            c
+            for c in snap.constraints
+            if c.table == target and c.contype == "primary key" and c.definition.count(",") == 0
+        ]
+        key = pk[0].definition.split("(")[1].rstrip(")").strip('"') if pk else "id"
+        if key not in scols or key not in tcols or not compatible(scols[key].type, tcols[key].type):
+            continue
+        mapping: list[ColumnMap] = []
+        taken: set[str] = {key}
+        notes: list[str] = []
+        for name, col in tcols.items():
+            if name == key or col.generated:
+                continue
+            best, best_score = None, 0.0
+            for sname, scol in scols.items():
+                if sname in taken:
+                    continue
+                sc = _name_score(name, sname)
+                vec = type_category(scol.type) == "vector" == type_category(col.type)
+                if sc > best_score and (vec or compatible(scol.type, col.type)):
+                    best, best_score = sname, sc
+            if best is not None:
+                mapping.append(ColumnMap(name, source=best))
+                taken.add(best)
+                if best != name:
+                    notes.append(f"{best} -> {name} (similar name)")
+                continue
+            if col.not_null and col.default is None and col.identity_kind is None:
+                expr = _fk_path_expr(snap, source, target, name)
+                if expr:
+                    mapping.append(ColumnMap(name, expr=expr))
+                    notes.append(f"{name} filled through foreign keys: {expr}")
+                else:
+                    notes.append(f"{name} is NOT NULL without default and nothing fills it: edit the plan")
+        unmapped = sorted(set(scols) - taken)
+        reason = (
+            f"{source} and {target} hold the same kind of rows (column similarity {score:.2f}); "
+            f"{target} is canonical (more references / rows). Key: {key}."
+        )
+        if notes:
+            reason += "\nMappings: " + "; ".join(notes) + "."
+        if unmapped:
+            reason += (
+                "\nSource columns without a target column (their values are kept as jsonb in "
+                f"{target}_merge_origin.extra): {', '.join(unmapped)}."
+            )
+        rows = (facts.rows(source), facts.rows(target)) if facts else (None, None)
+        if rows[0] is not None:
+            reason += f"\nLive rows: {rows[0]} in {source}, {rows[1]} in {target}."
+        merges.append(Merge(source, target, key, scols[key].type, "keep-both", True, tuple(mapping), reason))
+        used.update((source, target))
+    return merges
+
+
+def _history_dimension(mdir: MigrationDir, table: str, column: str) -> int | None:
+    name = table.split(".")[1]
+    pattern = re.compile(_HISTORY_FIXED.format(col=re.escape(column)), re.IGNORECASE)
+    seen: Counter[int] = Counter()
+    for f in mdir.files:
+        text = f.forward_sql
+        if name not in text:
+            continue
+        for m in pattern.finditer(text):
+            seen[int(m.group(1))] += 1
+    return seen.most_common(1)[0][0] if seen else None
+
+
+def propose_embeddings(
+    mdir: MigrationDir, snap: Snapshot, facts: DataFacts | None, merges: list[Merge]
+) -> list[Embedding]:
+    out: dict[str, Embedding] = {}
+    dropped = {m.source for m in merges}
+    for col in snap.columns:
+        m = _VEC.match(col.type)
+        if not m or col.table.startswith(MANAGED):
+            continue
+        cname = col.identity.rsplit(".", 1)[1]
+        counts = facts.dims(col.identity) if facts else ()
+        if m.group(2):
+            continue  # fixed dimension: nothing else can be stored
+        if counts:
+            dim = max(counts, key=lambda dn: (dn[1], -dn[0]))[0]
+            why = f"most values in the live database have {dim} dimensions"
+        else:
+            found = _history_dimension(mdir, col.table, cname)
+            if found is None:
+                continue
+            dim, why = found, f"the migrations declared vector({found}) for it before"
+        moves = tuple(sorted(d for d, _ in counts if d != dim))
+        reason = f"{col.identity} is a dimensionless {m.group(1)}; canonical {dim}: {why}."
+        if moves:
+            reason += " Values of other dimensions move to " + ", ".join(f"{cname}_{d}" for d in moves) + "."
+        if col.table in dropped:
+            reason += " (merge source: converted before its rows are merged)"
+        out[col.identity] = Embedding(col.table, cname, dim, m.group(1), "move", moves, counts, reason)
+    # merged tables share canonical dimension and side columns
+    for mg in merges:
+        for c in mg.columns:
+            if c.source is None:
+                continue
+            te = out.get(f"{mg.target}.{c.target}")
+            se = out.get(f"{mg.source}.{c.source}")
+            if te is None and se is None:
+                continue
+            dim = te.dimension if te else se.dimension  # type: ignore[union-attr]
+            moves = tuple(
+                sorted({*(te.move_dimensions if te else ()), *(se.move_dimensions if se else ())} - {dim})
+            )
+            for ident, e, table, col in (
+                (f"{mg.target}.{c.target}", te, mg.target, c.target),
+                (f"{mg.source}.{c.source}", se, mg.source, c.source),
+            ):
+                if e is not None:
+                    out[ident] = Embedding(
+                        e.table, e.column, dim, e.type_name, e.other, moves, e.counts, e.reason
+                    )
+                else:
+                    ctype = next((x.type for x in snap.columns if x.identity == ident), "")
+                    vm = _VEC.match(ctype)
+                    if vm and vm.group(2) and int(vm.group(2)) == dim and not moves:
+                        continue
+                    out[ident] = Embedding(
+                        table,
+                        col,
+                        dim,
+                        vm.group(1) if vm else "vector",
+                        "move",
+                        moves,
+                        (),
+                        f"merged with {mg.target if table == mg.source else mg.source}: same canonical dimension",
+                    )
+    return list(out.values())
+
+
+def _create_function_order(mdir: MigrationDir) -> dict[str, list[tuple[int, str, int]]]:
+    """name -> [(order, file, number of input args)] for every CREATE FUNCTION in the files."""
+    out: dict[str, list[tuple[int, str, int]]] = {}
+    order = 0
+    for f in mdir.files:
+        for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
+            if st.kind != "CreateFunctionStmt":
+                continue
+            names = [n["String"]["sval"] for n in st.body.get("funcname", [])]
+            name = ".".join(names) if len(names) > 1 else f"public.{names[0]}"
+            params = [p["FunctionParameter"] for p in st.body.get("parameters", [])]
+            n_in = sum(
+                1
+                for p in params
+                if p.get("mode", "FUNC_PARAM_IN")
+                in ("FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC", "FUNC_PARAM_DEFAULT")
+            )
+            order += 1
+            out.setdefault(name, []).append((order, f.path, n_in))
+    return out
+
+
+def _args(identity: str) -> list[str]:
+    inner = identity[identity.index("(") + 1 : -1]
+    return [a.strip() for a in inner.split(",")] if inner.strip() else []
+
+
+def propose_functions(mdir: MigrationDir, chain: Snapshot, live: Snapshot | None) -> list[FunctionChoice]:
+    state = live or chain
+    creates = _create_function_order(mdir)
+    by_name: dict[str, list[str]] = {}
+    for fn in state.functions:
+        by_name.setdefault(fn.identity.split("(")[0], []).append(fn.identity)
+    chain_hash = {f.identity: f.body_hash for f in chain.functions}
+    out: list[FunctionChoice] = []
+    versions: Counter[str] = Counter(f.version for f in mdir.files)
+    for name, idents in sorted(by_name.items()):
+        files = sorted({p for _, p, _ in creates.get(name, [])})
+        variant_files = [p for p in files if versions[mdir.by_path(p).version if mdir.by_path(p) else ""] > 1]  # type: ignore[union-attr]
+        ambiguous: list[tuple[str, str]] = []
+        args_of = {i: _args(i) for i in idents}
+        args_text = {f.identity: f.arguments for f in state.functions}
+        for a in idents:
+            for b in idents:
+                la, lb = args_of[a], args_of[b]
+                if a != b and len(lb) > len(la) and lb[: len(la)] == la:
+                    extra = len(lb) - len(la)
+                    if args_text.get(b, "").count(" DEFAULT ") >= extra:
+                        ambiguous.append((a, b))
+        live_differs = [
+            i
+            for i in idents
+            if live is not None
+            and i in chain_hash
+            and chain_hash[i] != next((f.body_hash for f in live.functions if f.identity == i), chain_hash[i])
+        ]
+        if not ambiguous and not live_differs and len(variant_files) < 2:
+            continue
+        keep_from = "live" if live_differs else "chain"
+        drop: list[str] = []
+        keep = idents[0]
+        reasons: list[str] = []
+        if ambiguous:
+            last = max(creates.get(name, [(0, "", len(args_of[idents[0]]))]))
+            group = sorted({x for pair in ambiguous for x in pair})
+            keep = next((g for g in group if len(args_of[g]) == last[2]), group[-1])
+            drop = [g for g in group if g != keep]
+            reasons.append(
+                f"overloads {', '.join(group)} make calls ambiguous; keeping {keep}, the last one created "
+                f"({last[1]}); the others are dropped by exact signature"
+            )
+        elif live_differs:
+            keep = live_differs[0]
+        else:
+            keep = idents[-1]
+        if live_differs:
+            reasons.append(
+                f"the live database runs a different body for {', '.join(live_differs)} than the last applied "
+                "file; the live body is kept"
+            )
+        disable: list[str] = []
+        if len(variant_files) >= 2:
+            last_file = max(creates.get(name, []))[1]
+            disable = [p for p in variant_files if p != last_file]
+            reasons.append(
+                f"defined by variant files sharing a version ({', '.join(variant_files)}); the last applied "
+                f"({last_file}) wins in the chain"
+            )
+        out.append(
+            FunctionChoice(name, keep, keep_from, tuple(drop), tuple(disable), "; ".join(reasons) + ".")
+        )
+    return out
+
+
+def _rls_tables_without_policy(snap: Snapshot) -> list[str]:
+    with_policy = {p.table for p in snap.policies}
+    return [t.identity for t in snap.tables if t.rls_enabled and t.identity not in with_policy]
+
+
+def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> list[Definer]:
+    closed = _rls_tables_without_policy(state)
+    ext = [s for s in facts.extension_schemas if s not in ("pg_catalog", "public")]
+    default_path = ", ".join(["pg_catalog", "public", *ext])
+    out: list[Definer] = []
+    for fn in state.functions:
+        if not fn.security_definer or fn.identity in dropped:
+            continue
+        ff = facts.function(fn.identity)
+        definition = ff.definition if ff else ""
+        managed = [t for t in (ff.trigger_tables if ff else ()) if t.split(".")[0] in MANAGED]
+        writes_closed = [t for t in closed if re.search(rf"\b{re.escape(t.split('.')[1])}\b", definition)]
+        pinned = next((c.split("=", 1)[1] for c in fn.config if c.startswith("search_path=")), None)
+        if pinned is not None:
+            pinned = ", ".join(p.strip().strip('"') for p in pinned.split(",") if p.strip().strip('"'))
+        fname = fn.identity.split("(")[0].split(".")[1]
+        in_policies = [
+            p.identity
+            for p in state.policies
+            if re.search(rf"\b{re.escape(fname)}\(", f"{p.using or ''} {p.with_check or ''}")
+        ]
+        if managed:
+            reason = (
+                f"trigger function on {', '.join(managed)} (a table the app's roles cannot write): it must run "
+                "as its owner; kept as definer with a pinned search_path"
+            )
+        elif in_policies:
+            reason = (
+                f"called by RLS policies ({', '.join(in_policies[:3])}): as a definer it reads the tables the "
+                "policy protects without recursing into their own policies; kept with a pinned search_path"
+            )
+        elif writes_closed:
+            reason = (
+                f"writes {', '.join(writes_closed)}, which has RLS enabled and no policy (only definers can "
+                "write it); kept as definer with a pinned search_path"
+            )
+        else:
+            out.append(
+                Definer(
+                    fn.identity,
+                    "invoker",
+                    None,
+                    ("PUBLIC", "anon"),
+                    "runs with the caller's rights once converted; RLS then applies to what it reads",
+                )
+            )
+            continue
+        out.append(
+            Definer(
+                fn.identity,
+                "keep",
+                pinned if pinned is not None else default_path,
+                ("PUBLIC", "anon"),
+                reason,
+            )
+        )
+    return out
+
+
+def _index_name(table: str, cols: list[str], suffix: str, taken: set[str]) -> str:
+    base = f"idx_{table.split('.')[1]}_{'_'.join(cols)}{suffix}"
+    if len(base) > 63:
+        base = base[:54] + "_" + hashlib.sha256(base.encode()).hexdigest()[:8]
+    name, n = base, 2
+    while name in taken:
+        name = f"{base[:60]}_{n}"
+        n += 1
+    taken.add(name)
+    return name
+
+
+def propose_indexes(
+    state: Snapshot, embeddings: list[Embedding], dropped: set[str], rows: DataFacts | None = None
+) -> list[IndexChoice]:
+    taken = {i.identity.split(".", 1)[1] for i in state.indexes}
+    leading: dict[str, list[tuple[str, list[str], bool]]] = {}
+    for ix in state.indexes:
+        leading.setdefault(ix.table, []).append(index_leading(ix.definition))
+    out: list[IndexChoice] = []
+    tables = [
+        t.identity for t in state.tables if t.identity not in dropped and not t.identity.startswith(MANAGED)
+    ]
+    for table in tables:
+        have = leading.get(table, [])
+        cols = _columns(state, table)
+
+        def covered(wanted: list[str], have: list[tuple[str, list[str], bool]] = have) -> bool:
+            return any(
+                not partial and method in ("btree", "gin", "") and lead[: len(wanted)] == wanted
+                for method, lead, partial in have
+            )
+
+        for fcols, ref, _ in foreign_keys(state, table):
+            if not covered(fcols):
+                out.append(
+                    IndexChoice(
+                        _index_name(table, fcols, "", taken),
+                        table,
+                        tuple(fcols),
+                        "btree",
+                        None,
+                        f"foreign key ({', '.join(fcols)}) -> {ref} has no index: joins and ON DELETE scan",
+                    )
+                )
+        content_table = any(
+            _VEC.match(c.type) or (c.type == "jsonb" and "meta" in n) for n, c in cols.items()
+        ) or (rows is not None and (rows.rows(table) or 0) >= 10000)
+        if (
+            content_table
+            and "created_at" in cols
+            and type_category(cols["created_at"].type) == "time"
+            and not covered(["created_at"])
+        ):
+            out.append(
+                IndexChoice(
+                    _index_name(table, ["created_at"], "", taken),
+                    table,
+                    ("created_at",),
+                    "btree",
+                    None,
+                    "no index starts with created_at (recency queries and retention jobs sort on it)",
+                )
+            )
+        for name, col in cols.items():
+            if (
+                col.type == "jsonb"
+                and "meta" in name
+                and not any(m == "gin" and lead[:1] == [name] for m, lead, _ in have)
+            ):
+                out.append(
+                    IndexChoice(
+                        _index_name(table, [name], "_gin", taken),
+                        table,
+                        (name,),
+                        "gin",
+                        None,
+                        f"jsonb {name} has no GIN index (containment queries scan the table)",
+                    )
+                )
+            vm = _VEC.match(col.type)
+            emb = next((e for e in embeddings if e.table == table and e.column == name), None)
+            dim = int(vm.group(2)) if vm and vm.group(2) else (emb.dimension if emb else None)
+            if (
+                vm
+                and dim
+                and not any(m in ("hnsw", "ivfflat") and lead[:1] == [name] and not p for m, lead, p in have)
+            ):
+                limit = 2000 if vm.group(1) == "vector" else 4000
+                if dim <= limit:
+                    out.append(
+                        IndexChoice(
+                            _index_name(table, [name], "_hnsw", taken),
+                            table,
+                            (name,),
+                            "hnsw",
+                            f"{vm.group(1)}_cosine_ops",
+                            f"{name} has fixed dimension {dim} and no plain ANN index (hnsw, cosine)",
+                        )
+                    )
+    return out
+
+
+def domain_of(name: str, kind: str, domains: tuple[object, ...]) -> str:
+    """The domain an object of ``kind`` named ``name`` (unqualified) belongs to."""
+    from pgconsolidate.plan.model import Domain
+
+    doms = [d for d in domains if isinstance(d, Domain)]
+    for d in doms:
+        if kind in d.kinds:
+            return d.name
+    for d in doms:
+        if any(p != "*" and fnmatch.fnmatchcase(name, p) for p in d.patterns):
+            return d.name
+    for d in doms:
+        if "*" in d.patterns:
+            return d.name
+    return doms[0].name if doms else "schema"
+
+
+def live_only_objects(chain: Snapshot, live: Snapshot, dropped: set[str]) -> list[str]:
+    out = []
+    for coll in (
+        "tables",
+        "views",
+        "functions",
+        "sequences",
+        "enums",
+        "domains",
+        "triggers",
+        "policies",
+        "indexes",
+    ):
+        have = {o.identity for o in chain.objects(coll)}
+        for o in live.objects(coll):
+            parent = getattr(o, "table", None)
+            if o.identity not in have and o.identity not in dropped and parent not in dropped:
+                out.append(o.identity)
+    return out
+
+
+def propose(
+    mdir: MigrationDir,
+    chain: Snapshot,
+    chain_facts: DataFacts,
+    live: Snapshot | None = None,
+    live_facts: DataFacts | None = None,
+) -> Plan:
+    """A plan for ``mdir``: merges, embeddings, function choices, definers, indexes, default domains."""
+    state = live or chain
+    facts = live_facts or chain_facts
+    merges = propose_merges(state, live_facts)
+    dropped = {m.source for m in merges if m.drop_source}
+    embeddings = propose_embeddings(mdir, state, live_facts, merges)
+    functions = propose_functions(mdir, chain, live)
+    dropped_fns = {d for f in functions for d in f.drop}
+    definers = propose_definers(state, facts, dropped_fns)
+    indexes = propose_indexes(state, embeddings, dropped, live_facts)
+    return Plan(
+        directory=mdir.root,
+        tool=mdir.tool.value,
+        files=tuple(SourceFile(f.path, f.sha256) for f in mdir.files),
+        merges=tuple(merges),
+        embeddings=tuple(embeddings),
+        functions=tuple(functions),
+        definers=tuple(definers),
+        indexes=tuple(indexes),
+        domains=DEFAULT_DOMAINS,
+        live_only=tuple(live_only_objects(chain, live, dropped)) if live else (),
+    )
+
+
+__all__ = ["Constraint", "domain_of", "propose"]

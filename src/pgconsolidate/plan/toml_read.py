@@ -1,0 +1,252 @@
+"""Read a plan from TOML and check its structure; every problem is reported with its TOML line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from pgconsolidate.errors import InputError
+from pgconsolidate.plan.model import (
+    COLLISION_STRATEGIES,
+    DEFINER_ACTIONS,
+    INDEX_METHODS,
+    OTHER_DIMENSION_ACTIONS,
+    PLAN_VERSION,
+    ColumnMap,
+    Definer,
+    Domain,
+    Embedding,
+    FunctionChoice,
+    IndexChoice,
+    Merge,
+    Plan,
+    Settings,
+    SourceFile,
+)
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """One thing wrong with a plan, with the 1-based TOML line when it can be found (0 otherwise)."""
+
+    line: int
+    message: str
+
+    def render(self, origin: str) -> str:
+        return f"{origin}:{self.line}: {self.message}" if self.line else f"{origin}: {self.message}"
+
+
+def line_of(text: str, *needles: str) -> int:
+    """The first line holding all of ``needles`` (in order of preference: the first needle alone if the
+    combination is not found), 0 when none is found."""
+    lines = text.splitlines()
+    for i, ln in enumerate(lines, 1):
+        if all(n in ln for n in needles):
+            return i
+    if needles:
+        for i, ln in enumerate(lines, 1):
+            if needles[0] in ln:
+                return i
+    return 0
+
+
+class _Reader:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.problems: list[PlanProblem] = []
+
+    def problem(self, message: str, *needles: str) -> None:
+        self.problems.append(PlanProblem(line_of(self.text, *needles) if needles else 0, message))
+
+    def string(self, table: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        value = table.get(key, default)
+        if value is None:
+            self.problem(f"{where}: `{key}` is missing", where.split(" ")[0])
+            return ""
+        if not isinstance(value, str):
+            self.problem(f"{where}: `{key}` must be a string", f"{key} =")
+            return str(value)
+        return value
+
+    def strings(self, table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(f"{where}: `{key}` must be a list of strings", f"{key} =")
+            return ()
+        return tuple(value)
+
+    def choice(self, value: str, allowed: tuple[str, ...], what: str, key: str) -> str:
+        if value not in allowed:
+            self.problem(
+                f"unknown {what} {value!r} (expected one of: {', '.join(allowed)})", f"{key} =", f'"{value}"'
+            )
+        return value
+
+
+def _tables(doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = doc.get(key, [])
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem, ...]]:
+    """Parse ``text``; return the plan and the structural problems found (empty when it is well formed).
+
+    A TOML syntax error raises :class:`InputError` at once (nothing else can be checked then).
+    """
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        where = f"{origin}:{m.group(1)}" if m else origin
+        raise InputError(f"{where}: not valid TOML: {exc}") from None
+    r = _Reader(text)
+    version = doc.get("version", PLAN_VERSION)
+    if version != PLAN_VERSION:
+        r.problem(
+            f"unsupported plan version {version!r} (this pgconsolidate writes {PLAN_VERSION})", "version"
+        )
+    st = doc.get("settings", {}) if isinstance(doc.get("settings"), dict) else {}
+    settings = Settings(
+        lock_timeout=r.string(st, "lock_timeout", "[settings]", Settings.lock_timeout),
+        statement_timeout=r.string(st, "statement_timeout", "[settings]", Settings.statement_timeout),
+        archive_mode=r.choice(
+            r.string(st, "archive_mode", "[settings]", "copy"),
+            ("copy", "disabled"),
+            "archive_mode",
+            "archive_mode",
+        ),
+        history_table=r.string(st, "history_table", "[settings]", Settings.history_table),
+    )
+    merges = []
+    for t in _tables(doc, "merge"):
+        cols = []
+        for c in _tables(t, "column"):
+            tgt = r.string(c, "target", "[[merge.column]]")
+            src = c.get("source")
+            expr = c.get("expr")
+            if (src is None) == (expr is None):
+                r.problem(
+                    f"merge column {tgt!r}: give exactly one of `source` or `expr`", f'target = "{tgt}"'
+                )
+            cols.append(
+                ColumnMap(tgt, str(src) if src is not None else None, str(expr) if expr is not None else None)
+            )
+        strategy = r.string(t, "on_collision", "[[merge]]", "keep-both")
+        r.choice(strategy, COLLISION_STRATEGIES, "collision strategy", "on_collision")
+        merges.append(
+            Merge(
+                source=r.string(t, "source", "[[merge]]"),
+                target=r.string(t, "target", "[[merge]]"),
+                key=r.string(t, "key", "[[merge]]", "id"),
+                key_type=r.string(t, "key_type", "[[merge]]", "uuid"),
+                on_collision=strategy,
+                drop_source=bool(t.get("drop_source", True)),
+                columns=tuple(cols),
+            )
+        )
+    embeddings = []
+    for t in _tables(doc, "embedding"):
+        dim = t.get("dimension")
+        if not isinstance(dim, int) or dim <= 0:
+            r.problem("[[embedding]]: `dimension` must be a positive integer", "dimension =")
+            dim = 1
+        other = r.string(t, "other", "[[embedding]]", "move")
+        r.choice(other, OTHER_DIMENSION_ACTIONS, "embedding action", "other =")
+        moves = t.get("move_dimensions", [])
+        if not isinstance(moves, list) or not all(isinstance(x, int) and x > 0 for x in moves):
+            r.problem(
+                "[[embedding]]: `move_dimensions` must be a list of positive integers", "move_dimensions"
+            )
+            moves = []
+        counts = t.get("counts", [])
+        pairs: list[tuple[int, int]] = []
+        if isinstance(counts, list):
+            for pair in counts:
+                if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, int) for x in pair):
+                    pairs.append((pair[0], pair[1]))
+        embeddings.append(
+            Embedding(
+                table=r.string(t, "table", "[[embedding]]"),
+                column=r.string(t, "column", "[[embedding]]"),
+                dimension=dim,
+                type_name=r.string(t, "type_name", "[[embedding]]", "vector"),
+                other=other,
+                move_dimensions=tuple(m for m in moves if m != dim),
+                counts=tuple(pairs),
+            )
+        )
+    functions = []
+    for t in _tables(doc, "function"):
+        keep_from = r.string(t, "keep_from", "[[function]]", "chain")
+        r.choice(keep_from, ("live", "chain"), "keep_from", "keep_from")
+        functions.append(
+            FunctionChoice(
+                name=r.string(t, "name", "[[function]]"),
+                keep=r.string(t, "keep", "[[function]]"),
+                keep_from=keep_from,
+                drop=r.strings(t, "drop", "[[function]]"),
+                disable_files=r.strings(t, "disable_files", "[[function]]"),
+            )
+        )
+    definers = []
+    for t in _tables(doc, "definer"):
+        action = r.string(t, "action", "[[definer]]", "invoker")
+        r.choice(action, DEFINER_ACTIONS, "definer action", "action =")
+        sp = t.get("search_path")
+        definers.append(
+            Definer(
+                function=r.string(t, "function", "[[definer]]"),
+                action=action,
+                search_path=str(sp) if sp is not None else None,
+                revoke_from=r.strings(t, "revoke_from", "[[definer]]")
+                if "revoke_from" in t
+                else ("PUBLIC", "anon"),
+            )
+        )
+    indexes = []
+    for t in _tables(doc, "index"):
+        method = r.string(t, "method", "[[index]]", "btree")
+        r.choice(method, INDEX_METHODS, "index method", "method =")
+        op = t.get("opclass")
+        indexes.append(
+            IndexChoice(
+                name=r.string(t, "name", "[[index]]"),
+                table=r.string(t, "table", "[[index]]"),
+                columns=r.strings(t, "columns", "[[index]]"),
+                method=method,
+                opclass=str(op) if op is not None else None,
+            )
+        )
+    domains = tuple(
+        Domain(
+            name=r.string(t, "name", "[[domain]]"),
+            patterns=r.strings(t, "patterns", "[[domain]]"),
+            kinds=r.strings(t, "kinds", "[[domain]]"),
+        )
+        for t in _tables(doc, "domain")
+    )
+    names = [d.name for d in domains]
+    for n in names:
+        if not re.fullmatch(r"[a-z0-9_]+", n):
+            r.problem(f"domain name {n!r} must be lower-case letters, digits and _", f'name = "{n}"')
+    files = tuple(
+        SourceFile(r.string(t, "path", "[[file]]"), r.string(t, "sha256", "[[file]]"))
+        for t in _tables(doc, "file")
+    )
+    plan = Plan(
+        directory=str(doc.get("directory", "")),
+        tool=str(doc.get("tool", "supabase")),
+        files=files,
+        settings=settings,
+        merges=tuple(merges),
+        embeddings=tuple(embeddings),
+        functions=tuple(functions),
+        definers=tuple(definers),
+        indexes=tuple(indexes),
+        domains=domains,
+        live_only=tuple(str(x) for x in doc.get("live_only", []) if isinstance(x, str)),
+        version=int(version) if isinstance(version, int) else PLAN_VERSION,
+    )
+    return plan, tuple(r.problems)
