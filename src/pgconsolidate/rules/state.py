@@ -190,6 +190,8 @@ class State:
     history: dict[str, list[Event]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     function_defs: list[tuple[FunctionDef, FunctionDef | None]] = field(default_factory=list)
+    overloads_at_create: list[tuple[FunctionDef, tuple[FunctionDef, ...]]] = field(default_factory=list)
+    view_defs: list[tuple[View, View | None]] = field(default_factory=list)
     table_creates: list[tuple[str, Statement, FunctionDef | None]] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     column_type_changes: list[tuple[str, str, str, Location, Location]] = field(default_factory=list)
@@ -448,6 +450,10 @@ class _Folder:
             self.s.record(new.id, kind, "replace", st, "fails: return type change")
             return
         self.s.functions[new.id] = new
+        if old is None:
+            others = tuple(f for f in self.s.functions.values() if f.name == new.name and f.id != new.id)
+            if others:
+                self.s.overloads_at_create.append((new, others))
         self.s.record(new.id, kind, "replace" if old is not None else "create", st)
 
     def alter_function(self, st: Statement) -> None:
@@ -558,6 +564,7 @@ class _Folder:
             vid = relation_id(b.get("view"))
         view = View(vid, loc(st), normalize_body(st.text.split(" as ", 1)[-1]), materialized)
         replaced = vid in self.s.views
+        self.s.view_defs.append((view, self.s.views.get(vid)))
         self.s.views[vid] = view
         self.s.creates.append(
             (vid, "materialized view" if materialized else "view", st, bool(b.get("replace")))
@@ -572,6 +579,7 @@ class _Folder:
             d = o.get("DefElem", {})
             if d.get("defname") == "schema":
                 schema = _sval(d.get("arg")) or schema
+        self.s.creates.append((name, "extension", st, bool(b.get("if_not_exists"))))
         if name not in self.s.extensions:
             self.s.extensions[name] = (schema, loc(st))
         self.s.record(name, "extension", "create", st)

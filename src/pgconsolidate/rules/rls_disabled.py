@@ -1,0 +1,47 @@
+"""Rule ``rls-disabled``: a table in an API-exposed schema without row level security."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+
+
+def exposed_schemas(ctx: RuleContext) -> tuple[str, ...]:
+    """Schemas the API exposes: ``rls-disabled.exposed-schemas`` option, else the global setting."""
+    value = ctx.option("rls-disabled", "exposed-schemas", None) or ctx.settings.get("exposed-schemas")
+    return tuple(value or ("public",))
+
+
+@rule(
+    id="rls-disabled",
+    severity=Severity.ERROR,
+    help="`ALTER TABLE ... ENABLE ROW LEVEL SECURITY` and add policies for the access the API needs; for a "
+    "table only functions should touch, enable RLS without policies or move it to a schema the API does "
+    "not expose.",
+)
+def rls_disabled(ctx: RuleContext) -> Iterator[Hit]:
+    """A table in an API-exposed schema (``public`` by default) that ends without row level security.
+
+    Supabase (PostgREST) serves every table of its exposed schemas, and the usual grants (``GRANT ALL ON
+    ALL TABLES IN SCHEMA public TO anon, authenticated``) make such a table readable and writable by
+    anyone with the anon key. Reference tables that "only functions write to" are still readable and
+    writable through the API. Configure the schemas with ``exposed-schemas`` in ``[tool.pgconsolidate]``.
+    """
+    schemas = set(exposed_schemas(ctx))
+    state = ctx.state
+    for table in sorted(state.tables.values(), key=lambda t: t.id):
+        schema = table.id.split(".", 1)[0]
+        if schema not in schemas or table.rls:
+            continue
+        where = table.location
+        disabled = table.rls_location is not None
+        why = f"RLS was disabled at {table.rls_location}" if disabled else "RLS is never enabled"
+        related = tuple(e.location for e in state.events(table.id) if e.location != where)
+        yield Hit(
+            f"{table.id} is in the exposed schema {schema} and {why}: the API can read and write every row",
+            table.rls_location if disabled and table.rls_location else where,
+            related,
+            (table.id,),
+        )

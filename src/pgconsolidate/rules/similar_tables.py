@@ -1,0 +1,90 @@
+"""Rule ``similar-tables``: two tables with different names but largely the same columns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.nodes import type_name
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.similarity import GENERIC_COLUMNS, name_similarity, table_similarity
+from pgconsolidate.rules.state import Table
+
+MAX_SHARED = 50  # a column name in more tables than this does not suggest a pair
+
+
+def created_columns(table: Table) -> list[tuple[str, str]]:
+    """The columns as the CREATE TABLE declared them (before later ALTERs)."""
+    out = []
+    for elt in table.statement.body.get("tableElts") or ():
+        cd = elt.get("ColumnDef")
+        if cd:
+            out.append((cd.get("colname", ""), type_name(cd.get("typeName"), typmods=True)))
+    return out or [(c.name, c.type) for c in table.columns.values()]
+
+
+def candidate_pairs(tables: list[Table]) -> set[tuple[int, int]]:
+    """Index pairs of tables sharing at least two non-generic column names (or with alike names)."""
+    by_col: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(tables):
+        for c in t.columns:
+            if c.lower() not in GENERIC_COLUMNS:
+                by_col[c].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for members in by_col.values():
+        if len(members) > MAX_SHARED:
+            continue
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                shared[(a, b)] += 1
+    return {pair for pair, n in shared.items() if n >= 2}
+
+
+@rule(
+    id="similar-tables",
+    severity=Severity.WARNING,
+    help="Decide which table is the real one; move the rows of the other into it with the column mapping "
+    "shown (casting where types differ), repoint references, then drop it (`pgconsolidate plan` does this "
+    "without losing rows).",
+)
+def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
+    """Two tables with different names but largely the same columns (``memories`` vs ``ai_memories``).
+
+    Chaotic directories grow twins: a table written again under a new name by someone who did not know
+    the first, or a prototype never dropped. Data ends up split between them and code reads one or the
+    other. The message gives the similarity (0–1, columns like ``id``/``created_at`` count less) and the
+    column mapping, renamed columns first. Options: ``threshold`` (default 0.6), ``min-columns``
+    (default 4).
+    """
+    threshold = float(ctx.option("similar-tables", "threshold", 0.6))
+    min_columns = int(ctx.option("similar-tables", "min-columns", 4))
+    tables = [t for t in ctx.state.tables.values() if len(t.columns) >= min_columns]
+    order = ctx.file_index()
+    for a, b in sorted(candidate_pairs(tables)):
+        ta, tb = tables[a], tables[b]
+        first, later = sorted((ta, tb), key=lambda t: (order.get(t.location.file, 0), t.location.line))
+        sim = max(
+            table_similarity(created_columns(first), created_columns(later)),
+            table_similarity(
+                [(c.name, c.type) for c in first.columns.values()],
+                [(c.name, c.type) for c in later.columns.values()],
+            ),
+            key=lambda s: s.score,
+        )
+        names = name_similarity(first.id.split(".")[-1], later.id.split(".")[-1])
+        if sim.score < threshold or (names < 0.5 and sim.score < max(threshold, 0.8)):
+            continue
+        only = ""
+        if sim.only_left or sim.only_right:
+            only = (
+                f"; only in {first.id}: {', '.join(sim.only_left) or '-'}"
+                f"; only in {later.id}: {', '.join(sim.only_right) or '-'}"
+            )
+        yield Hit(
+            f"{later.id} is {sim.score:.0%} similar to {first.id} (created earlier); column mapping "
+            f"{first.id.split('.')[-1]} → {later.id.split('.')[-1]}: {sim.mapping_text()}{only}",
+            later.location,
+            (first.location,),
+            (later.id, first.id),
+        )
