@@ -1,0 +1,112 @@
+"""``pgconsolidate backup``: a verified ``pg_dump -Fc`` of the live database, with its manifest.
+
+The dump is restored into a scratch database and compared (catalog and exact row counts) before the
+backup is called verified. Backups go to ``.pgconsolidate/backups/`` unless ``--out DIR``; ``apply`` and
+``rollback`` find the latest one there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from pgconsolidate.commands.common import (
+    DatabaseUrlOption,
+    FormatOption,
+    OutputFormat,
+    ScratchUrlOption,
+    resolve_database_url,
+    resolve_scratch_url,
+)
+from pgconsolidate.console import err, out
+from pgconsolidate.deploy.backup import Backup, take_backup
+from pgconsolidate.errors import EXIT_FOUND
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", help="Directory for the backup (default: .pgconsolidate/backups).", show_default=False
+    ),
+]
+
+
+@contextmanager
+def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
+    """A Rich progress line on stderr that shows the current step of a long operation."""
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    ) as progress:
+        task = progress.add_task(title, total=None)
+
+        def step(message: str) -> None:
+            progress.update(task, description=f"{title}: {message}")
+            err.print(f"  {message}", markup=False) if not err.is_terminal else None
+
+        yield step
+
+
+def backup_summary(b: Backup) -> dict[str, object]:
+    m = b.manifest
+    return {
+        "file": str(b.dump_file),
+        "manifest": str(b.manifest_file),
+        "sha256": m.sha256,
+        "size": m.size,
+        "database": m.database,
+        "server_version": m.server_version_text,
+        "tables": len(m.row_counts),
+        "rows": sum(m.row_counts.values()),
+        "verified": m.verification.ok,
+        "verification": asdict(m.verification),
+    }
+
+
+def print_backup(b: Backup) -> None:
+    m = b.manifest
+    out.print(f"backup:   {b.dump_file}", markup=False)
+    out.print(f"manifest: {b.manifest_file}", markup=False)
+    out.print(
+        f"{m.database} (PostgreSQL {m.server_version_text}): {len(m.row_counts)} tables, "
+        f"{sum(m.row_counts.values())} rows, {m.size} bytes, sha256 {m.sha256[:16]}…",
+        markup=False,
+    )
+    if m.verification.ok:
+        out.print(
+            f"verified: restored on a scratch database in {m.verification.seconds:.1f}s; "
+            "catalog and row counts equal"
+        )
+    else:
+        out.print("[bold red]NOT verified[/]: the restored copy differs from the source:")
+        for p in m.verification.problems:
+            out.print(f"  {p}", markup=False)
+
+
+def backup(
+    ctx: typer.Context,
+    database_url: DatabaseUrlOption = None,
+    out_dir: OutOption = None,
+    scratch_url: ScratchUrlOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Back up the live database with pg_dump -Fc and verify the backup by restoring it."""
+    url = resolve_database_url(ctx, database_url, required=True)
+    assert url is not None
+    with progress_steps("backup") as step:
+        b = take_backup(url, out_dir=out_dir, scratch_url=resolve_scratch_url(ctx, scratch_url), step=step)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps({"schema_version": 1, **backup_summary(b)}))
+    else:
+        print_backup(b)
+    if not b.manifest.verification.ok:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("backup")(backup)

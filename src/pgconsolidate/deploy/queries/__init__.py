@@ -1,0 +1,1 @@
+"""Catalog queries of the deploy layer."""
