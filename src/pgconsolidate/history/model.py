@@ -17,6 +17,7 @@ class AppliedMigration:
     dirty: bool | None = None  # golang-migrate
     script: str | None = None  # Flyway
     rank: int | None = None  # Flyway installed_rank
+    entry_type: str | None = None  # Flyway: SQL, JDBC, BASELINE, SCHEMA, DELETE, ...
 
 
 @dataclass(frozen=True)

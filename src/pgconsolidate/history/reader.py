@@ -73,7 +73,7 @@ def _read_table(
                         checksum=r["checksum"],
                         success=r["success"],
                         rank=r["installed_rank"],
-                        dirty=None,
+                        entry_type=r["type"],
                     )
                 )
         elif tool == "goose":

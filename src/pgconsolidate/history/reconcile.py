@@ -162,7 +162,13 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
 
     applied: dict[str, AppliedMigration] = {}
     repeatable_applied: dict[str, AppliedMigration] = {}
+    baseline: str | None = None
     for e in history.entries:
+        if e.entry_type in ("SCHEMA", "DELETE", "UNDO_SQL", "UNDO_JDBC"):
+            continue  # Flyway bookkeeping rows, not migrations
+        if e.entry_type == "BASELINE" and e.version is not None:
+            baseline = normalize_version(tool, e.version)
+            continue
         if e.dirty:
             issues.append(
                 HistoryIssue(
@@ -188,6 +194,17 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
                 repeatable_applied[e.script.rsplit("/", 1)[-1]] = e
             continue
         applied[normalize_version(tool, e.version)] = e
+
+    below: str | None = None
+    if tool == "golang-migrate" and applied:
+        # golang-migrate keeps one row, the current version: every file up to it counts as applied.
+        below = max(applied, key=lambda v: _order_key(tool, v))
+    elif baseline is not None:
+        below = baseline  # Flyway baseline: versions up to it count as applied
+    if below is not None:
+        for version in file_by_version:
+            if _order_key(tool, version) <= _order_key(tool, below):
+                applied.setdefault(version, AppliedMigration(version=version))
 
     for version in sorted(applied, key=lambda v: _order_key(tool, v)):
         if version not in file_by_version:
