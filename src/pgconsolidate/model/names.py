@@ -1,0 +1,152 @@
+"""Names in libpg_query's JSON trees: strings, qualified names, types (normalised to format_type spellings).
+
+Pure helpers shared by the effect extractors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgconsolidate.model.types import TypeRef
+
+#: Internal type names → the spelling ``format_type`` prints.
+TYPE_ALIASES: dict[str, str] = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int": "integer",
+    "int8": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "float": "double precision",
+    "bool": "boolean",
+    "varchar": "character varying",
+    "bpchar": "character",
+    "char": "character",
+    "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone",
+    "timetz": "time with time zone",
+    "time": "time without time zone",
+    "varbit": "bit varying",
+    "decimal": "numeric",
+    "serial": "integer",
+    "serial4": "integer",
+    "bigserial": "bigint",
+    "serial8": "bigint",
+    "smallserial": "smallint",
+    "serial2": "smallint",
+}
+
+SERIAL_TYPES = frozenset({"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"})
+
+#: Types of pg_catalog (as format_type prints them): never schema-qualified, never "used" objects.
+BUILTIN_TYPES = frozenset(
+    {
+        "smallint", "integer", "bigint", "real", "double precision", "numeric", "boolean", "text",
+        "character varying", "character", "name", "bytea", "uuid", "json", "jsonb", "xml", "date",
+        "timestamp with time zone", "timestamp without time zone", "time with time zone",
+        "time without time zone", "interval", "bit", "bit varying", "money", "inet", "cidr", "macaddr",
+        "macaddr8", "point", "line", "lseg", "box", "path", "polygon", "circle", "tsvector", "tsquery",
+        "oid", "regclass", "regproc", "regprocedure", "regtype", "regrole", "regnamespace", "regconfig",
+        "void", "trigger", "event_trigger", "record", "anyelement", "anyarray", "anynonarray",
+        "anyenum", "anyrange", "anymultirange", "anycompatible", "anycompatiblearray", "internal",
+        "cstring", "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange",
+        "int4multirange", "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange",
+        "datemultirange", "jsonpath", "pg_lsn", "txid_snapshot", "pg_snapshot", "xid", "xid8", "cid",
+        "tid", "refcursor", "language_handler", "fdw_handler", "index_am_handler", "table_am_handler",
+        "\"char\"", "aclitem", "int2vector", "oidvector", "unknown",
+    }
+)  # fmt: skip
+
+#: Types that extensions commonly provide → the extension that provides them.
+EXTENSION_TYPES: dict[str, str] = {
+    "vector": "vector",
+    "halfvec": "vector",
+    "sparsevec": "vector",
+    "citext": "citext",
+    "hstore": "hstore",
+    "ltree": "ltree",
+    "geometry": "postgis",
+    "geography": "postgis",
+}
+
+
+def sval(node: Any) -> str:
+    """The text of a ``{"String": {"sval": ...}}`` node (or of a bare string)."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict):
+        inner = node.get("String")
+        if isinstance(inner, dict):
+            return str(inner.get("sval", ""))
+        for key in ("Integer", "Float"):
+            if key in node:
+                v = node[key]
+                return str(v.get("ival", v.get("fval", 0)))
+    return ""
+
+
+def names(items: Any) -> list[str]:
+    """A list of String nodes (a qualified name) as plain strings."""
+    if isinstance(items, dict) and "List" in items:
+        items = items["List"].get("items", [])
+    return [sval(x) for x in items or ()]
+
+
+def const_text(node: Any) -> str | None:
+    """The value of an ``A_Const`` (or typmod constant) as text."""
+    if isinstance(node, dict):
+        inner = node.get("A_Const")
+        if isinstance(inner, dict):
+            for key in ("ival", "fval", "sval", "boolval", "bsval"):
+                if key in inner:
+                    v = inner[key]
+                    if isinstance(v, dict):
+                        if not v:
+                            return "0" if key == "ival" else ("false" if key == "boolval" else "")
+                        val = next(iter(v.values()))
+                        return str(val).lower() if key == "boolval" else str(val)
+            return None
+        if "ColumnRef" in node:
+            return ".".join(sval(f) for f in node["ColumnRef"].get("fields", ()))
+    return None
+
+
+def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, bool]:
+    """A ``TypeName`` struct as a :class:`TypeRef`, and whether it was a serial pseudo-type.
+
+    Unqualified names of built-in and extension types get an empty schema; other unqualified names get
+    ``default_schema`` (the schema they resolve to: the first of the file's search_path).
+    """
+    parts = names(tn.get("names", ()))
+    if not parts:
+        return TypeRef("unknown"), False
+    raw = parts[-1]
+    schema = parts[-2] if len(parts) > 1 else ""
+    serial = False
+    if schema in ("", "pg_catalog"):
+        serial = raw in SERIAL_TYPES and schema == ""
+        name = TYPE_ALIASES.get(raw, raw)
+        if schema == "" and name not in BUILTIN_TYPES and name not in EXTENSION_TYPES:
+            schema = default_schema
+        elif schema == "pg_catalog":
+            schema = ""
+    else:
+        name = raw
+    mods = tuple(filter(None, (const_text(m) for m in tn.get("typmods", ()) or ())))
+    dims = len(tn.get("arrayBounds", ()) or ())
+    if tn.get("pct_type"):
+        name = ".".join(parts) + "%TYPE"
+        schema = ""
+    return TypeRef(name=name, schema=schema, typmods=mods, array_dims=dims), serial
+
+
+def type_uses(t: TypeRef, resolved_schema: str) -> str | None:
+    """The identity a column/argument of type ``t`` needs to exist: a user type or an extension."""
+    if t.name in BUILTIN_TYPES or t.name.endswith("%TYPE"):
+        return None
+    if t.schema in ("", "extensions", "public") and t.name in EXTENSION_TYPES:
+        return EXTENSION_TYPES[t.name]
+    schema = t.schema or resolved_schema
+    if schema == "pg_catalog":
+        return None
+    return f"{schema}.{t.name}"
