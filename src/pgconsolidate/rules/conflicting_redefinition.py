@@ -23,10 +23,9 @@ def differences(old: FunctionDef, new: FunctionDef) -> list[str]:
     if old_defaults != new_defaults:
         out.append("argument defaults")
     if [a.full_type for a in old.in_args] != [a.full_type for a in new.in_args]:
-        out.append(
-            "argument types "
-            f"({', '.join(a.full_type for a in old.in_args)}) → ({', '.join(a.full_type for a in new.in_args)})"
-        )
+        before = ", ".join(a.full_type for a in old.in_args)
+        after = ", ".join(a.full_type for a in new.in_args)
+        out.append(f"argument types ({before}) → ({after})")
     return out
 
 
@@ -63,7 +62,8 @@ def conflicting_redefinition(ctx: RuleContext) -> Iterator[Hit]:
             continue
         if previous.definition != view.definition:
             yield Hit(
-                f"view {view.id} is redefined with another query (previous definition at {previous.location})",
+                f"view {view.id} is redefined with another query (previous definition at "
+                f"{previous.location})",
                 view.location,
                 (previous.location,),
                 (view.id,),

@@ -55,7 +55,8 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
                 alive = ev.location
                 continue
             kind = state.kinds.get(oid, "object")
-            st, guarded = stmt_at.get((oid, ev.location), (None, False))
+            found = stmt_at.get((oid, ev.location))
+            st, guarded = found if found is not None else (None, False)
             extra = ""
             if kind == "table" and st is not None and oid in first_def:
                 before = _columns(first_def[oid])

@@ -170,15 +170,15 @@ def object_with_args_id(owa: dict[str, Any]) -> str:
 
 
 def walk(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every ``(node_type, fields)`` pair in a JSON parse tree, depth first."""
+    """Every ``(key, fields)`` pair of a JSON parse tree: node types (``RangeVar``) and the field names that
+    hold a node directly (``relation``, ``typeName``)."""
     stack = [node]
     while stack:
         cur = stack.pop()
         if isinstance(cur, dict):
             for k, v in cur.items():
                 if isinstance(v, dict):
-                    if k[:1].isupper():
-                        yield k, v
+                    yield k, v
                     stack.append(v)
                 elif isinstance(v, list):
                     stack.extend(v)

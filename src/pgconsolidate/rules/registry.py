@@ -20,8 +20,8 @@ from typing import Any
 
 from pgconsolidate.errors import InputError
 from pgconsolidate.rules.finding import Finding, Location, Severity
-from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.rules.state import State, fold
+from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
 
 _NOT_RULE_MODULES = {"finding", "registry", "similarity", "nodes", "engine", "model_bridge", "state"}

@@ -52,9 +52,13 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
             continue
         where = definer_location(fn)
         related = tuple(e.location for e in state.events(fn.id) if e.location != where)
-        pinned = f"search_path pinned to '{fn.search_path}'" if fn.search_path is not None else "no search_path"
+        pinned = (
+            f"search_path pinned to '{fn.search_path}'" if fn.search_path is not None else "no search_path"
+        )
         revoked = execute_revoked(state, fn)
-        callers = "EXECUTE revoked from " + ", ".join(sorted(revoked)) if revoked else "callable by PUBLIC/anon"
+        callers = (
+            "EXECUTE revoked from " + ", ".join(sorted(revoked)) if revoked else "callable by PUBLIC/anon"
+        )
         yield Hit(
             f"{fn.id} is SECURITY DEFINER ({fn.language}, {pinned}, {callers})",
             where,

@@ -192,6 +192,8 @@ class State:
     function_defs: list[tuple[FunctionDef, FunctionDef | None]] = field(default_factory=list)
     overloads_at_create: list[tuple[FunctionDef, tuple[FunctionDef, ...]]] = field(default_factory=list)
     view_defs: list[tuple[View, View | None]] = field(default_factory=list)
+    # (index id, column or expression, its type at that point, where): ANN indexes on dimensionless vectors
+    dimensionless_indexes: list[tuple[str, str, str, Location]] = field(default_factory=list)
     table_creates: list[tuple[str, Statement, FunctionDef | None]] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     column_type_changes: list[tuple[str, str, str, Location, Location]] = field(default_factory=list)
@@ -491,7 +493,7 @@ class _Folder:
         for obj in b.get("objects") or ():
             oid = drop_object_id(remove, obj)
             kind = remove.removeprefix("OBJECT_").lower()
-            store: dict[str, Any] | None = {
+            stores: dict[str, dict[str, Any]] = {
                 "OBJECT_TABLE": self.s.tables,
                 "OBJECT_INDEX": self.s.indexes,
                 "OBJECT_FUNCTION": self.s.functions,
@@ -502,7 +504,8 @@ class _Folder:
                 "OBJECT_EXTENSION": self.s.extensions,
                 "OBJECT_TYPE": self.s.types,
                 "OBJECT_DOMAIN": self.s.types,
-            }.get(remove)
+            }
+            store = stores.get(remove)
             if store is not None:
                 if remove in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE") and "(" not in oid:
                     for key in [k for k in store if k.split("(")[0] == oid]:
@@ -530,6 +533,9 @@ class _Folder:
             cols.append(elem.get("name") if "name" in elem else None)
         guarded = bool(b.get("if_not_exists"))
         self.s.creates.append((iid, "index", st, guarded))
+        method = str(b.get("accessMethod", "btree")).lower()
+        if method in ("hnsw", "ivfflat"):
+            self._check_ann_index(iid, table, b, st)
         if iid not in self.s.indexes:
             self.s.indexes[iid] = Index(
                 iid,
@@ -541,6 +547,24 @@ class _Folder:
                 "whereClause" in b,
             )
         self.s.record(iid, "index", "create", st)
+
+    def _check_ann_index(self, iid: str, table_id: str, b: dict[str, Any], st: Statement) -> None:
+        table = self.s.tables.get(table_id)
+        for p in b.get("indexParams") or ():
+            elem = p.get("IndexElem", {})
+            if "name" in elem:
+                col = table.columns.get(elem["name"]) if table is not None else None
+                if col is not None:
+                    vd = vector_dimension(col.type)
+                    if vd is not None and vd[1] is None:
+                        self.s.dimensionless_indexes.append((iid, elem["name"], col.type, loc(st)))
+            else:
+                cast = (elem.get("expr") or {}).get("TypeCast")
+                if cast is not None:
+                    text = type_name(cast.get("typeName"), typmods=True)
+                    vd = vector_dimension(text)
+                    if vd is not None and vd[1] is None:
+                        self.s.dimensionless_indexes.append((iid, f"(... ::{text})", text, loc(st)))
 
     def create_policy(self, st: Statement) -> None:
         b = st.body

@@ -1,0 +1,142 @@
+"""Rule ``use-before-create``: an object used before the file that creates it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.nodes import DEFAULT_SCHEMA, qualify, relation_id, strings, type_name, walk
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.state import EXTENSION_TYPES, loc
+from pgconsolidate.statements.model import Statement
+
+Position = tuple[int, int]
+
+
+def _created(st: Statement) -> list[tuple[str, str]]:
+    """(kind, id) of what ``st`` creates, for the first-creation index."""
+    b, k = st.body, st.kind
+    if k == "CreateStmt":
+        return [("relation", relation_id(b.get("relation")))]
+    if k == "ViewStmt":
+        return [("relation", relation_id(b.get("view")))]
+    if k == "CreateTableAsStmt":
+        into = (b.get("into") or {}).get("IntoClause", {})
+        return [("relation", relation_id(into.get("rel")))]
+    if k == "CreateExtensionStmt":
+        return [("extension", str(b.get("extname", "")))]
+    if k == "CreateEnumStmt":
+        return [("type", qualify(strings(b.get("typeName"))))]
+    if k == "CompositeTypeStmt":
+        return [("type", relation_id(b.get("typevar")))]
+    if k == "CreateDomainStmt":
+        return [("type", qualify(strings(b.get("domainname"))))]
+    if k == "CreateFunctionStmt":
+        return [("function", qualify(strings(b.get("funcname"))))]
+    if k == "CreateSeqStmt":
+        return [("relation", relation_id(b.get("sequence")))]
+    return []
+
+
+def _extension_schema(st: Statement) -> str:
+    for o in st.body.get("options") or ():
+        d = o.get("DefElem", {})
+        if d.get("defname") == "schema":
+            arg = d.get("arg") or {}
+            return str(arg.get("String", {}).get("sval", DEFAULT_SCHEMA))
+    return DEFAULT_SCHEMA
+
+
+def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
+    """(kind, id, label) of the objects ``st`` uses (not the ones it creates)."""
+    own = {oid for _, oid in _created(st)}
+    ctes = {fields.get("ctename", "") for kind, fields in walk(st.node) if kind == "CommonTableExpr"}
+    for kind, fields in walk(st.node):
+        if kind in ("RangeVar", "relation", "pktable", "table", "view", "rel") or (
+            "relname" in fields and "inh" in fields
+        ):
+            if "relname" not in fields:
+                continue
+            rid = relation_id(fields)
+            if rid in own or (not fields.get("schemaname") and fields["relname"] in ctes):
+                continue
+            yield "relation", rid, rid
+        elif kind in ("TypeName", "typeName", "argType", "returnType") or (
+            "names" in fields and "typemod" in fields
+        ):
+            names = strings(fields.get("names"))
+            if not names or names[0] == "pg_catalog":
+                continue
+            base = names[-1]
+            if base in EXTENSION_TYPES:
+                yield "extension", EXTENSION_TYPES[base], base
+            elif len(names) <= 2:
+                yield "type", qualify(names), type_name(fields)
+        elif kind == "FuncCall":
+            names = strings(fields.get("funcname"))
+            if names and names[0] != "pg_catalog":
+                yield "function", qualify(names), ".".join(names)
+    if st.kind == "CreateTrigStmt":
+        yield (
+            "function",
+            qualify(strings(st.body.get("funcname"))),
+            ".".join(strings(st.body.get("funcname"))),
+        )
+
+
+def _first_positions(ctx: RuleContext) -> tuple[dict[tuple[str, str], Position], dict[Position, Any]]:
+    first: dict[tuple[str, str], Position] = {}
+    stmt_at: dict[Position, Statement] = {}
+    for fi, fs in enumerate(ctx.files):
+        for st in fs.statements:
+            pos = (fi, st.index)
+            for key in _created(st):
+                if key not in first:
+                    first[key] = pos
+                    stmt_at[pos] = st
+    return first, stmt_at
+
+
+@rule(
+    id="use-before-create",
+    severity=Severity.ERROR,
+    help="Move the CREATE (extension, type, table, function) into an earlier migration, or the statement "
+    "that uses it into a later one; on a fresh database the files run in name order.",
+)
+def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
+    """A statement uses a type, extension, table, view or function that only a later file creates.
+
+    The directory then fails on a fresh database (``type "vector" does not exist``, ``relation ... does
+    not exist``) even though production works: there the object was created by hand or from the
+    dashboard, or the files ran in another order than their names say. Only objects that the directory
+    does create later are reported (PL/pgSQL bodies are not resolved at creation, so they are not read).
+    """
+    first, stmt_at = _first_positions(ctx)
+    for fi, fs in enumerate(ctx.files):
+        for st in fs.statements:
+            here = (fi, st.index)
+            seen: set[tuple[str, str]] = set()
+            for kind, oid, label in _uses(st):
+                key = (kind, oid)
+                if key in seen:
+                    continue
+                seen.add(key)
+                pos = first.get(key)
+                if pos is None or pos <= here or pos[0] == fi:
+                    continue
+                creator = stmt_at[pos]
+                where_created = loc(creator)
+                if kind == "extension":
+                    obj = f"{_extension_schema(creator)}.{label}"
+                    what = f"type {label} from extension {oid}"
+                else:
+                    obj = oid
+                    what = f"{kind} {oid}"
+                yield Hit(
+                    f"uses {what}, which is only created later, at {where_created}: "
+                    "fails on a fresh database",
+                    Location(st.file, st.line, st.column),
+                    (where_created,),
+                    (obj,),
+                )

@@ -1,0 +1,60 @@
+"""Rule ``variant-files``: files that define largely the same objects as an earlier file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+
+
+@rule(
+    id="variant-files",
+    severity=Severity.WARNING,
+    help="Decide which variant is the real one, keep its definitions (in one file, or the consolidated "
+    "baseline) and delete the others; check the `conflicting-redefinition` findings for what differs.",
+)
+def variant_files(ctx: RuleContext) -> Iterator[Hit]:
+    """A file that redefines largely the same objects as an earlier file: a variant, not a change.
+
+    Several versions of one migration (``..._ollama_ai_functions.sql``, ``..._simple.sql``,
+    ``..._via_nginx.sql``) all get applied, in name order, each overwriting part of the previous one;
+    the result is a mix nobody wrote. A file is a variant when at least half of the objects it creates
+    or replaces (and at least two) were already defined by one earlier file; objects the file drops
+    before re-creating them are deliberate changes and do not count. Options: ``min-shared``
+    (default 2), ``min-ratio`` (default 0.5).
+    """
+    min_shared = int(ctx.option("variant-files", "min-shared", 2))
+    min_ratio = float(ctx.option("variant-files", "min-ratio", 0.5))
+    state = ctx.state
+    dropped: dict[str, set[str]] = {}
+    for oid, events in state.history.items():
+        for ev in events:
+            if ev.action == "drop":
+                dropped.setdefault(ev.location.file, set()).add(oid)
+    defs = state.definitions_by_file
+    paths = [f.path for f in ctx.mdir.files]
+    for i, later in enumerate(paths):
+        # an object dropped and re-created in the same file is a deliberate change, not a variant
+        mine = defs.get(later, set()) - dropped.get(later, set())
+        if len(mine) < min_shared:
+            continue
+        best: tuple[int, int, str] | None = None
+        for j, earlier in enumerate(paths[:i]):
+            shared = len(mine & defs.get(earlier, set()))
+            if shared >= min_shared and shared / len(mine) >= min_ratio:
+                key = (shared, -j, earlier)
+                if best is None or key > best:
+                    best = key
+        if best is None:
+            continue
+        shared_n, _, base = best
+        common = sorted(mine & defs.get(base, set()))
+        shown = ", ".join(common[:6]) + (f", +{len(common) - 6} more" if len(common) > 6 else "")
+        yield Hit(
+            f"{later} is a variant of {base}: {shared_n} of its {len(mine)} definitions redefine objects of "
+            f"that file ({shown})",
+            Location(later),
+            (Location(base),),
+            (base,),
+        )
