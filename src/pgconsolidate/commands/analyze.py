@@ -6,7 +6,7 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -17,7 +17,9 @@ from pgconsolidate.report.json_report import to_json
 from pgconsolidate.report.sarif import to_sarif
 from pgconsolidate.report.text import render_text
 from pgconsolidate.rules.finding import Finding, Severity
+from pgconsolidate.rules.model_bridge import timelines
 from pgconsolidate.rules.registry import RuleContext, all_rules, run_rules, selected_rules
+from pgconsolidate.rules.state import State
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir, resolve_dir
 from pgconsolidate.statements.model import FileStatements
@@ -41,26 +43,11 @@ def split_files(mdir: MigrationDir) -> tuple[FileStatements, ...]:
     return tuple(split_sql(f.path, f.forward_sql, first_line=f.span_line) for f in mdir.files)
 
 
-def build_analysis(mdir: MigrationDir, files: tuple[FileStatements, ...]) -> Any:
-    """The object model (final schema and timelines), or None when the model layer is unavailable."""
-    try:
-        from pgconsolidate.rules.model_bridge import analysis_for
-    except ImportError:
-        return None
-    return analysis_for(mdir, files)
-
-
-def object_timelines(analysis: Any) -> tuple[ObjectTimeline, ...]:
-    """Each object's events, from the model (empty without one)."""
-    if analysis is None:
-        return ()
-    try:
-        from pgconsolidate.rules.model_bridge import timelines
-    except ImportError:
-        return ()
+def object_timelines(state: State) -> tuple[ObjectTimeline, ...]:
+    """Each object's events, from the rules' folded state."""
     return tuple(
         ObjectTimeline(oid, kind, tuple(ObjectEvent(f, ln, a) for f, ln, a in events))
-        for oid, kind, events in timelines(analysis)
+        for oid, kind, events in timelines(state)
     )
 
 
@@ -77,11 +64,9 @@ def analyze_directory(
     rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
     mdir = read_dir(root)
     files = split_files(mdir)
-    analysis = build_analysis(mdir, files)
     ctx = RuleContext(
         mdir=mdir,
         files=files,
-        analysis=analysis,
         options=cfg.rules,
         settings={"exposed-schemas": cfg.exposed_schemas},
     )
@@ -89,7 +74,7 @@ def analyze_directory(
     return AnalyzeReport(
         mdir=mdir,
         files=files,
-        objects=object_timelines(analysis),
+        objects=object_timelines(ctx.state),
         findings=tuple(findings),
         rules={r.id: r for r in rules},
     )

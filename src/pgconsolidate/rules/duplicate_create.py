@@ -41,8 +41,8 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
         (oid, loc(st)): (st, guarded) for oid, _kind, st, guarded in state.creates
     }
     first_def: dict[str, Statement] = {}
-    for oid, _kind, st, _guarded in state.creates:
-        first_def.setdefault(oid, st)
+    for oid, _kind, create_st, _guarded in state.creates:
+        first_def.setdefault(oid, create_st)
     for oid, events in sorted(state.history.items()):
         alive: Location | None = None
         for ev in events:
@@ -56,7 +56,8 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
                 continue
             kind = state.kinds.get(oid, "object")
             found = stmt_at.get((oid, ev.location))
-            st, guarded = found if found is not None else (None, False)
+            st: Statement | None = found[0] if found is not None else None
+            guarded = found[1] if found is not None else False
             extra = ""
             if kind == "table" and st is not None and oid in first_def:
                 before = _columns(first_def[oid])

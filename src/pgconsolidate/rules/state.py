@@ -382,6 +382,8 @@ class _Folder:
                 _table_constraint(table, elt["Constraint"], st)
         self.s.tables[tid] = table
         self.s.record(tid, "table", "create", st)
+        for name in table.columns:
+            self.s.record(f"{tid}.{name}", "column", "create", st)
 
     def alter_table(self, st: Statement) -> None:
         b = st.body
