@@ -204,7 +204,7 @@ class State:
     def record(self, obj: str, kind: str, action: str, st: Statement, detail: str = "") -> None:
         self.kinds.setdefault(obj, kind)
         self.history.setdefault(obj, []).append(Event(action, loc(st), detail))
-        if action in ("create", "replace"):
+        if action in ("create", "replace") and kind != "column":
             self.definitions_by_file.setdefault(st.file, set()).add(obj)
 
     def events(self, obj: str) -> list[Event]:
