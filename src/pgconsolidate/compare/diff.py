@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from pgconsolidate.catalog.model import META_FIELDS, CatalogObject, Snapshot, Value
+from pgconsolidate.catalog.model import META_FIELDS, CatalogObject, Grant, Snapshot, Value
 
 ADDED = "added"
 REMOVED = "removed"
@@ -81,6 +81,11 @@ def diff_objects(
 
 
 def _parent(obj: CatalogObject) -> str | None:
+    """The table an object belongs to (columns, constraints, indexes, triggers, policies, grants)."""
+    if isinstance(obj, Grant):
+        if obj.object_kind == "column":
+            return obj.object.rsplit(".", 1)[0]
+        return obj.object if obj.object_kind in ("table", "view", "sequence") else None
     table = getattr(obj, "table", None)
     return table if isinstance(table, str) else None
 

@@ -27,7 +27,7 @@ _BOOL_WORDS: dict[str, tuple[str, str]] = {
 
 SYMBOL = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 # Objects that belong to a table and are shown under it when the whole table is added or removed.
-_CHILD_COLLECTIONS = frozenset({"columns", "constraints", "indexes", "triggers", "policies"})
+_CHILD_COLLECTIONS = frozenset({"columns", "constraints", "indexes", "triggers", "policies", "grants"})
 
 
 def show_value(value: Value) -> str:
@@ -72,7 +72,9 @@ def text_lines(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") 
         line = describe(d, a_label=a_label, b_label=b_label)
         n = folded.get((d.change, d.identity)) if d.collection == "tables" else None
         if n:
-            line += f" with {n} dependent object(s) (columns, constraints, indexes, triggers, policies)"
+            line += (
+                f" with {n} dependent object(s) (columns, constraints, indexes, triggers, policies, grants)"
+            )
         lines.append(line)
     return lines
 
