@@ -61,3 +61,19 @@ def run_script(url: str, text: str, what: str) -> None:
             conn.execute(text.encode("utf-8"))
         except psycopg.Error as exc:
             raise DatabaseError(f"{what} failed: {one_line(exc)}") from None
+
+
+def replay_files(url: str, files: list[tuple[str, str]], *, base: bool = True) -> None:
+    """Install the Supabase base (when ``base``) and run each (name, text) in its own transaction;
+    the first failure raises :class:`DatabaseError` naming the file."""
+    if base:
+        install_supabase_base(url)
+    with connection(url, autocommit=True) as conn:
+        for name, text in files:
+            try:
+                conn.execute(b"BEGIN")
+                conn.execute(text.encode("utf-8"))
+                conn.execute(b"COMMIT")
+            except psycopg.Error as exc:
+                conn.execute(b"ROLLBACK")
+                raise DatabaseError(f"{name}: {one_line(exc)}") from None

@@ -1,0 +1,234 @@
+"""The clean migration set: one idempotent file per domain, in dependency order (pure).
+
+Input is ``pg_dump --schema-only`` text of a database in the consolidated state (the exact DDL
+PostgreSQL itself prints) plus, optionally, ``--data-only --inserts --on-conflict-do-nothing`` text for
+the reference tables. Each dump entry (``-- Name: …; Type: …``) becomes idempotent (``IF NOT EXISTS``,
+``OR REPLACE``, or a ``DO`` block that tolerates "already exists"), is assigned to a domain of the plan,
+and moves to a later domain when it names an object that an earlier entry placed there, so every file
+only needs what earlier files (or earlier entries of the same file) created.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+from pgconsolidate.generate.render import comment_block, dollar_tag
+from pgconsolidate.plan.model import Domain
+from pgconsolidate.statements.split import split_sql
+
+_HEADER = re.compile(
+    r"^--\n-- (?:Data for )?Name: (?P<name>.*?); Type: (?P<type>.*?); Schema: (?P<schema>.*?); Owner: .*\n--\n",
+    re.MULTILINE,
+)
+_WORD = re.compile(r'"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)')
+
+KIND_OF_TYPE = {
+    "EXTENSION": "extension",
+    "SCHEMA": "schema",
+    "POLICY": "policy",
+    "ACL": "grant",
+    "DEFAULT ACL": "default acl",
+    "ROW SECURITY": "row security",
+    "TABLE DATA": "data",
+}
+OBJECT_TYPES = ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE", "TYPE", "DOMAIN", "FUNCTION", "PROCEDURE")
+GUARD_ERRORS = "duplicate_object OR duplicate_table OR duplicate_function OR invalid_table_definition"
+
+
+@dataclass(frozen=True)
+class DumpEntry:
+    """One object of a pg_dump script."""
+
+    name: str
+    type: str
+    schema: str
+    sql: str
+
+    @property
+    def object_name(self) -> str:
+        """The unqualified name used for domain patterns (``memories`` for ``memories memories_pkey``)."""
+        n = self.name
+        for prefix in ("TABLE ", "FUNCTION ", "COLUMN ", "SCHEMA ", "SEQUENCE ", "VIEW ", "TYPE ", "PROCEDURE "):
+            if n.startswith(prefix):
+                n = n[len(prefix) :]
+        n = n.split("(")[0].split(" ")[0]
+        return n.split(".")[0].strip('"')
+
+    @property
+    def defines(self) -> str | None:
+        """The name of the object this entry creates, when other entries can depend on it by name."""
+        return self.name.split("(")[0].strip('"') if self.type in OBJECT_TYPES else None
+
+
+def split_dump(text: str) -> list[DumpEntry]:
+    """The entries of a plain pg_dump script (psql meta-commands and session settings dropped)."""
+    text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("\\"))
+    matches = list(_HEADER.finditer(text))
+    out: list[DumpEntry] = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        body = text[m.end() : end].strip()
+        body = re.sub(r"\n--\n-- PostgreSQL database dump complete\n--\s*$", "", body).strip()
+        if body:
+            out.append(DumpEntry(m["name"], m["type"], m["schema"], body))
+    return out
+
+
+def _guard(stmt: str) -> str:
+    tag = dollar_tag(stmt)
+    return (
+        f"DO {tag}\nBEGIN\n{stmt.rstrip().rstrip(';')};\n"
+        f"EXCEPTION WHEN {GUARD_ERRORS} OR object_not_in_prerequisite_state THEN NULL;\nEND\n{tag};"
+    )
+
+
+_REPLACEMENTS = {
+    "CreateStmt": (r"^CREATE (UNLOGGED )?TABLE (?!IF NOT EXISTS)", r"CREATE \1TABLE IF NOT EXISTS "),
+    "CreateFunctionStmt": (r"^CREATE (FUNCTION|PROCEDURE) ", r"CREATE OR REPLACE \1 "),
+    "IndexStmt": (r"^CREATE (UNIQUE )?INDEX (?!IF NOT EXISTS)", r"CREATE \1INDEX IF NOT EXISTS "),
+    "CreateSeqStmt": (r"^CREATE SEQUENCE (?!IF NOT EXISTS)", "CREATE SEQUENCE IF NOT EXISTS "),
+    "CreateSchemaStmt": (r"^CREATE SCHEMA (?!IF NOT EXISTS)", "CREATE SCHEMA IF NOT EXISTS "),
+    "CreateTrigStmt": (r"^CREATE (CONSTRAINT )?TRIGGER ", r"CREATE OR REPLACE \1TRIGGER "),
+    "CreateExtensionStmt": (r"^CREATE EXTENSION (?!IF NOT EXISTS)", "CREATE EXTENSION IF NOT EXISTS "),
+}
+_AS_IS = {"GrantStmt", "CommentStmt", "AlterSeqStmt", "VariableSetStmt", "AlterDefaultPrivilegesStmt", "SelectStmt"}
+
+
+def idempotent(entry_sql: str, where: str) -> str:
+    """The entry's statements rewritten so that running them twice is harmless."""
+    fs = split_sql(where, entry_sql)
+    out: list[str] = []
+    for st in fs.statements:
+        text = st.text.strip().rstrip(";").strip()
+        if st.kind in _REPLACEMENTS:
+            pattern, repl = _REPLACEMENTS[st.kind]
+            text = re.sub(pattern, repl, text, count=1)
+        elif st.kind == "ViewStmt":
+            if text.startswith("CREATE MATERIALIZED VIEW"):
+                text = re.sub(r"^CREATE MATERIALIZED VIEW ", "CREATE MATERIALIZED VIEW IF NOT EXISTS ", text)
+            else:
+                text = re.sub(r"^CREATE VIEW ", "CREATE OR REPLACE VIEW ", text)
+        elif st.kind == "CreateTableAsStmt":
+            text = re.sub(r"^CREATE MATERIALIZED VIEW (?!IF NOT EXISTS)", "CREATE MATERIALIZED VIEW IF NOT EXISTS ", text)
+        elif st.kind == "InsertStmt" or st.kind in _AS_IS:
+            pass
+        else:
+            out.append(_guard(text))
+            continue
+        out.append(text + ";")
+    for failure in fs.failures:  # pg_dump output always parses; keep anything odd visible
+        out.append(failure.text)
+    return "\n\n".join(out)
+
+
+_ACL_OBJECT = re.compile(r"\bON (FUNCTION|PROCEDURE|TABLE|SEQUENCE) (.+?) (?:TO|FROM) ", re.DOTALL)
+
+
+def acl_reset(entry_sql: str) -> str:
+    """A block that revokes the privileges that default privileges (``ALTER DEFAULT PRIVILEGES``, e.g. the
+    ones Supabase sets up) give to a new object, so that the entry's GRANTs give exactly the recorded ACL."""
+    m = _ACL_OBJECT.search(entry_sql)
+    if not m:
+        return ""
+    kind, obj = m.group(1), m.group(2).strip()
+    if kind in ("TABLE", "SEQUENCE") and "(" in obj:
+        return ""
+    lit = "'" + obj.replace("'", "''") + "'"
+    body = (
+        "DECLARE\n  r record;\nBEGIN\n"
+        "  FOR r IN SELECT DISTINCT a.grantee FROM pg_catalog.pg_default_acl d,\n"
+        "           LATERAL pg_catalog.aclexplode(d.defaclacl) a\n"
+        "           WHERE a.grantee <> 0 AND a.grantee <> d.defaclrole LOOP\n"
+        f"    EXECUTE 'REVOKE ALL ON {kind} ' || {lit} || ' FROM '\n"
+        "      || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r.grantee));\n"
+        "  END LOOP;\nEND\n"
+    )
+    tag = dollar_tag(body)
+    return f"DO {tag}\n{body}{tag};"
+
+
+def _words(text: str) -> set[str]:
+    return {(m.group(1) or m.group(2)).replace('""', '"') for m in _WORD.finditer(text)}
+
+
+def assign_domains(entries: list[DumpEntry], domains: tuple[Domain, ...]) -> list[int]:
+    """The domain index of every entry: its own domain, moved later when it names an object placed in a
+    later domain by an earlier entry (dump order is dependency order)."""
+    names = [d.name for d in domains]
+    fallback = next((i for i, d in enumerate(domains) if "*" in d.patterns), 0)
+
+    def own(e: DumpEntry) -> int:
+        kind = KIND_OF_TYPE.get(e.type, e.type.lower())
+        for i, d in enumerate(domains):
+            if kind in d.kinds or (kind == "grant" and "acl" in d.kinds):
+                return i
+        for i, d in enumerate(domains):
+            if any(p != "*" and fnmatch.fnmatchcase(e.object_name, p) for p in d.patterns):
+                return i
+        return fallback
+
+    placed: dict[str, int] = {}
+    out: list[int] = []
+    for e in entries:
+        idx = own(e)
+        words = _words(e.sql)
+        for w in words:
+            if w in placed and placed[w] > idx:
+                idx = placed[w]
+        if e.type in ("TABLE DATA",):
+            idx = max(idx, placed.get(e.object_name, idx))
+        obj = e.defines
+        if obj:
+            placed[obj] = max(placed.get(obj, 0), idx)
+        out.append(idx)
+    del names
+    return out
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    name: str  # file name: <version>_<domain>.sql
+    domain: str
+    text: str
+    objects: tuple[str, ...]  # "TYPE name" of each entry, for the report
+
+
+def build_clean_set(
+    schema_dump: str,
+    data_dump: str,
+    domains: tuple[Domain, ...],
+    versions: list[str],
+    replaces: list[tuple[str, str]],
+    extra_entries: list[DumpEntry] | None = None,
+) -> list[CleanFile]:
+    """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
+    (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
+    tables of managed schemas, which a dump of the app's schemas leaves out)."""
+    entries = split_dump(schema_dump) + list(extra_entries or []) + split_dump(data_dump)
+    entries = [e for e in entries if e.type not in ("SEQUENCE SET",)]
+    idx = assign_domains(entries, domains)
+    files: list[CleanFile] = []
+    replaced = "\n".join(f"  {path}  sha256:{sha}" for path, sha in replaces)
+    for i, dom in enumerate(domains):
+        mine = [e for e, d in zip(entries, idx, strict=True) if d == i]
+        if not mine:
+            continue
+        name = f"{versions[i]}_{dom.name}.sql"
+        head = comment_block(
+            f"{name}: {dom.name.replace('_', ' ')} (pgconsolidate clean set)\n\n"
+            "Idempotent: every statement can run again on a database that already has the object.\n"
+            "Generated from the consolidated schema; together the clean set replaces these files:\n"
+            f"{replaced}"
+        )
+        body = [
+            "SELECT pg_catalog.set_config('search_path', '', true);",
+            "SELECT pg_catalog.set_config('check_function_bodies', 'false', true);",
+        ]
+        for e in mine:
+            label = f"-- {e.type}: {e.name}" + (f" ({e.schema})" if e.schema not in ("-", "") else "")
+            reset = acl_reset(e.sql) if e.type == "ACL" else ""
+            body.append(f"{label}\n" + (reset + "\n\n" if reset else "") + idempotent(e.sql, name))
+        files.append(CleanFile(name, dom.name, head + "\n" + "\n\n".join(body) + "\n", tuple(f"{e.type} {e.name}" for e in mine)))
+    return files
