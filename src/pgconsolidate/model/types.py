@@ -530,6 +530,7 @@ class ObjectState:
     exists: bool
     events: tuple[Effect, ...]
     parent: str | None = None  # the table of a column, constraint, index, policy or trigger
+    external: bool = False  # touched by the migrations but never created by them (e.g. auth.users)
 
     @property
     def created(self) -> Effect | None:
@@ -556,8 +557,9 @@ class Schema:
 
     ``objects`` maps every identity ever seen to its :class:`ObjectState` (``exists`` False for
     dropped ones). ``grants`` lists the GRANT/REVOKE effects in applied order; ``privileges`` the
-    resulting privileges: (object id, grantee) → privileges. ``default_privileges`` the ALTER DEFAULT
-    PRIVILEGES effects.
+    resulting privileges: (object id, grantee) → privileges (``ALL`` expanded; ``GRANT ... ON ALL
+    TABLES IN SCHEMA`` expanded to the tables existing at that point). ``default_privileges`` the ALTER
+    DEFAULT PRIVILEGES effects.
     """
 
     objects: Mapping[str, ObjectState] = field(default_factory=dict, hash=False)
@@ -565,6 +567,8 @@ class Schema:
     privileges: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict, hash=False)
     default_privileges: tuple[Effect, ...] = ()
     dynamic: tuple[Effect, ...] = ()  # DO blocks / bodies running SQL the model cannot see
+    comments: Mapping[str, str] = field(default_factory=dict, hash=False)  # object id → COMMENT text
+    data: tuple[Effect, ...] = ()  # INSERT / UPDATE / DELETE / TRUNCATE effects (reference data)
 
     def get(self, oid: str) -> ObjectState | None:
         return self.objects.get(oid)

@@ -1,0 +1,90 @@
+"""Turn a :class:`MigrationDir` into an :class:`Analysis`: split every file, extract each statement's
+effects, fold them into the final schema.
+
+Splitting and extraction are per file and independent, so large directories are processed in a
+``ProcessPoolExecutor`` (2 workers by default) in chunks of files; each worker returns the file's
+statements and effects, and the parent folds them in applied order. Small directories are handled
+in-process (starting workers costs more than it saves). No I/O: the files' text is already in ``mdir``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from pgconsolidate.model.effects import file_effects
+from pgconsolidate.model.fold import fold
+from pgconsolidate.model.types import Analysis, Effect, FileEffects
+from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.statements.model import FileStatements
+from pgconsolidate.statements.split import split_sql
+
+#: Below this many bytes of SQL the directory is analysed in-process.
+PARALLEL_MIN_BYTES = 2_000_000
+#: Target bytes of SQL per chunk sent to a worker.
+CHUNK_BYTES = 400_000
+
+_Job = tuple[str, str, int]  # (path, forward SQL, first line)
+
+
+def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
+    path, sql, first_line = job
+    fs = split_sql(path, sql, first_line=first_line)
+    return fs, tuple(file_effects(fs.statements, path))
+
+
+def _chunk(jobs: Sequence[_Job]) -> list[tuple[FileStatements, tuple[Effect, ...]]]:
+    return [_one(j) for j in jobs]
+
+
+def _chunks(jobs: Sequence[_Job], target: int) -> list[list[_Job]]:
+    out: list[list[_Job]] = []
+    cur: list[_Job] = []
+    size = 0
+    for job in jobs:
+        cur.append(job)
+        size += len(job[1])
+        if size >= target:
+            out.append(cur)
+            cur, size = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _workers(requested: int | None) -> int:
+    if requested is not None:
+        return max(1, requested)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(2, cpus))
+
+
+def analyze_dir(mdir: MigrationDir, *, workers: int | None = None) -> Analysis:
+    """Split, extract and fold every file of ``mdir`` (in applied order).
+
+    ``workers``: processes to use for large directories (default: up to 2, the cores available).
+    Files that could not be decoded contribute no statements.
+    """
+    jobs: list[_Job] = [(f.path, f.forward_sql, f.span_line) for f in mdir.files]
+    total = sum(len(j[1]) for j in jobs)
+    n = _workers(workers)
+    results: list[tuple[FileStatements, tuple[Effect, ...]]] = []
+    if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
+        target = max(50_000, min(CHUNK_BYTES, total // (n * 8) + 1))
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            for part in pool.map(_chunk, _chunks(jobs, target)):
+                results.extend(part)
+    else:
+        results = [_one(j) for j in jobs]
+    files = tuple(fs for fs, _ in results)
+    effects = tuple(FileEffects(fs.file, effs) for fs, effs in results)
+    schema = fold(e for fe in effects for e in fe.effects)
+    return Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
+
+
+def analyze_files(mdir: MigrationDir, files: Sequence[FileStatements]) -> Analysis:
+    """The analysis of already split files (in-process; for callers that split themselves)."""
+    effects = tuple(FileEffects(fs.file, tuple(file_effects(fs.statements, fs.file))) for fs in files)
+    schema = fold(e for fe in effects for e in fe.effects)
+    return Analysis(mdir=mdir, files=tuple(files), effects=effects, schema=schema)

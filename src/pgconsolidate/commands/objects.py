@@ -1,0 +1,132 @@
+"""``pgconsolidate objects [DIR] [PATTERN]``: where did this object come from? Each matching object's
+timeline (create, alter, rename, drop, grant, ...) file by file, from the migration files alone."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from pgconsolidate.analysis import analyze_dir
+from pgconsolidate.commands.common import FormatOption, OutputFormat
+from pgconsolidate.console import err, out
+from pgconsolidate.model.types import Analysis, Effect, ObjectState
+from pgconsolidate.sources.reader import read_dir
+
+
+def matching(analysis: Analysis, pattern: str | None) -> list[ObjectState]:
+    """Objects whose identity matches ``pattern``: a glob when it has ``*?[``, else a case-insensitive
+    substring; every object when None. Sorted by identity."""
+    states = list(analysis.schema.objects.values())
+    if pattern:
+        if any(ch in pattern for ch in "*?["):
+            states = [s for s in states if fnmatch.fnmatchcase(s.id.lower(), pattern.lower())]
+        else:
+            needle = pattern.lower()
+            states = [s for s in states if needle in s.id.lower()]
+    return sorted(states, key=lambda s: s.id)
+
+
+def _status(state: ObjectState) -> str:
+    if state.external:
+        return "not created by these migrations"
+    return "exists at the end" if state.exists else "dropped"
+
+
+def _note(e: Effect) -> str:
+    bits = []
+    if e.new_id:
+        bits.append(f"→ {e.new_id}")
+    if e.if_not_exists:
+        bits.append("IF NOT EXISTS")
+    if e.if_exists:
+        bits.append("IF EXISTS")
+    if e.cascade:
+        bits.append("CASCADE")
+    if e.conditional:
+        bits.append("inside a DO block")
+    detail = e.detail
+    attribute = getattr(detail, "attribute", None)
+    if attribute:
+        value = getattr(detail, "value", None)
+        shown = getattr(value, "display", value)
+        bits.append(f"{attribute} = {shown}" if value is not None else str(attribute))
+    if e.action.value in ("grant", "revoke"):
+        privs = ", ".join(getattr(detail, "privileges", ()))
+        roles = ", ".join(getattr(detail, "grantees", ()))
+        bits.append(f"{privs} {'to' if e.action.value == 'grant' else 'from'} {roles}")
+    return "  ".join(bits)
+
+
+def to_document(analysis: Analysis, states: list[ObjectState]) -> dict[str, Any]:
+    """The ``--format json`` document."""
+    return {
+        "schema_version": 1,
+        "directory": analysis.mdir.root,
+        "objects": [
+            {
+                "id": s.id,
+                "kind": s.kind.value,
+                "exists": s.exists,
+                "external": s.external,
+                "events": [
+                    {
+                        "file": e.ref.file,
+                        "line": e.ref.line,
+                        "column": e.ref.column,
+                        "action": e.action.value,
+                        "new_id": e.new_id,
+                        "note": _note(e),
+                    }
+                    for e in s.events
+                ],
+            }
+            for s in states
+        ],
+    }
+
+
+def objects(
+    directory: Annotated[
+        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
+    ] = None,
+    pattern: Annotated[
+        str | None,
+        typer.Argument(help="Glob (public.memor*) or substring (search_memories) of object identities."),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Show where objects come from: each matching object's timeline, file by file."""
+    mdir = read_dir(directory)
+    analysis = analyze_dir(mdir)
+    states = matching(analysis, pattern)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(to_document(analysis, states)))
+        return
+    if not states:
+        err.print(f"no object matches {pattern!r}" if pattern else "no objects")
+        return
+    for s in states:
+        head = Text()
+        head.append(s.id, style="bold")
+        head.append(f"  {s.kind.value}, {_status(s)}", style="dim")
+        out.print(head)
+        last_file = None
+        for e in s.events:
+            if e.ref.file != last_file:
+                out.print(Text(f"  {e.ref.file}", style="cyan"))
+                last_file = e.ref.file
+            line = Text(f"    {e.ref.line:>5}  ")
+            line.append(f"{e.action.value:<18}")
+            note = _note(e)
+            if note:
+                line.append(note, style="dim")
+            out.print(line)
+    out.print(f"{len(states)} object(s)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("objects")(objects)

@@ -1,0 +1,422 @@
+"""Fold effects in applied order into the final :class:`Schema` and each object's timeline (pure).
+
+The result is what PostgreSQL ends with when every statement succeeds: ``IF NOT EXISTS`` on an existing
+object is a no-op (a skipped ``CREATE TABLE IF NOT EXISTS`` adds none of its columns), ``CREATE OR
+REPLACE`` replaces, renames move the identity (and the identities of a table's columns, constraints,
+policies and triggers), dropping a table drops its columns, indexes, constraints, policies and triggers,
+``CASCADE`` also drops dependent views and foreign keys, dropping a column drops the indexes and
+constraints on it.
+
+Each identity keeps one :class:`ObjectState`: an identity that is dropped and created again keeps its
+whole history in ``events``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from pgconsolidate.model.types import (
+    Action,
+    Change,
+    ColumnDef,
+    ConstraintDef,
+    Effect,
+    FunctionDef,
+    GrantDef,
+    IndexDef,
+    ObjectKind,
+    ObjectState,
+    PolicyDef,
+    Schema,
+    TableDef,
+    TriggerDef,
+)
+
+K = ObjectKind
+A = Action
+
+_CHILD_KINDS = frozenset({K.COLUMN, K.CONSTRAINT, K.POLICY, K.TRIGGER})
+_ALL_PRIVILEGES = {
+    K.TABLE: ("select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain"),
+    K.VIEW: ("select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain"),
+    K.MATERIALIZED_VIEW: ("select", "insert", "update", "delete", "truncate", "references", "trigger"),
+    K.SEQUENCE: ("usage", "select", "update"),
+    K.FUNCTION: ("execute",),
+    K.PROCEDURE: ("execute",),
+    K.SCHEMA: ("usage", "create"),
+    K.TYPE: ("usage",),
+    K.DOMAIN: ("usage",),
+}
+_SCHEMA_WIDE = {
+    K.TABLE: (K.TABLE, K.VIEW, K.MATERIALIZED_VIEW),
+    K.SEQUENCE: (K.SEQUENCE,),
+    K.FUNCTION: (K.FUNCTION, K.PROCEDURE),
+    K.PROCEDURE: (K.PROCEDURE,),
+}
+
+
+class _State:
+    """A mutable object record used only while folding."""
+
+    __slots__ = ("created", "detail", "events", "exists", "id", "kind", "parent")
+
+    def __init__(self, oid: str, kind: ObjectKind, parent: str | None) -> None:
+        self.id = oid
+        self.kind = kind
+        self.detail: Any = None
+        self.exists = False
+        self.events: list[Effect] = []
+        self.parent = parent
+        self.created = False
+
+    def freeze(self) -> ObjectState:
+        return ObjectState(
+            self.id, self.kind, self.detail, self.exists, tuple(self.events), self.parent, not self.created
+        )
+
+
+def _parent_of(effect: Effect) -> str | None:
+    d = effect.detail
+    if isinstance(d, (ColumnDef, ConstraintDef, PolicyDef, TriggerDef, IndexDef)):
+        return d.table
+    if effect.kind in _CHILD_KINDS:
+        return effect.id.rsplit(".", 1)[0]
+    return None
+
+
+def _with_table(detail: Any, table: str) -> Any:
+    if isinstance(detail, (ColumnDef, ConstraintDef, PolicyDef, TriggerDef, IndexDef)):
+        return dataclasses.replace(detail, table=table)
+    return detail
+
+
+class _Folder:
+    def __init__(self) -> None:
+        self.objects: dict[str, _State] = {}
+        self.children: dict[str, set[str]] = {}
+        self.grants: list[Effect] = []
+        self.default_privileges: list[Effect] = []
+        self.privileges: dict[tuple[str, str], set[str]] = {}
+        self.dynamic: list[Effect] = []
+        self.comments: dict[str, str] = {}
+        self.data: list[Effect] = []
+        self.skipped_tables: set[tuple[str, int, str]] = set()  # (file, statement, table) of no-op CREATEs
+        self.dependents: dict[str, set[str]] = {}  # object id → ids that CASCADE would drop with it
+        self.overloads: dict[str, set[str]] = {}  # "schema.name(" → routine identities
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def state(self, oid: str, kind: ObjectKind, parent: str | None = None) -> _State:
+        st = self.objects.get(oid)
+        if st is None:
+            st = _State(oid, kind, parent)
+            self.objects[oid] = st
+            if parent:
+                self.children.setdefault(parent, set()).add(oid)
+        return st
+
+    def set_parent(self, st: _State, parent: str | None) -> None:
+        if st.parent == parent:
+            return
+        if st.parent and st.parent in self.children:
+            self.children[st.parent].discard(st.id)
+        st.parent = parent
+        if parent:
+            self.children.setdefault(parent, set()).add(st.id)
+
+    def resolve(self, oid: str, kind: ObjectKind) -> str:
+        """``schema.name(*)`` (a routine named without arguments) → the existing overload's identity."""
+        if not oid.endswith("(*)"):
+            return oid
+        prefix = oid[:-2]
+        matches = [i for i in self.overloads.get(prefix, ()) if self.objects[i].exists]
+        if len(matches) == 1:
+            return matches[0]
+        return oid
+
+    # ------------------------------------------------------------------ effects
+
+    def apply(self, e: Effect) -> None:
+        action = e.action
+        if action in (A.CREATE, A.CREATE_OR_REPLACE):
+            self.create(e)
+        elif action == A.DROP:
+            self.drop(e)
+        elif action == A.RENAME:
+            self.rename(e)
+        elif action in (A.GRANT, A.REVOKE):
+            self.grant(e)
+        elif action == A.DYNAMIC:
+            self.dynamic.append(e)
+        else:
+            oid = self.resolve(e.id, e.kind)
+            st = self.objects.get(oid)
+            if st is None:
+                st = self.state(oid, e.kind, _parent_of(e))
+            st.events.append(e)
+            if action == A.ALTER or action == A.OWNER:
+                if isinstance(e.detail, Change) and st.detail is not None:
+                    st.detail = _apply_change(st.detail, e.detail)
+            elif action in (A.ENABLE_RLS, A.DISABLE_RLS, A.FORCE_RLS, A.NO_FORCE_RLS):
+                if isinstance(st.detail, TableDef):
+                    if action == A.ENABLE_RLS:
+                        st.detail = dataclasses.replace(st.detail, rls=True)
+                    elif action == A.DISABLE_RLS:
+                        st.detail = dataclasses.replace(st.detail, rls=False)
+                    elif action == A.FORCE_RLS:
+                        st.detail = dataclasses.replace(st.detail, force_rls=True)
+                    else:
+                        st.detail = dataclasses.replace(st.detail, force_rls=False)
+            elif action == A.COMMENT:
+                if e.detail is None:
+                    self.comments.pop(oid, None)
+                else:
+                    self.comments[oid] = str(e.detail)
+                if isinstance(st.detail, TableDef):
+                    st.detail = dataclasses.replace(st.detail, comment=e.detail)
+            elif action in (A.INSERT, A.UPDATE, A.DELETE, A.TRUNCATE):
+                self.data.append(e)
+
+    def create(self, e: Effect) -> None:
+        parent = _parent_of(e)
+        if parent and (e.ref.file, e.ref.statement_index, parent) in self.skipped_tables:
+            return  # part of a CREATE TABLE IF NOT EXISTS that did nothing
+        st = self.state(e.id, e.kind, parent)
+        st.events.append(e)
+        if st.exists and e.if_not_exists:
+            if e.kind == K.TABLE:
+                self.skipped_tables.add((e.ref.file, e.ref.statement_index, e.id))
+            return
+        if e.kind != st.kind and not st.exists:
+            st.kind = e.kind
+        st.detail = e.detail
+        st.exists = True
+        st.created = True
+        self.set_parent(st, parent)
+        self.index(st)
+
+    def index(self, st: _State) -> None:
+        """Record what ``st`` depends on (for CASCADE) and its overload name (for ``f(*)`` lookups)."""
+        d = st.detail
+        if "(" in st.id:
+            self.overloads.setdefault(st.id.split("(", 1)[0] + "(", set()).add(st.id)
+        targets: tuple[str, ...] = ()
+        if isinstance(d, ConstraintDef) and d.ref_table:
+            targets = (d.ref_table,)
+        elif st.kind in (K.VIEW, K.MATERIALIZED_VIEW):
+            targets = tuple(getattr(d, "uses", ()))
+        elif isinstance(d, TriggerDef):
+            targets = (d.function,)
+        elif isinstance(d, ColumnDef) and d.type.schema:
+            targets = (f"{d.type.schema}.{d.type.name}",)
+        for t in targets:
+            self.dependents.setdefault(t, set()).add(st.id)
+
+    def drop(self, e: Effect) -> None:
+        oid = self.resolve(e.id, e.kind)
+        st = self.objects.get(oid)
+        if st is None:
+            st = self.state(oid, e.kind, _parent_of(e))
+        st.events.append(e)
+        if not st.exists:
+            return
+        self.remove(st, e)
+
+    def remove(self, st: _State, e: Effect) -> None:
+        """Mark ``st`` dropped, with what goes with it."""
+        st.exists = False
+        for child_id in list(self.children.get(st.id, ())):
+            child = self.objects.get(child_id)
+            if child is not None and child.exists and child is not st:
+                child.events.append(e)
+                self.remove(child, e)
+        kind = st.kind
+        if kind == K.COLUMN and st.parent:
+            col = st.id.rsplit(".", 1)[1]
+            for sib_id in list(self.children.get(st.parent, ())):
+                sib = self.objects[sib_id]
+                if not sib.exists:
+                    continue
+                d = sib.detail
+                if isinstance(d, (IndexDef, ConstraintDef)) and col in d.columns:
+                    sib.events.append(e)
+                    self.remove(sib, e)
+        if (
+            kind == K.CONSTRAINT
+            and isinstance(st.detail, ConstraintDef)
+            and st.detail.type in ("primary-key", "unique", "exclude")
+        ):
+            schema = st.detail.table.rsplit(".", 1)[0]
+            idx = self.objects.get(f"{schema}.{st.detail.name}")
+            if idx is not None and idx.exists and isinstance(idx.detail, IndexDef) and idx.detail.constraint:
+                idx.events.append(e)
+                idx.exists = False
+        if not e.cascade:
+            return
+        # CASCADE: dependent objects elsewhere
+        target = st.id
+        if kind == K.SCHEMA:
+            victims = [o for o in self.objects.values() if o.parent is None and o.id.startswith(target + ".")]
+        else:
+            victims = [self.objects[i] for i in self.dependents.get(target, ()) if i in self.objects]
+        for other in victims:
+            if other.exists and other is not st:
+                other.events.append(e)
+                self.remove(other, e)
+
+    def rename(self, e: Effect) -> None:
+        oid = self.resolve(e.id, e.kind)
+        new_id = e.new_id or oid
+        st = self.objects.get(oid)
+        if st is None:
+            st = self.state(oid, e.kind, _parent_of(e))
+        st.events.append(e)
+        if not st.exists or new_id == oid:
+            return
+        new = self.move(st, new_id)
+        if st.kind == K.COLUMN and new.parent:
+            old_col, new_col = oid.rsplit(".", 1)[1], new_id.rsplit(".", 1)[1]
+            for sib_id in self.children.get(new.parent, ()):
+                sib = self.objects[sib_id]
+                d = sib.detail
+                if sib.exists and isinstance(d, (IndexDef, ConstraintDef)) and old_col in d.columns:
+                    cols = tuple(new_col if c == old_col else c for c in d.columns)
+                    sib.detail = dataclasses.replace(d, columns=cols)
+        if st.kind in (K.TABLE, K.VIEW, K.MATERIALIZED_VIEW):
+            for child_id in list(self.children.get(oid, ())):
+                child = self.objects[child_id]
+                if not child.exists:
+                    continue
+                if child.kind in _CHILD_KINDS:
+                    moved = self.move(child, new_id + child_id[len(oid) :])
+                    moved.detail = _with_table(moved.detail, new_id)
+                    self.set_parent(moved, new_id)
+                    moved.events.append(e)
+                else:  # indexes keep their name
+                    child.detail = _with_table(child.detail, new_id)
+                    self.set_parent(child, new_id)
+                    child.events.append(e)
+            for other in self.objects.values():
+                d = other.detail
+                if other.exists and isinstance(d, ConstraintDef) and d.ref_table == oid:
+                    other.detail = dataclasses.replace(d, ref_table=new_id)
+
+    def move(self, st: _State, new_id: str) -> _State:
+        """Move a live object to ``new_id``: the new identity gets its history; the old keeps a tombstone."""
+        new = self.state(new_id, st.kind, st.parent)
+        new.events = [*new.events, *st.events] if new.events and not new.exists else list(st.events)
+        new.kind = st.kind
+        new.detail = _renamed(st.detail, new_id)
+        new.exists = True
+        new.created = st.created
+        st.exists = False
+        self.index(new)
+        return new
+
+    def grant(self, e: Effect) -> None:
+        g = e.detail
+        if not isinstance(g, GrantDef):
+            self.default_privileges.append(e)
+            return
+        self.grants.append(e)
+        if g.object_id.endswith(".*"):
+            schema = g.object_id[:-2]
+            kinds = _SCHEMA_WIDE.get(g.object_kind, (g.object_kind,))
+            targets = [
+                s
+                for s in self.objects.values()
+                if s.exists and s.kind in kinds and s.id.startswith(schema + ".")
+            ]
+            targets = [s for s in targets if s.parent is None]
+        else:
+            oid = self.resolve(g.object_id, g.object_kind)
+            st = self.objects.get(oid)
+            if st is None:
+                st = self.state(oid, g.object_kind, None)
+            targets = [st]
+        for st in targets:
+            st.events.append(e)
+            privs: set[str] = set()
+            for p in g.privileges:
+                if p in ("all", "all privileges"):
+                    privs.update(_ALL_PRIVILEGES.get(st.kind, ("all",)))
+                else:
+                    privs.add(p)
+            for grantee in g.grantees:
+                key = (st.id, grantee)
+                if g.revoke:
+                    current = self.privileges.get(key)
+                    if current is not None:
+                        current.difference_update(privs)
+                        if not current:
+                            del self.privileges[key]
+                else:
+                    self.privileges.setdefault(key, set()).update(privs)
+
+    def schema(self) -> Schema:
+        return Schema(
+            objects={oid: st.freeze() for oid, st in self.objects.items()},
+            grants=tuple(self.grants),
+            privileges={k: frozenset(v) for k, v in self.privileges.items()},
+            default_privileges=tuple(self.default_privileges),
+            dynamic=tuple(self.dynamic),
+            comments=dict(self.comments),
+            data=tuple(self.data),
+        )
+
+
+def _renamed(detail: Any, new_id: str) -> Any:
+    """The detail record under its new identity (name and schema updated when the record has them)."""
+    if detail is None or not dataclasses.is_dataclass(detail) or isinstance(detail, type):
+        return detail
+    fields = {f.name for f in dataclasses.fields(detail)}
+    changes: dict[str, Any] = {}
+    if isinstance(detail, FunctionDef):
+        head = new_id.split("(", 1)[0]
+        schema, _, name = head.rpartition(".")
+        changes = {"schema": schema, "name": name}
+    elif isinstance(detail, (ColumnDef, ConstraintDef, PolicyDef, TriggerDef)):
+        changes = {"name": new_id.rsplit(".", 1)[1]}
+    elif "schema" in fields and "name" in fields:
+        schema, _, name = new_id.partition(".")
+        changes = {"schema": schema, "name": name}
+    elif "name" in fields:
+        changes = {"name": new_id}
+    return dataclasses.replace(detail, **changes) if changes else detail
+
+
+def _apply_change(detail: Any, change: Change) -> Any:
+    """The detail record after an ALTER."""
+    attr, value = change.attribute, change.value
+    if not dataclasses.is_dataclass(detail) or isinstance(detail, type):
+        return detail
+    d: Any = detail
+    fields = {f.name for f in dataclasses.fields(d)}
+    if attr == "add_config" and "config" in fields:
+        key, val = value
+        return dataclasses.replace(d, config=(*((k, v) for k, v in d.config if k != key), (key, val)))
+    if attr == "reset_config" and "config" in fields:
+        cfg = () if value in (None, "all") else tuple(kv for kv in d.config if kv[0] != value)
+        return dataclasses.replace(d, config=cfg)
+    if attr == "add_label" and "labels" in fields:
+        return d if value in d.labels else dataclasses.replace(d, labels=(*d.labels, value))
+    if attr == "rename_label" and "labels" in fields:
+        old, new = value
+        return dataclasses.replace(d, labels=tuple(new if x == old else x for x in d.labels))
+    if attr == "add_attribute" and "attributes" in fields:
+        return dataclasses.replace(d, attributes=(*d.attributes, value))
+    if attr == "identity" and "identity" in fields:
+        return dataclasses.replace(d, identity=value, not_null=True if value else d.not_null)
+    if attr in fields:
+        return dataclasses.replace(d, **{attr: value})
+    return d
+
+
+def fold(effects: Iterable[Effect]) -> Schema:
+    """The final schema after applying ``effects`` in order."""
+    folder = _Folder()
+    for e in effects:
+        folder.apply(e)
+    return folder.schema()
