@@ -1,0 +1,158 @@
+"""``pgconsolidate apply DIR``: apply pending migrations (or a consolidate output) safely.
+
+Always behind a verified backup (taken now, or ``--backup FILE``), under an advisory lock, one
+transaction per migration with its history row. ``--dry-run`` shows what would run and changes nothing.
+With ``--probes FILE`` the behaviour probes run before and after, and any change is reported.
+Files that cannot run in a transaction must say ``-- pgconsolidate: no-transaction``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pgconsolidate.commands.backup import print_backup, progress_steps
+from pgconsolidate.commands.common import (
+    DatabaseUrlOption,
+    FormatOption,
+    OutputFormat,
+    ScratchUrlOption,
+    resolve_database_url,
+    resolve_scratch_url,
+)
+from pgconsolidate.console import err, out
+from pgconsolidate.deploy.apply import ApplyOptions, apply
+from pgconsolidate.deploy.probes import compare_runs, load_probes, record_run, run_probes
+from pgconsolidate.deploy.source import read_source
+from pgconsolidate.errors import EXIT_FOUND
+
+
+def apply_command(
+    ctx: typer.Context,
+    directory: Annotated[str, typer.Argument(help="Migrations directory or consolidate output directory.")],
+    database_url: DatabaseUrlOption = None,
+    backup_file: Annotated[
+        Path | None,
+        typer.Option("--backup", help="Use this verified backup instead of taking one.", show_default=False),
+    ] = None,
+    backup_dir: Annotated[
+        Path | None, typer.Option("--backup-dir", help="Where to write the backup.", show_default=False)
+    ] = None,
+    lock_timeout: Annotated[
+        str, typer.Option("--lock-timeout", help="Wait this long for the advisory lock (e.g. 30s).")
+    ] = "30s",
+    table_lock_timeout: Annotated[
+        str, typer.Option("--table-lock-timeout", help="SET LOCAL lock_timeout of each migration.")
+    ] = "5s",
+    statement_timeout: Annotated[
+        str, typer.Option("--statement-timeout", help="SET LOCAL statement_timeout of each migration.")
+    ] = "30min",
+    probes: Annotated[
+        Path | None,
+        typer.Option(
+            "--probes", help="Probes TOML: run before and after, report changes.", show_default=False
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run; change nothing.")] = False,
+    scratch_url: ScratchUrlOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Apply pending migrations, each in its own transaction, after a verified backup."""
+    url = resolve_database_url(ctx, database_url, required=True)
+    assert url is not None
+    source = read_source(directory)
+    probe_set = load_probes(probes) if probes else None
+    opts = ApplyOptions(
+        lock_timeout=table_lock_timeout,
+        statement_timeout=statement_timeout,
+        wait=parse_seconds(lock_timeout),
+        dry_run=dry_run,
+        backup_file=backup_file,
+        backup_dir=backup_dir,
+        scratch_url=resolve_scratch_url(ctx, scratch_url),
+    )
+    before = None
+    if probe_set and not dry_run:
+        before = run_probes(url, probe_set)
+        record_run(url, before, "before-apply")
+    with progress_steps("apply") as step:
+        result = apply(url, source, opts, step=step)
+    after = None
+    changes: list[str] = []
+    if probe_set and before is not None and result.applied:
+        after = run_probes(url, probe_set)
+        record_run(url, after, "after-apply")
+        changes = compare_runs(before, after)
+    if fmt is OutputFormat.json:
+        doc = {
+            "schema_version": 1,
+            "history": result.history,
+            "dry_run": dry_run,
+            "pending": [{"version": u.version, "files": list(u.paths)} for u in result.pending],
+            "applied": [{"version": u.version, "files": list(u.paths)} for u in result.applied],
+            "backup": str(result.backup.dump_file) if result.backup else None,
+            "backup_note": result.backup_note,
+            "failed": result.failed,
+            "probe_changes": changes,
+        }
+        out.print_json(json.dumps(doc))
+    else:
+        _print_text(result, dry_run, changes)
+    if result.failed or changes:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def _print_text(result: object, dry_run: bool, changes: list[str]) -> None:
+    from pgconsolidate.deploy.apply import ApplyResult
+
+    assert isinstance(result, ApplyResult)
+    if not result.pending:
+        out.print(f"up to date: nothing pending ({result.history})", markup=False)
+        return
+    if dry_run:
+        out.print(
+            f"would apply {len(result.pending)} migration(s) (history: {result.history}):", markup=False
+        )
+        for u in result.pending:
+            mode = "" if u.transactional else " [no-transaction]"
+            out.print(f"  {u.version}  {', '.join(u.paths)}  ({len(u.steps)} statements){mode}", markup=False)
+        out.print("dry run: nothing was changed")
+        return
+    if result.backup:
+        print_backup(result.backup)
+    if result.backup_note:
+        err.print(f"note: {result.backup_note}", markup=False)
+    for u in result.applied:
+        out.print(f"applied  {u.version}  {', '.join(u.paths)}", markup=False)
+    if result.failed:
+        out.print(f"[bold red]failed[/]: {result.failed}")
+        left = len(result.pending) - len(result.applied)
+        out.print(f"{left} migration(s) not applied; fix the file and run apply again", markup=False)
+    for c in changes:
+        out.print(f"[yellow]probe changed[/]: {c}")
+    if result.backup:
+        out.print(f"undo with: pgconsolidate rollback --backup {result.backup.manifest_file}", markup=False)
+
+
+def parse_seconds(value: str) -> float:
+    """``30``, ``30s``, ``500ms``, ``2min`` → seconds."""
+    from pgconsolidate.errors import InputError
+
+    v = value.strip().lower()
+    for suffix, factor in (("ms", 0.001), ("min", 60.0), ("s", 1.0), ("m", 60.0)):
+        if v.endswith(suffix):
+            v, mult = v[: -len(suffix)], factor
+            break
+    else:
+        mult = 1.0
+    try:
+        return float(v) * mult
+    except ValueError:
+        raise InputError(f"--lock-timeout {value!r}: expected seconds, e.g. 30s or 500ms") from None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("apply")(apply_command)

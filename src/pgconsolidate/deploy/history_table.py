@@ -1,0 +1,117 @@
+"""Writing migration history the way each tool does, so that the tool itself agrees afterwards.
+
+Supabase CLI: ``supabase_migrations.schema_migrations(version text PRIMARY KEY, statements text[],
+name text)``; dbmate: ``schema_migrations(version varchar(128) PRIMARY KEY)``; golang-migrate: one row
+``schema_migrations(version bigint, dirty boolean)``; goose: ``goose_db_version`` rows. Flyway keeps
+checksums of its own making and is refused (apply with Flyway itself). Every statement here runs inside
+the migration's own transaction: the table is created (IF NOT EXISTS) and the row written together with
+the migration, never outside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from pgconsolidate.errors import InputError
+
+SUPPORTED = ("supabase", "numbered", "dbmate", "golang-migrate", "goose")
+
+
+@dataclass(frozen=True)
+class HistoryTarget:
+    tool: str  # supabase, dbmate, golang-migrate, goose
+    schema: str
+    table: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+
+def target_for(tool: str) -> HistoryTarget:
+    if tool in ("supabase", "numbered"):
+        return HistoryTarget("supabase", "supabase_migrations", "schema_migrations")
+    if tool in ("dbmate", "golang-migrate"):
+        return HistoryTarget(tool, "public", "schema_migrations")
+    if tool == "goose":
+        return HistoryTarget("goose", "public", "goose_db_version")
+    raise InputError(
+        f"apply does not write {tool} history (its checksums are the tool's own): apply with {tool} itself"
+    )
+
+
+def _exists(conn: psycopg.Connection, t: HistoryTarget) -> bool:
+    row = conn.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", (sql.Identifier(t.schema, t.table).as_string(conn),)
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def applied_versions(conn: psycopg.Connection, t: HistoryTarget) -> set[str]:
+    """Versions recorded as applied (empty when the table does not exist yet)."""
+    if not _exists(conn, t):
+        return set()
+    table = sql.Identifier(t.schema, t.table)
+    if t.tool == "goose":
+        q = sql.SQL(
+            "SELECT version_id::text FROM (SELECT DISTINCT ON (version_id) version_id, is_applied FROM {} "
+            "ORDER BY version_id, id DESC) s WHERE is_applied"
+        ).format(table)
+    else:
+        q = sql.SQL("SELECT version::text FROM {}").format(table)
+    return {str(r[0]) for r in conn.execute(q)}
+
+
+def golang_current(conn: psycopg.Connection, t: HistoryTarget) -> tuple[int, bool] | None:
+    if not _exists(conn, t):
+        return None
+    row = conn.execute(
+        sql.SQL("SELECT version, dirty FROM {} LIMIT 1").format(sql.Identifier(t.schema, t.table))
+    ).fetchone()
+    return (int(row[0]), bool(row[1])) if row else None
+
+
+def ensure_table(conn: psycopg.Connection, t: HistoryTarget) -> None:
+    table = sql.Identifier(t.schema, t.table)
+    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(t.schema)))
+    if t.tool == "supabase":
+        ddl = (
+            "CREATE TABLE IF NOT EXISTS {} (version text NOT NULL PRIMARY KEY, statements text[], name text)"
+        )
+    elif t.tool == "dbmate":
+        ddl = "CREATE TABLE IF NOT EXISTS {} (version varchar(128) NOT NULL PRIMARY KEY)"
+    elif t.tool == "golang-migrate":
+        ddl = "CREATE TABLE IF NOT EXISTS {} (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)"
+    else:
+        ddl = (
+            "CREATE TABLE IF NOT EXISTS {} (id serial PRIMARY KEY, version_id bigint NOT NULL, "
+            "is_applied boolean NOT NULL, tstamp timestamp DEFAULT now())"
+        )
+    conn.execute(sql.SQL(ddl).format(table))
+
+
+def record(
+    conn: psycopg.Connection, t: HistoryTarget, version: str, name: str, statements: list[str]
+) -> None:
+    """Write the history row of one applied migration (inside its transaction)."""
+    table = sql.Identifier(t.schema, t.table)
+    if t.tool == "supabase":
+        conn.execute(
+            sql.SQL("INSERT INTO {} (version, name, statements) VALUES (%s, %s, %s)").format(table),
+            (version, name, statements),
+        )
+    elif t.tool == "dbmate":
+        conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (%s)").format(table), (version,))
+    elif t.tool == "golang-migrate":
+        conn.execute(sql.SQL("DELETE FROM {}").format(table))
+        conn.execute(
+            sql.SQL("INSERT INTO {} (version, dirty) VALUES (%s, false)").format(table), (int(version),)
+        )
+    else:
+        conn.execute(
+            sql.SQL("INSERT INTO {} (version_id, is_applied) VALUES (%s, true)").format(table),
+            (int(version),),
+        )

@@ -1,0 +1,71 @@
+"""What ``apply DIR`` was given: a migrations directory, or the output directory of ``consolidate``.
+
+A consolidate output is recognised by its manifest (``pgconsolidate-output.json``) or by a top-level
+``<stamp>_consolidation_fix.sql``; it is applied as one unit: the fix, then ``history_repair.sql``, in a
+single transaction. Both files are idempotent by construction, and the unit is skipped when the
+history table already records the fix's version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgconsolidate.deploy.units import SqlStep, Unit, file_unit
+from pgconsolidate.errors import InputError
+from pgconsolidate.sources.model import FileName, MigrationDir, MigrationFile, Scheme
+from pgconsolidate.sources.reader import read_dir, read_file
+
+OUTPUT_MANIFEST = "pgconsolidate-output.json"
+FIX_SUFFIX = "_consolidation_fix.sql"
+HISTORY_REPAIR = "history_repair.sql"
+
+
+@dataclass(frozen=True)
+class ApplySource:
+    root: Path
+    tool: str
+    migrations: MigrationDir | None  # a migrations directory
+    consolidation: Unit | None  # a consolidate output
+
+
+def _consolidation_unit(root: Path) -> Unit:
+    fixes = sorted(p for p in root.glob(f"*{FIX_SUFFIX}") if p.is_file())
+    if len(fixes) != 1:
+        raise InputError(f"{root}: a consolidate output holds exactly one *{FIX_SUFFIX} (found {len(fixes)})")
+    fix = fixes[0]
+    version = fix.name.removesuffix(FIX_SUFFIX)
+    parts: list[MigrationFile] = [
+        read_file(root, fix, FileName(version, "consolidation_fix", Scheme.SUPABASE))
+    ]
+    repair = root / HISTORY_REPAIR
+    if repair.is_file():
+        parts.append(read_file(root, repair, FileName(version, "history_repair", Scheme.SUPABASE)))
+    steps: list[SqlStep] = []
+    for f in parts:
+        u = file_unit(f)
+        if not u.transactional:
+            raise InputError(f"{f.path}: a consolidate output must run in one transaction")
+        steps.extend(u.steps)
+    return Unit(
+        version,
+        "consolidation_fix",
+        tuple(f.path for f in parts),
+        tuple(steps),
+        True,
+        tuple(s.text for s in steps),
+    )
+
+
+def is_consolidate_output(root: Path) -> bool:
+    return (root / OUTPUT_MANIFEST).is_file() or any(p.is_file() for p in root.glob(f"*{FIX_SUFFIX}"))
+
+
+def read_source(directory: str | Path) -> ApplySource:
+    root = Path(directory)
+    if not root.is_dir():
+        raise InputError(f"{directory}: not a directory")
+    if is_consolidate_output(root):
+        return ApplySource(root, "supabase", None, _consolidation_unit(root))
+    mdir = read_dir(root)
+    return ApplySource(root, str(mdir.tool), mdir, None)
