@@ -86,9 +86,20 @@ def embedding_step(e: Embedding) -> str:
         sql.SQL(
             "IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass({t}) AND attname = {c}) <> {d} THEN"
         ).format(t=L(e.table), c=L(e.column), d=L(e.dimension)),
+        sql.SQL(
+            "  -- triggers that name the column block ALTER TYPE: drop them and re-create them identically\n"
+            "  FOR r IN SELECT tg.tgname, pg_get_triggerdef(tg.oid) AS def FROM pg_trigger tg\n"
+            "    WHERE tg.tgrelid = to_regclass({tl}) AND NOT tg.tgisinternal\n"
+            "      AND ((SELECT attnum FROM pg_attribute WHERE attrelid = tg.tgrelid AND attname = {cl}) = ANY (tg.tgattr)\n"
+            "           OR tg.tgqual IS NOT NULL) LOOP\n"
+            "    trigger_defs := trigger_defs || r.def;\n"
+            "    EXECUTE 'DROP TRIGGER ' || quote_ident(r.tgname) || ' ON ' || to_regclass({tl})::text;\n"
+            "  END LOOP;"
+        ).format(tl=L(e.table), cl=L(e.column)),
         sql.SQL("  ALTER TABLE {t} ALTER COLUMN {c} TYPE {typ}({d}) USING {c}::{typ}({d});").format(
             t=tbl, c=col, typ=typ, d=sql.SQL(str(int(e.dimension)))
         ),
+        sql.SQL("  FOREACH def IN ARRAY trigger_defs LOOP\n    EXECUTE def;\n  END LOOP;"),
         sql.SQL("END IF;"),
         sql.SQL("SELECT count({c}){side} INTO n_after FROM {t};").format(c=col, side=side_counts, t=tbl),
         sql.SQL("IF n_after <> n_values THEN"),
@@ -99,7 +110,11 @@ def embedding_step(e: Embedding) -> str:
         sql.SQL("END IF;"),
     ]
     body = "\n".join(render(s) for s in stmts)
-    return do_block(body, "  n_values bigint;\n  n_other bigint;\n  n_moved bigint;\n  n_after bigint;\n")
+    return do_block(
+        body,
+        "  n_values bigint;\n  n_other bigint;\n  n_moved bigint;\n  n_after bigint;\n"
+        "  r record;\n  def text;\n  trigger_defs text[] := '{}';\n",
+    )
 
 
 def _new_key(key_type: str, tgt: sql.Composable, key: sql.Composable) -> sql.Composable:

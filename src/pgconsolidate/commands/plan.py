@@ -1,0 +1,66 @@
+"""``pgconsolidate plan [DIR] [--database-url URL] [-o FILE]`` and ``plan --check FILE``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pgconsolidate.archive.files import write_atomic
+from pgconsolidate.commands.common import (
+    DatabaseUrlOption,
+    FormatOption,
+    OutputFormat,
+    ScratchUrlOption,
+    resolve_database_url,
+    resolve_scratch_url,
+)
+from pgconsolidate.console import err, out
+from pgconsolidate.plan.toml_write import write_plan
+from pgconsolidate.verify.pipeline import load_plan, make_plan
+
+
+def plan(
+    ctx: typer.Context,
+    directory: Annotated[str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the plan.")] = Path(
+        "pgconsolidate.plan.toml"
+    ),
+    check: Annotated[Path | None, typer.Option("--check", help="Validate an edited plan instead.")] = None,
+    database_url: DatabaseUrlOption = None,
+    scratch_url: ScratchUrlOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Propose an editable, commented consolidation plan (or check one with --check)."""
+    live = resolve_database_url(ctx, database_url)
+    scratch = resolve_scratch_url(ctx, scratch_url)
+    if check is not None:
+        _, _, problems = load_plan(check, directory, None, scratch, live)
+        if fmt is OutputFormat.json:
+            out.print_json(json.dumps({"schema_version": 1, "plan": str(check), "problems": problems}))
+        else:
+            for p in problems:
+                out.print(p, markup=False, highlight=False)
+            out.print(f"{check}: {len(problems)} problem(s)" if problems else f"{check}: ok")
+        if problems:
+            raise typer.Exit(1)
+        return
+    if output.exists():
+        err.print(f"{output} exists: overwriting it (the previous plan is lost)", markup=False)
+    p = make_plan(directory, live, scratch)
+    write_atomic(output, write_plan(p).encode())
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps({"schema_version": 1, "plan": str(output), "merges": len(p.merges),
+                                   "definers": len(p.definers), "indexes": len(p.indexes)}))
+    else:
+        out.print(
+            f"wrote {output}: {len(p.merges)} merges, {len(p.embeddings)} embedding columns, "
+            f"{len(p.functions)} function choices, {len(p.definers)} definers, {len(p.indexes)} indexes",
+            markup=False,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)

@@ -1,0 +1,46 @@
+"""``pgconsolidate verify OUTDIR [--database-url URL]``: re-prove a consolidation output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pgconsolidate.commands.common import (
+    DatabaseUrlOption,
+    FormatOption,
+    OutputFormat,
+    ScratchUrlOption,
+    resolve_database_url,
+    resolve_scratch_url,
+)
+from pgconsolidate.console import out
+from pgconsolidate.verify.pipeline import verify_outdir
+
+
+def verify(
+    ctx: typer.Context,
+    outdir: Annotated[Path, typer.Argument(help="Output directory of `pgconsolidate consolidate`.")],
+    database_url: DatabaseUrlOption = None,
+    scratch_url: ScratchUrlOption = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Check that the clean set equals the old chain + the fix (and the live database + the fix)."""
+    res = verify_outdir(outdir, resolve_database_url(ctx, database_url), resolve_scratch_url(ctx, scratch_url))
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(res))
+    else:
+        for key, value in res.items():
+            if isinstance(value, list):
+                out.print(f"{key}: {'ok' if not value else f'{len(value)} differences'}", markup=False)
+                for d in value:
+                    out.print(f"  {d}", markup=False)
+        out.print("ok" if res["ok"] else "differences found", markup=False)
+    if not res["ok"]:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)

@@ -1,0 +1,274 @@
+"""``plan``, ``consolidate`` and ``verify`` end to end (the I/O layer around the pure stages).
+
+consolidate: read DIR and the plan, refuse a stale or impossible plan or a non-empty OUTDIR before
+anything is written; replay the chain on scratch and run the fix there (twice: the second run must change
+nothing); dump the result as the clean set; prove that the clean set replayed on an empty database equals
+chain + fix; only then write OUTDIR (into a temporary directory renamed at the end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pgconsolidate.catalog.model import Snapshot
+from pgconsolidate.catalog.reader import read_snapshot
+from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
+from pgconsolidate.compare.render import text_lines
+from pgconsolidate.errors import InputError
+from pgconsolidate.generate.cleanset import CleanFile, build_clean_set
+from pgconsolidate.generate.fix import generate_fix
+from pgconsolidate.generate.history import generate_history_repair
+from pgconsolidate.plan.check import check_plan
+from pgconsolidate.plan.facts import DataFacts
+from pgconsolidate.plan.model import Plan
+from pgconsolidate.plan.propose import propose
+from pgconsolidate.plan.toml_read import read_plan
+from pgconsolidate.scratch import get_scratch_server, throwaway_database
+from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.sources.reader import read_dir
+from pgconsolidate.statements.split import split_sql
+from pgconsolidate.verify.dump import dump_data, dump_schema, managed_triggers
+from pgconsolidate.verify.facts import read_facts
+from pgconsolidate.verify.replay import ReplayFailure, replay_chain, replay_files, run_script
+
+OUTPUT_MANIFEST = "pgconsolidate-output.json"
+
+
+@dataclass(frozen=True)
+class Gathered:
+    chain: Snapshot
+    chain_facts: DataFacts
+    failures: tuple[ReplayFailure, ...]
+    live: Snapshot | None = None
+    live_facts: DataFacts | None = None
+
+
+def gather(mdir: MigrationDir, live_url: str | None, scratch_url: str | None = None) -> Gathered:
+    server = get_scratch_server(scratch_url)
+    with throwaway_database(server) as url:
+        failures = replay_chain(url, mdir)
+        chain, chain_facts = read_snapshot(url), read_facts(url)
+    live = read_snapshot(live_url) if live_url else None
+    live_facts = read_facts(live_url) if live_url else None
+    return Gathered(chain, chain_facts, failures, live, live_facts)
+
+
+def make_plan(directory: str | None, live_url: str | None, scratch_url: str | None = None) -> Plan:
+    mdir = read_dir(directory)
+    g = gather(mdir, live_url, scratch_url)
+    return propose(mdir, g.chain, g.chain_facts, g.live, g.live_facts)
+
+
+def load_plan(plan_path: Path, directory: str | None, snapshots: tuple[Snapshot, ...] | None = None,
+              scratch_url: str | None = None, live_url: str | None = None) -> tuple[Plan, MigrationDir, list[str]]:
+    """Read and check a plan; returns (plan, directory, problems rendered as ``file:line: message``)."""
+    try:
+        text = plan_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read plan {plan_path}: {exc.strerror}") from None
+    plan, problems = read_plan(text, str(plan_path))
+    mdir = read_dir(directory or plan.directory or None)
+    if snapshots is None:
+        g = gather(mdir, live_url, scratch_url)
+        snapshots = (g.chain,) + ((g.live,) if g.live else ())
+    more = check_plan(plan, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=snapshots)
+    return plan, mdir, [p.render(str(plan_path)) for p in (*problems, *more)]
+
+
+def reference_tables(mdir: MigrationDir) -> list[str]:
+    """Tables the old files INSERT into (lookup / reference data)."""
+    out: list[str] = []
+    for f in mdir.files:
+        for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
+            if st.kind == "InsertStmt":
+                rel = st.body.get("relation", {})
+                name = f"{rel.get('schemaname', 'public')}.{rel.get('relname', '')}"
+                if name not in out:
+                    out.append(name)
+    return out
+
+
+@dataclass
+class Result:
+    outdir: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> role
+    clean: list[CleanFile] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    second_run_differences: list[str] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _stamp(base: dt.datetime, seconds: int) -> str:
+    return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
+
+
+def _prove(server_url: str | None, mdir: MigrationDir, fix: str, clean: list[CleanFile]) -> tuple[SnapshotDiff, SnapshotDiff]:
+    server = get_scratch_server(server_url)
+    with throwaway_database(server) as a, throwaway_database(server) as b:
+        replay_files(a, [(c.name, c.text) for c in clean])
+        replay_files(a, [(c.name, c.text) for c in clean], base=False)  # idempotent: a second run is harmless
+        replay_chain(b, mdir)
+        run_script(b, fix, "consolidation fix on chain")
+        once = read_snapshot(b)
+        run_script(b, fix, "consolidation fix (second run)")
+        twice = read_snapshot(b)
+        return diff_snapshots(once, read_snapshot(a)), diff_snapshots(once, twice)
+
+
+def consolidate(
+    directory: str | None,
+    plan_path: Path,
+    outdir: Path,
+    *,
+    live_url: str | None = None,
+    scratch_url: str | None = None,
+    in_place: bool = False,
+    now: dt.datetime | None = None,
+) -> Result:
+    from pgconsolidate.archive.files import apply_in_place, copy_archive, write_atomic, write_manifest
+    from pgconsolidate.generate.report import generate_report
+
+    if outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir())):
+        raise InputError(f"output directory {outdir} is not empty: choose a new one (nothing was written)")
+    server = get_scratch_server(scratch_url)
+    mdir0 = read_dir(directory)
+    g = gather(mdir0, live_url, scratch_url)
+    plan, mdir, problems = load_plan(
+        plan_path, directory, (g.chain,) + ((g.live,) if g.live else ()), scratch_url
+    )
+    if problems:
+        raise InputError(f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems))
+    state = g.live or g.chain
+    facts = g.live_facts or g.chain_facts
+    definitions = {
+        f.keep: (g.live_facts.function(f.keep).definition if g.live_facts and g.live_facts.function(f.keep) else "")
+        for f in plan.functions
+        if f.keep_from == "live"
+    }
+    base = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    fix_name = f"{_stamp(base, 0)}_consolidation_fix.sql"
+    fix = generate_fix(
+        plan, state, definitions={k: v for k, v in definitions.items() if v},
+        extension_schemas=facts.extension_schemas, stamp=_stamp(base, 0),
+    )
+    refs = reference_tables(mdir)
+    with throwaway_database(server) as url:
+        replay_chain(url, mdir)
+        run_script(url, fix, "consolidation fix on the replayed chain")
+        existing = {t.identity for t in read_snapshot(url).tables}
+        schema_sql = dump_schema(url, server.major)
+        data_sql = dump_data(url, [t for t in refs if t in existing], server.major)
+        extra = managed_triggers(url)
+    versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
+    clean = build_clean_set(schema_sql, data_sql, plan.domains, versions, [(f.path, f.sha256) for f in mdir.files], extra)
+    diff, second = _prove(scratch_url, mdir, fix, clean)
+    result = Result(outdir)
+    result.clean = clean
+    result.differences = text_lines(diff)
+    result.second_run_differences = text_lines(second)
+    history = generate_history_repair(
+        plan.settings.history_table,
+        [(c.name.split("_", 1)[0], c.name.split("_", 1)[1].removesuffix(".sql")) for c in clean],
+        [f.version for f in mdir.files],
+    )
+    root = Path(mdir.root)
+    tmp = outdir.with_name(f".{outdir.name}.pgc-tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        out: dict[str, bytes] = {fix_name: fix.encode(), "history_repair.sql": history.encode()}
+        for c in clean:
+            out[f"migrations/{c.name}"] = c.text.encode()
+        out["pgconsolidate.plan.toml"] = plan_path.read_bytes()
+        for rel, data in out.items():
+            write_atomic(tmp / rel, data)
+        entries = copy_archive(root, [f.path for f in mdir.files], tmp / "archive")
+        roles = {fix_name: "fix", "history_repair.sql": "history repair", "pgconsolidate.plan.toml": "plan"}
+        roles.update({f"migrations/{c.name}": "clean set" for c in clean})
+        summary = {
+            "files_before": len(mdir.files),
+            "files_after": len(clean),
+            "replay_failures_before": len(g.failures),
+            "definers_converted": sum(1 for d in plan.definers if d.action == "invoker"),
+            "definers_kept": sum(1 for d in plan.definers if d.action == "keep"),
+            "merges": [f"{m.source} -> {m.target}" for m in plan.merges],
+            "differences": len(result.differences),
+            "second_run_differences": len(result.second_run_differences),
+        }
+        report = generate_report(plan, mdir, clean, g.failures, result.differences, result.second_run_differences,
+                                 fix_name, g.live_facts, g.chain_facts)
+        write_atomic(tmp / "REPORT.md", report.encode())
+        roles["REPORT.md"] = "report"
+        manifest = {
+            "schema_version": 1,
+            "source_dir": str(root.resolve()),
+            "tool": mdir.tool.value,
+            "plan_sha256": hashlib.sha256(plan_path.read_bytes()).hexdigest(),
+            "source_files": [{"path": f.path, "sha256": f.sha256} for f in mdir.files],
+            "files": [
+                {"path": rel, "role": role, "sha256": hashlib.sha256((tmp / rel).read_bytes()).hexdigest()}
+                for rel, role in sorted(roles.items())
+            ],
+            "fix": fix_name,
+            "clean_set": [f"migrations/{c.name}" for c in clean],
+            "history_repair": "history_repair.sql",
+            "history_table": plan.settings.history_table,
+            "verified": not result.differences and not result.second_run_differences,
+            "summary": summary,
+        }
+        write_atomic(tmp / OUTPUT_MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+        if in_place:
+            entries = apply_in_place(
+                root, entries, plan.settings.archive_mode, {c.name: c.text.encode() for c in clean}
+            )
+        write_manifest(tmp / "archive", root, entries)
+        if outdir.exists():
+            outdir.rmdir()
+        os.replace(tmp, outdir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    result.files = roles
+    result.summary = summary
+    return result
+
+
+def verify_outdir(outdir: Path, live_url: str | None = None, scratch_url: str | None = None) -> dict[str, Any]:
+    """Re-check an output directory: (a) clean set on empty == (b) chain + fix; with a live database,
+    (c) its schema after the fix on a scratch copy is compared too."""
+    mpath = outdir / OUTPUT_MANIFEST
+    if not mpath.is_file():
+        raise InputError(f"{mpath} not found: not a pgconsolidate output directory")
+    man = json.loads(mpath.read_text(encoding="utf-8"))
+    archive = outdir / "archive"
+    mdir = read_dir(str(archive))
+    fix = (outdir / man["fix"]).read_text(encoding="utf-8")
+    clean = [
+        CleanFile(Path(p).name, "", (outdir / p).read_text(encoding="utf-8"), ()) for p in man["clean_set"]
+    ]
+    diff, second = _prove(scratch_url, mdir, fix, clean)
+    out: dict[str, Any] = {
+        "schema_version": 1,
+        "clean_vs_chain_plus_fix": text_lines(diff),
+        "fix_second_run": text_lines(second),
+    }
+    if live_url:
+        server = get_scratch_server(scratch_url)
+        from pgconsolidate.verify.livecopy import copy_live
+
+        with throwaway_database(server) as c, throwaway_database(server) as a:
+            counts_before = copy_live(live_url, c, server.major)
+            run_script(c, fix, "consolidation fix on the copy of the live database")
+            replay_files(a, [(x.name, x.text) for x in clean])
+            out["clean_vs_live_plus_fix"] = text_lines(diff_snapshots(read_snapshot(c), read_snapshot(a)))
+            out["rows"] = counts_before
+    out["ok"] = not any(v for k, v in out.items() if isinstance(v, list))
+    return out
