@@ -1,26 +1,93 @@
-"""The Supabase-compatible base that scratch databases get when migrations expect Supabase."""
+"""The Supabase-compatible base that scratch databases get when migrations expect Supabase.
+
+``install_supabase_base(url)`` installs it into one database. ``supabase_database(server)`` is the fast
+path replay uses: the base is installed once per server into a template database named after a hash of
+the base SQL (so a changed base gets a new template), guarded by an advisory lock so that concurrent
+processes build it once, and each scratch database is a copy of it. Database-level settings are not
+copied by ``CREATE DATABASE ... TEMPLATE``, so Supabase's default ``search_path`` is set on each copy.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 from psycopg import sql
 
 from pgconsolidate.db.connect import connection, load_sql
+from pgconsolidate.scratch.databases import create_database, drop_database, url_for
+from pgconsolidate.scratch.server import ScratchServer
 
 # Supabase's default search_path: the database setting every new session starts with.
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
+TEMPLATE_PREFIX = "pgc_tpl_supabase_"
 
 
 def base_sql() -> str:
     return load_sql("pgconsolidate.scratch.sql", "supabase_base.sql")
 
 
+def set_supabase_search_path(url: str) -> None:
+    """``ALTER DATABASE <db> SET search_path TO "$user", public, extensions`` on the database at ``url``."""
+    with connection(url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} SET search_path TO {}").format(
+                sql.Identifier(conn.info.dbname), sql.SQL(SUPABASE_SEARCH_PATH)
+            )
+        )
+
+
 def install_supabase_base(url: str) -> None:
     """Install the base into the database at ``url`` and set Supabase's default ``search_path``."""
     with connection(url, autocommit=True) as conn:
         conn.execute(base_sql().encode())
-        dbname = conn.info.dbname
-        conn.execute(
-            sql.SQL("ALTER DATABASE {} SET search_path TO {}").format(
-                sql.Identifier(dbname), sql.SQL(SUPABASE_SEARCH_PATH)
-            )
-        )
+    set_supabase_search_path(url)
+
+
+def template_name() -> str:
+    """The template database's name: changes whenever the base SQL changes."""
+    return TEMPLATE_PREFIX + hashlib.sha256(base_sql().encode()).hexdigest()[:12]
+
+
+def ensure_supabase_template(server: ScratchServer) -> str:
+    """Create the template database holding the base unless it exists; return its name.
+
+    Built under another name and renamed when complete, so a half-built template is never used.
+    """
+    name = template_name()
+    building = name + "_build"
+    with connection(server.admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [name])
+        try:
+            row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if row is None:
+                drop_database(server, building)
+                url = create_database(server, name=building)
+                install_supabase_base(url)
+                conn.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(building), sql.Identifier(name)
+                    )
+                )
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+    return name
+
+
+def supabase_database(server: ScratchServer, *, name: str | None = None) -> str:
+    """A new database holding the Supabase base (a copy of the template); returns its URL."""
+    template = ensure_supabase_template(server)
+    url = create_database(server, template=template, name=name)
+    set_supabase_search_path(url)
+    return url
+
+
+__all__ = [
+    "SUPABASE_SEARCH_PATH",
+    "base_sql",
+    "ensure_supabase_template",
+    "install_supabase_base",
+    "set_supabase_search_path",
+    "supabase_database",
+    "template_name",
+    "url_for",
+]

@@ -1,0 +1,105 @@
+"""Turn raw failures into reported ones: hints, root causes and skipped statements (pure).
+
+A failure cascades from an earlier one when the object its error names as missing would have been
+created by an earlier statement that failed itself (found from the parse trees, see ``objects``). Chains
+are followed to their start, so every cascade points at a root cause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pgconsolidate.replay.hints import hint_for
+from pgconsolidate.replay.model import Location, ReplayFailure, Skipped
+from pgconsolidate.replay.objects import Key, already_existing, created_by, missing_objects
+from pgconsolidate.replay.units import Unit
+
+
+@dataclass(frozen=True)
+class RawFailure:
+    """What the runner saw: the statement (by its position in the chain), SQLSTATE and message."""
+
+    position: int
+    sqlstate: str
+    message: str
+
+
+def _creators(units: tuple[Unit, ...]) -> list[tuple[Key, ...]]:
+    return [created_by(u.node, u.text) for u in units]
+
+
+def _find(keys: tuple[Key, ...], creates: list[tuple[Key, ...]], positions: range | list[int]) -> int | None:
+    for pos in positions:
+        if any(key.matches(made) for key in keys for made in creates[pos]):
+            return pos
+    return None
+
+
+_UNAVAILABLE = re.compile(r'extension "([^"]+)" is not available')
+
+
+def _loc(units: tuple[Unit, ...], position: int) -> Location:
+    return Location(units[position].file, units[position].line)
+
+
+def analyse(
+    units: tuple[Unit, ...], raw: list[RawFailure], stand_ins: frozenset[str] = frozenset()
+) -> tuple[tuple[ReplayFailure, ...], tuple[Skipped, ...]]:
+    """``units``: every statement of the chain in order; ``raw``: the failures in the order they happened."""
+    creates = _creators(units)
+    failed: list[int] = []
+    root_of: dict[int, int | None] = {}
+    out: list[ReplayFailure] = []
+    skipped: list[Skipped] = []
+    missing_ext: dict[int, str] = {}
+    for rf in raw:
+        unit = units[rf.position]
+        missing = missing_objects(rf.message)
+        cause = _find(missing, creates, list(reversed(failed))) if missing else None
+        root = None if cause is None else (root_of.get(cause) or cause)
+        root_of[rf.position] = root
+        later = _find(missing, creates, range(rf.position + 1, len(units))) if missing else None
+        earlier = None
+        if "already exists" in rf.message:
+            exists = already_existing(rf.message)
+            earlier_pos = _find(exists, creates, [p for p in range(rf.position) if p not in root_of])
+            earlier = _loc(units, earlier_pos) if earlier_pos is not None else None
+        ext = _UNAVAILABLE.search(rf.message)
+        hint = hint_for(
+            rf.sqlstate,
+            rf.message,
+            earlier=earlier,
+            later=_loc(units, later) if later is not None else None,
+            cascade_of=_loc(units, cause) if cause is not None else None,
+            stand_in=bool(ext and ext[1] in stand_ins),
+        )
+        if cause is not None and root is not None and root != cause:
+            hint += f" (root cause: {units[root].file}:{units[root].line})"
+        out.append(
+            ReplayFailure(
+                file=unit.file,
+                line=unit.line,
+                statement=unit.first_line,
+                sqlstate=rf.sqlstate,
+                message=rf.message,
+                hint=hint,
+                root_cause=_loc(units, root) if root is not None else None,
+            )
+        )
+        if ext:
+            missing_ext[rf.position] = ext[1]
+            skipped.append(
+                Skipped(unit.file, unit.line, unit.first_line, f"extension {ext[1]} is not available")
+            )
+        elif root is not None and root in missing_ext:
+            skipped.append(
+                Skipped(
+                    unit.file,
+                    unit.line,
+                    unit.first_line,
+                    f"needs extension {missing_ext[root]}, which the scratch server lacks",
+                )
+            )
+        failed.append(rf.position)
+    return tuple(out), tuple(skipped)

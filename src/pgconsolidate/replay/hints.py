@@ -1,0 +1,107 @@
+"""Map PostgreSQL's SQLSTATE and message to the cause a migration author can act on (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from pgconsolidate.replay.model import Location
+
+
+def _at(loc: Location | None) -> str:
+    return f"{loc.file}:{loc.line}" if loc else ""
+
+
+def hint_for(
+    sqlstate: str,
+    message: str,
+    *,
+    earlier: Location | None = None,
+    later: Location | None = None,
+    cascade_of: Location | None = None,
+    stand_in: bool = False,
+) -> str:
+    """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
+    created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
+    failed statement that would have created the missing object."""
+    msg = message
+    if cascade_of is not None:
+        return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
+    if sqlstate in ("42P07", "42710", "42723") or "already exists" in msg:
+        where = f" (first created at {_at(earlier)})" if earlier else ""
+        return (
+            f"duplicate create: the object already exists{where}; make one definition the source of truth "
+            "or use IF NOT EXISTS / CREATE OR REPLACE"
+        )
+    ext = re.search(r'extension "([^"]+)" is not available', msg)
+    if sqlstate == "0A000" and ext:
+        if stand_in:
+            return f"extension {ext[1]} is not installed on the scratch server; a stand-in was created"
+        return (
+            f"extension {ext[1]} is not available on the scratch server and has no stand-in; statements "
+            "that need it are reported as skipped (replay on a server that has it with --scratch-url)"
+        )
+    if sqlstate == "42704" and re.search(r'type "(vector|halfvec|sparsevec)" does not exist', msg):
+        where = f" (CREATE EXTENSION at {_at(later)})" if later else ""
+        return (
+            f"extension created later: the vector type is used before the vector extension exists{where}; "
+            "move CREATE EXTENSION vector before its first use"
+        )
+    if sqlstate == "42P13" and "cannot change return type" in msg:
+        return (
+            "return type change: CREATE OR REPLACE cannot change a function's return type; "
+            "DROP FUNCTION (with its argument types) first, then create it"
+        )
+    if sqlstate == "42725" and "is not unique" in msg:
+        return (
+            "ambiguous overloads: several functions of this name accept these arguments (a changed argument "
+            "list adds an overload instead of replacing); drop the old overload by its exact signature"
+        )
+    if sqlstate == "22023" and "does not have dimensions" in msg:
+        return (
+            "dimensionless vector index: hnsw/ivfflat need a typed column such as vector(1536); index an "
+            "expression (embedding::vector(1536)) with a matching WHERE filter, "
+            "or give the column a dimension"
+        )
+    dims = re.search(r"expected (\d+) dimensions, not (\d+)", msg)
+    if dims:
+        return (
+            f"dimension mismatch: the column holds vectors of {dims[1]} dimensions and this value has "
+            f"{dims[2]}; "
+            "the embedding model and the column type disagree"
+        )
+    if sqlstate == "25001":
+        return (
+            "runs outside a transaction only: the migration tool wraps each file in a transaction; put this "
+            "statement in a file of its own that runs without a transaction, or drop CONCURRENTLY"
+        )
+    if sqlstate == "42601":
+        return (
+            "syntax error: this statement never ran anywhere as written; "
+            "fix it (and check what depended on it)"
+        )
+    if sqlstate in ("42P01", "42704", "42883", "3F000", "42703") or "does not exist" in msg:
+        if later is not None:
+            return f"use before create: the object is created later, at {_at(later)}; reorder the files"
+        if sqlstate == "42883" or msg.startswith("function"):
+            return (
+                "missing function: created by no earlier migration (enabled from the dashboard, an extension "
+                "the scratch server lacks, or wrong argument types)"
+            )
+        if msg.startswith(("index", "policy", "trigger", "constraint")) and "does not exist" in msg:
+            return "drop of a missing object: add IF EXISTS, or the object was only ever created by hand"
+        return "missing object: created by no earlier migration (made by hand or from the dashboard?)"
+    if sqlstate == "2BP01":
+        return (
+            "other objects depend on this one: drop or re-create them in the same migration "
+            "(CASCADE drops them)"
+        )
+    if sqlstate in ("23505", "23503", "23502", "23514"):
+        return (
+            "data conflict: the rows this statement writes do not fit the table's constraints "
+            "on a fresh database"
+        )
+    if sqlstate.startswith("42501") or "must be owner" in msg or "permission denied" in msg:
+        return "privilege: the role running the migration may not do this (needs a superuser or the owner)"
+    if sqlstate == "42809":
+        return "wrong object kind: the name refers to another kind of object than the statement expects"
+    return ""

@@ -1,0 +1,107 @@
+"""What a replay found, as frozen data: failures with hints and root causes, stand-ins, skipped statements,
+the history rows the owning tool would have written, and one outcome per file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A statement's place: the file (relative to the migrations directory) and its first token's line."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ReplayFailure:
+    """One statement that PostgreSQL rejected.
+
+    ``statement`` is the statement's first line; ``hint`` maps PostgreSQL's message to its likely cause;
+    ``root_cause`` is the earlier failure this one cascades from (None when it is a root cause itself).
+    """
+
+    file: str
+    line: int
+    statement: str
+    sqlstate: str
+    message: str
+    hint: str
+    root_cause: Location | None = None
+
+    @property
+    def location(self) -> Location:
+        return Location(self.file, self.line)
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """An extension the scratch server lacks, replaced by schema-compatible objects (see ``standins``)."""
+
+    extension: str
+    schema: str
+    file: str
+    line: int
+    objects: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A statement that could not run because something it needs is unavailable on the scratch server."""
+
+    file: str
+    line: int
+    statement: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A row the owning tool writes to its history table after applying a file."""
+
+    version: str
+    name: str
+    file: str
+    statements: int
+    written: bool  # False when the file failed or its version collides with an earlier file's
+    collides_with: str | None = None  # the earlier file with the same version (primary key violation)
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """``status``: applied, failed (some statement failed), not-run (replay stopped before it), unreadable."""
+
+    file: str
+    status: str
+    statements: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """Everything one replay found. ``url`` is the scratch database's URL when it was kept, else None."""
+
+    directory: str
+    tool: str
+    files: tuple[FileOutcome, ...]
+    failures: tuple[ReplayFailure, ...]
+    stand_ins: tuple[StandIn, ...]
+    skipped: tuple[Skipped, ...]
+    history: tuple[HistoryRow, ...]
+    supabase_base: bool
+    url: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def root_causes(self) -> tuple[ReplayFailure, ...]:
+        return tuple(f for f in self.failures if f.root_cause is None)
+
+    @property
+    def history_collisions(self) -> tuple[HistoryRow, ...]:
+        return tuple(h for h in self.history if h.collides_with)

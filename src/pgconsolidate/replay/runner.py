@@ -1,0 +1,326 @@
+"""Apply a migration chain to a fresh scratch database, statement by statement (I/O).
+
+The chain runs the way its owning tool runs it: files in the tool's order, each file in one transaction
+(unless the file opts out: ``-- +goose NO TRANSACTION``, ``-- migrate:up transaction:false``), with the
+server's defaults, ``check_function_bodies = on`` included. Statements are sent one at a time so that each
+failure has its file and line. Without ``keep_going`` the replay stops at the first failure (and that
+file is rolled back, as the tool would); with it, each statement runs under a savepoint and every failing
+statement is found in one run.
+
+``CREATE EXTENSION x`` for an extension the server lacks is intercepted: a stand-in is created instead
+when one exists (see ``standins``); otherwise the statement runs, fails and is reported (and everything
+that cascades from it is listed as skipped).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import psycopg
+from psycopg import sql
+
+from pgconsolidate.db.connect import connection, one_line
+from pgconsolidate.errors import DatabaseError
+from pgconsolidate.replay.analysis import RawFailure, analyse
+from pgconsolidate.replay.model import FileOutcome, HistoryRow, ReplayResult, StandIn
+from pgconsolidate.replay.needs import supabase_reasons
+from pgconsolidate.replay.standins import SPECS, has_stand_in, stand_in_objects, stand_in_sql
+from pgconsolidate.replay.units import Unit, file_units
+from pgconsolidate.scratch.databases import create_database, database_name, drop_database
+from pgconsolidate.scratch.server import ScratchServer
+from pgconsolidate.scratch.supabase import supabase_database
+from pgconsolidate.sources.model import MigrationDir, MigrationFile, Scheme
+
+Progress = Callable[[str, int, int], None]
+"""Called before each file with (file, index starting at 0, number of files)."""
+
+_NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION|--\s*migrate:up\b[^\n]*transaction\s*:\s*false", re.I)
+_SAVEPOINT = "pgc_replay_stmt"
+
+
+def runs_in_transaction(f: MigrationFile) -> bool:
+    """Whether the owning tool wraps the file in a transaction."""
+    return not (f.text and _NO_TX.search(f.text))
+
+
+def available_extensions(url: str) -> frozenset[str]:
+    """Extensions the server at ``url`` can install (``pg_available_extensions``)."""
+    with connection(url, autocommit=True) as conn:
+        rows = conn.execute("SELECT name FROM pg_catalog.pg_available_extensions").fetchall()
+    return frozenset(str(r[0]) for r in rows)
+
+
+@dataclass
+class _Run:
+    """Mutable state of one run (kept private; the result is frozen)."""
+
+    units: list[Unit] = field(default_factory=list)
+    raw: list[RawFailure] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    stand_ins: list[StandIn] = field(default_factory=list)
+    stood_in: set[str] = field(default_factory=set)
+    history: list[HistoryRow] = field(default_factory=list)
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+def _diag(exc: psycopg.Error) -> tuple[str, str]:
+    sqlstate = exc.sqlstate or ""
+    message = exc.diag.message_primary if exc.diag and exc.diag.message_primary else one_line(exc)
+    return sqlstate, message
+
+
+def _extension_target(unit: Unit) -> tuple[str, str | None] | None:
+    """(extension, schema) of a ``CREATE EXTENSION`` statement."""
+    if unit.kind != "CreateExtensionStmt":
+        return None
+    body = unit.body
+    schema = None
+    for opt in body.get("options", []):
+        d = opt.get("DefElem", {}) if isinstance(opt, dict) else {}
+        if d.get("defname") == "schema":
+            arg = d.get("arg", {})
+            schema = arg.get("String", {}).get("sval") if isinstance(arg, dict) else None
+    return str(body.get("extname", "")), schema
+
+
+def _install_stand_in(conn: psycopg.Connection, ext: str, schema: str | None) -> str:
+    """Create the stand-in for ``ext`` in ``schema`` (default: the current schema); return the schema."""
+    spec = SPECS[ext]
+    row = conn.execute("SELECT current_schema(), current_setting('search_path')").fetchone()
+    assert row is not None
+    target = spec.fixed_schema or schema or str(row[0] or "public")
+    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(target)))
+    try:
+        conn.execute(stand_in_sql(ext).encode())
+    finally:
+        conn.execute("SELECT pg_catalog.set_config('search_path', %s, false)", [row[1]])
+    return target
+
+
+def _history(conn: psycopg.Connection, f: MigrationFile, units: list[Unit], run: _Run, write: bool) -> None:
+    """Record the history row the tool writes for ``f`` (and write it when the file applied).
+
+    Two files sharing a version collide on the history table's primary key: the real CLI fails on the
+    second one. The row is recorded with ``collides_with`` and not written.
+    """
+    version = f.version
+    first = run.versions.get(version)
+    if first is None:
+        run.versions[version] = f.path
+    write = write and first is None
+    run.history.append(HistoryRow(version, f.name, f.path, len(units), write, first))
+    if write:
+        conn.execute(
+            "INSERT INTO supabase_migrations.schema_migrations (version, name, statements) "
+            "VALUES (%s, %s, %s)",
+            [version, f.name, [u.text for u in units]],
+        )
+
+
+class _Replayer:
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        available: frozenset[str],
+        *,
+        keep_going: bool,
+        stand_ins: bool,
+        record_history: bool,
+    ) -> None:
+        self.conn = conn
+        self.available = available
+        self.keep_going = keep_going
+        self.use_stand_ins = stand_ins
+        self.record_history = record_history
+        self.run = _Run()
+
+    def _fail(self, position: int, exc: psycopg.Error) -> None:
+        sqlstate, message = _diag(exc)
+        self.run.raw.append(RawFailure(position, sqlstate, message))
+
+    def _intercept(self, unit: Unit) -> bool:
+        """Handle ``CREATE EXTENSION`` of an unavailable extension that has a stand-in."""
+        target = _extension_target(unit)
+        if target is None or not self.use_stand_ins:
+            return False
+        ext, schema = target
+        if ext in self.available or not has_stand_in(ext):
+            return False
+        if ext in self.run.stood_in:
+            return True
+        created = _install_stand_in(self.conn, ext, schema)
+        self.run.stood_in.add(ext)
+        self.run.stand_ins.append(
+            StandIn(ext, created, unit.file, unit.line, stand_in_objects(ext, created), SPECS[ext].note)
+        )
+        return True
+
+    def _statement(self, position: int, unit: Unit, savepoint: bool, first: bool) -> bool:
+        """Run one statement; True when it succeeded."""
+        conn = self.conn
+        try:
+            if savepoint:
+                prefix = (
+                    f"SAVEPOINT {_SAVEPOINT}; "
+                    if first
+                    else f"RELEASE SAVEPOINT {_SAVEPOINT}; SAVEPOINT {_SAVEPOINT}; "
+                )
+                if unit.node is None:
+                    # a statement that does not parse would reject the whole message, savepoint included
+                    conn.execute(prefix.encode())
+                    conn.execute(unit.text.encode())
+                elif unit.kind == "CreateExtensionStmt" and self.use_stand_ins:
+                    conn.execute(prefix.encode())
+                    if self._intercept(unit):
+                        return True
+                    conn.execute(unit.text.encode())
+                else:
+                    conn.execute((prefix + unit.text).encode())
+            elif not self._intercept(unit):
+                conn.execute(unit.text.encode())
+            return True
+        except psycopg.Error as exc:
+            self._fail(position, exc)
+            if savepoint:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+            return False
+
+    def apply_file(self, f: MigrationFile) -> bool:
+        """Apply one file; False when the replay must stop (a failure without keep-going)."""
+        run, conn = self.run, self.conn
+        units = list(file_units(f))
+        if f.text is None:
+            run.outcomes.append(FileOutcome(f.path, "unreadable", 0, 0))
+            return self.keep_going
+        in_tx = runs_in_transaction(f)
+        failed = 0
+        if in_tx:
+            conn.execute("BEGIN")
+        first = True
+        for unit in units:
+            position = len(run.units)
+            run.units.append(unit)
+            if in_tx and unit.kind == "TransactionStmt":
+                continue  # the tool's own transaction wraps the file; BEGIN/COMMIT inside it are no-ops
+            ok = self._statement(position, unit, savepoint=in_tx and self.keep_going, first=first)
+            first = False
+            if not ok:
+                failed += 1
+                if not self.keep_going:
+                    if in_tx:
+                        conn.execute("ROLLBACK")
+                    run.outcomes.append(FileOutcome(f.path, "failed", len(units), failed))
+                    return False
+        if in_tx:
+            try:
+                if self.keep_going and not first:
+                    conn.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+                if self.record_history:
+                    _history(conn, f, units, run, write=failed == 0)
+                conn.execute("COMMIT")
+            except psycopg.Error as exc:
+                conn.execute("ROLLBACK")
+                if units:
+                    self._fail(len(run.units) - 1, exc)
+                failed += 1
+        elif self.record_history:
+            _history(conn, f, units, run, write=failed == 0)
+        run.outcomes.append(FileOutcome(f.path, "failed" if failed else "applied", len(units), failed))
+        return not failed or self.keep_going
+
+
+def has_supabase_history(url: str) -> bool:
+    with connection(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def replay_into(
+    url: str,
+    mdir: MigrationDir,
+    *,
+    keep_going: bool = False,
+    stand_ins: bool = True,
+    record_history: bool | None = None,
+    progress: Progress | None = None,
+    available: frozenset[str] | None = None,
+) -> ReplayResult:
+    """Apply ``mdir``'s chain to the existing database at ``url`` (see the module docstring)."""
+    started = time.perf_counter()
+    files = [f for f in mdir.files if f.filename.direction != "down"]
+    if available is None:
+        available = available_extensions(url)
+    if record_history is None:
+        record_history = mdir.tool is Scheme.SUPABASE and has_supabase_history(url)
+    with connection(url, autocommit=True) as conn:
+        conn.add_notice_handler(lambda _diag: None)
+        conn.execute("SET check_function_bodies = on")
+        replayer = _Replayer(
+            conn, available, keep_going=keep_going, stand_ins=stand_ins, record_history=record_history
+        )
+        try:
+            for index, f in enumerate(files):
+                if progress:
+                    progress(f.path, index, len(files))
+                if not replayer.apply_file(f):
+                    break
+        except psycopg.Error as exc:  # the connection itself broke
+            raise DatabaseError(f"replay stopped: {one_line(exc)}") from None
+    run = replayer.run
+    done = {o.file for o in run.outcomes}
+    outcomes = list(run.outcomes) + [
+        FileOutcome(f.path, "not-run", 0, 0) for f in files if f.path not in done
+    ]
+    failures, skipped = analyse(tuple(run.units), run.raw, frozenset(run.stood_in))
+    return ReplayResult(
+        directory=mdir.root,
+        tool=mdir.tool.value,
+        files=tuple(outcomes),
+        failures=failures,
+        stand_ins=tuple(run.stand_ins),
+        skipped=skipped,
+        history=tuple(run.history),
+        supabase_base=False,
+        url=url,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def needs_supabase_base(mdir: MigrationDir, supabase: bool | None) -> bool:
+    if supabase is not None:
+        return supabase
+    return bool(supabase_reasons(mdir))
+
+
+def replay_dir(
+    mdir: MigrationDir,
+    server: ScratchServer,
+    *,
+    keep_going: bool = False,
+    supabase: bool | None = None,
+    stand_ins: bool = True,
+    keep: bool = False,
+    name: str | None = None,
+    progress: Progress | None = None,
+) -> ReplayResult:
+    """Replay ``mdir`` into a fresh database on ``server``; drop it afterwards unless ``keep``.
+
+    ``supabase``: None installs the Supabase base when the files use Supabase objects; True/False force it.
+    The result's ``url`` is the database's URL when kept, else None.
+    """
+    base = needs_supabase_base(mdir, supabase)
+    url = supabase_database(server, name=name) if base else create_database(server, name=name)
+    try:
+        result = replay_into(url, mdir, keep_going=keep_going, stand_ins=stand_ins, progress=progress)
+    except BaseException:
+        if not keep:
+            drop_database(server, database_name(url))
+        raise
+    if not keep:
+        drop_database(server, database_name(url))
+    return replace(result, supabase_base=base, url=url if keep else None)

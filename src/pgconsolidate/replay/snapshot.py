@@ -1,0 +1,77 @@
+"""``replay_to_snapshot``: replay a directory into a throwaway database and read its catalog (I/O).
+
+Used by ``compare``/``inspect --against``. Objects created by stand-ins are not the extension's real
+objects; they are left out of the snapshot, like the objects of a real extension are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any
+
+from pgconsolidate.catalog.model import Snapshot
+from pgconsolidate.catalog.reader import read_snapshot
+from pgconsolidate.console import err
+from pgconsolidate.replay.model import ReplayResult
+from pgconsolidate.replay.runner import replay_dir
+from pgconsolidate.scratch.databases import database_name, drop_database
+from pgconsolidate.scratch.server import get_scratch_server
+from pgconsolidate.sources.reader import read_dir
+
+
+def _without_stand_ins(snap: Snapshot, result: ReplayResult) -> Snapshot:
+    names = {o for s in result.stand_ins for o in s.objects}
+    if not names:
+        return snap
+
+    def keep(identity: str) -> bool:
+        base = identity.split("(", 1)[0]
+        return base not in names and not any(identity.startswith(n + ".") for n in names)
+
+    changes: dict[str, Any] = {}
+    for f in fields(snap):
+        value = getattr(snap, f.name)
+        if isinstance(value, tuple):
+            changes[f.name] = tuple(o for o in value if keep(getattr(o, "identity", "")))
+    return replace(snap, **changes)
+
+
+def report_stderr(result: ReplayResult) -> None:
+    for s in result.stand_ins:
+        err.print(
+            f"replay: stand-in for extension {s.extension} in schema {s.schema} ({s.note})", markup=False
+        )
+    roots = result.root_causes
+    if result.failures:
+        err.print(
+            f"replay: {len(result.failures)} statements failed ({len(roots)} root causes); "
+            "the snapshot holds what applied",
+            markup=False,
+        )
+        for f in roots:
+            err.print(f"  {f.file}:{f.line}: {f.message}", markup=False)
+
+
+def replay_to_snapshot(
+    directory: str,
+    *,
+    scratch_url: str | None = None,
+    include_extension_objects: bool = False,
+    include_managed_schemas: bool = False,
+) -> Snapshot:
+    """Replay ``directory`` (keep-going, stand-ins, Supabase base when needed) and snapshot the result."""
+    mdir = read_dir(directory)
+    server = get_scratch_server(scratch_url)
+    result = replay_dir(mdir, server, keep_going=True, keep=True)
+    assert result.url is not None
+    try:
+        report_stderr(result)
+        snap = read_snapshot(
+            result.url,
+            include_extension_objects=include_extension_objects,
+            include_managed_schemas=include_managed_schemas,
+        )
+    finally:
+        drop_database(server, database_name(result.url))
+    snap = _without_stand_ins(snap, result)
+    return replace(snap, source=directory)

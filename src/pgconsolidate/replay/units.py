@@ -1,0 +1,83 @@
+"""The statements a replay sends, one by one, with the line each starts on (pure).
+
+Files are cut with libpg_query's scanner (``pglast.parser.split(..., with_parser=False)``), the way a
+migration tool sends them: a statement with a syntax error is still one unit (the server reports it with
+its own message) and does not swallow the rest of the file. Each unit is then parsed on its own so that
+root-cause analysis knows what it would have created.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pglast import parser
+
+from pgconsolidate.sources.model import MigrationFile
+from pgconsolidate.statements.split import split_sql
+
+_NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One statement to execute: its text, first line, and parse tree (None when it does not parse)."""
+
+    file: str
+    line: int
+    text: str
+    node: dict[str, Any] | None = field(compare=False, hash=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return next(iter(self.node)) if self.node else ""
+
+    @property
+    def body(self) -> dict[str, Any]:
+        return next(iter(self.node.values())) if self.node else {}
+
+    @property
+    def first_line(self) -> str:
+        for ln in self.text.splitlines():
+            if ln.strip():
+                return ln.strip()
+        return ""
+
+
+def _parse_one(text: str) -> dict[str, Any] | None:
+    try:
+        tree = json.loads(parser.parse_sql_json(text))
+    except parser.ParseError:
+        return None
+    stmts = tree.get("stmts", [])
+    if len(stmts) != 1:
+        return None
+    node = stmts[0].get("stmt")
+    return node if isinstance(node, dict) else None
+
+
+def file_units(f: MigrationFile) -> tuple[Unit, ...]:
+    """The statements of ``f``'s forward SQL in order (empty when the file could not be read)."""
+    if f.text is None:
+        return ()
+    text = f.forward_sql
+    try:
+        slices = [(s.start, s.stop) for s in parser.split(text, with_parser=False, only_slices=True)]
+    except parser.ParseError:
+        # the scanner gave up (unterminated quote or comment): fall back to the splitter's statements
+        split = split_sql(f.path, text, first_line=f.span_line)
+        units = [Unit(f.path, s.line, s.text, s.node) for s in split.statements]
+        units += [Unit(f.path, p.line, p.text, None) for p in split.failures]
+        return tuple(sorted(units, key=lambda u: u.line))
+    units = []
+    for start, stop in slices:
+        m = _NOISE.match(text, start, stop)
+        real = m.end() if m else start
+        chunk = text[real:stop].rstrip()
+        if not chunk or chunk == ";":
+            continue
+        line = f.span_line + text.count("\n", 0, real)
+        units.append(Unit(f.path, line, chunk, _parse_one(chunk)))
+    return tuple(units)
