@@ -19,7 +19,7 @@ from pgconsolidate.scratch.server import get_scratch_server
 from pgconsolidate.sources.reader import read_dir
 
 
-def _without_stand_ins(snap: Snapshot, result: ReplayResult) -> Snapshot:
+def without_stand_ins(snap: Snapshot, result: ReplayResult) -> Snapshot:
     names = {o for s in result.stand_ins for o in s.objects}
     if not names:
         return snap
@@ -73,5 +73,5 @@ def replay_to_snapshot(
         )
     finally:
         drop_database(server, database_name(result.url))
-    snap = _without_stand_ins(snap, result)
+    snap = without_stand_ins(snap, result)
     return replace(snap, source=directory)

@@ -1,0 +1,197 @@
+"""``pgconsolidate replay [DIR]``: build the chain in a fresh scratch database and report what fails.
+
+Each failure comes with its file and line, the statement's first line, SQLSTATE, PostgreSQL's message, a
+hint and the root cause it cascades from; text output groups cascades under their root causes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from pgconsolidate.catalog import read_snapshot, snapshot_to_json
+from pgconsolidate.commands.common import FormatOption, OutputFormat, ScratchUrlOption, resolve_scratch_url
+from pgconsolidate.commands.compare import write_atomically
+from pgconsolidate.console import err, out
+from pgconsolidate.errors import EXIT_FOUND
+from pgconsolidate.redact import redact_url
+from pgconsolidate.replay import ReplayFailure, ReplayResult, replay_dir
+from pgconsolidate.replay.needs import supabase_reasons
+from pgconsolidate.replay.snapshot import without_stand_ins
+from pgconsolidate.scratch import get_scratch_server
+from pgconsolidate.scratch.databases import database_name, drop_database
+from pgconsolidate.sources.reader import read_dir
+
+
+def result_json(result: ReplayResult) -> dict[str, Any]:
+    """The ``--format json`` document (``schema_version`` 1)."""
+
+    def failure(f: ReplayFailure) -> dict[str, Any]:
+        root = {"file": f.root_cause.file, "line": f.root_cause.line} if f.root_cause else None
+        return {
+            "file": f.file,
+            "line": f.line,
+            "statement": f.statement,
+            "sqlstate": f.sqlstate,
+            "message": f.message,
+            "hint": f.hint,
+            "root_cause": root,
+        }
+
+    return {
+        "schema_version": 1,
+        "files": [
+            {"file": o.file, "status": o.status, "statements": o.statements, "failed": o.failed}
+            for o in result.files
+        ],
+        "failures": [failure(f) for f in result.failures],
+        "stand_ins": [
+            {
+                "extension": s.extension,
+                "schema": s.schema,
+                "file": s.file,
+                "line": s.line,
+                "objects": list(s.objects),
+                "note": s.note,
+            }
+            for s in result.stand_ins
+        ],
+        "skipped": [
+            {"file": s.file, "line": s.line, "statement": s.statement, "reason": s.reason}
+            for s in result.skipped
+        ],
+    }
+
+
+def print_result(result: ReplayResult) -> None:
+    """Text report: root causes with their cascades, stand-ins, skipped statements, history collisions."""
+    applied = sum(1 for o in result.files if o.status == "applied")
+    out.print(
+        f"replayed {len(result.files)} files in {result.seconds:.2f} s: {applied} applied cleanly",
+        markup=False,
+    )
+    for s in result.stand_ins:
+        out.print(
+            f"stand-in: extension {s.extension} (not on the scratch server) in schema {s.schema}, "
+            f"from {s.file}:{s.line}: {s.note}",
+            markup=False,
+        )
+    roots = result.root_causes
+    if result.failures:
+        out.print(
+            f"{len(roots)} root cause{'s' if len(roots) != 1 else ''}, {len(result.failures)} errors",
+            style="bold red",
+        )
+    for root in roots:
+        out.print(f"\n{root.file}:{root.line}  {root.statement}", markup=False, style="bold")
+        out.print(f"  {root.sqlstate} {root.message}", markup=False)
+        if root.hint:
+            out.print(f"  hint: {root.hint}", markup=False, style="cyan")
+        cascades = [f for f in result.failures if f.root_cause == root.location]
+        for c in cascades:
+            out.print(f"    cascade {c.file}:{c.line}  {c.sqlstate} {c.message}", markup=False)
+    for sk in result.skipped:
+        out.print(f"skipped: {sk.file}:{sk.line} {sk.statement} ({sk.reason})", markup=False)
+    for h in result.history_collisions:
+        out.print(
+            f"history: {h.file} shares version {h.version} with {h.collides_with}; the Supabase CLI fails "
+            "on the schema_migrations primary key",
+            markup=False,
+            style="yellow",
+        )
+    not_run = [o.file for o in result.files if o.status == "not-run"]
+    if not_run:
+        out.print(
+            f"not run ({len(not_run)} files): stopped at the first failure; use --keep-going", markup=False
+        )
+    if result.url:
+        out.print(f"database kept: {redact_url(result.url)}", markup=False)
+
+
+def replay(
+    ctx: typer.Context,
+    directory: Annotated[
+        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
+    ] = None,
+    scratch_url: ScratchUrlOption = None,
+    keep_going: Annotated[
+        bool, typer.Option("--keep-going", help="Run each statement under a savepoint: find every failure.")
+    ] = False,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the scratch database and print its URL.")
+    ] = False,
+    snapshot: Annotated[
+        str | None,
+        typer.Option(
+            "--snapshot", help="Write the resulting catalog snapshot (JSON) to this file.", show_default=False
+        ),
+    ] = None,
+    stand_ins: Annotated[
+        bool,
+        typer.Option(
+            "--stand-ins/--no-stand-ins",
+            help="Stand-ins for extensions the scratch server lacks (uuid-ossp, pgcrypto, http, pg_net).",
+        ),
+    ] = True,
+    supabase: Annotated[
+        bool | None,
+        typer.Option(
+            "--supabase/--no-supabase",
+            help="Install the Supabase base first (default: when the files use Supabase objects).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.text,
+) -> None:
+    """Apply the migrations in order to a fresh scratch database, the way the owning tool would."""
+    mdir = read_dir(directory)
+    server = get_scratch_server(resolve_scratch_url(ctx, scratch_url))
+    reasons = supabase_reasons(mdir) if supabase is None else (("--supabase",) if supabase else ())
+    if reasons:
+        err.print(f"installing the Supabase base (roles, auth, storage, extensions): {', '.join(reasons)}")
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("replay", total=len(mdir.files))
+
+        def progress(file: str, index: int, total: int) -> None:
+            bar.update(task, completed=index, total=total, description=file[:40])
+
+        result = replay_dir(
+            mdir,
+            server,
+            keep_going=keep_going,
+            supabase=bool(reasons),
+            stand_ins=stand_ins,
+            keep=True,
+            progress=progress,
+        )
+    assert result.url is not None
+    try:
+        if snapshot:
+            snap = without_stand_ins(read_snapshot(result.url), result)
+            write_atomically(snapshot, snapshot_to_json(snap))
+            err.print(f"snapshot written to {snapshot}", markup=False)
+    finally:
+        if not keep:
+            drop_database(server, database_name(result.url))
+    if not keep:
+        result = replace(result, url=None)
+    if fmt is OutputFormat.json:
+        out.print_json(json.dumps(result_json(result)))
+    else:
+        print_result(result)
+    if result.failures:
+        raise typer.Exit(EXIT_FOUND)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("replay")(replay)
