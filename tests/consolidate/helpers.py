@@ -34,8 +34,8 @@ CREATE FUNCTION public.pick(a text, b text DEFAULT 'x') RETURNS text LANGUAGE sq
 """
 
 TWIN_DATA = """
-INSERT INTO public.owners (id, name) SELECT ('00000000-0000-0000-0000-' || lpad(g::text, 12, '0'))::uuid, 'o' || g
-  FROM generate_series(1, 3) g;
+INSERT INTO public.owners (id, name)
+  SELECT ('00000000-0000-0000-0000-' || lpad(g::text, 12, '0'))::uuid, 'o' || g FROM generate_series(1, 3) g;
 INSERT INTO public.helpers (id, owner_id) SELECT ('10000000-0000-0000-0000-' || lpad(g::text, 12, '0'))::uuid,
   ('00000000-0000-0000-0000-' || lpad(g::text, 12, '0'))::uuid FROM generate_series(1, 3) g;
 -- 30 notes, ids 1..30; 20 with 4 dims, 8 with 3 dims, 2 without embedding

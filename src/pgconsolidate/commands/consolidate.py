@@ -22,26 +22,45 @@ from pgconsolidate.verify.pipeline import consolidate as run
 
 def consolidate(
     ctx: typer.Context,
-    directory: Annotated[str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")] = None,
-    plan: Annotated[Path, typer.Option("--plan", help="The reviewed plan.")] = Path("pgconsolidate.plan.toml"),
+    directory: Annotated[
+        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
+    ] = None,
+    plan: Annotated[Path, typer.Option("--plan", help="The reviewed plan.")] = Path(
+        "pgconsolidate.plan.toml"
+    ),
     outdir: Annotated[Path, typer.Option("--out", help="Output directory (must be new or empty).")] = Path(
         "consolidated"
     ),
-    in_place: Annotated[bool, typer.Option("--in-place", help="Move the old files out of DIR and put the clean set there.")] = False,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Move the old files out of DIR and put the clean set there.")
+    ] = False,
     database_url: DatabaseUrlOption = None,
     scratch_url: ScratchUrlOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Write the consolidation fix, the clean set, archive/, history_repair.sql and REPORT.md, verified."""
     res = run(
-        directory, plan, outdir,
-        live_url=resolve_database_url(ctx, database_url), scratch_url=resolve_scratch_url(ctx, scratch_url),
+        directory,
+        plan,
+        outdir,
+        live_url=resolve_database_url(ctx, database_url),
+        scratch_url=resolve_scratch_url(ctx, scratch_url),
         in_place=in_place,
     )
     ok = not res.differences and not res.second_run_differences
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps({"schema_version": 1, "outdir": str(outdir), "verified": ok, "files": res.files,
-                                   "differences": res.differences, "summary": res.summary}))
+        out.print_json(
+            json.dumps(
+                {
+                    "schema_version": 1,
+                    "outdir": str(outdir),
+                    "verified": ok,
+                    "files": res.files,
+                    "differences": res.differences,
+                    "summary": res.summary,
+                }
+            )
+        )
     else:
         s = res.summary
         out.print(
@@ -52,7 +71,9 @@ def consolidate(
         )
         for d in res.differences + res.second_run_differences:
             out.print(f"difference: {d}", markup=False)
-        out.print("verified: clean set == chain + fix; fix is idempotent" if ok else "NOT verified", markup=False)
+        out.print(
+            "verified: clean set == chain + fix; fix is idempotent" if ok else "NOT verified", markup=False
+        )
     if not ok:
         raise typer.Exit(1)
 

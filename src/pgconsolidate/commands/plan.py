@@ -24,7 +24,9 @@ from pgconsolidate.verify.pipeline import load_plan, make_plan
 
 def plan(
     ctx: typer.Context,
-    directory: Annotated[str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")] = None,
+    directory: Annotated[
+        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
+    ] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the plan.")] = Path(
         "pgconsolidate.plan.toml"
     ),
@@ -41,8 +43,8 @@ def plan(
         if fmt is OutputFormat.json:
             out.print_json(json.dumps({"schema_version": 1, "plan": str(check), "problems": problems}))
         else:
-            for p in problems:
-                out.print(p, markup=False, highlight=False)
+            for problem in problems:
+                out.print(problem, markup=False, highlight=False)
             out.print(f"{check}: {len(problems)} problem(s)" if problems else f"{check}: ok")
         if problems:
             raise typer.Exit(1)
@@ -52,8 +54,17 @@ def plan(
     p = make_plan(directory, live, scratch)
     write_atomic(output, write_plan(p).encode())
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps({"schema_version": 1, "plan": str(output), "merges": len(p.merges),
-                                   "definers": len(p.definers), "indexes": len(p.indexes)}))
+        out.print_json(
+            json.dumps(
+                {
+                    "schema_version": 1,
+                    "plan": str(output),
+                    "merges": len(p.merges),
+                    "definers": len(p.definers),
+                    "indexes": len(p.indexes),
+                }
+            )
+        )
     else:
         out.print(
             f"wrote {output}: {len(p.merges)} merges, {len(p.embeddings)} embedding columns, "

@@ -13,7 +13,9 @@ from pgconsolidate.console import out
 
 def restore_files(
     outdir: Annotated[Path, typer.Argument(help="Output directory of `pgconsolidate consolidate`.")],
-    directory: Annotated[Path | None, typer.Option("--dir", help="Directory to restore (default: recorded).")] = None,
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="Directory to restore (default: recorded).")
+    ] = None,
 ) -> None:
     """Put the migrations directory back byte-identical, from OUTDIR/archive/MANIFEST.json."""
     done = run(outdir, directory)

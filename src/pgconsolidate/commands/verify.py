@@ -28,7 +28,9 @@ def verify(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Check that the clean set equals the old chain + the fix (and the live database + the fix)."""
-    res = verify_outdir(outdir, resolve_database_url(ctx, database_url), resolve_scratch_url(ctx, scratch_url))
+    res = verify_outdir(
+        outdir, resolve_database_url(ctx, database_url), resolve_scratch_url(ctx, scratch_url)
+    )
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(res))
     else:

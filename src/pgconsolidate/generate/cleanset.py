@@ -19,7 +19,8 @@ from pgconsolidate.plan.model import Domain
 from pgconsolidate.statements.split import split_sql
 
 _HEADER = re.compile(
-    r"^--\n-- (?:Data for )?Name: (?P<name>.*?); Type: (?P<type>.*?); Schema: (?P<schema>.*?); Owner: .*\n--\n",
+    r"^--\n-- (?:Data for )?Name: (?P<name>.*?); Type: (?P<type>.*?); Schema: (?P<schema>.*?); "
+    r"Owner: .*\n--\n",
     re.MULTILINE,
 )
 _WORD = re.compile(r'"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)')
@@ -50,7 +51,16 @@ class DumpEntry:
     def object_name(self) -> str:
         """The unqualified name used for domain patterns (``memories`` for ``memories memories_pkey``)."""
         n = self.name
-        for prefix in ("TABLE ", "FUNCTION ", "COLUMN ", "SCHEMA ", "SEQUENCE ", "VIEW ", "TYPE ", "PROCEDURE "):
+        for prefix in (
+            "TABLE ",
+            "FUNCTION ",
+            "COLUMN ",
+            "SCHEMA ",
+            "SEQUENCE ",
+            "VIEW ",
+            "TYPE ",
+            "PROCEDURE ",
+        ):
             if n.startswith(prefix):
                 n = n[len(prefix) :]
         n = n.split("(")[0].split(" ")[0]
@@ -93,7 +103,14 @@ _REPLACEMENTS = {
     "CreateTrigStmt": (r"^CREATE (CONSTRAINT )?TRIGGER ", r"CREATE OR REPLACE \1TRIGGER "),
     "CreateExtensionStmt": (r"^CREATE EXTENSION (?!IF NOT EXISTS)", "CREATE EXTENSION IF NOT EXISTS "),
 }
-_AS_IS = {"GrantStmt", "CommentStmt", "AlterSeqStmt", "VariableSetStmt", "AlterDefaultPrivilegesStmt", "SelectStmt"}
+_AS_IS = {
+    "GrantStmt",
+    "CommentStmt",
+    "AlterSeqStmt",
+    "VariableSetStmt",
+    "AlterDefaultPrivilegesStmt",
+    "SelectStmt",
+}
 
 
 def idempotent(entry_sql: str, where: str) -> str:
@@ -111,7 +128,11 @@ def idempotent(entry_sql: str, where: str) -> str:
             else:
                 text = re.sub(r"^CREATE VIEW ", "CREATE OR REPLACE VIEW ", text)
         elif st.kind == "CreateTableAsStmt":
-            text = re.sub(r"^CREATE MATERIALIZED VIEW (?!IF NOT EXISTS)", "CREATE MATERIALIZED VIEW IF NOT EXISTS ", text)
+            text = re.sub(
+                r"^CREATE MATERIALIZED VIEW (?!IF NOT EXISTS)",
+                "CREATE MATERIALIZED VIEW IF NOT EXISTS ",
+                text,
+            )
         elif st.kind == "InsertStmt" or st.kind in _AS_IS:
             pass
         else:
@@ -230,5 +251,12 @@ def build_clean_set(
             label = f"-- {e.type}: {e.name}" + (f" ({e.schema})" if e.schema not in ("-", "") else "")
             reset = acl_reset(e.sql) if e.type == "ACL" else ""
             body.append(f"{label}\n" + (reset + "\n\n" if reset else "") + idempotent(e.sql, name))
-        files.append(CleanFile(name, dom.name, head + "\n" + "\n\n".join(body) + "\n", tuple(f"{e.type} {e.name}" for e in mine)))
+        files.append(
+            CleanFile(
+                name,
+                dom.name,
+                head + "\n" + "\n\n".join(body) + "\n",
+                tuple(f"{e.type} {e.name}" for e in mine),
+            )
+        )
     return files

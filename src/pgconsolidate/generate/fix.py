@@ -73,24 +73,28 @@ def embedding_step(e: Embedding) -> str:
     for d in e.move_dimensions:
         stmts.append(
             sql.SQL(
-                "UPDATE {t} SET {s} = {c}::{typ}({d}), {c} = NULL WHERE {c} IS NOT NULL AND vector_dims({c}) = {dl};"
+                "UPDATE {t} SET {s} = {c}::{typ}({d}), {c} = NULL WHERE {c} IS NOT NULL AND "
+                "vector_dims({c}) = {dl};"
             ).format(t=tbl, s=I(e.side_column(d)), c=col, typ=typ, d=sql.SQL(str(int(d))), dl=L(d))
         )
         stmts.append(sql.SQL("GET DIAGNOSTICS n_moved = ROW_COUNT;"))
         stmts.append(
             sql.SQL(
-                "RAISE NOTICE 'pgconsolidate: %.%: % values of {d} dimensions moved to %', {t}, {c}, n_moved, {s};"
+                "RAISE NOTICE 'pgconsolidate: %.%: % values of {d} dimensions moved to %', {t}, "
+                "{c}, n_moved, {s};"
             ).format(d=sql.SQL(str(int(d))), t=L(e.table), c=L(e.column), s=L(e.side_column(d)))
         )
     stmts += [
         sql.SQL(
-            "IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass({t}) AND attname = {c}) <> {d} THEN"
+            "IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass({t}) AND "
+            "attname = {c}) <> {d} THEN"
         ).format(t=L(e.table), c=L(e.column), d=L(e.dimension)),
         sql.SQL(
             "  -- triggers that name the column block ALTER TYPE: drop them and re-create them identically\n"
             "  FOR r IN SELECT tg.tgname, pg_get_triggerdef(tg.oid) AS def FROM pg_trigger tg\n"
             "    WHERE tg.tgrelid = to_regclass({tl}) AND NOT tg.tgisinternal\n"
-            "      AND ((SELECT attnum FROM pg_attribute WHERE attrelid = tg.tgrelid AND attname = {cl}) = ANY (tg.tgattr)\n"
+            "      AND ((SELECT attnum FROM pg_attribute WHERE attrelid = tg.tgrelid AND "
+            "attname = {cl}) = ANY (tg.tgattr)\n"
             "           OR tg.tgqual IS NOT NULL) LOOP\n"
             "    trigger_defs := trigger_defs || r.def;\n"
             "    EXECUTE 'DROP TRIGGER ' || quote_ident(r.tgname) || ' ON ' || to_regclass({tl})::text;\n"
@@ -193,7 +197,8 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     s: list[sql.Composable] = [
         sql.SQL("IF to_regclass({sl}) IS NULL THEN").format(**fmt),
         sql.SQL(
-            "  RAISE NOTICE 'pgconsolidate: % does not exist (merged already or never created): skipped', {sl};"
+            "  RAISE NOTICE 'pgconsolidate: % does not exist (merged already or never created): "
+            "skipped', {sl};"
         ).format(**fmt),
         sql.SQL("  RETURN;\nEND IF;"),
         sql.SQL("IF to_regclass({tl}) IS NULL THEN").format(**fmt),
@@ -228,12 +233,15 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     if m.on_collision == "fail":
         s.append(
             sql.SQL(
-                "IF n_collide > 0 THEN\n  RAISE EXCEPTION 'pgconsolidate: % rows of % have a key that exists in % "
+                "IF n_collide > 0 THEN\n  RAISE EXCEPTION 'pgconsolidate: % rows of % have a "
+                "key that exists in % "
                 "(on_collision = fail): nothing was changed', n_collide, {sl}, {tl};\nEND IF;"
             ).format(**fmt)
         )
-    insert_where = sql.SQL("")
-    outcome = sql.SQL("CASE WHEN m.source_key IS NULL THEN 'inserted' ELSE 'inserted-new-key' END")
+    insert_where: sql.Composable = sql.SQL("")
+    outcome: sql.Composable = sql.SQL(
+        "CASE WHEN m.source_key IS NULL THEN 'inserted' ELSE 'inserted-new-key' END"
+    )
     expected = sql.SQL("n_target_before + n_source")
     if m.on_collision == "prefer-target":
         unmerged = I(m.source.split(".", 1)[0], f"{sname}_merge_unmerged")
@@ -265,7 +273,8 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         expected = sql.SQL("n_target_before + n_source - n_collide")
     s += [
         sql.SQL(
-            "INSERT INTO {tgt} ({tl_cols}) OVERRIDING SYSTEM VALUE\n  SELECT {vl}\n  FROM {src} s LEFT JOIN {map} m "
+            "INSERT INTO {tgt} ({tl_cols}) OVERRIDING SYSTEM VALUE\n  SELECT {vl}\n  FROM {src} "
+            "s LEFT JOIN {map} m "
             "ON m.source_key = s.{key}{where};"
         ).format(tl_cols=target_list, vl=value_list, where=insert_where, **fmt),
         sql.SQL(
@@ -278,7 +287,8 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         sql.SQL("SELECT count(*) INTO n_origin FROM {origin} WHERE source_table = {sl};").format(**fmt),
         sql.SQL("IF n_target_after <> {exp} OR n_origin <> n_source THEN").format(exp=expected),
         sql.SQL(
-            "  RAISE EXCEPTION 'pgconsolidate: merge % -> % would lose rows (source %, target before %, after %, "
+            "  RAISE EXCEPTION 'pgconsolidate: merge % -> % would lose rows (source %, target "
+            "before %, after %, "
             "recorded %): rolled back', {sl}, {tl}, n_source, n_target_before, n_target_after, n_origin;"
         ).format(**fmt),
         sql.SQL("END IF;"),
@@ -287,7 +297,8 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         s.append(
             sql.SQL(
                 "IF pg_get_serial_sequence({tl}, {kl}) IS NOT NULL THEN\n"
-                "  PERFORM setval(pg_get_serial_sequence({tl}, {kl}), (SELECT max({key}) FROM {tgt}));\nEND IF;"
+                "  PERFORM setval(pg_get_serial_sequence({tl}, {kl}), (SELECT max({key}) FROM "
+                "{tgt}));\nEND IF;"
             ).format(kl=L(m.key), **fmt)
         )
     if m.drop_source:
@@ -321,7 +332,8 @@ def definer_step(d: Definer) -> str:
     lines.append(
         render(
             sql.SQL(
-                "IF f IS NULL THEN\n  RAISE NOTICE 'pgconsolidate: % does not exist, skipped', {};\n  RETURN;\nEND IF;"
+                "IF f IS NULL THEN\n  RAISE NOTICE 'pgconsolidate: % does not exist, skipped', "
+                "{};\n  RETURN;\nEND IF;"
             ).format(L(d.function))
         )
     )
@@ -450,8 +462,8 @@ def generate_fix(
             parts.append(f"\n-- {m.source} -> {m.target}\n" + merge_step(m, n, plan, snapshot))
     fsteps = []
     for f in plan.functions:
-        for d in f.drop:
-            fsteps.append(f"\n-- drop overload {d} (keep {f.keep})\n" + drop_overload_step(d))
+        for sig in f.drop:
+            fsteps.append(f"\n-- drop overload {sig} (keep {f.keep})\n" + drop_overload_step(sig))
         if f.keep_from == "live" and f.keep in definitions:
             body = definitions[f.keep].rstrip().rstrip(";")
             fsteps.append(f"\n-- {f.keep}: the body the live database runs\n{body};\n")

@@ -15,7 +15,8 @@ def generate_history_repair(table: str, applied: list[tuple[str, str]], reverted
     tbl = qualified(table)
     head = comment_block(
         "pgconsolidate history repair: run once on databases that already have the schema (after the\n"
-        f"consolidation fix). Marks the {len(applied)} clean-set files as applied and the {len(reverted)} replaced\n"
+        f"consolidation fix). Marks the {len(applied)} clean-set files as applied and the "
+        f"{len(reverted)} replaced\n"
         f"versions as reverted in {table}. Idempotent."
     )
     guard = do_block(
@@ -28,13 +29,15 @@ def generate_history_repair(table: str, applied: list[tuple[str, str]], reverted
     with_name = table == "supabase_migrations.schema_migrations"
     for version, name in applied:
         if with_name:
-            q = sql.SQL("INSERT INTO {t} (version, name) SELECT {v}, {n} WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE version = {v});").format(
-                t=tbl, v=sql.Literal(version), n=sql.Literal(name)
-            )
+            q = sql.SQL(
+                "INSERT INTO {t} (version, name) SELECT {v}, {n} WHERE NOT EXISTS (SELECT 1 "
+                "FROM {t} WHERE version = {v});"
+            ).format(t=tbl, v=sql.Literal(version), n=sql.Literal(name))
         else:
-            q = sql.SQL("INSERT INTO {t} (version) SELECT {v} WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE version = {v});").format(
-                t=tbl, v=sql.Literal(version)
-            )
+            q = sql.SQL(
+                "INSERT INTO {t} (version) SELECT {v} WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE "
+                "version = {v});"
+            ).format(t=tbl, v=sql.Literal(version))
         parts.append(render(q) + "\n")
     if reverted:
         q = sql.SQL("DELETE FROM {t} WHERE version IN ({vs});").format(

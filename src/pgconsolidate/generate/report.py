@@ -28,7 +28,8 @@ def generate_report(
         f"* before: {len(mdir.files)} migration files in `{mdir.root}` ({mdir.tool.value}); "
         f"{len(failures)} statements fail when they are replayed on an empty database",
         f"* after: {len(clean)} clean-set files (`migrations/`), idempotent, replayed twice without error",
-        f"* `{fix_name}`: for databases that already exist; `history_repair.sql`: marks the clean set applied",
+        f"* `{fix_name}`: for databases that already exist; `history_repair.sql`: marks the "
+        "clean set applied",
         "",
     ]
     for c in clean:
@@ -40,7 +41,8 @@ def generate_report(
     )
     o += [f"  * {d}" for d in differences]
     o.append(
-        "* the fix run a second time: " + ("**changes nothing**" if not second_run else f"{len(second_run)} changes")
+        "* the fix run a second time: "
+        + ("**changes nothing**" if not second_run else f"{len(second_run)} changes")
     )
     o += [f"  * {d}" for d in second_run]
     if failures:
@@ -53,8 +55,10 @@ def generate_report(
         src = live.rows(m.source) if live else None
         tgt = live.rows(m.target) if live else None
         o.append(
-            f"* `{m.source}` → `{m.target}` on `{m.key}`, collisions: **{m.on_collision}**; every merged row is "
-            f"recorded in `{m.target}_merge_origin` (source_table, source_key, target_key, key_changed, outcome, "
+            f"* `{m.source}` → `{m.target}` on `{m.key}`, collisions: **{m.on_collision}**; "
+            "every merged row is "
+            f"recorded in `{m.target}_merge_origin` (source_table, source_key, target_key, "
+            "key_changed, outcome, "
             "extra = the values of source columns without a target column); the fix raises before COMMIT if "
             "target rows after ≠ rows before + source rows."
             + (f" Live rows: {src} in the source, {tgt} in the target." if src is not None else "")
@@ -64,7 +68,9 @@ def generate_report(
     if not plan.embeddings:
         o.append("No embedding column needs a conversion.")
     for e in plan.embeddings:
-        moved = ", ".join(f"{n} rows of {d} dims → `{e.side_column(d)}`" for d, n in e.counts if d != e.dimension)
+        moved = ", ".join(
+            f"{n} rows of {d} dims → `{e.side_column(d)}`" for d, n in e.counts if d != e.dimension
+        )
         o.append(
             f"* `{e.identity}` → `{e.type_name}({e.dimension})`; other dimensions: {e.other} "
             f"({moved or 'none found'}); no value is set to NULL (counted in the fix)"
@@ -73,18 +79,26 @@ def generate_report(
     conv = [d for d in plan.definers if d.action == "invoker"]
     kept = [d for d in plan.definers if d.action == "keep"]
     o.append(f"{len(conv)} converted to SECURITY INVOKER, {len(kept)} kept.")
-    o += [f"* kept `{d.function}` (search_path `{d.search_path}`, EXECUTE revoked from "
-          f"{', '.join(d.revoke_from)}): {d.reason}" for d in kept]
+    o += [
+        f"* kept `{d.function}` (search_path `{d.search_path}`, EXECUTE revoked from "
+        f"{', '.join(d.revoke_from)}): {d.reason}"
+        for d in kept
+    ]
     o += [f"* converted `{d.function}`" for d in conv]
     o += ["", "## Functions with variants or overloads", ""]
     for f in plan.functions:
-        o.append(f"* `{f.name}`: keep `{f.keep}` ({f.keep_from})"
-                 + (f"; dropped {', '.join(f'`{d}`' for d in f.drop)}" if f.drop else "")
-                 + (f"; variant files: {', '.join(f.disable_files)}" if f.disable_files else "")
-                 + (f". {f.reason}" if f.reason else ""))
+        o.append(
+            f"* `{f.name}`: keep `{f.keep}` ({f.keep_from})"
+            + (f"; dropped {', '.join(f'`{d}`' for d in f.drop)}" if f.drop else "")
+            + (f"; variant files: {', '.join(f.disable_files)}" if f.disable_files else "")
+            + (f". {f.reason}" if f.reason else "")
+        )
     o += ["", "## Indexes added", ""]
-    o += [f"* `{i.identity}` on `{i.table}` ({', '.join(i.columns)}) {i.method}" + (f": {i.reason}" if i.reason else "")
-          for i in plan.indexes]
+    o += [
+        f"* `{i.identity}` on `{i.table}` ({', '.join(i.columns)}) {i.method}"
+        + (f": {i.reason}" if i.reason else "")
+        for i in plan.indexes
+    ]
     if plan.live_only:
         o += ["", "## Objects found only in the live database (created by hand)", ""]
         o += [f"* `{x}`" for x in plan.live_only]

@@ -105,7 +105,8 @@ def check_plan(
             add(f"merge {m.source} -> {m.target}: key column {m.key!r} is not in both tables", "key =")
         elif not compatible(scols[m.key].type, tcols[m.key].type):
             add(
-                f"impossible merge {m.source} -> {m.target}: key {m.key} is {scols[m.key].type} in the source "
+                f"impossible merge {m.source} -> {m.target}: key {m.key} is {scols[m.key].type} "
+                "in the source "
                 f"and {tcols[m.key].type} in the target",
                 "key =",
             )
@@ -147,11 +148,14 @@ def check_plan(
                 )
 
     for e in plan.embeddings:
-        c = cols(e.table).get(e.column)
-        if c is None:
+        ecol = cols(e.table).get(e.column)
+        if ecol is None:
             add(f"embedding: unknown column {e.table}.{e.column}", f'column = "{e.column}"')
-        elif type_category(c.type) != "vector":
-            add(f"embedding: {e.table}.{e.column} is {c.type}, not a vector column", f'column = "{e.column}"')
+        elif type_category(ecol.type) != "vector":
+            add(
+                f"embedding: {e.table}.{e.column} is {ecol.type}, not a vector column",
+                f'column = "{e.column}"',
+            )
 
     for f in plan.functions:
         for ident in (f.keep, *f.drop):
@@ -175,12 +179,12 @@ def check_plan(
         if not tc:
             add(f"index {ix.name}: unknown table {ix.table}", f'name = "{ix.name}"')
             continue
-        for c in ix.columns:
-            if c not in tc and not any(
-                e.table == ix.table and c in {e.side_column(d) for d in e.move_dimensions}
+        for cname in ix.columns:
+            if cname not in tc and not any(
+                e.table == ix.table and cname in {e.side_column(d) for d in e.move_dimensions}
                 for e in plan.embeddings
             ):
-                add(f"index {ix.name}: {ix.table} has no column {c!r}", f'name = "{ix.name}"')
+                add(f"index {ix.name}: {ix.table} has no column {cname!r}", f'name = "{ix.name}"')
         if len(ix.name) > 63:
             add(f"index {ix.name}: name longer than 63 bytes", f'name = "{ix.name}"')
 

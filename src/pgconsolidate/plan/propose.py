@@ -257,7 +257,7 @@ def propose_embeddings(
             moves = tuple(
                 sorted({*(te.move_dimensions if te else ()), *(se.move_dimensions if se else ())} - {dim})
             )
-            for ident, e, table, col in (
+            for ident, e, table, colname in (
                 (f"{mg.target}.{c.target}", te, mg.target, c.target),
                 (f"{mg.source}.{c.source}", se, mg.source, c.source),
             ):
@@ -272,13 +272,14 @@ def propose_embeddings(
                         continue
                     out[ident] = Embedding(
                         table,
-                        col,
+                        colname,
                         dim,
                         vm.group(1) if vm else "vector",
                         "move",
                         moves,
                         (),
-                        f"merged with {mg.target if table == mg.source else mg.source}: same canonical dimension",
+                        f"merged with {mg.target if table == mg.source else mg.source}: same "
+                        "canonical dimension",
                     )
     return list(out.values())
 
@@ -360,7 +361,8 @@ def propose_functions(mdir: MigrationDir, chain: Snapshot, live: Snapshot | None
             keep = idents[-1]
         if live_differs:
             reasons.append(
-                f"the live database runs a different body for {', '.join(live_differs)} than the last applied "
+                f"the live database runs a different body for {', '.join(live_differs)} than the "
+                "last applied "
                 "file; the live body is kept"
             )
         disable: list[str] = []
@@ -405,12 +407,14 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
         ]
         if managed:
             reason = (
-                f"trigger function on {', '.join(managed)} (a table the app's roles cannot write): it must run "
+                f"trigger function on {', '.join(managed)} (a table the app's roles cannot "
+                "write): it must run "
                 "as its owner; kept as definer with a pinned search_path"
             )
         elif in_policies:
             reason = (
-                f"called by RLS policies ({', '.join(in_policies[:3])}): as a definer it reads the tables the "
+                f"called by RLS policies ({', '.join(in_policies[:3])}): as a definer it reads "
+                "the tables the "
                 "policy protects without recursing into their own policies; kept with a pinned search_path"
             )
         elif writes_closed:

@@ -60,11 +60,13 @@ def write_plan(plan: Plan) -> str:
     o += _comment(
         "Table merges: every row of `source` is inserted into `target`; nothing is dropped silently.\n"
         f"on_collision = {' | '.join(COLLISION_STRATEGIES)}:\n"
-        "  keep-both     (default) the incoming row gets a new key (gen_random_uuid() / the key's sequence);\n"
+        "  keep-both     (default) the incoming row gets a new key (gen_random_uuid() / the "
+        "key's sequence);\n"
         "                every merged row is recorded in <target>_merge_origin (source_table, source_key,\n"
         "                target_key, key_changed)\n"
         "  prefer-target colliding source rows are not inserted; they stay in <source>_merge_unmerged\n"
-        "  prefer-source colliding target rows are overwritten; their old values go to <target>_merge_replaced\n"
+        "  prefer-source colliding target rows are overwritten; their old values go to "
+        "<target>_merge_replaced\n"
         "  fail          any colliding key aborts the fix\n"
         "drop_source: drop the source table once every row is accounted for (counts checked in the fix).\n"
         "[[merge.column]]: target column <- source column, or expr (SQL over the source row `s`).\n"
@@ -118,7 +120,8 @@ def write_plan(plan: Plan) -> str:
         "",
         *_comment(
             "Functions with variants (several definitions) or ambiguous overloads: `keep` is the identity\n"
-            "kept; keep_from = live (the body the live database runs) | chain (the last applied definition);\n"
+            "kept; keep_from = live (the body the live database runs) | chain (the last applied "
+            "definition);\n"
             "`drop` lists overloads dropped by exact signature; disable_files are archived, not replayed."
         ),
     ]
@@ -178,7 +181,8 @@ def write_plan(plan: Plan) -> str:
         "",
         *_comment(
             "Domains of the clean set, one file each, in this order (objects keep dependency order: an\n"
-            "object that needs something of a later domain moves to that domain). An object goes to the first\n"
+            "object that needs something of a later domain moves to that domain). An object "
+            "goes to the first\n"
             "domain whose `kinds` contains its kind, else the first whose `patterns` (fnmatch on the\n"
             'unqualified name) match; the domain with pattern "*" takes the rest.'
         ),

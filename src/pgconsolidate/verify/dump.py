@@ -19,7 +19,9 @@ def _run(args: list[str], major: int | None) -> str:
     exe = tool_path("pg_dump", major)
     proc = subprocess.run([str(exe), *args], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise DatabaseError(f"pg_dump failed: {redact_text(proc.stderr.strip().splitlines()[-1] if proc.stderr else '')}")
+        raise DatabaseError(
+            f"pg_dump failed: {redact_text(proc.stderr.strip().splitlines()[-1] if proc.stderr else '')}"
+        )
     return proc.stdout
 
 

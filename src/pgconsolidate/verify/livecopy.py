@@ -18,7 +18,9 @@ def copy_live(live_url: str, scratch_url: str, major: int | None) -> dict[str, i
         check=False,
     )
     if dump.returncode != 0:
-        raise DatabaseError(f"pg_dump of the live database failed: {redact_text(dump.stderr.decode()[-300:])}")
+        raise DatabaseError(
+            f"pg_dump of the live database failed: {redact_text(dump.stderr.decode()[-300:])}"
+        )
     restore = subprocess.run(
         [str(tool_path("pg_restore", major)), "--no-owner", "--single-transaction", "--dbname", scratch_url],
         input=dump.stdout,

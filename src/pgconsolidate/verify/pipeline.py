@@ -66,8 +66,13 @@ def make_plan(directory: str | None, live_url: str | None, scratch_url: str | No
     return propose(mdir, g.chain, g.chain_facts, g.live, g.live_facts)
 
 
-def load_plan(plan_path: Path, directory: str | None, snapshots: tuple[Snapshot, ...] | None = None,
-              scratch_url: str | None = None, live_url: str | None = None) -> tuple[Plan, MigrationDir, list[str]]:
+def load_plan(
+    plan_path: Path,
+    directory: str | None,
+    snapshots: tuple[Snapshot, ...] | None = None,
+    scratch_url: str | None = None,
+    live_url: str | None = None,
+) -> tuple[Plan, MigrationDir, list[str]]:
     """Read and check a plan; returns (plan, directory, problems rendered as ``file:line: message``)."""
     try:
         text = plan_path.read_text(encoding="utf-8")
@@ -109,7 +114,9 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
     return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
 
 
-def _prove(server_url: str | None, mdir: MigrationDir, fix: str, clean: list[CleanFile]) -> tuple[SnapshotDiff, SnapshotDiff]:
+def _prove(
+    server_url: str | None, mdir: MigrationDir, fix: str, clean: list[CleanFile]
+) -> tuple[SnapshotDiff, SnapshotDiff]:
     server = get_scratch_server(server_url)
     with throwaway_database(server) as a, throwaway_database(server) as b:
         replay_files(a, [(c.name, c.text) for c in clean])
@@ -144,19 +151,24 @@ def consolidate(
         plan_path, directory, (g.chain,) + ((g.live,) if g.live else ()), scratch_url
     )
     if problems:
-        raise InputError(f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems))
+        raise InputError(
+            f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems)
+        )
     state = g.live or g.chain
     facts = g.live_facts or g.chain_facts
-    definitions = {
-        f.keep: (g.live_facts.function(f.keep).definition if g.live_facts and g.live_facts.function(f.keep) else "")
-        for f in plan.functions
-        if f.keep_from == "live"
-    }
+    definitions: dict[str, str] = {}
+    for choice in plan.functions:
+        ff = g.live_facts.function(choice.keep) if g.live_facts and choice.keep_from == "live" else None
+        if ff is not None and ff.definition:
+            definitions[choice.keep] = ff.definition
     base = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     fix_name = f"{_stamp(base, 0)}_consolidation_fix.sql"
     fix = generate_fix(
-        plan, state, definitions={k: v for k, v in definitions.items() if v},
-        extension_schemas=facts.extension_schemas, stamp=_stamp(base, 0),
+        plan,
+        state,
+        definitions=definitions,
+        extension_schemas=facts.extension_schemas,
+        stamp=_stamp(base, 0),
     )
     refs = reference_tables(mdir)
     with throwaway_database(server) as url:
@@ -167,7 +179,9 @@ def consolidate(
         data_sql = dump_data(url, [t for t in refs if t in existing], server.major)
         extra = managed_triggers(url)
     versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
-    clean = build_clean_set(schema_sql, data_sql, plan.domains, versions, [(f.path, f.sha256) for f in mdir.files], extra)
+    clean = build_clean_set(
+        schema_sql, data_sql, plan.domains, versions, [(f.path, f.sha256) for f in mdir.files], extra
+    )
     diff, second = _prove(scratch_url, mdir, fix, clean)
     result = Result(outdir)
     result.clean = clean
@@ -203,8 +217,17 @@ def consolidate(
             "differences": len(result.differences),
             "second_run_differences": len(result.second_run_differences),
         }
-        report = generate_report(plan, mdir, clean, g.failures, result.differences, result.second_run_differences,
-                                 fix_name, g.live_facts, g.chain_facts)
+        report = generate_report(
+            plan,
+            mdir,
+            clean,
+            g.failures,
+            result.differences,
+            result.second_run_differences,
+            fix_name,
+            g.live_facts,
+            g.chain_facts,
+        )
         write_atomic(tmp / "REPORT.md", report.encode())
         roles["REPORT.md"] = "report"
         manifest = {
@@ -241,7 +264,9 @@ def consolidate(
     return result
 
 
-def verify_outdir(outdir: Path, live_url: str | None = None, scratch_url: str | None = None) -> dict[str, Any]:
+def verify_outdir(
+    outdir: Path, live_url: str | None = None, scratch_url: str | None = None
+) -> dict[str, Any]:
     """Re-check an output directory: (a) clean set on empty == (b) chain + fix; with a live database,
     (c) its schema after the fix on a scratch copy is compared too."""
     mpath = outdir / OUTPUT_MANIFEST
