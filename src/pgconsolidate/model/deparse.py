@@ -17,6 +17,7 @@ from pglast import ast
 from pglast.stream import RawStream
 
 _CONST = {"ival": "Integer", "fval": "Float", "sval": "String", "bsval": "BitString", "boolval": "Boolean"}
+_ZERO: dict[str, Any] = {"ival": 0, "fval": "0", "sval": "", "bsval": "", "boolval": False}
 _GENERIC = {"Node*", "List*", "char*", "Expr*"}
 
 
@@ -40,7 +41,7 @@ def _node(cls_name: str, inner: dict[str, Any]) -> dict[str, Any]:
         d: dict[str, Any] = {"@": "A_Const", "isnull": bool(inner.get("isnull", False))}
         for key, const_cls in _CONST.items():
             if key in inner:
-                d["val"] = {"@": const_cls, **inner[key]}
+                d["val"] = {"@": const_cls, key: _ZERO[key], **inner[key]}  # JSON omits zero values
         return d
     typed = _struct_fields(cls_name)
     d = {"@": cls_name}

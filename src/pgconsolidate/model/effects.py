@@ -378,11 +378,12 @@ class _Extractor:
                 if ct == "CONSTR_PRIMARY":
                     pk = not_null = True
                 cons_out.append(self._constraint(table, tname, con, (col,)))
-        if serial:
+        if serial or identity:
             seq = choose_name(tname, [col], "seq")
             schema = table.rsplit(".", 1)[0]
             self.add(A.CREATE, K.SEQUENCE, f"{schema}.{seq}", SequenceDef(schema, seq, (), f"{table}.{col}"))
-            default = f"nextval('{seq}'::regclass)"
+            if serial:
+                default = f"nextval('{seq}'::regclass)"
             not_null = True
         collation = ".".join(names(cd["collClause"].get("collname", ()))) if cd.get("collClause") else None
         return ColumnDef(table, col, t, not_null, default, identity, generated, collation, pk)
@@ -745,7 +746,7 @@ class _Extractor:
             table,
             name,
             b.get("cmd_name", "all"),
-            bool(b.get("permissive", True)),
+            bool(b.get("permissive")),
             _roles(b.get("roles", ())) or ("public",),
             to_sql(using) if using else None,
             to_sql(check) if check else None,

@@ -30,6 +30,7 @@ from pgconsolidate.model.types import (
     ObjectState,
     PolicyDef,
     Schema,
+    SequenceDef,
     TableDef,
     TriggerDef,
 )
@@ -81,6 +82,8 @@ def _parent_of(effect: Effect) -> str | None:
     d = effect.detail
     if isinstance(d, (ColumnDef, ConstraintDef, PolicyDef, TriggerDef, IndexDef)):
         return d.table
+    if isinstance(d, SequenceDef) and d.owned_by and d.owned_by.count(".") >= 2:
+        return d.owned_by.rsplit(".", 1)[0]
     if effect.kind in _CHILD_KINDS:
         return effect.id.rsplit(".", 1)[0]
     return None
