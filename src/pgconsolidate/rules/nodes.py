@@ -169,14 +169,16 @@ def object_with_args_id(owa: dict[str, Any]) -> str:
     return f"{name}({', '.join(args)})"
 
 
-def walk(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+def walk(node: Any, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every ``(key, fields)`` pair of a JSON parse tree: node types (``RangeVar``) and the field names that
-    hold a node directly (``relation``, ``typeName``)."""
+    hold a node directly (``relation``, ``typeName``). Keys in ``skip`` are not descended into."""
     stack = [node]
     while stack:
         cur = stack.pop()
         if isinstance(cur, dict):
             for k, v in cur.items():
+                if k in skip:
+                    continue
                 if isinstance(v, dict):
                     yield k, v
                     stack.append(v)

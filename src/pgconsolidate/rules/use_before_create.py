@@ -12,6 +12,8 @@ from pgconsolidate.rules.state import EXTENSION_TYPES, loc
 from pgconsolidate.statements.model import Statement
 
 Position = tuple[int, int]
+# rows of data (INSERT ... VALUES) hold no object references worth the walk; seed files can be huge
+_DATA = frozenset({"valuesLists"})
 
 
 def _created(st: Statement) -> list[tuple[str, str]]:
@@ -51,8 +53,8 @@ def _extension_schema(st: Statement) -> str:
 def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
     """(kind, id, label) of the objects ``st`` uses (not the ones it creates)."""
     own = {oid for _, oid in _created(st)}
-    ctes = {fields.get("ctename", "") for kind, fields in walk(st.node) if kind == "CommonTableExpr"}
-    for kind, fields in walk(st.node):
+    ctes = {fields.get("ctename", "") for kind, fields in walk(st.node, _DATA) if kind == "CommonTableExpr"}
+    for kind, fields in walk(st.node, _DATA):
         if kind in ("RangeVar", "relation", "pktable", "table", "view", "rel") or (
             "relname" in fields and "inh" in fields
         ):
