@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
 from pathlib import Path
 
 from pgconsolidate.db.connect import connection
+from pgconsolidate.deploy.tools import split_url
+from pgconsolidate.scratch import tool_path
 from pgconsolidate.scratch.supabase import install_supabase_base
 
 BASE_SQL = """
@@ -56,7 +61,8 @@ MIGRATIONS = {
     ),
     "20250102000000_sessions.sql": (
         "-- Sessions of an agent.\n"
-        "CREATE TABLE public.sessions (id bigserial PRIMARY KEY, agent_id uuid REFERENCES public.agents(id),\n"
+        "CREATE TABLE public.sessions (id bigserial PRIMARY KEY,\n"
+        "    agent_id uuid REFERENCES public.agents(id),\n"
         "    started_at timestamptz DEFAULT now());\n"
         "INSERT INTO public.sessions (agent_id) SELECT id FROM public.agents;\n"
     ),
@@ -87,3 +93,17 @@ def write_migrations(directory: Path, files: dict[str, str] | None = None) -> Pa
     for name, text in (MIGRATIONS if files is None else files).items():
         (mig / name).write_text(text, encoding="utf-8")
     return mig
+
+
+def full_dump(url: str, server_major: int = 18) -> str:
+    """A plain pg_dump of everything, with only the header's version/timestamp lines normalised."""
+    conninfo, env = split_url(url)
+    text = subprocess.run(
+        [str(tool_path("pg_dump", server_major)), f"--dbname={conninfo}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    ).stdout
+    text = re.sub(r"^-- (Dumped from|Dumped by|Started on|Completed on).*$", "", text, flags=re.MULTILINE)
+    return re.sub(r"^\\(un)?restrict \S+$", "", text, flags=re.MULTILINE)
