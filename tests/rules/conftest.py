@@ -11,19 +11,9 @@ from pgconsolidate.commands.analyze import analyze_directory
 from pgconsolidate.config import Config
 from pgconsolidate.rules.finding import Finding
 
+from .helpers import write_dir
+
 Check = Callable[..., list[Finding]]
-
-
-def write_dir(root: Path, files: dict[str, str | bytes]) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,8 @@ from pgconsolidate.commands.analyze import analyze_directory
 from pgconsolidate.config import Config
 from pgconsolidate.report.document import AnalyzeReport
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ai-memory"
-EXAMPLE_MIGRATIONS = EXAMPLE / "supabase" / "migrations"
+from .helpers import EXAMPLE, EXAMPLE_MIGRATIONS
+
 README = EXAMPLE / "README.md"
 
 

@@ -162,7 +162,7 @@ def rules_command(
 
     rules = all_rules()
     if markdown:
-        out.print(rules_markdown(rules), markup=False, highlight=False)
+        out.print(rules_markdown(rules), markup=False, highlight=False, end="")
         return
     if rule_id is not None:
         selected_rules([rule_id])

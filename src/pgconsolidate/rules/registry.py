@@ -88,12 +88,13 @@ class RuleInfo:
 
     @property
     def summary(self) -> str:
-        return self.doc.split("\n", 1)[0].strip()
+        """The docstring's first paragraph, on one line."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
 
     @property
     def description(self) -> str:
-        """The documentation after the summary line."""
-        parts = self.doc.split("\n", 1)
+        """The documentation after the summary paragraph."""
+        parts = self.doc.split("\n\n", 1)
         return parts[1].strip() if len(parts) > 1 else ""
 
 
