@@ -70,7 +70,7 @@ def compare(schema: Schema, url: str) -> Comparison:
         if st.kind == ObjectKind.TABLE:
             put("tables", f"{st.id} rls={d.rls} force={d.force_rls}")
         elif st.kind == ObjectKind.COLUMN:
-            put("columns", f"{st.id} {d.type.display}")
+            put("columns", f"{st.id} {d.type.display} nn={d.not_null}")
         elif st.kind == ObjectKind.INDEX:
             put("indexes", st.id)
         elif st.kind == ObjectKind.CONSTRAINT and d.type != "not-null":
@@ -96,7 +96,7 @@ def compare(schema: Schema, url: str) -> Comparison:
     for t in snap.tables:
         cput("tables", f"{t.identity} rls={t.rls_enabled} force={t.rls_forced}")
     for c in snap.columns:
-        cput("columns", f"{c.identity} {c.type}")
+        cput("columns", f"{c.identity} {c.type} nn={c.not_null}")
     for i in snap.indexes:
         cput("indexes", i.identity)
     for k in snap.constraints:

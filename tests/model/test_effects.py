@@ -19,6 +19,7 @@ from pgconsolidate.model.types import (
     TriggerDef,
     TypeRef,
 )
+
 from .helpers import effects_of
 
 A = Action
@@ -196,7 +197,7 @@ def test_indexes() -> None:
 
 def test_policies() -> None:
     e = one(
-        "create policy \"Own rows\" on memories as restrictive for update to authenticated, anon"
+        'create policy "Own rows" on memories as restrictive for update to authenticated, anon'
         " using (auth.uid() = user_id) with check (auth.uid() = user_id)"
     )
     d = e.detail  # type: ignore[attr-defined]
@@ -216,7 +217,9 @@ def test_policy_expressions_compare_equal_across_layout() -> None:
 
 
 def test_triggers() -> None:
-    e = one("create trigger tr before insert or update on public.memories for each row execute function touch()")
+    e = one(
+        "create trigger tr before insert or update on public.memories for each row execute function touch()"
+    )
     d = e.detail  # type: ignore[attr-defined]
     assert isinstance(d, TriggerDef)
     assert (d.id, d.timing, d.events, d.for_each_row, d.function) == (
@@ -253,7 +256,10 @@ def test_grants_and_revokes() -> None:
 
 def test_alter_function() -> None:
     effs = effects_of("alter function f(int) security definer set search_path = ''")
-    assert [e.detail for e in effs] == [Change("security_definer", True), Change("add_config", ("search_path", '""'))]
+    assert [e.detail for e in effs] == [
+        Change("security_definer", True),
+        Change("add_config", ("search_path", '""')),
+    ]
     effs = effects_of("alter function f(int) reset search_path; alter function f(integer) owner to postgres")
     assert effs[0].detail == Change("reset_config", "search_path")
     assert effs[1].action == A.OWNER and effs[1].id == "public.f(integer)"

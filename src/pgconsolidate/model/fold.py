@@ -199,6 +199,12 @@ class _Folder:
         st.created = True
         self.set_parent(st, parent)
         self.index(st)
+        d = e.detail
+        if isinstance(d, ConstraintDef) and d.type == "primary-key":
+            for col in d.columns:  # PRIMARY KEY makes its columns NOT NULL
+                cst = self.objects.get(f"{d.table}.{col}")
+                if cst is not None and isinstance(cst.detail, ColumnDef) and not cst.detail.not_null:
+                    cst.detail = dataclasses.replace(cst.detail, not_null=True)
 
     def index(self, st: _State) -> None:
         """Record what ``st`` depends on (for CASCADE) and its overload name (for ``f(*)`` lookups)."""
@@ -272,6 +278,8 @@ class _Folder:
     def rename(self, e: Effect) -> None:
         oid = self.resolve(e.id, e.kind)
         new_id = e.new_id or oid
+        if new_id.endswith("(*)") and not oid.endswith("(*)") and "(" in oid:
+            new_id = new_id[:-3] + oid[oid.index("(") :]
         st = self.objects.get(oid)
         if st is None:
             st = self.state(oid, e.kind, _parent_of(e))
