@@ -86,7 +86,7 @@ def _extension_target(unit: Unit) -> tuple[str, str | None] | None:
     return str(body.get("extname", "")), schema
 
 
-def _install_stand_in(conn: psycopg.Connection, ext: str, schema: str | None) -> str:
+def install_stand_in(conn: psycopg.Connection, ext: str, schema: str | None) -> str:
     """Create the stand-in for ``ext`` in ``schema`` (default: the current schema); return the schema."""
     spec = SPECS[ext]
     row = conn.execute("SELECT current_schema(), current_setting('search_path')").fetchone()
@@ -151,7 +151,7 @@ class _Replayer:
             return False
         if ext in self.run.stood_in:
             return True
-        created = _install_stand_in(self.conn, ext, schema)
+        created = install_stand_in(self.conn, ext, schema)
         self.run.stood_in.add(ext)
         self.run.stand_ins.append(
             StandIn(ext, created, unit.file, unit.line, stand_in_objects(ext, created), SPECS[ext].note)
@@ -249,8 +249,12 @@ def replay_into(
     record_history: bool | None = None,
     progress: Progress | None = None,
     available: frozenset[str] | None = None,
+    stood_in: frozenset[str] = frozenset(),
 ) -> ReplayResult:
-    """Apply ``mdir``'s chain to the existing database at ``url`` (see the module docstring)."""
+    """Apply ``mdir``'s chain to the existing database at ``url`` (see the module docstring).
+
+    ``stood_in``: extensions for which stand-ins already exist in the database (``CREATE EXTENSION`` of
+    one of them is then a no-op)."""
     started = time.perf_counter()
     files = [f for f in mdir.files if f.filename.direction != "down"]
     if available is None:
@@ -263,6 +267,7 @@ def replay_into(
         replayer = _Replayer(
             conn, available, keep_going=keep_going, stand_ins=stand_ins, record_history=record_history
         )
+        replayer.run.stood_in.update(stood_in)
         try:
             for index, f in enumerate(files):
                 if progress:
