@@ -514,7 +514,10 @@ class _Folder:
                         store.pop(key)
                         self.s.record(key, kind, "drop", st)
                     continue
-                store.pop(oid, None)
+                gone = store.pop(oid, None)
+                if isinstance(gone, Table):
+                    for col in gone.columns:
+                        self.s.record(f"{oid}.{col}", "column", "drop", st)
                 if remove == "OBJECT_TABLE":
                     for iid in [i for i, ix in self.s.indexes.items() if ix.table == oid]:
                         self.s.indexes.pop(iid)
