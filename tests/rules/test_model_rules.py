@@ -72,14 +72,16 @@ CASES = [
     (
         "unindexed-foreign-key",
         {
-            "1_a.sql": "create table u (id int primary key);\ncreate table t (id int primary key, u_id int references u);"
+            "1_a.sql": "create table u (id int primary key);\ncreate table t (id int primary key, u_id int "
+            "references u);"
         },
         [("1_a.sql", 2, "public.t.u_id")],
     ),
     (
         "unindexed-foreign-key",
         {
-            "1_a.sql": "create table u (id int primary key);\ncreate table t (id int primary key, u_id int references u);",
+            "1_a.sql": "create table u (id int primary key);\ncreate table t (id int primary key, u_id int "
+            "references u);",
             "2_b.sql": "create index on t (u_id, id);",
         },
         [("1_a.sql", 2, "public.t.u_id")],  # an index without a name is not tracked: still reported
@@ -87,7 +89,8 @@ CASES = [
     (
         "unindexed-foreign-key",
         {
-            "1_a.sql": "create table u (id int primary key);\ncreate table t (id int primary key, u_id int references u);",
+            "1_a.sql": "create table u (id int primary key);\ncreate table t (id int primary key, u_id int "
+            "references u);",
             "2_b.sql": "create index t_u on t (u_id, id);",
         },
         [],
@@ -95,7 +98,8 @@ CASES = [
     (
         "unindexed-foreign-key",
         {
-            "1_a.sql": "create table u (id int primary key);\ncreate table t (u_id int references u, b int, unique (u_id, b));"
+            "1_a.sql": "create table u (id int primary key);\ncreate table t (u_id int references u, b "
+            "int, unique (u_id, b));"
         },
         [],
     ),
@@ -121,7 +125,8 @@ CASES = [
         {
             "1_a.sql": "create table notes (id uuid, owner_id uuid, body text, note_kind text, tags text[], "
             "score real, created_at timestamptz);",
-            "2_b.sql": "create table user_notes (id uuid, owner_id uuid, body text, note_type text, tags text[], "
+            "2_b.sql": "create table user_notes (id uuid, owner_id uuid, body text, note_type text, tags "
+            "text[], "
             "score_value numeric, created_at timestamptz);",
         },
         [("2_b.sql", 1, "public.user_notes")],
@@ -129,7 +134,8 @@ CASES = [
     (
         "similar-tables",
         {
-            "1_a.sql": "create table orders (id uuid, customer_id uuid, total numeric, status text, created_at "
+            "1_a.sql": "create table orders (id uuid, customer_id uuid, total numeric, status text, "
+            "created_at "
             "timestamptz);",
             "2_b.sql": "create table invoices (id uuid, customer_id uuid, pdf_url text, sent_at timestamptz, "
             "created_at timestamptz);",
@@ -158,7 +164,8 @@ CASES = [
         "return-type-change",
         {
             "1_a.sql": "create function g() returns table(a int) language sql as $$select 1$$;",
-            "2_b.sql": "create or replace function g() returns table(a int, b int) language sql as $$select 1, 2$$;",
+            "2_b.sql": "create or replace function g() returns table(a int, b int) language sql as "
+            "$$select 1, 2$$;",
         },
         [("2_b.sql", 1, "public.g()")],
     ),
@@ -175,7 +182,8 @@ CASES = [
         "conflicting-redefinition",
         {
             "1_a.sql": "create or replace function g() returns int language sql as $$select 1$$;",
-            "2_b.sql": "-- same\ncreate or replace function g() returns int language sql as $$ select   1 $$;",
+            "2_b.sql": "-- same\ncreate or replace function g() returns int language sql as $$ select   1 "
+            "$$;",
         },
         [],
     ),
@@ -192,7 +200,8 @@ CASES = [
         "overload-ambiguity",
         {
             "1_a.sql": "create function e(t text) returns int language sql as $$select 1$$;",
-            "2_b.sql": "create function e(t text, m text default 'x') returns int language sql as $$select 1$$;",
+            "2_b.sql": "create function e(t text, m text default 'x') returns int language sql as $$select "
+            "1$$;",
         },
         [("2_b.sql", 1, "public.e(text, text)")],
     ),
@@ -314,7 +323,8 @@ def test_similar_tables_message_has_score_and_mapping(check):
         "similar-tables",
         {
             "1_a.sql": "create table notes (id uuid, owner_id uuid, body text, note_kind text, tags text[]);",
-            "2_b.sql": "create table user_notes (id uuid, owner_id uuid, body text, note_type text, tags text[]);",
+            "2_b.sql": "create table user_notes (id uuid, owner_id uuid, body text, note_type text, tags "
+            "text[]);",
         },
     )
     assert "%" in f.message and "note_kind→note_type" in f.message
