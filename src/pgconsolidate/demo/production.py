@@ -17,17 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import psycopg
 from psycopg import sql
 
-from pgconsolidate.db.connect import connection, load_sql, one_line
-from pgconsolidate.errors import DatabaseError
+from pgconsolidate.db.connect import connection, load_sql
+from pgconsolidate.errors import DatabaseError, InputError
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, StandIn
 from pgconsolidate.replay.runner import available_extensions, install_stand_in, replay_into
 from pgconsolidate.replay.standins import SPECS, stand_in_objects
 from pgconsolidate.scratch.databases import drop_database
 from pgconsolidate.scratch.server import ScratchServer
-from pgconsolidate.scratch.supabase import supabase_database
+from pgconsolidate.scratch.supabase import install_supabase_base, supabase_database
 from pgconsolidate.sources.reader import read_dir
 
 DEFAULT_NAME = "pgc_demo_production"
@@ -90,13 +89,9 @@ def _facts(url: str) -> tuple[tuple[tuple[str, int], ...], int, tuple[tuple[str,
     return counts, overlap, dims, definers, history
 
 
-def build_production_db(
-    server: ScratchServer, migrations_dir: str, *, name: str = DEFAULT_NAME, data: bool = True
-) -> ProductionDb:
-    """(Re)create database ``name`` on ``server`` as the production of ``migrations_dir``."""
+def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> ProductionDb:
+    """Turn the database at ``url`` (which already holds the Supabase base) into the production."""
     mdir = read_dir(migrations_dir)
-    drop_database(server, name)
-    url = supabase_database(server, name=name)
     available = available_extensions(url)
     enabled, stand_ins = _dashboard(url, available)
     result = replay_into(
@@ -113,8 +108,6 @@ def build_production_db(
                 conn.execute(load_sql("pgconsolidate.demo.sql", "production_data.sql").encode())
         except DatabaseError as exc:
             raise DatabaseError(f"generating the production data failed: {exc.message}") from None
-        except psycopg.Error as exc:  # pragma: no cover - connection() converts these
-            raise DatabaseError(f"generating the production data failed: {one_line(exc)}") from None
     counts, overlap, dims, definers, history = _facts(url)
     return ProductionDb(
         url=url,
@@ -128,3 +121,29 @@ def build_production_db(
         definers=definers,
         history_rows=history,
     )
+
+
+def build_production_db(
+    server: ScratchServer, migrations_dir: str, *, name: str = DEFAULT_NAME, data: bool = True
+) -> ProductionDb:
+    """(Re)create database ``name`` on ``server`` as the production of ``migrations_dir``."""
+    read_dir(migrations_dir)  # bad input fails before anything is dropped
+    drop_database(server, name)
+    url = supabase_database(server, name=name)
+    return populate(url, migrations_dir, name=name, data=data)
+
+
+def build_production_into(url: str, migrations_dir: str, *, data: bool = True) -> ProductionDb:
+    """Build the production in the existing database at ``url``, which must be empty (no tables or
+    functions outside the system schemas): a database that holds anything is never touched."""
+    read_dir(migrations_dir)
+    with connection(url, autocommit=True) as conn:
+        row = conn.execute(load_sql("pgconsolidate.demo.sql", "user_objects.sql")).fetchone()
+        name = conn.info.dbname
+    if row and int(row[0]):
+        raise InputError(
+            f"database {name} is not empty ({int(row[0])} tables or functions): demo-db builds only into an "
+            "empty database"
+        )
+    install_supabase_base(url)
+    return populate(url, migrations_dir, name=name, data=data)
