@@ -8,14 +8,17 @@ wants (``vector(1536)``, not ``extensions.vector(1536)``).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
 from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
 
-from pgconsolidate.catalog.model import OBJECT_KINDS, CatalogObject, Function, Snapshot, View
+from pgconsolidate.catalog.acl import merge_acl
+from pgconsolidate.catalog.model import OBJECT_KINDS, CatalogObject, Function, Grant, Index, Snapshot, View
 from pgconsolidate.catalog.normalize import body_hash, normalize_definition
 from pgconsolidate.db.connect import connect, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
@@ -53,22 +56,71 @@ def skipped_schemas(include_managed_schemas: bool) -> list[str]:
     return list(SYSTEM_SCHEMAS) + ([] if include_managed_schemas else list(MANAGED_SCHEMAS))
 
 
-def _value(v: Any) -> Any:
-    if isinstance(v, list):
-        return tuple("" if x is None else str(x) for x in v)
-    return v
+def _field_names(cls: type[CatalogObject]) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))
 
 
-def _build(cls: type[CatalogObject], row: dict[str, Any]) -> CatalogObject:
-    values = {k: _value(v) for k, v in row.items()}
+def _build_all(
+    cls: type[CatalogObject], names: list[str], rows: list[tuple[Any, ...]], opclasses: dict[int, str]
+) -> list[CatalogObject]:
+    """Rows to objects: arrays become tuples of strings, bodies become hashes, view text is normalised,
+    index opclass oids become names.
+
+    The query's column names must be exactly the dataclass's fields (checked once per kind, so a query
+    and its dataclass cannot drift apart); objects are then filled without going through ``__init__``,
+    which is several times faster for tens of thousands of frozen objects.
+    """
+    if not rows:
+        return []
+    produced = set(names)
     if cls is Function:
-        values["body_hash"] = body_hash(values.pop("body"))
-    elif cls is View:
-        values["definition"] = normalize_definition(values["definition"] or "")
-    return cls(**values)
+        produced = (produced - {"body"}) | {"body_hash"}
+    if produced != _field_names(cls):
+        raise DatabaseError(
+            f"internal error: catalog query for {cls.kind} returns {sorted(produced)}, "
+            f"expected {sorted(_field_names(cls))}"
+        )
+    arrays = [names[i] for i, v in enumerate(rows[0]) if isinstance(v, list)]
+    out: list[CatalogObject] = []
+    new = object.__new__
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        for name in arrays:
+            v = values[name]
+            values[name] = () if v is None else tuple(v)
+        if cls is Function:
+            values["body_hash"] = body_hash(values.pop("body"))
+        elif cls is View:
+            values["definition"] = normalize_definition(values["definition"] or "")
+        elif cls is Index:
+            values["opclasses"] = tuple(opclasses.get(int(o), f"opclass {o}") for o in values["opclasses"])
+        obj = new(cls)
+        obj.__dict__.update(values)
+        out.append(obj)
+    return out
 
 
-def _set_search_path(conn: psycopg.Connection) -> None:
+def _grants(rows: list[tuple[Any, ...]]) -> list[CatalogObject]:
+    """(object_kind, object, acl text[]) rows to one :class:`Grant` per (object, grantee)."""
+    out: list[CatalogObject] = []
+    new = object.__new__
+    for object_kind, obj, acl in rows:
+        for grantee, (privileges, grantable) in merge_acl(acl).items():
+            grant = new(Grant)
+            grant.__dict__.update(
+                identity=f"{object_kind} {obj} to {grantee}",
+                object_kind=object_kind,
+                object=obj,
+                grantee=grantee,
+                privileges=privileges,
+                grantable=grantable,
+            )
+            out.append(grant)
+    return out
+
+
+def _search_path(conn: psycopg.Connection) -> sql.Composed:
+    """``SET LOCAL search_path`` to pg_catalog, public and every extension's schema."""
     rows = conn.execute(
         "SELECT DISTINCT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE n.nspname NOT IN ('pg_catalog', 'public') ORDER BY 1"
@@ -76,7 +128,72 @@ def _set_search_path(conn: psycopg.Connection) -> None:
     path = sql.SQL(", ").join(
         [sql.Identifier("pg_catalog"), sql.Identifier("public"), *(sql.Identifier(r[0]) for r in rows)]
     )
-    conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(path))
+    return sql.SQL("SET LOCAL search_path TO {}").format(path)
+
+
+def _set_search_path(conn: psycopg.Connection) -> None:
+    conn.execute(_search_path(conn))
+
+
+# The object kinds split into groups of about equal cost, read in parallel over separate connections
+# that share one exported snapshot (as pg_dump --jobs does). The first group runs on the caller's
+# connection.
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("columns", "views", "schemas", "extensions", "enums", "domains", "composites", "publications"),
+    ("indexes", "tables", "constraints", "policies", "triggers", "event_triggers"),
+    ("functions", "grants", "sequences"),
+)
+assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
+
+
+def _workers() -> int:
+    try:
+        return max(1, int(os.environ.get("PGCONSOLIDATE_CATALOG_WORKERS", str(len(GROUPS)))))
+    except ValueError:
+        return len(GROUPS)
+
+
+def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[str, Any]) -> dict[str, Any]:
+    """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects."""
+    kinds: dict[str, tuple[CatalogObject, ...]] = {}
+    with conn.cursor() as cur:
+        opclasses: dict[int, str] = {}
+        if "indexes" in names:
+            cur.execute(load_sql(QUERIES, "opclasses.sql").encode("utf-8"))
+            opclasses = {int(oid): str(name) for oid, name in cur.fetchall()}
+        for name in names:
+            cls = OBJECT_KINDS[name]
+            cur.execute(load_sql(QUERIES, f"{name}.sql").encode("utf-8"), params)
+            rows = cur.fetchall()
+            columns = [d.name for d in cur.description or ()]
+            objects = _grants(rows) if cls is Grant else _build_all(cls, columns, rows, opclasses)
+            objects.sort(key=lambda o: o.identity)
+            kinds[name] = tuple(objects)
+    return kinds
+
+
+def _worker(
+    url: str, snapshot_id: str, path: sql.Composed, names: tuple[str, ...], params: dict[str, Any]
+) -> dict[str, Any]:
+    conn = connect(url)
+    try:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
+            conn.execute(path)
+            return _read_kinds(conn, names, params)
+    finally:
+        conn.close()
+
+
+def _export_snapshot(conn: psycopg.Connection) -> str | None:
+    """The id of this transaction's snapshot for other sessions to share, or None when not possible."""
+    try:
+        with conn.transaction():  # a savepoint: a refusal (pooler, old server) leaves the transaction usable
+            row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+    except psycopg.Error:
+        return None
+    return str(row[0]) if row else None
 
 
 def read_snapshot_from(
@@ -85,31 +202,41 @@ def read_snapshot_from(
     source: str,
     include_extension_objects: bool = False,
     include_managed_schemas: bool = False,
+    url: str | None = None,
 ) -> Snapshot:
     """Read the catalog over an open (non-autocommit) connection.
 
     On an idle connection this opens its own read-only REPEATABLE READ transaction; inside a transaction
-    that is already open it reads within a savepoint, so it sees that transaction's own changes.
+    that is already open it reads within a savepoint, so it sees that transaction's own changes. With
+    ``url`` (and an idle connection) the object kinds are read in parallel by extra sessions that import
+    this transaction's snapshot, so the result is still one consistent picture.
     """
     params = {
         "skip_schemas": skipped_schemas(include_managed_schemas),
         "include_ext": include_extension_objects,
     }
-    kinds: dict[str, tuple[CatalogObject, ...]] = {}
+    kinds: dict[str, Any] = {}
     idle = conn.info.transaction_status == TransactionStatus.IDLE
     with conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        _set_search_path(conn)
+        path = _search_path(conn)
+        conn.execute(path)
         server_version = conn.info.server_version
-        with conn.cursor(row_factory=dict_row) as cur:
-            for name, cls in OBJECT_KINDS.items():
-                query = load_sql(QUERIES, f"{name}.sql")
-                cur.execute(query.encode("utf-8"), params)
-                objects = [_build(cls, row) for row in cur.fetchall()]
-                objects.sort(key=lambda o: o.identity)
-                kinds[name] = tuple(objects)
-    return Snapshot(source=source, server_version=server_version, **kinds)  # type: ignore[arg-type]
+        snapshot_id = _export_snapshot(conn) if (idle and url and _workers() > 1) else None
+        if snapshot_id is None:
+            kinds.update(_read_kinds(conn, tuple(OBJECT_KINDS), params))
+        else:
+            assert url is not None
+            groups = GROUPS[: _workers()]
+            rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
+            with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
+                futures = [pool.submit(_worker, url, snapshot_id, path, g, params) for g in groups[1:]]
+                kinds.update(_read_kinds(conn, groups[0] + rest, params))
+                for future in futures:
+                    kinds.update(future.result())
+    ordered = {name: kinds[name] for name in OBJECT_KINDS}
+    return Snapshot(source=source, server_version=server_version, **ordered)
 
 
 def read_snapshot(
@@ -123,6 +250,7 @@ def read_snapshot(
             source=redact_url(url),
             include_extension_objects=include_extension_objects,
             include_managed_schemas=include_managed_schemas,
+            url=url,
         )
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot read the catalog of {redact_url(url)}: {one_line(exc)}") from None

@@ -13,7 +13,7 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
                FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
               WHERE co.oid = a.attcollation)
        END AS collation,
-       col_description(c.oid, a.attnum) AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum) AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -5,7 +5,7 @@ SELECT n.nspname || '.' || t.typname AS identity,
               WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
               ORDER BY a.attnum) AS members,
        pg_get_userbyid(t.typowner) AS owner,
-       obj_description(t.oid, 'pg_type') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_class c ON c.oid = t.typrelid

@@ -8,7 +8,7 @@ SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
        k.condeferrable AS deferrable,
        k.condeferred AS deferred,
        k.convalidated AS validated,
-       obj_description(k.oid, 'pg_constraint') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

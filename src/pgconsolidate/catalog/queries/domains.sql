@@ -10,7 +10,7 @@ SELECT n.nspname || '.' || t.typname AS identity,
                FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype <> 'n'
               ORDER BY k.conname) AS constraints,
        pg_get_userbyid(t.typowner) AS owner,
-       obj_description(t.oid, 'pg_type') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_type bt ON bt.oid = t.typbasetype

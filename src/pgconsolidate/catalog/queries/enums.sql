@@ -2,7 +2,7 @@
 SELECT n.nspname || '.' || t.typname AS identity,
        ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
        pg_get_userbyid(t.typowner) AS owner,
-       obj_description(t.oid, 'pg_type') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typtype = 'e'

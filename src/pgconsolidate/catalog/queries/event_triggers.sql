@@ -6,7 +6,7 @@ SELECT e.evtname AS identity,
                          WHEN 'A' THEN 'always' ELSE e.evtenabled::text END AS enabled,
        coalesce(ARRAY(SELECT t FROM unnest(e.evttags) t ORDER BY t), '{}') AS tags,
        pg_get_userbyid(e.evtowner) AS owner,
-       obj_description(e.oid, 'pg_event_trigger') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = e.oid AND ds.classoid = 'pg_event_trigger'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_event_trigger e
 JOIN pg_proc p ON p.oid = e.evtfoid
 JOIN pg_namespace fn ON fn.oid = p.pronamespace

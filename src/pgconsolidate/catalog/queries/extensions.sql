@@ -2,7 +2,7 @@
 SELECT e.extname AS identity,
        e.extversion AS version,
        n.nspname AS schema,
-       obj_description(e.oid, 'pg_extension') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = e.oid AND ds.classoid = 'pg_extension'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_extension e
 JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname <> 'plpgsql'

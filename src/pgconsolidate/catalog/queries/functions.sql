@@ -2,12 +2,12 @@
 -- identity: schema.name(input argument types) — IN, INOUT and VARIADIC arguments only, format_type
 -- without typmods; run with a search_path holding pg_catalog, public and the extensions' schemas.
 SELECT n.nspname || '.' || p.proname || '(' ||
-       array_to_string(ARRAY(
+       CASE WHEN p.prokind <> 'p' OR p.proallargtypes IS NULL THEN oidvectortypes(p.proargtypes)
+       ELSE array_to_string(ARRAY(
          SELECT format_type(u.typ, NULL)
-           FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
-                WITH ORDINALITY AS u(typ, ord)
-          WHERE p.proargmodes IS NULL OR p.proargmodes[u.ord] IN ('i', 'b', 'v')
-          ORDER BY u.ord), ', ') || ')' AS identity,
+           FROM unnest(p.proallargtypes) WITH ORDINALITY AS u(typ, ord)
+          WHERE p.proargmodes[u.ord] IN ('i', 'b', 'v')
+          ORDER BY u.ord), ', ') END || ')' AS identity,
        CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
                       WHEN 'w' THEN 'window' END AS prokind,
        pg_get_function_arguments(p.oid) AS arguments,
@@ -28,7 +28,7 @@ SELECT n.nspname || '.' || p.proname || '(' ||
                     FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
             ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
        pg_get_userbyid(p.proowner) AS owner,
-       obj_description(p.oid, 'pg_proc') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

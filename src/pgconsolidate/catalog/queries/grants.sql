@@ -1,4 +1,4 @@
--- Privileges, one row per (object, grantee). Objects without an explicit ACL get PostgreSQL's default
+-- Privileges: one row per object with its ACL (aclitem text, parsed by catalog/acl.py). Objects without an explicit ACL get PostgreSQL's default
 -- (acldefault) so that "never granted" and "granted exactly the default" compare equal.
 WITH objects(object_kind, object, acl) AS (
     SELECT CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'view'
@@ -28,12 +28,12 @@ WITH objects(object_kind, object, acl) AS (
   UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
            n.nspname || '.' || p.proname || '(' ||
-           array_to_string(ARRAY(
+           CASE WHEN p.prokind <> 'p' OR p.proallargtypes IS NULL THEN oidvectortypes(p.proargtypes)
+           ELSE array_to_string(ARRAY(
              SELECT format_type(u.typ, NULL)
-               FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]))
-                    WITH ORDINALITY AS u(typ, ord)
-              WHERE p.proargmodes IS NULL OR p.proargmodes[u.ord] IN ('i', 'b', 'v')
-              ORDER BY u.ord), ', ') || ')',
+               FROM unnest(p.proallargtypes) WITH ORDINALITY AS u(typ, ord)
+              WHERE p.proargmodes[u.ord] IN ('i', 'b', 'v')
+              ORDER BY u.ord), ', ') END || ')',
            coalesce(p.proacl, acldefault('f', p.proowner))
     FROM pg_proc p
     JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -71,18 +71,6 @@ WITH objects(object_kind, object, acl) AS (
     LEFT JOIN pg_namespace n ON n.oid = da.defaclnamespace
     WHERE n.nspname IS NULL OR n.nspname <> ALL (%(skip_schemas)s::text[])
 )
-SELECT o.object_kind || ' ' || o.object || ' to ' || x.grantee_name AS identity,
-       o.object_kind,
-       o.object,
-       x.grantee_name AS grantee,
-       array_agg(x.privilege_type::text ORDER BY x.privilege_type) AS privileges,
-       coalesce(array_agg(x.privilege_type::text ORDER BY x.privilege_type) FILTER (WHERE x.is_grantable),
-                '{}') AS grantable
+SELECT o.object_kind, o.object, o.acl::text[] AS acl
 FROM objects o
-CROSS JOIN LATERAL (
-    SELECT CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(e.grantee) END AS grantee_name,
-           e.privilege_type, e.is_grantable
-    FROM aclexplode(o.acl) e
-) x
-GROUP BY o.object_kind, o.object, x.grantee_name
-ORDER BY 1
+WHERE o.acl IS NOT NULL

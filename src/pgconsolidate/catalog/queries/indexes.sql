@@ -3,17 +3,12 @@ SELECT n.nspname || '.' || ic.relname AS identity,
        n.nspname || '.' || c.relname AS "table",
        pg_get_indexdef(i.indexrelid) AS definition,
        am.amname AS method,
-       ARRAY(SELECT CASE WHEN pg_opclass_is_visible(op.oid) THEN op.opcname
-                         ELSE opn.nspname || '.' || op.opcname END
-               FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, ord)
-               JOIN pg_opclass op ON op.oid = u.oid
-               JOIN pg_namespace opn ON opn.oid = op.opcnamespace
-              ORDER BY u.ord) AS opclasses,
+       i.indclass::oid[] AS opclasses,
        i.indisunique AS "unique",
        i.indisprimary AS "primary",
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        i.indisvalid AS valid,
-       obj_description(ic.oid, 'pg_class') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid

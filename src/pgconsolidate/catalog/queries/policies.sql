@@ -8,7 +8,7 @@ SELECT n.nspname || '.' || c.relname || '.' || pol.polname AS identity,
                FROM unnest(pol.polroles) r ORDER BY 1) AS roles,
        pg_get_expr(pol.polqual, pol.polrelid) AS using,
        pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check,
-       obj_description(pol.oid, 'pg_policy') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = pol.oid AND ds.classoid = 'pg_policy'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_policy pol
 JOIN pg_class c ON c.oid = pol.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

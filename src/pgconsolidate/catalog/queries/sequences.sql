@@ -17,7 +17,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
            AND d.deptype IN ('a', 'i')
          LIMIT 1) AS owned_by,
        pg_get_userbyid(c.relowner) AS owner,
-       obj_description(c.oid, 'pg_class') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

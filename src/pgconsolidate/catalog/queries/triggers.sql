@@ -4,7 +4,7 @@ SELECT n.nspname || '.' || c.relname || '.' || tg.tgname AS identity,
        pg_get_triggerdef(tg.oid, true) AS definition,
        CASE tg.tgenabled WHEN 'O' THEN 'origin' WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica'
                          WHEN 'A' THEN 'always' ELSE tg.tgenabled::text END AS enabled,
-       obj_description(tg.oid, 'pg_trigger') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = tg.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_trigger tg
 JOIN pg_class c ON c.oid = tg.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

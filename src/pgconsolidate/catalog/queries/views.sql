@@ -4,7 +4,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
        pg_get_viewdef(c.oid, true) AS definition,
        coalesce(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), '{}') AS options,
        pg_get_userbyid(c.relowner) AS owner,
-       obj_description(c.oid, 'pg_class') AS comment
+       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0) AS comment
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm')

@@ -1,0 +1,87 @@
+"""Parse PostgreSQL ``aclitem`` text (``grantee=privileges/grantor``) into privilege names (pure).
+
+Parsing the ACL in Python instead of ``aclexplode`` + ``GROUP BY`` in SQL keeps the grants query to one
+row per object, which is most of what makes reading a large catalog fast.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pgconsolidate.errors import DatabaseError
+
+PRIVILEGES = {
+    "r": "SELECT",
+    "w": "UPDATE",
+    "a": "INSERT",
+    "d": "DELETE",
+    "D": "TRUNCATE",
+    "x": "REFERENCES",
+    "t": "TRIGGER",
+    "X": "EXECUTE",
+    "U": "USAGE",
+    "C": "CREATE",
+    "c": "CONNECT",
+    "T": "TEMPORARY",
+    "s": "SET",
+    "A": "ALTER SYSTEM",
+    "m": "MAINTAIN",
+}
+
+PUBLIC = "PUBLIC"
+
+
+def _grantee(item: str) -> tuple[str, int]:
+    """The grantee name and the index of the ``=`` after it (names may be double-quoted)."""
+    if item.startswith('"'):
+        i, name = 1, []
+        while i < len(item):
+            ch = item[i]
+            if ch == '"':
+                if i + 1 < len(item) and item[i + 1] == '"':
+                    name.append('"')
+                    i += 2
+                    continue
+                return "".join(name), i + 1
+            name.append(ch)
+            i += 1
+        raise DatabaseError(f"cannot parse ACL item {item!r}")
+    eq = item.find("=")
+    if eq < 0:
+        raise DatabaseError(f"cannot parse ACL item {item!r}")
+    return item[:eq], eq
+
+
+@lru_cache(maxsize=4096)
+def parse_aclitem(item: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """``'anon=arw*/postgres'`` -> ``('anon', ('INSERT', 'SELECT', 'UPDATE'), ('UPDATE',))``."""
+    name, pos = _grantee(item)
+    if pos >= len(item) or item[pos] != "=":
+        raise DatabaseError(f"cannot parse ACL item {item!r}")
+    slash = item.rfind("/")
+    letters = item[pos + 1 : slash if slash > pos else len(item)]
+    privileges: list[str] = []
+    grantable: list[str] = []
+    for i, ch in enumerate(letters):
+        if ch == "*":
+            continue
+        priv = PRIVILEGES.get(ch)
+        if priv is None:
+            raise DatabaseError(f"unknown privilege {ch!r} in ACL item {item!r}")
+        privileges.append(priv)
+        if i + 1 < len(letters) and letters[i + 1] == "*":
+            grantable.append(priv)
+    return name or PUBLIC, tuple(sorted(privileges)), tuple(sorted(grantable))
+
+
+def merge_acl(items: list[str] | tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Grantee -> (privileges, grantable), merged over grantors."""
+    parsed = [parse_aclitem(item) for item in items]
+    if len({grantee for grantee, _, _ in parsed}) == len(parsed):  # the usual case: one grantor each
+        return {grantee: (privs, grantable) for grantee, privs, grantable in parsed}
+    merged: dict[str, tuple[set[str], set[str]]] = {}
+    for grantee, privs, grantable in parsed:
+        p, g = merged.setdefault(grantee, (set(), set()))
+        p.update(privs)
+        g.update(grantable)
+    return {k: (tuple(sorted(p)), tuple(sorted(g))) for k, (p, g) in merged.items()}
