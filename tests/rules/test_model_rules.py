@@ -309,6 +309,63 @@ CASES = [
 ]
 
 
+CASES += [
+    # --- definer-executable-by-public
+    (
+        "definer-executable-by-public",
+        {"1_a.sql": DEFINER, "2_b.sql": "revoke execute on function f(text) from anon, authenticated;"},
+        [("2_b.sql", 1, "public.f(text)")],
+    ),
+    (
+        "definer-executable-by-public",
+        {
+            "1_a.sql": DEFINER,
+            "2_b.sql": "revoke execute on function f(text) from public, anon, authenticated;",
+        },
+        [],
+    ),
+    (
+        "definer-executable-by-public",
+        {"1_a.sql": DEFINER, "2_b.sql": "grant execute on all functions in schema public to anon;"},
+        [("2_b.sql", 1, "public.f(text)")],
+    ),
+    (
+        "definer-executable-by-public",
+        {"1_a.sql": "grant execute on all functions in schema public to anon;", "2_b.sql": DEFINER},
+        [],
+    ),
+    (
+        "definer-executable-by-public",
+        {
+            "1_a.sql": "alter default privileges in schema public grant all on functions to anon;",
+            "2_b.sql": DEFINER,
+        },
+        [("1_a.sql", 1, "public.f(text)")],
+    ),
+    # --- table-without-primary-key
+    ("table-without-primary-key", {"1_a.sql": "create table t (a int);"}, [("1_a.sql", 1, "public.t")]),
+    ("table-without-primary-key", {"1_a.sql": "create table t (a int primary key);"}, []),
+    (
+        "table-without-primary-key",
+        {"1_a.sql": "create table t (a int);", "2_b.sql": "alter table t add primary key (a);"},
+        [],
+    ),
+    # --- grant-to-anon
+    (
+        "grant-to-anon",
+        {"1_a.sql": "grant all on all tables in schema public to anon, authenticated;"},
+        [("1_a.sql", 1, "anon")],
+    ),
+    ("grant-to-anon", {"1_a.sql": "grant select on all tables in schema public to anon;"}, []),
+    ("grant-to-anon", {"1_a.sql": "grant all on table t to authenticated;"}, []),
+    (
+        "grant-to-anon",
+        {"1_a.sql": "alter default privileges in schema public grant insert on tables to public;"},
+        [("1_a.sql", 1, "PUBLIC")],
+    ),
+]
+
+
 @pytest.mark.parametrize(("rule", "files", "expected"), CASES)
 def test_rule_cases(check, rule, files, expected):
     found = check(rule, files)

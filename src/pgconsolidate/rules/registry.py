@@ -24,7 +24,16 @@ from pgconsolidate.rules.state import State, fold
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
 
-_NOT_RULE_MODULES = {"finding", "registry", "similarity", "nodes", "engine", "model_bridge", "state"}
+_NOT_RULE_MODULES = {
+    "finding",
+    "registry",
+    "similarity",
+    "nodes",
+    "engine",
+    "model_bridge",
+    "state",
+    "privileges",
+}
 
 
 @dataclass(frozen=True)

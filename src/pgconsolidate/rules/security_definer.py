@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.privileges import function_execute
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import FunctionDef, State
+from pgconsolidate.rules.state import FunctionDef
 
 
 def definer_location(fn: FunctionDef) -> Location:
@@ -14,19 +15,6 @@ def definer_location(fn: FunctionDef) -> Location:
     if fn.security_location is not None and fn.security_location > fn.location:
         return fn.security_location
     return fn.location
-
-
-def execute_revoked(state: State, fn: FunctionDef) -> set[str]:
-    """Roles from which EXECUTE on ``fn`` is revoked (after its definition)."""
-    short = fn.id.split(".", 1)[1] if fn.id.startswith("public.") else fn.id
-    revoked: set[str] = set()
-    for st, action, privs, roles in state.grants:
-        if action != "revoke" or not ({"EXECUTE", "ALL"} & set(privs)):
-            continue
-        text = " ".join(st.text.split())
-        if fn.name.split(".")[-1] in text and (fn.id in text or short in text or "(" not in text):
-            revoked.update(roles)
-    return revoked
 
 
 @rule(
@@ -55,10 +43,9 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
         pinned = (
             f"search_path pinned to '{fn.search_path}'" if fn.search_path is not None else "no search_path"
         )
-        revoked = execute_revoked(state, fn)
-        callers = (
-            "EXECUTE revoked from " + ", ".join(sorted(revoked)) if revoked else "callable by PUBLIC/anon"
-        )
+        privs = function_execute(state, fn, ctx.file_index())
+        exposed = sorted(privs.roles & {"PUBLIC", "anon", "authenticated"})
+        callers = f"executable by {', '.join(exposed)}" if exposed else "not executable by the API roles"
         yield Hit(
             f"{fn.id} is SECURITY DEFINER ({fn.language}, {pinned}, {callers})",
             where,

@@ -199,6 +199,7 @@ class State:
     column_type_changes: list[tuple[str, str, str, Location, Location]] = field(default_factory=list)
     definitions_by_file: dict[str, set[str]] = field(default_factory=dict)
     creates: list[tuple[str, str, Statement, bool]] = field(default_factory=list)  # id, kind, stmt, guarded
+    # (statement, "grant"/"revoke"/"default-grant"/"default-revoke", privileges, roles) in applied order
     grants: list[tuple[Statement, str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
 
     def record(self, obj: str, kind: str, action: str, st: Statement, detail: str = "") -> None:
@@ -631,8 +632,8 @@ class _Folder:
         self.s.creates.append((tid, "trigger", st, bool(b.get("replace"))))
         self.s.record(tid, "trigger", "create", st)
 
-    def grant(self, st: Statement) -> None:
-        b = st.body
+    def grant(self, st: Statement, b: dict[str, Any] | None = None, prefix: str = "") -> None:
+        b = st.body if b is None else b
         privs = tuple(
             str(p.get("AccessPriv", {}).get("priv_name", "")).upper() for p in b.get("privileges") or ()
         ) or ("ALL",)
@@ -640,7 +641,7 @@ class _Folder:
         for g in b.get("grantees") or ():
             rs = g.get("RoleSpec", {})
             roles.append("PUBLIC" if rs.get("roletype") == "ROLESPEC_PUBLIC" else str(rs.get("rolename", "")))
-        self.s.grants.append((st, "grant" if b.get("is_grant") else "revoke", privs, tuple(roles)))
+        self.s.grants.append((st, prefix + ("grant" if b.get("is_grant") else "revoke"), privs, tuple(roles)))
 
     def rename(self, st: Statement) -> None:
         b = st.body
@@ -698,6 +699,8 @@ class _Folder:
             self.trigger(st)
         elif k == "GrantStmt":
             self.grant(st)
+        elif k == "AlterDefaultPrivilegesStmt":
+            self.grant(st, st.body.get("action") or {}, "default-")
         elif k == "RenameStmt":
             self.rename(st)
 

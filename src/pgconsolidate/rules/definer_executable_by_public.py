@@ -1,0 +1,54 @@
+"""Rule ``definer-executable-by-public``: a SECURITY DEFINER function the API roles can still execute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.privileges import API_ROLES, function_execute
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.security_definer import definer_location
+
+
+@rule(
+    id="definer-executable-by-public",
+    severity=Severity.WARNING,
+    help="`REVOKE EXECUTE ON FUNCTION f(args) FROM PUBLIC, anon, authenticated;` then GRANT EXECUTE only to "
+    "the roles that need it (revoking from anon alone does nothing while PUBLIC keeps EXECUTE).",
+)
+def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
+    """A SECURITY DEFINER function whose EXECUTE was explicitly granted to, or not fully revoked from, the
+    API roles.
+
+    PostgreSQL grants EXECUTE on every new function to PUBLIC. ``REVOKE EXECUTE ... FROM anon,
+    authenticated`` therefore leaves the function callable by ``anon`` through PUBLIC, and ``GRANT ALL
+    ON ALL FUNCTIONS IN SCHEMA public TO anon`` makes every definer (maintenance jobs included) an RPC
+    anyone can call with the anon key, running with the owner's rights. Reported when a GRANT to
+    PUBLIC/anon/authenticated covers the definer, or a REVOKE left it executable through PUBLIC.
+    """
+    state = ctx.state
+    order = ctx.file_index()
+    for fn in sorted(state.functions.values(), key=lambda f: f.id):
+        if not fn.definer:
+            continue
+        privs = function_execute(state, fn, order)
+        exposed = sorted(privs.roles & API_ROLES)
+        if not exposed:
+            continue
+        if privs.revoked_from and "PUBLIC" in privs.roles:
+            why = (
+                f"EXECUTE was revoked from {', '.join(sorted(privs.revoked_from))} but PUBLIC still has it, "
+                "so every role can still call it"
+            )
+            where = privs.revokes[-1]
+        elif privs.granted_to & API_ROLES:
+            why = f"EXECUTE is granted to {', '.join(sorted(privs.granted_to & API_ROLES))}"
+            where = privs.grants[-1]
+        else:
+            continue
+        yield Hit(
+            f"SECURITY DEFINER {fn.id} is executable by the API roles: {why}",
+            where,
+            (definer_location(fn), *[g for g in privs.grants if g != where][:3]),
+            (fn.id,),
+        )

@@ -1,0 +1,28 @@
+"""Rule ``table-without-primary-key``: a table that ends without a primary key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+
+
+@rule(
+    id="table-without-primary-key",
+    severity=Severity.WARNING,
+    help="Add a primary key (`ALTER TABLE t ADD PRIMARY KEY (...)`, or an identity column `id bigint "
+    "GENERATED ALWAYS AS IDENTITY PRIMARY KEY`).",
+)
+def table_without_primary_key(ctx: RuleContext) -> Iterator[Hit]:
+    """A table that, in the final state, has no primary key.
+
+    Rows cannot be addressed reliably: duplicates creep in, logical replication and Supabase Realtime
+    cannot publish updates and deletes (``REPLICA IDENTITY``), and moving data between tables during a
+    consolidation cannot tell a copied row from a new one.
+    """
+    state = ctx.state
+    for table in sorted(state.tables.values(), key=lambda t: t.id):
+        if table.primary_key:
+            continue
+        yield Hit(f"table {table.id} has no primary key", table.location, objects=(table.id,))
