@@ -57,7 +57,10 @@ def analyse(
         unit = units[rf.position]
         missing = missing_objects(rf.message)
         cause = _find(missing, creates, list(reversed(failed))) if missing else None
-        root = None if cause is None else (root_of.get(cause) or cause)
+        root = None
+        if cause is not None:
+            earlier_root = root_of.get(cause)
+            root = cause if earlier_root is None else earlier_root
         root_of[rf.position] = root
         later = _find(missing, creates, range(rf.position + 1, len(units))) if missing else None
         earlier = None

@@ -92,10 +92,10 @@ def install_stand_in(conn: psycopg.Connection, ext: str, schema: str | None) -> 
     row = conn.execute("SELECT current_schema(), current_setting('search_path')").fetchone()
     assert row is not None
     target = spec.fixed_schema or schema or str(row[0] or "public")
-    conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(target)))
-    try:
+    # SET inside a transaction (or savepoint) is undone with it when the stand-in fails
+    with conn.transaction():
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(target)))
         conn.execute(stand_in_sql(ext).encode())
-    finally:
         conn.execute("SELECT pg_catalog.set_config('search_path', %s, false)", [row[1]])
     return target
 

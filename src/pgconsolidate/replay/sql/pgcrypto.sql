@@ -57,10 +57,10 @@ BEGIN
     END IF;
     WHILE pg_catalog.length(result) < count LOOP
         u := pg_catalog.decode(pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''), 'hex');
-        result := result || pg_catalog.substring(u FROM 1 FOR 6) || pg_catalog.substring(u FROM 8 FOR 1)
-            || pg_catalog.substring(u FROM 10 FOR 7);
+        result := result || pg_catalog.substr(u, 1, 6) || pg_catalog.substr(u, 8, 1)
+            || pg_catalog.substr(u, 10, 7);
     END LOOP;
-    RETURN pg_catalog.substring(result FROM 1 FOR count);
+    RETURN pg_catalog.substr(result, 1, count);
 END
 $$;
 

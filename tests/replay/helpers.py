@@ -1,0 +1,25 @@
+"""Helpers for replay tests: small migration directories written to tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pgconsolidate.replay import ReplayResult, replay_dir
+from pgconsolidate.scratch import ScratchServer
+from pgconsolidate.sources.reader import read_dir
+
+
+def write_dir(root: Path, files: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def replay_files(server: ScratchServer, root: Path, files: dict[str, str], **options: object) -> ReplayResult:
+    write_dir(root, files)
+    return replay_dir(read_dir(str(root)), server, **options)  # type: ignore[arg-type]
+
+
+def where(result: ReplayResult) -> list[tuple[str, int, str]]:
+    return [(f.file, f.line, f.sqlstate) for f in result.failures]
