@@ -107,6 +107,8 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
             elif ob is None and oa is not None:
                 out.append(ObjectDiff(collection, oa.kind, identity, REMOVED, parent=_parent(oa)))
             elif oa is not None and ob is not None:
+                if oa == ob:  # dataclass equality covers every field: the common case, decided fast
+                    continue
                 changes = diff_objects(oa, ob, ignore)
                 if changes:
                     out.append(ObjectDiff(collection, oa.kind, identity, CHANGED, changes, _parent(oa)))
