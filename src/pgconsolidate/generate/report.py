@@ -11,6 +11,9 @@ from pgconsolidate.sources.model import MigrationDir
 
 
 def generate_report(
+    declared: Sequence[str],
+    rows_before: dict[str, int],
+    rows_after: dict[str, int],
     plan: Plan,
     mdir: MigrationDir,
     clean: Sequence[Any],
@@ -45,6 +48,20 @@ def generate_report(
         + ("**changes nothing**" if not second_run else f"{len(second_run)} changes")
     )
     o += [f"  * {d}" for d in second_run]
+    if declared:
+        o += [
+            "",
+            "## Declared differences: the live database vs. the old migrations (both after the fix)",
+            "",
+            "The clean set follows the live database. `+` exists only in the live database (created by hand,",
+            "now part of the clean set), `-` only in what the old migrations build, `~` differs:",
+            "",
+        ]
+        o += [f"* {d}" for d in declared]
+    if rows_before:
+        o += ["", "## Rows on a copy of the live database (before → after the fix)", ""]
+        o += [f"* `{t}`: {n} → {rows_after.get(t, 0) if t in rows_after else 'dropped (merged)'}"
+              for t, n in sorted(rows_before.items())]  # fmt: skip
     if failures:
         o += ["", "## Statements of the old chain that fail on an empty database", ""]
         o += [f"* `{f.file}:{f.line}` {f.sqlstate}: {f.message}" for f in failures]

@@ -26,6 +26,7 @@ from pgconsolidate.plan.model import (
     Plan,
     SourceFile,
 )
+from pgconsolidate.rules.similarity import name_similarity, table_similarity
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.split import split_sql
 
@@ -85,25 +86,6 @@ def _columns(snap: Snapshot, table: str) -> dict[str, Column]:
     return {c.identity.rsplit(".", 1)[1]: c for c in snap.columns if c.table == table}
 
 
-def _name_score(a: str, b: str) -> float:
-    if a == b:
-        return 1.0
-    ta, tb = a.split("_"), b.split("_")
-    if ta[: len(tb)] == tb or tb[: len(ta)] == ta:
-        return 0.8
-    return 0.0
-
-
-def _table_similarity(snap: Snapshot, a: str, b: str) -> float:
-    ca, cb = set(_columns(snap, a)), set(_columns(snap, b))
-    if not ca or not cb:
-        return 0.0
-    jac = len(ca & cb) / len(ca | cb)
-    na, nb = a.split(".")[1], b.split(".")[1]
-    related = na.endswith(nb) or nb.endswith(na) or na.startswith(nb) or nb.startswith(na)
-    return jac if related else jac * 0.5
-
-
 def _incoming_fks(snap: Snapshot, table: str) -> int:
     n = 0
     for t in {c.table for c in snap.constraints}:
@@ -127,16 +109,24 @@ def _fk_path_expr(snap: Snapshot, source: str, target: str, tcol: str) -> str | 
     return None
 
 
-def propose_merges(snap: Snapshot, facts: DataFacts | None) -> list[Merge]:
+def _fk_columns(snap: Snapshot, table: str) -> set[str]:
+    return {c for cols, _, _ in foreign_keys(snap, table) for c in cols}
+
+
+def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0.6) -> list[Merge]:
+    """Merges of near-identical tables (the ``similar-tables`` measure: score ≥ ``threshold`` and related
+    names, or ≥ 0.8), into the table more rows and foreign keys point at."""
     tables = [t.identity for t in snap.tables if not t.identity.startswith(MANAGED)]
+    cols_of = {t: [(n, c.type) for n, c in _columns(snap, t).items()] for t in tables}
     pairs: list[tuple[float, str, str]] = []
     for i, a in enumerate(tables):
         for b in tables[i + 1 :]:
-            if a.split(".")[0] != b.split(".")[0]:
+            if a.split(".")[0] != b.split(".")[0] or len(cols_of[a]) < 4 or len(cols_of[b]) < 4:
                 continue
-            s = _table_similarity(snap, a, b)
-            if s >= 0.45:
-                pairs.append((s, a, b))
+            score = table_similarity(cols_of[a], cols_of[b]).score
+            names = name_similarity(a.split(".")[1], b.split(".")[1])
+            if score >= threshold and (names >= 0.5 or score >= 0.8):
+                pairs.append((score, a, b))
     merges: list[Merge] = []
     used: set[str] = set()
     for score, a, b in sorted(pairs, reverse=True):
@@ -144,7 +134,7 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None) -> list[Merge]:
             continue
 
         def weight(t: str) -> tuple[int, int, int]:
-            return (_incoming_fks(snap, t), facts.rows(t) or 0 if facts else 0, -len(t))
+            return (_incoming_fks(snap, t), (facts.rows(t) or 0) if facts else 0, -len(t))
 
         target, source = (a, b) if weight(a) >= weight(b) else (b, a)
         scols, tcols = _columns(snap, source), _columns(snap, target)
@@ -156,37 +146,47 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None) -> list[Merge]:
         key = pk[0].definition.split("(")[1].rstrip(")").strip('"') if pk else "id"
         if key not in scols or key not in tcols or not compatible(scols[key].type, tcols[key].type):
             continue
+        sim = table_similarity(cols_of[source], cols_of[target])
+        fk_targets = _fk_columns(snap, target)
         mapping: list[ColumnMap] = []
-        taken: set[str] = {key}
         notes: list[str] = []
+        mapped: set[str] = {key}
+        for pair in sim.pairs:
+            if pair.left == key or pair.right == key or tcols[pair.right].generated:
+                continue
+            scol, tcol = scols[pair.left], tcols[pair.right]
+            vec = type_category(scol.type) == "vector" == type_category(tcol.type)
+            if not (vec or compatible(scol.type, tcol.type)):
+                notes.append(
+                    f"{pair.left} ({scol.type}) not mapped to {pair.right} ({tcol.type}): types differ"
+                )
+                continue
+            if not pair.exact and pair.right in fk_targets:
+                notes.append(
+                    f"{pair.left} looks like {pair.right}, but {pair.right} is a foreign key: "
+                    "its values might "
+                    "not exist there, so it is not mapped (map it by hand if they do)"
+                )
+                continue
+            mapping.append(ColumnMap(pair.right, source=pair.left))
+            mapped.add(pair.right)
+            if not pair.exact:
+                notes.append(f"{pair.left} -> {pair.right} (similar name)")
         for name, col in tcols.items():
-            if name == key or col.generated:
+            if name in mapped or col.generated or col.identity_kind:
                 continue
-            best, best_score = None, 0.0
-            for sname, scol in scols.items():
-                if sname in taken:
-                    continue
-                sc = _name_score(name, sname)
-                vec = type_category(scol.type) == "vector" == type_category(col.type)
-                if sc > best_score and (vec or compatible(scol.type, col.type)):
-                    best, best_score = sname, sc
-            if best is not None:
-                mapping.append(ColumnMap(name, source=best))
-                taken.add(best)
-                if best != name:
-                    notes.append(f"{best} -> {name} (similar name)")
-                continue
-            if col.not_null and col.default is None and col.identity_kind is None:
+            if col.not_null and col.default is None:
                 expr = _fk_path_expr(snap, source, target, name)
                 if expr:
                     mapping.append(ColumnMap(name, expr=expr))
                     notes.append(f"{name} filled through foreign keys: {expr}")
                 else:
                     notes.append(f"{name} is NOT NULL without default and nothing fills it: edit the plan")
-        unmapped = sorted(set(scols) - taken)
+        used_sources = {c.source for c in mapping if c.source} | {key}
+        unmapped = sorted(set(scols) - used_sources)
         reason = (
-            f"{source} and {target} hold the same kind of rows (column similarity {score:.2f}); "
-            f"{target} is canonical (more references / rows). Key: {key}."
+            f"{source} and {target} hold the same kind of rows (similarity {score:.2f}: "
+            f"{sim.mapping_text()}); {target} is canonical (more references / rows). Key: {key}."
         )
         if notes:
             reason += "\nMappings: " + "; ".join(notes) + "."
@@ -195,9 +195,8 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None) -> list[Merge]:
                 "\nSource columns without a target column (their values are kept as jsonb in "
                 f"{target}_merge_origin.extra): {', '.join(unmapped)}."
             )
-        rows = (facts.rows(source), facts.rows(target)) if facts else (None, None)
-        if rows[0] is not None:
-            reason += f"\nLive rows: {rows[0]} in {source}, {rows[1]} in {target}."
+        if facts and facts.rows(source) is not None:
+            reason += f"\nLive rows: {facts.rows(source)} in {source}, {facts.rows(target)} in {target}."
         merges.append(Merge(source, target, key, scols[key].type, "keep-both", True, tuple(mapping), reason))
         used.update((source, target))
     return merges

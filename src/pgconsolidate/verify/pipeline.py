@@ -107,6 +107,7 @@ class Result:
     clean: list[CleanFile] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)
     second_run_differences: list[str] = field(default_factory=list)
+    declared: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
 
 
@@ -116,7 +117,8 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
 
 def _prove(
     server_url: str | None, mdir: MigrationDir, fix: str, clean: list[CleanFile]
-) -> tuple[SnapshotDiff, SnapshotDiff]:
+) -> tuple[Snapshot, Snapshot, SnapshotDiff]:
+    """(clean set replayed twice on an empty database, chain + fix, fix second-run diff)."""
     server = get_scratch_server(server_url)
     with throwaway_database(server) as a, throwaway_database(server) as b:
         replay_files(a, [(c.name, c.text) for c in clean])
@@ -126,7 +128,47 @@ def _prove(
         once = read_snapshot(b)
         run_script(b, fix, "consolidation fix (second run)")
         twice = read_snapshot(b)
-        return diff_snapshots(once, read_snapshot(a)), diff_snapshots(once, twice)
+        return read_snapshot(a), once, diff_snapshots(once, twice)
+
+
+@dataclass
+class LiveProof:
+    snapshot: Snapshot  # the copy of the live database after the fix
+    second_run: list[str]
+    accounting: list[str]
+    restore_notes: list[str]
+    schema_sql: str
+    triggers: list[Any]
+    rows_before: dict[str, int]
+    rows_after: dict[str, int]
+
+
+def prove_live(live_url: str, plan: Plan, fix: str, scratch_url: str | None) -> LiveProof:
+    """(c): a scratch copy of the live database, the fix applied to it twice, every row accounted for."""
+    from pgconsolidate.verify.livecopy import account_rows, copy_live, measure
+
+    server = get_scratch_server(scratch_url)
+    with throwaway_database(server) as c:
+        notes = copy_live(live_url, c, server.major)
+        before = measure(c, plan)
+        run_script(c, fix, "consolidation fix on a copy of the live database")
+        after = measure(c, plan)
+        accounting = account_rows(before, after, plan, c)
+        snap = read_snapshot(c)
+        schema_sql = dump_schema(c, server.major)
+        triggers = managed_triggers(c)
+        run_script(c, fix, "consolidation fix on the live copy (second run)")
+        second = text_lines(diff_snapshots(snap, read_snapshot(c)))
+    return LiveProof(
+        snap, second, accounting, notes, schema_sql, triggers,
+        {k: v.rows for k, v in before.items()}, {k: v.rows for k, v in after.items()},
+    )  # fmt: skip
+
+
+def undeclared(diff: SnapshotDiff, declared: set[str]) -> list[str]:
+    """The lines of ``diff`` whose object (or its table) is not in ``declared``."""
+    keep = [d for d in diff.differences if d.identity not in declared and (d.parent or "") not in declared]
+    return text_lines(SnapshotDiff(diff.a, diff.b, tuple(keep), diff.ignored))
 
 
 def consolidate(
@@ -178,15 +220,30 @@ def consolidate(
         schema_sql = dump_schema(url, server.major)
         data_sql = dump_data(url, [t for t in refs if t in existing], server.major)
         extra = managed_triggers(url)
+    live_proof = prove_live(live_url, plan, fix, scratch_url) if live_url else None
+    if live_proof is not None:  # the clean set describes production (after the fix)
+        schema_sql, extra = live_proof.schema_sql, live_proof.triggers
     versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
     clean = build_clean_set(
         schema_sql, data_sql, plan.domains, versions, [(f.path, f.sha256) for f in mdir.files], extra
     )
-    diff, second = _prove(scratch_url, mdir, fix, clean)
+    snap_a, snap_b, second = _prove(scratch_url, mdir, fix, clean)
     result = Result(outdir)
     result.clean = clean
-    result.differences = text_lines(diff)
-    result.second_run_differences = text_lines(second)
+    declared: list[str] = []
+    if live_proof is not None:
+        chain_vs_live = diff_snapshots(snap_b, live_proof.snapshot)
+        declared = text_lines(chain_vs_live)
+        names = {d.identity for d in chain_vs_live.differences}
+        result.differences = undeclared(diff_snapshots(snap_b, snap_a), names)
+        result.differences += [f"live copy + fix vs clean set: {x}" for x in text_lines(
+            diff_snapshots(live_proof.snapshot, snap_a))]  # fmt: skip
+        result.differences += [f"row accounting: {x}" for x in live_proof.accounting]
+        result.second_run_differences = text_lines(second) + live_proof.second_run
+    else:
+        result.differences = text_lines(diff_snapshots(snap_b, snap_a))
+        result.second_run_differences = text_lines(second)
+    result.declared = declared
     history = generate_history_repair(
         plan.settings.history_table,
         [(c.name.split("_", 1)[0], c.name.split("_", 1)[1].removesuffix(".sql")) for c in clean],
@@ -218,6 +275,9 @@ def consolidate(
             "second_run_differences": len(result.second_run_differences),
         }
         report = generate_report(
+            declared,
+            live_proof.rows_before if live_proof else {},
+            live_proof.rows_after if live_proof else {},
             plan,
             mdir,
             clean,
@@ -245,6 +305,10 @@ def consolidate(
             "history_repair": "history_repair.sql",
             "history_table": plan.settings.history_table,
             "verified": not result.differences and not result.second_run_differences,
+            "live": live_url is not None,
+            "declared_differences": declared,
+            "rows_before": live_proof.rows_before if live_proof else {},
+            "rows_after": live_proof.rows_after if live_proof else {},
             "summary": summary,
         }
         write_atomic(tmp / OUTPUT_MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
@@ -279,21 +343,23 @@ def verify_outdir(
     clean = [
         CleanFile(Path(p).name, "", (outdir / p).read_text(encoding="utf-8"), ()) for p in man["clean_set"]
     ]
-    diff, second = _prove(scratch_url, mdir, fix, clean)
-    out: dict[str, Any] = {
-        "schema_version": 1,
-        "clean_vs_chain_plus_fix": text_lines(diff),
-        "fix_second_run": text_lines(second),
-    }
+    snap_a, snap_b, second = _prove(scratch_url, mdir, fix, clean)
+    out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
     if live_url:
-        server = get_scratch_server(scratch_url)
-        from pgconsolidate.verify.livecopy import copy_live
+        from pgconsolidate.plan.toml_read import read_plan as _read
 
-        with throwaway_database(server) as c, throwaway_database(server) as a:
-            counts_before = copy_live(live_url, c, server.major)
-            run_script(c, fix, "consolidation fix on the copy of the live database")
-            replay_files(a, [(x.name, x.text) for x in clean])
-            out["clean_vs_live_plus_fix"] = text_lines(diff_snapshots(read_snapshot(c), read_snapshot(a)))
-            out["rows"] = counts_before
+        plan, _ = _read((outdir / "pgconsolidate.plan.toml").read_text(encoding="utf-8"))
+        proof = prove_live(live_url, plan, fix, scratch_url)
+        names = {d.identity for d in diff_snapshots(snap_b, proof.snapshot).differences}
+        out["clean_vs_chain_plus_fix"] = undeclared(diff_snapshots(snap_b, snap_a), names)
+        out["clean_vs_live_plus_fix"] = text_lines(diff_snapshots(proof.snapshot, snap_a))
+        out["row_accounting"] = proof.accounting
+        out["fix_second_run_on_live_copy"] = proof.second_run
+        out["rows_before"], out["rows_after"] = proof.rows_before, proof.rows_after
+    else:
+        declared = man.get("declared_differences") or []
+        diff = diff_snapshots(snap_b, snap_a)
+        out["clean_vs_chain_plus_fix"] = [x for x in text_lines(diff) if x not in declared] if declared else (
+            text_lines(diff))  # fmt: skip
     out["ok"] = not any(v for k, v in out.items() if isinstance(v, list))
     return out
