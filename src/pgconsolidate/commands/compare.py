@@ -8,7 +8,6 @@ prints the result.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import tempfile
@@ -16,17 +15,16 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Annotated
 
-import psycopg
 import typer
 
 from pgconsolidate.catalog import OBJECT_KINDS, Snapshot, read_snapshot, read_snapshot_file
 from pgconsolidate.commands.common import FormatOption, OutputFormat, ScratchUrlOption, resolve_scratch_url
 from pgconsolidate.compare import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines, to_json
-from pgconsolidate.console import err, out
-from pgconsolidate.db.connect import connection, one_line
+from pgconsolidate.console import out
 from pgconsolidate.errors import EXIT_FOUND, InputError
 from pgconsolidate.redact import redact_url
+from pgconsolidate.replay import replay_to_snapshot
 
 IncludeManagedOption = Annotated[
     bool,
@@ -65,60 +63,14 @@ def replay_directory_snapshot(
     include_extension_objects: bool = False,
     include_managed_schemas: bool = False,
 ) -> Snapshot:
-    """Build the chain of ``directory`` in a throwaway scratch database and read its schema.
-
-    Uses the replay stage (``pgconsolidate.replay``) when it is installed; otherwise a minimal fallback
-    that applies each forward file in its own transaction (failures are reported on stderr, never hidden).
-    """
-    try:
-        replay_module = importlib.import_module("pgconsolidate.replay")
-    except ImportError:
-        replay_module = None
-    replay_to_snapshot = getattr(replay_module, "replay_to_snapshot", None)
-    if replay_to_snapshot is not None:
-        snap: Snapshot = replay_to_snapshot(
-            directory,
-            scratch_url=scratch_url,
-            include_extension_objects=include_extension_objects,
-            include_managed_schemas=include_managed_schemas,
-        )
-        return snap
-    return _fallback_replay_snapshot(
-        directory, scratch_url, include_extension_objects, include_managed_schemas
+    """Build the chain of ``directory`` in a throwaway scratch database (the replay stage, which reports
+    failures and stand-ins on stderr) and read its schema."""
+    return replay_to_snapshot(
+        directory,
+        scratch_url=scratch_url,
+        include_extension_objects=include_extension_objects,
+        include_managed_schemas=include_managed_schemas,
     )
-
-
-_SUPABASE_MARKERS = ("auth.", "storage.", "extensions.", "authenticated", "service_role", " anon")
-
-
-def _fallback_replay_snapshot(
-    directory: str, scratch_url: str | None, include_ext: bool, include_managed: bool
-) -> Snapshot:
-    from pgconsolidate.scratch import get_scratch_server, throwaway_database
-    from pgconsolidate.scratch.supabase import install_supabase_base
-    from pgconsolidate.sources.reader import read_dir
-
-    mdir = read_dir(directory)
-    files = [f for f in mdir.files if f.filename.direction == "up"]
-    server = get_scratch_server(scratch_url)
-    with throwaway_database(server) as url:
-        if any(m in f.forward_sql for f in files for m in _SUPABASE_MARKERS):
-            install_supabase_base(url)
-        failed = 0
-        with connection(url, autocommit=True) as conn:
-            for f in files:
-                try:
-                    with conn.transaction():
-                        conn.execute(f.forward_sql.encode("utf-8"))
-                except psycopg.Error as exc:
-                    failed += 1
-                    err.print(f"replay: {f.path} failed: {one_line(exc)}", markup=False)
-        if failed:
-            err.print(f"replay: {failed} of {len(files)} files failed; the snapshot holds what applied")
-        snap = read_snapshot(
-            url, include_extension_objects=include_ext, include_managed_schemas=include_managed
-        )
-    return Snapshot(**{**{f.name: getattr(snap, f.name) for f in fields(snap)}, "source": directory})
 
 
 def load_snapshot_arg(
@@ -209,7 +161,8 @@ def compare(
         "include_managed_schemas": include_managed,
     }
     snap_a = load_snapshot_arg(a, scratch_url=scratch, **options)
-    snap_b = load_snapshot_arg(b, scratch_url=scratch, **options)
+    # the same argument twice (a chain compared with itself) is read or replayed once
+    snap_b = snap_a if b == a else load_snapshot_arg(b, scratch_url=scratch, **options)
     result = diff_snapshots(snap_a, snap_b, ignore=ignored)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(to_json(result)))
