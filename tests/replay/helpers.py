@@ -8,6 +8,10 @@ from pgconsolidate.replay import ReplayResult, replay_dir
 from pgconsolidate.scratch import ScratchServer
 from pgconsolidate.sources.reader import read_dir
 
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "ai-memory"
+EXAMPLE_MIGRATIONS = EXAMPLE / "supabase" / "migrations"
+
 
 def write_dir(root: Path, files: dict[str, str]) -> Path:
     root.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pgconsolidate.replay import Location
 from pgconsolidate.scratch import ScratchServer
+
 from .helpers import replay_files, where
 
 
@@ -33,7 +34,8 @@ def test_duplicate_create_names_first_definition(scratch_server: ScratchServer, 
         tmp_path,
         {
             "001_a.sql": "-- first\ncreate table items (id int);\n",
-            "002_b.sql": "\n\ncreate table items (id int, name text);\nalter table items add column name2 text;\n",
+            "002_b.sql": "\n\ncreate table items (id int, name text);\n"
+            "alter table items add column name2 text;\n",
         },
         keep_going=True,
     )
@@ -115,7 +117,8 @@ def test_return_type_overloads_and_dimensions(scratch_server: ScratchServer, tmp
             "create function f(a text) returns text language sql as $$ select a $$;\n"
             "create function g(a text) returns int language sql as $$ select 1 $$;\n"
             "create function g(a text, b text default 'x') returns int language sql as $$ select 2 $$;\n",
-            "002_changes.sql": "create or replace function f(a text) returns jsonb language sql as $$ select '{}'::jsonb $$;\n"
+            "002_changes.sql": "create or replace function f(a text) returns jsonb\n"
+            "  language sql as $$ select '{}'::jsonb $$;\n"
             "create function h() returns int language sql as $$ select g('a') $$;\n"
             "create table t (e vector);\n"
             "create index t_e on t using hnsw (e vector_cosine_ops);\n"
@@ -126,9 +129,9 @@ def test_return_type_overloads_and_dimensions(scratch_server: ScratchServer, tmp
     )
     assert where(result) == [
         ("002_changes.sql", 1, "42P13"),
-        ("002_changes.sql", 2, "42725"),
-        ("002_changes.sql", 4, "22023"),
-        ("002_changes.sql", 6, "22000"),
+        ("002_changes.sql", 3, "42725"),
+        ("002_changes.sql", 5, "22023"),
+        ("002_changes.sql", 7, "22000"),
     ]
     hints = [f.hint for f in result.failures]
     assert hints[0].startswith("return type change")
@@ -144,7 +147,8 @@ def test_concurrently_and_syntax_error(scratch_server: ScratchServer, tmp_path: 
         tmp_path,
         {
             "001_t.sql": "create table t (id int);\ncreate index concurrently t_id on t (id);\n",
-            "002_bad.sql": "create table feedback (\n  id int\n  note text\n);\ncreate index f_id on feedback (id);\n",
+            "002_bad.sql": "create table feedback (\n  id int\n  note text\n);\n"
+            "create index f_id on feedback (id);\n",
         },
         keep_going=True,
     )
@@ -164,7 +168,8 @@ def test_no_transaction_marker_lets_concurrently_run(scratch_server: ScratchServ
         tmp_path,
         {
             "001_t.sql": "-- +goose Up\ncreate table t (id int);\n",
-            "002_idx.sql": "-- +goose NO TRANSACTION\n-- +goose Up\ncreate index concurrently t_id on t (id);\n",
+            "002_idx.sql": "-- +goose NO TRANSACTION\n-- +goose Up\n"
+            "create index concurrently t_id on t (id);\n",
         },
     )
     assert result.ok, where(result)

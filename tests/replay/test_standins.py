@@ -21,7 +21,8 @@ EXTENSIONS = {
     "create extension if not exists http with schema extensions;\n"
     "create extension if not exists pg_net;\n",
     "002_use.sql": "create table tokens (id uuid primary key default uuid_generate_v4(), secret bytea);\n"
-    "create function fetch_status(u text) returns int language sql as $$ select (extensions.http_get(u)).status $$;\n"
+    "create function fetch_status(u text) returns int language sql\n"
+    "  as $$ select (extensions.http_get(u)).status $$;\n"
     "create function ping() returns bigint language sql as $$ select net.http_post('https://x.test') $$;\n",
 }
 
@@ -92,9 +93,11 @@ def test_generators_compute_correct_values(kept: ReplayResult) -> None:
 )
 def test_stand_ins_raise_instead_of_pretending(kept: ReplayResult, query: str) -> None:
     assert kept.url is not None
-    with pytest.raises(psycopg.errors.FeatureNotSupported, match="pgconsolidate stand-in"):
-        with psycopg.connect(kept.url) as conn:
-            conn.execute(query)
+    with (
+        pytest.raises(psycopg.errors.FeatureNotSupported, match="pgconsolidate stand-in"),
+        psycopg.connect(kept.url) as conn,
+    ):
+        conn.execute(query)
 
 
 def test_extension_without_stand_in_is_skipped_not_passed(
