@@ -79,8 +79,11 @@ def test_keep_both_accounts_for_every_row_and_second_run_is_a_no_op(scratch_db: 
     assert _one(scratch_db, "SELECT count(*) FROM notes") == (45,)
     # 28 + 15 embeddings before: 20 + 10 of 4 dims stay, 8 + 5 of 3 dims moved, none nulled
     assert _one(scratch_db, "SELECT count(embedding), count(embedding_3) FROM notes") == (30, 13)
-    assert _one(scratch_db, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                "WHERE attrelid = 'notes'::regclass AND attname = 'embedding'") == ("vector(4)",)  # fmt: skip
+    assert _one(
+        scratch_db,
+        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = 'notes'::regclass AND attname = 'embedding'",
+    ) == ("vector(4)",)
     assert _one(
         scratch_db, "SELECT count(*) FILTER (WHERE key_changed), count(*) FROM notes_merge_origin"
     ) == (10, 15)
@@ -133,8 +136,11 @@ def test_fail_strategy_and_unplanned_dimension_roll_back(scratch_db: str) -> Non
 def test_kept_definer_is_pinned_and_revoked(scratch_db: str) -> None:
     build_twins(scratch_db)
     with connection(scratch_db, autocommit=True) as conn:
-        conn.execute("CREATE ROLE anon NOLOGIN" if not conn.execute(
-            "SELECT 1 FROM pg_roles WHERE rolname = 'anon'").fetchone() else "SELECT 1")  # fmt: skip
+        conn.execute(
+            "CREATE ROLE anon NOLOGIN"
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'anon'").fetchone()
+            else "SELECT 1"
+        )
         conn.execute("GRANT EXECUTE ON FUNCTION public.note_count(uuid) TO anon")
     plan, snap = _proposed(scratch_db)
     plan = replace(plan, definers=(replace(plan.definers[0], action="keep", search_path=""),))

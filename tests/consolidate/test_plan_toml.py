@@ -38,10 +38,21 @@ def _table(name: str) -> Table:
 
 def _fn(identity: str) -> Function:
     return Function(
-        identity=identity, prokind="function", arguments="", result="integer", language="sql",
-        volatility="volatile", strict=False, security_definer=True, leakproof=False, parallel="unsafe",
-        cost="100", rows="0", body_hash="x", owner="postgres",
-    )  # fmt: skip
+        identity=identity,
+        prokind="function",
+        arguments="",
+        result="integer",
+        language="sql",
+        volatility="volatile",
+        strict=False,
+        security_definer=True,
+        leakproof=False,
+        parallel="unsafe",
+        cost="100",
+        rows="0",
+        body_hash="x",
+        owner="postgres",
+    )
 
 
 SNAP = Snapshot(
@@ -84,7 +95,7 @@ def _plan(**kw: object) -> Plan:
                 ),
                 "twins",
             ),
-        ),  # fmt: skip
+        ),
         "embeddings": (Embedding("public.notes", "embedding", 4, "vector", "move", (3,), ((3, 2), (4, 5))),),
         "functions": (FunctionChoice("public.f", "public.f(text)", "chain", ("public.f(text, text)",)),),
         "definers": (Definer("public.f(text)", "keep", "pg_catalog, public"),),
@@ -141,7 +152,7 @@ def test_impossible_merge_incompatible_types() -> None:
                 "uuid",
                 columns=(ColumnMap("owner_id", "meta"), ColumnMap("body", "body")),
             ),
-        )  # fmt: skip
+        )
     )
     text = write_plan(plan)
     problems = check_plan(plan, text, current_files=FILES, snapshots=(SNAP,))
