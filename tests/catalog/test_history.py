@@ -274,3 +274,37 @@ def test_flyway_checksum_known_value() -> None:
 
     expected = zlib.crc32(b"b", zlib.crc32(b"a"))
     assert flyway_checksum("a\nb\n") == (expected - (1 << 32) if expected >= 1 << 31 else expected)
+
+
+def test_canonical_statements_ignore_every_position_field() -> None:
+    a = "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$"
+    b = "-- moved\n\n   CREATE   FUNCTION f()\n RETURNS int\n LANGUAGE sql\n AS $$ SELECT 1 $$"
+    assert canonical_statements(a) == canonical_statements(b)  # arg_location differs
+
+
+def test_canonical_statements_ignore_list_offsets() -> None:
+    a = "CREATE TABLE t (r text CHECK (r IN ('a', 'b')))"
+    b = "CREATE TABLE t (\n    r    text   CHECK (r IN ('a',   'b')))"
+    assert canonical_statements(a) == canonical_statements(b)  # rexpr_list_start/end differ
+    assert canonical_statements(a) != canonical_statements(a.replace("'b'", "'c'"))
+
+
+def test_every_example_file_matches_its_own_statements() -> None:
+    """Statements recorded one by one (as Supabase does) compare equal to the file they came from."""
+    from pgconsolidate.history.reconcile import _first_difference
+    from pgconsolidate.statements.split import split_sql
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "ai-memory" / "supabase" / "migrations"
+    if not example.is_dir():
+        pytest.skip("bundled example not present")
+    mdir = read_dir(example)
+    assert mdir.files
+    for f in mdir.files:
+        split = split_sql(f.path, f.forward_sql, first_line=f.span_line)
+        if split.failures:
+            continue
+        recorded = tuple(s.text for s in split.statements)
+        assert _first_difference(f, recorded) is None, f.path
+        if recorded:
+            changed = (recorded[0] + " -- trailing comment",)  # comments do not count
+            assert _first_difference(f, changed + recorded[1:]) is None, f.path

@@ -59,9 +59,17 @@ def _order_key(tool: str, version: str) -> tuple[int, tuple[int, ...], str]:
     return (1, (), version)
 
 
+_POSITION = re.compile(r"(^|_)(location|len|start|end)$")
+
+
+def _is_position(key: str, value: Any) -> bool:
+    """Offsets into the text (``location``, ``arg_location``, ``rexpr_list_start``, ``stmt_len``...)."""
+    return key in _LOCATION_KEYS or (isinstance(value, int) and _POSITION.search(key) is not None)
+
+
 def _strip(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: _strip(v) for k, v in node.items() if k not in _LOCATION_KEYS}
+        return {k: _strip(v) for k, v in node.items() if not _is_position(k, v)}
     if isinstance(node, list):
         return [_strip(v) for v in node]
     return node
