@@ -232,14 +232,6 @@ class _Replayer:
         return not failed or self.keep_going
 
 
-def has_supabase_history(url: str) -> bool:
-    with connection(url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
-        ).fetchone()
-    return bool(row and row[0])
-
-
 def replay_into(
     url: str,
     mdir: MigrationDir,
@@ -257,13 +249,17 @@ def replay_into(
     one of them is then a no-op)."""
     started = time.perf_counter()
     files = [f for f in mdir.files if f.filename.direction != "down"]
-    if available is None:
-        available = available_extensions(url)
-    if record_history is None:
-        record_history = mdir.tool is Scheme.SUPABASE and has_supabase_history(url)
     with connection(url, autocommit=True) as conn:
         conn.add_notice_handler(lambda _diag: None)
         conn.execute("SET check_function_bodies = on")
+        if available is None:
+            rows = conn.execute("SELECT name FROM pg_catalog.pg_available_extensions").fetchall()
+            available = frozenset(str(r[0]) for r in rows)
+        if record_history is None:
+            row = conn.execute(
+                "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
+            ).fetchone()
+            record_history = mdir.tool is Scheme.SUPABASE and bool(row and row[0])
         replayer = _Replayer(
             conn, available, keep_going=keep_going, stand_ins=stand_ins, record_history=record_history
         )
