@@ -30,7 +30,7 @@ from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.propose import propose
 from pgconsolidate.plan.toml_read import read_plan
-from pgconsolidate.scratch import get_scratch_server, throwaway_database
+from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_database
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
@@ -115,6 +115,14 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
     return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
 
 
+def replay_clean(server: ScratchServer, clean: list[CleanFile]) -> Snapshot:
+    """The clean set replayed twice (the second run must be harmless) on an empty database."""
+    with throwaway_database(server) as a:
+        replay_files(a, [(c.name, c.text) for c in clean])
+        replay_files(a, [(c.name, c.text) for c in clean], base=False)
+        return read_snapshot(a)
+
+
 def _prove(
     server_url: str | None, mdir: MigrationDir, fix: str, clean: list[CleanFile]
 ) -> tuple[Snapshot, Snapshot, SnapshotDiff]:
@@ -160,9 +168,15 @@ def prove_live(live_url: str, plan: Plan, fix: str, scratch_url: str | None) -> 
         run_script(c, fix, "consolidation fix on the live copy (second run)")
         second = text_lines(diff_snapshots(snap, read_snapshot(c)))
     return LiveProof(
-        snap, second, accounting, notes, schema_sql, triggers,
-        {k: v.rows for k, v in before.items()}, {k: v.rows for k, v in after.items()},
-    )  # fmt: skip
+        snap,
+        second,
+        accounting,
+        notes,
+        schema_sql,
+        triggers,
+        {k: v.rows for k, v in before.items()},
+        {k: v.rows for k, v in after.items()},
+    )
 
 
 def undeclared(diff: SnapshotDiff, declared: set[str]) -> list[str]:
@@ -187,39 +201,51 @@ def consolidate(
     if outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir())):
         raise InputError(f"output directory {outdir} is not empty: choose a new one (nothing was written)")
     server = get_scratch_server(scratch_url)
+    if directory is None:
+        try:
+            planned, _ = read_plan(plan_path.read_text(encoding="utf-8"), str(plan_path))
+        except OSError as exc:
+            raise InputError(f"cannot read plan {plan_path}: {exc.strerror}") from None
+        directory = planned.directory or None
     mdir0 = read_dir(directory)
-    g = gather(mdir0, live_url, scratch_url)
-    plan, mdir, problems = load_plan(
-        plan_path, directory, (g.chain,) + ((g.live,) if g.live else ()), scratch_url
-    )
-    if problems:
-        raise InputError(
-            f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems)
+    live = read_snapshot(live_url) if live_url else None
+    live_facts = read_facts(live_url) if live_url else None
+    with throwaway_database(server) as chain_url:
+        # one replay of the old chain serves the plan check, the fix run, the dump and the second run
+        failures = replay_chain(chain_url, mdir0)
+        g = Gathered(read_snapshot(chain_url), read_facts(chain_url), failures, live, live_facts)
+        plan, mdir, problems = load_plan(
+            plan_path, directory, (g.chain,) + ((g.live,) if g.live else ()), scratch_url
         )
-    state = g.live or g.chain
-    facts = g.live_facts or g.chain_facts
-    definitions: dict[str, str] = {}
-    for choice in plan.functions:
-        ff = g.live_facts.function(choice.keep) if g.live_facts and choice.keep_from == "live" else None
-        if ff is not None and ff.definition:
-            definitions[choice.keep] = ff.definition
-    base = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    fix_name = f"{_stamp(base, 0)}_consolidation_fix.sql"
-    fix = generate_fix(
-        plan,
-        state,
-        definitions=definitions,
-        extension_schemas=facts.extension_schemas,
-        stamp=_stamp(base, 0),
-    )
-    refs = reference_tables(mdir)
-    with throwaway_database(server) as url:
-        replay_chain(url, mdir)
-        run_script(url, fix, "consolidation fix on the replayed chain")
-        existing = {t.identity for t in read_snapshot(url).tables}
-        schema_sql = dump_schema(url, server.major)
-        data_sql = dump_data(url, [t for t in refs if t in existing], server.major)
-        extra = managed_triggers(url)
+        if problems:
+            raise InputError(
+                f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems)
+            )
+        state = g.live or g.chain
+        facts = g.live_facts or g.chain_facts
+        definitions: dict[str, str] = {}
+        for choice in plan.functions:
+            ff = g.live_facts.function(choice.keep) if g.live_facts and choice.keep_from == "live" else None
+            if ff is not None and ff.definition:
+                definitions[choice.keep] = ff.definition
+        base = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        fix_name = f"{_stamp(base, 0)}_consolidation_fix.sql"
+        fix = generate_fix(
+            plan,
+            state,
+            definitions=definitions,
+            extension_schemas=facts.extension_schemas,
+            stamp=_stamp(base, 0),
+        )
+        refs = reference_tables(mdir)
+        run_script(chain_url, fix, "consolidation fix on the replayed chain")
+        snap_b = read_snapshot(chain_url)
+        existing = {t.identity for t in snap_b.tables}
+        schema_sql = dump_schema(chain_url, server.major)
+        data_sql = dump_data(chain_url, [t for t in refs if t in existing], server.major)
+        extra = managed_triggers(chain_url)
+        run_script(chain_url, fix, "consolidation fix (second run)")
+        second = diff_snapshots(snap_b, read_snapshot(chain_url))
     live_proof = prove_live(live_url, plan, fix, scratch_url) if live_url else None
     if live_proof is not None:  # the clean set describes production (after the fix)
         schema_sql, extra = live_proof.schema_sql, live_proof.triggers
@@ -227,7 +253,7 @@ def consolidate(
     clean = build_clean_set(
         schema_sql, data_sql, plan.domains, versions, [(f.path, f.sha256) for f in mdir.files], extra
     )
-    snap_a, snap_b, second = _prove(scratch_url, mdir, fix, clean)
+    snap_a = replay_clean(server, clean)
     result = Result(outdir)
     result.clean = clean
     declared: list[str] = []
@@ -236,8 +262,10 @@ def consolidate(
         declared = text_lines(chain_vs_live)
         names = {d.identity for d in chain_vs_live.differences}
         result.differences = undeclared(diff_snapshots(snap_b, snap_a), names)
-        result.differences += [f"live copy + fix vs clean set: {x}" for x in text_lines(
-            diff_snapshots(live_proof.snapshot, snap_a))]  # fmt: skip
+        result.differences += [
+            f"live copy + fix vs clean set: {x}"
+            for x in text_lines(diff_snapshots(live_proof.snapshot, snap_a))
+        ]
         result.differences += [f"row accounting: {x}" for x in live_proof.accounting]
         result.second_run_differences = text_lines(second) + live_proof.second_run
     else:
@@ -359,7 +387,8 @@ def verify_outdir(
     else:
         declared = man.get("declared_differences") or []
         diff = diff_snapshots(snap_b, snap_a)
-        out["clean_vs_chain_plus_fix"] = [x for x in text_lines(diff) if x not in declared] if declared else (
-            text_lines(diff))  # fmt: skip
+        out["clean_vs_chain_plus_fix"] = (
+            [x for x in text_lines(diff) if x not in declared] if declared else (text_lines(diff))
+        )
     out["ok"] = not any(v for k, v in out.items() if isinstance(v, list))
     return out
