@@ -12,7 +12,5 @@ JOIN pg_class c ON c.oid = t.typrelid
 WHERE t.typtype = 'c' AND c.relkind = 'c'
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND (%(include_ext)s OR NOT EXISTS (
-        SELECT 1 FROM pg_depend d
-        WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'))
-ORDER BY 1
+  AND (%(include_ext)s OR t.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e'))

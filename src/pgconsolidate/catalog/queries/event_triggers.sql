@@ -11,7 +11,5 @@ FROM pg_event_trigger e
 JOIN pg_proc p ON p.oid = e.evtfoid
 JOIN pg_namespace fn ON fn.oid = p.pronamespace
 WHERE fn.nspname <> ALL (%(skip_schemas)s::text[])
-  AND (%(include_ext)s OR NOT EXISTS (
-        SELECT 1 FROM pg_depend d
-        WHERE d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e'))
-ORDER BY 1
+  AND (%(include_ext)s OR e.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_event_trigger'::regclass AND d.deptype = 'e'))

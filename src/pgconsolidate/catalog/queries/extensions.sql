@@ -6,4 +6,3 @@ SELECT e.extname AS identity,
 FROM pg_extension e
 JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE e.extname <> 'plpgsql'
-ORDER BY 1

@@ -10,9 +10,8 @@ WITH objects(object_kind, object, acl) AS (
     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
       AND n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR NOT EXISTS (
-            SELECT 1 FROM pg_depend d
-            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+      AND (%(include_ext)s OR c.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'))
   UNION ALL
     SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, a.attacl
     FROM pg_attribute a
@@ -22,9 +21,8 @@ WITH objects(object_kind, object, acl) AS (
       AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
       AND n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR NOT EXISTS (
-            SELECT 1 FROM pg_depend d
-            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
+      AND (%(include_ext)s OR c.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'))
   UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
            n.nspname || '.' || p.proname || '(' ||
@@ -39,17 +37,15 @@ WITH objects(object_kind, object, acl) AS (
     JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR NOT EXISTS (
-            SELECT 1 FROM pg_depend d
-            WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
+      AND (%(include_ext)s OR p.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'e'))
   UNION ALL
     SELECT 'schema', n.nspname, coalesce(n.nspacl, acldefault('n', n.nspowner))
     FROM pg_namespace n
     WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR NOT EXISTS (
-            SELECT 1 FROM pg_depend d
-            WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e'))
+      AND (%(include_ext)s OR n.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.deptype = 'e'))
   UNION ALL
     SELECT 'type', n.nspname || '.' || t.typname, coalesce(t.typacl, acldefault('T', t.typowner))
     FROM pg_type t
@@ -58,9 +54,8 @@ WITH objects(object_kind, object, acl) AS (
     WHERE (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND c.relkind = 'c'))
       AND n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR NOT EXISTS (
-            SELECT 1 FROM pg_depend d
-            WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'))
+      AND (%(include_ext)s OR t.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e'))
   UNION ALL
     SELECT 'default',
            CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'

@@ -8,4 +8,3 @@ SELECT p.pubname AS identity,
               WHERE pt.pubname = p.pubname AND NOT p.puballtables ORDER BY 1) AS tables,
        pg_get_userbyid(p.pubowner) AS owner
 FROM pg_publication p
-ORDER BY 1

@@ -5,7 +5,5 @@ SELECT n.nspname AS identity,
 FROM pg_namespace n
 WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND (%(include_ext)s OR NOT EXISTS (
-        SELECT 1 FROM pg_depend d
-        WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e'))
-ORDER BY 1
+  AND (%(include_ext)s OR n.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.deptype = 'e'))

@@ -11,7 +11,5 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE NOT tg.tgisinternal
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND (%(include_ext)s OR NOT EXISTS (
-        SELECT 1 FROM pg_depend d
-        WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
-ORDER BY 1
+  AND (%(include_ext)s OR c.oid NOT IN (
+        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'))
