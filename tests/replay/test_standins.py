@@ -172,3 +172,9 @@ def test_history_rows_and_version_collisions(scratch_server: ScratchServer, tmp_
         ("20250120", "c", True, None),
     ]
     assert [h.file for h in result.history_collisions] == ["20250119_b.sql"]
+
+
+def test_stand_ins_without_keep_going(scratch_server: ScratchServer, tmp_path: Path) -> None:
+    result = replay_files(scratch_server, tmp_path, EXTENSIONS, supabase=True)
+    assert result.ok, where(result)
+    assert [s.extension for s in result.stand_ins] == ["uuid-ossp", "pgcrypto", "http", "pg_net"]
