@@ -9,9 +9,12 @@ in-process (starting workers costs more than it saves). No I/O: the files' text 
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 from pgconsolidate.model.effects import file_effects
 from pgconsolidate.model.fold import fold
@@ -25,17 +28,34 @@ PARALLEL_MIN_BYTES = 2_000_000
 #: Target bytes of SQL per chunk sent to a worker.
 CHUNK_BYTES = 400_000
 
-_Job = tuple[str, str, int]  # (path, forward SQL, first line)
+_Job = tuple[str, str, int, bool]  # (path, forward SQL, first line, keep parse trees)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: parse trees are millions of small acyclic containers, and
+    collections triggered while building them cost more than the parsing itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
-    path, sql, first_line = job
+    path, sql, first_line, keep_trees = job
     fs = split_sql(path, sql, first_line=first_line)
-    return fs, tuple(file_effects(fs.statements, path))
+    effects = tuple(file_effects(fs.statements, path))
+    if not keep_trees:
+        fs = dataclasses.replace(fs, statements=tuple(dataclasses.replace(st, node={}) for st in fs.statements))
+    return fs, effects
 
 
 def _chunk(jobs: Sequence[_Job]) -> list[tuple[FileStatements, tuple[Effect, ...]]]:
-    return [_one(j) for j in jobs]
+    with _no_gc():
+        return [_one(j) for j in jobs]
 
 
 def _chunks(jobs: Sequence[_Job], target: int) -> list[list[_Job]]:
@@ -60,31 +80,36 @@ def _workers(requested: int | None) -> int:
     return max(1, min(2, cpus))
 
 
-def analyze_dir(mdir: MigrationDir, *, workers: int | None = None) -> Analysis:
+def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: bool = True) -> Analysis:
     """Split, extract and fold every file of ``mdir`` (in applied order).
 
     ``workers``: processes to use for large directories (default: up to 2, the cores available).
+    ``keep_trees``: keep each statement's parse tree (``Statement.node``) in ``Analysis.files``; callers
+    that only need effects and the schema pass False, which saves memory and the cost of sending trees
+    back from the workers (statements then carry an empty ``node``).
     Files that could not be decoded contribute no statements.
     """
-    jobs: list[_Job] = [(f.path, f.forward_sql, f.span_line) for f in mdir.files]
+    jobs: list[_Job] = [(f.path, f.forward_sql, f.span_line, keep_trees) for f in mdir.files]
     total = sum(len(j[1]) for j in jobs)
     n = _workers(workers)
     results: list[tuple[FileStatements, tuple[Effect, ...]]] = []
-    if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
-        target = max(50_000, min(CHUNK_BYTES, total // (n * 8) + 1))
-        with ProcessPoolExecutor(max_workers=n) as pool:
-            for part in pool.map(_chunk, _chunks(jobs, target)):
-                results.extend(part)
-    else:
-        results = [_one(j) for j in jobs]
-    files = tuple(fs for fs, _ in results)
-    effects = tuple(FileEffects(fs.file, effs) for fs, effs in results)
-    schema = fold(e for fe in effects for e in fe.effects)
+    with _no_gc():
+        if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
+            target = max(50_000, min(CHUNK_BYTES, total // (n * 8) + 1))
+            with ProcessPoolExecutor(max_workers=n) as pool:
+                for part in pool.map(_chunk, _chunks(jobs, target)):
+                    results.extend(part)
+        else:
+            results = [_one(j) for j in jobs]
+        files = tuple(fs for fs, _ in results)
+        effects = tuple(FileEffects(fs.file, effs) for fs, effs in results)
+        schema = fold(e for fe in effects for e in fe.effects)
     return Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
 
 
 def analyze_files(mdir: MigrationDir, files: Sequence[FileStatements]) -> Analysis:
     """The analysis of already split files (in-process; for callers that split themselves)."""
-    effects = tuple(FileEffects(fs.file, tuple(file_effects(fs.statements, fs.file))) for fs in files)
-    schema = fold(e for fe in effects for e in fe.effects)
+    with _no_gc():
+        effects = tuple(FileEffects(fs.file, tuple(file_effects(fs.statements, fs.file))) for fs in files)
+        schema = fold(e for fe in effects for e in fe.effects)
     return Analysis(mdir=mdir, files=tuple(files), effects=effects, schema=schema)

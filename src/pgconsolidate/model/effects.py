@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from pglast import parser
 
 from pgconsolidate.model.deparse import to_sql
@@ -85,23 +86,25 @@ class FileContext:
 
     file: str
     search_path: list[str] = field(default_factory=lambda: ["public"])
+    schema: str = "public"  # the schema unqualified names resolve to (kept in step with search_path)
 
-    @property
-    def schema(self) -> str:
-        """The schema unqualified names resolve to (the first real schema of the search_path)."""
-        for s in self.search_path:
-            if s not in ("$user", "pg_catalog", "pg_temp"):
-                return s
-        return "public"
+    def set_search_path(self, path: list[str]) -> None:
+        """Change the search_path; unqualified names then resolve to its first real schema."""
+        self.search_path = path
+        self.schema = next((s for s in path if s not in ("$user", "pg_catalog", "pg_temp")), "public")
 
 
 # --------------------------------------------------------------------------- small helpers
 
 
+_LINE_COMMENT = re.compile(r"--[^\n]*")
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
 def _hash(text: str) -> str:
     """A hash of SQL text with comments and whitespace normalised (layout-insensitive)."""
-    norm = re.sub(r"--[^\n]*", " ", text)
-    norm = re.sub(r"/\*.*?\*/", " ", norm, flags=re.S)
+    norm = _LINE_COMMENT.sub(" ", text) if "--" in text else text
+    norm = _BLOCK_COMMENT.sub(" ", norm) if "/*" in norm else norm
     norm = " ".join(norm.split()).lower()
     return hashlib.sha256(norm.encode()).hexdigest()[:16]
 
@@ -315,7 +318,7 @@ class _Extractor:
             if_not_exists=bool(b.get("if_not_exists")),
         )
         saved = self.ctx.search_path
-        self.ctx.search_path = [name or "public"]
+        self.ctx.set_search_path([name or "public"])
         for elt in b.get("schemaElts", ()) or ():
             sub = Statement(
                 self.stmt.file,
@@ -330,7 +333,7 @@ class _Extractor:
                 elt,
             )
             self.out.extend(_Extractor(sub, self.ctx, self.conditional).run())
-        self.ctx.search_path = saved
+        self.ctx.set_search_path(saved)
 
     def _CreateExtensionStmt(self, b: dict[str, Any]) -> None:
         opts = _defelems(b.get("options", ()))
@@ -1230,10 +1233,10 @@ class _Extractor:
     def _VariableSetStmt(self, b: dict[str, Any]) -> None:
         if b.get("name") == "search_path" and not b.get("is_local"):
             if b.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT"):
-                self.ctx.search_path = ["public"]
+                self.ctx.set_search_path(["public"])
             else:
                 path = [p.strip().strip('"') for p in _set_value(b).split(",") if p.strip()]
-                self.ctx.search_path = path or ["public"]
+                self.ctx.set_search_path(path or ["public"])
 
     def _CreateRoleStmt(self, b: dict[str, Any]) -> None:
         self.add(A.CREATE, K.ROLE, b.get("role", ""))
@@ -1304,7 +1307,7 @@ def _as_sql(query: str, mode: int) -> str:
 
 def _plpgsql_parse(text: str) -> Any:
     try:
-        return json.loads(parser.parse_plpgsql_json(text))
+        return orjson.loads(parser.parse_plpgsql_json(text))
     except Exception:
         return None
 
@@ -1314,37 +1317,80 @@ def _parse_many(sqls: list[str]) -> list[Any]:
     if not sqls:
         return []
     try:
-        return [json.loads(parser.parse_sql_json(";\n".join(sqls)))]
+        return [orjson.loads(parser.parse_sql_json(";\n".join(sqls)))]
     except Exception:
         out = []
         for s in sqls:
             try:
-                out.append(json.loads(parser.parse_sql_json(s)))
+                out.append(orjson.loads(parser.parse_sql_json(s)))
             except Exception:
                 continue
         return out
 
 
+_STR = r'"((?:[^"\\]|\\.)*)"'
+_RANGEVAR_JSON = re.compile(
+    r'"RangeVar":\{(?:"catalogname":"(?:[^"\\]|\\.)*",)?(?:"schemaname":'
+    + _STR
+    + r",)?"
+    + r'"relname":'
+    + _STR
+)
+_FUNCCALL_JSON = re.compile(r'"FuncCall":\{"funcname":\[((?:\{"String":\{"sval":"(?:[^"\\]|\\.)*"\}\},?)+)\]')
+_SVAL_JSON = re.compile(r'"sval":' + _STR)
+_PLPGSQL_EXPR_JSON = re.compile(r'"PLpgSQL_expr":\{"query":' + _STR + r',"parseMode":(\d+)')
+
+
+def _unescape(text: str) -> str:
+    return text if "\\" not in text else str(json.loads(f'"{text}"'))
+
+
+def _json_refs(tree_json: str, ctx: FileContext, out: set[str]) -> None:
+    """Relations and functions referenced in a libpg_query JSON text, found without loading it."""
+    for schema, rel in _RANGEVAR_JSON.findall(tree_json):
+        if schema != "pg_catalog":
+            out.add(f"{_unescape(schema) or ctx.schema}.{_unescape(rel)}")
+    for names_json in _FUNCCALL_JSON.findall(tree_json):
+        parts = [_unescape(x) for x in _SVAL_JSON.findall(names_json)]
+        if parts and (len(parts) == 1 or parts[0] != "pg_catalog"):
+            schema, name = _qual(parts, ctx)
+            out.add(f"{schema}.{name}(*)")
+
+
+def _sql_refs(sqls: list[str], ctx: FileContext) -> set[str]:
+    """References of several SQL snippets (one parse when they all parse, else one by one)."""
+    out: set[str] = set()
+    if not sqls:
+        return out
+    try:
+        _json_refs(parser.parse_sql_json(";\n".join(sqls)), ctx, out)
+    except Exception:
+        for one in sqls:
+            try:
+                _json_refs(parser.parse_sql_json(one), ctx, out)
+            except Exception:
+                continue
+    return out
+
+
 def _plpgsql_uses(stmt_text: str, ctx: FileContext) -> tuple[tuple[str, ...], bool]:
     """Objects referenced by the PL/pgSQL body of a CREATE FUNCTION statement, and whether it EXECUTEs."""
-    tree = _plpgsql_parse(stmt_text)
-    if tree is None:
+    try:
+        tree_json = parser.parse_plpgsql_json(stmt_text)
+    except Exception:
         return (), False
-    queries: list[tuple[str, int, bool]] = []
-    dyn: list[str] = []
-    _walk_plpgsql(tree, queries, dyn)
-    trees = _parse_many([_as_sql(q, m) for q, m, _ in queries if q])
-    return _uses_of(trees, ctx), bool(dyn)
+    queries = [_as_sql(_unescape(q), int(m)) for q, m in _PLPGSQL_EXPR_JSON.findall(tree_json) if q]
+    return tuple(sorted(_sql_refs(queries, ctx))), "PLpgSQL_stmt_dynexecute" in tree_json
 
 
 def _sql_body_uses(body: str, ctx: FileContext) -> tuple[str, ...]:
-    return _uses_of(_parse_many([body]), ctx)
+    return tuple(sorted(_sql_refs([body], ctx)))
 
 
 def _string_literal(expr: str) -> str | None:
     """The value of an expression that is a plain string literal (``'...'`` or ``$x$...$x$``)."""
     try:
-        tree = json.loads(parser.parse_sql_json("SELECT " + expr))
+        tree = orjson.loads(parser.parse_sql_json("SELECT " + expr))
         target = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"]
         if len(target) != 1:
             return None
@@ -1379,7 +1425,7 @@ def _do_block_sql(stmt_text: str) -> tuple[list[str], list[str], bool]:
 def _parse_embedded(text: str, stmt: Statement) -> list[Statement]:
     """Statements of SQL embedded in a DO block, attributed to the DO statement's position."""
     try:
-        tree = json.loads(parser.parse_sql_json(text))
+        tree = orjson.loads(parser.parse_sql_json(text))
     except Exception:
         return []
     out = []

@@ -72,6 +72,10 @@ EXTENSION_TYPES: dict[str, str] = {
 
 def sval(node: Any) -> str:
     """The text of a ``{"String": {"sval": ...}}`` node (or of a bare string)."""
+    try:
+        return str(node["String"]["sval"])
+    except (KeyError, TypeError):
+        pass
     if isinstance(node, str):
         return node
     if isinstance(node, dict):
@@ -89,7 +93,10 @@ def names(items: Any) -> list[str]:
     """A list of String nodes (a qualified name) as plain strings."""
     if isinstance(items, dict) and "List" in items:
         items = items["List"].get("items", [])
-    return [sval(x) for x in items or ()]
+    try:
+        return [x["String"]["sval"] for x in items or ()]
+    except (KeyError, TypeError):
+        return [sval(x) for x in items or ()]
 
 
 def const_text(node: Any) -> str | None:
@@ -111,7 +118,23 @@ def const_text(node: Any) -> str | None:
     return None
 
 
+_TYPE_CACHE: dict[tuple[tuple[str, ...], int, str], tuple[TypeRef, bool]] = {}
+
+
 def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, bool]:
+    """A ``TypeName`` struct as a :class:`TypeRef` (cached for types without modifiers)."""
+    if "typmods" in tn or "pct_type" in tn:
+        return _type_ref(tn, default_schema)
+    key = (tuple(names(tn.get("names", ()))), len(tn.get("arrayBounds", ()) or ()), default_schema)
+    hit = _TYPE_CACHE.get(key)
+    if hit is None:
+        hit = _type_ref(tn, default_schema)
+        if len(_TYPE_CACHE) < 10_000:
+            _TYPE_CACHE[key] = hit
+    return hit
+
+
+def _type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, bool]:
     """A ``TypeName`` struct as a :class:`TypeRef`, and whether it was a serial pseudo-type.
 
     Unqualified names of built-in and extension types get an empty schema; other unqualified names get

@@ -35,8 +35,15 @@ def parse_filename(filename: str) -> FileName | None:
     return None
 
 
+def _may_have_markers(text: str) -> bool:
+    """Cheap pre-check before the marker regexes (which are slow on large files)."""
+    return "migrate:" in text or "goose" in text.lower()
+
+
 def up_section(text: str) -> tuple[int, int] | None:
     """The character span of the forward part of a goose or dbmate file, or None if it has no markers."""
+    if not _may_have_markers(text):
+        return None
     for up_re, down_re in ((_GOOSE_UP, _GOOSE_DOWN), (_DBMATE_UP, _DBMATE_DOWN)):
         up = up_re.search(text)
         if up is None:
@@ -50,6 +57,8 @@ def up_section(text: str) -> tuple[int, int] | None:
 
 def marker_scheme(text: str) -> Scheme | None:
     """The tool whose up/down markers appear in ``text``."""
+    if not _may_have_markers(text):
+        return None
     if _GOOSE_UP.search(text):
         return Scheme.GOOSE
     if _DBMATE_UP.search(text):

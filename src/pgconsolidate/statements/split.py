@@ -8,10 +8,10 @@ statement, so one syntax error costs one statement, not the file.
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from typing import Any
 
+import orjson
 from pglast import parser
 
 from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
@@ -111,7 +111,7 @@ def _strip_semicolon_end(text: str, start: int, end: int) -> int:
 
 def _parse_whole(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     """(char start, char end, node) per statement; raises ParseError if any statement is invalid."""
-    tree = json.loads(parser.parse_sql_json(text))
+    tree = orjson.loads(parser.parse_sql_json(text))
     to_char = _ByteToChar(text)
     out = []
     for raw in tree.get("stmts", []):

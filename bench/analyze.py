@@ -1,0 +1,172 @@
+"""Benchmark: analysing a large migrations directory, pgconsolidate against squawk, same corpus, same run.
+
+Generates a synthetic Supabase-style corpus (default 10,000 files, ~170,000 statements: tables with
+foreign keys and vector columns, indexes, RLS and policies, PL/pgSQL and SQL functions, ALTERs, grants,
+comments, reference data) in a temp directory, then times, each in its own child process:
+
+* ``squawk`` (PyPI ``squawk-cli``) linting every file,
+* ``pgconsolidate analyze DIR --format json`` (the full command: read, split, model, all rules, report),
+* the model driver alone: ``pgconsolidate.analysis.analyze_dir`` (read + split + effects + fold, 2 workers),
+
+and prints wall time, the ratio to squawk and the peak RSS of each child (max RSS of the largest process
+of the child's tree, from ``getrusage(RUSAGE_CHILDREN)`` measured in a fresh wrapper process).
+Targets: no slower than squawk, under 20 s, peak memory under 1 GB on 2 cores.
+
+Run: ``.venv/bin/python bench/analyze.py [--files N] [--keep DIR]`` (needs the bench extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_WRAPPER = r"""
+import resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{wall} {rss} {p.returncode}")
+sys.stderr.write(p.stderr.decode(errors="replace")[-2000:])
+"""
+
+_DRIVER = r"""
+import sys
+from pgconsolidate.analysis import analyze_dir
+from pgconsolidate.sources.reader import read_dir
+a = analyze_dir(read_dir(sys.argv[1]))
+n = sum(len(f.statements) for f in a.files)
+print(n, len(a.schema.objects), file=sys.stderr)
+"""
+
+
+def _table(rng: random.Random, i: int) -> list[str]:
+    t = f"t{i}"
+    ref = f", parent_id bigint REFERENCES public.t{i - 1} (id) ON DELETE CASCADE" if i else ""
+    dims = rng.choice((384, 768, 1536))
+    return [
+        f"CREATE TABLE IF NOT EXISTS public.{t} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+        f"  user_id uuid NOT NULL REFERENCES auth.users (id),\n  title text NOT NULL,\n"
+        f"  body text,\n  score double precision DEFAULT 0,\n  embedding vector({dims}),\n"
+        f"  meta jsonb NOT NULL DEFAULT '{{}}'::jsonb,\n  created_at timestamptz NOT NULL DEFAULT now(){ref}\n)",
+        f"CREATE INDEX IF NOT EXISTS {t}_user_idx ON public.{t} (user_id, created_at DESC)",
+        f"CREATE INDEX IF NOT EXISTS {t}_embedding_idx ON public.{t} USING hnsw (embedding vector_cosine_ops)",
+        f"ALTER TABLE public.{t} ENABLE ROW LEVEL SECURITY",
+        f'CREATE POLICY "{t} owners read" ON public.{t} FOR SELECT TO authenticated\n'
+        f"  USING ((SELECT auth.uid()) = user_id)",
+        f'CREATE POLICY "{t} owners write" ON public.{t} FOR INSERT TO authenticated\n'
+        f"  WITH CHECK (auth.uid() = user_id AND title <> '')",
+        f"ALTER TABLE public.{t} ADD COLUMN IF NOT EXISTS tags text[] DEFAULT '{{}}'",
+        f"COMMENT ON TABLE public.{t} IS 'Table number {i}'",
+    ]
+
+
+def _functions(rng: random.Random, i: int) -> list[str]:
+    t = f"t{i}"
+    return [
+        f"CREATE OR REPLACE FUNCTION public.search_{t}(query_embedding vector, match_count int DEFAULT 10)\n"
+        f"RETURNS TABLE (id bigint, title text, similarity double precision)\nLANGUAGE plpgsql STABLE\n"
+        f"SECURITY DEFINER SET search_path = public, extensions\nAS $$\nDECLARE\n  n int := 0;\nBEGIN\n"
+        f"  IF match_count < 1 THEN\n    RAISE EXCEPTION 'bad count %', match_count;\n  END IF;\n"
+        f"  RETURN QUERY\n    SELECT x.id, x.title, 1 - (x.embedding <=> query_embedding)\n"
+        f"    FROM public.{t} x WHERE x.user_id = auth.uid()\n"
+        f"    ORDER BY x.embedding <=> query_embedding LIMIT match_count;\n"
+        f"  GET DIAGNOSTICS n = ROW_COUNT;\n  PERFORM public.touch_{t}(n);\nEND;\n$$",
+        f"CREATE OR REPLACE FUNCTION public.count_{t}(uid uuid) RETURNS bigint\nLANGUAGE sql STABLE\n"
+        f"AS $$ SELECT count(*) FROM public.{t} WHERE user_id = uid $$",
+        f"CREATE OR REPLACE FUNCTION public.touch_{t}(n integer) RETURNS void LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n  UPDATE public.{t} SET score = score + {rng.randint(1, 9)} WHERE id = n;\nEND;\n$$",
+        f"GRANT SELECT, INSERT ON public.{t} TO authenticated",
+        f"GRANT EXECUTE ON FUNCTION public.search_{t}(vector, integer) TO authenticated, anon",
+        f"REVOKE ALL ON FUNCTION public.count_{t}(uuid) FROM public",
+        f"ALTER FUNCTION public.count_{t}(uuid) SET search_path = public",
+        f"INSERT INTO public.settings (key, value) VALUES ('t{i}.enabled', 'true'), ('t{i}.limit', '{i}')\n"
+        f"  ON CONFLICT (key) DO NOTHING",
+        f"ALTER TABLE public.{t} ALTER COLUMN score SET NOT NULL",
+    ]
+
+
+def generate(root: Path, files: int, seed: int = 7) -> int:
+    """Write the corpus; returns the number of statements written."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    total = 0
+    head = [
+        "CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA extensions",
+        "CREATE TABLE IF NOT EXISTS public.settings (key text PRIMARY KEY, value text NOT NULL)",
+    ]
+    for i in range(files):
+        stmts = (head if i == 0 else []) + _table(rng, i) + _functions(rng, i)
+        version = 20240101000000 + i * 100
+        (root / f"{version}_step_{i}.sql").write_text(
+            f"-- migration {i}\n" + ";\n\n".join(stmts) + ";\n", encoding="utf-8"
+        )
+        total += len(stmts)
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
+    """(wall seconds, peak RSS in KiB, exit code, stderr tail) of ``cmd`` run in a fresh wrapper."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True, env=env, check=True
+    )
+    wall, rss, code = proc.stdout.split()
+    return float(wall), int(rss), int(code), proc.stderr
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", type=int, default=10_000)
+    ap.add_argument("--keep", help="write the corpus here and keep it")
+    args = ap.parse_args()
+    tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="pgc-bench-"))
+    corpus = tmp / "migrations"
+    try:
+        t0 = time.perf_counter()
+        n = generate(corpus, args.files)
+        size = sum(p.stat().st_size for p in corpus.iterdir())
+        print(
+            f"corpus: {args.files} files, {n} statements, {size / 1e6:.1f} MB"
+            f" (generated in {time.perf_counter() - t0:.1f} s); cores: {os.cpu_count()}"
+        )
+        bindir = Path(sys.executable).parent
+        squawk = shutil.which("squawk", path=str(bindir)) or shutil.which("squawk")
+        results: dict[str, tuple[float, int, int]] = {}
+        files = sorted(str(p) for p in corpus.iterdir())
+        if squawk:
+            wall, rss, code, _ = measure([squawk, *files])
+            results["squawk"] = (wall, rss, code)
+        else:
+            print("squawk not found: pip install squawk-cli (bench extra)")
+        pgc = str(bindir / "pgconsolidate")
+        wall, rss, code, err = measure([pgc, "analyze", str(corpus), "--format", "json"])
+        results["pgconsolidate analyze"] = (wall, rss, code)
+        if code not in (0, 1):
+            print(f"pgconsolidate analyze failed (exit {code}): {err.strip()[-500:]}")
+        wall, rss, code, err = measure([sys.executable, "-c", _DRIVER, str(corpus)])
+        results["model driver (analyze_dir)"] = (wall, rss, code)
+        counts = err.strip().splitlines()[-1] if err.strip() else "?"
+        print(f"model driver: statements, objects = {counts}")
+        base = results.get("squawk", (0.0, 0, 0))[0]
+        print(f"{'tool':<30} {'wall s':>8} {'vs squawk':>10} {'peak RSS MB':>12} {'exit':>5}")
+        for name, (wall, rss, code) in results.items():
+            ratio = f"{wall / base:.2f}x" if base else "-"
+            print(f"{name:<30} {wall:>8.2f} {ratio:>10} {rss / 1024:>12.0f} {code:>5}")
+        summary = {k: {"seconds": round(v[0], 3), "peak_rss_mb": round(v[1] / 1024)} for k, v in results.items()}
+        print(json.dumps({"schema_version": 1, "files": args.files, "statements": n, "results": summary}))
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
