@@ -56,9 +56,11 @@ def _table(rng: random.Random, i: int) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS public.{t} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
         f"  user_id uuid NOT NULL REFERENCES auth.users (id),\n  title text NOT NULL,\n"
         f"  body text,\n  score double precision DEFAULT 0,\n  embedding vector({dims}),\n"
-        f"  meta jsonb NOT NULL DEFAULT '{{}}'::jsonb,\n  created_at timestamptz NOT NULL DEFAULT now(){ref}\n)",
+        f"  meta jsonb NOT NULL DEFAULT '{{}}'::jsonb,\n"
+        f"  created_at timestamptz NOT NULL DEFAULT now(){ref}\n)",
         f"CREATE INDEX IF NOT EXISTS {t}_user_idx ON public.{t} (user_id, created_at DESC)",
-        f"CREATE INDEX IF NOT EXISTS {t}_embedding_idx ON public.{t} USING hnsw (embedding vector_cosine_ops)",
+        f"CREATE INDEX IF NOT EXISTS {t}_embedding_idx ON public.{t}\n"
+        "  USING hnsw (embedding vector_cosine_ops)",
         f"ALTER TABLE public.{t} ENABLE ROW LEVEL SECURITY",
         f'CREATE POLICY "{t} owners read" ON public.{t} FOR SELECT TO authenticated\n'
         f"  USING ((SELECT auth.uid()) = user_id)",
@@ -160,7 +162,9 @@ def main() -> int:
         for name, (wall, rss, code) in results.items():
             ratio = f"{wall / base:.2f}x" if base else "-"
             print(f"{name:<30} {wall:>8.2f} {ratio:>10} {rss / 1024:>12.0f} {code:>5}")
-        summary = {k: {"seconds": round(v[0], 3), "peak_rss_mb": round(v[1] / 1024)} for k, v in results.items()}
+        summary = {
+            k: {"seconds": round(w, 3), "peak_rss_mb": round(r / 1024)} for k, (w, r, _) in results.items()
+        }
         print(json.dumps({"schema_version": 1, "files": args.files, "statements": n, "results": summary}))
     finally:
         if not args.keep:
