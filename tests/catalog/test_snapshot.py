@@ -192,3 +192,34 @@ def test_objects_built_by_the_reader_equal_objects_built_normally(scratch_db: st
         for mine, theirs in zip(snap.objects(name), back.objects(name), strict=True):
             assert mine == theirs and hash(mine) == hash(theirs)
             assert vars(mine) == vars(theirs)
+
+
+def test_query_variants_for_older_servers() -> None:
+    from pgconsolidate.catalog.reader import _query
+
+    assert b"pg_get_function_sqlbody" in _query("functions", 180000)
+    old = _query("functions", 130000)
+    assert b"pg_get_function_sqlbody" not in old and b"prosqlbody" not in old
+
+
+def test_same_schema_on_postgresql_16_and_18_is_equivalent(scratch_server: ScratchServer) -> None:
+    """Cross-version noise (PostgreSQL 18's NOT NULL constraints, 17's MAINTAIN privilege) is not a
+    difference; a real difference still is."""
+    from pgconsolidate.scratch import get_scratch_server
+
+    try:
+        old_server = get_scratch_server(major=16)
+    except Exception as exc:  # pragma: no cover - the embedded 16 is optional
+        pytest.skip(f"embedded PostgreSQL 16 not available: {exc}")
+    with throwaway_database(old_server) as old, throwaway_database(scratch_server) as new:
+        build(old)
+        build(new)
+        a, b = read_snapshot(old), read_snapshot(new)
+        assert a.server_version // 10000 == 16 and b.server_version // 10000 >= 17
+        result = diff_snapshots(a, b)
+        assert result.equivalent, result.differences
+        assert result.notes and "MAINTAIN" in result.notes[0]
+        with connection(new, autocommit=True) as conn:
+            conn.execute("GRANT INSERT ON app.other TO pgc_cat_reader")
+        result = diff_snapshots(a, read_snapshot(new))
+        assert [d.identity for d in result.differences] == ["table app.other to pgc_cat_reader"]

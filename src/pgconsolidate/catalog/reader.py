@@ -153,6 +153,19 @@ def _workers() -> int:
         return len(GROUPS)
 
 
+MIN_SERVER_VERSION = 120000
+# SQL-standard function bodies (BEGIN ATOMIC) exist from PostgreSQL 14 on.
+_SQLBODY = "WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)"
+
+
+def _query(name: str, server_version: int) -> bytes:
+    """The catalog query of one object kind, adapted to the server's version (fixed variants only)."""
+    text = load_sql(QUERIES, f"{name}.sql")
+    if server_version < 140000:
+        text = text.replace(_SQLBODY, "WHEN false THEN NULL")
+    return text.encode("utf-8")
+
+
 def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[str, Any]) -> dict[str, Any]:
     """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects.
 
@@ -167,7 +180,7 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
         pending = []
         for name in names:
             cur = conn.cursor()
-            cur.execute(load_sql(QUERIES, f"{name}.sql").encode("utf-8"), params)
+            cur.execute(_query(name, conn.info.server_version), params)
             pending.append((name, cur))
         opclasses: dict[int, str] = {}
         if "indexes" in names:
@@ -225,6 +238,11 @@ def read_snapshot_from(
         "skip_schemas": skipped_schemas(include_managed_schemas),
         "include_ext": include_extension_objects,
     }
+    if conn.info.server_version < MIN_SERVER_VERSION:
+        raise DatabaseError(
+            f"{source}: PostgreSQL {conn.info.server_version // 10000} is too old to inspect "
+            f"(PostgreSQL {MIN_SERVER_VERSION // 10000} or later is needed)"
+        )
     kinds: dict[str, Any] = {}
     idle = conn.info.transaction_status == TransactionStatus.IDLE
     with conn.transaction():

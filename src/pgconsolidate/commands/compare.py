@@ -126,6 +126,8 @@ def print_diff(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") 
     for line in text_lines(result, a_label=a_label, b_label=b_label):
         out.print(f"[{colour[line[0]]}]{line[0]}[/] ", end="")
         out.print(line[2:], markup=False)
+    for note in result.notes:
+        out.print(f"note: {note}", markup=False)
     c = result.counts()
     ignored = f" (not compared: {', '.join(result.ignored)})" if result.ignored else ""
     if result.equivalent:

@@ -9,7 +9,7 @@ objects are matched by identity, and every field of a matched pair other than ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from pgconsolidate.catalog.model import META_FIELDS, CatalogObject, Grant, Snapshot, Value
 
@@ -47,6 +47,7 @@ class SnapshotDiff:
     b: str
     differences: tuple[ObjectDiff, ...]
     ignored: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # what was normalised because the two servers differ in version
 
     @property
     def equivalent(self) -> bool:
@@ -96,6 +97,7 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
     ``ignore`` names attributes to leave out (``{"owner"}`` when two servers use different owners); it is
     recorded in the result so that output can say what was not compared.
     """
+    a, b, notes = common_features(a, b)
     out: list[ObjectDiff] = []
     for collection in compared_collections():
         in_a = {o.identity: o for o in a.objects(collection)}
@@ -112,4 +114,42 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
                 changes = diff_objects(oa, ob, ignore)
                 if changes:
                     out.append(ObjectDiff(collection, oa.kind, identity, CHANGED, changes, _parent(oa)))
-    return SnapshotDiff(a=a.source, b=b.source, differences=tuple(out), ignored=tuple(sorted(ignore)))
+    return SnapshotDiff(
+        a=a.source, b=b.source, differences=tuple(out), ignored=tuple(sorted(ignore)), notes=notes
+    )
+
+
+# Privileges that only exist from some server version on: (privilege, first server_version).
+VERSIONED_PRIVILEGES = (("MAINTAIN", 170000),)
+
+
+def common_features(a: Snapshot, b: Snapshot) -> tuple[Snapshot, Snapshot, tuple[str, ...]]:
+    """Snapshots of servers of different major versions, reduced to what both versions can express.
+
+    Only a privilege one of the servers cannot have is removed (e.g. MAINTAIN, which PostgreSQL 17
+    added to every table owner's privileges); each removal is returned as a note for the output.
+    """
+    versions = [v for v in (a.server_version, b.server_version) if v]
+    if len(versions) < 2:
+        return a, b, ()
+    oldest = min(versions)
+    missing = {priv for priv, since in VERSIONED_PRIVILEGES if oldest < since <= max(versions)}
+    if not missing:
+        return a, b, ()
+
+    def strip(snap: Snapshot) -> Snapshot:
+        grants = []
+        for g in snap.grants:
+            privileges = tuple(p for p in g.privileges if p not in missing)
+            if not privileges:
+                continue
+            grants.append(
+                replace(g, privileges=privileges, grantable=tuple(p for p in g.grantable if p not in missing))
+            )
+        return replace(snap, grants=tuple(grants))
+
+    note = (
+        f"{', '.join(sorted(missing))} privileges not compared: one server is PostgreSQL "
+        f"{oldest // 10000}, which does not have them"
+    )
+    return strip(a), strip(b), (note,)

@@ -89,6 +89,7 @@ def to_json(result: SnapshotDiff) -> dict[str, Any]:
         "b": result.b,
         "equivalent": result.equivalent,
         "ignored_attributes": list(result.ignored),
+        "notes": list(result.notes),
         "counts": result.counts(),
         "differences": [
             {
