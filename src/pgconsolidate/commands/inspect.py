@@ -154,4 +154,3 @@ def inspect(
 
 def register(app: typer.Typer) -> None:
     app.command("inspect")(inspect)
-
