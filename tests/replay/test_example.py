@@ -61,7 +61,7 @@ def test_http_stand_in_replaces_the_http_failures(scratch_server: ScratchServer)
     plain = {(e["file"], e["line"]) for e in _answer_key()}
     http = {("20250119_ollama_ai_functions.sql", 5), ("20250119_ollama_ai_functions.sql", 84)}
     assert {(f.file, f.line) for f in result.failures} == plain - http
-    assert [(s.extension, s.schema, s.file, s.line) for s in result.stand_ins] == [
+    assert [(s.extension, s.schema, s.file, s.line) for s in result.stand_ins if s.file != "(base)"] == [
         ("http", "extensions", "20250119_ollama_ai_functions.sql", 5)
     ]
     assert not result.skipped

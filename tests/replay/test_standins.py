@@ -51,11 +51,13 @@ def _one(url: str, query: str) -> object:
 
 def test_stand_ins_are_reported_and_the_schema_builds(kept: ReplayResult) -> None:
     assert kept.ok, where(kept)
-    assert [(s.extension, s.schema, s.line) for s in kept.stand_ins] == [
-        ("uuid-ossp", "public", 1),
-        ("pgcrypto", "extensions", 2),
-        ("http", "extensions", 3),
-        ("pg_net", "net", 4),
+    # uuid-ossp and pgcrypto come with the Supabase base (as on a hosted project); CREATE EXTENSION IF NOT
+    # EXISTS of them is then a no-op
+    assert [(s.extension, s.schema, s.file, s.line) for s in kept.stand_ins] == [
+        ("pgcrypto", "extensions", "(base)", 0),
+        ("uuid-ossp", "extensions", "(base)", 0),
+        ("http", "extensions", "001_ext.sql", 3),
+        ("pg_net", "net", "001_ext.sql", 4),
     ]
     assert "extensions.http_get" in kept.stand_ins[2].objects
     assert kept.supabase_base
@@ -126,8 +128,8 @@ def test_no_stand_ins_reports_the_extension(scratch_server: ScratchServer, tmp_p
     result = replay_files(
         scratch_server, tmp_path, EXTENSIONS, keep_going=True, stand_ins=False, supabase=True
     )
-    assert ("001_ext.sql", 1, "0A000") in where(result)
-    assert not result.stand_ins
+    assert ("001_ext.sql", 3, "0A000") in where(result)
+    assert all(s.file == "(base)" for s in result.stand_ins)
     assert {s.file for s in result.skipped} == {"001_ext.sql", "002_use.sql"}
 
 
@@ -177,4 +179,26 @@ def test_history_rows_and_version_collisions(scratch_server: ScratchServer, tmp_
 def test_stand_ins_without_keep_going(scratch_server: ScratchServer, tmp_path: Path) -> None:
     result = replay_files(scratch_server, tmp_path, EXTENSIONS, supabase=True)
     assert result.ok, where(result)
-    assert [s.extension for s in result.stand_ins] == ["uuid-ossp", "pgcrypto", "http", "pg_net"]
+    assert [s.extension for s in result.stand_ins] == ["pgcrypto", "uuid-ossp", "http", "pg_net"]
+
+
+def test_stand_in_in_the_current_schema_without_supabase(
+    scratch_server: ScratchServer, tmp_path: Path
+) -> None:
+    result = replay_files(
+        scratch_server,
+        tmp_path,
+        {
+            "001_ext.sql": 'create extension "uuid-ossp";\n'
+            "create table t (id uuid default uuid_generate_v4());\n"
+            'create extension "uuid-ossp";\n',
+        },
+        keep_going=True,
+        supabase=False,
+    )
+    assert [(s.extension, s.schema, s.line) for s in result.stand_ins] == [("uuid-ossp", "public", 1)]
+    assert "public.uuid_generate_v4" in result.stand_ins[0].objects
+    # a second CREATE EXTENSION without IF NOT EXISTS fails as it would on a server with the extension
+    assert [(f.line, f.sqlstate, f.message) for f in result.failures] == [
+        (3, "42710", 'extension "uuid-ossp" already exists')
+    ]

@@ -75,9 +75,10 @@ def print_result(result: ReplayResult) -> None:
         markup=False,
     )
     for s in result.stand_ins:
+        origin = "already in the database (Supabase base)" if s.file == "(base)" else f"for {s.file}:{s.line}"
         out.print(
             f"stand-in: extension {s.extension} (not on the scratch server) in schema {s.schema}, "
-            f"from {s.file}:{s.line}: {s.note}",
+            f"{origin}: {s.note}",
             markup=False,
         )
     roots = result.root_causes

@@ -22,10 +22,10 @@ from psycopg import sql
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import DatabaseError, InputError
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, StandIn
-from pgconsolidate.replay.runner import available_extensions, install_stand_in, replay_into
-from pgconsolidate.replay.standins import SPECS, stand_in_objects
+from pgconsolidate.replay.runner import available_extensions, replay_into
 from pgconsolidate.scratch.databases import drop_database
 from pgconsolidate.scratch.server import ScratchServer
+from pgconsolidate.scratch.standins import SPECS, install_stand_in, stand_in_objects
 from pgconsolidate.scratch.supabase import install_supabase_base, supabase_database
 from pgconsolidate.sources.reader import read_dir
 

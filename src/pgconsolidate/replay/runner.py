@@ -20,17 +20,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import psycopg
-from psycopg import sql
 
 from pgconsolidate.db.connect import connection, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.replay.analysis import RawFailure, analyse
 from pgconsolidate.replay.model import FileOutcome, HistoryRow, ReplayResult, StandIn
 from pgconsolidate.replay.needs import supabase_reasons
-from pgconsolidate.replay.standins import SPECS, has_stand_in, stand_in_objects, stand_in_sql
 from pgconsolidate.replay.units import Unit, file_units
 from pgconsolidate.scratch.databases import create_database, database_name, drop_database
 from pgconsolidate.scratch.server import ScratchServer
+from pgconsolidate.scratch.standins import (
+    SPECS,
+    has_stand_in,
+    install_stand_in,
+    installed_stand_ins,
+    stand_in_objects,
+)
 from pgconsolidate.scratch.supabase import supabase_database
 from pgconsolidate.sources.model import MigrationDir, MigrationFile, Scheme
 
@@ -86,20 +91,6 @@ def _extension_target(unit: Unit) -> tuple[str, str | None] | None:
     return str(body.get("extname", "")), schema
 
 
-def install_stand_in(conn: psycopg.Connection, ext: str, schema: str | None) -> str:
-    """Create the stand-in for ``ext`` in ``schema`` (default: the current schema); return the schema."""
-    spec = SPECS[ext]
-    row = conn.execute("SELECT current_schema(), current_setting('search_path')").fetchone()
-    assert row is not None
-    target = spec.fixed_schema or schema or str(row[0] or "public")
-    # SET inside a transaction (or savepoint) is undone with it when the stand-in fails
-    with conn.transaction():
-        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(target)))
-        conn.execute(stand_in_sql(ext).encode())
-        conn.execute("SELECT pg_catalog.set_config('search_path', %s, false)", [row[1]])
-    return target
-
-
 def _history(conn: psycopg.Connection, f: MigrationFile, units: list[Unit], run: _Run, write: bool) -> None:
     """Record the history row the tool writes for ``f`` (and write it when the file applied).
 
@@ -118,6 +109,15 @@ def _history(conn: psycopg.Connection, f: MigrationFile, units: list[Unit], run:
             "VALUES (%s, %s, %s)",
             [version, f.name, [u.text for u in units]],
         )
+
+
+class _Refused(Exception):
+    """What the real server would answer to a statement that a stand-in handles."""
+
+    def __init__(self, sqlstate: str, message: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.message = message
 
 
 class _Replayer:
@@ -142,15 +142,20 @@ class _Replayer:
         self.run.raw.append(RawFailure(position, sqlstate, message))
 
     def _intercept(self, unit: Unit) -> bool:
-        """Handle ``CREATE EXTENSION`` of an unavailable extension that has a stand-in."""
+        """Handle ``CREATE EXTENSION`` of an unavailable extension: True when a stand-in took its place
+        (or already stands in for it); raises :class:`_Refused` where the real server would refuse."""
         target = _extension_target(unit)
-        if target is None or not self.use_stand_ins:
+        if target is None:
             return False
         ext, schema = target
         if ext in self.available or not has_stand_in(ext):
             return False
         if ext in self.run.stood_in:
+            if not unit.body.get("if_not_exists"):
+                raise _Refused("42710", f'extension "{ext}" already exists')
             return True
+        if not self.use_stand_ins:
+            return False
         created = install_stand_in(self.conn, ext, schema)
         self.run.stood_in.add(ext)
         self.run.stand_ins.append(
@@ -172,7 +177,7 @@ class _Replayer:
                     # a statement that does not parse would reject the whole message, savepoint included
                     conn.execute(prefix.encode())
                     conn.execute(unit.text.encode())
-                elif unit.kind == "CreateExtensionStmt" and self.use_stand_ins:
+                elif unit.kind == "CreateExtensionStmt":
                     conn.execute(prefix.encode())
                     if self._intercept(unit):
                         return True
@@ -182,8 +187,11 @@ class _Replayer:
             elif not self._intercept(unit):
                 conn.execute(unit.text.encode())
             return True
-        except psycopg.Error as exc:
-            self._fail(position, exc)
+        except (psycopg.Error, _Refused) as exc:
+            if isinstance(exc, _Refused):
+                self.run.raw.append(RawFailure(position, exc.sqlstate, exc.message))
+            else:
+                self._fail(position, exc)
             if savepoint:
                 conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
             return False
@@ -264,6 +272,12 @@ def replay_into(
             conn, available, keep_going=keep_going, stand_ins=stand_ins, record_history=record_history
         )
         replayer.run.stood_in.update(stood_in)
+        for ext, schema in sorted(installed_stand_ins(conn).items()):
+            if ext not in replayer.run.stood_in:
+                replayer.run.stood_in.add(ext)
+                replayer.run.stand_ins.append(
+                    StandIn(ext, schema, "(base)", 0, stand_in_objects(ext, schema), SPECS[ext].note)
+                )
         try:
             for index, f in enumerate(files):
                 if progress:

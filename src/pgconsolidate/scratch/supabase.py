@@ -17,10 +17,13 @@ from psycopg import sql
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.scratch.databases import PREFIX, create_database, drop_database, url_for
 from pgconsolidate.scratch.server import ScratchServer
+from pgconsolidate.scratch.standins import install_stand_in, installed_stand_ins, stand_in_sql
 
 # Supabase's default search_path: the database setting every new session starts with.
 SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 TEMPLATE_PREFIX = "pgc_tpl_supabase_"
+# extensions a hosted Supabase project has in schema extensions before any migration
+PREINSTALLED = ("uuid-ossp", "pgcrypto")
 
 
 def base_sql() -> str:
@@ -38,15 +41,39 @@ def set_supabase_search_path(url: str) -> None:
 
 
 def install_supabase_base(url: str) -> None:
-    """Install the base into the database at ``url`` and set Supabase's default ``search_path``."""
+    """Install the base into the database at ``url`` and set Supabase's default ``search_path``.
+
+    Like a hosted project, the base has ``uuid-ossp`` and ``pgcrypto`` in schema ``extensions``: the real
+    extensions when the server has them, else their stand-ins (see ``standins``).
+    """
     with connection(url, autocommit=True) as conn:
         conn.execute(base_sql().encode())
+        available = {
+            str(r[0])
+            for r in conn.execute(
+                "SELECT name FROM pg_catalog.pg_available_extensions WHERE name = ANY(%s)",
+                [list(PREINSTALLED)],
+            ).fetchall()
+        }
+        have = installed_stand_ins(conn)
+        for ext in PREINSTALLED:
+            if ext in available:
+                conn.execute(
+                    sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA extensions").format(
+                        sql.Identifier(ext)
+                    )
+                )
+            elif ext not in have:
+                install_stand_in(conn, ext, "extensions")
     set_supabase_search_path(url)
 
 
 def template_name() -> str:
-    """The template database's name: changes whenever the base SQL changes."""
-    return TEMPLATE_PREFIX + hashlib.sha256(base_sql().encode()).hexdigest()[:12]
+    """The template database's name: changes whenever the base SQL (or a stand-in it uses) changes."""
+    digest = hashlib.sha256(base_sql().encode())
+    for ext in PREINSTALLED:
+        digest.update(stand_in_sql(ext).encode())
+    return TEMPLATE_PREFIX + digest.hexdigest()[:12]
 
 
 def ensure_supabase_template(server: ScratchServer) -> str:

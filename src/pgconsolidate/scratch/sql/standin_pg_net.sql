@@ -31,4 +31,6 @@ CREATE FUNCTION net.http_delete(
     AS $$ BEGIN RAISE EXCEPTION 'net.http_delete() cannot make requests: pgconsolidate stand-in for pg_net'
     USING ERRCODE = 'feature_not_supported'; END $$;
 
-GRANT USAGE ON SCHEMA net TO PUBLIC;
+
+
+COMMENT ON FUNCTION net.http_post(text, jsonb, jsonb, jsonb, integer) IS 'pgconsolidate stand-in for extension pg_net';

@@ -69,3 +69,5 @@ CREATE FUNCTION urlencode(string character varying) RETURNS text LANGUAGE plpgsq
 CREATE FUNCTION urlencode(data jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT
     AS $$ BEGIN RAISE EXCEPTION 'urlencode() is not available: pgconsolidate stand-in for the http extension'
     USING ERRCODE = 'feature_not_supported'; END $$;
+
+COMMENT ON FUNCTION http(http_request) IS 'pgconsolidate stand-in for extension http';

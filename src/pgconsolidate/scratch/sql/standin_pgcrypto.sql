@@ -79,3 +79,5 @@ CREATE FUNCTION pgp_sym_encrypt(data text, psw text) RETURNS bytea LANGUAGE plpg
 CREATE FUNCTION pgp_sym_decrypt(msg bytea, psw text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT
     AS $$ BEGIN RAISE EXCEPTION 'pgp_sym_decrypt() is not available: pgconsolidate stand-in for pgcrypto'
     USING ERRCODE = 'feature_not_supported'; END $$;
+
+COMMENT ON FUNCTION gen_random_bytes(integer) IS 'pgconsolidate stand-in for extension pgcrypto';

@@ -40,3 +40,5 @@ CREATE FUNCTION uuid_generate_v1mc() RETURNS uuid LANGUAGE plpgsql VOLATILE
 CREATE FUNCTION uuid_generate_v5(namespace uuid, name text) RETURNS uuid LANGUAGE plpgsql IMMUTABLE STRICT
     AS $$ BEGIN RAISE EXCEPTION 'uuid_generate_v5() needs SHA-1, which core PostgreSQL lacks: pgconsolidate stand-in for uuid-ossp'
     USING ERRCODE = 'feature_not_supported'; END $$;
+
+COMMENT ON FUNCTION uuid_generate_v4() IS 'pgconsolidate stand-in for extension uuid-ossp';
