@@ -103,6 +103,20 @@ _REPLACEMENTS = {
     "CreateTrigStmt": (r"^CREATE (CONSTRAINT )?TRIGGER ", r"CREATE OR REPLACE \1TRIGGER "),
     "CreateExtensionStmt": (r"^CREATE EXTENSION (?!IF NOT EXISTS)", "CREATE EXTENSION IF NOT EXISTS "),
 }
+_IDEMPOTENT_ALTERS = {
+    "AT_EnableRowSecurity",
+    "AT_DisableRowSecurity",
+    "AT_ForceRowSecurity",
+    "AT_NoForceRowSecurity",
+    "AT_ColumnDefault",
+    "AT_SetNotNull",
+    "AT_DropNotNull",
+    "AT_ReplicaIdentity",
+    "AT_SetStatistics",
+    "AT_SetStorage",
+    "AT_SetRelOptions",
+    "AT_ClusterOn",
+}
 _AS_IS = {
     "GrantStmt",
     "CommentStmt",
@@ -133,7 +147,17 @@ def idempotent(entry_sql: str, where: str) -> str:
                 "CREATE MATERIALIZED VIEW IF NOT EXISTS ",
                 text,
             )
-        elif st.kind == "InsertStmt" or st.kind in _AS_IS:
+        elif (
+            st.kind == "InsertStmt"
+            or st.kind in _AS_IS
+            or (
+                st.kind == "AlterTableStmt"
+                and all(
+                    c.get("AlterTableCmd", {}).get("subtype") in _IDEMPOTENT_ALTERS
+                    for c in st.body.get("cmds", [])
+                )
+            )
+        ):
             pass
         else:
             out.append(_guard(text))
@@ -216,6 +240,41 @@ class CleanFile:
     objects: tuple[str, ...]  # "TYPE name" of each entry, for the report
 
 
+_INLINE = re.compile(
+    r"^ALTER TABLE ONLY (?P<table>\S+)\s+ADD CONSTRAINT (?P<name>\S+) "
+    r"(?P<def>(?:PRIMARY KEY|UNIQUE) .*?);?\s*$",
+    re.DOTALL,
+)
+
+
+def inline_keys(entries: list[DumpEntry]) -> list[DumpEntry]:
+    """Move PRIMARY KEY and UNIQUE constraints into their table's ``CREATE TABLE`` (pg_dump adds them
+    afterwards with ``ALTER TABLE``, which is not idempotent and hides the key from readers and tools)."""
+    tables: dict[str, int] = {}
+    out: list[DumpEntry] = []
+    for e in entries:
+        if e.type == "TABLE":
+            m = re.match(r"^CREATE (?:UNLOGGED )?TABLE (\S+) \(", e.sql)
+            if m:
+                tables[m.group(1)] = len(out)
+        if e.type == "CONSTRAINT":
+            m = _INLINE.match(e.sql)
+            if m and m["table"] in tables:
+                i = tables[m["table"]]
+                t = out[i]
+                create_end = t.sql.find("\n);")
+                if create_end > 0 and "\n)" not in t.sql[:create_end].split("(", 1)[1][-3:]:
+                    body = (
+                        t.sql[:create_end]
+                        + f",\n    CONSTRAINT {m['name']} {m['def'].strip()}"
+                        + t.sql[create_end:]
+                    )
+                    out[i] = DumpEntry(t.name, t.type, t.schema, body)
+                    continue
+        out.append(e)
+    return out
+
+
 def build_clean_set(
     schema_dump: str,
     data_dump: str,
@@ -228,7 +287,7 @@ def build_clean_set(
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
     tables of managed schemas, which a dump of the app's schemas leaves out)."""
     entries = split_dump(schema_dump) + list(extra_entries or []) + split_dump(data_dump)
-    entries = [e for e in entries if e.type not in ("SEQUENCE SET",)]
+    entries = inline_keys([e for e in entries if e.type not in ("SEQUENCE SET",)])
     idx = assign_domains(entries, domains)
     files: list[CleanFile] = []
     replaced = "\n".join(f"  {path}  sha256:{sha}" for path, sha in replaces)

@@ -11,6 +11,7 @@ from pgconsolidate.sources.model import MigrationDir
 
 
 def generate_report(
+    findings: tuple[dict[str, int], dict[str, int]] | None,
     declared: Sequence[str],
     rows_before: dict[str, int],
     rows_after: dict[str, int],
@@ -37,6 +38,14 @@ def generate_report(
     ]
     for c in clean:
         o.append(f"  * `{c.name}`: {len(c.objects)} objects")
+    o += ["", "## Findings (static rules) before and after", ""]
+    if findings is None:
+        o.append("The rules could not run on this directory; see `pgconsolidate analyze`.")
+    else:
+        before, after = findings
+        o.append(f"{sum(before.values())} findings before, {sum(after.values())} after (clean set).")
+        o += ["", "| rule | before | after |", "|---|---:|---:|"]
+        o += [f"| {r} | {before.get(r, 0)} | {after.get(r, 0)} |" for r in sorted(set(before) | set(after))]
     o += ["", "## Proof", ""]
     o.append(
         "* clean set on an empty database vs. the old chain + the fix: "

@@ -302,7 +302,14 @@ def consolidate(
             "differences": len(result.differences),
             "second_run_differences": len(result.second_run_differences),
         }
+        from pgconsolidate.verify.findings import findings_before_after
+
+        counts = findings_before_after(mdir, tmp / "migrations")
+        if counts is not None:
+            summary["findings_before"] = sum(counts[0].values())
+            summary["findings_after"] = sum(counts[1].values())
         report = generate_report(
+            counts,
             declared,
             live_proof.rows_before if live_proof else {},
             live_proof.rows_after if live_proof else {},
