@@ -61,6 +61,8 @@ CREATE POLICY t_pol ON app.t FOR SELECT TO PUBLIC USING (a <> '');
 CREATE POLICY t_pol2 ON app.t FOR INSERT TO PUBLIC WITH CHECK (true);
 GRANT SELECT ON app.t TO {READER};
 CREATE PUBLICATION pgc_cat_pub FOR TABLE app.t;
+CREATE RULE other_log AS ON INSERT TO app.other DO ALSO NOTIFY other_changed;
+DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = %L', current_database(), '8MB'); END $$;
 """
 
 

@@ -68,6 +68,21 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "partition_of",
     ),
     ("table-inherits", "ALTER TABLE app.child NO INHERIT app.base", "tables", "app.child", "inherits"),
+    (
+        "table-replica-identity",
+        "ALTER TABLE app.other REPLICA IDENTITY FULL",
+        "tables",
+        "app.other",
+        "replica_identity",
+    ),
+    (
+        "table-access-method",
+        "CREATE ACCESS METHOD pgc_heap2 TYPE TABLE HANDLER heap_tableam_handler;"
+        "ALTER TABLE app.other SET ACCESS METHOD pgc_heap2",
+        "tables",
+        "app.other",
+        "access_method",
+    ),
     ("table-options", "ALTER TABLE app.other SET (fillfactor = 50)", "tables", "app.other", "options"),
     ("table-comment", "COMMENT ON TABLE app.t IS 'x'", "tables", "app.t", "comment"),
     # columns
@@ -443,6 +458,52 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ),
     ("trigger-enabled", "ALTER TABLE app.t DISABLE TRIGGER t_trg", "triggers", "app.t.t_trg", "enabled"),
     ("trigger-comment", "COMMENT ON TRIGGER t_trg ON app.t IS 'x'", "triggers", "app.t.t_trg", "comment"),
+    # rules
+    (
+        "rule-added",
+        "CREATE RULE r2 AS ON DELETE TO app.other DO INSTEAD NOTHING",
+        "rules",
+        "app.other.r2",
+        ADDED,
+    ),
+    ("rule-removed", "DROP RULE other_log ON app.other", "rules", "app.other.other_log", REMOVED),
+    (
+        "rule-definition",
+        "CREATE OR REPLACE RULE other_log AS ON INSERT TO app.other DO ALSO NOTIFY other_inserted",
+        "rules",
+        "app.other.other_log",
+        "definition",
+    ),
+    (
+        "rule-enabled",
+        "ALTER TABLE app.other DISABLE RULE other_log",
+        "rules",
+        "app.other.other_log",
+        "enabled",
+    ),
+    (
+        "rule-comment",
+        "COMMENT ON RULE other_log ON app.other IS 'x'",
+        "rules",
+        "app.other.other_log",
+        "comment",
+    ),
+    # database settings
+    (
+        "setting-values",
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET statement_timeout = 1000', current_database());"
+        " END $$",
+        "settings",
+        "database",
+        "values",
+    ),
+    (
+        "setting-removed",
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I RESET ALL', current_database()); END $$",
+        "settings",
+        "database",
+        REMOVED,
+    ),
     # event triggers
     ("event-trigger-removed", "DROP EVENT TRIGGER pgc_cat_et", "event_triggers", "pgc_cat_et", REMOVED),
     (
@@ -613,6 +674,7 @@ IN_IDENTITY = {
     ("indexes", "table"),
     ("triggers", "table"),
     ("policies", "table"),
+    ("rules", "table"),
     ("grants", "object_kind"),
     ("grants", "object"),
     ("grants", "grantee"),

@@ -53,6 +53,8 @@ class Table(CatalogObject):
     rls_enabled: bool
     rls_forced: bool
     owner: str
+    replica_identity: str = "default"  # default, nothing, full, "index <name>" (logical replication)
+    access_method: str | None = None  # heap, or another table access method; None for partitioned
     partition_key: str | None = None
     partition_of: str | None = None  # parent and bound: "public.events FOR VALUES FROM (...) TO (...)"
     inherits: tuple[str, ...] = ()
@@ -198,6 +200,25 @@ class EventTrigger(CatalogObject):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Rule(CatalogObject):
+    """A rewrite rule (CREATE RULE), other than the ``_RETURN`` rule that makes a view."""
+
+    kind: ClassVar[str] = "rule"
+    table: str
+    definition: str
+    enabled: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Setting(CatalogObject):
+    """Configuration set on the database itself (``ALTER DATABASE ... SET``); identity ``database``."""
+
+    kind: ClassVar[str] = "setting"
+    values: tuple[str, ...]  # "search_path=\"$user\", public, extensions", sorted
+
+
+@dataclass(frozen=True, kw_only=True)
 class Policy(CatalogObject):
     kind: ClassVar[str] = "policy"
     table: str
@@ -249,10 +270,12 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "composites": Composite,
     "functions": Function,
     "triggers": Trigger,
+    "rules": Rule,
     "event_triggers": EventTrigger,
     "policies": Policy,
     "grants": Grant,
     "publications": Publication,
+    "settings": Setting,
 }
 
 
@@ -280,6 +303,8 @@ class Snapshot:
     policies: tuple[Policy, ...] = ()
     grants: tuple[Grant, ...] = ()
     publications: tuple[Publication, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    settings: tuple[Setting, ...] = ()
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:
         """The objects of one kind (``"tables"``)."""

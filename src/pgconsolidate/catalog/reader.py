@@ -140,7 +140,7 @@ def _set_search_path(conn: psycopg.Connection) -> None:
 # connection.
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("columns", "views", "schemas", "extensions", "enums", "domains", "composites", "publications"),
-    ("indexes", "tables", "constraints", "policies", "triggers", "event_triggers"),
+    ("indexes", "tables", "constraints", "policies", "triggers", "rules", "event_triggers", "settings"),
     ("functions", "grants", "sequences"),
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"

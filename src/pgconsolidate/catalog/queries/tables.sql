@@ -5,6 +5,11 @@ SELECT n.nspname || '.' || c.relname AS identity,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        pg_get_userbyid(c.relowner) AS owner,
+       CASE c.relreplident WHEN 'd' THEN 'default' WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+            WHEN 'i' THEN 'index ' || coalesce((SELECT ri.relname FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
+                                                 WHERE x.indrelid = c.oid AND x.indisreplident LIMIT 1), '?')
+            ELSE c.relreplident::text END AS replica_identity,
+       (SELECT am.amname FROM pg_am am WHERE am.oid = c.relam) AS access_method,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
        CASE WHEN c.relispartition THEN
             (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i
