@@ -223,3 +223,25 @@ def test_same_schema_on_postgresql_16_and_18_is_equivalent(scratch_server: Scrat
             conn.execute("GRANT INSERT ON app.other TO pgc_cat_reader")
         result = diff_snapshots(a, read_snapshot(new))
         assert [d.identity for d in result.differences] == ["table app.other to pgc_cat_reader"]
+
+
+def test_extra_sessions_that_cannot_connect_fall_back_to_one(
+    scratch_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pgconsolidate.catalog import reader
+
+    build(scratch_db)
+    expected = read_snapshot(scratch_db)
+    real_connect = reader.connect
+    opened: list[str] = []
+
+    def only_one_session(url: str, **kwargs: bool) -> psycopg.Connection:
+        if opened:
+            raise DatabaseError("too many connections for role")
+        opened.append(url)
+        return real_connect(url, **kwargs)
+
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    monkeypatch.setattr(reader, "connect", only_one_session)
+    assert read_snapshot(scratch_db) == expected
+    assert len(opened) == 1

@@ -197,8 +197,13 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
 
 def _worker(
     url: str, snapshot_id: str, path: sql.Composed, names: tuple[str, ...], params: dict[str, Any]
-) -> dict[str, Any]:
-    conn = connect(url)
+) -> dict[str, Any] | None:
+    """Read ``names`` in an extra session sharing ``snapshot_id``; None when no session can be opened
+    (connection limit, pooler): the caller then reads them itself."""
+    try:
+        conn = connect(url)
+    except DatabaseError:
+        return None
     try:
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -261,8 +266,9 @@ def read_snapshot_from(
             with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
                 futures = [pool.submit(_worker, url, snapshot_id, path, g, params) for g in groups[1:]]
                 kinds.update(_read_kinds(conn, groups[0] + rest, params))
-                for future in futures:
-                    kinds.update(future.result())
+                for group, future in zip(groups[1:], futures, strict=True):
+                    result = future.result()
+                    kinds.update(_read_kinds(conn, group, params) if result is None else result)
     ordered = {name: kinds[name] for name in OBJECT_KINDS}
     return Snapshot(source=source, server_version=server_version, **ordered)
 
