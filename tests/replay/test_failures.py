@@ -198,3 +198,17 @@ def test_stop_at_first_failure_rolls_the_file_back(scratch_server: ScratchServer
     assert where(going) == [("002_b.sql", 2, "42P07"), ("003_c.sql", 1, "42704")]
     assert [o.status for o in going.files] == ["applied", "failed", "failed"]
     assert [(o.statements, o.failed) for o in going.files] == [(1, 0), (3, 1), (1, 1)]
+
+
+def test_skip_files(scratch_server: ScratchServer, tmp_path: Path) -> None:
+    from pgconsolidate.replay import replay_dir
+    from pgconsolidate.sources.reader import read_dir
+
+    from .helpers import write_dir
+
+    write_dir(
+        tmp_path, {"001_a.sql": "create table a (id int);\n", "002_b.sql": "create table a (id int);\n"}
+    )
+    result = replay_dir(read_dir(str(tmp_path)), scratch_server, skip_files=frozenset({"002_b.sql"}))
+    assert result.ok
+    assert [o.status for o in result.files] == ["applied", "skipped"]

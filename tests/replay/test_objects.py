@@ -30,6 +30,8 @@ def _node(sql: str) -> dict[str, object]:
         ("alter table t add column c int", {Key("column", "t.c", "public")}),
         ('create policy "P" on t using (true)', {Key("policy", "p")}),
         ("create schema app", {Key("schema", "app")}),
+        ("alter table t rename to u", {Key("relation", "u", "public")}),
+        ("alter table t rename column a to b", {Key("column", "t.b", "public")}),
     ],
 )
 def test_created_by(sql: str, expected: set[Key]) -> None:

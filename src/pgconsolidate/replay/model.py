@@ -71,7 +71,8 @@ class HistoryRow:
 
 @dataclass(frozen=True)
 class FileOutcome:
-    """``status``: applied, failed (some statement failed), not-run (replay stopped before it), unreadable."""
+    """``status``: applied, failed (some statement failed), not-run (replay stopped before it), skipped
+    (the caller asked), unreadable."""
 
     file: str
     status: str

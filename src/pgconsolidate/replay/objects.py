@@ -190,6 +190,17 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
                 con = c.get("def", {}).get("Constraint", {})
                 if con.get("conname"):
                     keys.append(Key("constraint", str(con["conname"]).lower()))
+    elif kind == "RenameStmt" and body.get("newname"):
+        schema, name = _rel(body.get("relation", {}))
+        new = str(body["newname"]).lower()
+        if body.get("renameType") == "OBJECT_COLUMN":
+            keys.append(Key("column", f"{name}.{new}", _default(schema)))
+        elif body.get("renameType") in ("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_INDEX"):
+            keys.append(Key("relation", new, _default(schema)))
+        elif body.get("renameType") == "OBJECT_FUNCTION":
+            keys.append(Key("function", new))
+        elif body.get("renameType") == "OBJECT_SCHEMA":
+            keys.append(Key("schema", new))
     elif kind == "CreatePolicyStmt":
         keys.append(Key("policy", str(body.get("policy_name", "")).lower()))
     elif kind == "CreateTrigStmt":

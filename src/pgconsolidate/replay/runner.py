@@ -250,11 +250,12 @@ def replay_into(
     progress: Progress | None = None,
     available: frozenset[str] | None = None,
     stood_in: frozenset[str] = frozenset(),
+    skip_files: frozenset[str] = frozenset(),
 ) -> ReplayResult:
     """Apply ``mdir``'s chain to the existing database at ``url`` (see the module docstring).
 
     ``stood_in``: extensions for which stand-ins already exist in the database (``CREATE EXTENSION`` of
-    one of them is then a no-op)."""
+    one of them is then a no-op). ``skip_files``: paths not to apply (reported with status "skipped")."""
     started = time.perf_counter()
     files = [f for f in mdir.files if f.filename.direction != "down"]
     with connection(url, autocommit=True) as conn:
@@ -282,6 +283,9 @@ def replay_into(
             for index, f in enumerate(files):
                 if progress:
                     progress(f.path, index, len(files))
+                if f.path in skip_files:
+                    replayer.run.outcomes.append(FileOutcome(f.path, "skipped", 0, 0))
+                    continue
                 if not replayer.apply_file(f):
                     break
         except psycopg.Error as exc:  # the connection itself broke
@@ -322,6 +326,7 @@ def replay_dir(
     keep: bool = False,
     name: str | None = None,
     progress: Progress | None = None,
+    skip_files: frozenset[str] = frozenset(),
 ) -> ReplayResult:
     """Replay ``mdir`` into a fresh database on ``server``; drop it afterwards unless ``keep``.
 
@@ -331,7 +336,9 @@ def replay_dir(
     base = needs_supabase_base(mdir, supabase)
     url = supabase_database(server, name=name) if base else create_database(server, name=name)
     try:
-        result = replay_into(url, mdir, keep_going=keep_going, stand_ins=stand_ins, progress=progress)
+        result = replay_into(
+            url, mdir, keep_going=keep_going, stand_ins=stand_ins, progress=progress, skip_files=skip_files
+        )
     except BaseException:
         if not keep:
             drop_database(server, database_name(url))
