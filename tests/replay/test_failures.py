@@ -212,3 +212,31 @@ def test_skip_files(scratch_server: ScratchServer, tmp_path: Path) -> None:
     result = replay_dir(read_dir(str(tmp_path)), scratch_server, skip_files=frozenset({"002_b.sql"}))
     assert result.ok
     assert [o.status for o in result.files] == ["applied", "skipped"]
+
+
+def test_copy_from_stdin_with_inline_data(scratch_server: ScratchServer, tmp_path: Path) -> None:
+    from pgconsolidate.db.connect import connection
+    from pgconsolidate.scratch.databases import database_name, drop_database
+
+    text = (
+        "create table kinds (id int primary key, name text);\n"
+        "COPY public.kinds (id, name) FROM stdin;\n"
+        "1\tepisodic's\n"
+        "2\t'unterminated\n"
+        "\\.\n"
+        "\n"
+        "create table after_copy (id int);\n"
+        "insert into kinds values (2, 'dup');\n"
+    )
+    result = replay_files(scratch_server, tmp_path, {"001_seed.sql": text}, keep_going=True, keep=True)
+    assert result.url is not None
+    try:
+        assert where(result) == [("001_seed.sql", 8, "23505")]
+        assert result.failures[0].hint.startswith("data conflict")
+        with connection(result.url, autocommit=True) as conn:
+            rows = conn.execute("select id, name from kinds order by id").fetchall()
+            after = conn.execute("select to_regclass('after_copy') is not null").fetchone()
+        assert rows == [(1, "episodic's"), (2, "'unterminated")]
+        assert after == (True,)
+    finally:
+        drop_database(scratch_server, database_name(result.url))

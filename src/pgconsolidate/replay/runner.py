@@ -111,6 +111,13 @@ def _history(conn: psycopg.Connection, f: MigrationFile, units: list[Unit], run:
         )
 
 
+def _copy(conn: psycopg.Connection, unit: Unit) -> None:
+    """``COPY ... FROM stdin`` with the data that follows it in the file (as psql sends it)."""
+    assert unit.copy_data is not None
+    with conn.cursor() as cur, cur.copy(unit.text.encode()) as copy:
+        copy.write(unit.copy_data.encode())
+
+
 class _Refused(Exception):
     """What the real server would answer to a statement that a stand-in handles."""
 
@@ -173,7 +180,10 @@ class _Replayer:
                     if first
                     else f"RELEASE SAVEPOINT {_SAVEPOINT}; SAVEPOINT {_SAVEPOINT}; "
                 )
-                if unit.node is None:
+                if unit.copy_data is not None:
+                    conn.execute(prefix.encode())
+                    _copy(conn, unit)
+                elif unit.node is None:
                     # a statement that does not parse would reject the whole message, savepoint included
                     conn.execute(prefix.encode())
                     conn.execute(unit.text.encode())
@@ -184,6 +194,8 @@ class _Replayer:
                     conn.execute(unit.text.encode())
                 else:
                     conn.execute((prefix + unit.text).encode())
+            elif unit.copy_data is not None:
+                _copy(conn, unit)
             elif not self._intercept(unit):
                 conn.execute(unit.text.encode())
             return True

@@ -29,6 +29,7 @@ class Unit:
     line: int
     text: str
     node: dict[str, Any] | None = field(compare=False, hash=False, repr=False)
+    copy_data: str | None = field(default=None, repr=False)
 
     @property
     def kind(self) -> str:
@@ -58,26 +59,64 @@ def _parse_one(text: str) -> dict[str, Any] | None:
     return node if isinstance(node, dict) else None
 
 
+_COPY_STDIN = re.compile(
+    r"^[ \t]*COPY\b[^;]*?\bFROM\s+STDIN\b[^;]*;[ \t]*\r?\n", re.IGNORECASE | re.MULTILINE
+)
+_COPY_END = re.compile(r"^\\\.[ \t]*(?:\r?\n|$)", re.MULTILINE)
+
+
+def _segments(text: str) -> list[tuple[int, int, str | None]]:
+    """Cut ``text`` into SQL pieces and ``COPY ... FROM stdin`` data: (start, end, data) where ``data`` is
+    the inline data of the COPY statement that ends the piece (None for plain SQL)."""
+    out: list[tuple[int, int, str | None]] = []
+    pos = 0
+    while True:
+        m = _COPY_STDIN.search(text, pos)
+        if not m:
+            out.append((pos, len(text), None))
+            return out
+        end = _COPY_END.search(text, m.end())
+        data_end = end.start() if end else len(text)
+        out.append((pos, m.end(), text[m.end() : data_end]))
+        pos = end.end() if end else len(text)
+
+
+def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
+    piece = text[start:end]
+    try:
+        slices = [(s.start, s.stop) for s in parser.split(piece, with_parser=False, only_slices=True)]
+    except parser.ParseError:
+        # the scanner gave up (unterminated quote or comment): fall back to the splitter's statements
+        first = f.span_line + text.count("\n", 0, start)
+        split = split_sql(f.path, piece, first_line=first)
+        units = [Unit(f.path, s.line, s.text, s.node) for s in split.statements]
+        units += [Unit(f.path, p.line, p.text, None) for p in split.failures]
+        return sorted(units, key=lambda u: u.line)
+    units = []
+    for s_start, s_stop in slices:
+        m = _NOISE.match(piece, s_start, s_stop)
+        real = m.end() if m else s_start
+        chunk = piece[real:s_stop].rstrip()
+        if not chunk or chunk == ";":
+            continue
+        line = f.span_line + text.count("\n", 0, start + real)
+        units.append(Unit(f.path, line, chunk, _parse_one(chunk)))
+    return units
+
+
 def file_units(f: MigrationFile) -> tuple[Unit, ...]:
-    """The statements of ``f``'s forward SQL in order (empty when the file could not be read)."""
+    """The statements of ``f``'s forward SQL in order (empty when the file could not be read).
+
+    ``COPY ... FROM stdin`` keeps its inline data (up to the ``\\.`` line) in ``Unit.copy_data``.
+    """
     if f.text is None:
         return ()
     text = f.forward_sql
-    try:
-        slices = [(s.start, s.stop) for s in parser.split(text, with_parser=False, only_slices=True)]
-    except parser.ParseError:
-        # the scanner gave up (unterminated quote or comment): fall back to the splitter's statements
-        split = split_sql(f.path, text, first_line=f.span_line)
-        units = [Unit(f.path, s.line, s.text, s.node) for s in split.statements]
-        units += [Unit(f.path, p.line, p.text, None) for p in split.failures]
-        return tuple(sorted(units, key=lambda u: u.line))
-    units = []
-    for start, stop in slices:
-        m = _NOISE.match(text, start, stop)
-        real = m.end() if m else start
-        chunk = text[real:stop].rstrip()
-        if not chunk or chunk == ";":
-            continue
-        line = f.span_line + text.count("\n", 0, real)
-        units.append(Unit(f.path, line, chunk, _parse_one(chunk)))
+    units: list[Unit] = []
+    for start, end, data in _segments(text):
+        piece_units = _split(f, text, start, end)
+        if data is not None and piece_units:
+            last = piece_units[-1]
+            piece_units[-1] = Unit(last.file, last.line, last.text, last.node, data)
+        units.extend(piece_units)
     return tuple(units)
