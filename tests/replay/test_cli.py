@@ -100,3 +100,10 @@ def test_missing_directory_is_an_input_error(capsys: pytest.CaptureFixture[str],
     code, _, err = _run(capsys, ["replay", str(tmp_path / "nope")])
     assert code == 2
     assert "nope" in err
+
+
+def test_file_that_is_not_utf8_is_an_input_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "001_a.sql").write_bytes(b"select '\xff\xfe';\n")
+    code, _, err = _run(capsys, ["replay", str(tmp_path)])
+    assert code == 2
+    assert "001_a.sql" in err

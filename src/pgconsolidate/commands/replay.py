@@ -17,7 +17,7 @@ from pgconsolidate.catalog import read_snapshot, snapshot_to_json
 from pgconsolidate.commands.common import FormatOption, OutputFormat, ScratchUrlOption, resolve_scratch_url
 from pgconsolidate.commands.compare import write_atomically
 from pgconsolidate.console import err, out
-from pgconsolidate.errors import EXIT_FOUND
+from pgconsolidate.errors import EXIT_FOUND, InputError
 from pgconsolidate.redact import redact_url
 from pgconsolidate.replay import ReplayFailure, ReplayResult, replay_dir
 from pgconsolidate.replay.needs import supabase_reasons
@@ -150,6 +150,13 @@ def replay(
 ) -> None:
     """Apply the migrations in order to a fresh scratch database, the way the owning tool would."""
     mdir = read_dir(directory)
+    for f in mdir.files:
+        if f.text is None:
+            problem = f.problems[0] if f.problems else None
+            where = f"{f.path}:{problem.line}" if problem else f.path
+            raise InputError(
+                f"{where}: {problem.message if problem else 'cannot be read'}; nothing was replayed"
+            )
     server = get_scratch_server(resolve_scratch_url(ctx, scratch_url))
     reasons = supabase_reasons(mdir) if supabase is None else (("--supabase",) if supabase else ())
     if reasons:
@@ -190,7 +197,7 @@ def replay(
         out.print_json(json.dumps(result_json(result)))
     else:
         print_result(result)
-    if result.failures:
+    if not result.ok:
         raise typer.Exit(EXIT_FOUND)
 
 

@@ -97,7 +97,8 @@ class ReplayResult:
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        """Every file applied: no failure, and no file that could not be read."""
+        return not self.failures and all(f.status != "unreadable" for f in self.files)
 
     @property
     def root_causes(self) -> tuple[ReplayFailure, ...]:

@@ -38,6 +38,8 @@ def without_stand_ins(snap: Snapshot, result: ReplayResult) -> Snapshot:
 
 def report_stderr(result: ReplayResult) -> None:
     for s in result.stand_ins:
+        if s.file == "(base)":
+            continue
         err.print(
             f"replay: stand-in for extension {s.extension} in schema {s.schema} ({s.note})", markup=False
         )
