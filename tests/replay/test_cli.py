@@ -65,9 +65,14 @@ def test_text_groups_cascades_and_exit_zero_when_clean(
     assert "1 root cause, 3 errors" in out
     assert "cascade 001_a.sql:2" in out and "cascade 001_a.sql:3" in out
     write_dir(tmp_path / "good", {"001_a.sql": "create table t (id int);\n"})
-    code, out, _ = _run(capsys, ["replay", str(tmp_path / "good")])
+    code, out, err = _run(capsys, ["replay", str(tmp_path / "good")])
     assert code == 0
     assert "1 applied cleanly" in out
+    assert "Supabase base" not in err
+    write_dir(tmp_path / "supa", {"001_a.sql": "create table t (id uuid default auth.uid());\n"})
+    code, out, err = _run(capsys, ["replay", str(tmp_path / "supa")])
+    assert code == 0
+    assert "installing the Supabase base" in err and "auth.uid()" in err
 
 
 def test_keep_and_snapshot(
