@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import psycopg
 from psycopg import sql
 
 from pgconsolidate.db.connect import connection, load_sql
@@ -76,6 +77,19 @@ def template_name() -> str:
     return TEMPLATE_PREFIX + digest.hexdigest()[:12]
 
 
+def _drop_stale_templates(conn: psycopg.Connection, *, keep: str) -> None:
+    """Drop templates of earlier versions of the base (skipped while something uses them)."""
+    rows = conn.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
+        [TEMPLATE_PREFIX + "%", keep],
+    ).fetchall()
+    for (old,) in rows:
+        try:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(str(old))))
+        except psycopg.Error:
+            continue
+
+
 def ensure_supabase_template(server: ScratchServer) -> str:
     """Create the template database holding the base unless it exists; return its name.
 
@@ -96,6 +110,7 @@ def ensure_supabase_template(server: ScratchServer) -> str:
                         sql.Identifier(building), sql.Identifier(name)
                     )
                 )
+                _drop_stale_templates(conn, keep=name)
         finally:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
     return name
