@@ -27,6 +27,8 @@ from pgconsolidate.statements.split import split_sql
 PARALLEL_MIN_BYTES = 2_000_000
 #: Target bytes of SQL per chunk sent to a worker.
 CHUNK_BYTES = 400_000
+#: The share of a worker's load this process takes on (it also receives and folds every result).
+MAIN_SHARE = 0.8
 
 _Job = tuple[str, str, int, bool]  # (path, forward SQL, first line, keep parse trees)
 
@@ -49,7 +51,9 @@ def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
     fs = split_sql(path, sql, first_line=first_line)
     effects = tuple(file_effects(fs.statements, path))
     if not keep_trees:
-        fs = dataclasses.replace(fs, statements=tuple(dataclasses.replace(st, node={}) for st in fs.statements))
+        fs = dataclasses.replace(
+            fs, statements=tuple(dataclasses.replace(st, node={}) for st in fs.statements)
+        )
     return fs, effects
 
 
@@ -83,10 +87,12 @@ def _workers(requested: int | None) -> int:
 def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: bool = True) -> Analysis:
     """Split, extract and fold every file of ``mdir`` (in applied order).
 
-    ``workers``: processes to use for large directories (default: up to 2, the cores available).
-    ``keep_trees``: keep each statement's parse tree (``Statement.node``) in ``Analysis.files``; callers
-    that only need effects and the schema pass False, which saves memory and the cost of sending trees
-    back from the workers (statements then carry an empty ``node``).
+    ``workers``: processes to use for large directories, counting this one (default: up to 2, the cores
+    available). With 2, this process handles the first files (and folds everything, as results come in)
+    while a worker process handles the rest in chunks, so only half of the results cross a process
+    boundary. ``keep_trees``: keep each statement's parse tree (``Statement.node``) in
+    ``Analysis.files``; callers that only need effects and the schema pass False, which saves memory and
+    the cost of sending trees back from the workers (statements then carry an empty ``node``).
     Files that could not be decoded contribute no statements.
     """
     jobs: list[_Job] = [(f.path, f.forward_sql, f.span_line, keep_trees) for f in mdir.files]
@@ -95,10 +101,18 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
     results: list[tuple[FileStatements, tuple[Effect, ...]]] = []
     with _no_gc():
         if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
-            target = max(50_000, min(CHUNK_BYTES, total // (n * 8) + 1))
-            with ProcessPoolExecutor(max_workers=n) as pool:
-                for part in pool.map(_chunk, _chunks(jobs, target)):
-                    results.extend(part)
+            # this process takes a little less than its share: it also unpickles and folds
+            own_bytes = total * MAIN_SHARE / (n - 1 + MAIN_SHARE)
+            k, acc = 0, 0
+            while k < len(jobs) - 1 and acc < own_bytes:
+                acc += len(jobs[k][1])
+                k += 1
+            target = max(50_000, min(CHUNK_BYTES, (total - acc) // (n * 8) + 1))
+            with ProcessPoolExecutor(max_workers=n - 1) as pool:
+                futures = [pool.submit(_chunk, c) for c in _chunks(jobs[k:], target)]
+                results.extend(_one(j) for j in jobs[:k])
+                for fut in futures:
+                    results.extend(fut.result())
         else:
             results = [_one(j) for j in jobs]
         files = tuple(fs for fs, _ in results)
