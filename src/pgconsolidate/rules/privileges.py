@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pgconsolidate.rules.finding import Location
-from pgconsolidate.rules.nodes import def_options, object_with_args_id, strings
 from pgconsolidate.rules.state import FunctionDef, State, loc
-from pgconsolidate.statements.model import Statement
 
 API_ROLES = frozenset({"PUBLIC", "anon", "authenticated"})
 
@@ -29,34 +26,6 @@ class Privileges:
     grants: tuple[Location, ...]
     revokes: tuple[Location, ...]
     revoked_from: frozenset[str]
-
-
-def _function_objtype(b: dict[str, Any]) -> bool:
-    return b.get("objtype") in ("OBJECT_FUNCTION", "OBJECT_ROUTINE", "OBJECT_PROCEDURE")
-
-
-def _targets_function(st: Statement, fn: FunctionDef) -> bool:
-    b = st.body
-    if not _function_objtype(b):
-        return False
-    if b.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
-        schemas = {o.get("String", {}).get("sval", "") for o in b.get("objects") or ()}
-        return fn.name.split(".", 1)[0] in schemas
-    for obj in b.get("objects") or ():
-        oid = object_with_args_id(obj)
-        if oid == fn.id or ("(" not in oid and oid == fn.name):
-            return True
-    return False
-
-
-def _default_targets_function(st: Statement, fn: FunctionDef) -> bool:
-    action = st.body.get("action") or {}
-    if not _function_objtype(action):
-        return False
-    schemas_arg = def_options(st.body.get("options")).get("schemas")
-    if not schemas_arg:
-        return True
-    return fn.name.split(".", 1)[0] in strings(schemas_arg.get("List", {}).get("items"))
 
 
 def _lifetime_start(state: State, fn: FunctionDef) -> Location:
@@ -82,15 +51,19 @@ def function_execute(state: State, fn: FunctionDef, order: Mapping[str, int] | N
     grants: list[Location] = []
     revokes: list[Location] = []
     revoked_from: set[str] = set()
-    for st, action, privs, who in state.grants:
+    schema = fn.name.split(".", 1)[0]
+    keys = (fn.id, fn.name, f"schema:{schema}", f"default:{schema}", "default:*")
+    entries = sorted({i for k in keys for i in state.function_grant_index.get(k, ())})
+    for i in entries:
+        st, action, privs, who = state.grants[i]
         if not ({"EXECUTE", "ALL"} & set(privs)):
             continue
         here = key(loc(st))
         if action.startswith("default-"):
             # default privileges apply to functions created after the statement
-            if here >= born or not _default_targets_function(st, fn):
+            if here >= born:
                 continue
-        elif here < born or not _targets_function(st, fn):
+        elif here < born:
             continue
         if action.endswith("grant"):
             roles |= set(who)

@@ -199,6 +199,9 @@ class State:
     column_type_changes: list[tuple[str, str, str, Location, Location]] = field(default_factory=list)
     definitions_by_file: dict[str, set[str]] = field(default_factory=dict)
     creates: list[tuple[str, str, Statement, bool]] = field(default_factory=list)  # id, kind, stmt, guarded
+    # grants on functions by target: a function id, a bare name, "schema:<s>" (ALL FUNCTIONS IN SCHEMA),
+    # "default:<s>" / "default:*" (ALTER DEFAULT PRIVILEGES); values index ``grants``
+    function_grant_index: dict[str, list[int]] = field(default_factory=dict)
     # (statement, "grant"/"revoke"/"default-grant"/"default-revoke", privileges, roles) in applied order
     grants: list[tuple[Statement, str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
 
@@ -355,9 +358,21 @@ def _table_constraint(table: Table, con: dict[str, Any], st: Statement) -> None:
         )
 
 
+def _function_grant_keys(st: Statement, b: dict[str, Any], prefix: str) -> list[str]:
+    if prefix:
+        schemas_arg = def_options(st.body.get("options")).get("schemas")
+        if not schemas_arg:
+            return ["default:*"]
+        return [f"default:{s}" for s in strings(schemas_arg.get("List", {}).get("items"))]
+    if b.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
+        return [f"schema:{o.get('String', {}).get('sval', '')}" for o in b.get("objects") or ()]
+    return [object_with_args_id(o) for o in b.get("objects") or ()]
+
+
 class _Folder:
     def __init__(self) -> None:
         self.s = State()
+        self.by_name: dict[str, set[str]] = {}  # function name → ids ever defined (filter by existence)
 
     # --- tables -------------------------------------------------------------------------------
     def create_table(self, st: Statement) -> None:
@@ -456,7 +471,12 @@ class _Folder:
             return
         self.s.functions[new.id] = new
         if old is None:
-            others = tuple(f for f in self.s.functions.values() if f.name == new.name and f.id != new.id)
+            self.by_name.setdefault(new.name, set()).add(new.id)
+            others = tuple(
+                self.s.functions[i]
+                for i in sorted(self.by_name[new.name])
+                if i != new.id and i in self.s.functions
+            )
             if others:
                 self.s.overloads_at_create.append((new, others))
         self.s.record(new.id, kind, "replace" if old is not None else "create", st)
@@ -641,7 +661,11 @@ class _Folder:
         for g in b.get("grantees") or ():
             rs = g.get("RoleSpec", {})
             roles.append("PUBLIC" if rs.get("roletype") == "ROLESPEC_PUBLIC" else str(rs.get("rolename", "")))
+        index = len(self.s.grants)
         self.s.grants.append((st, prefix + ("grant" if b.get("is_grant") else "revoke"), privs, tuple(roles)))
+        if b.get("objtype") in ("OBJECT_FUNCTION", "OBJECT_ROUTINE", "OBJECT_PROCEDURE"):
+            for key in _function_grant_keys(st, b, prefix):
+                self.s.function_grant_index.setdefault(key, []).append(index)
 
     def rename(self, st: Statement) -> None:
         b = st.body
@@ -669,6 +693,7 @@ class _Folder:
                 schema = fn.name.rsplit(".", 1)[0]
                 nid = f"{schema}.{new}({fid.split('(', 1)[1]}"
                 self.s.functions[nid] = replace(fn, id=nid, name=f"{schema}.{new}")
+                self.by_name.setdefault(f"{schema}.{new}", set()).add(nid)
             self.s.record(fid, "function", "rename", st, f"to {new}")
 
     def statement(self, st: Statement) -> None:

@@ -9,9 +9,20 @@ from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.rules.state import State, Table
 
 
-def leading_columns(state: State, table: Table) -> list[tuple[str | None, ...]]:
+def indexes_by_table(state: State) -> dict[str, list[tuple[str | None, ...]]]:
+    """Column lists of the explicit indexes, by table."""
+    out: dict[str, list[tuple[str | None, ...]]] = {}
+    for ix in state.indexes.values():
+        out.setdefault(ix.table, []).append(ix.columns)
+    return out
+
+
+def leading_columns(
+    state: State, table: Table, by_table: dict[str, list[tuple[str | None, ...]]] | None = None
+) -> list[tuple[str | None, ...]]:
     """Column lists of every index of ``table`` (explicit indexes, primary key, unique constraints)."""
-    keys: list[tuple[str | None, ...]] = [ix.columns for ix in state.indexes.values() if ix.table == table.id]
+    by_table = by_table if by_table is not None else indexes_by_table(state)
+    keys: list[tuple[str | None, ...]] = list(by_table.get(table.id, ()))
     if table.primary_key:
         keys.append(table.primary_key)
     keys.extend(table.unique_keys)
@@ -38,8 +49,9 @@ def unindexed_foreign_key(ctx: RuleContext) -> Iterator[Hit]:
     deleting one user into a sequential scan per referencing table, holding locks.
     """
     state = ctx.state
+    by_table = indexes_by_table(state)
     for table in sorted(state.tables.values(), key=lambda t: t.id):
-        keys = leading_columns(state, table)
+        keys = leading_columns(state, table, by_table)
         for fk in table.foreign_keys:
             if not fk.columns or covered(fk.columns, keys):
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from pgconsolidate.rules.state import EXTENSION_TYPES, loc
 from pgconsolidate.statements.model import Statement
 
 Position = tuple[int, int]
+_WORD = re.compile(r"[a-z_][a-z0-9_$]*")
 # rows of data (INSERT ... VALUES) hold no object references worth the walk; seed files can be huge
 _DATA = frozenset({"valuesLists"})
 
@@ -115,9 +117,21 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
     does create later are reported (PL/pgSQL bodies are not resolved at creation, so they are not read).
     """
     first, stmt_at = _first_positions(ctx)
+    # the last first-creation position of any object by short name: a statement can only use an object
+    # created later if its text mentions one of these names after which it comes
+    latest: dict[str, Position] = {}
+    for (kind, oid), pos in first.items():
+        names = [t for t, ext in EXTENSION_TYPES.items() if ext == oid] if kind == "extension" else []
+        names.append(oid.rsplit(".", 1)[-1].lower())
+        for name in names:
+            if pos > latest.get(name, (-1, -1)):
+                latest[name] = pos
     for fi, fs in enumerate(ctx.files):
         for st in fs.statements:
             here = (fi, st.index)
+            words = set(_WORD.findall(st.text.lower()))
+            if '"' not in st.text and not any(latest[w] > here for w in words & latest.keys()):
+                continue
             seen: set[tuple[str, str]] = set()
             for kind, oid, label in _uses(st):
                 key = (kind, oid)

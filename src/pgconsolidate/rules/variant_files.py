@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Location, Severity
@@ -34,14 +35,24 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
                 dropped.setdefault(ev.location.file, set()).add(oid)
     defs = state.definitions_by_file
     paths = [f.path for f in ctx.mdir.files]
+    position = {p: i for i, p in enumerate(paths)}
+    defined_in: dict[str, list[str]] = defaultdict(list)  # object → files defining it, in applied order
+    for path in paths:
+        for oid in defs.get(path, ()):
+            defined_in[oid].append(path)
     for i, later in enumerate(paths):
         # an object dropped and re-created in the same file is a deliberate change, not a variant
         mine = defs.get(later, set()) - dropped.get(later, set())
         if len(mine) < min_shared:
             continue
+        counts: dict[str, int] = defaultdict(int)
+        for oid in mine:
+            for earlier in defined_in[oid]:
+                if position[earlier] < i:
+                    counts[earlier] += 1
         best: tuple[int, int, str] | None = None
-        for j, earlier in enumerate(paths[:i]):
-            shared = len(mine & defs.get(earlier, set()))
+        for earlier, shared in counts.items():
+            j = position[earlier]
             if shared >= min_shared and shared / len(mine) >= min_ratio:
                 key = (shared, -j, earlier)
                 if best is None or key > best:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import vector_dimension
+from pgconsolidate.rules.state import Table, vector_dimension
 
 
 def _dim(d: int | None) -> str:
@@ -44,6 +44,10 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
             (column,),
         )
     # function parameters with a dimension vs the vector columns their body reads
+    by_short: dict[str, list[Table]] = defaultdict(list)
+    for table in state.tables.values():
+        if any(vector_dimension(c.type) is not None for c in table.columns.values()):
+            by_short[table.id.split(".")[-1]].append(table)
     for fn in sorted(state.functions.values(), key=lambda f: f.id):
         dims = {
             a.full_type for a in fn.in_args if (vector_dimension(a.full_type) or ("", None))[1] is not None
@@ -51,9 +55,7 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         if not dims or not fn.body:
             continue
         words = set(re.findall(r"[a-z_][a-z0-9_]*", fn.body.lower()))
-        for table in state.tables.values():
-            if table.id.split(".")[-1] not in words:
-                continue
+        for table in (t for name in sorted(words & by_short.keys()) for t in by_short[name]):
             for col in table.columns.values():
                 vd = vector_dimension(col.type)
                 if vd is None or col.name not in words:
@@ -78,13 +80,18 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         found_dims = {d for _, d, _ in cols}
         if len(found_dims) < 2:
             continue
+        # a few examples of each other dimension, computed once per dimension (tables can be many)
+        samples: dict[int | None, list[tuple[str, int | None, Location]]] = defaultdict(list)
+        for col in cols:
+            if len(samples[col[1]]) < 5:
+                samples[col[1]].append(col)
         for cid, d, where in cols:
-            others = [f"{o} ({_dim(od)})" for o, od, _ in cols if od != d]
+            others = [c for od, group in samples.items() if od != d for c in group][:5]
             yield Hit(
                 f"{cid} has dimension {_dim(d)} while other {name!r} columns have other dimensions: "
-                + ", ".join(others[:5]),
+                + ", ".join(f"{o} ({_dim(od)})" for o, od, _ in others),
                 where,
-                tuple(w for _, od, w in cols if od != d)[:5],
+                tuple(w for _, _, w in others),
                 (cid,),
                 severity=Severity.INFO,
             )
