@@ -101,7 +101,7 @@ def objects(
 ) -> None:
     """Show where objects come from: each matching object's timeline, file by file."""
     mdir = read_dir(directory)
-    analysis = analyze_dir(mdir)
+    analysis = analyze_dir(mdir, keep_trees=False)
     states = matching(analysis, pattern)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(to_document(analysis, states)))
