@@ -75,7 +75,16 @@ def parse_aclitem(item: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 
 
 def merge_acl(items: list[str] | tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Grantee -> (privileges, grantable), merged over grantors."""
+    """Grantee -> (privileges, grantable), merged over grantors (most objects share an ACL: cached)."""
+    return dict(_merge(tuple(items)))
+
+
+@lru_cache(maxsize=4096)
+def _merge(items: tuple[str, ...]) -> tuple[tuple[str, tuple[tuple[str, ...], tuple[str, ...]]], ...]:
+    return tuple(_merge_uncached(items).items())
+
+
+def _merge_uncached(items: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     parsed = [parse_aclitem(item) for item in items]
     if len({grantee for grantee, _, _ in parsed}) == len(parsed):  # the usual case: one grantor each
         return {grantee: (privs, grantable) for grantee, privs, grantable in parsed}

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 _SPACE = re.compile(r"\s+")
+_TRAILING_SPACE = re.compile(r"[ \t\f\v]\n")
 
 
 def normalize_definition(text: str) -> str:
@@ -19,6 +20,8 @@ def normalize_body(text: str) -> str:
     Only whitespace that cannot change what the body does is touched: inside string literals the text
     between lines is kept as it is (a changed literal is a changed body).
     """
+    if "\r" not in text and _TRAILING_SPACE.search(text) is None:
+        return text.strip()  # the usual case, decided without splitting
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).strip("\n").strip()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 import psycopg
@@ -25,6 +26,7 @@ from pgconsolidate.errors import DatabaseError
 from pgconsolidate.redact import redact_url
 
 QUERIES = "pgconsolidate.catalog.queries"
+_IDENTITY = attrgetter("identity")
 
 # Schemas PostgreSQL itself owns: never read.
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
@@ -190,7 +192,7 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
             rows = cur.fetchall()
             columns = [d.name for d in cur.description or ()]
             objects = _grants(rows) if cls is Grant else _build_all(cls, columns, rows, opclasses)
-            objects.sort(key=lambda o: o.identity)
+            objects.sort(key=_IDENTITY)
             kinds[name] = tuple(objects)
     return kinds
 

@@ -4,7 +4,9 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)::int AS position,
        format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull AS not_null,
-       pg_get_expr(ad.adbin, ad.adrelid) AS "default",
+       -- a plain default cannot refer to columns: deparse it without opening the table (much cheaper)
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0)
+            ELSE pg_get_expr(ad.adbin, ad.adrelid) END AS "default",
        CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity_kind,
        CASE a.attgenerated WHEN 's' THEN 'stored' WHEN 'v' THEN 'virtual' END AS generated,
        CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN
