@@ -138,10 +138,10 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
                 if key in seen:
                     continue
                 seen.add(key)
-                pos = first.get(key)
-                if pos is None or pos <= here or pos[0] == fi:
+                created_at = first.get(key)
+                if created_at is None or created_at <= here or created_at[0] == fi:
                     continue
-                creator = stmt_at[pos]
+                creator = stmt_at[created_at]
                 where_created = loc(creator)
                 if kind == "extension":
                     obj = f"{_extension_schema(creator)}.{label}"

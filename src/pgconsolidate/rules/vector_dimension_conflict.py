@@ -82,9 +82,9 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
             continue
         # a few examples of each other dimension, computed once per dimension (tables can be many)
         samples: dict[int | None, list[tuple[str, int | None, Location]]] = defaultdict(list)
-        for col in cols:
-            if len(samples[col[1]]) < 5:
-                samples[col[1]].append(col)
+        for sample in cols:
+            if len(samples[sample[1]]) < 5:
+                samples[sample[1]].append(sample)
         for cid, d, where in cols:
             others = [c for od, group in samples.items() if od != d for c in group][:5]
             yield Hit(
