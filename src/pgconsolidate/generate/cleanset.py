@@ -276,7 +276,7 @@ def inline_keys(entries: list[DumpEntry]) -> list[DumpEntry]:
 
 
 def build_clean_set(
-    schema_dump: str,
+    schema_dump: str | list[DumpEntry],
     data_dump: str,
     domains: tuple[Domain, ...],
     versions: list[str],
@@ -286,7 +286,8 @@ def build_clean_set(
     """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
     tables of managed schemas, which a dump of the app's schemas leaves out)."""
-    entries = split_dump(schema_dump) + list(extra_entries or []) + split_dump(data_dump)
+    schema = split_dump(schema_dump) if isinstance(schema_dump, str) else list(schema_dump)
+    entries = schema + list(extra_entries or []) + split_dump(data_dump)
     entries = inline_keys([e for e in entries if e.type not in ("SEQUENCE SET",)])
     idx = assign_domains(entries, domains)
     files: list[CleanFile] = []

@@ -70,6 +70,8 @@ def embedding_step(e: Embedding) -> str:
         ).format(d=sql.SQL(str(int(e.dimension))), t=L(e.table), c=L(e.column)),
         sql.SQL("END IF;"),
     ]
+    if e.move_dimensions:
+        stmts.append(sql.SQL(suspend_triggers(e.table).replace("{", "{{").replace("}", "}}")))
     for d in e.move_dimensions:
         stmts.append(
             sql.SQL(
@@ -84,6 +86,8 @@ def embedding_step(e: Embedding) -> str:
                 "{c}, n_moved, {s};"
             ).format(d=sql.SQL(str(int(d))), t=L(e.table), c=L(e.column), s=L(e.side_column(d)))
         )
+    if e.move_dimensions:
+        stmts.append(sql.SQL(resume_triggers(e.table).replace("{", "{{").replace("}", "}}")))
     stmts += [
         sql.SQL(
             "IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass({t}) AND "
@@ -117,8 +121,36 @@ def embedding_step(e: Embedding) -> str:
     return do_block(
         body,
         "  n_values bigint;\n  n_other bigint;\n  n_moved bigint;\n  n_after bigint;\n"
-        "  r record;\n  def text;\n  trigger_defs text[] := '{}';\n",
+        "  def text;\n  trigger_defs text[] := '{}';\n" + TRIGGER_VARS,
     )
+
+
+def suspend_triggers(table: str) -> str:
+    """plpgsql: disable the enabled user triggers of ``table`` (names kept in ``suspended``)."""
+    return render(
+        sql.SQL(
+            "FOR r IN SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass({t}) AND NOT tgisinternal "
+            "AND tgenabled = 'O' LOOP\n"
+            "  suspended := suspended || r.tgname::text;\n"
+            "  EXECUTE 'ALTER TABLE ' || to_regclass({t})::text || ' DISABLE TRIGGER ' || "
+            "quote_ident(r.tgname);\n"
+            "END LOOP;"
+        ).format(t=L(table))
+    )
+
+
+def resume_triggers(table: str) -> str:
+    """plpgsql: re-enable the triggers :func:`suspend_triggers` disabled."""
+    return render(
+        sql.SQL(
+            "FOREACH tg IN ARRAY suspended LOOP\n"
+            "  EXECUTE 'ALTER TABLE ' || to_regclass({t})::text || ' ENABLE TRIGGER ' || quote_ident(tg);\n"
+            "END LOOP;\nsuspended := '{{}}';"
+        ).format(t=L(table))
+    )
+
+
+TRIGGER_VARS = "  r record;\n  tg text;\n  suspended text[] := '{}';\n"
 
 
 def _new_key(key_type: str, tgt: sql.Composable, key: sql.Composable) -> sql.Composable:
@@ -238,6 +270,8 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
                 "(on_collision = fail): nothing was changed', n_collide, {sl}, {tl};\nEND IF;"
             ).format(**fmt)
         )
+    if not m.fire_triggers:
+        s.append(sql.SQL(suspend_triggers(m.target).replace("{", "{{").replace("}", "}}")))
     insert_where: sql.Composable = sql.SQL("")
     outcome: sql.Composable = sql.SQL(
         "CASE WHEN m.source_key IS NULL THEN 'inserted' ELSE 'inserted-new-key' END"
@@ -283,6 +317,9 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             "AND m.target_key IS DISTINCT FROM s.{key}, {outcome}, {extra}\n"
             "  FROM {src} s LEFT JOIN {map} m ON m.source_key = s.{key};"
         ).format(outcome=outcome, extra=extra, **fmt),
+        sql.SQL(
+            resume_triggers(m.target).replace("{", "{{").replace("}", "}}") if not m.fire_triggers else ""
+        ),
         sql.SQL("SELECT count(*) INTO n_target_after FROM {tgt};").format(**fmt),
         sql.SQL("SELECT count(*) INTO n_origin FROM {origin} WHERE source_table = {sl};").format(**fmt),
         sql.SQL("IF n_target_after <> {exp} OR n_origin <> n_source THEN").format(exp=expected),
@@ -313,7 +350,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     return do_block(
         body,
         "  n_source bigint;\n  n_target_before bigint;\n  n_target_after bigint;\n  n_collide bigint;\n"
-        "  n_origin bigint;\n",
+        "  n_origin bigint;\n" + TRIGGER_VARS,
     )
 
 

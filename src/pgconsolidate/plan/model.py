@@ -61,6 +61,7 @@ class Merge:
     drop_source: bool = True
     columns: tuple[ColumnMap, ...] = ()
     reason: str = ""
+    fire_triggers: bool = False  # False: user triggers of the target are suspended while rows move
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,7 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
                 key_type=r.string(t, "key_type", "[[merge]]", "uuid"),
                 on_collision=strategy,
                 drop_source=bool(t.get("drop_source", True)),
+                fire_triggers=bool(t.get("fire_triggers", False)),
                 columns=tuple(cols),
             )
         )

@@ -69,6 +69,10 @@ def write_plan(plan: Plan) -> str:
         "<target>_merge_replaced\n"
         "  fail          any colliding key aborts the fix\n"
         "drop_source: drop the source table once every row is accounted for (counts checked in the fix).\n"
+        "fire_triggers: false (default) moves rows like a bulk import: the target's user "
+        "triggers (webhooks,\n"
+        "  updated_at, derived columns) are suspended during the move and re-enabled after; "
+        "true fires them.\n"
         "[[merge.column]]: target column <- source column, or expr (SQL over the source row `s`).\n"
         "Target columns not listed get their default."
     )
@@ -85,6 +89,7 @@ def write_plan(plan: Plan) -> str:
             f"key_type = {q(m.key_type)}",
             f"on_collision = {q(m.on_collision)}",
             f"drop_source = {'true' if m.drop_source else 'false'}",
+            f"fire_triggers = {'true' if m.fire_triggers else 'false'}",
         ]
         for c in m.columns:
             o.append("[[merge.column]]")

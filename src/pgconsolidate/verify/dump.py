@@ -7,9 +7,11 @@ import subprocess
 from pgconsolidate.catalog.reader import MANAGED_SCHEMAS
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import DatabaseError
-from pgconsolidate.generate.cleanset import DumpEntry
+from pgconsolidate.generate.cleanset import DumpEntry, split_dump
 from pgconsolidate.redact import redact_text
+from pgconsolidate.scratch import ScratchServer, throwaway_database
 from pgconsolidate.scratch.server import tool_path
+from pgconsolidate.scratch.supabase import install_supabase_base
 
 QUERIES = "pgconsolidate.verify.queries"
 EXCLUDED = tuple(s for s in MANAGED_SCHEMAS if s != "extensions")
@@ -41,6 +43,29 @@ def dump_data(url: str, tables: list[str], major: int | None = None) -> str:
     for t in tables:
         args += ["--table", t]
     return _run([*args, "--dbname", url], major)
+
+
+_BASE_CACHE: dict[tuple[str, int | None], frozenset[tuple[str, str, str, str]]] = {}
+
+
+def base_entries(server: ScratchServer) -> frozenset[tuple[str, str, str, str]]:
+    """(type, name, schema, sql) of every dump entry a bare Supabase base already has (its roles' schemas,
+    stand-ins, preinstalled extensions): they are the platform's, not the project's, so the clean set
+    leaves them out. Computed once per server."""
+    key = (server.admin_url, server.major)
+    if key not in _BASE_CACHE:
+        with throwaway_database(server) as url:
+            install_supabase_base(url)
+            _BASE_CACHE[key] = frozenset(
+                (e.type, e.name, e.schema, e.sql) for e in split_dump(dump_schema(url, server.major))
+            )
+    return _BASE_CACHE[key]
+
+
+def without_base(schema_sql: str, server: ScratchServer) -> list[DumpEntry]:
+    """The entries of ``schema_sql`` that the bare base does not already have."""
+    base = base_entries(server)
+    return [e for e in split_dump(schema_sql) if (e.type, e.name, e.schema, e.sql) not in base]
 
 
 def managed_triggers(url: str) -> list[DumpEntry]:

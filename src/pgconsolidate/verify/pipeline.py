@@ -34,7 +34,7 @@ from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_d
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
-from pgconsolidate.verify.dump import dump_data, dump_schema, managed_triggers
+from pgconsolidate.verify.dump import dump_data, dump_schema, managed_triggers, without_base
 from pgconsolidate.verify.facts import read_facts
 from pgconsolidate.verify.replay import ReplayFailure, replay_chain, replay_files, run_script
 
@@ -251,7 +251,12 @@ def consolidate(
         schema_sql, extra = live_proof.schema_sql, live_proof.triggers
     versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
     clean = build_clean_set(
-        schema_sql, data_sql, plan.domains, versions, [(f.path, f.sha256) for f in mdir.files], extra
+        without_base(schema_sql, server),
+        data_sql,
+        plan.domains,
+        versions,
+        [(f.path, f.sha256) for f in mdir.files],
+        extra,
     )
     snap_a = replay_clean(server, clean)
     result = Result(outdir)
