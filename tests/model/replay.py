@@ -75,8 +75,8 @@ def compare(schema: Schema, url: str) -> Comparison:
             put("indexes", st.id)
         elif st.kind == ObjectKind.CONSTRAINT and d.type != "not-null":
             put("constraints", st.id)
-        elif st.kind in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE):
-            put("functions", f"{st.id} definer={d.security_definer}")
+        elif st.kind in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE, ObjectKind.AGGREGATE):
+            put("functions", f"{st.id} definer={getattr(d, 'security_definer', False)}")
         elif st.kind == ObjectKind.POLICY:
             put("policies", f"{st.id} {d.command} {','.join(sorted(d.roles))}")
         elif st.kind == ObjectKind.TRIGGER:

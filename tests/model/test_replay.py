@@ -19,7 +19,44 @@ EXAMPLE_MIGRATIONS = (
     Path(__file__).resolve().parents[2] / "examples" / "ai-memory" / "supabase" / "migrations"
 )
 
+INHERITANCE_AND_MISC = """
+create table events (id bigint, at timestamptz not null, payload jsonb)
+  partition by range (at);
+create table events_2025 partition of events for values from ('2025-01-01') to ('2026-01-01');
+create table base (a int, b text default 'x');
+create table child (c int) inherits (base);
+create table copy (like base including all, d int);
+create view v1 as select a from base;
+create or replace view v1 as select a, b from base;
+alter view v1 rename to v2;
+create materialized view mv as select count(*) as n from base;
+create index mv_n on mv (n);
+alter table if exists nothere add column x int;
+create schema s2; create table s2.t (a int); create table s2.u (a int);
+alter table s2.u set schema public;
+drop schema s2 cascade;
+create type comp as (x int, y text);
+create table usecomp (c comp, d comp[]);
+create domain posint as integer check (value > 0);
+create table usedom (p posint);
+alter table base add column e serial;
+create sequence myseq; alter sequence myseq rename to myseq2;
+create table gen (a int, b int generated always as (a * 2) stored);
+create unlogged table ul (a int);
+create table q ("Mixed Case" int, "with.dot" text);
+comment on column q."Mixed Case" is 'hi';
+alter table q rename column "Mixed Case" to lower_case;
+create function "Odd Name"(x int) returns int language sql as 'select x';
+create function f_out(a int, out b int, out c text) language sql as 'select 1, ''x''';
+create function f_tab(a int) returns table (b int) language sql as 'select 1';
+create procedure p1(a int) language sql as 'select 1';
+create aggregate myagg(int) (sfunc = int4pl, stype = int);
+alter table base drop column b cascade;
+alter table base rename column a to a2;
+"""
+
 CASES = {
+    "inheritance-and-misc": [INHERITANCE_AND_MISC],
     "tables-and-renames": [
         "create extension if not exists vector; create type mood as enum ('a', 'b');"
         "create table t (id bigint generated always as identity primary key, e vector(1536), m mood,"

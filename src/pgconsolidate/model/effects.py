@@ -470,6 +470,11 @@ class _Extractor:
         schema, tname = _rv(b.get("relation"), self.ctx)
         table = f"{schema}.{tname}"
         inherits = tuple(_rv_id(r.get("RangeVar"), self.ctx) for r in b.get("inhRelations", ()) or ())
+        like = tuple(
+            _rv_id(e["TableLikeClause"].get("relation"), self.ctx)
+            for e in b.get("tableElts", ()) or ()
+            if "TableLikeClause" in e
+        )
         partition_of = inherits[0] if b.get("partbound") else None
         tdef = TableDef(
             schema,
@@ -478,9 +483,11 @@ class _Extractor:
             partitioned=bool(b.get("partspec")),
             partition_of=partition_of,
             inherits=() if partition_of else inherits,
+            like=like,
         )
         uses: list[str] = [schema] if schema != "public" else []
         uses.extend(inherits)
+        uses.extend(like)
         if b.get("ofTypename"):
             t, _ = type_ref(b["ofTypename"], schema)
             u = type_uses(t, schema)
@@ -524,6 +531,7 @@ class _Extractor:
                     col.id,
                     col,
                     if_not_exists=bool(cmd.get("missing_ok")),
+                    if_exists=missing_ok,
                     uses=tuple(x for x in (table, u) if x),
                 )
                 for con in cons:
@@ -858,7 +866,10 @@ class _Extractor:
         schema, name = _qual(parts, self.ctx)
         if kind == K.AGGREGATE:
             args = []
-            for a in (b.get("args") or [[]])[0] if isinstance(b.get("args"), list) else []:
+            raw = b.get("args") or []
+            first = raw[0] if raw else {}
+            items = first.get("List", {}).get("items", []) if isinstance(first, dict) else []
+            for a in items:
                 fp = a.get("FunctionParameter", {})
                 if fp.get("argType"):
                     args.append(type_ref(fp["argType"], self.ctx.schema)[0].signature)

@@ -14,6 +14,7 @@ whole history in ``events``.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +34,7 @@ from pgconsolidate.model.types import (
     SequenceDef,
     TableDef,
     TriggerDef,
+    ViewDef,
 )
 
 K = ObjectKind
@@ -98,7 +100,8 @@ def _with_table(detail: Any, table: str) -> Any:
 class _Folder:
     def __init__(self) -> None:
         self.objects: dict[str, _State] = {}
-        self.children: dict[str, set[str]] = {}
+        self.children: dict[str, dict[str, None]] = {}  # parent → child ids, in creation order
+        self.inheritors: dict[str, list[str]] = {}  # table → partitions and INHERITS children
         self.grants: list[Effect] = []
         self.default_privileges: list[Effect] = []
         self.privileges: dict[tuple[str, str], set[str]] = {}
@@ -117,17 +120,17 @@ class _Folder:
             st = _State(oid, kind, parent)
             self.objects[oid] = st
             if parent:
-                self.children.setdefault(parent, set()).add(oid)
+                self.children.setdefault(parent, {})[oid] = None
         return st
 
     def set_parent(self, st: _State, parent: str | None) -> None:
         if st.parent == parent:
             return
         if st.parent and st.parent in self.children:
-            self.children[st.parent].discard(st.id)
+            self.children[st.parent].pop(st.id, None)
         st.parent = parent
         if parent:
-            self.children.setdefault(parent, set()).add(st.id)
+            self.children.setdefault(parent, {})[st.id] = None
 
     def resolve(self, oid: str, kind: ObjectKind) -> str:
         """``schema.name(*)`` (a routine named without arguments) → the existing overload's identity."""
@@ -142,6 +145,20 @@ class _Folder:
     # ------------------------------------------------------------------ effects
 
     def apply(self, e: Effect) -> None:
+        self.apply_one(e)
+        if e.kind == K.COLUMN and e.action in (A.CREATE, A.ALTER, A.DROP, A.RENAME) and self.inheritors:
+            table, _, col = e.id.rpartition(".")
+            for child in self.inheritors.get(table, ()):
+                if self.exists(child):
+                    new_id = f"{child}.{e.new_id.rpartition('.')[2]}" if e.new_id else None
+                    detail = _with_table(e.detail, child)
+                    self.apply(dataclasses.replace(e, id=f"{child}.{col}", new_id=new_id, detail=detail))
+
+    def exists(self, oid: str) -> bool:
+        st = self.objects.get(oid)
+        return st is not None and st.exists
+
+    def apply_one(self, e: Effect) -> None:
         action = e.action
         if action in (A.CREATE, A.CREATE_OR_REPLACE):
             self.create(e)
@@ -186,6 +203,8 @@ class _Folder:
         parent = _parent_of(e)
         if parent and (e.ref.file, e.ref.statement_index, parent) in self.skipped_tables:
             return  # part of a CREATE TABLE IF NOT EXISTS that did nothing
+        if parent and e.if_exists and not self.exists(parent):
+            return  # ALTER TABLE IF EXISTS on a missing table
         st = self.state(e.id, e.kind, parent)
         st.events.append(e)
         if st.exists and e.if_not_exists:
@@ -200,11 +219,31 @@ class _Folder:
         self.set_parent(st, parent)
         self.index(st)
         d = e.detail
+        if isinstance(d, TableDef):
+            self.inherit(st, d, e)
         if isinstance(d, ConstraintDef) and d.type == "primary-key":
             for col in d.columns:  # PRIMARY KEY makes its columns NOT NULL
                 cst = self.objects.get(f"{d.table}.{col}")
                 if cst is not None and isinstance(cst.detail, ColumnDef) and not cst.detail.not_null:
                     cst.detail = dataclasses.replace(cst.detail, not_null=True)
+
+    def inherit(self, st: _State, d: TableDef, e: Effect) -> None:
+        """Columns a new table gets from PARTITION OF / INHERITS / LIKE sources."""
+        sources = [*([d.partition_of] if d.partition_of else []), *d.inherits]
+        for src in sources:
+            self.inheritors.setdefault(src, []).append(st.id)
+        for src in [*sources, *d.like]:
+            for cid in list(self.children.get(src, ())):
+                col = self.objects[cid]
+                if col.kind != K.COLUMN or not col.exists or not isinstance(col.detail, ColumnDef):
+                    continue
+                copy = dataclasses.replace(col.detail, table=st.id, primary_key=False)
+                new = self.state(f"{st.id}.{copy.name}", K.COLUMN, st.id)
+                new.events.append(e)
+                new.detail = copy
+                new.exists = True
+                new.created = True
+                self.set_parent(new, st.id)
 
     def index(self, st: _State) -> None:
         """Record what ``st`` depends on (for CASCADE) and its overload name (for ``f(*)`` lookups)."""
@@ -263,6 +302,20 @@ class _Folder:
                 idx.events.append(e)
                 idx.exists = False
         if not e.cascade:
+            return
+        if kind == K.COLUMN and st.parent:
+            # views reading the column go with it (best effort: the column's name appears in the query)
+            col_re = re.compile(r"\b" + re.escape(st.id.rsplit(".", 1)[1]) + r"\b")
+            for vid in list(self.dependents.get(st.parent, ())):
+                view = self.objects.get(vid)
+                if (
+                    view is not None
+                    and view.exists
+                    and isinstance(view.detail, ViewDef)
+                    and col_re.search(view.detail.query)
+                ):
+                    view.events.append(e)
+                    self.remove(view, e)
             return
         # CASCADE: dependent objects elsewhere
         target = st.id

@@ -213,6 +213,7 @@ class TableDef:
     partitioned: bool = False
     partition_of: str | None = None
     inherits: tuple[str, ...] = ()
+    like: tuple[str, ...] = ()  # CREATE TABLE ... (LIKE source): columns copied at creation
     rls: bool = False
     force_rls: bool = False
     owner: str | None = None
