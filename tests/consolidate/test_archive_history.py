@@ -67,7 +67,8 @@ def test_history_repair_marks_applied_and_reverted(scratch_db: str) -> None:
     install_supabase_base(scratch_db)
     with connection(scratch_db, autocommit=True) as conn:
         conn.execute(
-            "INSERT INTO supabase_migrations.schema_migrations (version, name) VALUES ('001', 'a'), ('002', 'b')"
+            "INSERT INTO supabase_migrations.schema_migrations (version, name) "
+            "VALUES ('001', 'a'), ('002', 'b')"
         )
     text = generate_history_repair(
         "supabase_migrations.schema_migrations",
