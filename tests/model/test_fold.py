@@ -143,3 +143,16 @@ def test_external_objects_are_marked() -> None:
 def test_kinds_available() -> None:
     s = schema_of("create table t (a int); create view v as select 1;")
     assert {st.id for st in s.of_kind(K.TABLE, K.VIEW)} == {"public.t", "public.v"}
+
+
+def test_extension_types_are_objects_and_go_with_the_extension() -> None:
+    s = schema_of(
+        "create extension if not exists vector with schema extensions; create table t (e vector(3), x int);",
+        "drop extension vector cascade;",
+    )
+    vec = s.get("extensions.vector")
+    assert vec is not None and vec.kind == K.TYPE and not vec.exists
+    assert [e.ref.file for e in vec.events] == ["1.sql", "2.sql"]
+    assert not s.exists("public.t.e") and s.exists("public.t.x")
+    s = schema_of("create extension vector;")
+    assert s.exists("public.vector") and s.exists("public.halfvec")

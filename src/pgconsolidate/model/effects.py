@@ -337,7 +337,7 @@ class _Extractor:
 
     def _CreateExtensionStmt(self, b: dict[str, Any]) -> None:
         opts = _defelems(b.get("options", ()))
-        schema = _defval(opts["schema"]) if "schema" in opts else None
+        schema = _defval(opts["schema"]) if "schema" in opts else self.ctx.schema
         version = _defval(opts["new_version"]) if "new_version" in opts else None
         name = b.get("extname", "")
         self.add(

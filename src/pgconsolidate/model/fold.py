@@ -18,12 +18,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from pgconsolidate.model.names import EXTENSION_TYPES
 from pgconsolidate.model.types import (
     Action,
     Change,
     ColumnDef,
     ConstraintDef,
     Effect,
+    ExtensionDef,
     FunctionDef,
     GrantDef,
     IndexDef,
@@ -109,7 +111,7 @@ class _Folder:
         self.comments: dict[str, str] = {}
         self.data: list[Effect] = []
         self.skipped_tables: set[tuple[str, int, str]] = set()  # (file, statement, table) of no-op CREATEs
-        self.dependents: dict[str, set[str]] = {}  # object id → ids that CASCADE would drop with it
+        self.dependents: dict[str, dict[str, None]] = {}  # object id → ids that CASCADE would drop with it
         self.overloads: dict[str, set[str]] = {}  # "schema.name(" → routine identities
 
     # ------------------------------------------------------------------ bookkeeping
@@ -221,11 +223,23 @@ class _Folder:
         d = e.detail
         if isinstance(d, TableDef):
             self.inherit(st, d, e)
+        elif isinstance(d, ExtensionDef):
+            self.extension_types(d, e)
         if isinstance(d, ConstraintDef) and d.type == "primary-key":
             for col in d.columns:  # PRIMARY KEY makes its columns NOT NULL
                 cst = self.objects.get(f"{d.table}.{col}")
                 if cst is not None and isinstance(cst.detail, ColumnDef) and not cst.detail.not_null:
                     cst.detail = dataclasses.replace(cst.detail, not_null=True)
+
+    def extension_types(self, d: ExtensionDef, e: Effect) -> None:
+        """The types a well-known extension creates (``extensions.vector``), dropped with it."""
+        for type_name, ext in EXTENSION_TYPES.items():
+            if ext != d.name:
+                continue
+            st = self.state(f"{d.schema or 'public'}.{type_name}", K.TYPE)
+            st.events.append(e)
+            st.exists = st.created = True
+            self.dependents.setdefault(d.name, {})[st.id] = None
 
     def inherit(self, st: _State, d: TableDef, e: Effect) -> None:
         """Columns a new table gets from PARTITION OF / INHERITS / LIKE sources."""
@@ -259,8 +273,10 @@ class _Folder:
             targets = (d.function,)
         elif isinstance(d, ColumnDef) and d.type.schema:
             targets = (f"{d.type.schema}.{d.type.name}",)
+        elif isinstance(d, ColumnDef) and d.type.name in EXTENSION_TYPES:
+            targets = (EXTENSION_TYPES[d.type.name],)
         for t in targets:
-            self.dependents.setdefault(t, set()).add(st.id)
+            self.dependents.setdefault(t, {})[st.id] = None
 
     def drop(self, e: Effect) -> None:
         oid = self.resolve(e.id, e.kind)
@@ -301,6 +317,12 @@ class _Folder:
             if idx is not None and idx.exists and isinstance(idx.detail, IndexDef) and idx.detail.constraint:
                 idx.events.append(e)
                 idx.exists = False
+        if kind == K.EXTENSION:
+            for tid in list(self.dependents.get(st.id, ())):
+                t = self.objects.get(tid)
+                if t is not None and t.exists and t.kind == K.TYPE:
+                    t.events.append(e)
+                    t.exists = False
         if not e.cascade:
             return
         if kind == K.COLUMN and st.parent:
