@@ -1472,7 +1472,7 @@ def statement_effects(stmt: Statement, ctx: FileContext | None = None) -> list[E
         return _Extractor(stmt, context).run()
     except Exception:
         ref = SourceRef(stmt.file, stmt.line, stmt.column, stmt.index)
-        return [Effect(A.ALTER, K.OTHER, "unmodelled", ref, stmt.kind)]
+        return [Effect(A.DYNAMIC, K.OTHER, "unmodelled", ref, DynamicSql((stmt.text,), True))]
 
 
 def file_effects(statements: Iterable[Statement], file: str = "") -> list[Effect]:
