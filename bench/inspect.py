@@ -26,10 +26,11 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable
+from typing import Any
 
-from pgconsolidate.catalog import read_snapshot
+from pgconsolidate.catalog import read_snapshot, read_snapshot_from
 from pgconsolidate.compare import diff_snapshots
-from pgconsolidate.db.connect import connection
+from pgconsolidate.db.connect import connect, connection
 from pgconsolidate.scratch import get_scratch_server, throwaway_database
 
 
@@ -78,6 +79,43 @@ ALTER POLICY t20_read ON app.t20 USING (score > 1);
 """
 
 
+def _backend_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a local server process (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            parts = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_costs(url: str, session: Any, get_inspector: Any, runs: int = 5) -> Any:
+    """CPU of one inspection, server and client, for both tools, each over one session (load-independent)."""
+    from sqlalchemy import text
+
+    conn = connect(url)
+    try:
+        pid = conn.execute("SELECT pg_backend_pid()").fetchone()
+        conn.rollback()
+        if pid is None or _backend_cpu(pid[0]) is None:
+            return None
+        read_snapshot_from(conn, source="warm-up")
+        server0, client0 = _backend_cpu(pid[0]) or 0.0, time.process_time()
+        for _ in range(runs):
+            read_snapshot_from(conn, source="bench")
+        ours = ((_backend_cpu(pid[0]) or 0.0) - server0) / runs, (time.process_time() - client0) / runs
+    finally:
+        conn.close()
+    with session(url) as s:
+        mpid = s.execute(text("SELECT pg_backend_pid()")).scalar()
+        get_inspector(s)
+        server0, client0 = _backend_cpu(mpid) or 0.0, time.process_time()
+        for _ in range(runs):
+            get_inspector(s)
+        theirs = ((_backend_cpu(mpid) or 0.0) - server0) / runs, (time.process_time() - client0) / runs
+    return ours, theirs
+
+
 def best(fn: Callable[[], object], repeat: int) -> tuple[float, list[float]]:
     times = []
     for _ in range(repeat):
@@ -117,16 +155,9 @@ def main() -> None:
         counts = ", ".join(f"{n} {k}" for k, n in snap.counts().items() if n)
         print(f"snapshot holds: {counts}")
 
-        ours_inspect, ours_inspect_all = best(lambda: read_snapshot(a), args.repeat)
-
         def migra_inspect() -> None:
             with S(a) as sa:
                 get_inspector(sa)
-
-        theirs_inspect, theirs_inspect_all = best(migra_inspect, args.repeat)
-
-        result = diff_snapshots(read_snapshot(a), read_snapshot(b))
-        ours_compare, _ = best(lambda: diff_snapshots(read_snapshot(a), read_snapshot(b)), args.repeat)
 
         migra_sql: list[str] = []
 
@@ -137,7 +168,23 @@ def main() -> None:
                 m.add_all_changes()
                 migra_sql[:] = [m.sql]
 
-        theirs_compare, _ = best(migra_compare, args.repeat)
+        def ours_compare_once() -> None:
+            diff_snapshots(read_snapshot(a), read_snapshot(b))
+
+        # interleaved, so that a change in machine load hits both tools alike
+        ours_inspect_all: list[float] = []
+        theirs_inspect_all: list[float] = []
+        ours_compare_all: list[float] = []
+        theirs_compare_all: list[float] = []
+        for _ in range(args.repeat):
+            ours_inspect_all.append(best(lambda: read_snapshot(a), 1)[0])
+            theirs_inspect_all.append(best(migra_inspect, 1)[0])
+            ours_compare_all.append(best(ours_compare_once, 1)[0])
+            theirs_compare_all.append(best(migra_compare, 1)[0])
+        ours_inspect, theirs_inspect = min(ours_inspect_all), min(theirs_inspect_all)
+        ours_compare, theirs_compare = min(ours_compare_all), min(theirs_compare_all)
+        result = diff_snapshots(read_snapshot(a), read_snapshot(b))
+        cpu = cpu_costs(a, S, get_inspector)
 
     statements = [s for s in migra_sql[0].split(";\n") if s.strip()] if migra_sql else []
     print(
@@ -154,6 +201,16 @@ def main() -> None:
         f"{'compare two databases':28}{ours_compare:>14.3f}s{theirs_compare:>11.3f}s"
         f"{theirs_compare / ours_compare:>8.1f}x"
     )
+    if cpu:
+        (ours_backend, ours_client), (theirs_backend, theirs_client) = cpu
+        ours_cpu, theirs_cpu = ours_backend + ours_client, theirs_backend + theirs_client
+        print(
+            f"{'inspect CPU (server+client)':28}{ours_cpu:>14.3f}s{theirs_cpu:>11.3f}s"
+            f"{theirs_cpu / ours_cpu:>8.1f}x"
+            f"   (server {ours_backend:.3f} / {theirs_backend:.3f} s, client {ours_client:.3f} / "
+            f"{theirs_client:.3f} s; one session, independent of machine load)"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print()
     print(
         f"(best of {args.repeat}; inspect runs pgconsolidate "

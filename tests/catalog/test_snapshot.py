@@ -174,9 +174,21 @@ def test_snapshot_field_change_is_not_hidden_by_source(spelled: str) -> None:
 
 
 def test_parallel_and_single_session_reads_agree(scratch_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgconsolidate.catalog import reader
+
     build(scratch_db)
+    sessions: list[str] = []
+    real_connect = reader.connect
+
+    def counting(url: str, **kwargs: bool) -> psycopg.Connection:
+        sessions.append(url)
+        return real_connect(url, **kwargs)
+
+    monkeypatch.setattr(reader, "connect", counting)
+    monkeypatch.setattr(reader, "PARALLEL_FROM", 0)
     monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
     parallel = read_snapshot(scratch_db)
+    assert len(sessions) == 3  # really read by three sessions sharing one snapshot
     monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
     single = read_snapshot(scratch_db)
     assert parallel == single
@@ -234,14 +246,17 @@ def test_extra_sessions_that_cannot_connect_fall_back_to_one(
     expected = read_snapshot(scratch_db)
     real_connect = reader.connect
     opened: list[str] = []
+    attempts: list[str] = []
 
     def only_one_session(url: str, **kwargs: bool) -> psycopg.Connection:
+        attempts.append(url)
         if opened:
             raise DatabaseError("too many connections for role")
         opened.append(url)
         return real_connect(url, **kwargs)
 
+    monkeypatch.setattr(reader, "PARALLEL_FROM", 0)
     monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
     monkeypatch.setattr(reader, "connect", only_one_session)
     assert read_snapshot(scratch_db) == expected
-    assert len(opened) == 1
+    assert len(opened) == 1 and len(attempts) == 3

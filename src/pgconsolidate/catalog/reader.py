@@ -216,14 +216,43 @@ def _worker(
         conn.close()
 
 
-def _export_snapshot(conn: psycopg.Connection) -> str | None:
-    """The id of this transaction's snapshot for other sessions to share, or None when not possible."""
-    try:
-        with conn.transaction():  # a savepoint: a refusal (pooler, old server) leaves the transaction usable
+# Extra sessions cost a connection each; they pay off only for large catalogs (rows of pg_class + pg_proc;
+# an empty database has about 3,700, mostly PostgreSQL's own functions).
+PARALLEL_FROM = 6000
+
+
+def _catalog_size(conn: psycopg.Connection) -> int:
+    row = conn.execute("SELECT (SELECT count(*) FROM pg_class) + (SELECT count(*) FROM pg_proc)").fetchone()
+    return int(row[0]) if row else 0
+
+
+class _NoSharedSnapshot(Exception):
+    """The server refused to export a snapshot (pooler, standby restrictions): read in one session."""
+
+
+def _read_parallel(conn: psycopg.Connection, url: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """Read every kind over ``conn`` and extra sessions importing its snapshot (like ``pg_dump --jobs``)."""
+    kinds: dict[str, Any] = {}
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if _catalog_size(conn) < PARALLEL_FROM:
+            raise _NoSharedSnapshot
+        try:  # not in a savepoint: a snapshot cannot be exported from a subtransaction
             row = conn.execute("SELECT pg_export_snapshot()").fetchone()
-    except psycopg.Error:
-        return None
-    return str(row[0]) if row else None
+        except psycopg.Error:
+            raise _NoSharedSnapshot from None
+        snapshot_id = str(row[0]) if row else ""
+        path = _search_path(conn)
+        conn.execute(path)
+        groups = GROUPS[: _workers()]
+        rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
+        with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
+            futures = [pool.submit(_worker, url, snapshot_id, path, g, params) for g in groups[1:]]
+            kinds.update(_read_kinds(conn, groups[0] + rest, params))
+            for group, future in zip(groups[1:], futures, strict=True):
+                result = future.result()
+                kinds.update(_read_kinds(conn, group, params) if result is None else result)
+    return conn.info.server_version, kinds
 
 
 def read_snapshot_from(
@@ -238,8 +267,8 @@ def read_snapshot_from(
 
     On an idle connection this opens its own read-only REPEATABLE READ transaction; inside a transaction
     that is already open it reads within a savepoint, so it sees that transaction's own changes. With
-    ``url`` (and an idle connection) the object kinds are read in parallel by extra sessions that import
-    this transaction's snapshot, so the result is still one consistent picture.
+    ``url``, an idle connection and a large catalog, the object kinds are read in parallel by extra
+    sessions that import this transaction's snapshot, so the result is still one consistent picture.
     """
     params = {
         "skip_schemas": skipped_schemas(include_managed_schemas),
@@ -250,27 +279,23 @@ def read_snapshot_from(
             f"{source}: PostgreSQL {conn.info.server_version // 10000} is too old to inspect "
             f"(PostgreSQL {MIN_SERVER_VERSION // 10000} or later is needed)"
         )
-    kinds: dict[str, Any] = {}
     idle = conn.info.transaction_status == TransactionStatus.IDLE
+    if idle and url is not None and _workers() > 1:
+        try:
+            server_version, kinds = _read_parallel(conn, url, params)
+            return _snapshot(source, server_version, kinds)
+        except _NoSharedSnapshot:
+            pass  # the transaction was rolled back; read in one session below
+    kinds = {}
     with conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        path = _search_path(conn)
-        conn.execute(path)
-        server_version = conn.info.server_version
-        snapshot_id = _export_snapshot(conn) if (idle and url and _workers() > 1) else None
-        if snapshot_id is None:
-            kinds.update(_read_kinds(conn, tuple(OBJECT_KINDS), params))
-        else:
-            assert url is not None
-            groups = GROUPS[: _workers()]
-            rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
-            with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
-                futures = [pool.submit(_worker, url, snapshot_id, path, g, params) for g in groups[1:]]
-                kinds.update(_read_kinds(conn, groups[0] + rest, params))
-                for group, future in zip(groups[1:], futures, strict=True):
-                    result = future.result()
-                    kinds.update(_read_kinds(conn, group, params) if result is None else result)
+        conn.execute(_search_path(conn))
+        kinds.update(_read_kinds(conn, tuple(OBJECT_KINDS), params))
+    return _snapshot(source, conn.info.server_version, kinds)
+
+
+def _snapshot(source: str, server_version: int, kinds: dict[str, Any]) -> Snapshot:
     ordered = {name: kinds[name] for name in OBJECT_KINDS}
     return Snapshot(source=source, server_version=server_version, **ordered)
 
