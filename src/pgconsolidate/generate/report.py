@@ -15,6 +15,7 @@ def generate_report(
     declared: Sequence[str],
     rows_before: dict[str, int],
     rows_after: dict[str, int],
+    colliding: dict[str, int],
     plan: Plan,
     mdir: MigrationDir,
     clean: Sequence[Any],
@@ -88,7 +89,18 @@ def generate_report(
             "extra = the values of source columns without a target column); the fix raises before COMMIT if "
             "target rows after ≠ rows before + source rows."
             + (f" Live rows: {src} in the source, {tgt} in the target." if src is not None else "")
+            + (
+                f" {colliding[m.source]} source keys already exist in the target: with {m.on_collision} "
+                + (
+                    "they get new keys (key_changed = true in the origin table)."
+                    if m.on_collision == "keep-both"
+                    else "see the plan."
+                )
+                if m.source in colliding
+                else ""
+            )
         )
+        o += [f"  > {ln}" for ln in m.reason.splitlines() if ln.strip()]
         o += [f"  * `{c.target}` ← " + (f"`{c.source}`" if c.source else f"`{c.expr}`") for c in m.columns]
     o += ["", "## Embedding values", ""]
     if not plan.embeddings:

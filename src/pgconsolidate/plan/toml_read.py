@@ -85,6 +85,31 @@ class _Reader:
         return value
 
 
+def _reasons(text: str, header: str) -> list[str]:
+    """The comment block right after each ``header`` line (the writer puts each decision's reason
+    there), in order of appearance."""
+    out: list[str] = []
+    lines = text.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.strip() == header:
+            block = []
+            for nxt in lines[i + 1 :]:
+                if not nxt.startswith("#"):
+                    break
+                block.append(nxt[1:].strip())
+            out.append("\n".join(block))
+    return out
+
+
+def _with_reasons(items: list[Any], reasons: list[str]) -> tuple[Any, ...]:
+    import dataclasses
+
+    return tuple(
+        dataclasses.replace(it, reason=reasons[i]) if i < len(reasons) and reasons[i] else it
+        for i, it in enumerate(items)
+    )
+
+
 def _tables(doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
     value = doc.get(key, [])
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
@@ -241,11 +266,11 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
         tool=str(doc.get("tool", "supabase")),
         files=files,
         settings=settings,
-        merges=tuple(merges),
-        embeddings=tuple(embeddings),
-        functions=tuple(functions),
-        definers=tuple(definers),
-        indexes=tuple(indexes),
+        merges=_with_reasons(merges, _reasons(text, "[[merge]]")),
+        embeddings=_with_reasons(embeddings, _reasons(text, "[[embedding]]")),
+        functions=_with_reasons(functions, _reasons(text, "[[function]]")),
+        definers=_with_reasons(definers, _reasons(text, "[[definer]]")),
+        indexes=_with_reasons(indexes, _reasons(text, "[[index]]")),
         domains=domains,
         live_only=tuple(str(x) for x in doc.get("live_only", []) if isinstance(x, str)),
         version=int(version) if isinstance(version, int) else PLAN_VERSION,

@@ -175,3 +175,24 @@ def account_rows(
         if a.values != b.values + incoming:
             problems.append(f"{table}: {b.values + incoming} embedding values expected, {a.values} found")
     return problems
+
+
+def collisions(url: str, plan: Plan) -> dict[str, int]:
+    """Per merge source: how many of its keys already exist in the target."""
+    out: dict[str, int] = {}
+    with connection(url) as conn:
+        for m in plan.merges:
+            ok = conn.execute(
+                "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL", (m.source, m.target)
+            ).fetchone()
+            if not ok or not ok[0]:
+                continue
+            row = conn.execute(
+                sql.SQL("SELECT count(*) FROM {s} s JOIN {t} t ON t.{k} = s.{k}").format(
+                    s=sql.Identifier(*m.source.split(".", 1)),
+                    t=sql.Identifier(*m.target.split(".", 1)),
+                    k=sql.Identifier(m.key),
+                )
+            ).fetchone()
+            out[m.source] = int(row[0]) if row else 0
+    return out

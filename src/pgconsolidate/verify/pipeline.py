@@ -149,16 +149,18 @@ class LiveProof:
     triggers: list[Any]
     rows_before: dict[str, int]
     rows_after: dict[str, int]
+    collisions: dict[str, int]
 
 
 def prove_live(live_url: str, plan: Plan, fix: str, scratch_url: str | None) -> LiveProof:
     """(c): a scratch copy of the live database, the fix applied to it twice, every row accounted for."""
-    from pgconsolidate.verify.livecopy import account_rows, copy_live, measure
+    from pgconsolidate.verify.livecopy import account_rows, collisions, copy_live, measure
 
     server = get_scratch_server(scratch_url)
     with throwaway_database(server) as c:
         notes = copy_live(live_url, c, server.major)
         before = measure(c, plan)
+        colliding = collisions(c, plan)
         run_script(c, fix, "consolidation fix on a copy of the live database")
         after = measure(c, plan)
         accounting = account_rows(before, after, plan, c)
@@ -176,6 +178,7 @@ def prove_live(live_url: str, plan: Plan, fix: str, scratch_url: str | None) -> 
         triggers,
         {k: v.rows for k, v in before.items()},
         {k: v.rows for k, v in after.items()},
+        colliding,
     )
 
 
@@ -318,6 +321,7 @@ def consolidate(
             declared,
             live_proof.rows_before if live_proof else {},
             live_proof.rows_after if live_proof else {},
+            live_proof.collisions if live_proof else {},
             plan,
             mdir,
             clean,
@@ -349,6 +353,7 @@ def consolidate(
             "declared_differences": declared,
             "rows_before": live_proof.rows_before if live_proof else {},
             "rows_after": live_proof.rows_after if live_proof else {},
+            "colliding_keys": live_proof.collisions if live_proof else {},
             "summary": summary,
         }
         write_atomic(tmp / OUTPUT_MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
