@@ -76,7 +76,9 @@ def compare(schema: Schema, url: str) -> Comparison:
         elif st.kind == ObjectKind.CONSTRAINT and d.type != "not-null":
             put("constraints", st.id)
         elif st.kind in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE, ObjectKind.AGGREGATE):
-            put("functions", f"{st.id} definer={getattr(d, 'security_definer', False)}")
+            cfg = ";".join(f"{k}={v}" for k, v in sorted(getattr(d, "config", ())))
+            vol = getattr(d, "volatility", "?")  # an aggregate's comes from its functions
+            put("functions", f"{st.id} definer={getattr(d, 'security_definer', False)} {vol} [{cfg}]")
         elif st.kind == ObjectKind.POLICY:
             put("policies", f"{st.id} {d.command} {','.join(sorted(d.roles))}")
         elif st.kind == ObjectKind.TRIGGER:
@@ -103,7 +105,8 @@ def compare(schema: Schema, url: str) -> Comparison:
         if k.contype != "not null":
             cput("constraints", k.identity)
     for f in snap.functions:
-        cput("functions", f"{f.identity} definer={f.security_definer}")
+        vol = "?" if f.prokind == "aggregate" else f.volatility
+        cput("functions", f"{f.identity} definer={f.security_definer} {vol} [{';'.join(sorted(f.config))}]")
     for p in snap.policies:
         cput("policies", f"{p.identity} {p.command.lower()} {','.join(sorted(p.roles))}")
     for tr in snap.triggers:
