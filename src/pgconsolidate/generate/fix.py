@@ -240,7 +240,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             "CREATE TABLE IF NOT EXISTS {origin} (\n"
             "  source_table text NOT NULL,\n  source_key text NOT NULL,\n  target_key {kt} NOT NULL,\n"
             "  key_changed boolean NOT NULL,\n  outcome text NOT NULL,\n  extra jsonb,\n"
-            "  merged_at timestamptz NOT NULL DEFAULT now(),\n  PRIMARY KEY (source_table, source_key)\n);"
+            "  merged_at timestamptz NOT NULL DEFAULT now()\n);"
         ).format(origin=origin, kt=sql.SQL(ktype)),
         sql.SQL("IF EXISTS (SELECT 1 FROM {origin} WHERE source_table = {sl}) THEN").format(**fmt),
         sql.SQL("  RAISE NOTICE 'pgconsolidate: % was merged into % already: skipped', {sl}, {tl};").format(
@@ -321,6 +321,12 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             resume_triggers(m.target).replace("{", "{{").replace("}", "}}") if not m.fire_triggers else ""
         ),
         sql.SQL("SELECT count(*) INTO n_target_after FROM {tgt};").format(**fmt),
+        # the key is added after the first bulk load (building it once is cheaper than row by row)
+        sql.SQL(
+            "IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass({ol}) "
+            "AND contype = 'p') THEN\n"
+            "  ALTER TABLE {origin} ADD PRIMARY KEY (source_table, source_key);\nEND IF;"
+        ).format(ol=L(f"{tschema}.{tname}_merge_origin"), **fmt),
         sql.SQL("SELECT count(*) INTO n_origin FROM {origin} WHERE source_table = {sl};").format(**fmt),
         sql.SQL("IF n_target_after <> {exp} OR n_origin <> n_source THEN").format(exp=expected),
         sql.SQL(
