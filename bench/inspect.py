@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pgconsolidate.catalog import read_snapshot, read_snapshot_from
+from pgconsolidate.catalog.reader import read_snapshots
 from pgconsolidate.compare import diff_snapshots
 from pgconsolidate.db.connect import connect, connection
 from pgconsolidate.scratch import get_scratch_server, throwaway_database
@@ -168,8 +169,8 @@ def main() -> None:
                 m.add_all_changes()
                 migra_sql[:] = [m.sql]
 
-        def ours_compare_once() -> None:
-            diff_snapshots(read_snapshot(a), read_snapshot(b))
+        def ours_compare_once() -> None:  # what `pgconsolidate compare URL URL` does
+            diff_snapshots(*read_snapshots([a, b]))
 
         # interleaved, so that a change in machine load hits both tools alike
         ours_inspect_all: list[float] = []

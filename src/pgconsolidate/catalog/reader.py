@@ -317,3 +317,29 @@ def read_snapshot(
         raise DatabaseError(f"cannot read the catalog of {redact_url(url)}: {one_line(exc)}") from None
     finally:
         conn.close()
+
+
+def read_snapshots(
+    urls: list[str], *, include_extension_objects: bool = False, include_managed_schemas: bool = False
+) -> list[Snapshot]:
+    """Read several databases at the same time (``compare URL URL``); same errors as :func:`read_snapshot`."""
+    if len(urls) < 2:
+        return [
+            read_snapshot(
+                u,
+                include_extension_objects=include_extension_objects,
+                include_managed_schemas=include_managed_schemas,
+            )
+            for u in urls
+        ]
+    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
+        futures = [
+            pool.submit(
+                read_snapshot,
+                u,
+                include_extension_objects=include_extension_objects,
+                include_managed_schemas=include_managed_schemas,
+            )
+            for u in urls
+        ]
+        return [f.result() for f in futures]

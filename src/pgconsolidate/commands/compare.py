@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from pgconsolidate.catalog import OBJECT_KINDS, Snapshot, read_snapshot, read_snapshot_file
+from pgconsolidate.catalog.reader import read_snapshots
 from pgconsolidate.commands.common import FormatOption, OutputFormat, ScratchUrlOption, resolve_scratch_url
 from pgconsolidate.compare import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines, to_json
@@ -162,9 +163,12 @@ def compare(
         "include_extension_objects": include_extension_objects,
         "include_managed_schemas": include_managed,
     }
-    snap_a = load_snapshot_arg(a, scratch_url=scratch, **options)
-    # the same argument twice (a chain compared with itself) is read or replayed once
-    snap_b = snap_a if b == a else load_snapshot_arg(b, scratch_url=scratch, **options)
+    if a != b and _looks_like_url(a) and _looks_like_url(b):
+        snap_a, snap_b = read_snapshots([a, b], **options)  # two live databases: read at the same time
+    else:
+        snap_a = load_snapshot_arg(a, scratch_url=scratch, **options)
+        # the same argument twice (a chain compared with itself) is read or replayed once
+        snap_b = snap_a if b == a else load_snapshot_arg(b, scratch_url=scratch, **options)
     result = diff_snapshots(snap_a, snap_b, ignore=ignored)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(to_json(result)))
