@@ -164,3 +164,20 @@ def test_inspect_against_directory_shows_drift_and_history(
     assert "+ table public.hotfix (only in the database)" in out
     assert "- index public.memories_content (only in the files)" in out
     assert "never-applied" in out
+
+
+def test_inspect_role_that_cannot_read_the_catalog(
+    scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from psycopg.conninfo import make_conninfo
+
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            "DO $$ BEGIN CREATE ROLE pgc_cat_blind LOGIN; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+        conn.execute("REVOKE SELECT ON pg_catalog.pg_attribute FROM PUBLIC")
+    code = run(["inspect", "--database-url", make_conninfo(scratch_db, user="pgc_cat_blind")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "permission denied" in err and "Traceback" not in err
