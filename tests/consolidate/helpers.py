@@ -27,6 +27,10 @@ CREATE TABLE public.ai_notes (
     importance_score numeric(3,2) DEFAULT 0.50,
     created_at timestamptz DEFAULT now()
 );
+CREATE TABLE public.note_log (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note uuid);
+CREATE FUNCTION public.log_note() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO public.note_log (note) VALUES (NEW.id); RETURN NEW; END $$;
+CREATE TRIGGER notes_log AFTER INSERT ON public.notes FOR EACH ROW EXECUTE FUNCTION public.log_note();
 CREATE FUNCTION public.note_count(o uuid) RETURNS bigint LANGUAGE sql SECURITY DEFINER
 AS $$ SELECT count(*) FROM public.notes WHERE owner_id = o $$;
 CREATE FUNCTION public.pick(a text) RETURNS text LANGUAGE sql AS $$ SELECT a $$;
@@ -58,3 +62,4 @@ def build_twins(url: str, *, data: bool = True) -> None:
         conn.execute(TWIN_SCHEMA.encode())
         if data:
             conn.execute(TWIN_DATA.encode())
+            conn.execute("TRUNCATE public.note_log")

@@ -96,6 +96,9 @@ def test_keep_both_accounts_for_every_row_and_second_run_is_a_no_op(scratch_db: 
     assert _one(scratch_db, "SELECT count(*) FROM notes WHERE body LIKE 'note %'") == (30,)
     assert _one(scratch_db, "SELECT extra->>'kind' FROM notes_merge_origin LIMIT 1") == ("fact",)
     assert _one(scratch_db, "SELECT to_regclass('public.ai_notes') IS NULL") == (True,)
+    # the merge moved rows like a bulk import: the insert trigger did not fire, and it is enabled again
+    assert _one(scratch_db, "SELECT count(*) FROM note_log") == (0,)
+    assert _one(scratch_db, "SELECT tgenabled FROM pg_trigger WHERE tgname = 'notes_log'") == ("O",)
     assert _one(scratch_db, "SELECT count(*) FROM pg_proc WHERE proname = 'pick'") == (1,)
     assert _one(scratch_db, "SELECT prosecdef FROM pg_proc WHERE proname = 'note_count'") == (False,)
     before = read_snapshot(scratch_db)

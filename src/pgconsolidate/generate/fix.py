@@ -71,7 +71,7 @@ def embedding_step(e: Embedding) -> str:
         sql.SQL("END IF;"),
     ]
     if e.move_dimensions:
-        stmts.append(sql.SQL(suspend_triggers(e.table).replace("{", "{{").replace("}", "}}")))
+        stmts.append(sql.SQL(suspend_triggers(e.table)))
     for d in e.move_dimensions:
         stmts.append(
             sql.SQL(
@@ -87,7 +87,7 @@ def embedding_step(e: Embedding) -> str:
             ).format(d=sql.SQL(str(int(d))), t=L(e.table), c=L(e.column), s=L(e.side_column(d)))
         )
     if e.move_dimensions:
-        stmts.append(sql.SQL(resume_triggers(e.table).replace("{", "{{").replace("}", "}}")))
+        stmts.append(sql.SQL(resume_triggers(e.table)))
     stmts += [
         sql.SQL(
             "IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass({t}) AND "
@@ -271,7 +271,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             ).format(**fmt)
         )
     if not m.fire_triggers:
-        s.append(sql.SQL(suspend_triggers(m.target).replace("{", "{{").replace("}", "}}")))
+        s.append(sql.SQL(suspend_triggers(m.target)))
     insert_where: sql.Composable = sql.SQL("")
     outcome: sql.Composable = sql.SQL(
         "CASE WHEN m.source_key IS NULL THEN 'inserted' ELSE 'inserted-new-key' END"
@@ -317,9 +317,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             "AND m.target_key IS DISTINCT FROM s.{key}, {outcome}, {extra}\n"
             "  FROM {src} s LEFT JOIN {map} m ON m.source_key = s.{key};"
         ).format(outcome=outcome, extra=extra, **fmt),
-        sql.SQL(
-            resume_triggers(m.target).replace("{", "{{").replace("}", "}}") if not m.fire_triggers else ""
-        ),
+        sql.SQL(resume_triggers(m.target) if not m.fire_triggers else ""),
         sql.SQL("SELECT count(*) INTO n_target_after FROM {tgt};").format(**fmt),
         # the key is added after the first bulk load (building it once is cheaper than row by row)
         sql.SQL(

@@ -95,7 +95,11 @@ def check_plan(
     for m in plan.merges:
         for side in (m.source, m.target):
             if side not in tables:
-                add(f"merge {m.source} -> {m.target}: unknown table {side}", f'"{side}"')
+                add(
+                    f"merge {m.source} -> {m.target}: unknown table {side} (not created by the migrations; "
+                    "pass --database-url when it exists only in the live database)",
+                    f'"{side}"',
+                )
         if m.source == m.target:
             add(f"merge {m.source} -> {m.target}: a table cannot be merged into itself", f'"{m.source}"')
         scols, tcols = cols(m.source), cols(m.target)

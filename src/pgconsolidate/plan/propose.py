@@ -12,6 +12,8 @@ import hashlib
 import re
 from collections import Counter
 
+from psycopg import sql
+
 from pgconsolidate.catalog.model import Column, Constraint, Snapshot
 from pgconsolidate.plan.check import compatible, type_category
 from pgconsolidate.plan.facts import DataFacts
@@ -93,6 +95,11 @@ def _incoming_fks(snap: Snapshot, table: str) -> int:
     return n
 
 
+def _ident(name: str) -> str:
+    """``name`` quoted as an SQL identifier (for expressions proposed in the plan)."""
+    return sql.Identifier(name).as_string(None)
+
+
 def _fk_path_expr(snap: Snapshot, source: str, target: str, tcol: str) -> str | None:
     """An expression filling ``target.tcol`` (a foreign key) through one hop from a source foreign key."""
     want = [(ref, rcols) for cols, ref, rcols in foreign_keys(snap, target) if cols == [tcol]]
@@ -105,7 +112,10 @@ def _fk_path_expr(snap: Snapshot, source: str, target: str, tcol: str) -> str | 
         for mcols2, ref2, rcols2 in foreign_keys(snap, mid):
             if ref2 == ref and rcols2 == rcols and len(mcols2) == 1:
                 ms, mn = mid.split(".", 1)
-                return f'(SELECT m."{mcols2[0]}" FROM "{ms}"."{mn}" m WHERE m."{mcols[0]}" = s."{cols[0]}")'
+                return (
+                    f"(SELECT fk.{_ident(mcols2[0])} FROM {_ident(ms)}.{_ident(mn)} fk "
+                    f"WHERE fk.{_ident(mcols[0])} = s.{_ident(cols[0])})"
+                )
     return None
 
 
