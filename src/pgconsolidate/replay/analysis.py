@@ -25,8 +25,12 @@ class RawFailure:
     message: str
 
 
+_MAY_CREATE = re.compile(r"\s*(?:create|alter)\b", re.IGNORECASE)
+
+
 def _creators(units: tuple[Unit, ...]) -> list[tuple[Key, ...]]:
-    return [created_by(u.node, u.text) for u in units]
+    """What each statement would create; only CREATE and ALTER statements are parsed for it."""
+    return [created_by(u.node, u.text) if _MAY_CREATE.match(u.text) else () for u in units]
 
 
 def _find(keys: tuple[Key, ...], creates: list[tuple[Key, ...]], positions: range | list[int]) -> int | None:

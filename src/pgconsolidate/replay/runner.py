@@ -183,7 +183,7 @@ class _Replayer:
                 if unit.copy_data is not None:
                     conn.execute(prefix.encode())
                     _copy(conn, unit)
-                elif unit.node is None:
+                elif not unit.parses:
                     # a statement that does not parse would reject the whole message, savepoint included
                     conn.execute(prefix.encode())
                     conn.execute(unit.text.encode())

@@ -3,7 +3,7 @@
 Files are cut with libpg_query's scanner (``pglast.parser.split(..., with_parser=False)``), the way a
 migration tool sends them: a statement with a syntax error is still one unit (the server reports it with
 its own message) and does not swallow the rest of the file. Each unit is then parsed on its own so that
-root-cause analysis knows what it would have created.
+root-cause analysis knows what it would have created (the JSON tree is decoded only when needed).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pglast import parser
@@ -21,23 +22,47 @@ from pgconsolidate.statements.split import split_sql
 _NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
 
 
+_KIND = re.compile(r'"stmts":\[\{"stmt":\{"(\w+)"')
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One statement to execute: its text, first line, and parse tree (None when it does not parse)."""
+    """One statement to execute: its text, first line, and parse tree.
+
+    ``tree`` is libpg_query's JSON for the statement (a string, decoded only when ``node`` is asked for:
+    most statements of a long chain are never looked at again) or an already decoded node; None when
+    the statement does not parse.
+    """
 
     file: str
     line: int
     text: str
-    node: dict[str, Any] | None = field(compare=False, hash=False, repr=False)
+    tree: str | dict[str, Any] | None = field(compare=False, hash=False, repr=False)
     copy_data: str | None = field(default=None, repr=False)
 
     @property
+    def parses(self) -> bool:
+        return self.tree is not None
+
+    @cached_property
+    def node(self) -> dict[str, Any] | None:
+        if self.tree is None or isinstance(self.tree, dict):
+            return self.tree
+        stmts = json.loads(self.tree).get("stmts", [])
+        node = stmts[0].get("stmt") if len(stmts) == 1 else None
+        return node if isinstance(node, dict) else None
+
+    @property
     def kind(self) -> str:
-        return next(iter(self.node)) if self.node else ""
+        if isinstance(self.tree, str):
+            m = _KIND.search(self.tree, 0, 200)
+            return m.group(1) if m else ""
+        return next(iter(self.tree)) if self.tree else ""
 
     @property
     def body(self) -> dict[str, Any]:
-        return next(iter(self.node.values())) if self.node else {}
+        node = self.node
+        return next(iter(node.values())) if node else {}
 
     @property
     def first_line(self) -> str:
@@ -47,16 +72,11 @@ class Unit:
         return ""
 
 
-def _parse_one(text: str) -> dict[str, Any] | None:
+def _parse_one(text: str) -> str | None:
     try:
-        tree = json.loads(parser.parse_sql_json(text))
+        return parser.parse_sql_json(text)
     except parser.ParseError:
         return None
-    stmts = tree.get("stmts", [])
-    if len(stmts) != 1:
-        return None
-    node = stmts[0].get("stmt")
-    return node if isinstance(node, dict) else None
 
 
 _COPY_STDIN = re.compile(
@@ -92,14 +112,19 @@ def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
         units = [Unit(f.path, s.line, s.text, s.node) for s in split.statements]
         units += [Unit(f.path, p.line, p.text, None) for p in split.failures]
         return sorted(units, key=lambda u: u.line)
+    chunks: list[tuple[int, str]] = []
     units = []
+    line, counted = f.span_line + text.count("\n", 0, start), 0  # lines counted incrementally: linear time
     for s_start, s_stop in slices:
         m = _NOISE.match(piece, s_start, s_stop)
         real = m.end() if m else s_start
         chunk = piece[real:s_stop].rstrip()
         if not chunk or chunk == ";":
             continue
-        line = f.span_line + text.count("\n", 0, start + real)
+        line += piece.count("\n", counted, real)
+        counted = real
+        chunks.append((line, chunk))
+    for line, chunk in chunks:
         units.append(Unit(f.path, line, chunk, _parse_one(chunk)))
     return units
 
@@ -117,6 +142,6 @@ def file_units(f: MigrationFile) -> tuple[Unit, ...]:
         piece_units = _split(f, text, start, end)
         if data is not None and piece_units:
             last = piece_units[-1]
-            piece_units[-1] = Unit(last.file, last.line, last.text, last.node, data)
+            piece_units[-1] = Unit(last.file, last.line, last.text, last.tree, data)
         units.extend(piece_units)
     return tuple(units)
