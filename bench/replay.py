@@ -95,9 +95,7 @@ def main() -> None:
     print(f"warm replay (keep-going, savepoints, analysis), median of {RUNS}: {ours:6.3f} s")
     print(f"psql -f of the same files (floor), median of {RUNS}:             {floor:6.3f} s")
     print(f"psql -f with synchronous_commit=off, median of {RUNS}:           {nosync:6.3f} s")
-    print(
-        f"ratio: {ours / floor:4.2f}x of psql, {ours / nosync:4.2f}x of psql without commit fsyncs (target <= 2x)"
-    )
+    print(f"ratio: {ours / floor:4.2f}x of psql, {ours / nosync:4.2f}x of psql without fsyncs (target <= 2x)")
     cold()
 
 
