@@ -126,6 +126,12 @@ def _uri_prefix(root: str) -> str:
     return Path(rel).as_posix()
 
 
+def _write_json(doc: dict[str, object]) -> None:
+    """Write a JSON document to stdout as is (Rich's JSON rendering is slow on large documents)."""
+    out.file.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    out.file.flush()
+
+
 SelectOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -169,9 +175,9 @@ def analyze(
     cfg = load_config(root, config_file)
     report = analyze_directory(root, select=select, ignore=ignore, config=cfg)
     if fmt is AnalyzeFormat.json:
-        out.print_json(json.dumps(to_json(report)))
+        _write_json(to_json(report))
     elif fmt is AnalyzeFormat.sarif:
-        out.print_json(json.dumps(to_sarif(report, _uri_prefix(report.mdir.root))))
+        _write_json(to_sarif(report, _uri_prefix(report.mdir.root)))
     else:
         if not report.mdir.files:
             err.print(f"[yellow]{report.mdir.root}: no migration files[/]")
