@@ -103,6 +103,13 @@ def load_snapshot_arg(
     )
 
 
+def emit_json(doc: object) -> None:
+    """Write a JSON result to the results console as plain text (Rich's print_json takes seconds on a
+    snapshot of thousands of objects)."""
+    out.file.write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    out.file.flush()
+
+
 def write_atomically(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory (fsync, then replace)."""
     target = Path(path)
@@ -171,7 +178,7 @@ def compare(
         snap_b = snap_a if b == a else load_snapshot_arg(b, scratch_url=scratch, **options)
     result = diff_snapshots(snap_a, snap_b, ignore=ignored)
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(to_json(result)))
+        emit_json(to_json(result))
     else:
         out.print(f"A: {snap_a.source}", markup=False)
         out.print(f"B: {snap_b.source}", markup=False)

@@ -8,7 +8,6 @@ database's migration history table is reconciled with the files of DIR.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -28,6 +27,7 @@ from pgconsolidate.commands.compare import (
     IgnoreOption,
     IncludeExtensionObjectsOption,
     IncludeManagedOption,
+    emit_json,
     known_attributes,
     print_diff,
     replay_directory_snapshot,
@@ -106,7 +106,7 @@ def inspect(
         write_atomically(output, snapshot_to_json(live))
     if against is None or mdir is None:
         if fmt is OutputFormat.json:
-            out.print_json(json.dumps(snapshot_to_dict(live)))
+            emit_json(snapshot_to_dict(live))
         else:
             _print_summary(live)
             if output:
@@ -129,7 +129,7 @@ def inspect(
             "history": [_reconciliation_json(r) for r in reconciliations],
             "history_found": bool(history),
         }
-        out.print_json(json.dumps(doc))
+        emit_json(doc)
     else:
         out.print(f"database: {live.source}", markup=False)
         out.print(f"files:    {against} (replayed)", markup=False)
