@@ -260,3 +260,21 @@ def test_extra_sessions_that_cannot_connect_fall_back_to_one(
     monkeypatch.setattr(reader, "connect", only_one_session)
     assert read_snapshot(scratch_db) == expected
     assert len(opened) == 1 and len(attempts) == 3
+
+
+def test_grants_to_roles_with_awkward_names(scratch_db: str) -> None:
+    """ACL items are parsed in Python: quoted role names with '=', '/', quotes and spaces survive."""
+    awkward = 'pgc cat "odd"=x/y'
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            'DO $$ BEGIN CREATE ROLE "pgc cat ""odd""=x/y" NOLOGIN; '
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+        conn.execute("CREATE TABLE t (a int)")
+        conn.execute('GRANT SELECT, UPDATE ON t TO "pgc cat ""odd""=x/y" WITH GRANT OPTION')
+        conn.execute('GRANT INSERT ON t TO "pgc cat ""odd""=x/y"')
+    snap = read_snapshot(scratch_db)
+    grant = next(g for g in snap.grants if g.grantee == awkward)
+    assert grant.identity == f"table public.t to {awkward}"
+    assert grant.privileges == ("INSERT", "SELECT", "UPDATE")
+    assert grant.grantable == ("SELECT", "UPDATE")
