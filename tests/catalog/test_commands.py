@@ -181,3 +181,19 @@ def test_inspect_role_that_cannot_read_the_catalog(
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and "permission denied" in err and "Traceback" not in err
+
+
+def test_bundled_example_replayed_twice_is_equivalent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two independent replays of the same chain read the same: nothing random leaks into a snapshot."""
+    import shutil
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "ai-memory" / "supabase" / "migrations"
+    if not example.is_dir():
+        pytest.skip("bundled example not present")
+    copy = tmp_path / "supabase" / "migrations"
+    shutil.copytree(example, copy)
+    assert run(["compare", str(example), str(copy), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["equivalent"] is True and doc["differences"] == []
