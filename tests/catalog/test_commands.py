@@ -125,7 +125,10 @@ def test_inspect_wrong_password_is_redacted(capsys: pytest.CaptureFixture[str]) 
 def test_inspect_text_and_json(pair: tuple[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     a, _ = pair
     assert run(["inspect", "--database-url", a]) == 0
-    assert "tables" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "tables" in text
+    assert "row level security: disabled on 1 of 1 tables (public.memories)" in text
+    assert "security definer functions: 1, 0 without a fixed search_path" in text
     assert run(["inspect", "--database-url", a, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["schema_version"] == 1

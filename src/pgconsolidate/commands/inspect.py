@@ -14,6 +14,8 @@ import typer
 from rich.table import Table
 
 from pgconsolidate.catalog import Snapshot, read_snapshot, snapshot_to_json
+from pgconsolidate.catalog.model import Function
+from pgconsolidate.catalog.model import Table as CatalogTable
 from pgconsolidate.catalog.serialize import snapshot_to_dict
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
@@ -65,6 +67,37 @@ def _print_summary(snap: Snapshot) -> None:
     for name, n in snap.counts().items():
         table.add_row(name.replace("_", " "), str(n))
     out.print(table)
+    for line in summary_lines(snap):
+        out.print(line, markup=False)
+
+
+def _some(names: list[str], limit: int = 8) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
+
+
+def summary_lines(snap: Snapshot) -> list[str]:
+    """The facts Phase 1 of a consolidation asks for, from the snapshot (pure)."""
+    lines = []
+    if snap.extensions:
+        lines.append(
+            "extensions: " + ", ".join(f"{e.identity} {e.version} ({e.schema})" for e in snap.extensions)
+        )
+    no_rls = [t.identity for t in snap.tables if isinstance(t, CatalogTable) and not t.rls_enabled]
+    if snap.tables:
+        lines.append(
+            f"row level security: disabled on {len(no_rls)} of {len(snap.tables)} tables"
+            + (f" ({_some(no_rls)})" if no_rls else "")
+        )
+    definers = [f for f in snap.functions if isinstance(f, Function) and f.security_definer]
+    unpinned = [f.identity for f in definers if not any(c.startswith("search_path=") for c in f.config)]
+    if definers:
+        lines.append(
+            f"security definer functions: {len(definers)}, {len(unpinned)} without a fixed search_path"
+            + (f" ({_some(unpinned)})" if unpinned else "")
+        )
+    lines.append("the full snapshot: --format json, or --output FILE")
+    return lines
 
 
 def inspect(
