@@ -100,7 +100,7 @@ _REPLACEMENTS = {
     "IndexStmt": (r"^CREATE (UNIQUE )?INDEX (?!IF NOT EXISTS)", r"CREATE \1INDEX IF NOT EXISTS "),
     "CreateSeqStmt": (r"^CREATE SEQUENCE (?!IF NOT EXISTS)", "CREATE SEQUENCE IF NOT EXISTS "),
     "CreateSchemaStmt": (r"^CREATE SCHEMA (?!IF NOT EXISTS)", "CREATE SCHEMA IF NOT EXISTS "),
-    "CreateTrigStmt": (r"^CREATE (CONSTRAINT )?TRIGGER ", r"CREATE OR REPLACE \1TRIGGER "),
+    "CreateTrigStmt": (r"^CREATE TRIGGER ", "CREATE OR REPLACE TRIGGER "),  # constraint triggers: guarded
     "CreateExtensionStmt": (r"^CREATE EXTENSION (?!IF NOT EXISTS)", "CREATE EXTENSION IF NOT EXISTS "),
 }
 _IDEMPOTENT_ALTERS = {
@@ -133,6 +133,9 @@ def idempotent(entry_sql: str, where: str) -> str:
     out: list[str] = []
     for st in fs.statements:
         text = st.text.strip().rstrip(";").strip()
+        if st.kind == "CreateTrigStmt" and text.startswith("CREATE CONSTRAINT TRIGGER"):
+            out.append(_guard(text))
+            continue
         if st.kind in _REPLACEMENTS:
             pattern, repl = _REPLACEMENTS[st.kind]
             text = re.sub(pattern, repl, text, count=1)
@@ -234,8 +237,9 @@ def assign_domains(entries: list[DumpEntry], domains: tuple[Domain, ...]) -> lis
 
 @dataclass(frozen=True)
 class CleanFile:
-    name: str  # file name: <version>_<domain>.sql
+    name: str  # file name in the owning tool's scheme: <version>_<domain>.sql, V<version>__<domain>.sql
     domain: str
+    version: str
     text: str
     objects: tuple[str, ...]  # "TYPE name" of each entry, for the report
 
@@ -275,6 +279,24 @@ def inline_keys(entries: list[DumpEntry]) -> list[DumpEntry]:
     return out
 
 
+def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
+    """(file name, opening lines, closing lines) of a clean-set file for the tool that owns the directory:
+    the markers dbmate and goose need, golang-migrate's ``.up.sql``, Flyway's ``V<version>__``."""
+    if tool == "dbmate":
+        return f"{version}_{domain}.sql", "-- migrate:up\n", "\n-- migrate:down\n"
+    if tool == "goose":
+        return (
+            f"{version}_{domain}.sql",
+            "-- +goose Up\n-- +goose StatementBegin\n",
+            "-- +goose StatementEnd\n\n-- +goose Down\n",
+        )
+    if tool == "golang-migrate":
+        return f"{version}_{domain}.up.sql", "", ""
+    if tool in ("flyway", "flyway-repeatable"):
+        return f"V{version}__{domain}.sql", "", ""
+    return f"{version}_{domain}.sql", "", ""
+
+
 def build_clean_set(
     schema_dump: str | list[DumpEntry],
     data_dump: str,
@@ -282,6 +304,7 @@ def build_clean_set(
     versions: list[str],
     replaces: list[tuple[str, str]],
     extra_entries: list[DumpEntry] | None = None,
+    tool: str = "supabase",
 ) -> list[CleanFile]:
     """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
@@ -296,7 +319,7 @@ def build_clean_set(
         mine = [e for e, d in zip(entries, idx, strict=True) if d == i]
         if not mine:
             continue
-        name = f"{versions[i]}_{dom.name}.sql"
+        name, opening, closing = file_style(tool, versions[i], dom.name)
         head = comment_block(
             f"{name}: {dom.name.replace('_', ' ')} (pgconsolidate clean set)\n\n"
             "Idempotent: every statement can run again on a database that already has the object.\n"
@@ -315,7 +338,8 @@ def build_clean_set(
             CleanFile(
                 name,
                 dom.name,
-                head + "\n" + "\n\n".join(body) + "\n",
+                versions[i],
+                head + opening + "\n" + "\n\n".join(body) + "\n" + closing,
                 tuple(f"{e.type} {e.name}" for e in mine),
             )
         )

@@ -7,7 +7,9 @@ from psycopg import sql
 from pgconsolidate.generate.render import comment_block, do_block, qualified, render
 
 
-def generate_history_repair(table: str, applied: list[tuple[str, str]], reverted: list[str]) -> str:
+def generate_history_repair(
+    table: str, applied: list[tuple[str, str]], reverted: list[str], *, tool: str = "supabase"
+) -> str:
     """For a database that already has the schema: insert (version, name) rows of the clean set and
     delete the replaced versions, in one transaction (what ``supabase migration repair --status
     applied|reverted`` does, for every file at once). ``table`` is ``schema.table`` with a ``version``
@@ -26,6 +28,45 @@ def generate_history_repair(table: str, applied: list[tuple[str, str]], reverted
         ).format(t=sql.Literal(table))
     )
     parts = [head, "BEGIN;\n", guard]
+    if tool in ("flyway", "flyway-repeatable"):
+        note = comment_block(
+            "Flyway keeps checksums and installed ranks in its history: mark the clean set with\n"
+            "`flyway baseline -baselineVersion=<last clean-set version>` (or `flyway repair`) instead."
+        )
+        return head + note
+    if tool == "golang-migrate":  # one row: the current version
+        last = max((v for v, _ in applied), default="")
+        parts.append(
+            render(
+                sql.SQL("DELETE FROM {t};\nINSERT INTO {t} (version, dirty) VALUES ({v}, false);\n").format(
+                    t=tbl, v=sql.Literal(int(last) if last.isdigit() else last)
+                )
+            )
+        )
+        parts.append("COMMIT;\n")
+        return "".join(parts)
+    if tool == "goose":
+        for version, _ in applied:
+            v = sql.Literal(int(version) if version.isdigit() else version)
+            parts.append(
+                render(
+                    sql.SQL(
+                        "INSERT INTO {t} (version_id, is_applied) SELECT {v}, true "
+                        "WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE version_id = {v} AND is_applied);\n"
+                    ).format(t=tbl, v=v)
+                )
+            )
+        olds = [sql.Literal(int(v)) for v in sorted(set(reverted)) if v.isdigit()]
+        if olds:
+            parts.append(
+                render(
+                    sql.SQL("DELETE FROM {t} WHERE version_id IN ({vs});\n").format(
+                        t=tbl, vs=sql.SQL(", ").join(olds)
+                    )
+                )
+            )
+        parts.append("COMMIT;\n")
+        return "".join(parts)
     with_name = table == "supabase_migrations.schema_migrations"
     for version, name in applied:
         if with_name:

@@ -26,6 +26,7 @@ from pgconsolidate.plan.model import (
     IndexChoice,
     Merge,
     Plan,
+    Settings,
     SourceFile,
 )
 from pgconsolidate.rules.similarity import name_similarity, table_similarity
@@ -612,9 +613,16 @@ def propose(
     dropped_fns = {d for f in functions for d in f.drop}
     definers = propose_definers(state, facts, dropped_fns)
     indexes = propose_indexes(state, embeddings, dropped, live_facts)
+    history = {
+        "dbmate": "public.schema_migrations",
+        "golang-migrate": "public.schema_migrations",
+        "goose": "public.goose_db_version",
+        "flyway": "public.flyway_schema_history",
+    }.get(mdir.tool.value, Settings.history_table)
     return Plan(
         directory=mdir.root,
         tool=mdir.tool.value,
+        settings=Settings(history_table=history),
         files=tuple(SourceFile(f.path, f.sha256) for f in mdir.files),
         merges=tuple(merges),
         embeddings=tuple(embeddings),

@@ -260,6 +260,7 @@ def consolidate(
         versions,
         [(f.path, f.sha256) for f in mdir.files],
         extra,
+        tool=mdir.tool.value,
     )
     snap_a = replay_clean(server, clean)
     result = Result(outdir)
@@ -282,8 +283,9 @@ def consolidate(
     result.declared = declared
     history = generate_history_repair(
         plan.settings.history_table,
-        [(c.name.split("_", 1)[0], c.name.split("_", 1)[1].removesuffix(".sql")) for c in clean],
+        [(c.version, c.domain) for c in clean],
         [f.version for f in mdir.files],
+        tool=mdir.tool.value,
     )
     root = Path(mdir.root)
     tmp = outdir.with_name(f".{outdir.name}.pgc-tmp")
@@ -386,7 +388,8 @@ def verify_outdir(
     mdir = read_dir(str(archive))
     fix = (outdir / man["fix"]).read_text(encoding="utf-8")
     clean = [
-        CleanFile(Path(p).name, "", (outdir / p).read_text(encoding="utf-8"), ()) for p in man["clean_set"]
+        CleanFile(Path(p).name, "", "", (outdir / p).read_text(encoding="utf-8"), ())
+        for p in man["clean_set"]
     ]
     snap_a, snap_b, second = _prove(scratch_url, mdir, fix, clean)
     out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
