@@ -147,6 +147,7 @@ def test_inspect_against_directory_shows_drift_and_history(
         a,
         [
             "CREATE TABLE public.hotfix (id int)",  # made by hand in production
+            "CREATE TABLE public.schema_migrations (version varchar(128) PRIMARY KEY)",  # an old dbmate table
             "CREATE SCHEMA supabase_migrations;"
             "CREATE TABLE supabase_migrations.schema_migrations"
             " (version text PRIMARY KEY, statements text[], name text);"
@@ -159,6 +160,7 @@ def test_inspect_against_directory_shows_drift_and_history(
     drift = {(d["identity"], d["change"]) for d in doc["drift"]["differences"]}
     assert ("public.hotfix", "added") in drift  # only in the database
     assert ("public.memories_content", "removed") in drift  # only in the files
+    assert doc["other_history_tables"] == ["public.schema_migrations"]  # not the directory's tool
     (hist,) = doc["history"]
     assert hist["tool"] == "supabase"
     assert [(i["kind"], i["version"]) for i in hist["issues"]] == [("never-applied", "20240103000000")]

@@ -150,7 +150,10 @@ def inspect(
     files = replay_directory_snapshot(against, resolve_scratch_url(ctx, scratch_url), **options)
     drift = diff_snapshots(files, live, ignore=ignored)
     history = read_history(url)
-    reconciliations = [reconcile(h, mdir) for h in history]
+    # several history tables (a project that changed tools): the one of the directory's tool decides
+    owning = [h for h in history if h.tool == mdir.tool.value] or list(history)
+    reconciliations = [reconcile(h, mdir) for h in owning]
+    other_tables = [h.table for h in history if h not in owning]
     history_issues = sum(len(r.issues) for r in reconciliations)
     if fmt is OutputFormat.json:
         doc = {
@@ -161,6 +164,7 @@ def inspect(
             "drift": to_json(drift),
             "history": [_reconciliation_json(r) for r in reconciliations],
             "history_found": bool(history),
+            "other_history_tables": other_tables,
         }
         emit_json(doc)
     else:
@@ -173,6 +177,8 @@ def inspect(
             out.print(
                 "no migration history table found (supabase_migrations, schema_migrations, flyway, goose)"
             )
+        if other_tables:
+            out.print(f"also found (another tool's, not reconciled): {', '.join(other_tables)}", markup=False)
         for r in reconciliations:
             out.print(
                 f"{r.table} ({r.tool}): {r.applied} applied, {r.files} files, {r.matched} matched, "
