@@ -76,9 +76,13 @@ class RuleContext:
     def option(self, rule_id: str, key: str, default: Any) -> Any:
         return self.options.get(rule_id, {}).get(key, default)
 
-    def file_index(self) -> dict[str, int]:
-        """Position of each file in the applied order."""
+    @cached_property
+    def _file_order(self) -> dict[str, int]:
         return {f.path: i for i, f in enumerate(self.mdir.files)}
+
+    def file_index(self) -> dict[str, int]:
+        """Position of each file in the applied order (computed once)."""
+        return self._file_order
 
 
 RuleFunc = Callable[[RuleContext], Iterable["Hit | Finding"]]

@@ -14,6 +14,7 @@ from pgconsolidate.statements.model import Statement
 
 Position = tuple[int, int]
 _WORD = re.compile(r"[a-z_][a-z0-9_$]*")
+_QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 # rows of data (INSERT ... VALUES) hold no object references worth the walk; seed files can be huge
 _DATA = frozenset({"valuesLists"})
 
@@ -129,8 +130,12 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
     for fi, fs in enumerate(ctx.files):
         for st in fs.statements:
             here = (fi, st.index)
-            words = set(_WORD.findall(st.text.lower()))
-            if '"' not in st.text and not any(latest[w] > here for w in words & latest.keys()):
+            text = st.text.lower()
+            words = set(_WORD.findall(text))
+            if '"' in text:
+                words.update(q.replace('""', '"') for q in _QUOTED.findall(text))
+            # only objects first created in a later file are reported
+            if not any(latest[w][0] > fi for w in words & latest.keys()):
                 continue
             seen: set[tuple[str, str]] = set()
             for kind, oid, label in _uses(st):
