@@ -14,6 +14,8 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
+from psycopg import sql
+
 from pgconsolidate.generate.render import comment_block, dollar_tag
 from pgconsolidate.plan.model import Domain
 from pgconsolidate.statements.split import split_sql
@@ -279,6 +281,11 @@ def inline_keys(entries: list[DumpEntry]) -> list[DumpEntry]:
     return out
 
 
+def _quoted(table: str) -> str:
+    schema, name = table.split(".", 1)
+    return sql.Identifier(schema, name).as_string(None)
+
+
 def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
     """(file name, opening lines, closing lines) of a clean-set file for the tool that owns the directory:
     the markers dbmate and goose need, golang-migrate's ``.up.sql``, Flyway's ``V<version>__``."""
@@ -305,6 +312,7 @@ def build_clean_set(
     replaces: list[tuple[str, str]],
     extra_entries: list[DumpEntry] | None = None,
     tool: str = "supabase",
+    keyless: frozenset[str] = frozenset(),
 ) -> list[CleanFile]:
     """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
@@ -333,7 +341,14 @@ def build_clean_set(
         for e in mine:
             label = f"-- {e.type}: {e.name}" + (f" ({e.schema})" if e.schema not in ("-", "") else "")
             reset = acl_reset(e.sql) if e.type == "ACL" else ""
-            body.append(f"{label}\n" + (reset + "\n\n" if reset else "") + idempotent(e.sql, name))
+            text = idempotent(e.sql, name)
+            table = f"{e.schema}.{e.object_name}"
+            if e.type == "TABLE DATA" and table in keyless:
+                # no key to make ON CONFLICT work: load the rows only into an empty table
+                guard = f"IF NOT EXISTS (SELECT 1 FROM {_quoted(table)}) THEN"
+                tag = dollar_tag(text)
+                text = f"DO {tag}\nBEGIN\n{guard}\n{text}\nEND IF;\nEND\n{tag};"
+            body.append(f"{label}\n" + (reset + "\n\n" if reset else "") + text)
         files.append(
             CleanFile(
                 name,

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from psycopg import sql
+
 from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
+from pgconsolidate.db.connect import connection
 from pgconsolidate.errors import InputError
 from pgconsolidate.generate.cleanset import CleanFile, build_clean_set
 from pgconsolidate.generate.fix import generate_fix
@@ -39,6 +42,7 @@ from pgconsolidate.verify.facts import read_facts
 from pgconsolidate.verify.replay import ReplayFailure, replay_chain, replay_files, run_script
 
 OUTPUT_MANIFEST = "pgconsolidate-output.json"
+KEYS = ("primary key", "unique")
 
 
 @dataclass(frozen=True)
@@ -115,12 +119,29 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
     return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
 
 
-def replay_clean(server: ScratchServer, clean: list[CleanFile]) -> Snapshot:
-    """The clean set replayed twice (the second run must be harmless) on an empty database."""
+def replay_clean(
+    server: ScratchServer, clean: list[CleanFile], tables: list[str] | None = None
+) -> tuple[Snapshot, dict[str, int]]:
+    """The clean set replayed twice (the second run must be harmless) on an empty database: its schema
+    and the row counts of ``tables`` (the reference data)."""
     with throwaway_database(server) as a:
         replay_files(a, [(c.name, c.text) for c in clean])
         replay_files(a, [(c.name, c.text) for c in clean], base=False)
-        return read_snapshot(a)
+        return read_snapshot(a), row_counts(a, tables or [])
+
+
+def row_counts(url: str, tables: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    with connection(url) as conn:
+        for t in tables:
+            row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(qualified_ident(t))).fetchone()
+            out[t] = int(row[0]) if row else 0
+    return out
+
+
+def qualified_ident(table: str) -> sql.Identifier:
+    schema, name = table.split(".", 1)
+    return sql.Identifier(schema, name)
 
 
 def _prove(
@@ -245,7 +266,14 @@ def consolidate(
         snap_b = read_snapshot(chain_url)
         existing = {t.identity for t in snap_b.tables}
         schema_sql = dump_schema(chain_url, server.major)
-        data_sql = dump_data(chain_url, [t for t in refs if t in existing], server.major)
+        ref_tables = [t for t in refs if t in existing]
+        data_sql = dump_data(chain_url, ref_tables, server.major)
+        ref_counts = row_counts(chain_url, ref_tables)
+        keyless = (
+            frozenset(existing)
+            - {c.table for c in snap_b.constraints if c.contype in KEYS}
+            - {i.table for i in snap_b.indexes if i.unique}
+        )
         extra = managed_triggers(chain_url)
         run_script(chain_url, fix, "consolidation fix (second run)")
         second = diff_snapshots(snap_b, read_snapshot(chain_url))
@@ -261,8 +289,9 @@ def consolidate(
         [(f.path, f.sha256) for f in mdir.files],
         extra,
         tool=mdir.tool.value,
+        keyless=keyless,
     )
-    snap_a = replay_clean(server, clean)
+    snap_a, clean_counts = replay_clean(server, clean, ref_tables)
     result = Result(outdir)
     result.clean = clean
     declared: list[str] = []
@@ -281,6 +310,12 @@ def consolidate(
         result.differences = text_lines(diff_snapshots(snap_b, snap_a))
         result.second_run_differences = text_lines(second)
     result.declared = declared
+    result.differences += [
+        f"reference data: {t} has {ref_counts[t]} rows after chain + fix, "
+        f"{clean_counts.get(t)} after the clean set (run twice)"
+        for t in ref_tables
+        if ref_counts[t] != clean_counts.get(t)
+    ]
     history = generate_history_repair(
         plan.settings.history_table,
         [(c.version, c.domain) for c in clean],
