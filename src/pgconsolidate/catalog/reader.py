@@ -85,19 +85,20 @@ def _build_all(
     arrays = [names[i] for i, v in enumerate(rows[0]) if isinstance(v, list)]
     out: list[CatalogObject] = []
     new = object.__new__
+    is_function, is_view, is_index = cls is Function, cls is View, cls is Index
     for row in rows:
-        values = dict(zip(names, row, strict=True))
+        obj = new(cls)
+        values = obj.__dict__
+        values.update(zip(names, row, strict=True))
         for name in arrays:
             v = values[name]
             values[name] = () if v is None else tuple(v)
-        if cls is Function:
+        if is_function:
             values["body_hash"] = body_hash(values.pop("body"))
-        elif cls is View:
+        elif is_view:
             values["definition"] = normalize_definition(values["definition"] or "")
-        elif cls is Index:
+        elif is_index:
             values["opclasses"] = tuple(opclasses.get(int(o), f"opclass {o}") for o in values["opclasses"])
-        obj = new(cls)
-        obj.__dict__.update(values)
         out.append(obj)
     return out
 
