@@ -240,3 +240,16 @@ def test_copy_from_stdin_with_inline_data(scratch_server: ScratchServer, tmp_pat
         assert after == (True,)
     finally:
         drop_database(scratch_server, database_name(result.url))
+
+
+def test_roles_created_by_the_chain_do_not_leak_into_the_next_replay(
+    scratch_server: ScratchServer, tmp_path: Path
+) -> None:
+    files = {
+        "001_roles.sql": "create role pgc_test_app_reader nologin;\ngrant pgc_test_app_reader to current_user;\n"
+    }
+    first = replay_files(scratch_server, tmp_path / "one", files)
+    assert first.ok, where(first)
+    assert first.created_roles == ("pgc_test_app_reader",)
+    second = replay_files(scratch_server, tmp_path / "two", files)
+    assert second.ok, where(second)  # the first replay's role was dropped with its database

@@ -21,9 +21,9 @@ from pgconsolidate.errors import EXIT_FOUND, InputError
 from pgconsolidate.redact import redact_url
 from pgconsolidate.replay import ReplayFailure, ReplayResult, replay_dir
 from pgconsolidate.replay.needs import supabase_reasons
+from pgconsolidate.replay.runner import discard
 from pgconsolidate.replay.snapshot import without_stand_ins
 from pgconsolidate.scratch import get_scratch_server
-from pgconsolidate.scratch.databases import database_name, drop_database
 from pgconsolidate.sources.reader import read_dir
 
 
@@ -190,7 +190,7 @@ def replay(
             err.print(f"snapshot written to {snapshot}", markup=False)
     finally:
         if not keep:
-            drop_database(server, database_name(result.url))
+            discard(server, result)
     if not keep:
         result = replace(result, url=None)
     if fmt is OutputFormat.json:

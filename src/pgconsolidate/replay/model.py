@@ -94,6 +94,9 @@ class ReplayResult:
     supabase_base: bool
     url: str | None = None
     seconds: float = 0.0
+    created_roles: tuple[
+        str, ...
+    ] = ()  # roles the migrations created (server-wide; dropped with the database)
 
     @property
     def ok(self) -> bool:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import psycopg
+from psycopg import sql
 
 from pgconsolidate.db.connect import connection, one_line
 from pgconsolidate.errors import DatabaseError
@@ -69,6 +70,7 @@ class _Run:
     stood_in: set[str] = field(default_factory=set)
     history: list[HistoryRow] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
+    created_roles: list[str] = field(default_factory=list)
 
 
 def _diag(exc: psycopg.Error) -> tuple[str, str]:
@@ -198,6 +200,8 @@ class _Replayer:
                 _copy(conn, unit)
             elif not self._intercept(unit):
                 conn.execute(unit.text.encode())
+            if unit.kind == "CreateRoleStmt" and unit.body.get("role"):
+                self.run.created_roles.append(str(unit.body["role"]))
             return True
         except (psycopg.Error, _Refused) as exc:
             if isinstance(exc, _Refused):
@@ -317,6 +321,7 @@ def replay_into(
         skipped=skipped,
         history=tuple(run.history),
         supabase_base=False,
+        created_roles=tuple(dict.fromkeys(run.created_roles)),
         url=url,
         seconds=time.perf_counter() - started,
     )
@@ -355,6 +360,23 @@ def replay_dir(
         if not keep:
             drop_database(server, database_name(url))
         raise
+    result = replace(result, supabase_base=base, url=url)
     if not keep:
-        drop_database(server, database_name(url))
-    return replace(result, supabase_base=base, url=url if keep else None)
+        discard(server, result)
+        result = replace(result, url=None)
+    return result
+
+
+def discard(server: ScratchServer, result: ReplayResult) -> None:
+    """Drop a kept replay database, and the roles its migrations created (roles belong to the whole
+    server: left behind, they would make the next replay's CREATE ROLE fail)."""
+    if result.url:
+        drop_database(server, database_name(result.url))
+    if not result.created_roles:
+        return
+    with connection(server.admin_url, autocommit=True) as conn:
+        for role in result.created_roles:
+            try:
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+            except psycopg.Error:
+                continue  # still owns objects elsewhere: leave it

@@ -13,8 +13,7 @@ from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.console import err
 from pgconsolidate.replay.model import ReplayResult
-from pgconsolidate.replay.runner import replay_dir
-from pgconsolidate.scratch.databases import database_name, drop_database
+from pgconsolidate.replay.runner import discard, replay_dir
 from pgconsolidate.scratch.server import get_scratch_server
 from pgconsolidate.sources.reader import read_dir
 
@@ -74,6 +73,6 @@ def replay_to_snapshot(
             include_managed_schemas=include_managed_schemas,
         )
     finally:
-        drop_database(server, database_name(result.url))
+        discard(server, result)
     snap = without_stand_ins(snap, result)
     return replace(snap, source=directory)
