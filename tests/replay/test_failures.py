@@ -246,7 +246,8 @@ def test_roles_created_by_the_chain_do_not_leak_into_the_next_replay(
     scratch_server: ScratchServer, tmp_path: Path
 ) -> None:
     files = {
-        "001_roles.sql": "create role pgc_test_app_reader nologin;\ngrant pgc_test_app_reader to current_user;\n"
+        "001_roles.sql": "create role pgc_test_app_reader nologin;\n"
+        "grant pgc_test_app_reader to current_user;\n"
     }
     first = replay_files(scratch_server, tmp_path / "one", files)
     assert first.ok, where(first)
