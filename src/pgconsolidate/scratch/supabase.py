@@ -65,7 +65,10 @@ def install_supabase_base(url: str) -> None:
                     )
                 )
             elif ext not in have:
-                install_stand_in(conn, ext, "extensions")
+                try:
+                    install_stand_in(conn, ext, "extensions")
+                except (psycopg.errors.DuplicateFunction, psycopg.errors.DuplicateObject):
+                    pass  # the database already has these functions (a copy of a live database)
     set_supabase_search_path(url)
 
 
