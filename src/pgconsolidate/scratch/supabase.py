@@ -9,6 +9,7 @@ copied by ``CREATE DATABASE ... TEMPLATE``, so Supabase's default ``search_path`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 
@@ -65,10 +66,9 @@ def install_supabase_base(url: str) -> None:
                     )
                 )
             elif ext not in have:
-                try:
+                # a copy of a live database may already have these functions
+                with contextlib.suppress(psycopg.errors.DuplicateFunction, psycopg.errors.DuplicateObject):
                     install_stand_in(conn, ext, "extensions")
-                except (psycopg.errors.DuplicateFunction, psycopg.errors.DuplicateObject):
-                    pass  # the database already has these functions (a copy of a live database)
     set_supabase_search_path(url)
 
 
