@@ -30,19 +30,28 @@ from pathlib import Path
 
 _WRAPPER = r"""
 import resource, subprocess, sys, time
+limit_mb, timeout = int(sys.argv[1]), float(sys.argv[2])
+def cap():
+    if limit_mb > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_mb << 20, limit_mb << 20))
 t = time.perf_counter()
-p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+try:
+    p = subprocess.run(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=cap,
+                       timeout=timeout)
+    code, err = p.returncode, p.stderr
+except subprocess.TimeoutExpired as exc:
+    code, err = -9, (exc.stderr or b"") + b"timed out"
 wall = time.perf_counter() - t
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{wall} {rss} {p.returncode}")
-sys.stderr.write(p.stderr.decode(errors="replace")[-2000:])
+print(f"{wall} {rss} {code}")
+sys.stderr.write(err.decode(errors="replace")[-2000:])
 """
 
 _DRIVER = r"""
 import sys
 from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.sources.reader import read_dir
-a = analyze_dir(read_dir(sys.argv[1]))
+a = analyze_dir(read_dir(sys.argv[1]), keep_trees=False)
 n = sum(len(f.statements) for f in a.files)
 print(n, len(a.schema.objects), file=sys.stderr)
 """
@@ -115,10 +124,14 @@ def generate(root: Path, files: int, seed: int = 7) -> int:
     return total
 
 
-def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
-    """(wall seconds, peak RSS in KiB, exit code, stderr tail) of ``cmd`` run in a fresh wrapper."""
+def measure(cmd: list[str], limit_mb: int = 0, timeout: float = 600) -> tuple[float, int, int, str]:
+    """(wall seconds, peak RSS in KiB, exit code, stderr tail) of ``cmd`` run in a fresh wrapper, with
+    its address space capped at ``limit_mb`` (0: no cap) and killed after ``timeout`` seconds."""
     proc = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", _WRAPPER, str(limit_mb), str(timeout), *cmd],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     wall, rss, code = proc.stdout.split()
     return float(wall), int(rss), int(code), proc.stderr
@@ -128,6 +141,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", type=int, default=10_000)
     ap.add_argument("--keep", help="write the corpus here and keep it")
+    ap.add_argument("--memory-limit-mb", type=int, default=4096, help="address-space cap per tool (0: none)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before a tool is stopped")
+    ap.add_argument("--skip-command", action="store_true", help="do not time `pgconsolidate analyze`")
     args = ap.parse_args()
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="pgc-bench-"))
     corpus = tmp / "migrations"
@@ -144,16 +160,18 @@ def main() -> int:
         results: dict[str, tuple[float, int, int]] = {}
         files = sorted(str(p) for p in corpus.iterdir())
         if squawk:
-            wall, rss, code, _ = measure([squawk, *files])
+            wall, rss, code, _ = measure([squawk, *files], timeout=args.timeout)
             results["squawk"] = (wall, rss, code)
         else:
             print("squawk not found: pip install squawk-cli (bench extra)")
         pgc = str(bindir / "pgconsolidate")
-        wall, rss, code, err = measure([pgc, "analyze", str(corpus), "--format", "json"])
-        results["pgconsolidate analyze"] = (wall, rss, code)
-        if code not in (0, 1):
-            print(f"pgconsolidate analyze failed (exit {code}): {err.strip()[-500:]}")
-        wall, rss, code, err = measure([sys.executable, "-c", _DRIVER, str(corpus)])
+        limits = {"limit_mb": args.memory_limit_mb, "timeout": args.timeout}
+        if not args.skip_command:
+            wall, rss, code, err = measure([pgc, "analyze", str(corpus), "--format", "json"], **limits)
+            results["pgconsolidate analyze"] = (wall, rss, code)
+            if code not in (0, 1):
+                print(f"pgconsolidate analyze failed (exit {code}): {err.strip()[-300:]}")
+        wall, rss, code, err = measure([sys.executable, "-c", _DRIVER, str(corpus)], **limits)
         results["model driver (analyze_dir)"] = (wall, rss, code)
         counts = err.strip().splitlines()[-1] if err.strip() else "?"
         print(f"model driver: statements, objects = {counts}")
