@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 
 from pgconsolidate.config import Config, load_config
@@ -128,7 +128,7 @@ def _uri_prefix(root: str) -> str:
 
 def _write_json(doc: dict[str, object]) -> None:
     """Write a JSON document to stdout as is (Rich's JSON rendering is slow on large documents)."""
-    out.file.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    out.file.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
     out.file.flush()
 
 
