@@ -1,10 +1,12 @@
 """Turn fragments of libpg_query's JSON trees back into SQL text (expressions, queries, types).
 
-The fast path of the model never builds pglast node objects; only the few fragments whose text we keep
-(defaults, policy expressions, check constraints, view queries) are converted to ``pglast.ast`` nodes and
-printed with ``RawStream``. The printed text is canonical (PostgreSQL's own keywords and spacing), so two
-definitions that differ only in layout or comments compare equal. Never raises: on any failure a stable
-JSON rendering of the fragment (without locations) is returned instead.
+The model never builds pglast node objects on its fast path. Fragments whose text we keep (defaults,
+policy expressions, check constraints, index expressions, view queries) are printed by a small printer
+for the common expression nodes (column references, constants, function calls, operators, AND/OR/NOT,
+casts, NULL tests, ``(SELECT ...)``); anything else is converted to ``pglast.ast`` nodes and printed with
+``RawStream``. Output is deterministic for a given tree, so two definitions that differ only in layout
+or comments compare equal. Never raises: on any failure a stable JSON rendering of the fragment
+(without locations) is returned instead.
 """
 
 from __future__ import annotations
@@ -14,9 +16,6 @@ import re
 from functools import cache
 from typing import Any
 
-from pglast import ast
-from pglast.stream import RawStream
-
 _CONST = {"ival": "Integer", "fval": "Float", "sval": "String", "bsval": "BitString", "boolval": "Boolean"}
 _ZERO: dict[str, Any] = {"ival": 0, "fval": "0", "sval": "", "bsval": "", "boolval": False}
 _GENERIC = {"Node*", "List*", "char*", "Expr*"}
@@ -25,6 +24,8 @@ _GENERIC = {"Node*", "List*", "char*", "Expr*"}
 @cache
 def _struct_fields(cls_name: str) -> dict[str, str]:
     """Fields of ``cls_name`` that hold a specific node type without a JSON wrapper: name → type."""
+    from pglast import ast  # imported on first use: the fast printer handles most fragments
+
     cls = getattr(ast, cls_name, None)
     slots = getattr(cls, "__slots__", None)
     if not isinstance(slots, dict):
@@ -221,6 +222,9 @@ def to_sql(fragment: Any, type_name: str | None = None) -> str:
         data = _node(type_name, fragment) if type_name is not None else _convert(fragment)
         if not isinstance(data, dict) or "@" not in data:
             return fallback_text(fragment)
+        from pglast import ast
+        from pglast.stream import RawStream
+
         node = getattr(ast, data["@"])(data)
         return str(RawStream()(node))
     except Exception:
