@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 from pgconsolidate.plan.model import (
     COLLISION_STRATEGIES,
@@ -19,8 +20,15 @@ def qlist(values: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(q(v) for v in values) + "]"
 
 
-def _comment(text: str) -> list[str]:
-    return [f"# {ln}".rstrip() for ln in text.strip("\n").splitlines()]
+def _comment(text: str, width: int = 106) -> list[str]:
+    """``text`` as ``#`` comment lines, long lines wrapped at ``width``."""
+    out: list[str] = []
+    for ln in text.strip("\n").splitlines():
+        wrapped = (
+            textwrap.wrap(ln, width, break_long_words=False, break_on_hyphens=False) if ln.strip() else [""]
+        )
+        out += [f"# {w}".rstrip() for w in wrapped]
+    return out
 
 
 HEADER = """\
