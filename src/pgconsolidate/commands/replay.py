@@ -70,8 +70,9 @@ def result_json(result: ReplayResult) -> dict[str, Any]:
 def print_result(result: ReplayResult) -> None:
     """Text report: root causes with their cascades, stand-ins, skipped statements, history collisions."""
     applied = sum(1 for o in result.files if o.status == "applied")
+    ran = sum(1 for o in result.files if o.status not in ("not-run", "skipped"))
     out.print(
-        f"replayed {len(result.files)} files in {result.seconds:.2f} s: {applied} applied cleanly",
+        f"replayed {ran} of {len(result.files)} files in {result.seconds:.2f} s: {applied} applied cleanly",
         markup=False,
     )
     for s in result.stand_ins:
@@ -84,7 +85,8 @@ def print_result(result: ReplayResult) -> None:
     roots = result.root_causes
     if result.failures:
         out.print(
-            f"{len(roots)} root cause{'s' if len(roots) != 1 else ''}, {len(result.failures)} errors",
+            f"{len(roots)} root cause{'s' if len(roots) != 1 else ''}, "
+            f"{len(result.failures)} error{'s' if len(result.failures) != 1 else ''}",
             style="bold red",
         )
     for root in roots:

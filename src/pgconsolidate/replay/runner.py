@@ -212,10 +212,10 @@ class _Replayer:
                 conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
             return False
 
-    def apply_file(self, f: MigrationFile) -> bool:
-        """Apply one file; False when the replay must stop (a failure without keep-going)."""
+    def apply_file(self, f: MigrationFile, units: list[Unit], base: int) -> bool:
+        """Apply one file (its statements are ``run.units[base:base + len(units)]``); False when the
+        replay must stop (a failure without keep-going)."""
         run, conn = self.run, self.conn
-        units = list(file_units(f))
         if f.text is None:
             run.outcomes.append(FileOutcome(f.path, "unreadable", 0, 0))
             return self.keep_going
@@ -224,9 +224,8 @@ class _Replayer:
         if in_tx:
             conn.execute("BEGIN")
         first = True
-        for unit in units:
-            position = len(run.units)
-            run.units.append(unit)
+        for offset, unit in enumerate(units):
+            position = base + offset
             if in_tx and unit.kind == "TransactionStmt":
                 continue  # the tool's own transaction wraps the file; BEGIN/COMMIT inside it are no-ops
             ok = self._statement(position, unit, savepoint=in_tx and self.keep_going, first=first)
@@ -248,7 +247,7 @@ class _Replayer:
             except psycopg.Error as exc:
                 conn.execute("ROLLBACK")
                 if units:
-                    self._fail(len(run.units) - 1, exc)
+                    self._fail(base + len(units) - 1, exc)
                 failed += 1
         elif self.record_history:
             _history(conn, f, units, run, write=failed == 0)
@@ -295,6 +294,12 @@ def replay_into(
                 replayer.run.stand_ins.append(
                     StandIn(ext, schema, "(base)", 0, stand_in_objects(ext, schema), SPECS[ext].note)
                 )
+        # every statement of the chain is known up front, so hints can point at files never reached
+        per_file = [list(file_units(f)) for f in files]
+        bases: list[int] = []
+        for units in per_file:
+            bases.append(len(replayer.run.units))
+            replayer.run.units.extend(units)
         try:
             for index, f in enumerate(files):
                 if progress:
@@ -302,7 +307,7 @@ def replay_into(
                 if f.path in skip_files:
                     replayer.run.outcomes.append(FileOutcome(f.path, "skipped", 0, 0))
                     continue
-                if not replayer.apply_file(f):
+                if not replayer.apply_file(f, per_file[index], bases[index]):
                     break
         except psycopg.Error as exc:  # the connection itself broke
             raise DatabaseError(f"replay stopped: {one_line(exc)}") from None
