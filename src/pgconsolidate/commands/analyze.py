@@ -173,16 +173,17 @@ def analyze(
     """
     root = resolve_dir(directory)
     cfg = load_config(root, config_file)
-    report = analyze_directory(root, select=select, ignore=ignore, config=cfg)
-    if fmt is AnalyzeFormat.json:
-        _write_json(to_json(report))
-    elif fmt is AnalyzeFormat.sarif:
-        _write_json(to_sarif(report, _uri_prefix(report.mdir.root)))
-    else:
-        if not report.mdir.files:
-            err.print(f"[yellow]{report.mdir.root}: no migration files[/]")
-        for renderable in render_text(report):
-            out.print(renderable)
+    with paused_gc():  # the report holds millions of parse-tree containers: no GC passes over them
+        report = analyze_directory(root, select=select, ignore=ignore, config=cfg)
+        if fmt is AnalyzeFormat.json:
+            _write_json(to_json(report))
+        elif fmt is AnalyzeFormat.sarif:
+            _write_json(to_sarif(report, _uri_prefix(report.mdir.root)))
+        else:
+            if not report.mdir.files:
+                err.print(f"[yellow]{report.mdir.root}: no migration files[/]")
+            for renderable in render_text(report):
+                out.print(renderable)
     level = fail_on.value if fail_on is not None else (cfg.fail_on or "error")
     code = exit_code(report.findings, level)
     if code:
