@@ -209,6 +209,9 @@ class _Folder:
             return  # ALTER TABLE IF EXISTS on a missing table
         st = self.state(e.id, e.kind, parent)
         st.events.append(e)
+        gone = self.objects.get(parent) if parent else None
+        if gone is not None and gone.created and not gone.exists:
+            return  # its table was dropped: the statement fails, nothing is created
         if st.exists and e.if_not_exists:
             if e.kind == K.TABLE:
                 self.skipped_tables.add((e.ref.file, e.ref.statement_index, e.id))
