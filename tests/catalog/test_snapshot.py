@@ -278,3 +278,14 @@ def test_grants_to_roles_with_awkward_names(scratch_db: str) -> None:
     assert grant.identity == f"table public.t to {awkward}"
     assert grant.privileges == ("INSERT", "SELECT", "UPDATE")
     assert grant.grantable == ("SELECT", "UPDATE")
+
+
+def test_snapshots_of_different_scope_are_compared_with_a_note(scratch_db: str) -> None:
+    install_supabase_base(scratch_db)
+    narrow = read_snapshot(scratch_db)
+    wide = read_snapshot(scratch_db, include_managed_schemas=True)
+    assert (narrow.scope, wide.scope) == ("user", "user+managed")
+    assert snapshot_from_json(snapshot_to_json(wide)).scope == "user+managed"
+    result = diff_snapshots(narrow, wide)
+    assert not result.equivalent  # auth.users and the rest are only in the wide one
+    assert any("use the same --include-* options" in n for n in result.notes)

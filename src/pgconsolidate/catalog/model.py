@@ -281,8 +281,9 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The schema of one database. ``source`` and ``server_version`` describe where it came from and are
-    not part of the schema; every other field is a tuple of catalog objects sorted by identity."""
+    """The schema of one database. ``source``, ``server_version`` and ``scope`` describe where it came
+    from and what was read, and are not part of the schema; every other field is a tuple of catalog
+    objects sorted by identity."""
 
     source: str
     server_version: int
@@ -305,6 +306,7 @@ class Snapshot:
     publications: tuple[Publication, ...] = ()
     rules: tuple[Rule, ...] = ()
     settings: tuple[Setting, ...] = ()
+    scope: str = "user"  # which objects were read (see scope_name); not part of the schema
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:
         """The objects of one kind (``"tables"``)."""
@@ -317,4 +319,13 @@ class Snapshot:
 
 
 # Snapshot fields that describe the snapshot rather than the schema (never compared).
-META_FIELDS = frozenset({"source", "server_version"})
+META_FIELDS = frozenset({"source", "server_version", "scope"})
+
+
+def scope_name(include_managed_schemas: bool, include_extension_objects: bool) -> str:
+    """What a snapshot covers: ``user``, ``user+managed``, ``user+extension-objects`` or both."""
+    return (
+        "user"
+        + ("+managed" if include_managed_schemas else "")
+        + ("+extension-objects" if include_extension_objects else "")
+    )

@@ -19,7 +19,16 @@ from psycopg import sql
 from psycopg.pq import TransactionStatus
 
 from pgconsolidate.catalog.acl import merge_acl
-from pgconsolidate.catalog.model import OBJECT_KINDS, CatalogObject, Function, Grant, Index, Snapshot, View
+from pgconsolidate.catalog.model import (
+    OBJECT_KINDS,
+    CatalogObject,
+    Function,
+    Grant,
+    Index,
+    Snapshot,
+    View,
+    scope_name,
+)
 from pgconsolidate.catalog.normalize import body_hash, normalize_definition
 from pgconsolidate.db.connect import connect, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
@@ -280,11 +289,12 @@ def read_snapshot_from(
             f"{source}: PostgreSQL {conn.info.server_version // 10000} is too old to inspect "
             f"(PostgreSQL {MIN_SERVER_VERSION // 10000} or later is needed)"
         )
+    scope = scope_name(include_managed_schemas, include_extension_objects)
     idle = conn.info.transaction_status == TransactionStatus.IDLE
     if idle and url is not None and _workers() > 1:
         try:
             server_version, kinds = _read_parallel(conn, url, params)
-            return _snapshot(source, server_version, kinds)
+            return _snapshot(source, server_version, kinds, scope)
         except _NoSharedSnapshot:
             pass  # the transaction was rolled back; read in one session below
     kinds = {}
@@ -293,12 +303,12 @@ def read_snapshot_from(
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         conn.execute(_search_path(conn))
         kinds.update(_read_kinds(conn, tuple(OBJECT_KINDS), params))
-    return _snapshot(source, conn.info.server_version, kinds)
+    return _snapshot(source, conn.info.server_version, kinds, scope)
 
 
-def _snapshot(source: str, server_version: int, kinds: dict[str, Any]) -> Snapshot:
+def _snapshot(source: str, server_version: int, kinds: dict[str, Any], scope: str) -> Snapshot:
     ordered = {name: kinds[name] for name in OBJECT_KINDS}
-    return Snapshot(source=source, server_version=server_version, **ordered)
+    return Snapshot(source=source, server_version=server_version, scope=scope, **ordered)
 
 
 def read_snapshot(

@@ -32,6 +32,7 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
         "format": FORMAT,
         "source": snapshot.source,
         "server_version": snapshot.server_version,
+        "scope": snapshot.scope,
         "objects": {name: [object_to_dict(o) for o in snapshot.objects(name)] for name in OBJECT_KINDS},
     }
 
@@ -89,6 +90,7 @@ def snapshot_from_dict(doc: Any, *, origin: str = "snapshot") -> Snapshot:
     return Snapshot(
         source=str(doc.get("source", origin)),
         server_version=int(server_version) if isinstance(server_version, int) else 0,
+        scope=str(doc.get("scope", "user")),
         **kinds,  # type: ignore[arg-type]
     )
 

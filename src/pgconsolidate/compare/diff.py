@@ -98,6 +98,11 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
     recorded in the result so that output can say what was not compared.
     """
     a, b, notes = common_features(a, b)
+    if a.scope != b.scope:
+        notes += (
+            f"A was read as {a.scope!r} and B as {b.scope!r}: objects only the wider one reads show as "
+            "added or removed (use the same --include-* options on both sides)",
+        )
     out: list[ObjectDiff] = []
     for collection in compared_collections():
         in_a = {o.identity: o for o in a.objects(collection)}
