@@ -39,6 +39,20 @@ def generate_report(
     ]
     for c in clean:
         o.append(f"  * `{c.name}`: {len(c.objects)} objects")
+    o += [
+        "",
+        "## How to use this output",
+        "",
+        "1. Databases that already exist (production, staging): `pgconsolidate apply OUTDIR "
+        "--database-url URL` "
+        f"runs `{fix_name}` and `history_repair.sql` in one transaction after a verified backup "
+        "(`pgconsolidate rollback` undoes it). Both files are idempotent.",
+        "2. The repository: replace the old files with `migrations/` (or run `consolidate "
+        "--in-place`); the old "
+        "files are in `archive/`, byte-identical, and `pgconsolidate restore-files OUTDIR` puts them back.",
+        "3. Fresh databases (CI, new environments) replay the clean set only.",
+        "4. `pgconsolidate verify OUTDIR [--database-url URL]` re-checks the proof below at any time.",
+    ]
     o += ["", "## Findings (static rules) before and after", ""]
     if findings is None:
         o.append("The rules could not run on this directory; see `pgconsolidate analyze`.")
