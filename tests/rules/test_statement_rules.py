@@ -174,3 +174,18 @@ def test_drop_of_never_created_object_is_error(check):
     assert f.severity is Severity.ERROR
     (g,) = check("drop-missing", {"1_a.sql": "create table if not exists t (a int);\ndrop table t;"})
     assert g.severity is Severity.WARNING
+
+
+def test_ignore_in_file_header_applies_to_the_whole_file(check):
+    files = {
+        "1_a.sql": "-- Author: x\n-- pgconsolidate: ignore non-idempotent -- seed file\n\n"
+        "create table t (a int);\ncreate table u (a int);"
+    }
+    assert check("non-idempotent", files) == []
+
+
+def test_ignore_right_before_first_statement_is_not_file_wide(check):
+    files = {
+        "1_a.sql": "-- pgconsolidate: ignore non-idempotent\ncreate table t (a int);\ncreate table u ();"
+    }
+    assert [f.objects for f in check("non-idempotent", files)] == [("public.u",)]

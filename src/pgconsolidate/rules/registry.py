@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -162,15 +163,34 @@ def selected_rules(
     return [rules[i] for i in sorted(ids)]
 
 
+_IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
+
+
+def header_ignores(head: str) -> frozenset[str]:
+    """Rules silenced for the whole file by ``-- pgconsolidate: ignore RULE`` in the file's header: the
+    comments before the first statement that a blank line separates from it."""
+    parts = re.split(r"\n[ \t]*\n", head)
+    header = "\n".join(parts[:-1]) if len(parts) > 1 else ""
+    found: set[str] = set()
+    for m in _IGNORE.finditer(header):
+        spec = m["rules"].split("--")[0]
+        items = {r.strip() for r in re.split(r"[,\s]+", spec) if r.strip()}
+        found |= items or {"*"}
+    return frozenset(found)
+
+
 class _Silencer:
     """Applies ``-- pgconsolidate: ignore RULE`` comments (per statement and per file)."""
 
-    def __init__(self, files: Iterable[FileStatements]) -> None:
+    def __init__(self, files: Iterable[FileStatements], mdir: MigrationDir | None = None) -> None:
         self.by_file: dict[str, list[Statement]] = {}
         self.file_wide: dict[str, frozenset[str]] = {}
+        texts = {f.path: f.forward_sql for f in mdir.files} if mdir is not None else {}
         for fs in files:
             self.by_file[fs.file] = list(fs.statements)
-            self.file_wide[fs.file] = fs.file_ignores
+            text = texts.get(fs.file, "")
+            head = text[: fs.statements[0].start] if fs.statements else text
+            self.file_wide[fs.file] = fs.file_ignores | header_ignores(head)
 
     def silenced(self, finding: Finding) -> bool:
         loc = finding.location
@@ -195,7 +215,7 @@ def run_rules(
 ) -> list[Finding]:
     """Run ``rules`` on ``ctx``; drop silenced findings; return them sorted (worst first, then by rule,
     file order and line). ``severities`` overrides a rule's default severity (from the config)."""
-    silencer = _Silencer(ctx.files)
+    silencer = _Silencer(ctx.files, ctx.mdir)
     order = ctx.file_index()
     findings: set[Finding] = set()
     for info in rules:
