@@ -14,6 +14,7 @@ that cascades from it is listed as skipped).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -362,7 +363,8 @@ def replay_dir(
             url, mdir, keep_going=keep_going, stand_ins=stand_ins, progress=progress, skip_files=skip_files
         )
     except BaseException:
-        if not keep:
+        # the run itself broke (connection lost, interrupted): the database is of no use to anyone
+        with contextlib.suppress(Exception):
             drop_database(server, database_name(url))
         raise
     result = replace(result, supabase_base=base, url=url)
