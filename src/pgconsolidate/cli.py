@@ -85,7 +85,28 @@ def _register_commands() -> None:
             register(app)
 
 
+#: The user's path, end to end: each command's help panel and its place in ``--help``.
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("1. Read the files", ("analyze", "objects", "inventory", "rules")),
+    ("2. See what really exists", ("replay", "inspect", "compare", "diff")),
+    ("3. Consolidate", ("plan", "consolidate", "verify", "restore-files")),
+    ("4. Change a live database safely", ("backup", "apply", "check", "rollback")),
+    ("Demonstration", ("demo", "demo-db")),
+)
+
+
+def _arrange_commands() -> None:
+    """Group commands by step of the user's path, in that order; unknown ones go last."""
+    order = {name: (i, j) for i, (_, names) in enumerate(PANELS) for j, name in enumerate(names)}
+    panel = {name: title for title, names in PANELS for name in names}
+    for command in app.registered_commands:
+        if command.name in panel:
+            command.rich_help_panel = panel[command.name]
+    app.registered_commands.sort(key=lambda c: order.get(c.name or "", (len(PANELS), 0)))
+
+
 _register_commands()
+_arrange_commands()
 
 
 def _fail(message: str, code: int) -> int:
