@@ -148,6 +148,7 @@ class Table:
     primary_key: tuple[str, ...] = ()
     unique_keys: list[tuple[str, ...]] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
+    partition_of: str | None = None  # parent table of a partition (keys are inherited)
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,8 @@ class _Folder:
                 self.s.rejected.append(Rejected(loc(st), tid, "already exists", self.s.tables[tid].location))
             return
         table = Table(tid, {}, loc(st), st)
+        if b.get("partbound") and b.get("inhRelations"):
+            table.partition_of = relation_id(b["inhRelations"][0])
         for elt in b.get("tableElts") or ():
             if "ColumnDef" in elt:
                 cd = elt["ColumnDef"]

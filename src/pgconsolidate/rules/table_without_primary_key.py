@@ -23,6 +23,6 @@ def table_without_primary_key(ctx: RuleContext) -> Iterator[Hit]:
     """
     state = ctx.state
     for table in sorted(state.tables.values(), key=lambda t: t.id):
-        if table.primary_key:
+        if table.primary_key or table.partition_of:
             continue
         yield Hit(f"table {table.id} has no primary key", table.location, objects=(table.id,))
