@@ -153,3 +153,36 @@ def test_kept_definer_is_pinned_and_revoked(scratch_db: str) -> None:
         "SELECT prosecdef, proconfig::text, has_function_privilege('anon', oid, 'EXECUTE') "
         "FROM pg_proc WHERE proname = 'note_count'",
     ) == (True, '{"search_path=\\"\\""}', False)
+
+
+FIXED_TWINS = """
+CREATE EXTENSION IF NOT EXISTS vector;
+CREATE TABLE public.docs (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL,
+                          metadata jsonb, embedding vector(4), created_at timestamptz DEFAULT now());
+CREATE TABLE public.old_docs (id bigint PRIMARY KEY, body text NOT NULL, metadata jsonb,
+                              embedding vector(3), created_at timestamptz DEFAULT now());
+INSERT INTO public.docs (body, embedding) SELECT 'doc ' || g, '[1,2,3,4]' FROM generate_series(1, 20) g;
+INSERT INTO public.old_docs SELECT g, 'old ' || g, NULL, '[1,2,3]' FROM generate_series(15, 24) g;
+"""
+
+
+def test_fixed_dimension_mismatch_and_integer_keys(scratch_db: str) -> None:
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(FIXED_TWINS.encode())
+    plan, snap = _proposed(scratch_db)
+    assert [(m.source, m.target) for m in plan.merges] == [("public.old_docs", "public.docs")]
+    emb = {e.identity: e for e in plan.embeddings}
+    assert emb["public.docs.embedding"].move_dimensions == (3,)
+    assert emb["public.old_docs.embedding"].dimension == 4
+    fix = generate_fix(plan, snap)
+    run_script(scratch_db, fix, "fix")
+    # 20 + 10 rows; ids 15..20 collided and got new ids from the identity sequence
+    assert _one(scratch_db, "SELECT count(*), count(embedding), count(embedding_3) FROM docs") == (30, 20, 10)
+    assert _one(scratch_db, "SELECT count(DISTINCT id), max(id) FROM docs") == (30, 30)
+    # the identity sequence is past the merged keys: a new row gets a fresh id
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO docs (body) VALUES ('new')")
+    assert _one(scratch_db, "SELECT max(id) FROM docs") == (31,)
+    before = read_snapshot(scratch_db)
+    run_script(scratch_db, fix, "fix again")
+    assert diff_snapshots(before, read_snapshot(scratch_db)).differences == ()

@@ -153,14 +153,18 @@ def resume_triggers(table: str) -> str:
 TRIGGER_VARS = "  r record;\n  tg text;\n  suspended text[] := '{}';\n"
 
 
-def _new_key(key_type: str, tgt: sql.Composable, key: sql.Composable) -> sql.Composable:
+def _new_key(key_type: str, tgt: sql.Composable, key: sql.Composable, src: sql.Composable) -> sql.Composable:
+    """A fresh key for a colliding row: a new uuid, or a number above every key of both tables (the
+    sequence is moved past it afterwards), or the old text key with a random suffix."""
     cat = type_category(key_type)
     if cat == "uuid":
         return sql.SQL("gen_random_uuid()")
     if cat == "number":
-        return sql.SQL("(SELECT coalesce(max(t2.{k}), 0) FROM {t} t2) + row_number() OVER ()").format(
-            k=key, t=tgt
-        )
+        return sql.SQL(
+            "greatest((SELECT coalesce(max(t2.{k}), 0) FROM {t} t2), (SELECT "
+            "coalesce(max(s2.{k}), 0) FROM {s} s2))"
+            " + row_number() OVER ()"
+        ).format(k=key, t=tgt, s=src)
     if cat == "text":
         return sql.SQL("s.{k} || '~' || substr(md5(random()::text), 1, 8)").format(k=key)
     raise InputError(f"merge: keep-both cannot make a new key of type {key_type}")
@@ -255,7 +259,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             "  SELECT s.{key} AS source_key, {newkey} AS target_key\n"
             "  FROM {src} s JOIN {tgt} t ON t.{key} = s.{key};"
         ).format(
-            newkey=_new_key(ktype, tgt, key)
+            newkey=_new_key(ktype, tgt, key, src)
             if m.on_collision == "keep-both"
             else sql.SQL("t.{}").format(key),
             **fmt,

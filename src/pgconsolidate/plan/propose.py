@@ -254,43 +254,58 @@ def propose_embeddings(
         if col.table in dropped:
             reason += " (merge source: converted before its rows are merged)"
         out[col.identity] = Embedding(col.table, cname, dim, m.group(1), "move", moves, counts, reason)
-    # merged tables share canonical dimension and side columns
+
+    # merged tables share canonical dimension and side columns (fixed dimensions included: a vector(768)
+    # source merged into a vector(1536) target moves its values to the target's embedding_768)
+    def fixed(ident: str) -> tuple[str, int | None]:
+        ctype = next((x.type for x in snap.columns if x.identity == ident), "")
+        vm = _VEC.match(ctype)
+        return (vm.group(1) if vm else "vector"), (int(vm.group(2)) if vm and vm.group(2) else None)
+
     for mg in merges:
         for c in mg.columns:
             if c.source is None:
                 continue
-            te = out.get(f"{mg.target}.{c.target}")
-            se = out.get(f"{mg.source}.{c.source}")
-            if te is None and se is None:
+            tid, sid = f"{mg.target}.{c.target}", f"{mg.source}.{c.source}"
+            (ttype, tfix), (stype, sfix) = fixed(tid), fixed(sid)
+            if type_category(ttype) != "vector" or not _VEC.match(
+                next((x.type for x in snap.columns if x.identity == tid), "")
+            ):
                 continue
-            dim = te.dimension if te else se.dimension  # type: ignore[union-attr]
+            te, se = out.get(tid), out.get(sid)
+            dims = [d for d in (te.dimension if te else None, tfix, se.dimension if se else None, sfix) if d]
+            if not dims:
+                continue
+            dim = dims[0]
             moves = tuple(
-                sorted({*(te.move_dimensions if te else ()), *(se.move_dimensions if se else ())} - {dim})
+                sorted(
+                    {
+                        *(te.move_dimensions if te else ()),
+                        *(se.move_dimensions if se else ()),
+                        tfix or dim,
+                        sfix or dim,
+                    }
+                    - {dim}
+                )
             )
-            for ident, e, table, colname in (
-                (f"{mg.target}.{c.target}", te, mg.target, c.target),
-                (f"{mg.source}.{c.source}", se, mg.source, c.source),
+            if te is None and se is None and not moves:
+                continue
+            for ident, e, table, colname, typ, fix_dim in (
+                (tid, te, mg.target, c.target, ttype, tfix),
+                (sid, se, mg.source, c.source, stype, sfix),
             ):
                 if e is not None:
                     out[ident] = Embedding(
                         e.table, e.column, dim, e.type_name, e.other, moves, e.counts, e.reason
                     )
-                else:
-                    ctype = next((x.type for x in snap.columns if x.identity == ident), "")
-                    vm = _VEC.match(ctype)
-                    if vm and vm.group(2) and int(vm.group(2)) == dim and not moves:
-                        continue
-                    out[ident] = Embedding(
-                        table,
-                        colname,
-                        dim,
-                        vm.group(1) if vm else "vector",
-                        "move",
-                        moves,
-                        (),
+                elif fix_dim != dim or moves:
+                    why = (
                         f"merged with {mg.target if table == mg.source else mg.source}: same "
-                        "canonical dimension",
+                        "canonical dimension"
                     )
+                    if fix_dim and fix_dim != dim:
+                        why += f"; its {typ}({fix_dim}) values move to {colname}_{fix_dim}"
+                    out[ident] = Embedding(table, colname, dim, typ, "move", moves, (), why)
     return list(out.values())
 
 
