@@ -7,14 +7,13 @@ the ones merged, its data decides canonical dimensions, its function bodies are 
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import re
 from collections import Counter
 
 from psycopg import sql
 
-from pgconsolidate.catalog.model import Column, Constraint, Snapshot
+from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.plan.check import compatible, type_category
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import (
@@ -573,24 +572,8 @@ def propose_indexes(
     return out
 
 
-def domain_of(name: str, kind: str, domains: tuple[object, ...]) -> str:
-    """The domain an object of ``kind`` named ``name`` (unqualified) belongs to."""
-    from pgconsolidate.plan.model import Domain
-
-    doms = [d for d in domains if isinstance(d, Domain)]
-    for d in doms:
-        if kind in d.kinds:
-            return d.name
-    for d in doms:
-        if any(p != "*" and fnmatch.fnmatchcase(name, p) for p in d.patterns):
-            return d.name
-    for d in doms:
-        if "*" in d.patterns:
-            return d.name
-    return doms[0].name if doms else "schema"
-
-
 def live_only_objects(chain: Snapshot, live: Snapshot, dropped: set[str]) -> list[str]:
+    """Objects of the live database that the migrations never create (made by hand)."""
     out = []
     for coll in (
         "tables",
@@ -647,6 +630,3 @@ def propose(
         domains=DEFAULT_DOMAINS,
         live_only=tuple(live_only_objects(chain, live, dropped)) if live else (),
     )
-
-
-__all__ = ["Constraint", "domain_of", "propose"]
