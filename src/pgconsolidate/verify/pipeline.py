@@ -1,9 +1,14 @@
 """``plan``, ``consolidate`` and ``verify`` end to end (the I/O layer around the pure stages).
 
-consolidate: read DIR and the plan, refuse a stale or impossible plan or a non-empty OUTDIR before
-anything is written; replay the chain on scratch and run the fix there (twice: the second run must change
-nothing); dump the result as the clean set; prove that the clean set replayed on an empty database equals
-chain + fix; only then write OUTDIR (into a temporary directory renamed at the end).
+consolidate: read DIR and the plan; refuse a non-empty OUTDIR, a stale plan (sha256) or an impossible one
+before anything is written; replay the old chain once on scratch (it serves the plan check, the fix run,
+the dump and the fix's second run, which must change nothing); build the clean set from the dump (minus
+what the Supabase base already provides); with a live database, restore a scratch copy of it, run the fix
+there twice and account for every row of every merged table, and build the clean set from that copy
+instead (production is what the repository must describe; its differences from the old chain are listed
+as declared); replay the clean set twice on an empty database and compare: (a) clean set = (b) chain +
+fix (beyond the declared differences) and, with a live database, = (c) live copy + fix. The output is
+written into a temporary directory renamed into place at the end.
 """
 
 from __future__ import annotations
