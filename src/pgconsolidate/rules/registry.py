@@ -53,7 +53,10 @@ class RuleContext:
     """Everything a rule may look at. Pure data: no database, no disk.
 
     ``files`` holds the split statements of each file of ``mdir``, in the same (applied) order.
-    ``analysis`` is the object model (final schema and timelines) when it could be built.
+    ``state`` is the schema the files intend, folded by :mod:`pgconsolidate.rules.state` on first use
+    (every rule about the final state or timelines reads it). ``analysis`` can carry the model layer's
+    Analysis (:mod:`pgconsolidate.analysis`) for rules registered with ``needs_model=True``; such rules
+    are skipped when it is None.
     ``options`` maps a rule id to its options from the configuration; ``settings`` holds global settings
     such as ``exposed-schemas``.
     """
