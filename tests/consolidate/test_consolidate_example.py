@@ -106,3 +106,21 @@ def test_stale_plan_is_refused_before_anything_is_written(
     assert code == 2 and "out of date" in err and target.name in err
     assert not out.exists()
     assert run(["plan", "--check", str(plan_file), str(changed)]) == 1
+
+
+def test_plan_with_unknown_objects_is_refused(
+    workdir: Path, plan_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = workdir / "bad.toml"
+    text = plan_file.read_text()
+    text = text.replace(
+        'function = "public.search_memories(text, integer)"', 'function = "public.nope(text)"', 1
+    )
+    text += '\n[[index]]\nname = "idx_x"\ntable = "public.no_such_table"\ncolumns = ["a"]\n'
+    bad.write_text(text)
+    out = workdir / "never2"
+    code = run(["consolidate", str(workdir / "migrations"), "--plan", str(bad), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "public.nope(text)" in err and "public.no_such_table" in err
+    assert f"{bad}:" in err  # problems carry the plan's file and line
+    assert not out.exists()
