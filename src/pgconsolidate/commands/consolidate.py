@@ -69,6 +69,16 @@ def consolidate(
             f"{', '.join(s['merges']) or 'none'}",
             markup=False,
         )
+        if s.get("findings_before") is not None:
+            out.print(
+                f"findings: {s['findings_before']} before, {s.get('findings_after')} after", markup=False
+            )
+        if s.get("rows_before"):
+            before = ", ".join(f"{t} {n}" for t, n in sorted(s["rows_before"].items()))
+            after = ", ".join(f"{t} {n}" for t, n in sorted(s["rows_after"].items()))
+            lost = any(d.startswith("row accounting") for d in res.differences)
+            note = "NOT all accounted for" if lost else "all accounted for"
+            out.print(f"rows on a copy of the live database: {before} -> {after} ({note})", markup=False)
         for d in res.differences + res.second_run_differences:
             out.print(f"difference: {d}", markup=False)
         out.print(

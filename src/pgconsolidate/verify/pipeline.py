@@ -351,6 +351,9 @@ def consolidate(
             "merges": [f"{m.source} -> {m.target}" for m in plan.merges],
             "differences": len(result.differences),
             "second_run_differences": len(result.second_run_differences),
+            "rows_before": live_proof.rows_before if live_proof else {},
+            "rows_after": live_proof.rows_after if live_proof else {},
+            "colliding_keys": live_proof.collisions if live_proof else {},
         }
         from pgconsolidate.verify.findings import findings_before_after
 
