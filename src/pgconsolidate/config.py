@@ -5,7 +5,8 @@ Keys (kebab-case or snake_case)::
     select = ["security-definer", ...]      # rules to run (default: all)
     ignore = ["non-idempotent"]             # rules not to run
     fail-on = "warning"                     # error | warning | never (default: error)
-    exposed-schemas = ["public", "api"]     # schemas the API exposes (rls-disabled; default: public)
+    exposed-schemas = ["public", "api"]     # schemas the API exposes (rls-disabled; default: public
+                                            # when the directory looks like Supabase/PostgREST, else none)
     [tool.pgconsolidate.severity]           # per-rule severity overrides
     unindexed-foreign-key = "info"
     [tool.pgconsolidate.rules.similar-tables]   # per-rule options
@@ -36,7 +37,7 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: str | None = None
-    exposed_schemas: tuple[str, ...] = ("public",)
+    exposed_schemas: tuple[str, ...] = ()  # () = decide from the directory (see rls-disabled)
     severity: Mapping[str, Severity] = field(default_factory=dict)
     rules: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     source: str | None = None
@@ -76,7 +77,7 @@ def parse_config(data: Mapping[str, Any], source: str = "configuration") -> Conf
     rules = _get(data, "rules") or {}
     if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
         raise InputError(f"{source}: [rules.<id>] must be tables of options")
-    exposed = _str_list(_get(data, "exposed-schemas"), "exposed-schemas", source) or ("public",)
+    exposed = _str_list(_get(data, "exposed-schemas"), "exposed-schemas", source)
     return Config(
         select=_str_list(_get(data, "select"), "select", source),
         ignore=_str_list(_get(data, "ignore"), "ignore", source),

@@ -11,6 +11,7 @@ DEFINER_PINNED = (
     "create or replace function f(a text) returns int language sql security definer "
     "set search_path = '' as $$select 1$$;\n"
 )
+API = {"0_api.sql": "grant usage on schema public to anon;"}  # makes the directory look like Supabase
 RLS_TABLE = "create table if not exists t (id int primary key);\nalter table t enable row level security;\n"
 
 CASES = [
@@ -54,12 +55,17 @@ CASES = [
         [("3_c.sql", 1, "public.f(text)")],
     ),
     # --- rls-disabled / policy-without-rls
-    ("rls-disabled", {"1_a.sql": "create table t (id int primary key);"}, [("1_a.sql", 1, "public.t")]),
-    ("rls-disabled", {"1_a.sql": RLS_TABLE}, []),
-    ("rls-disabled", {"1_a.sql": "create table private.t (id int primary key);"}, []),
     (
         "rls-disabled",
-        {"1_a.sql": RLS_TABLE, "2_b.sql": "alter table t disable row level security;"},
+        {**API, "1_a.sql": "create table t (id int primary key);"},
+        [("1_a.sql", 1, "public.t")],
+    ),
+    ("rls-disabled", {"1_a.sql": "create table t (id int primary key);"}, []),  # not an API project
+    ("rls-disabled", {**API, "1_a.sql": RLS_TABLE}, []),
+    ("rls-disabled", {**API, "1_a.sql": "create table private.t (id int primary key);"}, []),
+    (
+        "rls-disabled",
+        {**API, "1_a.sql": RLS_TABLE, "2_b.sql": "alter table t disable row level security;"},
         [("2_b.sql", 1, "public.t")],
     ),
     (

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
+_API_SIGNS = re.compile(
+    r"\bauth\.(?:uid|jwt|role|users)\b|\b(?:anon|authenticated|service_role|authenticator)\b|postgrest",
+    re.IGNORECASE,
+)
+
+
+def serves_api(ctx: RuleContext) -> bool:
+    """True when the directory looks like a Supabase / PostgREST project (its path says supabase, or its
+    SQL mentions the API roles or ``auth.*``)."""
+    if "supabase" in ctx.mdir.root.lower():
+        return True
+    return any(f.text and _API_SIGNS.search(f.text) for f in ctx.mdir.files)
+
 
 def exposed_schemas(ctx: RuleContext) -> tuple[str, ...]:
-    """Schemas the API exposes: ``rls-disabled.exposed-schemas`` option, else the global setting."""
+    """Schemas the API exposes: the ``rls-disabled.exposed-schemas`` option, else the global setting, else
+    ``public`` for a Supabase/PostgREST directory and none otherwise."""
     value = ctx.option("rls-disabled", "exposed-schemas", None) or ctx.settings.get("exposed-schemas")
-    return tuple(value or ("public",))
+    if value:
+        return tuple(value)
+    return ("public",) if serves_api(ctx) else ()
 
 
 @rule(
@@ -27,7 +44,9 @@ def rls_disabled(ctx: RuleContext) -> Iterator[Hit]:
     Supabase (PostgREST) serves every table of its exposed schemas, and the usual grants (``GRANT ALL ON
     ALL TABLES IN SCHEMA public TO anon, authenticated``) make such a table readable and writable by
     anyone with the anon key. Reference tables that "only functions write to" are still readable and
-    writable through the API. Configure the schemas with ``exposed-schemas`` in ``[tool.pgconsolidate]``.
+    writable through the API. Configure the schemas with ``exposed-schemas`` in ``[tool.pgconsolidate]``;
+    by default ``public`` when the directory looks like a Supabase/PostgREST project (its path, the API
+    roles or ``auth.*`` in its SQL), and no schema otherwise.
     """
     schemas = set(exposed_schemas(ctx))
     state = ctx.state
