@@ -16,8 +16,11 @@ from pgconsolidate.rules.finding import Finding, Severity
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render_text(report: AnalyzeReport, *, verbose_help: bool = True) -> Iterator[RenderableType]:
-    """Renderables, in order: one section per (severity, rule) with its findings, then the summary."""
+def render_text(
+    report: AnalyzeReport, *, verbose_help: bool = True, per_rule: int = 200
+) -> Iterator[RenderableType]:
+    """Renderables, in order: one section per (severity, rule) with its findings (at most ``per_rule``
+    each), then the summary."""
     for sev, by_sev in groupby(report.findings, key=lambda f: f.severity):
         items = list(by_sev)
         yield Text(f"\n{sev.value.upper()}S ({len(items)})", style=_STYLE[sev])
@@ -28,8 +31,13 @@ def render_text(report: AnalyzeReport, *, verbose_help: bool = True) -> Iterator
             yield Text.from_markup(
                 f"[{_STYLE[sev]}]{escape(rule_id)}[/] ({len(findings)}): {escape(summary)}"
             )
-            for f in findings:
+            for f in findings[:per_rule]:
                 yield _finding_line(f)
+            if len(findings) > per_rule:
+                yield Text(
+                    f"  ... and {len(findings) - per_rule} more (all of them with --format json or sarif)",
+                    style="dim",
+                )
             if verbose_help and findings and findings[0].help:
                 yield Text.from_markup(f"    [dim]fix: {escape(findings[0].help)}[/]")
     yield summary_table(report)
