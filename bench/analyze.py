@@ -8,8 +8,9 @@ comments, reference data) in a temp directory, then times, each in its own child
 * ``pgconsolidate analyze DIR --format json`` (the full command: read, split, model, all rules, report),
 * the model driver alone: ``pgconsolidate.analysis.analyze_dir`` (read + split + effects + fold, 2 workers),
 
-and prints wall time, the ratio to squawk and the peak RSS of each child (max RSS of the largest process
-of the child's tree, from ``getrusage(RUSAGE_CHILDREN)`` measured in a fresh wrapper process).
+and prints wall time, the ratio to squawk, CPU seconds (user + system of the whole process tree: a
+figure that a busy shared machine distorts less than wall time) and the peak RSS of each child (max RSS
+of the largest process of the child's tree, from ``getrusage(RUSAGE_CHILDREN)`` in a fresh wrapper).
 Targets: no slower than squawk, under 20 s, peak memory under 1 GB on 2 cores.
 
 Run: ``.venv/bin/python bench/analyze.py [--files N] [--keep DIR]`` (needs the bench extra).
@@ -42,8 +43,8 @@ try:
 except subprocess.TimeoutExpired as exc:
     code, err = -9, (exc.stderr or b"") + b"timed out"
 wall = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(f"{wall} {rss} {code}")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall} {usage.ru_maxrss} {code} {usage.ru_utime + usage.ru_stime}")
 sys.stderr.write(err.decode(errors="replace")[-2000:])
 """
 
@@ -124,8 +125,9 @@ def generate(root: Path, files: int, seed: int = 7) -> int:
     return total
 
 
-def measure(cmd: list[str], limit_mb: int = 0, timeout: float = 600) -> tuple[float, int, int, str]:
-    """(wall seconds, peak RSS in KiB, exit code, stderr tail) of ``cmd`` run in a fresh wrapper, with
+def measure(cmd: list[str], limit_mb: int = 0, timeout: float = 600) -> tuple[float, int, int, float, str]:
+    """(wall seconds, peak RSS in KiB, exit code, CPU seconds of the process tree, stderr tail) of ``cmd``
+    run in a fresh wrapper, with
     its address space capped at ``limit_mb`` (0: no cap) and killed after ``timeout`` seconds."""
     proc = subprocess.run(
         [sys.executable, "-c", _WRAPPER, str(limit_mb), str(timeout), *cmd],
@@ -133,8 +135,8 @@ def measure(cmd: list[str], limit_mb: int = 0, timeout: float = 600) -> tuple[fl
         text=True,
         check=True,
     )
-    wall, rss, code = proc.stdout.split()
-    return float(wall), int(rss), int(code), proc.stderr
+    wall, rss, code, cpu = proc.stdout.split()
+    return float(wall), int(rss), int(code), float(cpu), proc.stderr
 
 
 def main() -> int:
@@ -157,31 +159,32 @@ def main() -> int:
         )
         bindir = Path(sys.executable).parent
         squawk = shutil.which("squawk", path=str(bindir)) or shutil.which("squawk")
-        results: dict[str, tuple[float, int, int]] = {}
+        results: dict[str, tuple[float, int, int, float]] = {}
         files = sorted(str(p) for p in corpus.iterdir())
         if squawk:
-            wall, rss, code, _ = measure([squawk, *files], timeout=args.timeout)
-            results["squawk"] = (wall, rss, code)
+            wall, rss, code, cpu, _ = measure([squawk, *files], timeout=args.timeout)
+            results["squawk"] = (wall, rss, code, cpu)
         else:
             print("squawk not found: pip install squawk-cli (bench extra)")
         pgc = str(bindir / "pgconsolidate")
         limits = {"limit_mb": args.memory_limit_mb, "timeout": args.timeout}
         if not args.skip_command:
-            wall, rss, code, err = measure([pgc, "analyze", str(corpus), "--format", "json"], **limits)
-            results["pgconsolidate analyze"] = (wall, rss, code)
+            wall, rss, code, cpu, err = measure([pgc, "analyze", str(corpus), "--format", "json"], **limits)
+            results["pgconsolidate analyze"] = (wall, rss, code, cpu)
             if code not in (0, 1):
                 print(f"pgconsolidate analyze failed (exit {code}): {err.strip()[-300:]}")
-        wall, rss, code, err = measure([sys.executable, "-c", _DRIVER, str(corpus)], **limits)
-        results["model driver (analyze_dir)"] = (wall, rss, code)
+        wall, rss, code, cpu, err = measure([sys.executable, "-c", _DRIVER, str(corpus)], **limits)
+        results["model driver (analyze_dir)"] = (wall, rss, code, cpu)
         counts = err.strip().splitlines()[-1] if err.strip() else "?"
         print(f"model driver: statements, objects = {counts}")
-        base = results.get("squawk", (0.0, 0, 0))[0]
-        print(f"{'tool':<30} {'wall s':>8} {'vs squawk':>10} {'peak RSS MB':>12} {'exit':>5}")
-        for name, (wall, rss, code) in results.items():
+        base = results.get("squawk", (0.0, 0, 0, 0.0))[0]
+        print(f"{'tool':<30} {'wall s':>8} {'vs squawk':>10} {'CPU s':>8} {'peak RSS MB':>12} {'exit':>5}")
+        for name, (wall, rss, code, cpu) in results.items():
             ratio = f"{wall / base:.2f}x" if base else "-"
-            print(f"{name:<30} {wall:>8.2f} {ratio:>10} {rss / 1024:>12.0f} {code:>5}")
+            print(f"{name:<30} {wall:>8.2f} {ratio:>10} {cpu:>8.2f} {rss / 1024:>12.0f} {code:>5}")
         summary = {
-            k: {"seconds": round(w, 3), "peak_rss_mb": round(r / 1024)} for k, (w, r, _) in results.items()
+            k: {"seconds": round(w, 3), "cpu_seconds": round(c, 3), "peak_rss_mb": round(r / 1024)}
+            for k, (w, r, _, c) in results.items()
         }
         print(json.dumps({"schema_version": 1, "files": args.files, "statements": n, "results": summary}))
     finally:
