@@ -372,6 +372,31 @@ CASES += [
 ]
 
 
+CASES += [
+    # --- missing-extension
+    ("missing-extension", {"1_a.sql": "create table m (e vector(3));"}, [("1_a.sql", 1, "vector")]),
+    (
+        "missing-extension",
+        {"1_a.sql": "create extension if not exists vector;", "2_b.sql": "create table m (e vector(3));"},
+        [],
+    ),
+    (
+        "missing-extension",
+        {
+            "1_a.sql": "create function w() returns trigger language plpgsql as $$ begin "
+            "perform net.http_post(url := 'x'); return new; end $$;"
+        },
+        [("1_a.sql", 1, "pg_net")],
+    ),
+    ("missing-extension", {"1_a.sql": "create table t (id uuid default gen_random_uuid());"}, []),
+    (
+        "missing-extension",
+        {"1_a.sql": "create table t (id uuid default uuid_generate_v4(), digest text);"},
+        [("1_a.sql", 1, "uuid-ossp")],
+    ),
+]
+
+
 @pytest.mark.parametrize(("rule", "files", "expected"), CASES)
 def test_rule_cases(check, rule, files, expected):
     found = check(rule, files)

@@ -1,0 +1,91 @@
+"""Rule ``missing-extension``: an extension's types or functions are used, but no migration creates it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.nodes import strings, walk
+from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.state import EXTENSION_TYPES
+
+# function calls (also inside function bodies) that belong to a well-known extension
+_CALLS = {
+    "uuid_generate_v1": "uuid-ossp",
+    "uuid_generate_v4": "uuid-ossp",
+    "crypt": "pgcrypto",
+    "gen_salt": "pgcrypto",
+    "pgp_sym_encrypt": "pgcrypto",
+    "pgp_sym_decrypt": "pgcrypto",
+    "similarity": "pg_trgm",
+    "word_similarity": "pg_trgm",
+    "http_get": "http",
+    "http_post": "http",
+    "net.http_get": "pg_net",
+    "net.http_post": "pg_net",
+    "cron.schedule": "pg_cron",
+    "cron.unschedule": "pg_cron",
+}
+_CALL_RE = re.compile(
+    r"(?<![\w.])((?:net|cron|extensions)\.)?("
+    + "|".join(sorted({k.split(".")[-1] for k in _CALLS}))
+    + r")\s*\(",
+    re.IGNORECASE,
+)
+_OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
+_TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
+
+
+def _needs(text: str, node: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(extension, what) pairs a statement needs."""
+    for m in _CALL_RE.finditer(text):
+        schema = (m.group(1) or "").lower()
+        name = m.group(2).lower()
+        key = f"{schema}{name}" if schema in ("net.", "cron.") else name
+        if key in _CALLS:
+            yield _CALLS[key], f"{key}()"
+    if _OPCLASS_RE.search(text):
+        yield "pg_trgm", "trigram operator class"
+    if _TYPE_RE.search(text):
+        for _key, fields in walk(node, frozenset({"valuesLists"})):
+            if "names" in fields and "typemod" in fields:
+                names = strings(fields.get("names"))
+                if names and names[-1] in EXTENSION_TYPES and names[0] != "pg_catalog":
+                    yield EXTENSION_TYPES[names[-1]], f"type {names[-1]}"
+
+
+@rule(
+    id="missing-extension",
+    severity=Severity.WARNING,
+    help="Add `CREATE EXTENSION IF NOT EXISTS name WITH SCHEMA extensions;` to the first migration (before "
+    "anything uses it), so a fresh database gets it too.",
+)
+def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
+    """Types, functions or operator classes of an extension are used, but no migration creates it.
+
+    Extensions switched on from a dashboard (Supabase's pg_net, pg_cron, pgcrypto, ...) exist in
+    production but not in the files: on a fresh database (a branch, CI, a new environment) the statement
+    fails, or, inside a PL/pgSQL body, the function fails at its first call. Detected: the types of
+    pgvector, citext, hstore, ltree and PostGIS; calls such as ``uuid_generate_v4()``, ``crypt()``,
+    ``net.http_post()``, ``cron.schedule()``; trigram operator classes.
+    """
+    created = {oid for oid, kind in ctx.state.kinds.items() if kind == "extension"}
+    uses: dict[str, list[tuple[Location, str]]] = {}
+    for st in ctx.statements():
+        if st.kind == "CreateExtensionStmt":
+            continue
+        for ext, what in _needs(st.text, st.node):
+            if ext not in created:
+                uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
+    for ext, found in sorted(uses.items()):
+        first, what = found[0]
+        others = tuple(dict.fromkeys(loc for loc, _ in found[1:]))[:5]
+        yield Hit(
+            f"uses {what} from extension {ext}, which no migration creates ({len(found)} use(s)): "
+            "fails on a fresh database",
+            first,
+            others,
+            (ext,),
+        )
