@@ -160,7 +160,10 @@ def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _qu
             return result
         if opts.backup_file is not None:
             step("checking the given backup")
-            fp = dbinfo.fingerprint(dbinfo.catalog_snapshot(url))
+            try:
+                fp = dbinfo.fingerprint(dbinfo.catalog_snapshot(url, lock_timeout=opts.lock_timeout))
+            except DatabaseError:
+                fp = ""  # a table is locked: compared below as "changed", the apply decides
             result.backup, result.backup_note = check_given_backup(opts.backup_file, facts.database, fp)
         else:
             result.backup = take_backup(

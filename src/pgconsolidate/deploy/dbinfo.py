@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
@@ -76,7 +77,9 @@ def user_tables(conn: psycopg.Connection) -> list[tuple[str, str]]:
     return [(str(r[0]), str(r[1])) for r in conn.execute(load_sql(QUERIES, "user_tables.sql").encode())]
 
 
-def _count_some(url: str, tables: list[tuple[str, str]], snapshot: str | None) -> dict[str, int]:
+def _count_some(
+    url: str, tables: list[tuple[str, str]], snapshot: str | None, lock_timeout: str
+) -> dict[str, int]:
     counts: dict[str, int] = {}
     conn = connect(url)
     try:
@@ -84,18 +87,22 @@ def _count_some(url: str, tables: list[tuple[str, str]], snapshot: str | None) -
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             if snapshot:
                 conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+            conn.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(lock_timeout)))
             for schema, name in tables:
                 q = sql.SQL("SELECT count(*) FROM ONLY {}").format(sql.Identifier(schema, name))
                 row = conn.execute(q).fetchone()
                 counts[f"{schema}.{name}"] = int(row[0]) if row else 0
     except psycopg.Error as exc:
-        raise DatabaseError(f"cannot count rows in {redact_url(url)}: {one_line(exc)}") from None
+        hint = " (a table stayed locked past the lock timeout)" if exc.sqlstate == "55P03" else ""
+        raise DatabaseError(f"cannot count rows in {redact_url(url)}: {one_line(exc)}{hint}") from None
     finally:
         conn.close()
     return counts
 
 
-def row_counts(url: str, *, snapshot: str | None = None, workers: int = 2) -> dict[str, int]:
+def row_counts(
+    url: str, *, snapshot: str | None = None, workers: int = 2, lock_timeout: str = "60s"
+) -> dict[str, int]:
     """Exact row count of every table (``schema.table`` → rows), sorted by name."""
     with connection(url, autocommit=True) as conn:
         tables = user_tables(conn)
@@ -105,14 +112,22 @@ def row_counts(url: str, *, snapshot: str | None = None, workers: int = 2) -> di
     shards: list[list[tuple[str, str]]] = [tables[i::workers] for i in range(workers)]
     counts: dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for part in pool.map(lambda s: _count_some(url, s, snapshot), shards):
+        for part in pool.map(lambda s: _count_some(url, s, snapshot, lock_timeout), shards):
             counts.update(part)
     return dict(sorted(counts.items()))
 
 
-def catalog_snapshot(url: str) -> Snapshot:
-    """The whole catalog, Supabase-managed schemas included (a backup carries them too)."""
-    return read_snapshot(url, include_managed_schemas=True)
+def catalog_snapshot(url: str, *, lock_timeout: str = "60s") -> Snapshot:
+    """The whole catalog, Supabase-managed schemas included (a backup carries them too).
+
+    Reading some catalog details waits for table locks: ``lock_timeout`` bounds that wait.
+    """
+    from psycopg.conninfo import make_conninfo
+
+    bounded = make_conninfo(url, options=f"-c lock_timeout={lock_timeout}")
+    if "://" in url:  # keep the URL form (and its redaction) for messages
+        bounded = url + ("&" if "?" in url else "?") + "options=" + quote(f"-c lock_timeout={lock_timeout}")
+    return read_snapshot(bounded, include_managed_schemas=True)
 
 
 def fingerprint(snapshot: Snapshot) -> str:
