@@ -13,6 +13,7 @@ CASES = [
     ("non-idempotent", {"1_a.sql": "create table if not exists t (a int);"}, []),
     ("non-idempotent", {"1_a.sql": "create index i on s.t (a);"}, [("1_a.sql", 1, "s.i")]),
     ("non-idempotent", {"1_a.sql": "create index if not exists i on t (a);"}, []),
+    ("non-idempotent", {"1_a.sql": "create index on s.t (a, b);"}, [("1_a.sql", 1, "s.t_a_b_idx")]),
     (
         "non-idempotent",
         {"1_a.sql": "create function f(a int, b float) returns int language sql as $$select 1$$;"},

@@ -8,6 +8,7 @@ from typing import Any
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.nodes import drop_object_id, function_id, relation_id, relation_schema
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.state import default_index_name
 from pgconsolidate.statements.model import Statement
 
 _OBJ_KIND = {
@@ -24,9 +25,14 @@ def unguarded_creates(st: Statement) -> Iterator[tuple[str, str, str]]:
     kind = st.kind
     if kind == "CreateStmt" and not body.get("if_not_exists"):
         yield relation_id(body.get("relation")), "table", "CREATE TABLE IF NOT EXISTS"
-    elif kind == "IndexStmt" and not body.get("if_not_exists") and body.get("idxname"):
+    elif kind == "IndexStmt" and not body.get("if_not_exists"):
         schema = relation_schema(body.get("relation"))
-        yield f"{schema}.{body['idxname']}", "index", "CREATE INDEX IF NOT EXISTS"
+        if body.get("idxname"):
+            yield f"{schema}.{body['idxname']}", "index", "CREATE INDEX IF NOT EXISTS"
+        else:
+            cols = [p.get("IndexElem", {}).get("name") for p in body.get("indexParams") or ()]
+            name = default_index_name(relation_id(body.get("relation")), cols, bool(body.get("unique")))
+            yield f"{schema}.{name}", "unnamed index", "CREATE INDEX IF NOT EXISTS with a name"
     elif kind == "CreateFunctionStmt" and not body.get("replace"):
         what = "procedure" if body.get("is_procedure") else "function"
         yield (
@@ -87,8 +93,13 @@ def non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
                 if obj in dropped:
                     continue
                 verb = "ADD" if kind == "column" else "CREATE"
+                outcome = (
+                    "creates one more copy of the index each time it runs (PostgreSQL numbers the names)"
+                    if kind == "unnamed index"
+                    else f"fails if the {kind} already exists"
+                )
                 yield Hit(
-                    f"{verb} {kind.upper()} {obj} fails if the {kind} already exists; use {fix}",
+                    f"{verb} {kind.upper()} {obj} {outcome}; use {fix}",
                     Location(st.file, st.line, st.column),
                     objects=(obj,),
                 )

@@ -359,6 +359,14 @@ def _table_constraint(table: Table, con: dict[str, Any], st: Statement) -> None:
         )
 
 
+def default_index_name(table: str, columns: list[str | None], unique: bool) -> str:
+    """The name PostgreSQL gives an index created without one (``t_a_b_idx``, ``t_a_key``, ``t_expr_idx``),
+    truncated to 63 characters (PostgreSQL adds a number when the name is taken; that is not modelled)."""
+    parts = [c if c is not None else "expr" for c in columns] or ["expr"]
+    name = f"{table.rsplit('.', 1)[-1]}_{'_'.join(parts)}_{'key' if unique else 'idx'}"
+    return name[:63]
+
+
 def _function_grant_keys(st: Statement, b: dict[str, Any], prefix: str) -> list[str]:
     if prefix:
         schemas_arg = def_options(st.body.get("options")).get("schemas")
@@ -552,14 +560,12 @@ class _Folder:
     def create_index(self, st: Statement) -> None:
         b = st.body
         table = relation_id(b.get("relation"))
-        name = b.get("idxname")
-        if not name:
-            return
-        iid = f"{relation_schema(b.get('relation'))}.{name}"
         cols: list[str | None] = []
         for p in b.get("indexParams") or ():
             elem = p.get("IndexElem", {})
             cols.append(elem.get("name") if "name" in elem else None)
+        name = b.get("idxname") or default_index_name(table, cols, bool(b.get("unique")))
+        iid = f"{relation_schema(b.get('relation'))}.{name}"
         guarded = bool(b.get("if_not_exists"))
         self.s.creates.append((iid, "index", st, guarded))
         method = str(b.get("accessMethod", "btree")).lower()
