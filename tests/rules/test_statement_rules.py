@@ -113,6 +113,11 @@ CASES = [
     ("mixed-version-schemes", {"001_a.sql": "select 1;", "002_b.sql": "select 1;"}, []),
     (
         "mixed-version-schemes",
+        {"V1__a.sql": "select 1;", "V2__b.sql": "select 1;", "R__views.sql": "select 1;"},
+        [],
+    ),
+    (
+        "mixed-version-schemes",
         {
             "001_a.sql": "select 1;",
             "20250101_b.sql": "select 1;",

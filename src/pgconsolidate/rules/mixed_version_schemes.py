@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.sources.model import Scheme
 
 STYLE_NAMES = {
     "short": "short-number",
@@ -37,10 +38,12 @@ def mixed_version_schemes(ctx: RuleContext) -> Iterator[Hit]:
     files = ctx.mdir.files
     if not files:
         return
-    first = files[0]
+    first = next((f for f in files if f.scheme != Scheme.FLYWAY_REPEATABLE), files[0])
     base = (first.scheme.value, first.filename.version_style)
     seen = {base}
-    for mf in files[1:]:
+    for mf in files:
+        if mf.scheme == Scheme.FLYWAY_REPEATABLE:
+            continue  # repeatable migrations are part of Flyway's scheme, not another one
         key = (mf.scheme.value, mf.filename.version_style)
         if key in seen:
             continue
