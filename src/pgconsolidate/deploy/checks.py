@@ -239,14 +239,13 @@ def check_plan_structure(conn: psycopg.Connection, plan_file: Path) -> tuple[Che
         for d in fc.drop:
             if one("SELECT to_regprocedure(%s) IS NOT NULL", d):
                 wrong.append(f"{d} still exists (the plan drops it)")
-    for d in plan.definers:
-        definer = one("SELECT prosecdef FROM pg_proc WHERE oid = to_regprocedure(%s)", d.function)
+    for dfn in plan.definers:
+        definer = one("SELECT prosecdef FROM pg_proc WHERE oid = to_regprocedure(%s)", dfn.function)
         if definer is None:
             continue
-        if (d.action == "keep") != bool(definer):
-            wrong.append(
-                f"{d.function}: {'SECURITY DEFINER' if definer else 'SECURITY INVOKER'}, plan: {d.action}"
-            )
+        if (dfn.action == "keep") != bool(definer):
+            state = "SECURITY DEFINER" if definer else "SECURITY INVOKER"
+            wrong.append(f"{dfn.function}: {state}, plan: {dfn.action}")
     for ix in plan.indexes:
         if one("SELECT to_regclass(%s) IS NULL", ix.identity):
             wrong.append(f"index {ix.identity} (planned) is missing")

@@ -182,16 +182,15 @@ def load_probes(path: Path) -> tuple[Probe, ...]:
     return parse_probes(text, str(path))
 
 
-def probe_query(p: Probe) -> tuple[sql.Composable, tuple[Any, ...]]:
+def probe_query(p: Probe) -> tuple[sql.SQL | sql.Composed, tuple[Any, ...]]:
     """The statement a probe runs and its parameters (identifiers quoted, values bound)."""
     if p.sql is not None:
-        return sql.SQL(p.sql), ()  # type: ignore[arg-type]  # the user's own SQL, run as written
+        return sql.SQL(p.sql), ()  # the user's own SQL, run as written
     assert p.function is not None
     parts = p.function.split(".")
     fn = sql.Identifier(*parts)
     placeholders = [
-        sql.SQL("%s::{}").format(sql.SQL(t)) if t else sql.SQL("%s")  # type: ignore[arg-type]
-        for t in (p.types or ("",) * len(p.args))
+        sql.SQL("%s::{}").format(sql.SQL(t)) if t else sql.SQL("%s") for t in (p.types or ("",) * len(p.args))
     ]
     return sql.SQL("SELECT * FROM {}({})").format(fn, sql.SQL(", ").join(placeholders)), p.args
 

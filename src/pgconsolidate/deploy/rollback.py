@@ -130,7 +130,7 @@ def _clear_sql(
                 stmts.append(
                     sql.SQL("DROP {} IF EXISTS {} CASCADE").format(
                         sql.SQL(str(kind)), sql.SQL(str(signature))
-                    )  # type: ignore[arg-type]
+                    )
                 )
         text = "".join(sql.SQL("{};\n").format(s).as_string(conn) for s in stmts)
     return text, frozenset(surviving), dependents, existing

@@ -28,7 +28,7 @@ def split_url(url: str) -> tuple[str, dict[str, str]]:
     password = params.pop("password", None)
     if password:
         env["PGPASSWORD"] = password
-    return make_conninfo(**params), env  # type: ignore[arg-type]
+    return make_conninfo(**params), env
 
 
 def first_lines(text: str, limit: int = 3) -> str:

@@ -88,8 +88,8 @@ def file_unit(f: MigrationFile) -> Unit:
     fs = split_sql(f.path, text, first_line=f.span_line)
     if fs.failures:
         # PostgreSQL decides; the file still runs as one statement batch inside its transaction.
-        steps = (SqlStep(f.path, f.span_line, text),) if text.strip() else ()
-        return Unit(f.version, f.name, (f.path,), steps, True, (text,) if text.strip() else ())
+        whole = (SqlStep(f.path, f.span_line, text),) if text.strip() else ()
+        return Unit(f.version, f.name, (f.path,), whole, True, (text,) if text.strip() else ())
     stmts = list(fs.statements)
     if len(stmts) >= 2 and _txn_kind(stmts[0].node) in _OPENERS and _txn_kind(stmts[-1].node) in _CLOSERS:
         stmts = stmts[1:-1]
