@@ -502,8 +502,12 @@ class Effect:
     ``ColumnDef``, ``FunctionDef``, ...), a :class:`Change` for ALTER, a :class:`GrantDef` for
     GRANT/REVOKE, the comment text (or None) for COMMENT, an :class:`InsertDef` for INSERT.
     ``new_id`` is the identity after a RENAME. ``uses`` lists the identities of objects the statement
-    needs to exist (types, tables, functions, extensions, schemas). ``conditional`` is True when the
-    effect comes from a DO block / IF branch that may not run.
+    needs to exist when it runs (types, tables, functions, extensions, schemas): a vector/halfvec column
+    uses the extension (``vector``), a function called in a default or policy is ``schema.name(*)``
+    (any overload). Objects a function *body* references are in ``FunctionDef.uses`` instead, since
+    PostgreSQL only resolves them when the function runs. ``conditional`` is True when the effect comes
+    from a DO block (or an IF branch in it) that may not run. An identity ending in ``(*)`` names a
+    routine without its arguments (``DROP FUNCTION f``); the fold resolves it to the only overload.
     """
 
     action: Action
