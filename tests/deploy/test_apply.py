@@ -230,3 +230,39 @@ def test_kill_9_leaves_a_migration_boundary(
 def test_throwaway_is_importable(scratch_server: ScratchServer) -> None:
     with throwaway_database(scratch_server) as url:
         assert history(url) == []
+
+
+def test_consolidate_output_runs_fix_and_repair_in_one_transaction(
+    prod_db: str, tmp_path: Path, workdir: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pgconsolidate-output.json").write_text("{}")
+    (out / "20250201000000_consolidation_fix.sql").write_text(
+        "-- fix\nBEGIN;\nSET LOCAL lock_timeout = '5s';\n"
+        "ALTER TABLE public.memories ADD COLUMN IF NOT EXISTS fixed boolean DEFAULT true;\nCOMMIT;\n"
+    )
+    (out / "history_repair.sql").write_text(
+        "-- repair\nBEGIN;\nINSERT INTO supabase_migrations.schema_migrations (version, name)\n"
+        "SELECT '20250201000000', 'consolidation_fix' WHERE NOT EXISTS (SELECT 1 FROM "
+        "supabase_migrations.schema_migrations WHERE version = '20250201000000');\nCOMMIT;\n"
+    )
+    source = read_source(out)
+    assert source.consolidation is not None and len(source.consolidation.paths) == 2
+    result = apply(prod_db, source, ApplyOptions())
+    assert result.failed is None and len(result.applied) == 1
+    assert history(prod_db) == ["20250201000000"]
+    again = apply(prod_db, read_source(out), ApplyOptions())
+    assert again.pending == []  # recorded by the repair: never applied twice
+    (out / "history_repair.sql").write_text("-- broken repair\nSELECT 1/0;\n")
+    with connection(prod_db) as conn:
+        conn.execute("DELETE FROM supabase_migrations.schema_migrations")
+        conn.execute("ALTER TABLE public.memories DROP COLUMN fixed")
+    failed = apply(prod_db, read_source(out), ApplyOptions())
+    assert failed.failed is not None and "history_repair.sql" in failed.failed
+    with connection(prod_db) as conn:  # the fix was rolled back with the failing repair
+        row = conn.execute(
+            "SELECT count(*) FROM pg_attribute "
+            "WHERE attrelid = 'public.memories'::regclass AND attname = 'fixed'"
+        ).fetchone()
+        assert row == (0,)

@@ -47,7 +47,8 @@ def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
 
         def step(message: str) -> None:
             progress.update(task, description=f"{title}: {message}")
-            err.print(f"  {message}", markup=False) if not err.is_terminal else None
+            if not err.is_terminal:  # a log gets one line per step instead of a spinner
+                err.print(f"  {message}", markup=False)
 
         yield step
 

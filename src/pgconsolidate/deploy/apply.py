@@ -120,7 +120,8 @@ def _run_unit(url: str, unit: Unit, target: history_table.HistoryTarget, opts: A
                     current = s
                     conn.execute(s.text.encode("utf-8"))
                 current = None
-                history_table.record(conn, target, unit.version, unit.name, list(unit.history_statements))
+                if unit.record_history:
+                    history_table.record(conn, target, unit.version, unit.name, list(unit.history_statements))
         else:
             conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(opts.lock_timeout)))
             conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(opts.statement_timeout)))

@@ -211,13 +211,8 @@ def restore_archived_files(output_dir: Path | None) -> list[str]:
     """Re-enable the migration files ``consolidate`` moved (the plan engineer's ``restore-files``)."""
     if output_dir is None:
         return []
-    try:
-        from pgconsolidate import archive
-    except ImportError:  # pragma: no cover
-        return []
-    restore = getattr(archive, "restore_files", None)
-    if restore is None:
-        raise InputError("restoring archived files is not available in this pgconsolidate (restore-files)")
+    from pgconsolidate.archive.files import restore_files as restore
+
     restored = restore(output_dir)
     return [str(p) for p in restored] if restored else []
 

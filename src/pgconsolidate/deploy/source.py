@@ -54,6 +54,7 @@ def _consolidation_unit(root: Path) -> Unit:
         tuple(steps),
         True,
         tuple(s.text for s in steps),
+        record_history=False,
     )
 
 

@@ -46,6 +46,7 @@ class Unit:
     steps: tuple[SqlStep, ...]
     transactional: bool = True
     history_statements: tuple[str, ...] = ()
+    record_history: bool = True  # False: the unit's own SQL writes the history (history_repair.sql)
 
 
 def _txn_kind(node: dict[str, object]) -> str | None:
