@@ -38,8 +38,8 @@ _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
 
 
-def _needs(text: str, node: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(extension, what) pairs a statement needs."""
+def _needs(text: str, node: dict[str, Any], created: set[str]) -> Iterator[tuple[str, str]]:
+    """(extension, what) pairs a statement needs, among the extensions not in ``created``."""
     for m in _CALL_RE.finditer(text):
         schema = (m.group(1) or "").lower()
         name = m.group(2).lower()
@@ -48,7 +48,8 @@ def _needs(text: str, node: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield _CALLS[key], f"{key}()"
     if _OPCLASS_RE.search(text):
         yield "pg_trgm", "trigram operator class"
-    if _TYPE_RE.search(text):
+    mentioned = {EXTENSION_TYPES[m.lower()] for m in _TYPE_RE.findall(text)}
+    if mentioned - created:  # only then is the (costly) walk of the parse tree worth it
         for _key, fields in walk(node, frozenset({"valuesLists"})):
             if "names" in fields and "typemod" in fields:
                 names = strings(fields.get("names"))
@@ -76,7 +77,7 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
     for st in ctx.statements():
         if st.kind == "CreateExtensionStmt":
             continue
-        for ext, what in _needs(st.text, st.node):
+        for ext, what in _needs(st.text, st.node, created):
             if ext not in created:
                 uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
     for ext, found in sorted(uses.items()):

@@ -56,8 +56,9 @@ def _extension_schema(st: Statement) -> str:
 def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
     """(kind, id, label) of the objects ``st`` uses (not the ones it creates)."""
     own = {oid for _, oid in _created(st)}
-    ctes = {fields.get("ctename", "") for kind, fields in walk(st.node, _DATA) if kind == "CommonTableExpr"}
-    for kind, fields in walk(st.node, _DATA):
+    nodes = list(walk(st.node, _DATA))
+    ctes = {fields.get("ctename", "") for kind, fields in nodes if kind == "CommonTableExpr"}
+    for kind, fields in nodes:
         if kind in ("RangeVar", "relation", "pktable", "table", "view", "rel") or (
             "relname" in fields and "inh" in fields
         ):
