@@ -156,3 +156,15 @@ def test_extension_types_are_objects_and_go_with_the_extension() -> None:
     assert not s.exists("public.t.e") and s.exists("public.t.x")
     s = schema_of("create extension vector;")
     assert s.exists("public.vector") and s.exists("public.halfvec")
+
+
+def test_plain_create_of_an_existing_object_changes_nothing() -> None:
+    s = schema_of(
+        "create table t (e vector); create function f() returns int language sql as 'select 1';",
+        "create table t (e vector(1536), extra int); create function f() returns int language sql"
+        " as 'select 2';",
+    )
+    assert s.get("public.t.e").detail.type == TypeRef("vector")  # type: ignore[union-attr]
+    assert not s.exists("public.t.extra")
+    assert "1" in s.get("public.f()").detail.body  # type: ignore[union-attr]
+    assert len(s.get("public.t").defined_in) == 2  # type: ignore[union-attr]

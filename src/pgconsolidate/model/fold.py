@@ -1,9 +1,10 @@
 """Fold effects in applied order into the final :class:`Schema` and each object's timeline (pure).
 
-The result is what PostgreSQL ends with when every statement succeeds: ``IF NOT EXISTS`` on an existing
-object is a no-op (a skipped ``CREATE TABLE IF NOT EXISTS`` adds none of its columns), ``CREATE OR
-REPLACE`` replaces, renames move the identity (and the identities of a table's columns, constraints,
-policies and triggers), dropping a table drops its columns, indexes, constraints, policies and triggers,
+The result is what PostgreSQL ends with when the statements run in order: ``IF NOT EXISTS`` on an
+existing object is a no-op (a skipped ``CREATE TABLE IF NOT EXISTS`` adds none of its columns), a plain
+``CREATE`` of an object that already exists fails and changes nothing (it stays in the timeline, where
+rules see it), ``CREATE OR REPLACE`` replaces, nothing is created on a table that was dropped, renames
+move the identity (and the identities of a table's columns, constraints, policies and triggers), dropping a table drops its columns, indexes, constraints, policies and triggers,
 ``CASCADE`` also drops dependent views and foreign keys, dropping a column drops the indexes and
 constraints on it.
 
@@ -212,8 +213,9 @@ class _Folder:
         gone = self.objects.get(parent) if parent else None
         if gone is not None and gone.created and not gone.exists:
             return  # its table was dropped: the statement fails, nothing is created
-        if st.exists and e.if_not_exists:
-            if e.kind == K.TABLE:
+        if st.exists and (e.if_not_exists or e.action == A.CREATE):
+            # IF NOT EXISTS: a no-op; a plain CREATE of an existing object fails and changes nothing
+            if e.kind in (K.TABLE, K.VIEW, K.MATERIALIZED_VIEW):
                 self.skipped_tables.add((e.ref.file, e.ref.statement_index, e.id))
             return
         if e.kind != st.kind and not st.exists:
