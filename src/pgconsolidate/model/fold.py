@@ -4,9 +4,9 @@ The result is what PostgreSQL ends with when the statements run in order: ``IF N
 existing object is a no-op (a skipped ``CREATE TABLE IF NOT EXISTS`` adds none of its columns), a plain
 ``CREATE`` of an object that already exists fails and changes nothing (it stays in the timeline, where
 rules see it), ``CREATE OR REPLACE`` replaces, nothing is created on a table that was dropped, renames
-move the identity (and the identities of a table's columns, constraints, policies and triggers), dropping a table drops its columns, indexes, constraints, policies and triggers,
-``CASCADE`` also drops dependent views and foreign keys, dropping a column drops the indexes and
-constraints on it.
+move the identity (and the identities of a table's columns, constraints, policies and triggers),
+dropping a table drops its columns, indexes, constraints, policies and triggers, ``CASCADE`` also drops
+dependent views and foreign keys, dropping a column drops the indexes and constraints on it.
 
 Each identity keeps one :class:`ObjectState`: an identity that is dropped and created again keeps its
 whole history in ``events``.
