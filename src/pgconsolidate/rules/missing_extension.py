@@ -34,21 +34,25 @@ _CALL_RE = re.compile(
     + r")\s*\(",
     re.IGNORECASE,
 )
+_CALL_WORDS = ("uuid_generate", "crypt", "gen_salt", "pgp_sym", "similarity", "http_", "cron.")
 _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
 
 
 def _needs(text: str, node: dict[str, Any], created: set[str]) -> Iterator[tuple[str, str]]:
     """(extension, what) pairs a statement needs, among the extensions not in ``created``."""
-    for m in _CALL_RE.finditer(text):
+    lower = text.lower()
+    calls = _CALL_RE.finditer(text) if any(w in lower for w in _CALL_WORDS) else iter(())
+    for m in calls:
         schema = (m.group(1) or "").lower()
         name = m.group(2).lower()
         key = f"{schema}{name}" if schema in ("net.", "cron.") else name
         if key in _CALLS:
             yield _CALLS[key], f"{key}()"
-    if _OPCLASS_RE.search(text):
+    if "_trgm_ops" in lower and _OPCLASS_RE.search(text):
         yield "pg_trgm", "trigram operator class"
-    mentioned = {EXTENSION_TYPES[m.lower()] for m in _TYPE_RE.findall(text)}
+    missing_types = [t for t, ext in EXTENSION_TYPES.items() if ext not in created and t in lower]
+    mentioned = {EXTENSION_TYPES[m.lower()] for m in _TYPE_RE.findall(text)} if missing_types else set()
     if mentioned - created:  # only then is the (costly) walk of the parse tree worth it
         for _key, fields in walk(node, frozenset({"valuesLists"})):
             if "names" in fields and "typemod" in fields:
