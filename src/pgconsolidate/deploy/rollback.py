@@ -8,7 +8,8 @@
    owns — every schema but PostgreSQL's and the platform-managed ones (``auth``, ``storage``,
    ``extensions``, ...; ``supabase_migrations`` IS restored: the history must match the objects) —
    and replays the backup (see :mod:`pgconsolidate.deploy.restore_list`). A schema that hosts an
-   extension is emptied object by object instead of dropped, so the extension stays. Any error rolls
+   extension (and ``public``, which pg_dump never re-creates) is emptied object by object instead of
+   dropped, so the extension stays. Any error rolls
    the whole transaction back: the database is then exactly as before the rollback.
 4. Row counts (of the restored schemas) and the catalog are compared with the backup's manifest.
 
@@ -115,11 +116,22 @@ def _clear_sql(
                         target, sql.Identifier(name)
                     )
                 )
+        for role, schema, objects, grantee in conn.execute(
+            load_sql(dbinfo.QUERIES, "default_acls.sql").encode(), params
+        ):
+            stmts.append(
+                sql.SQL("ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA {} REVOKE ALL ON {} FROM {}").format(
+                    sql.Identifier(str(role)),
+                    sql.Identifier(str(schema)),
+                    sql.SQL(str(objects)),  # one of a fixed set of keywords (see default_acls.sql)
+                    sql.SQL("PUBLIC") if grantee is None else sql.Identifier(str(grantee)),
+                )
+            )
         surviving.update(keep)
         for schema, has_extension in schemas:
             if schema in KEPT_SCHEMAS:
                 continue
-            if not has_extension:
+            if not has_extension and schema != "public":  # pg_dump does not re-create public
                 stmts.append(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
                 continue
             surviving.add(schema)
@@ -153,7 +165,9 @@ def restore_in_place(url: str, backup: Backup, server_major: int, *, step: Step 
     with tempfile.TemporaryDirectory(prefix="pgc-rollback-") as tmp:
         clear_file = Path(tmp) / "clear.sql"
         list_file = Path(tmp) / "restore.list"
-        clear_file.write_text("SET lock_timeout = '30s';\n" + clear_text, encoding="utf-8")
+        clear_file.write_text(
+            "SET client_min_messages = warning;\nSET lock_timeout = '30s';\n" + clear_text, encoding="utf-8"
+        )
         list_file.write_text("".join(e.line + "\n" for e in entries), encoding="utf-8")
         step("restoring the backup in one transaction")
         producer = subprocess.Popen(
@@ -177,9 +191,11 @@ def restore_in_place(url: str, backup: Backup, server_major: int, *, step: Step 
         producer_err = producer.stderr.read() if producer.stderr else b""
         producer.wait()
         if consumer.returncode != 0:
+            text = consumer.stderr.decode("utf-8", "replace")
+            errors = [ln for ln in text.splitlines() if "ERROR" in ln or "FATAL" in ln] or [text]
             raise DatabaseError(
                 "rollback failed and was rolled back (the database is as it was before): "
-                + first_lines(consumer.stderr.decode("utf-8", "replace"))
+                + first_lines("\n".join(errors), 2)
             )
         if producer.returncode != 0:
             raise DatabaseError(
