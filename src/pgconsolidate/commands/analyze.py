@@ -13,8 +13,10 @@ from typing import Annotated
 import orjson
 import typer
 
+from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.config import Config, load_config
 from pgconsolidate.console import err, out
+from pgconsolidate.model.types import Schema
 from pgconsolidate.report.document import AnalyzeReport, ObjectEvent, ObjectTimeline
 from pgconsolidate.report.json_report import to_json
 from pgconsolidate.report.sarif import to_sarif
@@ -22,7 +24,6 @@ from pgconsolidate.report.text import render_text
 from pgconsolidate.rules.finding import Finding, Severity
 from pgconsolidate.rules.model_bridge import timelines
 from pgconsolidate.rules.registry import RuleContext, all_rules, run_rules, selected_rules
-from pgconsolidate.rules.state import State
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir, resolve_dir
 from pgconsolidate.statements.model import FileStatements
@@ -46,11 +47,11 @@ def split_files(mdir: MigrationDir) -> tuple[FileStatements, ...]:
     return tuple(split_sql(f.path, f.forward_sql, first_line=f.span_line) for f in mdir.files)
 
 
-def object_timelines(state: State) -> tuple[ObjectTimeline, ...]:
-    """Each object's events, from the rules' folded state."""
+def object_timelines(schema: Schema) -> tuple[ObjectTimeline, ...]:
+    """Each object's events, from the model's folded schema (the same as ``pgconsolidate objects``)."""
     return tuple(
         ObjectTimeline(oid, kind, tuple(ObjectEvent(f, ln, a) for f, ln, a in events))
-        for oid, kind, events in timelines(state)
+        for oid, kind, events in timelines(schema)
     )
 
 
@@ -93,10 +94,12 @@ def _analyze(
     cfg = config if config is not None else load_config(root)
     rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
     mdir = read_dir(root)
-    files = split_files(mdir)
+    analysis = analyze_dir(mdir)
+    files = analysis.files
     ctx = RuleContext(
         mdir=mdir,
         files=files,
+        analysis=analysis,
         options=cfg.rules,
         settings={"exposed-schemas": cfg.exposed_schemas},
     )
@@ -104,7 +107,7 @@ def _analyze(
     return AnalyzeReport(
         mdir=mdir,
         files=files,
-        objects=object_timelines(ctx.state),
+        objects=object_timelines(analysis.schema),
         findings=tuple(findings),
         rules={r.id: r for r in rules},
     )
