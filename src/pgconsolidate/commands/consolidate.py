@@ -16,7 +16,7 @@ from pgconsolidate.commands.common import (
     resolve_database_url,
     resolve_scratch_url,
 )
-from pgconsolidate.console import out
+from pgconsolidate.console import err, out
 from pgconsolidate.verify.pipeline import consolidate as run
 
 
@@ -39,14 +39,16 @@ def consolidate(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Write the consolidation fix, the clean set, archive/, history_repair.sql and REPORT.md, verified."""
-    res = run(
-        directory,
-        plan,
-        outdir,
-        live_url=resolve_database_url(ctx, database_url),
-        scratch_url=resolve_scratch_url(ctx, scratch_url),
-        in_place=in_place,
-    )
+    with err.status("consolidating", spinner="dots") as status:
+        res = run(
+            directory,
+            plan,
+            outdir,
+            live_url=resolve_database_url(ctx, database_url),
+            scratch_url=resolve_scratch_url(ctx, scratch_url),
+            in_place=in_place,
+            step=lambda m: status.update(m),
+        )
     ok = not res.differences and not res.second_run_differences
     if fmt is OutputFormat.json:
         out.print_json(

@@ -16,7 +16,7 @@ from pgconsolidate.commands.common import (
     resolve_database_url,
     resolve_scratch_url,
 )
-from pgconsolidate.console import out
+from pgconsolidate.console import err, out
 from pgconsolidate.verify.pipeline import verify_outdir
 
 
@@ -28,9 +28,13 @@ def verify(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Check that the clean set equals the old chain + the fix (and the live database + the fix)."""
-    res = verify_outdir(
-        outdir, resolve_database_url(ctx, database_url), resolve_scratch_url(ctx, scratch_url)
-    )
+    with err.status("verifying", spinner="dots") as status:
+        res = verify_outdir(
+            outdir,
+            resolve_database_url(ctx, database_url),
+            resolve_scratch_url(ctx, scratch_url),
+            step=lambda m: status.update(m),
+        )
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(res))
     else:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,13 @@ from pgconsolidate.verify.facts import read_facts
 from pgconsolidate.verify.replay import ReplayFailure, replay_chain, replay_files, run_script
 
 OUTPUT_MANIFEST = "pgconsolidate-output.json"
+Step = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
 KEYS = ("primary key", "unique")
 
 
@@ -223,6 +231,7 @@ def consolidate(
     scratch_url: str | None = None,
     in_place: bool = False,
     now: dt.datetime | None = None,
+    step: Step = _quiet,
 ) -> Result:
     from pgconsolidate.archive.files import apply_in_place, copy_archive, write_atomic, write_manifest
     from pgconsolidate.generate.report import generate_report
@@ -241,6 +250,7 @@ def consolidate(
     live_facts = read_facts(live_url) if live_url else None
     with throwaway_database(server) as chain_url:
         # one replay of the old chain serves the plan check, the fix run, the dump and the second run
+        step(f"replaying the {len(mdir0.files)} old files on a scratch database")
         failures = replay_chain(chain_url, mdir0)
         g = Gathered(read_snapshot(chain_url), read_facts(chain_url), failures, live, live_facts)
         plan, mdir, problems = load_plan(
@@ -267,6 +277,7 @@ def consolidate(
             stamp=_stamp(base, 0),
         )
         refs = reference_tables(mdir)
+        step("running the consolidation fix on the replayed chain (twice)")
         run_script(chain_url, fix, "consolidation fix on the replayed chain")
         snap_b = read_snapshot(chain_url)
         existing = {t.identity for t in snap_b.tables}
@@ -282,6 +293,8 @@ def consolidate(
         extra = managed_triggers(chain_url)
         run_script(chain_url, fix, "consolidation fix (second run)")
         second = diff_snapshots(snap_b, read_snapshot(chain_url))
+    if live_url:
+        step("copying the live database to scratch, running the fix there twice, counting rows")
     live_proof = prove_live(live_url, plan, fix, scratch_url) if live_url else None
     if live_proof is not None:  # the clean set describes production (after the fix)
         schema_sql, extra = live_proof.schema_sql, live_proof.triggers
@@ -296,6 +309,7 @@ def consolidate(
         tool=mdir.tool.value,
         keyless=keyless,
     )
+    step(f"replaying the {len(clean)} clean-set files twice on an empty database and comparing")
     snap_a, clean_counts = replay_clean(server, clean, ref_tables)
     result = Result(outdir)
     result.clean = clean
@@ -357,6 +371,7 @@ def consolidate(
         }
         from pgconsolidate.verify.findings import findings_before_after
 
+        step("writing the output; findings before and after")
         counts = findings_before_after(mdir, tmp / "migrations")
         if counts is not None:
             summary["findings_before"] = sum(counts[0].values())
@@ -419,7 +434,7 @@ def consolidate(
 
 
 def verify_outdir(
-    outdir: Path, live_url: str | None = None, scratch_url: str | None = None
+    outdir: Path, live_url: str | None = None, scratch_url: str | None = None, step: Step = _quiet
 ) -> dict[str, Any]:
     """Re-check an output directory: (a) clean set on empty == (b) chain + fix; with a live database,
     (c) its schema after the fix on a scratch copy is compared too."""
@@ -434,12 +449,14 @@ def verify_outdir(
         CleanFile(Path(p).name, "", "", (outdir / p).read_text(encoding="utf-8"), ())
         for p in man["clean_set"]
     ]
+    step("replaying the clean set, and the old files plus the fix, on scratch databases")
     snap_a, snap_b, second = _prove(scratch_url, mdir, fix, clean)
     out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
     if live_url:
         from pgconsolidate.plan.toml_read import read_plan as _read
 
         plan, _ = _read((outdir / "pgconsolidate.plan.toml").read_text(encoding="utf-8"))
+        step("copying the live database to scratch, running the fix there twice, counting rows")
         proof = prove_live(live_url, plan, fix, scratch_url)
         names = {d.identity for d in diff_snapshots(snap_b, proof.snapshot).differences}
         out["clean_vs_chain_plus_fix"] = undeclared(diff_snapshots(snap_b, snap_a), names)
