@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import ObjectKind, TableDef
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import birth_location
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 
@@ -20,14 +22,14 @@ def policy_without_rls(ctx: RuleContext) -> Iterator[Hit]:
     Policies do nothing until RLS is enabled on their table: the author believed access was restricted,
     but every role with table privileges sees and changes every row.
     """
-    state = ctx.state
-    for policy in sorted(state.policies.values(), key=lambda p: p.id):
-        table = state.tables.get(policy.table)
-        if table is None or table.rls:
+    schema = ctx.schema
+    for policy in sorted(schema.of_kind(ObjectKind.POLICY), key=lambda p: p.id):
+        table = schema.get(policy.parent or "")
+        if table is None or not table.exists or not isinstance(table.detail, TableDef) or table.detail.rls:
             continue
         yield Hit(
-            f"policy {policy.id} has no effect: row level security is not enabled on {policy.table}",
-            policy.location,
-            (table.location,),
+            f"policy {policy.id} has no effect: row level security is not enabled on {table.id}",
+            birth_location(policy),
+            (birth_location(table),),
             (policy.id,),
         )

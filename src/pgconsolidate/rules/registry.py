@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from pgconsolidate.analysis.driver import analyze_files
 from pgconsolidate.errors import InputError
+from pgconsolidate.model.types import Analysis, ObjectState, Schema
 from pgconsolidate.rules.finding import Finding, Location, Severity
 from pgconsolidate.rules.state import State, fold
 from pgconsolidate.sources.model import MigrationDir
@@ -34,6 +36,7 @@ _NOT_RULE_MODULES = {
     "model_bridge",
     "state",
     "privileges",
+    "model_view",
 }
 
 
@@ -66,6 +69,26 @@ class RuleContext:
     analysis: Any = None
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def model(self) -> Analysis:
+        """The object model of the directory: ``analysis`` when given (``analyze`` builds it once with
+        :func:`pgconsolidate.analysis.analyze_dir`), else computed from ``files`` on first use."""
+        if self.analysis is not None:
+            return self.analysis  # type: ignore[no-any-return]
+        return analyze_files(self.mdir, self.files)
+
+    @property
+    def schema(self) -> Schema:
+        """The folded final schema and every object's timeline."""
+        return self.model.schema
+
+    @cached_property
+    def children(self) -> dict[str, list[ObjectState]]:
+        """Existing children (columns, constraints, indexes, policies, triggers) of each table."""
+        from pgconsolidate.rules.model_view import children_by_parent
+
+        return children_by_parent(self.schema)
 
     @cached_property
     def state(self) -> State:

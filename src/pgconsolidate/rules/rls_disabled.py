@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import Action
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import birth_location, event_locations, last_event, loc, tables
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _API_SIGNS = re.compile(
@@ -49,18 +51,17 @@ def rls_disabled(ctx: RuleContext) -> Iterator[Hit]:
     roles or ``auth.*`` in its SQL), and no schema otherwise.
     """
     schemas = set(exposed_schemas(ctx))
-    state = ctx.state
-    for table in sorted(state.tables.values(), key=lambda t: t.id):
-        schema = table.id.split(".", 1)[0]
-        if schema not in schemas or table.rls:
+    for table, detail in tables(ctx.schema):
+        schema = detail.schema
+        if schema not in schemas or detail.rls:
             continue
-        where = table.location
-        disabled = table.rls_location is not None
-        why = f"RLS was disabled at {table.rls_location}" if disabled else "RLS is never enabled"
-        related = tuple(e.location for e in state.events(table.id) if e.location != where)
+        where = birth_location(table)
+        switch = last_event(table, (Action.ENABLE_RLS, Action.DISABLE_RLS))
+        rls_location = loc(switch) if switch is not None else None
+        why = f"RLS was disabled at {rls_location}" if rls_location else "RLS is never enabled"
         yield Hit(
             f"{table.id} is in the exposed schema {schema} and {why}: the API can read and write every row",
-            table.rls_location if disabled and table.rls_location else where,
-            related,
+            rls_location or where,
+            event_locations(table, where),
             (table.id,),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import birth_location, table_keys, tables
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 
@@ -21,8 +22,7 @@ def table_without_primary_key(ctx: RuleContext) -> Iterator[Hit]:
     cannot publish updates and deletes (``REPLICA IDENTITY``), and moving data between tables during a
     consolidation cannot tell a copied row from a new one.
     """
-    state = ctx.state
-    for table in sorted(state.tables.values(), key=lambda t: t.id):
-        if table.primary_key or table.partition_of:
+    for table, detail in tables(ctx.schema):
+        if detail.partition_of or table_keys(table, ctx.children).primary_key:
             continue
-        yield Hit(f"table {table.id} has no primary key", table.location, objects=(table.id,))
+        yield Hit(f"table {table.id} has no primary key", birth_location(table), objects=(table.id,))

@@ -1,0 +1,121 @@
+"""Small pure helpers that read the object model (:mod:`pgconsolidate.model`) the way rules need it.
+
+Rules look at the folded :class:`~pgconsolidate.model.types.Schema` of ``ctx.analysis`` (final state,
+timelines) and at the effects of each statement. These helpers derive what the model does not hold
+directly: where an object was (last) brought into existence, the statement that last changed an
+attribute, a table's keys, the children of every table (indexed once), and locations as the rules'
+:class:`~pgconsolidate.rules.finding.Location`. No database, no disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from pgconsolidate.model.types import (
+    Action,
+    ColumnDef,
+    ConstraintDef,
+    Effect,
+    IndexDef,
+    ObjectKind,
+    ObjectState,
+    Schema,
+    TableDef,
+)
+from pgconsolidate.rules.finding import Location
+
+_CREATES = (Action.CREATE, Action.CREATE_OR_REPLACE)
+
+
+def loc(effect: Effect) -> Location:
+    """The location of the statement an effect comes from."""
+    return Location(effect.ref.file, effect.ref.line, effect.ref.column)
+
+
+def birth(state: ObjectState) -> Effect | None:
+    """The CREATE that brought the object into its current (or last) existence: the first create after
+    the last drop that removed it. A plain CREATE of an object that already exists fails in PostgreSQL
+    and does not count; neither does a skipped ``IF NOT EXISTS``."""
+    found: Effect | None = None
+    alive = False
+    for e in state.events:
+        if e.action in _CREATES and not alive:
+            found, alive = e, True
+        elif e.action == Action.DROP and alive:
+            alive = False
+    return found
+
+
+def birth_location(state: ObjectState) -> Location:
+    """Where the object was created (its first event when no create is recorded)."""
+    e = birth(state) or (state.events[0] if state.events else None)
+    return loc(e) if e is not None else Location("")
+
+
+def last_event(state: ObjectState, actions: Iterable[Action]) -> Effect | None:
+    """The last event of ``state`` whose action is one of ``actions``."""
+    wanted = set(actions)
+    for e in reversed(state.events):
+        if e.action in wanted:
+            return e
+    return None
+
+
+def event_locations(state: ObjectState, exclude: Location | None = None) -> tuple[Location, ...]:
+    """The distinct locations of every event of ``state``, in applied order, without ``exclude``."""
+    seen: dict[Location, None] = {}
+    for e in state.events:
+        where = loc(e)
+        if where != exclude:
+            seen.setdefault(where, None)
+    return tuple(seen)
+
+
+def children_by_parent(schema: Schema) -> dict[str, list[ObjectState]]:
+    """Existing columns, constraints, indexes, policies and triggers of every table, by table id
+    (one pass over the schema; :meth:`Schema.children` scans every object on each call)."""
+    out: dict[str, list[ObjectState]] = {}
+    for state in schema.objects.values():
+        if state.parent is not None and state.exists:
+            out.setdefault(state.parent, []).append(state)
+    return out
+
+
+@dataclass(frozen=True)
+class TableKeys:
+    """A table's keys in the final state: primary key and unique column lists, foreign keys, indexes."""
+
+    primary_key: tuple[str, ...]
+    unique_keys: tuple[tuple[str, ...], ...]
+    foreign_keys: tuple[tuple[ConstraintDef, Location], ...]
+    indexes: tuple[IndexDef, ...]
+
+
+def table_keys(table: ObjectState, children: Mapping[str, list[ObjectState]]) -> TableKeys:
+    """The keys of ``table`` from its existing children."""
+    pk: tuple[str, ...] = ()
+    uniques: list[tuple[str, ...]] = []
+    fks: list[tuple[ConstraintDef, Location]] = []
+    indexes: list[IndexDef] = []
+    for child in children.get(table.id, ()):
+        d = child.detail
+        if isinstance(d, ConstraintDef):
+            if d.type == "primary-key":
+                pk = d.columns
+            elif d.type == "unique":
+                uniques.append(d.columns)
+            elif d.type == "foreign-key":
+                fks.append((d, birth_location(child)))
+        elif isinstance(d, ColumnDef) and d.primary_key and not pk:
+            pk = (d.name,)
+        elif isinstance(d, IndexDef):
+            indexes.append(d)
+    return TableKeys(pk, tuple(uniques), tuple(fks), tuple(indexes))
+
+
+def tables(schema: Schema) -> Iterator[tuple[ObjectState, TableDef]]:
+    """Existing tables created by the migrations, sorted by id, with their final detail."""
+    for state in sorted(schema.of_kind(ObjectKind.TABLE), key=lambda s: s.id):
+        if isinstance(state.detail, TableDef) and not state.external:
+            yield state, state.detail
