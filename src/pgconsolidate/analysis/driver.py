@@ -9,12 +9,12 @@ in-process (starting workers costs more than it saves). No I/O: the files' text 
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 from pgconsolidate.model.effects import file_effects
 from pgconsolidate.model.fold import fold
@@ -31,6 +31,9 @@ CHUNK_BYTES = 400_000
 MAIN_SHARE = 0.8
 
 _Job = tuple[str, str, int, bool]  # (path, forward SQL, first line, keep parse trees)
+_Result = tuple[FileStatements, tuple[Effect, ...]]
+#: The (shared, never mutated) empty tree of statements whose parse tree was dropped.
+_NO_TREE: dict[str, Any] = {}
 
 
 @contextmanager
@@ -51,9 +54,10 @@ def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
     fs = split_sql(path, sql, first_line=first_line)
     effects = tuple(file_effects(fs.statements, path))
     if not keep_trees:
-        fs = dataclasses.replace(
-            fs, statements=tuple(dataclasses.replace(st, node={}) for st in fs.statements)
-        )
+        # the statements were built just above and nothing else holds them: dropping each tree in place
+        # is the same as ``dataclasses.replace(st, node={})`` without building a second Statement
+        for st in fs.statements:
+            object.__setattr__(st, "node", _NO_TREE)
     return fs, effects
 
 
@@ -98,10 +102,18 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
     jobs: list[_Job] = [(f.path, f.forward_sql, f.span_line, keep_trees) for f in mdir.files]
     total = sum(len(j[1]) for j in jobs)
     n = _workers(workers)
-    results: list[tuple[FileStatements, tuple[Effect, ...]]] = []
+    results: list[_Result] = []
+
+    def effects_in_order(batches: Iterator[list[_Result]]) -> Iterator[Effect]:
+        # collects every result while the fold consumes its effects, so folding overlaps the workers
+        for batch in batches:
+            results.extend(batch)
+            for _, effs in batch:
+                yield from effs
+
     with _no_gc():
         if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
-            # this process takes a little less than its share: it also unpickles and folds
+            # this process takes a smaller share: it also unpickles and folds every result
             own_bytes = total * MAIN_SHARE / (n - 1 + MAIN_SHARE)
             k, acc = 0, 0
             while k < len(jobs) - 1 and acc < own_bytes:
@@ -110,14 +122,18 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
             target = max(50_000, min(CHUNK_BYTES, (total - acc) // (n * 8) + 1))
             with ProcessPoolExecutor(max_workers=n - 1) as pool:
                 futures = [pool.submit(_chunk, c) for c in _chunks(jobs[k:], target)]
-                results.extend(_one(j) for j in jobs[:k])
-                for fut in futures:
-                    results.extend(fut.result())
+
+                def batches() -> Iterator[list[_Result]]:
+                    for job in jobs[:k]:
+                        yield [_one(job)]
+                    for fut in futures:
+                        yield fut.result()
+
+                schema = fold(effects_in_order(batches()))
         else:
-            results = [_one(j) for j in jobs]
+            schema = fold(effects_in_order([_one(j)] for j in jobs))
         files = tuple(fs for fs, _ in results)
         effects = tuple(FileEffects(fs.file, effs) for fs, effs in results)
-        schema = fold(e for fe in effects for e in fe.effects)
     return Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
 
 

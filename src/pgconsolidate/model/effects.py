@@ -1339,15 +1339,18 @@ def _parse_many(sqls: list[str]) -> list[Any]:
         return out
 
 
-_STR = r'"((?:[^"\\]|\\.)*)"'
+# JSON string bodies as an unrolled loop (no per-character alternation: several times faster)
+_STR = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
 _RANGEVAR_JSON = re.compile(
-    r'"RangeVar":\{(?:"catalogname":"(?:[^"\\]|\\.)*",)?(?:"schemaname":'
+    r'"RangeVar":\{(?:"catalogname":"[^"\\]*(?:\\.[^"\\]*)*",)?(?:"schemaname":'
     + _STR
     + r",)?"
     + r'"relname":'
     + _STR
 )
-_FUNCCALL_JSON = re.compile(r'"FuncCall":\{"funcname":\[((?:\{"String":\{"sval":"(?:[^"\\]|\\.)*"\}\},?)+)\]')
+_FUNCCALL_JSON = re.compile(
+    r'"FuncCall":\{"funcname":\[((?:\{"String":\{"sval":"[^"\\]*(?:\\.[^"\\]*)*"\}\},?)+)\]'
+)
 _SVAL_JSON = re.compile(r'"sval":' + _STR)
 _PLPGSQL_EXPR_JSON = re.compile(r'"PLpgSQL_expr":\{"query":' + _STR + r',"parseMode":(\d+)')
 
