@@ -1,8 +1,9 @@
-"""``pgconsolidate demo-db`` builds the bundled example's production database; ``pgconsolidate demo`` builds
-it and shows the example directory's inventory (later steps of the demo extend this command)."""
+"""``pgconsolidate demo-db`` builds the bundled example's production database; ``pgconsolidate demo`` runs the
+whole flow on it: production database, analyze, plan, consolidate, verify, and a summary."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from pgconsolidate.archive.files import write_atomic
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
@@ -21,9 +23,11 @@ from pgconsolidate.commands.inventory import inventory_rows
 from pgconsolidate.console import err, out
 from pgconsolidate.demo import DEFAULT_NAME, ProductionDb, build_production_db, build_production_into
 from pgconsolidate.errors import InputError
+from pgconsolidate.plan.toml_write import write_plan
 from pgconsolidate.redact import redact_url
 from pgconsolidate.scratch import get_scratch_server
 from pgconsolidate.sources.reader import read_dir
+from pgconsolidate.verify.pipeline import Result, consolidate, make_plan
 
 EXAMPLE_RELATIVE = Path("examples") / "ai-memory" / "supabase" / "migrations"
 
@@ -110,15 +114,8 @@ def demo_db(
         print_production(db)
 
 
-def demo(
-    ctx: typer.Context,
-    scratch_url: ScratchUrlOption = None,
-    migrations: MigrationsOption = None,
-) -> None:
-    """The end-to-end demonstration on the bundled example: its production database and its inventory."""
-    db = _build(ctx, None, scratch_url, migrations)
-    print_production(db)
-    mdir = read_dir(migrations or str(example_migrations()))
+def _print_inventory(directory: str) -> None:
+    mdir = read_dir(directory)
     rows = inventory_rows(mdir)
     table = Table(title=f"{mdir.root} ({mdir.tool.value}: {len(rows)} migration files)")
     for col, justify in (("#", "right"), ("file", "left"), ("version", "left"), ("statements", "right")):
@@ -128,6 +125,85 @@ def demo(
     out.print(table)
     for left in mdir.left_out:
         out.print(f"left out: {left.path} ({left.reason})", markup=False)
+
+
+def demo_outdir(root: Path | None = None) -> Path:
+    """A new directory for this run's output: ``.pgconsolidate/demo/<timestamp>``."""
+    base = (root or Path.cwd()) / ".pgconsolidate" / "demo"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+    path, n = base / stamp, 1
+    while path.exists():
+        path, n = base / f"{stamp}-{n}", n + 1
+    return path
+
+
+def _print_summary(db: ProductionDb, directory: str, outdir: Path, res: Result) -> None:
+    s = res.summary
+    ok = not res.differences and not res.second_run_differences
+    table = Table(title="pgconsolidate demo: the bundled example, end to end")
+    table.add_column("")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+    table.add_row("migration files", str(s.get("files_before", "?")), str(s.get("files_after", "?")))
+    if s.get("findings_before") is not None:
+        table.add_row("analyze findings", str(s["findings_before"]), str(s.get("findings_after", "?")))
+    for name, before in sorted((s.get("rows_before") or {}).items()):
+        after = (s.get("rows_after") or {}).get(name, "")
+        table.add_row(f"rows in {name}", str(before), str(after))
+    table.add_row(
+        "SECURITY DEFINER functions",
+        str(db.definers),
+        f"{s.get('definers_kept', '?')} kept (converted {s.get('definers_converted', '?')})",
+    )
+    out.print(table)
+    lost = any(d.startswith("row accounting") for d in res.differences)
+    out.print(f"rows: {'NOT all accounted for' if lost else 'every row accounted for'}", markup=False)
+    out.print(f"output: {outdir} (REPORT.md, the fix, the clean set, archive/)", markup=False)
+    out.print(
+        "verified: clean set == old chain + fix == production copy + fix; the fix is idempotent"
+        if ok
+        else "NOT verified: " + "; ".join(res.differences + res.second_run_differences),
+        markup=False,
+    )
+    out.print(
+        f"next: pgconsolidate backup --database-url {redact_url(db.url)} && "
+        f"pgconsolidate apply {outdir} --database-url ...",
+        markup=False,
+    )
+
+
+def demo(
+    ctx: typer.Context,
+    scratch_url: ScratchUrlOption = None,
+    migrations: MigrationsOption = None,
+    outdir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Output directory (default: .pgconsolidate/demo/<timestamp>).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """The whole flow on the bundled example: build its production database, analyze, plan, consolidate
+    and verify, then print a summary (files, findings, rows, definers before and after)."""
+    directory = migrations or str(example_migrations())
+    _print_inventory(directory)
+    db = _build(ctx, None, scratch_url, migrations)
+    print_production(db)
+    scratch = resolve_scratch_url(ctx, scratch_url)
+    target = outdir or demo_outdir()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with err.status("planning from the files and the production database", spinner="dots") as status:
+        plan = make_plan(directory, db.url, scratch)
+        plan_path = target.parent / f"{target.name}.plan.toml"
+        write_atomic(plan_path, write_plan(plan).encode())
+        status.update("consolidating and verifying")
+        res = consolidate(
+            directory, plan_path, target, live_url=db.url, scratch_url=scratch, step=status.update
+        )
+    out.print(f"plan: {plan_path}", markup=False)
+    _print_summary(db, directory, target, res)
+    if res.differences or res.second_run_differences:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
