@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import functions
 from pgconsolidate.rules.privileges import API_ROLES, function_execute
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.rules.security_definer import definer_location
@@ -26,12 +27,11 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
     anyone can call with the anon key, running with the owner's rights. Reported when a GRANT to
     PUBLIC/anon/authenticated covers the definer, or a REVOKE left it executable through PUBLIC.
     """
-    state = ctx.state
     order = ctx.file_index()
-    for fn in sorted(state.functions.values(), key=lambda f: f.id):
-        if not fn.definer:
+    for fn, detail in functions(ctx.schema):
+        if not detail.security_definer:
             continue
-        privs = function_execute(state, fn, order)
+        privs = function_execute(fn, ctx.default_privileges, order)
         exposed = sorted(privs.roles & API_ROLES)
         if not exposed:
             continue

@@ -17,6 +17,7 @@ from pgconsolidate.model.types import (
     ColumnDef,
     ConstraintDef,
     Effect,
+    FunctionDef,
     IndexDef,
     ObjectKind,
     ObjectState,
@@ -118,4 +119,32 @@ def tables(schema: Schema) -> Iterator[tuple[ObjectState, TableDef]]:
     """Existing tables created by the migrations, sorted by id, with their final detail."""
     for state in sorted(schema.of_kind(ObjectKind.TABLE), key=lambda s: s.id):
         if isinstance(state.detail, TableDef) and not state.external:
+            yield state, state.detail
+
+
+def definition(state: ObjectState) -> Effect | None:
+    """The CREATE / CREATE OR REPLACE whose definition is in force at the end (of the last lifetime)."""
+    found: Effect | None = None
+    alive = False
+    for e in state.events:
+        if e.action in _CREATES and (not alive or e.action == Action.CREATE_OR_REPLACE):
+            found, alive = e, True
+        elif e.action == Action.DROP and alive:
+            alive = False
+    return found
+
+
+def last_change(state: ObjectState, attributes: Iterable[str], after: Location) -> Effect | None:
+    """The last ALTER of ``state`` changing one of ``attributes`` (``Change.attribute``) after ``after``."""
+    wanted = set(attributes)
+    for e in reversed(state.events):
+        if e.action == Action.ALTER and getattr(e.detail, "attribute", None) in wanted and loc(e) > after:
+            return e
+    return None
+
+
+def functions(schema: Schema) -> Iterator[tuple[ObjectState, FunctionDef]]:
+    """Existing functions and procedures, sorted by id, with their final detail."""
+    for state in sorted(schema.functions(), key=lambda s: s.id):
+        if isinstance(state.detail, FunctionDef):
             yield state, state.detail

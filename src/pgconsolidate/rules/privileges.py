@@ -1,20 +1,37 @@
-"""Who may execute a function, from the GRANT/REVOKE statements (pure helper for rules).
+"""Who may execute a function, from the GRANT/REVOKE effects of the object model (pure helper for rules).
 
 PostgreSQL grants EXECUTE on new functions to PUBLIC. ``GRANT ... ON ALL FUNCTIONS IN SCHEMA`` covers
-the functions that exist when it runs; ``ALTER DEFAULT PRIVILEGES`` covers the ones created after it
-(by the same role, which migrations usually are). A REVOKE from ``anon`` leaves the function callable
-by ``anon`` as long as PUBLIC keeps EXECUTE.
+the functions that exist when it runs (the model's fold records it in each such function's timeline);
+``ALTER DEFAULT PRIVILEGES`` covers the ones created after it (by the same role, which migrations
+usually are). A REVOKE from ``anon`` leaves the function callable by ``anon`` as long as PUBLIC keeps
+EXECUTE. Role names are reported as written, with ``PUBLIC`` in upper case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from pglast.parser import parse_sql_json
+
+from pgconsolidate.model.types import (
+    Action,
+    DefaultPrivilegesDef,
+    Effect,
+    FunctionDef,
+    GrantDef,
+    ObjectKind,
+    ObjectState,
+    SourceRef,
+)
 from pgconsolidate.rules.finding import Location
-from pgconsolidate.rules.state import FunctionDef, State, loc
+from pgconsolidate.rules.model_view import birth, loc
+from pgconsolidate.statements.model import FileStatements
 
 API_ROLES = frozenset({"PUBLIC", "anon", "authenticated"})
+_EXECUTE = frozenset({"execute", "all", "all privileges"})
 
 
 @dataclass(frozen=True)
@@ -28,51 +45,115 @@ class Privileges:
     revoked_from: frozenset[str]
 
 
-def _lifetime_start(state: State, fn: FunctionDef) -> Location:
-    start = fn.location
-    for ev in state.events(fn.id):
-        if ev.action == "drop":
-            start = Location("", 0)
-        elif ev.action == "create" and not start.file:
-            start = ev.location
-    return start if start.file else fn.location
+def _role(name: str) -> str:
+    return "PUBLIC" if name.lower() == "public" else name
 
 
-def function_execute(state: State, fn: FunctionDef, order: Mapping[str, int] | None = None) -> Privileges:
-    """Who can EXECUTE ``fn`` after every GRANT/REVOKE in the files (PUBLIC by default)."""
+def _tree(node: Mapping[str, Any], text: str) -> Mapping[str, Any]:
+    """A statement's parse tree: the one kept, else parsed again from its text."""
+    if node:
+        return node
+    try:
+        stmts = json.loads(parse_sql_json(text)).get("stmts") or ()
+    except Exception:  # the statement parsed once already; be safe anyway
+        return {}
+    return stmts[0].get("stmt", {}) if stmts else {}
+
+
+def default_privileges(files: Iterable[FileStatements]) -> tuple[Effect, ...]:
+    """The ALTER DEFAULT PRIVILEGES statements as effects carrying a :class:`DefaultPrivilegesDef`.
+
+    Derived here from the statements (re-parsing the few of them when trees were not kept) because the
+    model's extraction reads the statement's GRANT from the wrong key (it records every one as a REVOKE
+    of nothing); the model should grow a correct ``Schema.default_privileges``.
+    """
+    out: list[Effect] = []
+    for fs in files:
+        for st in fs.statements:
+            if st.kind != "AlterDefaultPrivilegesStmt":
+                continue
+            b = _tree(st.node, st.text).get("AlterDefaultPrivilegesStmt", {})
+            schemas: list[str] = []
+            for o in b.get("options") or ():
+                d = o.get("DefElem", {})
+                if d.get("defname") == "schemas":
+                    items = (d.get("arg") or {}).get("List", {}).get("items") or ()
+                    schemas.extend(str(i.get("String", {}).get("sval", "")) for i in items)
+            a = b.get("action") or {}
+            a = a.get("GrantStmt", a)
+            privs = tuple(
+                str(p.get("AccessPriv", {}).get("priv_name", "all")).lower()
+                for p in a.get("privileges") or ()
+            ) or ("all",)
+            grantees = tuple(
+                "public"
+                if g.get("RoleSpec", {}).get("roletype") == "ROLESPEC_PUBLIC"
+                else str(g.get("RoleSpec", {}).get("rolename", ""))
+                for g in a.get("grantees") or ()
+            )
+            objtype = str(a.get("objtype", "")).removeprefix("OBJECT_").lower()
+            grant = bool(a.get("is_grant"))
+            detail = DefaultPrivilegesDef(objtype, tuple(schemas), privs, grantees, revoke=not grant)
+            ref = SourceRef(st.file, st.line, st.column, st.index)
+            out.append(
+                Effect(Action.GRANT if grant else Action.REVOKE, ObjectKind.OTHER, "default", ref, detail)
+            )
+    return tuple(out)
+
+
+def _default_applies(d: DefaultPrivilegesDef, schema: str) -> bool:
+    return d.object_type in ("function", "procedure") and (not d.schemas or schema in d.schemas)
+
+
+def function_execute(
+    fn: ObjectState, defaults: Iterable[Effect], order: Mapping[str, int] | None = None
+) -> Privileges:
+    """Who can EXECUTE ``fn`` after every GRANT/REVOKE in the files (PUBLIC by default); ``defaults`` are
+    the ALTER DEFAULT PRIVILEGES effects (:func:`default_privileges`)."""
     order = order or {}
 
-    def key(location: Location) -> tuple[int, int]:
-        return (order.get(location.file, 0), location.line)
+    def key(e: Effect) -> tuple[int, int, int]:
+        return (order.get(e.ref.file, 0), e.ref.line, e.ref.statement_index)
 
-    born = key(_lifetime_start(state, fn))
+    created = birth(fn)
+    born = key(created) if created is not None else (-1, 0, 0)
+    fn_schema = fn.detail.schema if isinstance(fn.detail, FunctionDef) else fn.id.split(".", 1)[0]
+    entries: list[tuple[tuple[int, int, int], bool, tuple[str, ...], Effect]] = []
+    for e in fn.events:
+        g = e.detail
+        if (
+            e.action in (Action.GRANT, Action.REVOKE)
+            and isinstance(g, GrantDef)
+            and key(e) >= born
+            and _EXECUTE & set(g.privileges)
+        ):
+            entries.append((key(e), not g.revoke, g.grantees, e))
+    for e in defaults:
+        d = e.detail
+        # default privileges apply to functions created after the statement
+        if (
+            isinstance(d, DefaultPrivilegesDef)
+            and _default_applies(d, fn_schema)
+            and key(e) < born
+            and _EXECUTE & set(d.privileges)
+        ):
+            entries.append((key(e), not d.revoke, d.grantees, e))
+    entries.sort(key=lambda x: x[0])
     roles = {"PUBLIC"}
     granted: set[str] = set()
     grants: list[Location] = []
     revokes: list[Location] = []
     revoked_from: set[str] = set()
-    schema = fn.name.split(".", 1)[0]
-    keys = (fn.id, fn.name, f"schema:{schema}", f"default:{schema}", "default:*")
-    entries = sorted({i for k in keys for i in state.function_grant_index.get(k, ())})
-    for i in entries:
-        st, action, privs, who = state.grants[i]
-        if not ({"EXECUTE", "ALL"} & set(privs)):
-            continue
-        here = key(loc(st))
-        if action.startswith("default-"):
-            # default privileges apply to functions created after the statement
-            if here >= born:
-                continue
-        elif here < born:
-            continue
-        if action.endswith("grant"):
-            roles |= set(who)
-            granted |= set(who)
-            grants.append(loc(st))
+    for _key, is_grant, grantees, e in entries:
+        who = {_role(r) for r in grantees}
+        if is_grant:
+            roles |= who
+            granted |= who
+            grants.append(loc(e))
         else:
-            roles -= set(who)
-            revoked_from |= set(who)
-            revokes.append(loc(st))
+            roles -= who
+            revoked_from |= who
+            revokes.append(loc(e))
     return Privileges(
         frozenset(roles), frozenset(granted), tuple(grants), tuple(revokes), frozenset(revoked_from)
     )

@@ -91,6 +91,13 @@ class RuleContext:
         return children_by_parent(self.schema)
 
     @cached_property
+    def default_privileges(self) -> tuple[Any, ...]:
+        """ALTER DEFAULT PRIVILEGES effects (:func:`pgconsolidate.rules.privileges.default_privileges`)."""
+        from pgconsolidate.rules.privileges import default_privileges
+
+        return default_privileges(self.files)
+
+    @cached_property
     def state(self) -> State:
         """The schema the files intend, folded statement by statement (computed once, on first use)."""
         return fold(self.files)

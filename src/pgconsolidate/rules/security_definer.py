@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import ObjectState
 from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.model_view import definition, event_locations, functions, last_change, loc
 from pgconsolidate.rules.privileges import function_execute
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import FunctionDef
 
 
-def definer_location(fn: FunctionDef) -> Location:
+def definition_location(fn: ObjectState) -> Location:
+    """The statement whose definition of ``fn`` is in force at the end."""
+    e = definition(fn)
+    return loc(e) if e is not None else Location("")
+
+
+def definer_location(fn: ObjectState) -> Location:
     """The statement that made ``fn`` a definer: the last ALTER ... SECURITY DEFINER, else its definition."""
-    if fn.security_location is not None and fn.security_location > fn.location:
-        return fn.security_location
-    return fn.location
+    where = definition_location(fn)
+    alter = last_change(fn, ("security_definer",), where)
+    return loc(alter) if alter is not None else where
 
 
 @rule(
@@ -34,21 +41,19 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
     ``SECURITY DEFINER``, which resets it to INVOKER): review each one. The finding points at the
     statement that made it a definer and lists the function's other definitions and ALTERs.
     """
-    state = ctx.state
-    for fn in sorted(state.functions.values(), key=lambda f: f.id):
-        if not fn.definer:
+    for fn, detail in functions(ctx.schema):
+        if not detail.security_definer:
             continue
         where = definer_location(fn)
-        related = tuple(e.location for e in state.events(fn.id) if e.location != where)
-        pinned = (
-            f"search_path pinned to '{fn.search_path}'" if fn.search_path is not None else "no search_path"
-        )
-        privs = function_execute(state, fn, ctx.file_index())
+        path = detail.search_path
+        path = "" if path == '""' else path  # SET search_path = '' prints as "" (like pg_proc.proconfig)
+        pinned = f"search_path pinned to '{path}'" if path is not None else "no search_path"
+        privs = function_execute(fn, ctx.default_privileges, ctx.file_index())
         exposed = sorted(privs.roles & {"PUBLIC", "anon", "authenticated"})
         callers = f"executable by {', '.join(exposed)}" if exposed else "not executable by the API roles"
         yield Hit(
-            f"{fn.id} is SECURITY DEFINER ({fn.language}, {pinned}, {callers})",
+            f"{fn.id} is SECURITY DEFINER ({detail.language}, {pinned}, {callers})",
             where,
-            related,
+            event_locations(fn, where),
             (fn.id,),
         )

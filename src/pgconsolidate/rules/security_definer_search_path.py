@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import Action
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import event_locations, functions, last_change, loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.security_definer import definition_location
+
+
+def _pins_search_path(change: object) -> bool:
+    """True for an ``ALTER FUNCTION ... SET search_path = ...`` change."""
+    if getattr(change, "attribute", None) != "add_config":
+        return False
+    value = getattr(change, "value", None)
+    return isinstance(value, tuple) and bool(value) and value[0] == "search_path"
 
 
 @rule(
@@ -24,27 +35,26 @@ def security_definer_search_path(ctx: RuleContext) -> Iterator[Hit]:
     settings: a search_path pinned by an earlier ``ALTER FUNCTION ... SET search_path`` is lost. The
     finding points at the statement that left the function unpinned.
     """
-    state = ctx.state
-    for fn in sorted(state.functions.values(), key=lambda f: f.id):
-        if not fn.definer or fn.search_path is not None:
+    for fn, detail in functions(ctx.schema):
+        if not detail.security_definer or detail.search_path is not None:
             continue
-        where = fn.location
-        if fn.search_path_location is not None and fn.search_path_location > where:
-            where = fn.search_path_location
+        where = definition_location(fn)
+        reset = last_change(fn, ("add_config", "reset_config"), where)
+        if reset is not None:
+            where = loc(reset)
         lost = [
-            e.location
-            for e in state.events(fn.id)
-            if e.action == "alter" and "search_path =" in e.detail and e.location < where
+            loc(e)
+            for e in fn.events
+            if e.action == Action.ALTER and _pins_search_path(e.detail) and loc(e) < where
         ]
         note = (
             f"; the search_path pinned at {lost[-1]} was lost when {where} replaced the function"
             if lost
             else ""
         )
-        related = tuple(e.location for e in state.events(fn.id) if e.location != where)
         yield Hit(
             f"{fn.id} is SECURITY DEFINER without SET search_path{note}",
             where,
-            related,
+            event_locations(fn, where),
             (fn.id,),
         )
