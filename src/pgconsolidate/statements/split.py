@@ -7,7 +7,6 @@ statement, so one syntax error costs one statement, not the file.
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Any
 
@@ -18,22 +17,29 @@ from pgconsolidate.statements.model import FileStatements, ParseFailure, Stateme
 
 _IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
 _FILE_IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore-file\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
+_MARKER = re.compile(r"pgconsolidate", re.IGNORECASE)  # files without it have no ignore comments
 
 
 class _Lines:
-    """Offset → (line, column) lookups on one text."""
+    """Offset → (line, column) lookups on one text, cheapest when offsets come in increasing order
+    (as statements do): only the text between the previous offset and this one is scanned."""
 
     def __init__(self, text: str, first_line: int) -> None:
-        self.starts = [0]
-        pos = text.find("\n")
-        while pos >= 0:
-            self.starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
+        self.text = text
         self.first_line = first_line
+        self.pos = 0  # the last offset looked up
+        self.line = first_line  # its line
+        self.line_start = 0  # the offset where that line starts
 
     def at(self, offset: int) -> tuple[int, int]:
-        idx = bisect.bisect_right(self.starts, offset) - 1
-        return idx + self.first_line, offset - self.starts[idx] + 1
+        if offset < self.pos:
+            self.pos, self.line, self.line_start = 0, self.first_line, 0
+        newlines = self.text.count("\n", self.pos, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.text.rfind("\n", self.pos, offset) + 1
+        self.pos = offset
+        return self.line, offset - self.line_start + 1
 
 
 class _ByteToChar:
@@ -77,6 +83,9 @@ def _skip_noise(text: str, pos: int, end: int) -> int:
         else:
             break
     return pos
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _rules(spec: str) -> frozenset[str]:
@@ -167,6 +176,7 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         parsed, errors = _parse_piecewise(text)
     statements = []
     prev_end = 0
+    marked = _MARKER.search(text) is not None
     for index, (raw_start, raw_end, node) in enumerate(parsed):
         start = _skip_noise(text, raw_start, raw_end) if raw_end > raw_start else raw_start
         end = _strip_semicolon_end(text, start, raw_end)
@@ -184,7 +194,7 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
                 text=text[start:end],
                 kind=_kind(node),
                 node=node,
-                ignores=_ignores(text[prev_end:start]),
+                ignores=_ignores(text[prev_end:start]) if marked else _NONE,
             )
         )
         prev_end = raw_end
@@ -194,4 +204,4 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         stmt_end = text.find(";", start)
         snippet = text[start : stmt_end if stmt_end >= 0 else len(text)].strip()
         failures.append(ParseFailure(file, line, column, message, snippet))
-    return FileStatements(file, tuple(statements), tuple(failures), file_ignores(text))
+    return FileStatements(file, tuple(statements), tuple(failures), file_ignores(text) if marked else _NONE)
