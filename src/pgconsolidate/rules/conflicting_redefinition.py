@@ -4,28 +4,58 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgconsolidate.rules.finding import Severity
+from pgconsolidate.model.types import Action, ObjectKind, ViewDef
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.function_history import Definition, normalize_body, result_type
+from pgconsolidate.rules.model_view import loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import FunctionDef, normalize_body
 
 
-def differences(old: FunctionDef, new: FunctionDef) -> list[str]:
+def attributes(d: Definition) -> dict[str, str]:
+    """The attributes of a definition that a redefinition may silently change, in words."""
+    f = d.detail
+    return {
+        "security": "definer" if f.security_definer else "invoker",
+        "search_path": f.search_path if f.search_path is not None else "(not set)",
+        "volatility": f.volatility.upper(),
+        "language": f.language.lower(),
+        "returns": result_type(f),
+        "strict": "strict" if f.strict else "called on null input",
+    }
+
+
+def differences(old: Definition, new: Definition) -> list[str]:
     """What differs between two definitions of one function, in words."""
     out = []
-    if normalize_body(old.body) != normalize_body(new.body):
+    if normalize_body(old.detail.body) != normalize_body(new.detail.body):
         out.append("body")
-    old_attrs, new_attrs = old.attributes(), new.attributes()
+    old_attrs, new_attrs = attributes(old), attributes(new)
     for key in ("security", "search_path", "volatility", "language", "strict"):
         if old_attrs[key] != new_attrs[key]:
             out.append(f"{key} {old_attrs[key]} → {new_attrs[key]}")
-    old_defaults = [a.has_default for a in old.in_args]
-    new_defaults = [a.has_default for a in new.in_args]
-    if old_defaults != new_defaults:
+    old_in = [a for a in old.detail.args if a.in_signature]
+    new_in = [a for a in new.detail.args if a.in_signature]
+    if [a.default is not None for a in old_in] != [a.default is not None for a in new_in]:
         out.append("argument defaults")
-    if [a.full_type for a in old.in_args] != [a.full_type for a in new.in_args]:
-        before = ", ".join(a.full_type for a in old.in_args)
-        after = ", ".join(a.full_type for a in new.in_args)
+    if [a.type.display for a in old_in] != [a.type.display for a in new_in]:
+        before = ", ".join(a.type.display for a in old_in)
+        after = ", ".join(a.type.display for a in new_in)
         out.append(f"argument types ({before}) → ({after})")
+    return out
+
+
+def view_definitions(ctx: RuleContext) -> list[tuple[str, str, Location, tuple[str, Location] | None]]:
+    """(view id, normalised query, where, (previous query, where) or None) for each view definition."""
+    out = []
+    for state in ctx.schema.of_kind(ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW, existing=False):
+        previous: tuple[str, Location] | None = None
+        for e in state.events:
+            if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and isinstance(e.detail, ViewDef):
+                query = normalize_body(e.detail.query)
+                out.append((state.id, query, loc(e), previous))
+                previous = (query, loc(e))
+            elif e.action == Action.DROP:
+                previous = None
     return out
 
 
@@ -44,9 +74,10 @@ def conflicting_redefinition(ctx: RuleContext) -> Iterator[Hit]:
     changed (body, security, search_path, volatility, language, defaults); a change of result type is the
     ``return-type-change`` rule.
     """
-    state = ctx.state
-    for new, old in state.function_defs:
-        if old is None or old.returns != new.returns or old.location.file == new.location.file:
+    for new, old in ctx.functions.definitions:
+        if old is None or old.location.file == new.location.file:
+            continue
+        if result_type(old.detail) != result_type(new.detail):
             continue
         diff = differences(old, new)
         if not diff:
@@ -57,14 +88,12 @@ def conflicting_redefinition(ctx: RuleContext) -> Iterator[Hit]:
             (old.location,),
             (new.id,),
         )
-    for view, previous in state.view_defs:
-        if previous is None or previous.location.file == view.location.file:
+    for vid, query, where, previous in view_definitions(ctx):
+        if previous is None or previous[1].file == where.file or previous[0] == query:
             continue
-        if previous.definition != view.definition:
-            yield Hit(
-                f"view {view.id} is redefined with another query (previous definition at "
-                f"{previous.location})",
-                view.location,
-                (previous.location,),
-                (view.id,),
-            )
+        yield Hit(
+            f"view {vid} is redefined with another query (previous definition at {previous[1]})",
+            where,
+            (previous[1],),
+            (vid,),
+        )

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.function_history import Definition
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import FunctionDef
 
 
-def ambiguous_arities(a: FunctionDef, b: FunctionDef) -> list[int]:
+def ambiguous_arities(a: Definition, b: Definition) -> list[int]:
     """Argument counts for which a call matches both ``a`` and ``b`` exactly (same leading types)."""
-    a_in, b_in = a.in_args, b.in_args
+    a_in = [x.type.signature for x in a.detail.args if x.in_signature]
+    b_in = [y.type.signature for y in b.detail.args if y.in_signature]
     lo = max(a.required, b.required)
     hi = min(len(a_in), len(b_in))
     out = []
     for k in range(lo, hi + 1):
-        if [x.type for x in a_in[:k]] == [y.type for y in b_in[:k]]:
+        if a_in[:k] == b_in[:k]:
             out.append(k)
     return out
 
@@ -36,13 +37,13 @@ def overload_ambiguity(ctx: RuleContext) -> Iterator[Hit]:
     fails with ``42725 function ... is not unique``, including RPC calls from supabase-js with named
     arguments and SQL functions created later that call it (they fail at creation).
     """
-    state = ctx.state
-    for new, others in state.overloads_at_create:
+    history = ctx.functions
+    for new, others in history.overloads_at_create:
         for other in others:
             arities = ambiguous_arities(new, other)
             if not arities:
                 continue
-            live = new.id in state.functions and other.id in state.functions
+            live = new.id in history.final and other.id in history.final
             calls = ", ".join(str(k) for k in arities)
             yield Hit(
                 f"{new.id} and {other.id} (at {other.location}) both match a call with {calls} argument(s): "

@@ -23,6 +23,7 @@ from pgconsolidate.analysis.driver import analyze_files
 from pgconsolidate.errors import InputError
 from pgconsolidate.model.types import Analysis, ObjectState, Schema
 from pgconsolidate.rules.finding import Finding, Location, Severity
+from pgconsolidate.rules.function_history import FunctionHistory
 from pgconsolidate.rules.state import State, fold
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
@@ -37,6 +38,7 @@ _NOT_RULE_MODULES = {
     "state",
     "privileges",
     "model_view",
+    "function_history",
 }
 
 
@@ -89,6 +91,13 @@ class RuleContext:
         from pgconsolidate.rules.model_view import children_by_parent
 
         return children_by_parent(self.schema)
+
+    @cached_property
+    def functions(self) -> FunctionHistory:
+        """Every function definition replayed in applied order (see ``rules.function_history``)."""
+        from pgconsolidate.rules.function_history import function_history
+
+        return function_history(self.schema, self.file_index())
 
     @cached_property
     def default_privileges(self) -> tuple[Any, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.function_history import result_type
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 
@@ -22,11 +23,14 @@ def return_type_change(ctx: RuleContext) -> Iterator[Hit]:
     old definition stays in force. The finding is at the failing statement and names the definition
     in force.
     """
-    for new, old in ctx.state.function_defs:
-        if old is None or not new.replace or old.returns == new.returns:
+    for new, old in ctx.functions.definitions:
+        if old is None or not new.replace:
+            continue
+        before, after = result_type(old.detail), result_type(new.detail)
+        if before == after:
             continue
         yield Hit(
-            f"CREATE OR REPLACE {new.id} changes the result type {old.returns} → {new.returns}: fails with "
+            f"CREATE OR REPLACE {new.id} changes the result type {before} → {after}: fails with "
             f"'cannot change return type of existing function' (definition in force: {old.location})",
             new.location,
             (old.location,),

@@ -1,0 +1,135 @@
+"""Every definition of every function, replayed in applied order from the object model (pure helper).
+
+The model's fold keeps each function's final detail and its timeline. Some rules need more: for each
+``CREATE [OR REPLACE] FUNCTION``, the definition that was in force just before it (to compare bodies,
+attributes and result types), and, when a new signature appears, the overloads of the same name that
+existed at that moment. PostgreSQL refuses a ``CREATE OR REPLACE`` that changes the result type
+(``42P13``) and a plain ``CREATE`` of an existing function (``42723``); such a definition is reported
+here with the one in force and does not replace it (the model itself applies the replacement: it
+describes what the files say, the rules describe what a server would do).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pgconsolidate.model.types import Action, Change, Effect, FunctionDef, ObjectKind, Schema
+from pgconsolidate.rules.finding import Location
+from pgconsolidate.rules.model_view import loc
+
+_ROUTINES = (ObjectKind.FUNCTION, ObjectKind.PROCEDURE)
+_WS = re.compile(r"\s+")
+
+
+def normalize_body(body: str) -> str:
+    """A function body with comments dropped and whitespace collapsed, for comparisons."""
+    body = re.sub(r"--[^\n]*", " ", body)
+    body = re.sub(r"/\*.*?\*/", " ", body, flags=re.S)
+    return _WS.sub(" ", body).strip().rstrip(";").strip().lower()
+
+
+def result_type(d: FunctionDef) -> str:
+    """The result as PostgreSQL compares it on replace: ``setof t``, ``TABLE(a integer)``, ``record(a
+    integer, b text)`` for OUT parameters, ``void``."""
+    base = d.returns
+    if base[:6].upper() == "SETOF ":
+        base = "setof " + base[6:]
+    outs = [a for a in d.args if a.mode in ("out", "inout")]
+    if outs and base.lower() in ("record", "setof record"):
+        base += "(" + ", ".join(f"{a.name or ''} {a.type.signature}".strip() for a in outs) + ")"
+    return base
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One definition of a function: its identity, detail (with later ALTERs folded in), and where."""
+
+    id: str
+    detail: FunctionDef
+    location: Location
+    replace: bool
+
+    @property
+    def name(self) -> str:
+        """``schema.name`` without arguments."""
+        return self.id.split("(", 1)[0]
+
+    @property
+    def required(self) -> int:
+        """Number of leading input arguments without a default."""
+        n = 0
+        for a in self.detail.args:
+            if not a.in_signature:
+                continue
+            if a.default is not None:
+                break
+            n += 1
+        return n
+
+
+@dataclass(frozen=True)
+class FunctionHistory:
+    """``definitions``: each CREATE with the definition in force before it (None when new).
+    ``overloads_at_create``: each new signature with the other overloads of its name existing then.
+    ``final``: the definition in force at the end, by identity (refused definitions not applied)."""
+
+    definitions: tuple[tuple[Definition, Definition | None], ...]
+    overloads_at_create: tuple[tuple[Definition, tuple[Definition, ...]], ...]
+    final: Mapping[str, Definition]
+
+
+def _altered(d: FunctionDef, change: Change) -> FunctionDef:
+    attr, value = change.attribute, change.value
+    if attr == "add_config" and isinstance(value, tuple) and len(value) == 2:
+        key, val = value
+        return dataclasses.replace(d, config=(*((k, v) for k, v in d.config if k != key), (key, val)))
+    if attr == "reset_config":
+        cfg = () if value in (None, "all") else tuple(kv for kv in d.config if kv[0] != value)
+        return dataclasses.replace(d, config=cfg)
+    if attr in ("security_definer", "volatility", "strict", "leakproof", "parallel", "owner"):
+        return dataclasses.replace(d, **{attr: value})
+    return d
+
+
+def function_history(schema: Schema, order: Mapping[str, int]) -> FunctionHistory:
+    """Replay every function event of ``schema`` in applied order (``order``: file → position)."""
+    events: dict[tuple[int, int, str, str], tuple[str, Effect]] = {}
+    for state in schema.objects.values():
+        if state.kind not in _ROUTINES:
+            continue
+        for e in state.events:
+            if e.action in (Action.GRANT, Action.REVOKE, Action.COMMENT):
+                continue
+            target = state.id if e.id.endswith("(*)") else e.id
+            key = (order.get(e.ref.file, len(order)), e.ref.statement_index, e.action.value, target)
+            events.setdefault(key, (target, e))
+    current: dict[str, Definition] = {}
+    definitions: list[tuple[Definition, Definition | None]] = []
+    overloads: list[tuple[Definition, tuple[Definition, ...]]] = []
+    for _key, (target, e) in sorted(events.items(), key=lambda kv: kv[0][:2]):
+        if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and isinstance(e.detail, FunctionDef):
+            replace = e.or_replace or e.action == Action.CREATE_OR_REPLACE
+            new = Definition(target, e.detail, loc(e), replace)
+            old = current.get(target)
+            definitions.append((new, old))
+            if old is not None and (not replace or result_type(old.detail) != result_type(new.detail)):
+                continue  # refused by PostgreSQL: the old definition stays in force
+            current[target] = new
+            if old is None:
+                others = tuple(
+                    current[i] for i in sorted(current) if i != target and current[i].name == new.name
+                )
+                if others:
+                    overloads.append((new, others))
+        elif e.action == Action.ALTER and isinstance(e.detail, Change) and target in current:
+            d = current[target]
+            current[target] = dataclasses.replace(d, detail=_altered(d.detail, e.detail))
+        elif e.action == Action.DROP:
+            current.pop(target, None)
+        elif e.action == Action.RENAME and e.new_id and target in current:
+            d = current.pop(target)
+            current[e.new_id] = dataclasses.replace(d, id=e.new_id)
+    return FunctionHistory(tuple(definitions), tuple(overloads), current)
