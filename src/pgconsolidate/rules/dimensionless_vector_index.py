@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import Action, IndexDef, ObjectKind
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import loc, order_key, type_at
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
+
+_CAST = re.compile(r"::\s*((?:\w+\.)?(?:vector|halfvec|sparsevec)(?:\(\s*\d+\s*\))?)\)?\s*$", re.I)
+_VECTORS = ("vector", "halfvec", "sparsevec")
 
 
 @rule(
@@ -22,10 +28,30 @@ def dimensionless_vector_index(ctx: RuleContext) -> Iterator[Hit]:
     have dimensions``. It typically follows an ``ALTER COLUMN ... TYPE vector`` meant to allow several
     embedding models. A partial expression index with a cast to ``vector(N)`` is valid and not reported.
     """
-    for iid, column, type_text, where in ctx.state.dimensionless_indexes:
-        yield Hit(
-            f"ANN index {iid} on {column} of type {type_text} (no dimensions at this point): fails with "
-            "'column does not have dimensions'",
-            where,
-            objects=(iid,),
-        )
+    schema, order = ctx.schema, ctx.file_index()
+    for index in sorted(schema.of_kind(ObjectKind.INDEX, existing=False), key=lambda s: s.id):
+        for e in index.events:
+            d = e.detail
+            if e.action != Action.CREATE or not isinstance(d, IndexDef):
+                continue
+            if d.method.lower() not in ("hnsw", "ivfflat"):
+                continue
+            for key in d.columns:
+                column = schema.get(f"{d.table}.{key}")
+                if column is not None and column.kind == ObjectKind.COLUMN:
+                    typed = type_at(column, order_key(e, order), order)
+                    if typed is None or typed[0].name not in _VECTORS or typed[0].vector_dims is not None:
+                        continue
+                    what, type_text = key, typed[0].display
+                else:
+                    m = _CAST.search(key)
+                    if m is None or "(" in m.group(1):
+                        continue
+                    type_text = m.group(1).lower()
+                    what = f"(... ::{type_text})"
+                yield Hit(
+                    f"ANN index {index.id} on {what} of type {type_text} (no dimensions at this point): "
+                    "fails with 'column does not have dimensions'",
+                    loc(e),
+                    objects=(index.id,),
+                )

@@ -23,6 +23,7 @@ from pgconsolidate.model.types import (
     ObjectState,
     Schema,
     TableDef,
+    TypeRef,
 )
 from pgconsolidate.rules.finding import Location
 
@@ -148,3 +149,51 @@ def functions(schema: Schema) -> Iterator[tuple[ObjectState, FunctionDef]]:
     for state in sorted(schema.functions(), key=lambda s: s.id):
         if isinstance(state.detail, FunctionDef):
             yield state, state.detail
+
+
+def order_key(effect: Effect, order: Mapping[str, int]) -> tuple[int, int]:
+    """Position of an effect in applied order: (file position, statement index)."""
+    return (order.get(effect.ref.file, len(order)), effect.ref.statement_index)
+
+
+def type_timeline(column: ObjectState) -> list[tuple[Effect, TypeRef | None]]:
+    """(event, the column's type after it) for each create, type change and drop of a column."""
+    out: list[tuple[Effect, TypeRef | None]] = []
+    current: TypeRef | None = None
+    for e in column.events:
+        if e.action in _CREATES and isinstance(e.detail, ColumnDef):
+            if current is None:
+                current = e.detail.type
+                out.append((e, current))
+        elif e.action == Action.ALTER and getattr(e.detail, "attribute", None) == "type":
+            value = getattr(e.detail, "value", None)
+            if current is not None and isinstance(value, TypeRef):
+                current = value
+                out.append((e, current))
+        elif e.action == Action.DROP and current is not None:
+            current = None
+            out.append((e, None))
+    return out
+
+
+def type_at(
+    column: ObjectState, when: tuple[int, int], order: Mapping[str, int]
+) -> tuple[TypeRef, Location] | None:
+    """The column's type (and where it was set) just before position ``when``, None if it did not exist."""
+    found: tuple[TypeRef, Location] | None = None
+    for e, t in type_timeline(column):
+        if order_key(e, order) >= when:
+            break
+        found = (t, loc(e)) if t is not None else None
+    return found
+
+
+def columns_of(table: ObjectState, children: Mapping[str, list[ObjectState]]) -> list[ObjectState]:
+    """The existing columns of ``table`` (states with a :class:`ColumnDef` detail), in creation order."""
+    return [c for c in children.get(table.id, ()) if isinstance(c.detail, ColumnDef)]
+
+
+def column_location(column: ObjectState) -> Location:
+    """Where the column got its final type (its creation, or the last ALTER ... TYPE)."""
+    timeline = type_timeline(column)
+    return loc(timeline[-1][0]) if timeline else birth_location(column)

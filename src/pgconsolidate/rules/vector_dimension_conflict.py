@@ -6,9 +6,27 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import Action, ColumnDef, ObjectKind, ObjectState, TypeRef
 from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.model_view import (
+    column_location,
+    columns_of,
+    definition,
+    functions,
+    loc,
+    tables,
+    type_timeline,
+)
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import Table, vector_dimension
+
+_VECTORS = ("vector", "halfvec", "sparsevec")
+
+
+def vector_dimension(t: TypeRef) -> tuple[str, int | None] | None:
+    """(vector type, dimension or None) for a pgvector type, else None."""
+    if t.name not in _VECTORS or t.array_dims:
+        return None
+    return t.name, t.vector_dims
 
 
 def _dim(d: int | None) -> str:
@@ -32,50 +50,63 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     dimensions. Embeddings of different sizes cannot be compared: a query vector of 768 dimensions against
     1536-dimension rows fails with ``different vector dimensions``.
     """
-    state = ctx.state
-    for column, old, new, where, before in state.column_type_changes:
-        vo, vn = vector_dimension(old), vector_dimension(new)
-        if vo is None or vn is None or vo[1] == vn[1]:
-            continue
-        yield Hit(
-            f"{column} changes from {old} (at {before}) to {new}: dimension {_dim(vo[1])} → {_dim(vn[1])}",
-            where,
-            (before,),
-            (column,),
-        )
+    schema = ctx.schema
+    for column in sorted(schema.of_kind(ObjectKind.COLUMN, existing=False), key=lambda s: s.id):
+        previous = None
+        for e, t in type_timeline(column):
+            if previous is not None and t is not None and e.action == Action.ALTER:
+                old, before = previous
+                vo, vn = vector_dimension(old), vector_dimension(t)
+                if vo is not None and vn is not None and vo[1] != vn[1]:
+                    yield Hit(
+                        f"{column.id} changes from {old} (at {before}) to {t}: dimension "
+                        f"{_dim(vo[1])} → {_dim(vn[1])}",
+                        loc(e),
+                        (before,),
+                        (column.id,),
+                    )
+            previous = (t, loc(e)) if t is not None else None
     # function parameters with a dimension vs the vector columns their body reads
-    by_short: dict[str, list[Table]] = defaultdict(list)
-    for table in state.tables.values():
-        if any(vector_dimension(c.type) is not None for c in table.columns.values()):
-            by_short[table.id.split(".")[-1]].append(table)
-    for fn in sorted(state.functions.values(), key=lambda f: f.id):
+    vector_columns: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
+    for table, _detail in tables(schema):
+        cols = [(c, c.detail) for c in columns_of(table, ctx.children) if vector_dimension(c.detail.type)]
+        if cols:
+            vector_columns[table.id] = cols
+    by_short: dict[str, list[str]] = defaultdict(list)
+    for tid in vector_columns:
+        by_short[tid.split(".")[-1]].append(tid)
+    for fn, detail in functions(schema):
         dims = {
-            a.full_type for a in fn.in_args if (vector_dimension(a.full_type) or ("", None))[1] is not None
+            a.type
+            for a in detail.args
+            if a.in_signature and (vector_dimension(a.type) or ("", None))[1] is not None
         }
-        if not dims or not fn.body:
+        if not dims or not detail.body:
             continue
-        words = set(re.findall(r"[a-z_][a-z0-9_]*", fn.body.lower()))
-        for table in (t for name in sorted(words & by_short.keys()) for t in by_short[name]):
-            for col in table.columns.values():
-                vd = vector_dimension(col.type)
-                if vd is None or col.name not in words:
+        words = set(re.findall(r"[a-z_][a-z0-9_]*", detail.body.lower()))
+        created = definition(fn)
+        where = loc(created) if created is not None else Location("")
+        for tid in (t for name in sorted(words & by_short.keys()) for t in by_short[name]):
+            for col, cd in vector_columns[tid]:
+                vd = vector_dimension(cd.type)
+                if vd is None or cd.name not in words:
                     continue
-                for arg_type in sorted(dims):
+                for arg_type in sorted(dims, key=str):
                     ad = vector_dimension(arg_type)
                     if ad is not None and ad[1] != vd[1]:
                         yield Hit(
-                            f"{fn.id} takes {arg_type} but reads {table.id}.{col.name} of type {col.type}",
-                            fn.location,
-                            (col.location,),
-                            (fn.id, f"{table.id}.{col.name}"),
+                            f"{fn.id} takes {arg_type} but reads {col.id} of type {cd.type}",
+                            where,
+                            (column_location(col),),
+                            (fn.id, col.id),
                         )
     # vector columns that share a name (embedding, ...) across tables, with different dimensions
     by_name: dict[str, list[tuple[str, int | None, Location]]] = defaultdict(list)
-    for table in state.tables.values():
-        for col in table.columns.values():
-            vd = vector_dimension(col.type)
+    for cols in vector_columns.values():
+        for col, cd in cols:
+            vd = vector_dimension(cd.type)
             if vd is not None:
-                by_name[col.name].append((f"{table.id}.{col.name}", vd[1], col.location))
+                by_name[cd.name].append((col.id, vd[1], column_location(col)))
     for name, cols in sorted(by_name.items()):
         found_dims = {d for _, d, _ in cols}
         if len(found_dims) < 2:
