@@ -4,19 +4,47 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import Action, ColumnDef, IndexDef, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import type_name
+from pgconsolidate.rules.model_view import loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import loc
-from pgconsolidate.statements.model import Statement
+
+K = ObjectKind
+#: Kinds whose second CREATE is reported (columns and constraints are reported through their table;
+#: implicit sequences and constraint names are not written by the author).
+_KINDS = frozenset(
+    {
+        K.TABLE,
+        K.INDEX,
+        K.VIEW,
+        K.MATERIALIZED_VIEW,
+        K.TYPE,
+        K.ENUM,
+        K.DOMAIN,
+        K.FUNCTION,
+        K.PROCEDURE,
+        K.TRIGGER,
+        K.POLICY,
+        K.EXTENSION,
+        K.SCHEMA,
+    }
+)
+_WORDS = {K.MATERIALIZED_VIEW: "materialized view", K.ENUM: "type", K.DOMAIN: "type"}
 
 
-def _columns(st: Statement) -> dict[str, str]:
-    out = {}
-    for elt in st.body.get("tableElts") or ():
-        cd = elt.get("ColumnDef")
-        if cd:
-            out[cd.get("colname", "")] = type_name(cd.get("typeName"), typmods=True)
+def declared_columns(ctx: RuleContext, tables: set[str]) -> dict[tuple[str, int, str], dict[str, str]]:
+    """The columns each CREATE TABLE of ``tables`` declares: (file, statement index, table) → name → type."""
+    out: dict[tuple[str, int, str], dict[str, str]] = {}
+    for fe in ctx.model.effects:
+        for e in fe.effects:
+            d = e.detail
+            if (
+                e.kind == K.COLUMN
+                and e.action == Action.CREATE
+                and isinstance(d, ColumnDef)
+                and d.table in tables
+            ):
+                out.setdefault((e.ref.file, e.ref.statement_index, d.table), {})[d.name] = d.type.display
     return out
 
 
@@ -36,52 +64,57 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
     directory does not say what the object really is. The finding is at the later CREATE and names the
     earlier one.
     """
-    state = ctx.state
-    stmt_at: dict[tuple[str, Location], tuple[Statement, bool]] = {
-        (oid, loc(st)): (st, guarded) for oid, _kind, st, guarded in state.creates
-    }
-    first_def: dict[str, Statement] = {}
-    for oid, _kind, create_st, _guarded in state.creates:
-        first_def.setdefault(oid, create_st)
-    for oid, events in sorted(state.history.items()):
+    found = []
+    for state in ctx.schema.objects.values():
+        if state.kind not in _KINDS:
+            continue
         alive: Location | None = None
-        for ev in events:
-            if ev.action == "drop" or ev.action == "rename":
+        first = None
+        for e in state.events:
+            if e.action in (Action.DROP,) or (e.action == Action.RENAME and e.new_id != state.id):
                 alive = None
                 continue
-            if ev.action != "create" or ev.detail.startswith("renamed"):
+            if e.action == Action.RENAME:
+                alive = loc(e)
                 continue
+            if e.action not in (Action.CREATE, Action.CREATE_OR_REPLACE):
+                continue
+            if isinstance(e.detail, IndexDef) and e.detail.constraint:
+                continue  # a constraint's index: reported through its table
+            first = first or e
             if alive is None:
-                alive = ev.location
-                continue
-            kind = state.kinds.get(oid, "object")
-            found = stmt_at.get((oid, ev.location))
-            st: Statement | None = found[0] if found is not None else None
-            guarded = found[1] if found is not None else False
-            extra = ""
-            if kind == "table" and st is not None and oid in first_def:
-                before = _columns(first_def[oid])
-                now = _columns(st)
-                missing = [c for c in now if c not in before]
-                changed = [c for c in now if c in before and before[c] != now[c]]
-                if missing:
-                    extra += f"; columns only this definition has: {', '.join(missing)}"
-                if changed:
-                    extra += "; columns with another type: " + ", ".join(
-                        f"{c} {before[c]} → {now[c]}" for c in changed
-                    )
-            if guarded and kind in ("extension", "schema"):
-                continue
-            if guarded:
-                outcome = "IF NOT EXISTS silently skips it"
-                severity = Severity.WARNING if extra else Severity.INFO
-            else:
-                outcome = "this CREATE fails because it already exists"
-                severity = Severity.ERROR
-            yield Hit(
-                f"{kind} {oid} is created again (first at {alive}): {outcome}{extra}",
-                ev.location,
-                (alive,),
-                (oid,),
-                severity=severity,
-            )
+                alive = loc(e)
+            elif e.action == Action.CREATE:
+                found.append((state, e, alive, first))
+    tables = {state.id for state, *_ in found if state.kind == K.TABLE}
+    columns = declared_columns(ctx, tables) if tables else {}
+    for state, e, alive, first in sorted(found, key=lambda f: (f[0].id, f[1].ref)):
+        kind = _WORDS.get(state.kind, state.kind.value)
+        guarded = e.if_not_exists
+        extra = ""
+        if state.kind == K.TABLE:
+            before = columns.get((first.ref.file, first.ref.statement_index, state.id), {})
+            now = columns.get((e.ref.file, e.ref.statement_index, state.id), {})
+            missing = [c for c in now if c not in before]
+            changed = [c for c in now if c in before and before[c] != now[c]]
+            if missing:
+                extra += f"; columns only this definition has: {', '.join(missing)}"
+            if changed:
+                extra += "; columns with another type: " + ", ".join(
+                    f"{c} {before[c]} → {now[c]}" for c in changed
+                )
+        if guarded and state.kind in (K.EXTENSION, K.SCHEMA):
+            continue
+        if guarded:
+            outcome = "IF NOT EXISTS silently skips it"
+            severity = Severity.WARNING if extra else Severity.INFO
+        else:
+            outcome = "this CREATE fails because it already exists"
+            severity = Severity.ERROR
+        yield Hit(
+            f"{kind} {state.id} is created again (first at {alive}): {outcome}{extra}",
+            loc(e),
+            (alive,),
+            (state.id,),
+            severity=severity,
+        )

@@ -5,8 +5,46 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import Action, IndexDef, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
+
+K = ObjectKind
+#: Kinds a file "defines" (columns, constraints and implicit sequences belong to their table).
+_KINDS = frozenset(
+    {
+        K.TABLE,
+        K.INDEX,
+        K.VIEW,
+        K.MATERIALIZED_VIEW,
+        K.TYPE,
+        K.ENUM,
+        K.DOMAIN,
+        K.FUNCTION,
+        K.PROCEDURE,
+        K.TRIGGER,
+        K.POLICY,
+        K.EXTENSION,
+    }
+)
+
+
+def definitions_by_file(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(file → objects it creates or replaces, file → objects it drops), from the model's timelines
+    (a routine dropped without arguments counts for each overload it resolved to)."""
+    defs: dict[str, set[str]] = {}
+    dropped: dict[str, set[str]] = {}
+    for state in ctx.schema.objects.values():
+        if state.kind not in _KINDS:
+            continue
+        for e in state.events:
+            if isinstance(e.detail, IndexDef) and e.detail.constraint:
+                continue  # the index of a PRIMARY KEY / UNIQUE constraint belongs to its table
+            if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE):
+                defs.setdefault(e.ref.file, set()).add(state.id)
+            elif e.action == Action.DROP:
+                dropped.setdefault(e.ref.file, set()).add(state.id)
+    return defs, dropped
 
 
 @rule(
@@ -27,13 +65,7 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
     """
     min_shared = int(ctx.option("variant-files", "min-shared", 2))
     min_ratio = float(ctx.option("variant-files", "min-ratio", 0.5))
-    state = ctx.state
-    dropped: dict[str, set[str]] = {}
-    for oid, events in state.history.items():
-        for ev in events:
-            if ev.action == "drop":
-                dropped.setdefault(ev.location.file, set()).add(oid)
-    defs = state.definitions_by_file
+    defs, dropped = definitions_by_file(ctx)
     paths = [f.path for f in ctx.mdir.files]
     position = {p: i for i, p in enumerate(paths)}
     defined_in: dict[str, list[str]] = defaultdict(list)  # object → files defining it, in applied order

@@ -69,9 +69,9 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     # function parameters with a dimension vs the vector columns their body reads
     vector_columns: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
     for table, _detail in tables(schema):
-        cols = [(c, c.detail) for c in columns_of(table, ctx.children) if vector_dimension(c.detail.type)]
-        if cols:
-            vector_columns[table.id] = cols
+        vcols = [(c, c.detail) for c in columns_of(table, ctx.children) if vector_dimension(c.detail.type)]
+        if vcols:
+            vector_columns[table.id] = vcols
     by_short: dict[str, list[str]] = defaultdict(list)
     for tid in vector_columns:
         by_short[tid.split(".")[-1]].append(tid)
@@ -102,8 +102,8 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
                         )
     # vector columns that share a name (embedding, ...) across tables, with different dimensions
     by_name: dict[str, list[tuple[str, int | None, Location]]] = defaultdict(list)
-    for cols in vector_columns.values():
-        for col, cd in cols:
+    for table_cols in vector_columns.values():
+        for col, cd in table_cols:
             vd = vector_dimension(cd.type)
             if vd is not None:
                 by_name[cd.name].append((col.id, vd[1], column_location(col)))
