@@ -4,24 +4,49 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.nodes import type_name
+from pgconsolidate.model.types import Action, ColumnDef, ObjectState
+from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.model_view import birth, birth_location, columns_of, tables
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.rules.similarity import GENERIC_COLUMNS, name_similarity, table_similarity
-from pgconsolidate.rules.state import Table
 
 MAX_SHARED = 50  # a column name in more tables than this does not suggest a pair
 
 
-def created_columns(table: Table) -> list[tuple[str, str]]:
-    """The columns as the CREATE TABLE declared them (before later ALTERs)."""
+@dataclass(frozen=True)
+class Table:
+    """A table of the final state: its id, where it was created, its final columns (name → type) and
+    the columns its CREATE TABLE declared (before later ALTERs)."""
+
+    id: str
+    location: Location
+    columns: dict[str, str]
+    declared: list[tuple[str, str]]
+
+
+def final_tables(ctx: RuleContext) -> list[Table]:
+    """Every existing table with its final and declared columns, from the model."""
+    states: list[tuple[ObjectState, tuple[str, int] | None]] = []
+    for state, _detail in tables(ctx.schema):
+        created = birth(state)
+        states.append((state, (created.ref.file, created.ref.statement_index) if created else None))
+    wanted = {(ref[0], ref[1], state.id) for state, ref in states if ref is not None}
+    declared: dict[tuple[str, int, str], list[tuple[str, str]]] = {}
+    for fe in ctx.model.effects:
+        for e in fe.effects:
+            d = e.detail
+            if e.action == Action.CREATE and isinstance(d, ColumnDef):
+                key = (e.ref.file, e.ref.statement_index, d.table)
+                if key in wanted:
+                    declared.setdefault(key, []).append((d.name, d.type.display))
     out = []
-    for elt in table.statement.body.get("tableElts") or ():
-        cd = elt.get("ColumnDef")
-        if cd:
-            out.append((cd.get("colname", ""), type_name(cd.get("typeName"), typmods=True)))
-    return out or [(c.name, c.type) for c in table.columns.values()]
+    for state, ref in states:
+        columns = {c.detail.name: c.detail.type.display for c in columns_of(state, ctx.children)}
+        own = declared.get((ref[0], ref[1], state.id), []) if ref is not None else []
+        out.append(Table(state.id, birth_location(state), columns, own or list(columns.items())))
+    return out
 
 
 def candidate_pairs(tables: list[Table]) -> set[tuple[int, int]]:
@@ -59,17 +84,14 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
     """
     threshold = float(ctx.option("similar-tables", "threshold", 0.6))
     min_columns = int(ctx.option("similar-tables", "min-columns", 4))
-    tables = [t for t in ctx.state.tables.values() if len(t.columns) >= min_columns]
+    candidates = [t for t in final_tables(ctx) if len(t.columns) >= min_columns]
     order = ctx.file_index()
-    for a, b in sorted(candidate_pairs(tables)):
-        ta, tb = tables[a], tables[b]
+    for a, b in sorted(candidate_pairs(candidates)):
+        ta, tb = candidates[a], candidates[b]
         first, later = sorted((ta, tb), key=lambda t: (order.get(t.location.file, 0), t.location.line))
         sim = max(
-            table_similarity(created_columns(first), created_columns(later)),
-            table_similarity(
-                [(c.name, c.type) for c in first.columns.values()],
-                [(c.name, c.type) for c in later.columns.values()],
-            ),
+            table_similarity(first.declared, later.declared),
+            table_similarity(list(first.columns.items()), list(later.columns.items())),
             key=lambda s: s.score,
         )
         names = name_similarity(first.id.split(".")[-1], later.id.split(".")[-1])
