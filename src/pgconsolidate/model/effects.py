@@ -215,30 +215,39 @@ def _column_refs(node: Any, out: list[str]) -> None:
 
 
 def _refs(node: Any, ctx: FileContext, rels: set[str], funcs: set[str], types: set[str]) -> None:
-    """Relations (RangeVar), functions (FuncCall) and types (TypeCast) referenced anywhere in a tree."""
+    """Relations (RangeVar), functions (FuncCall) and types (TypeCast) referenced anywhere in a tree.
+
+    One iterative pass; scalar values are skipped with a single type check (the hot path of policy and
+    view expressions)."""
     stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        cur = stack.pop()
-        if isinstance(cur, dict):
-            for key, val in cur.items():
-                if key == "RangeVar" and isinstance(val, dict):
+        cur = pop()
+        if type(cur) is list:
+            extend(cur)
+            continue
+        if type(cur) is not dict:
+            continue
+        for key, val in cur.items():
+            tv = type(val)
+            if tv is dict:
+                if key == "RangeVar":
                     if val.get("relname") and val.get("schemaname") != "pg_catalog":
                         rels.add(_rv_id(val, ctx))
                     continue
-                if key == "FuncCall" and isinstance(val, dict):
+                if key == "FuncCall":
                     parts = names(val.get("funcname", ()))
                     if parts and (len(parts) == 1 or parts[0] != "pg_catalog"):
                         schema, name = _qual(parts, ctx)
                         funcs.add(f"{schema}.{name}(*)")
-                if key == "TypeCast" and isinstance(val, dict) and isinstance(val.get("typeName"), dict):
+                elif key == "TypeCast" and type(val.get("typeName")) is dict:
                     t, _ = type_ref(val["typeName"], ctx.schema)
                     u = type_uses(t, ctx.schema)
                     if u:
                         types.add(u)
-                if isinstance(val, (dict, list)):
-                    stack.append(val)
-        elif isinstance(cur, list):
-            stack.extend(cur)
+                push(val)
+            elif tv is list:
+                extend(val)
 
 
 def _uses_of(node: Any, ctx: FileContext, exclude: str | None = None) -> tuple[str, ...]:
