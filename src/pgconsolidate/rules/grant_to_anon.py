@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import relation_id
+from pgconsolidate.model.types import DefaultPrivilegesDef, Effect, GrantDef, ObjectKind
+from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _WRITE = {"ALL", "INSERT", "UPDATE", "DELETE", "TRUNCATE"}
@@ -26,28 +27,37 @@ def grant_to_anon(ctx: RuleContext) -> Iterator[Hit]:
     TRUNCATE bypasses RLS altogether. Blanket grants written "before most tables exist" also silently
     apply to every later table through default privileges.
     """
-    for st, action, privs, roles in ctx.state.grants:
-        if action not in ("grant", "default-grant"):
+    # one GRANT statement names several objects: its effects are grouped back per statement
+    statements: dict[tuple[str, int], list[Effect]] = {}
+    for e in (*ctx.schema.grants, *ctx.default_privileges):
+        statements.setdefault((e.ref.file, e.ref.statement_index), []).append(e)
+    order = ctx.file_index()
+    for (file, _index), effects in sorted(
+        statements.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1])
+    ):
+        first = effects[0].detail
+        if isinstance(first, DefaultPrivilegesDef):
+            if first.revoke or first.object_type != "table":
+                continue
+            privs, roles = first.privileges, first.grantees
+            target = "every table created later (default privileges)"
+        elif isinstance(first, GrantDef):
+            if first.revoke or first.object_kind != ObjectKind.TABLE:
+                continue
+            privs, roles = first.privileges, first.grantees
+            ids = [e.detail.object_id for e in effects if isinstance(e.detail, GrantDef)]
+            if first.object_id.endswith(".*"):
+                target = "all tables in schema " + ", ".join(i[:-2] for i in ids)
+            else:
+                target = ", ".join(ids)
+        else:
             continue
-        b = st.body if action == "grant" else (st.body.get("action") or {})
-        if (
-            b.get("objtype") not in ("OBJECT_TABLE", "OBJECT_SEQUENCE")
-            or b.get("objtype") == "OBJECT_SEQUENCE"
-        ):
-            continue
-        bad = sorted(set(privs) & _WRITE)
-        who = sorted(set(roles) & _ANON)
+        bad = sorted({"ALL" if p.startswith("all") else p.upper() for p in privs} & _WRITE)
+        who = sorted({"PUBLIC" if r.lower() == "public" else r for r in roles} & _ANON)
         if not bad or not who:
             continue
-        if action == "default-grant":
-            target = "every table created later (default privileges)"
-        elif b.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
-            schemas = ", ".join(o.get("String", {}).get("sval", "") for o in b.get("objects") or ())
-            target = f"all tables in schema {schemas}"
-        else:
-            target = ", ".join(relation_id(o) for o in b.get("objects") or ())
         yield Hit(
             f"{', '.join(bad)} on {target} granted to {', '.join(who)}",
-            Location(st.file, st.line, st.column),
+            loc(effects[0]),
             objects=tuple(who),
         )
