@@ -32,7 +32,7 @@ def grant_to_anon(ctx: RuleContext) -> Iterator[Hit]:
     for e in (*ctx.schema.grants, *ctx.default_privileges):
         statements.setdefault((e.ref.file, e.ref.statement_index), []).append(e)
     order = ctx.file_index()
-    for (file, _index), effects in sorted(
+    for (_file, _index), effects in sorted(
         statements.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1])
     ):
         first = effects[0].detail
