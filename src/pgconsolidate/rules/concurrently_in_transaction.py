@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import relation_schema
+from pgconsolidate.rules.nodes import body, relation_schema
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.sources.model import MigrationFile, Scheme
 from pgconsolidate.statements.model import Statement
@@ -29,9 +29,27 @@ def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
     return tool in _WRAPPING_TOOLS
 
 
+_NO_TX_KINDS = frozenset(
+    {
+        "IndexStmt",
+        "DropStmt",
+        "ReindexStmt",
+        "VacuumStmt",
+        "CreatedbStmt",
+        "DropdbStmt",
+        "AlterSystemStmt",
+        "CreateTableSpaceStmt",
+    }
+)
+
+
 def no_transaction_statement(st: Statement) -> tuple[str, str] | None:
     """(what, object id) when ``st`` cannot run inside a transaction block."""
-    b = st.body
+    if st.kind not in _NO_TX_KINDS:
+        return None
+    if st.kind in ("IndexStmt", "DropStmt", "ReindexStmt") and "concurrently" not in st.text.lower():
+        return None
+    b = body(st)
     if st.kind == "IndexStmt" and b.get("concurrent"):
         return "CREATE INDEX CONCURRENTLY", f"{relation_schema(b.get('relation'))}.{b.get('idxname', '')}"
     if st.kind == "DropStmt" and b.get("concurrent"):
@@ -68,7 +86,7 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
         in_block = False
         for st in fs.statements:
             if st.kind == "TransactionStmt":
-                k = st.body.get("kind", "")
+                k = body(st).get("kind", "")
                 if k in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
                     in_block = True
                 elif k in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"):

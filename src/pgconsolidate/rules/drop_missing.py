@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pgconsolidate.model.types import Action, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import drop_object_id, relation_id
+from pgconsolidate.rules.nodes import body as tree_body
+from pgconsolidate.rules.nodes import drop_object_id, mentions_drop, relation_id
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.statements.model import Statement
 
@@ -32,7 +34,9 @@ _KINDS = {
 
 def unguarded_drops(st: Statement) -> Iterator[tuple[str, str]]:
     """(object id, kind) of each object ``st`` drops without IF EXISTS."""
-    body = st.body
+    if st.kind not in ("DropStmt", "AlterTableStmt") or not mentions_drop(st.text):
+        return
+    body = tree_body(st)
     if st.kind == "DropStmt" and not body.get("missing_ok"):
         remove = str(body.get("removeType", ""))
         kind = _KINDS.get(remove, remove.removeprefix("OBJECT_").lower())
@@ -48,6 +52,21 @@ def unguarded_drops(st: Statement) -> Iterator[tuple[str, str]]:
                 yield f"{table}.{c.get('name', '')}", "column"
             elif c.get("subtype") == "AT_DropConstraint":
                 yield f"{table}.{c.get('name', '')}", "constraint"
+
+
+#: What the model creates that a DROP names (a function dropped without arguments matches by name).
+_CREATED_KINDS = frozenset(
+    {
+        ObjectKind.TABLE,
+        ObjectKind.INDEX,
+        ObjectKind.VIEW,
+        ObjectKind.MATERIALIZED_VIEW,
+        ObjectKind.FUNCTION,
+        ObjectKind.PROCEDURE,
+        ObjectKind.POLICY,
+        ObjectKind.TRIGGER,
+    }
+)
 
 
 @rule(
@@ -66,32 +85,27 @@ def drop_missing(ctx: RuleContext) -> Iterator[Hit]:
     directory creates the object at all.
     """
     created: set[str] = set()
-    for st in ctx.statements():
-        for obj, kind in unguarded_drops(st):
-            never = obj not in created and kind in ("table", "index", "view", "function", "policy", "trigger")
-            suffix = " (nothing earlier in the directory creates it)" if never else ""
-            yield Hit(
-                f"DROP {kind.upper()} {obj} without IF EXISTS fails when the {kind} is missing{suffix}",
-                Location(st.file, st.line, st.column),
-                objects=(obj,),
-                severity=Severity.ERROR if never else None,
-            )
-        created.update(_created_ids(st))
-
-
-def _created_ids(st: Statement) -> Iterator[str]:
-    from pgconsolidate.rules.nodes import function_id, relation_schema
-
-    body = st.body
-    if st.kind == "CreateStmt":
-        yield relation_id(body.get("relation"))
-    elif st.kind == "IndexStmt" and body.get("idxname"):
-        yield f"{relation_schema(body.get('relation'))}.{body['idxname']}"
-    elif st.kind == "CreateFunctionStmt":
-        yield function_id(body.get("funcname", []), body.get("parameters"))
-    elif st.kind == "ViewStmt":
-        yield relation_id(body.get("view"))
-    elif st.kind == "CreatePolicyStmt":
-        yield f"{relation_id(body.get('table'))}.{body.get('policy_name', '')}"
-    elif st.kind == "CreateTrigStmt":
-        yield f"{relation_id(body.get('relation'))}.{body.get('trigname', '')}"
+    effects = {fe.file: fe.effects for fe in ctx.model.effects}
+    for fs in ctx.files:
+        by_statement: dict[int, list[str]] = {}
+        for e in effects.get(fs.file, ()):
+            if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and e.kind in _CREATED_KINDS:
+                by_statement.setdefault(e.ref.statement_index, []).append(e.id)
+        for st in fs.statements:
+            for obj, kind in unguarded_drops(st):
+                never = obj not in created and kind in (
+                    "table",
+                    "index",
+                    "view",
+                    "function",
+                    "policy",
+                    "trigger",
+                )
+                suffix = " (nothing earlier in the directory creates it)" if never else ""
+                yield Hit(
+                    f"DROP {kind.upper()} {obj} without IF EXISTS fails when the {kind} is missing{suffix}",
+                    Location(st.file, st.line, st.column),
+                    objects=(obj,),
+                    severity=Severity.ERROR if never else None,
+                )
+            created.update(by_statement.get(st.index, ()))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
+from pgconsolidate.model.types import Action, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import strings, walk
+from pgconsolidate.rules.nodes import EXTENSION_TYPES, strings, tree, walk
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import EXTENSION_TYPES
+from pgconsolidate.statements.model import Statement
 
 # function calls (also inside function bodies) that belong to a well-known extension
 _CALLS = {
@@ -39,8 +39,9 @@ _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
 
 
-def _needs(text: str, node: dict[str, Any], created: set[str]) -> Iterator[tuple[str, str]]:
+def _needs(st: Statement, created: set[str]) -> Iterator[tuple[str, str]]:
     """(extension, what) pairs a statement needs, among the extensions not in ``created``."""
+    text = st.text
     lower = text.lower()
     calls = _CALL_RE.finditer(text) if any(w in lower for w in _CALL_WORDS) else iter(())
     for m in calls:
@@ -54,7 +55,7 @@ def _needs(text: str, node: dict[str, Any], created: set[str]) -> Iterator[tuple
     missing_types = [t for t, ext in EXTENSION_TYPES.items() if ext not in created and t in lower]
     mentioned = {EXTENSION_TYPES[m.lower()] for m in _TYPE_RE.findall(text)} if missing_types else set()
     if mentioned - created:  # only then is the (costly) walk of the parse tree worth it
-        for _key, fields in walk(node, frozenset({"valuesLists"})):
+        for _key, fields in walk(tree(st), frozenset({"valuesLists"})):
             if "names" in fields and "typemod" in fields:
                 names = strings(fields.get("names"))
                 if names and names[-1] in EXTENSION_TYPES and names[0] != "pg_catalog":
@@ -76,12 +77,16 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
     pgvector, citext, hstore, ltree and PostGIS; calls such as ``uuid_generate_v4()``, ``crypt()``,
     ``net.http_post()``, ``cron.schedule()``; trigram operator classes.
     """
-    created = {oid for oid, kind in ctx.state.kinds.items() if kind == "extension"}
+    created = {
+        s.id
+        for s in ctx.schema.of_kind(ObjectKind.EXTENSION, existing=False)
+        if any(e.action == Action.CREATE for e in s.events)
+    }
     uses: dict[str, list[tuple[Location, str]]] = {}
     for st in ctx.statements():
         if st.kind == "CreateExtensionStmt":
             continue
-        for ext, what in _needs(st.text, st.node, created):
+        for ext, what in _needs(st, created):
             if ext not in created:
                 uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
     for ext, found in sorted(uses.items()):

@@ -6,10 +6,72 @@ Object identities follow the project's conventions (``schema.name``, ``schema.ta
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
+from pglast.parser import parse_sql_json
+
+from pgconsolidate.statements.model import Statement
+
 DEFAULT_SCHEMA = "public"
+
+#: Types of well-known extensions (``vector(1536)`` needs ``vector``).
+EXTENSION_TYPES = {
+    "vector": "vector",
+    "halfvec": "vector",
+    "sparsevec": "vector",
+    "citext": "citext",
+    "hstore": "hstore",
+    "ltree": "ltree",
+    "geometry": "postgis",
+    "geography": "postgis",
+    "cube": "cube",
+}
+
+
+@lru_cache(maxsize=4096)
+def _reparse(text: str) -> dict[str, Any]:
+    try:
+        stmts = json.loads(parse_sql_json(text)).get("stmts") or ()
+    except Exception:  # it parsed once already, as part of its file; be safe anyway
+        return {}
+    node = stmts[0].get("stmt", {}) if stmts else {}
+    return node if isinstance(node, dict) else {}
+
+
+def tree(st: Statement) -> dict[str, Any]:
+    """The statement's parse tree (``{"CreateStmt": {...}}``): the one the splitter kept, else parsed
+    again from the statement's text. ``analyze`` drops the trees after building the model (they are
+    most of its memory); statement-level rules re-parse only the statements their kind and text
+    prefilters select."""
+    return st.node if st.node else _reparse(st.text)
+
+
+def body(st: Statement) -> dict[str, Any]:
+    """The fields of the statement's node (``tree(st)["CreateStmt"]``)."""
+    t = tree(st)
+    return next(iter(t.values())) if t else {}
+
+
+def default_index_name(table: str, columns: list[str | None], unique: bool) -> str:
+    """The name PostgreSQL gives an index created without one (``t_a_b_idx``, ``t_a_key``, ``t_expr_idx``),
+    truncated to 63 characters (PostgreSQL adds a number when the name is taken; that is not modelled)."""
+    parts = [c if c is not None else "expr" for c in columns] or ["expr"]
+    name = f"{table.rsplit('.', 1)[-1]}_{'_'.join(parts)}_{'key' if unique else 'idx'}"
+    return name[:63]
+
+
+_DROP_WORD = re.compile(r"\bdrop\b", re.IGNORECASE)
+
+
+def mentions_drop(text: str) -> bool:
+    """True when the statement's text has the word DROP (a cheap prefilter before a re-parse)."""
+    return _DROP_WORD.search(text) is not None
+
+
 # schemas whose types print without a schema (pg_catalog, public, the usual extension schema)
 _UNQUALIFIED_TYPE_SCHEMAS = {"pg_catalog", "public", "extensions"}
 

@@ -6,9 +6,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import drop_object_id, function_id, relation_id, relation_schema
+from pgconsolidate.rules.nodes import (
+    body as tree_body,
+)
+from pgconsolidate.rules.nodes import (
+    default_index_name,
+    drop_object_id,
+    function_id,
+    relation_id,
+    relation_schema,
+)
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import default_index_name
 from pgconsolidate.statements.model import Statement
 
 _OBJ_KIND = {
@@ -18,11 +26,29 @@ _OBJ_KIND = {
 }
 
 
+_CREATE_KINDS = frozenset(
+    {
+        "CreateStmt",
+        "IndexStmt",
+        "CreateFunctionStmt",
+        "CreateTrigStmt",
+        "ViewStmt",
+        "CreateTableAsStmt",
+        "CreateSeqStmt",
+        "CreateSchemaStmt",
+        "CreateExtensionStmt",
+        "AlterTableStmt",
+    }
+)
+
+
 def unguarded_creates(st: Statement) -> Iterator[tuple[str, str, str]]:
     """(object id, kind, how to make it idempotent) for each create in ``st`` that fails if the object
     already exists."""
-    body: dict[str, Any] = st.body
     kind = st.kind
+    if kind not in _CREATE_KINDS:
+        return
+    body: dict[str, Any] = tree_body(st)
     if kind == "CreateStmt" and not body.get("if_not_exists"):
         yield relation_id(body.get("relation")), "table", "CREATE TABLE IF NOT EXISTS"
     elif kind == "IndexStmt" and not body.get("if_not_exists"):
@@ -86,9 +112,11 @@ def non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
     for fs in ctx.files:
         dropped: set[str] = set()
         for st in fs.statements:
-            if st.kind == "DropStmt" and st.body.get("missing_ok"):
-                remove = str(st.body.get("removeType", ""))
-                dropped.update(drop_object_id(remove, obj) for obj in st.body.get("objects") or ())
+            if st.kind == "DropStmt":
+                b = tree_body(st)
+                if b.get("missing_ok"):
+                    remove = str(b.get("removeType", ""))
+                    dropped.update(drop_object_id(remove, obj) for obj in b.get("objects") or ())
             for obj, kind, fix in unguarded_creates(st):
                 if obj in dropped:
                     continue

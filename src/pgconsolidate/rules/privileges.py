@@ -9,12 +9,8 @@ EXECUTE. Role names are reported as written, with ``PUBLIC`` in upper case.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from pglast.parser import parse_sql_json
 
 from pgconsolidate.model.types import (
     Action,
@@ -28,6 +24,7 @@ from pgconsolidate.model.types import (
 )
 from pgconsolidate.rules.finding import Location
 from pgconsolidate.rules.model_view import birth, loc
+from pgconsolidate.rules.nodes import tree
 from pgconsolidate.statements.model import FileStatements
 
 API_ROLES = frozenset({"PUBLIC", "anon", "authenticated"})
@@ -49,17 +46,6 @@ def _role(name: str) -> str:
     return "PUBLIC" if name.lower() == "public" else name
 
 
-def _tree(node: Mapping[str, Any], text: str) -> Mapping[str, Any]:
-    """A statement's parse tree: the one kept, else parsed again from its text."""
-    if node:
-        return node
-    try:
-        stmts = json.loads(parse_sql_json(text)).get("stmts") or ()
-    except Exception:  # the statement parsed once already; be safe anyway
-        return {}
-    return stmts[0].get("stmt", {}) if stmts else {}
-
-
 def default_privileges(files: Iterable[FileStatements]) -> tuple[Effect, ...]:
     """The ALTER DEFAULT PRIVILEGES statements as effects carrying a :class:`DefaultPrivilegesDef`.
 
@@ -72,7 +58,7 @@ def default_privileges(files: Iterable[FileStatements]) -> tuple[Effect, ...]:
         for st in fs.statements:
             if st.kind != "AlterDefaultPrivilegesStmt":
                 continue
-            b = _tree(st.node, st.text).get("AlterDefaultPrivilegesStmt", {})
+            b = tree(st).get("AlterDefaultPrivilegesStmt", {})
             schemas: list[str] = []
             for o in b.get("options") or ():
                 d = o.get("DefElem", {})

@@ -7,9 +7,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import DEFAULT_SCHEMA, qualify, relation_id, strings, type_name, walk
+from pgconsolidate.rules.nodes import (
+    DEFAULT_SCHEMA,
+    EXTENSION_TYPES,
+    qualify,
+    relation_id,
+    strings,
+    tree,
+    type_name,
+    walk,
+)
+from pgconsolidate.rules.nodes import body as tree_body
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.state import EXTENSION_TYPES, loc
 from pgconsolidate.statements.model import Statement
 
 Position = tuple[int, int]
@@ -19,9 +28,27 @@ _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 _DATA = frozenset({"valuesLists"})
 
 
+_CREATE_KINDS = frozenset(
+    {
+        "CreateStmt",
+        "ViewStmt",
+        "CreateTableAsStmt",
+        "CreateExtensionStmt",
+        "CreateEnumStmt",
+        "CompositeTypeStmt",
+        "CreateDomainStmt",
+        "CreateFunctionStmt",
+        "CreateSeqStmt",
+    }
+)
+
+
 def _created(st: Statement) -> list[tuple[str, str]]:
     """(kind, id) of what ``st`` creates, for the first-creation index."""
-    b, k = st.body, st.kind
+    k = st.kind
+    if k not in _CREATE_KINDS:
+        return []
+    b = tree_body(st)
     if k == "CreateStmt":
         return [("relation", relation_id(b.get("relation")))]
     if k == "ViewStmt":
@@ -45,7 +72,7 @@ def _created(st: Statement) -> list[tuple[str, str]]:
 
 
 def _extension_schema(st: Statement) -> str:
-    for o in st.body.get("options") or ():
+    for o in tree_body(st).get("options") or ():
         d = o.get("DefElem", {})
         if d.get("defname") == "schema":
             arg = d.get("arg") or {}
@@ -56,7 +83,7 @@ def _extension_schema(st: Statement) -> str:
 def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
     """(kind, id, label) of the objects ``st`` uses (not the ones it creates)."""
     own = {oid for _, oid in _created(st)}
-    nodes = list(walk(st.node, _DATA))
+    nodes = list(walk(tree(st), _DATA))
     ctes = {fields.get("ctename", "") for kind, fields in nodes if kind == "CommonTableExpr"}
     for kind, fields in nodes:
         if kind in ("RangeVar", "relation", "pktable", "table", "view", "rel") or (
@@ -86,8 +113,8 @@ def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
     if st.kind == "CreateTrigStmt":
         yield (
             "function",
-            qualify(strings(st.body.get("funcname"))),
-            ".".join(strings(st.body.get("funcname"))),
+            qualify(strings(tree_body(st).get("funcname"))),
+            ".".join(strings(tree_body(st).get("funcname"))),
         )
 
 
@@ -148,7 +175,7 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
                 if created_at is None or created_at <= here or created_at[0] == fi:
                     continue
                 creator = stmt_at[created_at]
-                where_created = loc(creator)
+                where_created = Location(creator.file, creator.line, creator.column)
                 if kind == "extension":
                     obj = f"{_extension_schema(creator)}.{label}"
                     what = f"type {label} from extension {oid}"
