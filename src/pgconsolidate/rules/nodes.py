@@ -171,18 +171,6 @@ def type_name(tn: dict[str, Any] | None, *, typmods: bool = False) -> str:
     return text
 
 
-def type_dimension(tn: dict[str, Any] | None) -> int | None:
-    """The first typmod of a type (``vector(1536)`` → 1536), or None."""
-    if not tn:
-        return None
-    tn = tn.get("TypeName", tn)
-    for m in tn.get("typmods") or ():
-        v = _const_value(m)
-        if isinstance(v, int):
-            return v
-    return None
-
-
 def _const_value(node: Any) -> Any:
     if not isinstance(node, dict):
         return None
@@ -248,16 +236,6 @@ def walk(node: Any, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, d
                     stack.extend(v)
         elif isinstance(cur, list):
             stack.extend(cur)
-
-
-def def_options(options: list[Any] | None) -> dict[str, Any]:
-    """``DefElem`` options as ``{defname: arg}``."""
-    out: dict[str, Any] = {}
-    for o in options or ():
-        d = o.get("DefElem") if isinstance(o, dict) else None
-        if d is not None:
-            out[d.get("defname", "")] = d.get("arg")
-    return out
 
 
 def drop_object_id(remove_type: str, obj: dict[str, Any]) -> str:

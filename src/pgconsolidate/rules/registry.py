@@ -24,7 +24,6 @@ from pgconsolidate.errors import InputError
 from pgconsolidate.model.types import Analysis, ObjectState, Schema
 from pgconsolidate.rules.finding import Finding, Location, Severity
 from pgconsolidate.rules.function_history import FunctionHistory
-from pgconsolidate.rules.state import State, fold
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
 
@@ -35,7 +34,6 @@ _NOT_RULE_MODULES = {
     "nodes",
     "engine",
     "model_bridge",
-    "state",
     "privileges",
     "model_view",
     "function_history",
@@ -57,11 +55,13 @@ class Hit:
 class RuleContext:
     """Everything a rule may look at. Pure data: no database, no disk.
 
-    ``files`` holds the split statements of each file of ``mdir``, in the same (applied) order.
-    ``state`` is the schema the files intend, folded by :mod:`pgconsolidate.rules.state` on first use
-    (every rule about the final state or timelines reads it). ``analysis`` can carry the model layer's
-    Analysis (:mod:`pgconsolidate.analysis`) for rules registered with ``needs_model=True``; such rules
-    are skipped when it is None.
+    ``files`` holds the split statements of each file of ``mdir``, in the same (applied) order (their
+    parse trees may have been dropped: rules get a statement's tree with
+    :func:`pgconsolidate.rules.nodes.tree`). ``analysis`` is the object model
+    (:func:`pgconsolidate.analysis.analyze_dir`, built once by ``analyze``); when None, :attr:`model`
+    computes it from ``files`` on first use. Every rule about the final state or timelines reads
+    :attr:`schema` (the model's folded Schema), :attr:`children`, :attr:`functions` (definitions
+    replayed in order) and :attr:`default_privileges`.
     ``options`` maps a rule id to its options from the configuration; ``settings`` holds global settings
     such as ``exposed-schemas``.
     """
@@ -105,11 +105,6 @@ class RuleContext:
         from pgconsolidate.rules.privileges import default_privileges
 
         return default_privileges(self.files)
-
-    @cached_property
-    def state(self) -> State:
-        """The schema the files intend, folded statement by statement (computed once, on first use)."""
-        return fold(self.files)
 
     def statements(self) -> Iterable[Statement]:
         """Every statement of every file, in applied order."""
@@ -261,8 +256,6 @@ def run_rules(
     order = ctx.file_index()
     findings: set[Finding] = set()
     for info in rules:
-        if info.needs_model and ctx.analysis is None:
-            continue
         default = (severities or {}).get(info.id, info.severity)
         for item in info.func(ctx):
             if isinstance(item, Hit):
