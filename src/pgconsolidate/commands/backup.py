@@ -41,7 +41,12 @@ OutOption = Annotated[
 def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
     """A Rich progress line on stderr that shows the current step of a long operation."""
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task(title, total=None)
 

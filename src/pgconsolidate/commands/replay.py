@@ -169,6 +169,7 @@ def replay(
         MofNCompleteColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task("replay", total=len(mdir.files))
 
