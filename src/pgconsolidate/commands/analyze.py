@@ -94,7 +94,8 @@ def _analyze(
     cfg = config if config is not None else load_config(root)
     rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
     mdir = read_dir(root)
-    analysis = analyze_dir(mdir)
+    # trees are not kept: rules read the model, and re-parse the few statements they look into
+    analysis = analyze_dir(mdir, keep_trees=False)
     files = analysis.files
     ctx = RuleContext(
         mdir=mdir,
@@ -176,7 +177,7 @@ def analyze(
     """
     root = resolve_dir(directory)
     cfg = load_config(root, config_file)
-    with paused_gc():  # the report holds millions of parse-tree containers: no GC passes over them
+    with paused_gc():  # the report holds many small acyclic records: no GC passes over them
         report = analyze_directory(root, select=select, ignore=ignore, config=cfg)
         if fmt is AnalyzeFormat.json:
             _write_json(to_json(report))
