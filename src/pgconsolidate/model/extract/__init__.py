@@ -1,0 +1,1 @@
+"""Effects extraction by statement family; :mod:`pgconsolidate.model.effects` assembles it."""

@@ -1,0 +1,229 @@
+"""Shared pieces of effects extraction: the per-file name-resolution context, node helpers
+(qualified names, roles, options) and the reference walk over expression trees."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pgconsolidate.model.deparse import to_sql
+from pgconsolidate.model.names import const_text, names, sval, type_ref, type_uses
+from pgconsolidate.model.types import (
+    Action,
+    ObjectKind,
+)
+
+K = ObjectKind
+A = Action
+
+
+_NAMEDATALEN = 63
+_OBJ_KIND = {
+    "OBJECT_TABLE": K.TABLE,
+    "OBJECT_FOREIGN_TABLE": K.TABLE,
+    "OBJECT_VIEW": K.VIEW,
+    "OBJECT_MATVIEW": K.MATERIALIZED_VIEW,
+    "OBJECT_INDEX": K.INDEX,
+    "OBJECT_SEQUENCE": K.SEQUENCE,
+    "OBJECT_TYPE": K.TYPE,
+    "OBJECT_DOMAIN": K.DOMAIN,
+    "OBJECT_FUNCTION": K.FUNCTION,
+    "OBJECT_PROCEDURE": K.PROCEDURE,
+    "OBJECT_ROUTINE": K.FUNCTION,
+    "OBJECT_AGGREGATE": K.AGGREGATE,
+    "OBJECT_TRIGGER": K.TRIGGER,
+    "OBJECT_POLICY": K.POLICY,
+    "OBJECT_SCHEMA": K.SCHEMA,
+    "OBJECT_EXTENSION": K.EXTENSION,
+    "OBJECT_COLUMN": K.COLUMN,
+    "OBJECT_TABCONSTRAINT": K.CONSTRAINT,
+    "OBJECT_DOMCONSTRAINT": K.CONSTRAINT,
+    "OBJECT_ROLE": K.ROLE,
+    "OBJECT_PUBLICATION": K.PUBLICATION,
+    "OBJECT_EVENT_TRIGGER": K.EVENT_TRIGGER,
+}
+_VOLATILITY = {"i": "immutable", "s": "stable", "v": "volatile"}
+_FK_ACTION = {"a": None, "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+
+
+@dataclass
+class FileContext:
+    """Per-file state while walking statements in order: the search_path set by ``SET search_path``."""
+
+    file: str
+    search_path: list[str] = field(default_factory=lambda: ["public"])
+    schema: str = "public"  # the schema unqualified names resolve to (kept in step with search_path)
+
+    def set_search_path(self, path: list[str]) -> None:
+        """Change the search_path; unqualified names then resolve to its first real schema."""
+        self.search_path = path
+        self.schema = next((s for s in path if s not in ("$user", "pg_catalog", "pg_temp")), "public")
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+_LINE_COMMENT = re.compile(r"--[^\n]*")
+_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def _hash(text: str) -> str:
+    """A hash of SQL text with comments and whitespace normalised (layout-insensitive)."""
+    norm = _LINE_COMMENT.sub(" ", text) if "--" in text else text
+    norm = _BLOCK_COMMENT.sub(" ", norm) if "/*" in norm else norm
+    norm = " ".join(norm.split()).lower()
+    return hashlib.sha256(norm.encode()).hexdigest()[:16]
+
+
+def _rv(rv: dict[str, Any] | None, ctx: FileContext) -> tuple[str, str]:
+    """A RangeVar as (schema, name)."""
+    if not rv:
+        return ctx.schema, ""
+    return rv.get("schemaname") or ctx.schema, rv.get("relname", "")
+
+
+def _rv_id(rv: dict[str, Any] | None, ctx: FileContext) -> str:
+    schema, name = _rv(rv, ctx)
+    return f"{schema}.{name}"
+
+
+def _qual(parts: list[str], ctx: FileContext) -> tuple[str, str]:
+    if len(parts) >= 2:
+        return parts[-2], parts[-1]
+    return ctx.schema, parts[-1] if parts else ""
+
+
+def _roles(specs: Iterable[Any]) -> tuple[str, ...]:
+    out = []
+    for spec in specs or ():
+        rs = spec.get("RoleSpec", spec) if isinstance(spec, dict) else {}
+        rt = rs.get("roletype", "")
+        if rt == "ROLESPEC_PUBLIC":
+            out.append("public")
+        elif rt == "ROLESPEC_CURRENT_USER":
+            out.append("current_user")
+        elif rt == "ROLESPEC_SESSION_USER":
+            out.append("session_user")
+        elif rt == "ROLESPEC_CURRENT_ROLE":
+            out.append("current_role")
+        else:
+            out.append(rs.get("rolename", ""))
+    return tuple(out)
+
+
+def _defelems(items: Iterable[Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items or ():
+        de = item.get("DefElem") if isinstance(item, dict) else None
+        if de:
+            out[de.get("defname", "")] = de.get("arg")
+    return out
+
+
+def _defval(arg: Any) -> str:
+    """The value of a DefElem argument as text."""
+    if arg is None:
+        return "true"
+    if isinstance(arg, dict):
+        if "String" in arg:
+            return sval(arg)
+        if "Integer" in arg:
+            return str(arg["Integer"].get("ival", 0))
+        if "Float" in arg:
+            return str(arg["Float"].get("fval", "0"))
+        if "Boolean" in arg:
+            return "true" if arg["Boolean"].get("boolval") else "false"
+        if "TypeName" in arg:
+            return type_ref(arg["TypeName"])[0].display
+        if "List" in arg:
+            return ".".join(names(arg))
+        if "A_Const" in arg:
+            return const_text(arg) or ""
+    return to_sql(arg)
+
+
+def _truncate(name: str) -> str:
+    raw = name.encode()
+    if len(raw) <= _NAMEDATALEN:
+        return name
+    return raw[:_NAMEDATALEN].decode("utf-8", "ignore")
+
+
+def choose_name(table: str, columns: Iterable[str], suffix: str) -> str:
+    """PostgreSQL's ChooseRelationName/ChooseConstraintName default: ``table_col1_col2_suffix``
+    (each part truncated so the whole fits in 63 bytes)."""
+    label = "_".join(c for c in columns if c)
+    name1, name2 = table, label
+    overhead = len(suffix) + 1 + (1 if name2 else 0)
+    avail = _NAMEDATALEN - overhead
+    while len(name1.encode()) + len(name2.encode()) > avail:
+        if len(name1.encode()) > len(name2.encode()):
+            name1 = name1.encode()[:-1].decode("utf-8", "ignore")
+        else:
+            name2 = name2.encode()[:-1].decode("utf-8", "ignore")
+    return f"{name1}_{name2}_{suffix}" if name2 else f"{name1}_{suffix}"
+
+
+def _column_refs(node: Any, out: list[str]) -> None:
+    """Column names referenced in an expression tree (first field of each ColumnRef)."""
+    if isinstance(node, dict):
+        cr = node.get("ColumnRef")
+        if isinstance(cr, dict):
+            fields = [sval(f) for f in cr.get("fields", ()) if "String" in f]
+            if fields:
+                out.append(fields[-1])
+            return
+        for v in node.values():
+            _column_refs(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            _column_refs(v, out)
+
+
+def _refs(node: Any, ctx: FileContext, rels: set[str], funcs: set[str], types: set[str]) -> None:
+    """Relations (RangeVar), functions (FuncCall) and types (TypeCast) referenced anywhere in a tree.
+
+    One iterative pass; scalar values are skipped with a single type check (the hot path of policy and
+    view expressions)."""
+    stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    while stack:
+        cur = pop()
+        if type(cur) is list:
+            extend(cur)
+            continue
+        if type(cur) is not dict:
+            continue
+        for key, val in cur.items():
+            tv = type(val)
+            if tv is dict:
+                if key == "RangeVar":
+                    if val.get("relname") and val.get("schemaname") != "pg_catalog":
+                        rels.add(_rv_id(val, ctx))
+                    continue
+                if key == "FuncCall":
+                    parts = names(val.get("funcname", ()))
+                    if parts and (len(parts) == 1 or parts[0] != "pg_catalog"):
+                        schema, name = _qual(parts, ctx)
+                        funcs.add(f"{schema}.{name}(*)")
+                elif key == "TypeCast" and type(val.get("typeName")) is dict:
+                    t, _ = type_ref(val["typeName"], ctx.schema)
+                    u = type_uses(t, ctx.schema)
+                    if u:
+                        types.add(u)
+                push(val)
+            elif tv is list:
+                extend(val)
+
+
+def _uses_of(node: Any, ctx: FileContext, exclude: str | None = None) -> tuple[str, ...]:
+    rels: set[str] = set()
+    funcs: set[str] = set()
+    types: set[str] = set()
+    _refs(node, ctx, rels, funcs, types)
+    if exclude:
+        rels.discard(exclude)
+    return tuple(sorted(rels | funcs | types))

@@ -1,0 +1,170 @@
+"""Effects of function and procedure statements (and ALTER ... OWNER)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgconsolidate.model.deparse import to_sql
+from pgconsolidate.model.extract.base import ExtractorBase
+from pgconsolidate.model.extract.bodies import (
+    _plpgsql_uses,
+    _set_value,
+    _sql_body_uses,
+)
+from pgconsolidate.model.extract.common import (
+    _OBJ_KIND,
+    _defelems,
+    _defval,
+    _hash,
+    _qual,
+    _roles,
+    _rv_id,
+    _uses_of,
+)
+from pgconsolidate.model.names import names, type_ref, type_uses
+from pgconsolidate.model.types import (
+    Action,
+    ArgDef,
+    Change,
+    FunctionDef,
+    ObjectKind,
+    TypeRef,
+)
+
+K = ObjectKind
+A = Action
+
+
+class FunctionEffects(ExtractorBase):
+    """Effects of function and procedure statements (and ALTER ... OWNER)."""
+
+    def _CreateFunctionStmt(self, b: dict[str, Any]) -> None:
+        schema, name = _qual(names(b.get("funcname", ())), self.ctx)
+        args: list[ArgDef] = []
+        uses: list[str] = [schema] if schema not in ("public",) else []
+        for p in b.get("parameters", ()) or ():
+            fp = p.get("FunctionParameter", {})
+            t, _ = type_ref(fp.get("argType") or {}, self.ctx.schema)
+            mode = {
+                "FUNC_PARAM_IN": "in",
+                "FUNC_PARAM_DEFAULT": "in",
+                "FUNC_PARAM_OUT": "out",
+                "FUNC_PARAM_INOUT": "inout",
+                "FUNC_PARAM_VARIADIC": "variadic",
+                "FUNC_PARAM_TABLE": "table",
+            }.get(fp.get("mode", ""), "in")
+            default = to_sql(fp["defexpr"]) if fp.get("defexpr") else None
+            args.append(ArgDef(fp.get("name"), t, mode, default))
+            u = type_uses(t, self.ctx.schema)
+            if u:
+                uses.append(u)
+        opts = _defelems(b.get("options", ()))
+        is_proc = bool(b.get("is_procedure"))
+        rt = b.get("returnType")
+        return_type: TypeRef | None = None
+        returns_set = False
+        table_cols = [a for a in args if a.mode == "table"]
+        if is_proc:
+            returns = ""
+        elif table_cols:
+            returns = "TABLE(" + ", ".join(f"{a.name} {a.type.display}" for a in table_cols) + ")"
+            returns_set = True
+        elif rt:
+            return_type, _ = type_ref(rt, self.ctx.schema)
+            returns_set = bool(rt.get("setof"))
+            returns = ("SETOF " if returns_set else "") + return_type.display
+            u = type_uses(return_type, self.ctx.schema)
+            if u:
+                uses.append(u)
+        else:
+            outs = [a for a in args if a.mode in ("out", "inout")]
+            returns = outs[0].type.display if len(outs) == 1 else ("record" if outs else "void")
+        language = _defval(opts["language"]).lower() if "language" in opts else "sql"
+        config = []
+        for item in b.get("options", ()) or ():
+            de = item.get("DefElem", {})
+            if de.get("defname") == "set":
+                vs = (de.get("arg") or {}).get("VariableSetStmt", {})
+                config.append((vs.get("name", ""), _set_value(vs)))
+        body = ""
+        body_uses: tuple[str, ...] = ()
+        dynamic = False
+        if "as" in opts:
+            parts = names(opts["as"])
+            body = parts[0] if parts else ""
+        elif b.get("sql_body"):
+            body = to_sql(b["sql_body"])
+        if language == "plpgsql":
+            body_uses, dynamic = _plpgsql_uses(self.stmt.text, self.ctx)
+        elif language == "sql":
+            if b.get("sql_body"):
+                body_uses = _uses_of(b["sql_body"], self.ctx)
+            elif body:
+                body_uses = _sql_body_uses(body, self.ctx)
+        fdef = FunctionDef(
+            schema=schema,
+            name=name,
+            args=tuple(args),
+            returns=returns,
+            returns_set=returns_set,
+            return_type=return_type,
+            language=language,
+            volatility=_defval(opts["volatility"]).lower() if "volatility" in opts else "volatile",
+            security_definer=_defval(opts["security"]) == "true" if "security" in opts else False,
+            strict=_defval(opts["strict"]) == "true" if "strict" in opts else False,
+            leakproof=_defval(opts["leakproof"]) == "true" if "leakproof" in opts else False,
+            parallel=_defval(opts["parallel"]).lower() if "parallel" in opts else None,
+            config=tuple(config),
+            body=body,
+            body_hash=_hash(body),
+            is_procedure=is_proc,
+            uses=body_uses,
+            dynamic_sql=dynamic,
+        )
+        replace = bool(b.get("replace"))
+        kind = K.PROCEDURE if is_proc else K.FUNCTION
+        if language not in ("sql", "plpgsql", "c", "internal"):
+            uses.append(language)
+        self.add(
+            A.CREATE_OR_REPLACE if replace else A.CREATE,
+            kind,
+            fdef.id,
+            fdef,
+            or_replace=replace,
+            uses=tuple(dict.fromkeys(uses)),
+        )
+
+    def _AlterFunctionStmt(self, b: dict[str, Any]) -> None:
+        oid, _, _ = self._func_id(b.get("func") or {})
+        kind = _OBJ_KIND.get(b.get("objtype", ""), K.FUNCTION)
+        for item in b.get("actions", ()) or ():
+            de = item.get("DefElem", {})
+            key = de.get("defname", "")
+            arg = de.get("arg")
+            if key == "security":
+                self.add(A.ALTER, kind, oid, Change("security_definer", _defval(arg) == "true"))
+            elif key == "set":
+                vs = (arg or {}).get("VariableSetStmt", {})
+                if vs.get("kind") in ("VAR_RESET", "VAR_RESET_ALL"):
+                    self.add(A.ALTER, kind, oid, Change("reset_config", vs.get("name")))
+                else:
+                    self.add(A.ALTER, kind, oid, Change("add_config", (vs.get("name", ""), _set_value(vs))))
+            elif key in ("volatility", "parallel"):
+                self.add(A.ALTER, kind, oid, Change(key, _defval(arg).lower()))
+            elif key in ("strict", "leakproof"):
+                self.add(A.ALTER, kind, oid, Change(key, _defval(arg) == "true"))
+            else:
+                self.add(A.ALTER, kind, oid, Change(key, _defval(arg)))
+
+    def _AlterOwnerStmt(self, b: dict[str, Any]) -> None:
+        ot = b.get("objectType", "")
+        kind = _OBJ_KIND.get(ot, K.OTHER)
+        owner = _roles([b.get("newowner", {})])[0]
+        obj = b.get("object") or {}
+        if "ObjectWithArgs" in obj:
+            oid = self._func_id(obj["ObjectWithArgs"])[0]
+        elif b.get("relation"):
+            oid = _rv_id(b["relation"], self.ctx)
+        else:
+            oid = self._drop_target(ot, obj) or ""
+        self.add(A.OWNER, kind, oid, Change("owner", owner))

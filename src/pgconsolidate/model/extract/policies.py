@@ -1,0 +1,88 @@
+"""Effects of policy and trigger statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgconsolidate.model.deparse import to_sql
+from pgconsolidate.model.extract.base import ExtractorBase
+from pgconsolidate.model.extract.common import (
+    _qual,
+    _roles,
+    _rv_id,
+    _uses_of,
+)
+from pgconsolidate.model.names import names, sval
+from pgconsolidate.model.types import (
+    Action,
+    Change,
+    ObjectKind,
+    PolicyDef,
+    TriggerDef,
+)
+
+K = ObjectKind
+A = Action
+
+
+class PolicyTriggerEffects(ExtractorBase):
+    """Effects of policy and trigger statements."""
+
+    # ----------------------------------------------------------------- policies & triggers
+
+    def _CreatePolicyStmt(self, b: dict[str, Any]) -> None:
+        table = _rv_id(b.get("table"), self.ctx)
+        name = b.get("policy_name", "")
+        using = b.get("qual")
+        check = b.get("with_check")
+        pol = PolicyDef(
+            table,
+            name,
+            b.get("cmd_name", "all"),
+            bool(b.get("permissive")),
+            _roles(b.get("roles", ())) or ("public",),
+            to_sql(using) if using else None,
+            to_sql(check) if check else None,
+        )
+        uses = (table, *_uses_of([using, check], self.ctx, table))
+        self.add(A.CREATE, K.POLICY, pol.id, pol, uses=tuple(dict.fromkeys(uses)))
+
+    def _AlterPolicyStmt(self, b: dict[str, Any]) -> None:
+        table = _rv_id(b.get("table"), self.ctx)
+        oid = f"{table}.{b.get('policy_name', '')}"
+        if b.get("roles"):
+            self.add(A.ALTER, K.POLICY, oid, Change("roles", _roles(b["roles"])))
+        if b.get("qual"):
+            self.add(A.ALTER, K.POLICY, oid, Change("using", to_sql(b["qual"])))
+        if b.get("with_check"):
+            self.add(A.ALTER, K.POLICY, oid, Change("with_check", to_sql(b["with_check"])))
+
+    def _CreateTrigStmt(self, b: dict[str, Any]) -> None:
+        table = _rv_id(b.get("relation"), self.ctx)
+        fschema, fname = _qual(names(b.get("funcname", ())), self.ctx)
+        timing = b.get("timing", 0)
+        events_mask = b.get("events", 0)
+        events = tuple(
+            n
+            for bit, n in ((4, "insert"), (8, "delete"), (16, "update"), (32, "truncate"))
+            if events_mask & bit
+        )
+        trg = TriggerDef(
+            table,
+            b.get("trigname", ""),
+            f"{fschema}.{fname}()",
+            "before" if timing & 2 else ("instead of" if timing & 64 else "after"),
+            events,
+            bool(b.get("row")),
+            to_sql(b["whenClause"]) if b.get("whenClause") else None,
+            tuple(sval(c) for c in b.get("columns", ()) or ()),
+            bool(b.get("isconstraint")),
+        )
+        action = A.CREATE_OR_REPLACE if b.get("replace") else A.CREATE
+        self.add(
+            action, K.TRIGGER, trg.id, trg, or_replace=bool(b.get("replace")), uses=(table, trg.function)
+        )
+
+    def _CreateEventTrigStmt(self, b: dict[str, Any]) -> None:
+        fschema, fname = _qual(names(b.get("funcname", ())), self.ctx)
+        self.add(A.CREATE, K.EVENT_TRIGGER, b.get("trigname", ""), uses=(f"{fschema}.{fname}()",))

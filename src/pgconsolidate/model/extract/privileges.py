@@ -1,0 +1,123 @@
+"""Effects of GRANT/REVOKE, default privileges and COMMENT statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pgconsolidate.model.extract.base import ExtractorBase
+from pgconsolidate.model.extract.common import (
+    _OBJ_KIND,
+    _qual,
+    _roles,
+    _rv_id,
+)
+from pgconsolidate.model.names import names, sval, type_ref
+from pgconsolidate.model.types import (
+    Action,
+    DefaultPrivilegesDef,
+    GrantDef,
+    ObjectKind,
+)
+
+K = ObjectKind
+A = Action
+
+
+class PrivilegeEffects(ExtractorBase):
+    """Effects of GRANT/REVOKE, default privileges and COMMENT statements."""
+
+    # ----------------------------------------------------------------- privileges & comments
+
+    def _GrantStmt(self, b: dict[str, Any]) -> None:
+        is_grant = bool(b.get("is_grant"))
+        ot = b.get("objtype", "")
+        kind = _OBJ_KIND.get(ot, K.OTHER)
+        privs: list[str] = []
+        cols: list[str] = []
+        for p in b.get("privileges", ()) or ():
+            ap = p.get("AccessPriv", {})
+            privs.append(ap.get("priv_name", "all").lower())
+            cols.extend(sval(c) for c in ap.get("cols", ()) or ())
+        privileges = tuple(privs) or ("all",)
+        grantees = _roles(b.get("grantees", ()))
+        targets: list[str] = []
+        if b.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
+            targets = [f"{sval(o)}.*" for o in b.get("objects", ()) or ()]
+        else:
+            for o in b.get("objects", ()) or ():
+                if "RangeVar" in o:
+                    targets.append(_rv_id(o["RangeVar"], self.ctx))
+                elif "ObjectWithArgs" in o:
+                    targets.append(self._func_id(o["ObjectWithArgs"])[0])
+                elif "String" in o:
+                    targets.append(sval(o))
+                elif "TypeName" in o:
+                    t, _ = type_ref(o["TypeName"], self.ctx.schema)
+                    targets.append(f"{t.schema or self.ctx.schema}.{t.name}")
+                else:
+                    parts = names(o)
+                    if parts:
+                        targets.append(".".join(_qual(parts, self.ctx)))
+        action = A.GRANT if is_grant else A.REVOKE
+        for target in targets:
+            g = GrantDef(
+                kind, target, privileges, grantees, bool(b.get("grant_option")), tuple(cols), not is_grant
+            )
+            uses = (target,) if not target.endswith(".*") else (target[:-2],)
+            self.add(action, kind, target, g, uses=uses)
+
+    def _GrantRoleStmt(self, b: dict[str, Any]) -> None:
+        granted = [
+            sval(r) or r.get("AccessPriv", {}).get("priv_name", "") for r in b.get("granted_roles", ())
+        ]
+        grantees = _roles(b.get("grantee_roles", ()))
+        for role in granted:
+            g = GrantDef(K.ROLE, role, ("member",), grantees, revoke=not b.get("is_grant"))
+            self.add(A.GRANT if b.get("is_grant") else A.REVOKE, K.ROLE, role, g)
+
+    def _AlterDefaultPrivilegesStmt(self, b: dict[str, Any]) -> None:
+        opts = b.get("options", ()) or ()
+        schemas: list[str] = []
+        roles: list[str] = []
+        for item in opts:
+            de = item.get("DefElem", {})
+            vals = (de.get("arg") or {}).get("List", {}).get("items", [])
+            if de.get("defname") == "schemas":
+                schemas.extend(sval(v) for v in vals)
+            elif de.get("defname") == "roles":
+                roles.extend(_roles(vals))
+        action = b.get("action", {}).get("GrantStmt", {})
+        privs = tuple(
+            p.get("AccessPriv", {}).get("priv_name", "all").lower()
+            for p in action.get("privileges", ()) or ()
+        )
+        dp = DefaultPrivilegesDef(
+            _OBJ_KIND.get(action.get("objtype", ""), K.OTHER).value,
+            tuple(schemas),
+            privs or ("all",),
+            _roles(action.get("grantees", ())),
+            tuple(roles),
+            not action.get("is_grant"),
+        )
+        self.add(A.GRANT if action.get("is_grant") else A.REVOKE, K.OTHER, "default-privileges", dp)
+
+    def _CommentStmt(self, b: dict[str, Any]) -> None:
+        ot = b.get("objtype", "")
+        kind = _OBJ_KIND.get(ot, K.OTHER)
+        obj = b.get("object") or {}
+        if "ObjectWithArgs" in obj:
+            oid = self._func_id(obj["ObjectWithArgs"])[0]
+        elif "String" in obj:
+            oid = sval(obj)
+        elif "TypeName" in obj:
+            t, _ = type_ref(obj["TypeName"], self.ctx.schema)
+            oid = f"{t.schema or self.ctx.schema}.{t.name}"
+        else:
+            parts = names(obj)
+            if ot in ("OBJECT_COLUMN", "OBJECT_POLICY", "OBJECT_TRIGGER", "OBJECT_TABCONSTRAINT"):
+                if len(parts) == 2:
+                    parts = [self.ctx.schema, *parts]
+                oid = ".".join(parts[-3:])
+            else:
+                oid = ".".join(_qual(parts, self.ctx)) if parts else ""
+        self.add(A.COMMENT, kind, oid, b.get("comment"))

@@ -1,0 +1,371 @@
+"""Effects of schema, extension, table (columns, constraints) and index statements."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pgconsolidate.model.deparse import to_sql
+from pgconsolidate.model.extract.base import ExtractorBase
+from pgconsolidate.model.extract.common import (
+    _FK_ACTION,
+    _OBJ_KIND,
+    _column_refs,
+    _defelems,
+    _defval,
+    _roles,
+    _rv,
+    _rv_id,
+    _truncate,
+    choose_name,
+)
+from pgconsolidate.model.names import names, sval, type_ref, type_uses
+from pgconsolidate.model.types import (
+    Action,
+    Change,
+    ColumnDef,
+    ConstraintDef,
+    ExtensionDef,
+    IndexDef,
+    ObjectKind,
+    SchemaDef,
+    SequenceDef,
+    TableDef,
+)
+from pgconsolidate.statements.model import Statement
+
+K = ObjectKind
+A = Action
+
+
+class TableEffects(ExtractorBase):
+    """Effects of schema, extension, table (columns, constraints) and index statements."""
+
+    # ----------------------------------------------------------------- schemas & extensions
+
+    def _CreateSchemaStmt(self, b: dict[str, Any]) -> None:
+        owner = _roles([b["authrole"]])[0] if b.get("authrole") else None
+        name = b.get("schemaname") or owner
+        self.add(
+            A.CREATE,
+            K.SCHEMA,
+            name or "",
+            SchemaDef(name or "", owner),
+            if_not_exists=bool(b.get("if_not_exists")),
+        )
+        saved = self.ctx.search_path
+        self.ctx.set_search_path([name or "public"])
+        for elt in b.get("schemaElts", ()) or ():
+            sub = Statement(
+                self.stmt.file,
+                self.stmt.index,
+                self.stmt.line,
+                self.stmt.column,
+                self.stmt.end_line,
+                self.stmt.start,
+                self.stmt.end,
+                self.stmt.text,
+                next(iter(elt)),
+                elt,
+            )
+            self.out.extend(type(self)(sub, self.ctx, self.conditional).run())
+        self.ctx.set_search_path(saved)
+
+    def _CreateExtensionStmt(self, b: dict[str, Any]) -> None:
+        opts = _defelems(b.get("options", ()))
+        schema = _defval(opts["schema"]) if "schema" in opts else self.ctx.schema
+        version = _defval(opts["new_version"]) if "new_version" in opts else None
+        name = b.get("extname", "")
+        self.add(
+            A.CREATE,
+            K.EXTENSION,
+            name,
+            ExtensionDef(name, schema, version, "cascade" in opts),
+            if_not_exists=bool(b.get("if_not_exists")),
+            uses=(schema,) if schema else (),
+        )
+
+    # ----------------------------------------------------------------- tables
+
+    def _column(self, table: str, tname: str, cd: dict[str, Any], cons_out: list[ConstraintDef]) -> ColumnDef:
+        col = cd.get("colname", "")
+        tn = cd.get("typeName") or {}
+        t, serial = type_ref(tn, self.ctx.schema)
+        not_null = False
+        default: str | None = None
+        identity = generated = None
+        pk = False
+        for c in cd.get("constraints", ()) or ():
+            con = c.get("Constraint", {})
+            ct = con.get("contype", "")
+            if ct == "CONSTR_NOTNULL":
+                not_null = True
+            elif ct == "CONSTR_DEFAULT":
+                default = to_sql(con.get("raw_expr"))
+            elif ct == "CONSTR_IDENTITY":
+                identity = "always" if con.get("generated_when") == "a" else "by default"
+                not_null = True
+            elif ct == "CONSTR_GENERATED":
+                generated = to_sql(con.get("raw_expr"))
+            elif ct in (
+                "CONSTR_PRIMARY",
+                "CONSTR_UNIQUE",
+                "CONSTR_FOREIGN",
+                "CONSTR_CHECK",
+                "CONSTR_EXCLUSION",
+            ):
+                if ct == "CONSTR_PRIMARY":
+                    pk = not_null = True
+                cons_out.append(self._constraint(table, tname, con, (col,)))
+        if serial or identity:
+            seq = choose_name(tname, [col], "seq")
+            schema = table.rsplit(".", 1)[0]
+            self.add(A.CREATE, K.SEQUENCE, f"{schema}.{seq}", SequenceDef(schema, seq, (), f"{table}.{col}"))
+            if serial:
+                default = f"nextval('{seq}'::regclass)"
+            not_null = True
+        collation = ".".join(names(cd["collClause"].get("collname", ()))) if cd.get("collClause") else None
+        return ColumnDef(table, col, t, not_null, default, identity, generated, collation, pk)
+
+    def _constraint(
+        self, table: str, tname: str, con: dict[str, Any], cols: tuple[str, ...] = ()
+    ) -> ConstraintDef:
+        ct = con.get("contype", "")
+        keys = tuple(sval(k) for k in con.get("keys", ()) or ()) or cols
+        kind = {
+            "CONSTR_PRIMARY": "primary-key",
+            "CONSTR_UNIQUE": "unique",
+            "CONSTR_FOREIGN": "foreign-key",
+            "CONSTR_CHECK": "check",
+            "CONSTR_EXCLUSION": "exclude",
+            "CONSTR_NOTNULL": "not-null",
+        }.get(ct, ct.lower())
+        expression = None
+        ref_table = None
+        ref_cols: tuple[str, ...] = ()
+        on_delete = on_update = None
+        if ct == "CONSTR_FOREIGN":
+            keys = tuple(sval(k) for k in con.get("fk_attrs", ()) or ()) or cols
+            ref_table = _rv_id(con.get("pktable"), self.ctx)
+            ref_cols = tuple(sval(k) for k in con.get("pk_attrs", ()) or ())
+            on_delete = _FK_ACTION.get(con.get("fk_del_action", "a"))
+            on_update = _FK_ACTION.get(con.get("fk_upd_action", "a"))
+        elif ct == "CONSTR_CHECK":
+            expression = to_sql(con.get("raw_expr"))
+        elif ct == "CONSTR_EXCLUSION":
+            expression = json.dumps(con.get("exclusions"), sort_keys=True)
+            keys = ()
+        name = con.get("conname")
+        if not name:
+            if ct == "CONSTR_PRIMARY":
+                name = _truncate(f"{tname}_pkey")
+            elif ct == "CONSTR_CHECK":
+                refs: list[str] = []
+                _column_refs(con.get("raw_expr"), refs)
+                name = choose_name(tname, (cols[:1] if cols else refs[:1]), "check")
+            else:
+                suffix = {"unique": "key", "foreign-key": "fkey", "exclude": "excl", "not-null": "not_null"}
+                name = choose_name(tname, keys, suffix.get(kind, kind))
+        return ConstraintDef(
+            table,
+            name,
+            kind,
+            keys,
+            ref_table,
+            ref_cols,
+            on_delete,
+            on_update,
+            expression,
+            bool(con.get("deferrable")),
+            bool(con.get("skip_validation")),
+        )
+
+    def _add_constraint(self, con: ConstraintDef, action: Action = A.CREATE) -> None:
+        uses = (con.ref_table,) if con.ref_table else ()
+        self.add(action, K.CONSTRAINT, con.id, con, uses=uses)
+        if con.type in ("primary-key", "unique", "exclude"):
+            schema = con.table.rsplit(".", 1)[0]
+            idx = IndexDef(
+                schema,
+                con.name,
+                con.table,
+                "btree" if con.type != "exclude" else "gist",
+                con.columns,
+                (),
+                con.type != "exclude",
+                False,
+                None,
+                (),
+                (),
+                con.type == "primary-key",
+                True,
+            )
+            self.add(action, K.INDEX, idx.id, idx)
+
+    def _CreateStmt(self, b: dict[str, Any]) -> None:
+        schema, tname = _rv(b.get("relation"), self.ctx)
+        table = f"{schema}.{tname}"
+        inherits = tuple(_rv_id(r.get("RangeVar"), self.ctx) for r in b.get("inhRelations", ()) or ())
+        like = tuple(
+            _rv_id(e["TableLikeClause"].get("relation"), self.ctx)
+            for e in b.get("tableElts", ()) or ()
+            if "TableLikeClause" in e
+        )
+        partition_of = inherits[0] if b.get("partbound") else None
+        tdef = TableDef(
+            schema,
+            tname,
+            unlogged=b.get("relation", {}).get("relpersistence") == "u",
+            partitioned=bool(b.get("partspec")),
+            partition_of=partition_of,
+            inherits=() if partition_of else inherits,
+            like=like,
+        )
+        uses: list[str] = [schema] if schema != "public" else []
+        uses.extend(inherits)
+        uses.extend(like)
+        if b.get("ofTypename"):
+            t, _ = type_ref(b["ofTypename"], schema)
+            u = type_uses(t, schema)
+            if u:
+                uses.append(u)
+        ine = bool(b.get("if_not_exists"))
+        self.add(A.CREATE, K.TABLE, table, tdef, if_not_exists=ine, uses=tuple(uses))
+        cons: list[ConstraintDef] = []
+        for elt in b.get("tableElts", ()) or ():
+            if "ColumnDef" in elt:
+                col = self._column(table, tname, elt["ColumnDef"], cons)
+                u = type_uses(col.type, self.ctx.schema)
+                self.add(A.CREATE, K.COLUMN, col.id, col, if_not_exists=ine, uses=(u,) if u else ())
+            elif "Constraint" in elt:
+                cons.append(self._constraint(table, tname, elt["Constraint"]))
+        for con in cons:
+            self._add_constraint(con)
+
+    def _AlterTableStmt(self, b: dict[str, Any]) -> None:
+        objtype = b.get("objtype", "OBJECT_TABLE")
+        kind = _OBJ_KIND.get(objtype, K.TABLE)
+        schema, tname = _rv(b.get("relation"), self.ctx)
+        table = f"{schema}.{tname}"
+        missing_ok = bool(b.get("missing_ok"))
+        for cmd_wrap in b.get("cmds", ()) or ():
+            cmd = cmd_wrap.get("AlterTableCmd", {})
+            sub = cmd.get("subtype", "")
+            name = cmd.get("name")
+            d = cmd.get("def")
+            if sub == "AT_AddColumn" and d and "ColumnDef" in d:
+                if kind == K.TYPE:
+                    t, _ = type_ref(d["ColumnDef"].get("typeName") or {}, self.ctx.schema)
+                    self.add(A.ALTER, K.TYPE, table, Change("add_attribute", (d["ColumnDef"]["colname"], t)))
+                    continue
+                cons: list[ConstraintDef] = []
+                col = self._column(table, tname, d["ColumnDef"], cons)
+                u = type_uses(col.type, self.ctx.schema)
+                self.add(
+                    A.CREATE,
+                    K.COLUMN,
+                    col.id,
+                    col,
+                    if_not_exists=bool(cmd.get("missing_ok")),
+                    if_exists=missing_ok,
+                    uses=tuple(x for x in (table, u) if x),
+                )
+                for con in cons:
+                    self._add_constraint(con)
+            elif sub == "AT_DropColumn":
+                self.add(
+                    A.DROP,
+                    K.COLUMN,
+                    f"{table}.{name}",
+                    if_exists=bool(cmd.get("missing_ok")),
+                    cascade=cmd.get("behavior") == "DROP_CASCADE",
+                )
+            elif sub == "AT_AlterColumnType" and d and "ColumnDef" in d:
+                t, _ = type_ref(d["ColumnDef"].get("typeName") or {}, self.ctx.schema)
+                u = type_uses(t, self.ctx.schema)
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("type", t), uses=(u,) if u else ())
+            elif sub == "AT_ColumnDefault":
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("default", to_sql(d) if d else None))
+            elif sub == "AT_SetNotNull":
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("not_null", True))
+            elif sub == "AT_DropNotNull":
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("not_null", False))
+            elif sub == "AT_AddIdentity":
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("identity", "identity"))
+            elif sub == "AT_DropIdentity":
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("identity", None))
+            elif sub == "AT_AddConstraint" and d and "Constraint" in d:
+                self._add_constraint(self._constraint(table, tname, d["Constraint"]))
+            elif sub == "AT_DropConstraint":
+                self.add(
+                    A.DROP,
+                    K.CONSTRAINT,
+                    f"{table}.{name}",
+                    if_exists=bool(cmd.get("missing_ok")),
+                    cascade=cmd.get("behavior") == "DROP_CASCADE",
+                )
+            elif sub == "AT_ValidateConstraint":
+                self.add(A.ALTER, K.CONSTRAINT, f"{table}.{name}", Change("not_valid", False))
+            elif sub == "AT_EnableRowSecurity":
+                self.add(A.ENABLE_RLS, K.TABLE, table, if_exists=missing_ok)
+            elif sub == "AT_DisableRowSecurity":
+                self.add(A.DISABLE_RLS, K.TABLE, table, if_exists=missing_ok)
+            elif sub == "AT_ForceRowSecurity":
+                self.add(A.FORCE_RLS, K.TABLE, table, if_exists=missing_ok)
+            elif sub == "AT_NoForceRowSecurity":
+                self.add(A.NO_FORCE_RLS, K.TABLE, table, if_exists=missing_ok)
+            elif sub == "AT_ChangeOwner":
+                owner = _roles([cmd.get("newowner", {})])[0]
+                self.add(A.OWNER, kind, table, Change("owner", owner), if_exists=missing_ok)
+            elif sub == "AT_AttachPartition":
+                pass
+            else:
+                self.add(
+                    A.ALTER, kind, table, Change(sub.removeprefix("AT_").lower(), None), if_exists=missing_ok
+                )
+
+    # ----------------------------------------------------------------- indexes
+
+    def _IndexStmt(self, b: dict[str, Any]) -> None:
+        schema, tname = _rv(b.get("relation"), self.ctx)
+        table = f"{schema}.{tname}"
+        cols: list[str] = []
+        opclasses: list[str | None] = []
+        label: list[str] = []
+        for p in b.get("indexParams", ()) or ():
+            ie = p.get("IndexElem", {})
+            if ie.get("name"):
+                cols.append(ie["name"])
+                label.append(ie["name"])
+            else:
+                cols.append(to_sql(ie.get("expr")))
+                fn = ie.get("expr", {}).get("FuncCall")
+                label.append(names(fn.get("funcname", ()))[-1] if fn else "expr")
+            oc = names(ie.get("opclass", ()))
+            opclasses.append(oc[-1] if oc else None)
+        include = tuple(
+            sval(x.get("IndexElem", {}).get("name", "")) for x in b.get("indexIncludingParams", ()) or ()
+        )
+        name = b.get("idxname")
+        if not name:
+            suffix = "pkey" if b.get("primary") else ("key" if b.get("unique") else "idx")
+            name = choose_name(tname, label if not b.get("primary") else [], suffix)
+        opts = tuple((k, _defval(v)) for k, v in _defelems(b.get("options", ())).items())
+        idx = IndexDef(
+            schema,
+            name,
+            table,
+            b.get("accessMethod", "btree"),
+            tuple(cols),
+            tuple(opclasses),
+            bool(b.get("unique")),
+            bool(b.get("concurrent")),
+            to_sql(b["whereClause"]) if b.get("whereClause") else None,
+            include,
+            opts,
+            bool(b.get("primary")),
+        )
+        uses = [table]
+        if idx.method in ("hnsw", "ivfflat"):
+            uses.append("vector")
+        self.add(A.CREATE, K.INDEX, idx.id, idx, if_not_exists=bool(b.get("if_not_exists")), uses=tuple(uses))
