@@ -26,9 +26,15 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# Speed and memory figures, each measured side by side with its peer (squawk, psql, migra, INSERT ... SELECT,
+# pg_dump). Full sizes take a while on 2 cores; each script has options for smaller runs.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
 	$(BIN)/python bench/analyze.py
+	$(BIN)/python bench/replay.py
+	$(BIN)/python bench/inspect.py
+	$(BIN)/python bench/consolidate.py
+	$(BIN)/python bench/backup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
