@@ -6,7 +6,8 @@ comments, reference data) in a temp directory, then times, each in its own child
 
 * ``squawk`` (PyPI ``squawk-cli``) linting every file,
 * ``pgconsolidate analyze DIR --format json`` (the full command: read, split, model, all rules, report),
-* the model driver alone: ``pgconsolidate.analysis.analyze_dir`` (read + split + effects + fold, 2 workers),
+* the model driver alone: ``pgconsolidate.analysis.analyze_dir`` (read + split + effects + fold), with 2
+  processes (the default on 2 cores) and with 1 (``--no-serial`` skips that one),
 
 and prints wall time, the ratio to squawk, CPU seconds (user + system of the whole process tree: a
 figure that a busy shared machine distorts less than wall time) and the peak RSS of each child (max RSS
@@ -52,7 +53,7 @@ _DRIVER = r"""
 import sys
 from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.sources.reader import read_dir
-a = analyze_dir(read_dir(sys.argv[1]), keep_trees=False)
+a = analyze_dir(read_dir(sys.argv[1]), workers=int(sys.argv[2]), keep_trees=False)
 n = sum(len(f.statements) for f in a.files)
 print(n, len(a.schema.objects), file=sys.stderr)
 """
@@ -146,6 +147,7 @@ def main() -> int:
     ap.add_argument("--memory-limit-mb", type=int, default=4096, help="address-space cap per tool (0: none)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds before a tool is stopped")
     ap.add_argument("--skip-command", action="store_true", help="do not time `pgconsolidate analyze`")
+    ap.add_argument("--no-serial", action="store_true", help="do not time the driver in a single process")
     args = ap.parse_args()
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="pgc-bench-"))
     corpus = tmp / "migrations"
@@ -173,10 +175,13 @@ def main() -> int:
             results["pgconsolidate analyze"] = (wall, rss, code, cpu)
             if code not in (0, 1):
                 print(f"pgconsolidate analyze failed (exit {code}): {err.strip()[-300:]}")
-        wall, rss, code, cpu, err = measure([sys.executable, "-c", _DRIVER, str(corpus)], **limits)
-        results["model driver (analyze_dir)"] = (wall, rss, code, cpu)
-        counts = err.strip().splitlines()[-1] if err.strip() else "?"
-        print(f"model driver: statements, objects = {counts}")
+        for workers in (2,) if args.no_serial else (2, 1):
+            cmd = [sys.executable, "-c", _DRIVER, str(corpus), str(workers)]
+            wall, rss, code, cpu, err = measure(cmd, **limits)
+            label = "model driver, 2 processes" if workers == 2 else "model driver, 1 process"
+            results[label] = (wall, rss, code, cpu)
+            counts = err.strip().splitlines()[-1] if err.strip() else "?"
+            print(f"{label}: statements, objects = {counts}")
         base = results.get("squawk", (0.0, 0, 0, 0.0))[0]
         print(f"{'tool':<30} {'wall s':>8} {'vs squawk':>10} {'CPU s':>8} {'peak RSS MB':>12} {'exit':>5}")
         for name, (wall, rss, code, cpu) in results.items():
