@@ -107,6 +107,7 @@ def function_history(schema: Schema, order: Mapping[str, int]) -> FunctionHistor
             key = (order.get(e.ref.file, len(order)), e.ref.statement_index, e.action.value, target)
             events.setdefault(key, (target, e))
     current: dict[str, Definition] = {}
+    by_name: dict[str, set[str]] = {}  # schema.name → identities ever defined (filtered by ``current``)
     definitions: list[tuple[Definition, Definition | None]] = []
     overloads: list[tuple[Definition, tuple[Definition, ...]]] = []
     for _key, (target, e) in sorted(events.items(), key=lambda kv: kv[0][:2]):
@@ -118,10 +119,9 @@ def function_history(schema: Schema, order: Mapping[str, int]) -> FunctionHistor
             if old is not None and (not replace or result_type(old.detail) != result_type(new.detail)):
                 continue  # refused by PostgreSQL: the old definition stays in force
             current[target] = new
+            by_name.setdefault(new.name, set()).add(target)
             if old is None:
-                others = tuple(
-                    current[i] for i in sorted(current) if i != target and current[i].name == new.name
-                )
+                others = tuple(current[i] for i in sorted(by_name[new.name]) if i != target and i in current)
                 if others:
                     overloads.append((new, others))
         elif e.action == Action.ALTER and isinstance(e.detail, Change) and target in current:
@@ -130,6 +130,7 @@ def function_history(schema: Schema, order: Mapping[str, int]) -> FunctionHistor
         elif e.action == Action.DROP:
             current.pop(target, None)
         elif e.action == Action.RENAME and e.new_id and target in current:
-            d = current.pop(target)
-            current[e.new_id] = dataclasses.replace(d, id=e.new_id)
+            d = dataclasses.replace(current.pop(target), id=e.new_id)
+            current[e.new_id] = d
+            by_name.setdefault(d.name, set()).add(e.new_id)
     return FunctionHistory(tuple(definitions), tuple(overloads), current)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from pgconsolidate.model.types import Action, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.nodes import (
     DEFAULT_SCHEMA,
@@ -118,16 +119,42 @@ def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
         )
 
 
+_CREATED_KIND = {
+    ObjectKind.TABLE: "relation",
+    ObjectKind.VIEW: "relation",
+    ObjectKind.MATERIALIZED_VIEW: "relation",
+    ObjectKind.SEQUENCE: "relation",
+    ObjectKind.EXTENSION: "extension",
+    ObjectKind.TYPE: "type",
+    ObjectKind.ENUM: "type",
+    ObjectKind.DOMAIN: "type",
+    ObjectKind.FUNCTION: "function",
+    ObjectKind.PROCEDURE: "function",
+}
+
+
 def _first_positions(ctx: RuleContext) -> tuple[dict[tuple[str, str], Position], dict[Position, Any]]:
+    """The first creation of every object (from the model's effects, no parse trees needed):
+    (kind, id) → (file position, statement index), and the statement at each such position."""
     first: dict[tuple[str, str], Position] = {}
+    positions: set[Position] = set()
+    order = ctx.file_index()
+    for fe in ctx.model.effects:
+        fi = order.get(fe.file, len(order))
+        for e in fe.effects:
+            kind = _CREATED_KIND.get(e.kind)
+            if kind is None or e.action not in (Action.CREATE, Action.CREATE_OR_REPLACE) or e.conditional:
+                continue
+            oid = e.id.split("(", 1)[0] if kind == "function" else e.id
+            key = (kind, oid)
+            if key not in first:
+                first[key] = (fi, e.ref.statement_index)
+                positions.add(first[key])
     stmt_at: dict[Position, Statement] = {}
     for fi, fs in enumerate(ctx.files):
         for st in fs.statements:
-            pos = (fi, st.index)
-            for key in _created(st):
-                if key not in first:
-                    first[key] = pos
-                    stmt_at[pos] = st
+            if (fi, st.index) in positions:
+                stmt_at[(fi, st.index)] = st
     return first, stmt_at
 
 
