@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -42,11 +43,28 @@ _CREATE_KINDS = frozenset(
 )
 
 
+_OR_REPLACE = re.compile(r"\s*create\s+or\s+replace\b", re.IGNORECASE)
+_ADD = re.compile(r"\badd\b", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+
+
+def _visibly_guarded(st: Statement) -> bool:
+    """True when the text alone shows the statement creates nothing unguarded (saves a re-parse):
+    ``CREATE OR REPLACE ...``, ``IF NOT EXISTS`` before the first parenthesis, an ALTER TABLE without ADD."""
+    text = st.text
+    if st.kind == "AlterTableStmt":
+        return _ADD.search(text) is None
+    if st.kind in ("CreateFunctionStmt", "ViewStmt", "CreateTrigStmt"):
+        return _OR_REPLACE.match(text) is not None
+    head = text[:300].split("(", 1)[0]
+    return "if not exists" in _WS.sub(" ", head.lower())
+
+
 def unguarded_creates(st: Statement) -> Iterator[tuple[str, str, str]]:
     """(object id, kind, how to make it idempotent) for each create in ``st`` that fails if the object
     already exists."""
     kind = st.kind
-    if kind not in _CREATE_KINDS:
+    if kind not in _CREATE_KINDS or _visibly_guarded(st):
         return
     body: dict[str, Any] = tree_body(st)
     if kind == "CreateStmt" and not body.get("if_not_exists"):
@@ -112,7 +130,7 @@ def non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
     for fs in ctx.files:
         dropped: set[str] = set()
         for st in fs.statements:
-            if st.kind == "DropStmt":
+            if st.kind == "DropStmt" and "exists" in st.text.lower():
                 b = tree_body(st)
                 if b.get("missing_ok"):
                     remove = str(b.get("removeType", ""))
