@@ -6,29 +6,12 @@ from collections.abc import Iterator
 
 from pgconsolidate.model.types import Action, ColumnDef, IndexDef, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.model_view import loc
+from pgconsolidate.rules.model_view import DEFINED_KINDS, loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 K = ObjectKind
-#: Kinds whose second CREATE is reported (columns and constraints are reported through their table;
-#: implicit sequences and constraint names are not written by the author).
-_KINDS = frozenset(
-    {
-        K.TABLE,
-        K.INDEX,
-        K.VIEW,
-        K.MATERIALIZED_VIEW,
-        K.TYPE,
-        K.ENUM,
-        K.DOMAIN,
-        K.FUNCTION,
-        K.PROCEDURE,
-        K.TRIGGER,
-        K.POLICY,
-        K.EXTENSION,
-        K.SCHEMA,
-    }
-)
+#: Kinds whose second CREATE is reported (schemas too).
+_KINDS = DEFINED_KINDS | {K.SCHEMA}
 _WORDS = {K.MATERIALIZED_VIEW: "materialized view", K.ENUM: "type", K.DOMAIN: "type"}
 
 

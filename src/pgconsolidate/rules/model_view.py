@@ -29,6 +29,25 @@ from pgconsolidate.rules.finding import Location
 
 _CREATES = (Action.CREATE, Action.CREATE_OR_REPLACE)
 
+#: Kinds of objects an author defines by name (columns, constraints, a constraint's index and implicit
+#: sequences belong to their table).
+DEFINED_KINDS = frozenset(
+    {
+        ObjectKind.TABLE,
+        ObjectKind.INDEX,
+        ObjectKind.VIEW,
+        ObjectKind.MATERIALIZED_VIEW,
+        ObjectKind.TYPE,
+        ObjectKind.ENUM,
+        ObjectKind.DOMAIN,
+        ObjectKind.FUNCTION,
+        ObjectKind.PROCEDURE,
+        ObjectKind.TRIGGER,
+        ObjectKind.POLICY,
+        ObjectKind.EXTENSION,
+    }
+)
+
 
 def loc(effect: Effect) -> Location:
     """The location of the statement an effect comes from."""

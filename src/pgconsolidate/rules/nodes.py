@@ -14,22 +14,13 @@ from typing import Any
 
 from pglast.parser import parse_sql_json
 
+from pgconsolidate.model.names import EXTENSION_TYPES as MODEL_EXTENSION_TYPES
 from pgconsolidate.statements.model import Statement
 
 DEFAULT_SCHEMA = "public"
 
-#: Types of well-known extensions (``vector(1536)`` needs ``vector``).
-EXTENSION_TYPES = {
-    "vector": "vector",
-    "halfvec": "vector",
-    "sparsevec": "vector",
-    "citext": "citext",
-    "hstore": "hstore",
-    "ltree": "ltree",
-    "geometry": "postgis",
-    "geography": "postgis",
-    "cube": "cube",
-}
+#: Types of well-known extensions (``vector(1536)`` needs ``vector``): the model's list, and ``cube``.
+EXTENSION_TYPES = {**MODEL_EXTENSION_TYPES, "cube": "cube"}
 
 
 @lru_cache(maxsize=4096)

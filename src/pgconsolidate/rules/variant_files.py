@@ -7,26 +7,12 @@ from collections.abc import Iterator
 
 from pgconsolidate.model.types import Action, IndexDef, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.model_view import DEFINED_KINDS
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 K = ObjectKind
-#: Kinds a file "defines" (columns, constraints and implicit sequences belong to their table).
-_KINDS = frozenset(
-    {
-        K.TABLE,
-        K.INDEX,
-        K.VIEW,
-        K.MATERIALIZED_VIEW,
-        K.TYPE,
-        K.ENUM,
-        K.DOMAIN,
-        K.FUNCTION,
-        K.PROCEDURE,
-        K.TRIGGER,
-        K.POLICY,
-        K.EXTENSION,
-    }
-)
+#: Kinds a file "defines".
+_KINDS = DEFINED_KINDS
 
 
 def definitions_by_file(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
