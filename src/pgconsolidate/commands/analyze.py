@@ -131,9 +131,17 @@ def _uri_prefix(root: str) -> str:
 
 
 def _write_json(doc: dict[str, object]) -> None:
-    """Write a JSON document to stdout as is (Rich's JSON rendering is slow on large documents)."""
-    out.file.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+    """Write a JSON document to stdout as is (Rich's JSON rendering is slow on large documents); as bytes
+    when the stream has a binary buffer (no second, decoded copy of a document that can be 100 MB)."""
+    data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     out.file.flush()
+    buffer = getattr(out.file, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        out.file.write(data.decode())
+        out.file.flush()
 
 
 SelectOption = Annotated[
