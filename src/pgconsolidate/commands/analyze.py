@@ -24,10 +24,7 @@ from pgconsolidate.report.text import render_text
 from pgconsolidate.rules.finding import Finding, Severity
 from pgconsolidate.rules.model_bridge import timelines
 from pgconsolidate.rules.registry import RuleContext, all_rules, run_rules, selected_rules
-from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir, resolve_dir
-from pgconsolidate.statements.model import FileStatements
-from pgconsolidate.statements.split import split_sql
 
 
 class AnalyzeFormat(StrEnum):
@@ -40,11 +37,6 @@ class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     never = "never"
-
-
-def split_files(mdir: MigrationDir) -> tuple[FileStatements, ...]:
-    """The statements of every file, in applied order."""
-    return tuple(split_sql(f.path, f.forward_sql, first_line=f.span_line) for f in mdir.files)
 
 
 def object_timelines(schema: Schema) -> tuple[ObjectTimeline, ...]:
@@ -64,8 +56,10 @@ def analyze_directory(
 ) -> AnalyzeReport:
     """Read, split, model and check a migrations directory. No database.
 
-    The cyclic garbage collector is paused meanwhile: parse trees are millions of small acyclic
-    containers, and collections triggered while building them cost more than the parsing itself.
+    The object model is built once (:func:`pgconsolidate.analysis.analyze_dir`, both cores on large
+    directories, parse trees not kept) and every rule reads it. The cyclic garbage collector is paused
+    meanwhile: the model is hundreds of thousands of small acyclic records, and collections triggered
+    while building them cost more than the work itself.
     """
     with paused_gc():
         return _analyze(directory, select=select, ignore=ignore, config=config)
