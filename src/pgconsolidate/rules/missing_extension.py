@@ -62,6 +62,14 @@ def _needs(st: Statement, created: set[str]) -> Iterator[tuple[str, str]]:
                     yield EXTENSION_TYPES[names[-1]], f"type {names[-1]}"
 
 
+def _may_need(text: str, missing_types: tuple[str, ...]) -> bool:
+    """False when ``text`` (a whole file) has none of the words :func:`_needs` looks for."""
+    lower = text.lower()
+    return (
+        any(w in lower for w in _CALL_WORDS) or "_trgm_ops" in lower or any(t in lower for t in missing_types)
+    )
+
+
 @rule(
     id="missing-extension",
     severity=Severity.WARNING,
@@ -83,12 +91,17 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
         if any(e.action == Action.CREATE for e in s.events)
     }
     uses: dict[str, list[tuple[Location, str]]] = {}
-    for st in ctx.statements():
-        if st.kind == "CreateExtensionStmt":
-            continue
-        for ext, what in _needs(st, created):
-            if ext not in created:
-                uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
+    missing_types = tuple(t for t, ext in EXTENSION_TYPES.items() if ext not in created)
+    texts = {f.path: f.forward_sql for f in ctx.mdir.files}
+    for fs in ctx.files:
+        if not _may_need(texts.get(fs.file, ""), missing_types):
+            continue  # one look at the whole file instead of one per statement
+        for st in fs.statements:
+            if st.kind == "CreateExtensionStmt":
+                continue
+            for ext, what in _needs(st, created):
+                if ext not in created:
+                    uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
     for ext, found in sorted(uses.items()):
         first, what = found[0]
         others = tuple(dict.fromkeys(loc for loc, _ in found[1:]))[:5]
