@@ -158,6 +158,15 @@ def _first_positions(ctx: RuleContext) -> tuple[dict[tuple[str, str], Position],
     return first, stmt_at
 
 
+def _mentions_later(text: str, latest: dict[str, Position], fi: int) -> bool:
+    """True when ``text`` names an object whose first creation is in a file after position ``fi``."""
+    lower = text.lower()
+    words = set(_WORD.findall(lower))
+    if '"' in lower:
+        words.update(q.replace('""', '"') for q in _QUOTED.findall(lower))
+    return any(latest[w][0] > fi for w in words & latest.keys())
+
+
 @rule(
     id="use-before-create",
     severity=Severity.ERROR,
@@ -182,15 +191,14 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
         for name in names:
             if pos > latest.get(name, (-1, -1)):
                 latest[name] = pos
+    texts = {f.path: f.forward_sql for f in ctx.mdir.files}
     for fi, fs in enumerate(ctx.files):
+        # only objects first created in a later file are reported: look at the whole file once first
+        if not _mentions_later(texts.get(fs.file, ""), latest, fi):
+            continue
         for st in fs.statements:
             here = (fi, st.index)
-            text = st.text.lower()
-            words = set(_WORD.findall(text))
-            if '"' in text:
-                words.update(q.replace('""', '"') for q in _QUOTED.findall(text))
-            # only objects first created in a later file are reported
-            if not any(latest[w][0] > fi for w in words & latest.keys()):
+            if not _mentions_later(st.text, latest, fi):
                 continue
             seen: set[tuple[str, str]] = set()
             for kind, oid, label in _uses(st):
