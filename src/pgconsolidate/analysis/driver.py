@@ -30,7 +30,7 @@ FREEZE_MIN_BYTES = 2_000_000
 #: Target bytes of SQL per chunk sent to a worker.
 CHUNK_BYTES = 400_000
 #: The share of a worker's load this process takes on (it also receives and folds every result).
-MAIN_SHARE = 0.6
+MAIN_SHARE = 0.45
 
 _Job = tuple[str, str, int, bool]  # (path, forward SQL, first line, keep parse trees)
 _Result = tuple[FileStatements, tuple[Effect, ...]]
