@@ -437,6 +437,8 @@ class _Folder:
                     privs.add(p)
             for grantee in g.grantees:
                 key = (st.id, grantee)
+                if g.revoke and g.grant_option:
+                    continue  # REVOKE GRANT OPTION FOR: the privileges themselves stay
                 if g.revoke:
                     current = self.privileges.get(key)
                     if current is not None:

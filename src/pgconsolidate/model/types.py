@@ -391,12 +391,13 @@ class GrantDef:
 class DefaultPrivilegesDef:
     """ALTER DEFAULT PRIVILEGES: privileges future objects of ``object_type`` in ``schemas`` get."""
 
-    object_type: str  # tables, functions, sequences, types, schemas
+    object_type: str  # table, function (also routines), sequence, type, schema, large-object
     schemas: tuple[str, ...]
     privileges: tuple[str, ...]
     grantees: tuple[str, ...]
     for_roles: tuple[str, ...] = ()
     revoke: bool = False
+    grant_option: bool = False  # WITH GRANT OPTION; on a revoke: REVOKE GRANT OPTION FOR (option only)
 
 
 @dataclass(frozen=True)

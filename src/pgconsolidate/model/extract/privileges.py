@@ -22,6 +22,19 @@ from pgconsolidate.model.types import (
 K = ObjectKind
 A = Action
 
+# ``DefaultPrivilegesDef.object_type`` per libpg_query objtype: the singular :class:`ObjectKind` values
+# (``ON ROUTINES`` parses as OBJECT_FUNCTION, as PostgreSQL treats functions and procedures alike here).
+_DEFAULT_OBJECT_TYPE = {
+    "OBJECT_TABLE": K.TABLE.value,
+    "OBJECT_SEQUENCE": K.SEQUENCE.value,
+    "OBJECT_FUNCTION": K.FUNCTION.value,
+    "OBJECT_PROCEDURE": K.FUNCTION.value,
+    "OBJECT_ROUTINE": K.FUNCTION.value,
+    "OBJECT_TYPE": K.TYPE.value,
+    "OBJECT_SCHEMA": K.SCHEMA.value,
+    "OBJECT_LARGEOBJECT": "large-object",
+}
+
 
 class PrivilegeEffects(ExtractorBase):
     """Effects of GRANT/REVOKE, default privileges and COMMENT statements."""
@@ -76,30 +89,48 @@ class PrivilegeEffects(ExtractorBase):
             self.add(A.GRANT if b.get("is_grant") else A.REVOKE, K.ROLE, role, g)
 
     def _AlterDefaultPrivilegesStmt(self, b: dict[str, Any]) -> None:
-        opts = b.get("options", ()) or ()
+        """``ALTER DEFAULT PRIVILEGES [FOR ROLE r, ...] [IN SCHEMA s, ...] GRANT|REVOKE ... ON <kind>``.
+
+        libpg_query puts the GRANT/REVOKE part unwrapped under ``action`` (a GrantStmt's fields without
+        the ``GrantStmt`` key; ``is_grant`` is absent for REVOKE). Privileges are kept as written, lower
+        case, with ``ALL [PRIVILEGES]`` recorded as ``("all",)`` like :class:`GrantDef` does (the fold
+        expands it per object kind). ``REVOKE GRANT OPTION FOR`` is a revoke with ``grant_option``
+        set: only the grant option goes. No ``IN SCHEMA`` means every schema; no ``FOR ROLE`` the role
+        running the migration. The schemas named must exist, so they are the effect's ``uses``.
+        """
         schemas: list[str] = []
         roles: list[str] = []
-        for item in opts:
+        for item in b.get("options", ()) or ():
             de = item.get("DefElem", {})
-            vals = (de.get("arg") or {}).get("List", {}).get("items", [])
+            vals = (de.get("arg") or {}).get("List", {}).get("items", []) or []
             if de.get("defname") == "schemas":
                 schemas.extend(sval(v) for v in vals)
             elif de.get("defname") == "roles":
                 roles.extend(_roles(vals))
-        action = b.get("action", {}).get("GrantStmt", {})
+        action = b.get("action") or {}
+        action = action.get("GrantStmt", action)  # tolerate the wrapped form too
+        is_grant = bool(action.get("is_grant"))
         privs = tuple(
             p.get("AccessPriv", {}).get("priv_name", "all").lower()
             for p in action.get("privileges", ()) or ()
         )
         dp = DefaultPrivilegesDef(
-            _OBJ_KIND.get(action.get("objtype", ""), K.OTHER).value,
+            _DEFAULT_OBJECT_TYPE.get(action.get("objtype", ""), "other"),
             tuple(schemas),
             privs or ("all",),
             _roles(action.get("grantees", ())),
             tuple(roles),
-            not action.get("is_grant"),
+            not is_grant,
+            bool(action.get("grant_option")),
         )
-        self.add(A.GRANT if action.get("is_grant") else A.REVOKE, K.OTHER, "default-privileges", dp)
+        self.add(
+            A.GRANT if is_grant else A.REVOKE,
+            K.OTHER,
+            "default-privileges",
+            dp,
+            cascade=action.get("behavior") == "DROP_CASCADE",
+            uses=tuple(dict.fromkeys(schemas)),
+        )
 
     def _CommentStmt(self, b: dict[str, Any]) -> None:
         ot = b.get("objtype", "")
