@@ -14,6 +14,7 @@ that moves data counts what it moves and raises before COMMIT when a row or a va
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 
@@ -201,6 +202,154 @@ def _mapping(m: Merge, plan: Plan, snap: Snapshot) -> tuple[list[tuple[str, sql.
     return out, unmapped
 
 
+REPOINT_VARS = (
+    "  rp_fk record;\n  rp_on_tab regclass;\n  rp_rcols text[];\n  rp_tcols text[];\n  rp_scope text;\n"
+    "  rp_fk_name text;\n  rp_newdef text;\n  rp_oldref text;\n  rp_newref text;\n  rp_joins text;\n"
+    "  rp_nn_cond text;\n  rp_n_ref_before bigint;\n"
+    "  rp_n_ok_before bigint;\n  rp_n_ref_after bigint;\n  rp_n_ok_after bigint;\n  rp_n_rw bigint;\n"
+    "  rp_n_rewritten bigint;\n  rp_colmap jsonb;\n  rp_i integer;\n  rp_tgn text;\n  rp_ref_trg text[];\n"
+)
+
+_ATTNAMES = (
+    "ARRAY(SELECT a.attname::text FROM unnest({keys}) WITH ORDINALITY k(n, i) JOIN pg_attribute a "
+    "ON a.attrelid = {rel} AND a.attnum = k.n ORDER BY k.i)"
+)
+
+
+def repoint_foreign_keys(m: Merge, n: int) -> str:
+    """plpgsql, run after the rows of ``m.source`` are in ``m.target`` and before the source is dropped:
+    every foreign key that references the source (found in the catalog at run time, so keys created by
+    hand are included) is dropped, its referencing values are rewritten through the merge's key map
+    (``pgc_merge_map_<n>``: only rows whose key changed move), and it is re-created with the same name,
+    columns, actions and deferrability, referencing the target (``NOT VALID`` then ``VALIDATE`` when it was
+    valid). A self-reference of the source is re-created on the target over the mapped columns, its values
+    rewritten on the rows that came from the source. Referencing rows and the rows whose reference
+    resolves are counted before and after; any difference raises before COMMIT."""
+    tschema, tname = m.target.split(".", 1)
+    colmap = {c.source: c.target for c in m.columns if c.source is not None}
+    colmap[m.key] = m.key
+    origin_text = render(I(tschema, f"{tname}_merge_origin"))
+    src_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c.conkey"), rel=sql.SQL("c.conrelid"))
+    ref_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c.confkey"), rel=sql.SQL("c.confrelid"))
+    other_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c2.conkey"), rel=sql.SQL("c2.conrelid"))
+    body = sql.SQL(
+        """-- foreign keys that reference the source now reference the target (same name, columns, actions)
+rp_colmap := {colmap}::jsonb;
+FOR rp_fk IN
+  SELECT c.conname::text AS conname, c.conrelid::regclass AS reltab,
+         c.conrelid = to_regclass({sl}) AS self_ref,
+         pg_get_constraintdef(c.oid) AS def, c.convalidated, {src_names} AS cols, {ref_names} AS fcols
+  FROM pg_constraint c
+  WHERE c.contype = 'f' AND c.confrelid = to_regclass({sl}) AND c.conparentid = 0
+  ORDER BY c.conrelid::regclass::text, c.conname
+LOOP
+  rp_tcols := ARRAY(SELECT coalesce(rp_colmap->>u.c, u.c)
+                    FROM unnest(rp_fk.fcols) WITH ORDINALITY u(c, i) ORDER BY u.i);
+  IF rp_fk.self_ref THEN
+    rp_on_tab := to_regclass({tl});
+    rp_rcols := ARRAY(SELECT coalesce(rp_colmap->>u.c, u.c)
+                      FROM unnest(rp_fk.cols) WITH ORDINALITY u(c, i) ORDER BY u.i);
+    IF EXISTS (SELECT 1 FROM unnest(rp_rcols) rc WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a
+               WHERE a.attrelid = rp_on_tab AND a.attname = rc AND a.attnum > 0 AND NOT a.attisdropped)) THEN
+      RAISE EXCEPTION 'pgconsolidate: self-reference % of % uses columns % that % does not have: rolled back',
+        rp_fk.conname, {sl}, rp_fk.cols, {tl};
+    END IF;
+    rp_scope := format(' AND r.%I IN (SELECT o.target_key FROM %s o WHERE o.source_table = %L)',
+                       {keyl}, {origin}, {sl});
+  ELSE
+    rp_on_tab := rp_fk.reltab;
+    rp_rcols := rp_fk.cols;
+    rp_scope := '';
+  END IF;
+  SELECT string_agg(format('p.%I = r.%I', x, y), ' AND '), string_agg(format('r.%I IS NOT NULL', y), ' AND ')
+    INTO rp_joins, rp_nn_cond FROM unnest(rp_fk.fcols, rp_fk.cols) AS u(x, y);
+  EXECUTE format('SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM %s p WHERE %s)) '
+                 'FROM %s r WHERE %s',
+                 to_regclass({sl}), rp_joins, rp_fk.reltab, rp_nn_cond) INTO rp_n_ref_before, rp_n_ok_before;
+  rp_oldref := ' REFERENCES ' || to_regclass({sl})::text || '('
+    || (SELECT string_agg(quote_ident(u.c), ', ' ORDER BY u.i)
+        FROM unnest(rp_fk.fcols) WITH ORDINALITY u(c, i)) || ')';
+  rp_newref := ' REFERENCES ' || to_regclass({tl})::text || '('
+    || (SELECT string_agg(quote_ident(u.c), ', ' ORDER BY u.i)
+        FROM unnest(rp_tcols) WITH ORDINALITY u(c, i)) || ')';
+  IF position(rp_oldref IN rp_fk.def) = 0 THEN
+    RAISE EXCEPTION 'pgconsolidate: cannot repoint foreign key % on % (definition %): rolled back',
+      rp_fk.conname, rp_fk.reltab, rp_fk.def;
+  END IF;
+  rp_newdef := regexp_replace(replace(rp_fk.def, rp_oldref, rp_newref), ' NOT VALID$', '');
+  IF rp_fk.self_ref THEN
+    rp_newdef := replace(rp_newdef,
+      'FOREIGN KEY (' || (SELECT string_agg(quote_ident(u.c), ', ' ORDER BY u.i)
+                          FROM unnest(rp_fk.cols) WITH ORDINALITY u(c, i)) || ')',
+      'FOREIGN KEY (' || (SELECT string_agg(quote_ident(u.c), ', ' ORDER BY u.i)
+                          FROM unnest(rp_rcols) WITH ORDINALITY u(c, i)) || ')');
+  END IF;
+  EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', rp_fk.reltab, rp_fk.conname);
+  -- rewrite the references of rows whose key changed (user triggers suspended: a key rewrite, not an edit)
+  rp_n_rewritten := 0;
+  IF EXISTS (SELECT 1 FROM pg_temp.{map} WHERE target_key::text IS DISTINCT FROM source_key::text) THEN
+    rp_ref_trg := '{{}}';
+    FOR rp_tgn IN SELECT tgname FROM pg_trigger
+                  WHERE tgrelid = rp_on_tab AND NOT tgisinternal AND tgenabled = 'O' LOOP
+      rp_ref_trg := rp_ref_trg || rp_tgn;
+      EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', rp_on_tab, rp_tgn);
+    END LOOP;
+    FOR rp_i IN 1 .. coalesce(array_length(rp_fk.cols, 1), 0) LOOP
+      IF rp_fk.fcols[rp_i] = {keyl} THEN
+        EXECUTE format('UPDATE %s r SET %I = m.target_key FROM pg_temp.%I m WHERE r.%I = m.source_key '
+                       'AND m.target_key::text IS DISTINCT FROM m.source_key::text%s',
+                       rp_on_tab, rp_rcols[rp_i], {mapl}, rp_rcols[rp_i], rp_scope);
+        GET DIAGNOSTICS rp_n_rw = ROW_COUNT;
+        rp_n_rewritten := rp_n_rewritten + rp_n_rw;
+      END IF;
+    END LOOP;
+    FOREACH rp_tgn IN ARRAY rp_ref_trg LOOP
+      EXECUTE format('ALTER TABLE %s ENABLE TRIGGER %I', rp_on_tab, rp_tgn);
+    END LOOP;
+  END IF;
+  rp_fk_name := rp_fk.conname;
+  IF rp_fk.self_ref AND EXISTS (SELECT 1 FROM pg_constraint c2
+                                WHERE c2.conrelid = rp_on_tab AND c2.contype = 'f'
+                             AND c2.confrelid = rp_on_tab AND {other_names} = rp_rcols) THEN
+    RAISE NOTICE 'pgconsolidate: % already has a foreign key on % like %: not duplicated',
+      rp_on_tab, rp_rcols, rp_fk.conname;
+  ELSE
+    IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = rp_on_tab AND conname = rp_fk_name) THEN
+      rp_fk_name := left(rp_fk.conname, 50) || '_merged';
+    END IF;
+    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', rp_on_tab, rp_fk_name, rp_newdef);
+    IF rp_fk.convalidated THEN
+      EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', rp_on_tab, rp_fk_name);
+    END IF;
+  END IF;
+  SELECT string_agg(format('p.%I = r.%I', x, y), ' AND '), string_agg(format('r.%I IS NOT NULL', y), ' AND ')
+    INTO rp_joins, rp_nn_cond FROM unnest(rp_tcols, rp_rcols) AS u(x, y);
+  EXECUTE format('SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM %s p WHERE %s)) FROM %s r '
+                 'WHERE %s%s', to_regclass({tl}), rp_joins, rp_on_tab, rp_nn_cond, rp_scope)
+    INTO rp_n_ref_after, rp_n_ok_after;
+  IF rp_n_ref_after <> rp_n_ref_before OR rp_n_ok_after <> rp_n_ok_before THEN
+    RAISE EXCEPTION 'pgconsolidate: repointing foreign key % on % from % to % would lose references (rows %, '
+      'resolved % before; % and % after): rolled back', rp_fk.conname, rp_fk.reltab, {sl}, {tl},
+      rp_n_ref_before, rp_n_ok_before, rp_n_ref_after, rp_n_ok_after;
+  END IF;
+  RAISE NOTICE 'pgconsolidate: foreign key % on % now references % (% references rewritten to new keys)',
+    rp_fk_name, rp_on_tab, {tl}, rp_n_rewritten;
+END LOOP;"""
+    ).format(
+        colmap=L(json.dumps(colmap, sort_keys=True)),
+        sl=L(m.source),
+        tl=L(m.target),
+        keyl=L(m.key),
+        origin=L(origin_text),
+        map=I(f"pgc_merge_map_{n}"),
+        mapl=L(f"pgc_merge_map_{n}"),
+        src_names=src_names,
+        ref_names=ref_names,
+        other_names=other_names,
+    )
+    return render(body)
+
+
 def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     src, tgt, key = qualified(m.source), qualified(m.target), I(m.key)
     tschema, tname = m.target.split(".", 1)
@@ -347,6 +496,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             ).format(kl=L(m.key), **fmt)
         )
     if m.drop_source:
+        s.append(sql.SQL(repoint_foreign_keys(m, n)))
         s.append(sql.SQL("DROP TABLE {src};").format(**fmt))
     s.append(
         sql.SQL(
@@ -358,7 +508,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     return do_block(
         body,
         "  n_source bigint;\n  n_target_before bigint;\n  n_target_after bigint;\n  n_collide bigint;\n"
-        "  n_origin bigint;\n" + TRIGGER_VARS,
+        "  n_origin bigint;\n" + TRIGGER_VARS + (REPOINT_VARS if m.drop_source else ""),
     )
 
 
