@@ -148,7 +148,7 @@ def _print_summary(db: ProductionDb, directory: str, outdir: Path, res: Result) 
     if s.get("findings_before") is not None:
         table.add_row("analyze findings", str(s["findings_before"]), str(s.get("findings_after", "?")))
     for name, before in sorted((s.get("rows_before") or {}).items()):
-        after = (s.get("rows_after") or {}).get(name, "")
+        after = (s.get("rows_after") or {}).get(name, "merged")
         table.add_row(f"rows in {name}", str(before), str(after))
     table.add_row(
         "SECURITY DEFINER functions",
