@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from pgconsolidate.commands.common import (
     resolve_scratch_url,
 )
 from pgconsolidate.console import err, out
+from pgconsolidate.errors import InputError
 from pgconsolidate.plan.toml_write import write_plan
 from pgconsolidate.verify.pipeline import load_plan, make_plan
 
@@ -31,6 +33,9 @@ def plan(
         "pgconsolidate.plan.toml"
     ),
     check: Annotated[Path | None, typer.Option("--check", help="Validate an edited plan instead.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing plan file (kept as FILE.bak).")
+    ] = False,
     database_url: DatabaseUrlOption = None,
     scratch_url: ScratchUrlOption = None,
     fmt: FormatOption = OutputFormat.text,
@@ -49,9 +54,16 @@ def plan(
         if problems:
             raise typer.Exit(1)
         return
-    if output.exists():
-        err.print(f"{output} exists: overwriting it (the previous plan is lost)", markup=False)
+    if output.exists() and not force:
+        raise InputError(
+            f"{output} exists (an edited plan would be lost): check it with --check, write elsewhere with "
+            "-o, or pass --force (the old plan is kept as .bak)"
+        )
     p = make_plan(directory, live, scratch)
+    if output.exists():
+        backup = output.with_name(output.name + ".bak")
+        os.replace(output, backup)
+        err.print(f"the previous plan is now {backup}", markup=False)
     write_atomic(output, write_plan(p).encode())
     if fmt is OutputFormat.json:
         out.print_json(
