@@ -7,6 +7,7 @@ from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.compare.diff import diff_snapshots
 from pgconsolidate.db.connect import connection
 from pgconsolidate.generate.fix import generate_fix
+from pgconsolidate.generate.report import _repointed, referencing_foreign_keys
 from pgconsolidate.verify.replay import run_script
 
 from .helpers import build_twins
@@ -54,6 +55,14 @@ def test_foreign_keys_to_the_merged_table_are_repointed(scratch_db: str) -> None
         conn.execute("INSERT INTO public.note_log (note, ai_note) VALUES (NULL, NULL)")
     snap = read_snapshot(scratch_db)
     assert plan.merges[0].on_collision == "keep-both"
+    # REPORT.md names the keys the fix will repoint
+    assert sorted(i for i, _ in referencing_foreign_keys(snap, "public.ai_notes")) == [
+        "public.note_log.note_log_ai_note_fk",
+        "public.note_tags.note_tags_note_id_fkey",
+    ]
+    lines = _repointed(plan.merges[0], snap)
+    assert "repointed to `public.notes`" in lines[0] and len(lines) == 3
+    assert "ON DELETE CASCADE" in lines[2]
     fix = generate_fix(plan, snap)
     run_script(scratch_db, fix, "fix")
     assert _one(scratch_db, "SELECT to_regclass('public.ai_notes') IS NULL") == (True,)

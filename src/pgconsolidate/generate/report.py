@@ -2,12 +2,59 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
+from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.plan.facts import DataFacts
-from pgconsolidate.plan.model import Plan
+from pgconsolidate.plan.model import Merge, Plan
 from pgconsolidate.sources.model import MigrationDir
+
+_REFERENCES = re.compile(r'REFERENCES ((?:"(?:[^"]|"")+"|[^\s."(]+)(?:\.(?:"(?:[^"]|"")+"|[^\s."(]+))?)\(')
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1].replace('""', '"') if name.startswith('"') else name
+
+
+def _referenced_table(definition: str) -> str | None:
+    """``schema.table`` that a foreign key definition (``pg_get_constraintdef``, read with ``public`` on
+    the search_path) references."""
+    found = _REFERENCES.search(definition)
+    if found is None:
+        return None
+    parts = re.findall(r'"(?:[^"]|"")+"|[^."]+', found.group(1))
+    names = [_unquote(x) for x in parts]
+    return ".".join(names) if len(names) == 2 else f"public.{names[0]}"
+
+
+def referencing_foreign_keys(snapshot: Snapshot, table: str) -> list[tuple[str, str]]:
+    """(identity, definition) of every foreign key in ``snapshot`` that references ``table``."""
+    return [
+        (c.identity, c.definition)
+        for c in snapshot.constraints
+        if c.contype.startswith("f") and _referenced_table(c.definition) == table
+    ]
+
+
+def _repointed(m: Merge, snapshot: Snapshot | None) -> list[str]:
+    """Report lines: the foreign keys that the fix repoints from the merge source to its target."""
+    if not m.drop_source:
+        return []
+    head = (
+        f"  * foreign keys that reference `{m.source}` are repointed to `{m.target}` inside the fix, "
+        "before the source is dropped: same name, columns, ON DELETE/UPDATE actions and deferrability; "
+        "references to rows whose key changed are rewritten through the key map; referencing rows are "
+        "counted before and after (the fix raises before COMMIT on any difference). They are read from "
+        "the catalog when the fix runs, so keys created by hand are repointed too"
+    )
+    if snapshot is None:
+        return [head + "."]
+    fks = referencing_foreign_keys(snapshot, m.source)
+    if not fks:
+        return [head + "; none reference it in the schema this plan was checked against."]
+    return [head + ":"] + [f"    * `{ident}`: {definition}" for ident, definition in fks]
 
 
 def generate_report(
@@ -25,7 +72,10 @@ def generate_report(
     fix_name: str,
     live: DataFacts | None,
     chain: DataFacts,
+    snapshot: Snapshot | None = None,
 ) -> str:
+    """The text of REPORT.md; ``snapshot`` (the schema the fix was generated for) names the foreign
+    keys the merges repoint."""
     o: list[str] = ["# pgconsolidate report", ""]
     o += [
         "## Files",
@@ -116,6 +166,7 @@ def generate_report(
         )
         o += [f"  > {ln}" for ln in m.reason.splitlines() if ln.strip()]
         o += [f"  * `{c.target}` ← " + (f"`{c.source}`" if c.source else f"`{c.expr}`") for c in m.columns]
+        o += _repointed(m, snapshot)
     o += ["", "## Embedding values", ""]
     if not plan.embeddings:
         o.append("No embedding column needs a conversion.")

@@ -391,6 +391,7 @@ def consolidate(
             fix_name,
             g.live_facts,
             g.chain_facts,
+            snapshot=state,
         )
         write_atomic(tmp / "REPORT.md", report.encode())
         roles["REPORT.md"] = "report"
