@@ -3,6 +3,10 @@ referencing row survives and points at the row holding its original content; a s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.compare.diff import diff_snapshots
 from pgconsolidate.db.connect import connection
@@ -143,3 +147,37 @@ def test_self_reference_of_the_source_moves_to_the_target(scratch_db: str) -> No
     before = read_snapshot(scratch_db)
     run_script(scratch_db, fix, "fix again")
     assert diff_snapshots(before, read_snapshot(scratch_db)).differences == ()
+
+
+@pytest.mark.parametrize("strategy", ["prefer-target", "prefer-source"])
+def test_prefer_strategies_keep_every_reference(scratch_db: str, strategy: str) -> None:
+    build_twins(scratch_db)
+    plan, _ = _proposed(scratch_db)
+    plan = replace(plan, merges=(replace(plan.merges[0], on_collision=strategy),))
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(REFERENCES.encode())
+        # a partitioned referencing table: its key is re-created on the parent (and its partitions)
+        conn.execute(
+            b"CREATE TABLE public.note_events (note uuid REFERENCES public.ai_notes(id), at int NOT NULL) "
+            b"PARTITION BY RANGE (at); CREATE TABLE public.note_events_1 PARTITION OF public.note_events "
+            b"FOR VALUES FROM (0) TO (100); INSERT INTO public.note_events SELECT id, 1 FROM public.ai_notes"
+        )
+    run_script(scratch_db, generate_fix(plan, read_snapshot(scratch_db)), "fix")
+    # no key changed: the 30 tags keep their values and all resolve in notes
+    assert _one(
+        scratch_db, "SELECT count(*), count(n.id) FROM note_tags t LEFT JOIN notes n ON n.id = t.note_id"
+    ) == (
+        30,
+        30,
+    )
+    assert _one(
+        scratch_db, "SELECT count(*), count(n.id) FROM note_events e LEFT JOIN notes n ON n.id = e.note"
+    ) == (
+        15,
+        15,
+    )
+    assert _one(
+        scratch_db,
+        "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = 'notes'::regclass "
+        "AND conrelid IN ('note_events'::regclass, 'note_events_1'::regclass)",
+    ) == (2,)

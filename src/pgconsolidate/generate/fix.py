@@ -317,8 +317,13 @@ LOOP
     IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = rp_on_tab AND conname = rp_fk_name) THEN
       rp_fk_name := left(rp_fk.conname, 50) || '_merged';
     END IF;
-    EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', rp_on_tab, rp_fk_name, rp_newdef);
-    IF rp_fk.convalidated THEN
+    IF rp_fk.convalidated AND (SELECT relkind FROM pg_class WHERE oid = rp_on_tab) = 'p' THEN
+      -- partitioned tables: a valid key is added (and checked) in one step
+      EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', rp_on_tab, rp_fk_name, rp_newdef);
+    ELSE
+      EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s NOT VALID', rp_on_tab, rp_fk_name, rp_newdef);
+    END IF;
+    IF rp_fk.convalidated AND (SELECT relkind FROM pg_class WHERE oid = rp_on_tab) <> 'p' THEN
       EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', rp_on_tab, rp_fk_name);
     END IF;
   END IF;

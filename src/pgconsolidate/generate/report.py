@@ -49,6 +49,11 @@ def _repointed(m: Merge, snapshot: Snapshot | None) -> list[str]:
         "counted before and after (the fix raises before COMMIT on any difference). They are read from "
         "the catalog when the fix runs, so keys created by hand are repointed too"
     )
+    if m.on_collision == "prefer-target":
+        head += (
+            f". With prefer-target, a reference to a colliding source row now resolves to the target row "
+            f"that was kept (the source row itself is kept in `{m.source}_merge_unmerged`)"
+        )
     if snapshot is None:
         return [head + "."]
     fks = referencing_foreign_keys(snapshot, m.source)
