@@ -10,6 +10,7 @@ import pytest
 from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.compare.diff import diff_snapshots
 from pgconsolidate.db.connect import connection
+from pgconsolidate.errors import DatabaseError
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.report import _repointed, referencing_foreign_keys
 from pgconsolidate.verify.replay import run_script
@@ -181,3 +182,22 @@ def test_prefer_strategies_keep_every_reference(scratch_db: str, strategy: str) 
         "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = 'notes'::regclass "
         "AND conrelid IN ('note_events'::regclass, 'note_events_1'::regclass)",
     ) == (2,)
+
+
+def test_a_key_that_cannot_be_repointed_rolls_everything_back(scratch_db: str) -> None:
+    build_twins(scratch_db)
+    plan, _ = _proposed(scratch_db)
+    with connection(scratch_db, autocommit=True) as conn:
+        # references ai_notes.body, which is unique there but not in notes: no key can reference notes.body
+        conn.execute(
+            b"ALTER TABLE public.ai_notes ADD CONSTRAINT ai_notes_body_key UNIQUE (body); "
+            b"CREATE TABLE public.quotes (body text REFERENCES public.ai_notes(body)); "
+            b"INSERT INTO public.quotes SELECT body FROM public.ai_notes"
+        )
+    with pytest.raises(DatabaseError, match="unique constraint"):
+        run_script(scratch_db, generate_fix(plan, read_snapshot(scratch_db)), "fix")
+    assert _one(scratch_db, "SELECT count(*) FROM ai_notes") == (15,)
+    assert _one(scratch_db, "SELECT count(*) FROM notes") == (30,)
+    assert _one(
+        scratch_db, "SELECT confrelid::regclass::text FROM pg_constraint WHERE conrelid = 'quotes'::regclass"
+    ) == ("ai_notes",)
