@@ -6,7 +6,9 @@ that moves data counts what it moves and raises before COMMIT when a row or a va
 1. embedding columns: values of another dimension are MOVED to ``<column>_<dim>`` columns, then the
    column gets its canonical dimension;
 2. table merges: every source row is inserted into the target (colliding keys per the plan's strategy);
-   every merged row is recorded in ``<target>_merge_origin``; counts checked; the source is dropped;
+   every merged row is recorded in ``<target>_merge_origin``; counts checked; foreign keys that
+   reference the source (read from the catalog at run time) are repointed to the target, their values
+   rewritten through the key map and counted; the source is dropped;
 3. losing overloads dropped by exact signature (``to_regprocedure``), kept variants re-created;
 4. SECURITY DEFINER functions converted to INVOKER, or kept with a pinned search_path and EXECUTE revoked;
 5. missing indexes added (``IF NOT EXISTS``).
@@ -620,7 +622,13 @@ def generate_fix(
     for m in plan.merges:
         head.append(
             f"* merge {m.source} -> {m.target} on {m.key} ({m.on_collision}); every row recorded in "
-            f"{m.target}_merge_origin{'; source dropped after the counts match' if m.drop_source else ''}"
+            f"{m.target}_merge_origin"
+            + (
+                "; foreign keys that reference the source are repointed to the target; source dropped "
+                "after the counts match"
+                if m.drop_source
+                else ""
+            )
         )
     for f in plan.functions:
         if f.drop:
