@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from pgconsolidate.model.types import Action, ObjectKind
@@ -35,15 +36,19 @@ _CALL_RE = re.compile(
     re.IGNORECASE,
 )
 _CALL_WORDS = ("uuid_generate", "crypt", "gen_salt", "pgp_sym", "similarity", "http_", "cron.")
+_CALL_WORDS_RE = re.compile("|".join(re.escape(w) for w in _CALL_WORDS))  # any of them, in one scan
 _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
 
 
-def _needs(st: Statement, created: set[str]) -> Iterator[tuple[str, str]]:
-    """(extension, what) pairs a statement needs, among the extensions not in ``created``."""
+def _needs(
+    st: Statement, created: set[str], missing_types: tuple[str, ...] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(extension, what) pairs a statement needs, among the extensions not in ``created``.
+    ``missing_types`` (the types of extensions not in ``created``) may be passed precomputed."""
     text = st.text
     lower = text.lower()
-    calls = _CALL_RE.finditer(text) if any(w in lower for w in _CALL_WORDS) else iter(())
+    calls = _CALL_RE.finditer(text) if _CALL_WORDS_RE.search(lower) is not None else iter(())
     for m in calls:
         schema = (m.group(1) or "").lower()
         name = m.group(2).lower()
@@ -52,8 +57,10 @@ def _needs(st: Statement, created: set[str]) -> Iterator[tuple[str, str]]:
             yield _CALLS[key], f"{key}()"
     if "_trgm_ops" in lower and _OPCLASS_RE.search(text):
         yield "pg_trgm", "trigram operator class"
-    missing_types = [t for t, ext in EXTENSION_TYPES.items() if ext not in created and t in lower]
-    mentioned = {EXTENSION_TYPES[m.lower()] for m in _TYPE_RE.findall(text)} if missing_types else set()
+    if missing_types is None:
+        missing_types = tuple(t for t, ext in EXTENSION_TYPES.items() if ext not in created)
+    found = any(t in lower for t in missing_types)
+    mentioned = {EXTENSION_TYPES[m.lower()] for m in _TYPE_RE.findall(text)} if found else set()
     if mentioned - created:  # only then is the (costly) walk of the parse tree worth it
         for _key, fields in walk(tree(st), frozenset({"valuesLists"})):
             if "names" in fields and "typemod" in fields:
@@ -62,12 +69,38 @@ def _needs(st: Statement, created: set[str]) -> Iterator[tuple[str, str]]:
                     yield EXTENSION_TYPES[names[-1]], f"type {names[-1]}"
 
 
-def _may_need(text: str, missing_types: tuple[str, ...]) -> bool:
-    """False when ``text`` (a whole file) has none of the words :func:`_needs` looks for."""
-    lower = text.lower()
+def _may_need(text: str, missing_types: tuple[str, ...], lower: str | None = None) -> bool:
+    """False when ``text`` (a whole file; ``lower``: the same, lower-cased, if at hand) has none of the
+    words :func:`_needs` looks for."""
+    if lower is None:
+        lower = text.lower()
     return (
         any(w in lower for w in _CALL_WORDS) or "_trgm_ops" in lower or any(t in lower for t in missing_types)
     )
+
+
+def _word_offsets(text: str, lower: str, missing_types: tuple[str, ...]) -> list[int] | None:
+    """Sorted offsets in ``text`` (a whole file; ``lower``: the same, lower-cased) where a word
+    :func:`_needs` looks for starts (overlapping ones too); None when the offsets cannot be trusted
+    (lower-casing changed the text's length), and then every statement must be looked at."""
+    if len(lower) != len(text):
+        return None
+    offsets: list[int] = []
+    for word in {*_CALL_WORDS, "_trgm_ops", *missing_types}:
+        at = lower.find(word)
+        while at >= 0:
+            offsets.append(at)
+            at = lower.find(word, at + 1)
+    offsets.sort()
+    return offsets
+
+
+def _has_word(offsets: list[int] | None, st: Statement, size: int) -> bool:
+    """True when a looked-for word starts inside the statement's text, or when that cannot be told."""
+    if offsets is None or st.end > size:
+        return True
+    i = bisect_left(offsets, st.start)
+    return i < len(offsets) and offsets[i] < st.end
 
 
 @rule(
@@ -94,12 +127,16 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
     missing_types = tuple(t for t, ext in EXTENSION_TYPES.items() if ext not in created)
     texts = {f.path: f.forward_sql for f in ctx.mdir.files}
     for fs in ctx.files:
-        if not _may_need(texts.get(fs.file, ""), missing_types):
+        text = texts.get(fs.file, "")
+        lower = text.lower()
+        if not _may_need(text, missing_types, lower):
             continue  # one look at the whole file instead of one per statement
+        # where the words looked for are in the file: only the statements holding one are looked at
+        offsets = _word_offsets(text, lower, missing_types) if fs.file in texts else None
         for st in fs.statements:
-            if st.kind == "CreateExtensionStmt":
+            if st.kind == "CreateExtensionStmt" or not _has_word(offsets, st, len(text)):
                 continue
-            for ext, what in _needs(st, created):
+            for ext, what in _needs(st, created, missing_types):
                 if ext not in created:
                     uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
     for ext, found in sorted(uses.items()):
