@@ -35,6 +35,9 @@ _CALL_RE = re.compile(
     + r")\s*\(",
     re.IGNORECASE,
 )
+# a name followed by "(": needed for a match of _CALL_RE, found much faster (case-sensitive, on the
+# lower-cased text; exact for ASCII text, where IGNORECASE folds nothing more than lower() does)
+_CALL_NAME_RE = re.compile(r"(?:" + "|".join(sorted({k.split(".")[-1] for k in _CALLS})) + r")\s*\(")
 _CALL_WORDS = ("uuid_generate", "crypt", "gen_salt", "pgp_sym", "similarity", "http_", "cron.")
 _CALL_WORDS_RE = re.compile("|".join(re.escape(w) for w in _CALL_WORDS))  # any of them, in one scan
 _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
@@ -48,7 +51,10 @@ def _needs(
     ``missing_types`` (the types of extensions not in ``created``) may be passed precomputed."""
     text = st.text
     lower = text.lower()
-    calls = _CALL_RE.finditer(text) if _CALL_WORDS_RE.search(lower) is not None else iter(())
+    maybe_calls = _CALL_WORDS_RE.search(lower) is not None and (
+        not lower.isascii() or _CALL_NAME_RE.search(lower) is not None
+    )
+    calls = _CALL_RE.finditer(text) if maybe_calls else iter(())
     for m in calls:
         schema = (m.group(1) or "").lower()
         name = m.group(2).lower()
