@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgconsolidate.model.types import Action, ColumnDef, IndexDef, ObjectKind
-from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.model.types import Action, ColumnDef, Effect, IndexDef, ObjectKind
+from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.model_view import DEFINED_KINDS, loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
@@ -51,24 +51,24 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
     for state in ctx.schema.objects.values():
         if state.kind not in _KINDS:
             continue
-        alive: Location | None = None
+        since: Effect | None = None  # the event the live object dates from (its location is made on use)
         first = None
         for e in state.events:
             if e.action in (Action.DROP,) or (e.action == Action.RENAME and e.new_id != state.id):
-                alive = None
+                since = None
                 continue
             if e.action == Action.RENAME:
-                alive = loc(e)
+                since = e
                 continue
             if e.action not in (Action.CREATE, Action.CREATE_OR_REPLACE):
                 continue
             if isinstance(e.detail, IndexDef) and e.detail.constraint:
                 continue  # a constraint's index: reported through its table
             first = first or e
-            if alive is None:
-                alive = loc(e)
+            if since is None:
+                since = e
             elif e.action == Action.CREATE:
-                found.append((state, e, alive, first))
+                found.append((state, e, loc(since), first))
     tables = {state.id for state, *_ in found if state.kind == K.TABLE}
     columns = declared_columns(ctx, tables) if tables else {}
     for state, e, alive, first in sorted(found, key=lambda f: (f[0].id, f[1].ref)):

@@ -55,9 +55,10 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         previous = None
         for e, t in type_timeline(column):
             if previous is not None and t is not None and e.action == Action.ALTER:
-                old, before = previous
+                old, before_event = previous
                 vo, vn = vector_dimension(old), vector_dimension(t)
                 if vo is not None and vn is not None and vo[1] != vn[1]:
+                    before = loc(before_event)
                     yield Hit(
                         f"{column.id} changes from {old} (at {before}) to {t}: dimension "
                         f"{_dim(vo[1])} → {_dim(vn[1])}",
@@ -65,7 +66,7 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
                         (before,),
                         (column.id,),
                     )
-            previous = (t, loc(e)) if t is not None else None
+            previous = (t, e) if t is not None else None  # its location is made only when reported
     # function parameters with a dimension vs the vector columns their body reads
     vector_columns: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
     for table, _detail in tables(schema):
