@@ -93,6 +93,20 @@ class RuleContext:
         return children_by_parent(self.schema)
 
     @cached_property
+    def _table_keys(self) -> dict[str, Any]:
+        return {}
+
+    def table_keys(self, table: ObjectState) -> Any:
+        """:func:`pgconsolidate.rules.model_view.table_keys` of ``table``, computed once and shared by the
+        rules that look at keys (a :class:`~pgconsolidate.rules.model_view.TableKeys`)."""
+        keys = self._table_keys.get(table.id)
+        if keys is None:
+            from pgconsolidate.rules.model_view import table_keys
+
+            keys = self._table_keys[table.id] = table_keys(table, self.children)
+        return keys
+
+    @cached_property
     def functions(self) -> FunctionHistory:
         """Every function definition replayed in applied order (see ``rules.function_history``)."""
         from pgconsolidate.rules.function_history import function_history

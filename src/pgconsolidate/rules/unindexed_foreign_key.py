@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.model_view import TableKeys, table_keys, tables
+from pgconsolidate.rules.model_view import TableKeys, tables
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 
@@ -38,7 +38,7 @@ def unindexed_foreign_key(ctx: RuleContext) -> Iterator[Hit]:
     deleting one user into a sequential scan per referencing table, holding locks.
     """
     for table, _detail in tables(ctx.schema):
-        keys = table_keys(table, ctx.children)
+        keys: TableKeys = ctx.table_keys(table)
         leading = leading_columns(keys)
         for fk, where in sorted(keys.foreign_keys, key=lambda k: (k[1], k[0].name)):
             if not fk.columns or covered(fk.columns, leading):
