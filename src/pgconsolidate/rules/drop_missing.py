@@ -32,9 +32,12 @@ _KINDS = {
 }
 
 
+_DROPPING = ("DropStmt", "AlterTableStmt")  # the statement kinds that can drop without IF EXISTS
+
+
 def unguarded_drops(st: Statement) -> Iterator[tuple[str, str]]:
     """(object id, kind) of each object ``st`` drops without IF EXISTS."""
-    if st.kind not in ("DropStmt", "AlterTableStmt") or not mentions_drop(st.text):
+    if st.kind not in _DROPPING or not mentions_drop(st.text):
         return
     body = tree_body(st)
     if st.kind == "DropStmt" and not body.get("missing_ok"):
@@ -92,6 +95,10 @@ def drop_missing(ctx: RuleContext) -> Iterator[Hit]:
             if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and e.kind in _CREATED_KINDS:
                 by_statement.setdefault(e.ref.statement_index, []).append(e.id)
         for st in fs.statements:
+            if st.kind not in _DROPPING:  # what unguarded_drops looks at first, without a call per statement
+                if by_statement:
+                    created.update(by_statement.get(st.index, ()))
+                continue
             for obj, kind in unguarded_drops(st):
                 never = obj not in created and kind in (
                     "table",
