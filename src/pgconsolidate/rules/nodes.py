@@ -15,6 +15,7 @@ from typing import Any
 from pglast.parser import parse_sql_json
 
 from pgconsolidate.model.names import EXTENSION_TYPES as MODEL_EXTENSION_TYPES
+from pgconsolidate.model.names import TYPE_ALIASES
 from pgconsolidate.statements.model import Statement
 
 DEFAULT_SCHEMA = "public"
@@ -66,37 +67,6 @@ def mentions_drop(text: str) -> bool:
 # schemas whose types print without a schema (pg_catalog, public, the usual extension schema)
 _UNQUALIFIED_TYPE_SCHEMAS = {"pg_catalog", "public", "extensions"}
 
-_BUILTIN_TYPES = {
-    "int2": "smallint",
-    "int4": "integer",
-    "int8": "bigint",
-    "int": "integer",
-    "integer": "integer",
-    "smallint": "smallint",
-    "bigint": "bigint",
-    "float4": "real",
-    "float8": "double precision",
-    "real": "real",
-    "float": "double precision",
-    "bool": "boolean",
-    "boolean": "boolean",
-    "varchar": "character varying",
-    "bpchar": "character",
-    "char": "character",
-    "timestamptz": "timestamp with time zone",
-    "timestamp": "timestamp without time zone",
-    "timetz": "time with time zone",
-    "time": "time without time zone",
-    "decimal": "numeric",
-    "varbit": "bit varying",
-    "serial": "integer",
-    "serial4": "integer",
-    "bigserial": "bigint",
-    "serial8": "bigint",
-    "smallserial": "smallint",
-    "serial2": "smallint",
-}
-
 
 def strings(items: list[Any] | None) -> list[str]:
     """The ``sval`` of each ``String`` node in ``items``."""
@@ -143,8 +113,8 @@ def type_name(tn: dict[str, Any] | None, *, typmods: bool = False) -> str:
         return ".".join(names) + "%TYPE"
     base = names[-1]
     schema = names[-2] if len(names) > 1 else None
-    if (schema in (None, "pg_catalog")) and base in _BUILTIN_TYPES:
-        text = _BUILTIN_TYPES[base]
+    if (schema in (None, "pg_catalog")) and base in TYPE_ALIASES:
+        text = TYPE_ALIASES[base]
     elif schema is None or schema in _UNQUALIFIED_TYPE_SCHEMAS:
         text = base
     else:
