@@ -39,7 +39,7 @@ _NO_TREE: dict[str, Any] = {}
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector: parse trees are millions of small acyclic containers, and
     collections triggered while building them cost more than the parsing itself."""
     enabled = gc.isenabled()
@@ -64,7 +64,7 @@ def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
 
 
 def _chunk(jobs: Sequence[_Job]) -> list[tuple[FileStatements, tuple[Effect, ...]]]:
-    with _no_gc():
+    with paused_gc():
         return [_one(j) for j in jobs]
 
 
@@ -113,7 +113,7 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
             for _, effs in batch:
                 yield from effs
 
-    with _no_gc():
+    with paused_gc():
         if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
             # this process takes a smaller share: it also unpickles and folds every result
             own_bytes = total * MAIN_SHARE / (n - 1 + MAIN_SHARE)
@@ -153,7 +153,7 @@ def _settle(sql_bytes: int) -> None:
 
 def analyze_files(mdir: MigrationDir, files: Sequence[FileStatements]) -> Analysis:
     """The analysis of already split files (in-process; for callers that split themselves)."""
-    with _no_gc():
+    with paused_gc():
         effects = tuple(FileEffects(fs.file, tuple(file_effects(fs.statements, fs.file))) for fs in files)
         schema = fold(e for fe in effects for e in fe.effects)
         analysis = Analysis(mdir=mdir, files=tuple(files), effects=effects, schema=schema)

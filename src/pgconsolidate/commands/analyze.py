@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +11,7 @@ import orjson
 import typer
 
 from pgconsolidate.analysis import analyze_dir
+from pgconsolidate.analysis.driver import paused_gc
 from pgconsolidate.config import Config, load_config
 from pgconsolidate.console import err, out
 from pgconsolidate.model.types import Action, ObjectKind, Schema
@@ -71,18 +69,6 @@ def analyze_directory(
     """
     with paused_gc():
         return _analyze(directory, select=select, ignore=ignore, config=config)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Disable the cyclic garbage collector for the duration of the block."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _analyze(
