@@ -37,6 +37,17 @@ def first_lines(text: str, limit: int = 3) -> str:
     return redact_text(" | ".join(lines[:limit]))
 
 
+def _command(binary: Path, args: Sequence[str], url: str | None) -> tuple[list[str], dict[str, str]]:
+    """argv and environment for ``binary args... --dbname=<conninfo>`` (credentials in the environment)."""
+    env = dict(os.environ)
+    argv = [str(binary), *args]
+    if url is not None:
+        conninfo, extra = split_url(url)
+        env.update(extra)
+        argv.append(f"--dbname={conninfo}")
+    return argv, env
+
+
 def run_tool(
     binary: Path,
     args: Sequence[str],
@@ -48,12 +59,7 @@ def run_tool(
     check: bool = True,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``binary args... --dbname=<conninfo>``; raise :class:`DatabaseError` naming ``what`` on failure."""
-    env = dict(os.environ)
-    argv = [str(binary), *args]
-    if url is not None:
-        conninfo, extra = split_url(url)
-        env.update(extra)
-        argv.append(f"--dbname={conninfo}")
+    argv, env = _command(binary, args, url)
     try:
         proc = subprocess.run(argv, env=env, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, check=False)
     except OSError as exc:
@@ -66,12 +72,7 @@ def run_tool(
 
 def spawn_tool(binary: Path, args: Sequence[str], url: str | None) -> subprocess.Popen[bytes]:
     """Start ``binary`` in the background (same credential handling as :func:`run_tool`)."""
-    env = dict(os.environ)
-    argv = [str(binary), *args]
-    if url is not None:
-        conninfo, extra = split_url(url)
-        env.update(extra)
-        argv.append(f"--dbname={conninfo}")
+    argv, env = _command(binary, args, url)
     try:
         return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except OSError as exc:
