@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
+import re
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer import _click
 from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
 
 from pgconsolidate import __version__
 from pgconsolidate.commands.common import GlobalOptions
@@ -25,9 +28,102 @@ HELP = (
     "Exit codes: 0 success, 1 problems or differences found, 2 usage or input error."
 )
 
+#: The user's path, end to end: each command's help panel and its place in ``--help``.
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("1. Read the files", ("analyze", "objects", "inventory", "rules")),
+    ("2. See what really exists", ("replay", "inspect", "compare", "diff")),
+    ("3. Consolidate", ("plan", "consolidate", "verify", "restore-files")),
+    ("4. Change a live database safely", ("backup", "apply", "check", "rollback")),
+    ("Demonstration", ("demo", "demo-db")),
+)
+_ORDER = {name: (i, j) for i, (_, names) in enumerate(PANELS) for j, name in enumerate(names)}
+_PANEL = {name: title for title, names in PANELS for name in names}
+
+#: ``app.command("name")`` in a command module's source: where to look first for a command by name.
+_REGISTERS = re.compile(r"""\.command\(\s*["']([\w-]+)["']""")
+
+
+def command_modules() -> list[str]:
+    """The command modules (``pgconsolidate.commands.<name>``), by name; none is imported."""
+    import pkgutil
+
+    import pgconsolidate.commands as commands
+
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(commands.__path__)
+        if info.name != "common" and not info.name.startswith("_")
+    )
+
+
+def _declared_in(module: str) -> set[str]:
+    """Command names a module's source registers literally (a hint: the module is still imported to know)."""
+    import pgconsolidate.commands as commands
+
+    try:
+        text = (Path(commands.__path__[0]) / f"{module}.py").read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    return set(_REGISTERS.findall(text))
+
+
+class LazyCommands(TyperGroup):
+    """The root command group: a command module is imported only when one of its commands is needed.
+
+    ``--version`` imports no command module; ``pgconsolidate replay ...`` imports ``commands/replay.py``
+    only (found by the name it registers, else by importing them all); ``--help`` imports them all, for
+    their one-line help. Each module's ``register(app)`` runs on a small Typer of its own whose commands
+    are then added here, with the help panel of their step in :data:`PANELS`.
+    """
+
+    def __init__(self, **attrs: object) -> None:
+        super().__init__(**attrs)  # type: ignore[arg-type]
+        self._loaded: set[str] = set()
+
+    def _load(self, module_name: str) -> None:
+        if module_name in self._loaded:
+            return
+        self._loaded.add(module_name)
+        module = importlib.import_module(f"pgconsolidate.commands.{module_name}")
+        register = getattr(module, "register", None)
+        if register is None:
+            return
+        family = typer.Typer(rich_markup_mode=self.rich_markup_mode)
+        register(family)
+        if not family.registered_commands and not family.registered_groups:
+            return
+        for name, command in typer.main.get_group(family).commands.items():
+            if name in _PANEL:
+                command.rich_help_panel = _PANEL[name]  # type: ignore[attr-defined]
+            self.commands.setdefault(name, command)
+
+    def _load_all(self) -> None:
+        for module_name in command_modules():
+            self._load(module_name)
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        if cmd_name not in self.commands:
+            guess = cmd_name.replace("-", "_")
+            modules = command_modules()
+            for module_name in sorted(modules, key=lambda m: m != guess):
+                if module_name == guess or cmd_name in _declared_in(module_name):
+                    self._load(module_name)
+                    if cmd_name in self.commands:
+                        break
+            else:
+                self._load_all()
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        """Every command, grouped by step of the user's path in that order; unknown ones go last."""
+        self._load_all()
+        return sorted(self.commands, key=lambda name: _ORDER.get(name, (len(PANELS), 0)))
+
+
 app = typer.Typer(
     name="pgconsolidate",
     help=HELP,
+    cls=LazyCommands,
     rich_markup_mode="rich",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -71,42 +167,6 @@ def root(
     ] = False,
 ) -> None:
     ctx.obj = GlobalOptions(database_url=database_url, scratch_url=scratch_url)
-
-
-def _register_commands() -> None:
-    import pgconsolidate.commands as commands
-
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        if info.name == "common" or info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"pgconsolidate.commands.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(app)
-
-
-#: The user's path, end to end: each command's help panel and its place in ``--help``.
-PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("1. Read the files", ("analyze", "objects", "inventory", "rules")),
-    ("2. See what really exists", ("replay", "inspect", "compare", "diff")),
-    ("3. Consolidate", ("plan", "consolidate", "verify", "restore-files")),
-    ("4. Change a live database safely", ("backup", "apply", "check", "rollback")),
-    ("Demonstration", ("demo", "demo-db")),
-)
-
-
-def _arrange_commands() -> None:
-    """Group commands by step of the user's path, in that order; unknown ones go last."""
-    order = {name: (i, j) for i, (_, names) in enumerate(PANELS) for j, name in enumerate(names)}
-    panel = {name: title for title, names in PANELS for name in names}
-    for command in app.registered_commands:
-        if command.name in panel:
-            command.rich_help_panel = panel[command.name]
-    app.registered_commands.sort(key=lambda c: order.get(c.name or "", (len(PANELS), 0)))
-
-
-_register_commands()
-_arrange_commands()
 
 
 def _fail(message: str, code: int) -> int:
