@@ -22,10 +22,11 @@ from collections.abc import Mapping
 
 from psycopg import sql
 
-from pgconsolidate.catalog.model import Snapshot
+from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.errors import InputError
 from pgconsolidate.generate.render import comment_block, do_block, qualified, render
 from pgconsolidate.plan.check import columns_of, type_category
+from pgconsolidate.plan.keys import Renewal, generating_default, key_columns, renewal
 from pgconsolidate.plan.model import INDEX_METHODS, Definer, Embedding, IndexChoice, Merge, Plan
 
 L = sql.Literal
@@ -156,23 +157,6 @@ def resume_triggers(table: str) -> str:
 TRIGGER_VARS = "  r record;\n  tg text;\n  suspended text[] := '{}';\n"
 
 
-def _new_key(key_type: str, tgt: sql.Composable, key: sql.Composable, src: sql.Composable) -> sql.Composable:
-    """A fresh key for a colliding row: a new uuid, or a number above every key of both tables (the
-    sequence is moved past it afterwards), or the old text key with a random suffix."""
-    cat = type_category(key_type)
-    if cat == "uuid":
-        return sql.SQL("gen_random_uuid()")
-    if cat == "number":
-        return sql.SQL(
-            "greatest((SELECT coalesce(max(t2.{k}), 0) FROM {t} t2), (SELECT "
-            "coalesce(max(s2.{k}), 0) FROM {s} s2))"
-            " + row_number() OVER ()"
-        ).format(k=key, t=tgt, s=src)
-    if cat == "text":
-        return sql.SQL("s.{k} || '~' || substr(md5(random()::text), 1, 8)").format(k=key)
-    raise InputError(f"merge: keep-both cannot make a new key of type {key_type}")
-
-
 def _mapping(m: Merge, plan: Plan, snap: Snapshot) -> tuple[list[tuple[str, sql.Composable]], list[str]]:
     """(target column, value expression over ``s``) for every mapped column, and unmapped source columns."""
     scols = columns_of(snap, m.source)
@@ -209,7 +193,8 @@ REPOINT_VARS = (
     "  rp_fk_name text;\n  rp_newdef text;\n  rp_oldref text;\n  rp_newref text;\n  rp_joins text;\n"
     "  rp_nn_cond text;\n  rp_n_ref_before bigint;\n"
     "  rp_n_ok_before bigint;\n  rp_n_ref_after bigint;\n  rp_n_ok_after bigint;\n  rp_n_rw bigint;\n"
-    "  rp_n_rewritten bigint;\n  rp_colmap jsonb;\n  rp_i integer;\n  rp_tgn text;\n  rp_ref_trg text[];\n"
+    "  rp_n_rewritten bigint;\n  rp_refkey text;\n  rp_colmap jsonb;\n  rp_i integer;\n  rp_tgn text;\n"
+    "  rp_ref_trg text[];\n"
 )
 
 _ATTNAMES = (
@@ -218,7 +203,7 @@ _ATTNAMES = (
 )
 
 
-def repoint_foreign_keys(m: Merge, n: int) -> str:
+def repoint_foreign_keys(m: Merge, n: int, renew: str = "") -> str:
     """plpgsql, run after the rows of ``m.source`` are in ``m.target`` and before the source is dropped:
     every foreign key that references the source (found in the catalog at run time, so keys created by
     hand are included) is dropped, its referencing values are rewritten through the merge's key map
@@ -226,11 +211,17 @@ def repoint_foreign_keys(m: Merge, n: int) -> str:
     columns, actions and deferrability, referencing the target (``NOT VALID`` then ``VALIDATE`` when it was
     valid). A self-reference of the source is re-created on the target over the mapped columns, its values
     rewritten on the rows that came from the source. Referencing rows and the rows whose reference
-    resolves are counted before and after; any difference raises before COMMIT."""
+    resolves are counted before and after; any difference raises before COMMIT. ``renew`` is the key
+    column keep-both gave new values (empty: no key changed); a foreign key that names it must name the
+    whole key (its values are matched through the map's ``source_key``)."""
     tschema, tname = m.target.split(".", 1)
+    keys = key_columns(m.key)
     colmap = {c.source: c.target for c in m.columns if c.source is not None}
-    colmap[m.key] = m.key
-    origin_text = render(I(tschema, f"{tname}_merge_origin"))
+    for k in keys:
+        colmap[k] = k
+    scope = sql.SQL(" AND {kx} IN (SELECT o.target_key FROM {origin} o WHERE o.source_table = {sl})").format(
+        kx=key_expr("r", keys), origin=I(tschema, f"{tname}_merge_origin"), sl=L(m.source)
+    )
     src_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c.conkey"), rel=sql.SQL("c.conrelid"))
     ref_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c.confkey"), rel=sql.SQL("c.confrelid"))
     other_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c2.conkey"), rel=sql.SQL("c2.conrelid"))
@@ -256,8 +247,7 @@ LOOP
       RAISE EXCEPTION 'pgconsolidate: self-reference % of % uses columns % that % does not have: rolled back',
         rp_fk.conname, {sl}, rp_fk.cols, {tl};
     END IF;
-    rp_scope := format(' AND r.%I IN (SELECT o.target_key FROM %s o WHERE o.source_table = %L)',
-                       {keyl}, {origin}, {sl});
+    rp_scope := {scope};
   ELSE
     rp_on_tab := rp_fk.reltab;
     rp_rcols := rp_fk.cols;
@@ -289,22 +279,28 @@ LOOP
   EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', rp_fk.reltab, rp_fk.conname);
   -- rewrite the references of rows whose key changed (user triggers suspended: a key rewrite, not an edit)
   rp_n_rewritten := 0;
-  IF EXISTS (SELECT 1 FROM pg_temp.{map} WHERE target_key::text IS DISTINCT FROM source_key::text) THEN
+  IF {renew} = ANY (rp_fk.fcols) AND EXISTS (SELECT 1 FROM pg_temp.{map} WHERE new_val IS NOT NULL) THEN
+    IF NOT ({kcols} <@ rp_fk.fcols) THEN
+      RAISE EXCEPTION 'pgconsolidate: foreign key % on % references % without its whole key %: its values '
+        'cannot be rewritten to the new keys: rolled back', rp_fk.conname, rp_fk.reltab, {sl}, {kcols};
+    END IF;
     rp_ref_trg := '{{}}';
     FOR rp_tgn IN SELECT tgname FROM pg_trigger
                   WHERE tgrelid = rp_on_tab AND NOT tgisinternal AND tgenabled = 'O' LOOP
       rp_ref_trg := rp_ref_trg || rp_tgn;
       EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', rp_on_tab, rp_tgn);
     END LOOP;
-    FOR rp_i IN 1 .. coalesce(array_length(rp_fk.cols, 1), 0) LOOP
-      IF rp_fk.fcols[rp_i] = {keyl} THEN
-        EXECUTE format('UPDATE %s r SET %I = m.target_key FROM pg_temp.%I m WHERE r.%I = m.source_key '
-                       'AND m.target_key::text IS DISTINCT FROM m.source_key::text%s',
-                       rp_on_tab, rp_rcols[rp_i], {mapl}, rp_rcols[rp_i], rp_scope);
-        GET DIAGNOSTICS rp_n_rw = ROW_COUNT;
-        rp_n_rewritten := rp_n_rewritten + rp_n_rw;
-      END IF;
-    END LOOP;
+    -- the referencing columns in the key's order: one column, or jsonb_build_array(...) for a composite key
+    SELECT string_agg(format('r.%I', rp_rcols[array_position(rp_fk.fcols, k.c)]), ', ' ORDER BY k.i)
+      INTO rp_refkey FROM unnest({kcols}) WITH ORDINALITY k(c, i);
+    IF cardinality({kcols}) > 1 THEN
+      rp_refkey := 'jsonb_build_array(' || rp_refkey || ')';
+    END IF;
+    EXECUTE format('UPDATE %s r SET %I = m.new_val FROM pg_temp.%I m WHERE %s = m.source_key '
+                   'AND m.new_val IS NOT NULL%s',
+                   rp_on_tab, rp_rcols[array_position(rp_fk.fcols, {renew})], {mapl}, rp_refkey, rp_scope);
+    GET DIAGNOSTICS rp_n_rw = ROW_COUNT;
+    rp_n_rewritten := rp_n_rewritten + rp_n_rw;
     FOREACH rp_tgn IN ARRAY rp_ref_trg LOOP
       EXECUTE format('ALTER TABLE %s ENABLE TRIGGER %I', rp_on_tab, rp_tgn);
     END LOOP;
@@ -346,8 +342,9 @@ END LOOP;"""
         colmap=L(json.dumps(colmap, sort_keys=True)),
         sl=L(m.source),
         tl=L(m.target),
-        keyl=L(m.key),
-        origin=L(origin_text),
+        scope=L(render(scope)),
+        renew=L(renew),
+        kcols=sql.SQL("{}::text[]").format(L(list(keys))),
         map=I(f"pgc_merge_map_{n}"),
         mapl=L(f"pgc_merge_map_{n}"),
         src_names=src_names,
@@ -357,13 +354,148 @@ END LOOP;"""
     return render(body)
 
 
+def key_expr(alias: str, keys: tuple[str, ...]) -> sql.Composable:
+    """The key of the row ``alias``: its one key column, or ``jsonb_build_array(...)`` of a composite key
+    (comparable across tables whatever the column types, and printable as the origin's ``source_key``)."""
+    cols = [sql.SQL("{}.{}").format(sql.SQL(alias), I(k)) for k in keys]
+    if len(cols) == 1:
+        return cols[0]
+    return sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(cols))
+
+
+def _key_join(a: str, b: str, keys: tuple[str, ...]) -> sql.Composable:
+    return sql.SQL(" AND ").join(
+        sql.SQL("{a}.{k} = {b}.{k}").format(a=sql.SQL(a), b=sql.SQL(b), k=I(k)) for k in keys
+    )
+
+
+#: Placeholder for the new-key expression in the map's CREATE statement (replaced at run time).
+NEW_KEY_TOKEN = "/*pgc:new-key*/NULL"
+#: The PostgreSQL regular expression for defaults that make a new value per call (see plan/keys.py).
+GENERATING_DEFAULT_RE = r"(^|[^a-z_])(nextval|gen_random_uuid|uuid_generate_v[0-9a-z_]*|random)\s*\("
+
+
+def _fallback_key(r: Renewal, m: Merge) -> sql.Composable:
+    """A new value of ``r.column`` for a colliding source row ``s`` when the column has no generating
+    default: a new uuid, a number above every key of both tables, or the old text with a random suffix
+    that fits the column's length."""
+    col = I(r.column)
+    if r.how == "uuid":
+        return sql.SQL("gen_random_uuid()")
+    if r.how == "number":
+        return sql.SQL(
+            "greatest((SELECT coalesce(max(t2.{k}), 0) FROM {t} t2),\n"
+            "         (SELECT coalesce(max(s2.{k}), 0) FROM {s} s2))"
+            " + row_number() OVER ()"
+        ).format(k=col, t=qualified(m.target), s=qualified(m.source))
+    if r.how == "text":
+        rand = sql.SQL("md5(random()::text || s.{k}::text)").format(k=col)
+        if r.length is None:
+            return sql.SQL("s.{k}::text || '~' || substr({rand}, 1, 8)").format(k=col, rand=rand)
+        n = int(r.length)
+        return sql.SQL("left(s.{k}::text, {keep}) || '~' || substr({rand}, 1, {hexn})").format(
+            k=col, keep=sql.SQL(str(max(n - 9, 0))), rand=rand, hexn=sql.SQL(str(min(8, n - 1)))
+        )
+    return sql.SQL("NULL")
+
+
+def _new_key_steps(
+    m: Merge, r: Renewal, fmt: dict[str, sql.Composable], template: sql.Composable
+) -> list[sql.Composable]:
+    """plpgsql: choose the new-key expression at run time from the catalog (the column's identity
+    sequence, else its generating default, else the type's fallback), move the column's sequence past
+    every key of both tables, and create the key map with it."""
+    rl = L(r.column)
+    return [
+        sql.SQL(
+            "SELECT a.attidentity::text, pg_get_expr(ad.adbin, ad.adrelid) INTO key_ident, key_default\n"
+            "  FROM pg_attribute a\n"
+            "  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum\n"
+            "  WHERE a.attrelid = to_regclass({tl}) AND a.attname = {rl} AND a.attgenerated = '';"
+        ).format(rl=rl, **fmt),
+        _sequence_of(r.column, fmt),
+        sql.SQL(
+            "IF key_ident IN ('a', 'd') AND key_seq IS NOT NULL THEN\n"
+            "  new_expr := format('nextval(%L::regclass)', key_seq);\n"
+            "ELSIF key_default ~* {gen} THEN\n"
+            "  new_expr := key_default;\n"
+            "ELSE\n"
+            "  new_expr := {fallback};\n"
+            "END IF;\n"
+            "IF new_expr IS NULL OR new_expr = 'NULL' THEN\n"
+            "  RAISE EXCEPTION 'pgconsolidate: merge % -> %: no way to make a new {col} for colliding rows "
+            "(no identity, no generating default, type {typ}); choose on_collision = prefer-target or fail', "
+            "{sl}, {tl};\n"
+            "END IF;"
+        ).format(
+            gen=L(GENERATING_DEFAULT_RE),
+            fallback=L(render(_fallback_key(r, m))),
+            col=sql.SQL(r.column.replace("'", "''").replace("{", "{{").replace("}", "}}")),
+            typ=sql.SQL(r.type.replace("'", "''").replace("{", "{{").replace("}", "}}")),
+            **fmt,
+        ),
+        _advance_sequence(r.column, fmt, both=True),
+        sql.SQL("EXECUTE replace({tmpl}, {token}, new_expr);").format(
+            tmpl=L(render(template)), token=L(NEW_KEY_TOKEN)
+        ),
+    ]
+
+
+def _sequence_of(column: str, fmt: dict[str, sql.Composable]) -> sql.Composable:
+    """plpgsql: ``key_seq`` := the sequence behind ``column`` of the target (identity, serial, or a
+    hand-made ``DEFAULT nextval(...)``), NULL when there is none."""
+    return sql.SQL(
+        "key_seq := pg_get_serial_sequence({tl}, {cl});\n"
+        "IF key_seq IS NULL THEN\n"
+        "  SELECT d.refobjid::regclass::text INTO key_seq FROM pg_attrdef ad\n"
+        "    JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum\n"
+        "    JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid\n"
+        "      AND d.refclassid = 'pg_class'::regclass\n"
+        "    JOIN pg_class c ON c.oid = d.refobjid AND c.relkind = 'S'\n"
+        "    WHERE ad.adrelid = to_regclass({tl}) AND a.attname = {cl} LIMIT 1;\n"
+        "END IF;"
+    ).format(cl=L(column), **fmt)
+
+
+def _advance_sequence(column: str, fmt: dict[str, sql.Composable], *, both: bool) -> sql.Composable:
+    """plpgsql: move ``key_seq`` (when set) past the largest ``column`` of the target (and of the source
+    when ``both``), never backwards."""
+    c = I(column)
+    biggest = (
+        sql.SQL("SELECT greatest((SELECT max({c}) FROM {tgt}), (SELECT max({c}) FROM {src}))::numeric")
+        if both
+        else sql.SQL("SELECT max({c})::numeric FROM {tgt}")
+    ).format(c=c, **fmt)
+    return sql.SQL(
+        "IF key_seq IS NOT NULL THEN\n"
+        "  EXECUTE {q} INTO key_max;\n"
+        "  IF key_max IS NOT NULL AND key_max > coalesce(pg_sequence_last_value(key_seq::regclass), 0) THEN\n"
+        "    PERFORM setval(key_seq, key_max::bigint);\n"
+        "  END IF;\n"
+        "END IF;"
+    ).format(q=L(render(biggest)))
+
+
 def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
-    src, tgt, key = qualified(m.source), qualified(m.target), I(m.key)
+    src, tgt = qualified(m.source), qualified(m.target)
+    keys = key_columns(m.key)
     tschema, tname = m.target.split(".", 1)
     sname = m.source.split(".", 1)[1]
     origin = I(tschema, f"{tname}_merge_origin")
     tcols = columns_of(snap, m.target)
-    ktype = tcols[m.key].type if m.key in tcols else m.key_type
+    renew: Renewal | None = None
+    if m.on_collision == "keep-both":
+        found = renewal(m.key, tcols)
+        if isinstance(found, str):
+            raise InputError(
+                f"merge {m.source} -> {m.target}: keep-both cannot make a new key: {found}; set "
+                'on_collision = "prefer-target" or "fail" in the plan'
+            )
+        renew = found
+    if len(keys) == 1:
+        ktype = sql.SQL(tcols[keys[0]].type if keys[0] in tcols else m.key_type)
+    else:
+        ktype = sql.SQL("jsonb")
     cols, unmapped = _mapping(m, plan, snap)
     extra = (
         sql.SQL("jsonb_build_object({})").format(
@@ -373,14 +505,21 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         else sql.SQL("NULL::jsonb")
     )
     mapname = I(f"pgc_merge_map_{n}")
-    target_list = sql.SQL(", ").join([key, *(I(c) for c, _ in cols)])
-    value_list = sql.SQL(", ").join(
-        [sql.SQL("coalesce(m.target_key, s.{k})").format(k=key), *(v for _, v in cols)]
-    )
-    fmt = {
+    sk, tk = key_expr("s", keys), key_expr("t", keys)
+    key_values = [
+        sql.SQL("CASE WHEN m.source_key IS NULL THEN s.{k} ELSE m.new_val END").format(k=I(k))
+        if renew is not None and k == renew.column
+        else sql.SQL("s.{}").format(I(k))
+        for k in keys
+    ]
+    target_list = sql.SQL(", ").join([*(I(k) for k in keys), *(I(c) for c, _ in cols)])
+    value_list = sql.SQL(", ").join([*key_values, *(v for _, v in cols)])
+    fmt: dict[str, sql.Composable] = {
         "src": src,
         "tgt": tgt,
-        "key": key,
+        "sk": sk,
+        "tk": tk,
+        "join": _key_join("t", "s", keys),
         "origin": origin,
         "map": mapname,
         "sl": L(m.source),
@@ -401,7 +540,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             "  source_table text NOT NULL,\n  source_key text NOT NULL,\n  target_key {kt} NOT NULL,\n"
             "  key_changed boolean NOT NULL,\n  outcome text NOT NULL,\n  extra jsonb,\n"
             "  merged_at timestamptz NOT NULL DEFAULT now()\n);"
-        ).format(origin=origin, kt=sql.SQL(ktype)),
+        ).format(origin=origin, kt=ktype),
         sql.SQL("IF EXISTS (SELECT 1 FROM {origin} WHERE source_table = {sl}) THEN").format(**fmt),
         sql.SQL("  RAISE NOTICE 'pgconsolidate: % was merged into % already: skipped', {sl}, {tl};").format(
             **fmt
@@ -410,18 +549,52 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         sql.SQL("SELECT count(*) INTO n_source FROM {src};").format(**fmt),
         sql.SQL("SELECT count(*) INTO n_target_before FROM {tgt};").format(**fmt),
         sql.SQL("DROP TABLE IF EXISTS pg_temp.{map};").format(**fmt),
-        sql.SQL(
-            "CREATE TEMP TABLE {map} ON COMMIT DROP AS\n"
-            "  SELECT s.{key} AS source_key, {newkey} AS target_key\n"
-            "  FROM {src} s JOIN {tgt} t ON t.{key} = s.{key};"
-        ).format(
-            newkey=_new_key(ktype, tgt, key, src)
-            if m.on_collision == "keep-both"
-            else sql.SQL("t.{}").format(key),
-            **fmt,
-        ),
-        sql.SQL("SELECT count(*) INTO n_collide FROM {map};").format(**fmt),
     ]
+    if renew is not None:
+        rc = I(renew.column)
+        new_key = (
+            sql.SQL("jsonb_build_array({})").format(
+                sql.SQL(", ").join(
+                    sql.SQL("q.pgc_new") if k == renew.column else sql.SQL("q.{}").format(I(k)) for k in keys
+                )
+            )
+            if len(keys) > 1
+            else sql.SQL("q.pgc_new")
+        )
+        template = sql.SQL(
+            "CREATE TEMP TABLE {map} ON COMMIT DROP AS\n"
+            "  SELECT {qk} AS source_key, q.pgc_new AS new_val, {new_key} AS target_key\n"
+            "  FROM (SELECT {kcols}, ({token})::{rtype} AS pgc_new\n"
+            "        FROM {src} s JOIN {tgt} t ON {join}) q"
+        ).format(
+            qk=key_expr("q", keys),
+            new_key=new_key,
+            kcols=sql.SQL(", ").join(sql.SQL("s.{}").format(I(k)) for k in keys),
+            token=sql.SQL(NEW_KEY_TOKEN),
+            rtype=sql.SQL(renew.type),
+            **fmt,
+        )
+        s += _new_key_steps(m, renew, fmt, template)
+        s.append(
+            sql.SQL(
+                "IF EXISTS (SELECT 1 FROM {map} m WHERE m.new_val IS NULL\n"
+                "           OR EXISTS (SELECT 1 FROM {tgt} t WHERE t.{rc} = m.new_val)\n"
+                "           OR EXISTS (SELECT 1 FROM {src} s WHERE s.{rc} = m.new_val))\n"
+                "   OR (SELECT count(DISTINCT new_val) FROM {map}) <> (SELECT count(*) FROM {map}) THEN\n"
+                "  RAISE EXCEPTION 'pgconsolidate: merge % -> %: the new keys made with % are not unique: "
+                "nothing was changed', {sl}, {tl}, new_expr;\n"
+                "END IF;"
+            ).format(rc=rc, **fmt)
+        )
+    else:
+        s.append(
+            sql.SQL(
+                "CREATE TEMP TABLE {map} ON COMMIT DROP AS\n"
+                "  SELECT {sk} AS source_key, NULL::text AS new_val, {tk} AS target_key\n"
+                "  FROM {src} s JOIN {tgt} t ON {join};"
+            ).format(**fmt)
+        )
+    s.append(sql.SQL("SELECT count(*) INTO n_collide FROM {map};").format(**fmt))
     if m.on_collision == "fail":
         s.append(
             sql.SQL(
@@ -441,7 +614,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         unmerged = I(m.source.split(".", 1)[0], f"{sname}_merge_unmerged")
         s += [
             sql.SQL("CREATE TABLE IF NOT EXISTS {u} (LIKE {src});").format(u=unmerged, **fmt),
-            sql.SQL("INSERT INTO {u} SELECT s.* FROM {src} s JOIN {map} m ON m.source_key = s.{key};").format(
+            sql.SQL("INSERT INTO {u} SELECT s.* FROM {src} s JOIN {map} m ON m.source_key = {sk};").format(
                 u=unmerged, **fmt
             ),
         ]
@@ -455,13 +628,12 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         sets = sql.SQL(", ").join(sql.SQL("{} = {}").format(I(c), v) for c, v in cols)
         s += [
             sql.SQL("CREATE TABLE IF NOT EXISTS {r} (LIKE {tgt});").format(r=replaced, **fmt),
-            sql.SQL("INSERT INTO {r} SELECT t.* FROM {tgt} t JOIN {map} m ON m.target_key = t.{key};").format(
+            sql.SQL("INSERT INTO {r} SELECT t.* FROM {tgt} t JOIN {map} m ON m.target_key = {tk};").format(
                 r=replaced, **fmt
             ),
-            sql.SQL("UPDATE {tgt} t SET {sets} FROM {src} s WHERE t.{key} = s.{key};").format(
-                sets=sets, **fmt
-            ),
         ]
+        if cols:
+            s.append(sql.SQL("UPDATE {tgt} t SET {sets} FROM {src} s WHERE {join};").format(sets=sets, **fmt))
         insert_where = sql.SQL("\n  WHERE m.source_key IS NULL")
         outcome = sql.SQL("CASE WHEN m.source_key IS NULL THEN 'inserted' ELSE 'overwrote-target' END")
         expected = sql.SQL("n_target_before + n_source - n_collide")
@@ -469,13 +641,13 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         sql.SQL(
             "INSERT INTO {tgt} ({tl_cols}) OVERRIDING SYSTEM VALUE\n  SELECT {vl}\n  FROM {src} "
             "s LEFT JOIN {map} m "
-            "ON m.source_key = s.{key}{where};"
+            "ON m.source_key = {sk}{where};"
         ).format(tl_cols=target_list, vl=value_list, where=insert_where, **fmt),
         sql.SQL(
             "INSERT INTO {origin} (source_table, source_key, target_key, key_changed, outcome, extra)\n"
-            "  SELECT {sl}, s.{key}::text, coalesce(m.target_key, s.{key}), m.source_key IS NOT NULL "
-            "AND m.target_key IS DISTINCT FROM s.{key}, {outcome}, {extra}\n"
-            "  FROM {src} s LEFT JOIN {map} m ON m.source_key = s.{key};"
+            "  SELECT {sl}, {sk}::text, coalesce(m.target_key, {sk}), m.source_key IS NOT NULL "
+            "AND m.target_key IS DISTINCT FROM {sk}, {outcome}, {extra}\n"
+            "  FROM {src} s LEFT JOIN {map} m ON m.source_key = {sk};"
         ).format(outcome=outcome, extra=extra, **fmt),
         sql.SQL(resume_triggers(m.target) if not m.fire_triggers else ""),
         sql.SQL("SELECT count(*) INTO n_target_after FROM {tgt};").format(**fmt),
@@ -494,16 +666,12 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         ).format(**fmt),
         sql.SQL("END IF;"),
     ]
-    if type_category(ktype) == "number":
-        s.append(
-            sql.SQL(
-                "IF pg_get_serial_sequence({tl}, {kl}) IS NOT NULL THEN\n"
-                "  PERFORM setval(pg_get_serial_sequence({tl}, {kl}), (SELECT max({key}) FROM "
-                "{tgt}));\nEND IF;"
-            ).format(kl=L(m.key), **fmt)
-        )
+    # the sequence of the key column (renewed or not) is moved past every key now in the target
+    seq_col = renew.column if renew is not None else _sequence_column(keys, tcols)
+    if seq_col is not None:
+        s += [_sequence_of(seq_col, fmt), _advance_sequence(seq_col, fmt, both=False)]
     if m.drop_source:
-        s.append(sql.SQL(repoint_foreign_keys(m, n)))
+        s.append(sql.SQL(repoint_foreign_keys(m, n, renew.column if renew is not None else "")))
         s.append(sql.SQL("DROP TABLE {src};").format(**fmt))
     s.append(
         sql.SQL(
@@ -515,8 +683,19 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     return do_block(
         body,
         "  n_source bigint;\n  n_target_before bigint;\n  n_target_after bigint;\n  n_collide bigint;\n"
-        "  n_origin bigint;\n" + TRIGGER_VARS + (REPOINT_VARS if m.drop_source else ""),
+        "  n_origin bigint;\n  key_ident text;\n  key_default text;\n  key_seq text;\n  key_max numeric;\n"
+        "  new_expr text;\n" + TRIGGER_VARS + (REPOINT_VARS if m.drop_source else ""),
     )
+
+
+def _sequence_column(keys: tuple[str, ...], tcols: Mapping[str, Column]) -> str | None:
+    """The key column whose sequence must follow the merged keys: the first integer-like key column
+    with a generating default (identity / serial), None when there is none."""
+    for k in keys:
+        c = tcols.get(k)
+        if c is not None and type_category(c.type) == "number" and generating_default(c):
+            return k
+    return None
 
 
 def drop_overload_step(identity: str) -> str:
