@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 
 from pgconsolidate.catalog.model import Column, Snapshot
+from pgconsolidate.plan.keys import key_columns, renewal
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.toml_read import PlanProblem, line_of
 
@@ -45,6 +46,20 @@ def compatible(source_type: str, target_type: str) -> bool:
     """Whether a value of ``source_type`` can be inserted into ``target_type`` without losing meaning."""
     s, t = type_category(source_type), type_category(target_type)
     return s == t or t == "text" or (s == "text" and t.startswith("other:"))
+
+
+def _merge_line(text: str, source: str, needle: str) -> int:
+    """The line of ``needle`` in the ``[[merge]]`` whose source is ``source`` (0 when not found)."""
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.strip() == f'source = "{source}"'), None)
+    if start is None:
+        return line_of(text, needle)
+    for i in range(start, len(lines)):
+        if lines[i].startswith(needle):
+            return i + 1
+        if i > start and lines[i].strip() == "[[merge]]":
+            break
+    return start + 1
 
 
 def columns_of(snap: Snapshot, table: str) -> dict[str, Column]:
@@ -105,15 +120,28 @@ def check_plan(
         scols, tcols = cols(m.source), cols(m.target)
         if not scols or not tcols:
             continue
-        if m.key not in tcols or m.key not in scols:
-            add(f"merge {m.source} -> {m.target}: key column {m.key!r} is not in both tables", "key =")
-        elif not compatible(scols[m.key].type, tcols[m.key].type):
-            add(
-                f"impossible merge {m.source} -> {m.target}: key {m.key} is {scols[m.key].type} "
-                "in the source "
-                f"and {tcols[m.key].type} in the target",
-                "key =",
-            )
+        keys = key_columns(m.key)
+        for k in keys:
+            if k not in tcols or k not in scols:
+                add(f"merge {m.source} -> {m.target}: key column {k!r} is not in both tables", "key =")
+            elif not compatible(scols[k].type, tcols[k].type):
+                add(
+                    f"impossible merge {m.source} -> {m.target}: key {k} is {scols[k].type} "
+                    "in the source "
+                    f"and {tcols[k].type} in the target",
+                    "key =",
+                )
+        if m.on_collision == "keep-both" and all(k in tcols for k in keys):
+            why = renewal(m.key, tcols)
+            if isinstance(why, str):
+                problems.append(
+                    PlanProblem(
+                        _merge_line(text, m.source, "on_collision ="),
+                        f"merge {m.source} -> {m.target}: keep-both cannot make a new key for colliding "
+                        f'rows: {why}. Set on_collision = "prefer-target" (colliding source rows are '
+                        f'kept in {m.source}_merge_unmerged) or "fail" (the fix aborts when keys collide)',
+                    )
+                )
         mapped = set()
         for c in m.columns:
             mapped.add(c.target)
@@ -142,7 +170,7 @@ def check_plan(
                     f'source = "{c.source}"',
                 )
         for name, col in tcols.items():
-            if name == m.key:
+            if name in keys:
                 continue
             if col.not_null and col.default is None and col.identity_kind is None and name not in mapped:
                 add(

@@ -16,6 +16,7 @@ from psycopg import sql
 from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.plan.check import compatible, type_category
 from pgconsolidate.plan.facts import DataFacts
+from pgconsolidate.plan.keys import Renewal, renewal
 from pgconsolidate.plan.model import (
     DEFAULT_DOMAINS,
     ColumnMap,
@@ -123,6 +124,15 @@ def _fk_columns(snap: Snapshot, table: str) -> set[str]:
     return {c for cols, _, _ in foreign_keys(snap, table) for c in cols}
 
 
+_RENEWAL_TEXT = {
+    "identity": "the next value of its identity sequence (moved past every key of both tables first)",
+    "default": "the column's own default, evaluated per row (its sequence, if any, moved past every key)",
+    "uuid": "gen_random_uuid()",
+    "number": "numbers above the largest key of both tables",
+    "text": "the old key with a random suffix, cut to fit the column",
+}
+
+
 def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0.6) -> list[Merge]:
     """Merges of near-identical tables (the ``similar-tables`` measure: score ≥ ``threshold`` and related
     names, or ≥ 0.8), into the table more rows and foreign keys point at."""
@@ -149,20 +159,27 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0
         target, source = (a, b) if weight(a) >= weight(b) else (b, a)
         scols, tcols = _columns(snap, source), _columns(snap, target)
         pk = [
-            c
+            m["cols"]
             for c in snap.constraints
-            if c.table == target and c.contype == "primary key" and c.definition.count(",") == 0
+            if c.table == target
+            and c.contype == "primary key"
+            and (m := re.match(r"PRIMARY KEY \((?P<cols>[^)]*)\)", c.definition))
         ]
-        key = pk[0].definition.split("(")[1].rstrip(")").strip('"') if pk else "id"
-        if key not in scols or key not in tcols or not compatible(scols[key].type, tcols[key].type):
+        keys = split_names(pk[0]) if pk else ["id"]
+        if any(
+            k not in scols or k not in tcols or not compatible(scols[k].type, tcols[k].type) for k in keys
+        ):
             continue
+        key = ", ".join(keys)
+        renew = renewal(key, tcols)
+        strategy = "keep-both" if isinstance(renew, Renewal) else "prefer-target"
         sim = table_similarity(cols_of[source], cols_of[target])
         fk_targets = _fk_columns(snap, target)
         mapping: list[ColumnMap] = []
         notes: list[str] = []
-        mapped: set[str] = {key}
+        mapped: set[str] = set(keys)
         for pair in sim.pairs:
-            if pair.left == key or pair.right == key or tcols[pair.right].generated:
+            if pair.left in keys or pair.right in keys or tcols[pair.right].generated:
                 continue
             scol, tcol = scols[pair.left], tcols[pair.right]
             vec = type_category(scol.type) == "vector" == type_category(tcol.type)
@@ -192,12 +209,19 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0
                     notes.append(f"{name} filled through foreign keys: {expr}")
                 else:
                     notes.append(f"{name} is NOT NULL without default and nothing fills it: edit the plan")
-        used_sources = {c.source for c in mapping if c.source} | {key}
+        used_sources = {c.source for c in mapping if c.source} | set(keys)
         unmapped = sorted(set(scols) - used_sources)
         reason = (
             f"{source} and {target} hold the same kind of rows (similarity {score:.2f}: "
             f"{sim.mapping_text()}); {target} is canonical (more references / rows). Key: {key}."
         )
+        if isinstance(renew, Renewal):
+            reason += f"\nColliding source rows get a new {renew.column}: {_RENEWAL_TEXT[renew.how]}."
+        else:
+            reason += (
+                f"\non_collision = prefer-target: keep-both cannot make a new key ({renew}); colliding "
+                f"source rows are kept in {source}_merge_unmerged, not inserted."
+            )
         if notes:
             reason += "\nMappings: " + "; ".join(notes) + "."
         if unmapped:
@@ -207,7 +231,8 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0
             )
         if facts and facts.rows(source) is not None:
             reason += f"\nLive rows: {facts.rows(source)} in {source}, {facts.rows(target)} in {target}."
-        merges.append(Merge(source, target, key, scols[key].type, "keep-both", True, tuple(mapping), reason))
+        key_type = ", ".join(scols[k].type for k in keys)
+        merges.append(Merge(source, target, key, key_type, strategy, True, tuple(mapping), reason))
         used.update((source, target))
     return merges
 
