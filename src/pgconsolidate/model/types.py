@@ -12,7 +12,7 @@ ALTER carries a :class:`Change` that the fold applies to the current detail.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -262,6 +262,73 @@ class ArgDef:
         return self.mode in ("in", "inout", "variadic")
 
 
+class RoutineRefs:
+    """What a routine body references (``uses``) and whether it EXECUTEs strings (``dynamic``).
+
+    Reading a body's references means parsing the body again (PL/pgSQL, then the SQL inside it), and few
+    consumers need them, so they are computed on first access: ``compute(*args)`` (a module-level
+    function, so the record pickles) returns ``(uses, dynamic)``; the result is cached and the inputs
+    released. Equality and hashing compare the computed values, as the eager fields they replace did.
+    """
+
+    __slots__ = ("_args", "_compute", "_value")
+
+    def __init__(
+        self,
+        compute: Callable[..., tuple[tuple[str, ...], bool]] | None = None,
+        args: tuple[Any, ...] = (),
+        value: tuple[tuple[str, ...], bool] | None = None,
+    ) -> None:
+        self._compute = compute
+        self._args = args
+        self._value = value if value is not None or compute is not None else ((), False)
+
+    @classmethod
+    def known(cls, uses: tuple[str, ...] = (), dynamic: bool = False) -> RoutineRefs:
+        """References already computed."""
+        return cls(None, (), (uses, dynamic))
+
+    @property
+    def value(self) -> tuple[tuple[str, ...], bool]:
+        """``(uses, dynamic)``, computed now if not yet."""
+        value = self._value
+        if value is None:
+            assert self._compute is not None
+            value = self._value = self._compute(*self._args)
+            self._compute, self._args = None, ()
+        return value
+
+    @property
+    def uses(self) -> tuple[str, ...]:
+        return self.value[0]
+
+    @property
+    def dynamic(self) -> bool:
+        return self.value[1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RoutineRefs):
+            return NotImplemented
+        return self is other or self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        uses, dynamic = self.value
+        return f"RoutineRefs(uses={uses!r}, dynamic={dynamic!r})"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self._compute, self._args, self._value)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self._compute, self._args, self._value = state
+
+
+#: A routine whose body references nothing.
+NO_REFS = RoutineRefs.known()
+
+
 @dataclass(frozen=True)
 class FunctionDef:
     """A function or procedure.
@@ -270,7 +337,8 @@ class FunctionDef:
     ``trigger``, ``void``); ``return_type`` the TypeRef of a scalar/SETOF result (None for TABLE results
     and procedures). ``config`` holds ``SET name = value`` pairs (``search_path``). ``body_hash`` hashes
     the body with whitespace and comments normalised. ``uses`` lists the objects the body references,
-    when it parses (best effort).
+    when it parses (best effort), and ``dynamic_sql`` whether it EXECUTEs strings: both read from
+    ``refs`` (a :class:`RoutineRefs`, computed on first access).
     """
 
     schema: str
@@ -290,8 +358,17 @@ class FunctionDef:
     body_hash: str = ""
     is_procedure: bool = False
     owner: str | None = None
-    uses: tuple[str, ...] = ()
-    dynamic_sql: bool = False  # the body EXECUTEs strings
+    refs: RoutineRefs = NO_REFS
+
+    @property
+    def uses(self) -> tuple[str, ...]:
+        """The objects the body references (best effort)."""
+        return self.refs.value[0]
+
+    @property
+    def dynamic_sql(self) -> bool:
+        """True when the body EXECUTEs strings."""
+        return self.refs.value[1]
 
     @property
     def signature(self) -> str:

@@ -151,6 +151,17 @@ def _sql_body_uses(body: str, ctx: FileContext) -> tuple[str, ...]:
     return tuple(sorted(_sql_refs([body], ctx)))
 
 
+def plpgsql_refs(stmt_text: str, schema: str) -> tuple[tuple[str, ...], bool]:
+    """:class:`~pgconsolidate.model.types.RoutineRefs` of a PL/pgSQL routine: the references of the body
+    of CREATE FUNCTION ``stmt_text`` (unqualified names resolving to ``schema``), whether it EXECUTEs."""
+    return _plpgsql_uses(stmt_text, FileContext("", [schema], schema))
+
+
+def sql_body_refs(body: str, schema: str) -> tuple[tuple[str, ...], bool]:
+    """:class:`~pgconsolidate.model.types.RoutineRefs` of a SQL routine whose body is the string ``body``."""
+    return _sql_body_uses(body, FileContext("", [schema], schema)), False
+
+
 def _string_literal(expr: str) -> str | None:
     """The value of an expression that is a plain string literal (``'...'`` or ``$x$...$x$``)."""
     try:

@@ -7,9 +7,9 @@ from typing import Any
 from pgconsolidate.model.deparse import to_sql
 from pgconsolidate.model.extract.base import ExtractorBase
 from pgconsolidate.model.extract.bodies import (
-    _plpgsql_uses,
     _set_value,
-    _sql_body_uses,
+    plpgsql_refs,
+    sql_body_refs,
 )
 from pgconsolidate.model.extract.common import (
     _OBJ_KIND,
@@ -23,11 +23,13 @@ from pgconsolidate.model.extract.common import (
 )
 from pgconsolidate.model.names import names, type_ref, type_uses
 from pgconsolidate.model.types import (
+    NO_REFS,
     Action,
     ArgDef,
     Change,
     FunctionDef,
     ObjectKind,
+    RoutineRefs,
     TypeRef,
 )
 
@@ -87,20 +89,20 @@ class FunctionEffects(ExtractorBase):
                 vs = (de.get("arg") or {}).get("VariableSetStmt", {})
                 config.append((vs.get("name", ""), _set_value(vs)))
         body = ""
-        body_uses: tuple[str, ...] = ()
-        dynamic = False
+        refs = NO_REFS
         if "as" in opts:
             parts = names(opts["as"])
             body = parts[0] if parts else ""
         elif b.get("sql_body"):
             body = to_sql(b["sql_body"])
+        # a body's references are read when first asked for (RoutineRefs): they need more parsing
         if language == "plpgsql":
-            body_uses, dynamic = _plpgsql_uses(self.stmt.text, self.ctx)
+            refs = RoutineRefs(plpgsql_refs, (self.stmt.text, self.ctx.schema))
         elif language == "sql":
             if b.get("sql_body"):
-                body_uses = _uses_of(b["sql_body"], self.ctx)
+                refs = RoutineRefs.known(_uses_of(b["sql_body"], self.ctx))
             elif body:
-                body_uses = _sql_body_uses(body, self.ctx)
+                refs = RoutineRefs(sql_body_refs, (body, self.ctx.schema))
         fdef = FunctionDef(
             schema=schema,
             name=name,
@@ -118,8 +120,7 @@ class FunctionEffects(ExtractorBase):
             body=body,
             body_hash=_hash(body),
             is_procedure=is_proc,
-            uses=body_uses,
-            dynamic_sql=dynamic,
+            refs=refs,
         )
         replace = bool(b.get("replace"))
         kind = K.PROCEDURE if is_proc else K.FUNCTION
