@@ -8,26 +8,31 @@ Files that cannot run in a transaction must say ``-- pgconsolidate: no-transacti
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pgconsolidate.commands.backup import print_backup, progress_steps
+from pgconsolidate.commands.backup import print_backup
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
+    LockTimeoutOption,
     OutputFormat,
     ScratchUrlOption,
-    resolve_database_url,
+    emit_json,
+    parse_seconds,
+    progress_steps,
+    reachable_database_url,
+    readable_file,
+    require_database_url,
     resolve_scratch_url,
 )
 from pgconsolidate.console import err, out
-from pgconsolidate.deploy.apply import ApplyOptions, apply
-from pgconsolidate.deploy.probes import compare_runs, load_probes, record_run, run_probes
-from pgconsolidate.deploy.source import read_source
 from pgconsolidate.errors import EXIT_FOUND
+
+if TYPE_CHECKING:
+    from pgconsolidate.deploy.apply import ApplyResult
 
 
 def apply_command(
@@ -41,9 +46,7 @@ def apply_command(
     backup_dir: Annotated[
         Path | None, typer.Option("--backup-dir", help="Where to write the backup.", show_default=False)
     ] = None,
-    lock_timeout: Annotated[
-        str, typer.Option("--lock-timeout", help="Wait this long for the advisory lock (e.g. 30s).")
-    ] = "30s",
+    lock_timeout: LockTimeoutOption = "30s",
     table_lock_timeout: Annotated[
         str, typer.Option("--table-lock-timeout", help="SET LOCAL lock_timeout of each migration.")
     ] = "5s",
@@ -61,14 +64,20 @@ def apply_command(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Apply pending migrations, each in its own transaction, after a verified backup."""
-    url = resolve_database_url(ctx, database_url, required=True)
-    assert url is not None
+    from pgconsolidate.deploy.apply import ApplyOptions, apply
+    from pgconsolidate.deploy.probes import compare_runs, load_probes, record_run, run_probes
+    from pgconsolidate.deploy.source import read_source
+
+    url = require_database_url(ctx, database_url)
     source = read_source(directory)
     probe_set = load_probes(probes) if probes else None
+    readable_file(backup_file, "backup")
+    wait = parse_seconds(lock_timeout)
+    reachable_database_url(ctx, url)
     opts = ApplyOptions(
         lock_timeout=table_lock_timeout,
         statement_timeout=statement_timeout,
-        wait=parse_seconds(lock_timeout),
+        wait=wait,
         dry_run=dry_run,
         backup_file=backup_file,
         backup_dir=backup_dir,
@@ -98,17 +107,14 @@ def apply_command(
             "failed": result.failed,
             "probe_changes": changes,
         }
-        out.print_json(json.dumps(doc))
+        emit_json(doc)
     else:
         _print_text(result, dry_run, changes)
     if result.failed or changes:
         raise typer.Exit(EXIT_FOUND)
 
 
-def _print_text(result: object, dry_run: bool, changes: list[str]) -> None:
-    from pgconsolidate.deploy.apply import ApplyResult
-
-    assert isinstance(result, ApplyResult)
+def _print_text(result: ApplyResult, dry_run: bool, changes: list[str]) -> None:
     if not result.pending:
         out.print(f"up to date: nothing pending ({result.history})", markup=False)
         return
@@ -135,23 +141,6 @@ def _print_text(result: object, dry_run: bool, changes: list[str]) -> None:
         out.print(f"[yellow]probe changed[/]: {c}")
     if result.backup:
         out.print(f"undo with: pgconsolidate rollback --backup {result.backup.manifest_file}", markup=False)
-
-
-def parse_seconds(value: str) -> float:
-    """``30``, ``30s``, ``500ms``, ``2min`` → seconds."""
-    from pgconsolidate.errors import InputError
-
-    v = value.strip().lower()
-    for suffix, factor in (("ms", 0.001), ("min", 60.0), ("s", 1.0), ("m", 60.0)):
-        if v.endswith(suffix):
-            v, mult = v[: -len(suffix)], factor
-            break
-    else:
-        mult = 1.0
-    try:
-        return float(v) * mult
-    except ValueError:
-        raise InputError(f"--lock-timeout {value!r}: expected seconds, e.g. 30s or 500ms") from None
 
 
 def register(app: typer.Typer) -> None:

@@ -7,27 +7,28 @@ backup is called verified. Backups go to ``.pgconsolidate/backups/`` unless ``--
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
-    resolve_database_url,
+    emit_json,
+    print_items,
+    progress_steps,
+    reachable_database_url,
     resolve_scratch_url,
 )
-from pgconsolidate.console import err, out
-from pgconsolidate.deploy.backup import Backup, take_backup
+from pgconsolidate.console import out
 from pgconsolidate.errors import EXIT_FOUND
+
+if TYPE_CHECKING:
+    from pgconsolidate.deploy.backup import Backup
 
 OutOption = Annotated[
     Path | None,
@@ -35,27 +36,6 @@ OutOption = Annotated[
         "--out", help="Directory for the backup (default: .pgconsolidate/backups).", show_default=False
     ),
 ]
-
-
-@contextmanager
-def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
-    """A Rich progress line on stderr that shows the current step of a long operation."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task(title, total=None)
-
-        def step(message: str) -> None:
-            progress.update(task, description=f"{title}: {message}")
-            if not err.is_terminal:  # a log gets one line per step instead of a spinner
-                err.print(f"  {message}", markup=False)
-
-        yield step
 
 
 def backup_summary(b: Backup) -> dict[str, object]:
@@ -90,8 +70,7 @@ def print_backup(b: Backup) -> None:
         )
     else:
         out.print("[bold red]NOT verified[/]: the restored copy differs from the source:")
-        for p in m.verification.problems:
-            out.print(f"  {p}", markup=False)
+        print_items(m.verification.problems)
 
 
 def backup(
@@ -102,12 +81,13 @@ def backup(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Back up the live database with pg_dump -Fc and verify the backup by restoring it."""
-    url = resolve_database_url(ctx, database_url, required=True)
-    assert url is not None
+    from pgconsolidate.deploy.backup import take_backup
+
+    url = reachable_database_url(ctx, database_url)
     with progress_steps("backup") as step:
         b = take_backup(url, out_dir=out_dir, scratch_url=resolve_scratch_url(ctx, scratch_url), step=step)
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps({"schema_version": 1, **backup_summary(b)}))
+        emit_json({"schema_version": 1, **backup_summary(b)})
     else:
         print_backup(b)
     if not b.manifest.verification.ok:

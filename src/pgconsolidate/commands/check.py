@@ -8,18 +8,24 @@ Checks that need an input not given are skipped and listed as such. Exit 1 when 
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pgconsolidate.commands.common import DatabaseUrlOption, FormatOption, OutputFormat, resolve_database_url
+from pgconsolidate.commands.common import (
+    BackupDirOption,
+    DatabaseUrlOption,
+    FormatOption,
+    OutputFormat,
+    emit_json,
+    print_items,
+    readable_file,
+    require_database_url,
+)
 from pgconsolidate.console import out
-from pgconsolidate.deploy.checks import FAIL, run_checks
-from pgconsolidate.deploy.probes import load_probes
-from pgconsolidate.errors import EXIT_FOUND
+from pgconsolidate.errors import EXIT_FOUND, InputError
 
 MARK = {
     "pass": "[green]PASS[/]",
@@ -41,32 +47,28 @@ def check(
     plan: Annotated[
         Path | None, typer.Option("--plan", help="Consolidation plan TOML.", show_default=False)
     ] = None,
-    backup_dir: Annotated[
-        Path | None, typer.Option("--backup-dir", help="Where backups are (default: .pgconsolidate/backups).")
-    ] = None,
+    backup_dir: BackupDirOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Run the post-consolidation checklist (and probes) against the live database; changes nothing."""
-    url = resolve_database_url(ctx, database_url, required=True)
-    assert url is not None
+    from pgconsolidate.deploy.checks import FAIL, run_checks
+    from pgconsolidate.deploy.probes import load_probes
+
+    url = require_database_url(ctx, database_url)
+    readable_file(plan, "plan")
     probe_set = load_probes(probes) if probes else None  # a bad probes file fails before any work
     if directory is not None and not directory.is_dir():
-        from pgconsolidate.errors import InputError
-
         raise InputError(f"{directory}: not a directory")
     results = run_checks(url, directory=directory, probes=probe_set, plan_file=plan, backup_dir=backup_dir)
     failed = [r for r in results if r.status == FAIL]
     if fmt is OutputFormat.json:
         doc = {"schema_version": 1, "ok": not failed, "checks": [asdict(r) for r in results]}
-        out.print_json(json.dumps(doc))
+        emit_json(doc)
     else:
         for r in results:
             out.print(f"{MARK[r.status]}  {r.name}: ", end="")
             out.print(r.summary, markup=False)
-            for d in r.details[:20]:
-                out.print(f"        {d}", markup=False)
-            if len(r.details) > 20:
-                out.print(f"        ... and {len(r.details) - 20} more", markup=False)
+            print_items(r.details, indent="        ", limit=20)
         skipped = [r.name for r in results if r.status == "skip"]
         if skipped:
             out.print(f"skipped: {', '.join(skipped)}", markup=False)

@@ -1,10 +1,18 @@
-"""Options and helpers shared by command modules."""
+"""Options and helpers shared by command modules.
+
+Cheap to import (typer, the standard library and :mod:`pgconsolidate.errors` only): the CLI imports it
+for every run, ``--version`` included. What needs Rich, a stage or the database is imported inside the
+function that uses it.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -48,6 +56,32 @@ ScratchUrlOption = Annotated[
     ),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+BackupDirOption = Annotated[
+    Path | None, typer.Option("--backup-dir", help="Where backups are (default: .pgconsolidate/backups).")
+]
+LockTimeoutOption = Annotated[
+    str, typer.Option("--lock-timeout", help="Wait this long for the advisory lock (e.g. 30s).")
+]
+IncludeManagedOption = Annotated[
+    bool,
+    typer.Option(
+        "--include-managed",
+        help="Also read Supabase-managed schemas (auth, storage, realtime, extensions, ...).",
+    ),
+]
+IncludeExtensionObjectsOption = Annotated[
+    bool,
+    typer.Option("--include-extension-objects", help="Also read objects that belong to extensions."),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--ignore",
+        help="Leave an attribute out of the comparison (repeatable), e.g. --ignore owner. "
+        "What is ignored is printed with the result.",
+        show_default=False,
+    ),
+]
 
 
 def resolve_database_url(ctx: typer.Context, value: str | None, *, required: bool = False) -> str | None:
@@ -58,5 +92,134 @@ def resolve_database_url(ctx: typer.Context, value: str | None, *, required: boo
     return url
 
 
+def require_database_url(ctx: typer.Context, value: str | None) -> str:
+    """:func:`resolve_database_url` for a command that cannot run without a live database."""
+    url = resolve_database_url(ctx, value, required=True)
+    assert url is not None
+    return url
+
+
+def reachable_database_url(ctx: typer.Context, value: str | None) -> str:
+    """:func:`require_database_url`, then one connection opened and closed: a wrong URL, host or password
+    is a one-line error before any progress is shown or any work is done."""
+    from pgconsolidate.db.connect import connection
+
+    url = require_database_url(ctx, value)
+    with connection(url, autocommit=True):
+        pass
+    return url
+
+
+def readable_file(path: Path | None, what: str) -> None:
+    """Fail with one line unless ``path`` (when given) is a file this process can open: checked before
+    the database is touched, so a typo in a file name is not reported as something else."""
+    if path is None:
+        return
+    if not path.exists():
+        raise InputError(f"{path}: no such {what} file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a file")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what} file: {exc.strerror or exc}") from None
+
+
 def resolve_scratch_url(ctx: typer.Context, value: str | None) -> str | None:
     return value or global_options(ctx).scratch_url or os.environ.get("PGCONSOLIDATE_SCRATCH_URL") or None
+
+
+def parse_seconds(value: str, option: str = "--lock-timeout") -> float:
+    """``30``, ``30s``, ``500ms``, ``2min`` → seconds."""
+    v = value.strip().lower()
+    for suffix, factor in (("ms", 0.001), ("min", 60.0), ("s", 1.0), ("m", 60.0)):
+        if v.endswith(suffix):
+            v, mult = v[: -len(suffix)], factor
+            break
+    else:
+        mult = 1.0
+    try:
+        return float(v) * mult
+    except ValueError:
+        raise InputError(f"{option} {value!r}: expected seconds, e.g. 30s or 500ms") from None
+
+
+def checked_ignore(ignore: list[str] | None) -> frozenset[str]:
+    """The ``--ignore`` attributes, each a field of some catalog object (else an input error naming them)."""
+    from dataclasses import fields
+
+    from pgconsolidate.catalog import OBJECT_KINDS
+
+    ignored = frozenset(ignore or ())
+    known = {f.name for cls in OBJECT_KINDS.values() for f in fields(cls) if f.name != "identity"}
+    unknown = sorted(ignored - known)
+    if unknown:
+        raise InputError(
+            f"--ignore {', '.join(unknown)}: no such attribute (known: {', '.join(sorted(known))})"
+        )
+    return ignored
+
+
+def emit_json(doc: object) -> None:
+    """Write a ``--format json`` result to stdout as plain JSON (Rich's ``print_json`` takes seconds on a
+    snapshot of thousands of objects, and colours nothing in a pipe anyway)."""
+    import json
+
+    from pgconsolidate.console import out
+
+    out.file.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    out.file.flush()
+
+
+def write_output(path: str | Path, text: str) -> None:
+    """Write a file the user asked for (``--output``, ``--snapshot``) atomically: a temporary file in the
+    same directory, fsync, then replace. The directory must exist; failures are one-line input errors."""
+    from pgconsolidate.deploy.manifest import write_atomically
+
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"cannot write {target}: directory {directory} does not exist")
+    try:
+        write_atomically(target, text)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+@contextmanager
+def progress_steps(title: str) -> Iterator[Callable[[str], None]]:
+    """A Rich progress line on stderr that shows the current step of a long operation (on a terminal;
+    in a log, one line per step instead)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from pgconsolidate.console import err
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(title, total=None)
+
+        def step(message: str) -> None:
+            progress.update(task, description=f"{title}: {message}")
+            if not err.is_terminal:
+                err.print(f"  {message}", markup=False)
+
+        yield step
+
+
+def print_items(items: Sequence[str], *, indent: str = "  ", limit: int | None = None) -> None:
+    """One indented plain-text line per item (no Rich markup: items hold names and paths), at most
+    ``limit`` of them and then how many more there are."""
+    from pgconsolidate.console import out
+
+    shown = items if limit is None else items[:limit]
+    for item in shown:
+        out.print(f"{indent}{item}", markup=False)
+    if len(shown) < len(items):
+        out.print(f"{indent}... and {len(items) - len(shown)} more", markup=False)

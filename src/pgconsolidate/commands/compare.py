@@ -8,70 +8,33 @@ prints the result.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-from dataclasses import fields
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pgconsolidate.catalog import OBJECT_KINDS, Snapshot, read_snapshot, read_snapshot_file
-from pgconsolidate.catalog.reader import read_snapshots
-from pgconsolidate.commands.common import FormatOption, OutputFormat, ScratchUrlOption, resolve_scratch_url
-from pgconsolidate.compare import SnapshotDiff, diff_snapshots
-from pgconsolidate.compare.render import text_lines, to_json
+from pgconsolidate.commands.common import (
+    FormatOption,
+    IgnoreOption,
+    IncludeExtensionObjectsOption,
+    IncludeManagedOption,
+    OutputFormat,
+    ScratchUrlOption,
+    checked_ignore,
+    emit_json,
+    resolve_scratch_url,
+)
 from pgconsolidate.console import out
 from pgconsolidate.errors import EXIT_FOUND, InputError
-from pgconsolidate.redact import redact_url
-from pgconsolidate.replay import replay_to_snapshot
 
-IncludeManagedOption = Annotated[
-    bool,
-    typer.Option(
-        "--include-managed",
-        help="Also read Supabase-managed schemas (auth, storage, realtime, extensions, ...).",
-    ),
-]
-IncludeExtensionObjectsOption = Annotated[
-    bool,
-    typer.Option("--include-extension-objects", help="Also read objects that belong to extensions."),
-]
-IgnoreOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--ignore",
-        help="Leave an attribute out of the comparison (repeatable), e.g. --ignore owner. "
-        "What is ignored is printed with the result.",
-        show_default=False,
-    ),
-]
-
-
-def known_attributes() -> set[str]:
-    return {f.name for cls in OBJECT_KINDS.values() for f in fields(cls) if f.name != "identity"}
+if TYPE_CHECKING:
+    from pgconsolidate.catalog import Snapshot
+    from pgconsolidate.compare import SnapshotDiff
 
 
 def _looks_like_url(arg: str) -> bool:
     return arg.startswith(("postgres://", "postgresql://")) or ("=" in arg and not os.path.exists(arg))
-
-
-def replay_directory_snapshot(
-    directory: str,
-    scratch_url: str | None,
-    *,
-    include_extension_objects: bool = False,
-    include_managed_schemas: bool = False,
-) -> Snapshot:
-    """Build the chain of ``directory`` in a throwaway scratch database (the replay stage, which reports
-    failures and stand-ins on stderr) and read its schema."""
-    return replay_to_snapshot(
-        directory,
-        scratch_url=scratch_url,
-        include_extension_objects=include_extension_objects,
-        include_managed_schemas=include_managed_schemas,
-    )
 
 
 def load_snapshot_arg(
@@ -81,55 +44,32 @@ def load_snapshot_arg(
     include_extension_objects: bool = False,
     include_managed_schemas: bool = False,
 ) -> Snapshot:
-    """A compare/inspect argument as a snapshot: a database URL, a migrations directory or a JSON file."""
+    """A compare argument as a snapshot: a database URL, a migrations directory (built in a throwaway
+    scratch database by the replay stage, which reports failures and stand-ins on stderr) or a JSON file."""
+    from pgconsolidate.catalog import read_snapshot, read_snapshot_file
+    from pgconsolidate.redact import redact_url
+    from pgconsolidate.replay import replay_to_snapshot
+
+    options = {
+        "include_extension_objects": include_extension_objects,
+        "include_managed_schemas": include_managed_schemas,
+    }
     path = Path(arg)
     if not _looks_like_url(arg) and path.is_dir():
-        return replay_directory_snapshot(
-            arg,
-            scratch_url,
-            include_extension_objects=include_extension_objects,
-            include_managed_schemas=include_managed_schemas,
-        )
+        return replay_to_snapshot(arg, scratch_url=scratch_url, **options)
     if not _looks_like_url(arg) and path.is_file():
         return read_snapshot_file(path)
     if _looks_like_url(arg):
-        return read_snapshot(
-            arg,
-            include_extension_objects=include_extension_objects,
-            include_managed_schemas=include_managed_schemas,
-        )
+        return read_snapshot(arg, **options)
     raise InputError(
         f"{redact_url(arg)}: not a database URL (postgresql://...), a migrations directory or a snapshot file"
     )
 
 
-def emit_json(doc: object) -> None:
-    """Write a JSON result to the results console as plain text (Rich's print_json takes seconds on a
-    snapshot of thousands of objects)."""
-    out.file.write(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
-    out.file.flush()
-
-
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory (fsync, then replace)."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"cannot write {target}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
-
-
 def print_diff(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") -> None:
     """Text output: one line per differing object, then a summary."""
+    from pgconsolidate.compare.render import text_lines
+
     colour = {"+": "green", "-": "red", "~": "yellow"}
     for line in text_lines(result, a_label=a_label, b_label=b_label):
         out.print(f"[{colour[line[0]]}]{line[0]}[/] ", end="")
@@ -158,13 +98,11 @@ def compare(
     scratch_url: ScratchUrlOption = None,
 ) -> None:
     """Compare two schemas object by object (exit 0 when equivalent, 1 when they differ)."""
-    ignored = frozenset(ignore or ())
-    unknown = sorted(ignored - known_attributes())
-    if unknown:
-        raise InputError(
-            f"--ignore {', '.join(unknown)}: no such attribute "
-            f"(known: {', '.join(sorted(known_attributes()))})"
-        )
+    from pgconsolidate.catalog.reader import read_snapshots
+    from pgconsolidate.compare import diff_snapshots
+    from pgconsolidate.compare.render import to_json
+
+    ignored = checked_ignore(ignore)
     scratch = resolve_scratch_url(ctx, scratch_url)
     options = {
         "include_extension_objects": include_extension_objects,

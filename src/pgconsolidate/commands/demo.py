@@ -4,30 +4,27 @@ whole flow on it: production database, analyze, plan, consolidate, verify, and a
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from pgconsolidate.archive.files import write_atomic
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
+    emit_json,
     resolve_scratch_url,
 )
-from pgconsolidate.commands.inventory import inventory_rows
+from pgconsolidate.commands.inventory import inventory_rows, print_inventory_table, print_left_out
 from pgconsolidate.console import err, out
-from pgconsolidate.demo import DEFAULT_NAME, ProductionDb, build_production_db, build_production_into
 from pgconsolidate.errors import InputError
-from pgconsolidate.plan.toml_write import write_plan
 from pgconsolidate.redact import redact_url
-from pgconsolidate.scratch import get_scratch_server
-from pgconsolidate.sources.reader import read_dir
-from pgconsolidate.verify.pipeline import Result, consolidate, make_plan
+
+if TYPE_CHECKING:
+    from pgconsolidate.demo import ProductionDb
+    from pgconsolidate.verify.pipeline import Result
 
 EXAMPLE_RELATIVE = Path("examples") / "ai-memory" / "supabase" / "migrations"
 
@@ -67,6 +64,8 @@ def production_json(db: ProductionDb) -> dict[str, Any]:
 
 
 def print_production(db: ProductionDb) -> None:
+    from rich.table import Table
+
     out.print(f"production database: {redact_url(db.url)}", markup=False)
     out.print(f"enabled from the dashboard: {', '.join(db.dashboard)}", markup=False)
     roots = len(db.replay.root_causes)
@@ -90,7 +89,11 @@ def print_production(db: ProductionDb) -> None:
 def _build(
     ctx: typer.Context, database_url: str | None, scratch_url: str | None, migrations: str | None
 ) -> ProductionDb:
-    directory = migrations or str(example_migrations())
+    from pgconsolidate.demo import DEFAULT_NAME, build_production_db, build_production_into
+    from pgconsolidate.scratch import get_scratch_server
+    from pgconsolidate.sources.reader import resolve_dir
+
+    directory = str(resolve_dir(migrations)) if migrations else str(example_migrations())
     err.print(f"building the production database of {directory} ...", markup=False)
     if database_url:
         return build_production_into(database_url, directory)
@@ -109,22 +112,17 @@ def demo_db(
     recreated each time; --database-url builds into an existing EMPTY database)."""
     db = _build(ctx, database_url, scratch_url, migrations)
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(production_json(db)))
+        emit_json(production_json(db))
     else:
         print_production(db)
 
 
 def _print_inventory(directory: str) -> None:
+    from pgconsolidate.sources.reader import read_dir
+
     mdir = read_dir(directory)
-    rows = inventory_rows(mdir)
-    table = Table(title=f"{mdir.root} ({mdir.tool.value}: {len(rows)} migration files)")
-    for col, justify in (("#", "right"), ("file", "left"), ("version", "left"), ("statements", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for i, row in enumerate(rows, 1):
-        table.add_row(str(i), str(row["path"]), str(row["version"]), str(row["statements"]))
-    out.print(table)
-    for left in mdir.left_out:
-        out.print(f"left out: {left.path} ({left.reason})", markup=False)
+    print_inventory_table(mdir, inventory_rows(mdir))
+    print_left_out(mdir)
 
 
 def demo_outdir(root: Path | None = None) -> Path:
@@ -138,6 +136,8 @@ def demo_outdir(root: Path | None = None) -> Path:
 
 
 def _print_summary(db: ProductionDb, directory: str, outdir: Path, res: Result) -> None:
+    from rich.table import Table
+
     s = res.summary
     ok = not res.differences and not res.second_run_differences
     table = Table(title="pgconsolidate demo: the bundled example, end to end")
@@ -185,6 +185,10 @@ def demo(
 ) -> None:
     """The whole flow on the bundled example: build its production database, analyze, plan, consolidate
     and verify, then print a summary (files, findings, rows, definers before and after)."""
+    from pgconsolidate.archive.files import write_atomic
+    from pgconsolidate.plan.toml_write import write_plan
+    from pgconsolidate.verify.pipeline import consolidate, make_plan
+
     directory = migrations or str(example_migrations())
     _print_inventory(directory)
     db = _build(ctx, None, scratch_url, migrations)

@@ -8,39 +8,31 @@ database's migration history table is reconciled with the files of DIR.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from pgconsolidate.catalog import Snapshot, read_snapshot, snapshot_to_json
-from pgconsolidate.catalog.model import Function
-from pgconsolidate.catalog.model import Table as CatalogTable
-from pgconsolidate.catalog.serialize import snapshot_to_dict
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
-    OutputFormat,
-    ScratchUrlOption,
-    resolve_database_url,
-    resolve_scratch_url,
-)
-from pgconsolidate.commands.compare import (
     IgnoreOption,
     IncludeExtensionObjectsOption,
     IncludeManagedOption,
+    OutputFormat,
+    ScratchUrlOption,
+    checked_ignore,
     emit_json,
-    known_attributes,
-    print_diff,
-    replay_directory_snapshot,
-    write_atomically,
+    require_database_url,
+    resolve_scratch_url,
+    write_output,
 )
-from pgconsolidate.compare import diff_snapshots
-from pgconsolidate.compare.render import to_json
+from pgconsolidate.commands.compare import print_diff
 from pgconsolidate.console import err, out
-from pgconsolidate.errors import EXIT_FOUND, InputError
-from pgconsolidate.history import Reconciliation, read_history, reconcile
-from pgconsolidate.sources.reader import read_dir
+from pgconsolidate.errors import EXIT_FOUND
+
+if TYPE_CHECKING:
+    from pgconsolidate.catalog import Snapshot
+    from pgconsolidate.history import Reconciliation
 
 FILES = "the files"
 DATABASE = "the database"
@@ -61,6 +53,8 @@ def _reconciliation_json(r: Reconciliation) -> dict[str, Any]:
 
 
 def _print_summary(snap: Snapshot) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{snap.source} (PostgreSQL {snap.server_version // 10000})")
     table.add_column("objects")
     table.add_column("count", justify="right")
@@ -78,6 +72,9 @@ def _some(names: list[str], limit: int = 8) -> str:
 
 def summary_lines(snap: Snapshot) -> list[str]:
     """The facts Phase 1 of a consolidation asks for, from the snapshot (pure)."""
+    from pgconsolidate.catalog.model import Function
+    from pgconsolidate.catalog.model import Table as CatalogTable
+
     lines = []
     if snap.extensions:
         lines.append(
@@ -123,12 +120,16 @@ def inspect(
     scratch_url: ScratchUrlOption = None,
 ) -> None:
     """Read a live database's schema (tables, columns, functions, policies, grants, ...) and its drift."""
-    url = resolve_database_url(ctx, database_url, required=True)
-    assert url is not None
-    ignored = frozenset(ignore or ())
-    unknown = sorted(ignored - known_attributes())
-    if unknown:
-        raise InputError(f"--ignore {', '.join(unknown)}: no such attribute")
+    from pgconsolidate.catalog import read_snapshot, snapshot_to_json
+    from pgconsolidate.catalog.serialize import snapshot_to_dict
+    from pgconsolidate.compare import diff_snapshots
+    from pgconsolidate.compare.render import to_json
+    from pgconsolidate.history import read_history, reconcile
+    from pgconsolidate.replay import replay_to_snapshot
+    from pgconsolidate.sources.reader import read_dir
+
+    url = require_database_url(ctx, database_url)
+    ignored = checked_ignore(ignore)
     mdir = read_dir(against) if against is not None else None  # bad directory: fail before any work
     options = {
         "include_extension_objects": include_extension_objects,
@@ -136,7 +137,7 @@ def inspect(
     }
     live = read_snapshot(url, **options)
     if output:
-        write_atomically(output, snapshot_to_json(live))
+        write_output(output, snapshot_to_json(live))
     if against is None or mdir is None:
         if fmt is OutputFormat.json:
             emit_json(snapshot_to_dict(live))
@@ -147,7 +148,7 @@ def inspect(
         return
 
     err.print(f"replaying {against} into a scratch database ...")
-    files = replay_directory_snapshot(against, resolve_scratch_url(ctx, scratch_url), **options)
+    files = replay_to_snapshot(against, scratch_url=resolve_scratch_url(ctx, scratch_url), **options)
     drift = diff_snapshots(files, live, ignore=ignored)
     history = read_history(url)
     # several history tables (a project that changed tools): the one of the directory's tool decides

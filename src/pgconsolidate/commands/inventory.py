@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from pgconsolidate.commands.common import FormatOption, OutputFormat
+from pgconsolidate.commands.common import FormatOption, OutputFormat, emit_json
 from pgconsolidate.console import out
-from pgconsolidate.sources.model import MigrationDir
-from pgconsolidate.sources.reader import read_dir
-from pgconsolidate.statements.split import split_sql
+
+if TYPE_CHECKING:
+    from pgconsolidate.sources.model import MigrationDir
 
 
 def inventory_rows(mdir: MigrationDir) -> list[dict[str, object]]:
+    from pgconsolidate.statements.split import split_sql
+
     rows: list[dict[str, object]] = []
     for f in mdir.files:
         split = split_sql(f.path, f.forward_sql, first_line=f.span_line)
@@ -42,6 +42,8 @@ def inventory(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """List the migration files in the order the owning tool applies them, with statement counts."""
+    from pgconsolidate.sources.reader import read_dir
+
     mdir = read_dir(directory)
     rows = inventory_rows(mdir)
     if fmt is OutputFormat.json:
@@ -52,26 +54,41 @@ def inventory(
             "files": rows,
             "skipped": [{"path": s.path, "reason": s.reason} for s in mdir.left_out],
         }
-        out.print_json(json.dumps(doc))
+        emit_json(doc)
         return
-    table = Table(title=f"{mdir.root} ({mdir.tool.value}: {len(rows)} migration files)")
-    for col, justify in (("#", "right"), ("file", "left"), ("version", "left"), ("statements", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
-    for i, row in enumerate(rows, 1):
-        note = "" if not row["parse_errors"] else f" [red]({row['parse_errors']} parse error)[/]"
-        table.add_row(str(i), str(row["path"]), str(row["version"]), f"{row['statements']}{note}")
-    out.print(table)
+    print_inventory_table(mdir, rows)
     versions: dict[str, int] = {}
     for row in rows:
         versions[str(row["version"])] = versions.get(str(row["version"]), 0) + 1
     shared = sorted(v for v, n in versions.items() if n > 1)
     styles = sorted({str(r["version_style"]) for r in rows})
     total = sum(int(str(r["statements"])) for r in rows)
-    out.print(f"{len(rows)} files, {total} statements; version styles: {', '.join(styles)}")
+    out.print(f"{len(rows)} files, {total} statements; version styles: {', '.join(styles)}", markup=False)
     if shared:
-        out.print(f"versions shared by several files: {', '.join(shared)}")
+        out.print(f"versions shared by several files: {', '.join(shared)}", markup=False)
+    print_left_out(mdir)
+
+
+def print_inventory_table(mdir: MigrationDir, rows: list[dict[str, object]]) -> None:
+    """The files as a table: position, file, version and statement count (with parse errors noted)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=escape(f"{mdir.root} ({mdir.tool.value}: {len(rows)} migration files)"))
+    for col, justify in (("#", "right"), ("file", "left"), ("version", "left"), ("statements", "right")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for i, row in enumerate(rows, 1):
+        note = "" if not row["parse_errors"] else f" [red]({row['parse_errors']} parse error)[/]"
+        table.add_row(
+            str(i), escape(str(row["path"])), escape(str(row["version"])), f"{row['statements']}{note}"
+        )
+    out.print(table)
+
+
+def print_left_out(mdir: MigrationDir) -> None:
+    """The files of the directory that are not migrations, and why."""
     for s in mdir.left_out:
-        out.print(f"left out: {s.path} ({s.reason})")
+        out.print(f"left out: {s.path} ({s.reason})", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,25 +6,25 @@ hint and the root cause it cascades from; text output groups cascades under thei
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from pgconsolidate.catalog import read_snapshot, snapshot_to_json
-from pgconsolidate.commands.common import FormatOption, OutputFormat, ScratchUrlOption, resolve_scratch_url
-from pgconsolidate.commands.compare import write_atomically
+from pgconsolidate.commands.common import (
+    FormatOption,
+    OutputFormat,
+    ScratchUrlOption,
+    emit_json,
+    resolve_scratch_url,
+    write_output,
+)
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import EXIT_FOUND, InputError
 from pgconsolidate.redact import redact_url
-from pgconsolidate.replay import ReplayFailure, ReplayResult, replay_dir
-from pgconsolidate.replay.needs import supabase_reasons
-from pgconsolidate.replay.runner import discard
-from pgconsolidate.replay.snapshot import without_stand_ins
-from pgconsolidate.scratch import get_scratch_server
-from pgconsolidate.sources.reader import read_dir
+
+if TYPE_CHECKING:
+    from pgconsolidate.replay import ReplayFailure, ReplayResult
 
 
 def result_json(result: ReplayResult) -> dict[str, Any]:
@@ -151,6 +151,16 @@ def replay(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Apply the migrations in order to a fresh scratch database, the way the owning tool would."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pgconsolidate.catalog import read_snapshot, snapshot_to_json
+    from pgconsolidate.replay import replay_dir
+    from pgconsolidate.replay.needs import supabase_reasons
+    from pgconsolidate.replay.runner import discard
+    from pgconsolidate.replay.snapshot import without_stand_ins
+    from pgconsolidate.scratch import get_scratch_server
+    from pgconsolidate.sources.reader import read_dir
+
     mdir = read_dir(directory)
     for f in mdir.files:
         if f.text is None:
@@ -189,7 +199,7 @@ def replay(
     try:
         if snapshot:
             snap = without_stand_ins(read_snapshot(result.url), result)
-            write_atomically(snapshot, snapshot_to_json(snap))
+            write_output(snapshot, snapshot_to_json(snap))
             err.print(f"snapshot written to {snapshot}", markup=False)
     finally:
         if not keep:
@@ -197,7 +207,7 @@ def replay(
     if not keep:
         result = replace(result, url=None)
     if fmt is OutputFormat.json:
-        out.print_json(json.dumps(result_json(result)))
+        emit_json(result_json(result))
     else:
         print_result(result)
     if not result.ok:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from pgconsolidate.archive.files import restore_files as run
 from pgconsolidate.console import out
 
 
@@ -18,6 +17,8 @@ def restore_files(
     ] = None,
 ) -> None:
     """Put the migrations directory back byte-identical, from OUTDIR/archive/MANIFEST.json."""
+    from pgconsolidate.archive.files import restore_files as run
+
     done = run(outdir, directory)
     for line in done:
         out.print(line, markup=False)

@@ -6,24 +6,27 @@ backup's manifest. ``--output DIR`` (a consolidate output) also puts the archive
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pgconsolidate.commands.apply import parse_seconds
-from pgconsolidate.commands.backup import progress_steps
 from pgconsolidate.commands.common import (
+    BackupDirOption,
     DatabaseUrlOption,
     FormatOption,
+    LockTimeoutOption,
     OutputFormat,
     ScratchUrlOption,
-    resolve_database_url,
+    emit_json,
+    parse_seconds,
+    print_items,
+    progress_steps,
+    reachable_database_url,
+    readable_file,
     resolve_scratch_url,
 )
 from pgconsolidate.console import out
-from pgconsolidate.deploy.rollback import rollback
 from pgconsolidate.errors import EXIT_FOUND
 
 
@@ -34,20 +37,21 @@ def rollback_command(
         Path | None,
         typer.Option("--backup", help="Backup (.dump or .manifest.json) to restore; default: the latest."),
     ] = None,
-    backup_dir: Annotated[
-        Path | None, typer.Option("--backup-dir", help="Where backups are (default: .pgconsolidate/backups).")
-    ] = None,
+    backup_dir: BackupDirOption = None,
     output_dir: Annotated[
         Path | None,
         typer.Option("--output", help="Consolidate output directory whose archived files are put back."),
     ] = None,
-    lock_timeout: Annotated[str, typer.Option("--lock-timeout", help="Wait this long for the lock.")] = "30s",
+    lock_timeout: LockTimeoutOption = "30s",
     scratch_url: ScratchUrlOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Restore a backup in place (one transaction), after taking a safety backup of the current state."""
-    url = resolve_database_url(ctx, database_url, required=True)
-    assert url is not None
+    from pgconsolidate.deploy.rollback import rollback
+
+    readable_file(backup_file, "backup")
+    wait = parse_seconds(lock_timeout)
+    url = reachable_database_url(ctx, database_url)
     with progress_steps("rollback") as step:
         result = rollback(
             url,
@@ -55,7 +59,7 @@ def rollback_command(
             backup_dir=backup_dir,
             scratch_url=resolve_scratch_url(ctx, scratch_url),
             output_dir=output_dir,
-            wait=parse_seconds(lock_timeout),
+            wait=wait,
             step=step,
         )
     safety = result.safety.manifest_file if result.safety else None
@@ -67,7 +71,7 @@ def rollback_command(
             "problems": result.problems,
             "restored_files": result.restored_files,
         }
-        out.print_json(json.dumps(doc))
+        emit_json(doc)
     else:
         out.print(
             f"restored: {result.backup.dump_file} (taken {result.backup.manifest.created_at})", markup=False
@@ -78,8 +82,7 @@ def rollback_command(
             out.print(f"re-enabled: {f}", markup=False)
         if result.problems:
             out.print("[bold red]the database differs from the backup's manifest:[/]")
-            for p in result.problems:
-                out.print(f"  {p}", markup=False)
+            print_items(result.problems)
         else:
             out.print("verified: row counts and catalog equal the backup's manifest")
     if result.problems:
