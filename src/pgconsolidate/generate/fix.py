@@ -356,14 +356,16 @@ END LOOP;"""
 
 def key_expr(alias: str, keys: tuple[str, ...]) -> sql.Composable:
     """The key of the row ``alias``: its one key column, or ``jsonb_build_array(...)`` of a composite key
-    (comparable across tables whatever the column types, and printable as the origin's ``source_key``)."""
-    cols = [sql.SQL("{}.{}").format(sql.SQL(alias), I(k)) for k in keys]
+    (comparable across tables whatever the column types, and printable as the origin's ``source_key``).
+    An empty ``alias`` names the bare columns (``md5(string_agg(<key_expr>::text ...))`` over a table gives
+    the checksum of the keys its origin table records)."""
+    cols = [sql.SQL("{}.{}").format(sql.SQL(alias), I(k)) if alias else I(k) for k in keys]
     if len(cols) == 1:
         return cols[0]
     return sql.SQL("jsonb_build_array({})").format(sql.SQL(", ").join(cols))
 
 
-def _key_join(a: str, b: str, keys: tuple[str, ...]) -> sql.Composable:
+def key_join(a: str, b: str, keys: tuple[str, ...]) -> sql.Composable:
     return sql.SQL(" AND ").join(
         sql.SQL("{a}.{k} = {b}.{k}").format(a=sql.SQL(a), b=sql.SQL(b), k=I(k)) for k in keys
     )
@@ -519,7 +521,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         "tgt": tgt,
         "sk": sk,
         "tk": tk,
-        "join": _key_join("t", "s", keys),
+        "join": key_join("t", "s", keys),
         "origin": origin,
         "map": mapname,
         "sl": L(m.source),

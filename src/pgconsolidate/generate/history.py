@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Mapping, Sequence
+
 from psycopg import sql
 
 from pgconsolidate.generate.render import comment_block, do_block, qualified, render
 
 
 def generate_history_repair(
-    table: str, applied: list[tuple[str, str]], reverted: list[str], *, tool: str = "supabase"
+    table: str,
+    applied: list[tuple[str, str]],
+    reverted: list[str],
+    *,
+    tool: str = "supabase",
+    scripts: Mapping[str, tuple[str, str]] | None = None,
+    replaced_files: Sequence[str] = (),
 ) -> str:
     """For a database that already has the schema: insert (version, name) rows of the clean set and
     delete the replaced versions, in one transaction (what ``supabase migration repair --status
     applied|reverted`` does, for every file at once). ``table`` is ``schema.table`` with a ``version``
-    column (Supabase also has ``name``)."""
+    column (Supabase also has ``name``). For Flyway, ``scripts`` maps each clean-set version to its
+    (file name, text) for the checksum Flyway records, and ``replaced_files`` names the old files (their
+    repeatable migrations have no version)."""
     tbl = qualified(table)
     head = comment_block(
         "pgconsolidate history repair: run once on databases that already have the schema (after the\n"
@@ -29,11 +40,7 @@ def generate_history_repair(
     )
     parts = [head, "BEGIN;\n", guard]
     if tool in ("flyway", "flyway-repeatable"):
-        note = comment_block(
-            "Flyway keeps checksums and installed ranks in its history: mark the clean set with\n"
-            "`flyway baseline -baselineVersion=<last clean-set version>` (or `flyway repair`) instead."
-        )
-        return head + note
+        return _flyway(table, applied, reverted, scripts, replaced_files)
     if tool == "golang-migrate":  # one row: the current version
         last = max((v for v, _ in applied), default="")
         parts.append(
@@ -85,5 +92,126 @@ def generate_history_repair(
             t=tbl, vs=sql.SQL(", ").join(sql.Literal(v) for v in sorted(set(reverted)))
         )
         parts.append(render(q) + "\n")
+    parts.append("COMMIT;\n")
+    return "".join(parts)
+
+
+def flyway_checksum(text: str) -> int:
+    """The checksum Flyway records for a SQL migration: CRC-32 over the UTF-8 bytes of the script's
+    lines without their terminators (``\\n``, ``\\r\\n`` or ``\\r``: line-ending independent), a byte order
+    mark at the start dropped, as a signed 32-bit integer (Flyway stores Java's ``(int) crc32``)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    joined = text.replace("\r\n", "").replace("\r", "").replace("\n", "")
+    value = zlib.crc32(joined.encode("utf-8"))
+    return value - (1 << 32) if value >= (1 << 31) else value
+
+
+def flyway_description(name: str) -> str:
+    """Flyway's description of ``V<version>__<words>.sql``: the words, underscores read as spaces."""
+    base = name[:-4] if name.endswith(".sql") else name
+    return base.split("__", 1)[1].replace("_", " ") if "__" in base else base
+
+
+def _flyway(
+    table: str,
+    applied: list[tuple[str, str]],
+    reverted: list[str],
+    scripts: Mapping[str, tuple[str, str]] | None,
+    replaced_files: Sequence[str],
+) -> str:
+    """Flyway: what ``flyway repair`` does for the replaced migrations (failed rows removed, every
+    applied row marked by a ``DELETE`` row: ``flyway info`` shows them as deleted and ``validate`` no
+    longer misses their files) and the clean set recorded as successfully applied SQL migrations with the
+    checksum Flyway computes, so ``flyway validate`` accepts it and ``migrate`` does not run it again."""
+    t, tl = qualified(table), sql.Literal(table)
+    versions = sorted({v for v in reverted if v})
+    scripts_old = sorted({p.rsplit("/", 1)[-1] for p in replaced_files})
+    exact = scripts is not None and all(v in scripts for v, _ in applied)
+    note = (
+        "Checksums: CRC-32 of each clean-set file's lines, as Flyway computes it (line endings and a\n"
+        "leading byte order mark do not count); `flyway validate` accepts them as they are."
+        if exact
+        else "Checksums: the clean-set files' text was not available, so their checksum is NULL here: run\n"
+        "`flyway repair` once after this file (it realigns checksums with the files), then `flyway validate`."
+    )
+    head = comment_block(
+        "pgconsolidate history repair for Flyway: run once on databases that already have the schema (after\n"
+        f"the consolidation fix), instead of migrating. In {table}:\n"
+        f"* the {len(versions) + len(scripts_old)} replaced migrations are marked deleted "
+        "the way `flyway repair` marks missing\n"
+        "  migrations: failed rows of them removed, one row of type DELETE added after each applied row;\n"
+        f"* the {len(applied)} clean-set files are recorded as applied (type SQL, success,\n"
+        "  execution_time 0, installed_by the current user), each once.\n"
+        f"{note}\n"
+        "Idempotent: a second run changes nothing."
+    )
+    guard = do_block(
+        sql.SQL(
+            "IF to_regclass({tl}) IS NULL THEN\n"
+            "  RAISE EXCEPTION 'pgconsolidate: % does not exist: is this the right database?', {tl};\nEND IF;"
+        ).format(tl=tl)
+    )
+    parts = [head, "BEGIN;\n", guard]
+    parts.append(render(sql.SQL("LOCK TABLE {t} IN SHARE ROW EXCLUSIVE MODE;\n").format(t=t)))
+    replaced = sql.SQL("false")
+    if versions or scripts_old:
+        conds: list[sql.Composable] = []
+        if versions:
+            conds.append(
+                sql.SQL("h.version IN ({})").format(sql.SQL(", ").join(sql.Literal(v) for v in versions))
+            )
+        if scripts_old:
+            conds.append(
+                sql.SQL("(h.version IS NULL AND h.script IN ({}))").format(
+                    sql.SQL(", ").join(sql.Literal(s) for s in scripts_old)
+                )
+            )
+        replaced = sql.SQL("({})").format(sql.SQL(" OR ").join(conds))
+        parts.append("\n-- replaced migrations: failed attempts removed (as `flyway repair` does)\n")
+        parts.append(
+            render(sql.SQL("DELETE FROM {t} h WHERE NOT h.success AND {r};\n").format(t=t, r=replaced))
+        )
+        parts.append(
+            "\n-- replaced migrations: marked deleted (a DELETE row after each applied row, as repair does)\n"
+        )
+        parts.append(
+            render(
+                sql.SQL(
+                    "INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
+                    "installed_by, execution_time, success)\n"
+                    "SELECT (SELECT coalesce(max(installed_rank), 0) FROM {t}) "
+                    "+ row_number() OVER (ORDER BY h.installed_rank),\n"
+                    "       h.version, h.description, 'DELETE', h.script, h.checksum, current_user, 0, true\n"
+                    "FROM {t} h\n"
+                    "WHERE {r} AND h.success AND h.type NOT IN ('DELETE', 'BASELINE', 'SCHEMA')\n"
+                    "  AND NOT EXISTS (SELECT 1 FROM {t} d WHERE d.type = 'DELETE' AND d.success\n"
+                    "                  AND d.version IS NOT DISTINCT FROM h.version AND d.script = h.script\n"
+                    "                  AND d.installed_rank > h.installed_rank);\n"
+                ).format(t=t, r=replaced)
+            )
+        )
+    parts.append("\n-- the clean set: recorded as applied\n")
+    for version, domain in applied:
+        name, text = (scripts or {}).get(version, (f"V{version}__{domain}.sql", None))
+        checksum = sql.Literal(flyway_checksum(text)) if text is not None else sql.SQL("NULL::integer")
+        parts.append(
+            render(
+                sql.SQL(
+                    "INSERT INTO {t} (installed_rank, version, description, type, script, checksum, "
+                    "installed_by, execution_time, success)\n"
+                    "SELECT (SELECT coalesce(max(installed_rank), 0) + 1 FROM {t}), {v}, {d}, 'SQL', {s},\n"
+                    "       {c}, current_user, 0, true\n"
+                    "WHERE NOT EXISTS (SELECT 1 FROM {t} h WHERE h.version = {v} AND h.success "
+                    "AND h.type NOT IN ('DELETE'));\n"
+                ).format(
+                    t=t,
+                    v=sql.Literal(version),
+                    d=sql.Literal(flyway_description(name)),
+                    s=sql.Literal(name),
+                    c=checksum,
+                )
+            )
+        )
     parts.append("COMMIT;\n")
     return "".join(parts)
