@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from psycopg import sql
 
 from pgconsolidate.catalog.model import Column, Snapshot
+from pgconsolidate.catalog.normalize import body_hash
+from pgconsolidate.model.types import Action, FunctionDef, ObjectKind
 from pgconsolidate.plan.check import compatible, type_category
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.keys import Renewal, renewal
@@ -29,8 +32,11 @@ from pgconsolidate.plan.model import (
     Settings,
     SourceFile,
 )
+from pgconsolidate.rules.registry import RuleContext
 from pgconsolidate.rules.similarity import name_similarity, table_similarity
+from pgconsolidate.rules.variant_files import variant_files
 from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.statements.model import FileStatements
 from pgconsolidate.statements.split import split_sql
 
 _FK = re.compile(r"FOREIGN KEY \((?P<cols>[^)]*)\) REFERENCES (?P<ref>[^\s(]+)\((?P<rcols>[^)]*)\)")
@@ -333,12 +339,16 @@ def propose_embeddings(
     return list(out.values())
 
 
-def _create_function_order(mdir: MigrationDir) -> dict[str, list[tuple[int, str, int]]]:
+def _split(mdir: MigrationDir) -> tuple[FileStatements, ...]:
+    return tuple(split_sql(f.path, f.forward_sql, first_line=f.span_line) for f in mdir.files)
+
+
+def _create_function_order(files: tuple[FileStatements, ...]) -> dict[str, list[tuple[int, str, int]]]:
     """name -> [(order, file, number of input args)] for every CREATE FUNCTION in the files."""
     out: dict[str, list[tuple[int, str, int]]] = {}
     order = 0
-    for f in mdir.files:
-        for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
+    for fs in files:
+        for st in fs.statements:
             if st.kind != "CreateFunctionStmt":
                 continue
             names = [n["String"]["sval"] for n in st.body.get("funcname", [])]
@@ -351,7 +361,52 @@ def _create_function_order(mdir: MigrationDir) -> dict[str, list[tuple[int, str,
                 in ("FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC", "FUNC_PARAM_DEFAULT")
             )
             order += 1
-            out.setdefault(name, []).append((order, f.path, n_in))
+            out.setdefault(name, []).append((order, fs.file, n_in))
+    return out
+
+
+def variant_groups(
+    mdir: MigrationDir, files: tuple[FileStatements, ...]
+) -> tuple[RuleContext, list[list[str]]]:
+    """Groups of variant files, each in applied order: files the ``variant-files`` rule finds redefining
+    largely the same objects as an earlier file (whatever their names), joined transitively. Returns the
+    rule context too (its object model is reused for the definitions)."""
+    ctx = RuleContext(mdir=mdir, files=files)
+    parent: dict[str, str] = {}
+
+    def root(p: str) -> str:
+        while parent.get(p, p) != p:
+            p = parent[p]
+        return p
+
+    for hit in variant_files(ctx):
+        later, base = hit.location.file, hit.related[0].file if hit.related else ""
+        if base:
+            parent.setdefault(later, later)
+            parent.setdefault(base, base)
+            parent[root(later)] = root(base)
+    order = {f.path: i for i, f in enumerate(mdir.files)}
+    groups: dict[str, list[str]] = {}
+    for p in sorted(parent, key=lambda x: order.get(x, 0)):
+        groups.setdefault(root(p), []).append(p)
+    return ctx, [g for g in groups.values() if len(g) > 1]
+
+
+def function_definitions(ctx: RuleContext) -> dict[str, list[tuple[str, str]]]:
+    """Routine identity -> [(file, body hash)] of every file that creates or replaces it, in applied
+    order (a file's last definition); the hash is the catalog's (:func:`catalog.normalize.body_hash`),
+    so it compares with a live database's ``Function.body_hash``."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for state in ctx.schema.objects.values():
+        if state.kind not in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE):
+            continue
+        per_file: dict[str, str] = {}
+        for e in state.events:
+            if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and isinstance(e.detail, FunctionDef):
+                per_file.pop(e.ref.file, None)
+                per_file[e.ref.file] = body_hash(e.detail.body)
+        if per_file:
+            out[state.id] = list(per_file.items())
     return out
 
 
@@ -360,18 +415,77 @@ def _args(identity: str) -> list[str]:
     return [a.strip() for a in inner.split(",")] if inner.strip() else []
 
 
+@dataclass(frozen=True)
+class _Variant:
+    identity: str
+    files: tuple[str, ...]  # the variant files defining it, applied order
+    kept_file: str | None  # None: the live body is in none of them
+    reason: str
+
+
+def _choose_variant(
+    ident: str,
+    entries: list[tuple[str, str]],
+    live_hash: dict[str, str] | None,
+) -> _Variant:
+    """Which variant file's definition of ``ident`` is kept: the one whose body the live database runs
+    (compared by the catalog's normalised body hash), else the last applied."""
+    files = tuple(p for p, _ in entries)
+    if live_hash is not None and ident in live_hash:
+        matching = [p for p, h in entries if h == live_hash[ident]]
+        if matching:
+            kept = matching[-1]
+            return _Variant(
+                ident,
+                files,
+                kept,
+                f"{ident} is defined by the variant files {', '.join(files)}; the live database runs the "
+                f"body of {kept} (same normalised body), so {kept} is kept",
+            )
+        return _Variant(
+            ident,
+            files,
+            None,
+            f"{ident} is defined by the variant files {', '.join(files)}; the live database runs a body "
+            "none of them has: the live body is kept",
+        )
+    return _Variant(
+        ident,
+        files,
+        files[-1],
+        f"{ident} is defined by the variant files {', '.join(files)}; "
+        + ("it does not exist in the live database; " if live_hash is not None else "")
+        + f"the last applied ({files[-1]}) is kept, as in the chain",
+    )
+
+
 def propose_functions(mdir: MigrationDir, chain: Snapshot, live: Snapshot | None) -> list[FunctionChoice]:
+    """One choice per function with variants or ambiguous overloads.
+
+    Variants: the files the ``variant-files`` rule groups (or that share a version) and that each define
+    the function; the kept one is the file whose body the live database runs, else the last applied; the
+    others are listed in ``disable_files``. Ambiguous overloads: the last created is kept, the others
+    dropped by exact signature. A body changed by hand in the live database is kept from there."""
     state = live or chain
-    creates = _create_function_order(mdir)
+    files = _split(mdir)
+    creates = _create_function_order(files)
+    ctx, groups = variant_groups(mdir, files)
+    by_version: dict[str, list[str]] = {}
+    for f in mdir.files:
+        by_version.setdefault(f.version, []).append(f.path)
+    groups += [g for g in by_version.values() if len(g) > 1 and not any(set(g) <= set(x) for x in groups)]
+    group_of: dict[str, int] = {}
+    for i, g in enumerate(groups):
+        for p in g:
+            group_of.setdefault(p, i)
+    defs = function_definitions(ctx)
+    live_hash = {f.identity: f.body_hash for f in live.functions} if live is not None else None
     by_name: dict[str, list[str]] = {}
     for fn in state.functions:
         by_name.setdefault(fn.identity.split("(")[0], []).append(fn.identity)
     chain_hash = {f.identity: f.body_hash for f in chain.functions}
     out: list[FunctionChoice] = []
-    versions: Counter[str] = Counter(f.version for f in mdir.files)
     for name, idents in sorted(by_name.items()):
-        files = sorted({p for _, p, _ in creates.get(name, [])})
-        variant_files = [p for p in files if versions[mdir.by_path(p).version if mdir.by_path(p) else ""] > 1]  # type: ignore[union-attr]
         ambiguous: list[tuple[str, str]] = []
         args_of = {i: _args(i) for i in idents}
         args_text = {f.identity: f.arguments for f in state.functions}
@@ -385,13 +499,19 @@ def propose_functions(mdir: MigrationDir, chain: Snapshot, live: Snapshot | None
         live_differs = [
             i
             for i in idents
-            if live is not None
-            and i in chain_hash
-            and chain_hash[i] != next((f.body_hash for f in live.functions if f.identity == i), chain_hash[i])
+            if live_hash is not None and i in chain_hash and chain_hash[i] != live_hash.get(i, chain_hash[i])
         ]
-        if not ambiguous and not live_differs and len(variant_files) < 2:
+        variants: list[_Variant] = []
+        for ident in idents:
+            in_groups: dict[int, list[tuple[str, str]]] = {}
+            for p, h in defs.get(ident, []):
+                if p in group_of:
+                    in_groups.setdefault(group_of[p], []).append((p, h))
+            for entries in in_groups.values():
+                if len(entries) >= 2:
+                    variants.append(_choose_variant(ident, entries, live_hash))
+        if not ambiguous and not live_differs and not variants:
             continue
-        keep_from = "live" if live_differs else "chain"
         drop: list[str] = []
         keep = idents[0]
         reasons: list[str] = []
@@ -404,24 +524,25 @@ def propose_functions(mdir: MigrationDir, chain: Snapshot, live: Snapshot | None
                 f"overloads {', '.join(group)} make calls ambiguous; keeping {keep}, the last one created "
                 f"({last[1]}); the others are dropped by exact signature"
             )
+        elif variants:
+            keep = variants[0].identity
         elif live_differs:
             keep = live_differs[0]
         else:
             keep = idents[-1]
-        if live_differs:
-            reasons.append(
-                f"the live database runs a different body for {', '.join(live_differs)} than the "
-                "last applied "
-                "file; the live body is kept"
-            )
         disable: list[str] = []
-        if len(variant_files) >= 2:
-            last_file = max(creates.get(name, []))[1]
-            disable = [p for p in variant_files if p != last_file]
+        for v in variants:
+            reasons.append(v.reason)
+            kept = v.kept_file or v.files[-1]
+            disable += [p for p in v.files if p != kept and p not in disable]
+        explained = {v.identity for v in variants}
+        if [i for i in live_differs if i not in explained]:
             reasons.append(
-                f"defined by variant files sharing a version ({', '.join(variant_files)}); the last applied "
-                f"({last_file}) wins in the chain"
+                f"the live database runs a different body for "
+                f"{', '.join(i for i in live_differs if i not in explained)} than the last applied file; "
+                "the live body is kept"
             )
+        keep_from = "live" if live_differs else "chain"
         out.append(
             FunctionChoice(name, keep, keep_from, tuple(drop), tuple(disable), "; ".join(reasons) + ".")
         )
