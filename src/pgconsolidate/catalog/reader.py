@@ -136,20 +136,43 @@ def _grants(rows: list[tuple[Any, ...]]) -> list[CatalogObject]:
     return out
 
 
+def _path_of(extension_schemas: list[str]) -> sql.Composed:
+    names = ["pg_catalog", "public", *extension_schemas]
+    path = sql.SQL(", ").join([sql.Identifier(name) for name in names])
+    return sql.SQL("SET LOCAL search_path TO {}").format(path)
+
+
 def _search_path(conn: psycopg.Connection) -> sql.Composed:
     """``SET LOCAL search_path`` to pg_catalog, public and every extension's schema."""
     rows = conn.execute(
         "SELECT DISTINCT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
         "WHERE n.nspname NOT IN ('pg_catalog', 'public') ORDER BY 1"
     ).fetchall()
-    path = sql.SQL(", ").join(
-        [sql.Identifier("pg_catalog"), sql.Identifier("public"), *(sql.Identifier(r[0]) for r in rows)]
-    )
-    return sql.SQL("SET LOCAL search_path TO {}").format(path)
+    return _path_of([str(r[0]) for r in rows])
 
 
 def _set_search_path(conn: psycopg.Connection) -> None:
     conn.execute(_search_path(conn))
+
+
+# The arrays of extension members the preamble returns, passed to every query as parameters.
+_EXTENSION_MEMBERS = ("ext_class", "ext_type", "ext_proc", "ext_namespace", "ext_event_trigger")
+
+
+def _prepare(
+    conn: psycopg.Connection, skip_schemas: list[str], include_ext: bool
+) -> tuple[sql.Composed, dict[str, Any], int]:
+    """Run the preamble (in the open transaction): the ``SET LOCAL search_path`` statement, the queries'
+    parameters and the size of the catalog."""
+    cur = conn.execute(load_sql(QUERIES, "preamble.sql").encode("utf-8"))
+    row = cur.fetchone()
+    assert row is not None
+    names = [d.name for d in cur.description or ()]
+    values = dict(zip(names, row, strict=True))
+    params: dict[str, Any] = {"skip_schemas": skip_schemas}
+    for name in _EXTENSION_MEMBERS:
+        params[name] = [] if include_ext else list(values[name])
+    return _path_of(list(values["extension_schemas"])), params, int(values["catalog_size"])
 
 
 # The object kinds split into groups of about equal cost, read in parallel over separate connections
@@ -236,28 +259,25 @@ def _worker(
 PARALLEL_FROM = 6000
 
 
-def _catalog_size(conn: psycopg.Connection) -> int:
-    row = conn.execute("SELECT (SELECT count(*) FROM pg_class) + (SELECT count(*) FROM pg_proc)").fetchone()
-    return int(row[0]) if row else 0
-
-
 class _NoSharedSnapshot(Exception):
     """The server refused to export a snapshot (pooler, standby restrictions): read in one session."""
 
 
-def _read_parallel(conn: psycopg.Connection, url: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def _read_parallel(
+    conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
+) -> tuple[int, dict[str, Any]]:
     """Read every kind over ``conn`` and extra sessions importing its snapshot (like ``pg_dump --jobs``)."""
     kinds: dict[str, Any] = {}
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        if _catalog_size(conn) < PARALLEL_FROM:
+        path, params, size = _prepare(conn, skip_schemas, include_ext)
+        if size < PARALLEL_FROM:
             raise _NoSharedSnapshot
         try:  # not in a savepoint: a snapshot cannot be exported from a subtransaction
             row = conn.execute("SELECT pg_export_snapshot()").fetchone()
         except psycopg.Error:
             raise _NoSharedSnapshot from None
         snapshot_id = str(row[0]) if row else ""
-        path = _search_path(conn)
         conn.execute(path)
         groups = GROUPS[: _workers()]
         rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
@@ -285,10 +305,7 @@ def read_snapshot_from(
     ``url``, an idle connection and a large catalog, the object kinds are read in parallel by extra
     sessions that import this transaction's snapshot, so the result is still one consistent picture.
     """
-    params = {
-        "skip_schemas": skipped_schemas(include_managed_schemas),
-        "include_ext": include_extension_objects,
-    }
+    skip_schemas = skipped_schemas(include_managed_schemas)
     if conn.info.server_version < MIN_SERVER_VERSION:
         raise DatabaseError(
             f"{source}: PostgreSQL {conn.info.server_version // 10000} is too old to inspect "
@@ -298,7 +315,7 @@ def read_snapshot_from(
     idle = conn.info.transaction_status == TransactionStatus.IDLE
     if idle and url is not None and _workers() > 1:
         try:
-            server_version, kinds = _read_parallel(conn, url, params)
+            server_version, kinds = _read_parallel(conn, url, skip_schemas, include_extension_objects)
             return _snapshot(source, server_version, kinds, scope)
         except _NoSharedSnapshot:
             pass  # the transaction was rolled back; read in one session below
@@ -306,7 +323,8 @@ def read_snapshot_from(
     with conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        conn.execute(_search_path(conn))
+        path, params, _ = _prepare(conn, skip_schemas, include_extension_objects)
+        conn.execute(path)
         kinds.update(_read_kinds(conn, tuple(OBJECT_KINDS), params))
     return _snapshot(source, conn.info.server_version, kinds, scope)
 

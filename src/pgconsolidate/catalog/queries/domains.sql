@@ -10,12 +10,12 @@ SELECT n.nspname || '.' || t.typname AS identity,
                FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype <> 'n'
               ORDER BY k.conname) AS constraints,
        pg_get_userbyid(t.typowner) AS owner,
-       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0) AS comment
+       ds.description AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_type bt ON bt.oid = t.typbasetype
+LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0
 WHERE t.typtype = 'd'
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND (%(include_ext)s OR t.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e'))
+  AND t.oid <> ALL (%(ext_type)s::oid[])

@@ -2,11 +2,11 @@
 SELECT n.nspname || '.' || t.typname AS identity,
        ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels,
        pg_get_userbyid(t.typowner) AS owner,
-       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0) AS comment
+       ds.description AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0
 WHERE t.typtype = 'e'
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND (%(include_ext)s OR t.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e'))
+  AND t.oid <> ALL (%(ext_type)s::oid[])

@@ -28,11 +28,11 @@ SELECT n.nspname || '.' || p.proname || '(' ||
                     FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
             ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
        pg_get_userbyid(p.proowner) AS owner,
-       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0) AS comment
+       ds.description AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
+LEFT JOIN pg_description ds ON ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0
 WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND (%(include_ext)s OR p.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'e'))
+  AND p.oid <> ALL (%(ext_proc)s::oid[])

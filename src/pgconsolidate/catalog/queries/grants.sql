@@ -10,8 +10,7 @@ WITH objects(object_kind, object, acl) AS (
     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
       AND n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR c.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'))
+      AND c.oid <> ALL (%(ext_class)s::oid[])
   UNION ALL
     SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, a.attacl
     FROM pg_attribute a
@@ -21,8 +20,7 @@ WITH objects(object_kind, object, acl) AS (
       AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
       AND n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR c.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'))
+      AND c.oid <> ALL (%(ext_class)s::oid[])
   UNION ALL
     SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
            n.nspname || '.' || p.proname || '(' ||
@@ -37,15 +35,13 @@ WITH objects(object_kind, object, acl) AS (
     JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR p.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'e'))
+      AND p.oid <> ALL (%(ext_proc)s::oid[])
   UNION ALL
     SELECT 'schema', n.nspname, coalesce(n.nspacl, acldefault('n', n.nspowner))
     FROM pg_namespace n
     WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR n.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.deptype = 'e'))
+      AND n.oid <> ALL (%(ext_namespace)s::oid[])
   UNION ALL
     SELECT 'type', n.nspname || '.' || t.typname, coalesce(t.typacl, acldefault('T', t.typowner))
     FROM pg_type t
@@ -54,8 +50,7 @@ WITH objects(object_kind, object, acl) AS (
     WHERE (t.typtype IN ('e', 'd', 'r', 'm') OR (t.typtype = 'c' AND c.relkind = 'c'))
       AND n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
-      AND (%(include_ext)s OR t.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.deptype = 'e'))
+      AND t.oid <> ALL (%(ext_type)s::oid[])
   UNION ALL
     SELECT 'default',
            CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'

@@ -17,11 +17,11 @@ SELECT n.nspname || '.' || c.relname AS identity,
            AND d.deptype IN ('a', 'i')
          LIMIT 1) AS owned_by,
        pg_get_userbyid(c.relowner) AS owner,
-       (SELECT ds.description FROM pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0) AS comment
+       ds.description AS comment
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
-  AND (%(include_ext)s OR c.oid NOT IN (
-        SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'))
+  AND c.oid <> ALL (%(ext_class)s::oid[])
