@@ -47,7 +47,7 @@ def differences(old: Definition, new: Definition) -> list[str]:
 def view_definitions(ctx: RuleContext) -> list[tuple[str, str, Location, tuple[str, Location] | None]]:
     """(view id, normalised query, where, (previous query, where) or None) for each view definition."""
     out = []
-    for state in ctx.schema.of_kind(ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW, existing=False):
+    for state in ctx.of_kind(ObjectKind.VIEW, ObjectKind.MATERIALIZED_VIEW, existing=False):
         previous: tuple[str, Location] | None = None
         for e in state.events:
             if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and isinstance(e.detail, ViewDef):

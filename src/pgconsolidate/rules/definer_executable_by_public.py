@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.model_view import functions
 from pgconsolidate.rules.privileges import API_ROLES, function_execute
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.rules.security_definer import definer_location
@@ -28,7 +27,7 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
     PUBLIC/anon/authenticated covers the definer, or a REVOKE left it executable through PUBLIC.
     """
     order = ctx.file_index()
-    for fn, detail in functions(ctx.schema):
+    for fn, detail in ctx.routines:
         if not detail.security_definer:
             continue
         privs = function_execute(fn, ctx.default_privileges, order)

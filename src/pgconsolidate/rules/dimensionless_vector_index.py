@@ -29,7 +29,7 @@ def dimensionless_vector_index(ctx: RuleContext) -> Iterator[Hit]:
     embedding models. A partial expression index with a cast to ``vector(N)`` is valid and not reported.
     """
     schema, order = ctx.schema, ctx.file_index()
-    for index in sorted(schema.of_kind(ObjectKind.INDEX, existing=False), key=lambda s: s.id):
+    for index in sorted(ctx.of_kind(ObjectKind.INDEX, existing=False), key=lambda s: s.id):
         for e in index.events:
             d = e.detail
             if e.action != Action.CREATE or not isinstance(d, IndexDef):

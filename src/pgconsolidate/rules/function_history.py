@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pgconsolidate.model.types import Action, Change, Effect, FunctionDef, ObjectKind, Schema
+from pgconsolidate.model.types import Action, Change, Effect, FunctionDef, ObjectKind, ObjectState, Schema
 from pgconsolidate.rules.finding import Location
 from pgconsolidate.rules.model_view import loc
 
@@ -94,18 +94,27 @@ def _altered(d: FunctionDef, change: Change) -> FunctionDef:
     return d
 
 
-def function_history(schema: Schema, order: Mapping[str, int]) -> FunctionHistory:
-    """Replay every function event of ``schema`` in applied order (``order``: file → position)."""
-    events: dict[tuple[int, int, str, str], tuple[str, Effect]] = {}
-    for state in schema.objects.values():
-        if state.kind not in _ROUTINES:
-            continue
+def function_history(
+    schema: Schema, order: Mapping[str, int], routines: Iterable[ObjectState] | None = None
+) -> FunctionHistory:
+    """Replay every function event of ``schema`` in applied order (``order``: file → position).
+    ``routines``: the schema's functions and procedures (dropped ones too) in the schema's order, when
+    the caller has them at hand."""
+    if routines is None:
+        routines = [s for s in schema.objects.values() if s.kind in _ROUTINES]
+    events: dict[tuple[int, int, Action, str], tuple[str, Effect]] = {}
+    skip = (Action.GRANT, Action.REVOKE, Action.COMMENT)
+    missing = len(order)
+    for state in routines:
+        sid = state.id
         for e in state.events:
-            if e.action in (Action.GRANT, Action.REVOKE, Action.COMMENT):
+            if e.action in skip:
                 continue
-            target = state.id if e.id.endswith("(*)") else e.id
-            key = (order.get(e.ref.file, len(order)), e.ref.statement_index, e.action.value, target)
-            events.setdefault(key, (target, e))
+            target = sid if e.id.endswith("(*)") else e.id
+            ref = e.ref
+            events.setdefault(
+                (order.get(ref.file, missing), ref.statement_index, e.action, target), (target, e)
+            )
     current: dict[str, Definition] = {}
     by_name: dict[str, set[str]] = {}  # schema.name → identities ever defined (filtered by ``current``)
     definitions: list[tuple[Definition, Definition | None]] = []
@@ -126,7 +135,9 @@ def function_history(schema: Schema, order: Mapping[str, int]) -> FunctionHistor
                     overloads.append((new, others))
         elif e.action == Action.ALTER and isinstance(e.detail, Change) and target in current:
             d = current[target]
-            current[target] = dataclasses.replace(d, detail=_altered(d.detail, e.detail))
+            altered = _altered(d.detail, e.detail)
+            if altered is not d.detail:
+                current[target] = Definition(d.id, altered, d.location, d.replace)
         elif e.action == Action.DROP:
             current.pop(target, None)
         elif e.action == Action.RENAME and e.new_id and target in current:

@@ -126,7 +126,7 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
     """
     created = {
         s.id
-        for s in ctx.schema.of_kind(ObjectKind.EXTENSION, existing=False)
+        for s in ctx.of_kind(ObjectKind.EXTENSION, existing=False)
         if any(e.action == Action.CREATE for e in s.events)
     }
     uses: dict[str, list[tuple[Location, str]]] = {}

@@ -135,11 +135,29 @@ def table_keys(table: ObjectState, children: Mapping[str, list[ObjectState]]) ->
     return TableKeys(pk, tuple(uniques), tuple(fks), tuple(indexes))
 
 
-def tables(schema: Schema) -> Iterator[tuple[ObjectState, TableDef]]:
-    """Existing tables created by the migrations, sorted by id, with their final detail."""
-    for state in sorted(schema.of_kind(ObjectKind.TABLE), key=lambda s: s.id):
+def objects_by_kind(schema: Schema) -> dict[ObjectKind, list[ObjectState]]:
+    """Every object of ``schema`` (dropped ones too) grouped by kind, each group in the schema's order."""
+    out: dict[ObjectKind, list[ObjectState]] = {}
+    for state in schema.objects.values():
+        group = out.get(state.kind)
+        if group is None:
+            group = out[state.kind] = []
+        group.append(state)
+    return out
+
+
+def table_states(states: Iterable[ObjectState]) -> Iterator[tuple[ObjectState, TableDef]]:
+    """The tables among ``states`` (existing table objects) created by the migrations, sorted by id,
+    with their final detail."""
+    for state in sorted(states, key=lambda s: s.id):
         if isinstance(state.detail, TableDef) and not state.external:
             yield state, state.detail
+
+
+def tables(schema: Schema) -> Iterator[tuple[ObjectState, TableDef]]:
+    """Existing tables created by the migrations, sorted by id, with their final detail (rules read
+    ``RuleContext.tables``, the same computed once)."""
+    return table_states(schema.of_kind(ObjectKind.TABLE))
 
 
 def definition(state: ObjectState) -> Effect | None:
@@ -163,11 +181,17 @@ def last_change(state: ObjectState, attributes: Iterable[str], after: Location) 
     return None
 
 
-def functions(schema: Schema) -> Iterator[tuple[ObjectState, FunctionDef]]:
-    """Existing functions and procedures, sorted by id, with their final detail."""
-    for state in sorted(schema.functions(), key=lambda s: s.id):
+def function_states(states: Iterable[ObjectState]) -> Iterator[tuple[ObjectState, FunctionDef]]:
+    """The routines among ``states`` sorted by id, with their final detail."""
+    for state in sorted(states, key=lambda s: s.id):
         if isinstance(state.detail, FunctionDef):
             yield state, state.detail
+
+
+def functions(schema: Schema) -> Iterator[tuple[ObjectState, FunctionDef]]:
+    """Existing functions and procedures, sorted by id, with their final detail (rules read
+    ``RuleContext.routines``, the same computed once)."""
+    return function_states(schema.functions())
 
 
 def order_key(effect: Effect, order: Mapping[str, int]) -> tuple[int, int]:

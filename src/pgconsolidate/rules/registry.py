@@ -21,7 +21,7 @@ from typing import Any
 
 from pgconsolidate.analysis.driver import analyze_files
 from pgconsolidate.errors import InputError
-from pgconsolidate.model.types import Analysis, ObjectState, Schema
+from pgconsolidate.model.types import Analysis, Effect, FunctionDef, ObjectKind, ObjectState, Schema, TableDef
 from pgconsolidate.rules.finding import Finding, Location, Severity
 from pgconsolidate.rules.function_history import FunctionHistory
 from pgconsolidate.sources.model import MigrationDir
@@ -93,6 +93,61 @@ class RuleContext:
         return children_by_parent(self.schema)
 
     @cached_property
+    def by_kind(self) -> dict[ObjectKind, list[ObjectState]]:
+        """Every object of the schema (dropped ones too) grouped by kind, each group in the schema's order:
+        one pass, instead of one scan of every object per :meth:`Schema.of_kind` call."""
+        from pgconsolidate.rules.model_view import objects_by_kind
+
+        return objects_by_kind(self.schema)
+
+    @cached_property
+    def _kind_groups(self) -> dict[frozenset[ObjectKind], list[ObjectState]]:
+        return {}
+
+    def of_kind(self, *kinds: ObjectKind, existing: bool = True) -> list[ObjectState]:
+        """What :meth:`Schema.of_kind` yields (only existing objects unless ``existing`` is False), in the
+        same order, from :attr:`by_kind` (several kinds: one pass, remembered)."""
+        wanted = frozenset(kinds)
+        if len(wanted) == 1:
+            group = self.by_kind.get(kinds[0], [])
+        else:
+            found = self._kind_groups.get(wanted)
+            if found is None:
+                found = self._kind_groups[wanted] = [
+                    s for s in self.schema.objects.values() if s.kind in wanted
+                ]
+            group = found
+        return [s for s in group if s.exists] if existing else list(group)
+
+    @cached_property
+    def tables(self) -> tuple[tuple[ObjectState, TableDef], ...]:
+        """:func:`pgconsolidate.rules.model_view.tables` (existing tables, sorted by id), computed once."""
+        from pgconsolidate.rules.model_view import table_states
+
+        return tuple(table_states(self.of_kind(ObjectKind.TABLE)))
+
+    @cached_property
+    def routines(self) -> tuple[tuple[ObjectState, FunctionDef], ...]:
+        """:func:`pgconsolidate.rules.model_view.functions` (existing functions and procedures, sorted by
+        id, with their final detail), computed once."""
+        from pgconsolidate.rules.model_view import function_states
+
+        return tuple(function_states(self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE)))
+
+    @cached_property
+    def file_texts(self) -> dict[str, str]:
+        """Each file's forward SQL, by path."""
+        return {f.path: f.forward_sql for f in self.mdir.files}
+
+    @cached_property
+    def _effects_by_file(self) -> dict[str, tuple[Effect, ...]]:
+        return {fe.file: fe.effects for fe in self.model.effects}
+
+    def effects_of(self, file: str) -> tuple[Effect, ...]:
+        """The model's effects of the statements of ``file``, in order (indexed once)."""
+        return self._effects_by_file.get(file, ())
+
+    @cached_property
     def _table_keys(self) -> dict[str, Any]:
         return {}
 
@@ -111,7 +166,11 @@ class RuleContext:
         """Every function definition replayed in applied order (see ``rules.function_history``)."""
         from pgconsolidate.rules.function_history import function_history
 
-        return function_history(self.schema, self.file_index())
+        return function_history(
+            self.schema,
+            self.file_index(),
+            self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE, existing=False),
+        )
 
     @cached_property
     def default_privileges(self) -> tuple[Any, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pgconsolidate.model.types import Action
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.model_view import birth_location, event_locations, last_event, loc, tables
+from pgconsolidate.rules.model_view import birth_location, event_locations, last_event, loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _API_SIGNS = re.compile(
@@ -51,7 +51,7 @@ def rls_disabled(ctx: RuleContext) -> Iterator[Hit]:
     roles or ``auth.*`` in its SQL), and no schema otherwise.
     """
     schemas = set(exposed_schemas(ctx))
-    for table, detail in tables(ctx.schema):
+    for table, detail in ctx.tables:
         schema = detail.schema
         if schema not in schemas or detail.rls:
             continue

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pgconsolidate.model.types import ObjectState
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.model_view import definition, event_locations, functions, last_change, loc
+from pgconsolidate.rules.model_view import definition, event_locations, last_change, loc
 from pgconsolidate.rules.privileges import function_execute
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
@@ -41,7 +41,7 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
     ``SECURITY DEFINER``, which resets it to INVOKER): review each one. The finding points at the
     statement that made it a definer and lists the function's other definitions and ALTERs.
     """
-    for fn, detail in functions(ctx.schema):
+    for fn, detail in ctx.routines:
         if not detail.security_definer:
             continue
         where = definer_location(fn)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pgconsolidate.model.types import Action, ColumnDef, ObjectState
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.model_view import birth, birth_location, columns_of, tables
+from pgconsolidate.rules.model_view import birth, birth_location, columns_of
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.rules.similarity import GENERIC_COLUMNS, name_similarity, table_similarity
 
@@ -26,34 +26,43 @@ class Table:
     declared: list[tuple[str, str]]
 
 
+def _table(ctx: RuleContext, state: ObjectState) -> Table:
+    """``state`` (an existing table) with its final and declared columns, from the model."""
+    created = birth(state)
+    columns = {c.detail.name: c.detail.type.display for c in columns_of(state, ctx.children)}
+    own: list[tuple[str, str]] = []
+    if created is not None:
+        # the columns its CREATE TABLE declared: the column effects of that statement (in its file's effects)
+        file, index = created.ref.file, created.ref.statement_index
+        for e in ctx.effects_of(file):
+            d = e.detail
+            if (
+                e.action == Action.CREATE
+                and isinstance(d, ColumnDef)
+                and e.ref.statement_index == index
+                and e.ref.file == file
+                and d.table == state.id
+            ):
+                own.append((d.name, d.type.display))
+    return Table(state.id, birth_location(state), columns, own or list(columns.items()))
+
+
 def final_tables(ctx: RuleContext) -> list[Table]:
     """Every existing table with its final and declared columns, from the model."""
-    states: list[tuple[ObjectState, tuple[str, int] | None]] = []
-    for state, _detail in tables(ctx.schema):
-        created = birth(state)
-        states.append((state, (created.ref.file, created.ref.statement_index) if created else None))
-    wanted = {(ref[0], ref[1], state.id) for state, ref in states if ref is not None}
-    declared: dict[tuple[str, int, str], list[tuple[str, str]]] = {}
-    for fe in ctx.model.effects:
-        for e in fe.effects:
-            d = e.detail
-            if e.action == Action.CREATE and isinstance(d, ColumnDef):
-                key = (e.ref.file, e.ref.statement_index, d.table)
-                if key in wanted:
-                    declared.setdefault(key, []).append((d.name, d.type.display))
-    out = []
-    for state, ref in states:
-        columns = {c.detail.name: c.detail.type.display for c in columns_of(state, ctx.children)}
-        own = declared.get((ref[0], ref[1], state.id), []) if ref is not None else []
-        out.append(Table(state.id, birth_location(state), columns, own or list(columns.items())))
-    return out
+    return [_table(ctx, state) for state, _detail in ctx.tables]
 
 
-def candidate_pairs(tables: list[Table]) -> set[tuple[int, int]]:
-    """Index pairs of tables sharing at least two non-generic column names (or with alike names)."""
+def column_names(ctx: RuleContext, state: ObjectState) -> list[str]:
+    """The distinct names of the existing columns of ``state``, in creation order (cheap: no types)."""
+    return list(dict.fromkeys(c.detail.name for c in columns_of(state, ctx.children)))
+
+
+def candidate_pairs(tables: Sequence[Iterable[str]]) -> set[tuple[int, int]]:
+    """Index pairs of tables (each given by its column names) sharing at least two non-generic column
+    names."""
     by_col: dict[str, list[int]] = defaultdict(list)
-    for i, t in enumerate(tables):
-        for c in t.columns:
+    for i, names in enumerate(tables):
+        for c in names:
             if c.lower() not in GENERIC_COLUMNS:
                 by_col[c].append(i)
     shared: dict[tuple[int, int], int] = defaultdict(int)
@@ -84,10 +93,20 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
     """
     threshold = float(ctx.option("similar-tables", "threshold", 0.6))
     min_columns = int(ctx.option("similar-tables", "min-columns", 4))
-    candidates = [t for t in final_tables(ctx) if len(t.columns) >= min_columns]
+    # tables are compared by their column names first; the full columns (types, declared ones) are
+    # looked up only for the tables of a candidate pair
+    named = [(state, column_names(ctx, state)) for state, _detail in ctx.tables]
+    candidates = [(state, names) for state, names in named if len(names) >= min_columns]
+    full: dict[int, Table] = {}
+
+    def table(i: int) -> Table:
+        if i not in full:
+            full[i] = _table(ctx, candidates[i][0])
+        return full[i]
+
     order = ctx.file_index()
-    for a, b in sorted(candidate_pairs(candidates)):
-        ta, tb = candidates[a], candidates[b]
+    for a, b in sorted(candidate_pairs([names for _state, names in candidates])):
+        ta, tb = table(a), table(b)
         first, later = sorted((ta, tb), key=lambda t: (order.get(t.location.file, 0), t.location.line))
         sim = max(
             table_similarity(first.declared, later.declared),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.model_view import birth_location, tables
+from pgconsolidate.rules.model_view import birth_location
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 
@@ -22,7 +22,7 @@ def table_without_primary_key(ctx: RuleContext) -> Iterator[Hit]:
     cannot publish updates and deletes (``REPLICA IDENTITY``), and moving data between tables during a
     consolidation cannot tell a copied row from a new one.
     """
-    for table, detail in tables(ctx.schema):
+    for table, detail in ctx.tables:
         if detail.partition_of or ctx.table_keys(table).primary_key:
             continue
         yield Hit(f"table {table.id} has no primary key", birth_location(table), objects=(table.id,))

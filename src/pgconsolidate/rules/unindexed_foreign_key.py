@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.model_view import TableKeys, tables
+from pgconsolidate.rules.model_view import TableKeys
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 
@@ -37,7 +37,7 @@ def unindexed_foreign_key(ctx: RuleContext) -> Iterator[Hit]:
     and joins along the key cannot use an index. With ``ON DELETE CASCADE`` on a large table this turns
     deleting one user into a sequential scan per referencing table, holding locks.
     """
-    for table, _detail in tables(ctx.schema):
+    for table, _detail in ctx.tables:
         keys: TableKeys = ctx.table_keys(table)
         leading = leading_columns(keys)
         for fk, where in sorted(keys.foreign_keys, key=lambda k: (k[1], k[0].name)):

@@ -12,9 +12,7 @@ from pgconsolidate.rules.model_view import (
     column_location,
     columns_of,
     definition,
-    functions,
     loc,
-    tables,
     type_timeline,
 )
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
@@ -50,8 +48,7 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     dimensions. Embeddings of different sizes cannot be compared: a query vector of 768 dimensions against
     1536-dimension rows fails with ``different vector dimensions``.
     """
-    schema = ctx.schema
-    for column in sorted(schema.of_kind(ObjectKind.COLUMN, existing=False), key=lambda s: s.id):
+    for column in sorted(ctx.of_kind(ObjectKind.COLUMN, existing=False), key=lambda s: s.id):
         previous = None
         for e, t in type_timeline(column):
             if previous is not None and t is not None and e.action == Action.ALTER:
@@ -69,14 +66,14 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
             previous = (t, e) if t is not None else None  # its location is made only when reported
     # function parameters with a dimension vs the vector columns their body reads
     vector_columns: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
-    for table, _detail in tables(schema):
+    for table, _detail in ctx.tables:
         vcols = [(c, c.detail) for c in columns_of(table, ctx.children) if vector_dimension(c.detail.type)]
         if vcols:
             vector_columns[table.id] = vcols
     by_short: dict[str, list[str]] = defaultdict(list)
     for tid in vector_columns:
         by_short[tid.split(".")[-1]].append(tid)
-    for fn, detail in functions(schema):
+    for fn, detail in ctx.routines:
         dims = {
             a.type
             for a in detail.args
