@@ -54,3 +54,23 @@ def test_never_crashes_on_arbitrary_text(text):
     for stmt in result.statements:
         assert 1 <= stmt.line <= stmt.end_line
         assert stmt.text == stmt.text.strip()
+
+
+def test_ignore_comments_any_case_and_non_ascii_text():
+    text = "-- PgConsolidate: ignore non-idempotent\ncreate table a (x text default 'é');\n/* a */ -- b\nselect 1;"
+    result = split_sql("f.sql", text)
+    assert result.statements[0].ignores == {"non-idempotent"}
+    assert [(s.line, s.column) for s in result.statements] == [(2, 1), (4, 1)]
+    assert result.statements[1].ignores == frozenset()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["select 1;", "\n", "  ", "-- c\n", "/* x /* y */ */", "select 'é';", "\t"])))
+def test_lines_and_columns_match_the_text(pieces):
+    text = "".join(pieces)
+    for stmt in split_sql("f.sql", text).statements:
+        before = text[: stmt.start]
+        assert stmt.line == before.count("\n") + 1
+        assert stmt.column == stmt.start - (before.rfind("\n") + 1) + 1
+        assert stmt.end_line == text[: max(stmt.end - 1, stmt.start)].count("\n") + 1
+        assert text[stmt.start : stmt.end] == stmt.text

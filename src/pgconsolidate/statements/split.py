@@ -62,8 +62,17 @@ class _ByteToChar:
         return self.last_char
 
 
+#: Whitespace and ``--`` comments (block comments nest, so ``_skip_noise`` walks those itself).
+_SPACE_AND_LINE_COMMENTS = re.compile(r"(?:\s+|--[^\n]*\n?)*")
+
+
 def _skip_noise(text: str, pos: int, end: int) -> int:
     """Skip whitespace and comments from ``pos``; return the offset of the first real token."""
+    m = _SPACE_AND_LINE_COMMENTS.match(text, pos, end)
+    if m is not None:
+        pos = m.end()
+        if not text.startswith("/*", pos):
+            return pos
     while pos < end:
         ch = text[pos]
         if ch.isspace():
@@ -163,12 +172,18 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
     return good, bad
 
 
+def _marked(text: str) -> bool:
+    """Whether ``text`` may hold ``pgconsolidate:`` comments (case-insensitive, like ``_IGNORE``)."""
+    if text.isascii():
+        return "pgconsolidate" in text.lower()
+    return _MARKER.search(text) is not None
+
+
 def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0) -> FileStatements:
     """Split ``text`` (the SQL of ``file``, starting at ``first_line``) into statements.
 
     Offsets in the result are relative to the file: ``base_offset`` is added to each.
     """
-    lines = _Lines(text, first_line)
     try:
         parsed = _parse_whole(text)
         errors: list[tuple[int, int, str]] = []
@@ -176,28 +191,45 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         parsed, errors = _parse_piecewise(text)
     statements = []
     prev_end = 0
-    marked = _MARKER.search(text) is not None
+    marked = _marked(text)
+    # offset -> (line, column), inlined from _Lines: statements come in increasing order, so only the
+    # text between the previous offset and this one is scanned for newlines
+    count, rfind = text.count, text.rfind
+    pos, line, line_start = 0, first_line, 0
     for index, (raw_start, raw_end, node) in enumerate(parsed):
         start = _skip_noise(text, raw_start, raw_end) if raw_end > raw_start else raw_start
         end = _strip_semicolon_end(text, start, raw_end)
-        line, column = lines.at(start)
-        end_line, _ = lines.at(max(end - 1, start))
+        if start < pos:  # never for parser output; keep the general lookup correct anyway
+            pos, line, line_start = 0, first_line, 0
+        newlines = count("\n", pos, start)
+        if newlines:
+            line += newlines
+            line_start = rfind("\n", pos, start) + 1
+        pos = start
+        stmt_line, column = line, start - line_start + 1
+        last = end - 1 if end - 1 > start else start
+        newlines = count("\n", pos, last)
+        if newlines:
+            line += newlines
+            line_start = rfind("\n", pos, last) + 1
+        pos = last
         statements.append(
             Statement(
-                file=file,
-                index=index,
-                line=line,
-                column=column,
-                end_line=end_line,
-                start=start + base_offset,
-                end=end + base_offset,
-                text=text[start:end],
-                kind=_kind(node),
-                node=node,
-                ignores=_ignores(text[prev_end:start]) if marked else _NONE,
+                file,
+                index,
+                stmt_line,
+                column,
+                line,
+                start + base_offset,
+                end + base_offset,
+                text[start:end],
+                next(iter(node)) if node else "",
+                node,
+                _ignores(text[prev_end:start]) if marked else _NONE,
             )
         )
         prev_end = raw_end
+    lines = _Lines(text, first_line)
     failures = []
     for start, err_at, message in errors:
         line, column = lines.at(min(err_at, len(text)))
