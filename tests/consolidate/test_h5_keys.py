@@ -335,3 +335,27 @@ def test_composite_key_references_are_rewritten_to_the_new_keys(scratch_db: str)
         "SELECT count(*), count(*) FILTER (WHERE i.body = n.what) FROM item_notes n "
         "JOIN items i ON i.tenant = n.tenant AND i.id = n.item",
     ) == (20, 20)
+
+
+def test_keep_both_refused_when_a_foreign_key_names_only_the_renewed_column(scratch_db: str) -> None:
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(COMPOSITE_REFERENCED.encode())
+        conn.execute(
+            "ALTER TABLE public.old_items ADD CONSTRAINT old_items_id_key UNIQUE (id);"
+            "CREATE TABLE public.item_links (item bigint REFERENCES public.old_items (id));"
+        )
+    snap = read_snapshot(scratch_db)
+    merge = Merge(
+        "public.old_items",
+        "public.items",
+        "tenant, id",
+        "x",
+        "keep-both",
+        True,
+        (ColumnMap("body", source="body"),),
+    )
+    plan = Plan("x", "supabase", (), merges=(merge,), domains=DEFAULT_DOMAINS)
+    text = write_plan(plan)
+    problems = check_plan(plan, text, current_files={}, snapshots=(snap,))
+    assert len(problems) == 1 and "public.item_links" in problems[0].message, problems
+    assert text.splitlines()[problems[0].line - 1].startswith("on_collision =")

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 
 from pgconsolidate.catalog.model import Column, Snapshot
-from pgconsolidate.plan.keys import key_columns, renewal
+from pgconsolidate.plan.keys import Renewal, key_columns, renewal
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.toml_read import PlanProblem, line_of
 
@@ -46,6 +46,27 @@ def compatible(source_type: str, target_type: str) -> bool:
     """Whether a value of ``source_type`` can be inserted into ``target_type`` without losing meaning."""
     s, t = type_category(source_type), type_category(target_type)
     return s == t or t == "text" or (s == "text" and t.startswith("other:"))
+
+
+_REFERENCES = re.compile(r"REFERENCES (?P<ref>[^\s(]+)\((?P<cols>[^)]*)\)")
+
+
+def _partial_references(
+    snapshots: tuple[Snapshot, ...], table: str, keys: tuple[str, ...], renewed: str
+) -> list[str]:
+    """Foreign keys that reference ``table``'s ``renewed`` column without the whole composite key."""
+    out: list[str] = []
+    for snap in snapshots:
+        for c in snap.constraints:
+            m = _REFERENCES.search(c.definition) if c.contype == "foreign key" else None
+            if m is None:
+                continue
+            ref = m["ref"].replace('"', "")
+            ref = ref if "." in ref else f"public.{ref}"
+            cols = {x.strip().strip('"') for x in m["cols"].split(",")}
+            if ref == table and renewed in cols and not set(keys) <= cols and c.identity not in out:
+                out.append(c.identity)
+    return out
 
 
 def _merge_line(text: str, source: str, needle: str) -> int:
@@ -133,6 +154,13 @@ def check_plan(
                 )
         if m.on_collision == "keep-both" and all(k in tcols for k in keys):
             why = renewal(m.key, tcols)
+            if isinstance(why, Renewal) and len(keys) > 1:
+                partial = _partial_references(snapshots, m.source, keys, why.column)
+                if partial:
+                    why = (
+                        f"foreign keys {', '.join(partial)} reference {m.source}.{why.column} without the "
+                        f"rest of the key ({', '.join(keys)}): their values could not follow the new keys"
+                    )
             if isinstance(why, str):
                 problems.append(
                     PlanProblem(

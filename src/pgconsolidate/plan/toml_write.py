@@ -68,10 +68,11 @@ def write_plan(plan: Plan) -> str:
     o += _comment(
         "Table merges: every row of `source` is inserted into `target`; nothing is dropped silently.\n"
         f"on_collision = {' | '.join(COLLISION_STRATEGIES)}:\n"
-        "  keep-both     (default) the incoming row gets a new key (gen_random_uuid() / the "
-        "key's sequence);\n"
+        "  keep-both     (default) the incoming row gets a new key: from the key column's identity, its\n"
+        "                own default (nextval, gen_random_uuid(), uuid_generate_v4()), else a new uuid, a\n"
+        "                number above every key, or the text key with a random suffix that fits its length;\n"
         "                every merged row is recorded in <target>_merge_origin (source_table, source_key,\n"
-        "                target_key, key_changed)\n"
+        "                target_key, key_changed). Not possible for natural keys (`plan --check` says so).\n"
         "  prefer-target colliding source rows are not inserted; they stay in <source>_merge_unmerged\n"
         "  prefer-source colliding target rows are overwritten; their old values go to "
         "<target>_merge_replaced\n"
@@ -81,6 +82,7 @@ def write_plan(plan: Plan) -> str:
         "triggers (webhooks,\n"
         "  updated_at, derived columns) are suspended during the move and re-enabled after; "
         "true fires them.\n"
+        'key: the key column, or the columns of a composite key separated by commas ("tenant_id, id").\n'
         "[[merge.column]]: target column <- source column, or expr (SQL over the source row `s`).\n"
         "Target columns not listed get their default."
     )
