@@ -154,7 +154,7 @@ def _flyway(
     )
     parts = [head, "BEGIN;\n", guard]
     parts.append(render(sql.SQL("LOCK TABLE {t} IN SHARE ROW EXCLUSIVE MODE;\n").format(t=t)))
-    replaced = sql.SQL("false")
+    replaced: sql.Composable = sql.SQL("false")
     if versions or scripts_old:
         conds: list[sql.Composable] = []
         if versions:
