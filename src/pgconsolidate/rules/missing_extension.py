@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pgconsolidate.model.types import Action, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
@@ -85,14 +85,17 @@ def _may_need(text: str, missing_types: tuple[str, ...], lower: str | None = Non
     )
 
 
-def _word_offsets(text: str, lower: str, missing_types: tuple[str, ...]) -> list[int] | None:
+def _word_offsets(
+    text: str, lower: str, missing_types: tuple[str, ...], present: Iterable[str] | None = None
+) -> list[int] | None:
     """Sorted offsets in ``text`` (a whole file; ``lower``: the same, lower-cased) where a word
     :func:`_needs` looks for starts (overlapping ones too); None when the offsets cannot be trusted
-    (lower-casing changed the text's length), and then every statement must be looked at."""
+    (lower-casing changed the text's length), and then every statement must be looked at.
+    ``present``: the looked-for words that ``lower`` holds, when known (only they are searched)."""
     if len(lower) != len(text):
         return None
     offsets: list[int] = []
-    for word in {*_CALL_WORDS, "_trgm_ops", *missing_types}:
+    for word in {*_CALL_WORDS, "_trgm_ops", *missing_types} if present is None else set(present):
         at = lower.find(word)
         while at >= 0:
             offsets.append(at)
@@ -131,16 +134,23 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
     }
     uses: dict[str, list[tuple[Location, str]]] = {}
     missing_types = tuple(t for t, ext in EXTENSION_TYPES.items() if ext not in created)
-    texts = {f.path: f.forward_sql for f in ctx.mdir.files}
+    texts = ctx.file_texts
+    words = tuple({*_CALL_WORDS, "_trgm_ops", *missing_types})
     for fs in ctx.files:
         text = texts.get(fs.file, "")
         lower = text.lower()
-        if not _may_need(text, missing_types, lower):
-            continue  # one look at the whole file instead of one per statement
+        present = [w for w in words if w in lower]
+        if not present:
+            continue  # one look at the whole file instead of one per statement (what _may_need says)
         # where the words looked for are in the file: only the statements holding one are looked at
-        offsets = _word_offsets(text, lower, missing_types) if fs.file in texts else None
+        offsets = _word_offsets(text, lower, missing_types, present) if fs.file in texts else None
+        size, count = len(text), len(offsets) if offsets is not None else 0
         for st in fs.statements:
-            if st.kind == "CreateExtensionStmt" or not _has_word(offsets, st, len(text)):
+            if offsets is not None and st.end <= size:  # _has_word, inlined (called per statement)
+                i = bisect_left(offsets, st.start)
+                if i == count or offsets[i] >= st.end:
+                    continue
+            if st.kind == "CreateExtensionStmt":
                 continue
             for ext, what in _needs(st, created, missing_types):
                 if ext not in created:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from pglast.parser import parse_sql_json
 
 from pgconsolidate.model.names import EXTENSION_TYPES as MODEL_EXTENSION_TYPES
@@ -27,7 +28,11 @@ EXTENSION_TYPES = {**MODEL_EXTENSION_TYPES, "cube": "cube"}
 @lru_cache(maxsize=4096)
 def _reparse(text: str) -> dict[str, Any]:
     try:
-        stmts = json.loads(parse_sql_json(text)).get("stmts") or ()
+        data = parse_sql_json(text)
+        try:
+            stmts = orjson.loads(data).get("stmts") or ()
+        except orjson.JSONDecodeError:  # e.g. an integer beyond 64 bits: the standard library reads it
+            stmts = json.loads(data).get("stmts") or ()
     except Exception:  # it parsed once already, as part of its file; be safe anyway
         return {}
     node = stmts[0].get("stmt", {}) if stmts else {}

@@ -44,7 +44,12 @@ _CREATE_KINDS = frozenset(
 
 
 _OR_REPLACE = re.compile(r"\s*create\s+or\s+replace\b", re.IGNORECASE)
-_ADD = re.compile(r"\badd\b", re.IGNORECASE)
+# an ADD that may add a column without IF NOT EXISTS (not ADD CONSTRAINT / PRIMARY KEY / UNIQUE / FOREIGN
+# KEY / CHECK, reserved words no column can be named without quotes, nor ADD [COLUMN] IF NOT EXISTS)
+_ADD = re.compile(
+    r"\badd\b(?!\s+(?:constraint|primary|unique|foreign|check|(?:column\s+)?if\s+not\s+exists)\b)",
+    re.IGNORECASE,
+)
 _WS = re.compile(r"\s+")
 
 
@@ -56,8 +61,8 @@ def _visibly_guarded(st: Statement) -> bool:
         return _ADD.search(text) is None
     if st.kind in ("CreateFunctionStmt", "ViewStmt", "CreateTrigStmt"):
         return _OR_REPLACE.match(text) is not None
-    head = text[:300].split("(", 1)[0]
-    return "if not exists" in _WS.sub(" ", head.lower())
+    head = text[:300].split("(", 1)[0].lower()
+    return "exists" in head and "if not exists" in " ".join(head.split())
 
 
 def unguarded_creates(st: Statement) -> Iterator[tuple[str, str, str]]:
@@ -135,6 +140,8 @@ def non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
                 if b.get("missing_ok"):
                     remove = str(b.get("removeType", ""))
                     dropped.update(drop_object_id(remove, obj) for obj in b.get("objects") or ())
+            if st.kind not in _CREATE_KINDS:  # what unguarded_creates looks at first, without a call
+                continue
             for obj, kind, fix in unguarded_creates(st):
                 if obj in dropped:
                     continue

@@ -48,7 +48,13 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     dimensions. Embeddings of different sizes cannot be compared: a query vector of 768 dimensions against
     1536-dimension rows fails with ``different vector dimensions``.
     """
-    for column in sorted(ctx.of_kind(ObjectKind.COLUMN, existing=False), key=lambda s: s.id):
+    # only a column with an ALTER ... TYPE event can change its dimension
+    altered = [
+        c
+        for c in ctx.of_kind(ObjectKind.COLUMN, existing=False)
+        if any(e.action == Action.ALTER and getattr(e.detail, "attribute", None) == "type" for e in c.events)
+    ]
+    for column in sorted(altered, key=lambda s: s.id):
         previous = None
         for e, t in type_timeline(column):
             if previous is not None and t is not None and e.action == Action.ALTER:
