@@ -5,12 +5,15 @@ recorded as applied with the checksum Flyway computes, and a second run changes 
 from __future__ import annotations
 
 import binascii
+from pathlib import Path
 
 import pytest
 
 from pgconsolidate.db.connect import connection
 from pgconsolidate.generate.history import flyway_checksum, flyway_description, generate_history_repair
 from pgconsolidate.history.reader import read_history
+from pgconsolidate.plan.toml_write import write_plan
+from pgconsolidate.verify.pipeline import consolidate, make_plan
 from pgconsolidate.verify.replay import run_script
 
 # Flyway's schema history table on PostgreSQL (its createMetaDataTable.sql, with the default name)
@@ -129,3 +132,59 @@ def test_flyway_history_repair(scratch_db: str, with_text: bool) -> None:
             assert row[4] == name and row[6] is True and row[7] == 0
             assert row[2] == flyway_description(name)
             assert row[5] == (flyway_checksum(body) if with_text else None)
+
+
+FLYWAY_DIR = {
+    "V1__create_items.sql": "CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n"
+    "  name text);\n",
+    "V1_1__more.sql": "ALTER TABLE items ADD COLUMN note text;\r\n"
+    "CREATE INDEX items_note ON items (note);\r\n",
+}
+
+
+def test_consolidated_flyway_directory_repairs_its_history(tmp_path: Path, scratch_db: str) -> None:
+    src = tmp_path / "sql"
+    src.mkdir()
+    for name, body in FLYWAY_DIR.items():
+        (src / name).write_text(body)
+    plan = make_plan(str(src), None)
+    assert plan.tool == "flyway" and plan.settings.history_table == "public.flyway_schema_history"
+    (tmp_path / "plan.toml").write_text(write_plan(plan))
+    res = consolidate(str(src), tmp_path / "plan.toml", tmp_path / "out")
+    assert res.differences == []
+    # "production": the old files applied by Flyway, with its history
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(FLYWAY_TABLE.encode())
+        for rank, (name, body) in enumerate(FLYWAY_DIR.items(), 1):
+            conn.execute(body.encode())
+            conn.execute(
+                "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, "
+                "checksum, installed_by, execution_time, success) "
+                "VALUES (%s, %s, %s, 'SQL', %s, %s, 'app', 3, true)",
+                (
+                    rank,
+                    name[1:].split("__")[0].replace("_", "."),
+                    flyway_description(name),
+                    name,
+                    flyway_checksum(body),
+                ),
+            )
+    repair = (tmp_path / "out" / "history_repair.sql").read_text()
+    run_script(scratch_db, repair, "history repair")
+    run_script(scratch_db, repair, "history repair (again)")
+    applied, deleted = _effective(scratch_db)
+    assert applied == {c.version for c in res.clean}
+    assert deleted == {"1", "1.1"}
+    # the recorded checksums are those Flyway computes from the clean-set files on disk
+    with connection(scratch_db) as conn:
+        recorded = dict(
+            conn.execute(
+                "SELECT script, checksum FROM flyway_schema_history WHERE type = 'SQL' AND version = ANY(%s)",
+                ([c.version for c in res.clean],),
+            ).fetchall()
+        )
+    on_disk = {
+        p.name: flyway_checksum(p.read_bytes().decode("utf-8"))
+        for p in (tmp_path / "out" / "migrations").iterdir()
+    }
+    assert recorded == on_disk and all(name.startswith("V") for name in on_disk)
