@@ -340,6 +340,8 @@ def consolidate(
         [(c.version, c.domain) for c in clean],
         [f.version for f in mdir.files],
         tool=mdir.tool.value,
+        scripts={c.version: (c.name, c.text) for c in clean},
+        replaced_files=[f.path for f in mdir.files],
     )
     root = Path(mdir.root)
     tmp = outdir.with_name(f".{outdir.name}.pgc-tmp")
