@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pgconsolidate.db.connect import connection
+from pgconsolidate.replay import replay_into
+from pgconsolidate.scratch.supabase import install_supabase_base
 from pgconsolidate.sources.reader import read_dir
-from pgconsolidate.verify.replay import replay_chain
 
 EXAMPLE_MIGRATIONS = (
     Path(__file__).resolve().parents[2] / "examples" / "ai-memory" / "supabase" / "migrations"
@@ -72,7 +73,8 @@ def build_example_production(
     url: str, memories: int = 300, ai_memories: int = 120, overlap: int = 40
 ) -> None:
     """Build the example's production database at ``url`` (an empty database)."""
-    replay_chain(url, read_dir(str(EXAMPLE_MIGRATIONS)))
+    install_supabase_base(url)
+    replay_into(url, read_dir(str(EXAMPLE_MIGRATIONS)), keep_going=True)
     with connection(url, autocommit=True) as conn:
         conn.execute(PRODUCTION_EXTRA.encode())
         conn.execute(production_data(memories, ai_memories, overlap).encode())

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from pgconsolidate.db.connect import connection
 from pgconsolidate.plan.toml_write import write_plan
+from pgconsolidate.replay import replay_into
+from pgconsolidate.scratch.supabase import install_supabase_base
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.verify.pipeline import consolidate, make_plan
-from pgconsolidate.verify.replay import replay_chain
 
 FILES = {
     "20240101000000_greet.sql": "CREATE FUNCTION public.greet(n text) RETURNS text LANGUAGE sql "
@@ -23,7 +24,8 @@ def test_live_body_is_kept(scratch_db: str, tmp_path: Path) -> None:
     src.mkdir()
     for name, text in FILES.items():
         (src / name).write_text(text)
-    replay_chain(scratch_db, read_dir(str(src)))
+    install_supabase_base(scratch_db)
+    replay_into(scratch_db, read_dir(str(src)), keep_going=True)
     with connection(scratch_db, autocommit=True) as conn:  # hot-fixed by hand in production
         conn.execute(
             "CREATE OR REPLACE FUNCTION public.greet(n text) RETURNS text LANGUAGE sql AS $$ "

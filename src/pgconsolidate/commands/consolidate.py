@@ -81,6 +81,10 @@ def consolidate(
             lost = any(d.startswith("row accounting") for d in res.differences)
             note = "NOT all accounted for" if lost else "all accounted for"
             out.print(f"rows on a copy of the live database: {before} -> {after} ({note})", markup=False)
+        for line in s.get("stand_ins", []):
+            out.print(f"stand-in: {line}", markup=False)
+        for line in s.get("live_copy", []):
+            out.print(f"live copy: {line}", markup=False)
         for d in res.differences + res.second_run_differences:
             out.print(f"difference: {d}", markup=False)
         out.print(

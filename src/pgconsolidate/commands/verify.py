@@ -17,7 +17,7 @@ from pgconsolidate.commands.common import (
     resolve_scratch_url,
 )
 from pgconsolidate.console import err, out
-from pgconsolidate.verify.pipeline import verify_outdir
+from pgconsolidate.verify.pipeline import VERIFY_INFO, verify_outdir
 
 
 def verify(
@@ -39,10 +39,14 @@ def verify(
         out.print_json(json.dumps(res))
     else:
         for key, value in res.items():
-            if isinstance(value, list):
+            if isinstance(value, list) and key not in VERIFY_INFO:
                 out.print(f"{key}: {'ok' if not value else f'{len(value)} differences'}", markup=False)
                 for d in value:
                     out.print(f"  {d}", markup=False)
+        for line in res.get("stand_ins", []):
+            out.print(f"stand-in: {line}", markup=False)
+        for line in res.get("live_copy_notes", []):
+            out.print(f"live copy: {line}", markup=False)
         out.print("ok" if res["ok"] else "differences found", markup=False)
     if not res["ok"]:
         raise typer.Exit(1)

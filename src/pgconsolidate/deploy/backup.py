@@ -18,11 +18,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from psycopg import sql
-
 from pgconsolidate import __version__
 from pgconsolidate.catalog import Snapshot, snapshot_to_json
-from pgconsolidate.db.connect import connect, connection, load_sql
+from pgconsolidate.db.connect import connect
 from pgconsolidate.deploy import dbinfo
 from pgconsolidate.deploy.manifest import (
     DEFAULT_DIR,
@@ -36,7 +34,8 @@ from pgconsolidate.deploy.manifest import (
 from pgconsolidate.deploy.tools import first_lines, run_tool, spawn_tool
 from pgconsolidate.errors import DatabaseError, InputError
 from pgconsolidate.redact import redact_url
-from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_database, tool_path
+from pgconsolidate.scratch import get_scratch_server, throwaway_database, tool_path
+from pgconsolidate.scratch.roles import ensure_roles
 from pgconsolidate.scratch.server import binary_major
 
 Step = Callable[[str], None]
@@ -61,23 +60,6 @@ def _stem(database: str, purpose: str) -> str:
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", database) or "db"
     suffix = "" if purpose == "backup" else f"_{purpose}"
     return f"{now}_{safe}{suffix}"
-
-
-def ensure_roles(source_url: str, server: ScratchServer) -> list[str]:
-    """Create on the scratch server (NOLOGIN, no attributes) every role of the source it lacks."""
-    with connection(source_url, autocommit=True) as conn:
-        wanted = [str(r[0]) for r in conn.execute(load_sql(dbinfo.QUERIES, "roles.sql").encode())]
-    created: list[str] = []
-    with connection(server.admin_url, autocommit=True) as conn:
-        have = {str(r[0]) for r in conn.execute("SELECT rolname FROM pg_roles")}
-        for role in wanted:
-            if role not in have:
-                try:
-                    conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
-                    created.append(role)
-                except Exception:  # created concurrently by another verification
-                    continue
-    return created
 
 
 def restore_errors(stderr: str) -> list[str]:

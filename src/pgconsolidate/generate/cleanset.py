@@ -88,6 +88,56 @@ def split_dump(text: str) -> list[DumpEntry]:
     return out
 
 
+@dataclass(frozen=True)
+class ExtensionStandIn:
+    """An extension that the scratch server stood in for while the consolidated schema was built:
+    ``objects`` (``schema.name``, schema names) are the stand-in's, not the project's; ``create`` is
+    False when the platform provides the extension (the Supabase base) rather than the project."""
+
+    extension: str
+    schema: str
+    objects: tuple[str, ...]
+    create: bool = True
+    fixed_schema: bool = False  # the extension always installs into its own schema (pg_net: net)
+    note: str = ""  # what the stand-in computes and what raises
+
+
+def _entry_object(e: DumpEntry) -> str:
+    if e.schema in ("-", ""):
+        return e.object_name
+    return f"{e.schema}.{e.object_name}"
+
+
+def _leading(e: DumpEntry) -> bool:
+    """Schemas, extensions and their comments: what pg_dump puts first."""
+    return e.type in ("SCHEMA", "EXTENSION") or (
+        e.type == "COMMENT" and e.name.startswith(("SCHEMA ", "EXTENSION "))
+    )
+
+
+def replace_stand_ins(entries: list[DumpEntry], stand_ins: tuple[ExtensionStandIn, ...]) -> list[DumpEntry]:
+    """``entries`` without the stand-ins' objects (their functions, types, comments, grants, their own
+    schema), with ``CREATE EXTENSION IF NOT EXISTS`` for each stood-in extension the project asked for,
+    placed after the schemas (where pg_dump puts extensions)."""
+    names = {o for s in stand_ins for o in s.objects}
+    kept = [e for e in entries if _entry_object(e) not in names]
+    creates: list[DumpEntry] = []
+    for s in stand_ins:
+        if not s.create:
+            continue
+        if s.fixed_schema:
+            stmt = sql.SQL("CREATE EXTENSION IF NOT EXISTS {};").format(sql.Identifier(s.extension))
+        else:
+            stmt = sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {};").format(
+                sql.Identifier(s.extension), sql.Identifier(s.schema)
+            )
+        creates.append(DumpEntry(s.extension, "EXTENSION", "-", stmt.as_string(None)))
+    at = 0
+    while at < len(kept) and _leading(kept[at]):
+        at += 1
+    return kept[:at] + creates + kept[at:]
+
+
 def _guard(stmt: str) -> str:
     tag = dollar_tag(stmt)
     return (
@@ -313,11 +363,14 @@ def build_clean_set(
     extra_entries: list[DumpEntry] | None = None,
     tool: str = "supabase",
     keyless: frozenset[str] = frozenset(),
+    stand_ins: tuple[ExtensionStandIn, ...] = (),
 ) -> list[CleanFile]:
     """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
-    tables of managed schemas, which a dump of the app's schemas leaves out)."""
+    tables of managed schemas, which a dump of the app's schemas leaves out); ``stand_ins``: the
+    extensions the schema was built with stand-ins for (see :func:`replace_stand_ins`)."""
     schema = split_dump(schema_dump) if isinstance(schema_dump, str) else list(schema_dump)
+    schema = replace_stand_ins(schema, stand_ins)
     entries = schema + list(extra_entries or []) + split_dump(data_dump)
     entries = inline_keys([e for e in entries if e.type not in ("SEQUENCE SET",)])
     idx = assign_domains(entries, domains)

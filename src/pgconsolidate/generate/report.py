@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from pgconsolidate.catalog.model import Snapshot
-from pgconsolidate.plan.facts import DataFacts
+from pgconsolidate.generate.cleanset import ExtensionStandIn
+from pgconsolidate.plan.facts import DataFacts, FunctionFacts
 from pgconsolidate.plan.model import Merge, Plan
 from pgconsolidate.sources.model import MigrationDir
 
@@ -62,6 +63,61 @@ def _repointed(m: Merge, snapshot: Snapshot | None) -> list[str]:
     return [head + ":"] + [f"    * `{ident}`: {definition}" for ident, definition in fks]
 
 
+def callers_of(
+    stand_ins: Sequence[ExtensionStandIn], functions: Sequence[FunctionFacts]
+) -> dict[str, list[str]]:
+    """Per stood-in extension, the user's functions whose definition calls one of its functions."""
+    out: dict[str, list[str]] = {}
+    for s in stand_ins:
+        names = {o.rsplit(".", 1)[-1] for o in s.objects if "." in o}
+        if not names:
+            continue
+        # a call qualified with the stand-in's schema, or unqualified (not another schema's function)
+        call = re.compile(
+            rf'(?:\b{re.escape(s.schema)}\s*\.\s*|(?<![\w.$"]))'
+            rf"(?:{'|'.join(sorted(map(re.escape, names)))})\s*\(",
+            re.IGNORECASE,
+        )
+        found = [f.identity for f in functions if call.search(f.definition)]
+        if found:
+            out[s.extension] = found
+    return out
+
+
+def _stand_in_section(
+    stand_ins: Sequence[ExtensionStandIn], callers: dict[str, list[str]], skipped: Sequence[str]
+) -> list[str]:
+    if not stand_ins and not skipped:
+        return []
+    o = ["", "## Extensions the scratch server lacks (stand-ins)", ""]
+    if stand_ins:
+        o.append(
+            "The proof replays on a scratch server without these extensions. A stand-in took the place of "
+            "each: the same types and function signatures, computing exactly what the extension computes "
+            "where core PostgreSQL can and raising otherwise. Its objects are left out of every snapshot "
+            "compared, and never written to the clean set as if they were the project's."
+        )
+        o.append("")
+    for s in stand_ins:
+        users = callers.get(s.extension, [])
+        who = (
+            f"{len(users)} function(s) calling it ({', '.join(f'`{u}`' for u in users)}) were built and "
+            "compared against the stand-in; their behaviour was not exercised"
+            if users
+            else "no function of the project calls it"
+        )
+        made = (
+            "the clean set creates it with `CREATE EXTENSION IF NOT EXISTS`"
+            if s.create
+            else "provided by the platform's base (a hosted Supabase project has it), not by the clean set"
+        )
+        o.append(f"* `{s.extension}` (schema `{s.schema}`): {s.note}. {who[0].upper()}{who[1:]}; {made}.")
+    if skipped:
+        o += ["", "Statements skipped because they need an extension that has no stand-in (not proven):", ""]
+        o += [f"* {x}" for x in skipped]
+    return o
+
+
 def generate_report(
     findings: tuple[dict[str, int], dict[str, int]] | None,
     declared: Sequence[str],
@@ -78,9 +134,15 @@ def generate_report(
     live: DataFacts | None,
     chain: DataFacts,
     snapshot: Snapshot | None = None,
+    *,
+    stand_ins: Sequence[ExtensionStandIn] = (),
+    callers: dict[str, list[str]] | None = None,
+    skipped: Sequence[str] = (),
+    live_copy: Sequence[str] = (),
 ) -> str:
     """The text of REPORT.md; ``snapshot`` (the schema the fix was generated for) names the foreign
-    keys the merges repoint."""
+    keys the merges repoint; ``stand_ins``/``callers``/``skipped`` say what the proof could not exercise;
+    ``live_copy``: what copying the live database did and could not do."""
     o: list[str] = ["# pgconsolidate report", ""]
     o += [
         "## Files",
@@ -127,6 +189,10 @@ def generate_report(
         + ("**changes nothing**" if not second_run else f"{len(second_run)} changes")
     )
     o += [f"  * {d}" for d in second_run]
+    o += _stand_in_section(stand_ins, callers or {}, skipped)
+    if live_copy:
+        o += ["", "## The copy of the live database", ""]
+        o += [f"* {x}" for x in live_copy]
     if declared:
         o += [
             "",

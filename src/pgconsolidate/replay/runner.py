@@ -46,6 +46,8 @@ Progress = Callable[[str, int, int], None]
 
 _NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION|--\s*migrate:up\b[^\n]*transaction\s*:\s*false", re.I)
 _SAVEPOINT = "pgc_replay_stmt"
+# statements that batch mode sends on their own: intercepted, recorded, or transaction control
+_ON_THEIR_OWN = frozenset({"CreateExtensionStmt", "CreateRoleStmt", "TransactionStmt"})
 
 
 def runs_in_transaction(f: MigrationFile) -> bool:
@@ -139,8 +141,10 @@ class _Replayer:
         keep_going: bool,
         stand_ins: bool,
         record_history: bool,
+        batch: bool = False,
     ) -> None:
         self.conn = conn
+        self.batch = batch and not keep_going
         self.available = available
         self.keep_going = keep_going
         self.use_stand_ins = stand_ins
@@ -213,6 +217,32 @@ class _Replayer:
                 conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
             return False
 
+    def _groups(self, units: list[Unit]) -> list[tuple[int, Unit]]:
+        """(offset, unit) to send. In batch mode, consecutive plain statements are joined into one unit
+        (one round trip); statements the runner treats specially stay on their own."""
+        if not self.batch:
+            return list(enumerate(units))
+        out: list[tuple[int, Unit]] = []
+        run: list[tuple[int, Unit]] = []
+
+        def flush() -> None:
+            if len(run) == 1:
+                out.append(run[0])
+            elif run:
+                first = run[0][1]
+                text = "\n;\n".join(u.text for _, u in run)
+                out.append((run[0][0], Unit(first.file, first.line, text, None)))
+            run.clear()
+
+        for offset, unit in enumerate(units):
+            if unit.parses and unit.copy_data is None and unit.kind not in _ON_THEIR_OWN:
+                run.append((offset, unit))
+            else:
+                flush()
+                out.append((offset, unit))
+        flush()
+        return out
+
     def apply_file(self, f: MigrationFile, units: list[Unit], base: int) -> bool:
         """Apply one file (its statements are ``run.units[base:base + len(units)]``); False when the
         replay must stop (a failure without keep-going)."""
@@ -225,7 +255,7 @@ class _Replayer:
         if in_tx:
             conn.execute("BEGIN")
         first = True
-        for offset, unit in enumerate(units):
+        for offset, unit in self._groups(units):
             position = base + offset
             if in_tx and unit.kind == "TransactionStmt":
                 continue  # the tool's own transaction wraps the file; BEGIN/COMMIT inside it are no-ops
@@ -267,11 +297,15 @@ def replay_into(
     available: frozenset[str] | None = None,
     stood_in: frozenset[str] = frozenset(),
     skip_files: frozenset[str] = frozenset(),
+    batch: bool = False,
 ) -> ReplayResult:
     """Apply ``mdir``'s chain to the existing database at ``url`` (see the module docstring).
 
     ``stood_in``: extensions for which stand-ins already exist in the database (``CREATE EXTENSION`` of
-    one of them is then a no-op). ``skip_files``: paths not to apply (reported with status "skipped")."""
+    one of them is then a no-op). ``skip_files``: paths not to apply (reported with status "skipped").
+    ``batch`` (without ``keep_going``; for generated files expected to apply, such as a clean set):
+    consecutive statements are sent as one query, a failure is reported at the first statement of its
+    batch."""
     started = time.perf_counter()
     files = [f for f in mdir.files if f.filename.direction != "down"]
     with connection(url, autocommit=True) as conn:
@@ -286,7 +320,12 @@ def replay_into(
             ).fetchone()
             record_history = mdir.tool is Scheme.SUPABASE and bool(row and row[0])
         replayer = _Replayer(
-            conn, available, keep_going=keep_going, stand_ins=stand_ins, record_history=record_history
+            conn,
+            available,
+            keep_going=keep_going,
+            stand_ins=stand_ins,
+            record_history=record_history,
+            batch=batch,
         )
         replayer.run.stood_in.update(stood_in)
         for ext, schema in sorted(installed_stand_ins(conn).items()):
@@ -350,6 +389,7 @@ def replay_dir(
     name: str | None = None,
     progress: Progress | None = None,
     skip_files: frozenset[str] = frozenset(),
+    batch: bool = False,
 ) -> ReplayResult:
     """Replay ``mdir`` into a fresh database on ``server``; drop it afterwards unless ``keep``.
 
@@ -360,7 +400,13 @@ def replay_dir(
     url = supabase_database(server, name=name) if base else create_database(server, name=name)
     try:
         result = replay_into(
-            url, mdir, keep_going=keep_going, stand_ins=stand_ins, progress=progress, skip_files=skip_files
+            url,
+            mdir,
+            keep_going=keep_going,
+            stand_ins=stand_ins,
+            progress=progress,
+            skip_files=skip_files,
+            batch=batch,
         )
     except BaseException:
         # the run itself broke (connection lost, interrupted): the database is of no use to anyone

@@ -6,6 +6,7 @@ objects; they are left out of the snapshot, like the objects of a real extension
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import fields, replace
 from typing import Any
 
@@ -19,7 +20,12 @@ from pgconsolidate.sources.reader import read_dir
 
 
 def without_stand_ins(snap: Snapshot, result: ReplayResult) -> Snapshot:
-    names = {o for s in result.stand_ins for o in s.objects}
+    return without_objects(snap, {o for s in result.stand_ins for o in s.objects})
+
+
+def without_objects(snap: Snapshot, names: Collection[str]) -> Snapshot:
+    """``snap`` without the objects named ``schema.name`` in ``names`` (functions by name, any
+    arguments), nor anything inside them (a schema's objects, a type's attributes)."""
     if not names:
         return snap
 

@@ -1,61 +1,256 @@
 """A scratch copy of the live database, and the row accounting of proof (c) (I/O).
 
-The copy gets the Supabase base (roles, ``auth``), the ids of ``auth.users`` (so foreign keys to it
-hold) and a dump of every other schema restored with its data. ``restore`` errors are returned, not
-fatal: whatever did not restore shows up as a difference in the comparison that follows.
+The copy is restored the way a verified backup is (``deploy.backup``): the source's roles are created on
+the scratch server first (``scratch.roles.ensure_roles``), so owners' grants restore. When the proof uses
+the Supabase base, the copy gets it too (roles, ``auth``, ``storage``, ``extensions``), the ids of
+``auth.users`` (so foreign keys to it hold) and the app's triggers on tables of managed schemas; every
+other schema is restored from ``pg_dump`` with its data.
+
+Extensions the scratch server cannot install (pg_net, http, pgcrypto, uuid-ossp, pg_graphql, pgsodium on a
+hosted project) would make the restore fail: their ``CREATE EXTENSION`` entries are left out of the
+restore list (``pg_restore -L``); a stand-in is installed first for those that have one, and the others are
+reported, with whatever needs them, as not copied (:func:`not_copied` compares the copy with the live
+catalog). Event triggers of the platform (functions in managed schemas) are left out too: they would fire
+during the proof.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+import psycopg
 from psycopg import sql
 
-from pgconsolidate.db.connect import connection, load_sql
+from pgconsolidate.catalog.model import Snapshot
+from pgconsolidate.catalog.reader import MANAGED_SCHEMAS
+from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
+from pgconsolidate.compare.render import text_lines
+from pgconsolidate.db.connect import connection, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.redact import redact_text
-from pgconsolidate.scratch.server import tool_path
+from pgconsolidate.replay.model import StandIn
+from pgconsolidate.replay.runner import available_extensions
+from pgconsolidate.scratch.roles import ensure_roles
+from pgconsolidate.scratch.server import ScratchServer, tool_path
+from pgconsolidate.scratch.standins import (
+    SPECS,
+    has_stand_in,
+    install_stand_in,
+    installed_stand_ins,
+    stand_in_objects,
+)
 from pgconsolidate.scratch.supabase import install_supabase_base
+from pgconsolidate.verify.dump import managed_triggers
 
-# Schemas the scratch Supabase base creates itself; every other schema is copied (``net``, ``cron``, ...
-# as plain objects when they are not extensions; an extension the scratch server lacks fails to restore
-# and whatever needs it fails visibly in the proof).
+QUERIES = "pgconsolidate.verify.queries"
+# Schemas the scratch Supabase base creates itself; every other schema is copied.
 BASE_SCHEMAS = ("auth", "storage", "supabase_migrations", "extensions")
+_TOC = re.compile(r"^\d+; \d+ \d+ (?P<type>EXTENSION|EVENT TRIGGER|COMMENT|SCHEMA) - (?P<rest>.*)$")
 
 
-def copy_live(live_url: str, scratch_url: str, major: int | None) -> list[str]:
-    """Restore ``live_url`` into the empty ``scratch_url``; returns pg_restore's complaints."""
-    install_supabase_base(scratch_url)
-    with connection(live_url) as src, connection(scratch_url, autocommit=True) as dst:
-        dst.execute(load_sql("pgconsolidate.verify.queries", "clear_default_acl.sql").encode())
-        has_users = src.execute("SELECT to_regclass('auth.users') IS NOT NULL").fetchone()
-        if has_users and has_users[0]:
-            ids = [r[0] for r in src.execute("SELECT id FROM auth.users").fetchall()]
-            if ids:
-                dst.execute(
-                    "INSERT INTO auth.users (id) SELECT unnest(%s::uuid[]) ON CONFLICT DO NOTHING", (ids,)
-                )
-    args = [str(tool_path("pg_dump", major)), "--format=custom", "--no-owner", "--dbname", live_url]
-    for schema in BASE_SCHEMAS:
-        args += ["--exclude-schema", schema]
-    dump = subprocess.run(args, capture_output=True, check=False)
-    if dump.returncode != 0:
-        raise DatabaseError(
-            f"pg_dump of the live database failed: {redact_text(dump.stderr.decode()[-300:])}"
-        )
-    restore = subprocess.run(
-        [str(tool_path("pg_restore", major)), "--no-owner", "--dbname", scratch_url],
-        input=dump.stdout,
-        capture_output=True,
-        check=False,
+@dataclass(frozen=True)
+class LiveCopy:
+    """What the copy holds besides the live database's objects, and what it could not hold.
+
+    ``stand_ins``: stand-ins in the copy (installed for an extension the scratch server lacks, or restored
+    as they were in the live database); ``left_out``: extensions neither available nor stood in for;
+    ``notes``: one line per thing done or not copied (restore errors included)."""
+
+    stand_ins: tuple[StandIn, ...]
+    left_out: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def is_supabase(url: str) -> bool:
+    """Whether the database is a Supabase project (it has ``auth.users``)."""
+    with connection(url, autocommit=True) as conn:
+        row = conn.execute("SELECT to_regclass('auth.users') IS NOT NULL").fetchone()
+    return bool(row and row[0])
+
+
+def live_stand_ins(url: str) -> tuple[StandIn, ...]:
+    """Stand-ins a database holds (found by their marker comments), e.g. a scratch-built production."""
+    with connection(url, autocommit=True) as conn:
+        found = installed_stand_ins(conn)
+    return tuple(
+        StandIn(ext, schema, "(database)", 0, stand_in_objects(ext, schema), SPECS[ext].note)
+        for ext, schema in sorted(found.items())
+        if ext in SPECS
     )
-    return [
-        redact_text(ln)
-        for ln in restore.stderr.decode(errors="replace").splitlines()
-        if "error:" in ln and "already exists" not in ln
-    ]
+
+
+def restore_list(
+    toc: str,
+    drop_extensions: frozenset[str],
+    drop_event_triggers: frozenset[str],
+    drop_schemas: frozenset[str],
+) -> str:
+    """``pg_restore -l`` output without the entries of ``drop_extensions`` (and their comments), of the
+    event triggers ``drop_event_triggers`` (and theirs), and of the schemas ``drop_schemas`` (created
+    before the restore to hold stand-ins)."""
+    out: list[str] = []
+    for line in toc.splitlines():
+        m = _TOC.match(line)
+        if m:
+            kind, rest = m["type"], m["rest"]
+            name = rest.split(" ", 1)[0]
+            if kind == "EXTENSION" and name in drop_extensions:
+                continue
+            if kind == "EVENT TRIGGER" and name in drop_event_triggers:
+                continue
+            if kind == "SCHEMA" and name in drop_schemas:
+                continue
+            if kind == "COMMENT":
+                target, _, tail = rest.partition(" ")
+                obj = tail.split(" ", 1)[0]
+                if target == "EXTENSION" and obj in drop_extensions:
+                    continue
+                trigger = tail.removeprefix("TRIGGER ").split(" ", 1)[0]
+                if target == "EVENT" and tail.startswith("TRIGGER ") and trigger in drop_event_triggers:
+                    continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _restore_errors(stderr: str) -> list[str]:
+    """pg_restore's complaints, one line each (``already exists`` is expected: the base made it)."""
+    out: list[str] = []
+    for block in re.split(r"(?m)^pg_restore: ", stderr):
+        head = block.strip().splitlines()[0] if block.strip() else ""
+        if not head.startswith("error:") or "already exists" in block:
+            continue
+        command = re.search(r"Command was: (.*)", block)
+        what = f" ({command.group(1).strip()[:80]})" if command else ""
+        out.append(redact_text(head.removeprefix("error: could not execute query: ") + what))
+    return out
+
+
+def copy_live(
+    live_url: str,
+    scratch_url: str,
+    server: ScratchServer,
+    *,
+    supabase: bool = True,
+    available: frozenset[str] | None = None,
+) -> LiveCopy:
+    """Restore ``live_url`` into the empty ``scratch_url`` (see the module docstring). ``available``: the
+    extensions the scratch server can install (default: asked from it)."""
+    major = server.major
+    ensure_roles(live_url, server)
+    notes: list[str] = []
+    if supabase:
+        install_supabase_base(scratch_url)
+    with connection(live_url) as src, connection(scratch_url, autocommit=True) as dst:
+        extensions = [(str(r[0]), str(r[1])) for r in src.execute(load_sql(QUERIES, "live_extensions.sql"))]
+        platform_triggers = frozenset(
+            str(r[0])
+            for r in src.execute(
+                load_sql(QUERIES, "platform_event_triggers.sql").encode(), {"managed": list(MANAGED_SCHEMAS)}
+            )
+        )
+        if supabase:
+            dst.execute(load_sql(QUERIES, "clear_default_acl.sql").encode())
+            has_users = src.execute("SELECT to_regclass('auth.users') IS NOT NULL").fetchone()
+            if has_users and has_users[0]:
+                ids = [r[0] for r in src.execute("SELECT id FROM auth.users").fetchall()]
+                if ids:
+                    dst.execute(
+                        "INSERT INTO auth.users (id) SELECT unnest(%s::uuid[]) ON CONFLICT DO NOTHING", (ids,)
+                    )
+        if available is None:
+            available = available_extensions(scratch_url)
+        # stand-ins the live database itself holds (a scratch-built production) in a schema the dump
+        # leaves out come along as if they were its extensions
+        excluded = BASE_SCHEMAS if supabase else ()
+        for held in live_stand_ins(live_url):
+            if held.schema in excluded and held.extension not in {e for e, _ in extensions}:
+                extensions.append((held.extension, held.schema))
+        have = installed_stand_ins(dst)
+        missing = frozenset(ext for ext, _ in extensions if ext not in available)
+        created_schemas: set[str] = set()
+        left_out: list[str] = []
+        for ext, schema in extensions:
+            if ext not in missing:
+                continue
+            if ext in have:
+                notes.append(f"extension {ext}: the scratch server lacks it; the base's stand-in is used")
+            elif has_stand_in(ext):
+                target = SPECS[ext].fixed_schema or schema
+                if target not in BASE_SCHEMAS and target != "public":
+                    created_schemas.add(target)
+                with dst.transaction():
+                    dst.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(target)))
+                    install_stand_in(dst, ext, schema)
+                notes.append(
+                    f"extension {ext}: the scratch server lacks it; a stand-in was installed in schema "
+                    f"{target} ({SPECS[ext].note})"
+                )
+            else:
+                left_out.append(ext)
+                notes.append(
+                    f"extension {ext}: the scratch server lacks it and there is no stand-in: it was not "
+                    "copied, nor anything that needs it"
+                )
+    left = sorted(platform_triggers)
+    if left:
+        notes.append(
+            f"event triggers of the platform not copied (they would fire during the proof): {', '.join(left)}"
+        )
+    args = [str(tool_path("pg_dump", major)), "--format=custom", "--no-owner", "--dbname", live_url]
+    if supabase:
+        for schema in BASE_SCHEMAS:
+            args += ["--exclude-schema", schema]
+    with tempfile.TemporaryDirectory(prefix="pgc-live-") as tmp:
+        dump_file = Path(tmp) / "live.dump"
+        dump = subprocess.run([*args, "--file", str(dump_file)], capture_output=True, check=False)
+        if dump.returncode != 0:
+            raise DatabaseError(
+                f"pg_dump of the live database failed: {redact_text(dump.stderr.decode()[-300:])}"
+            )
+        pg_restore = str(tool_path("pg_restore", major))
+        toc = subprocess.run([pg_restore, "-l", str(dump_file)], capture_output=True, check=False)
+        if toc.returncode != 0:
+            raise DatabaseError(f"pg_restore -l failed: {redact_text(toc.stderr.decode()[-300:])}")
+        list_file = Path(tmp) / "restore.list"
+        list_file.write_text(
+            restore_list(toc.stdout.decode(), missing, platform_triggers, frozenset(created_schemas))
+        )
+        restore = subprocess.run(
+            [pg_restore, "--no-owner", "-L", str(list_file), "--dbname", scratch_url, str(dump_file)],
+            capture_output=True,
+            check=False,
+        )
+    notes += [f"restore: {e}" for e in _restore_errors(restore.stderr.decode(errors="replace"))]
+    if supabase:
+        notes += _copy_managed_triggers(live_url, scratch_url)
+    return LiveCopy(live_stand_ins(scratch_url), tuple(left_out), tuple(notes))
+
+
+def _copy_managed_triggers(live_url: str, scratch_url: str) -> list[str]:
+    """The app's triggers on tables of the base's schemas (``auth.users`` ...): the dump leaves them out."""
+    problems: list[str] = []
+    with connection(scratch_url, autocommit=True) as conn:
+        for t in managed_triggers(live_url):
+            try:
+                with conn.transaction():
+                    conn.execute(t.sql.encode())
+            except psycopg.Error as exc:
+                problems.append(f"trigger {t.name}: not copied: {one_line(exc)}")
+    return problems
+
+
+def not_copied(live: Snapshot, copy: Snapshot, copied: LiveCopy) -> list[str]:
+    """What the live database has that its copy lacks or holds differently (extensions stood in for or
+    left out are reported by :func:`copy_live`, not here)."""
+    skip = {s.extension for s in copied.stand_ins} | set(copied.left_out)
+    diff = diff_snapshots(live, copy)
+    keep = tuple(d for d in diff.differences if not (d.kind == "extension" and d.identity in skip))
+    return text_lines(SnapshotDiff(diff.a, diff.b, keep, diff.ignored))
 
 
 @dataclass(frozen=True)

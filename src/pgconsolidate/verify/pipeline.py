@@ -1,14 +1,18 @@
 """``plan``, ``consolidate`` and ``verify`` end to end (the I/O layer around the pure stages).
 
 consolidate: read DIR and the plan; refuse a non-empty OUTDIR, a stale plan (sha256) or an impossible one
-before anything is written; replay the old chain once on scratch (it serves the plan check, the fix run,
-the dump and the fix's second run, which must change nothing); build the clean set from the dump (minus
-what the Supabase base already provides); with a live database, restore a scratch copy of it, run the fix
-there twice and account for every row of every merged table, and build the clean set from that copy
-instead (production is what the repository must describe; its differences from the old chain are listed
-as declared); replay the clean set twice on an empty database and compare: (a) clean set = (b) chain +
-fix (beyond the declared differences) and, with a live database, = (c) live copy + fix. The output is
-written into a temporary directory renamed into place at the end.
+before anything is written; replay the old chain once on scratch exactly as ``pgconsolidate replay`` does
+(``verify.replay``: the owning tool's transactions, the Supabase base when needed, stand-ins for the
+extensions the scratch server lacks); it serves the plan check, the fix run, the dump and the fix's second
+run, which must change nothing. The clean set is built from the dump (minus what the Supabase base
+provides, and minus the stand-ins' objects: the clean set creates the extension instead). With a live
+database, a scratch copy of it is restored (``verify.livecopy``; what could not be copied is a
+difference), the fix runs there twice and every row of every merged table is accounted for, and the clean
+set is built from that copy instead (production is what the repository must describe; its differences
+from the old chain are listed as declared). The clean set is written, replayed twice on an empty database
+by the same engine, and compared: (a) clean set = (b) chain + fix (beyond the declared differences) and,
+with a live database, = (c) live copy + fix. Stand-ins' objects are left out of every snapshot alike. The
+output is written into a temporary directory renamed into place at the end.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,12 +31,11 @@ from typing import Any
 from psycopg import sql
 
 from pgconsolidate.catalog.model import Snapshot
-from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
 from pgconsolidate.db.connect import connection
 from pgconsolidate.errors import InputError
-from pgconsolidate.generate.cleanset import CleanFile, build_clean_set
+from pgconsolidate.generate.cleanset import CleanFile, ExtensionStandIn, build_clean_set, split_dump
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.plan.check import check_plan
@@ -39,15 +43,35 @@ from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.propose import propose
 from pgconsolidate.plan.toml_read import read_plan
+from pgconsolidate.replay.model import ReplayFailure, ReplayResult, Skipped, StandIn
 from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_database
+from pgconsolidate.scratch.standins import SPECS
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
 from pgconsolidate.verify.dump import dump_data, dump_schema, managed_triggers, without_base
 from pgconsolidate.verify.facts import read_facts
-from pgconsolidate.verify.replay import ReplayFailure, replay_chain, replay_files, run_script
+from pgconsolidate.verify.livecopy import (
+    LiveCopy,
+    account_rows,
+    collisions,
+    copy_live,
+    is_supabase,
+    live_stand_ins,
+    measure,
+    not_copied,
+)
+from pgconsolidate.verify.replay import (
+    facts_without,
+    replayed_chain,
+    replayed_clean,
+    run_script,
+    snapshot_without,
+    stood_in,
+)
 
 OUTPUT_MANIFEST = "pgconsolidate-output.json"
+VERIFY_INFO = ("stand_ins", "live_copy_notes")  # lists in verify's result that are not differences
 Step = Callable[[str], None]
 
 
@@ -65,16 +89,45 @@ class Gathered:
     failures: tuple[ReplayFailure, ...]
     live: Snapshot | None = None
     live_facts: DataFacts | None = None
+    skipped: tuple[Skipped, ...] = ()
+    stand_ins: tuple[StandIn, ...] = ()
+    supabase: bool = False
+
+
+def read_live(live_url: str | None) -> tuple[Snapshot | None, DataFacts | None]:
+    """The live database's catalog and facts, without stand-ins it may hold (a scratch-built one)."""
+    if not live_url:
+        return None, None
+    stand = live_stand_ins(live_url)
+    return snapshot_without(live_url, stand), facts_without(read_facts(live_url), stand)
+
+
+def _supabase(live_url: str | None) -> bool | None:
+    """Whether the proof's databases get the Supabase base: always when the live database is a Supabase
+    project (its copy lives on the platform the clean set will be deployed to); else as ``replay``
+    decides from the files (None)."""
+    return True if live_url and is_supabase(live_url) else None
+
+
+def _gathered(result: ReplayResult, live: Snapshot | None, live_facts: DataFacts | None) -> Gathered:
+    assert result.url is not None
+    return Gathered(
+        snapshot_without(result.url, result.stand_ins),
+        facts_without(read_facts(result.url), result.stand_ins),
+        result.failures,
+        live,
+        live_facts,
+        result.skipped,
+        result.stand_ins,
+        result.supabase_base,
+    )
 
 
 def gather(mdir: MigrationDir, live_url: str | None, scratch_url: str | None = None) -> Gathered:
     server = get_scratch_server(scratch_url)
-    with throwaway_database(server) as url:
-        failures = replay_chain(url, mdir)
-        chain, chain_facts = read_snapshot(url), read_facts(url)
-    live = read_snapshot(live_url) if live_url else None
-    live_facts = read_facts(live_url) if live_url else None
-    return Gathered(chain, chain_facts, failures, live, live_facts)
+    live, live_facts = read_live(live_url)
+    with replayed_chain(server, mdir, supabase=_supabase(live_url)) as result:
+        return _gathered(result, live, live_facts)
 
 
 def make_plan(directory: str | None, live_url: str | None, scratch_url: str | None = None) -> Plan:
@@ -132,17 +185,6 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
     return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
 
 
-def replay_clean(
-    server: ScratchServer, clean: list[CleanFile], tables: list[str] | None = None
-) -> tuple[Snapshot, dict[str, int]]:
-    """The clean set replayed twice (the second run must be harmless) on an empty database: its schema
-    and the row counts of ``tables`` (the reference data)."""
-    with throwaway_database(server) as a:
-        replay_files(a, [(c.name, c.text) for c in clean])
-        replay_files(a, [(c.name, c.text) for c in clean], base=False)
-        return read_snapshot(a), row_counts(a, tables or [])
-
-
 def row_counts(url: str, tables: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     with connection(url) as conn:
@@ -157,28 +199,13 @@ def qualified_ident(table: str) -> sql.Identifier:
     return sql.Identifier(schema, name)
 
 
-def _prove(
-    server_url: str | None, mdir: MigrationDir, fix: str, clean: list[CleanFile]
-) -> tuple[Snapshot, Snapshot, SnapshotDiff]:
-    """(clean set replayed twice on an empty database, chain + fix, fix second-run diff)."""
-    server = get_scratch_server(server_url)
-    with throwaway_database(server) as a, throwaway_database(server) as b:
-        replay_files(a, [(c.name, c.text) for c in clean])
-        replay_files(a, [(c.name, c.text) for c in clean], base=False)  # idempotent: a second run is harmless
-        replay_chain(b, mdir)
-        run_script(b, fix, "consolidation fix on chain")
-        once = read_snapshot(b)
-        run_script(b, fix, "consolidation fix (second run)")
-        twice = read_snapshot(b)
-        return read_snapshot(a), once, diff_snapshots(once, twice)
-
-
 @dataclass
 class LiveProof:
     snapshot: Snapshot  # the copy of the live database after the fix
     second_run: list[str]
     accounting: list[str]
-    restore_notes: list[str]
+    copy: LiveCopy
+    not_copied: list[str]  # what the live database has that its copy lacks (before the fix)
     schema_sql: str
     triggers: list[Any]
     rows_before: dict[str, int]
@@ -186,28 +213,30 @@ class LiveProof:
     collisions: dict[str, int]
 
 
-def prove_live(live_url: str, plan: Plan, fix: str, scratch_url: str | None) -> LiveProof:
-    """(c): a scratch copy of the live database, the fix applied to it twice, every row accounted for."""
-    from pgconsolidate.verify.livecopy import account_rows, collisions, copy_live, measure
-
-    server = get_scratch_server(scratch_url)
+def prove_live(
+    live_url: str, plan: Plan, fix: str, server: ScratchServer, live: Snapshot, *, supabase: bool
+) -> LiveProof:
+    """(c): a scratch copy of the live database (checked against ``live``, its catalog), the fix applied
+    to it twice, every row accounted for."""
     with throwaway_database(server) as c:
-        notes = copy_live(live_url, c, server.major)
+        copied = copy_live(live_url, c, server, supabase=supabase)
+        missing = not_copied(live, snapshot_without(c, copied.stand_ins), copied)
         before = measure(c, plan)
         colliding = collisions(c, plan)
         run_script(c, fix, "consolidation fix on a copy of the live database")
         after = measure(c, plan)
         accounting = account_rows(before, after, plan, c)
-        snap = read_snapshot(c)
+        snap = snapshot_without(c, copied.stand_ins)
         schema_sql = dump_schema(c, server.major)
         triggers = managed_triggers(c)
         run_script(c, fix, "consolidation fix on the live copy (second run)")
-        second = text_lines(diff_snapshots(snap, read_snapshot(c)))
+        second = text_lines(diff_snapshots(snap, snapshot_without(c, copied.stand_ins)))
     return LiveProof(
         snap,
         second,
         accounting,
-        notes,
+        copied,
+        missing,
         schema_sql,
         triggers,
         {k: v.rows for k, v in before.items()},
@@ -216,10 +245,58 @@ def prove_live(live_url: str, plan: Plan, fix: str, scratch_url: str | None) -> 
     )
 
 
+def extension_stand_ins(stand_ins: tuple[StandIn, ...], supabase: bool) -> tuple[ExtensionStandIn, ...]:
+    """The stand-ins of a replay or copy, as the clean-set generator needs them."""
+    return tuple(
+        ExtensionStandIn(
+            s.extension,
+            s.schema,
+            s.objects,
+            create=s.requested,
+            fixed_schema=SPECS[s.extension].fixed_schema is not None,
+            note=s.note,
+        )
+        for s in stood_in(stand_ins, supabase)
+        if s.extension in SPECS
+    )
+
+
 def undeclared(diff: SnapshotDiff, declared: set[str]) -> list[str]:
     """The lines of ``diff`` whose object (or its table) is not in ``declared``."""
     keep = [d for d in diff.differences if d.identity not in declared and (d.parent or "") not in declared]
     return text_lines(SnapshotDiff(diff.a, diff.b, tuple(keep), diff.ignored))
+
+
+def stand_in_lines(sources: list[tuple[tuple[StandIn, ...], str]], supabase: bool) -> list[str]:
+    """One line per extension stood in for (by the replay or in the live copy), and what it means."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for stand_ins, where in sources:
+        for s in stood_in(stand_ins, supabase):
+            if s.extension in seen:
+                continue
+            seen.add(s.extension)
+            how = (
+                "the clean set creates it (CREATE EXTENSION IF NOT EXISTS)"
+                if s.requested
+                else "provided by the platform's base (as on a hosted Supabase project), not by the clean set"
+            )
+            out.append(f"{s.extension} (schema {s.schema}, {where}): {s.note}; {how}")
+    return out
+
+
+@contextmanager
+def _staging(outdir: Path) -> Iterator[Path]:
+    """A temporary directory next to ``outdir``, removed unless the caller renames it into place."""
+    tmp = outdir.with_name(f".{outdir.name}.pgc-tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def consolidate(
@@ -234,7 +311,7 @@ def consolidate(
     step: Step = _quiet,
 ) -> Result:
     from pgconsolidate.archive.files import apply_in_place, copy_archive, write_atomic, write_manifest
-    from pgconsolidate.generate.report import generate_report
+    from pgconsolidate.generate.report import callers_of, generate_report
 
     if outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir())):
         raise InputError(f"output directory {outdir} is not empty: choose a new one (nothing was written)")
@@ -246,13 +323,14 @@ def consolidate(
             raise InputError(f"cannot read plan {plan_path}: {exc.strerror}") from None
         directory = planned.directory or None
     mdir0 = read_dir(directory)
-    live = read_snapshot(live_url) if live_url else None
-    live_facts = read_facts(live_url) if live_url else None
-    with throwaway_database(server) as chain_url:
-        # one replay of the old chain serves the plan check, the fix run, the dump and the second run
-        step(f"replaying the {len(mdir0.files)} old files on a scratch database")
-        failures = replay_chain(chain_url, mdir0)
-        g = Gathered(read_snapshot(chain_url), read_facts(chain_url), failures, live, live_facts)
+    live, live_facts = read_live(live_url)
+    # one replay of the old chain serves the plan check, the fix run, the dump and the second run; it is
+    # kept until the end, so that roles its migrations created exist while the clean set replays
+    step(f"replaying the {len(mdir0.files)} old files on a scratch database")
+    with replayed_chain(server, mdir0, supabase=_supabase(live_url)) as chain:
+        assert chain.url is not None
+        chain_url = chain.url
+        g = _gathered(chain, live, live_facts)
         plan, mdir, problems = load_plan(
             plan_path, directory, (g.chain,) + ((g.live,) if g.live else ()), scratch_url
         )
@@ -279,7 +357,7 @@ def consolidate(
         refs = reference_tables(mdir)
         step("running the consolidation fix on the replayed chain (twice)")
         run_script(chain_url, fix, "consolidation fix on the replayed chain")
-        snap_b = read_snapshot(chain_url)
+        snap_b = snapshot_without(chain_url, chain.stand_ins)
         existing = {t.identity for t in snap_b.tables}
         schema_sql = dump_schema(chain_url, server.major)
         ref_tables = [t for t in refs if t in existing]
@@ -292,145 +370,173 @@ def consolidate(
         )
         extra = managed_triggers(chain_url)
         run_script(chain_url, fix, "consolidation fix (second run)")
-        second = diff_snapshots(snap_b, read_snapshot(chain_url))
-    if live_url:
-        step("copying the live database to scratch, running the fix there twice, counting rows")
-    live_proof = prove_live(live_url, plan, fix, scratch_url) if live_url else None
-    if live_proof is not None:  # the clean set describes production (after the fix)
-        schema_sql, extra = live_proof.schema_sql, live_proof.triggers
-    versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
-    clean = build_clean_set(
-        without_base(schema_sql, server),
-        data_sql,
-        plan.domains,
-        versions,
-        [(f.path, f.sha256) for f in mdir.files],
-        extra,
-        tool=mdir.tool.value,
-        keyless=keyless,
-    )
-    step(f"replaying the {len(clean)} clean-set files twice on an empty database and comparing")
-    snap_a, clean_counts = replay_clean(server, clean, ref_tables)
-    result = Result(outdir)
-    result.clean = clean
-    declared: list[str] = []
-    if live_proof is not None:
-        chain_vs_live = diff_snapshots(snap_b, live_proof.snapshot)
-        declared = text_lines(chain_vs_live)
-        names = {d.identity for d in chain_vs_live.differences}
-        result.differences = undeclared(diff_snapshots(snap_b, snap_a), names)
-        result.differences += [
-            f"live copy + fix vs clean set: {x}"
-            for x in text_lines(diff_snapshots(live_proof.snapshot, snap_a))
-        ]
-        result.differences += [f"row accounting: {x}" for x in live_proof.accounting]
-        result.second_run_differences = text_lines(second) + live_proof.second_run
-    else:
-        result.differences = text_lines(diff_snapshots(snap_b, snap_a))
-        result.second_run_differences = text_lines(second)
-    result.declared = declared
-    result.differences += [
-        f"reference data: {t} has {ref_counts[t]} rows after chain + fix, "
-        f"{clean_counts.get(t)} after the clean set (run twice)"
-        for t in ref_tables
-        if ref_counts[t] != clean_counts.get(t)
-    ]
-    history = generate_history_repair(
-        plan.settings.history_table,
-        [(c.version, c.domain) for c in clean],
-        [f.version for f in mdir.files],
-        tool=mdir.tool.value,
-        scripts={c.version: (c.name, c.text) for c in clean},
-        replaced_files=[f.path for f in mdir.files],
-    )
-    root = Path(mdir.root)
-    tmp = outdir.with_name(f".{outdir.name}.pgc-tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    try:
-        out: dict[str, bytes] = {fix_name: fix.encode(), "history_repair.sql": history.encode()}
-        for c in clean:
-            out[f"migrations/{c.name}"] = c.text.encode()
-        out["pgconsolidate.plan.toml"] = plan_path.read_bytes()
-        for rel, data in out.items():
-            write_atomic(tmp / rel, data)
-        entries = copy_archive(root, [f.path for f in mdir.files], tmp / "archive")
-        roles = {fix_name: "fix", "history_repair.sql": "history repair", "pgconsolidate.plan.toml": "plan"}
-        roles.update({f"migrations/{c.name}": "clean set" for c in clean})
-        summary = {
-            "files_before": len(mdir.files),
-            "files_after": len(clean),
-            "replay_failures_before": len(g.failures),
-            "definers_converted": sum(1 for d in plan.definers if d.action == "invoker"),
-            "definers_kept": sum(1 for d in plan.definers if d.action == "keep"),
-            "merges": [f"{m.source} -> {m.target}" for m in plan.merges],
-            "differences": len(result.differences),
-            "second_run_differences": len(result.second_run_differences),
-            "rows_before": live_proof.rows_before if live_proof else {},
-            "rows_after": live_proof.rows_after if live_proof else {},
-            "colliding_keys": live_proof.collisions if live_proof else {},
-        }
-        from pgconsolidate.verify.findings import findings_before_after
-
-        step("writing the output; findings before and after")
-        counts = findings_before_after(mdir, tmp / "migrations")
-        if counts is not None:
-            summary["findings_before"] = sum(counts[0].values())
-            summary["findings_after"] = sum(counts[1].values())
-        report = generate_report(
-            counts,
-            declared,
-            live_proof.rows_before if live_proof else {},
-            live_proof.rows_after if live_proof else {},
-            live_proof.collisions if live_proof else {},
-            plan,
-            mdir,
-            clean,
-            g.failures,
-            result.differences,
-            result.second_run_differences,
-            fix_name,
-            g.live_facts,
-            g.chain_facts,
-            snapshot=state,
+        second = diff_snapshots(snap_b, snapshot_without(chain_url, chain.stand_ins))
+        live_proof = None
+        if live_url and live is not None:
+            step("copying the live database to scratch, running the fix there twice, counting rows")
+            live_proof = prove_live(live_url, plan, fix, server, live, supabase=chain.supabase_base)
+        stand_ins = chain.stand_ins
+        if live_proof is not None:  # the clean set describes production (after the fix)
+            schema_sql, extra = live_proof.schema_sql, live_proof.triggers
+            stand_ins = live_proof.copy.stand_ins
+        versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
+        clean = build_clean_set(
+            # what the base provides is the platform's, and only left out when the proof has the base
+            without_base(schema_sql, server) if chain.supabase_base else split_dump(schema_sql),
+            data_sql,
+            plan.domains,
+            versions,
+            [(f.path, f.sha256) for f in mdir.files],
+            extra,
+            tool=mdir.tool.value,
+            keyless=keyless,
+            stand_ins=extension_stand_ins(stand_ins, chain.supabase_base),
         )
-        write_atomic(tmp / "REPORT.md", report.encode())
-        roles["REPORT.md"] = "report"
-        manifest = {
-            "schema_version": 1,
-            "source_dir": str(root.resolve()),
-            "tool": mdir.tool.value,
-            "plan_sha256": hashlib.sha256(plan_path.read_bytes()).hexdigest(),
-            "source_files": [{"path": f.path, "sha256": f.sha256} for f in mdir.files],
-            "files": [
-                {"path": rel, "role": role, "sha256": hashlib.sha256((tmp / rel).read_bytes()).hexdigest()}
-                for rel, role in sorted(roles.items())
-            ],
-            "fix": fix_name,
-            "clean_set": [f"migrations/{c.name}" for c in clean],
-            "history_repair": "history_repair.sql",
-            "history_table": plan.settings.history_table,
-            "verified": not result.differences and not result.second_run_differences,
-            "live": live_url is not None,
-            "declared_differences": declared,
-            "rows_before": live_proof.rows_before if live_proof else {},
-            "rows_after": live_proof.rows_after if live_proof else {},
-            "colliding_keys": live_proof.collisions if live_proof else {},
-            "summary": summary,
-        }
-        write_atomic(tmp / OUTPUT_MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
-        if in_place:
-            entries = apply_in_place(
-                root, entries, plan.settings.archive_mode, {c.name: c.text.encode() for c in clean}
+        root = Path(mdir.root)
+        with _staging(outdir) as tmp:
+            for c in clean:
+                write_atomic(tmp / "migrations" / c.name, c.text.encode())
+            step(f"replaying the {len(clean)} clean-set files twice on an empty database and comparing")
+            with replayed_clean(server, str(tmp / "migrations"), supabase=chain.supabase_base) as replayed:
+                assert replayed.url is not None
+                snap_a = snapshot_without(replayed.url, replayed.stand_ins)
+                clean_counts = row_counts(replayed.url, ref_tables)
+            result = Result(outdir)
+            result.clean = clean
+            declared: list[str] = []
+            if live_proof is not None:
+                chain_vs_live = diff_snapshots(snap_b, live_proof.snapshot)
+                declared = text_lines(chain_vs_live)
+                names = {d.identity for d in chain_vs_live.differences}
+                result.differences = undeclared(diff_snapshots(snap_b, snap_a), names)
+                result.differences += [
+                    f"live copy + fix vs clean set: {x}"
+                    for x in text_lines(diff_snapshots(live_proof.snapshot, snap_a))
+                ]
+                result.differences += [f"live copy: not copied: {x}" for x in live_proof.not_copied]
+                result.differences += [f"row accounting: {x}" for x in live_proof.accounting]
+                result.second_run_differences = text_lines(second) + live_proof.second_run
+            else:
+                result.differences = text_lines(diff_snapshots(snap_b, snap_a))
+                result.second_run_differences = text_lines(second)
+            result.declared = declared
+            result.differences += [
+                f"reference data: {t} has {ref_counts[t]} rows after chain + fix, "
+                f"{clean_counts.get(t)} after the clean set (run twice)"
+                for t in ref_tables
+                if ref_counts[t] != clean_counts.get(t)
+            ]
+            history = generate_history_repair(
+                plan.settings.history_table,
+                [(c.version, c.domain) for c in clean],
+                [f.version for f in mdir.files],
+                tool=mdir.tool.value,
+                scripts={c.version: (c.name, c.text) for c in clean},
+                replaced_files=[f.path for f in mdir.files],
             )
-        write_manifest(tmp / "archive", root, entries)
-        if outdir.exists():
-            outdir.rmdir()
-        os.replace(tmp, outdir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            out: dict[str, bytes] = {fix_name: fix.encode(), "history_repair.sql": history.encode()}
+            out["pgconsolidate.plan.toml"] = plan_path.read_bytes()
+            for rel, data in out.items():
+                write_atomic(tmp / rel, data)
+            entries = copy_archive(root, [f.path for f in mdir.files], tmp / "archive")
+            roles = {
+                fix_name: "fix",
+                "history_repair.sql": "history repair",
+                "pgconsolidate.plan.toml": "plan",
+            }
+            roles.update({f"migrations/{c.name}": "clean set" for c in clean})
+            skipped_lines = [f"{s.file}:{s.line}: {s.reason}" for s in g.skipped]
+            copy_notes = list(live_proof.copy.notes) if live_proof else []
+            stood_lines = stand_in_lines(
+                [(g.stand_ins, "replay")]
+                + ([(live_proof.copy.stand_ins, "live copy")] if live_proof else []),
+                g.supabase,
+            )
+            summary = {
+                "files_before": len(mdir.files),
+                "files_after": len(clean),
+                "replay_failures_before": len(g.failures),
+                "definers_converted": sum(1 for d in plan.definers if d.action == "invoker"),
+                "definers_kept": sum(1 for d in plan.definers if d.action == "keep"),
+                "merges": [f"{m.source} -> {m.target}" for m in plan.merges],
+                "differences": len(result.differences),
+                "second_run_differences": len(result.second_run_differences),
+                "rows_before": live_proof.rows_before if live_proof else {},
+                "rows_after": live_proof.rows_after if live_proof else {},
+                "colliding_keys": live_proof.collisions if live_proof else {},
+                "stand_ins": stood_lines,
+                "skipped": skipped_lines,
+                "live_copy": copy_notes,
+            }
+            from pgconsolidate.verify.findings import findings_before_after
+
+            step("writing the output; findings before and after")
+            counts = findings_before_after(mdir, tmp / "migrations")
+            if counts is not None:
+                summary["findings_before"] = sum(counts[0].values())
+                summary["findings_after"] = sum(counts[1].values())
+            report = generate_report(
+                counts,
+                declared,
+                live_proof.rows_before if live_proof else {},
+                live_proof.rows_after if live_proof else {},
+                live_proof.collisions if live_proof else {},
+                plan,
+                mdir,
+                clean,
+                g.failures,
+                result.differences,
+                result.second_run_differences,
+                fix_name,
+                g.live_facts,
+                g.chain_facts,
+                snapshot=state,
+                stand_ins=extension_stand_ins(stand_ins, chain.supabase_base),
+                callers=callers_of(
+                    extension_stand_ins(stand_ins, chain.supabase_base),
+                    (g.live_facts or g.chain_facts).functions,
+                ),
+                skipped=skipped_lines,
+                live_copy=copy_notes,
+            )
+            write_atomic(tmp / "REPORT.md", report.encode())
+            roles["REPORT.md"] = "report"
+            manifest = {
+                "schema_version": 1,
+                "source_dir": str(root.resolve()),
+                "tool": mdir.tool.value,
+                "plan_sha256": hashlib.sha256(plan_path.read_bytes()).hexdigest(),
+                "source_files": [{"path": f.path, "sha256": f.sha256} for f in mdir.files],
+                "files": [
+                    {
+                        "path": rel,
+                        "role": role,
+                        "sha256": hashlib.sha256((tmp / rel).read_bytes()).hexdigest(),
+                    }
+                    for rel, role in sorted(roles.items())
+                ],
+                "fix": fix_name,
+                "clean_set": [f"migrations/{c.name}" for c in clean],
+                "history_repair": "history_repair.sql",
+                "history_table": plan.settings.history_table,
+                "verified": not result.differences and not result.second_run_differences,
+                "supabase_base": chain.supabase_base,
+                "live": live_url is not None,
+                "declared_differences": declared,
+                "rows_before": live_proof.rows_before if live_proof else {},
+                "rows_after": live_proof.rows_after if live_proof else {},
+                "colliding_keys": live_proof.collisions if live_proof else {},
+                "summary": summary,
+            }
+            write_atomic(tmp / OUTPUT_MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+            if in_place:
+                entries = apply_in_place(
+                    root, entries, plan.settings.archive_mode, {c.name: c.text.encode() for c in clean}
+                )
+            write_manifest(tmp / "archive", root, entries)
+            if outdir.exists():
+                outdir.rmdir()
+            os.replace(tmp, outdir)
     result.files = roles
     result.summary = summary
     return result
@@ -440,38 +546,51 @@ def verify_outdir(
     outdir: Path, live_url: str | None = None, scratch_url: str | None = None, step: Step = _quiet
 ) -> dict[str, Any]:
     """Re-check an output directory: (a) clean set on empty == (b) chain + fix; with a live database,
-    (c) its schema after the fix on a scratch copy is compared too."""
+    (c) its schema after the fix on a scratch copy is compared too. Every replay goes through the replay
+    engine, stand-ins included, as in ``consolidate``."""
     mpath = outdir / OUTPUT_MANIFEST
     if not mpath.is_file():
         raise InputError(f"{mpath} not found: not a pgconsolidate output directory")
     man = json.loads(mpath.read_text(encoding="utf-8"))
-    archive = outdir / "archive"
-    mdir = read_dir(str(archive))
+    mdir = read_dir(str(outdir / "archive"))
     fix = (outdir / man["fix"]).read_text(encoding="utf-8")
-    clean = [
-        CleanFile(Path(p).name, "", "", (outdir / p).read_text(encoding="utf-8"), ())
-        for p in man["clean_set"]
-    ]
+    server = get_scratch_server(scratch_url)
+    live, _ = read_live(live_url)
     step("replaying the clean set, and the old files plus the fix, on scratch databases")
-    snap_a, snap_b, second = _prove(scratch_url, mdir, fix, clean)
-    out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
-    if live_url:
-        from pgconsolidate.plan.toml_read import read_plan as _read
-
-        plan, _ = _read((outdir / "pgconsolidate.plan.toml").read_text(encoding="utf-8"))
-        step("copying the live database to scratch, running the fix there twice, counting rows")
-        proof = prove_live(live_url, plan, fix, scratch_url)
-        names = {d.identity for d in diff_snapshots(snap_b, proof.snapshot).differences}
-        out["clean_vs_chain_plus_fix"] = undeclared(diff_snapshots(snap_b, snap_a), names)
-        out["clean_vs_live_plus_fix"] = text_lines(diff_snapshots(proof.snapshot, snap_a))
-        out["row_accounting"] = proof.accounting
-        out["fix_second_run_on_live_copy"] = proof.second_run
-        out["rows_before"], out["rows_after"] = proof.rows_before, proof.rows_after
-    else:
-        declared = man.get("declared_differences") or []
-        diff = diff_snapshots(snap_b, snap_a)
-        out["clean_vs_chain_plus_fix"] = (
-            [x for x in text_lines(diff) if x not in declared] if declared else (text_lines(diff))
-        )
-    out["ok"] = not any(v for k, v in out.items() if isinstance(v, list))
+    supabase = man.get("supabase_base")
+    with replayed_chain(
+        server, mdir, supabase=_supabase(live_url) if supabase is None else supabase
+    ) as chain:
+        assert chain.url is not None
+        run_script(chain.url, fix, "consolidation fix on chain")
+        snap_b = snapshot_without(chain.url, chain.stand_ins)
+        run_script(chain.url, fix, "consolidation fix (second run)")
+        second = diff_snapshots(snap_b, snapshot_without(chain.url, chain.stand_ins))
+        with replayed_clean(server, str(outdir / "migrations"), supabase=chain.supabase_base) as clean:
+            assert clean.url is not None
+            snap_a = snapshot_without(clean.url, clean.stand_ins)
+        out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
+        if live_url and live is not None:
+            plan, _ = read_plan((outdir / "pgconsolidate.plan.toml").read_text(encoding="utf-8"))
+            step("copying the live database to scratch, running the fix there twice, counting rows")
+            proof = prove_live(live_url, plan, fix, server, live, supabase=chain.supabase_base)
+            names = {d.identity for d in diff_snapshots(snap_b, proof.snapshot).differences}
+            out["clean_vs_chain_plus_fix"] = undeclared(diff_snapshots(snap_b, snap_a), names)
+            out["clean_vs_live_plus_fix"] = text_lines(diff_snapshots(proof.snapshot, snap_a))
+            out["live_not_copied"] = proof.not_copied
+            out["row_accounting"] = proof.accounting
+            out["fix_second_run_on_live_copy"] = proof.second_run
+            out["rows_before"], out["rows_after"] = proof.rows_before, proof.rows_after
+            out["live_copy_notes"] = list(proof.copy.notes)
+        else:
+            declared = man.get("declared_differences") or []
+            diff = diff_snapshots(snap_b, snap_a)
+            out["clean_vs_chain_plus_fix"] = (
+                [x for x in text_lines(diff) if x not in declared] if declared else (text_lines(diff))
+            )
+        sources = [(chain.stand_ins, "replay")]
+        if live_url and live is not None:
+            sources.append((proof.copy.stand_ins, "live copy"))
+    out["stand_ins"] = stand_in_lines(sources, chain.supabase_base)
+    out["ok"] = not any(v for k, v in out.items() if isinstance(v, list) and k not in VERIFY_INFO)
     return out
