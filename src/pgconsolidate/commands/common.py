@@ -86,16 +86,16 @@ IgnoreOption = Annotated[
 
 def resolve_database_url(ctx: typer.Context, value: str | None, *, required: bool = False) -> str | None:
     """The URL from the command, else the global option, else ``$DATABASE_URL``."""
-    url = value or global_options(ctx).database_url or os.environ.get("DATABASE_URL") or None
-    if required and not url:
-        raise InputError("no database: pass --database-url URL or set DATABASE_URL")
-    return url
+    if required:
+        return require_database_url(ctx, value)
+    return value or global_options(ctx).database_url or os.environ.get("DATABASE_URL") or None
 
 
 def require_database_url(ctx: typer.Context, value: str | None) -> str:
     """:func:`resolve_database_url` for a command that cannot run without a live database."""
-    url = resolve_database_url(ctx, value, required=True)
-    assert url is not None
+    url = value or global_options(ctx).database_url or os.environ.get("DATABASE_URL")
+    if not url:
+        raise InputError("no database: pass --database-url URL or set DATABASE_URL")
     return url
 
 
