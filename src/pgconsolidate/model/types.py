@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from pgconsolidate.statements.records import fast_init
+
 if TYPE_CHECKING:
     from pgconsolidate.sources.model import MigrationDir
     from pgconsolidate.statements.model import FileStatements
@@ -92,6 +94,7 @@ class Action(StrEnum):
     DYNAMIC = "dynamic"  # a DO block or function runs SQL the model cannot see (EXECUTE of a string)
 
 
+@fast_init
 @dataclass(frozen=True, order=True)
 class SourceRef:
     """Where an effect comes from: a statement of a file (1-based line and column)."""
@@ -105,6 +108,7 @@ class SourceRef:
         return f"{self.file}:{self.line}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class TypeRef:
     """A type as written, normalised to PostgreSQL's names (``int4`` → ``integer``).
@@ -162,6 +166,7 @@ class TypeRef:
         return self.display
 
 
+@fast_init
 @dataclass(frozen=True)
 class ColumnDef:
     """A table column. ``default``, ``generated`` and ``identity`` hold expression text or a keyword."""
@@ -181,6 +186,7 @@ class ColumnDef:
         return f"{self.table}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class ConstraintDef:
     """A table constraint. ``type`` is ``primary-key``, ``foreign-key``, ``unique``, ``check``,
@@ -203,6 +209,7 @@ class ConstraintDef:
         return f"{self.table}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class TableDef:
     """A table (RLS flags are updated by the fold)."""
@@ -224,6 +231,7 @@ class TableDef:
         return f"{self.schema}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class IndexDef:
     """An index. ``columns`` holds a column name or the expression text for each key."""
@@ -247,6 +255,7 @@ class IndexDef:
         return f"{self.schema}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class ArgDef:
     """A routine argument. ``mode`` is ``in``, ``out``, ``inout``, ``variadic`` or ``table``."""
@@ -329,6 +338,7 @@ class RoutineRefs:
 NO_REFS = RoutineRefs.known()
 
 
+@fast_init
 @dataclass(frozen=True)
 class FunctionDef:
     """A function or procedure.
@@ -393,6 +403,7 @@ class FunctionDef:
         return tuple(a for a in self.args if a.mode in ("out", "inout", "table"))
 
 
+@fast_init
 @dataclass(frozen=True)
 class ViewDef:
     """A view or materialized view; ``query`` is the defining SELECT as written."""
@@ -412,6 +423,7 @@ class ViewDef:
         return f"{self.schema}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class PolicyDef:
     """A row-level security policy. ``command`` is ``all``, ``select``, ``insert``, ``update`` or
@@ -430,6 +442,7 @@ class PolicyDef:
         return f"{self.table}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class TriggerDef:
     """A trigger: ``timing`` ``before``/``after``/``instead of``; ``events`` like ``("insert", "update")``."""
@@ -449,6 +462,7 @@ class TriggerDef:
         return f"{self.table}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class GrantDef:
     """GRANT or REVOKE of privileges on one object to roles. ``privileges`` are lower case (``select``,
@@ -464,6 +478,7 @@ class GrantDef:
     revoke: bool = False
 
 
+@fast_init
 @dataclass(frozen=True)
 class DefaultPrivilegesDef:
     """ALTER DEFAULT PRIVILEGES: privileges future objects of ``object_type`` in ``schemas`` get."""
@@ -477,6 +492,7 @@ class DefaultPrivilegesDef:
     grant_option: bool = False  # WITH GRANT OPTION; on a revoke: REVOKE GRANT OPTION FOR (option only)
 
 
+@fast_init
 @dataclass(frozen=True)
 class ExtensionDef:
     name: str
@@ -485,12 +501,14 @@ class ExtensionDef:
     cascade: bool = False
 
 
+@fast_init
 @dataclass(frozen=True)
 class SchemaDef:
     name: str
     owner: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class EnumDef:
     schema: str
@@ -502,6 +520,7 @@ class EnumDef:
         return f"{self.schema}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class CompositeTypeDef:
     schema: str
@@ -513,6 +532,7 @@ class CompositeTypeDef:
         return f"{self.schema}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class DomainDef:
     schema: str
@@ -527,6 +547,7 @@ class DomainDef:
         return f"{self.schema}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class SequenceDef:
     schema: str
@@ -539,6 +560,7 @@ class SequenceDef:
         return f"{self.schema}.{self.name}"
 
 
+@fast_init
 @dataclass(frozen=True)
 class InsertDef:
     """Rows a migration inserts (reference data). ``rows`` is the VALUES row count (-1 for
@@ -552,6 +574,7 @@ class InsertDef:
     from_select: bool = False
 
 
+@fast_init
 @dataclass(frozen=True)
 class Change:
     """What an ALTER changes on an object's detail: ``attribute`` is a field name of the detail record
@@ -563,6 +586,7 @@ class Change:
     value: Any = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class DynamicSql:
     """A DO block or routine body that runs SQL the model may not see. ``statements`` holds the
@@ -572,6 +596,7 @@ class DynamicSql:
     opaque: bool = True  # True when some EXECUTE'd SQL is built at run time
 
 
+@fast_init
 @dataclass(frozen=True)
 class Effect:
     """One effect of one statement on one object.
@@ -602,6 +627,7 @@ class Effect:
     conditional: bool = False
 
 
+@fast_init
 @dataclass(frozen=True)
 class ObjectState:
     """An object after folding: its final detail, whether it exists at the end, and its timeline
@@ -683,6 +709,7 @@ class Schema:
         return self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE)
 
 
+@fast_init
 @dataclass(frozen=True)
 class FileEffects:
     """The effects of one file's statements, in order."""
@@ -691,6 +718,7 @@ class FileEffects:
     effects: tuple[Effect, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Analysis:
     """The result of analysing a directory: files, their statements and parse failures, the effects of

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pgconsolidate.statements.records import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class Statement:
     """One top-level SQL statement of a migration file.
