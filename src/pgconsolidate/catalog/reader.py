@@ -24,6 +24,7 @@ from psycopg import sql
 from psycopg.pq import TransactionStatus
 
 from pgconsolidate.catalog.acl import merge_acl
+from pgconsolidate.catalog.indexdef import IndexSpeller, KeyColumn, Opclass, TypeInfo
 from pgconsolidate.catalog.model import (
     OBJECT_KINDS,
     CatalogObject,
@@ -76,18 +77,40 @@ def _field_names(cls: type[CatalogObject]) -> frozenset[str]:
     return frozenset(f.name for f in fields(cls))
 
 
-def _build_all(
-    cls: type[CatalogObject], names: list[str], rows: list[tuple[Any, ...]], opclasses: dict[int, str]
-) -> list[CatalogObject]:
-    """Rows to objects: arrays become tuples of strings, bodies become hashes, view text is normalised,
-    index opclass oids become names.
+class _Batch:
+    """What one session's queries produced: objects per kind (not yet sorted), the non-field ``_...``
+    values of each object for kinds whose query returns some, and the operator classes when read."""
 
-    The query's column names must be exactly the dataclass's fields (checked once per kind, so a query
-    and its dataclass cannot drift apart); objects are then filled without going through ``__init__``,
-    which is several times faster for tens of thousands of frozen objects.
+    def __init__(self) -> None:
+        self.objects: dict[str, list[CatalogObject]] = {}
+        self.extras: dict[str, list[tuple[Any, ...]]] = {}
+        self.opclasses: dict[int, Opclass] = {}
+        self.types: dict[int, TypeInfo] = {}
+
+    def merge(self, other: _Batch) -> None:
+        self.objects.update(other.objects)
+        self.extras.update(other.extras)
+        self.opclasses.update(other.opclasses)
+        self.types.update(other.types)
+
+
+def _build_all(
+    cls: type[CatalogObject], names: list[str], rows: list[tuple[Any, ...]], opclasses: dict[int, Opclass]
+) -> tuple[list[CatalogObject], list[tuple[Any, ...]]]:
+    """Rows to objects: arrays become tuples of strings, bodies become hashes, view text is normalised,
+    index opclass oids become names. Also returns each row's trailing ``_...`` columns (not fields).
+
+    The query's column names (other than the trailing ``_...`` ones) must be exactly the dataclass's
+    fields (checked once per kind, so a query and its dataclass cannot drift apart); objects are then
+    filled without going through ``__init__``, which is several times faster for tens of thousands of
+    frozen objects.
     """
     if not rows:
-        return []
+        return [], []
+    width = next((i for i, n in enumerate(names) if n.startswith("_")), len(names))
+    if any(not n.startswith("_") for n in names[width:]):
+        raise DatabaseError(f"internal error: catalog query for {cls.kind}: '_' columns must come last")
+    names = names[:width]
     produced = set(names)
     if cls is Function:
         produced = (produced - {"body"}) | {"body_hash"}
@@ -96,14 +119,14 @@ def _build_all(
             f"internal error: catalog query for {cls.kind} returns {sorted(produced)}, "
             f"expected {sorted(_field_names(cls))}"
         )
-    arrays = [names[i] for i, v in enumerate(rows[0]) if isinstance(v, list)]
+    arrays = [names[i] for i, v in enumerate(rows[0][:width]) if isinstance(v, list)]
     out: list[CatalogObject] = []
     new = object.__new__
     is_function, is_view, is_index = cls is Function, cls is View, cls is Index
     for row in rows:
         obj = new(cls)
         values = obj.__dict__
-        values.update(zip(names, row, strict=True))
+        values.update(zip(names, row, strict=False))  # stops at the fields: the '_' columns come last
         for name in arrays:
             v = values[name]
             values[name] = () if v is None else tuple(v)
@@ -112,9 +135,12 @@ def _build_all(
         elif is_view:
             values["definition"] = normalize_definition(values["definition"] or "")
         elif is_index:
-            values["opclasses"] = tuple(opclasses.get(int(o), f"opclass {o}") for o in values["opclasses"])
+            values["opclasses"] = tuple(
+                oc.name if (oc := opclasses.get(int(o))) else f"opclass {o}" for o in values["opclasses"]
+            )
         out.append(obj)
-    return out
+    extras = [row[width:] for row in rows] if width < len(rows[0]) else []
+    return out, extras
 
 
 def _grants(rows: list[tuple[Any, ...]]) -> list[CatalogObject]:
@@ -196,6 +222,10 @@ def _workers() -> int:
 MIN_SERVER_VERSION = 120000
 # SQL-standard function bodies (BEGIN ATOMIC) exist from PostgreSQL 14 on.
 _SQLBODY = "WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)"
+# Before 14 a true array type is told by its length (typsubscript is new in 14).
+_ARRAY_SUBSCRIPT = "t.typsubscript = 'array_subscript_handler'::regproc"
+# NULLS NOT DISTINCT exists from PostgreSQL 15 on.
+_NULLS_NOT_DISTINCT = "NOT i.indnullsnotdistinct"
 
 
 def _query(name: str, server_version: int) -> bytes:
@@ -203,41 +233,82 @@ def _query(name: str, server_version: int) -> bytes:
     text = load_sql(QUERIES, f"{name}.sql")
     if server_version < 140000:
         text = text.replace(_SQLBODY, "WHEN false THEN NULL")
+        text = text.replace(_ARRAY_SUBSCRIPT, "t.typlen = -1")
+    if server_version < 150000:
+        text = text.replace(_NULLS_NOT_DISTINCT, "true")
     return text.encode("utf-8")
 
 
-def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[str, Any]) -> dict[str, Any]:
+def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[str, Any]) -> _Batch:
     """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects.
 
     The queries are sent in pipeline mode: the server runs the next query while the objects of the
     previous one are built, and a distant server costs one round trip instead of one per query.
     """
-    kinds: dict[str, tuple[CatalogObject, ...]] = {}
+    batch = _Batch()
     with conn.pipeline():
-        opclass_cur = conn.cursor()
+        opclass_cur, types_cur = conn.cursor(), conn.cursor()
         if "indexes" in names:
             opclass_cur.execute(load_sql(QUERIES, "opclasses.sql").encode("utf-8"))
+            types_cur.execute(_query("opclass_types", conn.info.server_version))
         pending = []
         for name in names:
             cur = conn.cursor()
             cur.execute(_query(name, conn.info.server_version), params)
             pending.append((name, cur))
-        opclasses: dict[int, str] = {}
         if "indexes" in names:
-            opclasses = {int(oid): str(name) for oid, name in opclass_cur.fetchall()}
+            batch.opclasses = {
+                int(oid): Opclass(str(name), int(method), bool(is_default), int(input_type))
+                for oid, method, name, is_default, input_type in opclass_cur.fetchall()
+            }
+            batch.types = {
+                int(oid): TypeInfo(category, preferred, typtype, is_array, pseudo, frozenset(targets))
+                for oid, category, preferred, typtype, is_array, pseudo, targets in types_cur.fetchall()
+            }
         for name, cur in pending:
             cls = OBJECT_KINDS[name]
             rows = cur.fetchall()
             columns = [d.name for d in cur.description or ()]
-            objects = _grants(rows) if cls is Grant else _build_all(cls, columns, rows, opclasses)
-            objects.sort(key=_IDENTITY)
-            kinds[name] = tuple(objects)
-    return kinds
+            if cls is Grant:
+                batch.objects[name] = _grants(rows)
+            else:
+                batch.objects[name], extras = _build_all(cls, columns, rows, batch.opclasses)
+                if extras:
+                    batch.extras[name] = extras
+    return batch
+
+
+def _index_definitions(conn: psycopg.Connection, batch: _Batch) -> None:
+    """Fill in the definitions the indexes query left to Python (see :mod:`catalog.indexdef`); the few
+    it cannot spell with certainty are asked of the server in one more query."""
+    indexes = batch.objects.get("indexes", [])
+    index_extras = batch.extras.get("indexes", [])
+    if not indexes or not any(extra[0] is not None for extra in index_extras):
+        return
+    table_columns: dict[int, dict[int, KeyColumn]] = {}
+    for relid, attnum, quoted, type_oid, collation in batch.extras.get("columns", []):
+        table_columns.setdefault(relid, {})[attnum] = KeyColumn(quoted, type_oid, collation)
+    speller = IndexSpeller(batch.opclasses, batch.types)
+    ask: dict[int, CatalogObject] = {}
+    for index, (head, oid, relid, keys, collations, opclasses) in zip(indexes, index_extras, strict=True):
+        if head is None:
+            continue  # the query already called pg_get_indexdef
+        values = index.__dict__
+        columns = table_columns.get(relid, {})
+        definition = speller.definition(head, keys, opclasses, collations, values["predicate"], columns)
+        if definition is None:
+            ask[oid] = index
+        else:
+            values["definition"] = definition
+    if ask:
+        rows = conn.execute(b"SELECT o, pg_get_indexdef(o) FROM unnest(%s::oid[]) o", [list(ask)]).fetchall()
+        for oid, definition in rows:
+            ask[oid].__dict__["definition"] = definition
 
 
 def _worker(
     url: str, snapshot_id: str, path: sql.Composed, names: tuple[str, ...], params: dict[str, Any]
-) -> dict[str, Any] | None:
+) -> _Batch | None:
     """Read ``names`` in an extra session sharing ``snapshot_id``; None when no session can be opened
     (connection limit, pooler): the caller then reads them itself."""
     try:
@@ -267,7 +338,7 @@ def _read_parallel(
     conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
 ) -> tuple[int, dict[str, Any]]:
     """Read every kind over ``conn`` and extra sessions importing its snapshot (like ``pg_dump --jobs``)."""
-    kinds: dict[str, Any] = {}
+    batch = _Batch()
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         path, params, size = _prepare(conn, skip_schemas, include_ext)
@@ -283,10 +354,11 @@ def _read_parallel(
         rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
         with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
             futures = [pool.submit(_worker, url, snapshot_id, path, g, params) for g in groups[1:]]
-            kinds.update(_read_kinds(conn, groups[0] + rest, params))
+            batch.merge(_read_kinds(conn, groups[0] + rest, params))
             for group, future in zip(groups[1:], futures, strict=True):
                 result = future.result()
-                kinds.update(_read_kinds(conn, group, params) if result is None else result)
+                batch.merge(_read_kinds(conn, group, params) if result is None else result)
+        kinds = _finish(conn, batch)
     return conn.info.server_version, kinds
 
 
@@ -319,14 +391,23 @@ def read_snapshot_from(
             return _snapshot(source, server_version, kinds, scope)
         except _NoSharedSnapshot:
             pass  # the transaction was rolled back; read in one session below
-    kinds = {}
     with conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         path, params, _ = _prepare(conn, skip_schemas, include_extension_objects)
         conn.execute(path)
-        kinds.update(_read_kinds(conn, tuple(OBJECT_KINDS), params))
+        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params))
     return _snapshot(source, conn.info.server_version, kinds, scope)
+
+
+def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogObject, ...]]:
+    """Complete what needs several kinds (index definitions; may query ``conn``) and sort each kind."""
+    _index_definitions(conn, batch)
+    kinds: dict[str, tuple[CatalogObject, ...]] = {}
+    for name, objects in batch.objects.items():
+        objects.sort(key=_IDENTITY)
+        kinds[name] = tuple(objects)
+    return kinds
 
 
 def _snapshot(source: str, server_version: int, kinds: dict[str, Any], scope: str) -> Snapshot:

@@ -1,4 +1,6 @@
--- Columns of tables, partitioned tables and foreign tables.
+-- Columns of tables, partitioned tables and foreign tables. The `_...` columns are not fields: they let
+-- catalog/indexdef.py spell index definitions (table oid, attnum, quoted name, type unless a domain,
+-- collation).
 SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        n.nspname || '.' || c.relname AS "table",
        row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)::int AS position,
@@ -15,7 +17,12 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
                FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
               WHERE co.oid = a.attcollation)
        END AS collation,
-       ds.description AS comment
+       ds.description AS comment,
+       a.attrelid AS _table_oid,
+       a.attnum AS _attnum,
+       quote_ident(a.attname) AS _quoted,
+       CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS _type_oid,
+       a.attcollation AS _collation
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

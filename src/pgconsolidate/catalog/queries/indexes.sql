@@ -1,20 +1,46 @@
 -- Indexes of tables and materialized views (including those behind constraints).
+--
+-- pg_get_indexdef opens the table (a relation cache entry per table in a fresh session) and costs most of
+-- this query, so it is only called for indexes whose definition has more than a name, a method, key
+-- columns and a predicate. For the others the query returns the definition's head in `_head` (as
+-- pg_get_indexdef spells it: quote_ident names, `ONLY` for a partitioned index) and the keys, and
+-- catalog/indexdef.py finishes it when every key is a plain column with its type's default opclass and
+-- collation; any other index is passed back to pg_get_indexdef. Columns named `_...` are not fields.
 SELECT n.nspname || '.' || ic.relname AS identity,
        n.nspname || '.' || c.relname AS "table",
-       pg_get_indexdef(i.indexrelid) AS definition,
+       CASE WHEN NOT simple.ok THEN pg_get_indexdef(i.indexrelid) END AS definition,
        am.amname AS method,
        i.indclass::oid[] AS opclasses,
        i.indisunique AS "unique",
        i.indisprimary AS "primary",
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        i.indisvalid AS valid,
-       ds.description AS comment
+       ds.description AS comment,
+       CASE WHEN simple.ok THEN
+            'CREATE ' || CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || quote_ident(ic.relname)
+            || ' ON ' || CASE WHEN ic.relkind = 'I' THEN 'ONLY ' ELSE '' END
+            || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' USING ' || quote_ident(am.amname)
+       END AS _head,
+       i.indexrelid AS _oid,
+       i.indrelid AS _table_oid,
+       i.indkey::int2[] AS _keys,
+       i.indcollation::oid[] AS _collations,
+       i.indclass::oid[] AS _opclasses
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = ic.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
 LEFT JOIN pg_description ds ON ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
+CROSS JOIN LATERAL (
+    -- no expressions, no INCLUDE columns, no storage parameters, no DESC / NULLS FIRST, no
+    -- NULLS NOT DISTINCT, no opclass parameters
+    SELECT i.indexprs IS NULL AND i.indnatts = i.indnkeyatts AND ic.reloptions IS NULL
+           AND 0 = ALL (i.indoption::int2[]) AND NOT i.indnullsnotdistinct
+           AND (SELECT count(*) FROM pg_attribute ia
+                 WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL) = 0 AS ok
+    OFFSET 0  -- evaluated once per index, not once per use
+) simple
 WHERE c.relkind IN ('r', 'p', 'm', 'f')
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
