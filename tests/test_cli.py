@@ -4,11 +4,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pgconsolidate import __version__
-from pgconsolidate.cli import PANELS, command_modules, run
+from pgconsolidate.cli import run
+from pgconsolidate.cli_app import PANELS, command_modules
 
 #: What ``pgconsolidate --version`` and ``--help`` may import of the package: the CLI, the command
 #: modules, where output goes and the one-line errors. Stages (parsing, the model, the database, ...)
@@ -23,7 +25,7 @@ NOT_YET_LAZY = {"analyze", "objects", "plan", "consolidate", "verify"}
 BAD_URL = "postgresql://alice:s3cret@127.0.0.1:1/db"
 
 
-def _loaded_after(code: str) -> dict[str, list[str]]:
+def _loaded_after(code: str) -> dict[str, Any]:
     """Run ``code`` in a fresh interpreter; the expensive modules it loaded, and the command modules."""
     probe = (
         f"{code}\nimport json, sys\n"
@@ -33,10 +35,11 @@ def _loaded_after(code: str) -> dict[str, list[str]]:
         "'expensive': [n for n in names if n.split('.')[0] in ('psycopg', 'pglast', 'psycopg_binary')"
         " or (n.startswith('pgconsolidate.') and not n.startswith(cheap))],"
         "'commands': [n for n in names if n.startswith('pgconsolidate.commands.')],"
+        "'typer': 'typer' in sys.modules,"
         "}))"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    loaded: dict[str, list[str]] = json.loads(proc.stdout.splitlines()[-1])
+    loaded: dict[str, Any] = json.loads(proc.stdout.splitlines()[-1])
     return loaded
 
 
@@ -53,6 +56,25 @@ def test_importing_the_cli_and_version_load_no_stage():
     )
     assert loaded["expensive"] == []
     assert loaded["commands"] == ["pgconsolidate.commands.common"]
+
+
+def test_version_is_answered_before_typer_is_imported():
+    loaded = _loaded_after(
+        "import sys\n"
+        "sys.argv = ['pgconsolidate', '--version']\n"
+        "from pgconsolidate.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0\n"
+    )
+    assert loaded == {"expensive": [], "commands": [], "typer": False}
+    proc = subprocess.run(
+        [sys.executable, "-c", "from pgconsolidate.cli import main; main()", "--version"],
+        capture_output=True,
+        text=True,
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"pgconsolidate {__version__}\n", "")
 
 
 def test_command_help_imports_only_its_module():
