@@ -3,7 +3,6 @@ and the references found in them without loading their JSON trees."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -12,8 +11,10 @@ from pglast import parser
 
 from pgconsolidate.model.deparse import to_sql
 from pgconsolidate.model.extract.common import (
+    _STR,
     FileContext,
-    _qual,
+    _json_refs,
+    _unescape,
 )
 from pgconsolidate.model.names import const_text
 from pgconsolidate.model.types import (
@@ -89,36 +90,7 @@ def _parse_many(sqls: list[str]) -> list[Any]:
         return out
 
 
-# JSON string bodies as an unrolled loop (no per-character alternation: several times faster)
-_STR = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
-_RANGEVAR_JSON = re.compile(
-    r'"RangeVar":\{(?:"catalogname":"[^"\\]*(?:\\.[^"\\]*)*",)?(?:"schemaname":'
-    + _STR
-    + r",)?"
-    + r'"relname":'
-    + _STR
-)
-_FUNCCALL_JSON = re.compile(
-    r'"FuncCall":\{"funcname":\[((?:\{"String":\{"sval":"[^"\\]*(?:\\.[^"\\]*)*"\}\},?)+)\]'
-)
-_SVAL_JSON = re.compile(r'"sval":' + _STR)
 _PLPGSQL_EXPR_JSON = re.compile(r'"PLpgSQL_expr":\{"query":' + _STR + r',"parseMode":(\d+)')
-
-
-def _unescape(text: str) -> str:
-    return text if "\\" not in text else str(json.loads(f'"{text}"'))
-
-
-def _json_refs(tree_json: str, ctx: FileContext, out: set[str]) -> None:
-    """Relations and functions referenced in a libpg_query JSON text, found without loading it."""
-    for schema, rel in _RANGEVAR_JSON.findall(tree_json):
-        if schema != "pg_catalog":
-            out.add(f"{_unescape(schema) or ctx.schema}.{_unescape(rel)}")
-    for names_json in _FUNCCALL_JSON.findall(tree_json):
-        parts = [_unescape(x) for x in _SVAL_JSON.findall(names_json)]
-        if parts and (len(parts) == 1 or parts[0] != "pg_catalog"):
-            schema, name = _qual(parts, ctx)
-            out.add(f"{schema}.{name}(*)")
 
 
 def _sql_refs(sqls: list[str], ctx: FileContext) -> set[str]:
