@@ -150,6 +150,8 @@ BAD_INPUT = [
     (["inspect"], "no database"),
     (["inspect", "--database-url", BAD_URL], "cannot connect to postgresql://alice:***@127.0.0.1:1/db"),
     (["inspect", "--database-url", BAD_URL, "--against", "{tmp}/nope"], "no such directory"),
+    (["inspect", "--database-url", BAD_URL, "--output", "{tmp}/snap.json"], "cannot connect"),
+    (["replay", "{tmp}/nope", "--snapshot", "{tmp}/snap.json"], "no such directory"),
     (["backup"], "no database"),
     (["backup", "--database-url", BAD_URL], "cannot connect"),
     (["apply", "{tmp}/nope", "--database-url", BAD_URL], "not a directory"),
@@ -171,13 +173,15 @@ BAD_INPUT = [
 
 
 @pytest.mark.parametrize(("argv", "expected"), BAD_INPUT, ids=[" ".join(a[:2]) for a, _ in BAD_INPUT])
-def test_bad_input_is_one_line_and_exit_2(
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     (tmp_path / "file").write_text("[not toml\n")
+    before = sorted(tmp_path.rglob("*"))
     code = run([a.replace("{tmp}", str(tmp_path)) for a in argv])
     captured = capsys.readouterr()
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written
     assert code == 2, captured.err
     assert captured.err.count("\n") == 1, captured.err
     assert captured.err.startswith("pgconsolidate: error: ")
