@@ -77,14 +77,22 @@ def test_version_is_answered_before_typer_is_imported():
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"pgconsolidate {__version__}\n", "")
 
 
-def test_command_help_imports_only_its_module():
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        (["restore-files", "--help"], ["restore_files"]),
+        (["diff", "--help"], ["compare"]),  # an alias: found by the name its module registers
+        (["demo-db", "--help"], ["demo", "inventory"]),
+    ],
+)
+def test_command_help_imports_only_its_module(argv: list[str], modules: list[str]) -> None:
     loaded = _loaded_after(
         "import contextlib, io, pgconsolidate.cli as cli\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    assert cli.run(['restore-files', '--help']) == 0"
+        f"    assert cli.run({argv!r}) == 0"
     )
     assert loaded["expensive"] == []
-    assert loaded["commands"] == ["pgconsolidate.commands.common", "pgconsolidate.commands.restore_files"]
+    assert loaded["commands"] == sorted(f"pgconsolidate.commands.{m}" for m in ["common", *modules])
 
 
 def test_lazy_command_modules_load_no_stage():
