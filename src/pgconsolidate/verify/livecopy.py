@@ -31,6 +31,8 @@ from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
 from pgconsolidate.db.connect import connection, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
+from pgconsolidate.generate.fix import key_expr, key_join
+from pgconsolidate.plan.keys import key_columns
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.redact import redact_text
 from pgconsolidate.replay.model import StandIn
@@ -279,7 +281,7 @@ def measure(url: str, plan: Plan) -> dict[str, TableCount]:
             ident = sql.Identifier(schema, name)
             keys = (
                 sql.SQL("md5(coalesce(string_agg({k}::text, ',' ORDER BY {k}::text), ''))").format(
-                    k=sql.Identifier(key)
+                    k=key_expr("", key_columns(key))
                 )
                 if key
                 else sql.SQL("''")
@@ -383,10 +385,10 @@ def collisions(url: str, plan: Plan) -> dict[str, int]:
             if not ok or not ok[0]:
                 continue
             row = conn.execute(
-                sql.SQL("SELECT count(*) FROM {s} s JOIN {t} t ON t.{k} = s.{k}").format(
+                sql.SQL("SELECT count(*) FROM {s} s JOIN {t} t ON {k}").format(
                     s=sql.Identifier(*m.source.split(".", 1)),
                     t=sql.Identifier(*m.target.split(".", 1)),
-                    k=sql.Identifier(m.key),
+                    k=key_join("t", "s", key_columns(m.key)),
                 )
             ).fetchone()
             out[m.source] = int(row[0]) if row else 0
