@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,14 +16,21 @@ from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.analysis.driver import paused_gc
 from pgconsolidate.config import Config, load_config
 from pgconsolidate.console import err, out
-from pgconsolidate.model.types import Action, ObjectKind, Schema
-from pgconsolidate.report.document import AnalyzeReport, ObjectEvent, ObjectTimeline
+from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
+from pgconsolidate.report.document import object_timelines as object_timelines  # re-exported
 from pgconsolidate.report.json_report import to_json
 from pgconsolidate.report.sarif import to_sarif
 from pgconsolidate.report.text import render_text
 from pgconsolidate.rules.finding import Finding, Severity
-from pgconsolidate.rules.registry import RuleContext, all_rules, run_rules, selected_rules
+from pgconsolidate.rules.parallel import start_rules
+from pgconsolidate.rules.registry import RuleContext, all_rules, selected_rules
+from pgconsolidate.rules.registry import run_rules as run_rules  # re-exported
 from pgconsolidate.sources.reader import read_dir, resolve_dir
+
+#: What building the objects' timelines for JSON costs, in the unit of ``rules.parallel.RULE_COST``.
+TIMELINES_COST = 0.6
+#: From this many statements the CLI leaves without freeing the analysis (see :func:`_leave`).
+FAST_EXIT_STATEMENTS = 20_000
 
 
 class AnalyzeFormat(StrEnum):
@@ -36,39 +45,26 @@ class FailOn(StrEnum):
     never = "never"
 
 
-def object_timelines(schema: Schema) -> tuple[ObjectTimeline, ...]:
-    """Each object's events, from the model's folded schema (the same as ``pgconsolidate objects``), sorted
-    by id: what :func:`pgconsolidate.rules.model_bridge.timelines` lists, built in one pass (hundreds of
-    thousands of events on large directories; enum values looked up once, not per event)."""
-    actions = {a: a.value for a in Action}
-    kinds = {k: k.value for k in ObjectKind}
-    objects = schema.objects
-    return tuple(
-        ObjectTimeline(
-            oid,
-            kinds[state.kind],
-            tuple([ObjectEvent(e.ref.file, e.ref.line, actions[e.action]) for e in state.events]),
-        )
-        for oid, state in ((oid, objects[oid]) for oid in sorted(objects))
-    )
-
-
 def analyze_directory(
     directory: str | os.PathLike[str] | None,
     *,
     select: list[str] | None = None,
     ignore: list[str] | None = None,
     config: Config | None = None,
+    timelines: bool = False,
 ) -> AnalyzeReport:
     """Read, split, model and check a migrations directory. No database.
 
     The object model is built once (:func:`pgconsolidate.analysis.analyze_dir`, both cores on large
-    directories, parse trees not kept) and every rule reads it. The cyclic garbage collector is paused
-    meanwhile: the model is hundreds of thousands of small acyclic records, and collections triggered
-    while building them cost more than the work itself.
+    directories, parse trees not kept) and every rule reads it; on large directories a forked child
+    runs about half of the rules (:func:`pgconsolidate.rules.parallel.start_rules`). The report's
+    objects are built on first use; ``timelines``: build their JSON form now, while the child runs
+    (for ``--format json``). The cyclic garbage collector is paused meanwhile: the model is hundreds
+    of thousands of small acyclic records, and collections triggered while building them cost more
+    than the work itself.
     """
     with paused_gc():
-        return _analyze(directory, select=select, ignore=ignore, config=config)
+        return _analyze(directory, select=select, ignore=ignore, config=config, timelines=timelines)
 
 
 def _analyze(
@@ -77,6 +73,7 @@ def _analyze(
     select: list[str] | None,
     ignore: list[str] | None,
     config: Config | None,
+    timelines: bool,
 ) -> AnalyzeReport:
     root = resolve_dir(directory)
     cfg = config if config is not None else load_config(root)
@@ -92,11 +89,15 @@ def _analyze(
         options=cfg.rules,
         settings={"exposed-schemas": cfg.exposed_schemas},
     )
-    findings = run_rules(ctx, rules, cfg.severity)
+    objects = ObjectTimelines(analysis.schema)
+    with start_rules(ctx, rules, cfg.severity, parent_extra=TIMELINES_COST if timelines else 0.0) as run:
+        if timelines:
+            objects.json_items()  # meanwhile
+        findings = run.result()
     return AnalyzeReport(
         mdir=mdir,
         files=files,
-        objects=object_timelines(analysis.schema),
+        objects=objects,
         findings=tuple(findings),
         rules={r.id: r for r in rules},
     )
@@ -174,7 +175,9 @@ def analyze(
     root = resolve_dir(directory)
     cfg = load_config(root, config_file)
     with paused_gc():  # the report holds many small acyclic records: no GC passes over them
-        report = analyze_directory(root, select=select, ignore=ignore, config=cfg)
+        report = analyze_directory(
+            root, select=select, ignore=ignore, config=cfg, timelines=fmt is AnalyzeFormat.json
+        )
         if fmt is AnalyzeFormat.json:
             _write_json(to_json(report))
         elif fmt is AnalyzeFormat.sarif:
@@ -186,8 +189,23 @@ def analyze(
                 out.print(renderable)
     level = fail_on.value if fail_on is not None else (cfg.fail_on or "error")
     code = exit_code(report.findings, level)
+    if report.statement_count >= FAST_EXIT_STATEMENTS:
+        _leave(code)
     if code:
         raise typer.Exit(code)
+
+
+def _leave(code: int) -> None:
+    """End the process now, with ``code``, when it runs as the ``pgconsolidate`` command itself (not
+    inside a test runner or a library call): freeing a large analysis (millions of small records)
+    one by one at exit takes seconds and serves no one. The output is flushed first."""
+    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+        return
+    for stream in (out.file, err.file, sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.flush()
+    os._exit(code)
 
 
 def rules_command(

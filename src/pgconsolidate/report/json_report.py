@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pgconsolidate import __version__
-from pgconsolidate.report.document import AnalyzeReport, statements_by_file
+from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines, statements_by_file
 
 SCHEMA_VERSION = 1
 
@@ -13,11 +14,16 @@ SCHEMA_VERSION = 1
 def to_json(report: AnalyzeReport) -> dict[str, Any]:
     """The JSON document (``schema_version`` 1) of an analyze report, for :func:`orjson.dumps`.
 
-    ``objects`` is the report's tuple of :class:`ObjectTimeline` dataclasses as is (orjson writes a
-    dataclass as an object of its fields, in order: ``id``, ``kind``, ``events`` of ``file``, ``line``,
-    ``action``): on large directories, hundreds of thousands of per-event dicts are not built.
+    ``objects`` is the report's :class:`ObjectTimelines` as plain dicts (built once, cheaper than
+    records), or its tuple of :class:`ObjectTimeline` dataclasses as is (orjson writes a dataclass as an
+    object of its fields, in order: ``id``, ``kind``, ``events`` of ``file``, ``line``, ``action``).
     """
     counts = statements_by_file(report.files)
+    objects = report.objects
+    if isinstance(objects, ObjectTimelines):
+        timelines: Sequence[Any] = objects.json_items()
+    else:
+        timelines = objects if isinstance(objects, tuple | list) else tuple(objects)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "pgconsolidate", "version": __version__},
@@ -34,7 +40,7 @@ def to_json(report: AnalyzeReport) -> dict[str, Any]:
             for f in report.mdir.files
         ],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.mdir.left_out],
-        "objects": report.objects,
+        "objects": timelines,
         "findings": [
             {
                 "rule": f.rule,

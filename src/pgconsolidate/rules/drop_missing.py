@@ -87,32 +87,44 @@ def drop_missing(ctx: RuleContext) -> Iterator[Hit]:
     exist``) and nothing after it runs. The error severity is used when nothing earlier in the
     directory creates the object at all.
     """
-    created: set[str] = set()
-    effects = {fe.file: fe.effects for fe in ctx.model.effects}
-    for fs in ctx.files:
+    # the DROPs without IF EXISTS first (most directories have few): the creations are looked at only then
+    drops: list[tuple[int, int, Statement, list[tuple[str, str]]]] = []
+    for fi, fs in enumerate(ctx.files):
+        for k, st in enumerate(fs.statements):
+            if st.kind in _DROPPING:
+                found = list(unguarded_drops(st))
+                if found:
+                    drops.append((fi, k, st, found))
+    if not drops:
+        return
+    # where each object is first created: (file position, statement position in its file)
+    first: dict[str, tuple[int, int]] = {}
+    creates = (Action.CREATE, Action.CREATE_OR_REPLACE)
+    for fi, fs in enumerate(ctx.files[: drops[-1][0] + 1]):
         by_statement: dict[int, list[str]] = {}
-        for e in effects.get(fs.file, ()):
-            if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and e.kind in _CREATED_KINDS:
+        for e in ctx.effects_of(fs.file):
+            if e.action in creates and e.kind in _CREATED_KINDS:
                 by_statement.setdefault(e.ref.statement_index, []).append(e.id)
-        for st in fs.statements:
-            if st.kind not in _DROPPING:  # what unguarded_drops looks at first, without a call per statement
-                if by_statement:
-                    created.update(by_statement.get(st.index, ()))
-                continue
-            for obj, kind in unguarded_drops(st):
-                never = obj not in created and kind in (
-                    "table",
-                    "index",
-                    "view",
-                    "function",
-                    "policy",
-                    "trigger",
-                )
-                suffix = " (nothing earlier in the directory creates it)" if never else ""
-                yield Hit(
-                    f"DROP {kind.upper()} {obj} without IF EXISTS fails when the {kind} is missing{suffix}",
-                    Location(st.file, st.line, st.column),
-                    objects=(obj,),
-                    severity=Severity.ERROR if never else None,
-                )
-            created.update(by_statement.get(st.index, ()))
+        if by_statement:
+            for k, st in enumerate(fs.statements):
+                for oid in by_statement.get(st.index, ()):
+                    first.setdefault(oid, (fi, k))
+    for fi, k, st, found in drops:
+        for obj, kind in found:
+            at = first.get(obj)
+            # created by an earlier statement, or not (the statement itself creates after it drops)
+            never = (at is None or at >= (fi, k)) and kind in (
+                "table",
+                "index",
+                "view",
+                "function",
+                "policy",
+                "trigger",
+            )
+            suffix = " (nothing earlier in the directory creates it)" if never else ""
+            yield Hit(
+                f"DROP {kind.upper()} {obj} without IF EXISTS fails when the {kind} is missing{suffix}",
+                Location(st.file, st.line, st.column),
+                objects=(obj,),
+                severity=Severity.ERROR if never else None,
+            )

@@ -37,6 +37,7 @@ _NOT_RULE_MODULES = {
     "privileges",
     "model_view",
     "function_history",
+    "parallel",
 }
 
 
@@ -279,6 +280,8 @@ _IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", r
 def header_ignores(head: str) -> frozenset[str]:
     """Rules silenced for the whole file by ``-- pgconsolidate: ignore RULE`` in the file's header: the
     comments before the first statement that a blank line separates from it."""
+    if head.isascii() and "pgconsolidate" not in head.lower():
+        return frozenset()  # what the pattern below finds, without splitting every file's header
     parts = re.split(r"\n[ \t]*\n", head)
     header = "\n".join(parts[:-1]) if len(parts) > 1 else ""
     found: set[str] = set()
@@ -289,18 +292,23 @@ def header_ignores(head: str) -> frozenset[str]:
     return frozenset(found)
 
 
-class _Silencer:
-    """Applies ``-- pgconsolidate: ignore RULE`` comments (per statement and per file)."""
+class Silencer:
+    """Applies ``-- pgconsolidate: ignore RULE`` comments (per statement and per file).
+
+    Only the files holding such a comment are remembered: a finding elsewhere is never silenced."""
 
     def __init__(self, files: Iterable[FileStatements], mdir: MigrationDir | None = None) -> None:
         self.by_file: dict[str, list[Statement]] = {}
         self.file_wide: dict[str, frozenset[str]] = {}
         texts = {f.path: f.forward_sql for f in mdir.files} if mdir is not None else {}
         for fs in files:
-            self.by_file[fs.file] = list(fs.statements)
             text = texts.get(fs.file, "")
             head = text[: fs.statements[0].start] if fs.statements else text
-            self.file_wide[fs.file] = fs.file_ignores | header_ignores(head)
+            wide = fs.file_ignores | header_ignores(head)
+            if wide:
+                self.file_wide[fs.file] = wide
+            if any(st.ignores for st in fs.statements):
+                self.by_file[fs.file] = list(fs.statements)
 
     def silenced(self, finding: Finding) -> bool:
         loc = finding.location
@@ -318,15 +326,16 @@ class _Silencer:
         return False
 
 
-def run_rules(
+def collect_findings(
     ctx: RuleContext,
     rules: Iterable[RuleInfo],
     severities: Mapping[str, Severity] | None = None,
-) -> list[Finding]:
-    """Run ``rules`` on ``ctx``; drop silenced findings; return them sorted (worst first, then by rule,
-    file order and line). ``severities`` overrides a rule's default severity (from the config)."""
-    silencer = _Silencer(ctx.files, ctx.mdir)
-    order = ctx.file_index()
+    silencer: Silencer | None = None,
+) -> set[Finding]:
+    """Run ``rules`` on ``ctx``: their findings, without the silenced ones, unordered. ``severities``
+    overrides a rule's default severity (from the config)."""
+    if silencer is None:
+        silencer = Silencer(ctx.files, ctx.mdir)
     findings: set[Finding] = set()
     for info in rules:
         default = (severities or {}).get(info.id, info.severity)
@@ -344,8 +353,15 @@ def run_rules(
                 finding = item
             if not silencer.silenced(finding):
                 findings.add(finding)
+    return findings
 
-    def key(f: Finding) -> tuple[int, str, int, int, int, str]:
+
+def sort_findings(findings: Iterable[Finding], order: Mapping[str, int]) -> list[Finding]:
+    """Findings in report order: worst first, then by rule, file order (``order``: file → position),
+    line, column and message (then objects, related locations and help, so that equal keys do not
+    leave the order to chance)."""
+
+    def key(f: Finding) -> tuple[Any, ...]:
         return (
             -f.severity.rank,
             f.rule,
@@ -353,6 +369,20 @@ def run_rules(
             f.location.line,
             f.location.column,
             f.message,
+            f.objects,
+            f.related,
+            f.help,
         )
 
     return sorted(findings, key=key)
+
+
+def run_rules(
+    ctx: RuleContext,
+    rules: Iterable[RuleInfo],
+    severities: Mapping[str, Severity] | None = None,
+) -> list[Finding]:
+    """Run ``rules`` on ``ctx`` (in this process); drop silenced findings; return them sorted (worst
+    first, then by rule, file order and line). ``severities`` overrides a rule's default severity (from
+    the config). :func:`pgconsolidate.rules.parallel.start_rules` runs them on two processes."""
+    return sort_findings(collect_findings(ctx, rules, severities), ctx.file_index())

@@ -20,15 +20,14 @@ def definitions_by_file(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str
     (a routine dropped without arguments counts for each overload it resolved to)."""
     defs: dict[str, set[str]] = {}
     dropped: dict[str, set[str]] = {}
-    for state in ctx.schema.objects.values():
-        if state.kind not in _KINDS:
-            continue
+    creates, drop = (Action.CREATE, Action.CREATE_OR_REPLACE), Action.DROP
+    for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):
         for e in state.events:
             if isinstance(e.detail, IndexDef) and e.detail.constraint:
                 continue  # the index of a PRIMARY KEY / UNIQUE constraint belongs to its table
-            if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE):
+            if e.action in creates:
                 defs.setdefault(e.ref.file, set()).add(state.id)
-            elif e.action == Action.DROP:
+            elif e.action == drop:
                 dropped.setdefault(e.ref.file, set()).add(state.id)
     return defs, dropped
 
