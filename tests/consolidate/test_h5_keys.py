@@ -7,6 +7,7 @@ with the TOML line, and prefer-target keeps their colliding rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,7 @@ from pgconsolidate.plan.keys import Renewal, renewal
 from pgconsolidate.plan.model import DEFAULT_DOMAINS, ColumnMap, Merge, Plan
 from pgconsolidate.plan.propose import propose_merges
 from pgconsolidate.plan.toml_write import write_plan
+from pgconsolidate.verify.pipeline import consolidate, make_plan
 from pgconsolidate.verify.replay import run_script
 
 
@@ -359,3 +361,19 @@ def test_keep_both_refused_when_a_foreign_key_names_only_the_renewed_column(scra
     problems = check_plan(plan, text, current_files={}, snapshots=(snap,))
     assert len(problems) == 1 and "public.item_links" in problems[0].message, problems
     assert text.splitlines()[problems[0].line - 1].startswith("on_collision =")
+
+
+def test_composite_key_consolidates_against_a_live_database(tmp_path: Path, scratch_db: str) -> None:
+    schema = NATURAL.split("INSERT INTO public.users", 1)[0]
+    src = tmp_path / "migrations"
+    src.mkdir()
+    (src / "20240101000000_members.sql").write_text(schema)
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(NATURAL.encode())
+    plan = make_plan(str(src), scratch_db)
+    assert [(m.key, m.on_collision) for m in plan.merges] == [("user_id, group_id", "prefer-target")]
+    (tmp_path / "plan.toml").write_text(write_plan(plan))
+    res = consolidate(str(src), tmp_path / "plan.toml", tmp_path / "out", live_url=scratch_db)
+    assert res.differences == [] and res.second_run_differences == []
+    assert res.summary["rows_after"]["public.members"] == 18 + 12
+    assert res.summary["colliding_keys"] == {"public.old_members": 6}
