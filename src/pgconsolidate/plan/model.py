@@ -9,7 +9,8 @@ plan that no longer matches its directory is detected).
 Choices and alternatives:
 
 * merges, ``on_collision``: ``keep-both`` (default: the incoming row gets a new key and its origin is
-  recorded in ``<target>_merge_origin``), ``prefer-target`` (the colliding source row is not inserted; it is
+  recorded in ``<target>_merge_origin``; how the key is renewed, and when it cannot be, is in
+  :mod:`pgconsolidate.plan.keys`), ``prefer-target`` (the colliding source row is not inserted; it is
   kept in ``<source>_merge_unmerged``), ``prefer-source`` (the target row is overwritten; its old values are
   kept in ``<target>_merge_replaced``), ``fail`` (any collision aborts the fix).
 * embeddings, ``other``: ``move`` (default: values of another dimension go to a column
@@ -55,8 +56,8 @@ class Merge:
 
     source: str
     target: str
-    key: str
-    key_type: str
+    key: str  # the key column, or a composite key's columns separated by commas ("tenant_id, id")
+    key_type: str  # its type as planned (informative; the fix reads the target's columns)
     on_collision: str = "keep-both"
     drop_source: bool = True
     columns: tuple[ColumnMap, ...] = ()
