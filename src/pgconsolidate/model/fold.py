@@ -83,20 +83,44 @@ class _State:
         )
 
 
+#: Detail records that belong to a table (their ``table`` field). The records have no subclasses, so an
+#: exact type lookup answers what ``isinstance`` would, cheaper.
+_TABLE_CHILDREN = frozenset({ColumnDef, ConstraintDef, PolicyDef, TriggerDef, IndexDef})
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _fields(detail: Any) -> frozenset[str]:
+    """The field names of a detail record's class (cached)."""
+    cls = type(detail)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(detail))
+    return names
+
+
+def _replace(record: Any, /, **changes: Any) -> Any:
+    """``dataclasses.replace`` for the model's frozen records (every field an ``__init__`` parameter,
+    no ``__post_init__``): the same new record, without re-reading the class's fields each time."""
+    values = dict(record.__dict__)
+    values.update(changes)
+    return type(record)(**values)
+
+
 def _parent_of(effect: Effect) -> str | None:
     d = effect.detail
-    if isinstance(d, (ColumnDef, ConstraintDef, PolicyDef, TriggerDef, IndexDef)):
-        return d.table
-    if isinstance(d, SequenceDef) and d.owned_by and d.owned_by.count(".") >= 2:
-        return d.owned_by.rsplit(".", 1)[0]
+    cls = type(d)
+    if cls in _TABLE_CHILDREN:
+        return str(d.table)
+    if cls is SequenceDef and d.owned_by and d.owned_by.count(".") >= 2:
+        return str(d.owned_by.rsplit(".", 1)[0])
     if effect.kind in _CHILD_KINDS:
         return effect.id.rsplit(".", 1)[0]
     return None
 
 
 def _with_table(detail: Any, table: str) -> Any:
-    if isinstance(detail, (ColumnDef, ConstraintDef, PolicyDef, TriggerDef, IndexDef)):
-        return dataclasses.replace(detail, table=table)
+    if type(detail) in _TABLE_CHILDREN:
+        return _replace(detail, table=table)
     return detail
 
 
@@ -149,13 +173,13 @@ class _Folder:
 
     def apply(self, e: Effect) -> None:
         self.apply_one(e)
-        if e.kind == K.COLUMN and e.action in (A.CREATE, A.ALTER, A.DROP, A.RENAME) and self.inheritors:
+        if self.inheritors and e.kind == K.COLUMN and e.action in (A.CREATE, A.ALTER, A.DROP, A.RENAME):
             table, _, col = e.id.rpartition(".")
             for child in self.inheritors.get(table, ()):
                 if self.exists(child):
                     new_id = f"{child}.{e.new_id.rpartition('.')[2]}" if e.new_id else None
                     detail = _with_table(e.detail, child)
-                    self.apply(dataclasses.replace(e, id=f"{child}.{col}", new_id=new_id, detail=detail))
+                    self.apply(_replace(e, id=f"{child}.{col}", new_id=new_id, detail=detail))
 
     def exists(self, oid: str) -> bool:
         st = self.objects.get(oid)
@@ -185,32 +209,36 @@ class _Folder:
             elif action in (A.ENABLE_RLS, A.DISABLE_RLS, A.FORCE_RLS, A.NO_FORCE_RLS):
                 if isinstance(st.detail, TableDef):
                     if action == A.ENABLE_RLS:
-                        st.detail = dataclasses.replace(st.detail, rls=True)
+                        st.detail = _replace(st.detail, rls=True)
                     elif action == A.DISABLE_RLS:
-                        st.detail = dataclasses.replace(st.detail, rls=False)
+                        st.detail = _replace(st.detail, rls=False)
                     elif action == A.FORCE_RLS:
-                        st.detail = dataclasses.replace(st.detail, force_rls=True)
+                        st.detail = _replace(st.detail, force_rls=True)
                     else:
-                        st.detail = dataclasses.replace(st.detail, force_rls=False)
+                        st.detail = _replace(st.detail, force_rls=False)
             elif action == A.COMMENT:
                 if e.detail is None:
                     self.comments.pop(oid, None)
                 else:
                     self.comments[oid] = str(e.detail)
                 if isinstance(st.detail, TableDef):
-                    st.detail = dataclasses.replace(st.detail, comment=e.detail)
+                    st.detail = _replace(st.detail, comment=e.detail)
             elif action in (A.INSERT, A.UPDATE, A.DELETE, A.TRUNCATE):
                 self.data.append(e)
 
     def create(self, e: Effect) -> None:
         parent = _parent_of(e)
-        if parent and (e.ref.file, e.ref.statement_index, parent) in self.skipped_tables:
-            return  # part of a CREATE TABLE IF NOT EXISTS that did nothing
-        if parent and e.if_exists and not self.exists(parent):
-            return  # ALTER TABLE IF EXISTS on a missing table
-        st = self.state(e.id, e.kind, parent)
+        objects = self.objects
+        if parent:
+            if self.skipped_tables and (e.ref.file, e.ref.statement_index, parent) in self.skipped_tables:
+                return  # part of a CREATE TABLE IF NOT EXISTS that did nothing
+            if e.if_exists and not self.exists(parent):
+                return  # ALTER TABLE IF EXISTS on a missing table
+        st = objects.get(e.id)
+        if st is None:
+            st = self.state(e.id, e.kind, parent)
         st.events.append(e)
-        gone = self.objects.get(parent) if parent else None
+        gone = objects.get(parent) if parent else None
         if gone is not None and gone.created and not gone.exists:
             return  # its table was dropped: the statement fails, nothing is created
         if st.exists and (e.if_not_exists or e.action == A.CREATE):
@@ -220,21 +248,22 @@ class _Folder:
             return
         if e.kind != st.kind and not st.exists:
             st.kind = e.kind
-        st.detail = e.detail
+        d = st.detail = e.detail
         st.exists = True
         st.created = True
-        self.set_parent(st, parent)
+        if st.parent != parent:
+            self.set_parent(st, parent)
         self.index(st)
-        d = e.detail
-        if isinstance(d, TableDef):
+        cls = type(d)
+        if cls is TableDef:
             self.inherit(st, d, e)
-        elif isinstance(d, ExtensionDef):
+        elif cls is ExtensionDef:
             self.extension_types(d, e)
-        if isinstance(d, ConstraintDef) and d.type == "primary-key":
+        elif cls is ConstraintDef and d.type == "primary-key":
             for col in d.columns:  # PRIMARY KEY makes its columns NOT NULL
-                cst = self.objects.get(f"{d.table}.{col}")
+                cst = objects.get(f"{d.table}.{col}")
                 if cst is not None and isinstance(cst.detail, ColumnDef) and not cst.detail.not_null:
-                    cst.detail = dataclasses.replace(cst.detail, not_null=True)
+                    cst.detail = _replace(cst.detail, not_null=True)
 
     def extension_types(self, d: ExtensionDef, e: Effect) -> None:
         """The types a well-known extension creates (``extensions.vector``), dropped with it."""
@@ -256,7 +285,7 @@ class _Folder:
                 col = self.objects[cid]
                 if col.kind != K.COLUMN or not col.exists or not isinstance(col.detail, ColumnDef):
                     continue
-                copy = dataclasses.replace(col.detail, table=st.id, primary_key=False)
+                copy = _replace(col.detail, table=st.id, primary_key=False)
                 new = self.state(f"{st.id}.{copy.name}", K.COLUMN, st.id)
                 new.events.append(e)
                 new.detail = copy
@@ -267,21 +296,24 @@ class _Folder:
     def index(self, st: _State) -> None:
         """Record what ``st`` depends on (for CASCADE) and its overload name (for ``f(*)`` lookups)."""
         d = st.detail
-        if "(" in st.id:
-            self.overloads.setdefault(st.id.split("(", 1)[0] + "(", set()).add(st.id)
-        targets: tuple[str, ...] = ()
-        if isinstance(d, ConstraintDef) and d.ref_table:
-            targets = (d.ref_table,)
+        oid = st.id
+        if "(" in oid:
+            self.overloads.setdefault(oid.split("(", 1)[0] + "(", set()).add(oid)
+        cls = type(d)
+        target: str | None = None
+        if cls is ConstraintDef and d.ref_table:
+            target = d.ref_table
         elif st.kind in (K.VIEW, K.MATERIALIZED_VIEW):
-            targets = tuple(getattr(d, "uses", ()))
-        elif isinstance(d, TriggerDef):
-            targets = (d.function,)
-        elif isinstance(d, ColumnDef) and d.type.schema:
-            targets = (f"{d.type.schema}.{d.type.name}",)
-        elif isinstance(d, ColumnDef) and d.type.name in EXTENSION_TYPES:
-            targets = (EXTENSION_TYPES[d.type.name],)
-        for t in targets:
-            self.dependents.setdefault(t, {})[st.id] = None
+            for t in getattr(d, "uses", ()):
+                self.dependents.setdefault(t, {})[oid] = None
+            return
+        elif cls is TriggerDef:
+            target = d.function
+        elif cls is ColumnDef:
+            t = d.type
+            target = f"{t.schema}.{t.name}" if t.schema else EXTENSION_TYPES.get(t.name)
+        if target is not None:
+            self.dependents.setdefault(target, {})[oid] = None
 
     def drop(self, e: Effect) -> None:
         oid = self.resolve(e.id, e.kind)
@@ -374,7 +406,7 @@ class _Folder:
                 d = sib.detail
                 if sib.exists and isinstance(d, (IndexDef, ConstraintDef)) and old_col in d.columns:
                     cols = tuple(new_col if c == old_col else c for c in d.columns)
-                    sib.detail = dataclasses.replace(d, columns=cols)
+                    sib.detail = _replace(d, columns=cols)
         if st.kind in (K.TABLE, K.VIEW, K.MATERIALIZED_VIEW):
             for child_id in list(self.children.get(oid, ())):
                 child = self.objects[child_id]
@@ -392,7 +424,7 @@ class _Folder:
             for other in self.objects.values():
                 d = other.detail
                 if other.exists and isinstance(d, ConstraintDef) and d.ref_table == oid:
-                    other.detail = dataclasses.replace(d, ref_table=new_id)
+                    other.detail = _replace(d, ref_table=new_id)
 
     def move(self, st: _State, new_id: str) -> _State:
         """Move a live object to ``new_id``: the new identity gets its history; the old keeps a tombstone."""
@@ -464,7 +496,7 @@ def _renamed(detail: Any, new_id: str) -> Any:
     """The detail record under its new identity (name and schema updated when the record has them)."""
     if detail is None or not dataclasses.is_dataclass(detail) or isinstance(detail, type):
         return detail
-    fields = {f.name for f in dataclasses.fields(detail)}
+    fields = _fields(detail)
     changes: dict[str, Any] = {}
     if isinstance(detail, FunctionDef):
         head = new_id.split("(", 1)[0]
@@ -477,7 +509,7 @@ def _renamed(detail: Any, new_id: str) -> Any:
         changes = {"schema": schema, "name": name}
     elif "name" in fields:
         changes = {"name": new_id}
-    return dataclasses.replace(detail, **changes) if changes else detail
+    return _replace(detail, **changes) if changes else detail
 
 
 def _apply_change(detail: Any, change: Change) -> Any:
@@ -486,24 +518,24 @@ def _apply_change(detail: Any, change: Change) -> Any:
     if not dataclasses.is_dataclass(detail) or isinstance(detail, type):
         return detail
     d: Any = detail
-    fields = {f.name for f in dataclasses.fields(d)}
+    fields = _fields(d)
     if attr == "add_config" and "config" in fields:
         key, val = value
-        return dataclasses.replace(d, config=(*((k, v) for k, v in d.config if k != key), (key, val)))
+        return _replace(d, config=(*((k, v) for k, v in d.config if k != key), (key, val)))
     if attr == "reset_config" and "config" in fields:
         cfg = () if value in (None, "all") else tuple(kv for kv in d.config if kv[0] != value)
-        return dataclasses.replace(d, config=cfg)
+        return _replace(d, config=cfg)
     if attr == "add_label" and "labels" in fields:
-        return d if value in d.labels else dataclasses.replace(d, labels=(*d.labels, value))
+        return d if value in d.labels else _replace(d, labels=(*d.labels, value))
     if attr == "rename_label" and "labels" in fields:
         old, new = value
-        return dataclasses.replace(d, labels=tuple(new if x == old else x for x in d.labels))
+        return _replace(d, labels=tuple(new if x == old else x for x in d.labels))
     if attr == "add_attribute" and "attributes" in fields:
-        return dataclasses.replace(d, attributes=(*d.attributes, value))
+        return _replace(d, attributes=(*d.attributes, value))
     if attr == "identity" and "identity" in fields:
-        return dataclasses.replace(d, identity=value, not_null=True if value else d.not_null)
+        return _replace(d, identity=value, not_null=True if value else d.not_null)
     if attr in fields:
-        return dataclasses.replace(d, **{attr: value})
+        return _replace(d, **{attr: value})
     return d
 
 
