@@ -209,3 +209,46 @@ def test_unreachable_database_password_redacted(capsys):
         assert "127.0.0.1" in exc.message
     else:  # pragma: no cover
         raise AssertionError("connect should fail")
+
+
+def test_backup_apply_check_rollback_through_the_cli(
+    scratch_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """The live-database commands end to end on a real database, as a user runs them."""
+    import psycopg
+
+    monkeypatch.chdir(tmp_path)
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
+        conn.execute("INSERT INTO notes SELECT g, 'note ' || g FROM generate_series(1, 50) g")
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "20240101000000_tags.sql").write_text(
+        "-- tags for notes\nCREATE TABLE tags (id int PRIMARY KEY, note_id int REFERENCES notes);\n"
+    )
+    backups = tmp_path / "backups"
+    url = ["--database-url", scratch_db]
+
+    assert run(["backup", *url, "--out", str(backups), "--format", "json"]) == 0, capsys.readouterr().err
+    backup = json.loads(capsys.readouterr().out)
+    assert backup["schema_version"] == 1 and backup["verified"] is True and backup["rows"] == 50
+    manifest = backup["manifest"]
+
+    assert run(["apply", str(migrations), *url, "--backup", manifest, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "would apply 1 migration(s)" in out and "nothing was changed" in out
+
+    assert run(["apply", str(migrations), *url, "--backup", manifest, "--format", "json"]) == 0
+    applied = json.loads(capsys.readouterr().out)
+    assert [a["version"] for a in applied["applied"]] == ["20240101000000"] and applied["failed"] is None
+
+    assert run(["check", str(migrations), *url, "--backup-dir", str(backups), "--format", "json"]) in (0, 1)
+    checks = json.loads(capsys.readouterr().out)
+    assert checks["schema_version"] == 1 and checks["checks"]
+
+    assert run(["rollback", *url, "--backup", manifest, "--backup-dir", str(backups)]) == 0
+    out = capsys.readouterr().out
+    assert "verified: row counts and catalog equal the backup's manifest" in out
+    with psycopg.connect(scratch_db) as conn:
+        assert conn.execute("SELECT to_regclass('public.tags')").fetchone() == (None,)
+        assert conn.execute("SELECT count(*) FROM notes").fetchone() == (50,)
