@@ -30,7 +30,7 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
     for fn, detail in ctx.routines:
         if not detail.security_definer:
             continue
-        privs = function_execute(fn, ctx.default_privileges, order)
+        privs = ctx.memo(fn.id, function_execute, fn, ctx.default_privileges, order)
         exposed = sorted(privs.roles & API_ROLES)
         if not exposed:
             continue
@@ -48,6 +48,9 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             f"SECURITY DEFINER {fn.id} is executable by the API roles: {why}",
             where,
-            (definer_location(fn), *[g for g in privs.grants if g != where][:3]),
+            (
+                ctx.memo(fn.id, definer_location, fn),
+                *[g for g in privs.grants if g != where][:3],
+            ),
             (fn.id,),
         )

@@ -12,6 +12,7 @@ from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _CAST = re.compile(r"::\s*((?:\w+\.)?(?:vector|halfvec|sparsevec)(?:\(\s*\d+\s*\))?)\)?\s*$", re.I)
 _VECTORS = ("vector", "halfvec", "sparsevec")
+_ANN = ("hnsw", "ivfflat")
 
 
 @rule(
@@ -29,12 +30,17 @@ def dimensionless_vector_index(ctx: RuleContext) -> Iterator[Hit]:
     embedding models. A partial expression index with a cast to ``vector(N)`` is valid and not reported.
     """
     schema, order = ctx.schema, ctx.file_index()
-    for index in sorted(ctx.of_kind(ObjectKind.INDEX, existing=False), key=lambda s: s.id):
+    ann = [
+        state
+        for state in ctx.of_kind(ObjectKind.INDEX, existing=False)
+        if any(isinstance(e.detail, IndexDef) and e.detail.method.lower() in _ANN for e in state.events)
+    ]
+    for index in sorted(ann, key=lambda s: s.id):
         for e in index.events:
             d = e.detail
             if e.action != Action.CREATE or not isinstance(d, IndexDef):
                 continue
-            if d.method.lower() not in ("hnsw", "ivfflat"):
+            if d.method.lower() not in _ANN:
                 continue
             for key in d.columns:
                 column = schema.get(f"{d.table}.{key}")

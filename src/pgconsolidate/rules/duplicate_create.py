@@ -48,9 +48,7 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
     earlier one.
     """
     found = []
-    for state in ctx.schema.objects.values():
-        if state.kind not in _KINDS:
-            continue
+    for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):  # ``found`` is sorted below
         since: Effect | None = None  # the event the live object dates from (its location is made on use)
         first = None
         for e in state.events:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from pgconsolidate.analysis.driver import analyze_files
 from pgconsolidate.errors import InputError
@@ -26,6 +26,8 @@ from pgconsolidate.rules.finding import Finding, Location, Severity
 from pgconsolidate.rules.function_history import FunctionHistory
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
+
+T = TypeVar("T")
 
 _NOT_RULE_MODULES = {
     "finding",
@@ -147,6 +149,19 @@ class RuleContext:
     def effects_of(self, file: str) -> tuple[Effect, ...]:
         """The model's effects of the statements of ``file``, in order (indexed once)."""
         return self._effects_by_file.get(file, ())
+
+    @cached_property
+    def _memo(self) -> dict[tuple[Any, str], Any]:
+        return {}
+
+    def memo(self, key: str, compute: Callable[..., T], *args: Any) -> T:
+        """``compute(*args)``, remembered for ``key`` (with ``compute``) for the other rules of this run
+        (e.g. who may execute a function: two rules ask for each definer)."""
+        slot = (compute, key)
+        if slot in self._memo:
+            return self._memo[slot]  # type: ignore[no-any-return]
+        value = self._memo[slot] = compute(*args)
+        return value
 
     @cached_property
     def _table_keys(self) -> dict[str, Any]:

@@ -44,11 +44,11 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
     for fn, detail in ctx.routines:
         if not detail.security_definer:
             continue
-        where = definer_location(fn)
+        where = ctx.memo(fn.id, definer_location, fn)
         path = detail.search_path
         path = "" if path == '""' else path  # SET search_path = '' prints as "" (like pg_proc.proconfig)
         pinned = f"search_path pinned to '{path}'" if path is not None else "no search_path"
-        privs = function_execute(fn, ctx.default_privileges, ctx.file_index())
+        privs = ctx.memo(fn.id, function_execute, fn, ctx.default_privileges, ctx.file_index())
         exposed = sorted(privs.roles & {"PUBLIC", "anon", "authenticated"})
         callers = f"executable by {', '.join(exposed)}" if exposed else "not executable by the API roles"
         yield Hit(
