@@ -14,6 +14,7 @@ query's columns are exactly the dataclass's fields.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from operator import attrgetter
@@ -86,12 +87,14 @@ class _Batch:
         self.extras: dict[str, list[tuple[Any, ...]]] = {}
         self.opclasses: dict[int, Opclass] = {}
         self.types: dict[int, TypeInfo] = {}
+        self.grants: list[CatalogObject] = []  # from every kind's ACLs, and the grants query
 
     def merge(self, other: _Batch) -> None:
         self.objects.update(other.objects)
         self.extras.update(other.extras)
         self.opclasses.update(other.opclasses)
         self.types.update(other.types)
+        self.grants.extend(other.grants)
 
 
 def _build_all(
@@ -143,7 +146,34 @@ def _build_all(
     return out, extras
 
 
-def _grants(rows: list[tuple[Any, ...]]) -> list[CatalogObject]:
+# The object kind a grant names, for the kinds whose query returns the object's ACL as its last column
+# (``_acl``); None: functions, whose grants say "function" or "procedure".
+_ACL_KINDS: dict[str, str | None] = {
+    "schemas": "schema",
+    "tables": "table",
+    "columns": "column",
+    "views": "view",
+    "sequences": "sequence",
+    "enums": "type",
+    "domains": "type",
+    "composites": "type",
+    "functions": None,
+}
+
+
+def _acl_rows(
+    name: str, objects: list[CatalogObject], extras: list[tuple[Any, ...]]
+) -> Iterator[tuple[str, str, list[str]]]:
+    """(object_kind, object, acl) of the objects of kind ``name`` that carry an ACL."""
+    label = _ACL_KINDS[name]
+    for obj, extra in zip(objects, extras, strict=True):
+        acl = extra[-1]
+        if acl is not None:
+            kind = label or ("procedure" if obj.__dict__["prokind"] == "procedure" else "function")
+            yield kind, obj.identity, acl
+
+
+def _grants(rows: Iterable[tuple[str, str, list[str]]]) -> list[CatalogObject]:
     """(object_kind, object, acl text[]) rows to one :class:`Grant` per (object, grantee)."""
     out: list[CatalogObject] = []
     new = object.__new__
@@ -270,11 +300,16 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
             rows = cur.fetchall()
             columns = [d.name for d in cur.description or ()]
             if cls is Grant:
-                batch.objects[name] = _grants(rows)
-            else:
-                batch.objects[name], extras = _build_all(cls, columns, rows, batch.opclasses)
-                if extras:
-                    batch.extras[name] = extras
+                batch.grants.extend(_grants(rows))
+                continue
+            objects, extras = _build_all(cls, columns, rows, batch.opclasses)
+            batch.objects[name] = objects
+            if name in _ACL_KINDS and objects:
+                if columns[-1] != "_acl":
+                    raise DatabaseError(f"internal error: catalog query for {cls.kind} has no '_acl' column")
+                batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
+            if extras:
+                batch.extras[name] = extras
     return batch
 
 
@@ -286,7 +321,7 @@ def _index_definitions(conn: psycopg.Connection, batch: _Batch) -> None:
     if not indexes or not any(extra[0] is not None for extra in index_extras):
         return
     table_columns: dict[int, dict[int, KeyColumn]] = {}
-    for relid, attnum, quoted, type_oid, collation in batch.extras.get("columns", []):
+    for relid, attnum, quoted, type_oid, collation, _ in batch.extras.get("columns", []):
         table_columns.setdefault(relid, {})[attnum] = KeyColumn(quoted, type_oid, collation)
     speller = IndexSpeller(batch.opclasses, batch.types)
     ask: dict[int, CatalogObject] = {}
@@ -404,6 +439,7 @@ def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogO
     """Complete what needs several kinds (index definitions; may query ``conn``) and sort each kind."""
     _index_definitions(conn, batch)
     kinds: dict[str, tuple[CatalogObject, ...]] = {}
+    batch.objects["grants"] = batch.grants
     for name, objects in batch.objects.items():
         objects.sort(key=_IDENTITY)
         kinds[name] = tuple(objects)

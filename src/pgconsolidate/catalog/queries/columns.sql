@@ -1,6 +1,6 @@
 -- Columns of tables, partitioned tables and foreign tables. The `_...` columns are not fields: they let
 -- catalog/indexdef.py spell index definitions (table oid, attnum, quoted name, type unless a domain,
--- collation).
+-- collation), and carry the column's privileges.
 SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        n.nspname || '.' || c.relname AS "table",
        row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)::int AS position,
@@ -22,7 +22,8 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        a.attnum AS _attnum,
        quote_ident(a.attname) AS _quoted,
        CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS _type_oid,
-       a.attcollation AS _collation
+       a.attcollation AS _collation,
+       a.attacl::text[] AS _acl  -- column privileges, when any
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

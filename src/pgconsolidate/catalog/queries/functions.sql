@@ -28,7 +28,9 @@ SELECT n.nspname || '.' || p.proname || '(' ||
                     FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
             ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
        pg_get_userbyid(p.proowner) AS owner,
-       ds.description AS comment
+       ds.description AS comment,
+       -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
+       coalesce(p.proacl, acldefault('f', p.proowner))::text[] AS _acl
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

@@ -9,8 +9,9 @@ SELECT t.oid,
        t.typtype::text AS typtype,
        (t.typelem <> 0 AND t.typsubscript = 'array_subscript_handler'::regproc) AS is_array,
        CASE WHEN t.typtype = 'p' THEN t.typname::text END AS pseudo,
-       ARRAY(SELECT ca.casttarget FROM pg_cast ca
-              WHERE ca.castsource = t.oid AND ca.castmethod = 'b' AND ca.castcontext = 'i') AS binary_targets
+       coalesce(ca.targets, '{}') AS binary_targets
 FROM pg_type t
-WHERE t.typrelid = 0
-  AND NOT (t.typelem <> 0 AND EXISTS (SELECT FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0))
+LEFT JOIN pg_type e ON e.oid = t.typelem
+LEFT JOIN (SELECT castsource, array_agg(casttarget) AS targets FROM pg_cast
+            WHERE castmethod = 'b' AND castcontext = 'i' GROUP BY castsource) ca ON ca.castsource = t.oid
+WHERE t.typrelid = 0 AND coalesce(e.typrelid, 0) = 0

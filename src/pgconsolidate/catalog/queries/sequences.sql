@@ -17,7 +17,9 @@ SELECT n.nspname || '.' || c.relname AS identity,
            AND d.deptype IN ('a', 'i')
          LIMIT 1) AS owned_by,
        pg_get_userbyid(c.relowner) AS owner,
-       ds.description AS comment
+       ds.description AS comment,
+       -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
+       coalesce(c.relacl, acldefault('s', c.relowner))::text[] AS _acl
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
