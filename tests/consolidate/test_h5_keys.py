@@ -97,6 +97,23 @@ CASES = {
         setup="CREATE SCHEMA IF NOT EXISTS extensions; "
         "CREATE EXTENSION IF NOT EXISTS citext SCHEMA extensions;",
     ),
+    "text-with-sequence-default": Case(  # the sequence cannot be moved past text keys: a suffix instead
+        "code text PRIMARY KEY DEFAULT 'ord-' || nextval('public.ords')",
+        "code text PRIMARY KEY",
+        "code",
+        "'ord-' || g",
+        "'ord-' || g",
+        "text",
+        setup="CREATE SEQUENCE public.ords;",
+    ),
+    "varchar-uuid-default": Case(
+        "code varchar(40) PRIMARY KEY DEFAULT gen_random_uuid()::text",
+        "code varchar(40) PRIMARY KEY",
+        "code",
+        "'k' || g",
+        "'k' || g",
+        "default",
+    ),
     "gen-random-uuid": Case(
         "id uuid PRIMARY KEY DEFAULT gen_random_uuid()",
         "id uuid PRIMARY KEY",

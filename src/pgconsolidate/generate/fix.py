@@ -26,7 +26,7 @@ from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.errors import InputError
 from pgconsolidate.generate.render import comment_block, do_block, qualified, render
 from pgconsolidate.plan.check import columns_of, type_category
-from pgconsolidate.plan.keys import Renewal, generating_default, key_columns, renewal
+from pgconsolidate.plan.keys import Renewal, generating_default, key_columns, renewal, type_fallback
 from pgconsolidate.plan.model import INDEX_METHODS, Definer, Embedding, IndexChoice, Merge, Plan
 
 L = sql.Literal
@@ -382,15 +382,16 @@ def _fallback_key(r: Renewal, m: Merge) -> sql.Composable:
     default: a new uuid, a number above every key of both tables, or the old text with a random suffix
     that fits the column's length."""
     col = I(r.column)
-    if r.how == "uuid":
+    how = type_fallback(r.type)
+    if how == "uuid":
         return sql.SQL("gen_random_uuid()")
-    if r.how == "number":
+    if how == "number":
         return sql.SQL(
             "greatest((SELECT coalesce(max(t2.{k}), 0) FROM {t} t2),\n"
             "         (SELECT coalesce(max(s2.{k}), 0) FROM {s} s2))"
             " + row_number() OVER ()"
         ).format(k=col, t=qualified(m.target), s=qualified(m.source))
-    if r.how == "text":
+    if how == "text":
         rand = sql.SQL("md5(random()::text || s.{k}::text)").format(k=col)
         if r.length is None:
             return sql.SQL("s.{k}::text || '~' || substr({rand}, 1, 8)").format(k=col, rand=rand)
@@ -410,30 +411,33 @@ def _new_key_steps(
     rl = L(r.column)
     return [
         sql.SQL(
-            "SELECT a.attidentity::text, pg_get_expr(ad.adbin, ad.adrelid) INTO key_ident, key_default\n"
-            "  FROM pg_attribute a\n"
+            "SELECT a.attidentity::text, pg_get_expr(ad.adbin, ad.adrelid), ty.typcategory = 'N'\n"
+            "  INTO key_ident, key_default, key_numeric\n"
+            "  FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid\n"
             "  LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum\n"
             "  WHERE a.attrelid = to_regclass({tl}) AND a.attname = {rl} AND a.attgenerated = '';"
         ).format(rl=rl, **fmt),
         _sequence_of(r.column, fmt),
         sql.SQL(
+            "-- the column's identity, else its own default when it makes new values (a sequence only\n"
+            "-- behind a number: it is moved past every key below), else a value made for its type\n"
             "IF key_ident IN ('a', 'd') AND key_seq IS NOT NULL THEN\n"
             "  new_expr := format('nextval(%L::regclass)', key_seq);\n"
-            "ELSIF key_default ~* {gen} THEN\n"
+            "ELSIF key_default ~* {gen} AND (key_seq IS NULL OR key_numeric) THEN\n"
             "  new_expr := key_default;\n"
             "ELSE\n"
             "  new_expr := {fallback};\n"
             "END IF;\n"
             "IF new_expr IS NULL OR new_expr = 'NULL' THEN\n"
-            "  RAISE EXCEPTION 'pgconsolidate: merge % -> %: no way to make a new {col} for colliding rows "
-            "(no identity, no generating default, type {typ}); choose on_collision = prefer-target or fail', "
-            "{sl}, {tl};\n"
+            "  RAISE EXCEPTION 'pgconsolidate: merge % -> %: no way to make a new % for colliding rows "
+            "(no identity, no generating default, type %); choose on_collision = prefer-target or fail', "
+            "{sl}, {tl}, {cl}, {typ};\n"
             "END IF;"
         ).format(
             gen=L(GENERATING_DEFAULT_RE),
             fallback=L(render(_fallback_key(r, m))),
-            col=sql.SQL(r.column.replace("'", "''").replace("{", "{{").replace("}", "}}")),
-            typ=sql.SQL(r.type.replace("'", "''").replace("{", "{{").replace("}", "}}")),
+            cl=L(r.column),
+            typ=L(r.type),
             **fmt,
         ),
         _advance_sequence(r.column, fmt, both=True),
@@ -469,13 +473,15 @@ def _advance_sequence(column: str, fmt: dict[str, sql.Composable], *, both: bool
         else sql.SQL("SELECT max({c})::numeric FROM {tgt}")
     ).format(c=c, **fmt)
     return sql.SQL(
-        "IF key_seq IS NOT NULL THEN\n"
+        "IF key_seq IS NOT NULL AND (SELECT ty.typcategory FROM pg_attribute a JOIN pg_type ty ON ty.oid = "
+        "a.atttypid\n"
+        "    WHERE a.attrelid = to_regclass({tl}) AND a.attname = {cl}) = 'N' THEN\n"
         "  EXECUTE {q} INTO key_max;\n"
         "  IF key_max IS NOT NULL AND key_max > coalesce(pg_sequence_last_value(key_seq::regclass), 0) THEN\n"
         "    PERFORM setval(key_seq, key_max::bigint);\n"
         "  END IF;\n"
         "END IF;"
-    ).format(q=L(render(biggest)))
+    ).format(q=L(render(biggest)), cl=L(column), **fmt)
 
 
 def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
@@ -685,7 +691,8 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     return do_block(
         body,
         "  n_source bigint;\n  n_target_before bigint;\n  n_target_after bigint;\n  n_collide bigint;\n"
-        "  n_origin bigint;\n  key_ident text;\n  key_default text;\n  key_seq text;\n  key_max numeric;\n"
+        "  n_origin bigint;\n  key_ident text;\n  key_default text;\n  key_numeric boolean;\n"
+        "  key_seq text;\n  key_max numeric;\n"
         "  new_expr text;\n" + TRIGGER_VARS + (REPOINT_VARS if m.drop_source else ""),
     )
 

@@ -80,18 +80,37 @@ def renewal(key: str, columns: dict[str, Column]) -> Renewal | str:
     else:
         chosen = cols[0]
     col = columns[chosen]
+    if col.generated is not None:
+        return f"{chosen} is a generated column: its value cannot be chosen"
     t = col.type.strip().lower()
+    fallback = type_fallback(t)
     if col.identity_kind is not None:
         return Renewal(chosen, "identity", col.type)
-    if generating_default(col):
+    sequence_on_text = "nextval" in (col.default or "") and fallback != "number"
+    if generating_default(col) and not sequence_on_text:
+        # (a sequence behind a text key, 'ORD-' || nextval(...), cannot be moved past the keys: the
+        # text fallback is used instead)
         return Renewal(chosen, "default", col.type, text_length(t))
-    if t == "uuid":
-        return Renewal(chosen, "uuid", col.type)
-    if _INTEGER.match(t) and not t.endswith("[]"):
-        return Renewal(chosen, "number", col.type)
-    if _TEXT.match(t) and not t.endswith("[]"):
+    if fallback == "text":
         n = text_length(t)
         if n is not None and n < 4:
             return f"{chosen} is {col.type}: too short for a distinguishable new key"
         return Renewal(chosen, "text", col.type, n)
+    if fallback is not None:
+        return Renewal(chosen, fallback, col.type)
     return f"{chosen} is {col.type}, which has no default that makes new values and no natural successor"
+
+
+def type_fallback(type_text: str) -> str | None:
+    """How a new value of a column of ``type_text`` is made without its default: ``uuid``, ``number``
+    (above every key), ``text`` (a random suffix), None when the type has no such way."""
+    t = type_text.strip().lower()
+    if t.endswith("[]"):
+        return None
+    if t == "uuid":
+        return "uuid"
+    if _INTEGER.match(t):
+        return "number"
+    if _TEXT.match(t):
+        return "text"
+    return None
