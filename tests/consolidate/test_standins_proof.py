@@ -77,7 +77,7 @@ def test_directory_using_http_and_pg_net_consolidates_and_verifies(tmp_path: Pat
     assert res.differences == [] and res.second_run_differences == []
     clean = _clean_text(out)
     assert 'CREATE EXTENSION IF NOT EXISTS "http" WITH SCHEMA "extensions";' in clean
-    assert 'CREATE EXTENSION IF NOT EXISTS "pg_net";' in clean
+    assert 'CREATE EXTENSION IF NOT EXISTS "pg_net" WITH SCHEMA "public";' in clean
     for fn in ("public.fetch_status(", "public.queue_hook(", "public.hash_secret("):
         assert fn in clean
     assert "net.http_post" in clean and "extensions.http_get" in clean
@@ -90,7 +90,7 @@ def test_directory_using_http_and_pg_net_consolidates_and_verifies(tmp_path: Pat
     report = (out / "REPORT.md").read_text()
     assert "## Extensions the scratch server lacks (stand-ins)" in report
     assert "`http` (schema `extensions`)" in report and "`public.fetch_status(text)`" in report
-    assert "`pg_net` (schema `net`)" in report and "`public.queue_hook(text, jsonb)`" in report
+    assert "`pg_net` (schema `public`)" in report and "`public.queue_hook(text, jsonb)`" in report
     assert "their behaviour was not exercised" in report
     summary = json.loads((out / "pgconsolidate-output.json").read_text())["summary"]
     assert any(s.startswith("http ") for s in summary["stand_ins"])
@@ -148,6 +148,7 @@ def test_extension_without_stand_in_is_reported_not_copied(
     try:
         copied = copy_live(scratch_db, copy, scratch_server, supabase=False, available=frozenset({"plpgsql"}))
         assert copied.left_out == ("vector",)
+        assert len(copied.unproven) == 1 and "vector" in copied.unproven[0]
         assert any("vector" in n and "no stand-in" in n for n in copied.notes)
         assert any(n.startswith("restore:") and "vector" in n for n in copied.notes)
         missing = not_copied(read_snapshot(scratch_db), read_snapshot(copy), copied)
@@ -197,7 +198,7 @@ def test_replace_stand_ins_drops_their_objects_and_creates_the_extension() -> No
         ExtensionStandIn(
             "http", "extensions", ("extensions.http_response", "extensions.http_get", "extensions.http")
         ),
-        ExtensionStandIn("pg_net", "net", ("net", "net.http_post"), fixed_schema=True),
+        ExtensionStandIn("pg_net", "extensions", ("net", "net.http_post")),
         ExtensionStandIn("uuid-ossp", "extensions", ("extensions.uuid_generate_v4",), create=False),
     )
     out = replace_stand_ins(entries, stand_ins)
@@ -209,4 +210,42 @@ def test_replace_stand_ins_drops_their_objects_and_creates_the_extension() -> No
         ("FUNCTION", "http_get(u text)"),  # the project's own function of the same name, elsewhere
     ]
     assert out[1].sql == 'CREATE EXTENSION IF NOT EXISTS "http" WITH SCHEMA "extensions";'
-    assert out[2].sql == 'CREATE EXTENSION IF NOT EXISTS "pg_net";'
+    assert out[2].sql == 'CREATE EXTENSION IF NOT EXISTS "pg_net" WITH SCHEMA "extensions";'
+
+
+def test_statements_needing_an_extension_without_stand_in_are_not_proven(tmp_path: Path) -> None:
+    """postgis has no stand-in: its statements are skipped on both sides, so the output is not verified."""
+    src = tmp_path / "migrations"
+    src.mkdir()
+    (src / "20240101000000_geo.sql").write_text(
+        "CREATE EXTENSION IF NOT EXISTS pgc_no_such_extension;\n"
+        "CREATE TABLE public.places (id int PRIMARY KEY, name text);\n"
+    )
+    (src / "20240102000000_more.sql").write_text("CREATE TABLE public.others (id int PRIMARY KEY);\n")
+    plan = make_plan(str(src), None)
+    (tmp_path / "plan.toml").write_text(write_plan(plan))
+    res = consolidate(str(src), tmp_path / "plan.toml", tmp_path / "out")
+    assert any(d.startswith("not proven: 20240101000000_geo.sql:1") for d in res.differences), res.differences
+    manifest = json.loads((tmp_path / "out" / "pgconsolidate-output.json").read_text())
+    assert manifest["verified"] is False
+    assert "pgc_no_such_extension" in (tmp_path / "out" / "REPORT.md").read_text()
+    ver = verify_outdir(tmp_path / "out")
+    assert not ver["ok"] and ver["not_proven"]
+
+
+def test_callers_of_a_stood_in_extension() -> None:
+    from pgconsolidate.generate.report import callers_of
+    from pgconsolidate.plan.facts import FunctionFacts
+
+    http = ExtensionStandIn("http", "extensions", ("extensions.http_get", "extensions.http_post"))
+    net = ExtensionStandIn("pg_net", "public", ("net", "net.http_post"))
+    functions = [
+        FunctionFacts("public.a()", "SELECT net.http_post(url := 'x')", False, (), ()),
+        FunctionFacts("public.b()", "SELECT (http_get('x')).status", False, (), ()),
+        FunctionFacts("public.c()", "SELECT (extensions.http_get ('x')).status", False, (), ()),
+        FunctionFacts("public.d()", "SELECT other.http_get('x')", False, (), ()),
+    ]
+    assert callers_of([http, net], functions) == {
+        "http": ["public.b()", "public.c()"],
+        "pg_net": ["public.a()"],
+    }

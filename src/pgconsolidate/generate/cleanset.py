@@ -91,6 +91,7 @@ def split_dump(text: str) -> list[DumpEntry]:
 @dataclass(frozen=True)
 class ExtensionStandIn:
     """An extension that the scratch server stood in for while the consolidated schema was built:
+    ``schema`` is the extension's own (``WITH SCHEMA``; pg_net's functions live in ``net`` whatever it is);
     ``objects`` (``schema.name``, schema names) are the stand-in's, not the project's; ``create`` is
     False when the platform provides the extension (the Supabase base) rather than the project."""
 
@@ -98,7 +99,6 @@ class ExtensionStandIn:
     schema: str
     objects: tuple[str, ...]
     create: bool = True
-    fixed_schema: bool = False  # the extension always installs into its own schema (pg_net: net)
     note: str = ""  # what the stand-in computes and what raises
 
 
@@ -125,12 +125,9 @@ def replace_stand_ins(entries: list[DumpEntry], stand_ins: tuple[ExtensionStandI
     for s in stand_ins:
         if not s.create:
             continue
-        if s.fixed_schema:
-            stmt = sql.SQL("CREATE EXTENSION IF NOT EXISTS {};").format(sql.Identifier(s.extension))
-        else:
-            stmt = sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {};").format(
-                sql.Identifier(s.extension), sql.Identifier(s.schema)
-            )
+        stmt = sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {};").format(
+            sql.Identifier(s.extension), sql.Identifier(s.schema)
+        )
         creates.append(DumpEntry(s.extension, "EXTENSION", "-", stmt.as_string(None)))
     at = 0
     while at < len(kept) and _leading(kept[at]):

@@ -66,19 +66,26 @@ def _repointed(m: Merge, snapshot: Snapshot | None) -> list[str]:
 def callers_of(
     stand_ins: Sequence[ExtensionStandIn], functions: Sequence[FunctionFacts]
 ) -> dict[str, list[str]]:
-    """Per stood-in extension, the user's functions whose definition calls one of its functions."""
+    """Per stood-in extension, the user's functions whose definition calls one of its functions (qualified
+    with the stand-in object's schema, or unqualified)."""
     out: dict[str, list[str]] = {}
     for s in stand_ins:
-        names = {o.rsplit(".", 1)[-1] for o in s.objects if "." in o}
-        if not names:
+        by_schema: dict[str, set[str]] = {}
+        for o in s.objects:
+            if "." in o:
+                schema, name = o.rsplit(".", 1)
+                by_schema.setdefault(schema, set()).add(name)
+        if not by_schema:
             continue
-        # a call qualified with the stand-in's schema, or unqualified (not another schema's function)
-        call = re.compile(
-            rf'(?:\b{re.escape(s.schema)}\s*\.\s*|(?<![\w.$"]))'
-            rf"(?:{'|'.join(sorted(map(re.escape, names)))})\s*\(",
-            re.IGNORECASE,
-        )
-        found = [f.identity for f in functions if call.search(f.definition)]
+        calls = [
+            re.compile(
+                rf'(?:\b{re.escape(schema)}\s*\.\s*|(?<![\w.$"]))'
+                rf"(?:{'|'.join(sorted(map(re.escape, names)))})\s*\(",
+                re.IGNORECASE,
+            )
+            for schema, names in sorted(by_schema.items())
+        ]
+        found = [f.identity for f in functions if any(c.search(f.definition) for c in calls)]
         if found:
             out[s.extension] = found
     return out

@@ -52,6 +52,9 @@ from pgconsolidate.verify.dump import managed_triggers
 QUERIES = "pgconsolidate.verify.queries"
 # Schemas the scratch Supabase base creates itself; every other schema is copied.
 BASE_SCHEMAS = ("auth", "storage", "supabase_migrations", "extensions")
+# extensions every hosted Supabase project has (besides the base's uuid-ossp and pgcrypto): a copy that lacks
+# them still describes what the clean set will be deployed onto
+PLATFORM_EXTENSIONS = ("pg_graphql", "pgsodium", "supabase_vault", "pg_stat_statements", "pgjwt", "plpgsql")
 _TOC = re.compile(r"^\d+; \d+ \d+ (?P<type>EXTENSION|EVENT TRIGGER|COMMENT|SCHEMA) - (?P<rest>.*)$")
 
 
@@ -66,6 +69,8 @@ class LiveCopy:
     stand_ins: tuple[StandIn, ...]
     left_out: tuple[str, ...]
     notes: tuple[str, ...]
+    unproven: tuple[str, ...] = ()  # left-out extensions the platform does not provide: proof (c) fails
+    extension_schemas: tuple[tuple[str, str], ...] = ()  # the live database's extensions and schemas
 
 
 def is_supabase(url: str) -> bool:
@@ -230,7 +235,14 @@ def copy_live(
     notes += [f"restore: {e}" for e in _restore_errors(restore.stderr.decode(errors="replace"))]
     if supabase:
         notes += _copy_managed_triggers(live_url, scratch_url)
-    return LiveCopy(live_stand_ins(scratch_url), tuple(left_out), tuple(notes))
+    unproven = tuple(
+        f"extension {ext} could not be copied (the scratch server lacks it and there is no stand-in): the "
+        "clean set does not create it, and what needs it was not proven; use --scratch-url with a server "
+        "that has it"
+        for ext in left_out
+        if not (supabase and ext in PLATFORM_EXTENSIONS)
+    )
+    return LiveCopy(live_stand_ins(scratch_url), tuple(left_out), tuple(notes), unproven, tuple(extensions))
 
 
 def _copy_managed_triggers(live_url: str, scratch_url: str) -> list[str]:

@@ -245,20 +245,45 @@ def prove_live(
     )
 
 
-def extension_stand_ins(stand_ins: tuple[StandIn, ...], supabase: bool) -> tuple[ExtensionStandIn, ...]:
-    """The stand-ins of a replay or copy, as the clean-set generator needs them."""
-    return tuple(
-        ExtensionStandIn(
-            s.extension,
-            s.schema,
-            s.objects,
-            create=s.requested,
-            fixed_schema=SPECS[s.extension].fixed_schema is not None,
-            note=s.note,
-        )
-        for s in stood_in(stand_ins, supabase)
-        if s.extension in SPECS
-    )
+def requested_schemas(mdir: MigrationDir, stand_ins: tuple[StandIn, ...]) -> dict[str, str]:
+    """Extension -> the schema its ``CREATE EXTENSION`` (the one a stand-in replaced) asked for."""
+    out: dict[str, str] = {}
+    for s in stand_ins:
+        f = mdir.by_path(s.file)
+        if f is None:
+            continue
+        for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
+            if st.kind == "CreateExtensionStmt" and st.line == s.line:
+                out[s.extension] = "public"  # no WITH SCHEMA: the first schema of the search_path
+                for opt in st.body.get("options", []):
+                    d = opt.get("DefElem", {}) if isinstance(opt, dict) else {}
+                    if d.get("defname") == "schema":
+                        out[s.extension] = str(d.get("arg", {}).get("String", {}).get("sval", ""))
+    return {k: v for k, v in out.items() if v}
+
+
+def extension_stand_ins(
+    stand_ins: tuple[StandIn, ...], supabase: bool, schemas: dict[str, str]
+) -> tuple[ExtensionStandIn, ...]:
+    """The stand-ins of a replay or copy, as the clean-set generator needs them. ``schemas``: the schema
+    each extension was created in, when known (else where the stand-in is; for an extension whose objects
+    live in a schema of their own, pg_net, the platform's ``extensions`` or ``public``)."""
+    out: list[ExtensionStandIn] = []
+    for s in stood_in(stand_ins, supabase):
+        if s.extension not in SPECS:
+            continue
+        fallback = s.schema
+        if SPECS[s.extension].fixed_schema is not None:
+            fallback = "extensions" if supabase else "public"
+        schema = schemas.get(s.extension) or fallback
+        out.append(ExtensionStandIn(s.extension, schema, s.objects, create=s.requested, note=s.note))
+    return tuple(out)
+
+
+def not_proven(skipped: tuple[Skipped, ...]) -> list[str]:
+    """Statements of the old chain that could not run on scratch (an extension without a stand-in): what
+    they create is missing from both sides, so the proof cannot vouch for it."""
+    return [f"not proven: {s.file}:{s.line} `{s.statement}` was skipped: {s.reason}" for s in skipped]
 
 
 def undeclared(diff: SnapshotDiff, declared: set[str]) -> list[str]:
@@ -376,9 +401,12 @@ def consolidate(
             step("copying the live database to scratch, running the fix there twice, counting rows")
             live_proof = prove_live(live_url, plan, fix, server, live, supabase=chain.supabase_base)
         stand_ins = chain.stand_ins
+        ext_schemas = requested_schemas(mdir, chain.stand_ins)
         if live_proof is not None:  # the clean set describes production (after the fix)
             schema_sql, extra = live_proof.schema_sql, live_proof.triggers
             stand_ins = live_proof.copy.stand_ins
+            ext_schemas = dict(live_proof.copy.extension_schemas)
+        clean_stand_ins = extension_stand_ins(stand_ins, chain.supabase_base, ext_schemas)
         versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
         clean = build_clean_set(
             # what the base provides is the platform's, and only left out when the proof has the base
@@ -390,7 +418,7 @@ def consolidate(
             extra,
             tool=mdir.tool.value,
             keyless=keyless,
-            stand_ins=extension_stand_ins(stand_ins, chain.supabase_base),
+            stand_ins=clean_stand_ins,
         )
         root = Path(mdir.root)
         with _staging(outdir) as tmp:
@@ -415,11 +443,13 @@ def consolidate(
                 ]
                 result.differences += [f"live copy: not copied: {x}" for x in live_proof.not_copied]
                 result.differences += [f"row accounting: {x}" for x in live_proof.accounting]
+                result.differences += [f"live copy: {x}" for x in live_proof.copy.unproven]
                 result.second_run_differences = text_lines(second) + live_proof.second_run
             else:
                 result.differences = text_lines(diff_snapshots(snap_b, snap_a))
                 result.second_run_differences = text_lines(second)
             result.declared = declared
+            result.differences += not_proven(g.skipped)
             result.differences += [
                 f"reference data: {t} has {ref_counts[t]} rows after chain + fix, "
                 f"{clean_counts.get(t)} after the clean set (run twice)"
@@ -491,9 +521,9 @@ def consolidate(
                 g.live_facts,
                 g.chain_facts,
                 snapshot=state,
-                stand_ins=extension_stand_ins(stand_ins, chain.supabase_base),
+                stand_ins=clean_stand_ins,
                 callers=callers_of(
-                    extension_stand_ins(stand_ins, chain.supabase_base),
+                    clean_stand_ins,
                     (g.live_facts or g.chain_facts).functions,
                 ),
                 skipped=skipped_lines,
@@ -570,6 +600,7 @@ def verify_outdir(
             assert clean.url is not None
             snap_a = snapshot_without(clean.url, clean.stand_ins)
         out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
+        out["not_proven"] = not_proven(chain.skipped)
         if live_url and live is not None:
             plan, _ = read_plan((outdir / "pgconsolidate.plan.toml").read_text(encoding="utf-8"))
             step("copying the live database to scratch, running the fix there twice, counting rows")
@@ -579,6 +610,7 @@ def verify_outdir(
             out["clean_vs_live_plus_fix"] = text_lines(diff_snapshots(proof.snapshot, snap_a))
             out["live_not_copied"] = proof.not_copied
             out["row_accounting"] = proof.accounting
+            out["not_proven"] += list(proof.copy.unproven)
             out["fix_second_run_on_live_copy"] = proof.second_run
             out["rows_before"], out["rows_after"] = proof.rows_before, proof.rows_after
             out["live_copy_notes"] = list(proof.copy.notes)
