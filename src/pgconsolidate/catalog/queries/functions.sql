@@ -11,7 +11,11 @@ SELECT n.nspname || '.' || p.proname || '(' ||
        CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
                       WHEN 'w' THEN 'window' END AS prokind,
        pg_get_function_arguments(p.oid) AS arguments,
-       pg_get_function_result(p.oid) AS result,
+       -- pg_get_function_result, which first tries to print TABLE(...) for every set-returning function:
+       -- called only for those with TABLE columns; otherwise the same text, SETOF and format_type
+       CASE WHEN p.prokind = 'p' THEN NULL
+            WHEN p.proretset AND 't' = ANY (p.proargmodes) THEN pg_get_function_result(p.oid)
+            ELSE CASE WHEN p.proretset THEN 'SETOF ' ELSE '' END || format_type(p.prorettype, NULL) END AS result,
        l.lanname AS language,
        CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
        p.proisstrict AS strict,
