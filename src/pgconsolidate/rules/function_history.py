@@ -119,21 +119,27 @@ def function_history(
     by_name: dict[str, set[str]] = {}  # schema.name → identities ever defined (filtered by ``current``)
     definitions: list[tuple[Definition, Definition | None]] = []
     overloads: list[tuple[Definition, tuple[Definition, ...]]] = []
+    create, create_or_replace = Action.CREATE, Action.CREATE_OR_REPLACE
     for _key, (target, e) in sorted(events.items(), key=lambda kv: kv[0][:2]):
-        if e.action in (Action.CREATE, Action.CREATE_OR_REPLACE) and isinstance(e.detail, FunctionDef):
-            replace = e.or_replace or e.action == Action.CREATE_OR_REPLACE
+        action = e.action
+        if action in (create, create_or_replace) and isinstance(e.detail, FunctionDef):
+            replace = e.or_replace or action == create_or_replace
             new = Definition(target, e.detail, loc(e), replace)
             old = current.get(target)
             definitions.append((new, old))
             if old is not None and (not replace or result_type(old.detail) != result_type(new.detail)):
                 continue  # refused by PostgreSQL: the old definition stays in force
             current[target] = new
-            by_name.setdefault(new.name, set()).add(target)
-            if old is None:
-                others = tuple(current[i] for i in sorted(by_name[new.name]) if i != target and i in current)
+            name = target.split("(", 1)[0]  # new.name
+            same_name = by_name.get(name)
+            if same_name is None:
+                same_name = by_name[name] = set()
+            same_name.add(target)
+            if old is None and len(same_name) > 1:
+                others = tuple(current[i] for i in sorted(same_name) if i != target and i in current)
                 if others:
                     overloads.append((new, others))
-        elif e.action == Action.ALTER and isinstance(e.detail, Change) and target in current:
+        elif action == Action.ALTER and isinstance(e.detail, Change) and target in current:
             d = current[target]
             altered = _altered(d.detail, e.detail)
             if altered is not d.detail:

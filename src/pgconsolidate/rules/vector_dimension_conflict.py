@@ -49,10 +49,12 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     1536-dimension rows fails with ``different vector dimensions``.
     """
     # only a column with an ALTER ... TYPE event can change its dimension
+    alter = Action.ALTER
     altered = [
         c
         for c in ctx.of_kind(ObjectKind.COLUMN, existing=False)
-        if any(e.action == Action.ALTER and getattr(e.detail, "attribute", None) == "type" for e in c.events)
+        if len(c.events) > 1
+        and any(e.action == alter and getattr(e.detail, "attribute", None) == "type" for e in c.events)
     ]
     for column in sorted(altered, key=lambda s: s.id):
         previous = None
