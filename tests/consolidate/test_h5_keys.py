@@ -394,3 +394,54 @@ def test_composite_key_consolidates_against_a_live_database(tmp_path: Path, scra
     assert res.differences == [] and res.second_run_differences == []
     assert res.summary["rows_after"]["public.members"] == 18 + 12
     assert res.summary["colliding_keys"] == {"public.old_members": 6}
+
+
+SERIAL_TWINS = """
+CREATE TABLE public.items (id serial PRIMARY KEY, body text NOT NULL, note text,
+                           created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE public.old_items (id integer PRIMARY KEY, body text NOT NULL, note text,
+                               created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE public.item_tags (id serial PRIMARY KEY, tag text,
+                               item_id integer NOT NULL REFERENCES public.old_items(id));
+CREATE TABLE public.item_notes (id serial PRIMARY KEY, item_id integer REFERENCES public.items(id));
+CREATE TABLE public.item_links (id serial PRIMARY KEY, item_id integer REFERENCES public.items(id));
+"""
+
+
+def test_serial_keys_consolidate_against_a_live_database(tmp_path: Path, scratch_db: str) -> None:
+    src = tmp_path / "migrations"
+    src.mkdir()
+    (src / "20240101000000_items.sql").write_text(SERIAL_TWINS)
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(SERIAL_TWINS.encode())
+        conn.execute(
+            b"INSERT INTO public.items (body) SELECT 'target ' || g FROM generate_series(1, 20) g;"
+            b"INSERT INTO public.old_items (id, body) SELECT g, 'source ' || g "
+            b"FROM generate_series(11, 30) g;"
+            b"INSERT INTO public.item_tags (item_id, tag) SELECT id, body FROM public.old_items;"
+        )
+    plan = make_plan(str(src), scratch_db)
+    [merge] = plan.merges
+    assert (merge.source, merge.target, merge.key, merge.on_collision) == (
+        "public.old_items",
+        "public.items",
+        "id",
+        "keep-both",
+    )
+    assert "own default" in merge.reason
+    (tmp_path / "plan.toml").write_text(write_plan(plan))
+    res = consolidate(str(src), tmp_path / "plan.toml", tmp_path / "out", live_url=scratch_db)
+    assert res.differences == [] and res.second_run_differences == []
+    assert res.summary["rows_after"]["public.items"] == 40
+    assert res.summary["colliding_keys"] == {"public.old_items": 10}
+    # the fix on production: every tag still names the item holding its body; the sequence moved on
+    fix = next((tmp_path / "out").glob("*_consolidation_fix.sql")).read_text()
+    run_script(scratch_db, fix, "fix on production")
+    assert _one(
+        scratch_db,
+        "SELECT count(*), count(*) FILTER (WHERE i.body = t.tag) FROM item_tags t "
+        "JOIN items i ON i.id = t.item_id",
+    ) == (20, 20)
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute("INSERT INTO items (body) VALUES ('new')")
+    assert _one(scratch_db, "SELECT count(*), count(DISTINCT id) FROM items") == (41, 41)
