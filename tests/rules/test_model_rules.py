@@ -348,6 +348,31 @@ CASES += [
         },
         [("1_a.sql", 1, "public.f(text)")],
     ),
+    (  # ON ROUTINES: the model records it as default privileges on functions
+        "definer-executable-by-public",
+        {
+            "1_a.sql": "alter default privileges in schema public grant execute on routines to anon;",
+            "2_b.sql": DEFINER,
+        },
+        [("1_a.sql", 1, "public.f(text)")],
+    ),
+    (  # REVOKE GRANT OPTION FOR takes away only the grant option: anon and PUBLIC keep EXECUTE
+        "definer-executable-by-public",
+        {
+            "1_a.sql": DEFINER + "grant execute on function f(text) to anon;",
+            "2_b.sql": "revoke grant option for execute on function f(text) from anon;",
+        },
+        [("1_a.sql", 2, "public.f(text)")],
+    ),
+    (
+        "definer-executable-by-public",
+        {
+            "1_a.sql": "alter default privileges in schema public grant all on functions to anon;\n"
+            "alter default privileges in schema public revoke grant option for all on functions from anon;",
+            "2_b.sql": DEFINER,
+        },
+        [("1_a.sql", 1, "public.f(text)")],
+    ),
     # --- table-without-primary-key
     ("table-without-primary-key", {"1_a.sql": "create table t (a int);"}, [("1_a.sql", 1, "public.t")]),
     ("table-without-primary-key", {"1_a.sql": "create table t (a int primary key);"}, []),

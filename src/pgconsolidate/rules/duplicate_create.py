@@ -49,6 +49,8 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
     """
     found = []
     for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):  # ``found`` is sorted below
+        if len(state.events) < 2:
+            continue  # created once at most
         since: Effect | None = None  # the event the live object dates from (its location is made on use)
         first = None
         for e in state.events:

@@ -47,11 +47,12 @@ def _role(name: str) -> str:
 
 
 def default_privileges(files: Iterable[FileStatements]) -> tuple[Effect, ...]:
-    """The ALTER DEFAULT PRIVILEGES statements as effects carrying a :class:`DefaultPrivilegesDef`.
+    """The ALTER DEFAULT PRIVILEGES statements as effects carrying a :class:`DefaultPrivilegesDef`,
+    derived from the statements alone (re-parsing the few of them when trees were not kept).
 
-    Derived here from the statements (re-parsing the few of them when trees were not kept) because the
-    model's extraction reads the statement's GRANT from the wrong key (it records every one as a REVOKE
-    of nothing); the model should grow a correct ``Schema.default_privileges``.
+    Rules read the model's ``Schema.default_privileges`` (``RuleContext.default_privileges``), which
+    gives the same grants and revokes (and also records ``WITH GRANT OPTION``, ``FOR ROLE`` and ``ON
+    ROUTINES`` as functions); this independent derivation remains as a cross-check of the model's.
     """
     out: list[Effect] = []
     for fs in files:
@@ -95,7 +96,8 @@ def function_execute(
     fn: ObjectState, defaults: Iterable[Effect], order: Mapping[str, int] | None = None
 ) -> Privileges:
     """Who can EXECUTE ``fn`` after every GRANT/REVOKE in the files (PUBLIC by default); ``defaults`` are
-    the ALTER DEFAULT PRIVILEGES effects (:func:`default_privileges`)."""
+    the ALTER DEFAULT PRIVILEGES effects (``Schema.default_privileges``). ``REVOKE GRANT OPTION FOR``
+    takes away only the right to pass EXECUTE on, so it does not count as a revoke."""
     order = order or {}
 
     def key(e: Effect) -> tuple[int, int, int]:
@@ -112,6 +114,7 @@ def function_execute(
             and isinstance(g, GrantDef)
             and key(e) >= born
             and _EXECUTE & set(g.privileges)
+            and not (g.revoke and g.grant_option)  # REVOKE GRANT OPTION FOR: the privilege stays
         ):
             entries.append((key(e), not g.revoke, g.grantees, e))
     for e in defaults:
@@ -122,6 +125,7 @@ def function_execute(
             and _default_applies(d, fn_schema)
             and key(e) < born
             and _EXECUTE & set(d.privileges)
+            and not (d.revoke and d.grant_option)
         ):
             entries.append((key(e), not d.revoke, d.grantees, e))
     entries.sort(key=lambda x: x[0])

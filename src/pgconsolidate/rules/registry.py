@@ -188,12 +188,11 @@ class RuleContext:
             self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE, existing=False),
         )
 
-    @cached_property
-    def default_privileges(self) -> tuple[Any, ...]:
-        """ALTER DEFAULT PRIVILEGES effects (:func:`pgconsolidate.rules.privileges.default_privileges`)."""
-        from pgconsolidate.rules.privileges import default_privileges
-
-        return default_privileges(self.files)
+    @property
+    def default_privileges(self) -> tuple[Effect, ...]:
+        """The ALTER DEFAULT PRIVILEGES effects, in applied order (the model's
+        :attr:`Schema.default_privileges`, each carrying a ``DefaultPrivilegesDef``)."""
+        return self.schema.default_privileges
 
     def statements(self) -> Iterable[Statement]:
         """Every statement of every file, in applied order."""

@@ -23,11 +23,14 @@ def definitions_by_file(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str
     creates, drop = (Action.CREATE, Action.CREATE_OR_REPLACE), Action.DROP
     for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):
         for e in state.events:
+            action = e.action
+            if action not in creates and action != drop:
+                continue
             if isinstance(e.detail, IndexDef) and e.detail.constraint:
                 continue  # the index of a PRIMARY KEY / UNIQUE constraint belongs to its table
-            if e.action in creates:
+            if action in creates:
                 defs.setdefault(e.ref.file, set()).add(state.id)
-            elif e.action == drop:
+            else:
                 dropped.setdefault(e.ref.file, set()).add(state.id)
     return defs, dropped
 
