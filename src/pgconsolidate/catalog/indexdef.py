@@ -21,13 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-
-class KeyColumn(NamedTuple):
-    """What an index definition needs of a table column."""
-
-    quoted: str  # quote_ident(attname)
-    type_oid: int  # atttypid, or 0 when the type is a domain (never matched)
-    collation: int  # attcollation
+# What an index definition needs of a table column: quote_ident(attname), atttypid (0 when the type is a
+# domain: never matched) and attcollation. A plain tuple: the reader slices it out of the columns' rows.
+KeyColumn = tuple[str, int, int]
 
 
 class Opclass(NamedTuple):
@@ -153,13 +149,14 @@ class IndexSpeller:
             for attnum, opclass_oid, collation in zip(keys, opclasses, collations, strict=True):
                 column = columns.get(attnum)
                 opclass = self.opclasses.get(opclass_oid)
-                if column is None or opclass is None or not column.type_oid:
+                if column is None or opclass is None:
                     return None
-                if self._default(column.type_oid, opclass.method) != opclass_oid:
-                    return None  # the server prints the opclass
-                if collation and collation != column.collation:
+                quoted, type_oid, column_collation = column
+                if not type_oid or self._default(type_oid, opclass.method) != opclass_oid:
+                    return None  # a domain, or the server prints the opclass
+                if collation and collation != column_collation:
                     return None  # the server prints COLLATE
-                names.append(column.quoted)
+                names.append(quoted)
         except _Unknown:
             return None
         where = "" if predicate is None else f" WHERE {predicate}"

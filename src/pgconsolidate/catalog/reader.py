@@ -277,13 +277,13 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
     """
     batch = _Batch()
     with conn.pipeline():
-        opclass_cur, types_cur = conn.cursor(), conn.cursor()
+        opclass_cur, types_cur = conn.cursor(binary=True), conn.cursor(binary=True)
         if "indexes" in names:
             opclass_cur.execute(load_sql(QUERIES, "opclasses.sql").encode("utf-8"))
             types_cur.execute(_query("opclass_types", conn.info.server_version))
         pending = []
         for name in names:
-            cur = conn.cursor()
+            cur = conn.cursor(binary=True)  # binary rows decode faster
             cur.execute(_query(name, conn.info.server_version), params)
             pending.append((name, cur))
         if "indexes" in names:
@@ -320,9 +320,12 @@ def _index_definitions(conn: psycopg.Connection, batch: _Batch) -> None:
     index_extras = batch.extras.get("indexes", [])
     if not indexes or not any(extra[0] is not None for extra in index_extras):
         return
-    table_columns: dict[int, dict[int, KeyColumn]] = {}
-    for relid, attnum, quoted, type_oid, collation, _ in batch.extras.get("columns", []):
-        table_columns.setdefault(relid, {})[attnum] = KeyColumn(quoted, type_oid, collation)
+    wanted = {extra[2] for extra in index_extras if extra[0] is not None}
+    table_columns: dict[int, dict[int, KeyColumn]] = {relid: {} for relid in wanted}
+    for extra in batch.extras.get("columns", []):  # (table oid, attnum, quoted name, type, collation, acl)
+        columns = table_columns.get(extra[0])
+        if columns is not None:
+            columns[extra[1]] = extra[2:5]
     speller = IndexSpeller(batch.opclasses, batch.types)
     ask: dict[int, CatalogObject] = {}
     for index, (head, oid, relid, keys, collations, opclasses) in zip(indexes, index_extras, strict=True):
