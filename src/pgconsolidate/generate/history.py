@@ -126,7 +126,8 @@ def _flyway(
     checksum Flyway computes, so ``flyway validate`` accepts it and ``migrate`` does not run it again."""
     t, tl = qualified(table), sql.Literal(table)
     versions = sorted({v for v in reverted if v})
-    scripts_old = sorted({p.rsplit("/", 1)[-1] for p in replaced_files})
+    # repeatable migrations (R__<name>.sql) have no version: they are found by their script name
+    scripts_old = sorted({n for n in (p.rsplit("/", 1)[-1] for p in replaced_files) if n.startswith("R__")})
     exact = scripts is not None and all(v in scripts for v, _ in applied)
     note = (
         "Checksums: CRC-32 of each clean-set file's lines, as Flyway computes it (line endings and a\n"
@@ -138,10 +139,10 @@ def _flyway(
     head = comment_block(
         "pgconsolidate history repair for Flyway: run once on databases that already have the schema (after\n"
         f"the consolidation fix), instead of migrating. In {table}:\n"
-        f"* the {len(versions) + len(scripts_old)} replaced migrations are marked deleted "
+        f"* the {len(versions) + len(scripts_old)} replaced migration(s) marked deleted "
         "the way `flyway repair` marks missing\n"
         "  migrations: failed rows of them removed, one row of type DELETE added after each applied row;\n"
-        f"* the {len(applied)} clean-set files are recorded as applied (type SQL, success,\n"
+        f"* the {len(applied)} clean-set file(s) recorded as applied (type SQL, success,\n"
         "  execution_time 0, installed_by the current user), each once.\n"
         f"{note}\n"
         "Idempotent: a second run changes nothing."
