@@ -5,9 +5,13 @@ recorded as applied with the checksum Flyway computes, and a second run changes 
 from __future__ import annotations
 
 import binascii
+import re
+import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pgconsolidate.db.connect import connection
 from pgconsolidate.generate.history import flyway_checksum, flyway_description, generate_history_repair
@@ -188,3 +192,23 @@ def test_consolidated_flyway_directory_repairs_its_history(tmp_path: Path, scrat
         for p in (tmp_path / "out" / "migrations").iterdir()
     }
     assert recorded == on_disk and all(name.startswith("V") for name in on_disk)
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(["a", "é", "\r", "\n", " ", ";", "\ufeff", "\u2028", "\x0b"]), max_size=40
+    )
+)
+def test_flyway_checksum_matches_reading_line_by_line(text: str) -> None:
+    """Against a direct model of Flyway's loop: BufferedReader.readLine() splits on \\n, \\r\\n and \\r
+    only (not on the other characters str.splitlines() knows), the first line loses a byte order mark,
+    every line's UTF-8 bytes go into one CRC-32."""
+    lines = re.split(r"\r\n|\r|\n", text)
+    if text.endswith(("\r", "\n")):
+        lines.pop()
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    crc = 0
+    for line in lines:
+        crc = zlib.crc32(line.encode("utf-8"), crc)
+    assert flyway_checksum(text) == (crc - 2**32 if crc >= 2**31 else crc)
