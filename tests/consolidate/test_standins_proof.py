@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from pgconsolidate.catalog.reader import read_snapshot
+from pgconsolidate.cli import run
 from pgconsolidate.db.connect import connection
 from pgconsolidate.generate.cleanset import DumpEntry, ExtensionStandIn, replace_stand_ins
 from pgconsolidate.plan.toml_write import write_plan
@@ -68,7 +69,9 @@ def _clean_text(out: Path) -> str:
     return "\n".join((out / p).read_text() for p in manifest["clean_set"])
 
 
-def test_directory_using_http_and_pg_net_consolidates_and_verifies(tmp_path: Path) -> None:
+def test_directory_using_http_and_pg_net_consolidates_and_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = _write(tmp_path)
     plan = make_plan(str(src), None)
     (tmp_path / "plan.toml").write_text(write_plan(plan))
@@ -97,6 +100,9 @@ def test_directory_using_http_and_pg_net_consolidates_and_verifies(tmp_path: Pat
     ver = verify_outdir(out)
     assert ver["ok"], ver
     assert any(s.startswith("pg_net ") for s in ver["stand_ins"])
+    assert run(["verify", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "stand-in: http (schema extensions" in printed and printed.rstrip().endswith("ok")
 
 
 def _supabase_live(url: str, src: Path) -> None:
