@@ -65,6 +65,7 @@ def plan(
         os.replace(output, backup)
         err.print(f"the previous plan is now {backup}", markup=False)
     write_atomic(output, write_plan(p).encode())
+    aside = [m for m in p.merges if m.on_collision != "keep-both"]
     if fmt is OutputFormat.json:
         out.print_json(
             json.dumps(
@@ -72,6 +73,7 @@ def plan(
                     "schema_version": 1,
                     "plan": str(output),
                     "merges": len(p.merges),
+                    "merges_without_new_keys": [f"{m.source} -> {m.target}" for m in aside],
                     "definers": len(p.definers),
                     "indexes": len(p.indexes),
                 }
@@ -83,6 +85,12 @@ def plan(
             f"{len(p.functions)} function choices, {len(p.definers)} definers, {len(p.indexes)} indexes",
             markup=False,
         )
+        for m in aside:
+            err.print(
+                f"note: {m.source} -> {m.target}: no honest new key for colliding rows ({m.key}); "
+                f"on_collision = {m.on_collision} proposed (the plan says why)",
+                markup=False,
+            )
 
 
 def register(app: typer.Typer) -> None:
