@@ -16,7 +16,7 @@ import orjson
 from pglast.parser import parse_sql_json
 
 from pgconsolidate.model.names import EXTENSION_TYPES as MODEL_EXTENSION_TYPES
-from pgconsolidate.model.names import TYPE_ALIASES
+from pgconsolidate.model.names import type_ref
 from pgconsolidate.statements.model import Statement
 
 DEFAULT_SCHEMA = "public"
@@ -69,10 +69,6 @@ def mentions_drop(text: str) -> bool:
     return _DROP_WORD.search(text) is not None
 
 
-# schemas whose types print without a schema (pg_catalog, public, the usual extension schema)
-_UNQUALIFIED_TYPE_SCHEMAS = {"pg_catalog", "public", "extensions"}
-
-
 def strings(items: list[Any] | None) -> list[str]:
     """The ``sval`` of each ``String`` node in ``items``."""
     out = []
@@ -105,9 +101,9 @@ def relation_schema(rangevar: dict[str, Any] | None) -> str:
     return str(rv.get("schemaname") or DEFAULT_SCHEMA)
 
 
-def type_name(tn: dict[str, Any] | None, *, typmods: bool = False) -> str:
-    """A ``TypeName`` as ``format_type`` prints it (without typmods unless asked), e.g. ``double precision``,
-    ``vector``, ``text[]``, ``vector(1536)``."""
+def type_name(tn: dict[str, Any] | None) -> str:
+    """A ``TypeName`` as ``format_type`` prints it without typmods, e.g. ``double precision``, ``vector``,
+    ``text[]``: the model's :attr:`TypeRef.signature` of it (``%TYPE`` references as written)."""
     if not tn:
         return ""
     tn = tn.get("TypeName", tn)
@@ -116,42 +112,7 @@ def type_name(tn: dict[str, Any] | None, *, typmods: bool = False) -> str:
         return ""
     if tn.get("pct_type"):
         return ".".join(names) + "%TYPE"
-    base = names[-1]
-    schema = names[-2] if len(names) > 1 else None
-    if (schema in (None, "pg_catalog")) and base in TYPE_ALIASES:
-        text = TYPE_ALIASES[base]
-    elif schema is None or schema in _UNQUALIFIED_TYPE_SCHEMAS:
-        text = base
-    else:
-        text = f"{schema}.{base}"
-    if typmods:
-        mods = [str(v) for v in (_const_value(m) for m in tn.get("typmods") or ()) if v is not None]
-        if mods and text in ("timestamp with time zone", "timestamp without time zone"):
-            text = text.replace("timestamp", f"timestamp({','.join(mods)})", 1)
-        elif mods and text in ("time with time zone", "time without time zone"):
-            text = text.replace("time", f"time({','.join(mods)})", 1)
-        elif mods:
-            text = f"{text}({','.join(mods)})"
-    if tn.get("arrayBounds"):
-        text += "[]" * len(tn["arrayBounds"])
-    return text
-
-
-def _const_value(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return None
-    c = node.get("A_Const")
-    if c is None:
-        return None
-    if "ival" in c:
-        return c["ival"].get("ival", 0)
-    if "sval" in c:
-        return c["sval"].get("sval")
-    if "fval" in c:
-        return c["fval"].get("fval")
-    if "boolval" in c:
-        return c["boolval"].get("boolval", False)
-    return None
+    return type_ref(tn)[0].signature
 
 
 _ARG_MODES = {"FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC", "FUNC_PARAM_DEFAULT", None}
