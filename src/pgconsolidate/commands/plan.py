@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from pgconsolidate.archive.files import write_atomic
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
@@ -20,8 +19,6 @@ from pgconsolidate.commands.common import (
 )
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import InputError
-from pgconsolidate.plan.toml_write import write_plan
-from pgconsolidate.verify.pipeline import load_plan, make_plan
 
 
 def plan(
@@ -41,6 +38,11 @@ def plan(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Propose an editable, commented consolidation plan (or check one with --check)."""
+    # the stages are imported here, not at the top: `pgconsolidate --help` stays fast
+    from pgconsolidate.archive.files import write_atomic
+    from pgconsolidate.plan.toml_write import write_plan
+    from pgconsolidate.verify.pipeline import load_plan, make_plan
+
     live = resolve_database_url(ctx, database_url)
     scratch = resolve_scratch_url(ctx, scratch_url)
     if check is not None:
