@@ -445,3 +445,24 @@ def test_serial_keys_consolidate_against_a_live_database(tmp_path: Path, scratch
     with connection(scratch_db, autocommit=True) as conn:
         conn.execute("INSERT INTO items (body) VALUES ('new')")
     assert _one(scratch_db, "SELECT count(*), count(DISTINCT id) FROM items") == (41, 41)
+
+
+@pytest.mark.parametrize("length", [4, 9, 10, 12])
+def test_text_keys_of_full_length_get_new_keys_that_fit(scratch_db: str, length: int) -> None:
+    """The worst case for a suffix: every key already fills varchar(n)."""
+    key = f"substr(md5(g::text), 1, {length})"
+    case = Case(
+        f"code varchar({length}) PRIMARY KEY",
+        f"code varchar({length}) PRIMARY KEY",
+        "code",
+        key,
+        key,
+        "text",
+    )
+    _build(scratch_db, case)
+    snap = read_snapshot(scratch_db)
+    run_script(scratch_db, generate_fix(Plan("x", "supabase", (), merges=(_merge(case),)), snap), "fix")
+    assert _one(
+        scratch_db, f"SELECT count(*), count(DISTINCT code), max(length(code)) <= {length} FROM items"
+    ) == (40, 40, True)
+    assert _one(scratch_db, "SELECT count(*) FILTER (WHERE key_changed) FROM items_merge_origin") == (10,)
