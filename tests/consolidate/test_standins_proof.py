@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from psycopg import sql
 
 from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.cli import run
@@ -50,6 +51,12 @@ create function public.hash_secret(s text) returns text language sql immutable
 as $$ select encode(extensions.digest(s, 'sha256'), 'hex') $$;
 create table public.hook_kinds (name text primary key);
 insert into public.hook_kinds (name) values ('push'), ('pull');
+""",
+    "20240103000000_new_user.sql": """
+create function public.on_new_user() returns trigger language plpgsql security definer set search_path = ''
+as $$ begin insert into public.hooks (owner, url) values (new.id, 'https://welcome'); return new; end $$;
+create trigger on_auth_user_created after insert on auth.users
+  for each row execute function public.on_new_user();
 """,
 }
 
@@ -114,6 +121,18 @@ def _supabase_live(url: str, src: Path) -> None:
         install_stand_in(conn, "pg_net", None)
     replay_into(url, read_dir(str(src)), keep_going=True, stood_in=frozenset({"http", "pg_net"}))
     with connection(url, autocommit=True) as conn:
+        # what the platform adds: an event trigger of its own, a database setting
+        conn.execute(
+            "CREATE FUNCTION extensions.pgrst_watch() RETURNS event_trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN NOTIFY pgrst, 'reload schema'; END $$; "
+            "CREATE EVENT TRIGGER pgrst_ddl_watch ON ddl_command_end "
+            "EXECUTE FUNCTION extensions.pgrst_watch()"
+        )
+        conn.execute(
+            sql.SQL("ALTER DATABASE {} SET app.settings.jwt_exp = '3600'").format(
+                sql.Identifier(conn.info.dbname)
+            )
+        )
         conn.execute(
             "INSERT INTO public.hooks (url, secret_hash) "
             "SELECT 'https://h/' || g, public.hash_secret(g::text) FROM generate_series(1, 5) g"
@@ -134,6 +153,10 @@ def test_live_database_with_stood_in_extensions_copies_and_proves(scratch_db: st
     assert 'CREATE EXTENSION IF NOT EXISTS "http"' in clean and "public.queue_hook(" in clean
     for body in STAND_IN_BODY:
         assert body not in clean
+    assert "on_auth_user_created" in clean  # the app's trigger on auth.users, copied from production
+    assert "pgrst_watch" not in clean and "jwt_exp" not in clean  # the platform's, not the project's
+    notes = json.loads((out / "pgconsolidate-output.json").read_text())["summary"]["live_copy"]
+    assert any("pgrst_ddl_watch" in n for n in notes)
     ver = verify_outdir(out, scratch_db)
     assert ver["ok"], ver
     assert ver["live_not_copied"] == [] and ver["clean_vs_live_plus_fix"] == []

@@ -260,10 +260,15 @@ def _copy_managed_triggers(live_url: str, scratch_url: str) -> list[str]:
 
 def not_copied(live: Snapshot, copy: Snapshot, copied: LiveCopy) -> list[str]:
     """What the live database has that its copy lacks or holds differently (extensions stood in for or
-    left out are reported by :func:`copy_live`, not here)."""
+    left out are reported by :func:`copy_live`, not here; ``ALTER DATABASE ... SET`` lives outside a dump,
+    as in the verification of a backup)."""
     skip = {s.extension for s in copied.stand_ins} | set(copied.left_out)
     diff = diff_snapshots(live, copy)
-    keep = tuple(d for d in diff.differences if not (d.kind == "extension" and d.identity in skip))
+    keep = tuple(
+        d
+        for d in diff.differences
+        if not (d.kind == "extension" and d.identity in skip) and d.kind != "setting"
+    )
     return text_lines(SnapshotDiff(diff.a, diff.b, keep, diff.ignored))
 
 
