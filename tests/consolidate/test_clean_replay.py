@@ -63,4 +63,4 @@ def test_failing_clean_set_raises_with_file_and_line(scratch_server: ScratchServ
     src = _write(tmp_path / "m", files)
     with pytest.raises(DatabaseError) as info, replayed_clean(scratch_server, str(src), supabase=False):
         pass
-    assert "20240102000000_b.sql:1" in info.value.message and "nope" in info.value.message
+    assert "20240102000000_b.sql:2" in info.value.message and "nope" in info.value.message

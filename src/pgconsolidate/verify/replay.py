@@ -93,6 +93,8 @@ def replayed_clean(server: ScratchServer, clean_dir: str, *, supabase: bool) -> 
     mdir = read_dir(clean_dir)
     result = replay_dir(mdir, server, supabase=supabase, keep=True, batch=True)
     try:
+        if result.failures:  # find the exact statement: the same replay, one statement at a time
+            _fail_loudly(replay_dir(mdir, server, supabase=supabase), "the clean set")
         _fail_loudly(result, "the clean set")
         assert result.url is not None
         again = replay_into(result.url, mdir, record_history=False, batch=True)
