@@ -78,6 +78,13 @@ def test_parallel_path_gives_the_same_result(tmp_path: Path, monkeypatch: pytest
     assert all(st.node for fs in parallel.files for st in fs.statements)
     slim = analyze_dir(mdir, workers=2, keep_trees=False)
     assert slim.schema.objects == serial.schema.objects
+    # statements come back from workers without their text: it is restored from the files' text
+    assert parallel.files == serial.files and slim.files == serial.files
+    assert all(st.text == st.text.strip() and st.text for fs in slim.files for st in fs.statements)
+    # routine body references are computed lazily, after the text is back
+    uses = {s.id: s.detail.uses for s in slim.schema.functions()}
+    assert uses["public.f59(integer)"] == ("public.count(*)", "public.t59")
+    assert uses == {s.id: s.detail.uses for s in serial.schema.functions()}
     assert not any(st.node for fs in slim.files for st in fs.statements)
     assert serial.schema.exists("public.r6") and not serial.schema.exists("public.t6")
     assert (

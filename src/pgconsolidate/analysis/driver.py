@@ -3,13 +3,16 @@ effects, fold them into the final schema.
 
 Splitting and extraction are per file and independent, so large directories are processed in a
 ``ProcessPoolExecutor`` (2 workers by default) in chunks of files; each worker returns the file's
-statements and effects, and the parent folds them in applied order. Small directories are handled
-in-process (starting workers costs more than it saves). No I/O: the files' text is already in ``mdir``.
+statements (without their text, which the parent already has) and effects, and the parent folds them
+in applied order. Where processes fork (Linux), workers inherit the jobs and receive index ranges only.
+Small directories are handled in-process (starting workers costs more than it saves). No I/O: the
+files' text is already in ``mdir``.
 """
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -63,23 +66,48 @@ def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
     return fs, effects
 
 
-def _chunk(jobs: Sequence[_Job]) -> list[tuple[FileStatements, tuple[Effect, ...]]]:
+#: The jobs of the parallel run in progress: forked workers inherit them, so only index ranges are sent.
+_FORKED_JOBS: Sequence[_Job] = ()
+
+
+def _chunk(jobs: Sequence[_Job]) -> list[_Result]:
+    """A worker's results for ``jobs``, ready to ship: statements travel without their text (the
+    parent has the files' text and restores it with :func:`_restore_texts`), which halves what the
+    parent unpickles for them."""
     with paused_gc():
-        return [_one(j) for j in jobs]
+        out = [_one(j) for j in jobs]
+        for fs, _ in out:
+            for st in fs.statements:
+                object.__setattr__(st, "text", "")
+    return out
 
 
-def _chunks(jobs: Sequence[_Job], target: int) -> list[list[_Job]]:
-    out: list[list[_Job]] = []
-    cur: list[_Job] = []
-    size = 0
-    for job in jobs:
-        cur.append(job)
-        size += len(job[1])
+def _chunk_range(lo: int, hi: int) -> list[_Result]:
+    """:func:`_chunk` of the inherited jobs ``lo:hi`` (forked workers)."""
+    return _chunk(_FORKED_JOBS[lo:hi])
+
+
+def _restore_texts(batch: list[_Result], jobs: Sequence[_Job]) -> list[_Result]:
+    """Give the statements of a worker's ``batch`` (for ``jobs``) their text back: the same slice of the
+    same SQL the worker split (offsets are relative to it)."""
+    for (fs, _), job in zip(batch, jobs, strict=True):
+        sql = job[1]
+        for st in fs.statements:
+            object.__setattr__(st, "text", sql[st.start : st.end])
+    return batch
+
+
+def _ranges(jobs: Sequence[_Job], start: int, target: int) -> list[tuple[int, int]]:
+    """``(lo, hi)`` index ranges of ``jobs[start:]`` holding about ``target`` bytes of SQL each."""
+    out: list[tuple[int, int]] = []
+    lo, size = start, 0
+    for i in range(start, len(jobs)):
+        size += len(jobs[i][1])
         if size >= target:
-            out.append(cur)
-            cur, size = [], 0
-    if cur:
-        out.append(cur)
+            out.append((lo, i + 1))
+            lo, size = i + 1, 0
+    if lo < len(jobs):
+        out.append((lo, len(jobs)))
     return out
 
 
@@ -122,16 +150,27 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
                 acc += len(jobs[k][1])
                 k += 1
             target = max(50_000, min(CHUNK_BYTES, (total - acc) // (n * 8) + 1))
-            with ProcessPoolExecutor(max_workers=n - 1) as pool:
-                futures = [pool.submit(_chunk, c) for c in _chunks(jobs[k:], target)]
+            ranges = _ranges(jobs, k, target)
+            global _FORKED_JOBS
+            fork = "fork" in multiprocessing.get_all_start_methods()
+            _FORKED_JOBS = jobs if fork else ()
+            try:
+                context = multiprocessing.get_context("fork") if fork else None
+                with ProcessPoolExecutor(max_workers=n - 1, mp_context=context) as pool:
+                    if fork:
+                        futures = [pool.submit(_chunk_range, lo, hi) for lo, hi in ranges]
+                    else:
+                        futures = [pool.submit(_chunk, jobs[lo:hi]) for lo, hi in ranges]
 
-                def batches() -> Iterator[list[_Result]]:
-                    for job in jobs[:k]:
-                        yield [_one(job)]
-                    for fut in futures:
-                        yield fut.result()
+                    def batches() -> Iterator[list[_Result]]:
+                        for job in jobs[:k]:
+                            yield [_one(job)]
+                        for fut, (lo, hi) in zip(futures, ranges, strict=True):
+                            yield _restore_texts(fut.result(), jobs[lo:hi])
 
-                schema = fold(effects_in_order(batches()))
+                    schema = fold(effects_in_order(batches()))
+            finally:
+                _FORKED_JOBS = ()
         else:
             schema = fold(effects_in_order([_one(j)] for j in jobs))
         files = tuple(fs for fs, _ in results)

@@ -123,10 +123,13 @@ def _sql_body_uses(body: str, ctx: FileContext) -> tuple[str, ...]:
     return tuple(sorted(_sql_refs([body], ctx)))
 
 
-def plpgsql_refs(stmt_text: str, schema: str) -> tuple[tuple[str, ...], bool]:
+def plpgsql_refs(stmt: Statement | str, schema: str) -> tuple[tuple[str, ...], bool]:
     """:class:`~pgconsolidate.model.types.RoutineRefs` of a PL/pgSQL routine: the references of the body
-    of CREATE FUNCTION ``stmt_text`` (unqualified names resolving to ``schema``), whether it EXECUTEs."""
-    return _plpgsql_uses(stmt_text, FileContext("", [schema], schema))
+    of CREATE FUNCTION ``stmt`` (a statement or its text; unqualified names resolving to ``schema``),
+    whether it EXECUTEs. Given the statement, its text is read only now (the analysis driver ships
+    statements between processes without their text and restores it on arrival)."""
+    text = stmt if isinstance(stmt, str) else stmt.text
+    return _plpgsql_uses(text, FileContext("", [schema], schema))
 
 
 def sql_body_refs(body: str, schema: str) -> tuple[tuple[str, ...], bool]:

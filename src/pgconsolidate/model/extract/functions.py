@@ -97,7 +97,7 @@ class FunctionEffects(ExtractorBase):
             body = to_sql(b["sql_body"])
         # a body's references are read when first asked for (RoutineRefs): they need more parsing
         if language == "plpgsql":
-            refs = RoutineRefs(plpgsql_refs, (self.stmt.text, self.ctx.schema))
+            refs = RoutineRefs(plpgsql_refs, (self.stmt, self.ctx.schema))
         elif language == "sql":
             if b.get("sql_body"):
                 refs = RoutineRefs.known(_uses_of(b["sql_body"], self.ctx))
