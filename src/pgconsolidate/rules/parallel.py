@@ -37,24 +37,24 @@ PARALLEL_MIN_BYTES = 2_000_000
 #: Estimated CPU seconds of each rule on the 10,000-file benchmark directory (170,000 statements); only
 #: their ratios matter. A rule not listed counts for :data:`DEFAULT_COST`.
 RULE_COST: Mapping[str, float] = {
-    "use-before-create": 0.75,
-    "conflicting-redefinition": 0.40,  # builds the function history (shared, see SHARED_INDEXES)
-    "vector-dimension-conflict": 0.40,
-    "missing-extension": 0.30,
-    "variant-files": 0.25,
-    "definer-executable-by-public": 0.25,
-    "security-definer": 0.20,
+    "use-before-create": 1.0,
+    "conflicting-redefinition": 0.55,  # builds the function history (shared, see SHARED_INDEXES)
+    "vector-dimension-conflict": 0.45,
+    "missing-extension": 0.45,
+    "variant-files": 0.40,
+    "definer-executable-by-public": 0.30,  # with security-definer: who may execute each definer, once
+    "similar-tables": 0.22,
+    "table-without-primary-key": 0.20,  # with unindexed-foreign-key: each table's keys, once
+    "non-idempotent": 0.20,
     "duplicate-create": 0.20,
-    "similar-tables": 0.15,
-    "non-idempotent": 0.15,
-    "dimensionless-vector-index": 0.12,
-    "table-without-primary-key": 0.12,
+    "dimensionless-vector-index": 0.17,
+    "grant-to-anon": 0.12,
+    "security-definer": 0.10,
     "unindexed-foreign-key": 0.10,
-    "drop-missing": 0.10,
-    "grant-to-anon": 0.10,
-    "rls-disabled": 0.05,
-    "concurrently-in-transaction": 0.05,
-    "policy-without-rls": 0.03,
+    "concurrently-in-transaction": 0.08,
+    "rls-disabled": 0.08,
+    "drop-missing": 0.08,
+    "policy-without-rls": 0.04,
 }
 DEFAULT_COST = 0.02
 
