@@ -292,6 +292,20 @@ CASES = [
         {"1_a.sql": "create table x (s mood);", "2_b.sql": "create type mood as enum ('a');"},
         [("1_a.sql", 1, "public.mood")],
     ),
+    (  # names found in upper case, in quotes, in non-ASCII files
+        "use-before-create",
+        {
+            "1_a.sql": "-- 1ère version\nselect 1;\ncreate view v as select 2 as y FROM Public.T9;\n"
+            'create view w as select * from "Täble";',
+            "2_b.sql": 'create table t9 (a int);\ncreate table "Täble" (a int);',
+        },
+        [("1_a.sql", 3, "public.t9"), ("1_a.sql", 4, "public.Täble")],
+    ),
+    (
+        "use-before-create",
+        {"1_a.sql": "select 1;\ncreate view v as select * from T9;", "2_b.sql": "create table t9 (a int);"},
+        [("1_a.sql", 2, "public.t9")],
+    ),
     # --- variant-files
     (
         "variant-files",

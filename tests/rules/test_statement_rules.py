@@ -14,6 +14,18 @@ CASES = [
     ("non-idempotent", {"1_a.sql": "create index i on s.t (a);"}, [("1_a.sql", 1, "s.i")]),
     ("non-idempotent", {"1_a.sql": "create index if not exists i on t (a);"}, []),
     ("non-idempotent", {"1_a.sql": "create index on s.t (a, b);"}, [("1_a.sql", 1, "s.t_a_b_idx")]),
+    # ALTER TABLE ... ADD: only columns count (a text prefilter skips constraints and IF NOT EXISTS)
+    ("non-idempotent", {"1_a.sql": "alter table t add constraint c check (a > 0);"}, []),
+    ("non-idempotent", {"1_a.sql": "alter table t add primary key (a), add unique (b);"}, []),
+    ("non-idempotent", {"1_a.sql": "alter table t add column if not exists b int;"}, []),
+    ("non-idempotent", {"1_a.sql": "alter table t ADD\n  IF NOT EXISTS b int;"}, []),
+    ("non-idempotent", {"1_a.sql": "alter table t add b int;"}, [("1_a.sql", 1, "public.t.b")]),
+    ("non-idempotent", {"1_a.sql": "alter table t add check_x int;"}, [("1_a.sql", 1, "public.t.check_x")]),
+    (
+        "non-idempotent",
+        {"1_a.sql": "alter table t add constraint c check (a > 0),\n  add /* new */ column b int;"},
+        [("1_a.sql", 1, "public.t.b")],
+    ),
     (
         "non-idempotent",
         {"1_a.sql": "create function f(a int, b float) returns int language sql as $$select 1$$;"},
