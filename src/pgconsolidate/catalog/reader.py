@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
@@ -211,22 +212,35 @@ def _acl_rows(
             yield kind, obj.identity, acl
 
 
+@lru_cache(maxsize=4096)
+def _grantees(acl: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(" to <grantee>", grantee, privileges, grantable) per grantee of an ACL (most objects share one)."""
+    return tuple(
+        (f" to {g}", g, privileges, grantable) for g, (privileges, grantable) in merge_acl(acl).items()
+    )
+
+
 def _grants(rows: Iterable[tuple[str, str, list[str]]]) -> list[CatalogObject]:
     """(object_kind, object, acl text[]) rows to one :class:`Grant` per (object, grantee)."""
     out: list[CatalogObject] = []
-    new = object.__new__
+    append, new, set_dict = out.append, object.__new__, object.__setattr__
     for object_kind, obj, acl in rows:
-        for grantee, (privileges, grantable) in merge_acl(acl).items():
+        prefix = f"{object_kind} {obj}"
+        for suffix, grantee, privileges, grantable in _grantees(tuple(acl)):
             grant = new(Grant)
-            grant.__dict__.update(
-                identity=f"{object_kind} {obj} to {grantee}",
-                object_kind=object_kind,
-                object=obj,
-                grantee=grantee,
-                privileges=privileges,
-                grantable=grantable,
+            set_dict(
+                grant,
+                "__dict__",
+                {
+                    "identity": prefix + suffix,
+                    "object_kind": object_kind,
+                    "object": obj,
+                    "grantee": grantee,
+                    "privileges": privileges,
+                    "grantable": grantable,
+                },
             )
-            out.append(grant)
+            append(grant)
     return out
 
 
