@@ -306,6 +306,14 @@ CASES = [
         {"1_a.sql": "select 1;\ncreate view v as select * from T9;", "2_b.sql": "create table t9 (a int);"},
         [("1_a.sql", 2, "public.t9")],
     ),
+    (  # a name only a quoted identifier can spell, in an ASCII file
+        "use-before-create",
+        {
+            "1_a.sql": 'select 1;\ncreate view v as select * from "My ""T"" 2";',
+            "2_b.sql": 'create table "My ""T"" 2" (a int);',
+        },
+        [("1_a.sql", 2, 'public.My "T" 2')],
+    ),
     # --- variant-files
     (
         "variant-files",

@@ -23,6 +23,7 @@ from pgconsolidate.statements.model import Statement
 
 Position = tuple[int, int]
 _WORD = re.compile(r"[a-z_][a-z0-9_$]*")
+_WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"
 _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
 # rows of data (INSERT ... VALUES) hold no object references worth the walk; seed files can be huge
 _DATA = frozenset({"valuesLists"})
@@ -158,36 +159,39 @@ def _statement_at(ctx: RuleContext, at: Position) -> Statement:
     return next(st for st in ctx.files[at[0]].statements if st.index == at[1])
 
 
-#: ``bytes.translate`` table: the characters of ``_WORD`` stay, every other byte becomes a space
-_WORD_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789_$" else 32 for c in range(256))
-_NOT_LEADING = frozenset(b"0123456789$")
+#: ``bytes.translate`` table: ASCII letters lower-cased, digits, ``_``, ``$`` kept, other bytes a space
+_WORD_BYTES = bytes(
+    (c | 0x20 if chr(c).isalpha() else c) if chr(c) in _WORD_CHARS else 32 for c in range(256)
+)
 
 
 def ascii_words(text: str) -> set[bytes]:
-    """The words ``_WORD`` finds in ``text.lower()`` (``text`` must be ASCII), as bytes: one translate
-    and split (several times faster than the regex scan). Each run of word characters holds exactly one
-    such word, the run without its leading digits and dollars."""
-    tokens = set(text.encode("ascii").lower().translate(_WORD_BYTES).split())
-    odd = [t for t in tokens if t[0] in _NOT_LEADING]
-    if odd:
-        tokens.difference_update(odd)
-        tokens.update(t.lstrip(b"0123456789$") for t in odd)
-        tokens.discard(b"")
-    return tokens
+    """The runs of word characters of ``text.lower()`` (``text`` must be ASCII), as bytes: one translate
+    and split, several times faster than the ``_WORD`` regex scan. A run is the word ``_WORD`` finds in
+    it, except when it starts with digits or ``$`` (``1e5``, ``$1``, ``$$select``): ``_WORD`` would find
+    the rest of it, but PostgreSQL's lexer never reads the rest as a name (``trailing junk after numeric
+    literal``; dollar-quoted bodies are not part of the statement's tree), so no reference that
+    :func:`_uses` finds is missed."""
+    return set(text.encode("ascii").translate(_WORD_BYTES).split())
 
 
 def _mentions_later(
-    text: str, latest: dict[str, Position], fi: int, latest_bytes: dict[bytes, Position] | None = None
+    text: str,
+    latest: dict[str, Position],
+    fi: int,
+    latest_bytes: dict[bytes, Position] | None = None,
+    quoted_only: dict[str, Position] | None = None,
 ) -> bool:
     """True when ``text`` names an object whose first creation is in a file after position ``fi``
-    (``latest_bytes``: ``latest`` with its names encoded, for ASCII text)."""
-    if latest_bytes is not None and text.isascii():
+    (``latest_bytes``: ``latest`` with its names encoded, for ASCII text; ``quoted_only``: the names of
+    ``latest`` that only a quoted identifier can spell, as ``_WORD`` finds every other one)."""
+    if latest_bytes is not None and quoted_only is not None and text.isascii():
         if any(latest_bytes[w][0] > fi for w in ascii_words(text) & latest_bytes.keys()):
             return True
-        if '"' not in text:
+        if not quoted_only or '"' not in text:
             return False
         quoted = {q.replace('""', '"') for q in _QUOTED.findall(text.lower())}
-        return any(latest[w][0] > fi for w in quoted & latest.keys())
+        return any(quoted_only[w][0] > fi for w in quoted & quoted_only.keys())
     lower = text.lower()
     words = set(_WORD.findall(lower))
     if '"' in lower:
@@ -220,14 +224,15 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
             if pos > latest.get(name, (-1, -1)):
                 latest[name] = pos
     latest_bytes = {name.encode(): pos for name, pos in latest.items()}
+    quoted_only = {name: pos for name, pos in latest.items() if not _WORD.fullmatch(name)}
     texts = ctx.file_texts
     for fi, fs in enumerate(ctx.files):
         # only objects first created in a later file are reported: look at the whole file once first
-        if not _mentions_later(texts.get(fs.file, ""), latest, fi, latest_bytes):
+        if not _mentions_later(texts.get(fs.file, ""), latest, fi, latest_bytes, quoted_only):
             continue
         for st in fs.statements:
             here = (fi, st.index)
-            if not _mentions_later(st.text, latest, fi, latest_bytes):
+            if not _mentions_later(st.text, latest, fi, latest_bytes, quoted_only):
                 continue
             seen: set[tuple[str, str]] = set()
             for kind, oid, label in _uses(st):
