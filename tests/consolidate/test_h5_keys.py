@@ -466,3 +466,28 @@ def test_text_keys_of_full_length_get_new_keys_that_fit(scratch_db: str, length:
         scratch_db, f"SELECT count(*), count(DISTINCT code), max(length(code)) <= {length} FROM items"
     ) == (40, 40, True)
     assert _one(scratch_db, "SELECT count(*) FILTER (WHERE key_changed) FROM items_merge_origin") == (10,)
+
+
+def test_taken_new_keys_are_made_again(scratch_db: str) -> None:
+    """2,000 colliding keys of varchar(4): a '~' and 3 random hex digits repeat often; every repeated
+    or taken new key is made again until all are free."""
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            b"CREATE TABLE public.items (code varchar(4) PRIMARY KEY, body text NOT NULL);"
+            b"CREATE TABLE public.old_items (code varchar(4) PRIMARY KEY, body text NOT NULL);"
+            b"INSERT INTO public.items SELECT lpad(to_hex(g), 4, '0'), 't' FROM generate_series(1, 2000) g;"
+            b"INSERT INTO public.old_items SELECT lpad(to_hex(g), 4, '0'), 's' "
+            b"FROM generate_series(1, 2000) g;"
+        )
+    snap = read_snapshot(scratch_db)
+    merge = Merge(
+        "public.old_items", "public.items", "code", "x", "keep-both", True, (ColumnMap("body", "body"),)
+    )
+    run_script(scratch_db, generate_fix(Plan("x", "supabase", (), merges=(merge,)), snap), "fix")
+    assert _one(
+        scratch_db, "SELECT count(*), count(DISTINCT code), count(*) FILTER (WHERE body = 's') FROM items"
+    ) == (
+        4000,
+        4000,
+        2000,
+    )

@@ -571,11 +571,12 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         )
         template = sql.SQL(
             "CREATE TEMP TABLE {map} ON COMMIT DROP AS\n"
-            "  SELECT {qk} AS source_key, q.pgc_new AS new_val, {new_key} AS target_key\n"
+            "  SELECT {qk} AS source_key, q.{rc} AS old_val, q.pgc_new AS new_val, {new_key} AS target_key\n"
             "  FROM (SELECT {kcols}, ({token})::{rtype} AS pgc_new\n"
             "        FROM {src} s JOIN {tgt} t ON {join}) q"
         ).format(
             qk=key_expr("q", keys),
+            rc=rc,
             new_key=new_key,
             kcols=sql.SQL(", ").join(sql.SQL("s.{}").format(I(k)) for k in keys),
             token=sql.SQL(NEW_KEY_TOKEN),
@@ -583,16 +584,39 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             **fmt,
         )
         s += _new_key_steps(m, renew, fmt, template)
+        # a new key that is taken (by a target row, a source row or another new key: a random suffix of a
+        # short column can repeat) is made again, for those rows only, until every new key is free
+        retarget = (
+            sql.SQL("jsonb_set(m.source_key, ARRAY[{i}], to_jsonb(x.v))").format(
+                i=L(str(keys.index(renew.column)))
+            )
+            if len(keys) > 1
+            else sql.SQL("x.v")
+        )
+        retry = sql.SQL(
+            "UPDATE {map} m SET new_val = x.v, target_key = {retarget}\n"
+            "FROM (SELECT s.source_key, ({token})::{rtype} AS v\n"
+            "      FROM (SELECT mm.source_key, mm.old_val AS {rc}\n"
+            "            FROM (SELECT m1.*,\n"
+            "                         row_number() OVER (PARTITION BY m1.new_val ORDER BY m1.ctid) AS dup\n"
+            "                  FROM {map} m1) mm\n"
+            "            WHERE mm.new_val IS NULL OR mm.dup > 1\n"
+            "               OR EXISTS (SELECT 1 FROM {tgt} t WHERE t.{rc} = mm.new_val)\n"
+            "               OR EXISTS (SELECT 1 FROM {src} s2 WHERE s2.{rc} = mm.new_val)) s) x\n"
+            "WHERE m.source_key = x.source_key"
+        ).format(retarget=retarget, token=sql.SQL(NEW_KEY_TOKEN), rtype=sql.SQL(renew.type), rc=rc, **fmt)
         s.append(
             sql.SQL(
-                "IF EXISTS (SELECT 1 FROM {map} m WHERE m.new_val IS NULL\n"
-                "           OR EXISTS (SELECT 1 FROM {tgt} t WHERE t.{rc} = m.new_val)\n"
-                "           OR EXISTS (SELECT 1 FROM {src} s WHERE s.{rc} = m.new_val))\n"
-                "   OR (SELECT count(DISTINCT new_val) FROM {map}) <> (SELECT count(*) FROM {map}) THEN\n"
-                "  RAISE EXCEPTION 'pgconsolidate: merge % -> %: the new keys made with % are not unique: "
-                "nothing was changed', {sl}, {tl}, new_expr;\n"
+                "FOR key_try IN 1 .. 100 LOOP\n"
+                "  EXECUTE replace({retry}, {token}, new_expr);\n"
+                "  GET DIAGNOSTICS n_taken = ROW_COUNT;\n"
+                "  EXIT WHEN n_taken = 0;\n"
+                "END LOOP;\n"
+                "IF n_taken > 0 THEN\n"
+                "  RAISE EXCEPTION 'pgconsolidate: merge % -> %: % new keys made with % are still taken "
+                "after 100 tries: nothing was changed', {sl}, {tl}, n_taken, new_expr;\n"
                 "END IF;"
-            ).format(rc=rc, **fmt)
+            ).format(retry=L(render(retry)), token=L(NEW_KEY_TOKEN), **fmt)
         )
     else:
         s.append(
@@ -692,7 +716,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         body,
         "  n_source bigint;\n  n_target_before bigint;\n  n_target_after bigint;\n  n_collide bigint;\n"
         "  n_origin bigint;\n  key_ident text;\n  key_default text;\n  key_numeric boolean;\n"
-        "  key_seq text;\n  key_max numeric;\n"
+        "  key_seq text;\n  key_max numeric;\n  key_try integer;\n  n_taken bigint;\n"
         "  new_expr text;\n" + TRIGGER_VARS + (REPOINT_VARS if m.drop_source else ""),
     )
 
