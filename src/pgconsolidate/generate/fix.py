@@ -5,7 +5,9 @@ that moves data counts what it moves and raises before COMMIT when a row or a va
 
 1. embedding columns: values of another dimension are MOVED to ``<column>_<dim>`` columns, then the
    column gets its canonical dimension;
-2. table merges: every source row is inserted into the target (colliding keys per the plan's strategy);
+2. table merges: every source row is inserted into the target (colliding keys per the plan's strategy;
+   keep-both renews one key column as :mod:`pgconsolidate.plan.keys` describes: identity, the column's
+   own default, or a value made for its type, its sequence moved past every key);
    every merged row is recorded in ``<target>_merge_origin``; counts checked; foreign keys that
    reference the source (read from the catalog at run time) are repointed to the target, their values
    rewritten through the key map and counted; the source is dropped;

@@ -13,6 +13,10 @@ gets a new value in ONE key column, the *renewed* column, chosen so that the new
 * ``text``: a text-like column (text, varchar(n), char(n), citext): the old key with a random suffix,
   cut so that it fits the column's length.
 
+The fix chooses again at run time from the catalog (the database may differ from the plan's snapshot), and
+a new key that is already taken (a random suffix of a short column can repeat) is made again until every
+new key is free.
+
 A composite key is renewed in its one column that has a generating default (identity, sequence, uuid);
 a composite key without one (a natural key made of foreign keys, for example) and a single key of a type
 no new value can be made for (a date, an enum) cannot be kept twice: :func:`renewal` says why, and the
