@@ -130,7 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=500)
     parser.add_argument("--functions", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     warnings.filterwarnings("ignore")
@@ -172,6 +172,7 @@ def main() -> None:
         def ours_compare_once() -> None:  # what `pgconsolidate compare URL URL` does
             diff_snapshots(*read_snapshots([a, b]))
 
+        migra_inspect()  # warm-up, as read_snapshot above: both tools measured on warm caches
         # interleaved, so that a change in machine load hits both tools alike
         ours_inspect_all: list[float] = []
         theirs_inspect_all: list[float] = []
