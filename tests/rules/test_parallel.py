@@ -174,3 +174,18 @@ def test_finding_order_does_not_depend_on_chance() -> None:
     two = Finding("r", Severity.WARNING, "same", where, (), "h", ("y",))
     assert sort_findings({two, one}, {"a.sql": 0}) == [one, two]
     assert sort_findings([two, one], {"a.sql": 0}) == sort_findings([one, two], {"a.sql": 0})
+
+
+def test_json_report_with_timelines_written_early_is_the_same_document() -> None:
+    from dataclasses import replace
+
+    from pgconsolidate.commands.analyze import analyze_directory
+    from pgconsolidate.config import Config
+    from pgconsolidate.report.json_report import json_bytes, to_json
+
+    report = analyze_directory(EXAMPLE_MIGRATIONS, config=Config(), timelines=True)
+    assert isinstance(report.objects, ObjectTimelines) and report.objects._fragment is not None
+    plain = replace(report, objects=report.objects.records())  # the records, written by orjson itself
+    expected = orjson.dumps(to_json(plain), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    assert json_bytes(report) == expected
+    assert orjson.loads(expected)["objects"][0]["events"]  # the comparison covers real timelines

@@ -18,7 +18,7 @@ from pgconsolidate.config import Config, load_config
 from pgconsolidate.console import err, out
 from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
 from pgconsolidate.report.document import object_timelines as object_timelines  # re-exported
-from pgconsolidate.report.json_report import to_json
+from pgconsolidate.report.json_report import json_bytes
 from pgconsolidate.report.sarif import to_sarif
 from pgconsolidate.report.text import render_text
 from pgconsolidate.rules.finding import Finding, Severity
@@ -27,8 +27,8 @@ from pgconsolidate.rules.registry import RuleContext, all_rules, selected_rules
 from pgconsolidate.rules.registry import run_rules as run_rules  # re-exported
 from pgconsolidate.sources.reader import read_dir, resolve_dir
 
-#: What building the objects' timelines for JSON costs, in the unit of ``rules.parallel.RULE_COST``.
-TIMELINES_COST = 0.8
+#: What writing the objects' timelines as JSON costs, in the unit of ``rules.parallel.RULE_COST``.
+TIMELINES_COST = 1.1
 #: From this many statements the CLI leaves without freeing the analysis (see :func:`_leave`).
 FAST_EXIT_STATEMENTS = 20_000
 
@@ -92,7 +92,7 @@ def _analyze(
     objects = ObjectTimelines(analysis.schema)
     with start_rules(ctx, rules, cfg.severity, parent_extra=TIMELINES_COST if timelines else 0.0) as run:
         if timelines:
-            objects.json_items()  # meanwhile
+            objects.json_fragment()  # meanwhile: the larger part of the JSON report
         findings = run.result()
     return AnalyzeReport(
         mdir=mdir,
@@ -119,10 +119,15 @@ def _uri_prefix(root: str) -> str:
     return Path(rel).as_posix()
 
 
-def _write_json(doc: dict[str, object]) -> None:
-    """Write a JSON document to stdout as is (Rich's JSON rendering is slow on large documents); as bytes
-    when the stream has a binary buffer (no second, decoded copy of a document that can be 100 MB)."""
-    data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+def _write_json(doc: dict[str, object] | bytes) -> None:
+    """Write a JSON document (or its bytes) to stdout as is (Rich's JSON rendering is slow on large
+    documents); as bytes when the stream has a binary buffer (no second, decoded copy of a document that
+    can be 100 MB)."""
+    data = (
+        doc
+        if isinstance(doc, bytes)
+        else orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    )
     out.file.flush()
     buffer = getattr(out.file, "buffer", None)
     if buffer is not None:
@@ -179,7 +184,7 @@ def analyze(
             root, select=select, ignore=ignore, config=cfg, timelines=fmt is AnalyzeFormat.json
         )
         if fmt is AnalyzeFormat.json:
-            _write_json(to_json(report))
+            _write_json(json_bytes(report))
         elif fmt is AnalyzeFormat.sarif:
             _write_json(to_sarif(report, _uri_prefix(report.mdir.root)))
         else:

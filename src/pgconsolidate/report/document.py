@@ -7,6 +7,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
+import orjson
+
 from pgconsolidate.model.types import Action, ObjectKind, Schema
 from pgconsolidate.rules.finding import Finding
 from pgconsolidate.rules.registry import RuleInfo
@@ -59,6 +61,7 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
         self._schema = schema
         self._records: tuple[ObjectTimeline, ...] | None = None
         self._json: list[dict[str, Any]] | None = None
+        self._fragment: orjson.Fragment | None = None
 
     def __len__(self) -> int:
         return len(self._schema.objects)
@@ -84,21 +87,36 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
     def json_items(self) -> list[dict[str, Any]]:
         """The timelines as ``{"id", "kind", "events": [{"file", "line", "action"}]}`` dicts (built once)."""
         if self._json is None:
-            actions = {a: a.value for a in Action}
-            kinds = {k: k.value for k in ObjectKind}
-            objects = self._schema.objects
-            self._json = [
-                {
-                    "id": oid,
-                    "kind": kinds[state.kind],
-                    "events": [
-                        {"file": e.ref.file, "line": e.ref.line, "action": actions[e.action]}
-                        for e in state.events
-                    ],
-                }
-                for oid, state in ((oid, objects[oid]) for oid in sorted(objects))
-            ]
+            self._json = self._build_json()
         return self._json
+
+    def _build_json(self) -> list[dict[str, Any]]:
+        actions = {a: a.value for a in Action}
+        kinds = {k: k.value for k in ObjectKind}
+        objects = self._schema.objects
+        return [
+            {
+                "id": oid,
+                "kind": kinds[state.kind],
+                "events": [
+                    {"file": e.ref.file, "line": e.ref.line, "action": actions[e.action]}
+                    for e in state.events
+                ],
+            }
+            for oid, state in ((oid, objects[oid]) for oid in sorted(objects))
+        ]
+
+    def json_fragment(self) -> orjson.Fragment:
+        """The timelines already written as the value of a top-level key of a document that orjson
+        writes with ``OPT_INDENT_2``: the same bytes it would write for :meth:`json_items` there (each
+        line after the first indented by two more spaces; strings never hold a raw newline). Built
+        once; the dicts are not kept unless :meth:`json_items` was asked for. Most of the JSON report
+        on large directories, so ``analyze`` writes it while the rules' child process runs."""
+        if self._fragment is None:
+            items = self._json if self._json is not None else self._build_json()
+            data = orjson.dumps(items, option=orjson.OPT_INDENT_2)
+            self._fragment = orjson.Fragment(data.replace(b"\n", b"\n  "))
+        return self._fragment
 
 
 @dataclass(frozen=True)

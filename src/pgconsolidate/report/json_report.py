@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
+
+import orjson
 
 from pgconsolidate import __version__
 from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines, statements_by_file
@@ -11,17 +12,31 @@ from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines, statem
 SCHEMA_VERSION = 1
 
 
-def to_json(report: AnalyzeReport) -> dict[str, Any]:
+def json_bytes(report: AnalyzeReport) -> bytes:
+    """The document of :func:`to_json` as written by ``analyze --format json`` (orjson, 2-space
+    indentation, final newline); the objects' timelines go in as the fragment
+    :meth:`ObjectTimelines.json_fragment` wrote (the same bytes, possibly written earlier)."""
+    objects = report.objects
+    timelines = objects.json_fragment() if isinstance(objects, ObjectTimelines) else None
+    return orjson.dumps(
+        to_json(report, timelines=timelines), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    )
+
+
+def to_json(report: AnalyzeReport, *, timelines: Any = None) -> dict[str, Any]:
     """The JSON document (``schema_version`` 1) of an analyze report, for :func:`orjson.dumps`.
 
-    ``objects`` is the report's :class:`ObjectTimelines` as plain dicts (built once, cheaper than
-    records), or its tuple of :class:`ObjectTimeline` dataclasses as is (orjson writes a dataclass as an
-    object of its fields, in order: ``id``, ``kind``, ``events`` of ``file``, ``line``, ``action``).
+    ``objects`` is ``timelines`` when given (e.g. an ``orjson.Fragment``), else the report's
+    :class:`ObjectTimelines` as plain dicts (built once, cheaper than records), or its tuple of
+    :class:`ObjectTimeline` dataclasses as is (orjson writes a dataclass as an object of its fields, in
+    order: ``id``, ``kind``, ``events`` of ``file``, ``line``, ``action``).
     """
     counts = statements_by_file(report.files)
     objects = report.objects
-    if isinstance(objects, ObjectTimelines):
-        timelines: Sequence[Any] = objects.json_items()
+    if timelines is not None:
+        pass  # already written (json_bytes)
+    elif isinstance(objects, ObjectTimelines):
+        timelines = objects.json_items()
     else:
         timelines = objects if isinstance(objects, tuple | list) else tuple(objects)
     return {
