@@ -67,6 +67,12 @@ class RuleContext:
     replayed in order) and :attr:`default_privileges`.
     ``options`` maps a rule id to its options from the configuration; ``settings`` holds global settings
     such as ``exposed-schemas``.
+
+    On large directories every pass over the whole model costs tenths of a second, so what several rules
+    need is indexed here once, on first use: objects by kind (:meth:`of_kind`, :attr:`by_kind`), the
+    sorted :attr:`tables` and :attr:`routines`, :meth:`effects_of` a file, :attr:`file_texts`, a table's
+    keys (:meth:`table_keys`) and per-object results shared by two rules (:meth:`memo`). When the rules
+    run on two processes (``rules.parallel``), each process computes the ones its rules use.
     """
 
     mdir: MigrationDir
