@@ -41,6 +41,7 @@ from psycopg import sql
 from psycopg.pq import TransactionStatus
 
 from pgconsolidate.catalog.acl import merge_acl
+from pgconsolidate.catalog.constraintdef import plain_constraint
 from pgconsolidate.catalog.indexdef import IndexSpeller, KeyColumn, Opclass, TypeInfo
 from pgconsolidate.catalog.model import (
     OBJECT_KINDS,
@@ -125,6 +126,9 @@ _CONVERSIONS = {
     (Index, "opclasses"): ("opclasses", "tuple(opclass_name(o) for o in {})"),
 }
 
+
+# Kinds finished in _finish with their ``_...`` values (kept in step with them, sorted there).
+_FINISHED = frozenset({"indexes", "constraints"})
 
 _MAKERS: dict[tuple[type[CatalogObject], tuple[str, ...]], Callable[..., list[CatalogObject]]] = {}
 
@@ -319,8 +323,12 @@ MIN_SERVER_VERSION = 120000
 _SQLBODY = "WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)"
 # Before 14 a true array type is told by its length (typsubscript is new in 14).
 _ARRAY_SUBSCRIPT = "t.typsubscript = 'array_subscript_handler'::regproc"
-# NULLS NOT DISTINCT exists from PostgreSQL 15 on.
+# NULLS NOT DISTINCT and ON DELETE SET NULL (columns) exist from PostgreSQL 15 on.
 _NULLS_NOT_DISTINCT = "NOT i.indnullsnotdistinct"
+_CONSTRAINT_NULLS_NOT_DISTINCT = "NOT ci.indnullsnotdistinct"
+_ON_DELETE_COLUMNS = "k.confdelsetcols IS NULL"
+# NOT ENFORCED and WITHOUT OVERLAPS / PERIOD keys exist from PostgreSQL 18 on.
+_ENFORCED_NO_PERIOD = "AND k.conenforced AND NOT k.conperiod"
 
 
 def _query(name: str, server_version: int) -> bytes:
@@ -330,7 +338,10 @@ def _query(name: str, server_version: int) -> bytes:
         text = text.replace(_SQLBODY, "WHEN false THEN NULL")
         text = text.replace(_ARRAY_SUBSCRIPT, "t.typlen = -1")
     if server_version < 150000:
-        text = text.replace(_NULLS_NOT_DISTINCT, "true")
+        text = text.replace(_NULLS_NOT_DISTINCT, "true").replace(_CONSTRAINT_NULLS_NOT_DISTINCT, "true")
+        text = text.replace(_ON_DELETE_COLUMNS, "true")
+    if server_version < 180000:
+        text = text.replace(_ENFORCED_NO_PERIOD, "")
     return text.encode("utf-8")
 
 
@@ -375,28 +386,37 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
                 batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
             if extras:
                 batch.extras[name] = extras
-            if name != "indexes":  # sorted here, while the server still works for the other sessions;
-                objects.sort(key=_IDENTITY)  # indexes stay in step with their extras until _finish
+            if name not in _FINISHED:  # sorted here, while the server still works for the other sessions
+                objects.sort(key=_IDENTITY)
         batch.grants.sort(key=_IDENTITY)
     return batch
 
 
-def _index_definitions(conn: psycopg.Connection, batch: _Batch) -> None:
-    """Fill in the definitions the indexes query left to Python (see :mod:`catalog.indexdef`); the few
-    it cannot spell with certainty are asked of the server in one more query."""
-    indexes = batch.objects.get("indexes", [])
-    index_extras = batch.extras.get("indexes", [])
-    if not indexes or not any(extra[0] is not None for extra in index_extras):
-        return
-    wanted = {extra[2] for extra in index_extras if extra[0] is not None}
+def _key_columns(batch: _Batch) -> dict[int, dict[int, KeyColumn]]:
+    """table oid -> attnum -> (quoted name, type, collation), for the tables whose indexes or
+    constraints are left to Python (from the columns query's ``_...`` values)."""
+    wanted = {extra[2] for extra in batch.extras.get("indexes", []) if extra[0] is not None}
+    for extra in batch.extras.get("constraints", []):
+        if extra[0] is not None:
+            wanted.update((extra[2], extra[4]))
     table_columns: dict[int, dict[int, KeyColumn]] = {relid: {} for relid in wanted}
     for extra in batch.extras.get("columns", []):  # (table oid, attnum, quoted name, type, collation, acl)
         columns = table_columns.get(extra[0])
         if columns is not None:
             columns[extra[1]] = extra[2:5]
+    return table_columns
+
+
+def _index_definitions(
+    conn: psycopg.Connection, batch: _Batch, table_columns: dict[int, dict[int, KeyColumn]]
+) -> None:
+    """Fill in the definitions the indexes query left to Python (see :mod:`catalog.indexdef`); the few
+    it cannot spell with certainty are asked of the server in one more query."""
     speller = IndexSpeller(batch.opclasses, batch.types)
     ask: dict[int, CatalogObject] = {}
-    for index, (head, oid, relid, keys, collations, opclasses) in zip(indexes, index_extras, strict=True):
+    indexes = batch.objects.get("indexes", [])
+    for index, extra in zip(indexes, batch.extras.get("indexes", []), strict=False):
+        head, oid, relid, keys, collations, opclasses = extra
         if head is None:
             continue  # the query already called pg_get_indexdef
         values = index.__dict__
@@ -406,10 +426,43 @@ def _index_definitions(conn: psycopg.Connection, batch: _Batch) -> None:
             ask[oid] = index
         else:
             values["definition"] = definition
-    if ask:
-        rows = conn.execute(b"SELECT o, pg_get_indexdef(o) FROM unnest(%s::oid[]) o", [list(ask)]).fetchall()
-        for oid, definition in rows:
-            ask[oid].__dict__["definition"] = definition
+    _ask_server(conn, "pg_get_indexdef(o)", ask)
+
+
+def _constraint_definitions(
+    conn: psycopg.Connection, batch: _Batch, table_columns: dict[int, dict[int, KeyColumn]]
+) -> None:
+    """Fill in the definitions the constraints query left to Python (see :mod:`catalog.constraintdef`)."""
+    ask: dict[int, CatalogObject] = {}
+    constraints = batch.objects.get("constraints", [])
+    for constraint, extra in zip(constraints, batch.extras.get("constraints", []), strict=False):
+        spell, oid, relid, keys, ref_relid, ref_keys, ref_name, on_update, on_delete = extra
+        if spell is None:
+            continue  # the query already called pg_get_constraintdef
+        definition = plain_constraint(
+            spell,
+            keys,
+            table_columns.get(relid, {}),
+            ref_name,
+            ref_keys,
+            table_columns.get(ref_relid, {}),
+            on_update,
+            on_delete,
+        )
+        if definition is None:
+            ask[oid] = constraint
+        else:
+            constraint.__dict__["definition"] = definition
+    _ask_server(conn, "pg_get_constraintdef(o, true)", ask)
+
+
+def _ask_server(conn: psycopg.Connection, call: str, objects: dict[int, CatalogObject]) -> None:
+    """Set the ``definition`` of ``objects`` (by oid) from one more query calling ``call`` on each."""
+    if not objects:
+        return
+    query = sql.SQL("SELECT o, {} FROM unnest(%s::oid[]) o").format(sql.SQL(call))  # call: a constant
+    for oid, definition in conn.execute(query, [list(objects)]).fetchall():
+        objects[oid].__dict__["definition"] = definition
 
 
 def _worker(
@@ -533,8 +586,11 @@ def _read_snapshot_from(
 def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogObject, ...]]:
     """Complete what needs several kinds (index definitions; may query ``conn``) and sort what is not
     sorted yet: indexes, and grants, which come sorted from each session (a merge of sorted runs)."""
-    _index_definitions(conn, batch)
+    table_columns = _key_columns(batch)
+    _index_definitions(conn, batch, table_columns)
+    _constraint_definitions(conn, batch, table_columns)
     batch.objects.get("indexes", []).sort(key=_IDENTITY)
+    batch.objects.get("constraints", []).sort(key=_IDENTITY)
     batch.grants.sort(key=_IDENTITY)
     batch.objects["grants"] = batch.grants
     return {name: tuple(objects) for name, objects in batch.objects.items()}

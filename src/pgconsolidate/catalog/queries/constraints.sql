@@ -1,18 +1,48 @@
 -- Table constraints (NOT NULL constraints, which PostgreSQL 18 also stores here, are columns' not_null).
+--
+-- pg_get_constraintdef is most of this query's cost; it is called only for constraints that are not
+-- plain. A plain primary key, unique constraint or foreign key (not deferrable, validated, enforced, no
+-- WITHOUT OVERLAPS / PERIOD, no INCLUDE or NULLS NOT DISTINCT, MATCH SIMPLE, no ON DELETE column list)
+-- is spelled by catalog/constraintdef.py from the key columns' quoted names (the columns query) and the
+-- `_...` columns below, which are not fields.
 SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
        n.nspname || '.' || c.relname AS "table",
        CASE k.contype WHEN 'p' THEN 'primary key' WHEN 'f' THEN 'foreign key' WHEN 'u' THEN 'unique'
                       WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion' WHEN 't' THEN 'trigger'
                       ELSE k.contype::text END AS contype,
-       pg_get_constraintdef(k.oid, true) AS definition,
+       CASE WHEN NOT simple.ok THEN pg_get_constraintdef(k.oid, true) END AS definition,
        k.condeferrable AS deferrable,
        k.condeferred AS deferred,
        k.convalidated AS validated,
-       ds.description AS comment
+       ds.description AS comment,
+       CASE WHEN simple.ok THEN k.contype::text END AS _spell,
+       k.oid AS _oid,
+       k.conrelid AS _table_oid,
+       k.conkey AS _keys,
+       k.confrelid AS _ref_table_oid,
+       k.confkey AS _ref_keys,
+       -- the referenced table as generate_relation_name spells it: qualified unless visible
+       CASE WHEN simple.ok AND k.contype = 'f' THEN
+            CASE WHEN pg_table_is_visible(k.confrelid) THEN quote_ident(rc.relname)
+                 ELSE quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) END
+       END AS _ref_name,
+       k.confupdtype::text AS _on_update,
+       k.confdeltype::text AS _on_delete
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description ds ON ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
+LEFT JOIN pg_class rc ON rc.oid = k.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+LEFT JOIN pg_index ci ON ci.indexrelid = k.conindid AND k.contype IN ('p', 'u')
+CROSS JOIN LATERAL (
+    SELECT k.contype IN ('p', 'u', 'f')
+           AND NOT k.condeferrable AND NOT k.condeferred AND k.convalidated
+           AND k.conenforced AND NOT k.conperiod
+           AND CASE WHEN k.contype = 'f' THEN k.confmatchtype = 's' AND k.confdelsetcols IS NULL
+                    ELSE ci.indnatts = ci.indnkeyatts AND NOT ci.indnullsnotdistinct END AS ok
+    OFFSET 0  -- evaluated once per constraint, not once per use
+) simple
 WHERE k.contype <> 'n'
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
