@@ -3,6 +3,8 @@ server function prints, for every shape."""
 
 from __future__ import annotations
 
+import pytest
+
 from pgconsolidate.catalog import read_snapshot
 from pgconsolidate.db.connect import connection
 
@@ -93,6 +95,21 @@ ALTER TABLE public.child ADD CONSTRAINT child_not_enforced FOREIGN KEY (p4) REFE
 
 
 def test_constraint_definitions_equal_pg_get_constraintdef(scratch_db: str) -> None:
+    _check_constraints(scratch_db)
+
+
+def test_constraint_definitions_on_postgresql_16() -> None:
+    from pgconsolidate.scratch import get_scratch_server, throwaway_database
+
+    try:
+        old_server = get_scratch_server(major=16)
+    except Exception as exc:  # pragma: no cover - the embedded 16 is optional
+        pytest.skip(f"embedded PostgreSQL 16 not available: {exc}")
+    with throwaway_database(old_server) as url:
+        _check_constraints(url)
+
+
+def _check_constraints(scratch_db: str) -> None:
     from pgconsolidate.catalog import reader as reader_module
 
     with connection(scratch_db, autocommit=True) as conn:
