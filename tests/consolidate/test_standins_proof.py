@@ -109,7 +109,9 @@ def test_directory_using_http_and_pg_net_consolidates_and_verifies(
     assert any(s.startswith("pg_net ") for s in ver["stand_ins"])
     assert run(["verify", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "stand-in: http (schema extensions" in printed and printed.rstrip().endswith("ok")
+    assert "stand-in: http (stand-in objects in schema extensions" in printed and printed.rstrip().endswith(
+        "ok"
+    )
 
 
 def _supabase_live(url: str, src: Path) -> None:

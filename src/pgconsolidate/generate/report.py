@@ -187,6 +187,12 @@ def generate_report(
         o += [f"| {r} | {before.get(r, 0)} | {after.get(r, 0)} |" for r in sorted(set(before) | set(after))]
     o += ["", "## Proof", ""]
     o.append(
+        "The old chain and the clean set are replayed as `pgconsolidate replay` replays them (the owning "
+        "tool's transactions, the Supabase base when the files use it, stand-ins for extensions the scratch "
+        "server lacks), and their catalogs compared object by object and attribute by attribute."
+    )
+    o.append("")
+    o.append(
         "* clean set on an empty database vs. the old chain + the fix: "
         + ("**no differences**" if not differences else f"**{len(differences)} differences**")
     )

@@ -306,7 +306,7 @@ def stand_in_lines(sources: list[tuple[tuple[StandIn, ...], str]], supabase: boo
                 if s.requested
                 else "provided by the platform's base (as on a hosted Supabase project), not by the clean set"
             )
-            out.append(f"{s.extension} (schema {s.schema}, {where}): {s.note}; {how}")
+            out.append(f"{s.extension} (stand-in objects in schema {s.schema}, {where}): {s.note}; {how}")
     return out
 
 
