@@ -289,7 +289,7 @@ def _prepare(
 ) -> tuple[sql.Composed, dict[str, Any], int]:
     """Run the preamble (in the open transaction): the ``SET LOCAL search_path`` statement, the queries'
     parameters and the size of the catalog."""
-    cur = conn.execute(load_sql(QUERIES, "preamble.sql").encode("utf-8"))
+    cur = conn.execute(_query("preamble", conn.info.server_version))
     row = cur.fetchone()
     assert row is not None
     names = [d.name for d in cur.description or ()]
@@ -305,8 +305,8 @@ def _prepare(
 # connection.
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("columns", "views", "schemas", "extensions", "enums", "domains", "composites", "publications"),
-    ("indexes", "tables", "constraints", "policies", "triggers", "rules", "event_triggers", "settings"),
-    ("functions", "grants", "sequences"),
+    ("indexes", "constraints", "policies", "triggers", "rules", "event_triggers", "settings"),
+    ("functions", "grants", "sequences", "tables"),
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
 
@@ -331,8 +331,10 @@ _ON_DELETE_COLUMNS = "k.confdelsetcols IS NULL"
 _ENFORCED_NO_PERIOD = "AND k.conenforced AND NOT k.conperiod"
 
 
+@lru_cache(maxsize=128)
 def _query(name: str, server_version: int) -> bytes:
-    """The catalog query of one object kind, adapted to the server's version (fixed variants only)."""
+    """The catalog query of one object kind, adapted to the server's version (fixed variants only;
+    read from the package once)."""
     text = load_sql(QUERIES, f"{name}.sql")
     if server_version < 140000:
         text = text.replace(_SQLBODY, "WHEN false THEN NULL")
@@ -355,7 +357,7 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
     with conn.pipeline():
         opclass_cur, types_cur = conn.cursor(binary=True), conn.cursor(binary=True)
         if "indexes" in names:
-            opclass_cur.execute(load_sql(QUERIES, "opclasses.sql").encode("utf-8"))
+            opclass_cur.execute(_query("opclasses", conn.info.server_version))
             types_cur.execute(_query("opclass_types", conn.info.server_version))
         pending = []
         for name in names:
