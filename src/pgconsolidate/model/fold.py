@@ -172,7 +172,10 @@ class _Folder:
     # ------------------------------------------------------------------ effects
 
     def apply(self, e: Effect) -> None:
-        self.apply_one(e)
+        if e.action in (A.CREATE, A.CREATE_OR_REPLACE):
+            self.create(e)  # the most common case, without apply_one's dispatch
+        else:
+            self.apply_one(e)
         if self.inheritors and e.kind == K.COLUMN and e.action in (A.CREATE, A.ALTER, A.DROP, A.RENAME):
             table, _, col = e.id.rpartition(".")
             for child in self.inheritors.get(table, ()):
@@ -227,16 +230,20 @@ class _Folder:
                 self.data.append(e)
 
     def create(self, e: Effect) -> None:
-        parent = _parent_of(e)
+        d = e.detail
+        parent = d.table if type(d) in _TABLE_CHILDREN else _parent_of(e)
         objects = self.objects
         if parent:
             if self.skipped_tables and (e.ref.file, e.ref.statement_index, parent) in self.skipped_tables:
                 return  # part of a CREATE TABLE IF NOT EXISTS that did nothing
             if e.if_exists and not self.exists(parent):
                 return  # ALTER TABLE IF EXISTS on a missing table
-        st = objects.get(e.id)
-        if st is None:
-            st = self.state(e.id, e.kind, parent)
+        oid = e.id
+        st = objects.get(oid)
+        if st is None:  # self.state(), inlined
+            st = objects[oid] = _State(oid, e.kind, parent)
+            if parent:
+                self.children.setdefault(parent, {})[oid] = None
         st.events.append(e)
         gone = objects.get(parent) if parent else None
         if gone is not None and gone.created and not gone.exists:
@@ -248,7 +255,7 @@ class _Folder:
             return
         if e.kind != st.kind and not st.exists:
             st.kind = e.kind
-        d = st.detail = e.detail
+        st.detail = d
         st.exists = True
         st.created = True
         if st.parent != parent:
