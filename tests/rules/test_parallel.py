@@ -189,3 +189,22 @@ def test_json_report_with_timelines_written_early_is_the_same_document() -> None
     expected = orjson.dumps(to_json(plain), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     assert json_bytes(report) == expected
     assert orjson.loads(expected)["objects"][0]["events"]  # the comparison covers real timelines
+
+
+def test_timelines_written_as_text_are_what_orjson_writes_even_for_odd_names() -> None:
+    from pgconsolidate.model.types import Action, Effect, ObjectKind, ObjectState, Schema, SourceRef
+
+    odd = ['a"b', "back\\slash", "new\nline", "tab\t", "été 🙂", "", "del\x7f", "\u2028sep", "ctl\x01"]
+    objects = {}
+    for i, name in enumerate(odd):
+        events = tuple(
+            Effect(Action.CREATE, ObjectKind.TABLE, name, SourceRef(f"{i}_{name}.sql", line, 1))
+            for line in range(i % 3)
+        )
+        objects[name] = ObjectState(name, ObjectKind.TABLE, None, True, events)
+    for schema in (Schema(objects=objects), Schema()):
+        lazy = ObjectTimelines(schema)
+        doc = {"a": 1, "objects": lazy.json_items(), "b": [1]}
+        expected = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+        got = orjson.dumps({**doc, "objects": lazy.json_fragment()}, option=orjson.OPT_INDENT_2)
+        assert got == expected

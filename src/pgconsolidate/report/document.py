@@ -108,15 +108,49 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
 
     def json_fragment(self) -> orjson.Fragment:
         """The timelines already written as the value of a top-level key of a document that orjson
-        writes with ``OPT_INDENT_2``: the same bytes it would write for :meth:`json_items` there (each
-        line after the first indented by two more spaces; strings never hold a raw newline). Built
-        once; the dicts are not kept unless :meth:`json_items` was asked for. Most of the JSON report
-        on large directories, so ``analyze`` writes it while the rules' child process runs."""
+        writes with ``OPT_INDENT_2``: the same bytes it would write for :meth:`json_items` there. Built
+        once, as text (no dicts): most of the JSON report on large directories, so ``analyze`` writes it
+        while the rules' child process runs."""
         if self._fragment is None:
-            items = self._json if self._json is not None else self._build_json()
-            data = orjson.dumps(items, option=orjson.OPT_INDENT_2)
-            self._fragment = orjson.Fragment(data.replace(b"\n", b"\n  "))
+            self._fragment = orjson.Fragment(self._json_text().encode())
         return self._fragment
+
+    def _json_text(self) -> str:
+        """:meth:`json_items` as orjson's ``OPT_INDENT_2`` writes them at depth 1 (objects at 4 spaces,
+        their fields at 6, events at 8, event fields at 10; ``[]`` when empty), strings written by
+        :func:`json_string`."""
+        actions = {a: json_string(a.value) for a in Action}
+        kinds = {k: json_string(k.value) for k in ObjectKind}
+        files: dict[str, str] = {}
+        objects = self._schema.objects
+        parts = []
+        for oid in sorted(objects):
+            state = objects[oid]
+            events = []
+            for e in state.events:
+                ref = e.ref
+                file = files.get(ref.file)
+                if file is None:
+                    file = files[ref.file] = json_string(ref.file)
+                events.append(
+                    f'\n        {{\n          "file": {file},\n          "line": {ref.line:d},'
+                    f'\n          "action": {actions[e.action]}\n        }}'
+                )
+            listed = "[" + ",".join(events) + "\n      ]" if events else "[]"
+            parts.append(
+                f'\n    {{\n      "id": {json_string(oid)},\n      "kind": {kinds[state.kind]},'
+                f'\n      "events": {listed}\n    }}'
+            )
+        return "[" + ",".join(parts) + "\n  ]" if parts else "[]"
+
+
+def json_string(text: str) -> str:
+    """``text`` as a JSON string, exactly as orjson writes it: between quotes as is when nothing in it
+    needs escaping (printable, no quote, no backslash: orjson escapes only those and control characters,
+    and writes the rest as UTF-8), else orjson's own output."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return orjson.dumps(text).decode()
 
 
 @dataclass(frozen=True)
