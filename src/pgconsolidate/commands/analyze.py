@@ -28,7 +28,7 @@ from pgconsolidate.rules.registry import run_rules as run_rules  # re-exported
 from pgconsolidate.sources.reader import read_dir, resolve_dir
 
 #: What writing the objects' timelines as JSON costs, in the unit of ``rules.parallel.RULE_COST``.
-TIMELINES_COST = 1.1
+TIMELINES_COST = 1.4
 #: From this many statements the CLI leaves without freeing the analysis (see :func:`_leave`).
 FAST_EXIT_STATEMENTS = 20_000
 
