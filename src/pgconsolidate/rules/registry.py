@@ -141,7 +141,9 @@ class RuleContext:
         id, with their final detail), computed once."""
         from pgconsolidate.rules.model_view import function_states
 
-        return tuple(function_states(self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE)))
+        # sorted by id below: the groups need not be merged in the schema's order
+        states = [s for k in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE) for s in self.of_kind(k)]
+        return tuple(function_states(states))
 
     @cached_property
     def file_texts(self) -> dict[str, str]:
