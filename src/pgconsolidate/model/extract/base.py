@@ -21,6 +21,11 @@ K = ObjectKind
 A = Action
 
 
+#: (extractor class, node type) -> the handler method (None when the class has none): looked up once.
+_HANDLERS: dict[tuple[type, str], Any] = {}
+_UNKNOWN = object()
+
+
 class ExtractorBase:
     """What every statement family shares: the statement, the file context, the effects found so far
     (``out``), and the identity helpers used across families. Handlers are methods named after the
@@ -69,9 +74,12 @@ class ExtractorBase:
         if not node:
             return self.out
         kind, body = next(iter(node.items()))
-        handler = getattr(self, f"_{kind}", None)
+        key = (type(self), kind)
+        handler = _HANDLERS.get(key, _UNKNOWN)
+        if handler is _UNKNOWN:
+            handler = _HANDLERS[key] = getattr(type(self), f"_{kind}", None)
         if handler is not None and isinstance(body, dict):
-            handler(body)
+            handler(self, body)
         return self.out
 
     def _drop_target(self, rt: str, obj: dict[str, Any]) -> str | None:
