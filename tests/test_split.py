@@ -57,7 +57,10 @@ def test_never_crashes_on_arbitrary_text(text):
 
 
 def test_ignore_comments_any_case_and_non_ascii_text():
-    text = "-- PgConsolidate: ignore non-idempotent\ncreate table a (x text default 'é');\n/* a */ -- b\nselect 1;"
+    text = (
+        "-- PgConsolidate: ignore non-idempotent\n"
+        "create table a (x text default 'é');\n/* a */ -- b\nselect 1;"
+    )
     result = split_sql("f.sql", text)
     assert result.statements[0].ignores == {"non-idempotent"}
     assert [(s.line, s.column) for s in result.statements] == [(2, 1), (4, 1)]
