@@ -9,9 +9,10 @@ from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.generate.cleanset import DumpEntry, split_dump
 from pgconsolidate.redact import redact_text
-from pgconsolidate.scratch import ScratchServer, throwaway_database
+from pgconsolidate.scratch import ScratchServer
+from pgconsolidate.scratch.databases import database_name, drop_database
 from pgconsolidate.scratch.server import tool_path
-from pgconsolidate.scratch.supabase import install_supabase_base
+from pgconsolidate.scratch.supabase import supabase_database
 
 QUERIES = "pgconsolidate.verify.queries"
 EXCLUDED = tuple(s for s in MANAGED_SCHEMAS if s != "extensions")
@@ -54,11 +55,15 @@ def base_entries(server: ScratchServer) -> frozenset[tuple[str, str, str, str]]:
     leaves them out. Computed once per server."""
     key = (server.admin_url, server.major)
     if key not in _BASE_CACHE:
-        with throwaway_database(server) as url:
-            install_supabase_base(url)
+        url = supabase_database(
+            server
+        )  # a copy of the base's template: what every proof database starts from
+        try:
             _BASE_CACHE[key] = frozenset(
                 (e.type, e.name, e.schema, e.sql) for e in split_dump(dump_schema(url, server.major))
             )
+        finally:
+            drop_database(server, database_name(url))
     return _BASE_CACHE[key]
 
 
