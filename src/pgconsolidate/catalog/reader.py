@@ -29,12 +29,12 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 from psycopg import sql
@@ -284,12 +284,20 @@ def _set_search_path(conn: psycopg.Connection) -> None:
 _EXTENSION_MEMBERS = ("ext_class", "ext_type", "ext_proc", "ext_namespace", "ext_event_trigger")
 
 
+class _Prepared(NamedTuple):
+    search_path: str  # already set for the transaction; the extra sessions set it too
+    params: dict[str, Any]  # every catalog query's parameters
+    size: int  # rows of pg_class + pg_proc
+    snapshot: str | None  # exported for the extra sessions (large catalogs only)
+
+
 def _prepare(
-    conn: psycopg.Connection, skip_schemas: list[str], include_ext: bool
-) -> tuple[sql.Composed, dict[str, Any], int]:
-    """Run the preamble (in the open transaction): the ``SET LOCAL search_path`` statement, the queries'
-    parameters and the size of the catalog."""
-    cur = conn.execute(_query("preamble", conn.info.server_version))
+    conn: psycopg.Connection, skip_schemas: list[str], include_ext: bool, parallel_from: int | None
+) -> _Prepared:
+    """Run the preamble (queued in ``conn``'s pipeline, in its open transaction): sets the search_path,
+    returns the queries' parameters and the catalog's size, and exports a snapshot when the catalog has
+    at least ``parallel_from`` rows."""
+    cur = conn.execute(_query("preamble", conn.info.server_version), {"parallel_from": parallel_from})
     row = cur.fetchone()
     assert row is not None
     names = [d.name for d in cur.description or ()]
@@ -297,7 +305,8 @@ def _prepare(
     params: dict[str, Any] = {"skip_schemas": skip_schemas}
     for name in _EXTENSION_MEMBERS:
         params[name] = [] if include_ext else list(values[name])
-    return _path_of(list(values["extension_schemas"])), params, int(values["catalog_size"])
+    snapshot = values["snapshot"]
+    return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot)
 
 
 # The object kinds split into groups of about equal cost, read in parallel over separate connections
@@ -467,28 +476,66 @@ def _ask_server(conn: psycopg.Connection, call: str, objects: dict[int, CatalogO
         objects[oid].__dict__["definition"] = definition
 
 
-def _worker(
-    url: str, snapshot_id: str, path: sql.Composed, names: tuple[str, ...], params: dict[str, Any]
-) -> _Batch | None:
-    """Read ``names`` in an extra session sharing ``snapshot_id``; None when no session can be opened
-    (connection limit, pooler): the caller then reads them itself."""
+# Extra sessions cost a connection each; they pay off only for large catalogs (rows of pg_class + pg_proc;
+# an empty database has about 3,700, mostly PostgreSQL's own functions).
+PARALLEL_FROM = 6000
+
+_Plan = tuple[str, str, dict[str, Any]]  # exported snapshot id, search_path, parameters
+
+
+def _worker(url: str, plan: Future[_Plan | None], names: tuple[str, ...]) -> _Batch | None:
+    """Open an extra session at once, wait for the plan (the shared snapshot), read ``names``; None when
+    the session cannot be opened (connection limit, pooler: the caller reads them itself) or is not
+    needed (a small catalog)."""
     try:
         conn = connect(url)
     except DatabaseError:
         return None
     try:
-        with conn.transaction():
+        started = plan.result()
+        if started is None:
+            return None
+        snapshot_id, search_path, params = started
+        with conn.pipeline(), conn.transaction():  # one round trip for the set-up and the queries
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
-            conn.execute(path)
+            conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
             return _read_kinds(conn, names, params)
     finally:
         conn.close()
 
 
-# Extra sessions cost a connection each; they pay off only for large catalogs (rows of pg_class + pg_proc;
-# an empty database has about 3,700, mostly PostgreSQL's own functions).
-PARALLEL_FROM = 6000
+class _ExtraSessions:
+    """The sessions that read the groups after the first, opened in the background from the start (a
+    session takes as long to open as the main one's preamble, and these groups are the longest). Each
+    waits for :meth:`start` with the exported snapshot, or for :meth:`cancel` (small catalog, error):
+    then it closes without reading and nobody waits for it."""
+
+    def __init__(self, url: str, groups: tuple[tuple[str, ...], ...]) -> None:
+        self.groups = groups
+        self._plan: Future[_Plan | None] = Future()
+        self._pool = ThreadPoolExecutor(max_workers=len(groups))
+        self._futures = [self._pool.submit(_worker, url, self._plan, g) for g in groups]
+
+    def start(self, snapshot_id: str, search_path: str, params: dict[str, Any]) -> None:
+        self._plan.set_result((snapshot_id, search_path, params))
+
+    def results(self) -> list[_Batch | None]:
+        """Each group's objects (None: read it yourself); waits for the sessions."""
+        try:
+            return [f.result() for f in self._futures]
+        finally:
+            self._pool.shutdown(wait=True)
+
+    def cancel(self) -> None:
+        if not self._plan.done():
+            self._plan.set_result(None)
+            self._pool.shutdown(wait=False)
+
+
+def _extra_sessions(url: str | None) -> _ExtraSessions | None:
+    groups = GROUPS[: _workers()]
+    return _ExtraSessions(url, groups[1:]) if url is not None and len(groups) > 1 else None
 
 
 class _NoSharedSnapshot(Exception):
@@ -496,29 +543,25 @@ class _NoSharedSnapshot(Exception):
 
 
 def _read_parallel(
-    conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
+    conn: psycopg.Connection, extra: _ExtraSessions, skip_schemas: list[str], include_ext: bool
 ) -> tuple[int, dict[str, Any]]:
-    """Read every kind over ``conn`` and extra sessions importing its snapshot (like ``pg_dump --jobs``)."""
+    """Read every kind over ``conn`` and the extra sessions, which import its snapshot (like
+    ``pg_dump --jobs``)."""
+    groups = GROUPS[: len(extra.groups) + 1]
+    rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
     batch = _Batch()
-    with conn.transaction():
+    with conn.pipeline(), conn.transaction():  # not a savepoint: a snapshot cannot be exported from one
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        path, params, size = _prepare(conn, skip_schemas, include_ext)
-        if size < PARALLEL_FROM:
-            raise _NoSharedSnapshot
-        try:  # not in a savepoint: a snapshot cannot be exported from a subtransaction
-            row = conn.execute("SELECT pg_export_snapshot()").fetchone()
-        except psycopg.Error:
+        try:
+            prepared = _prepare(conn, skip_schemas, include_ext, PARALLEL_FROM)
+        except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
             raise _NoSharedSnapshot from None
-        snapshot_id = str(row[0]) if row else ""
-        conn.execute(path)
-        groups = GROUPS[: _workers()]
-        rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
-        with ThreadPoolExecutor(max_workers=len(groups) - 1) as pool:
-            futures = [pool.submit(_worker, url, snapshot_id, path, g, params) for g in groups[1:]]
-            batch.merge(_read_kinds(conn, groups[0] + rest, params))
-            for group, future in zip(groups[1:], futures, strict=True):
-                result = future.result()
-                batch.merge(_read_kinds(conn, group, params) if result is None else result)
+        if prepared.snapshot is None:  # a small catalog
+            raise _NoSharedSnapshot
+        extra.start(prepared.snapshot, prepared.search_path, prepared.params)
+        batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params))
+        for group, result in zip(extra.groups, extra.results(), strict=True):
+            batch.merge(_read_kinds(conn, group, prepared.params) if result is None else result)
         kinds = _finish(conn, batch)
     return conn.info.server_version, kinds
 
@@ -551,8 +594,10 @@ def read_snapshot_from(
     ``url``, an idle connection and a large catalog, the object kinds are read in parallel by extra
     sessions that import this transaction's snapshot, so the result is still one consistent picture.
     """
+    idle = conn.info.transaction_status == TransactionStatus.IDLE
+    extra = _extra_sessions(url) if idle else None
     with _paused_gc():
-        return _read_snapshot_from(conn, source, include_extension_objects, include_managed_schemas, url)
+        return _read_snapshot_from(conn, source, include_extension_objects, include_managed_schemas, extra)
 
 
 def _read_snapshot_from(
@@ -560,7 +605,22 @@ def _read_snapshot_from(
     source: str,
     include_extension_objects: bool,
     include_managed_schemas: bool,
-    url: str | None,
+    extra: _ExtraSessions | None,
+) -> Snapshot:
+    """Read in parallel when ``extra`` sessions are given (being opened) and the catalog is large."""
+    try:
+        return _read_with(conn, source, include_extension_objects, include_managed_schemas, extra)
+    finally:
+        if extra is not None:
+            extra.cancel()  # no-op once started
+
+
+def _read_with(
+    conn: psycopg.Connection,
+    source: str,
+    include_extension_objects: bool,
+    include_managed_schemas: bool,
+    extra: _ExtraSessions | None,
 ) -> Snapshot:
     skip_schemas = skipped_schemas(include_managed_schemas)
     if conn.info.server_version < MIN_SERVER_VERSION:
@@ -570,17 +630,16 @@ def _read_snapshot_from(
         )
     scope = scope_name(include_managed_schemas, include_extension_objects)
     idle = conn.info.transaction_status == TransactionStatus.IDLE
-    if idle and url is not None and _workers() > 1:
+    if idle and extra is not None:
         try:
-            server_version, kinds = _read_parallel(conn, url, skip_schemas, include_extension_objects)
+            server_version, kinds = _read_parallel(conn, extra, skip_schemas, include_extension_objects)
             return _snapshot(source, server_version, kinds, scope)
         except _NoSharedSnapshot:
-            pass  # the transaction was rolled back; read in one session below
-    with conn.transaction():
+            extra.cancel()  # the transaction was rolled back; read in one session below
+    with conn.pipeline(), conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        path, params, _ = _prepare(conn, skip_schemas, include_extension_objects)
-        conn.execute(path)
+        params = _prepare(conn, skip_schemas, include_extension_objects, None).params
         kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params))
     return _snapshot(source, conn.info.server_version, kinds, scope)
 
@@ -606,16 +665,18 @@ def _snapshot(source: str, server_version: int, kinds: dict[str, Any], scope: st
 def read_snapshot(
     url: str, *, include_extension_objects: bool = False, include_managed_schemas: bool = False
 ) -> Snapshot:
-    """Connect to ``url`` and read its schema; errors become one redacted line (:class:`DatabaseError`)."""
+    """Connect to ``url`` and read its schema; errors become one redacted line (:class:`DatabaseError`).
+
+    The extra sessions for a parallel read start opening as soon as this one is open (not before: where
+    one connection is left, it must be this one), while it runs its preamble (see :class:`_ExtraSessions`).
+    """
     conn = connect(url)
+    extra = _extra_sessions(url)
     try:
-        return read_snapshot_from(
-            conn,
-            source=redact_url(url),
-            include_extension_objects=include_extension_objects,
-            include_managed_schemas=include_managed_schemas,
-            url=url,
-        )
+        with _paused_gc():
+            return _read_snapshot_from(
+                conn, redact_url(url), include_extension_objects, include_managed_schemas, extra
+            )
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot read the catalog of {redact_url(url)}: {one_line(exc)}") from None
     finally:
