@@ -1,0 +1,55 @@
+"""The extra reading sessions: opened while the main one starts, closed unused for a small catalog."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import psycopg
+import pytest
+
+from pgconsolidate.catalog import read_snapshot
+from pgconsolidate.catalog import reader as reader_module
+from pgconsolidate.db.connect import connection
+
+from .schema import build
+
+
+def _sessions(url: str) -> int:
+    with connection(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = 'pgconsolidate' AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return int(row[0]) if row else -1
+
+
+def test_small_catalog_closes_the_extra_sessions(scratch_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    build(scratch_db)
+    opened: list[str] = []
+    real_connect = reader_module.connect
+
+    def counting(url: str, **kwargs: Any) -> psycopg.Connection:
+        opened.append(url)
+        return real_connect(url, **kwargs)
+
+    monkeypatch.setattr(reader_module, "connect", counting)
+    snap = read_snapshot(scratch_db)
+    assert snap.tables and len(opened) == 3  # two extra sessions were opened ...
+    deadline = time.monotonic() + 5
+    while _sessions(scratch_db) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _sessions(scratch_db) == 0  # ... and closed without reading
+
+
+def test_large_catalog_reads_in_three_sessions_that_agree(
+    scratch_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(scratch_db)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
+    single = read_snapshot(scratch_db)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    assert read_snapshot(scratch_db) == single
+    assert _sessions(scratch_db) == 0
