@@ -105,8 +105,10 @@ class _Batch:
         self.opclasses: dict[int, Opclass] = {}
         self.types: dict[int, TypeInfo] = {}
         self.grants: list[CatalogObject] = []  # from every kind's ACLs, and the grants query
+        self.spelled = False  # index and constraint definitions completed (see _spell)
 
     def merge(self, other: _Batch) -> None:
+        self.spelled = self.spelled or other.spelled
         self.objects.update(other.objects)
         self.extras.update(other.extras)
         self.opclasses.update(other.opclasses)
@@ -371,7 +373,12 @@ def _query(name: str, server_version: int) -> bytes:
     return text.encode("utf-8")
 
 
-def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[str, Any]) -> _Batch:
+def _read_kinds(
+    conn: psycopg.Connection,
+    names: tuple[str, ...],
+    params: dict[str, Any],
+    columns_read: Future[list[tuple[Any, ...]] | None] | None = None,
+) -> _Batch:
     """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects.
 
     The queries are sent in pipeline mode: the server runs the next query while the objects of the
@@ -412,13 +419,15 @@ def _read_kinds(conn: psycopg.Connection, names: tuple[str, ...], params: dict[s
                 batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
             if extras:
                 batch.extras[name] = extras
+            if name == "columns" and columns_read is not None:
+                columns_read.set_result(extras)  # the session spelling definitions may go on
             if name not in _FINISHED:  # sorted here, while the server still works for the other sessions
                 objects.sort(key=_IDENTITY)
         batch.grants.sort(key=_IDENTITY)
     return batch
 
 
-def _key_columns(batch: _Batch) -> dict[int, dict[int, KeyColumn]]:
+def _key_columns(batch: _Batch, columns: list[tuple[Any, ...]]) -> dict[int, dict[int, KeyColumn]]:
     """table oid -> attnum -> (quoted name, type, collation), for the tables whose indexes or
     constraints are left to Python (from the columns query's ``_...`` values)."""
     wanted = {extra[2] for extra in batch.extras.get("indexes", []) if extra[0] is not None}
@@ -426,11 +435,22 @@ def _key_columns(batch: _Batch) -> dict[int, dict[int, KeyColumn]]:
         if extra[0] is not None:
             wanted.update((extra[2], extra[4]))
     table_columns: dict[int, dict[int, KeyColumn]] = {relid: {} for relid in wanted}
-    for extra in batch.extras.get("columns", []):  # (table oid, attnum, quoted name, type, collation, acl)
-        columns = table_columns.get(extra[0])
-        if columns is not None:
-            columns[extra[1]] = extra[2:5]
+    for extra in columns:  # (table oid, attnum, quoted name, type, collation, acl)
+        columns_of_table = table_columns.get(extra[0])
+        if columns_of_table is not None:
+            columns_of_table[extra[1]] = extra[2:5]
     return table_columns
+
+
+def _spell(conn: psycopg.Connection, batch: _Batch, columns: list[tuple[Any, ...]]) -> None:
+    """Complete the index and constraint definitions left to Python (may query ``conn``, in the session
+    that read them) and sort those kinds."""
+    table_columns = _key_columns(batch, columns)
+    _index_definitions(conn, batch, table_columns)
+    _constraint_definitions(conn, batch, table_columns)
+    for name in _FINISHED:
+        batch.objects.get(name, []).sort(key=_IDENTITY)
+    batch.spelled = True
 
 
 def _index_definitions(
@@ -498,7 +518,12 @@ PARALLEL_FROM = 6000
 _Plan = tuple[str, str, dict[str, Any]]  # exported snapshot id, search_path, parameters
 
 
-def _worker(url: str, plan: Future[_Plan | None], names: tuple[str, ...]) -> _Batch | None:
+def _worker(
+    url: str,
+    plan: Future[_Plan | None],
+    names: tuple[str, ...],
+    columns_read: Future[list[tuple[Any, ...]] | None],
+) -> _Batch | None:
     """Open an extra session at once, wait for the plan (the shared snapshot), read ``names``; None when
     the session cannot be opened (connection limit, pooler: the caller reads them itself) or is not
     needed (a small catalog)."""
@@ -515,7 +540,12 @@ def _worker(url: str, plan: Future[_Plan | None], names: tuple[str, ...]) -> _Ba
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
             conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
-            return _read_kinds(conn, names, params)
+            batch = _read_kinds(conn, names, params)
+            if _FINISHED & set(names):  # spell here, while the other sessions still read
+                columns = columns_read.result()
+                if columns is not None:
+                    _spell(conn, batch, columns)
+            return batch
     finally:
         conn.close()
 
@@ -529,8 +559,10 @@ class _ExtraSessions:
     def __init__(self, url: str, groups: tuple[tuple[str, ...], ...]) -> None:
         self.groups = groups
         self._plan: Future[_Plan | None] = Future()
+        # the main session's column rows, which the extra session reading indexes needs to spell them
+        self.columns_read: Future[list[tuple[Any, ...]] | None] = Future()
         self._pool = ThreadPoolExecutor(max_workers=len(groups))
-        self._futures = [self._pool.submit(_worker, url, self._plan, g) for g in groups]
+        self._futures = [self._pool.submit(_worker, url, self._plan, g, self.columns_read) for g in groups]
 
     def start(self, snapshot_id: str, search_path: str, params: dict[str, Any]) -> None:
         self._plan.set_result((snapshot_id, search_path, params))
@@ -543,6 +575,8 @@ class _ExtraSessions:
             self._pool.shutdown(wait=True)
 
     def cancel(self) -> None:
+        if not self.columns_read.done():
+            self.columns_read.set_result(None)  # never read here: a waiting session spells nothing
         if not self._plan.done():
             self._plan.set_result(None)
             self._pool.shutdown(wait=False)
@@ -574,7 +608,11 @@ def _read_parallel(
         if prepared.snapshot is None:  # a small catalog
             raise _NoSharedSnapshot
         extra.start(prepared.snapshot, prepared.search_path, prepared.params)
-        batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params))
+        try:
+            batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, extra.columns_read))
+        finally:
+            if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
+                extra.columns_read.set_result(None)
         for group, result in zip(extra.groups, extra.results(), strict=True):
             batch.merge(_read_kinds(conn, group, prepared.params) if result is None else result)
         kinds = _finish(conn, batch)
@@ -662,11 +700,8 @@ def _read_with(
 def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogObject, ...]]:
     """Complete what needs several kinds (index definitions; may query ``conn``) and sort what is not
     sorted yet: indexes, and grants, which come sorted from each session (a merge of sorted runs)."""
-    table_columns = _key_columns(batch)
-    _index_definitions(conn, batch, table_columns)
-    _constraint_definitions(conn, batch, table_columns)
-    batch.objects.get("indexes", []).sort(key=_IDENTITY)
-    batch.objects.get("constraints", []).sort(key=_IDENTITY)
+    if not batch.spelled:
+        _spell(conn, batch, batch.extras.get("columns", []))
     batch.grants.sort(key=_IDENTITY)
     batch.objects["grants"] = batch.grants
     return {name: tuple(objects) for name, objects in batch.objects.items()}
