@@ -78,6 +78,7 @@ def plan(
                     "merges_without_new_keys": [f"{m.source} -> {m.target}" for m in aside],
                     "definers": len(p.definers),
                     "indexes": len(p.indexes),
+                    "notes": list(p.notes),
                 }
             )
         )
@@ -87,6 +88,8 @@ def plan(
             f"{len(p.functions)} function choices, {len(p.definers)} definers, {len(p.indexes)} indexes",
             markup=False,
         )
+        for note in p.notes:
+            err.print(f"note: {note}", markup=False)
         for m in aside:
             err.print(
                 f"note: {m.source} -> {m.target}: no honest new key for colliding rows ({m.key}); "

@@ -159,6 +159,8 @@ class Plan:
     domains: tuple[Domain, ...] = ()
     live_only: tuple[str, ...] = ()  # objects found only in the live database, carried into the clean set
     version: int = PLAN_VERSION
+    #: what the proposal could not plan and why (written as comments; not read back from the TOML)
+    notes: tuple[str, ...] = ()
 
     def embedding_for(self, table: str, column: str) -> Embedding | None:
         for e in self.embeddings:

@@ -41,6 +41,8 @@ Nothing in DIR or in any database is changed by writing or checking a plan."""
 def write_plan(plan: Plan) -> str:
     """The plan as commented TOML; :func:`pgconsolidate.plan.toml_read.read_plan` reads it back."""
     o: list[str] = [*_comment(HEADER), ""]
+    for note in plan.notes:
+        o += [*_comment(f"NOTE: {note}."), ""]
     o.append(f"version = {plan.version}")
     o.append(f"directory = {q(plan.directory)}")
     o.append(f"tool = {q(plan.tool)}")

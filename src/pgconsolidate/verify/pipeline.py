@@ -24,12 +24,13 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from psycopg import sql
 
+from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
@@ -43,6 +44,7 @@ from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.propose import propose
 from pgconsolidate.plan.toml_read import read_plan
+from pgconsolidate.plan.unbuilt import unbuilt_relations
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, Skipped, StandIn
 from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_database
 from pgconsolidate.scratch.standins import SPECS
@@ -133,7 +135,12 @@ def gather(mdir: MigrationDir, live_url: str | None, scratch_url: str | None = N
 def make_plan(directory: str | None, live_url: str | None, scratch_url: str | None = None) -> Plan:
     mdir = read_dir(directory)
     g = gather(mdir, live_url, scratch_url)
-    return propose(mdir, g.chain, g.chain_facts, g.live, g.live_facts)
+    plan = propose(mdir, g.chain, g.chain_facts, g.live, g.live_facts)
+    # relations the files create but a fresh replay does not build: planned only from a live database
+    model = analyze_dir(mdir, keep_trees=False).schema
+    known = g.live or g.chain
+    missing = unbuilt_relations(model, known, ((f.file, f.line, f.message) for f in g.failures))
+    return replace(plan, notes=tuple(u.render(g.live is not None) for u in missing)) if missing else plan
 
 
 def load_plan(
