@@ -293,13 +293,14 @@ class _Prepared(NamedTuple):
     snapshot: str | None  # exported for the extra sessions (large catalogs only)
 
 
-def _prepare(
-    conn: psycopg.Connection, skip_schemas: list[str], include_ext: bool, parallel_from: int | None
-) -> _Prepared:
-    """Run the preamble (queued in ``conn``'s pipeline, in its open transaction): sets the search_path,
-    returns the queries' parameters and the catalog's size, and exports a snapshot when the catalog has
-    at least ``parallel_from`` rows."""
-    cur = conn.execute(_query("preamble", conn.info.server_version), {"parallel_from": parallel_from})
+def _send_preamble(conn: psycopg.Connection, parallel_from: int | None) -> psycopg.Cursor[Any]:
+    """Queue the preamble in ``conn``'s pipeline (in its open transaction); see :func:`_prepared`."""
+    return conn.execute(_query("preamble", conn.info.server_version), {"parallel_from": parallel_from})
+
+
+def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bool) -> _Prepared:
+    """The preamble's result: it has set the search_path; the queries' parameters, the catalog's size,
+    and a snapshot exported when the catalog has at least ``parallel_from`` rows."""
     row = cur.fetchone()
     assert row is not None
     names = [d.name for d in cur.description or ()]
@@ -582,41 +583,44 @@ class _ExtraSessions:
             self._pool.shutdown(wait=False)
 
 
-def _extra_sessions(url: str | None) -> _ExtraSessions | None:
-    groups = GROUPS[: _workers()]
-    return _ExtraSessions(url, groups[1:]) if url is not None and len(groups) > 1 else None
-
-
 class _NoSharedSnapshot(Exception):
     """The server refused to export a snapshot (pooler, standby restrictions): read in one session."""
 
 
 def _read_parallel(
-    conn: psycopg.Connection, extra: _ExtraSessions, skip_schemas: list[str], include_ext: bool
+    conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
 ) -> tuple[int, dict[str, Any]]:
-    """Read every kind over ``conn`` and the extra sessions, which import its snapshot (like
-    ``pg_dump --jobs``)."""
-    groups = GROUPS[: len(extra.groups) + 1]
+    """Read every kind over ``conn`` and extra sessions, which import its snapshot (like
+    ``pg_dump --jobs``). The extra sessions are opened while the server runs the preamble (they are
+    closed unused when the catalog is small); where one connection is left, it is this one."""
+    groups = GROUPS[: _workers()]
     rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
     batch = _Batch()
-    with conn.pipeline(), conn.transaction():  # not a savepoint: a snapshot cannot be exported from one
-        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        try:
-            prepared = _prepare(conn, skip_schemas, include_ext, PARALLEL_FROM)
-        except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
-            raise _NoSharedSnapshot from None
-        if prepared.snapshot is None:  # a small catalog
-            raise _NoSharedSnapshot
-        extra.start(prepared.snapshot, prepared.search_path, prepared.params)
-        try:
-            batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, extra.columns_read))
-        finally:
-            if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
-                extra.columns_read.set_result(None)
-        for group, result in zip(extra.groups, extra.results(), strict=True):
-            batch.merge(_read_kinds(conn, group, prepared.params) if result is None else result)
-        kinds = _finish(conn, batch)
-    return conn.info.server_version, kinds
+    extra: _ExtraSessions | None = None
+    try:
+        with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cur = _send_preamble(conn, PARALLEL_FROM)
+            extra = _ExtraSessions(url, groups[1:])
+            try:
+                prepared = _prepared(cur, skip_schemas, include_ext)
+            except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
+                raise _NoSharedSnapshot from None
+            if prepared.snapshot is None:  # a small catalog
+                raise _NoSharedSnapshot
+            extra.start(prepared.snapshot, prepared.search_path, prepared.params)
+            try:
+                batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, extra.columns_read))
+            finally:
+                if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
+                    extra.columns_read.set_result(None)
+            for group, result in zip(extra.groups, extra.results(), strict=True):
+                batch.merge(_read_kinds(conn, group, prepared.params) if result is None else result)
+            kinds = _finish(conn, batch)
+        return conn.info.server_version, kinds
+    finally:
+        if extra is not None:
+            extra.cancel()  # no-op once started
 
 
 @contextmanager
@@ -647,25 +651,8 @@ def read_snapshot_from(
     ``url``, an idle connection and a large catalog, the object kinds are read in parallel by extra
     sessions that import this transaction's snapshot, so the result is still one consistent picture.
     """
-    idle = conn.info.transaction_status == TransactionStatus.IDLE
-    extra = _extra_sessions(url) if idle else None
     with _paused_gc():
-        return _read_snapshot_from(conn, source, include_extension_objects, include_managed_schemas, extra)
-
-
-def _read_snapshot_from(
-    conn: psycopg.Connection,
-    source: str,
-    include_extension_objects: bool,
-    include_managed_schemas: bool,
-    extra: _ExtraSessions | None,
-) -> Snapshot:
-    """Read in parallel when ``extra`` sessions are given (being opened) and the catalog is large."""
-    try:
-        return _read_with(conn, source, include_extension_objects, include_managed_schemas, extra)
-    finally:
-        if extra is not None:
-            extra.cancel()  # no-op once started
+        return _read_with(conn, source, include_extension_objects, include_managed_schemas, url)
 
 
 def _read_with(
@@ -673,7 +660,7 @@ def _read_with(
     source: str,
     include_extension_objects: bool,
     include_managed_schemas: bool,
-    extra: _ExtraSessions | None,
+    url: str | None,
 ) -> Snapshot:
     skip_schemas = skipped_schemas(include_managed_schemas)
     if conn.info.server_version < MIN_SERVER_VERSION:
@@ -683,16 +670,16 @@ def _read_with(
         )
     scope = scope_name(include_managed_schemas, include_extension_objects)
     idle = conn.info.transaction_status == TransactionStatus.IDLE
-    if idle and extra is not None:
+    if idle and url is not None and _workers() > 1:
         try:
-            server_version, kinds = _read_parallel(conn, extra, skip_schemas, include_extension_objects)
+            server_version, kinds = _read_parallel(conn, url, skip_schemas, include_extension_objects)
             return _snapshot(source, server_version, kinds, scope)
         except _NoSharedSnapshot:
-            extra.cancel()  # the transaction was rolled back; read in one session below
+            pass  # the transaction was rolled back; read in one session below
     with conn.pipeline(), conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        params = _prepare(conn, skip_schemas, include_extension_objects, None).params
+        params = _prepared(_send_preamble(conn, None), skip_schemas, include_extension_objects).params
         kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params))
     return _snapshot(source, conn.info.server_version, kinds, scope)
 
@@ -715,18 +702,16 @@ def _snapshot(source: str, server_version: int, kinds: dict[str, Any], scope: st
 def read_snapshot(
     url: str, *, include_extension_objects: bool = False, include_managed_schemas: bool = False
 ) -> Snapshot:
-    """Connect to ``url`` and read its schema; errors become one redacted line (:class:`DatabaseError`).
-
-    The extra sessions for a parallel read start opening as soon as this one is open (not before: where
-    one connection is left, it must be this one), while it runs its preamble (see :class:`_ExtraSessions`).
-    """
+    """Connect to ``url`` and read its schema; errors become one redacted line (:class:`DatabaseError`)."""
     conn = connect(url)
-    extra = _extra_sessions(url)
     try:
-        with _paused_gc():
-            return _read_snapshot_from(
-                conn, redact_url(url), include_extension_objects, include_managed_schemas, extra
-            )
+        return read_snapshot_from(
+            conn,
+            source=redact_url(url),
+            include_extension_objects=include_extension_objects,
+            include_managed_schemas=include_managed_schemas,
+            url=url,
+        )
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot read the catalog of {redact_url(url)}: {one_line(exc)}") from None
     finally:
