@@ -458,6 +458,50 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ),
     ("trigger-enabled", "ALTER TABLE app.t DISABLE TRIGGER t_trg", "triggers", "app.t.t_trg", "enabled"),
     ("trigger-comment", "COMMENT ON TRIGGER t_trg ON app.t IS 'x'", "triggers", "app.t.t_trg", "comment"),
+    # statistics objects
+    (
+        "statistics-added",
+        "CREATE STATISTICS app.o_stats ON a, c FROM app.t",
+        "statistics",
+        "app.o_stats",
+        ADDED,
+    ),
+    ("statistics-removed", "DROP STATISTICS app.t_stats", "statistics", "app.t_stats", REMOVED),
+    (
+        "statistics-table",
+        "DROP STATISTICS app.t_stats; CREATE STATISTICS app.t_stats (ndistinct) ON id, created FROM app.p",
+        "statistics",
+        "app.t_stats",
+        "table",
+    ),
+    (
+        "statistics-definition",
+        "DROP STATISTICS app.t_stats; CREATE STATISTICS app.t_stats (mcv) ON a, b FROM app.t",
+        "statistics",
+        "app.t_stats",
+        "definition",
+    ),
+    (
+        "statistics-target",
+        "ALTER STATISTICS app.t_stats SET STATISTICS 500",
+        "statistics",
+        "app.t_stats",
+        "target",
+    ),
+    (
+        "statistics-owner",
+        f"ALTER STATISTICS app.t_stats OWNER TO {OWNER}",
+        "statistics",
+        "app.t_stats",
+        "owner",
+    ),
+    (
+        "statistics-comment",
+        "COMMENT ON STATISTICS app.t_stats IS 'x'",
+        "statistics",
+        "app.t_stats",
+        "comment",
+    ),
     # rules
     (
         "rule-added",

@@ -255,6 +255,18 @@ class Publication(CatalogObject):
     owner: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class Statistics(CatalogObject):
+    """An extended statistics object (``CREATE STATISTICS``); identity ``schema.name``."""
+
+    kind: ClassVar[str] = "statistics"
+    table: str
+    definition: str  # pg_get_statisticsobjdef: CREATE STATISTICS name (kinds) ON columns FROM table
+    target: int | None = None  # ALTER STATISTICS ... SET STATISTICS; None: the default
+    owner: str
+    comment: str | None = None
+
+
 # The object kinds of a snapshot: Snapshot field name -> class. Order is the order of output.
 OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "schemas": Schema,
@@ -276,7 +288,12 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "grants": Grant,
     "publications": Publication,
     "settings": Setting,
+    "statistics": Statistics,
 }
+
+# Kinds added after snapshot schema_version 1 was first written: a snapshot file without them was
+# written before they were read (it is read with none, so their objects show as added, never hidden).
+LATER_KINDS = frozenset({"statistics"})
 
 
 @dataclass(frozen=True)
@@ -306,6 +323,7 @@ class Snapshot:
     publications: tuple[Publication, ...] = ()
     rules: tuple[Rule, ...] = ()
     settings: tuple[Setting, ...] = ()
+    statistics: tuple[Statistics, ...] = ()
     scope: str = "user"  # which objects were read (see scope_name); not part of the schema
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:

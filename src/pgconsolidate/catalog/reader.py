@@ -331,6 +331,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
         "domains",
         "composites",
         "publications",
+        "statistics",
     ),
     ("indexes", "constraints"),
     ("functions", "grants", "tables"),
@@ -348,6 +349,8 @@ def _workers() -> int:
 MIN_SERVER_VERSION = 120000
 # SQL-standard function bodies (BEGIN ATOMIC) exist from PostgreSQL 14 on.
 _SQLBODY = "WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)"
+# Statistics objects have their own target from PostgreSQL 13 on (-1 until 16, NULL from 17: the default).
+_STATISTICS_TARGET = "nullif(s.stxstattarget, -1)::int"
 # Before 14 a true array type is told by its length (typsubscript is new in 14).
 _ARRAY_SUBSCRIPT = "t.typsubscript = 'array_subscript_handler'::regproc"
 # NULLS NOT DISTINCT and ON DELETE SET NULL (columns) exist from PostgreSQL 15 on.
@@ -363,6 +366,8 @@ def _query(name: str, server_version: int) -> bytes:
     """The catalog query of one object kind, adapted to the server's version (fixed variants only;
     read from the package once)."""
     text = load_sql(QUERIES, f"{name}.sql")
+    if server_version < 130000:
+        text = text.replace(_STATISTICS_TARGET, "NULL::int")
     if server_version < 140000:
         text = text.replace(_SQLBODY, "WHEN false THEN NULL")
         text = text.replace(_ARRAY_SUBSCRIPT, "t.typlen = -1")

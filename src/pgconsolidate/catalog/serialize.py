@@ -12,7 +12,13 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from pgconsolidate.catalog.model import OBJECT_KINDS, SNAPSHOT_SCHEMA_VERSION, CatalogObject, Snapshot
+from pgconsolidate.catalog.model import (
+    LATER_KINDS,
+    OBJECT_KINDS,
+    SNAPSHOT_SCHEMA_VERSION,
+    CatalogObject,
+    Snapshot,
+)
 from pgconsolidate.errors import InputError
 
 FORMAT = "pgconsolidate-snapshot"
@@ -74,7 +80,7 @@ def snapshot_from_dict(doc: Any, *, origin: str = "snapshot") -> Snapshot:
         raise InputError(f"{origin}: unknown object kinds {', '.join(unknown)}")
     kinds: dict[str, tuple[CatalogObject, ...]] = {}
     for name, cls in OBJECT_KINDS.items():
-        items = objects.get(name)
+        items = objects.get(name, [] if name in LATER_KINDS else None)
         if not isinstance(items, list):
             raise InputError(f"{origin}: objects.{name} is missing or not a list")
         kinds[name] = tuple(
