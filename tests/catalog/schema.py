@@ -63,6 +63,7 @@ GRANT SELECT ON app.t TO {READER};
 CREATE PUBLICATION pgc_cat_pub FOR TABLE app.t;
 CREATE RULE other_log AS ON INSERT TO app.other DO ALSO NOTIFY other_changed;
 CREATE STATISTICS app.t_stats (ndistinct, dependencies) ON a, b FROM app.t;
+CREATE COLLATION app.c_posix (locale = 'POSIX');
 DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = %L', current_database(), '8MB'); END $$;
 """
 

@@ -267,6 +267,20 @@ class Statistics(CatalogObject):
     comment: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Collation(CatalogObject):
+    """A collation created in the database (``CREATE COLLATION``); identity ``schema.name``."""
+
+    kind: ClassVar[str] = "collation"
+    provider: str  # libc, icu, builtin
+    locale: str | None  # LC_COLLATE for libc, the locale for icu and builtin
+    ctype: str | None = None  # LC_CTYPE (libc)
+    rules: str | None = None  # ICU tailoring rules
+    deterministic: bool = True
+    owner: str
+    comment: str | None = None
+
+
 # The object kinds of a snapshot: Snapshot field name -> class. Order is the order of output.
 OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "schemas": Schema,
@@ -289,11 +303,12 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "publications": Publication,
     "settings": Setting,
     "statistics": Statistics,
+    "collations": Collation,
 }
 
 # Kinds added after snapshot schema_version 1 was first written: a snapshot file without them was
 # written before they were read (it is read with none, so their objects show as added, never hidden).
-LATER_KINDS = frozenset({"statistics"})
+LATER_KINDS = frozenset({"statistics", "collations"})
 
 
 @dataclass(frozen=True)
@@ -324,6 +339,7 @@ class Snapshot:
     rules: tuple[Rule, ...] = ()
     settings: tuple[Setting, ...] = ()
     statistics: tuple[Statistics, ...] = ()
+    collations: tuple[Collation, ...] = ()
     scope: str = "user"  # which objects were read (see scope_name); not part of the schema
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:

@@ -283,7 +283,14 @@ def _set_search_path(conn: psycopg.Connection) -> None:
 
 
 # The arrays of extension members the preamble returns, passed to every query as parameters.
-_EXTENSION_MEMBERS = ("ext_class", "ext_type", "ext_proc", "ext_namespace", "ext_event_trigger")
+_EXTENSION_MEMBERS = (
+    "ext_class",
+    "ext_type",
+    "ext_proc",
+    "ext_namespace",
+    "ext_event_trigger",
+    "ext_collation",
+)
 
 
 class _Prepared(NamedTuple):
@@ -332,6 +339,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
         "composites",
         "publications",
         "statistics",
+        "collations",
     ),
     ("indexes", "constraints"),
     ("functions", "grants", "tables"),

@@ -20,7 +20,8 @@ WITH path AS (
            coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_namespace'::regclass), '{}')
              AS ext_namespace,
            coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_event_trigger'::regclass), '{}')
-             AS ext_event_trigger
+             AS ext_event_trigger,
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_collation'::regclass), '{}') AS ext_collation
     FROM pg_depend d
     WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 )
