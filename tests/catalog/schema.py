@@ -64,6 +64,9 @@ CREATE PUBLICATION pgc_cat_pub FOR TABLE app.t;
 CREATE RULE other_log AS ON INSERT TO app.other DO ALSO NOTIFY other_changed;
 CREATE STATISTICS app.t_stats (ndistinct, dependencies) ON a, b FROM app.t;
 CREATE COLLATION app.c_posix (locale = 'POSIX');
+CREATE FUNCTION app.mood_of(text) RETURNS app.mood LANGUAGE sql IMMUTABLE AS $$ SELECT $1::app.mood $$;
+CREATE FUNCTION app.mood_of2(text) RETURNS app.mood LANGUAGE sql IMMUTABLE AS $$ SELECT $1::app.mood $$;
+CREATE CAST (text AS app.mood) WITH FUNCTION app.mood_of(text) AS ASSIGNMENT;
 DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = %L', current_database(), '8MB'); END $$;
 """
 

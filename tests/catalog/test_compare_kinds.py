@@ -458,6 +458,33 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ),
     ("trigger-enabled", "ALTER TABLE app.t DISABLE TRIGGER t_trg", "triggers", "app.t.t_trg", "enabled"),
     ("trigger-comment", "COMMENT ON TRIGGER t_trg ON app.t IS 'x'", "triggers", "app.t.t_trg", "comment"),
+    # casts
+    ("cast-added", "CREATE CAST (integer AS app.mood) WITH INOUT", "casts", "integer AS app.mood", ADDED),
+    ("cast-removed", "DROP CAST (text AS app.mood)", "casts", "text AS app.mood", REMOVED),
+    (
+        "cast-function",
+        "DROP CAST (text AS app.mood);"
+        "CREATE CAST (text AS app.mood) WITH FUNCTION app.mood_of2(text) AS ASSIGNMENT",
+        "casts",
+        "text AS app.mood",
+        "function",
+    ),
+    (
+        "cast-context",
+        "DROP CAST (text AS app.mood);"
+        "CREATE CAST (text AS app.mood) WITH FUNCTION app.mood_of(text) AS IMPLICIT",
+        "casts",
+        "text AS app.mood",
+        "context",
+    ),
+    (
+        "cast-method",
+        "DROP CAST (text AS app.mood); CREATE CAST (text AS app.mood) WITH INOUT AS ASSIGNMENT",
+        "casts",
+        "text AS app.mood",
+        "method",
+    ),
+    ("cast-comment", "COMMENT ON CAST (text AS app.mood) IS 'x'", "casts", "text AS app.mood", "comment"),
     # collations
     ("collation-added", "CREATE COLLATION app.c2 (locale = 'C')", "collations", "app.c2", ADDED),
     ("collation-removed", "DROP COLLATION app.c_posix", "collations", "app.c_posix", REMOVED),

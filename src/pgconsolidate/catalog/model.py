@@ -281,6 +281,17 @@ class Collation(CatalogObject):
     comment: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Cast(CatalogObject):
+    """A cast created in the database (``CREATE CAST``); identity ``source AS target`` (format_type)."""
+
+    kind: ClassVar[str] = "cast"
+    function: str | None  # schema.name(argtypes) for WITH FUNCTION, else None
+    context: str  # explicit, assignment, implicit
+    method: str  # function, inout, binary
+    comment: str | None = None
+
+
 # The object kinds of a snapshot: Snapshot field name -> class. Order is the order of output.
 OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "schemas": Schema,
@@ -304,11 +315,12 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "settings": Setting,
     "statistics": Statistics,
     "collations": Collation,
+    "casts": Cast,
 }
 
 # Kinds added after snapshot schema_version 1 was first written: a snapshot file without them was
 # written before they were read (it is read with none, so their objects show as added, never hidden).
-LATER_KINDS = frozenset({"statistics", "collations"})
+LATER_KINDS = frozenset({"statistics", "collations", "casts"})
 
 
 @dataclass(frozen=True)
@@ -340,6 +352,7 @@ class Snapshot:
     settings: tuple[Setting, ...] = ()
     statistics: tuple[Statistics, ...] = ()
     collations: tuple[Collation, ...] = ()
+    casts: tuple[Cast, ...] = ()
     scope: str = "user"  # which objects were read (see scope_name); not part of the schema
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:

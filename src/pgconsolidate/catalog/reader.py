@@ -284,6 +284,7 @@ def _set_search_path(conn: psycopg.Connection) -> None:
 
 # The arrays of extension members the preamble returns, passed to every query as parameters.
 _EXTENSION_MEMBERS = (
+    "ext_cast",
     "ext_class",
     "ext_type",
     "ext_proc",
@@ -340,6 +341,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
         "publications",
         "statistics",
         "collations",
+        "casts",
     ),
     ("indexes", "constraints"),
     ("functions", "grants", "tables"),

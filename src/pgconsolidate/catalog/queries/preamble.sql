@@ -21,7 +21,8 @@ WITH path AS (
              AS ext_namespace,
            coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_event_trigger'::regclass), '{}')
              AS ext_event_trigger,
-           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_collation'::regclass), '{}') AS ext_collation
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_collation'::regclass), '{}') AS ext_collation,
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_cast'::regclass), '{}') AS ext_cast
     FROM pg_depend d
     WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 )
