@@ -343,8 +343,8 @@ GROUPS: tuple[tuple[str, ...], ...] = (
         "collations",
         "casts",
     ),
-    ("indexes", "constraints"),
-    ("functions", "grants", "tables"),
+    ("indexes", "constraints", "tables"),
+    ("functions", "grants"),
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
 
@@ -606,17 +606,16 @@ def _read_parallel(
     conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
 ) -> tuple[int, dict[str, Any]]:
     """Read every kind over ``conn`` and extra sessions, which import its snapshot (like
-    ``pg_dump --jobs``). The extra sessions are opened while the server runs the preamble (they are
-    closed unused when the catalog is small); where one connection is left, it is this one."""
+    ``pg_dump --jobs``). The extra sessions are opened while this one runs the preamble (they are closed
+    unused when the catalog is small); where one connection is left, it is this one (already open)."""
     groups = GROUPS[: _workers()]
     rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
     batch = _Batch()
-    extra: _ExtraSessions | None = None
+    extra = _ExtraSessions(url, groups[1:])
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cur = _send_preamble(conn, PARALLEL_FROM)
-            extra = _ExtraSessions(url, groups[1:])
             try:
                 prepared = _prepared(cur, skip_schemas, include_ext)
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
@@ -634,8 +633,7 @@ def _read_parallel(
             kinds = _finish(conn, batch)
         return conn.info.server_version, kinds
     finally:
-        if extra is not None:
-            extra.cancel()  # no-op once started
+        extra.cancel()  # no-op once started
 
 
 @contextmanager
