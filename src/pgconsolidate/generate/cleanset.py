@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from psycopg import sql
 
@@ -143,6 +144,30 @@ def _guard(stmt: str) -> str:
     )
 
 
+def _attached_partition(kind: str, body: dict[str, Any]) -> sql.Composable | None:
+    """The partition an ``ALTER TABLE ... ATTACH PARTITION p`` (its only command) attaches, else None."""
+    if kind != "AlterTableStmt":
+        return None
+    cmds = body.get("cmds", [])
+    if len(cmds) != 1 or cmds[0].get("AlterTableCmd", {}).get("subtype") != "AT_AttachPartition":
+        return None
+    rel = cmds[0]["AlterTableCmd"].get("def", {}).get("PartitionCmd", {}).get("name", {})
+    if "relname" not in rel:
+        return None
+    parts = [rel["schemaname"], rel["relname"]] if rel.get("schemaname") else [rel["relname"]]
+    return sql.Identifier(*parts)
+
+
+def _guard_attach(stmt: str, partition: sql.Composable) -> str:
+    """ATTACH PARTITION run only while the table is not a partition yet: a second run raises
+    'is already a partition' (wrong_object_type), which the generic guard does not catch."""
+    tag = dollar_tag(stmt)
+    check = sql.SQL(
+        "IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = {}::pg_catalog.regclass) THEN"
+    ).format(sql.Literal(partition.as_string(None)))
+    return f"DO {tag}\nBEGIN\n{check.as_string(None)}\n{stmt.rstrip().rstrip(';')};\nEND IF;\nEND\n{tag};"
+
+
 _REPLACEMENTS = {
     "CreateStmt": (r"^CREATE (UNLOGGED )?TABLE (?!IF NOT EXISTS)", r"CREATE \1TABLE IF NOT EXISTS "),
     "CreateFunctionStmt": (r"^CREATE (FUNCTION|PROCEDURE) ", r"CREATE OR REPLACE \1 "),
@@ -184,6 +209,10 @@ def idempotent(entry_sql: str, where: str) -> str:
         text = st.text.strip().rstrip(";").strip()
         if st.kind == "CreateTrigStmt" and text.startswith("CREATE CONSTRAINT TRIGGER"):
             out.append(_guard(text))
+            continue
+        attached = _attached_partition(st.kind, st.body)
+        if attached is not None:
+            out.append(_guard_attach(text, attached))
             continue
         if st.kind in _REPLACEMENTS:
             pattern, repl = _REPLACEMENTS[st.kind]

@@ -486,6 +486,14 @@ def _advance_sequence(column: str, fmt: dict[str, sql.Composable], *, both: bool
     ).format(q=L(render(biggest)), cl=L(column), **fmt)
 
 
+def _closed_to_api(table: sql.Composable) -> sql.Composed:
+    """Row level security on a bookkeeping table the fix creates (``*_merge_origin``, ``*_merge_unmerged``,
+    ``*_merge_replaced``): it holds every merged key (and whole rows), and a schema's default privileges
+    (Supabase grants ALL on new tables in ``public`` to anon and authenticated) would otherwise expose it
+    to the API. Without policies only the owner and roles that bypass RLS read it."""
+    return sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY;").format(table)
+
+
 def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
     src, tgt = qualified(m.source), qualified(m.target)
     keys = key_columns(m.key)
@@ -551,6 +559,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
             "  key_changed boolean NOT NULL,\n  outcome text NOT NULL,\n  extra jsonb,\n"
             "  merged_at timestamptz NOT NULL DEFAULT now()\n);"
         ).format(origin=origin, kt=ktype),
+        _closed_to_api(origin),
         sql.SQL("IF EXISTS (SELECT 1 FROM {origin} WHERE source_table = {sl}) THEN").format(**fmt),
         sql.SQL("  RAISE NOTICE 'pgconsolidate: % was merged into % already: skipped', {sl}, {tl};").format(
             **fmt
@@ -648,6 +657,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         unmerged = I(m.source.split(".", 1)[0], f"{sname}_merge_unmerged")
         s += [
             sql.SQL("CREATE TABLE IF NOT EXISTS {u} (LIKE {src});").format(u=unmerged, **fmt),
+            _closed_to_api(unmerged),
             sql.SQL("INSERT INTO {u} SELECT s.* FROM {src} s JOIN {map} m ON m.source_key = {sk};").format(
                 u=unmerged, **fmt
             ),
@@ -662,6 +672,7 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         sets = sql.SQL(", ").join(sql.SQL("{} = {}").format(I(c), v) for c, v in cols)
         s += [
             sql.SQL("CREATE TABLE IF NOT EXISTS {r} (LIKE {tgt});").format(r=replaced, **fmt),
+            _closed_to_api(replaced),
             sql.SQL("INSERT INTO {r} SELECT t.* FROM {tgt} t JOIN {map} m ON m.target_key = {tk};").format(
                 r=replaced, **fmt
             ),
