@@ -60,3 +60,41 @@ def test_attach_partition_in_the_clean_set_runs_twice(scratch_db: str) -> None:
             b"SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.events'::regclass"
         ).fetchone()
     assert row is not None and row[0] == 1
+
+
+def test_policies_on_managed_tables_reach_the_clean_set(scratch_db: str) -> None:
+    """Storage policies (``CREATE POLICY ... ON storage.objects``) were left out of the clean set with the
+    dump of the managed schemas, and the proof, which reads no managed schema, called it equivalent."""
+    from pgconsolidate.verify.dump import managed_triggers
+
+    setup = (
+        "CREATE SCHEMA storage; CREATE TABLE storage.objects (bucket_id text, name text);"
+        "CREATE ROLE qa_h8_uploader;"
+        "CREATE POLICY \"Avatar images are public\" ON storage.objects FOR SELECT"
+        " USING (bucket_id = 'avatars');"
+        "CREATE POLICY own_upload ON storage.objects AS RESTRICTIVE FOR INSERT TO qa_h8_uploader, public"
+        " WITH CHECK (bucket_id = 'avatars' AND name <> '');"
+    )
+    query = (
+        b"SELECT policyname, permissive, roles::text[], cmd, qual, with_check FROM pg_policies"
+        b" WHERE schemaname = 'storage' ORDER BY 1"
+    )
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(b"DROP ROLE IF EXISTS qa_h8_uploader")
+        conn.execute(setup.encode())
+        before = conn.execute(query).fetchall()
+    try:
+        entries = [e for e in managed_triggers(scratch_db) if e.type == "POLICY"]
+        assert sorted(e.name for e in entries) == ["objects Avatar images are public", "objects own_upload"]
+        script = "\n\n".join(idempotent(e.sql, "x.sql") for e in entries)
+        run_script(scratch_db, script, "clean set on a database that has them")  # guarded: harmless
+        with connection(scratch_db, autocommit=True) as conn:
+            conn.execute(b'DROP POLICY "Avatar images are public" ON storage.objects')
+            conn.execute(b"DROP POLICY own_upload ON storage.objects")
+        run_script(scratch_db, script, "clean set")
+        with connection(scratch_db, autocommit=True) as conn:
+            assert conn.execute(query).fetchall() == before
+    finally:
+        with connection(scratch_db, autocommit=True) as conn:
+            conn.execute(b"DROP SCHEMA storage CASCADE")
+            conn.execute(b"DROP ROLE qa_h8_uploader")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
+from psycopg import sql
+
 from pgconsolidate.catalog.reader import MANAGED_SCHEMAS
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import DatabaseError
@@ -74,9 +76,39 @@ def without_base(schema_sql: str, server: ScratchServer) -> list[DumpEntry]:
 
 
 def managed_triggers(url: str) -> list[DumpEntry]:
+    """What the app put on tables of the managed schemas and a dump of its own schemas leaves out: its
+    triggers (``auth.users`` → ``handle_new_user``), then its policies (:func:`managed_policies`)."""
     with connection(url) as conn:
         conn.execute("SET search_path = ''")
         rows = conn.execute(
             load_sql(QUERIES, "managed_triggers.sql").encode(), {"managed": list(MANAGED_SCHEMAS)}
         ).fetchall()
-    return [DumpEntry(f"{r[3]} {r[2]}", "TRIGGER", r[3].split(".")[0], r[4] + ";") for r in rows]
+    return [DumpEntry(f"{r[3]} {r[2]}", "TRIGGER", r[3].split(".")[0], r[4] + ";") for r in rows] + (
+        managed_policies(url)
+    )
+
+
+def managed_policies(url: str) -> list[DumpEntry]:
+    """The app's row security policies on tables of the managed schemas (``storage.objects`` ...): the
+    dump of the app's schemas leaves them out, and a clean set without them loses the access rules (a
+    fresh database could not read or upload a file)."""
+    with connection(url) as conn:
+        conn.execute("SET search_path = ''")
+        rows = conn.execute(
+            load_sql(QUERIES, "managed_policies.sql").encode(), {"managed": list(MANAGED_SCHEMAS)}
+        ).fetchall()
+    entries = []
+    for schema, table, name, permissive, command, roles, qual, check in rows:
+        stmt = sql.SQL("CREATE POLICY {} ON {} AS {} FOR {} TO {}").format(
+            sql.Identifier(name),
+            sql.Identifier(schema, table),
+            sql.SQL("PERMISSIVE" if permissive else "RESTRICTIVE"),
+            sql.SQL(command),
+            sql.SQL(", ").join(sql.SQL(r) for r in roles),  # names quoted by quote_ident, or 'public'
+        )
+        if qual is not None:
+            stmt = sql.SQL("{} USING ({})").format(stmt, sql.SQL(qual))
+        if check is not None:
+            stmt = sql.SQL("{} WITH CHECK ({})").format(stmt, sql.SQL(check))
+        entries.append(DumpEntry(f"{table} {name}", "POLICY", schema, stmt.as_string(None) + ";"))
+    return entries
