@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pgconsolidate.commands.analyze import analyze_directory
 from pgconsolidate.config import Config
+from pgconsolidate.report.analyze import analyze_directory
 from pgconsolidate.rules.finding import Finding
 
 from .helpers import write_dir

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from pgconsolidate.commands.analyze import analyze_directory
 from pgconsolidate.config import Config
+from pgconsolidate.report.analyze import analyze_directory
 from pgconsolidate.report.document import AnalyzeReport
 
 from .helpers import EXAMPLE, EXAMPLE_MIGRATIONS

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pgconsolidate.commands.analyze import analyze_directory
 from pgconsolidate.config import Config
+from pgconsolidate.report.analyze import analyze_directory
 
 from .helpers import write_dir
 

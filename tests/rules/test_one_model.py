@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from pgconsolidate.cli import run
-from pgconsolidate.commands.analyze import analyze_directory
 from pgconsolidate.config import Config
+from pgconsolidate.report.analyze import analyze_directory
 
 from .helpers import EXAMPLE_MIGRATIONS, write_dir
 

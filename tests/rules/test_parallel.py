@@ -179,8 +179,8 @@ def test_finding_order_does_not_depend_on_chance() -> None:
 def test_json_report_with_timelines_written_early_is_the_same_document() -> None:
     from dataclasses import replace
 
-    from pgconsolidate.commands.analyze import analyze_directory
     from pgconsolidate.config import Config
+    from pgconsolidate.report.analyze import analyze_directory
     from pgconsolidate.report.json_report import json_bytes, to_json
 
     report = analyze_directory(EXAMPLE_MIGRATIONS, config=Config(), timelines=True)

@@ -1,4 +1,6 @@
-"""``pgconsolidate analyze [DIR]``: every problem of a migrations directory, from the files alone."""
+"""``pgconsolidate analyze [DIR]``: every problem of a migrations directory, from the files alone; and
+``pgconsolidate rules``. The work is :func:`pgconsolidate.report.analyze.analyze_directory`; this module
+renders it (stages are imported inside the command functions)."""
 
 from __future__ import annotations
 
@@ -9,26 +11,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import orjson
 import typer
 
-from pgconsolidate.analysis import analyze_dir
-from pgconsolidate.analysis.driver import paused_gc
-from pgconsolidate.config import Config, load_config
 from pgconsolidate.console import err, out
-from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
-from pgconsolidate.report.document import object_timelines as object_timelines  # re-exported
-from pgconsolidate.report.json_report import json_bytes
-from pgconsolidate.report.sarif import to_sarif
-from pgconsolidate.report.text import render_text
-from pgconsolidate.rules.finding import Finding, Severity
-from pgconsolidate.rules.parallel import start_rules
-from pgconsolidate.rules.registry import RuleContext, all_rules, selected_rules
-from pgconsolidate.rules.registry import run_rules as run_rules  # re-exported
-from pgconsolidate.sources.reader import read_dir, resolve_dir
 
-#: What writing the objects' timelines as JSON costs, in the unit of ``rules.parallel.RULE_COST``.
-TIMELINES_COST = 1.4
 #: From this many statements the CLI leaves without freeing the analysis (see :func:`_leave`).
 FAST_EXIT_STATEMENTS = 20_000
 
@@ -45,72 +31,6 @@ class FailOn(StrEnum):
     never = "never"
 
 
-def analyze_directory(
-    directory: str | os.PathLike[str] | None,
-    *,
-    select: list[str] | None = None,
-    ignore: list[str] | None = None,
-    config: Config | None = None,
-    timelines: bool = False,
-) -> AnalyzeReport:
-    """Read, split, model and check a migrations directory. No database.
-
-    The object model is built once (:func:`pgconsolidate.analysis.analyze_dir`, both cores on large
-    directories, parse trees not kept) and every rule reads it; on large directories a forked child
-    runs about half of the rules (:func:`pgconsolidate.rules.parallel.start_rules`). The report's
-    objects are built on first use; ``timelines``: build their JSON form now, while the child runs
-    (for ``--format json``). The cyclic garbage collector is paused meanwhile: the model is hundreds
-    of thousands of small acyclic records, and collections triggered while building them cost more
-    than the work itself.
-    """
-    with paused_gc():
-        return _analyze(directory, select=select, ignore=ignore, config=config, timelines=timelines)
-
-
-def _analyze(
-    directory: str | os.PathLike[str] | None,
-    *,
-    select: list[str] | None,
-    ignore: list[str] | None,
-    config: Config | None,
-    timelines: bool,
-) -> AnalyzeReport:
-    root = resolve_dir(directory)
-    cfg = config if config is not None else load_config(root)
-    rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
-    mdir = read_dir(root)
-    # trees are not kept: rules read the model, and re-parse the few statements they look into
-    analysis = analyze_dir(mdir, keep_trees=False)
-    files = analysis.files
-    ctx = RuleContext(
-        mdir=mdir,
-        files=files,
-        analysis=analysis,
-        options=cfg.rules,
-        settings={"exposed-schemas": cfg.exposed_schemas},
-    )
-    objects = ObjectTimelines(analysis.schema)
-    with start_rules(ctx, rules, cfg.severity, parent_extra=TIMELINES_COST if timelines else 0.0) as run:
-        if timelines:
-            objects.json_fragment()  # meanwhile: the larger part of the JSON report
-        findings = run.result()
-    return AnalyzeReport(
-        mdir=mdir,
-        files=files,
-        objects=objects,
-        findings=tuple(findings),
-        rules={r.id: r for r in rules},
-    )
-
-
-def exit_code(findings: tuple[Finding, ...], fail_on: str) -> int:
-    """1 when a finding at or above ``fail_on`` exists, else 0."""
-    if fail_on == "never":
-        return 0
-    threshold = Severity(fail_on).rank
-    return 1 if any(f.severity.rank >= threshold for f in findings) else 0
-
-
 def _uri_prefix(root: str) -> str:
     """The migrations directory relative to the working directory (repository root in CI)."""
     rel = os.path.relpath(Path(root).resolve(), Path.cwd().resolve())
@@ -123,6 +43,8 @@ def _write_json(doc: dict[str, object] | bytes) -> None:
     """Write a JSON document (or its bytes) to stdout as is (Rich's JSON rendering is slow on large
     documents); as bytes when the stream has a binary buffer (no second, decoded copy of a document that
     can be 100 MB)."""
+    import orjson
+
     data = (
         doc
         if isinstance(doc, bytes)
@@ -177,6 +99,14 @@ def analyze(
 
     Exit codes: 0 no findings at or above --fail-on, 1 such findings exist, 2 usage or input error.
     """
+    from pgconsolidate.analysis.driver import paused_gc
+    from pgconsolidate.config import load_config
+    from pgconsolidate.report.analyze import analyze_directory, exit_code
+    from pgconsolidate.report.json_report import json_bytes
+    from pgconsolidate.report.sarif import to_sarif
+    from pgconsolidate.report.text import render_text
+    from pgconsolidate.sources.reader import resolve_dir
+
     root = resolve_dir(directory)
     cfg = load_config(root, config_file)
     with paused_gc():  # the report holds many small acyclic records: no GC passes over them
@@ -219,6 +149,7 @@ def rules_command(
 ) -> None:
     """List the rules of `analyze`, or explain one."""
     from pgconsolidate.report.rules_doc import rules_markdown
+    from pgconsolidate.rules.registry import all_rules, selected_rules
 
     rules = all_rules()
     if markdown:

@@ -13,11 +13,11 @@ from pgconsolidate.commands.common import (
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
+    progress_steps,
     resolve_database_url,
     resolve_scratch_url,
 )
-from pgconsolidate.console import err, out
-from pgconsolidate.verify.pipeline import consolidate as run
+from pgconsolidate.console import out
 
 
 def consolidate(
@@ -39,7 +39,9 @@ def consolidate(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Write the consolidation fix, the clean set, archive/, history_repair.sql and REPORT.md, verified."""
-    with err.status("consolidating", spinner="dots") as status:
+    from pgconsolidate.verify.pipeline import consolidate as run
+
+    with progress_steps("consolidate") as step:
         res = run(
             directory,
             plan,
@@ -47,7 +49,7 @@ def consolidate(
             live_url=resolve_database_url(ctx, database_url),
             scratch_url=resolve_scratch_url(ctx, scratch_url),
             in_place=in_place,
-            step=lambda m: status.update(m),
+            step=step,
         )
     ok = not res.differences and not res.second_run_differences
     if fmt is OutputFormat.json:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.text import Text
 
-from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.commands.common import FormatOption, OutputFormat
 from pgconsolidate.console import err, out
-from pgconsolidate.model.types import Analysis, Effect, ObjectState
-from pgconsolidate.sources.reader import read_dir
+
+if TYPE_CHECKING:
+    from pgconsolidate.model.types import Analysis, Effect, ObjectState
 
 
 def matching(analysis: Analysis, pattern: str | None) -> list[ObjectState]:
@@ -100,6 +99,11 @@ def objects(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Show where objects come from: each matching object's timeline, file by file."""
+    from rich.text import Text
+
+    from pgconsolidate.analysis import analyze_dir
+    from pgconsolidate.sources.reader import read_dir
+
     mdir = read_dir(directory)
     analysis = analyze_dir(mdir, keep_trees=False)
     states = matching(analysis, pattern)

@@ -13,11 +13,11 @@ from pgconsolidate.commands.common import (
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
+    progress_steps,
     resolve_database_url,
     resolve_scratch_url,
 )
-from pgconsolidate.console import err, out
-from pgconsolidate.verify.pipeline import VERIFY_INFO, verify_outdir
+from pgconsolidate.console import out
 
 
 def verify(
@@ -28,12 +28,14 @@ def verify(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Check that the clean set equals the old chain + the fix (and the live database + the fix)."""
-    with err.status("verifying", spinner="dots") as status:
+    from pgconsolidate.verify.pipeline import VERIFY_INFO, verify_outdir
+
+    with progress_steps("verify") as step:
         res = verify_outdir(
             outdir,
             resolve_database_url(ctx, database_url),
             resolve_scratch_url(ctx, scratch_url),
-            step=lambda m: status.update(m),
+            step=step,
         )
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(res))

@@ -1,0 +1,93 @@
+"""``analyze`` as a library call: a migrations directory in, an :class:`AnalyzeReport` out.
+
+The one module of the findings stage that touches the disk, and only through the earlier stages' readers
+(:func:`pgconsolidate.sources.reader.read_dir` for the files, :func:`pgconsolidate.config.load_config` for
+the configuration): it chains them with the pure stages (the object model, the rules, the report's
+objects). The ``analyze`` command renders what it returns; tests and benchmarks call it directly.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pgconsolidate.analysis import analyze_dir
+from pgconsolidate.analysis.driver import paused_gc
+from pgconsolidate.config import Config, load_config
+from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
+from pgconsolidate.rules.finding import Finding, Severity
+from pgconsolidate.rules.parallel import start_rules
+from pgconsolidate.rules.registry import RuleContext, selected_rules
+from pgconsolidate.sources.reader import read_dir, resolve_dir
+
+#: What writing the objects' timelines as JSON costs, in the unit of ``rules.parallel.RULE_COST``.
+TIMELINES_COST = 1.4
+
+
+def analyze_directory(
+    directory: str | os.PathLike[str] | None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    config: Config | None = None,
+    timelines: bool = False,
+) -> AnalyzeReport:
+    """Read, split, model and check a migrations directory. No database.
+
+    ``config``: the configuration to use (default: the one found from the directory, see
+    :func:`pgconsolidate.config.load_config`); ``select``/``ignore`` add to its rule selection.
+
+    The object model is built once (:func:`pgconsolidate.analysis.analyze_dir`, both cores on large
+    directories, parse trees not kept) and every rule reads it; on large directories a forked child
+    runs about half of the rules (:func:`pgconsolidate.rules.parallel.start_rules`). The report's
+    objects are built on first use; ``timelines``: build their JSON form now, while the child runs
+    (for ``--format json``). The cyclic garbage collector is paused meanwhile: the model is hundreds
+    of thousands of small acyclic records, and collections triggered while building them cost more
+    than the work itself.
+    """
+    with paused_gc():
+        return _analyze(directory, select=select, ignore=ignore, config=config, timelines=timelines)
+
+
+def _analyze(
+    directory: str | os.PathLike[str] | None,
+    *,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    config: Config | None,
+    timelines: bool,
+) -> AnalyzeReport:
+    root = resolve_dir(directory)
+    cfg = config if config is not None else load_config(root)
+    rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
+    mdir = read_dir(root)
+    # trees are not kept: rules read the model, and re-parse the few statements they look into
+    analysis = analyze_dir(mdir, keep_trees=False)
+    files = analysis.files
+    ctx = RuleContext(
+        mdir=mdir,
+        files=files,
+        analysis=analysis,
+        options=cfg.rules,
+        settings={"exposed-schemas": cfg.exposed_schemas},
+    )
+    objects = ObjectTimelines(analysis.schema)
+    with start_rules(ctx, rules, cfg.severity, parent_extra=TIMELINES_COST if timelines else 0.0) as run:
+        if timelines:
+            objects.json_fragment()  # meanwhile: the larger part of the JSON report
+        findings = run.result()
+    return AnalyzeReport(
+        mdir=mdir,
+        files=files,
+        objects=objects,
+        findings=tuple(findings),
+        rules={r.id: r for r in rules},
+    )
+
+
+def exit_code(findings: tuple[Finding, ...], fail_on: str) -> int:
+    """1 when a finding at or above ``fail_on`` (``error``, ``warning``, ``info``; ``never``: none)
+    exists, else 0."""
+    if fail_on == "never":
+        return 0
+    threshold = Severity(fail_on).rank
+    return 1 if any(f.severity.rank >= threshold for f in findings) else 0
