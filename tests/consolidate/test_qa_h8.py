@@ -70,7 +70,7 @@ def test_policies_on_managed_tables_reach_the_clean_set(scratch_db: str) -> None
     setup = (
         "CREATE SCHEMA storage; CREATE TABLE storage.objects (bucket_id text, name text);"
         "CREATE ROLE qa_h8_uploader;"
-        "CREATE POLICY \"Avatar images are public\" ON storage.objects FOR SELECT"
+        'CREATE POLICY "Avatar images are public" ON storage.objects FOR SELECT'
         " USING (bucket_id = 'avatars');"
         "CREATE POLICY own_upload ON storage.objects AS RESTRICTIVE FOR INSERT TO qa_h8_uploader, public"
         " WITH CHECK (bucket_id = 'avatars' AND name <> '');"
@@ -98,3 +98,39 @@ def test_policies_on_managed_tables_reach_the_clean_set(scratch_db: str) -> None
         with connection(scratch_db, autocommit=True) as conn:
             conn.execute(b"DROP SCHEMA storage CASCADE")
             conn.execute(b"DROP ROLE qa_h8_uploader")
+
+
+def test_keep_both_is_refused_when_the_key_is_also_a_foreign_key(scratch_db: str) -> None:
+    """``profiles.id`` references ``auth.users(id)``: keep-both gave colliding rows a random uuid that
+    references no user, and the fix failed on the live copy ('violates foreign key constraint'). The
+    proposal now picks prefer-target and an edited plan asking keep-both is refused, saying why."""
+    from pgconsolidate.catalog.reader import read_snapshot
+    from pgconsolidate.plan.check import check_plan
+    from pgconsolidate.plan.model import DEFAULT_DOMAINS, Plan
+    from pgconsolidate.plan.propose import propose_merges
+    from pgconsolidate.plan.toml_write import write_plan
+
+    ddl = (
+        "CREATE TABLE accounts (id uuid PRIMARY KEY DEFAULT gen_random_uuid());"
+        "CREATE TABLE profiles (id uuid PRIMARY KEY DEFAULT gen_random_uuid() REFERENCES accounts(id),"
+        " username text, full_name text, bio text, created_at timestamptz);"
+        "CREATE TABLE user_profiles (id uuid PRIMARY KEY DEFAULT gen_random_uuid() REFERENCES accounts(id),"
+        " username text, full_name text, bio text, created_at timestamptz);"
+        "CREATE TABLE posts (id bigint PRIMARY KEY, author uuid REFERENCES profiles(id));"
+    )
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(ddl.encode())
+    snap = read_snapshot(scratch_db)
+    merges = propose_merges(snap, None)
+    assert [(m.source, m.target, m.on_collision) for m in merges] == [
+        ("public.user_profiles", "public.profiles", "prefer-target")
+    ]
+    assert "also a foreign key" in merges[0].reason
+    plan = Plan(
+        "x", "supabase", (), merges=(replace(merges[0], on_collision="keep-both"),), domains=DEFAULT_DOMAINS
+    )
+    text = write_plan(plan)
+    problems = check_plan(plan, text, current_files={}, snapshots=(snap,))
+    assert len(problems) == 1, problems
+    assert "public.profiles.id is also a foreign key" in problems[0].message
+    assert text.splitlines()[problems[0].line - 1].startswith("on_collision =")

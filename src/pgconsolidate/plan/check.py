@@ -69,6 +69,24 @@ def _partial_references(
     return out
 
 
+_OWN_COLUMNS = re.compile(r"^FOREIGN KEY \((?P<cols>[^)]*)\)")
+
+
+def key_references(snapshots: tuple[Snapshot, ...], table: str, renewed: str) -> list[str]:
+    """Foreign keys of ``table`` whose own columns include the key column ``renewed`` (``profiles.id``
+    referencing ``auth.users(id)``): a new key made for a colliding row would reference no row."""
+    out: list[str] = []
+    for snap in snapshots:
+        for c in snap.constraints:
+            m = _OWN_COLUMNS.search(c.definition) if c.contype == "foreign key" and c.table == table else None
+            if m is None:
+                continue
+            cols = {x.strip().strip('"') for x in m["cols"].split(",")}
+            if renewed in cols and c.identity not in out:
+                out.append(c.identity)
+    return out
+
+
 def _merge_line(text: str, source: str, needle: str) -> int:
     """The line of ``needle`` in the ``[[merge]]`` whose source is ``source`` (0 when not found)."""
     lines = text.splitlines()
@@ -160,6 +178,13 @@ def check_plan(
                     why = (
                         f"foreign keys {', '.join(partial)} reference {m.source}.{why.column} without the "
                         f"rest of the key ({', '.join(keys)}): their values could not follow the new keys"
+                    )
+            if isinstance(why, Renewal):
+                own = key_references(snapshots, m.target, why.column)
+                if own:
+                    why = (
+                        f"{m.target}.{why.column} is also a foreign key ({', '.join(own)}): a new value "
+                        "would reference no row"
                     )
             if isinstance(why, str):
                 problems.append(

@@ -17,7 +17,7 @@ from psycopg import sql
 from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.catalog.normalize import body_hash
 from pgconsolidate.model.types import Action, FunctionDef, ObjectKind
-from pgconsolidate.plan.check import compatible, type_category
+from pgconsolidate.plan.check import compatible, key_references, type_category
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.keys import Renewal, renewal
 from pgconsolidate.plan.model import (
@@ -178,6 +178,8 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0
             continue
         key = ", ".join(keys)
         renew = renewal(key, tcols)
+        if isinstance(renew, Renewal) and (own := key_references((snap,), target, renew.column)):
+            renew = f"{target}.{renew.column} is also a foreign key ({', '.join(own)})"
         strategy = "keep-both" if isinstance(renew, Renewal) else "prefer-target"
         sim = table_similarity(cols_of[source], cols_of[target])
         fk_targets = _fk_columns(snap, target)
