@@ -16,23 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from pgconsolidate.errors import InputError
+from pgconsolidate.fsio import write_atomic
 
 MANIFEST = "MANIFEST.json"
 
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory (fsync, replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.pgc-tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def copy_archive(source_dir: Path, paths: list[str], archive_dir: Path) -> list[dict[str, Any]]:

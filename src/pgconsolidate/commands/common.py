@@ -175,14 +175,14 @@ def emit_json(doc: object) -> None:
 def write_output(path: str | Path, text: str) -> None:
     """Write a file the user asked for (``--output``, ``--snapshot``) atomically: a temporary file in the
     same directory, fsync, then replace. The directory must exist; failures are one-line input errors."""
-    from pgconsolidate.deploy.manifest import write_atomically
+    from pgconsolidate.fsio import write_atomic
 
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"cannot write {target}: directory {directory} does not exist")
     try:
-        write_atomically(target, text)
+        write_atomic(target, text)
     except OSError as exc:
         raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
 

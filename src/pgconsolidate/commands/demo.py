@@ -185,7 +185,7 @@ def demo(
 ) -> None:
     """The whole flow on the bundled example: build its production database, analyze, plan, consolidate
     and verify, then print a summary (files, findings, rows, definers before and after)."""
-    from pgconsolidate.archive.files import write_atomic
+    from pgconsolidate.fsio import write_atomic
     from pgconsolidate.plan.toml_write import write_plan
     from pgconsolidate.verify.pipeline import consolidate, make_plan
 

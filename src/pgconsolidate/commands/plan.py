@@ -39,7 +39,7 @@ def plan(
 ) -> None:
     """Propose an editable, commented consolidation plan (or check one with --check)."""
     # the stages are imported here, not at the top: `pgconsolidate --help` stays fast
-    from pgconsolidate.archive.files import write_atomic
+    from pgconsolidate.fsio import write_atomic
     from pgconsolidate.plan.toml_write import write_plan
     from pgconsolidate.verify.pipeline import load_plan, make_plan
 

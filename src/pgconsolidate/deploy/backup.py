@@ -29,10 +29,10 @@ from pgconsolidate.deploy.manifest import (
     catalog_path_for,
     manifest_path_for,
     sha256_file,
-    write_atomically,
 )
 from pgconsolidate.deploy.tools import first_lines, run_tool, spawn_tool
 from pgconsolidate.errors import DatabaseError, InputError
+from pgconsolidate.fsio import write_atomic
 from pgconsolidate.redact import redact_url
 from pgconsolidate.scratch import get_scratch_server, throwaway_database, tool_path
 from pgconsolidate.scratch.roles import ensure_roles
@@ -189,7 +189,7 @@ def take_backup(
         pg_dump=f"{pg_dump} ({binary_major(pg_dump)})",
         purpose=purpose,
     )
-    write_atomically(catalog_path_for(final), snapshot_to_json(catalog))
+    write_atomic(catalog_path_for(final), snapshot_to_json(catalog))
     if verify:
         verification = verify_dump(
             final,
@@ -202,7 +202,7 @@ def take_backup(
         )
         manifest = replace(manifest, verification=verification)
     manifest_file = manifest_path_for(final)
-    write_atomically(manifest_file, manifest.to_json())
+    write_atomic(manifest_file, manifest.to_json())
     return Backup(manifest_file, manifest)
 
 

@@ -35,8 +35,8 @@ import psycopg
 from psycopg import sql
 
 from pgconsolidate.db.connect import connect, one_line
-from pgconsolidate.deploy.manifest import write_atomically
 from pgconsolidate.errors import DatabaseError, InputError
+from pgconsolidate.fsio import write_atomic
 from pgconsolidate.redact import redact_url
 
 EXPECTS = ("rows", "no-error", "error")
@@ -282,7 +282,7 @@ def record_run(url: str, results: tuple[ProbeResult, ...], label: str, directory
         "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "results": [asdict(r) for r in results],
     }
-    write_atomically(path, json.dumps(doc, indent=1) + "\n")
+    write_atomic(path, json.dumps(doc, indent=1) + "\n")
     return path
 
 

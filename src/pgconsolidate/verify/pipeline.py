@@ -342,7 +342,8 @@ def consolidate(
     now: dt.datetime | None = None,
     step: Step = _quiet,
 ) -> Result:
-    from pgconsolidate.archive.files import apply_in_place, copy_archive, write_atomic, write_manifest
+    from pgconsolidate.archive.files import apply_in_place, copy_archive, write_manifest
+    from pgconsolidate.fsio import write_atomic
     from pgconsolidate.generate.report import callers_of, generate_report
 
     if outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir())):
