@@ -17,6 +17,7 @@ from typing import Any
 from pglast import parser
 
 from pgconsolidate.sources.model import MigrationFile
+from pgconsolidate.statements.model import first_line_of
 from pgconsolidate.statements.split import split_sql
 
 _NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
@@ -66,10 +67,8 @@ class Unit:
 
     @property
     def first_line(self) -> str:
-        for ln in self.text.splitlines():
-            if ln.strip():
-                return ln.strip()
-        return ""
+        """The statement's first non-empty line, for messages."""
+        return first_line_of(self.text)
 
 
 def _parse_one(text: str) -> str | None:

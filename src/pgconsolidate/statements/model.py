@@ -8,6 +8,14 @@ from typing import Any
 from pgconsolidate.statements.records import fast_init
 
 
+def first_line_of(text: str) -> str:
+    """The first non-empty line of a statement's text, stripped, for messages ("" when there is none)."""
+    for ln in text.splitlines():
+        if ln.strip():
+            return ln.strip()
+    return ""
+
+
 @fast_init
 @dataclass(frozen=True)
 class Statement:
@@ -34,10 +42,7 @@ class Statement:
     @property
     def first_line(self) -> str:
         """The statement's first non-empty line, for messages."""
-        for ln in self.text.splitlines():
-            if ln.strip():
-                return ln.strip()
-        return ""
+        return first_line_of(self.text)
 
     @property
     def body(self) -> dict[str, Any]:
