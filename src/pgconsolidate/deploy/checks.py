@@ -172,9 +172,12 @@ def check_crud(conn: psycopg.Connection) -> CheckResult:
             ).fetchall()
             names = sql.SQL(", ").join(sql.Identifier(str(c[0])) for c in cols)
             overriding = sql.SQL(" OVERRIDING SYSTEM VALUE") if any(c[1] for c in cols) else sql.SQL("")
-            first = sql.Identifier(str(cols[0][0]))
+            # an identity ALWAYS column can only be updated to DEFAULT: update the first other column
+            plain = [c[0] for c in cols if not c[1]]
+            first = sql.Identifier(str(plain[0] if plain else cols[0][0]))
+            value = first if plain else sql.SQL("DEFAULT")
             conn.execute(
-                sql.SQL("UPDATE {} SET {} = {} WHERE ctid = %s").format(ident, first, first), (row[0],)
+                sql.SQL("UPDATE {} SET {} = {} WHERE ctid = %s").format(ident, first, value), (row[0],)
             )
             row = conn.execute(sql.SQL("SELECT ctid FROM {} LIMIT 1").format(ident)).fetchone()
             assert row is not None
