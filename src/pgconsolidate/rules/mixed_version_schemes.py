@@ -21,6 +21,14 @@ def style_name(style: str) -> str:
     return STYLE_NAMES.get(style, style)
 
 
+def _style_key(scheme: Scheme, style: str) -> tuple[str, str]:
+    """Flyway compares versions numerically part by part (1 < 1.1 < 2): its short and dotted versions
+    are one ordering, not two."""
+    if scheme == Scheme.FLYWAY and style in ("short", "dotted"):
+        style = "short"
+    return (scheme.value, style)
+
+
 @rule(
     id="mixed-version-schemes",
     severity=Severity.WARNING,
@@ -39,12 +47,12 @@ def mixed_version_schemes(ctx: RuleContext) -> Iterator[Hit]:
     if not files:
         return
     first = next((f for f in files if f.scheme != Scheme.FLYWAY_REPEATABLE), files[0])
-    base = (first.scheme.value, first.filename.version_style)
+    base = _style_key(first.scheme, first.filename.version_style)
     seen = {base}
     for mf in files:
         if mf.scheme == Scheme.FLYWAY_REPEATABLE:
             continue  # repeatable migrations are part of Flyway's scheme, not another one
-        key = (mf.scheme.value, mf.filename.version_style)
+        key = _style_key(mf.scheme, mf.filename.version_style)
         if key in seen:
             continue
         seen.add(key)
