@@ -69,6 +69,19 @@ def test_function_attributes() -> None:
     assert d.body_hash
 
 
+def test_body_references_include_the_tables_it_writes_to() -> None:
+    """INSERT / UPDATE / DELETE targets are references too (libpg_query does not wrap them in RangeVar)."""
+    e = one(
+        "create function public.on_signup() returns trigger language plpgsql as $$ begin"
+        " insert into public.profiles (id) values (new.id);"
+        " update app.counters set n = n + 1; delete from audit_log where id = new.id;"
+        " return new; end $$"
+    )
+    assert {"public.profiles", "app.counters", "public.audit_log"} <= set(e.detail.uses)  # type: ignore[attr-defined]
+    e = one("create function public.purge() returns void language sql as 'delete from public.sessions'")
+    assert "public.sessions" in e.detail.uses  # type: ignore[attr-defined]
+
+
 def test_body_hash_ignores_layout_but_not_content() -> None:
     def h(body: str) -> str:
         return one(f"create function f() returns int language sql as $$ {body} $$").detail.body_hash  # type: ignore[attr-defined]
