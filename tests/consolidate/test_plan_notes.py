@@ -43,3 +43,43 @@ def test_no_note_when_everything_is_built(tmp_path: Path, capsys) -> None:
     (d / "001_t.sql").write_text("CREATE TABLE public.t (id bigint PRIMARY KEY);\n")
     assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["notes"] == []
+
+
+def _merge_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "mig"
+    d.mkdir()
+    cols = "id bigint PRIMARY KEY, username text, full_name text, bio text, created_at timestamptz"
+    (d / "001_profiles.sql").write_text(f"CREATE TABLE public.profiles ({cols});\n")
+    (d / "002_user_profiles.sql").write_text(
+        f"CREATE TABLE public.user_profiles ({cols});\n"
+        "CREATE FUNCTION public.on_signup(uid bigint) RETURNS void LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n  INSERT INTO public.user_profiles (id) VALUES (uid);\nEND;\n$$;\n"
+    )
+    return d
+
+
+def test_source_still_written_by_a_function_is_kept(tmp_path: Path) -> None:
+    d = _merge_dir(tmp_path)
+    plan = tmp_path / "p.toml"
+    assert run(["plan", str(d), "-o", str(plan)]) == 0
+    text = plan.read_text()
+    merge = text[text.index("[[merge]]") :]
+    assert 'source = "public.user_profiles"' in merge or 'source = "public.profiles"' in merge
+    assert "drop_source = false" in merge and "public.on_signup(bigint)" in merge
+    # asking to drop it anyway is a plan problem, at the merge's source line
+    edited = tmp_path / "edited.toml"
+    edited.write_text(text.replace("drop_source = false", "drop_source = true"))
+    assert run(["plan", "--check", str(edited)]) == 1
+
+
+def test_check_names_the_routine_and_line(tmp_path: Path, capsys) -> None:
+    d = _merge_dir(tmp_path)
+    plan = tmp_path / "p.toml"
+    assert run(["plan", str(d), "-o", str(plan)]) == 0
+    text = plan.read_text().replace("drop_source = false", "drop_source = true")
+    plan.write_text(text)
+    capsys.readouterr()
+    assert run(["plan", "--check", str(plan)]) == 1
+    out = capsys.readouterr().out
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("source = "))
+    assert f"{plan}:{line}: drop_source = true" in out and "public.on_signup(bigint)" in out

@@ -40,6 +40,7 @@ from pgconsolidate.generate.cleanset import CleanFile, ExtensionStandIn, build_c
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.plan.check import check_plan
+from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.propose import propose
@@ -140,7 +141,10 @@ def make_plan(directory: str | None, live_url: str | None, scratch_url: str | No
     model = analyze_dir(mdir, keep_trees=False).schema
     known = g.live or g.chain
     missing = unbuilt_relations(model, known, ((f.file, f.line, f.message) for f in g.failures))
-    return replace(plan, notes=tuple(u.render(g.live is not None) for u in missing)) if missing else plan
+    if missing:
+        plan = replace(plan, notes=tuple(u.render(g.live is not None) for u in missing))
+    # a source table that routines still use is kept (drop_source = false) and they are named
+    return keep_used_sources(plan, routines_using(model, (m.source for m in plan.merges)))
 
 
 def load_plan(
@@ -161,6 +165,10 @@ def load_plan(
         g = gather(mdir, live_url, scratch_url)
         snapshots = (g.chain,) + ((g.live,) if g.live else ())
     more = check_plan(plan, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=snapshots)
+    if any(m.drop_source for m in plan.merges):
+        model = analyze_dir(mdir, keep_trees=False).schema
+        users = routines_using(model, (m.source for m in plan.merges if m.drop_source))
+        more = (*more, *drop_source_problems(plan, text, users))
     return plan, mdir, [p.render(str(plan_path)) for p in (*problems, *more)]
 
 
