@@ -172,6 +172,22 @@ def load_plan(
     return plan, mdir, [p.render(str(plan_path)) for p in (*problems, *more)]
 
 
+def tables_present(url: str, names: list[str]) -> set[str]:
+    """Which of ``names`` (``schema.table``) exist in the database at ``url``."""
+    out: set[str] = set()
+    with connection(url, autocommit=True) as conn:
+        for name in names:
+            schema, _, table = name.partition(".")
+            row = conn.execute(
+                sql.SQL("SELECT to_regclass(format('%I.%I', {s}::text, {t}::text)) IS NOT NULL").format(
+                    s=sql.Literal(schema), t=sql.Literal(table)
+                )
+            ).fetchone()
+            if row and row[0]:
+                out.add(name)
+    return out
+
+
 def reference_tables(mdir: MigrationDir) -> list[str]:
     """Tables the old files INSERT into (lookup / reference data)."""
     out: list[str] = []
@@ -401,7 +417,10 @@ def consolidate(
         snap_b = snapshot_without(chain_url, chain.stand_ins)
         existing = {t.identity for t in snap_b.tables}
         schema_sql = dump_schema(chain_url, server.major)
-        ref_tables = [t for t in refs if t in existing]
+        # reference data goes with the clean set, also rows the files put into platform tables (a
+        # storage bucket in storage.buckets): the snapshot leaves managed schemas out, so ask the database
+        present = existing | tables_present(chain_url, [t for t in refs if t not in existing])
+        ref_tables = [t for t in refs if t in present]
         data_sql = dump_data(chain_url, ref_tables, server.major)
         ref_counts = row_counts(chain_url, ref_tables)
         keyless = (
