@@ -60,6 +60,10 @@ def apply_command(
         ),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would run; change nothing.")] = False,
+    unverified: Annotated[
+        bool,
+        typer.Option("--unverified", help="Apply a consolidate output whose proof found differences."),
+    ] = False,
     scratch_url: ScratchUrlOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
@@ -69,7 +73,7 @@ def apply_command(
     from pgconsolidate.deploy.source import read_source
 
     url = require_database_url(ctx, database_url)
-    source = read_source(directory)
+    source = read_source(directory, allow_unverified=unverified)
     probe_set = load_probes(probes) if probes else None
     readable_file(backup_file, "backup")
     wait = parse_seconds(lock_timeout)

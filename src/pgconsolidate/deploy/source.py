@@ -8,6 +8,7 @@ history table already records the fix's version.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,11 +63,31 @@ def is_consolidate_output(root: Path) -> bool:
     return (root / OUTPUT_MANIFEST).is_file() or any(p.is_file() for p in root.glob(f"*{FIX_SUFFIX}"))
 
 
-def read_source(directory: str | Path) -> ApplySource:
+def _refuse_unverified(root: Path) -> None:
+    """A consolidate output whose proof found differences is not applied unless asked for."""
+    manifest = root / OUTPUT_MANIFEST
+    if not manifest.is_file():
+        return
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{manifest}: unreadable consolidate manifest ({exc})") from None
+    if isinstance(doc, dict) and doc.get("verified") is False:
+        raise InputError(
+            f"{root}: consolidate could not verify this output (see REPORT.md); fix the plan and consolidate "
+            "again, or pass --unverified to apply it anyway"
+        )
+
+
+def read_source(directory: str | Path, *, allow_unverified: bool = False) -> ApplySource:
+    """What ``directory`` holds; a consolidate output that did not verify is refused unless
+    ``allow_unverified``."""
     root = Path(directory)
     if not root.is_dir():
         raise InputError(f"{directory}: not a directory")
     if is_consolidate_output(root):
+        if not allow_unverified:
+            _refuse_unverified(root)
         return ApplySource(root, "supabase", None, _consolidation_unit(root))
     mdir = read_dir(root)
     return ApplySource(root, str(mdir.tool), mdir, None)
