@@ -83,3 +83,15 @@ def test_check_names_the_routine_and_line(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith("source = "))
     assert f"{plan}:{line}: drop_source = true" in out and "public.on_signup(bigint)" in out
+
+
+def test_kept_source_is_explained_in_the_report(tmp_path: Path) -> None:
+    d = _merge_dir(tmp_path)
+    plan, out = tmp_path / "p.toml", tmp_path / "out"
+    assert run(["plan", str(d), "-o", str(plan)]) == 0
+    assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 0
+    report = (out / "REPORT.md").read_text()
+    assert "`public.user_profiles` is kept (drop_source = false)" in report
+    assert "public.on_signup(bigint)" in report
+    manifest = json.loads((out / "pgconsolidate-output.json").read_text())
+    assert manifest["summary"]["sources_kept"] == ["public.user_profiles"]

@@ -158,6 +158,12 @@ def _print_summary(db: ProductionDb, directory: str, outdir: Path, res: Result) 
     out.print(table)
     lost = any(d.startswith("row accounting") for d in res.differences)
     out.print(f"rows: {'NOT all accounted for' if lost else 'every row accounted for'}", markup=False)
+    for source in s.get("sources_kept") or ():
+        out.print(
+            f"{source} is kept (its rows are also merged): functions still use it; the plan names them "
+            "(rewrite them, then set drop_source = true)",
+            markup=False,
+        )
     out.print(f"output: {outdir} (REPORT.md, the fix, the clean set, archive/)", markup=False)
     out.print(
         "verified: clean set == old chain + fix == production copy + fix; the fix is idempotent"

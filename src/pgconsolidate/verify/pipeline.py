@@ -524,6 +524,7 @@ def consolidate(
                 "definers_converted": sum(1 for d in plan.definers if d.action == "invoker"),
                 "definers_kept": sum(1 for d in plan.definers if d.action == "keep"),
                 "merges": [f"{m.source} -> {m.target}" for m in plan.merges],
+                "sources_kept": [m.source for m in plan.merges if not m.drop_source],
                 "differences": len(result.differences),
                 "second_run_differences": len(result.second_run_differences),
                 "rows_before": live_proof.rows_before if live_proof else {},
