@@ -57,10 +57,14 @@ def test_restore_refuses_an_edited_clean_file(tmp_path: Path) -> None:
     entries = copy_archive(src, ["001_a.sql", "002_b.sql"], out / "archive")
     write_manifest(out / "archive", src, apply_in_place(src, entries, "copy", {"9_x.sql": b"x"}))
     (src / "9_x.sql").write_text("edited by hand")
-    with pytest.raises(InputError, match="edited after consolidate"):
+    with pytest.raises(InputError, match=r"edited after consolidate.*run restore-files again"):
         restore_files(out)
     assert (src / "9_x.sql").read_text() == "edited by hand"
     assert not (src / "001_a.sql").exists()  # nothing restored
+    # the next step the message gives works: the edited file out of the way, the restore goes through
+    (src / "9_x.sql").rename(tmp_path / "my_edits.sql")
+    restore_files(out)
+    assert (src / "001_a.sql").exists() and not (src / "9_x.sql").exists()
 
 
 def test_history_repair_marks_applied_and_reverted(scratch_db: str) -> None:

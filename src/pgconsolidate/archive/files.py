@@ -89,14 +89,20 @@ def restore_files(outdir: Path, target_dir: Path | None = None) -> list[str]:
         if action == "added":
             p = source / rel
             if p.exists() and sha256_file(p) != e["sha256"]:
-                raise InputError(f"{p} was edited after consolidate; not removing it (nothing restored)")
+                raise InputError(
+                    f"{p} was edited after consolidate; not removing it (nothing restored): keep your edits "
+                    "elsewhere, delete it, then run restore-files again"
+                )
             plan.append(("remove", p))
         elif action in ("moved", "copied"):
             dst = source / rel
             arch = archive_dir / rel
             if dst.exists():
                 if sha256_file(dst) != e["sha256"]:
-                    raise InputError(f"{dst} exists and differs from the archived file (nothing restored)")
+                    raise InputError(
+                        f"{dst} exists and differs from the archived file (nothing restored): move it aside, "
+                        "then run restore-files again (the archived copy is the original)"
+                    )
                 continue
             if sha256_file(arch) != e["sha256"]:
                 raise InputError(f"{arch} does not match its recorded sha256 (nothing restored)")
