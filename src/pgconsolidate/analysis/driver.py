@@ -16,9 +16,9 @@ import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
+from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.model.effects import file_effects
 from pgconsolidate.model.fold import fold
 from pgconsolidate.model.types import Analysis, Effect, FileEffects
@@ -41,19 +41,6 @@ _Job = tuple[str, str, int, bool]  # (path, forward SQL, first line, keep parse 
 _Result = tuple[FileStatements, tuple[Effect, ...]]
 #: The (shared, never mutated) empty tree of statements whose parse tree was dropped.
 _NO_TREE: dict[str, Any] = {}
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: parse trees are millions of small acyclic containers, and
-    collections triggered while building them cost more than the parsing itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:

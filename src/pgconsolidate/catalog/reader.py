@@ -26,11 +26,9 @@ tests/catalog/test_reference_snapshots.py proves the snapshots equal those read 
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import fields
 from functools import lru_cache
 from operator import attrgetter
@@ -56,6 +54,7 @@ from pgconsolidate.catalog.model import (
 from pgconsolidate.catalog.normalize import body_hash, normalize_definition
 from pgconsolidate.db.connect import connect, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
+from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.redact import redact_url
 
 QUERIES = "pgconsolidate.catalog.queries"
@@ -636,19 +635,6 @@ def _read_parallel(
         extra.cancel()  # no-op once started
 
 
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of acyclic objects (rows, catalog
-    objects) are made: the collections they would trigger cost about a fifth of the client's time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_snapshot_from(
     conn: psycopg.Connection,
     *,
@@ -664,7 +650,7 @@ def read_snapshot_from(
     ``url``, an idle connection and a large catalog, the object kinds are read in parallel by extra
     sessions that import this transaction's snapshot, so the result is still one consistent picture.
     """
-    with _paused_gc():
+    with paused_gc():
         return _read_with(conn, source, include_extension_objects, include_managed_schemas, url)
 
 

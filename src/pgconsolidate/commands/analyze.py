@@ -99,8 +99,8 @@ def analyze(
 
     Exit codes: 0 no findings at or above --fail-on, 1 such findings exist, 2 usage or input error.
     """
-    from pgconsolidate.analysis.driver import paused_gc
     from pgconsolidate.config import load_config
+    from pgconsolidate.gcpause import paused_gc
     from pgconsolidate.report.analyze import analyze_directory, exit_code
     from pgconsolidate.report.json_report import json_bytes
     from pgconsolidate.report.sarif import to_sarif

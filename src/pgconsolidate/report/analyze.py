@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 
 from pgconsolidate.analysis import analyze_dir
-from pgconsolidate.analysis.driver import paused_gc
 from pgconsolidate.config import Config, load_config
+from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
 from pgconsolidate.rules.finding import Finding, Severity
 from pgconsolidate.rules.parallel import start_rules
