@@ -93,36 +93,17 @@ def _parse_many(sqls: list[str]) -> list[Any]:
 _PLPGSQL_EXPR_JSON = re.compile(r'"PLpgSQL_expr":\{"query":' + _STR + r',"parseMode":(\d+)')
 
 
-# The target of INSERT / UPDATE / DELETE / MERGE: a RangeVar that libpg_query's JSON does not wrap in a
-# "RangeVar" key (``"relation":{"schemaname":...,"relname":...}``).
-_DML_TARGET_JSON = re.compile(
-    r'"relation":\{(?:"catalogname":"[^"\\]*(?:\\.[^"\\]*)*",)?(?:"schemaname":'
-    + _STR
-    + r",)?"
-    + r'"relname":'
-    + _STR
-)
-
-
-def _body_json_refs(tree_json: str, ctx: FileContext, out: set[str]) -> None:
-    """:func:`_json_refs` plus the tables a body writes to (INSERT INTO t, UPDATE t, DELETE FROM t)."""
-    _json_refs(tree_json, ctx, out)
-    for schema, rel in _DML_TARGET_JSON.findall(tree_json):
-        if rel and schema != "pg_catalog":
-            out.add(f"{_unescape(schema) or ctx.schema}.{_unescape(rel)}")
-
-
 def _sql_refs(sqls: list[str], ctx: FileContext) -> set[str]:
     """References of several SQL snippets (one parse when they all parse, else one by one)."""
     out: set[str] = set()
     if not sqls:
         return out
     try:
-        _body_json_refs(parser.parse_sql_json(";\n".join(sqls)), ctx, out)
+        _json_refs(parser.parse_sql_json(";\n".join(sqls)), ctx, out, writes=True)
     except Exception:
         for one in sqls:
             try:
-                _body_json_refs(parser.parse_sql_json(one), ctx, out)
+                _json_refs(parser.parse_sql_json(one), ctx, out, writes=True)
             except Exception:
                 continue
     return out

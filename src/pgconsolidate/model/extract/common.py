@@ -232,13 +232,14 @@ def _refs(node: Any, ctx: FileContext, rels: set[str], funcs: set[str], types: s
 
 # JSON string bodies as an unrolled loop (no per-character alternation: several times faster)
 _STR = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
-_RANGEVAR_JSON = re.compile(
-    r'"RangeVar":\{(?:"catalogname":"[^"\\]*(?:\\.[^"\\]*)*",)?(?:"schemaname":'
-    + _STR
-    + r",)?"
-    + r'"relname":'
-    + _STR
+# a RangeVar's fields: optional catalog, optional schema (group 1), relation (group 2)
+_RANGEVAR_FIELDS = (
+    r'\{(?:"catalogname":"[^"\\]*(?:\\.[^"\\]*)*",)?(?:"schemaname":' + _STR + r",)?" + r'"relname":' + _STR
 )
+_RANGEVAR_JSON = re.compile(r'"RangeVar":' + _RANGEVAR_FIELDS)
+# The target of INSERT / UPDATE / DELETE / MERGE: a RangeVar that libpg_query's JSON does not wrap in a
+# "RangeVar" key (``"relation":{"schemaname":...,"relname":...}``).
+_DML_TARGET_JSON = re.compile(r'"relation":' + _RANGEVAR_FIELDS)
 _FUNCCALL_JSON = re.compile(
     r'"FuncCall":\{"funcname":\[((?:\{"String":\{"sval":"[^"\\]*(?:\\.[^"\\]*)*"\}\},?)+)\]'
 )
@@ -249,12 +250,17 @@ def _unescape(text: str) -> str:
     return text if "\\" not in text else str(json.loads(f'"{text}"'))
 
 
-def _json_refs(tree_json: str, ctx: FileContext, out: set[str], funcs: set[str] | None = None) -> None:
+def _json_refs(
+    tree_json: str, ctx: FileContext, out: set[str], funcs: set[str] | None = None, *, writes: bool = False
+) -> None:
     """Relations (into ``out``) and functions (into ``funcs``, else ``out`` too) referenced in a
-    libpg_query JSON text, found without loading it."""
-    for schema, rel in _RANGEVAR_JSON.findall(tree_json):
-        if rel and schema != "pg_catalog":
-            out.add(f"{_unescape(schema) or ctx.schema}.{_unescape(rel)}")
+    libpg_query JSON text, found without loading it; ``writes``: also the tables written to (the
+    targets of INSERT / UPDATE / DELETE / MERGE)."""
+    patterns = (_RANGEVAR_JSON, _DML_TARGET_JSON) if writes else (_RANGEVAR_JSON,)
+    for pattern in patterns:
+        for schema, rel in pattern.findall(tree_json):
+            if rel and schema != "pg_catalog":
+                out.add(f"{_unescape(schema) or ctx.schema}.{_unescape(rel)}")
     if funcs is None:
         funcs = out
     for names_json in _FUNCCALL_JSON.findall(tree_json):
