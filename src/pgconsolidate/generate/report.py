@@ -247,11 +247,8 @@ def generate_report(
                 if m.source in colliding
                 else ""
             )
-            + (
-                f" `{m.source}` is kept (drop_source = false): {m.reason.split('drop_source = false: ')[-1]}"
-                if not m.drop_source and "drop_source = false: " in m.reason
-                else (f" `{m.source}` is kept (drop_source = false)." if not m.drop_source else "")
-            )
+            # why it is kept (the routines that still use it) is in the reason, quoted below
+            + (f" `{m.source}` is kept (drop_source = false)." if not m.drop_source else "")
         )
         o += [f"  > {ln}" for ln in m.reason.splitlines() if ln.strip()]
         o += [f"  * `{c.target}` ← " + (f"`{c.source}`" if c.source else f"`{c.expr}`") for c in m.columns]

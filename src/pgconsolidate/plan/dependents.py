@@ -44,17 +44,13 @@ def _why(m: Merge, users: tuple[str, ...]) -> str:
 
 def keep_used_sources(plan: Plan, users: Mapping[str, tuple[str, ...]]) -> Plan:
     """``plan`` with ``drop_source = false`` (and the reason) for every merge whose source is still used."""
-    merges = []
-    changed = False
-    for m in plan.merges:
-        found = users.get(m.source, ())
-        if m.drop_source and found:
-            reason = f"{m.reason} drop_source = false: {_why(m, found)}.".strip()
-            merges.append(replace(m, drop_source=False, reason=reason))
-            changed = True
-        else:
-            merges.append(m)
-    return replace(plan, merges=tuple(merges)) if changed else plan
+
+    def kept(m: Merge) -> Merge:
+        reason = f"{m.reason} drop_source = false: {_why(m, users[m.source])}.".strip()
+        return replace(m, drop_source=False, reason=reason)
+
+    merges = tuple(kept(m) if m.drop_source and users.get(m.source) else m for m in plan.merges)
+    return replace(plan, merges=merges)
 
 
 def drop_source_problems(plan: Plan, text: str, users: Mapping[str, tuple[str, ...]]) -> list[PlanProblem]:
