@@ -10,7 +10,7 @@ from pgconsolidate.model.types import Action, ColumnDef, ObjectState
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import birth, birth_location, columns_of
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.similarity import GENERIC_COLUMNS, name_similarity, table_similarity
+from pgconsolidate.rules.similarity import GENERIC_COLUMNS, name_words, similar_pair, table_similarity
 
 MAX_SHARED = 50  # a column name in more tables than this does not suggest a pair
 
@@ -75,6 +75,27 @@ def candidate_pairs(tables: Sequence[Iterable[str]]) -> set[tuple[int, int]]:
     return {pair for pair, n in shared.items() if n >= 2}
 
 
+def related_name_pairs(names: Sequence[str]) -> set[tuple[int, int]]:
+    """Index pairs of tables (given by their unqualified names) whose names are related
+    (:func:`~pgconsolidate.rules.similarity.names_related`: the same words, or one name's words all among
+    the other's). Each table looks only at the tables holding its rarest word, so this stays linear on
+    schemas whose names share no words (``t1``, ``t2``...)."""
+    words = [name_words(n) for n in names]
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for i, ws in enumerate(words):
+        for w in ws:
+            by_word[w].append(i)
+    out: set[tuple[int, int]] = set()
+    for a, ws in enumerate(words):
+        if not ws:
+            continue
+        rarest = min(ws, key=lambda w: (len(by_word[w]), w))
+        for b in by_word[rarest]:
+            if b != a and ws <= words[b]:
+                out.add((a, b) if a < b else (b, a))
+    return out
+
+
 @rule(
     id="similar-tables",
     severity=Severity.WARNING,
@@ -88,33 +109,42 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
     Chaotic directories grow twins: a table written again under a new name by someone who did not know
     the first, or a prototype never dropped. Data ends up split between them and code reads one or the
     other. The message gives the similarity (0–1, columns like ``id``/``created_at`` count less) and the
-    column mapping, renamed columns first. Options: ``threshold`` (default 0.6), ``min-columns``
-    (default 4).
+    column mapping, renamed columns first. Small tables are found too when their names are related and
+    their distinctive columns the same (``members`` vs ``team_members``, both ``team_id, user_id, role``):
+    their columns are mostly foreign keys that many tables share, so the score alone cannot tell a twin
+    from a neighbour; tables sharing only ``id``/``created_at``/``updated_at`` never pair up. Options:
+    ``threshold`` (default 0.6), ``min-columns`` (default 4: below it, only near-copies with related
+    names are reported).
     """
     threshold = float(ctx.option("similar-tables", "threshold", 0.6))
     min_columns = int(ctx.option("similar-tables", "min-columns", 4))
     # tables are compared by their column names first; the full columns (types, declared ones) are
     # looked up only for the tables of a candidate pair
     named = [(state, column_names(ctx, state)) for state, _detail in ctx.tables]
-    candidates = [(state, names) for state, names in named if len(names) >= min_columns]
+    large = [i for i, (_state, names) in enumerate(named) if len(names) >= min_columns]
+    by_columns = {(large[a], large[b]) for a, b in candidate_pairs([named[i][1] for i in large])}
+    by_name = related_name_pairs([state.id.split(".")[-1] for state, _names in named])
     full: dict[int, Table] = {}
 
     def table(i: int) -> Table:
         if i not in full:
-            full[i] = _table(ctx, candidates[i][0])
+            full[i] = _table(ctx, named[i][0])
         return full[i]
 
     order = ctx.file_index()
-    for a, b in sorted(candidate_pairs([names for _state, names in candidates])):
+    for a, b in sorted(by_columns | by_name):
         ta, tb = table(a), table(b)
         first, later = sorted((ta, tb), key=lambda t: (order.get(t.location.file, 0), t.location.line))
+        na, nb = first.id.split(".")[-1], later.id.split(".")[-1]
+        # the score speaks for pairs found by their shared columns; pairs found by name only are judged
+        # as near-copies (a schema's neighbours share foreign keys with related names: projects and
+        # project_members, both with org_id, user_id)
         sim = max(
             table_similarity(first.declared, later.declared),
             table_similarity(list(first.columns.items()), list(later.columns.items())),
             key=lambda s: s.score,
         )
-        names = name_similarity(first.id.split(".")[-1], later.id.split(".")[-1])
-        if sim.score < threshold or (names < 0.5 and sim.score < max(threshold, 0.8)):
+        if not similar_pair(sim, na, nb, threshold=threshold, large=(a, b) in by_columns):
             continue
         only = ""
         if sim.only_left or sim.only_right:
@@ -124,7 +154,7 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
             )
         yield Hit(
             f"{later.id} is {sim.score:.0%} similar to {first.id} (created earlier); column mapping "
-            f"{first.id.split('.')[-1]} → {later.id.split('.')[-1]}: {sim.mapping_text()}{only}",
+            f"{na} → {nb}: {sim.mapping_text()}{only}",
             later.location,
             (first.location,),
             (later.id, first.id),

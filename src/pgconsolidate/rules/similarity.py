@@ -4,6 +4,11 @@ Pure and reused by the plan stage to propose merges: :func:`table_similarity` ta
 (name, type) and returns a score in [0, 1] and a column mapping. Columns every table has (``id``,
 ``created_at``, ``updated_at``) count for less, so two unrelated tables with the usual bookkeeping
 columns do not look alike.
+
+:func:`similar_pair` is the one verdict both the ``similar-tables`` rule and the plan's merge proposal
+use. Large tables are judged by score (and name likeness); small tables (a handful of columns, mostly
+foreign keys that many tables share) by :func:`near_copy`: related names (``members`` and
+``team_members``, ``client`` and ``clients``) and the same distinctive columns, nearly all of them.
 """
 
 from __future__ import annotations
@@ -83,6 +88,71 @@ def name_similarity(a: str, b: str) -> float:
     if ta[0] == tb[0]:
         jaccard = max(jaccard, 0.5)
     return jaccard
+
+
+def _singular(word: str) -> str:
+    """``memories`` → ``memory``, ``clients`` → ``client``; ``status``, ``address`` stay."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def name_words(name: str) -> frozenset[str]:
+    """The words of an identifier, singular (``team_members`` → ``{team, member}``)."""
+    return frozenset(_singular(t) for t in _tokens(name))
+
+
+def names_related(a: str, b: str) -> str | None:
+    """``"same"`` when two table names have the same words (``client``/``clients``), ``"contains"`` when
+    one name's words are all among the other's (``members``/``team_members``), else None."""
+    wa, wb = name_words(a), name_words(b)
+    if not wa or not wb:
+        return None
+    if wa == wb:
+        return "same"
+    if wa < wb or wb < wa:
+        return "contains"
+    return None
+
+
+#: distinctive (non-generic) columns two small tables must share, by how their names are related
+NEAR_COPY_MIN_SHARED = {"same": 1, "contains": 3}
+
+
+def near_copy(sim: TableSimilarity, relation: str | None, threshold: float = 0.6) -> bool:
+    """Whether two tables with related names (``relation``: :func:`names_related`) are near-copies: at
+    least ``NEAR_COPY_MIN_SHARED[relation]`` distinctive columns correspond (a column of the same name, or
+    one of a similar name and type), and at most one distinctive column of either table has no
+    counterpart. Generic columns (``id``, ``created_at``...) never count, so two tables that share only
+    those never pair up, whatever their names."""
+    if relation is None or sim.score < threshold:
+        return False
+    shared = sum(1 for p in sim.pairs if p.left.lower() not in GENERIC_COLUMNS)
+    alone = sum(1 for c in (*sim.only_left, *sim.only_right) if c.lower() not in GENERIC_COLUMNS)
+    if relation == "same" and alone:
+        return shared >= 2 and alone <= 1
+    return shared >= NEAR_COPY_MIN_SHARED[relation] and alone <= 1
+
+
+def similar_pair(
+    sim: TableSimilarity,
+    name_a: str,
+    name_b: str,
+    *,
+    threshold: float = 0.6,
+    large: bool = True,
+) -> str | None:
+    """Whether two tables (unqualified names, their :func:`table_similarity`) are alike enough to report
+    or merge, and why: ``"similar"`` (``large``: both have enough columns for the score to speak;
+    score ≥ ``threshold`` with alike names, or ≥ 0.8), ``"near-copy"`` (:func:`near_copy`, any size),
+    else None."""
+    if large and sim.score >= threshold and (name_similarity(name_a, name_b) >= 0.5 or sim.score >= 0.8):
+        return "similar"
+    if near_copy(sim, names_related(name_a, name_b), threshold):
+        return "near-copy"
+    return None
 
 
 def _weight(column: str) -> float:
