@@ -74,8 +74,8 @@ def conflicting_redefinition(ctx: RuleContext) -> Iterator[Hit]:
     changed (body, security, search_path, volatility, language, defaults); a change of result type is the
     ``return-type-change`` rule.
     """
-    for new, old in ctx.functions.definitions:
-        if old is None or old.location.file == new.location.file:
+    for new, old in ctx.functions.redefinitions:
+        if old.location.file == new.location.file:
             continue
         if result_type(old.detail) != result_type(new.detail):
             continue

@@ -15,6 +15,8 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from pgconsolidate.model.types import Action, Change, Effect, FunctionDef, ObjectKind, ObjectState, Schema
 from pgconsolidate.rules.finding import Location
@@ -72,82 +74,146 @@ class Definition:
 
 @dataclass(frozen=True)
 class FunctionHistory:
-    """``definitions``: each CREATE with the definition in force before it (None when new).
+    """``redefinitions``: each CREATE of a function that is in force at that moment, with the definition
+    in force (a first definition, with nothing in force, is not listed).
     ``overloads_at_create``: each new signature with the other overloads of its name existing then.
-    ``final``: the definition in force at the end, by identity (refused definitions not applied)."""
+    ``live``: the identities of the functions in force at the end (refused definitions not applied)."""
 
-    definitions: tuple[tuple[Definition, Definition | None], ...]
+    redefinitions: tuple[tuple[Definition, Definition], ...]
     overloads_at_create: tuple[tuple[Definition, tuple[Definition, ...]], ...]
-    final: Mapping[str, Definition]
+    live: frozenset[str]
+
+
+#: The fields of a :class:`FunctionDef`, in constructor order (for :func:`_with`).
+_FIELDS = tuple(f.name for f in dataclasses.fields(FunctionDef))
+_FIELD_INDEX = {name: i for i, name in enumerate(_FIELDS)}
+_VALUES = attrgetter(*_FIELDS)
+
+
+def _with(d: FunctionDef, attr: str, value: Any) -> FunctionDef:
+    """``dataclasses.replace(d, **{attr: value})``, without its generic machinery (ALTERs are many)."""
+    values = list(_VALUES(d))
+    values[_FIELD_INDEX[attr]] = value
+    return FunctionDef(*values)
 
 
 def _altered(d: FunctionDef, change: Change) -> FunctionDef:
     attr, value = change.attribute, change.value
     if attr == "add_config" and isinstance(value, tuple) and len(value) == 2:
         key, val = value
-        return dataclasses.replace(d, config=(*((k, v) for k, v in d.config if k != key), (key, val)))
+        return _with(d, "config", (*((k, v) for k, v in d.config if k != key), (key, val)))
     if attr == "reset_config":
         cfg = () if value in (None, "all") else tuple(kv for kv in d.config if kv[0] != value)
-        return dataclasses.replace(d, config=cfg)
+        return _with(d, "config", cfg)
     if attr in ("security_definer", "volatility", "strict", "leakproof", "parallel", "owner"):
-        return dataclasses.replace(d, **{attr: value})
+        return _with(d, attr, value)
     return d
+
+
+class _InForce:
+    """The definition in force for one identity during the replay: the CREATE it comes from and the
+    ALTERs since, turned into a :class:`Definition` only when a rule will look at it (most functions are
+    defined once, and their definitions are never compared)."""
+
+    __slots__ = ("_definition", "changes", "effect", "id", "replace")
+
+    def __init__(self, id: str, effect: Effect, replace: bool, changes: tuple[Change, ...] = ()) -> None:
+        self.id = id
+        self.effect = effect
+        self.replace = replace
+        self.changes = changes
+        self._definition: Definition | None = None
+
+    def definition(self) -> Definition:
+        if self._definition is None:
+            detail = self.effect.detail
+            for change in self.changes:
+                detail = _altered(detail, change)
+            self._definition = Definition(self.id, detail, loc(self.effect), self.replace)
+        return self._definition
+
+
+def _routine_events(
+    routines: Iterable[ObjectState], order: Mapping[str, int]
+) -> list[tuple[int, int, str, Effect]]:
+    """(file position, statement index, target identity, effect) of every event of ``routines`` that
+    the replay looks at (not grants, revokes, comments), each once, sorted by position (stable)."""
+    seen: set[tuple[int, int, Action, str]] = set()
+    out: list[tuple[int, int, str, Effect]] = []
+    skip = _NOT_REPLAYED
+    missing = len(order)
+    get = order.get
+    for state in routines:
+        sid = state.id
+        for e in state.events:
+            action = e.action
+            if action in skip:
+                continue
+            eid = e.id
+            target = sid if eid.endswith("(*)") else eid
+            ref = e.ref
+            fi, si = get(ref.file, missing), ref.statement_index
+            key = (fi, si, action, target)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((fi, si, target, e))
+    out.sort(key=_POSITION)
+    return out
+
+
+_NOT_REPLAYED = frozenset({Action.GRANT, Action.REVOKE, Action.COMMENT})
+_POSITION = itemgetter(0, 1)
 
 
 def function_history(
     schema: Schema, order: Mapping[str, int], routines: Iterable[ObjectState] | None = None
 ) -> FunctionHistory:
     """Replay every function event of ``schema`` in applied order (``order``: file → position).
-    ``routines``: the schema's functions and procedures (dropped ones too) in the schema's order, when
-    the caller has them at hand."""
+    ``routines``: the schema's functions and procedures (dropped ones too), when the caller has them at
+    hand."""
     if routines is None:
         routines = [s for s in schema.objects.values() if s.kind in _ROUTINES]
-    events: dict[tuple[int, int, Action, str], tuple[str, Effect]] = {}
-    skip = (Action.GRANT, Action.REVOKE, Action.COMMENT)
-    missing = len(order)
-    for state in routines:
-        sid = state.id
-        for e in state.events:
-            if e.action in skip:
-                continue
-            target = sid if e.id.endswith("(*)") else e.id
-            ref = e.ref
-            events.setdefault(
-                (order.get(ref.file, missing), ref.statement_index, e.action, target), (target, e)
-            )
-    current: dict[str, Definition] = {}
+    current: dict[str, _InForce] = {}
     by_name: dict[str, set[str]] = {}  # schema.name → identities ever defined (filtered by ``current``)
-    definitions: list[tuple[Definition, Definition | None]] = []
+    redefinitions: list[tuple[Definition, Definition]] = []
     overloads: list[tuple[Definition, tuple[Definition, ...]]] = []
     create, create_or_replace = Action.CREATE, Action.CREATE_OR_REPLACE
-    for _key, (target, e) in sorted(events.items(), key=lambda kv: kv[0][:2]):
+    alter, drop, rename = Action.ALTER, Action.DROP, Action.RENAME
+    for _fi, _si, target, e in _routine_events(routines, order):
         action = e.action
-        if action in (create, create_or_replace) and isinstance(e.detail, FunctionDef):
-            replace = e.or_replace or action == create_or_replace
-            new = Definition(target, e.detail, loc(e), replace)
+        if action is create or action is create_or_replace:
+            if not isinstance(e.detail, FunctionDef):
+                continue
+            replace = e.or_replace or action is create_or_replace
+            new = _InForce(target, e, replace)
             old = current.get(target)
-            definitions.append((new, old))
-            if old is not None and (not replace or result_type(old.detail) != result_type(new.detail)):
-                continue  # refused by PostgreSQL: the old definition stays in force
+            if old is not None:
+                old_definition = old.definition()
+                redefinitions.append((new.definition(), old_definition))
+                if not replace or result_type(old_definition.detail) != result_type(e.detail):
+                    continue  # refused by PostgreSQL: the old definition stays in force
             current[target] = new
-            name = target.split("(", 1)[0]  # new.name
+            name = target.split("(", 1)[0]
             same_name = by_name.get(name)
             if same_name is None:
-                same_name = by_name[name] = set()
+                by_name[name] = {target}
+                continue
             same_name.add(target)
             if old is None and len(same_name) > 1:
-                others = tuple(current[i] for i in sorted(same_name) if i != target and i in current)
+                others = tuple(
+                    current[i].definition() for i in sorted(same_name) if i != target and i in current
+                )
                 if others:
-                    overloads.append((new, others))
-        elif action == Action.ALTER and isinstance(e.detail, Change) and target in current:
-            d = current[target]
-            altered = _altered(d.detail, e.detail)
-            if altered is not d.detail:
-                current[target] = Definition(d.id, altered, d.location, d.replace)
-        elif e.action == Action.DROP:
+                    overloads.append((new.definition(), others))
+        elif action is alter and isinstance(e.detail, Change):
+            live = current.get(target)
+            if live is not None:
+                current[target] = _InForce(live.id, live.effect, live.replace, (*live.changes, e.detail))
+        elif action is drop:
             current.pop(target, None)
-        elif e.action == Action.RENAME and e.new_id and target in current:
-            d = dataclasses.replace(current.pop(target), id=e.new_id)
-            current[e.new_id] = d
-            by_name.setdefault(d.name, set()).add(e.new_id)
-    return FunctionHistory(tuple(definitions), tuple(overloads), current)
+        elif action is rename and e.new_id and target in current:
+            moved = current.pop(target)
+            current[e.new_id] = _InForce(e.new_id, moved.effect, moved.replace, moved.changes)
+            by_name.setdefault(e.new_id.split("(", 1)[0], set()).add(e.new_id)
+    return FunctionHistory(tuple(redefinitions), tuple(overloads), frozenset(current))

@@ -43,7 +43,7 @@ def overload_ambiguity(ctx: RuleContext) -> Iterator[Hit]:
             arities = ambiguous_arities(new, other)
             if not arities:
                 continue
-            live = new.id in history.final and other.id in history.final
+            live = new.id in history.live and other.id in history.live
             calls = ", ".join(str(k) for k in arities)
             yield Hit(
                 f"{new.id} and {other.id} (at {other.location}) both match a call with {calls} argument(s): "

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from pgconsolidate.analysis.driver import analyze_files
@@ -190,10 +191,11 @@ class RuleContext:
         """Every function definition replayed in applied order (see ``rules.function_history``)."""
         from pgconsolidate.rules.function_history import function_history
 
+        by_kind = self.by_kind
         return function_history(
             self.schema,
             self.file_index(),
-            self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE, existing=False),
+            [*by_kind.get(ObjectKind.FUNCTION, ()), *by_kind.get(ObjectKind.PROCEDURE, ())],
         )
 
     @property
@@ -201,6 +203,12 @@ class RuleContext:
         """The ALTER DEFAULT PRIVILEGES effects, in applied order (the model's
         :attr:`Schema.default_privileges`, each carrying a ``DefaultPrivilegesDef``)."""
         return self.schema.default_privileges
+
+    @cached_property
+    def silencer(self) -> Silencer:
+        """The ``-- pgconsolidate: ignore`` comments of the files (built once for every rule run on this
+        context)."""
+        return Silencer(self.files, self.mdir, self.file_texts)
 
     def statements(self) -> Iterable[Statement]:
         """Every statement of every file, in applied order."""
@@ -314,23 +322,35 @@ def header_ignores(head: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_IGNORES_OF = attrgetter("ignores")
+_NO_IGNORES: frozenset[str] = frozenset()
+
+
 class Silencer:
     """Applies ``-- pgconsolidate: ignore RULE`` comments (per statement and per file).
 
     Only the files holding such a comment are remembered: a finding elsewhere is never silenced."""
 
-    def __init__(self, files: Iterable[FileStatements], mdir: MigrationDir | None = None) -> None:
+    def __init__(
+        self,
+        files: Iterable[FileStatements],
+        mdir: MigrationDir | None = None,
+        texts: Mapping[str, str] | None = None,
+    ) -> None:
         self.by_file: dict[str, list[Statement]] = {}
         self.file_wide: dict[str, frozenset[str]] = {}
-        texts = {f.path: f.forward_sql for f in mdir.files} if mdir is not None else {}
+        if texts is None:
+            texts = {f.path: f.forward_sql for f in mdir.files} if mdir is not None else {}
         for fs in files:
             text = texts.get(fs.file, "")
-            head = text[: fs.statements[0].start] if fs.statements else text
-            wide = fs.file_ignores | header_ignores(head)
+            statements = fs.statements
+            head = text[: statements[0].start] if statements else text
+            wide = fs.file_ignores | header_ignores(head) if head or fs.file_ignores else _NO_IGNORES
             if wide:
                 self.file_wide[fs.file] = wide
-            if any(st.ignores for st in fs.statements):
-                self.by_file[fs.file] = list(fs.statements)
+            # one C-level pass over the statements (most files have no ignore comment at all)
+            if any(map(_IGNORES_OF, statements)):
+                self.by_file[fs.file] = list(statements)
 
     def silenced(self, finding: Finding) -> bool:
         loc = finding.location
@@ -357,7 +377,7 @@ def collect_findings(
     """Run ``rules`` on ``ctx``: their findings, without the silenced ones, unordered. ``severities``
     overrides a rule's default severity (from the config)."""
     if silencer is None:
-        silencer = Silencer(ctx.files, ctx.mdir)
+        silencer = ctx.silencer
     findings: set[Finding] = set()
     for info in rules:
         default = (severities or {}).get(info.id, info.severity)

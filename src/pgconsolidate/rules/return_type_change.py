@@ -23,8 +23,8 @@ def return_type_change(ctx: RuleContext) -> Iterator[Hit]:
     old definition stays in force. The finding is at the failing statement and names the definition
     in force.
     """
-    for new, old in ctx.functions.definitions:
-        if old is None or not new.replace:
+    for new, old in ctx.functions.redefinitions:
+        if not new.replace:
             continue
         before, after = result_type(old.detail), result_type(new.detail)
         if before == after:
