@@ -88,3 +88,47 @@ def test_left_out_and_problems(tmp_path):
     assert reasons["archive/"].startswith("archived")
     assert reasons["fix.sh"] == "not a .sql file"
     assert reasons["006_loop.sql"] == "broken symbolic link"
+
+
+def test_markers_in_any_case_and_only_in_the_head(tmp_path):
+    (tmp_path / "1_a.sql").write_text(
+        "-- +GOOSE UP\nCREATE TABLE a (x int);\n-- +Goose Down\nDROP TABLE a;\n"
+    )
+    mdir = read_dir(tmp_path)
+    assert mdir.tool is Scheme.GOOSE
+    assert "DROP" not in mdir.files[0].forward_sql
+    # a marker past the first 64 KiB does not decide the tool (the up section is still cut)
+    other = tmp_path / "other"
+    other.mkdir()
+    padding = "-- " + "x" * 70_000 + "\n"
+    (other / "1_b.sql").write_text(padding + "-- migrate:up\nselect 1;\n-- migrate:down\nselect 2;\n")
+    mdir = read_dir(other)
+    assert mdir.tool is Scheme.SUPABASE
+    assert mdir.files[0].forward_sql == "select 1;\n"
+
+
+def test_dbmate_markers(tmp_path):
+    (tmp_path / "20240101_a.sql").write_text("-- migrate:up\nselect 1;\n\n-- migrate:down\nselect 2;\n")
+    mdir = read_dir(tmp_path)
+    assert mdir.tool is Scheme.DBMATE
+    assert mdir.files[0].forward_sql.strip() == "select 1;"
+    assert mdir.files[0].span_line == 2
+
+
+def test_too_large_and_read_file(tmp_path, monkeypatch):
+    import hashlib
+
+    from pgconsolidate.sources import reader
+    from pgconsolidate.sources.model import FileName
+
+    data = b"select 1;\n" * 10
+    (tmp_path / "001_big.sql").write_bytes(data)
+    (tmp_path / "002_small.sql").write_bytes(b"select 2;")
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 50)
+    mdir = read_dir(tmp_path)
+    big, small = mdir.files
+    assert [p.kind for p in big.problems] == ["too-large"] and big.text is None and big.size == 100
+    assert small.text == "select 2;" and small.sha256 == hashlib.sha256(b"select 2;").hexdigest()
+    monkeypatch.setattr(reader, "MAX_FILE_BYTES", 1000)
+    one = reader.read_file(tmp_path, tmp_path / "001_big.sql", FileName("001", "big", Scheme.SUPABASE))
+    assert one.path == "001_big.sql" and one.text == data.decode() and one.size == 100

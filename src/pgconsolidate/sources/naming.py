@@ -21,6 +21,14 @@ _DBMATE_DOWN = re.compile(r"^\s*--\s*migrate:down\b", re.MULTILINE)
 
 def parse_filename(filename: str) -> FileName | None:
     """What ``filename`` says about itself, or None if it is not a migration name."""
+    if filename[:1].isdigit() and not filename.endswith((".up.sql", ".down.sql")):
+        # the usual case, decided without the patterns that cannot match it (golang-migrate's needs
+        # .up/.down, Flyway's a letter first)
+        if m := _SUPABASE.match(filename):
+            return FileName(m["version"], m["name"], Scheme.SUPABASE)
+        if m := _NUMBERED.match(filename):
+            return FileName(m["version"], m["name"] or "", Scheme.NUMBERED)
+        return None
     if m := _GOLANG.match(filename):
         return FileName(m["version"], m["name"], Scheme.GOLANG_MIGRATE, m["dir"])
     if m := _FLYWAY.match(filename):

@@ -13,6 +13,8 @@ from pgconsolidate.sources.naming import detect_tool, marker_scheme, parse_filen
 DEFAULT_DIRS = ("supabase/migrations", "migrations", ".")
 MAX_FILE_BYTES = 256 * 1024 * 1024
 ARCHIVE_DIRS = {"archive", "archived", "old", "disabled", "backup", "backups"}
+#: Up/down markers count for detecting the owning tool only in a file's first 64 KiB.
+MARKER_HEAD_BYTES = 65536
 
 
 def resolve_dir(directory: str | os.PathLike[str] | None) -> Path:
@@ -64,26 +66,83 @@ def decode(data: bytes) -> tuple[str | None, tuple[FileProblem, ...]]:
             FileProblem("nul-byte", f"contains a NUL byte at line {line}, column {col}", line, col)
         )
         return None, tuple(problems)
-    if not text.strip():
+    if not text or text.isspace():
         problems.append(FileProblem("empty", "file is empty"))
     return text, tuple(problems)
 
 
 def read_file(root: Path, path: Path, name: FileName) -> MigrationFile:
-    rel = path.relative_to(root).as_posix()
+    """The migration file at ``path`` (inside ``root``), read, hashed and decoded."""
+    return _load(str(path), path.relative_to(root).as_posix(), name)[0]
+
+
+def _read_bytes(path: str) -> tuple[bytes | None, int]:
+    """``(contents, size)`` of the file at ``path``; ``(None, size)`` when it is over
+    :data:`MAX_FILE_BYTES`.
+    One open, one ``fstat`` and usually one read (no Python file object: this runs once per file of
+    directories of thousands of files)."""
+    limit = MAX_FILE_BYTES
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problem = FileProblem("too-large", f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
-            return MigrationFile(rel, name, "", size, None, (problem,))
-        data = path.read_bytes()
+        size = os.fstat(fd).st_size
+        if size > limit:
+            return None, size
+        data = os.read(fd, size + 1)
+        if len(data) <= size:  # a short read of a regular file: the end of the file
+            return data, len(data)
+        chunks, total = [data], len(data)  # grew since fstat, or a file that reports no size
+        while more := os.read(fd, 1 << 20):
+            chunks.append(more)
+            total += len(more)
+            if total > limit:
+                return None, total
+        return b"".join(chunks), total
+    finally:
+        os.close(fd)
+
+
+def _head(path: str) -> bytes:
+    """The first :data:`MARKER_HEAD_BYTES` of a file (b"" when it cannot be read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return b""
+    try:
+        return os.read(fd, MARKER_HEAD_BYTES)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def _may_have_markers(data: bytes) -> bool:
+    """False when ``data`` cannot hold a goose (``-- +goose Up``, any case) or dbmate (``-- migrate:up``)
+    marker: neither ``+g``/``+G`` nor ``migrate:`` occurs. A necessary condition of the marker patterns,
+    checked without decoding or copying (the patterns then run on the text as before)."""
+    return b"migrate:" in data or b"+g" in data or b"+G" in data
+
+
+def _load(path: str, rel: str, name: FileName) -> tuple[MigrationFile, Scheme | None]:
+    """The file at ``path`` (shown as ``rel``) and the tool whose up/down markers appear in its first
+    64 KiB (None: no markers, or unreadable)."""
+    try:
+        data, size = _read_bytes(path)
     except OSError as exc:
         problem = FileProblem("unreadable", f"cannot read: {exc.strerror or exc}")
-        return MigrationFile(rel, name, "", 0, None, (problem,))
+        return MigrationFile(rel, name, "", 0, None, (problem,)), None
+    if data is None:
+        problem = FileProblem("too-large", f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
+        head = _head(path)
+        marker = marker_scheme(head.decode("utf-8", "replace")) if _may_have_markers(head) else None
+        return MigrationFile(rel, name, "", size, None, (problem,)), marker
     text, problems = decode(data)
-    span = up_section(text) if text is not None else None
+    span = None
+    marker = None
+    if _may_have_markers(data):
+        marker = marker_scheme(data[:MARKER_HEAD_BYTES].decode("utf-8", "replace"))
+        span = up_section(text) if text is not None else None
     span_line = line_col(text, span[0])[0] if (text is not None and span is not None) else 1
-    return MigrationFile(
+    mfile = MigrationFile(
         path=rel,
         filename=name,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -93,15 +152,7 @@ def read_file(root: Path, path: Path, name: FileName) -> MigrationFile:
         span=span,
         span_line=span_line,
     )
-
-
-def _marker_of(path: Path) -> Scheme | None:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(65536).decode("utf-8", "replace")
-    except OSError:
-        return None
-    return marker_scheme(head)
+    return mfile, marker
 
 
 def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
@@ -117,6 +168,7 @@ def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
         raise InputError(f"{root}: cannot list directory: {exc.strerror or exc}") from None
     left_out: list[LeftOut] = []
     named: list[tuple[str, FileName]] = []
+    loaded: dict[str, MigrationFile] = {}
     markers: list[Scheme] = []
     for entry in entries:
         if entry.name.startswith("."):
@@ -148,9 +200,10 @@ def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
             left_out.append(LeftOut(entry.name, "down migration"))
             continue
         named.append((entry.name, name))
-        marker = _marker_of(Path(entry.path))
+        # files sit directly in the directory: the relative path is the name; each is read once, here
+        loaded[entry.name], marker = _load(entry.path, entry.name, name)
         if marker is not None:
             markers.append(marker)
     tool = detect_tool(str(root.resolve()), (n for _, n in named), markers)
-    files = tuple(read_file(root, root / fname, name) for fname, name in sort_names(tool, named))
+    files = tuple(loaded[fname] for fname, _ in sort_names(tool, named))
     return MigrationDir(root=str(root), tool=tool, files=files, left_out=tuple(left_out))
