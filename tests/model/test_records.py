@@ -86,3 +86,51 @@ def test_routine_refs_compare_pickle_and_print_by_value() -> None:
     assert copy == a and copy.uses == ("public.t",)
     assert "uses=('public.t',)" in repr(a)
     assert NO_REFS.uses == () and NO_REFS.dynamic is False
+
+
+def test_slotted_records_keep_equality_hashing_replace_and_fields() -> None:
+    col = ColumnDef("public.t", "c", TypeRef("vector", typmods=("3",)), default="x")
+    assert not hasattr(col, "__dict__")  # slots: no per-instance dict
+    assert [f.name for f in dataclasses.fields(col)][:3] == ["table", "name", "type"]
+    moved = dataclasses.replace(col, table="public.u")
+    assert moved == ColumnDef("public.u", "c", TypeRef("vector", typmods=("3",)), default="x")
+    assert moved != col and hash(moved) == hash(ColumnDef("public.u", "c", col.type, default="x"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        col.name = "d"  # type: ignore[misc]
+    object.__setattr__(col, "default", "y")  # what the analysis driver does to statements
+    assert col.default == "y"
+
+
+def test_records_pickle_as_constructor_calls_without_field_names() -> None:
+    @fast_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Rec:
+        alpha_field: int
+        beta_field: str = "x"
+
+    assert Rec(1).__reduce__() == (Rec, (1, "x"))
+    fs = split_sql(
+        "f.sql", "create table t (a int primary key, b text default 'q');\ngrant select on t to anon;"
+    )
+    effects = tuple(file_effects(fs.statements, "f.sql"))
+    data = pickle.dumps((fs, effects), protocol=5)
+    assert b"statement_index" not in data and b"if_not_exists" not in data  # no field names stored
+    back_fs, back_effects = pickle.loads(data)
+    assert back_effects == effects and back_fs == fs
+    assert [st.node for st in back_fs.statements] == [st.node for st in fs.statements]  # not compared
+    assert [hash(e) for e in back_effects] == [hash(e) for e in effects]
+
+
+def test_fast_init_on_slots_sets_every_field_and_default() -> None:
+    @fast_init
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Rec:
+        a: int
+        b: tuple[str, ...] = ()
+        c: str | None = None
+
+    r = Rec(1, c="z")
+    assert (r.a, r.b, r.c) == (1, (), "z")
+    assert r == Rec(a=1, b=(), c="z") and r != Rec(2)
+    with pytest.raises(TypeError):
+        Rec()  # type: ignore[call-arg]

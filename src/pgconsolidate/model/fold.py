@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import attrgetter
 from typing import Any
 
 from pgconsolidate.model.names import EXTENSION_TYPES
@@ -98,12 +99,27 @@ def _fields(detail: Any) -> frozenset[str]:
     return names
 
 
+_GETTERS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]] = {}
+
+
+def _getter(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]:
+    """A function returning a record's field values in order, and each field's position (cached)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    values = attrgetter(*names) if len(names) > 1 else lambda record: tuple(getattr(record, n) for n in names)
+    getter = _GETTERS[cls] = (values, {n: i for i, n in enumerate(names)})
+    return getter
+
+
 def _replace(record: Any, /, **changes: Any) -> Any:
     """``dataclasses.replace`` for the model's frozen records (every field an ``__init__`` parameter,
-    no ``__post_init__``): the same new record, without re-reading the class's fields each time."""
-    values = dict(record.__dict__)
-    values.update(changes)
-    return type(record)(**values)
+    in order, no ``__post_init__``): the same new record, without re-reading the
+    class's fields each time."""
+    cls = type(record)
+    values, position = _GETTERS.get(cls) or _getter(cls)
+    args = list(values(record))
+    for name, value in changes.items():
+        args[position[name]] = value
+    return cls(*args)
 
 
 def _parent_of(effect: Effect) -> str | None:

@@ -95,7 +95,7 @@ class Action(StrEnum):
 
 
 @fast_init
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class SourceRef:
     """Where an effect comes from: a statement of a file (1-based line and column)."""
 
@@ -109,7 +109,7 @@ class SourceRef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TypeRef:
     """A type as written, normalised to PostgreSQL's names (``int4`` → ``integer``).
 
@@ -167,7 +167,7 @@ class TypeRef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnDef:
     """A table column. ``default``, ``generated`` and ``identity`` hold expression text or a keyword."""
 
@@ -187,7 +187,7 @@ class ColumnDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConstraintDef:
     """A table constraint. ``type`` is ``primary-key``, ``foreign-key``, ``unique``, ``check``,
     ``exclude`` or ``not-null``."""
@@ -210,7 +210,7 @@ class ConstraintDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableDef:
     """A table (RLS flags are updated by the fold)."""
 
@@ -232,7 +232,7 @@ class TableDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexDef:
     """An index. ``columns`` holds a column name or the expression text for each key."""
 
@@ -256,7 +256,7 @@ class IndexDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArgDef:
     """A routine argument. ``mode`` is ``in``, ``out``, ``inout``, ``variadic`` or ``table``."""
 
@@ -339,7 +339,7 @@ NO_REFS = RoutineRefs.known()
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FunctionDef:
     """A function or procedure.
 
@@ -404,7 +404,7 @@ class FunctionDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ViewDef:
     """A view or materialized view; ``query`` is the defining SELECT as written."""
 
@@ -424,7 +424,7 @@ class ViewDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PolicyDef:
     """A row-level security policy. ``command`` is ``all``, ``select``, ``insert``, ``update`` or
     ``delete``; ``using``/``with_check`` the expression texts."""
@@ -443,7 +443,7 @@ class PolicyDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TriggerDef:
     """A trigger: ``timing`` ``before``/``after``/``instead of``; ``events`` like ``("insert", "update")``."""
 
@@ -463,7 +463,7 @@ class TriggerDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GrantDef:
     """GRANT or REVOKE of privileges on one object to roles. ``privileges`` are lower case (``select``,
     ``all``, ``execute``, ``usage``); ``columns`` restricts table privileges to columns; ``role_grant``
@@ -479,7 +479,7 @@ class GrantDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DefaultPrivilegesDef:
     """ALTER DEFAULT PRIVILEGES: privileges future objects of ``object_type`` in ``schemas`` get."""
 
@@ -493,7 +493,7 @@ class DefaultPrivilegesDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExtensionDef:
     name: str
     schema: str | None = None
@@ -502,14 +502,14 @@ class ExtensionDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SchemaDef:
     name: str
     owner: str | None = None
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EnumDef:
     schema: str
     name: str
@@ -521,7 +521,7 @@ class EnumDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CompositeTypeDef:
     schema: str
     name: str
@@ -533,7 +533,7 @@ class CompositeTypeDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DomainDef:
     schema: str
     name: str
@@ -548,7 +548,7 @@ class DomainDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SequenceDef:
     schema: str
     name: str
@@ -561,7 +561,7 @@ class SequenceDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InsertDef:
     """Rows a migration inserts (reference data). ``rows`` is the VALUES row count (-1 for
     INSERT ... SELECT); ``on_conflict`` is ``nothing``, ``update`` or None."""
@@ -575,7 +575,7 @@ class InsertDef:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """What an ALTER changes on an object's detail: ``attribute`` is a field name of the detail record
     (``type``, ``default``, ``not_null``, ``security_definer``, ``config``, ``owner``, ``volatility``,
@@ -587,7 +587,7 @@ class Change:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DynamicSql:
     """A DO block or routine body that runs SQL the model may not see. ``statements`` holds the
     EXECUTE'd string literals and embedded statements that could be read."""
@@ -597,7 +597,7 @@ class DynamicSql:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Effect:
     """One effect of one statement on one object.
 
@@ -628,7 +628,7 @@ class Effect:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectState:
     """An object after folding: its final detail, whether it exists at the end, and its timeline
     (every effect that touched it, in applied order, including those under former names)."""
@@ -660,7 +660,7 @@ class ObjectState:
         return tuple(dict.fromkeys(e.ref.file for e in self.events))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Schema:
     """The folded final state of a migrations directory.
 
@@ -710,7 +710,7 @@ class Schema:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileEffects:
     """The effects of one file's statements, in order."""
 
@@ -719,7 +719,7 @@ class FileEffects:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """The result of analysing a directory: files, their statements and parse failures, the effects of
     every statement and the folded schema."""

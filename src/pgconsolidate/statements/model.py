@@ -17,7 +17,7 @@ def first_line_of(text: str) -> str:
 
 
 @fast_init
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One top-level SQL statement of a migration file.
 
@@ -50,7 +50,8 @@ class Statement:
         return next(iter(self.node.values())) if self.node else {}
 
 
-@dataclass(frozen=True)
+@fast_init
+@dataclass(frozen=True, slots=True)
 class ParseFailure:
     """PostgreSQL's parser rejected part of a file."""
 
@@ -61,7 +62,8 @@ class ParseFailure:
     text: str  # the statement (or remainder of the file) that did not parse
 
 
-@dataclass(frozen=True)
+@fast_init
+@dataclass(frozen=True, slots=True)
 class FileStatements:
     """What one file splits into."""
 
