@@ -14,8 +14,9 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   snapshot;
 * server functions that open relations or do more than needed are avoided where the same text can be
   had otherwise: plain index definitions are spelled by :mod:`catalog.indexdef` (pg_get_indexdef opens
-  every table), function results by ``SETOF`` + ``format_type``; privileges come with their objects
-  (an ``_acl`` column) instead of a second scan of every catalog; comments by join;
+  every table), functions' identities, arguments and results by :mod:`catalog.functiondef` (the server
+  functions look every function up again) from one query naming their types; privileges come with
+  their objects (an ``_acl`` column) instead of a second scan of every catalog; comments by join;
 * objects are made by a compiled maker per query shape (one dict display per row, no ``__init__``) after
   a one-time check that the query's columns are exactly the dataclass's fields, ACLs are parsed in
   Python, and the garbage collector is paused while reading.
@@ -40,6 +41,7 @@ from psycopg.pq import TransactionStatus
 
 from pgconsolidate.catalog.acl import merge_acl
 from pgconsolidate.catalog.constraintdef import plain_constraint
+from pgconsolidate.catalog.functiondef import RawSignature, plain_default, spell, type_oids
 from pgconsolidate.catalog.indexdef import IndexSpeller, KeyColumn, Opclass, TypeInfo
 from pgconsolidate.catalog.model import (
     OBJECT_KINDS,
@@ -419,6 +421,7 @@ def _read_kinds(
                 int(oid): TypeInfo(category, preferred, typtype, is_array, pseudo, frozenset(targets))
                 for oid, category, preferred, typtype, is_array, pseudo, targets in types_cur.fetchall()
             }
+        functions: _FunctionTexts | None = None
         for name, cur in pending:
             cls = OBJECT_KINDS[name]
             rows = cur.fetchall()
@@ -428,18 +431,100 @@ def _read_kinds(
                 continue
             objects, extras = _build_all(cls, columns, rows, batch.opclasses)
             batch.objects[name] = objects
-            if name in _ACL_KINDS and objects:
-                if columns[-1] != "_acl":
-                    raise DatabaseError(f"internal error: catalog query for {cls.kind} has no '_acl' column")
-                batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
-            if extras:
-                batch.extras[name] = extras
+            if name == "functions" and objects:  # finished below, when the server has named their types
+                functions = _FunctionTexts(conn, objects, extras)
+                continue
+            _built(batch, name, columns, objects, extras)
             if name == "columns" and columns_read is not None:
                 columns_read.set_result(extras)  # the session spelling definitions may go on
-            if name not in _FINISHED:  # sorted here, while the server still works for the other sessions
-                objects.sort(key=_IDENTITY)
+        if functions is not None:
+            functions.complete()
+            _built(batch, "functions", ["_acl"], functions.objects, functions.extras)
         batch.grants.sort(key=_IDENTITY)
     return batch
+
+
+def _built(
+    batch: _Batch, name: str, columns: list[str], objects: list[CatalogObject], extras: list[tuple[Any, ...]]
+) -> None:
+    """Take the objects of kind ``name`` into ``batch``: their grants, their ``_...`` values, sorted."""
+    if name in _ACL_KINDS and objects:
+        if columns[-1] != "_acl":
+            raise DatabaseError(
+                f"internal error: catalog query for {OBJECT_KINDS[name].kind} has no '_acl' column"
+            )
+        batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
+    if extras:
+        batch.extras[name] = extras
+    if name not in _FINISHED:  # sorted here, while the server still works for the other sessions
+        objects.sort(key=_IDENTITY)
+
+
+class _FunctionTexts:
+    """Completes functions' identities, argument lists and results (see :mod:`catalog.functiondef`).
+
+    Made as soon as the functions' rows are built: it sends the query naming their types and argument
+    names at once (in the pipeline, behind the queries already sent), and :meth:`complete` reads the
+    answer after the other kinds are built."""
+
+    def __init__(self, conn: psycopg.Connection, objects: list[CatalogObject], extras: list[tuple[Any, ...]]):
+        self.conn, self.objects, self.extras = conn, objects, extras
+        self.groups: dict[tuple[RawSignature, bool], list[tuple[CatalogObject, int]]] = {}
+        self.ask: dict[int, CatalogObject] = {}  # left to the server
+        for obj, extra in zip(objects, extras, strict=True):
+            oid, argtypes, allargtypes, modes, names, rettype, retset, tree, default = extra[:9]
+            if tree is not None and not plain_default(tree):
+                self.ask[oid] = obj
+                continue
+            raw = RawSignature(
+                tuple(argtypes),
+                None if allargtypes is None else tuple(allargtypes),
+                modes,
+                None if names is None else tuple(names),
+                rettype,
+                retset,
+                default,
+            )
+            key = (raw, obj.__dict__["prokind"] == "procedure")
+            self.groups.setdefault(key, []).append((obj, oid))
+        types: set[int] = set()
+        arg_names: set[str] = set()
+        for raw, _ in self.groups:
+            types.update(type_oids(raw))
+            arg_names.update(n for n in raw.names or () if n)
+        version = conn.info.server_version
+        self.types_cur = conn.cursor(binary=True)
+        self.types_cur.execute(_query("type_names", version), {"types": sorted(types)})
+        self.names_cur = conn.cursor(binary=True)
+        self.names_cur.execute(_query("quoted_names", version), {"names": sorted(arg_names)})
+
+    def complete(self) -> None:
+        type_names: dict[int, str] = dict(self.types_cur.fetchall())
+        quoted: dict[str, str] = dict(self.names_cur.fetchall())
+        ask = self.ask
+        for (raw, procedure), members in self.groups.items():
+            try:
+                spelled = spell(raw, procedure, type_names, quoted)
+            except KeyError:
+                ask.update((oid, obj) for obj, oid in members)
+                continue
+            identity_args, arguments, spelled_result = spelled
+            result = None if procedure else spelled_result
+            for obj, _ in members:
+                values = obj.__dict__
+                values["identity"] += f"({identity_args})"
+                if values["arguments"] is None:  # not left to the server by the query
+                    values["arguments"] = arguments
+                values["result"] = result
+        if ask:
+            rows = self.conn.execute(
+                _query("function_texts", self.conn.info.server_version), {"oids": list(ask)}
+            ).fetchall()
+            for oid, identity_args, arguments, result in rows:
+                values = ask[oid].__dict__
+                values["identity"] += f"({identity_args})"
+                values["arguments"] = arguments
+                values["result"] = result
 
 
 def _key_columns(batch: _Batch, columns: list[tuple[Any, ...]]) -> dict[int, dict[int, KeyColumn]]:

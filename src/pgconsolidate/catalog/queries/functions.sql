@@ -1,21 +1,21 @@
 -- Functions, procedures, aggregates and window functions.
 -- identity: schema.name(input argument types) — IN, INOUT and VARIADIC arguments only, format_type
 -- without typmods; run with a search_path holding pg_catalog, public and the extensions' schemas.
-SELECT n.nspname || '.' || p.proname || '(' ||
-       CASE WHEN p.prokind <> 'p' OR p.proallargtypes IS NULL THEN oidvectortypes(p.proargtypes)
-       ELSE array_to_string(ARRAY(
-         SELECT format_type(u.typ, NULL)
-           FROM unnest(p.proallargtypes) WITH ORDINALITY AS u(typ, ord)
-          WHERE p.proargmodes[u.ord] IN ('i', 'b', 'v')
-          ORDER BY u.ord), ', ') END || ')' AS identity,
+--
+-- pg_get_function_arguments / pg_get_function_result look every function up again (a catalog cache miss
+-- each in a fresh session: most of this query's cost) and print each type again: catalog/functiondef.py
+-- spells the argument list, the result and the identity's types from the raw columns below (`_...`,
+-- not fields) instead. The query returns `schema.name` as identity (the reader appends the types), and
+-- calls pg_get_function_arguments itself only where Python would not spell the same text: aggregates
+-- (ORDER BY of ordered-set aggregates), procedures (IN before 14), and more than one default (the
+-- reader asks the server again when the one default holds a node that pg_get_expr, which pretty-prints
+-- with indentation, may print otherwise than pg_get_function_arguments: CASE).
+SELECT n.nspname || '.' || p.proname AS identity,
        CASE p.prokind WHEN 'f' THEN 'function' WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
                       WHEN 'w' THEN 'window' END AS prokind,
-       pg_get_function_arguments(p.oid) AS arguments,
-       -- pg_get_function_result, which first tries to print TABLE(...) for every set-returning function:
-       -- called only for those with TABLE columns; otherwise the same text, SETOF and format_type
-       CASE WHEN p.prokind = 'p' THEN NULL
-            WHEN p.proretset AND 't' = ANY (p.proargmodes) THEN pg_get_function_result(p.oid)
-            ELSE CASE WHEN p.proretset THEN 'SETOF ' ELSE '' END || format_type(p.prorettype, NULL) END AS result,
+       CASE WHEN p.prokind IN ('a', 'p') OR p.pronargdefaults > 1 THEN pg_get_function_arguments(p.oid) END
+         AS arguments,
+       NULL::text AS result,  -- spelled by the reader (NULL for procedures)
        l.lanname AS language,
        CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
        p.proisstrict AS strict,
@@ -33,6 +33,17 @@ SELECT n.nspname || '.' || p.proname || '(' ||
             ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
        pg_get_userbyid(p.proowner) AS owner,
        ds.description AS comment,
+       p.oid AS _oid,
+       p.proargtypes::oid[] AS _argtypes,
+       p.proallargtypes AS _allargtypes,
+       array_to_string(p.proargmodes, '') AS _argmodes,
+       p.proargnames AS _argnames,
+       p.prorettype AS _rettype,
+       p.proretset AS _retset,
+       -- one default: its node tree (catalog/functiondef.py checks it holds only nodes that pg_get_expr
+       -- prints like pg_get_function_arguments) and pg_get_expr's text
+       CASE WHEN p.pronargdefaults = 1 THEN p.proargdefaults::text END AS _default_tree,
+       CASE WHEN p.pronargdefaults = 1 THEN pg_get_expr(p.proargdefaults, 0) END AS _default,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
        coalesce(p.proacl, acldefault('f', p.proowner))::text[] AS _acl
 FROM pg_proc p
