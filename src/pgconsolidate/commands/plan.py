@@ -40,7 +40,7 @@ def plan(
     """Propose an editable, commented consolidation plan (or check one with --check)."""
     # the stages are imported here, not at the top: `pgconsolidate --help` stays fast
     from pgconsolidate.fsio import write_atomic
-    from pgconsolidate.plan.toml_write import write_plan
+    from pgconsolidate.plan.toml_write import not_merged_line, write_plan
     from pgconsolidate.verify.pipeline import load_plan, make_plan
 
     live = resolve_database_url(ctx, database_url)
@@ -79,15 +79,28 @@ def plan(
                     "definers": len(p.definers),
                     "indexes": len(p.indexes),
                     "notes": list(p.notes),
+                    "not_merged": [
+                        {
+                            "source": n.source,
+                            "target": n.target,
+                            "similarity": n.score,
+                            "reason": n.reason,
+                            "reported_by_analyze": n.reported,
+                        }
+                        for n in p.not_merged
+                    ],
                 }
             )
         )
     else:
         out.print(
             f"wrote {output}: {len(p.merges)} merges, {len(p.embeddings)} embedding columns, "
-            f"{len(p.functions)} function choices, {len(p.definers)} definers, {len(p.indexes)} indexes",
+            f"{len(p.functions)} function choices, {len(p.definers)} definers, {len(p.indexes)} indexes"
+            + (f", {len(p.not_merged)} similar pair(s) not merged" if p.not_merged else ""),
             markup=False,
         )
+        for n in p.not_merged:
+            out.print(f"  {not_merged_line(n)}", markup=False, highlight=False)
         for note in p.notes:
             err.print(f"note: {note}", markup=False)
         for m in aside:

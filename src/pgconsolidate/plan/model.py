@@ -66,6 +66,27 @@ class Merge:
 
 
 @dataclass(frozen=True)
+class NotMerged:
+    """Two similar tables the proposal does not merge, and why (key mismatch, incompatible types, a table
+    already merged with a third, not built by a replay...). ``source``/``target``: how a merge of them
+    would go (the target is the table more rows and foreign keys point at), ``key``: the target's key
+    (empty when a table is missing from the schema the plan is made from: nothing to merge there).
+    Written as comments with a ready-to-edit ``[[merge]]`` block; not read back from the TOML."""
+
+    source: str
+    target: str
+    score: float | None
+    reason: str
+    key: str = "id"
+    reported: bool = False  # the `similar-tables` rule of `analyze` reports this pair
+    draft: Merge | None = None  # the merge as it would be proposed, written commented out, to edit
+
+    @property
+    def pair(self) -> frozenset[str]:
+        return frozenset((self.source, self.target))
+
+
+@dataclass(frozen=True)
 class Embedding:
     """The canonical dimension of one vector column and what happens to values of other dimensions."""
 
@@ -161,6 +182,8 @@ class Plan:
     version: int = PLAN_VERSION
     #: what the proposal could not plan and why (written as comments; not read back from the TOML)
     notes: tuple[str, ...] = ()
+    #: similar tables not proposed as a merge, with the reason (comments; not read back from the TOML)
+    not_merged: tuple[NotMerged, ...] = ()
 
     def embedding_for(self, table: str, column: str) -> Embedding | None:
         for e in self.embeddings:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from psycopg import sql
 
 from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.catalog.normalize import body_hash
-from pgconsolidate.model.types import Action, FunctionDef, ObjectKind
+from pgconsolidate.model.types import Action, Analysis, FunctionDef, ObjectKind
 from pgconsolidate.plan.check import compatible, key_references, type_category
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.keys import Renewal, renewal
@@ -28,12 +28,13 @@ from pgconsolidate.plan.model import (
     FunctionChoice,
     IndexChoice,
     Merge,
+    NotMerged,
     Plan,
     Settings,
     SourceFile,
 )
 from pgconsolidate.rules.registry import RuleContext
-from pgconsolidate.rules.similarity import name_similarity, table_similarity
+from pgconsolidate.rules.similarity import names_related, similar_pair, table_similarity
 from pgconsolidate.rules.variant_files import variant_files
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements
@@ -139,42 +140,107 @@ _RENEWAL_TEXT = {
 }
 
 
+def _primary_key(snap: Snapshot, table: str) -> list[str]:
+    """The columns of ``table``'s primary key (``["id"]`` when it has none)."""
+    pk = [
+        m["cols"]
+        for c in snap.constraints
+        if c.table == table
+        and c.contype == "primary key"
+        and (m := re.match(r"PRIMARY KEY \((?P<cols>[^)]*)\)", c.definition))
+    ]
+    return split_names(pk[0]) if pk else ["id"]
+
+
+def _key_mismatch(snap: Snapshot, source: str, target: str, keys: list[str]) -> str | None:
+    """Why ``source``'s rows cannot be matched to ``target``'s on ``target``'s key, or None."""
+    scols, tcols = _columns(snap, source), _columns(snap, target)
+    has_pk = any(c.table == target and c.contype == "primary key" for c in snap.constraints)
+    for k in keys:
+        if k not in tcols:
+            return f"{target} has no primary key and no id column to match rows on"
+        if k not in scols:
+            what = "primary key" if has_pk else "id column"
+            return f"key mismatch: {source} has no column {k} ({target}'s {what} is {', '.join(keys)})"
+        if not compatible(scols[k].type, tcols[k].type):
+            return (
+                f"key mismatch: {source}.{k} is {scols[k].type}, {target}.{k} is {tcols[k].type}: the keys "
+                "cannot be compared (map them through an expression if they correspond)"
+            )
+    return None
+
+
 def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0.6) -> list[Merge]:
-    """Merges of near-identical tables (the ``similar-tables`` measure: score ≥ ``threshold`` and related
-    names, or ≥ 0.8), into the table more rows and foreign keys point at."""
+    """Merges of near-identical tables (see :func:`merge_proposals`)."""
+    return merge_proposals(snap, facts, threshold)[0]
+
+
+def merge_proposals(
+    snap: Snapshot,
+    facts: DataFacts | None,
+    threshold: float = 0.6,
+    reported: tuple[tuple[str, str], ...] = (),
+    origin: str = "the schema",
+) -> tuple[list[Merge], list[NotMerged]]:
+    """Merges of near-identical tables (the ``similar-tables`` verdict,
+    :func:`~pgconsolidate.rules.similarity.similar_pair`: score ≥ ``threshold`` and related names, or
+    ≥ 0.8, for tables of 4 columns or more; near-copies with related names at any size), into the table
+    more rows and foreign keys point at; and every similar pair NOT proposed, with the reason.
+    ``reported``: the pairs ``analyze`` reports (from the files' model); each is explained when the
+    catalog does not make it a merge; ``origin`` names ``snap`` in the reasons ("the live database")."""
     tables = [t.identity for t in snap.tables if not t.identity.startswith(MANAGED)]
     cols_of = {t: [(n, c.type) for n, c in _columns(snap, t).items()] for t in tables}
     pairs: list[tuple[float, str, str]] = []
+    skipped: list[NotMerged] = []
+
+    def weight(t: str) -> tuple[int, int, int]:
+        return (_incoming_fks(snap, t), (facts.rows(t) or 0) if facts else 0, -len(t))
+
+    def skip(a: str, b: str, score: float | None, reason: str, *, in_snapshot: bool = True) -> None:
+        if in_snapshot:
+            target, source = (a, b) if weight(a) >= weight(b) else (b, a)
+            key = ", ".join(_primary_key(snap, target))
+        else:
+            target, source, key = a, b, "id"
+        skipped.append(NotMerged(source, target, score, reason, key))
+
     for i, a in enumerate(tables):
         for b in tables[i + 1 :]:
-            if a.split(".")[0] != b.split(".")[0] or len(cols_of[a]) < 4 or len(cols_of[b]) < 4:
+            na, nb = a.split(".")[1], b.split(".")[1]
+            large = len(cols_of[a]) >= 4 and len(cols_of[b]) >= 4
+            if not large and not names_related(na, nb):
                 continue
-            score = table_similarity(cols_of[a], cols_of[b]).score
-            names = name_similarity(a.split(".")[1], b.split(".")[1])
-            if score >= threshold and (names >= 0.5 or score >= 0.8):
-                pairs.append((score, a, b))
+            sim = table_similarity(cols_of[a], cols_of[b])
+            if not similar_pair(sim, na, nb, threshold=threshold, large=large):
+                continue
+            if a.split(".")[0] != b.split(".")[0]:
+                skip(
+                    a,
+                    b,
+                    sim.score,
+                    "they are in different schemas: the plan does not move rows across schemas on its own",
+                )
+                continue
+            pairs.append((sim.score, a, b))
     merges: list[Merge] = []
-    used: set[str] = set()
+    used: dict[str, Merge] = {}
     for score, a, b in sorted(pairs, reverse=True):
         if a in used or b in used:
+            taken = used[a] if a in used else used[b]
+            skip(
+                a,
+                b,
+                score,
+                f"{a if a in used else b} is already merged ({taken.source} -> {taken.target}, a closer "
+                "pair); a table takes part in one merge per plan: consolidate, then plan again",
+            )
             continue
-
-        def weight(t: str) -> tuple[int, int, int]:
-            return (_incoming_fks(snap, t), (facts.rows(t) or 0) if facts else 0, -len(t))
-
         target, source = (a, b) if weight(a) >= weight(b) else (b, a)
         scols, tcols = _columns(snap, source), _columns(snap, target)
-        pk = [
-            m["cols"]
-            for c in snap.constraints
-            if c.table == target
-            and c.contype == "primary key"
-            and (m := re.match(r"PRIMARY KEY \((?P<cols>[^)]*)\)", c.definition))
-        ]
-        keys = split_names(pk[0]) if pk else ["id"]
-        if any(
-            k not in scols or k not in tcols or not compatible(scols[k].type, tcols[k].type) for k in keys
-        ):
+        keys = _primary_key(snap, target)
+        mismatch = _key_mismatch(snap, source, target, keys)
+        if mismatch is not None:
+            skip(a, b, score, mismatch)
             continue
         key = ", ".join(keys)
         renew = renewal(key, tcols)
@@ -186,6 +252,7 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0
         mapping: list[ColumnMap] = []
         notes: list[str] = []
         mapped: set[str] = set(keys)
+        unfilled: list[str] = []
         for pair in sim.pairs:
             if pair.left in keys or pair.right in keys or tcols[pair.right].generated:
                 continue
@@ -216,7 +283,7 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0
                     mapping.append(ColumnMap(name, expr=expr))
                     notes.append(f"{name} filled through foreign keys: {expr}")
                 else:
-                    notes.append(f"{name} is NOT NULL without default and nothing fills it: edit the plan")
+                    unfilled.append(name)
         used_sources = {c.source for c in mapping if c.source} | set(keys)
         unmapped = sorted(set(scols) - used_sources)
         reason = (
@@ -240,9 +307,65 @@ def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0
         if facts and facts.rows(source) is not None:
             reason += f"\nLive rows: {facts.rows(source)} in {source}, {facts.rows(target)} in {target}."
         key_type = ", ".join(scols[k].type for k in keys)
-        merges.append(Merge(source, target, key, key_type, strategy, True, tuple(mapping), reason))
-        used.update((source, target))
-    return merges
+        merge = Merge(source, target, key, key_type, strategy, True, tuple(mapping), reason)
+        if unfilled:
+            cols = ", ".join(f"{target}.{c}" for c in unfilled)
+            skipped.append(
+                NotMerged(
+                    source,
+                    target,
+                    score,
+                    f"rows would be lost: {cols} is NOT NULL without a default and nothing in {source} fills "
+                    "it, so no source row could be inserted; the draft below maps the rest: give it a "
+                    "source column or an expr",
+                    key,
+                    draft=merge,
+                )
+            )
+            continue
+        merges.append(merge)
+        used.update({source: merge, target: merge})
+    explained = {frozenset((m.source, m.target)) for m in merges} | {n.pair for n in skipped}
+    known = set(tables)
+    for a, b in reported:
+        if frozenset((a, b)) in explained:
+            continue
+        explained.add(frozenset((a, b)))
+        managed = [t for t in (a, b) if t.startswith(MANAGED)]
+        missing = [t for t in (a, b) if t not in known]
+        if managed:
+            skip(
+                a,
+                b,
+                None,
+                f"{', '.join(managed)} is in a schema the platform manages: its rows are not merged",
+                in_snapshot=False,
+            )
+            continue
+        if missing:
+            present = [t for t in (a, b) if t in known]
+            target = present[0] if present else a
+            source = b if target == a else a
+            skipped.append(
+                NotMerged(
+                    source,
+                    target,
+                    None,
+                    f"{', '.join(missing)} is not in {origin}, which the plan is made from: nothing is "
+                    "planned for it (see the NOTE lines, if any)",
+                    key="",
+                )
+            )
+            continue
+        sim = table_similarity(cols_of[a], cols_of[b])
+        skip(
+            a,
+            b,
+            sim.score,
+            "analyze reports them similar from the files, but their columns in the schema the plan was "
+            f"made from are less alike (similarity {sim.score:.2f}: {sim.mapping_text()})",
+        )
+    return merges, [replace(n, reported=n.pair in {frozenset(p) for p in reported}) for n in skipped]
 
 
 def _history_dimension(mdir: MigrationDir, table: str, column: str) -> int | None:
@@ -368,12 +491,16 @@ def _create_function_order(files: tuple[FileStatements, ...]) -> dict[str, list[
 
 
 def variant_groups(
-    mdir: MigrationDir, files: tuple[FileStatements, ...]
+    mdir: MigrationDir, files: tuple[FileStatements, ...], analysis: Analysis | None = None
 ) -> tuple[RuleContext, list[list[str]]]:
     """Groups of variant files, each in applied order: files the ``variant-files`` rule finds redefining
     largely the same objects as an earlier file (whatever their names), joined transitively. Returns the
-    rule context too (its object model is reused for the definitions)."""
-    ctx = RuleContext(mdir=mdir, files=files)
+    rule context too (its object model is reused for the definitions). ``analysis``: the directory's
+    object model when the caller has built it (else the context builds it from ``files``)."""
+    if analysis is not None:
+        ctx = RuleContext(mdir=mdir, files=analysis.files, analysis=analysis)
+    else:
+        ctx = RuleContext(mdir=mdir, files=files)
     parent: dict[str, str] = {}
 
     def root(p: str) -> str:
@@ -461,7 +588,9 @@ def _choose_variant(
     )
 
 
-def propose_functions(mdir: MigrationDir, chain: Snapshot, live: Snapshot | None) -> list[FunctionChoice]:
+def propose_functions(
+    mdir: MigrationDir, chain: Snapshot, live: Snapshot | None, analysis: Analysis | None = None
+) -> list[FunctionChoice]:
     """One choice per function with variants or ambiguous overloads.
 
     Variants: the files the ``variant-files`` rule groups (or that share a version) and that each define
@@ -471,7 +600,7 @@ def propose_functions(mdir: MigrationDir, chain: Snapshot, live: Snapshot | None
     state = live or chain
     files = _split(mdir)
     creates = _create_function_order(files)
-    ctx, groups = variant_groups(mdir, files)
+    ctx, groups = variant_groups(mdir, files, analysis)
     by_version: dict[str, list[str]] = {}
     for f in mdir.files:
         by_version.setdefault(f.version, []).append(f.path)
@@ -748,14 +877,22 @@ def propose(
     chain_facts: DataFacts,
     live: Snapshot | None = None,
     live_facts: DataFacts | None = None,
+    *,
+    reported: tuple[tuple[str, str], ...] = (),
+    threshold: float = 0.6,
+    analysis: Analysis | None = None,
 ) -> Plan:
-    """A plan for ``mdir``: merges, embeddings, function choices, definers, indexes, default domains."""
+    """A plan for ``mdir``: merges, embeddings, function choices, definers, indexes, default domains, and
+    the similar tables not merged with the reason (``reported``: the pairs ``analyze``'s
+    ``similar-tables`` reports, ``threshold``: its option). ``analysis``: the directory's object model,
+    when the caller has it (it is then not built again)."""
     state = live or chain
     facts = live_facts or chain_facts
-    merges = propose_merges(state, live_facts)
+    origin = "the live database" if live is not None else "a fresh replay of the files"
+    merges, not_merged = merge_proposals(state, live_facts, threshold, reported, origin)
     dropped = {m.source for m in merges if m.drop_source}
     embeddings = propose_embeddings(mdir, state, live_facts, merges)
-    functions = propose_functions(mdir, chain, live)
+    functions = propose_functions(mdir, chain, live, analysis)
     dropped_fns = {d for f in functions for d in f.drop}
     definers = propose_definers(state, facts, dropped_fns)
     indexes = propose_indexes(state, embeddings, dropped, live_facts)
@@ -777,4 +914,5 @@ def propose(
         indexes=tuple(indexes),
         domains=DEFAULT_DOMAINS,
         live_only=tuple(live_only_objects(chain, live, dropped)) if live else (),
+        not_merged=tuple(not_merged),
     )

@@ -7,6 +7,8 @@ import textwrap
 
 from pgconsolidate.plan.model import (
     COLLISION_STRATEGIES,
+    Merge,
+    NotMerged,
     Plan,
 )
 
@@ -36,6 +38,68 @@ pgconsolidate plan (version 1). Review and edit it, then run:
     pgconsolidate plan --check THIS_FILE
     pgconsolidate consolidate DIR --plan THIS_FILE --out OUTDIR
 Nothing in DIR or in any database is changed by writing or checking a plan."""
+
+
+def not_merged_line(n: NotMerged) -> str:
+    """One line for a similar pair that is not merged: the tables, the similarity and the reason."""
+    score = f" (similarity {n.score:.2f})" if n.score is not None else ""
+    seen = "; analyze reports them as similar-tables" if n.reported else ""
+    return f"{n.source} ~ {n.target}{score}: not merged: {n.reason}{seen}"
+
+
+def _merge_block(m: Merge, comments: list[str] | None = None) -> list[str]:
+    """A ``[[merge]]`` table and its ``[[merge.column]]`` entries (``comments`` right after the header)."""
+    o = [
+        "[[merge]]",
+        *(comments or []),
+        f"source = {q(m.source)}",
+        f"target = {q(m.target)}",
+        f"key = {q(m.key)}",
+        f"key_type = {q(m.key_type)}",
+        f"on_collision = {q(m.on_collision)}",
+        f"drop_source = {'true' if m.drop_source else 'false'}",
+        f"fire_triggers = {'true' if m.fire_triggers else 'false'}",
+    ]
+    for c in m.columns:
+        o.append("[[merge.column]]")
+        o.append(f"target = {q(c.target)}")
+        if c.source is not None:
+            o.append(f"source = {q(c.source)}")
+        if c.expr is not None:
+            o.append(f"expr = {q(c.expr)}")
+    return o
+
+
+def _not_merged(plan: Plan) -> list[str]:
+    """Similar tables the proposal does not merge, each with its reason and a commented-out ``[[merge]]``
+    to start from (the user decides; ``plan --check`` validates the result)."""
+    if not plan.not_merged:
+        return []
+    o = [
+        "",
+        *_comment(
+            "Similar tables NOT merged (found alike here, or reported by `analyze` as similar-tables), and\n"
+            "why. To merge one anyway, uncomment its [[merge]] block, complete it (key, columns) and run\n"
+            "`pgconsolidate plan --check` on this file."
+        ),
+    ]
+    for n in plan.not_merged:
+        o += ["", *_comment(not_merged_line(n))]
+        if not n.key:  # a table the plan's schema lacks: nothing to merge from here
+            continue
+        block = (
+            _merge_block(n.draft)
+            if n.draft is not None
+            else [
+                "[[merge]]",
+                f"source = {q(n.source)}",
+                f"target = {q(n.target)}",
+                f"key = {q(n.key)}",
+                f"on_collision = {q('keep-both')}",
+            ]
+        )
+        o += [f"# {ln}" for ln in block]
+    return o
 
 
 def write_plan(plan: Plan) -> str:
@@ -91,25 +155,8 @@ def write_plan(plan: Plan) -> str:
     if not plan.merges:
         o.append("# (no merge proposed)")
     for m in plan.merges:
-        o += ["", "[[merge]]"]
-        if m.reason:
-            o += _comment(m.reason)
-        o += [
-            f"source = {q(m.source)}",
-            f"target = {q(m.target)}",
-            f"key = {q(m.key)}",
-            f"key_type = {q(m.key_type)}",
-            f"on_collision = {q(m.on_collision)}",
-            f"drop_source = {'true' if m.drop_source else 'false'}",
-            f"fire_triggers = {'true' if m.fire_triggers else 'false'}",
-        ]
-        for c in m.columns:
-            o.append("[[merge.column]]")
-            o.append(f"target = {q(c.target)}")
-            if c.source is not None:
-                o.append(f"source = {q(c.source)}")
-            if c.expr is not None:
-                o.append(f"expr = {q(c.expr)}")
+        o += ["", *_merge_block(m, _comment(m.reason) if m.reason else [])]
+    o += _not_merged(plan)
     o += [
         "",
         *_comment(

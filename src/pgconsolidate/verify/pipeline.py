@@ -34,16 +34,19 @@ from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
+from pgconsolidate.config import load_config
 from pgconsolidate.db.connect import connection
 from pgconsolidate.errors import InputError
 from pgconsolidate.generate.cleanset import CleanFile, ExtensionStandIn, build_clean_set, split_dump
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
+from pgconsolidate.model.types import Analysis
 from pgconsolidate.plan.check import check_plan
 from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.propose import propose
+from pgconsolidate.plan.similar import reported_pairs, similar_threshold
 from pgconsolidate.plan.toml_read import read_plan
 from pgconsolidate.plan.unbuilt import unbuilt_relations
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, Skipped, StandIn
@@ -133,12 +136,33 @@ def gather(mdir: MigrationDir, live_url: str | None, scratch_url: str | None = N
         return _gathered(result, live, live_facts)
 
 
-def make_plan(directory: str | None, live_url: str | None, scratch_url: str | None = None) -> Plan:
-    mdir = read_dir(directory)
+def make_plan(
+    directory: str | None,
+    live_url: str | None,
+    scratch_url: str | None = None,
+    *,
+    analysis: Analysis | None = None,
+) -> Plan:
+    """Propose a plan for ``directory`` (with the live database at ``live_url``, when given). The files'
+    object model is built once (``analysis``: already built by the caller) and serves the proposal, the
+    pairs ``analyze`` reports similar, the unbuilt relations and the routines using merge sources."""
+    mdir = analysis.mdir if analysis is not None else read_dir(directory)
     g = gather(mdir, live_url, scratch_url)
-    plan = propose(mdir, g.chain, g.chain_facts, g.live, g.live_facts)
+    if analysis is None:
+        analysis = analyze_dir(mdir, keep_trees=False)
+    config = load_config(Path(mdir.root))
+    plan = propose(
+        mdir,
+        g.chain,
+        g.chain_facts,
+        g.live,
+        g.live_facts,
+        reported=reported_pairs(analysis, config),
+        threshold=similar_threshold(config),
+        analysis=analysis,
+    )
     # relations the files create but a fresh replay does not build: planned only from a live database
-    model = analyze_dir(mdir, keep_trees=False).schema
+    model = analysis.schema
     known = g.live or g.chain
     missing = unbuilt_relations(model, known, ((f.file, f.line, f.message) for f in g.failures))
     if missing:

@@ -1,0 +1,75 @@
+"""The plan names every similar pair it does not merge, with the reason, and merges small near-copies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pgconsolidate.cli import run
+from pgconsolidate.plan.toml_read import read_plan
+
+V1 = """
+CREATE TABLE clients (id uuid PRIMARY KEY, name text, email text, phone text, created_at timestamptz);
+CREATE TABLE customers (id bigint PRIMARY KEY, name text, email text, phone text, created_at timestamptz);
+CREATE TABLE teams (id bigint PRIMARY KEY, name text);
+CREATE TABLE members (id bigint PRIMARY KEY, team_id bigint REFERENCES teams (id), user_id uuid, role text);
+"""
+V2 = """
+CREATE TABLE team_members (id bigint PRIMARY KEY, team_id bigint REFERENCES teams (id), user_id uuid,
+                           role text);
+CREATE TABLE notes (id bigint PRIMARY KEY, title text, body text, author text, created_at timestamptz);
+CREATE TABLE notes_v2 (id bigint PRIMARY KEY, title text, body text, author text, created_at timestamptz,
+                       tenant_id bigint NOT NULL);
+CREATE TABLE note_links (id bigint PRIMARY KEY, note_id bigint REFERENCES notes_v2 (id), url text);
+"""
+
+
+def _flyway(tmp_path: Path) -> Path:
+    d = tmp_path / "sql"
+    d.mkdir()
+    (d / "V1__clients.sql").write_text(V1)
+    (d / "V2__members.sql").write_text(V2)
+    return d
+
+
+def test_pairs_not_merged_are_listed_with_their_reason(tmp_path: Path, capsys) -> None:
+    d = _flyway(tmp_path)
+    plan_path = tmp_path / "plan.toml"
+    assert run(["plan", str(d), "-o", str(plan_path), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["schema_version"] == 1
+    # the small near-copy is merged (team_members has the same columns as members)
+    assert doc["merges"] == 1
+    plan, problems = read_plan(plan_path.read_text(), str(plan_path))
+    assert not problems
+    assert [(m.source, m.target) for m in plan.merges] in (
+        [("public.team_members", "public.members")],
+        [("public.members", "public.team_members")],
+    )
+    reasons = {frozenset((n["source"], n["target"])): n for n in doc["not_merged"]}
+    clients = reasons[frozenset(("public.clients", "public.customers"))]
+    assert (
+        "key mismatch" in clients["reason"] and "uuid" in clients["reason"] and "bigint" in clients["reason"]
+    )
+    assert clients["reported_by_analyze"] is True
+    notes = reasons[frozenset(("public.notes", "public.notes_v2"))]
+    assert notes["target"] == "public.notes_v2"  # note_links points at it
+    assert "rows would be lost" in notes["reason"] and "public.notes_v2.tenant_id" in notes["reason"]
+    assert len(reasons) == 2
+    # the TOML says it too, with a commented-out [[merge]] to start from; the plan still checks clean
+    text = plan_path.read_text()
+    assert "# Similar tables NOT merged" in text
+    assert "# public.clients ~ public.customers (similarity" in text or (
+        "# public.customers ~ public.clients (similarity" in text
+    )
+    assert '# source = "public.notes"' in text and '# target = "public.notes_v2"' in text
+    assert run(["plan", "--check", str(plan_path), str(d)]) == 0
+    capsys.readouterr()
+
+
+def test_text_output_lists_the_pairs(tmp_path: Path, capsys) -> None:
+    d = _flyway(tmp_path)
+    assert run(["plan", str(d), "-o", str(tmp_path / "p.toml")]) == 0
+    text = capsys.readouterr().out
+    assert "2 similar pair(s) not merged" in text
+    assert "not merged: key mismatch" in text and "not merged: rows would be lost" in text
