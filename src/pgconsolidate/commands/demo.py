@@ -60,6 +60,7 @@ def production_json(db: ProductionDb) -> dict[str, Any]:
         "security_definer_functions": db.definers,
         "history_rows": db.history_rows,
         "skipped_failures": [{"file": f.file, "line": f.line, "message": f.message} for f in db.failures],
+        "data": db.data_note or "generated",
     }
 
 
@@ -79,6 +80,10 @@ def print_production(db: ProductionDb) -> None:
     table.add_column("rows", justify="right")
     for name, count in db.row_counts:
         table.add_row(name, str(count))
+    if db.data_note:
+        out.print(db.data_note, markup=False)
+        out.print(f"SECURITY DEFINER functions in public: {db.definers}", markup=False)
+        return
     out.print(table)
     out.print(f"ids in both memories and ai_memories: {db.overlapping_ids}", markup=False)
     for t, d, n in db.dimensions:

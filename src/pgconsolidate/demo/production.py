@@ -10,17 +10,24 @@ A production database that was maintained by hand got its state like this, and s
 3. every migration file, statement by statement, failures skipped and recorded (the replay engine with
    keep-going), with history rows in ``supabase_migrations.schema_migrations`` for the files that applied;
 4. realistic data generated server-side (``sql/production_data.sql``), written with triggers disabled
-   the way a bulk import runs (the ``pg_net`` webhook trigger would otherwise fire).
+   the way a bulk import runs (the ``pg_net`` webhook trigger would otherwise fire). The data is the bundled
+   example's: for another directory, whose tables it does not fit, it is left out and the result says so.
+
+A build is all or nothing: when it fails (a statement that breaks the replay, the data), the database it
+created is dropped, or, built into an existing empty database, everything it added is undone
+(:mod:`pgconsolidate.demo.undo`); the error names the file and line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from psycopg import sql
+from psycopg import Connection, sql
 
-from pgconsolidate.db.connect import connection, load_sql
-from pgconsolidate.errors import DatabaseError, InputError
+from pgconsolidate.db.connect import connection, load_sql, one_line
+from pgconsolidate.demo.undo import capture, undo
+from pgconsolidate.errors import DatabaseError, InputError, PgcError
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, StandIn
 from pgconsolidate.replay.runner import available_extensions, replay_into
 from pgconsolidate.scratch.databases import drop_database
@@ -28,6 +35,7 @@ from pgconsolidate.scratch.server import ScratchServer
 from pgconsolidate.scratch.standins import SPECS, install_stand_in, stand_in_objects
 from pgconsolidate.scratch.supabase import install_supabase_base, supabase_database
 from pgconsolidate.sources.reader import read_dir
+from pgconsolidate.statements.split import split_sql
 
 DEFAULT_NAME = "pgc_demo_production"
 DASHBOARD_EXTENSIONS = ("vector", "http", "pg_net")
@@ -47,6 +55,7 @@ class ProductionDb:
     dimensions: tuple[tuple[str, int, int], ...]  # (table, dimension, rows)
     definers: int
     history_rows: int
+    data_note: str | None = None  # why no data was generated (another directory than the example's)
 
     @property
     def failures(self) -> tuple[ReplayFailure, ...]:
@@ -76,8 +85,56 @@ def _dashboard(url: str, available: frozenset[str]) -> tuple[tuple[str, ...], tu
     return tuple(enabled), tuple(stand_ins)
 
 
+DATA_SQL = "production_data.sql"
+
+
+def data_statements() -> list[tuple[int, str, str | None]]:
+    """(line, text, table written) of each statement of the example's data script."""
+    out: list[tuple[int, str, str | None]] = []
+    text = load_sql("pgconsolidate.demo.sql", DATA_SQL)
+    for st in split_sql(DATA_SQL, text).statements:
+        table = None
+        if st.kind == "InsertStmt":
+            rel = st.body.get("relation", {})
+            table = f"{rel.get('schemaname', 'public')}.{rel.get('relname', '')}"
+        out.append((st.line, st.text, table))
+    return out
+
+
+def _missing_tables(url: str, tables: list[str]) -> list[str]:
+    with connection(url, autocommit=True) as conn:
+        return [
+            t
+            for t in tables
+            if not (row := conn.execute("SELECT to_regclass(%s) IS NOT NULL", (t,)).fetchone()) or not row[0]
+        ]
+
+
+def generate_data(url: str) -> str | None:
+    """Generate the example's data, statement by statement (a failure names its line); returns why no data
+    was generated, when the tables it writes are not there (a directory other than the example's)."""
+    statements = data_statements()
+    missing = _missing_tables(url, sorted({t for _, _, t in statements if t}))
+    if missing:
+        return (
+            "no data generated: the demo data is the bundled example's, and this database lacks "
+            + ", ".join(missing)
+        )
+    with connection(url, autocommit=True) as conn:
+        for line, text, _ in statements:
+            try:
+                conn.execute(text.encode())
+            except Exception as exc:  # psycopg errors: the build is undone by the caller
+                raise DatabaseError(
+                    f"generating the production data failed at {DATA_SQL}:{line}: {one_line(exc)}"
+                ) from None
+    return None
+
+
 def _facts(url: str) -> tuple[tuple[tuple[str, int], ...], int, tuple[tuple[str, int, int], ...], int, int]:
     with connection(url, autocommit=True) as conn:
+        if _missing_tables(url, ["public.memories", "public.ai_memories", "public.agents"]):
+            return (), 0, (), *_generic_facts(conn)
         rows = conn.execute(load_sql("pgconsolidate.demo.sql", "summary.sql")).fetchall()
     counts = tuple((str(r[1]), int(r[2])) for r in rows if r[0] == "count")
     overlap = next((int(r[2]) for r in rows if r[0] == "overlap"), 0)
@@ -102,12 +159,7 @@ def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> 
         available=available,
         stood_in=frozenset(s.extension for s in stand_ins),
     )
-    if data:
-        try:
-            with connection(url, autocommit=True) as conn:
-                conn.execute(load_sql("pgconsolidate.demo.sql", "production_data.sql").encode())
-        except DatabaseError as exc:
-            raise DatabaseError(f"generating the production data failed: {exc.message}") from None
+    note = generate_data(url) if data else None
     counts, overlap, dims, definers, history = _facts(url)
     return ProductionDb(
         url=url,
@@ -120,6 +172,7 @@ def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> 
         dimensions=dims,
         definers=definers,
         history_rows=history,
+        data_note=note,
     )
 
 
@@ -130,7 +183,15 @@ def build_production_db(
     read_dir(migrations_dir)  # bad input fails before anything is dropped
     drop_database(server, name)
     url = supabase_database(server, name=name)
-    return populate(url, migrations_dir, name=name, data=data)
+    try:
+        return populate(url, migrations_dir, name=name, data=data)
+    except BaseException as exc:  # an interrupt too: never leave a half-built database
+        drop_database(server, name)
+        if isinstance(exc, PgcError):
+            raise type(exc)(
+                f"{exc.message} (database {name} was not created)", exit_code=exc.exit_code
+            ) from None
+        raise
 
 
 def build_production_into(url: str, migrations_dir: str, *, data: bool = True) -> ProductionDb:
@@ -145,5 +206,33 @@ def build_production_into(url: str, migrations_dir: str, *, data: bool = True) -
             f"database {name} is not empty ({int(row[0])} tables or functions): demo-db builds only into an "
             "empty database"
         )
-    install_supabase_base(url)
-    return populate(url, migrations_dir, name=name, data=data)
+    before = capture(url)
+    try:
+        install_supabase_base(url)
+        return populate(url, migrations_dir, name=name, data=data)
+    except BaseException as exc:  # an interrupt too: never leave a half-built database
+        try:
+            undo(url, before)
+            outcome = f"everything the build added to {name} was removed"
+        except PgcError as failed:
+            outcome = f"undoing the build in {name} failed too: {failed.message}"
+        if isinstance(exc, PgcError):
+            raise type(exc)(f"{exc.message} ({outcome})", exit_code=exc.exit_code) from None
+        raise
+
+
+def _generic_facts(conn: Connection[Any]) -> tuple[int, int]:
+    """(SECURITY DEFINER functions in public, history rows) of any production database."""
+    row = conn.execute(
+        "SELECT count(*) FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n "
+        "ON n.oid = p.pronamespace WHERE p.prosecdef AND n.nspname = 'public'"
+    ).fetchone()
+    definers = int(row[0]) if row else 0
+    history = 0
+    exists = conn.execute(
+        "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
+    ).fetchone()
+    if exists and exists[0]:
+        found = conn.execute("SELECT count(*) FROM supabase_migrations.schema_migrations").fetchone()
+        history = int(found[0]) if found else 0
+    return definers, history

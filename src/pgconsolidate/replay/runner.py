@@ -350,7 +350,9 @@ def replay_into(
                 if not replayer.apply_file(f, per_file[index], bases[index]):
                     break
         except psycopg.Error as exc:  # the connection itself broke
-            raise DatabaseError(f"replay stopped: {one_line(exc)}") from None
+            last = replayer.run.units[replayer.run.raw[-1].position] if replayer.run.raw else None
+            where = f"{last.file}:{last.line}" if last is not None and last.file == f.path else f.path
+            raise DatabaseError(f"replay stopped at {where}: {one_line(exc)}") from None
     run = replayer.run
     done = {o.file for o in run.outcomes}
     outcomes = list(run.outcomes) + [
