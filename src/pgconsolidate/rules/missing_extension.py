@@ -40,6 +40,11 @@ _CALL_RE = re.compile(
 _CALL_NAME_RE = re.compile(r"(?:" + "|".join(sorted({k.split(".")[-1] for k in _CALLS})) + r")\s*\(")
 _CALL_WORDS = ("uuid_generate", "crypt", "gen_salt", "pgp_sym", "similarity", "http_", "cron.")
 _CALL_WORDS_RE = re.compile("|".join(re.escape(w) for w in _CALL_WORDS))  # any of them, in one scan
+#: The extensions whose calls each of ``_CALL_WORDS`` may start (a word of created extensions is not
+#: looked for)
+_CALL_WORD_EXTENSIONS = {w: frozenset(ext for key, ext in _CALLS.items() if w in key) for w in _CALL_WORDS}
+# what follows a call word in a call: the rest of the name, blanks, "(" (``_CALL_RE`` needs it)
+_CALL_REST_RE = re.compile(r"[\w.]*\s*\(")
 _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
 
@@ -89,16 +94,20 @@ def _word_offsets(
     text: str, lower: str, missing_types: tuple[str, ...], present: Iterable[str] | None = None
 ) -> list[int] | None:
     """Sorted offsets in ``text`` (a whole file; ``lower``: the same, lower-cased) where a word
-    :func:`_needs` looks for starts (overlapping ones too); None when the offsets cannot be trusted
-    (lower-casing changed the text's length), and then every statement must be looked at.
-    ``present``: the looked-for words that ``lower`` holds, when known (only they are searched)."""
+    :func:`_needs` looks for starts (overlapping ones too; a call word only where a call follows:
+    the rest of a name, blanks and ``(``); None when the offsets cannot be trusted (lower-casing
+    changed the text's length), and then every statement must be looked at. ``present``: the
+    looked-for words that ``lower`` holds, when known (only they are searched)."""
     if len(lower) != len(text):
         return None
     offsets: list[int] = []
     for word in {*_CALL_WORDS, "_trgm_ops", *missing_types} if present is None else set(present):
+        call = _CALL_REST_RE.match if word in _CALL_WORD_EXTENSIONS else None
+        size = len(word)
         at = lower.find(word)
         while at >= 0:
-            offsets.append(at)
+            if call is None or call(lower, at + size):
+                offsets.append(at)
             at = lower.find(word, at + 1)
     offsets.sort()
     return offsets
@@ -135,7 +144,11 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
     uses: dict[str, list[tuple[Location, str]]] = {}
     missing_types = tuple(t for t, ext in EXTENSION_TYPES.items() if ext not in created)
     texts = ctx.file_texts
-    words = tuple({*_CALL_WORDS, "_trgm_ops", *missing_types})
+    # the words of extensions that a migration creates need not be looked for (their uses are fine)
+    calls = [w for w in _CALL_WORDS if _CALL_WORD_EXTENSIONS[w] - created]
+    words = tuple({*calls, *(("_trgm_ops",) if "pg_trgm" not in created else ()), *missing_types})
+    if not words:
+        return
     for fs in ctx.files:
         text = texts.get(fs.file, "")
         lower = text.lower()
@@ -145,6 +158,8 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
         # where the words looked for are in the file: only the statements holding one are looked at
         offsets = _word_offsets(text, lower, missing_types, present) if fs.file in texts else None
         size, count = len(text), len(offsets) if offsets is not None else 0
+        if count == 0 and offsets is not None and (not fs.statements or fs.statements[-1].end <= size):
+            continue  # only call words, none of them in a call: no statement to look at
         for st in fs.statements:
             if offsets is not None and st.end <= size:  # _has_word, inlined (called per statement)
                 i = bisect_left(offsets, st.start)
