@@ -177,8 +177,12 @@ def load_plan(
     snapshots: tuple[Snapshot, ...] | None = None,
     scratch_url: str | None = None,
     live_url: str | None = None,
+    *,
+    analysis: Analysis | None = None,
 ) -> tuple[Plan, MigrationDir, list[str]]:
-    """Read and check a plan; returns (plan, directory, problems rendered as ``file:line: message``)."""
+    """Read and check a plan; returns (plan, directory, problems rendered as ``file:line: message``).
+    ``analysis``: the directory's object model when the caller has built it (used when it is the
+    directory's; else it is built here if the check needs it)."""
     try:
         text = plan_path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -190,7 +194,9 @@ def load_plan(
         snapshots = (g.chain,) + ((g.live,) if g.live else ())
     more = check_plan(plan, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=snapshots)
     if any(m.drop_source for m in plan.merges):
-        model = analyze_dir(mdir, keep_trees=False).schema
+        if analysis is None or analysis.mdir.root != mdir.root:
+            analysis = analyze_dir(mdir, keep_trees=False)
+        model = analysis.schema
         users = routines_using(model, (m.source for m in plan.merges if m.drop_source))
         more = (*more, *drop_source_problems(plan, text, users))
     return plan, mdir, [p.render(str(plan_path)) for p in (*problems, *more)]
@@ -404,6 +410,9 @@ def consolidate(
             raise InputError(f"cannot read plan {plan_path}: {exc.strerror}") from None
         directory = planned.directory or None
     mdir0 = read_dir(directory)
+    # the old files' object model, built once: the plan check (routines using a merge source) and the
+    # findings before/after in REPORT.md read it
+    analysis = analyze_dir(mdir0, keep_trees=False)
     live, live_facts = read_live(live_url)
     # one replay of the old chain serves the plan check, the fix run, the dump and the second run; it is
     # kept until the end, so that roles its migrations created exist while the clean set replays
@@ -413,7 +422,11 @@ def consolidate(
         chain_url = chain.url
         g = _gathered(chain, live, live_facts)
         plan, mdir, problems = load_plan(
-            plan_path, directory, (g.chain,) + ((g.live,) if g.live else ()), scratch_url
+            plan_path,
+            directory,
+            (g.chain,) + ((g.live,) if g.live else ()),
+            scratch_url,
+            analysis=analysis,
         )
         if problems:
             raise InputError(
@@ -561,7 +574,9 @@ def consolidate(
             from pgconsolidate.verify.findings import findings_before_after
 
             step("writing the output; findings before and after")
-            counts = findings_before_after(mdir, tmp / "migrations")
+            counts = findings_before_after(
+                mdir, tmp / "migrations", analysis if analysis.mdir.root == mdir.root else None
+            )
             if counts is not None:
                 summary["findings_before"] = sum(counts[0].values())
                 summary["findings_after"] = sum(counts[1].values())
