@@ -26,11 +26,11 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
     anyone can call with the anon key, running with the owner's rights. Reported when a GRANT to
     PUBLIC/anon/authenticated covers the definer, or a REVOKE left it executable through PUBLIC.
     """
-    order = ctx.file_index()
+    order, defaults = ctx.file_index(), ctx.default_privileges
     for fn, detail in ctx.routines:
         if not detail.security_definer:
             continue
-        privs = ctx.memo(fn.id, function_execute, fn, ctx.default_privileges, order)
+        privs = ctx.memo(fn.id, function_execute, fn, defaults, order)
         exposed = sorted(privs.roles & API_ROLES)
         if not exposed:
             continue

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pgconsolidate.statements.records import fast_init
+
 
 class Severity(StrEnum):
     """How bad a finding is. ``error``: the migrations fail or lose data; ``warning``: a real risk;
@@ -23,7 +25,8 @@ class Severity(StrEnum):
 _RANKS = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 
-@dataclass(frozen=True, order=True)
+@fast_init
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in the migrations directory. ``line``/``column`` are 1-based; 0 means the whole file."""
 
@@ -37,7 +40,8 @@ class Location:
         return f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
 
 
-@dataclass(frozen=True)
+@fast_init
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem found by one rule.
 

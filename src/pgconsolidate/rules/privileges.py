@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 
 from pgconsolidate.model.types import (
     Action,
@@ -29,6 +30,8 @@ from pgconsolidate.statements.model import FileStatements
 
 API_ROLES = frozenset({"PUBLIC", "anon", "authenticated"})
 _EXECUTE = frozenset({"execute", "all", "all privileges"})
+_GRANT_OR_REVOKE = (Action.GRANT, Action.REVOKE)
+_FIRST = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -98,37 +101,46 @@ def function_execute(
     """Who can EXECUTE ``fn`` after every GRANT/REVOKE in the files (PUBLIC by default); ``defaults`` are
     the ALTER DEFAULT PRIVILEGES effects (``Schema.default_privileges``). ``REVOKE GRANT OPTION FOR``
     takes away only the right to pass EXECUTE on, so it does not count as a revoke."""
-    order = order or {}
-
-    def key(e: Effect) -> tuple[int, int, int]:
-        return (order.get(e.ref.file, 0), e.ref.line, e.ref.statement_index)
-
+    get = (order or {}).get
     created = birth(fn)
-    born = key(created) if created is not None else (-1, 0, 0)
-    fn_schema = fn.detail.schema if isinstance(fn.detail, FunctionDef) else fn.id.split(".", 1)[0]
+    if created is not None:
+        ref = created.ref
+        born = (get(ref.file, 0), ref.line, ref.statement_index)
+    else:
+        born = (-1, 0, 0)
     entries: list[tuple[tuple[int, int, int], bool, tuple[str, ...], Effect]] = []
     for e in fn.events:
+        if e.action not in _GRANT_OR_REVOKE:
+            continue
         g = e.detail
         if (
-            e.action in (Action.GRANT, Action.REVOKE)
-            and isinstance(g, GrantDef)
-            and key(e) >= born
-            and _EXECUTE & set(g.privileges)
+            isinstance(g, GrantDef)
+            and not _EXECUTE.isdisjoint(g.privileges)
             and not (g.revoke and g.grant_option)  # REVOKE GRANT OPTION FOR: the privilege stays
         ):
-            entries.append((key(e), not g.revoke, g.grantees, e))
+            ref = e.ref
+            at = (get(ref.file, 0), ref.line, ref.statement_index)
+            if at >= born:
+                entries.append((at, not g.revoke, g.grantees, e))
+    fn_schema = ""
     for e in defaults:
         d = e.detail
         # default privileges apply to functions created after the statement
+        if not isinstance(d, DefaultPrivilegesDef):
+            continue
+        if not fn_schema:
+            fn_schema = fn.detail.schema if isinstance(fn.detail, FunctionDef) else fn.id.split(".", 1)[0]
         if (
-            isinstance(d, DefaultPrivilegesDef)
-            and _default_applies(d, fn_schema)
-            and key(e) < born
-            and _EXECUTE & set(d.privileges)
+            _default_applies(d, fn_schema)
+            and not _EXECUTE.isdisjoint(d.privileges)
             and not (d.revoke and d.grant_option)
         ):
-            entries.append((key(e), not d.revoke, d.grantees, e))
-    entries.sort(key=lambda x: x[0])
+            ref = e.ref
+            at = (get(ref.file, 0), ref.line, ref.statement_index)
+            if at < born:
+                entries.append((at, not d.revoke, d.grantees, e))
+    if len(entries) > 1:
+        entries.sort(key=_FIRST)
     roles = {"PUBLIC"}
     granted: set[str] = set()
     grants: list[Location] = []

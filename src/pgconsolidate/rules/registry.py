@@ -27,6 +27,7 @@ from pgconsolidate.rules.finding import Finding, Location, Severity
 from pgconsolidate.rules.function_history import FunctionHistory
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
+from pgconsolidate.statements.records import fast_init
 
 T = TypeVar("T")
 
@@ -44,7 +45,8 @@ _NOT_RULE_MODULES = {
 }
 
 
-@dataclass(frozen=True)
+@fast_init
+@dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule reports before the runner adds the rule's id, severity and help."""
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pgconsolidate.model.types import ObjectState
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import definition, event_locations, last_change, loc
-from pgconsolidate.rules.privileges import function_execute
+from pgconsolidate.rules.privileges import API_ROLES, function_execute
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 
@@ -41,6 +41,7 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
     ``SECURITY DEFINER``, which resets it to INVOKER): review each one. The finding points at the
     statement that made it a definer and lists the function's other definitions and ALTERs.
     """
+    order, defaults = ctx.file_index(), ctx.default_privileges
     for fn, detail in ctx.routines:
         if not detail.security_definer:
             continue
@@ -48,8 +49,8 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
         path = detail.search_path
         path = "" if path == '""' else path  # SET search_path = '' prints as "" (like pg_proc.proconfig)
         pinned = f"search_path pinned to '{path}'" if path is not None else "no search_path"
-        privs = ctx.memo(fn.id, function_execute, fn, ctx.default_privileges, ctx.file_index())
-        exposed = sorted(privs.roles & {"PUBLIC", "anon", "authenticated"})
+        privs = ctx.memo(fn.id, function_execute, fn, defaults, order)
+        exposed = sorted(privs.roles & API_ROLES)
         callers = f"executable by {', '.join(exposed)}" if exposed else "not executable by the API roles"
         yield Hit(
             f"{fn.id} is SECURITY DEFINER ({detail.language}, {pinned}, {callers})",

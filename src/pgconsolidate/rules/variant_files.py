@@ -24,14 +24,18 @@ def definitions_by_file(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str
     for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):
         for e in state.events:
             action = e.action
-            if action not in creates and action != drop:
+            if action in creates:
+                into = defs
+            elif action == drop:
+                into = dropped
+            else:
                 continue
             if isinstance(e.detail, IndexDef) and e.detail.constraint:
                 continue  # the index of a PRIMARY KEY / UNIQUE constraint belongs to its table
-            if action in creates:
-                defs.setdefault(e.ref.file, set()).add(state.id)
-            else:
-                dropped.setdefault(e.ref.file, set()).add(state.id)
+            found = into.get(e.ref.file)
+            if found is None:
+                found = into[e.ref.file] = set()
+            found.add(state.id)
     return defs, dropped
 
 
@@ -60,16 +64,27 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
     for path in paths:
         for oid in defs.get(path, ()):
             defined_in[oid].append(path)
-    for i, later in enumerate(paths):
-        # an object dropped and re-created in the same file is a deliberate change, not a variant
+    # file → earlier file → objects of the file (not dropped in it) that the earlier file defined: only
+    # objects defined in several files count, so only they are looked at
+    shared_with: dict[str, dict[str, int]] = {}
+    for oid, files in defined_in.items():
+        if len(files) < 2:
+            continue
+        for k, later in enumerate(files[1:], 1):
+            if oid in dropped.get(later, ()):
+                continue  # an object dropped and re-created in the same file is a deliberate change
+            counts = shared_with.get(later)
+            if counts is None:
+                counts = shared_with[later] = defaultdict(int)
+            for earlier in files[:k]:
+                counts[earlier] += 1
+    for later in paths:
+        counts = shared_with.get(later)
+        if not counts:
+            continue
         mine = defs.get(later, set()) - dropped.get(later, set())
         if len(mine) < min_shared:
             continue
-        counts: dict[str, int] = defaultdict(int)
-        for oid in mine:
-            for earlier in defined_in[oid]:
-                if position[earlier] < i:
-                    counts[earlier] += 1
         best: tuple[int, int, str] | None = None
         for earlier, shared in counts.items():
             j = position[earlier]

@@ -10,7 +10,6 @@ from pgconsolidate.model.types import Action, ColumnDef, ObjectKind, ObjectState
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import (
     column_location,
-    columns_of,
     definition,
     loc,
     type_timeline,
@@ -73,15 +72,28 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
                     )
             previous = (t, e) if t is not None else None  # its location is made only when reported
     # function parameters with a dimension vs the vector columns their body reads
+    # the existing vector columns of each table (one pass over the columns, in the schema's order, as
+    # ``columns_of`` lists them), then by table id in ``ctx.tables`` order
+    by_table: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
+    for c in ctx.by_kind.get(ObjectKind.COLUMN, ()):
+        cd = c.detail
+        if (
+            isinstance(cd, ColumnDef)
+            and cd.type.name in _VECTORS
+            and not cd.type.array_dims
+            and c.exists
+            and c.parent is not None
+        ):
+            group = by_table.get(c.parent)
+            if group is None:
+                group = by_table[c.parent] = []
+            group.append((c, cd))
     vector_columns: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
-    for table, _detail in ctx.tables:
-        vcols = [
-            (c, c.detail)
-            for c in columns_of(table, ctx.children)
-            if c.detail.type.name in _VECTORS and not c.detail.type.array_dims  # vector_dimension(...)
-        ]
-        if vcols:
-            vector_columns[table.id] = vcols
+    if by_table:
+        for table, _detail in ctx.tables:
+            vcols = by_table.get(table.id)
+            if vcols:
+                vector_columns[table.id] = vcols
     by_short: dict[str, list[str]] = defaultdict(list)
     for tid in vector_columns:
         by_short[tid.split(".")[-1]].append(tid)
@@ -128,13 +140,15 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         for sample in cols:
             if len(samples[sample[1]]) < 5:
                 samples[sample[1]].append(sample)
-        for cid, d, where in cols:
+        # the message's tail and the related locations depend on the dimension only
+        told: dict[int | None, tuple[str, tuple[Location, ...]]] = {}
+        for d in samples:
             others = [c for od, group in samples.items() if od != d for c in group][:5]
-            yield Hit(
-                f"{cid} has dimension {_dim(d)} while other {name!r} columns have other dimensions: "
+            told[d] = (
+                f"while other {name!r} columns have other dimensions: "
                 + ", ".join(f"{o} ({_dim(od)})" for o, od, _ in others),
-                where,
                 tuple(w for _, _, w in others),
-                (cid,),
-                severity=Severity.INFO,
             )
+        for cid, d, where in cols:
+            tail, related = told[d]
+            yield Hit(f"{cid} has dimension {_dim(d)} {tail}", where, related, (cid,), severity=Severity.INFO)
