@@ -185,3 +185,24 @@ def test_spell_without_the_server() -> None:
     )
     with pytest.raises(KeyError):
         spell(raw, False, {23: "integer"}, quoted)  # a type not named
+
+
+def test_array_texts() -> None:
+    from pgconsolidate.catalog.functiondef import oid_array, oidvector, text_array
+
+    assert oidvector("23 25") == (23, 25) and oidvector("") == ()
+    assert oid_array("{23,25}") == (23, 25) and oid_array("{}") == ()
+    assert text_array('{a,"",b,"x y","a\\"b","c\\\\d","{}",é}') == (
+        "a",
+        "",
+        "b",
+        "x y",
+        'a"b',
+        "c\\d",
+        "{}",
+        "é",
+    )
+    assert text_array("{}") == ()
+    for bad in ("a,b", "{a,NULL}", '{"a}', "{a,}", "[0:1]={a,b}", '{a"b}'):
+        with pytest.raises(ValueError):
+            text_array(bad)

@@ -61,18 +61,70 @@ def plain_default(tree: str) -> bool:
 _MODE_WORDS = {"i": "", "b": "INOUT ", "o": "OUT ", "v": "VARIADIC ", "t": ""}
 
 
-def type_oids(raw: RawSignature) -> set[int]:
-    """The types whose names :func:`spell` needs."""
-    oids = set(raw.allargtypes if raw.allargtypes is not None else raw.argtypes)
-    oids.update(raw.argtypes)
-    oids.add(raw.rettype)
-    return oids
+@lru_cache(maxsize=4096)
+def oidvector(text: str) -> tuple[int, ...]:
+    """An ``oidvector``'s text (``23 25``) as oids."""
+    return tuple(int(oid) for oid in text.split())
+
+
+@lru_cache(maxsize=4096)
+def oid_array(text: str) -> tuple[int, ...]:
+    """An ``oid[]``'s text (``{23,25}``) as oids (raises ValueError for anything else)."""
+    if not (text.startswith("{") and text.endswith("}")):
+        raise ValueError(text)
+    inner = text[1:-1]
+    return tuple(int(oid) for oid in inner.split(",")) if inner else ()
+
+
+@lru_cache(maxsize=4096)
+def text_array(text: str) -> tuple[str, ...]:
+    """A one-dimensional ``text[]``'s text as array_out writes it (elements that are empty or hold
+    braces, commas, quotes, backslashes or white space double-quoted, with ``\\`` before ``"`` and ``\\``;
+    no NULL elements) as strings; raises ValueError for anything else."""
+    if not (text.startswith("{") and text.endswith("}")):
+        raise ValueError(text)
+    try:
+        return _text_items(text)
+    except IndexError:
+        raise ValueError(text) from None
+
+
+def _text_items(text: str) -> tuple[str, ...]:
+    end = len(text) - 1
+    items: list[str] = []
+    i = 1
+    if end == 1:
+        return ()
+    while True:
+        if text[i] == '"':
+            i += 1
+            chars: list[str] = []
+            while text[i] != '"':
+                if text[i] == "\\":
+                    i += 1
+                chars.append(text[i])
+                i += 1
+            i += 1
+            items.append("".join(chars))
+        else:
+            comma = text.find(",", i)
+            stop = end if comma < 0 else comma
+            item = text[i:stop]
+            if not item or item.upper() == "NULL" or any(c in item for c in '{}"\\'):
+                raise ValueError(text)
+            items.append(item)
+            i = stop
+        if i == end:
+            return tuple(items)
+        if text[i] != ",":
+            raise ValueError(text)
+        i += 1
 
 
 def spell(
     raw: RawSignature, procedure: bool, type_names: Mapping[int, str], quoted: Mapping[str, str]
 ) -> Spelled:
-    """The texts of one function; ``type_names`` maps every oid of :func:`type_oids` to
+    """The texts of one function; ``type_names`` maps every type oid of ``raw`` to
     ``format_type(oid, NULL)`` and ``quoted`` every non-empty argument name to ``quote_ident(name)``.
     Raises KeyError when a name is missing (the caller asks the server instead)."""
     types: Sequence[int] = raw.allargtypes if raw.allargtypes is not None else raw.argtypes

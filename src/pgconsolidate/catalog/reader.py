@@ -41,7 +41,14 @@ from psycopg.pq import TransactionStatus
 
 from pgconsolidate.catalog.acl import merge_acl
 from pgconsolidate.catalog.constraintdef import plain_constraint
-from pgconsolidate.catalog.functiondef import RawSignature, plain_default, spell, type_oids
+from pgconsolidate.catalog.functiondef import (
+    RawSignature,
+    oid_array,
+    oidvector,
+    plain_default,
+    spell,
+    text_array,
+)
 from pgconsolidate.catalog.indexdef import IndexSpeller, KeyColumn, Opclass, TypeInfo
 from pgconsolidate.catalog.model import (
     OBJECT_KINDS,
@@ -54,6 +61,7 @@ from pgconsolidate.catalog.model import (
     scope_name,
 )
 from pgconsolidate.catalog.normalize import body_hash, normalize_definition
+from pgconsolidate.catalog.predicate import spell_predicate
 from pgconsolidate.db.connect import connect, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.gcpause import paused_gc
@@ -465,44 +473,59 @@ class _FunctionTexts:
 
     Made as soon as the functions' rows are built: it sends the query naming their types and argument
     names at once (in the pipeline, behind the queries already sent), and :meth:`complete` reads the
-    answer after the other kinds are built."""
+    answer after the other kinds are built. Functions with the same raw columns (most share a handful of
+    signatures) are spelled once."""
 
     def __init__(self, conn: psycopg.Connection, objects: list[CatalogObject], extras: list[tuple[Any, ...]]):
         self.conn, self.objects, self.extras = conn, objects, extras
-        self.groups: dict[tuple[RawSignature, bool], list[tuple[CatalogObject, int]]] = {}
         self.ask: dict[int, CatalogObject] = {}  # left to the server
+        by_columns: dict[tuple[Any, ...], list[tuple[CatalogObject, int]]] = {}
         for obj, extra in zip(objects, extras, strict=True):
-            oid, argtypes, allargtypes, modes, names, rettype, retset, tree, default = extra[:9]
-            if tree is not None and not plain_default(tree):
-                self.ask[oid] = obj
-                continue
-            raw = RawSignature(
-                tuple(argtypes),
-                None if allargtypes is None else tuple(allargtypes),
-                modes,
-                None if names is None else tuple(names),
-                rettype,
-                retset,
-                default,
-            )
-            key = (raw, obj.__dict__["prokind"] == "procedure")
-            self.groups.setdefault(key, []).append((obj, oid))
+            key = extra[1:10]  # _procedure ... _default: what the texts are made of
+            members = by_columns.get(key)
+            if members is None:
+                by_columns[key] = [(obj, extra[0])]
+            else:
+                members.append((obj, extra[0]))
+        self.groups: list[tuple[RawSignature, bool, list[tuple[CatalogObject, int]]]] = []
         types: set[int] = set()
         arg_names: set[str] = set()
-        for raw, _ in self.groups:
-            types.update(type_oids(raw))
-            arg_names.update(n for n in raw.names or () if n)
+        for key, members in by_columns.items():
+            procedure, argtypes, allargtypes, modes, names, rettype, retset, tree, default = key
+            try:
+                if tree is not None and not plain_default(tree):
+                    raise ValueError(tree)
+                raw = RawSignature(
+                    oidvector(argtypes),
+                    None if allargtypes is None else oid_array(allargtypes),
+                    modes,
+                    None if names is None else text_array(names),
+                    rettype,
+                    retset,
+                    default,
+                )
+            except ValueError:
+                self.ask.update((oid, obj) for obj, oid in members)
+                continue
+            self.groups.append((raw, procedure, members))
+            types.update(raw.argtypes)
+            if raw.allargtypes is not None:
+                types.update(raw.allargtypes)
+            types.add(rettype)
+            if raw.names is not None:
+                arg_names.update(raw.names)
         version = conn.info.server_version
         self.types_cur = conn.cursor(binary=True)
         self.types_cur.execute(_query("type_names", version), {"types": sorted(types)})
         self.names_cur = conn.cursor(binary=True)
+        arg_names.discard("")
         self.names_cur.execute(_query("quoted_names", version), {"names": sorted(arg_names)})
 
     def complete(self) -> None:
         type_names: dict[int, str] = dict(self.types_cur.fetchall())
         quoted: dict[str, str] = dict(self.names_cur.fetchall())
         ask = self.ask
-        for (raw, procedure), members in self.groups.items():
+        for raw, procedure, members in self.groups:
             try:
                 spelled = spell(raw, procedure, type_names, quoted)
             except KeyError:
@@ -556,22 +579,35 @@ def _spell(conn: psycopg.Connection, batch: _Batch, columns: list[tuple[Any, ...
 def _index_definitions(
     conn: psycopg.Connection, batch: _Batch, table_columns: dict[int, dict[int, KeyColumn]]
 ) -> None:
-    """Fill in the definitions the indexes query left to Python (see :mod:`catalog.indexdef`); the few
-    it cannot spell with certainty are asked of the server in one more query."""
+    """Fill in the definitions (and predicates) the indexes query left to Python (see
+    :mod:`catalog.indexdef` and :mod:`catalog.predicate`); the few it cannot spell with certainty are
+    asked of the server in one more query."""
     speller = IndexSpeller(batch.opclasses, batch.types)
-    ask: dict[int, CatalogObject] = {}
+    ask: dict[int, CatalogObject] = {}  # the definition
+    ask_both: dict[int, CatalogObject] = {}  # the definition and the predicate
     indexes = batch.objects.get("indexes", [])
     for index, extra in zip(indexes, batch.extras.get("indexes", []), strict=False):
-        head, oid, relid, keys, collations, opclasses = extra
+        head, oid, relid, keys, collations, opclasses, tree = extra
         if head is None:
-            continue  # the query already called pg_get_indexdef
+            continue  # the query already called pg_get_indexdef and pg_get_expr
         values = index.__dict__
         columns = table_columns.get(relid, {})
+        if tree is not None:
+            predicate = spell_predicate(tree, columns)
+            if predicate is None:
+                ask_both[oid] = index
+                continue
+            values["predicate"] = predicate
         definition = speller.definition(head, keys, opclasses, collations, values["predicate"], columns)
         if definition is None:
             ask[oid] = index
         else:
             values["definition"] = definition
+    if ask_both:
+        query = _query("index_texts", conn.info.server_version)
+        for oid, definition, predicate in conn.execute(query, {"oids": list(ask_both)}).fetchall():
+            values = ask_both[oid].__dict__
+            values["definition"], values["predicate"] = definition, predicate
     _ask_server(conn, "pg_get_indexdef(o)", ask)
 
 

@@ -5,7 +5,10 @@
 -- columns and a predicate. For the others the query returns the definition's head in `_head` (as
 -- pg_get_indexdef spells it: quote_ident names, `ONLY` for a partitioned index) and the keys, and
 -- catalog/indexdef.py finishes it when every key is a plain column with its type's default opclass and
--- collation; any other index is passed back to pg_get_indexdef. Columns named `_...` are not fields.
+-- collation; any other index is passed back to pg_get_indexdef. The predicate of those indexes, which
+-- pg_get_expr would also open the table for, is spelled by catalog/predicate.py from the node tree
+-- (`_predicate_tree`) when it is made of columns, IS [NOT] NULL and AND / OR / NOT, else asked of the
+-- server with the definition. Columns named `_...` are not fields.
 SELECT n.nspname || '.' || ic.relname AS identity,
        n.nspname || '.' || c.relname AS "table",
        CASE WHEN NOT simple.ok THEN pg_get_indexdef(i.indexrelid) END AS definition,
@@ -13,7 +16,7 @@ SELECT n.nspname || '.' || ic.relname AS identity,
        i.indclass::oid[] AS opclasses,
        i.indisunique AS "unique",
        i.indisprimary AS "primary",
-       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       CASE WHEN NOT simple.ok THEN pg_get_expr(i.indpred, i.indrelid) END AS predicate,
        i.indisvalid AS valid,
        ds.description AS comment,
        CASE WHEN simple.ok THEN
@@ -25,7 +28,8 @@ SELECT n.nspname || '.' || ic.relname AS identity,
        i.indrelid AS _table_oid,
        i.indkey::int2[] AS _keys,
        i.indcollation::oid[] AS _collations,
-       i.indclass::oid[] AS _opclasses
+       i.indclass::oid[] AS _opclasses,
+       CASE WHEN simple.ok THEN i.indpred::text END AS _predicate_tree
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
