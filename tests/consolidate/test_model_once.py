@@ -11,7 +11,9 @@ import pytest
 import pgconsolidate.rules.registry as registry
 import pgconsolidate.verify.pipeline as pipeline
 from pgconsolidate.cli import run
+from pgconsolidate.errors import InputError
 from pgconsolidate.plan.toml_read import read_plan
+from pgconsolidate.plan.toml_write import write_plan
 
 
 def _dir(tmp_path: Path) -> Path:
@@ -55,3 +57,23 @@ def test_plan_and_consolidate_build_the_model_once(tmp_path: Path, builds: Count
     # the old files once (the plan check and the findings before), the clean set once (findings after)
     assert builds[str(d.resolve())] == 1
     assert sum(builds.values()) == 2
+
+
+def test_a_model_given_by_the_caller_is_used(tmp_path: Path, builds: Counter[str], capsys) -> None:
+    """``demo`` builds the model once for make_plan and consolidate; a model of other files is not used."""
+    from pgconsolidate.analysis import analyze_dir
+    from pgconsolidate.sources.reader import read_dir
+
+    d = _dir(tmp_path)
+    analysis = analyze_dir(read_dir(str(d)), keep_trees=False)
+    plan = pipeline.make_plan(str(d), None, analysis=analysis)
+    plan_path = tmp_path / "plan.toml"
+    plan_path.write_text(write_plan(plan))
+    res = pipeline.consolidate(str(d), plan_path, tmp_path / "out", analysis=analysis)
+    assert not res.differences
+    assert builds[str(d.resolve())] == 0
+    # the files changed since the model was built: it is built again
+    (d / "003_more.sql").write_text("-- more\nCREATE TABLE public.more (id bigint PRIMARY KEY);\n")
+    with pytest.raises(InputError, match="the plan has"):  # the plan is out of date with the directory now
+        pipeline.consolidate(str(d), plan_path, tmp_path / "out2", analysis=analysis)
+    assert builds[str(d.resolve())] == 1

@@ -196,8 +196,10 @@ def demo(
 ) -> None:
     """The whole flow on the bundled example: build its production database, analyze, plan, consolidate
     and verify, then print a summary (files, findings, rows, definers before and after)."""
+    from pgconsolidate.analysis import analyze_dir
     from pgconsolidate.fsio import write_atomic
     from pgconsolidate.plan.toml_write import write_plan
+    from pgconsolidate.sources.reader import read_dir
     from pgconsolidate.verify.pipeline import consolidate, make_plan
 
     directory = migrations or str(example_migrations())
@@ -208,12 +210,19 @@ def demo(
     target = outdir or demo_outdir()
     target.parent.mkdir(parents=True, exist_ok=True)
     with err.status("planning from the files and the production database", spinner="dots") as status:
-        plan = make_plan(directory, db.url, scratch)
+        analysis = analyze_dir(read_dir(directory), keep_trees=False)  # one model for plan and consolidate
+        plan = make_plan(directory, db.url, scratch, analysis=analysis)
         plan_path = target.parent / f"{target.name}.plan.toml"
         write_atomic(plan_path, write_plan(plan).encode())
         status.update("consolidating and verifying")
         res = consolidate(
-            directory, plan_path, target, live_url=db.url, scratch_url=scratch, step=status.update
+            directory,
+            plan_path,
+            target,
+            live_url=db.url,
+            scratch_url=scratch,
+            step=status.update,
+            analysis=analysis,
         )
     out.print(f"plan: {plan_path}", markup=False)
     _print_summary(db, directory, target, res)

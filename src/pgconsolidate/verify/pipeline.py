@@ -242,6 +242,11 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
+def _fingerprint(mdir: MigrationDir) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A directory's root and its files' paths and sha256 (two reads of the same files are equal)."""
+    return str(Path(mdir.root).resolve()), tuple((f.path, f.sha256) for f in mdir.files)
+
+
 def _stamp(base: dt.datetime, seconds: int) -> str:
     return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
 
@@ -395,7 +400,11 @@ def consolidate(
     in_place: bool = False,
     now: dt.datetime | None = None,
     step: Step = _quiet,
+    analysis: Analysis | None = None,
 ) -> Result:
+    """Write and verify the consolidation of ``directory`` by the plan at ``plan_path`` into ``outdir``
+    (see the module docstring). ``analysis``: the directory's object model when the caller has built it
+    (``demo`` builds it once for the plan and for this); it is used when its files are the directory's."""
     from pgconsolidate.archive.files import apply_in_place, copy_archive, write_manifest
     from pgconsolidate.fsio import write_atomic
     from pgconsolidate.generate.report import callers_of, generate_report
@@ -412,7 +421,8 @@ def consolidate(
     mdir0 = read_dir(directory)
     # the old files' object model, built once: the plan check (routines using a merge source) and the
     # findings before/after in REPORT.md read it
-    analysis = analyze_dir(mdir0, keep_trees=False)
+    if analysis is None or _fingerprint(analysis.mdir) != _fingerprint(mdir0):
+        analysis = analyze_dir(mdir0, keep_trees=False)
     live, live_facts = read_live(live_url)
     # one replay of the old chain serves the plan check, the fix run, the dump and the second run; it is
     # kept until the end, so that roles its migrations created exist while the clean set replays
