@@ -73,3 +73,26 @@ def test_text_output_lists_the_pairs(tmp_path: Path, capsys) -> None:
     text = capsys.readouterr().out
     assert "2 similar pair(s) not merged" in text
     assert "not merged: key mismatch" in text and "not merged: rows would be lost" in text
+
+
+def test_partitions_and_inheriting_tables_are_never_merged(tmp_path: Path, capsys) -> None:
+    """A partition holds its parent's rows: merging it into the parent (and dropping it) would lose them."""
+    d = tmp_path / "migrations"
+    d.mkdir()
+    (d / "20240101000000_events.sql").write_text(
+        "CREATE TABLE public.events (id bigint, user_id uuid, kind text, payload jsonb, at date NOT NULL,\n"
+        "  PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\n"
+        "CREATE TABLE public.events_2024 PARTITION OF public.events FOR VALUES FROM ('2024-01-01') TO "
+        "('2025-01-01');\n"
+        "CREATE TABLE public.events_2025 PARTITION OF public.events FOR VALUES FROM ('2025-01-01') TO "
+        "('2026-01-01');\n"
+        "CREATE TABLE public.logs (id bigint PRIMARY KEY, message text, level text, origin text);\n"
+        "CREATE TABLE public.logs_old () INHERITS (public.logs);\n"
+    )
+    assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["merges"] == 0
+    pairs = {frozenset((n["source"], n["target"])) for n in doc["not_merged"]}
+    assert not any(
+        ("public.events_2024" in p or "public.events_2025" in p or "public.logs_old" in p) for p in pairs
+    )

@@ -97,6 +97,26 @@ OK = [
         },
     ),
     (
+        "partitions of one table",
+        {
+            "1_a.sql": "create table events (id bigint, user_id uuid, kind text, payload jsonb, at date) "
+            "partition by range (at);\n"
+            + "".join(
+                f"create table events_{y} partition of events for values from ('{y}-01-01') to "
+                f"('{y + 1}-01-01');\n"
+                for y in range(2020, 2026)
+            )
+        },
+    ),
+    (
+        "a table and the tables inheriting it",
+        {
+            "1_a.sql": "create table logs (id bigint, user_id uuid, kind text, payload jsonb, at date);\n"
+            "create table logs_2024 () inherits (logs);\n"
+            "create table logs_2025 (note text) inherits (logs);\n"
+        },
+    ),
+    (
         "many bookkeeping-only tables with related names",
         {
             "1_a.sql": "".join(

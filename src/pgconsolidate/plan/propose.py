@@ -34,7 +34,12 @@ from pgconsolidate.plan.model import (
     SourceFile,
 )
 from pgconsolidate.rules.registry import RuleContext
-from pgconsolidate.rules.similarity import names_related, similar_pair, table_similarity
+from pgconsolidate.rules.similarity import (
+    family_related,
+    names_related,
+    similar_pair,
+    table_similarity,
+)
 from pgconsolidate.rules.variant_files import variant_files
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements
@@ -188,7 +193,9 @@ def merge_proposals(
     more rows and foreign keys point at; and every similar pair NOT proposed, with the reason.
     ``reported``: the pairs ``analyze`` reports (from the files' model); each is explained when the
     catalog does not make it a merge; ``origin`` names ``snap`` in the reasons ("the live database")."""
-    tables = [t.identity for t in snap.tables if not t.identity.startswith(MANAGED)]
+    # partitions are their parent's storage, never merged on their own
+    kept = {t.identity: t for t in snap.tables if not t.identity.startswith(MANAGED) and not t.partition_of}
+    tables = list(kept)
     cols_of = {t: [(n, c.type) for n, c in _columns(snap, t).items()] for t in tables}
     pairs: list[tuple[float, str, str]] = []
     skipped: list[NotMerged] = []
@@ -207,6 +214,8 @@ def merge_proposals(
     for i, a in enumerate(tables):
         for b in tables[i + 1 :]:
             na, nb = a.split(".")[1], b.split(".")[1]
+            if family_related(a, kept[a].inherits, b, kept[b].inherits):
+                continue
             large = len(cols_of[a]) >= 4 and len(cols_of[b]) >= 4
             if not large and not names_related(na, nb):
                 continue

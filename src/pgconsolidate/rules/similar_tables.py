@@ -10,7 +10,13 @@ from pgconsolidate.model.types import Action, ColumnDef, ObjectState
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import birth, birth_location, columns_of
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.similarity import GENERIC_COLUMNS, name_words, similar_pair, table_similarity
+from pgconsolidate.rules.similarity import (
+    GENERIC_COLUMNS,
+    family_related,
+    name_words,
+    similar_pair,
+    table_similarity,
+)
 
 MAX_SHARED = 50  # a column name in more tables than this does not suggest a pair
 
@@ -112,7 +118,8 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
     column mapping, renamed columns first. Small tables are found too when their names are related and
     their distinctive columns the same (``members`` vs ``team_members``, both ``team_id, user_id, role``):
     their columns are mostly foreign keys that many tables share, so the score alone cannot tell a twin
-    from a neighbour; tables sharing only ``id``/``created_at``/``updated_at`` never pair up. Options:
+    from a neighbour; tables sharing only ``id``/``created_at``/``updated_at`` never pair up, nor do
+    partitions or tables that inherit one another (one family by construction). Options:
     ``threshold`` (default 0.6), ``min-columns`` (default 4: below it, only near-copies with related
     names are reported).
     """
@@ -120,7 +127,9 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
     min_columns = int(ctx.option("similar-tables", "min-columns", 4))
     # tables are compared by their column names first; the full columns (types, declared ones) are
     # looked up only for the tables of a candidate pair
-    named = [(state, column_names(ctx, state)) for state, _detail in ctx.tables]
+    # a partition is its parent's storage, never a twin: partitions are not compared
+    own = [(state, detail) for state, detail in ctx.tables if detail.partition_of is None]
+    named = [(state, column_names(ctx, state)) for state, _detail in own]
     large = [i for i, (_state, names) in enumerate(named) if len(names) >= min_columns]
     by_columns = {(large[a], large[b]) for a, b in candidate_pairs([named[i][1] for i in large])}
     by_name = related_name_pairs([state.id.split(".")[-1] for state, _names in named])
@@ -133,6 +142,9 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
 
     order = ctx.file_index()
     for a, b in sorted(by_columns | by_name):
+        (_, da), (_, db) = own[a], own[b]
+        if family_related(da.id, da.inherits, db.id, db.inherits):
+            continue
         ta, tb = table(a), table(b)
         first, later = sorted((ta, tb), key=lambda t: (order.get(t.location.file, 0), t.location.line))
         na, nb = first.id.split(".")[-1], later.id.split(".")[-1]

@@ -155,6 +155,12 @@ def similar_pair(
     return None
 
 
+def family_related(a: str, a_inherits: Sequence[str], b: str, b_inherits: Sequence[str]) -> bool:
+    """Whether two tables share their columns by construction: one inherits the other, or both inherit
+    the same parent (such tables are one family, never twins). Partitions are left out before pairing."""
+    return a in b_inherits or b in a_inherits or bool(set(a_inherits) & set(b_inherits))
+
+
 def _weight(column: str) -> float:
     return GENERIC_WEIGHT if column.lower() in GENERIC_COLUMNS else 1.0
 
