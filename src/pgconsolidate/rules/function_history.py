@@ -110,27 +110,20 @@ def _altered(d: FunctionDef, change: Change) -> FunctionDef:
     return d
 
 
-class _InForce:
-    """The definition in force for one identity during the replay: the CREATE it comes from and the
-    ALTERs since, turned into a :class:`Definition` only when a rule will look at it (most functions are
-    defined once, and their definitions are never compared)."""
+#: The definition in force for one identity during the replay: (identity, the CREATE it comes from,
+#: whether that CREATE replaces, the ALTERs since). A plain tuple, turned into a :class:`Definition`
+#: (:func:`_definition`) only when a rule will look at it: most functions are defined once, and their
+#: definitions are never compared.
+_InForce = tuple[str, Effect, bool, tuple[Change, ...]]
 
-    __slots__ = ("_definition", "changes", "effect", "id", "replace")
 
-    def __init__(self, id: str, effect: Effect, replace: bool, changes: tuple[Change, ...] = ()) -> None:
-        self.id = id
-        self.effect = effect
-        self.replace = replace
-        self.changes = changes
-        self._definition: Definition | None = None
-
-    def definition(self) -> Definition:
-        if self._definition is None:
-            detail = self.effect.detail
-            for change in self.changes:
-                detail = _altered(detail, change)
-            self._definition = Definition(self.id, detail, loc(self.effect), self.replace)
-        return self._definition
+def _definition(entry: _InForce) -> Definition:
+    """The :class:`Definition` of an entry in force: its CREATE's detail with the ALTERs since."""
+    oid, effect, replace, changes = entry
+    detail = effect.detail
+    for change in changes:
+        detail = _altered(detail, change)
+    return Definition(oid, detail, loc(effect), replace)
 
 
 def _routine_events(
@@ -186,11 +179,11 @@ def function_history(
             if not isinstance(e.detail, FunctionDef):
                 continue
             replace = e.or_replace or action is create_or_replace
-            new = _InForce(target, e, replace)
+            new: _InForce = (target, e, replace, ())
             old = current.get(target)
             if old is not None:
-                old_definition = old.definition()
-                redefinitions.append((new.definition(), old_definition))
+                old_definition = _definition(old)
+                redefinitions.append((_definition(new), old_definition))
                 if not replace or result_type(old_definition.detail) != result_type(e.detail):
                     continue  # refused by PostgreSQL: the old definition stays in force
             current[target] = new
@@ -202,18 +195,18 @@ def function_history(
             same_name.add(target)
             if old is None and len(same_name) > 1:
                 others = tuple(
-                    current[i].definition() for i in sorted(same_name) if i != target and i in current
+                    _definition(current[i]) for i in sorted(same_name) if i != target and i in current
                 )
                 if others:
-                    overloads.append((new.definition(), others))
+                    overloads.append((_definition(new), others))
         elif action is alter and isinstance(e.detail, Change):
             live = current.get(target)
             if live is not None:
-                current[target] = _InForce(live.id, live.effect, live.replace, (*live.changes, e.detail))
+                current[target] = (live[0], live[1], live[2], (*live[3], e.detail))
         elif action is drop:
             current.pop(target, None)
         elif action is rename and e.new_id and target in current:
-            moved = current.pop(target)
-            current[e.new_id] = _InForce(e.new_id, moved.effect, moved.replace, moved.changes)
+            _, effect, replace, changes = current.pop(target)
+            current[e.new_id] = (e.new_id, effect, replace, changes)
             by_name.setdefault(e.new_id.split("(", 1)[0], set()).add(e.new_id)
     return FunctionHistory(tuple(redefinitions), tuple(overloads), frozenset(current))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgconsolidate.rules.finding import Severity
+from pgconsolidate.model.types import ConstraintDef
+from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import TableKeys
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
@@ -21,7 +22,16 @@ def leading_columns(keys: TableKeys) -> list[tuple[str, ...]]:
 def covered(columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> bool:
     """True when some index's leading columns are exactly ``columns`` (in any order)."""
     n = len(columns)
-    return any(len(k) >= n and set(k[:n]) == set(columns) for k in keys)
+    if n == 1:  # the common case: some index starts with the column
+        first = columns[0]
+        return any(k and k[0] == first for k in keys)
+    wanted = set(columns)
+    return any(len(k) >= n and set(k[:n]) == wanted for k in keys)
+
+
+def _fk_order(fk: tuple[ConstraintDef, Location]) -> tuple[Location, str]:
+    """Foreign keys by where they were created, then by name."""
+    return fk[1], fk[0].name
 
 
 @rule(
@@ -39,8 +49,10 @@ def unindexed_foreign_key(ctx: RuleContext) -> Iterator[Hit]:
     """
     for table, _detail in ctx.tables:
         keys: TableKeys = ctx.table_keys(table)
+        if not keys.foreign_keys:
+            continue
         leading = leading_columns(keys)
-        for fk, where in sorted(keys.foreign_keys, key=lambda k: (k[1], k[0].name)):
+        for fk, where in sorted(keys.foreign_keys, key=_fk_order):
             if not fk.columns or covered(fk.columns, leading):
                 continue
             cols = ", ".join(fk.columns)

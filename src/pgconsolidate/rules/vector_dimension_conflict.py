@@ -47,14 +47,29 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     dimensions. Embeddings of different sizes cannot be compared: a query vector of 768 dimensions against
     1536-dimension rows fails with ``different vector dimensions``.
     """
-    # only a column with an ALTER ... TYPE event can change its dimension
+    # one pass over the columns: the ones with an ALTER ... TYPE event (only they can change their
+    # dimension), and the existing vector columns of each table (in the schema's order, as
+    # ``columns_of`` lists them)
     alter = Action.ALTER
-    altered = [
-        c
-        for c in ctx.of_kind(ObjectKind.COLUMN, existing=False)
-        if len(c.events) > 1
-        and any(e.action == alter and getattr(e.detail, "attribute", None) == "type" for e in c.events)
-    ]
+    altered = []
+    by_table: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
+    for c in ctx.by_kind.get(ObjectKind.COLUMN, ()):
+        if len(c.events) > 1 and any(
+            e.action == alter and getattr(e.detail, "attribute", None) == "type" for e in c.events
+        ):
+            altered.append(c)
+        cd = c.detail
+        if (
+            isinstance(cd, ColumnDef)
+            and cd.type.name in _VECTORS
+            and not cd.type.array_dims
+            and c.exists
+            and c.parent is not None
+        ):
+            group = by_table.get(c.parent)
+            if group is None:
+                group = by_table[c.parent] = []
+            group.append((c, cd))
     for column in sorted(altered, key=lambda s: s.id):
         previous = None
         for e, t in type_timeline(column):
@@ -72,22 +87,7 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
                     )
             previous = (t, e) if t is not None else None  # its location is made only when reported
     # function parameters with a dimension vs the vector columns their body reads
-    # the existing vector columns of each table (one pass over the columns, in the schema's order, as
-    # ``columns_of`` lists them), then by table id in ``ctx.tables`` order
-    by_table: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
-    for c in ctx.by_kind.get(ObjectKind.COLUMN, ()):
-        cd = c.detail
-        if (
-            isinstance(cd, ColumnDef)
-            and cd.type.name in _VECTORS
-            and not cd.type.array_dims
-            and c.exists
-            and c.parent is not None
-        ):
-            group = by_table.get(c.parent)
-            if group is None:
-                group = by_table[c.parent] = []
-            group.append((c, cd))
+    # the vector columns of each table, by table id in ``ctx.tables`` order
     vector_columns: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
     if by_table:
         for table, _detail in ctx.tables:
@@ -101,9 +101,13 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         if not detail.body or not any(a.type.name in _VECTORS for a in detail.args):
             continue  # what the test below needs, without a look at each argument's dimension
         dims = {
-            a.type
+            t
             for a in detail.args
-            if a.in_signature and (vector_dimension(a.type) or ("", None))[1] is not None
+            # vector_dimension(t) with a dimension, without building the pair
+            if (t := a.type).name in _VECTORS
+            and not t.array_dims
+            and t.vector_dims is not None
+            and a.in_signature
         }
         if not dims or not detail.body:
             continue
