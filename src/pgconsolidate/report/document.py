@@ -112,36 +112,71 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
         once, as text (no dicts): most of the JSON report on large directories, so ``analyze`` writes it
         while the rules' child process runs."""
         if self._fragment is None:
-            self._fragment = orjson.Fragment(self._json_text().encode())
+            self._fragment = orjson.Fragment(self._json_text())  # str: orjson copies it once
         return self._fragment
 
     def _json_text(self) -> str:
         """:meth:`json_items` as orjson's ``OPT_INDENT_2`` writes them at depth 1 (objects at 4 spaces,
         their fields at 6, events at 8, event fields at 10; ``[]`` when empty), strings written by
-        :func:`json_string`."""
-        actions = {a: json_string(a.value) for a in Action}
-        kinds = {k: json_string(k.value) for k in ObjectKind}
-        files: dict[str, str] = {}
+        :func:`json_string`.
+
+        Hundreds of thousands of objects on large directories, so the text is assembled from pieces
+        made once: each file's event opening (up to the line number), each action's event closing, each
+        kind's object opening; identities are quoted as they are when none of them needs escaping
+        (checked once, on all of them together)."""
         objects = self._schema.objects
+        if not objects:
+            return "[]"
+        ids = sorted(objects)
+        plain = _all_plain(ids)
+        first = '[\n        {\n          "file": '
+        event_end = {a: f',\n          "action": {json_string(a.value)}\n        }}' for a in Action}
+        kind_head = {k: f'",\n      "kind": {json_string(k.value)},\n      "events": ' for k in ObjectKind}
+        with_first = {k: head + first for k, head in kind_head.items()}
+        next_event = ',\n        {\n          "file": '
+        next_object = '\n      ]\n    },\n    {\n      "id": "'
+        empty_next = '[]\n    },\n    {\n      "id": "'
+        file_head: dict[str, str] = {}
+
+        def head_of(file: str) -> str:
+            head = file_head[file] = f'{json_string(file)},\n          "line": '
+            return head
+
         parts = []
-        for oid in sorted(objects):
+        append = parts.append
+        for oid in ids:
             state = objects[oid]
-            events = []
-            for e in state.events:
-                ref = e.ref
-                file = files.get(ref.file)
-                if file is None:
-                    file = files[ref.file] = json_string(ref.file)
-                events.append(
-                    f'\n        {{\n          "file": {file},\n          "line": {ref.line:d},'
-                    f'\n          "action": {actions[e.action]}\n        }}'
+            # the opening quote of the identity ends the previous piece; plain identities go in as they are
+            text = oid if plain else json_string(oid)[1:-1]
+            events = state.events
+            if len(events) == 1:  # most objects: one piece
+                ref = events[0].ref
+                head = file_head.get(ref.file) or head_of(ref.file)
+                append(
+                    f"{text}{with_first[state.kind]}{head}{ref.line}{event_end[events[0].action]}"
+                    f"{next_object}"
                 )
-            listed = "[" + ",".join(events) + "\n      ]" if events else "[]"
-            parts.append(
-                f'\n    {{\n      "id": {json_string(oid)},\n      "kind": {kinds[state.kind]},'
-                f'\n      "events": {listed}\n    }}'
-            )
-        return "[" + ",".join(parts) + "\n  ]" if parts else "[]"
+            elif not events:
+                append(f"{text}{kind_head[state.kind]}{empty_next}")
+            else:
+                append(f"{text}{with_first[state.kind]}")
+                sep = ""
+                for e in events:
+                    ref = e.ref
+                    head = file_head.get(ref.file) or head_of(ref.file)
+                    append(f"{sep}{head}{ref.line}{event_end[e.action]}")
+                    sep = next_event
+                append(next_object)
+        # each piece above opens the next object: the last opening becomes the end of the list
+        parts[-1] = parts[-1][: -len(',\n    {\n      "id": "')] + "\n  ]"
+        return '[\n    {\n      "id": "' + "".join(parts)
+
+
+def _all_plain(texts: list[str]) -> bool:
+    """True when no text of ``texts`` needs escaping in JSON (see :func:`json_string`): checked on all of
+    them joined, in a few passes over one string instead of a call per text."""
+    joined = "".join(texts)
+    return joined.isprintable() and '"' not in joined and "\\" not in joined
 
 
 def json_string(text: str) -> str:

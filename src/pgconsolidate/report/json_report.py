@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
 
 from pgconsolidate import __version__
 from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines, statements_by_file
+from pgconsolidate.rules.finding import Finding, Severity
 
 SCHEMA_VERSION = 1
 
@@ -56,19 +58,25 @@ def to_json(report: AnalyzeReport, *, timelines: Any = None) -> dict[str, Any]:
         ],
         "skipped": [{"path": s.path, "reason": s.reason} for s in report.mdir.left_out],
         "objects": timelines,
-        "findings": [
-            {
-                "rule": f.rule,
-                "severity": f.severity.value,
-                "message": f.message,
-                "file": f.location.file,
-                "line": f.location.line or None,
-                "column": f.location.column or None,
-                "objects": list(f.objects),
-                "related": [{"file": r.file, "line": r.line or None} for r in f.related],
-                "help": f.help,
-            }
-            for f in report.findings
-        ],
+        "findings": _findings(report.findings),
         "summary": report.summary(),
     }
+
+
+def _findings(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """The findings as the document's dicts (tens of thousands on large directories)."""
+    severities = {s: s.value for s in Severity}
+    return [
+        {
+            "rule": f.rule,
+            "severity": severities[f.severity],
+            "message": f.message,
+            "file": (loc := f.location).file,
+            "line": loc.line or None,
+            "column": loc.column or None,
+            "objects": list(f.objects),
+            "related": [{"file": r.file, "line": r.line or None} for r in f.related] if f.related else [],
+            "help": f.help,
+        }
+        for f in findings
+    ]
