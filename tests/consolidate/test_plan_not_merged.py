@@ -88,11 +88,19 @@ def test_partitions_and_inheriting_tables_are_never_merged(tmp_path: Path, capsy
         "('2026-01-01');\n"
         "CREATE TABLE public.logs (id bigint PRIMARY KEY, message text, level text, origin text);\n"
         "CREATE TABLE public.logs_old () INHERITS (public.logs);\n"
+        # made as a table of its own, attached later: analyze sees a twin, the catalog a partition
+        "CREATE TABLE public.events_2026 (id bigint NOT NULL, user_id uuid, kind text, payload jsonb,\n"
+        "  at date NOT NULL);\n"
+        "ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01') TO "
+        "('2027-01-01');\n"
     )
     assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["merges"] == 0
-    pairs = {frozenset((n["source"], n["target"])) for n in doc["not_merged"]}
+    pairs = {frozenset((n["source"], n["target"])): n["reason"] for n in doc["not_merged"]}
     assert not any(
         ("public.events_2024" in p or "public.events_2025" in p or "public.logs_old" in p) for p in pairs
     )
+    attached = [r for p, r in pairs.items() if "public.events_2026" in p]
+    assert attached and all("is a partition of public.events" in r for r in attached)
+    assert '# source = "public.events_2026"' not in (tmp_path / "p.toml").read_text()

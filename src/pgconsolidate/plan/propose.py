@@ -207,8 +207,8 @@ def merge_proposals(
         if in_snapshot:
             target, source = (a, b) if weight(a) >= weight(b) else (b, a)
             key = ", ".join(_primary_key(snap, target))
-        else:
-            target, source, key = a, b, "id"
+        else:  # a table the proposal does not merge from here: no [[merge]] to start from
+            target, source, key = a, b, ""
         skipped.append(NotMerged(source, target, score, reason, key))
 
     for i, a in enumerate(tables):
@@ -336,20 +336,26 @@ def merge_proposals(
         used.update({source: merge, target: merge})
     explained = {frozenset((m.source, m.target)) for m in merges} | {n.pair for n in skipped}
     known = set(tables)
+    every = {t.identity: t for t in snap.tables}
     for a, b in reported:
         if frozenset((a, b)) in explained:
             continue
         explained.add(frozenset((a, b)))
         managed = [t for t in (a, b) if t.startswith(MANAGED)]
-        missing = [t for t in (a, b) if t not in known]
-        if managed:
-            skip(
-                a,
-                b,
-                None,
-                f"{', '.join(managed)} is in a schema the platform manages: its rows are not merged",
-                in_snapshot=False,
+        parts = [t for t in (a, b) if t in every and every[t].partition_of]
+        missing = [t for t in (a, b) if t not in known and t not in parts]
+        if managed or parts:
+            parent = (every[parts[0]].partition_of or "").split(" ")[0] if parts else ""
+            why = (
+                f"{', '.join(managed)} is in a schema the platform manages: its rows are not merged"
+                if managed
+                else f"{', '.join(parts)} is a partition of {parent}: its rows are its parent's, and "
+                "partitions are never merged on their own"
             )
+            skip(a, b, None, why, in_snapshot=False)
+            continue
+        if not missing and family_related(a, kept[a].inherits, b, kept[b].inherits):
+            skip(a, b, None, "one inherits the other (or both the same parent): one family, not twins")
             continue
         if missing:
             present = [t for t in (a, b) if t in known]
