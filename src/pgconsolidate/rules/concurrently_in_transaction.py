@@ -92,6 +92,8 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
                 elif k in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"):
                     in_block = False
                 continue
+            if st.kind not in _NO_TX_KINDS:  # what no_transaction_statement looks at first
+                continue
             found = no_transaction_statement(st)
             if found is None or not (wrapped or in_block):
                 continue

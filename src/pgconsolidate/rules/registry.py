@@ -380,23 +380,25 @@ def collect_findings(
     overrides a rule's default severity (from the config)."""
     if silencer is None:
         silencer = ctx.silencer
+    # no ignore comment in any file (the usual case): no finding to check
+    silenced = silencer.silenced if silencer.by_file or silencer.file_wide else None
+    overrides = severities or {}
     findings: set[Finding] = set()
+    add = findings.add
     for info in rules:
-        default = (severities or {}).get(info.id, info.severity)
+        rule_id, help_text = info.id, info.help
+        default = overrides.get(rule_id, info.severity)
+        own_severity = rule_id not in overrides  # a hit's own severity counts unless configured
         for item in info.func(ctx):
             if isinstance(item, Hit):
-                sev = (
-                    item.severity
-                    if item.severity is not None and info.id not in (severities or {})
-                    else default
-                )
+                sev = item.severity if item.severity is not None and own_severity else default
                 finding = Finding(
-                    info.id, sev, item.message, item.location, item.related, info.help, item.objects
+                    rule_id, sev, item.message, item.location, item.related, help_text, item.objects
                 )
             else:
                 finding = item
-            if not silencer.silenced(finding):
-                findings.add(finding)
+            if silenced is None or not silenced(finding):
+                add(finding)
     return findings
 
 
