@@ -16,6 +16,8 @@ import re
 from functools import cache
 from typing import Any
 
+from pgconsolidate.model.names import type_ref
+
 _CONST = {"ival": "Integer", "fval": "Float", "sval": "String", "bsval": "BitString", "boolval": "Boolean"}
 _ZERO: dict[str, Any] = {"ival": 0, "fval": "0", "sval": "", "bsval": "", "boolval": False}
 _GENERIC = {"Node*", "List*", "char*", "Expr*"}
@@ -103,8 +105,17 @@ class _Unsupported(Exception):
     """The fast printer does not handle this node: use pglast's printer."""
 
 
+_IDENTS: dict[str, str] = {}
+
+
 def _ident(name: str) -> str:
-    return name if _PLAIN_IDENT.match(name) else '"' + name.replace('"', '""') + '"'
+    """An identifier as SQL: quoted unless it is a plain lower-case name (cached: names repeat)."""
+    text = _IDENTS.get(name)
+    if text is None:
+        text = name if _PLAIN_IDENT.match(name) else '"' + name.replace('"', '""') + '"'
+        if len(_IDENTS) < 50_000:
+            _IDENTS[name] = text
+    return text
 
 
 def _literal(value: str) -> str:
@@ -112,8 +123,6 @@ def _literal(value: str) -> str:
 
 
 def _type_text(tn: dict[str, Any]) -> str:
-    from pgconsolidate.model.names import type_ref  # late: names imports types only
-
     return type_ref(tn)[0].display
 
 
@@ -150,7 +159,7 @@ def _fast(node: Any) -> str:
     if kind == "FuncCall":
         if b.get("over") or b.get("agg_order") or b.get("agg_filter") or b.get("agg_within_group"):
             raise _Unsupported
-        name = ".".join(_ident(x["String"]["sval"]) for x in b.get("funcname", ()))
+        name = ".".join([_ident(x["String"]["sval"]) for x in b.get("funcname", ())])
         if b.get("agg_star"):
             return f"{name}(*)"
         args = ", ".join(_fast(a) for a in b.get("args", ()))

@@ -46,6 +46,8 @@ class _Extractor(
     """Effects of one statement: every statement family's handlers, dispatched on the node type
     (see :class:`~pgconsolidate.model.extract.base.ExtractorBase`)."""
 
+    __slots__ = ()
+
 
 # --------------------------------------------------------------------------- entry points
 
@@ -56,16 +58,25 @@ def statement_effects(stmt: Statement, ctx: FileContext | None = None) -> list[E
     try:
         return _Extractor(stmt, context).run()
     except Exception:
-        ref = SourceRef(stmt.file, stmt.line, stmt.column, stmt.index)
-        return [Effect(A.DYNAMIC, K.OTHER, "unmodelled", ref, DynamicSql((stmt.text,), True))]
+        return _unmodelled(stmt)
+
+
+def _unmodelled(stmt: Statement) -> list[Effect]:
+    """What a statement whose tree the extractor could not read does: SQL the model cannot see."""
+    ref = SourceRef(stmt.file, stmt.line, stmt.column, stmt.index)
+    return [Effect(A.DYNAMIC, K.OTHER, "unmodelled", ref, DynamicSql((stmt.text,), True))]
 
 
 def file_effects(statements: Iterable[Statement], file: str = "") -> list[Effect]:
     """The effects of a file's statements in order, resolving names with the file's search_path."""
     ctx = FileContext(file)
     out: list[Effect] = []
+    extend = out.extend
     for stmt in statements:
-        out.extend(statement_effects(stmt, ctx))
+        try:
+            extend(_Extractor(stmt, ctx).run())
+        except Exception:
+            extend(_unmodelled(stmt))
     return out
 
 

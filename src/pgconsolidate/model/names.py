@@ -91,6 +91,11 @@ def sval(node: Any) -> str:
 
 def names(items: Any) -> list[str]:
     """A list of String nodes (a qualified name) as plain strings."""
+    if type(items) is list:  # the common case: a list of String nodes
+        try:
+            return [x["String"]["sval"] for x in items]
+        except (KeyError, TypeError):
+            return [sval(x) for x in items]
     if isinstance(items, dict) and "List" in items:
         items = items["List"].get("items", [])
     try:
@@ -118,14 +123,33 @@ def const_text(node: Any) -> str | None:
     return None
 
 
-_TYPE_CACHE: dict[tuple[tuple[str, ...], int, str], tuple[TypeRef, bool]] = {}
+_TYPE_CACHE: dict[tuple[Any, ...], tuple[TypeRef, bool]] = {}
 
 
 def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, bool]:
-    """A ``TypeName`` struct as a :class:`TypeRef` (cached for types without modifiers)."""
-    if "typmods" in tn or "pct_type" in tn:
+    """A ``TypeName`` struct as a :class:`TypeRef`, and whether it was a serial pseudo-type.
+
+    Most columns and arguments use a handful of types (``text``, ``uuid``, ``bigint``,
+    ``vector(1536)``), so results are cached on a small key read straight off the node: the name parts,
+    the array depth, the schema unqualified names resolve to and the modifiers (when they are plain
+    constants). ``%TYPE`` references and unusual nodes are computed each time."""
+    try:
+        parts = tn["names"]
+        if len(parts) == 1:
+            head: Any = parts[0]["String"]["sval"]
+        else:
+            head = tuple([x["String"]["sval"] for x in parts])
+        if "pct_type" in tn:
+            return _type_ref(tn, default_schema)
+        bounds = tn.get("arrayBounds")
+        dims = len(bounds) if bounds else 0
+        mods = tn.get("typmods")
+        if mods:
+            key: tuple[Any, ...] = (head, dims, default_schema, *map(const_text, mods))
+        else:
+            key = (head, dims, default_schema)
+    except (KeyError, TypeError, IndexError):
         return _type_ref(tn, default_schema)
-    key = (tuple(names(tn.get("names", ()))), len(tn.get("arrayBounds", ()) or ()), default_schema)
     hit = _TYPE_CACHE.get(key)
     if hit is None:
         hit = _type_ref(tn, default_schema)

@@ -21,15 +21,29 @@ K = ObjectKind
 A = Action
 
 
-#: (extractor class, node type) -> the handler method (None when the class has none): looked up once.
-_HANDLERS: dict[tuple[type, str], Any] = {}
-_UNKNOWN = object()
+#: extractor class -> {node type: handler method}: the methods named ``_<NodeType>``, gathered once.
+_HANDLERS: dict[type, dict[str, Any]] = {}
+
+
+def _handlers(cls: type) -> dict[str, Any]:
+    table = _HANDLERS.get(cls)
+    if table is None:
+        table = _HANDLERS[cls] = {
+            name[1:]: getattr(cls, name)
+            for name in dir(cls)
+            if name[:1] == "_" and name[1:2].isupper() and callable(getattr(cls, name))
+        }
+    return table
 
 
 class ExtractorBase:
     """What every statement family shares: the statement, the file context, the effects found so far
     (``out``), and the identity helpers used across families. Handlers are methods named after the
-    libpg_query node they handle (``_CreateStmt``); :meth:`run` dispatches on the node type."""
+    libpg_query node they handle (``_CreateStmt``); :meth:`run` dispatches on the node type.
+    Every family class declares empty ``__slots__`` so extractors stay cheap to make (one per
+    statement)."""
+
+    __slots__ = ("conditional", "ctx", "out", "ref", "stmt")
 
     def __init__(self, stmt: Statement, ctx: FileContext, conditional: bool = False) -> None:
         self.stmt = stmt
@@ -74,11 +88,8 @@ class ExtractorBase:
         if not node:
             return self.out
         kind, body = next(iter(node.items()))
-        key = (type(self), kind)
-        handler = _HANDLERS.get(key, _UNKNOWN)
-        if handler is _UNKNOWN:
-            handler = _HANDLERS[key] = getattr(type(self), f"_{kind}", None)
-        if handler is not None and isinstance(body, dict):
+        handler = _handlers(type(self)).get(kind)
+        if handler is not None and type(body) is dict:
             handler(self, body)
         return self.out
 

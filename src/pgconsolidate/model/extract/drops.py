@@ -25,6 +25,8 @@ A = Action
 class RenameDropEffects(ExtractorBase):
     """Effects of RENAME, SET SCHEMA and DROP statements."""
 
+    __slots__ = ()
+
     # ----------------------------------------------------------------- renames & drops
 
     def _RenameStmt(self, b: dict[str, Any]) -> None:

@@ -13,7 +13,6 @@ from pgconsolidate.model.extract.bodies import (
 )
 from pgconsolidate.model.extract.common import (
     _OBJ_KIND,
-    _defelems,
     _defval,
     _hash,
     _qual,
@@ -27,6 +26,7 @@ from pgconsolidate.model.types import (
     Action,
     ArgDef,
     Change,
+    Effect,
     FunctionDef,
     ObjectKind,
     RoutineRefs,
@@ -36,73 +36,91 @@ from pgconsolidate.model.types import (
 K = ObjectKind
 A = Action
 
+_EMPTY: dict[str, Any] = {}
+_PARAM_MODE = {
+    "FUNC_PARAM_IN": "in",
+    "FUNC_PARAM_DEFAULT": "in",
+    "FUNC_PARAM_OUT": "out",
+    "FUNC_PARAM_INOUT": "inout",
+    "FUNC_PARAM_VARIADIC": "variadic",
+    "FUNC_PARAM_TABLE": "table",
+}
+
 
 class FunctionEffects(ExtractorBase):
     """Effects of function and procedure statements (and ALTER ... OWNER)."""
 
+    __slots__ = ()
+
     def _CreateFunctionStmt(self, b: dict[str, Any]) -> None:
-        schema, name = _qual(names(b.get("funcname", ())), self.ctx)
+        ctx = self.ctx
+        here = ctx.schema
+        schema, name = _qual(names(b.get("funcname", ())), ctx)
         args: list[ArgDef] = []
-        uses: list[str] = [schema] if schema not in ("public",) else []
-        for p in b.get("parameters", ()) or ():
-            fp = p.get("FunctionParameter", {})
-            t, _ = type_ref(fp.get("argType") or {}, self.ctx.schema)
-            mode = {
-                "FUNC_PARAM_IN": "in",
-                "FUNC_PARAM_DEFAULT": "in",
-                "FUNC_PARAM_OUT": "out",
-                "FUNC_PARAM_INOUT": "inout",
-                "FUNC_PARAM_VARIADIC": "variadic",
-                "FUNC_PARAM_TABLE": "table",
-            }.get(fp.get("mode", ""), "in")
-            default = to_sql(fp["defexpr"]) if fp.get("defexpr") else None
-            args.append(ArgDef(fp.get("name"), t, mode, default))
-            u = type_uses(t, self.ctx.schema)
+        uses: list[str] = [schema] if schema != "public" else []
+        table_cols: list[ArgDef] = []
+        outs: list[ArgDef] = []
+        for p in b.get("parameters") or ():
+            fp = p.get("FunctionParameter", _EMPTY)
+            t = type_ref(fp.get("argType") or _EMPTY, here)[0]
+            mode = _PARAM_MODE.get(fp.get("mode", ""), "in")
+            defexpr = fp.get("defexpr")
+            arg = ArgDef(fp.get("name"), t, mode, to_sql(defexpr) if defexpr else None)
+            args.append(arg)
+            if mode != "in":
+                if mode == "table":
+                    table_cols.append(arg)
+                elif mode in ("out", "inout"):
+                    outs.append(arg)
+            u = type_uses(t, here)
             if u:
                 uses.append(u)
-        opts = _defelems(b.get("options", ()))
+        # the options in one pass: the last of each name wins (as _defelems), SET items in order
+        opts: dict[str, Any] = {}
+        config = []
+        for item in b.get("options") or ():
+            de = item.get("DefElem") if isinstance(item, dict) else None
+            if de:
+                key = de.get("defname", "")
+                arg_node = opts[key] = de.get("arg")
+                if key == "set":
+                    vs = (arg_node or _EMPTY).get("VariableSetStmt", _EMPTY)
+                    config.append((vs.get("name", ""), _set_value(vs)))
         is_proc = bool(b.get("is_procedure"))
         rt = b.get("returnType")
         return_type: TypeRef | None = None
         returns_set = False
-        table_cols = [a for a in args if a.mode == "table"]
         if is_proc:
             returns = ""
         elif table_cols:
-            returns = "TABLE(" + ", ".join(f"{a.name} {a.type.display}" for a in table_cols) + ")"
+            returns = "TABLE(" + ", ".join([f"{a.name} {a.type.display}" for a in table_cols]) + ")"
             returns_set = True
         elif rt:
-            return_type, _ = type_ref(rt, self.ctx.schema)
+            return_type = type_ref(rt, here)[0]
             returns_set = bool(rt.get("setof"))
             returns = ("SETOF " if returns_set else "") + return_type.display
-            u = type_uses(return_type, self.ctx.schema)
+            u = type_uses(return_type, here)
             if u:
                 uses.append(u)
         else:
-            outs = [a for a in args if a.mode in ("out", "inout")]
             returns = outs[0].type.display if len(outs) == 1 else ("record" if outs else "void")
         language = _defval(opts["language"]).lower() if "language" in opts else "sql"
-        config = []
-        for item in b.get("options", ()) or ():
-            de = item.get("DefElem", {})
-            if de.get("defname") == "set":
-                vs = (de.get("arg") or {}).get("VariableSetStmt", {})
-                config.append((vs.get("name", ""), _set_value(vs)))
         body = ""
         refs = NO_REFS
+        sql_body = b.get("sql_body")
         if "as" in opts:
             parts = names(opts["as"])
             body = parts[0] if parts else ""
-        elif b.get("sql_body"):
-            body = to_sql(b["sql_body"])
+        elif sql_body:
+            body = to_sql(sql_body)
         # a body's references are read when first asked for (RoutineRefs): they need more parsing
         if language == "plpgsql":
-            refs = RoutineRefs(plpgsql_refs, (self.stmt, self.ctx.schema))
+            refs = RoutineRefs(plpgsql_refs, (self.stmt, here))
         elif language == "sql":
-            if b.get("sql_body"):
-                refs = RoutineRefs.known(_uses_of(b["sql_body"], self.ctx))
+            if sql_body:
+                refs = RoutineRefs.known(_uses_of(sql_body, ctx))
             elif body:
-                refs = RoutineRefs(sql_body_refs, (body, self.ctx.schema))
+                refs = RoutineRefs(sql_body_refs, (body, here))
         fdef = FunctionDef(
             schema=schema,
             name=name,
@@ -123,16 +141,23 @@ class FunctionEffects(ExtractorBase):
             refs=refs,
         )
         replace = bool(b.get("replace"))
-        kind = K.PROCEDURE if is_proc else K.FUNCTION
         if language not in ("sql", "plpgsql", "c", "internal"):
             uses.append(language)
-        self.add(
-            A.CREATE_OR_REPLACE if replace else A.CREATE,
-            kind,
-            fdef.id,
-            fdef,
-            or_replace=replace,
-            uses=tuple(dict.fromkeys(uses)),
+        self.out.append(
+            Effect(
+                A.CREATE_OR_REPLACE if replace else A.CREATE,
+                K.PROCEDURE if is_proc else K.FUNCTION,
+                fdef.id,
+                self.ref,
+                fdef,
+                None,
+                False,
+                replace,
+                False,
+                False,
+                tuple(dict.fromkeys(uses)),
+                self.conditional,
+            )
         )
 
     def _AlterFunctionStmt(self, b: dict[str, Any]) -> None:

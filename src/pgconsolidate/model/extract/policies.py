@@ -28,6 +28,8 @@ A = Action
 class PolicyTriggerEffects(ExtractorBase):
     """Effects of policy and trigger statements."""
 
+    __slots__ = ()
+
     # ----------------------------------------------------------------- policies & triggers
 
     def _CreatePolicyStmt(self, b: dict[str, Any]) -> None:

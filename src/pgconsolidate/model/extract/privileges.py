@@ -39,6 +39,8 @@ _DEFAULT_OBJECT_TYPE = {
 class PrivilegeEffects(ExtractorBase):
     """Effects of GRANT/REVOKE, default privileges and COMMENT statements."""
 
+    __slots__ = ()
+
     # ----------------------------------------------------------------- privileges & comments
 
     def _GrantStmt(self, b: dict[str, Any]) -> None:

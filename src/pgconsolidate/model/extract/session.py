@@ -32,6 +32,8 @@ A = Action
 class SessionDataEffects(ExtractorBase):
     """Effects of data statements (INSERT/UPDATE/DELETE/TRUNCATE), session settings, roles and"""
 
+    __slots__ = ()
+
     # ----------------------------------------------------------------- data
 
     def _InsertStmt(self, b: dict[str, Any]) -> None:

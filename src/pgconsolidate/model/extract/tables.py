@@ -25,6 +25,7 @@ from pgconsolidate.model.types import (
     Change,
     ColumnDef,
     ConstraintDef,
+    Effect,
     ExtensionDef,
     IndexDef,
     ObjectKind,
@@ -37,9 +38,26 @@ from pgconsolidate.statements.model import Statement
 K = ObjectKind
 A = Action
 
+_EMPTY: dict[str, Any] = {}
+_KEYED_CONSTRAINTS = frozenset(
+    {"CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_FOREIGN", "CONSTR_CHECK", "CONSTR_EXCLUSION"}
+)
+_CONSTRAINT_TYPE = {
+    "CONSTR_PRIMARY": "primary-key",
+    "CONSTR_UNIQUE": "unique",
+    "CONSTR_FOREIGN": "foreign-key",
+    "CONSTR_CHECK": "check",
+    "CONSTR_EXCLUSION": "exclude",
+    "CONSTR_NOTNULL": "not-null",
+}
+#: The suffix PostgreSQL's default constraint names end with, per constraint type.
+_NAME_SUFFIX = {"unique": "key", "foreign-key": "fkey", "exclude": "excl", "not-null": "not_null"}
+
 
 class TableEffects(ExtractorBase):
     """Effects of schema, extension, table (columns, constraints) and index statements."""
+
+    __slots__ = ()
 
     # ----------------------------------------------------------------- schemas & extensions
 
@@ -89,34 +107,26 @@ class TableEffects(ExtractorBase):
 
     def _column(self, table: str, tname: str, cd: dict[str, Any], cons_out: list[ConstraintDef]) -> ColumnDef:
         col = cd.get("colname", "")
-        tn = cd.get("typeName") or {}
-        t, serial = type_ref(tn, self.ctx.schema)
-        not_null = False
+        t, serial = type_ref(cd.get("typeName") or _EMPTY, self.ctx.schema)
+        not_null = pk = False
         default: str | None = None
         identity = generated = None
-        pk = False
-        for c in cd.get("constraints", ()) or ():
-            con = c.get("Constraint", {})
+        for c in cd.get("constraints") or ():
+            con = c.get("Constraint", _EMPTY)
             ct = con.get("contype", "")
             if ct == "CONSTR_NOTNULL":
                 not_null = True
             elif ct == "CONSTR_DEFAULT":
                 default = to_sql(con.get("raw_expr"))
+            elif ct in _KEYED_CONSTRAINTS:
+                if ct == "CONSTR_PRIMARY":
+                    pk = not_null = True
+                cons_out.append(self._constraint(table, tname, con, (col,)))
             elif ct == "CONSTR_IDENTITY":
                 identity = "always" if con.get("generated_when") == "a" else "by default"
                 not_null = True
             elif ct == "CONSTR_GENERATED":
                 generated = to_sql(con.get("raw_expr"))
-            elif ct in (
-                "CONSTR_PRIMARY",
-                "CONSTR_UNIQUE",
-                "CONSTR_FOREIGN",
-                "CONSTR_CHECK",
-                "CONSTR_EXCLUSION",
-            ):
-                if ct == "CONSTR_PRIMARY":
-                    pk = not_null = True
-                cons_out.append(self._constraint(table, tname, con, (col,)))
         if serial or identity:
             seq = choose_name(tname, [col], "seq")
             schema = table.rsplit(".", 1)[0]
@@ -124,37 +134,36 @@ class TableEffects(ExtractorBase):
             if serial:
                 default = f"nextval('{seq}'::regclass)"
             not_null = True
-        collation = ".".join(names(cd["collClause"].get("collname", ()))) if cd.get("collClause") else None
+        coll = cd.get("collClause")
+        collation = ".".join(names(coll.get("collname", ()))) if coll else None
         return ColumnDef(table, col, t, not_null, default, identity, generated, collation, pk)
 
     def _constraint(
         self, table: str, tname: str, con: dict[str, Any], cols: tuple[str, ...] = ()
     ) -> ConstraintDef:
         ct = con.get("contype", "")
-        keys = tuple(sval(k) for k in con.get("keys", ()) or ()) or cols
-        kind = {
-            "CONSTR_PRIMARY": "primary-key",
-            "CONSTR_UNIQUE": "unique",
-            "CONSTR_FOREIGN": "foreign-key",
-            "CONSTR_CHECK": "check",
-            "CONSTR_EXCLUSION": "exclude",
-            "CONSTR_NOTNULL": "not-null",
-        }.get(ct, ct.lower())
+        kind = _CONSTRAINT_TYPE.get(ct) or ct.lower()
         expression = None
         ref_table = None
         ref_cols: tuple[str, ...] = ()
         on_delete = on_update = None
         if ct == "CONSTR_FOREIGN":
-            keys = tuple(sval(k) for k in con.get("fk_attrs", ()) or ()) or cols
+            fk_attrs = con.get("fk_attrs")
+            keys = tuple([sval(k) for k in fk_attrs]) if fk_attrs else ()
+            keys = keys or cols
             ref_table = _rv_id(con.get("pktable"), self.ctx)
-            ref_cols = tuple(sval(k) for k in con.get("pk_attrs", ()) or ())
+            pk_attrs = con.get("pk_attrs")
+            ref_cols = tuple([sval(k) for k in pk_attrs]) if pk_attrs else ()
             on_delete = _FK_ACTION.get(con.get("fk_del_action", "a"))
             on_update = _FK_ACTION.get(con.get("fk_upd_action", "a"))
-        elif ct == "CONSTR_CHECK":
-            expression = to_sql(con.get("raw_expr"))
-        elif ct == "CONSTR_EXCLUSION":
-            expression = json.dumps(con.get("exclusions"), sort_keys=True)
-            keys = ()
+        else:
+            con_keys = con.get("keys")
+            keys = (tuple([sval(k) for k in con_keys]) if con_keys else ()) or cols
+            if ct == "CONSTR_CHECK":
+                expression = to_sql(con.get("raw_expr"))
+            elif ct == "CONSTR_EXCLUSION":
+                expression = json.dumps(con.get("exclusions"), sort_keys=True)
+                keys = ()
         name = con.get("conname")
         if not name:
             if ct == "CONSTR_PRIMARY":
@@ -164,8 +173,7 @@ class TableEffects(ExtractorBase):
                 _column_refs(con.get("raw_expr"), refs)
                 name = choose_name(tname, (cols[:1] if cols else refs[:1]), "check")
             else:
-                suffix = {"unique": "key", "foreign-key": "fkey", "exclude": "excl", "not-null": "not_null"}
-                name = choose_name(tname, keys, suffix.get(kind, kind))
+                name = choose_name(tname, keys, _NAME_SUFFIX.get(kind, kind))
         return ConstraintDef(
             table,
             name,
@@ -181,41 +189,62 @@ class TableEffects(ExtractorBase):
         )
 
     def _add_constraint(self, con: ConstraintDef, action: Action = A.CREATE) -> None:
-        uses = (con.ref_table,) if con.ref_table else ()
-        self.add(action, K.CONSTRAINT, con.id, con, uses=uses)
-        if con.type in ("primary-key", "unique", "exclude"):
-            schema = con.table.rsplit(".", 1)[0]
+        ref = self.ref
+        cond = self.conditional
+        out = self.out
+        ref_table = con.ref_table
+        out.append(
+            Effect(
+                action,
+                K.CONSTRAINT,
+                con.id,
+                ref,
+                con,
+                None,
+                False,
+                False,
+                False,
+                False,
+                (ref_table,) if ref_table else (),
+                cond,
+            )
+        )
+        ctype = con.type
+        if ctype in ("primary-key", "unique", "exclude"):
+            table = con.table
             idx = IndexDef(
-                schema,
+                table.rsplit(".", 1)[0],
                 con.name,
-                con.table,
-                "btree" if con.type != "exclude" else "gist",
+                table,
+                "btree" if ctype != "exclude" else "gist",
                 con.columns,
                 (),
-                con.type != "exclude",
+                ctype != "exclude",
                 False,
                 None,
                 (),
                 (),
-                con.type == "primary-key",
+                ctype == "primary-key",
                 True,
             )
-            self.add(action, K.INDEX, idx.id, idx)
+            out.append(Effect(action, K.INDEX, idx.id, ref, idx, None, False, False, False, False, (), cond))
 
     def _CreateStmt(self, b: dict[str, Any]) -> None:
-        schema, tname = _rv(b.get("relation"), self.ctx)
+        ctx = self.ctx
+        relation = b.get("relation")
+        schema, tname = _rv(relation, ctx)
         table = f"{schema}.{tname}"
-        inherits = tuple(_rv_id(r.get("RangeVar"), self.ctx) for r in b.get("inhRelations", ()) or ())
+        inh = b.get("inhRelations")
+        inherits = tuple([_rv_id(r.get("RangeVar"), ctx) for r in inh]) if inh else ()
+        elts = b.get("tableElts") or ()
         like = tuple(
-            _rv_id(e["TableLikeClause"].get("relation"), self.ctx)
-            for e in b.get("tableElts", ()) or ()
-            if "TableLikeClause" in e
+            [_rv_id(e["TableLikeClause"].get("relation"), ctx) for e in elts if "TableLikeClause" in e]
         )
         partition_of = inherits[0] if b.get("partbound") else None
         tdef = TableDef(
             schema,
             tname,
-            unlogged=b.get("relation", {}).get("relpersistence") == "u",
+            unlogged=(relation or _EMPTY).get("relpersistence") == "u",
             partitioned=bool(b.get("partspec")),
             partition_of=partition_of,
             inherits=() if partition_of else inherits,
@@ -230,13 +259,35 @@ class TableEffects(ExtractorBase):
             if u:
                 uses.append(u)
         ine = bool(b.get("if_not_exists"))
-        self.add(A.CREATE, K.TABLE, table, tdef, if_not_exists=ine, uses=tuple(uses))
+        out = self.out
+        ref = self.ref
+        cond = self.conditional
+        out.append(
+            Effect(A.CREATE, K.TABLE, table, ref, tdef, None, ine, False, False, False, tuple(uses), cond)
+        )
         cons: list[ConstraintDef] = []
-        for elt in b.get("tableElts", ()) or ():
-            if "ColumnDef" in elt:
-                col = self._column(table, tname, elt["ColumnDef"], cons)
-                u = type_uses(col.type, self.ctx.schema)
-                self.add(A.CREATE, K.COLUMN, col.id, col, if_not_exists=ine, uses=(u,) if u else ())
+        here = ctx.schema
+        for elt in elts:
+            cd = elt.get("ColumnDef")
+            if cd is not None:
+                col = self._column(table, tname, cd, cons)
+                u = type_uses(col.type, here)
+                out.append(
+                    Effect(
+                        A.CREATE,
+                        K.COLUMN,
+                        f"{table}.{col.name}",
+                        ref,
+                        col,
+                        None,
+                        ine,
+                        False,
+                        False,
+                        False,
+                        (u,) if u else (),
+                        cond,
+                    )
+                )
             elif "Constraint" in elt:
                 cons.append(self._constraint(table, tname, elt["Constraint"]))
         for con in cons:

@@ -35,6 +35,8 @@ A = Action
 class TypeViewEffects(ExtractorBase):
     """Effects of type, domain, sequence and view statements."""
 
+    __slots__ = ()
+
     # ----------------------------------------------------------------- types, domains, sequences
 
     def _CreateEnumStmt(self, b: dict[str, Any]) -> None:

@@ -1,0 +1,98 @@
+"""The extractor's fast paths give what the general code gives: the positional Effect construction,
+the type cache keyed on the node, the plain-list path of ``names``."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import orjson
+import pytest
+from pglast import parser
+
+from pgconsolidate.model import names as names_module
+from pgconsolidate.model.names import _type_ref, names, type_ref
+from pgconsolidate.model.types import Effect
+
+from .helpers import effects_of
+
+
+def test_effect_fields_are_in_the_order_the_extractors_construct_them() -> None:
+    # the hot handlers build Effect(...) positionally: a new or reordered field must be added there too
+    assert [f.name for f in dataclasses.fields(Effect)] == [
+        "action",
+        "kind",
+        "id",
+        "ref",
+        "detail",
+        "new_id",
+        "if_not_exists",
+        "or_replace",
+        "if_exists",
+        "cascade",
+        "uses",
+        "conditional",
+    ]
+
+
+def _type_names(sql: str) -> list[dict[str, object]]:
+    tree = orjson.loads(parser.parse_sql_json(sql))
+    elts = tree["stmts"][0]["stmt"]["CreateStmt"]["tableElts"]
+    return [e["ColumnDef"]["typeName"] for e in elts]
+
+
+TYPES_SQL = (
+    "create table t (a text, b vector(1536), c vector, d character varying(255), e numeric(10, 2),"
+    " f int[], g int[][], h myschema.mytype, i mytype, j timestamptz(3), k serial, l bigserial,"
+    " m pg_catalog.int8, n halfvec(1024), p interval day to second, q bit(3) [],"
+    ' r "Quoted Type", s varchar)'
+)
+
+
+@pytest.mark.parametrize("schema", ["public", "app", ""])
+def test_cached_type_refs_equal_uncached_ones(schema: str) -> None:
+    for tn in _type_names(TYPES_SQL):
+        expected = _type_ref(tn, schema)
+        assert type_ref(tn, schema) == expected  # first lookup (fills the cache)
+        assert type_ref(tn, schema) == expected  # cached
+
+
+def test_percent_type_arguments_are_not_cached() -> None:
+    tree = orjson.loads(parser.parse_sql_json("create function f(x t.a%type, y t.b%type) returns int as 'x'"))
+    params = tree["stmts"][0]["stmt"]["CreateFunctionStmt"]["parameters"]
+    x, y = (p["FunctionParameter"]["argType"] for p in params)
+    assert type_ref(x)[0].name == "t.a%TYPE"
+    assert type_ref(y)[0].name == "t.b%TYPE"
+
+
+def test_types_that_differ_only_in_modifiers_or_array_depth_are_cached_apart() -> None:
+    a, b, c, d = _type_names("create table t (a vector(3), b vector(4), c int[], d int[][])")
+    assert type_ref(a)[0].display == "vector(3)"
+    assert type_ref(b)[0].display == "vector(4)"
+    assert type_ref(c)[0].display == "integer[]"
+    assert type_ref(d)[0].display == "integer[][]"
+
+
+def test_the_schema_of_an_unqualified_user_type_follows_the_search_path_despite_the_cache() -> None:
+    effs = effects_of(
+        "create table a (x mood);\nset search_path = app;\ncreate table b (x mood);\ncreate table c (x text);"
+    )
+    cols = {e.id: e.detail.type for e in effs if e.kind == "column"}
+    assert cols["public.a.x"].schema == "public"
+    assert cols["app.b.x"].schema == "app"
+    assert cols["app.c.x"].schema == ""
+
+
+def test_odd_type_nodes_are_not_cached_and_do_not_raise() -> None:
+    before = len(names_module._TYPE_CACHE)
+    assert type_ref({})[0].name == "unknown"
+    assert type_ref({"names": [{"Integer": {"ival": 1}}]})[0].name == "1"
+    assert len(names_module._TYPE_CACHE) == before
+
+
+def test_names_of_a_plain_list_and_of_a_list_node() -> None:
+    items = [{"String": {"sval": "public"}}, {"String": {"sval": "f"}}]
+    assert names(items) == ["public", "f"]
+    assert names({"List": {"items": items}}) == ["public", "f"]
+    assert names([{"String": {"sval": "a"}}, {"Integer": {"ival": 2}}]) == ["a", "2"]
+    assert names(None) == []
+    assert names(()) == []
