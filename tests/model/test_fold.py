@@ -168,3 +168,37 @@ def test_plain_create_of_an_existing_object_changes_nothing() -> None:
     assert not s.exists("public.t.extra")
     assert "1" in s.get("public.f()").detail.body  # type: ignore[union-attr]
     assert len(s.get("public.t").defined_in) == 2  # type: ignore[union-attr]
+
+
+def test_folded_objects_are_plain_object_states() -> None:
+    """The fold builds each ObjectState in place: the result must be indistinguishable from records
+    built with the constructor (type, tuple events, equality, hashing, pickling, frozenness)."""
+    import dataclasses
+    import pickle
+
+    from pgconsolidate.model.types import ObjectState
+
+    s = schema_of(
+        "create table t (id int primary key);",
+        "alter table t add column b text; drop table t; create table u (x int);",
+    )
+    for state in s.objects.values():
+        assert type(state) is ObjectState and isinstance(state.events, tuple)
+        rebuilt = ObjectState(**{f.name: getattr(state, f.name) for f in dataclasses.fields(state)})
+        assert rebuilt == state and hash(rebuilt) == hash(state)
+        assert pickle.loads(pickle.dumps(state)) == state
+    t = s.get("public.t")
+    assert t is not None and not t.exists and not t.external and len(t.events) == 2
+    try:
+        t.exists = True  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("ObjectState must stay frozen")
+
+
+def test_members_reads_enum_members_as_plain_attributes() -> None:
+    from pgconsolidate.model.types import members
+
+    A = members(Action)
+    assert A.CREATE is Action.CREATE and members(ObjectKind).COLUMN is ObjectKind.COLUMN

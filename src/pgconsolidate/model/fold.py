@@ -18,10 +18,11 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from pgconsolidate.model.names import EXTENSION_TYPES
 from pgconsolidate.model.types import (
+    DEFINING_ACTIONS,
     Action,
     Change,
     ColumnDef,
@@ -39,12 +40,17 @@ from pgconsolidate.model.types import (
     TableDef,
     TriggerDef,
     ViewDef,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 _CHILD_KINDS = frozenset({K.COLUMN, K.CONSTRAINT, K.POLICY, K.TRIGGER})
+_TABLE_LIKE = frozenset({K.TABLE, K.VIEW, K.MATERIALIZED_VIEW})
+_VIEW_KINDS = frozenset({K.VIEW, K.MATERIALIZED_VIEW})
+_INHERITED_ACTIONS = frozenset({A.CREATE, A.ALTER, A.DROP, A.RENAME})
 _ALL_PRIVILEGES = {
     K.TABLE: ("select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain"),
     K.VIEW: ("select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain"),
@@ -65,23 +71,36 @@ _SCHEMA_WIDE = {
 
 
 class _State:
-    """A mutable object record used only while folding."""
+    """An object while the fold builds it: a mutable twin of :class:`ObjectState` (the same slots, in
+    the same order), so that once the fold is done each becomes an ObjectState in place
+    (:meth:`freeze`) instead of being copied into a new record. ``events`` holds a list until then;
+    ``external`` stays True until the object is created."""
 
-    __slots__ = ("created", "detail", "events", "exists", "id", "kind", "parent")
+    __slots__ = ObjectState.__slots__
 
-    def __init__(self, oid: str, kind: ObjectKind, parent: str | None) -> None:
+    def __init__(
+        self,
+        oid: str,
+        kind: ObjectKind,
+        parent: str | None,
+        detail: Any = None,
+        exists: bool = False,
+        events: list[Effect] | None = None,
+        external: bool = True,
+    ) -> None:
         self.id = oid
         self.kind = kind
-        self.detail: Any = None
-        self.exists = False
-        self.events: list[Effect] = []
+        self.detail = detail
+        self.exists = exists
+        self.events: list[Effect] = [] if events is None else events
         self.parent = parent
-        self.created = False
+        self.external = external
 
     def freeze(self) -> ObjectState:
-        return ObjectState(
-            self.id, self.kind, self.detail, self.exists, tuple(self.events), self.parent, not self.created
-        )
+        """This record, now an :class:`ObjectState` (``events`` a tuple)."""
+        self.events = tuple(self.events)  # type: ignore[assignment]
+        self.__class__ = ObjectState  # type: ignore[assignment]
+        return cast(ObjectState, self)
 
 
 #: Detail records that belong to a table (their ``table`` field). The records have no subclasses, so an
@@ -187,12 +206,29 @@ class _Folder:
 
     # ------------------------------------------------------------------ effects
 
+    def run(self, effects: Iterable[Effect]) -> None:
+        """Apply ``effects`` in order."""
+        create, apply_one, defining = self.create, self.apply_one, DEFINING_ACTIONS
+        for e in effects:
+            if e.action in defining:
+                create(e)  # the most common case, without apply_one's dispatch
+            else:
+                apply_one(e)
+            if self.inheritors:
+                self.inherited(e)
+
     def apply(self, e: Effect) -> None:
-        if e.action in (A.CREATE, A.CREATE_OR_REPLACE):
-            self.create(e)  # the most common case, without apply_one's dispatch
+        """Apply one effect."""
+        if e.action in DEFINING_ACTIONS:
+            self.create(e)
         else:
             self.apply_one(e)
-        if self.inheritors and e.kind == K.COLUMN and e.action in (A.CREATE, A.ALTER, A.DROP, A.RENAME):
+        if self.inheritors:
+            self.inherited(e)
+
+    def inherited(self, e: Effect) -> None:
+        """A column effect on a table, applied to its partitions and INHERITS children too."""
+        if e.kind == K.COLUMN and e.action in _INHERITED_ACTIONS:
             table, _, col = e.id.rpartition(".")
             for child in self.inheritors.get(table, ()):
                 if self.exists(child):
@@ -206,7 +242,7 @@ class _Folder:
 
     def apply_one(self, e: Effect) -> None:
         action = e.action
-        if action in (A.CREATE, A.CREATE_OR_REPLACE):
+        if action in DEFINING_ACTIONS:
             self.create(e)
         elif action == A.DROP:
             self.drop(e)
@@ -247,37 +283,52 @@ class _Folder:
 
     def create(self, e: Effect) -> None:
         d = e.detail
-        parent = d.table if type(d) in _TABLE_CHILDREN else _parent_of(e)
+        cls = type(d)
         objects = self.objects
+        if cls in _TABLE_CHILDREN:
+            parent = d.table
+        elif cls is SequenceDef or e.kind in _CHILD_KINDS:
+            parent = _parent_of(e)
+        else:
+            parent = None
+        parent_dropped = False
         if parent:
             if self.skipped_tables and (e.ref.file, e.ref.statement_index, parent) in self.skipped_tables:
                 return  # part of a CREATE TABLE IF NOT EXISTS that did nothing
-            if e.if_exists and not self.exists(parent):
+            gone = objects.get(parent)
+            if e.if_exists and (gone is None or not gone.exists):
                 return  # ALTER TABLE IF EXISTS on a missing table
+            # its table was dropped: the statement fails, nothing is created (the event stays)
+            parent_dropped = gone is not None and not gone.external and not gone.exists
         oid = e.id
         st = objects.get(oid)
-        if st is None:  # self.state(), inlined
-            st = objects[oid] = _State(oid, e.kind, parent)
+        if st is None:  # a new identity (the common case): the state is built complete
             if parent:
-                self.children.setdefault(parent, {})[oid] = None
-        st.events.append(e)
-        gone = objects.get(parent) if parent else None
-        if gone is not None and gone.created and not gone.exists:
-            return  # its table was dropped: the statement fails, nothing is created
-        if st.exists and (e.if_not_exists or e.action == A.CREATE):
-            # IF NOT EXISTS: a no-op; a plain CREATE of an existing object fails and changes nothing
-            if e.kind in (K.TABLE, K.VIEW, K.MATERIALIZED_VIEW):
-                self.skipped_tables.add((e.ref.file, e.ref.statement_index, e.id))
-            return
-        if e.kind != st.kind and not st.exists:
-            st.kind = e.kind
-        st.detail = d
-        st.exists = True
-        st.created = True
-        if st.parent != parent:
-            self.set_parent(st, parent)
+                siblings = self.children.get(parent)
+                if siblings is None:
+                    siblings = self.children[parent] = {}
+                siblings[oid] = None
+            if parent_dropped:
+                objects[oid] = _State(oid, e.kind, parent, None, False, [e])
+                return
+            st = objects[oid] = _State(oid, e.kind, parent, d, True, [e], False)
+        else:
+            st.events.append(e)
+            if parent_dropped:
+                return
+            if st.exists and (e.if_not_exists or e.action == A.CREATE):
+                # IF NOT EXISTS: a no-op; a plain CREATE of an existing object fails and changes nothing
+                if e.kind in _TABLE_LIKE:
+                    self.skipped_tables.add((e.ref.file, e.ref.statement_index, e.id))
+                return
+            if e.kind != st.kind and not st.exists:
+                st.kind = e.kind
+            st.detail = d
+            st.exists = True
+            st.external = False
+            if st.parent != parent:
+                self.set_parent(st, parent)
         self.index(st)
-        cls = type(d)
         if cls is TableDef:
             self.inherit(st, d, e)
         elif cls is ExtensionDef:
@@ -295,7 +346,8 @@ class _Folder:
                 continue
             st = self.state(f"{d.schema or 'public'}.{type_name}", K.TYPE)
             st.events.append(e)
-            st.exists = st.created = True
+            st.exists = True
+            st.external = False
             self.dependents.setdefault(d.name, {})[st.id] = None
 
     def inherit(self, st: _State, d: TableDef, e: Effect) -> None:
@@ -313,7 +365,7 @@ class _Folder:
                 new.events.append(e)
                 new.detail = copy
                 new.exists = True
-                new.created = True
+                new.external = False
                 self.set_parent(new, st.id)
 
     def index(self, st: _State) -> None:
@@ -324,17 +376,17 @@ class _Folder:
             self.overloads.setdefault(oid.split("(", 1)[0] + "(", set()).add(oid)
         cls = type(d)
         target: str | None = None
-        if cls is ConstraintDef and d.ref_table:
-            target = d.ref_table
-        elif st.kind in (K.VIEW, K.MATERIALIZED_VIEW):
+        if cls is ColumnDef:  # the most common record: first
+            t = d.type
+            target = f"{t.schema}.{t.name}" if t.schema else EXTENSION_TYPES.get(t.name)
+        elif cls is ConstraintDef:
+            target = d.ref_table or None
+        elif st.kind in _VIEW_KINDS:
             for t in getattr(d, "uses", ()):
                 self.dependents.setdefault(t, {})[oid] = None
             return
         elif cls is TriggerDef:
             target = d.function
-        elif cls is ColumnDef:
-            t = d.type
-            target = f"{t.schema}.{t.name}" if t.schema else EXTENSION_TYPES.get(t.name)
         if target is not None:
             self.dependents.setdefault(target, {})[oid] = None
 
@@ -456,7 +508,7 @@ class _Folder:
         new.kind = st.kind
         new.detail = _renamed(st.detail, new_id)
         new.exists = True
-        new.created = st.created
+        new.external = st.external
         st.exists = False
         self.index(new)
         return new
@@ -504,8 +556,12 @@ class _Folder:
                     self.privileges.setdefault(key, set()).update(privs)
 
     def schema(self) -> Schema:
+        """The folded schema (the folder is done: its objects become the schema's, in place)."""
+        objects = self.objects
+        for st in objects.values():
+            st.freeze()
         return Schema(
-            objects={oid: st.freeze() for oid, st in self.objects.items()},
+            objects=cast(dict[str, ObjectState], objects),
             grants=tuple(self.grants),
             privileges={k: frozenset(v) for k, v in self.privileges.items()},
             default_privileges=tuple(self.default_privileges),
@@ -565,6 +621,5 @@ def _apply_change(detail: Any, change: Change) -> Any:
 def fold(effects: Iterable[Effect]) -> Schema:
     """The final schema after applying ``effects`` in order."""
     folder = _Folder()
-    for e in effects:
-        folder.apply(e)
+    folder.run(effects)
     return folder.schema()
