@@ -93,10 +93,16 @@ def related_name_pairs(names: Sequence[str]) -> set[tuple[int, int]]:
             by_word[w].append(i)
     out: set[tuple[int, int]] = set()
     for a, ws in enumerate(words):
-        if not ws:
+        if len(ws) == 1:
+            (rarest,) = ws
+        elif ws:
+            rarest = min(ws, key=lambda w: (len(by_word[w]), w))
+        else:
             continue
-        rarest = min(ws, key=lambda w: (len(by_word[w]), w))
-        for b in by_word[rarest]:
+        holders = by_word[rarest]
+        if len(holders) == 1:  # only this table has the word (t1, t2, ...): nothing to pair
+            continue
+        for b in holders:
             if b != a and ws <= words[b]:
                 out.add((a, b) if a < b else (b, a))
     return out

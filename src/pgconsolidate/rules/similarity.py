@@ -99,9 +99,14 @@ def _singular(word: str) -> str:
     return word
 
 
+_PLAIN = re.compile(r"[a-z0-9_]*\Z")
+
+
 def name_words(name: str) -> frozenset[str]:
     """The words of an identifier, singular (``team_members`` → ``{team, member}``)."""
-    return frozenset(_singular(t) for t in _tokens(name))
+    low = name.lower()
+    words = low.split("_") if _PLAIN.match(low) else _tokens(low)
+    return frozenset(_singular(t) for t in words if t)
 
 
 def names_related(a: str, b: str) -> str | None:
