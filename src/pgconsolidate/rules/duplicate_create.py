@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import attrgetter
 
 from pgconsolidate.model.types import Action, ColumnDef, Effect, IndexDef, ObjectKind
 from pgconsolidate.rules.finding import Severity
@@ -12,6 +13,7 @@ from pgconsolidate.rules.registry import Hit, RuleContext, rule
 K = ObjectKind
 #: Kinds whose second CREATE is reported (schemas too).
 _KINDS = DEFINED_KINDS | {K.SCHEMA}
+_ACTION = attrgetter("action")
 _WORDS = {K.MATERIALIZED_VIEW: "materialized view", K.ENUM: "type", K.DOMAIN: "type"}
 
 
@@ -48,9 +50,15 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
     earlier one.
     """
     found = []
+    create, create_or_replace, rename = Action.CREATE, Action.CREATE_OR_REPLACE, Action.RENAME
     for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):  # ``found`` is sorted below
         if len(state.events) < 2:
             continue  # created once at most
+        # a plain CREATE after another create (or a rename into this name) is needed: counted in C
+        actions = list(map(_ACTION, state.events))
+        plain = actions.count(create)
+        if not plain or plain + actions.count(create_or_replace) + actions.count(rename) < 2:
+            continue
         since: Effect | None = None  # the event the live object dates from (its location is made on use)
         first = None
         for e in state.events:

@@ -28,34 +28,41 @@ def grant_to_anon(ctx: RuleContext) -> Iterator[Hit]:
     apply to every later table through default privileges.
     """
     # one GRANT statement names several objects: its effects are grouped back per statement
+    # (the runner sorts the findings: the statements are looked at in any order)
     statements: dict[tuple[str, int], list[Effect]] = {}
     for e in (*ctx.schema.grants, *ctx.default_privileges):
-        statements.setdefault((e.ref.file, e.ref.statement_index), []).append(e)
-    order = ctx.file_index()
-    for (_file, _index), effects in sorted(
-        statements.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1])
-    ):
+        key = (e.ref.file, e.ref.statement_index)
+        group = statements.get(key)
+        if group is None:
+            statements[key] = [e]
+        else:
+            group.append(e)
+    for effects in statements.values():
         first = effects[0].detail
         if isinstance(first, DefaultPrivilegesDef):
             if first.revoke or first.object_type != "table":
                 continue
-            privs, roles = first.privileges, first.grantees
-            target = "every table created later (default privileges)"
         elif isinstance(first, GrantDef):
             if first.revoke or first.object_kind != ObjectKind.TABLE:
                 continue
-            privs, roles = first.privileges, first.grantees
+        else:
+            continue
+        privs, roles = first.privileges, first.grantees
+        who = sorted({"PUBLIC" if r.lower() == "public" else r for r in roles} & _ANON)
+        if not who:
+            continue
+        bad = sorted({"ALL" if p.startswith("all") else p.upper() for p in privs} & _WRITE)
+        if not bad:
+            continue
+        # what the grant is on: named only for the grants reported
+        if isinstance(first, DefaultPrivilegesDef):
+            target = "every table created later (default privileges)"
+        else:
             ids = [e.detail.object_id for e in effects if isinstance(e.detail, GrantDef)]
             if first.object_id.endswith(".*"):
                 target = "all tables in schema " + ", ".join(i[:-2] for i in ids)
             else:
                 target = ", ".join(ids)
-        else:
-            continue
-        bad = sorted({"ALL" if p.startswith("all") else p.upper() for p in privs} & _WRITE)
-        who = sorted({"PUBLIC" if r.lower() == "public" else r for r in roles} & _ANON)
-        if not bad or not who:
-            continue
         yield Hit(
             f"{', '.join(bad)} on {target} granted to {', '.join(who)}",
             loc(effects[0]),

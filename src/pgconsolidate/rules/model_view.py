@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from pgconsolidate.model.types import (
     Action,
@@ -28,6 +29,7 @@ from pgconsolidate.model.types import (
 from pgconsolidate.rules.finding import Location
 
 _CREATES = (Action.CREATE, Action.CREATE_OR_REPLACE)
+_ID = attrgetter("id")
 
 #: Kinds of objects an author defines by name (columns, constraints, a constraint's index and implicit
 #: sequences belong to their table).
@@ -149,7 +151,7 @@ def objects_by_kind(schema: Schema) -> dict[ObjectKind, list[ObjectState]]:
 def table_states(states: Iterable[ObjectState]) -> Iterator[tuple[ObjectState, TableDef]]:
     """The tables among ``states`` (existing table objects) created by the migrations, sorted by id,
     with their final detail."""
-    for state in sorted(states, key=lambda s: s.id):
+    for state in sorted(states, key=_ID):
         if isinstance(state.detail, TableDef) and not state.external:
             yield state, state.detail
 
@@ -183,7 +185,7 @@ def last_change(state: ObjectState, attributes: Iterable[str], after: Location) 
 
 def function_states(states: Iterable[ObjectState]) -> Iterator[tuple[ObjectState, FunctionDef]]:
     """The routines among ``states`` sorted by id, with their final detail."""
-    for state in sorted(states, key=lambda s: s.id):
+    for state in sorted(states, key=_ID):
         if isinstance(state.detail, FunctionDef):
             yield state, state.detail
 
