@@ -15,13 +15,19 @@ K = ObjectKind
 _KINDS = DEFINED_KINDS
 
 
-def definitions_by_file(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """(file → objects it creates or replaces, file → objects it drops), from the model's timelines
-    (a routine dropped without arguments counts for each overload it resolved to)."""
+def definitions_by_file(
+    ctx: RuleContext,
+) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+    """(file → objects it creates or replaces, file → objects it drops, object → the files creating or
+    replacing it when they are several), from the model's timelines (a routine dropped without arguments
+    counts for each overload it resolved to)."""
     defs: dict[str, set[str]] = {}
     dropped: dict[str, set[str]] = {}
+    several: dict[str, set[str]] = {}
     creates, drop = (Action.CREATE, Action.CREATE_OR_REPLACE), Action.DROP
     for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):
+        sid = state.id
+        first_file: str | None = None
         for e in state.events:
             action = e.action
             if action in creates:
@@ -32,11 +38,17 @@ def definitions_by_file(ctx: RuleContext) -> tuple[dict[str, set[str]], dict[str
                 continue
             if isinstance(e.detail, IndexDef) and e.detail.constraint:
                 continue  # the index of a PRIMARY KEY / UNIQUE constraint belongs to its table
-            found = into.get(e.ref.file)
+            file = e.ref.file
+            found = into.get(file)
             if found is None:
-                found = into[e.ref.file] = set()
-            found.add(state.id)
-    return defs, dropped
+                found = into[file] = set()
+            found.add(sid)
+            if into is defs:
+                if first_file is None:
+                    first_file = file
+                elif file != first_file:
+                    several.setdefault(sid, {first_file}).add(file)
+    return defs, dropped, several
 
 
 @rule(
@@ -57,19 +69,14 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
     """
     min_shared = int(ctx.option("variant-files", "min-shared", 2))
     min_ratio = float(ctx.option("variant-files", "min-ratio", 0.5))
-    defs, dropped = definitions_by_file(ctx)
+    defs, dropped, several = definitions_by_file(ctx)
     paths = [f.path for f in ctx.mdir.files]
     position = {p: i for i, p in enumerate(paths)}
-    defined_in: dict[str, list[str]] = defaultdict(list)  # object → files defining it, in applied order
-    for path in paths:
-        for oid in defs.get(path, ()):
-            defined_in[oid].append(path)
     # file → earlier file → objects of the file (not dropped in it) that the earlier file defined: only
     # objects defined in several files count, so only they are looked at
     shared_with: dict[str, dict[str, int]] = {}
-    for oid, files in defined_in.items():
-        if len(files) < 2:
-            continue
+    for oid, in_files in several.items():
+        files = sorted((f for f in in_files if f in position), key=position.__getitem__)
         for k, later in enumerate(files[1:], 1):
             if oid in dropped.get(later, ()):
                 continue  # an object dropped and re-created in the same file is a deliberate change
