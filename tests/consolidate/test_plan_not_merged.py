@@ -104,3 +104,24 @@ def test_partitions_and_inheriting_tables_are_never_merged(tmp_path: Path, capsy
     attached = [r for p, r in pairs.items() if "public.events_2026" in p]
     assert attached and all("is a partition of public.events" in r for r in attached)
     assert '# source = "public.events_2026"' not in (tmp_path / "p.toml").read_text()
+
+
+def test_report_lists_pairs_not_merged_and_merges_edited_out(tmp_path: Path, capsys) -> None:
+    from dataclasses import replace
+
+    from pgconsolidate.plan.toml_write import write_plan
+
+    d = _flyway(tmp_path)
+    plan_path = tmp_path / "plan.toml"
+    assert run(["plan", str(d), "-o", str(plan_path)]) == 0
+    plan, _ = read_plan(plan_path.read_text(), str(plan_path))
+    assert len(plan.merges) == 1
+    edited = tmp_path / "edited.toml"
+    edited.write_text(write_plan(replace(plan, merges=())))  # the user takes the proposed merge out
+    assert run(["consolidate", str(d), "--plan", str(edited), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    report = (tmp_path / "out" / "REPORT.md").read_text()
+    section = report.split("## Similar tables not merged", 1)[1].split("\n## ", 1)[0]
+    assert "not merged: key mismatch" in section
+    assert "not merged: rows would be lost" in section
+    assert "members: not merged: the proposal merged them, this plan does not (edited out)" in section

@@ -146,10 +146,12 @@ def generate_report(
     callers: dict[str, list[str]] | None = None,
     skipped: Sequence[str] = (),
     live_copy: Sequence[str] = (),
+    not_merged: Sequence[str] = (),
 ) -> str:
     """The text of REPORT.md; ``snapshot`` (the schema the fix was generated for) names the foreign
     keys the merges repoint; ``stand_ins``/``callers``/``skipped`` say what the proof could not exercise;
-    ``live_copy``: what copying the live database did and could not do."""
+    ``live_copy``: what copying the live database did and could not do; ``not_merged``: the similar
+    tables this plan does not merge, each with the reason."""
     o: list[str] = ["# pgconsolidate report", ""]
     o += [
         "## Files",
@@ -253,6 +255,9 @@ def generate_report(
         o += [f"  > {ln}" for ln in m.reason.splitlines() if ln.strip()]
         o += [f"  * `{c.target}` ← " + (f"`{c.source}`" if c.source else f"`{c.expr}`") for c in m.columns]
         o += _repointed(m, snapshot)
+    if not_merged:
+        o += ["", "## Similar tables not merged", ""]
+        o += [f"* {line}" for line in not_merged]
     o += ["", "## Embedding values", ""]
     if not plan.embeddings:
         o.append("No embedding column needs a conversion.")

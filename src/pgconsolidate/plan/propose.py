@@ -325,8 +325,8 @@ def merge_proposals(
                     target,
                     score,
                     f"rows would be lost: {cols} is NOT NULL without a default and nothing in {source} fills "
-                    "it, so no source row could be inserted; the draft below maps the rest: give it a "
-                    "source column or an expr",
+                    "it, so no source row could be inserted; the draft [[merge]] in the plan maps the rest: "
+                    "give it a source column or an expr",
                     key,
                     draft=merge,
                 )

@@ -45,9 +45,10 @@ from pgconsolidate.plan.check import check_plan
 from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
-from pgconsolidate.plan.propose import propose
+from pgconsolidate.plan.propose import merge_proposals, propose
 from pgconsolidate.plan.similar import reported_pairs, similar_threshold
 from pgconsolidate.plan.toml_read import read_plan
+from pgconsolidate.plan.toml_write import not_merged_line
 from pgconsolidate.plan.unbuilt import unbuilt_relations
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, Skipped, StandIn
 from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_database
@@ -169,6 +170,26 @@ def make_plan(
         plan = replace(plan, notes=tuple(u.render(g.live is not None) for u in missing))
     # a source table that routines still use is kept (drop_source = false) and they are named
     return keep_used_sources(plan, routines_using(model, (m.source for m in plan.merges)))
+
+
+def not_merged_lines(
+    plan: Plan, state: Snapshot, live_facts: DataFacts | None, analysis: Analysis, *, origin_live: bool
+) -> list[str]:
+    """The similar tables ``plan`` does not merge, with the reason, for REPORT.md: those the proposal
+    would not merge (the reasons ``plan`` gives) and those it would but the plan's editor took out."""
+    config = load_config(Path(analysis.mdir.root))
+    origin = "the live database" if origin_live else "a fresh replay of the files"
+    reported = reported_pairs(analysis, config)
+    proposed, skipped = merge_proposals(state, live_facts, similar_threshold(config), reported, origin)
+    planned = {frozenset((m.source, m.target)) for m in plan.merges}
+    out = [not_merged_line(n) for n in skipped if n.pair not in planned]
+    for m in proposed:
+        if frozenset((m.source, m.target)) not in planned:
+            out.append(
+                f"{m.source} ~ {m.target}: not merged: the proposal merged them, this plan does not "
+                "(edited out)"
+            )
+    return out
 
 
 def load_plan(
@@ -444,6 +465,7 @@ def consolidate(
             )
         state = g.live or g.chain
         facts = g.live_facts or g.chain_facts
+        unmerged = not_merged_lines(plan, state, g.live_facts, analysis, origin_live=g.live is not None)
         definitions: dict[str, str] = {}
         for choice in plan.functions:
             ff = g.live_facts.function(choice.keep) if g.live_facts and choice.keep_from == "live" else None
@@ -613,6 +635,7 @@ def consolidate(
                 ),
                 skipped=skipped_lines,
                 live_copy=copy_notes,
+                not_merged=unmerged,
             )
             write_atomic(tmp / "REPORT.md", report.encode())
             roles["REPORT.md"] = "report"
