@@ -125,3 +125,23 @@ def test_report_lists_pairs_not_merged_and_merges_edited_out(tmp_path: Path, cap
     assert "not merged: key mismatch" in section
     assert "not merged: rows would be lost" in section
     assert "members: not merged: the proposal merged them, this plan does not (edited out)" in section
+
+
+def test_a_completed_draft_passes_the_check(tmp_path: Path, capsys) -> None:
+    """The commented [[merge]] of a pair not merged, uncommented and completed, is a valid plan entry."""
+    d = _flyway(tmp_path)
+    plan_path = tmp_path / "plan.toml"
+    assert run(["plan", str(d), "-o", str(plan_path)]) == 0
+    text = plan_path.read_text()
+    start = text.index('# [[merge]]\n# source = "public.notes"')
+    end = text.index("\n\n", start)
+    draft = "\n".join(line[2:] for line in text[start:end].splitlines())
+    edited = tmp_path / "edited.toml"
+    edited.write_text(text[:start] + draft + "\n" + text[end:])
+    assert run(["plan", "--check", str(edited), str(d)]) == 1  # tenant_id is still unfilled
+    assert "NOT NULL" in capsys.readouterr().out
+    completed = draft + '\n[[merge.column]]\ntarget = "tenant_id"\nexpr = "1"'
+    edited.write_text(text[:start] + completed + "\n" + text[end:])
+    assert run(["plan", "--check", str(edited), str(d)]) == 0
+    plan, _ = read_plan(edited.read_text(), str(edited))
+    assert {(m.source, m.target) for m in plan.merges} >= {("public.notes", "public.notes_v2")}
