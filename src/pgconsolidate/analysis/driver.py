@@ -1,23 +1,25 @@
 """Turn a :class:`MigrationDir` into an :class:`Analysis`: split every file, extract each statement's
 effects, fold them into the final schema.
 
-Splitting and extraction are per file and independent, so large directories are processed in a
-``ProcessPoolExecutor`` (2 workers by default) in chunks of files; each worker returns the file's
-statements (without their text, which the parent already has) and effects, and the parent folds them
-in applied order. Where processes fork (Linux), workers inherit the jobs and receive index ranges only.
-Small directories are handled in-process (starting workers costs more than it saves). No I/O: the
+Splitting and extraction are per file and independent; the fold needs every file's effects in applied
+order. Large directories are cut into chunks of consecutive files shared with a forked helper process
+(:class:`~pgconsolidate.analysis.fork_pool.ForkPool`, first come first served): this process folds the
+chunks in order as they become available, and whenever the next one is not ready it takes a chunk
+itself instead of waiting, so both cores stay busy and the load balances itself whatever the relative
+costs of extraction, folding and transfer. A helper sends back the statements of its files without
+their text (this process has it) and their effects, pickled; chunks this process takes need no
+transfer. Small directories are handled in-process (forking costs more than it saves). No I/O: the
 files' text is already in ``mdir``.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from pgconsolidate.analysis.fork_pool import MAX_ITEMS, ForkPool, HelperLost
 from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.model.effects import file_effects
 from pgconsolidate.model.fold import fold
@@ -30,12 +32,10 @@ from pgconsolidate.statements.split import split_sql
 PARALLEL_MIN_BYTES = 2_000_000
 #: From this many bytes of SQL the finished analysis is moved out of the cyclic GC's reach (``_settle``).
 FREEZE_MIN_BYTES = 2_000_000
-#: Target bytes of SQL per chunk sent to a worker.
-CHUNK_BYTES = 400_000
-#: The share of a worker's load this process takes on (it also receives and folds every result):
-#: 0.5 measured balanced (equal CPU here and in the worker, 10,000 corpus files) once extraction got
-#: cheaper relative to the fold and to unpickling results.
-MAIN_SHARE = 0.5
+#: Largest chunk, in bytes of SQL: small enough that neither side waits long for the other at the end.
+CHUNK_BYTES = 150_000
+#: Chunks per process aimed at (smaller chunks balance better; each costs a message and a pickle).
+CHUNKS_PER_PROCESS = 100
 
 _Job = tuple[str, str, int, bool]  # (path, forward SQL, first line, keep parse trees)
 _Result = tuple[FileStatements, tuple[Effect, ...]]
@@ -55,30 +55,20 @@ def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
     return fs, effects
 
 
-#: The jobs of the parallel run in progress: forked workers inherit them, so only index ranges are sent.
-_FORKED_JOBS: Sequence[_Job] = ()
-
-
-def _chunk(jobs: Sequence[_Job]) -> list[_Result]:
-    """A worker's results for ``jobs``, ready to ship: statements travel without their text (the
-    parent has the files' text and restores it with :func:`_restore_texts`), which halves what the
-    parent unpickles for them."""
-    with paused_gc():
-        out = [_one(j) for j in jobs]
-        for fs, _ in out:
-            for st in fs.statements:
-                object.__setattr__(st, "text", "")
+def _shipped(jobs: Sequence[_Job]) -> list[_Result]:
+    """A helper's results for ``jobs``, ready to ship: statements travel without their text (this
+    process has the files' text and restores it with :func:`_restore_texts`), which halves what it
+    unpickles for them."""
+    out = [_one(j) for j in jobs]
+    for fs, _ in out:
+        for st in fs.statements:
+            object.__setattr__(st, "text", "")
     return out
 
 
-def _chunk_range(lo: int, hi: int) -> list[_Result]:
-    """:func:`_chunk` of the inherited jobs ``lo:hi`` (forked workers)."""
-    return _chunk(_FORKED_JOBS[lo:hi])
-
-
 def _restore_texts(batch: list[_Result], jobs: Sequence[_Job]) -> list[_Result]:
-    """Give the statements of a worker's ``batch`` (for ``jobs``) their text back: the same slice of the
-    same SQL the worker split (offsets are relative to it)."""
+    """Give the statements of a helper's ``batch`` (for ``jobs``) their text back: the same slice of the
+    same SQL the helper split (offsets are relative to it)."""
     for (fs, _), job in zip(batch, jobs, strict=True):
         sql = job[1]
         for st in fs.statements:
@@ -111,12 +101,10 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
     """Split, extract and fold every file of ``mdir`` (in applied order).
 
     ``workers``: processes to use for large directories, counting this one (default: up to 2, the cores
-    available). With 2, this process handles the first files (and folds everything, as results come in)
-    while a worker process handles the rest in chunks, so only half of the results cross a process
-    boundary. ``keep_trees``: keep each statement's parse tree (``Statement.node``) in
-    ``Analysis.files``; callers that only need effects and the schema pass False, which saves memory and
-    the cost of sending trees back from the workers (statements then carry an empty ``node``).
-    Files that could not be decoded contribute no statements.
+    available); see the module's docstring for how they share the work. ``keep_trees``: keep each
+    statement's parse tree (``Statement.node``) in ``Analysis.files``; callers that only need effects
+    and the schema pass False, which saves memory and the cost of sending trees back from the helper
+    (statements then carry an empty ``node``). Files that could not be decoded contribute no statements.
     """
     jobs: list[_Job] = [(f.path, f.forward_sql, f.span_line, keep_trees) for f in mdir.files]
     total = sum(len(j[1]) for j in jobs)
@@ -124,7 +112,7 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
     results: list[_Result] = []
 
     def effects_in_order(batches: Iterator[list[_Result]]) -> Iterator[Effect]:
-        # collects every result while the fold consumes its effects, so folding overlaps the workers
+        # collects every result while the fold consumes its effects, so folding overlaps the helper
         for batch in batches:
             results.extend(batch)
             for _, effs in batch:
@@ -132,34 +120,10 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
 
     with paused_gc():
         if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
-            # this process takes a smaller share: it also unpickles and folds every result
-            own_bytes = total * MAIN_SHARE / (n - 1 + MAIN_SHARE)
-            k, acc = 0, 0
-            while k < len(jobs) - 1 and acc < own_bytes:
-                acc += len(jobs[k][1])
-                k += 1
-            target = max(50_000, min(CHUNK_BYTES, (total - acc) // (n * 8) + 1))
-            ranges = _ranges(jobs, k, target)
-            global _FORKED_JOBS
-            fork = "fork" in multiprocessing.get_all_start_methods()
-            _FORKED_JOBS = jobs if fork else ()
-            try:
-                context = multiprocessing.get_context("fork") if fork else None
-                with ProcessPoolExecutor(max_workers=n - 1, mp_context=context) as pool:
-                    if fork:
-                        futures = [pool.submit(_chunk_range, lo, hi) for lo, hi in ranges]
-                    else:
-                        futures = [pool.submit(_chunk, jobs[lo:hi]) for lo, hi in ranges]
-
-                    def batches() -> Iterator[list[_Result]]:
-                        for job in jobs[:k]:
-                            yield [_one(job)]
-                        for fut, (lo, hi) in zip(futures, ranges, strict=True):
-                            yield _restore_texts(fut.result(), jobs[lo:hi])
-
-                    schema = fold(effects_in_order(batches()))
-            finally:
-                _FORKED_JOBS = ()
+            target = max(1, min(CHUNK_BYTES, total // (n * CHUNKS_PER_PROCESS) + 1))
+            ranges = _ranges(jobs, 0, max(target, total // MAX_ITEMS + 1))
+            with ForkPool(len(ranges), lambda c: _shipped(jobs[slice(*ranges[c])]), helpers=n - 1) as pool:
+                schema = fold(effects_in_order(_batches_in_order(pool, jobs, ranges)))
         else:
             schema = fold(effects_in_order([_one(j)] for j in jobs))
         files = tuple(fs for fs, _ in results)
@@ -167,6 +131,36 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
         analysis = Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
     _settle(total)
     return analysis
+
+
+def _batches_in_order(
+    pool: ForkPool, jobs: Sequence[_Job], ranges: Sequence[tuple[int, int]]
+) -> Iterator[list[_Result]]:
+    """Each chunk's results, in order: from this process's own work or the helper's. Whenever the next
+    chunk is not ready, this process takes the next untaken chunk itself (and keeps its results until
+    their turn) rather than wait; it waits only when every chunk is taken. A chunk the helper could not
+    deliver (it failed or died) is computed here."""
+    own: dict[int, list[_Result]] = {}
+
+    def here(c: int) -> list[_Result]:
+        return [_one(j) for j in jobs[slice(*ranges[c])]]
+
+    def from_helper(c: int) -> list[_Result]:
+        try:
+            return _restore_texts(pool.result(c), jobs[slice(*ranges[c])])
+        except HelperLost:
+            return here(c)
+
+    for c in range(len(ranges)):
+        while c not in own:
+            pool.poll()
+            if pool.finished(c):
+                break
+            taken = pool.claim()
+            if taken is None:
+                break  # everything is taken: wait for the helper's result
+            own[taken] = here(taken)
+        yield own.pop(c) if c in own else from_helper(c)
 
 
 def _settle(sql_bytes: int) -> None:

@@ -1,0 +1,233 @@
+"""Sharing numbered pieces of work between this process and forked helper processes, first come first
+served, with no manager thread and no process pool.
+
+:class:`ForkPool` hands out the items ``0 .. count-1`` (in a given order) through a pipe holding one
+4-byte token per item: a helper takes the next item by reading a token, this process by calling
+:meth:`ForkPool.claim`, so whichever side is free takes the next piece and the load balances itself
+whatever the pieces cost. A helper is forked (it inherits the inputs, nothing is sent to it), computes
+``work(item)``, writes the pickled result to an in-memory file (``memfd``) and announces it with a
+24-byte message on a second pipe; this process reads a result when it needs it (:meth:`ForkPool.result`)
+and can look for finished ones without blocking (:meth:`ForkPool.poll`). Writing to the in-memory file
+never waits for this process to read, so a helper is never held up by a busy parent.
+
+A helper that fails on an item, or dies, makes :meth:`ForkPool.result` raise :class:`HelperLost`: the
+caller computes that item itself (work is pure, so the same result, or the same exception, with a
+traceback of this process). Linux only (``fork`` and ``memfd_create``); elsewhere, or with no helpers,
+nothing is forked and :meth:`ForkPool.claim` hands every item to this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import struct
+import sys
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import Any
+
+#: One message from a helper: helper number, item, offset and length of the pickled result in the
+#: helper's in-memory file (length -1: the item failed). Under PIPE_BUF bytes: written atomically.
+_MESSAGE = struct.Struct("<iiqq")
+_TOKEN = struct.Struct("<i")
+#: At most this many items: their tokens, and the helpers' messages about them, then always fit in a
+#: pipe's 64 KiB (tokens are written before anyone reads; a helper never waits to announce a result).
+MAX_ITEMS = 2_000
+
+
+class HelperLost(Exception):
+    """No helper result for an item: its helper failed on it or died. Compute the item here."""
+
+
+def available() -> bool:
+    """True where helpers can be forked: Linux (``fork`` and ``memfd_create``) with 2 usable cores."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or not hasattr(os, "memfd_create"):
+        return False
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus >= 2
+
+
+class ForkPool:
+    """Items ``0 .. count-1`` shared between this process and ``helpers`` forked processes that run
+    ``work(item)`` (see the module's docstring). Use it as a context manager: helpers still running
+    when the block ends are stopped and reaped.
+
+    ``order``: the order in which items are handed out (default: ascending). ``helpers=0`` (or an
+    unsupported platform) forks nothing: :meth:`claim` then returns every item in turn.
+    """
+
+    def __init__(
+        self,
+        count: int,
+        work: Callable[[int], Any],
+        *,
+        helpers: int = 1,
+        order: Iterable[int] | None = None,
+    ) -> None:
+        if count > MAX_ITEMS:
+            raise ValueError(f"at most {MAX_ITEMS} items, not {count}")
+        self.count = count
+        self.work = work
+        self.order = list(range(count) if order is None else order)
+        self.wanted = helpers if available() and count > 1 else 0
+        self.pids: list[int] = []
+        self._local = iter(self.order)  # used when nothing was forked
+        self._claims = -1  # read end of the tokens' pipe
+        self._messages = -1  # read end of the helpers' messages
+        self._files: list[int] = []  # each helper's in-memory results file
+        self._pending = b""
+        self._finished: dict[int, tuple[int, int, int]] = {}  # item -> (helper, offset, length)
+        self._open = False  # helpers may still send messages
+
+    # -- this process ----------------------------------------------------------------------------------
+
+    def start(self) -> ForkPool:
+        """Fork the helpers (none when not :func:`available`). Returns ``self``."""
+        if self.wanted <= 0:
+            return self
+        claims_r, claims_w = os.pipe()
+        os.write(claims_w, b"".join(_TOKEN.pack(i) for i in self.order))  # fits: MAX_ITEMS
+        os.close(claims_w)
+        messages_r, messages_w = os.pipe()
+        self._claims, self._messages = claims_r, messages_r
+        self._files = [os.memfd_create(f"pgconsolidate-helper-{k}") for k in range(self.wanted)]
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for k in range(self.wanted):
+            pid = os.fork()
+            if pid == 0:  # a helper: never returns
+                os.close(messages_r)
+                self._helper(k, messages_w)
+            self.pids.append(pid)
+        os.close(messages_w)
+        os.set_blocking(messages_r, False)
+        self._open = True
+        return self
+
+    @property
+    def forked(self) -> bool:
+        """True when helpers were started."""
+        return bool(self.pids)
+
+    def claim(self) -> int | None:
+        """The next item not yet taken by anyone, now this process's to compute; None when all are taken."""
+        if not self.pids:
+            return next(self._local, None)
+        data = os.read(self._claims, _TOKEN.size)
+        return _TOKEN.unpack(data)[0] if len(data) == _TOKEN.size else None
+
+    def poll(self) -> None:
+        """Take in the helpers' messages that arrived, without waiting."""
+        if self._open:
+            self._receive(wait=False)
+
+    def finished(self, item: int) -> bool:
+        """True when a helper has announced ``item`` (done or failed; as of the last :meth:`poll`)."""
+        return item in self._finished
+
+    def result(self, item: int) -> Any:
+        """A helper's result for ``item``, waiting for it if need be. Raises :class:`HelperLost` when no
+        helper will deliver it (it failed, its helper died, or this process claimed it)."""
+        while item not in self._finished and self._open:
+            self._receive(wait=True)
+        where = self._finished.get(item)
+        if where is None or where[2] < 0:
+            raise HelperLost(item)
+        helper, offset, length = where
+        data = _pread_all(self._files[helper], length, offset)
+        if len(data) != length:
+            raise HelperLost(item)
+        return pickle.loads(data)
+
+    def close(self) -> None:
+        """Stop the helpers still running, reap them all and release the pipes and files."""
+        for pid in self.pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in self.pids:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.pids = []
+        for fd in (self._claims, self._messages, *self._files):
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self._claims = self._messages = -1
+        self._files = []
+        self._open = False
+
+    def __enter__(self) -> ForkPool:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _receive(self, *, wait: bool) -> None:
+        """Read the messages available (when ``wait``: block until at least some bytes or the end)."""
+        if wait:
+            select.select([self._messages], [], [])
+        try:
+            data = os.read(self._messages, 1 << 16)
+        except BlockingIOError:
+            return
+        if not data:  # every helper has exited
+            self._open = False
+            return
+        data = self._pending + data
+        whole = len(data) - len(data) % _MESSAGE.size
+        for helper, item, offset, length in _MESSAGE.iter_unpack(data[:whole]):
+            self._finished[item] = (helper, offset, length)
+        self._pending = data[whole:]
+
+    # -- a helper --------------------------------------------------------------------------------------
+
+    def _helper(self, number: int, messages: int) -> None:
+        """A helper's whole life: take items until none is left, write each result, announce it; leave
+        without running exit handlers or flushing the parent's buffers. Stops at the first failure
+        (this process then computes that item and the ones no one took)."""
+        try:
+            results = self._files[number]
+            offset = 0
+            while True:
+                data = os.read(self._claims, _TOKEN.size)
+                if len(data) != _TOKEN.size:
+                    break
+                (item,) = _TOKEN.unpack(data)
+                try:
+                    payload = pickle.dumps(self.work(item), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:
+                    os.write(messages, _MESSAGE.pack(number, item, 0, -1))
+                    break
+                _pwrite_all(results, payload, offset)
+                os.write(messages, _MESSAGE.pack(number, item, offset, len(payload)))
+                offset += len(payload)
+        finally:
+            os._exit(0)
+
+
+def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view = view[written:]
+        offset += written
+
+
+def _pread_all(fd: int, length: int, offset: int) -> bytes:
+    data = os.pread(fd, length, offset)
+    if len(data) == length:
+        return data
+    parts = [data]
+    got = len(data)
+    while got < length:
+        more = os.pread(fd, length - got, offset + got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
