@@ -1,5 +1,6 @@
 """The rules on two processes (``rules.parallel``): the same findings in the same order as in one process,
-failures in the child reported as they are in-process, a dead child replaced, timelines built lazily."""
+both processes taking rules, a rule failing in the helper or a dead helper replaced by an in-process run,
+failures raised here, timelines built lazily."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from pgconsolidate.analysis import analyze_dir
 from pgconsolidate.config import load_config
 from pgconsolidate.report.document import ObjectTimelines, object_timelines
 from pgconsolidate.rules.finding import Finding, Location, Severity
-from pgconsolidate.rules.parallel import SHARED_INDEXES, can_fork, split_rules, start_rules
+from pgconsolidate.rules.parallel import (
+    DEFAULT_COST,
+    RULE_COST,
+    SHARED_INDEXES,
+    can_fork,
+    rule_units,
+    start_rules,
+)
 from pgconsolidate.rules.registry import Hit, RuleContext, RuleInfo, run_rules, selected_rules
 from pgconsolidate.sources.reader import read_dir
 
@@ -53,21 +61,27 @@ def test_forked_findings_equal_in_process_in_the_same_order(ctx: RuleContext) ->
     expected = run_rules(_fresh(ctx), rules)
     assert len(expected) > 20  # the example has findings of many rules: the comparison proves something
     with start_rules(_fresh(ctx), rules, parallel=True) as run:
-        assert run.pid is not None and run.own and run.child
+        assert run.pid is not None
         got = run.result()
     assert got == expected
+    assert run.pid is None  # reaped
+
+
+def _slow_pid(ctx: RuleContext) -> Iterator[Hit]:
+    import time
+
+    time.sleep(0.5)
+    yield Hit(str(os.getpid()), Location(ctx.mdir.files[0].path, 1, 1))
 
 
 @needs_fork
-@pytest.mark.parametrize("share", ["all", "none", "odd"])
-def test_any_split_gives_the_same_findings(ctx: RuleContext, share: str) -> None:
-    rules = selected_rules()
-    ids = [r.id for r in rules]
-    child = {"all": set(ids), "none": set(), "odd": set(ids[1::2])}[share]
-    expected = run_rules(_fresh(ctx), rules)
-    with start_rules(_fresh(ctx), rules, parallel=True, child_share=child) as run:
-        assert [r.id for r in run.child] == [i for i in ids if i in child]
-        assert run.result() == expected
+def test_both_processes_take_rules(ctx: RuleContext) -> None:
+    rules = [_rule("slow-a", _slow_pid), _rule("slow-b", _slow_pid), _rule("slow-c", _slow_pid)]
+    with start_rules(ctx, rules, parallel=True) as run:
+        helper = run.pid
+        found = run.result()
+    assert sorted(f.rule for f in found) == ["slow-a", "slow-b", "slow-c"]
+    assert {f.message for f in found} == {str(os.getpid()), str(helper)}
 
 
 def _boom(ctx: RuleContext) -> Iterator[Hit]:
@@ -76,13 +90,12 @@ def _boom(ctx: RuleContext) -> Iterator[Hit]:
 
 
 @needs_fork
-def test_an_exception_in_the_child_is_raised_here(ctx: RuleContext) -> None:
-    rules = [*selected_rules(["version-collision"]), _rule("boom", _boom)]
-    with start_rules(ctx, rules, parallel=True, child_share={"boom"}) as run:
+def test_an_exception_in_a_rule_is_raised_here(ctx: RuleContext) -> None:
+    rules = [*selected_rules(["version-collision"]), _rule("boom", _boom), _rule("slow", _slow_pid)]
+    with start_rules(ctx, rules, parallel=True) as run:
         assert run.pid is not None
-        with pytest.raises(ValueError, match="boom in a rule") as caught:
+        with pytest.raises(ValueError, match="boom in a rule"):
             run.result()
-    assert any("child process" in note and "_boom" in note for note in caught.value.__notes__)
     assert run.pid is None  # reaped
 
 
@@ -94,28 +107,32 @@ class _Unpicklable(Exception):
         raise TypeError("cannot pickle this")
 
 
-def _unpicklable(ctx: RuleContext) -> Iterator[Hit]:
-    raise _Unpicklable(1, 2)
-    yield  # pragma: no cover
+@needs_fork
+def test_a_rule_failing_only_in_the_helper_is_run_here(ctx: RuleContext) -> None:
+    parent = os.getpid()
+
+    def fails_in_helper(ctx: RuleContext) -> Iterator[Hit]:
+        if os.getpid() != parent:
+            raise _Unpicklable(1, 2)
+        yield Hit("ran here", Location(ctx.mdir.files[0].path, 1, 1))
+
+    rules = [_rule(f"fragile-{i}", fails_in_helper) for i in range(4)]
+    with start_rules(ctx, rules, parallel=True) as run:
+        found = run.result()
+    assert [(f.rule, f.message) for f in found] == [(f"fragile-{i}", "ran here") for i in range(4)]
 
 
 @needs_fork
-def test_an_exception_that_does_not_pickle_still_fails_with_its_text(ctx: RuleContext) -> None:
-    run = start_rules(ctx, [_rule("odd", _unpicklable)], parallel=True, child_share={"odd"})
-    with run, pytest.raises(RuntimeError, match=r"_Unpicklable: 1/2"):
-        run.result()
-
-
-@needs_fork
-def test_an_exception_in_this_process_stops_the_child(ctx: RuleContext) -> None:
+def test_an_exception_in_this_process_stops_the_helper(ctx: RuleContext) -> None:
     def slow(ctx: RuleContext) -> Iterator[Hit]:
         import time
 
         time.sleep(30)
         return iter(())
 
-    rules = [_rule("boom", _boom), _rule("slow", slow)]
-    with start_rules(ctx, rules, parallel=True, child_share={"slow"}) as run:
+    rules = [_rule("boom", _boom), _rule("slow", slow), _rule("slow-2", slow)]
+    started = __import__("time").monotonic()
+    with start_rules(ctx, rules, parallel=True) as run:
         pid = run.pid
         assert pid is not None
         with pytest.raises(ValueError, match="boom in a rule"):
@@ -123,38 +140,41 @@ def test_an_exception_in_this_process_stops_the_child(ctx: RuleContext) -> None:
     assert run.pid is None
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left behind
+    assert __import__("time").monotonic() - started < 29
 
 
 @needs_fork
-def test_a_child_that_dies_is_replaced_by_an_in_process_run(ctx: RuleContext) -> None:
+def test_a_helper_that_dies_is_replaced_by_an_in_process_run(ctx: RuleContext) -> None:
     parent = os.getpid()
 
-    def dies_in_child(ctx: RuleContext) -> Iterator[Hit]:
+    def dies_in_helper(ctx: RuleContext) -> Iterator[Hit]:
         if os.getpid() != parent:
             os._exit(3)  # as if killed: no answer at all
         yield Hit("ran here", Location(ctx.mdir.files[0].path, 1, 1))
 
-    with start_rules(ctx, [_rule("fragile", dies_in_child)], parallel=True, child_share={"fragile"}) as run:
+    rules = [_rule(f"fragile-{i}", dies_in_helper) for i in range(3)]
+    with start_rules(ctx, rules, parallel=True) as run:
         found = run.result()
-    assert [(f.rule, f.message) for f in found] == [("fragile", "ran here")]
+    assert [(f.rule, f.message) for f in found] == [(f"fragile-{i}", "ran here") for i in range(3)]
 
 
 def test_small_directories_run_in_process(ctx: RuleContext) -> None:
     rules = selected_rules()
     with start_rules(_fresh(ctx), rules) as run:  # the example is far below PARALLEL_MIN_BYTES
-        assert run.pid is None and not run.child
+        assert run.pid is None
         assert run.result() == run_rules(_fresh(ctx), rules)
+        assert sorted(run.ran_here) == list(range(len(run.units)))
 
 
-def test_split_keeps_rules_sharing_an_index_together_and_balances() -> None:
+def test_units_keep_rules_sharing_an_index_together_most_expensive_first() -> None:
     rules = selected_rules()
-    own, child = split_rules(rules, parent_extra=0.6)
-    assert sorted(r.id for r in own + child) == sorted(r.id for r in rules)
+    units = rule_units(rules)
+    assert sorted(r.id for u in units for r in u) == sorted(r.id for r in rules)
     for group in SHARED_INDEXES:
-        sides = {("own" if r in own else "child") for r in rules if r.id in group}
-        assert len(sides) == 1, group
-    assert own and child
-    assert [r.id for r in own] == sorted(r.id for r in own)  # each side keeps the registry's order
+        holding = [i for i, u in enumerate(units) if any(r.id in group for r in u)]
+        assert len(holding) == 1, group
+    costs = [sum(RULE_COST.get(r.id, DEFAULT_COST) for r in u) for u in units]
+    assert costs == sorted(costs, reverse=True)
 
 
 def test_timelines_are_built_on_use_and_match_the_records(ctx: RuleContext) -> None:

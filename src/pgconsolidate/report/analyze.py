@@ -19,9 +19,6 @@ from pgconsolidate.rules.parallel import start_rules
 from pgconsolidate.rules.registry import RuleContext, selected_rules
 from pgconsolidate.sources.reader import read_dir, resolve_dir
 
-#: What writing the objects' timelines as JSON costs, in the unit of ``rules.parallel.RULE_COST``.
-TIMELINES_COST = 1.4
-
 
 def analyze_directory(
     directory: str | os.PathLike[str] | None,
@@ -37,12 +34,12 @@ def analyze_directory(
     :func:`pgconsolidate.config.load_config`); ``select``/``ignore`` add to its rule selection.
 
     The object model is built once (:func:`pgconsolidate.analysis.analyze_dir`, both cores on large
-    directories, parse trees not kept) and every rule reads it; on large directories a forked child
-    runs about half of the rules (:func:`pgconsolidate.rules.parallel.start_rules`). The report's
-    objects are built on first use; ``timelines``: build their JSON form now, while the child runs
-    (for ``--format json``). The cyclic garbage collector is paused meanwhile: the model is hundreds
-    of thousands of small acyclic records, and collections triggered while building them cost more
-    than the work itself.
+    directories, parse trees not kept) and every rule reads it; on large directories a forked helper
+    shares the rules with this process (:func:`pgconsolidate.rules.parallel.start_rules`). The
+    report's objects are built on first use; ``timelines``: build their JSON form now, while the helper
+    runs rules (for ``--format json``). The cyclic garbage collector is paused meanwhile: the model is
+    hundreds of thousands of small acyclic records, and collections triggered while building them cost
+    more than the work itself.
     """
     with paused_gc():
         return _analyze(directory, select=select, ignore=ignore, config=config, timelines=timelines)
@@ -71,7 +68,7 @@ def _analyze(
         settings={"exposed-schemas": cfg.exposed_schemas},
     )
     objects = ObjectTimelines(analysis.schema)
-    with start_rules(ctx, rules, cfg.severity, parent_extra=TIMELINES_COST if timelines else 0.0) as run:
+    with start_rules(ctx, rules, cfg.severity) as run:
         if timelines:
             objects.json_fragment()  # meanwhile: the larger part of the JSON report
         findings = run.result()

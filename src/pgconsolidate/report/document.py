@@ -142,7 +142,7 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
             head = file_head[file] = f'{json_string(file)},\n          "line": '
             return head
 
-        parts = []
+        parts: list[str] = []
         append = parts.append
         for oid in ids:
             state = objects[oid]
