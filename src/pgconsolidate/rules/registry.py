@@ -407,13 +407,17 @@ def sort_findings(findings: Iterable[Finding], order: Mapping[str, int]) -> list
     line, column and message (then objects, related locations and help, so that equal keys do not
     leave the order to chance)."""
 
+    missing, position = len(order), order.get
+    worst_first = {severity: -severity.rank for severity in Severity}
+
     def key(f: Finding) -> tuple[Any, ...]:
+        where = f.location
         return (
-            -f.severity.rank,
+            worst_first[f.severity],
             f.rule,
-            order.get(f.location.file, len(order)),
-            f.location.line,
-            f.location.column,
+            position(where.file, missing),
+            where.line,
+            where.column,
             f.message,
             f.objects,
             f.related,
