@@ -167,3 +167,21 @@ def test_function_execute_follows_grants_and_revokes_in_order():
     # the revoke (line 2) runs before the grant (line 3)
     assert privs.roles == frozenset({"anon"}) and privs.revoked_from == frozenset({"PUBLIC"})
     assert [loc.line for loc in privs.grants] == [3] and [loc.line for loc in privs.revokes] == [2]
+
+
+def test_altered_definition_equals_dataclasses_replace():
+    import dataclasses
+
+    from pgconsolidate.model.types import Change, FunctionDef
+    from pgconsolidate.rules.function_history import _altered
+
+    d = FunctionDef("public", "f", config=(("search_path", "public"), ("work_mem", "1MB")), body="select 1")
+    assert _altered(d, Change("add_config", ("search_path", "''"))) == dataclasses.replace(
+        d, config=(("work_mem", "1MB"), ("search_path", "''"))
+    )
+    assert _altered(d, Change("reset_config", "work_mem")) == dataclasses.replace(
+        d, config=(("search_path", "public"),)
+    )
+    for attr, value in (("security_definer", True), ("volatility", "stable"), ("owner", "postgres")):
+        assert _altered(d, Change(attr, value)) == dataclasses.replace(d, **{attr: value})
+    assert _altered(d, Change("rename", "g")) is d

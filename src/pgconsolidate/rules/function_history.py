@@ -88,10 +88,14 @@ class FunctionHistory:
 _FIELDS = tuple(f.name for f in dataclasses.fields(FunctionDef))
 _FIELD_INDEX = {name: i for i, name in enumerate(_FIELDS)}
 _VALUES = attrgetter(*_FIELDS)
+#: Every field is a positional constructor argument (else :func:`_with` uses ``dataclasses.replace``).
+_POSITIONAL = all(f.init and not f.kw_only for f in dataclasses.fields(FunctionDef))
 
 
 def _with(d: FunctionDef, attr: str, value: Any) -> FunctionDef:
     """``dataclasses.replace(d, **{attr: value})``, without its generic machinery (ALTERs are many)."""
+    if not _POSITIONAL:
+        return dataclasses.replace(d, **{attr: value})
     values = list(_VALUES(d))
     values[_FIELD_INDEX[attr]] = value
     return FunctionDef(*values)
