@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, overload
 
 import orjson
@@ -188,6 +189,10 @@ def json_string(text: str) -> str:
     return orjson.dumps(text).decode()
 
 
+_SEVERITY_OF = attrgetter("severity")
+_RULE_OF = attrgetter("rule")
+
+
 @dataclass(frozen=True)
 class AnalyzeReport:
     """The result of ``analyze``: the input, the objects it defines, the findings and the rules run.
@@ -205,8 +210,8 @@ class AnalyzeReport:
 
     def summary(self) -> dict[str, Any]:
         """Counts: files, statements, parse errors, objects, findings by severity and by rule."""
-        by_sev = Counter(f.severity.value for f in self.findings)
-        by_rule = Counter(f.rule for f in self.findings)
+        by_sev = {s.value: n for s, n in Counter(map(_SEVERITY_OF, self.findings)).items()}
+        by_rule = Counter(map(_RULE_OF, self.findings))
         return {
             "files": len(self.mdir.files),
             "skipped": len(self.mdir.left_out),

@@ -31,8 +31,8 @@ def render_text(
             yield Text.from_markup(
                 f"[{_STYLE[sev]}]{escape(rule_id)}[/] ({len(findings)}): {escape(summary)}"
             )
-            for f in findings[:per_rule]:
-                yield _finding_line(f)
+            # one renderable for the group's lines (the same text as one per line, far fewer prints)
+            yield Text("\n").join(_finding_line(f) for f in findings[:per_rule])
             if len(findings) > per_rule:
                 yield Text(
                     f"  ... and {len(findings) - per_rule} more (all of them with --format json or sarif)",
