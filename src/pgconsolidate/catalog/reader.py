@@ -115,9 +115,12 @@ class _Batch:
         self.types: dict[int, TypeInfo] = {}
         self.grants: list[CatalogObject] = []  # from every kind's ACLs, and the grants query
         self.spelled = False  # index and constraint definitions completed (see _spell)
+        # columns and sequences in step with their extras (the objects lists are sorted)
+        self.in_order: dict[str, list[CatalogObject]] = {}
 
     def merge(self, other: _Batch) -> None:
         self.spelled = self.spelled or other.spelled
+        self.in_order.update(other.in_order)
         self.objects.update(other.objects)
         self.extras.update(other.extras)
         self.opclasses.update(other.opclasses)
@@ -140,6 +143,8 @@ _CONVERSIONS = {
 
 # Kinds finished in _finish with their ``_...`` values (kept in step with them, sorted there).
 _FINISHED = frozenset({"indexes", "constraints"})
+# Kinds whose objects are also kept in the order of their ``_...`` values (sequences' owners).
+_IN_ORDER = frozenset({"columns", "sequences"})
 
 _MAKERS: dict[tuple[type[CatalogObject], tuple[str, ...]], Callable[..., list[CatalogObject]]] = {}
 
@@ -329,15 +334,13 @@ def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bo
     return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot)
 
 
-# The object kinds split into groups of about equal cost (measured: all three end together on the
-# bench schema), read in parallel over separate connections that share one exported snapshot (as
-# pg_dump --jobs does). The first group runs on the caller's connection.
+# The object kinds split into groups of about equal cost (server CPU per session measured in fresh
+# sessions on the bench schema: about equal), read in parallel over separate connections that share one
+# exported snapshot (as pg_dump --jobs does). The first group runs on the caller's connection.
 GROUPS: tuple[tuple[str, ...], ...] = (
     (
         "columns",
-        "views",
         "sequences",
-        "policies",
         "triggers",
         "rules",
         "event_triggers",
@@ -353,7 +356,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
         "casts",
     ),
     ("indexes", "constraints", "tables"),
-    ("functions", "grants"),
+    ("functions", "views", "policies", "grants"),  # views and policies open the same tables
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
 
@@ -464,6 +467,8 @@ def _built(
         batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
     if extras:
         batch.extras[name] = extras
+    if name in _IN_ORDER:
+        batch.in_order[name] = list(objects)  # before sorting: sequences' owners are found by them
     if name not in _FINISHED:  # sorted here, while the server still works for the other sessions
         objects.sort(key=_IDENTITY)
 
@@ -722,16 +727,21 @@ class _NoSharedSnapshot(Exception):
     """The server refused to export a snapshot (pooler, standby restrictions): read in one session."""
 
 
+def _extra_groups() -> tuple[tuple[str, ...], ...]:
+    """The groups read by extra sessions (the first is the main session's)."""
+    return GROUPS[1 : _workers()]
+
+
 def _read_parallel(
     conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
 ) -> tuple[int, dict[str, Any]]:
     """Read every kind over ``conn`` and extra sessions, which import its snapshot (like
     ``pg_dump --jobs``). The extra sessions are opened while this one runs the preamble (they are closed
     unused when the catalog is small); where one connection is left, it is this one (already open)."""
-    groups = GROUPS[: _workers()]
+    extra = _ExtraSessions(url, _extra_groups())
+    groups = (GROUPS[0], *extra.groups)
     rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
     batch = _Batch()
-    extra = _ExtraSessions(url, groups[1:])
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -809,9 +819,35 @@ def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogO
     sorted yet: indexes, and grants, which come sorted from each session (a merge of sorted runs)."""
     if not batch.spelled:
         _spell(conn, batch, batch.extras.get("columns", []))
+    _sequence_owners(conn, batch)
     batch.grants.sort(key=_IDENTITY)
     batch.objects["grants"] = batch.grants
     return {name: tuple(objects) for name, objects in batch.objects.items()}
+
+
+def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
+    """Name the column that owns each sequence (``owned_by``) from the columns read, by the table oid
+    and attnum the sequences query returns; the server names the few columns that were not read."""
+    wanted: dict[tuple[int, int], list[CatalogObject]] = {}
+    sequences = batch.extras.get("sequences", [])
+    for sequence, extra in zip(batch.in_order.get("sequences", []), sequences, strict=True):
+        if extra[0] is not None:
+            wanted.setdefault((extra[0], extra[1]), []).append(sequence)
+    if not wanted:
+        return
+    tables = {relid for relid, _ in wanted}
+    for column, extra in zip(batch.in_order.get("columns", []), batch.extras.get("columns", []), strict=True):
+        if extra[0] in tables:
+            owned = wanted.pop((extra[0], extra[1]), None)
+            if owned is not None:
+                for sequence in owned:
+                    sequence.__dict__["owned_by"] = column.identity
+    if wanted:  # owned by columns of tables that were not read
+        relids, attnums = zip(*wanted, strict=True)
+        query = _query("column_names", conn.info.server_version)
+        for relid, attnum, name in conn.execute(query, {"relids": list(relids), "attnums": list(attnums)}):
+            for sequence in wanted.get((relid, attnum), []):
+                sequence.__dict__["owned_by"] = name
 
 
 def _snapshot(source: str, server_version: int, kinds: dict[str, Any], scope: str) -> Snapshot:
