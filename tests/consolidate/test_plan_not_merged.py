@@ -145,3 +145,17 @@ def test_a_completed_draft_passes_the_check(tmp_path: Path, capsys) -> None:
     assert run(["plan", "--check", str(edited), str(d)]) == 0
     plan, _ = read_plan(edited.read_text(), str(edited))
     assert {(m.source, m.target) for m in plan.merges} >= {("public.notes", "public.notes_v2")}
+
+
+def test_tables_sharing_one_distinctive_column_are_not_merged(tmp_path: Path, capsys) -> None:
+    """tags and categories (id, name, created_at, updated_at) score 1.0, but are not twins: the plan used
+    to merge categories into tags, which analyze never reported."""
+    d = tmp_path / "migrations"
+    d.mkdir()
+    cols = "id bigserial PRIMARY KEY, name text NOT NULL, created_at timestamptz, updated_at timestamptz"
+    (d / "20240101000000_init.sql").write_text(
+        f"CREATE TABLE public.tags ({cols});\nCREATE TABLE public.categories ({cols});\n"
+    )
+    assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["merges"] == 0 and doc["not_merged"] == []

@@ -173,3 +173,16 @@ def test_near_copy_ignores_generic_columns() -> None:
 def test_related_name_pairs_is_linear_on_unrelated_names() -> None:
     names = [f"t{i}" for i in range(10_000)] + ["members", "team_members", "teams"]
     assert related_name_pairs(names) == {(10_000, 10_001), (10_001, 10_002)}  # teams ⊂ team_members
+
+
+def test_one_distinctive_column_does_not_make_large_tables_twins() -> None:
+    cols = [
+        ("id", "bigint"),
+        ("name", "text"),
+        ("created_at", "timestamp with time zone"),
+        ("updated_at", "timestamp with time zone"),
+    ]
+    sim = table_similarity(cols, cols)
+    assert sim.score == 1.0
+    assert similar_pair(sim, "tags", "categories") is None  # same bookkeeping, one shared `name`
+    assert similar_pair(sim, "tag", "tags") == "near-copy"  # the same word: a twin

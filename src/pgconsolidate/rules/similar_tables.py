@@ -157,13 +157,20 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
         # the score speaks for pairs found by their shared columns; pairs found by name only are judged
         # as near-copies (a schema's neighbours share foreign keys with related names: projects and
         # project_members, both with org_id, user_id)
-        sim = max(
-            table_similarity(first.declared, later.declared),
-            table_similarity(list(first.columns.items()), list(later.columns.items())),
-            key=lambda s: s.score,
+        # the columns as declared and as they end up: the likelier of the two that passes
+        sims = sorted(
+            (
+                table_similarity(first.declared, later.declared),
+                table_similarity(list(first.columns.items()), list(later.columns.items())),
+            ),
+            key=lambda s: -s.score,
         )
-        if not similar_pair(sim, na, nb, threshold=threshold, large=(a, b) in by_columns):
+        passing = [
+            s for s in sims if similar_pair(s, na, nb, threshold=threshold, large=(a, b) in by_columns)
+        ]
+        if not passing:
             continue
+        sim = passing[0]
         only = ""
         if sim.only_left or sim.only_right:
             only = (

@@ -151,9 +151,15 @@ def similar_pair(
 ) -> str | None:
     """Whether two tables (unqualified names, their :func:`table_similarity`) are alike enough to report
     or merge, and why: ``"similar"`` (``large``: both have enough columns for the score to speak;
-    score ≥ ``threshold`` with alike names, or ≥ 0.8), ``"near-copy"`` (:func:`near_copy`, any size),
-    else None."""
-    if large and sim.score >= threshold and (name_similarity(name_a, name_b) >= 0.5 or sim.score >= 0.8):
+    score ≥ ``threshold`` with alike names, or ≥ 0.8, and at least two distinctive columns of the same
+    name: ``tags`` and ``categories``, both ``id, name, created_at, updated_at``, are not twins),
+    ``"near-copy"`` (:func:`near_copy`, any size), else None."""
+    if (
+        large
+        and sim.score >= threshold
+        and (name_similarity(name_a, name_b) >= 0.5 or sim.score >= 0.8)
+        and sum(1 for p in sim.pairs if p.exact and p.left.lower() not in GENERIC_COLUMNS) >= 2
+    ):
         return "similar"
     if near_copy(sim, names_related(name_a, name_b), threshold):
         return "near-copy"
