@@ -140,7 +140,8 @@ def non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
                 if b.get("missing_ok"):
                     remove = str(b.get("removeType", ""))
                     dropped.update(drop_object_id(remove, obj) for obj in b.get("objects") or ())
-            if st.kind not in _CREATE_KINDS:  # what unguarded_creates looks at first, without a call
+            # what unguarded_creates looks at first, without starting it
+            if st.kind not in _CREATE_KINDS or _visibly_guarded(st):
                 continue
             for obj, kind, fix in unguarded_creates(st):
                 if obj in dropped:
