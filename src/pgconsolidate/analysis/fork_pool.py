@@ -170,7 +170,9 @@ class ForkPool:
     def _receive(self, *, wait: bool) -> None:
         """Read the messages available (when ``wait``: block until at least some bytes or the end)."""
         if wait:
-            select.select([self._messages], [], [])
+            waiter = select.poll()  # not select(): any descriptor number
+            waiter.register(self._messages, select.POLLIN)
+            waiter.poll()
         try:
             data = os.read(self._messages, 1 << 16)
         except BlockingIOError:
