@@ -117,6 +117,57 @@ def cpu_costs(url: str, session: Any, get_inspector: Any, runs: int = 5) -> Any:
     return ours, theirs
 
 
+def fresh_session_costs(url: str, runs: int = 10) -> tuple[float, float, list[float]] | None:
+    """Median CPU of ``read_snapshot`` as the CLI runs it (fresh sessions, cold caches): server CPU summed
+    over every session it opens (from /proc/<pid>/schedstat, after each connection's start-up, read just
+    before it closes), client CPU of this process, and the median server CPU per session (sorted)."""
+    from pgconsolidate.catalog import reader
+
+    def schedstat(pid: int) -> float | None:
+        try:
+            with open(f"/proc/{pid}/schedstat", encoding="ascii") as fh:
+                return int(fh.read().split()[0]) / 1e9
+        except OSError:
+            return None
+
+    sessions: list[float] = []
+    real_connect = reader.connect
+
+    def measured_connect(conn_url: str, **kwargs: Any) -> Any:
+        conn = real_connect(conn_url, **kwargs)
+        pid = conn.info.backend_pid
+        start = schedstat(pid)
+        real_close = conn.close
+
+        def close() -> None:
+            end = schedstat(pid)
+            if start is not None and end is not None:
+                sessions.append(end - start)
+            real_close()
+
+        conn.close = close  # type: ignore[method-assign]
+        return conn
+
+    reader.connect = measured_connect  # type: ignore[assignment]
+    try:
+        read_snapshot(url)
+        if not sessions:
+            return None  # not a local server
+        servers, clients, per_session = [], [], []
+        for _ in range(runs):
+            sessions.clear()
+            start = time.process_time()
+            read_snapshot(url)
+            clients.append(time.process_time() - start)
+            servers.append(sum(sessions))
+            per_session.append(sorted(sessions))
+    finally:
+        reader.connect = real_connect
+    width = min(len(p) for p in per_session)
+    medians = [statistics.median(p[i] for p in per_session) for i in range(width)]
+    return statistics.median(servers), statistics.median(clients), medians
+
+
 def best(fn: Callable[[], object], repeat: int) -> tuple[float, list[float]]:
     times = []
     for _ in range(repeat):
@@ -187,6 +238,7 @@ def main() -> None:
         ours_compare, theirs_compare = min(ours_compare_all), min(theirs_compare_all)
         result = diff_snapshots(read_snapshot(a), read_snapshot(b))
         cpu = cpu_costs(a, S, get_inspector)
+        fresh = fresh_session_costs(a)
 
     statements = [s for s in migra_sql[0].split(";\n") if s.strip()] if migra_sql else []
     print(
@@ -211,6 +263,14 @@ def main() -> None:
             f"{theirs_cpu / ours_cpu:>8.1f}x"
             f"   (server {ours_backend:.3f} / {theirs_backend:.3f} s, client {ours_client:.3f} / "
             f"{theirs_client:.3f} s; one session, independent of machine load)"
+        )
+    if fresh:
+        fresh_server, fresh_client, per_session = fresh
+        print(
+            f"{'inspect CPU, fresh sessions':28}{fresh_server + fresh_client:>14.3f}s"
+            f"   (server {fresh_server:.3f} s over {len(per_session)} sessions: "
+            f"{', '.join(f'{x * 1000:.0f}' for x in per_session)} ms; client {fresh_client:.3f} s; "
+            "what `pgconsolidate inspect` pays: cold caches)"
         )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print()
