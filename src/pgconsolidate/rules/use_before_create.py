@@ -140,13 +140,12 @@ def _first_positions(ctx: RuleContext) -> dict[tuple[str, str], Position]:
     order = ctx.file_index()
     kinds = _CREATED_KIND
     creates = (Action.CREATE, Action.CREATE_OR_REPLACE)
+    kind_of, missing = kinds.get, len(order)
     for fe in ctx.model.effects:
-        fi = order.get(fe.file, len(order))
+        fi = order.get(fe.file, missing)
         for e in fe.effects:
-            if e.action not in creates:
-                continue
-            kind = kinds.get(e.kind)
-            if kind is None or e.conditional:
+            kind = kind_of(e.kind)  # first: most effects are of other kinds (columns, constraints, ...)
+            if kind is None or e.action not in creates or e.conditional:
                 continue
             key = (kind, e.id.split("(", 1)[0] if kind == "function" else e.id)
             if key not in first:
