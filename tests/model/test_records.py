@@ -134,3 +134,19 @@ def test_fast_init_on_slots_sets_every_field_and_default() -> None:
     assert r == Rec(a=1, b=(), c="z") and r != Rec(2)
     with pytest.raises(TypeError):
         Rec()  # type: ignore[call-arg]
+
+
+def test_builder_objects_become_the_record() -> None:
+    from pgconsolidate.statements.model import Statement
+    from pgconsolidate.statements.records import builder
+
+    make = builder(Statement)
+    built = make("f.sql", 0, 1, 1, 1, 0, 8, "select 1", "SelectStmt", {"SelectStmt": {}})
+    built.__class__ = Statement
+    plain = Statement("f.sql", 0, 1, 1, 1, 0, 8, "select 1", "SelectStmt", {"SelectStmt": {}})
+    assert type(built) is Statement and built == plain and hash(built) == hash(plain)
+    assert built.ignores == frozenset() and pickle.loads(pickle.dumps(built)) == plain
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.line = 2  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        builder(ColumnDef.__mro__[-1])  # object: no slots

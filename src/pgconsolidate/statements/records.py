@@ -84,3 +84,29 @@ def _reducer(cls: type, names: tuple[str, ...]) -> Any:
         reduce = reduce_none
     reduce.__qualname__ = f"{cls.__qualname__}.__reduce__"
     return reduce
+
+
+def builder(cls: type[T]) -> Any:
+    """A mutable twin of the slotted frozen record class ``cls``, for code that builds records in bulk.
+
+    The twin has the same slots in the same order and the same ``__init__`` parameters (defaults
+    included), storing each field with a plain attribute store (the cheapest store Python has; a frozen
+    class must go through slot setters). Give a finished instance its real class with
+    ``obj.__class__ = cls``: the layouts are the same, so the object *becomes* a ``cls`` record, equal to
+    and indistinguishable from one built by ``cls(...)``."""
+    slots = cls.__dict__.get("__slots__")
+    if slots is None:
+        raise TypeError(f"{cls.__qualname__} has no __slots__")
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    namespace: dict[str, Any] = {}
+    args, body = [], []
+    for f in fields:
+        if f.default is dataclasses.MISSING:
+            args.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            args.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    self.{f.name} = {f.name}")
+    source = f"def __init__(self, {', '.join(args)}):\n" + ("\n".join(body) or "    pass") + "\n"
+    exec(source, namespace)  # generated from field names only, as dataclasses does itself
+    return type(f"{cls.__name__}Builder", (), {"__slots__": slots, "__init__": namespace["__init__"]})

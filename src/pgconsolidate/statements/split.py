@@ -14,6 +14,7 @@ import orjson
 from pglast import parser
 
 from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
+from pgconsolidate.statements.records import builder
 
 _IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
 _FILE_IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore-file\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
@@ -95,6 +96,7 @@ def _skip_noise(text: str, pos: int, end: int) -> int:
 
 
 _NONE: frozenset[str] = frozenset()
+_COMMENT_STARTS = ("--", "/*")
 
 
 def _rules(spec: str) -> frozenset[str]:
@@ -121,17 +123,19 @@ def _kind(node: dict[str, Any]) -> str:
     return next(iter(node)) if node else ""
 
 
-def _strip_semicolon_end(text: str, start: int, end: int) -> int:
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ";"):
-        end -= 1
-    return end
-
-
 def _parse_whole(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     """(char start, char end, node) per statement; raises ParseError if any statement is invalid."""
     tree = orjson.loads(parser.parse_sql_json(text))
+    out: list[tuple[int, int, dict[str, Any]]] = []
+    if text.isascii():  # byte offsets are character offsets
+        n = len(text)
+        append = out.append
+        for raw in tree.get("stmts", ()):
+            b_start = raw.get("stmt_location", 0)
+            b_len = raw.get("stmt_len", 0)
+            append((b_start, b_start + b_len if b_len else n, raw.get("stmt", {})))
+        return out
     to_char = _ByteToChar(text)
-    out = []
     for raw in tree.get("stmts", []):
         b_start = raw.get("stmt_location", 0)
         b_len = raw.get("stmt_len", 0)
@@ -179,6 +183,10 @@ def _marked(text: str) -> bool:
     return _MARKER.search(text) is not None
 
 
+#: Statements are built as mutable twins and given their class when complete (``records.builder``).
+_StatementBuilder = builder(Statement)
+
+
 def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0) -> FileStatements:
     """Split ``text`` (the SQL of ``file``, starting at ``first_line``) into statements.
 
@@ -189,16 +197,34 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         errors: list[tuple[int, int, str]] = []
     except parser.ParseError:
         parsed, errors = _parse_piecewise(text)
-    statements = []
+    statements: list[Statement] = []
+    append = statements.append
     prev_end = 0
     marked = _marked(text)
-    # offset -> (line, column), inlined from _Lines: statements come in increasing order, so only the
-    # text between the previous offset and this one is scanned for newlines
+    # offset -> (line, column): statements come in increasing order, so only the text from the previous
+    # statement's start to this one's is scanned for newlines; a statement's last line is its first plus
+    # the newlines in its text
     count, rfind = text.count, text.rfind
     pos, line, line_start = 0, first_line, 0
+    new, cls = _StatementBuilder, Statement
     for index, (raw_start, raw_end, node) in enumerate(parsed):
-        start = _skip_noise(text, raw_start, raw_end) if raw_end > raw_start else raw_start
-        end = _strip_semicolon_end(text, start, raw_end)
+        # the statement without the whitespace and comments before it (_skip_noise, with one C call in the
+        # usual case) and without the whitespace and semicolons after it
+        if raw_end > raw_start:
+            rest = text[raw_start:raw_end].lstrip()
+            start = raw_end - len(rest)
+            if rest[:2] in _COMMENT_STARTS:
+                start = _skip_noise(text, raw_start, raw_end)
+                rest = text[start:raw_end]
+        else:
+            start, rest = raw_start, ""
+        if raw_end > start:
+            body = rest.rstrip()
+            while body[-1:] == ";":
+                body = body[:-1].rstrip()
+            end = start + len(body)
+        else:
+            body, end = text[start:raw_end], raw_end
         if start < pos:  # never for parser output; keep the general lookup correct anyway
             pos, line, line_start = 0, first_line, 0
         newlines = count("\n", pos, start)
@@ -206,34 +232,28 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
             line += newlines
             line_start = rfind("\n", pos, start) + 1
         pos = start
-        stmt_line, column = line, start - line_start + 1
-        last = end - 1 if end - 1 > start else start
-        newlines = count("\n", pos, last)
-        if newlines:
-            line += newlines
-            line_start = rfind("\n", pos, last) + 1
-        pos = last
-        statements.append(
-            Statement(
-                file,
-                index,
-                stmt_line,
-                column,
-                line,
-                start + base_offset,
-                end + base_offset,
-                text[start:end],
-                next(iter(node)) if node else "",
-                node,
-                _ignores(text[prev_end:start]) if marked else _NONE,
-            )
+        st = new(
+            file,
+            index,
+            line,
+            start - line_start + 1,
+            line + body.count("\n") if end > start else line,
+            start + base_offset,
+            end + base_offset,
+            body,
+            next(iter(node)) if node else "",
+            node,
+            _ignores(text[prev_end:start]) if marked else _NONE,
         )
+        st.__class__ = cls
+        append(st)
         prev_end = raw_end
-    lines = _Lines(text, first_line)
     failures = []
-    for start, err_at, message in errors:
-        line, column = lines.at(min(err_at, len(text)))
-        stmt_end = text.find(";", start)
-        snippet = text[start : stmt_end if stmt_end >= 0 else len(text)].strip()
-        failures.append(ParseFailure(file, line, column, message, snippet))
+    if errors:
+        lines = _Lines(text, first_line)
+        for start, err_at, message in errors:
+            line, column = lines.at(min(err_at, len(text)))
+            stmt_end = text.find(";", start)
+            snippet = text[start : stmt_end if stmt_end >= 0 else len(text)].strip()
+            failures.append(ParseFailure(file, line, column, message, snippet))
     return FileStatements(file, tuple(statements), tuple(failures), file_ignores(text) if marked else _NONE)
