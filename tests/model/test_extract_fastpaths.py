@@ -96,3 +96,34 @@ def test_names_of_a_plain_list_and_of_a_list_node() -> None:
     assert names([{"String": {"sval": "a"}}, {"Integer": {"ival": 2}}]) == ["a", "2"]
     assert names(None) == []
     assert names(()) == []
+
+
+def test_policy_expressions_cached_across_statements_resolve_names_per_search_path() -> None:
+    policy = (
+        "create policy p on {t} using (exists (select 1 from members m where m.uid = auth.uid()))"
+        " with check (owner = current_user);\n"
+    )
+    effs = effects_of(policy.format(t="a") + "set search_path = app;\n" + policy.format(t="b"))
+    pols = [e for e in effs if e.kind == "policy"]
+    assert [e.id for e in pols] == ["public.a.p", "app.b.p"]
+    assert pols[0].uses == ("public.a", "auth.uid(*)", "public.members")
+    assert pols[1].uses == ("app.b", "app.members", "auth.uid(*)")
+    assert pols[0].detail.using == pols[1].detail.using
+    assert pols[0].detail.with_check == "owner = CURRENT_USER"
+
+
+def test_a_policy_does_not_use_its_own_table_even_when_its_expression_reads_it() -> None:
+    sql = "create policy p on {t} using (id in (select id from public.a));\n"
+    first, second = (e for e in effects_of(sql.format(t="a") + sql.format(t="b")) if e.kind == "policy")
+    assert first.uses == ("public.a",)  # the table itself, once
+    assert second.uses == ("public.b", "public.a")
+
+
+def test_cached_expression_results_equal_fresh_ones() -> None:
+    from pgconsolidate.model.extract import common
+
+    sql = "create policy p on t using ((select auth.uid()) = user_id and role::text = 'admin');"
+    common._EXPR_CACHE.clear()
+    fresh = effects_of(sql)
+    assert common._EXPR_CACHE
+    assert effects_of(sql) == fresh

@@ -20,6 +20,10 @@ from pgconsolidate.statements.model import Statement
 K = ObjectKind
 A = Action
 
+_EMPTY: dict[str, Any] = {}
+#: Argument modes that are not part of a routine's identity.
+_NOT_IN_SIGNATURE = ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE")
+
 
 #: extractor class -> {node type: handler method}: the methods named ``_<NodeType>``, gathered once.
 _HANDLERS: dict[type, dict[str, Any]] = {}
@@ -113,18 +117,20 @@ class ExtractorBase:
 
     def _func_id(self, owa: dict[str, Any]) -> tuple[str, str, str]:
         """(identity, schema, name) of an ObjectWithArgs; ``schema.name(*)`` when args are unspecified."""
-        schema, name = _qual(names(owa.get("objname", ())), self.ctx)
+        ctx = self.ctx
+        schema, name = _qual(names(owa.get("objname", ())), ctx)
         if owa.get("args_unspecified"):
             return f"{schema}.{name}(*)", schema, name
         sig = []
+        here = ctx.schema
         fargs = owa.get("objfuncargs")
         if fargs:
             for fa in fargs:
-                fp = fa.get("FunctionParameter", {})
-                if fp.get("mode", "FUNC_PARAM_DEFAULT") in ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE"):
+                fp = fa.get("FunctionParameter", _EMPTY)
+                if fp.get("mode", "FUNC_PARAM_DEFAULT") in _NOT_IN_SIGNATURE:
                     continue
-                sig.append(type_ref(fp.get("argType") or {}, self.ctx.schema)[0].signature)
+                sig.append(type_ref(fp.get("argType") or _EMPTY, here)[0].signature)
         else:
-            for ta in owa.get("objargs", ()) or ():
-                sig.append(type_ref(ta.get("TypeName", ta), self.ctx.schema)[0].signature)
+            for ta in owa.get("objargs") or ():
+                sig.append(type_ref(ta.get("TypeName", ta), here)[0].signature)
         return f"{schema}.{name}({', '.join(sig)})", schema, name

@@ -89,8 +89,10 @@ def _rv(rv: dict[str, Any] | None, ctx: FileContext) -> tuple[str, str]:
 
 
 def _rv_id(rv: dict[str, Any] | None, ctx: FileContext) -> str:
-    schema, name = _rv(rv, ctx)
-    return f"{schema}.{name}"
+    """A RangeVar as an identity (``schema.name``)."""
+    if not rv:
+        return f"{ctx.schema}."
+    return f"{rv.get('schemaname') or ctx.schema}.{rv.get('relname', '')}"
 
 
 def _qual(parts: list[str], ctx: FileContext) -> tuple[str, str]:
@@ -99,21 +101,21 @@ def _qual(parts: list[str], ctx: FileContext) -> tuple[str, str]:
     return ctx.schema, parts[-1] if parts else ""
 
 
+#: The role a RoleSpec of each special type names (others name ``rolename``).
+_ROLESPEC_NAMES = {
+    "ROLESPEC_PUBLIC": "public",
+    "ROLESPEC_CURRENT_USER": "current_user",
+    "ROLESPEC_SESSION_USER": "session_user",
+    "ROLESPEC_CURRENT_ROLE": "current_role",
+}
+
+
 def _roles(specs: Iterable[Any]) -> tuple[str, ...]:
     out = []
     for spec in specs or ():
         rs = spec.get("RoleSpec", spec) if isinstance(spec, dict) else {}
-        rt = rs.get("roletype", "")
-        if rt == "ROLESPEC_PUBLIC":
-            out.append("public")
-        elif rt == "ROLESPEC_CURRENT_USER":
-            out.append("current_user")
-        elif rt == "ROLESPEC_SESSION_USER":
-            out.append("session_user")
-        elif rt == "ROLESPEC_CURRENT_ROLE":
-            out.append("current_role")
-        else:
-            out.append(rs.get("rolename", ""))
+        special = _ROLESPEC_NAMES.get(rs.get("roletype", ""))
+        out.append(special if special is not None else rs.get("rolename", ""))
     return tuple(out)
 
 
@@ -186,16 +188,24 @@ def _column_refs(node: Any, out: list[str]) -> None:
             _column_refs(v, out)
 
 
-def _refs(node: Any, ctx: FileContext, rels: set[str], funcs: set[str], types: set[str]) -> None:
+def _refs(
+    node: Any,
+    ctx: FileContext,
+    rels: set[str],
+    funcs: set[str],
+    types: set[str],
+    tree_json: str | None = None,
+) -> None:
     """Relations (RangeVar), functions (FuncCall) and types (TypeCast) referenced anywhere in a tree.
 
-    Trees without type casts are serialised (C speed) and searched with :func:`_json_refs`, which finds
-    the same RangeVar and FuncCall nodes; others are walked: one iterative pass, scalar values skipped
-    with a single type check."""
-    try:
-        tree_json = orjson.dumps(node).decode()
-    except (TypeError, ValueError):
-        tree_json = '"TypeCast"'  # not JSON data: walk it
+    Trees without type casts are serialised (C speed; ``tree_json`` when the caller has it already)
+    and searched with :func:`_json_refs`, which finds the same RangeVar and FuncCall nodes; others are
+    walked: one iterative pass, scalar values skipped with a single type check."""
+    if tree_json is None:
+        try:
+            tree_json = orjson.dumps(node).decode()
+        except (TypeError, ValueError):
+            tree_json = '"TypeCast"'  # not JSON data: walk it
     if '"TypeCast"' not in tree_json:
         _json_refs(tree_json, ctx, rels, funcs)
         return
@@ -278,3 +288,40 @@ def _uses_of(node: Any, ctx: FileContext, exclude: str | None = None) -> tuple[s
     if exclude:
         rels.discard(exclude)
     return tuple(sorted(rels | funcs | types))
+
+
+_LOCATION_JSON = re.compile(r',"location":-?\d+')
+_EXPR_CACHE: dict[tuple[str, str], tuple[tuple[str | None, ...], frozenset[str], frozenset[str]]] = {}
+_EXPR_CACHE_MAX = 20_000
+_EXPR_KEY_MAX = 8_000
+
+
+def _exprs_text_and_refs(
+    exprs: list[Any], ctx: FileContext
+) -> tuple[tuple[str | None, ...], frozenset[str], frozenset[str]]:
+    """The SQL text of each expression (None for a missing one), the relations they reference and the
+    functions and types they reference (as :func:`_refs` finds them).
+
+    Migrations repeat the same expressions over and over (``auth.uid() = user_id`` in every policy),
+    so results are cached on the expressions' JSON without its ``location`` fields (the only part of
+    a tree that says where it was written, and read by neither the printer nor the reference search)
+    and the schema unqualified names resolve to."""
+    try:
+        tree_json: str | None = orjson.dumps(exprs).decode()
+    except (TypeError, ValueError):
+        tree_json = None
+    key = None
+    if tree_json is not None and len(tree_json) <= _EXPR_KEY_MAX:
+        key = (_LOCATION_JSON.sub("", tree_json), ctx.schema)
+        hit = _EXPR_CACHE.get(key)
+        if hit is not None:
+            return hit
+    texts = tuple([to_sql(e) if e else None for e in exprs])
+    rels: set[str] = set()
+    funcs: set[str] = set()
+    types: set[str] = set()
+    _refs(exprs, ctx, rels, funcs, types, tree_json)
+    value = (texts, frozenset(rels), frozenset(funcs | types))
+    if key is not None and len(_EXPR_CACHE) < _EXPR_CACHE_MAX:
+        _EXPR_CACHE[key] = value
+    return value

@@ -7,15 +7,16 @@ from typing import Any
 from pgconsolidate.model.deparse import to_sql
 from pgconsolidate.model.extract.base import ExtractorBase
 from pgconsolidate.model.extract.common import (
+    _exprs_text_and_refs,
     _qual,
     _roles,
     _rv_id,
-    _uses_of,
 )
 from pgconsolidate.model.names import names, sval
 from pgconsolidate.model.types import (
     Action,
     Change,
+    Effect,
     ObjectKind,
     PolicyDef,
     TriggerDef,
@@ -33,21 +34,37 @@ class PolicyTriggerEffects(ExtractorBase):
     # ----------------------------------------------------------------- policies & triggers
 
     def _CreatePolicyStmt(self, b: dict[str, Any]) -> None:
-        table = _rv_id(b.get("table"), self.ctx)
+        ctx = self.ctx
+        table = _rv_id(b.get("table"), ctx)
         name = b.get("policy_name", "")
-        using = b.get("qual")
-        check = b.get("with_check")
+        (using, check), rels, others = _exprs_text_and_refs([b.get("qual"), b.get("with_check")], ctx)
         pol = PolicyDef(
             table,
             name,
             b.get("cmd_name", "all"),
             bool(b.get("permissive")),
             _roles(b.get("roles", ())) or ("public",),
-            to_sql(using) if using else None,
-            to_sql(check) if check else None,
+            using,
+            check,
         )
-        uses = (table, *_uses_of([using, check], self.ctx, table))
-        self.add(A.CREATE, K.POLICY, pol.id, pol, uses=tuple(dict.fromkeys(uses)))
+        # the relations, functions and types the expressions use (not the policy's own table)
+        uses = (table, *sorted(rels - {table} | others)) if rels or others else (table,)
+        self.out.append(
+            Effect(
+                A.CREATE,
+                K.POLICY,
+                f"{table}.{name}",
+                self.ref,
+                pol,
+                None,
+                False,
+                False,
+                False,
+                False,
+                tuple(dict.fromkeys(uses)),
+                self.conditional,
+            )
+        )
 
     def _AlterPolicyStmt(self, b: dict[str, Any]) -> None:
         table = _rv_id(b.get("table"), self.ctx)

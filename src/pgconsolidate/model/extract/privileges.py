@@ -15,12 +15,15 @@ from pgconsolidate.model.names import names, sval, type_ref
 from pgconsolidate.model.types import (
     Action,
     DefaultPrivilegesDef,
+    Effect,
     GrantDef,
     ObjectKind,
 )
 
 K = ObjectKind
 A = Action
+
+_EMPTY: dict[str, Any] = {}
 
 # ``DefaultPrivilegesDef.object_type`` per libpg_query objtype: the singular :class:`ObjectKind` values
 # (``ON ROUTINES`` parses as OBJECT_FUNCTION, as PostgreSQL treats functions and procedures alike here).
@@ -44,42 +47,47 @@ class PrivilegeEffects(ExtractorBase):
     # ----------------------------------------------------------------- privileges & comments
 
     def _GrantStmt(self, b: dict[str, Any]) -> None:
+        ctx = self.ctx
         is_grant = bool(b.get("is_grant"))
-        ot = b.get("objtype", "")
-        kind = _OBJ_KIND.get(ot, K.OTHER)
+        kind = _OBJ_KIND.get(b.get("objtype", ""), K.OTHER)
         privs: list[str] = []
         cols: list[str] = []
-        for p in b.get("privileges", ()) or ():
-            ap = p.get("AccessPriv", {})
+        for p in b.get("privileges") or ():
+            ap = p.get("AccessPriv", _EMPTY)
             privs.append(ap.get("priv_name", "all").lower())
-            cols.extend(sval(c) for c in ap.get("cols", ()) or ())
+            ap_cols = ap.get("cols")
+            if ap_cols:
+                cols.extend([sval(c) for c in ap_cols])
         privileges = tuple(privs) or ("all",)
         grantees = _roles(b.get("grantees", ()))
         targets: list[str] = []
         if b.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
             targets = [f"{sval(o)}.*" for o in b.get("objects", ()) or ()]
         else:
-            for o in b.get("objects", ()) or ():
+            for o in b.get("objects") or ():
                 if "RangeVar" in o:
-                    targets.append(_rv_id(o["RangeVar"], self.ctx))
+                    targets.append(_rv_id(o["RangeVar"], ctx))
                 elif "ObjectWithArgs" in o:
                     targets.append(self._func_id(o["ObjectWithArgs"])[0])
                 elif "String" in o:
                     targets.append(sval(o))
                 elif "TypeName" in o:
-                    t, _ = type_ref(o["TypeName"], self.ctx.schema)
-                    targets.append(f"{t.schema or self.ctx.schema}.{t.name}")
+                    t, _ = type_ref(o["TypeName"], ctx.schema)
+                    targets.append(f"{t.schema or ctx.schema}.{t.name}")
                 else:
                     parts = names(o)
                     if parts:
-                        targets.append(".".join(_qual(parts, self.ctx)))
+                        targets.append(".".join(_qual(parts, ctx)))
         action = A.GRANT if is_grant else A.REVOKE
+        grant_option = bool(b.get("grant_option"))
+        columns = tuple(cols)
+        out = self.out
+        ref = self.ref
+        cond = self.conditional
         for target in targets:
-            g = GrantDef(
-                kind, target, privileges, grantees, bool(b.get("grant_option")), tuple(cols), not is_grant
-            )
+            g = GrantDef(kind, target, privileges, grantees, grant_option, columns, not is_grant)
             uses = (target,) if not target.endswith(".*") else (target[:-2],)
-            self.add(action, kind, target, g, uses=uses)
+            out.append(Effect(action, kind, target, ref, g, None, False, False, False, False, uses, cond))
 
     def _GrantRoleStmt(self, b: dict[str, Any]) -> None:
         granted = [
