@@ -89,6 +89,20 @@ def test_a_failing_or_dying_helper_leaves_its_items_to_this_process(work: object
     assert got == {i: i for i in range(6)}
 
 
+@needs_fork
+@pytest.mark.parametrize("refused", ["memfd_create", "fork"])
+def test_when_the_system_refuses_this_process_does_everything(
+    refused: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no(*args: object) -> None:
+        raise OSError(24, "refused")
+
+    monkeypatch.setattr(os, refused, no)
+    with ForkPool(4, _square, helpers=1) as pool:
+        assert not pool.forked
+        assert [pool.claim() for _ in range(5)] == [0, 1, 2, 3, None]
+
+
 def test_too_many_items_are_refused() -> None:
     with pytest.raises(ValueError, match="at most"):
         ForkPool(MAX_ITEMS + 1, _square)

@@ -85,25 +85,35 @@ class ForkPool:
     # -- this process ----------------------------------------------------------------------------------
 
     def start(self) -> ForkPool:
-        """Fork the helpers (none when not :func:`available`). Returns ``self``."""
+        """Fork the helpers (none when not :func:`available`). Returns ``self``. When the system refuses
+        (no in-memory files, no more processes), fewer helpers or none run: this process takes the rest."""
         if self.wanted <= 0:
             return self
-        claims_r, claims_w = os.pipe()
-        os.write(claims_w, b"".join(_TOKEN.pack(i) for i in self.order))  # fits: MAX_ITEMS
-        os.close(claims_w)
-        messages_r, messages_w = os.pipe()
-        self._claims, self._messages = claims_r, messages_r
-        self._files = [os.memfd_create(f"pgconsolidate-helper-{k}") for k in range(self.wanted)]
-        sys.stdout.flush()
-        sys.stderr.flush()
-        for k in range(self.wanted):
-            pid = os.fork()
-            if pid == 0:  # a helper: never returns
-                os.close(messages_r)
-                self._helper(k, messages_w)
-            self.pids.append(pid)
+        messages_w = -1
+        try:
+            claims_r, claims_w = os.pipe()
+            self._claims = claims_r
+            os.write(claims_w, b"".join(_TOKEN.pack(i) for i in self.order))  # fits: MAX_ITEMS
+            os.close(claims_w)
+            self._messages, messages_w = os.pipe()
+            for k in range(self.wanted):
+                self._files.append(os.memfd_create(f"pgconsolidate-helper-{k}"))
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for k in range(self.wanted):
+                pid = os.fork()
+                if pid == 0:  # a helper: never returns
+                    os.close(self._messages)
+                    self._helper(k, messages_w)
+                self.pids.append(pid)
+        except OSError:
+            if not self.pids:  # nothing started: this process does everything, in order
+                if messages_w >= 0:
+                    os.close(messages_w)
+                self.close()
+                return self
         os.close(messages_w)
-        os.set_blocking(messages_r, False)
+        os.set_blocking(self._messages, False)
         self._open = True
         return self
 

@@ -111,7 +111,7 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
         """The timelines already written as the value of a top-level key of a document that orjson
         writes with ``OPT_INDENT_2``: the same bytes it would write for :meth:`json_items` there. Built
         once, as text (no dicts): most of the JSON report on large directories, so ``analyze`` writes it
-        while the rules' child process runs."""
+        while the rules' helper process runs."""
         if self._fragment is None:
             self._fragment = orjson.Fragment(self._json_text())  # str: orjson copies it once
         return self._fragment
