@@ -277,6 +277,19 @@ def _grants(rows: Iterable[tuple[str, str, list[str]]]) -> list[CatalogObject]:
     return out
 
 
+def array_literal(values: Iterable[int | str]) -> str:
+    """A PostgreSQL array literal (``{1,2}``, ``{"a","b\\"c"}``) for a query parameter that the query
+    casts (``%(x)s::oid[]``): one string is passed instead of a list, which psycopg would dump element
+    by element in Python (a few thousand oids of extension members, for every query)."""
+    items = []
+    for value in values:
+        if isinstance(value, int):
+            items.append(str(value))
+        else:
+            items.append('"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(items) + "}"
+
+
 def _path_of(extension_schemas: list[str]) -> sql.Composed:
     names = ["pg_catalog", "public", *extension_schemas]
     path = sql.SQL(", ").join([sql.Identifier(name) for name in names])
@@ -327,9 +340,9 @@ def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bo
     assert row is not None
     names = [d.name for d in cur.description or ()]
     values = dict(zip(names, row, strict=True))
-    params: dict[str, Any] = {"skip_schemas": skip_schemas}
+    params: dict[str, Any] = {"skip_schemas": array_literal(skip_schemas)}
     for name in _EXTENSION_MEMBERS:
-        params[name] = [] if include_ext else list(values[name])
+        params[name] = array_literal([] if include_ext else values[name])
     snapshot = values["snapshot"]
     return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot)
 
@@ -521,10 +534,10 @@ class _FunctionTexts:
                 arg_names.update(raw.names)
         version = conn.info.server_version
         self.types_cur = conn.cursor(binary=True)
-        self.types_cur.execute(_query("type_names", version), {"types": sorted(types)})
+        self.types_cur.execute(_query("type_names", version), {"types": array_literal(sorted(types))})
         self.names_cur = conn.cursor(binary=True)
         arg_names.discard("")
-        self.names_cur.execute(_query("quoted_names", version), {"names": sorted(arg_names)})
+        self.names_cur.execute(_query("quoted_names", version), {"names": array_literal(sorted(arg_names))})
 
     def complete(self) -> None:
         type_names: dict[int, str] = dict(self.types_cur.fetchall())
@@ -546,7 +559,7 @@ class _FunctionTexts:
                 values["result"] = result
         if ask:
             rows = self.conn.execute(
-                _query("function_texts", self.conn.info.server_version), {"oids": list(ask)}
+                _query("function_texts", self.conn.info.server_version), {"oids": array_literal(ask)}
             ).fetchall()
             for oid, identity_args, arguments, result in rows:
                 values = ask[oid].__dict__
@@ -610,7 +623,7 @@ def _index_definitions(
             values["definition"] = definition
     if ask_both:
         query = _query("index_texts", conn.info.server_version)
-        for oid, definition, predicate in conn.execute(query, {"oids": list(ask_both)}).fetchall():
+        for oid, definition, predicate in conn.execute(query, {"oids": array_literal(ask_both)}).fetchall():
             values = ask_both[oid].__dict__
             values["definition"], values["predicate"] = definition, predicate
     _ask_server(conn, "pg_get_indexdef(o)", ask)
@@ -648,7 +661,7 @@ def _ask_server(conn: psycopg.Connection, call: str, objects: dict[int, CatalogO
     if not objects:
         return
     query = sql.SQL("SELECT o, {} FROM unnest(%s::oid[]) o").format(sql.SQL(call))  # call: a constant
-    for oid, definition in conn.execute(query, [list(objects)]).fetchall():
+    for oid, definition in conn.execute(query, [array_literal(objects)]).fetchall():
         objects[oid].__dict__["definition"] = definition
 
 
@@ -845,7 +858,9 @@ def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
     if wanted:  # owned by columns of tables that were not read
         relids, attnums = zip(*wanted, strict=True)
         query = _query("column_names", conn.info.server_version)
-        for relid, attnum, name in conn.execute(query, {"relids": list(relids), "attnums": list(attnums)}):
+        for relid, attnum, name in conn.execute(
+            query, {"relids": array_literal(relids), "attnums": array_literal(attnums)}
+        ):
             for sequence in wanted.get((relid, attnum), []):
                 sequence.__dict__["owned_by"] = name
 
