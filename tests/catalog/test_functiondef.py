@@ -4,8 +4,6 @@ for every shape, on PostgreSQL 18 and 16."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from pgconsolidate.catalog import read_snapshot
@@ -131,20 +129,8 @@ def test_function_texts_equal_the_servers(scratch_db: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def postgresql_16() -> Iterator[str]:
-    from pgconsolidate.scratch import get_scratch_server, throwaway_database
-
-    try:
-        server = get_scratch_server(major=16)
-    except Exception as exc:  # pragma: no cover - the embedded 16 is optional
-        pytest.skip(f"embedded PostgreSQL 16 not available: {exc}")
-    with throwaway_database(server) as url:
-        yield url
-
-
-def test_function_texts_equal_the_servers_on_postgresql_16(postgresql_16: str) -> None:
-    _check(postgresql_16)
+def test_function_texts_equal_the_servers_on_postgresql_16(scratch_db_16: str) -> None:
+    _check(scratch_db_16)
 
 
 def test_extension_functions_equal_the_servers(scratch_db: str) -> None:

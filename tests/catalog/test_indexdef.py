@@ -139,18 +139,11 @@ def test_every_index_definition_is_pg_get_indexdef(shapes: str, monkeypatch: pyt
     assert not any("(d)" in s for s in spelled)  # domain key: the server decides
 
 
-def test_index_definitions_agree_on_postgresql_16(scratch_server: ScratchServer) -> None:
-    from pgconsolidate.scratch import get_scratch_server
-
-    try:
-        old_server = get_scratch_server(major=16)
-    except Exception as exc:  # pragma: no cover - the embedded 16 is optional
-        pytest.skip(f"embedded PostgreSQL 16 not available: {exc}")
-    with throwaway_database(old_server) as url:
-        with connection(url, autocommit=True) as conn:
-            conn.execute(SHAPES.encode())
-        snap = read_snapshot(url)
-        assert {i.identity: i.definition for i in snap.indexes} == _server_definitions(url)
+def test_index_definitions_agree_on_postgresql_16(scratch_db_16: str) -> None:
+    with connection(scratch_db_16, autocommit=True) as conn:
+        conn.execute(SHAPES.encode())
+    snap = read_snapshot(scratch_db_16)
+    assert {i.identity: i.definition for i in snap.indexes} == _server_definitions(scratch_db_16)
 
 
 def test_parallel_read_spells_the_same_definitions(shapes: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -214,16 +214,13 @@ def test_query_variants_for_older_servers() -> None:
     assert b"pg_get_function_sqlbody" not in old and b"prosqlbody" not in old
 
 
-def test_same_schema_on_postgresql_16_and_18_is_equivalent(scratch_server: ScratchServer) -> None:
+def test_same_schema_on_postgresql_16_and_18_is_equivalent(
+    scratch_server: ScratchServer, scratch_db_16: str
+) -> None:
     """Cross-version noise (PostgreSQL 18's NOT NULL constraints, 17's MAINTAIN privilege) is not a
     difference; a real difference still is."""
-    from pgconsolidate.scratch import get_scratch_server
-
-    try:
-        old_server = get_scratch_server(major=16)
-    except Exception as exc:  # pragma: no cover - the embedded 16 is optional
-        pytest.skip(f"embedded PostgreSQL 16 not available: {exc}")
-    with throwaway_database(old_server) as old, throwaway_database(scratch_server) as new:
+    old = scratch_db_16
+    with throwaway_database(scratch_server) as new:
         build(old)
         build(new)
         a, b = read_snapshot(old), read_snapshot(new)

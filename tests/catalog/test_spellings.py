@@ -3,8 +3,6 @@ server function prints, for every shape."""
 
 from __future__ import annotations
 
-import pytest
-
 from pgconsolidate.catalog import read_snapshot
 from pgconsolidate.db.connect import connection
 
@@ -98,15 +96,8 @@ def test_constraint_definitions_equal_pg_get_constraintdef(scratch_db: str) -> N
     _check_constraints(scratch_db)
 
 
-def test_constraint_definitions_on_postgresql_16() -> None:
-    from pgconsolidate.scratch import get_scratch_server, throwaway_database
-
-    try:
-        old_server = get_scratch_server(major=16)
-    except Exception as exc:  # pragma: no cover - the embedded 16 is optional
-        pytest.skip(f"embedded PostgreSQL 16 not available: {exc}")
-    with throwaway_database(old_server) as url:
-        _check_constraints(url)
+def test_constraint_definitions_on_postgresql_16(scratch_db_16: str) -> None:
+    _check_constraints(scratch_db_16)
 
 
 def _check_constraints(scratch_db: str) -> None:
