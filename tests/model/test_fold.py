@@ -202,3 +202,35 @@ def test_members_reads_enum_members_as_plain_attributes() -> None:
 
     A = members(Action)
     assert A.CREATE is Action.CREATE and members(ObjectKind).COLUMN is ObjectKind.COLUMN
+
+
+def test_attach_detach_partition_and_inherit_no_inherit() -> None:
+    s = schema_of(
+        "CREATE TABLE ev (id int, at date) PARTITION BY RANGE (at);\n"
+        "CREATE TABLE ev_2024 (id int, at date);\n"
+        "ALTER TABLE ev ATTACH PARTITION ev_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "ALTER TABLE ev ADD COLUMN note text;\n"
+        "CREATE TABLE base (id int);\nCREATE TABLE kid (id int);\n"
+        "ALTER TABLE kid INHERIT base;\nALTER TABLE base ADD COLUMN x int;\n",
+    )
+    part, kid = s.objects["public.ev_2024"].detail, s.objects["public.kid"].detail
+    assert part.partition_of == "public.ev" and kid.inherits == ("public.base",)
+    # columns added to the parent reach the partition and the child
+    assert [c.name for c in s.columns("public.ev_2024")] == ["id", "at", "note"]
+    assert [c.name for c in s.columns("public.kid")] == ["id", "x"]
+    s = schema_of(
+        "CREATE TABLE ev (id int, at date) PARTITION BY RANGE (at);\n"
+        "CREATE TABLE ev_2024 (id int, at date);\n"
+        "ALTER TABLE ev ATTACH PARTITION ev_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "ALTER TABLE ev DETACH PARTITION ev_2024;\nALTER TABLE ev ADD COLUMN z int;\n"
+        "CREATE TABLE base (id int);\nCREATE TABLE kid (id int);\n"
+        "ALTER TABLE kid INHERIT base;\nALTER TABLE kid NO INHERIT base;\n"
+        "ALTER TABLE base ADD COLUMN y int;\n",
+    )
+    assert s.objects["public.ev_2024"].detail.partition_of is None
+    assert s.objects["public.kid"].detail.inherits == ()
+    assert [c.name for c in s.columns("public.ev_2024")] == ["id", "at"]
+    assert [c.name for c in s.columns("public.kid")] == ["id"]
+    # the partition's timeline shows where it was attached and detached
+    actions = [e.action for e in s.objects["public.ev_2024"].events]
+    assert actions == [Action.CREATE, Action.ALTER, Action.ALTER]

@@ -109,6 +109,27 @@ OK = [
         },
     ),
     (
+        "partitions created alone and attached later",
+        {
+            "1_a.sql": "create table events (id bigint, user_id uuid, kind text, payload jsonb, at date) "
+            "partition by range (at);\n"
+            + "".join(
+                f"create table events_{y} (id bigint, user_id uuid, kind text, payload jsonb, at date);\n"
+                f"alter table events attach partition events_{y} for values from ('{y}-01-01') to "
+                f"('{y + 1}-01-01');\n"
+                for y in range(2020, 2023)
+            )
+        },
+    ),
+    (
+        "tables that inherit one another by ALTER TABLE ... INHERIT",
+        {
+            "1_a.sql": "create table logs (id bigint, user_id uuid, kind text, payload jsonb, at date);\n"
+            "create table logs_2024 (id bigint, user_id uuid, kind text, payload jsonb, at date);\n"
+            "alter table logs_2024 inherit logs;\n"
+        },
+    ),
+    (
         "a table and the tables inheriting it",
         {
             "1_a.sql": "create table logs (id bigint, user_id uuid, kind text, payload jsonb, at date);\n"

@@ -51,6 +51,8 @@ _CHILD_KINDS = frozenset({K.COLUMN, K.CONSTRAINT, K.POLICY, K.TRIGGER})
 _TABLE_LIKE = frozenset({K.TABLE, K.VIEW, K.MATERIALIZED_VIEW})
 _VIEW_KINDS = frozenset({K.VIEW, K.MATERIALIZED_VIEW})
 _INHERITED_ACTIONS = frozenset({A.CREATE, A.ALTER, A.DROP, A.RENAME})
+#: Change attributes that move a table into or out of another's family (partitions, INHERITS children).
+_FAMILY_ATTRIBUTES = frozenset({"partition_of", "add_inherit", "drop_inherit"})
 _ALL_PRIVILEGES = {
     K.TABLE: ("select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain"),
     K.VIEW: ("select", "insert", "update", "delete", "truncate", "references", "trigger", "maintain"),
@@ -261,6 +263,8 @@ class _Folder:
             if action == A.ALTER or action == A.OWNER:
                 if isinstance(e.detail, Change) and st.detail is not None:
                     st.detail = _apply_change(st.detail, e.detail)
+                    if e.detail.attribute in _FAMILY_ATTRIBUTES and isinstance(st.detail, TableDef):
+                        self.family_changed(oid, e.detail)
             elif action in (A.ENABLE_RLS, A.DISABLE_RLS, A.FORCE_RLS, A.NO_FORCE_RLS):
                 if isinstance(st.detail, TableDef):
                     if action == A.ENABLE_RLS:
@@ -349,6 +353,23 @@ class _Folder:
             st.exists = True
             st.external = False
             self.dependents.setdefault(d.name, {})[st.id] = None
+
+    def family_changed(self, table: str, change: Change) -> None:
+        """ATTACH/DETACH PARTITION, INHERIT/NO INHERIT: later column effects on the parent reach ``table``
+        (or no longer do)."""
+        attribute, parent = change.attribute, change.value
+        if attribute == "drop_inherit":
+            lists = [self.inheritors.get(parent, [])]
+        elif parent is None:  # DETACH PARTITION: a partition has one parent
+            lists = list(self.inheritors.values())
+        else:
+            children = self.inheritors.setdefault(parent, [])
+            if table not in children:
+                children.append(table)
+            return
+        for children in lists:
+            if table in children:
+                children.remove(table)
 
     def inherit(self, st: _State, d: TableDef, e: Effect) -> None:
         """Columns a new table gets from PARTITION OF / INHERITS / LIKE sources."""
@@ -611,6 +632,10 @@ def _apply_change(detail: Any, change: Change) -> Any:
         return _replace(d, labels=tuple(new if x == old else x for x in d.labels))
     if attr == "add_attribute" and "attributes" in fields:
         return _replace(d, attributes=(*d.attributes, value))
+    if attr == "add_inherit" and "inherits" in fields:
+        return d if value in d.inherits else _replace(d, inherits=(*d.inherits, value))
+    if attr == "drop_inherit" and "inherits" in fields:
+        return _replace(d, inherits=tuple(x for x in d.inherits if x != value))
     if attr == "identity" and "identity" in fields:
         return _replace(d, identity=value, not_null=True if value else d.not_null)
     if attr in fields:

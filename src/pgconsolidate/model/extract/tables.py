@@ -54,6 +54,10 @@ _CONSTRAINT_TYPE = {
 _NAME_SUFFIX = {"unique": "key", "foreign-key": "fkey", "exclude": "excl", "not-null": "not_null"}
 
 
+#: ALTER TABLE subcommands that change which table another one belongs to (see ``_family_change``).
+_FAMILY_CHANGES = frozenset({"AT_AttachPartition", "AT_DetachPartition", "AT_AddInherit", "AT_DropInherit"})
+
+
 class TableEffects(ExtractorBase):
     """Effects of schema, extension, table (columns, constraints) and index statements."""
 
@@ -368,12 +372,28 @@ class TableEffects(ExtractorBase):
             elif sub == "AT_ChangeOwner":
                 owner = _roles([cmd.get("newowner", {})])[0]
                 self.add(A.OWNER, kind, table, Change("owner", owner), if_exists=missing_ok)
-            elif sub == "AT_AttachPartition":
-                pass
+            elif sub in _FAMILY_CHANGES and d:
+                self._family_change(sub, table, d, missing_ok)
             else:
                 self.add(
                     A.ALTER, kind, table, Change(sub.removeprefix("AT_").lower(), None), if_exists=missing_ok
                 )
+
+    def _family_change(self, sub: str, table: str, d: dict[str, Any], missing_ok: bool) -> None:
+        """ATTACH / DETACH PARTITION (on the parent: the partition is the one that changes) and
+        INHERIT / NO INHERIT (on the child): the child's ``partition_of`` / ``inherits`` follow."""
+        if sub == "AT_AddInherit" or sub == "AT_DropInherit":
+            parent = _rv_id(d.get("RangeVar"), self.ctx)
+            attribute = "add_inherit" if sub == "AT_AddInherit" else "drop_inherit"
+            uses = (parent,) if sub == "AT_AddInherit" else ()
+            self.add(A.ALTER, K.TABLE, table, Change(attribute, parent), if_exists=missing_ok, uses=uses)
+            return
+        child = _rv_id(d.get("PartitionCmd", {}).get("name"), self.ctx)
+        if sub == "AT_AttachPartition":
+            self.add(A.ALTER, K.TABLE, child, Change("partition_of", table), uses=(table,))
+        else:  # DETACH: an event of the parent (as before) and of the partition, which stands alone now
+            self.add(A.ALTER, K.TABLE, table, Change("detachpartition", None), if_exists=missing_ok)
+            self.add(A.ALTER, K.TABLE, child, Change("partition_of", None))
 
     # ----------------------------------------------------------------- indexes
 
