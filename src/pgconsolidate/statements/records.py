@@ -16,6 +16,7 @@ the analysis driver send hundreds of thousands of records to the parent this way
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -34,25 +35,18 @@ def fast_init(cls: type[T]) -> type[T]:
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
     if len(fields) != len(cls.__dataclass_fields__):  # type: ignore[attr-defined]
         return cls  # InitVar / ClassVar pseudo-fields
+    if any(not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING for f in fields):
+        return cls
     slots = set(cls.__dict__.get("__slots__", ()))
     namespace: dict[str, Any] = {"_setattr": object.__setattr__}
-    args, body = [], []
     for f in fields:
-        if not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING:
-            return cls
-        if f.default is dataclasses.MISSING:
-            args.append(f.name)
-        else:
-            namespace[f"_default_{f.name}"] = f.default
-            args.append(f"{f.name}=_default_{f.name}")
         if f.name in slots:
             namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
-            body.append(f"    _set_{f.name}(self, {f.name})")
-        else:
-            body.append(f"    _setattr(self, {f.name!r}, {f.name})")
-    source = f"def __init__(self, {', '.join(args)}):\n" + ("\n".join(body) or "    pass") + "\n"
-    exec(source, namespace)  # generated from field names only, as dataclasses does itself
-    init = namespace["__init__"]
+
+    def store(name: str) -> str:
+        return f"_set_{name}(self, {name})" if name in slots else f"_setattr(self, {name!r}, {name})"
+
+    init = _generated_init(fields, namespace, store)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init  # type: ignore[method-assign]
@@ -98,7 +92,15 @@ def builder(cls: type[T]) -> Any:
     if slots is None:
         raise TypeError(f"{cls.__qualname__} has no __slots__")
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    namespace: dict[str, Any] = {}
+    init = _generated_init(fields, {}, lambda name: f"self.{name} = {name}")
+    return type(f"{cls.__name__}Builder", (), {"__slots__": slots, "__init__": init})
+
+
+def _generated_init(
+    fields: tuple[dataclasses.Field[Any], ...], namespace: dict[str, Any], store: Callable[[str], str]
+) -> Any:
+    """An ``__init__(self, <fields, with their defaults>)`` whose body is ``store(name)`` per field,
+    compiled in ``namespace`` (which also receives the defaults)."""
     args, body = [], []
     for f in fields:
         if f.default is dataclasses.MISSING:
@@ -106,7 +108,7 @@ def builder(cls: type[T]) -> Any:
         else:
             namespace[f"_default_{f.name}"] = f.default
             args.append(f"{f.name}=_default_{f.name}")
-        body.append(f"    self.{f.name} = {f.name}")
+        body.append(f"    {store(f.name)}")
     source = f"def __init__(self, {', '.join(args)}):\n" + ("\n".join(body) or "    pass") + "\n"
     exec(source, namespace)  # generated from field names only, as dataclasses does itself
-    return type(f"{cls.__name__}Builder", (), {"__slots__": slots, "__init__": namespace["__init__"]})
+    return namespace["__init__"]
