@@ -15,11 +15,10 @@ files' text is already in ``mdir``.
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pgconsolidate.analysis.fork_pool import MAX_ITEMS, ForkPool, HelperLost
+from pgconsolidate.analysis.fork_pool import MAX_ITEMS, ForkPool, HelperLost, usable_cpus
 from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.model.effects import file_effects
 from pgconsolidate.model.fold import fold
@@ -76,11 +75,11 @@ def _restore_texts(batch: list[_Result], jobs: Sequence[_Job]) -> list[_Result]:
     return batch
 
 
-def _ranges(jobs: Sequence[_Job], start: int, target: int) -> list[tuple[int, int]]:
-    """``(lo, hi)`` index ranges of ``jobs[start:]`` holding about ``target`` bytes of SQL each."""
+def _ranges(jobs: Sequence[_Job], target: int) -> list[tuple[int, int]]:
+    """``(lo, hi)`` index ranges of ``jobs`` holding about ``target`` bytes of SQL each."""
     out: list[tuple[int, int]] = []
-    lo, size = start, 0
-    for i in range(start, len(jobs)):
+    lo, size = 0, 0
+    for i in range(len(jobs)):
         size += len(jobs[i][1])
         if size >= target:
             out.append((lo, i + 1))
@@ -93,8 +92,7 @@ def _ranges(jobs: Sequence[_Job], start: int, target: int) -> list[tuple[int, in
 def _workers(requested: int | None) -> int:
     if requested is not None:
         return max(1, requested)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(2, cpus))
+    return max(1, min(2, usable_cpus()))
 
 
 def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: bool = True) -> Analysis:
@@ -121,7 +119,7 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
     with paused_gc():
         if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
             target = max(1, min(CHUNK_BYTES, total // (n * CHUNKS_PER_PROCESS) + 1))
-            ranges = _ranges(jobs, 0, max(target, total // MAX_ITEMS + 1))
+            ranges = _ranges(jobs, max(target, total // MAX_ITEMS + 1))
             with ForkPool(len(ranges), lambda c: _shipped(jobs[slice(*ranges[c])]), helpers=n - 1) as pool:
                 schema = fold(effects_in_order(_batches_in_order(pool, jobs, ranges)))
         else:

@@ -42,12 +42,16 @@ class HelperLost(Exception):
     """No helper result for an item: its helper failed on it or died. Compute the item here."""
 
 
+def usable_cpus() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def available() -> bool:
     """True where helpers can be forked: Linux (``fork`` and ``memfd_create``) with 2 usable cores."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork") or not hasattr(os, "memfd_create"):
         return False
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cpus >= 2
+    return usable_cpus() >= 2
 
 
 class ForkPool:
