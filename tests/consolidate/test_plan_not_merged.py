@@ -24,6 +24,16 @@ CREATE TABLE note_links (id bigint PRIMARY KEY, note_id bigint REFERENCES notes_
 """
 
 
+def _plan_json(tmp_path: Path, capsys, sql: str) -> dict:
+    """``plan --format json`` of a one-file Supabase directory holding ``sql`` (plan written to p.toml)."""
+    d = tmp_path / "migrations"
+    d.mkdir()
+    (d / "20240101000000_events.sql").write_text(sql)
+    assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
+    doc: dict = json.loads(capsys.readouterr().out)
+    return doc
+
+
 def _flyway(tmp_path: Path) -> Path:
     d = tmp_path / "sql"
     d.mkdir()
@@ -77,9 +87,9 @@ def test_text_output_lists_the_pairs(tmp_path: Path, capsys) -> None:
 
 def test_partitions_and_inheriting_tables_are_never_merged(tmp_path: Path, capsys) -> None:
     """A partition holds its parent's rows: merging it into the parent (and dropping it) would lose them."""
-    d = tmp_path / "migrations"
-    d.mkdir()
-    (d / "20240101000000_events.sql").write_text(
+    doc = _plan_json(
+        tmp_path,
+        capsys,
         "CREATE TABLE public.events (id bigint, user_id uuid, kind text, payload jsonb, at date NOT NULL,\n"
         "  PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\n"
         "CREATE TABLE public.events_2024 PARTITION OF public.events FOR VALUES FROM ('2024-01-01') TO "
@@ -92,10 +102,8 @@ def test_partitions_and_inheriting_tables_are_never_merged(tmp_path: Path, capsy
         "CREATE TABLE public.events_2026 (id bigint NOT NULL, user_id uuid, kind text, payload jsonb,\n"
         "  at date NOT NULL);\n"
         "ALTER TABLE public.events ATTACH PARTITION public.events_2026 FOR VALUES FROM ('2026-01-01') TO "
-        "('2027-01-01');\n"
+        "('2027-01-01');\n",
     )
-    assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
     assert doc["merges"] == 0
     pairs = {frozenset((n["source"], n["target"])): n["reason"] for n in doc["not_merged"]}
     family = ("public.events_2024", "public.events_2025", "public.events_2026", "public.logs_old")
@@ -106,18 +114,16 @@ def test_partitions_and_inheriting_tables_are_never_merged(tmp_path: Path, capsy
 def test_a_partition_attached_by_dynamic_sql_is_explained_from_the_catalog(tmp_path: Path, capsys) -> None:
     """analyze cannot see an ATTACH run by EXECUTE and reports twins; the plan, reading the replayed
     catalog, says why it does not merge them."""
-    d = tmp_path / "migrations"
-    d.mkdir()
-    (d / "20240101000000_events.sql").write_text(
+    doc = _plan_json(
+        tmp_path,
+        capsys,
         "CREATE TABLE public.events (id bigint, user_id uuid, kind text, payload jsonb, at date NOT NULL,\n"
         "  PRIMARY KEY (id, at)) PARTITION BY RANGE (at);\n"
         "CREATE TABLE public.events_2026 (id bigint NOT NULL, user_id uuid, kind text, payload jsonb,\n"
         "  at date NOT NULL);\n"
         "DO $$ BEGIN EXECUTE format('ALTER TABLE public.events ATTACH PARTITION %s FOR VALUES FROM (%L) TO "
-        "(%L)', 'public.events_2026', '2026-01-01', '2027-01-01'); END $$;\n"
+        "(%L)', 'public.events_2026', '2026-01-01', '2027-01-01'); END $$;\n",
     )
-    assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
-    doc = json.loads(capsys.readouterr().out)
     assert doc["merges"] == 0
     reasons = [n["reason"] for n in doc["not_merged"] if "public.events_2026" in (n["source"], n["target"])]
     assert reasons and all("is a partition of public.events" in r for r in reasons), doc["not_merged"]
