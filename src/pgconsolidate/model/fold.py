@@ -221,12 +221,7 @@ class _Folder:
 
     def apply(self, e: Effect) -> None:
         """Apply one effect."""
-        if e.action in DEFINING_ACTIONS:
-            self.create(e)
-        else:
-            self.apply_one(e)
-        if self.inheritors:
-            self.inherited(e)
+        self.run((e,))
 
     def inherited(self, e: Effect) -> None:
         """A column effect on a table, applied to its partitions and INHERITS children too."""
@@ -243,10 +238,9 @@ class _Folder:
         return st is not None and st.exists
 
     def apply_one(self, e: Effect) -> None:
+        """An effect of any action but the defining ones (:meth:`run` sends those to :meth:`create`)."""
         action = e.action
-        if action in DEFINING_ACTIONS:
-            self.create(e)
-        elif action == A.DROP:
+        if action == A.DROP:
             self.drop(e)
         elif action == A.RENAME:
             self.rename(e)
