@@ -122,6 +122,12 @@ def _may_have_markers(data: bytes) -> bool:
     return b"migrate:" in data or b"+g" in data or b"+G" in data
 
 
+def _marker_in(data: bytes) -> Scheme | None:
+    """The tool whose up/down markers appear in the first :data:`MARKER_HEAD_BYTES` of ``data``."""
+    head = data[:MARKER_HEAD_BYTES]
+    return marker_scheme(head.decode("utf-8", "replace")) if _may_have_markers(head) else None
+
+
 def _load(path: str, rel: str, name: FileName) -> tuple[MigrationFile, Scheme | None]:
     """The file at ``path`` (shown as ``rel``) and the tool whose up/down markers appear in its first
     64 KiB (None: no markers, or unreadable)."""
@@ -132,14 +138,12 @@ def _load(path: str, rel: str, name: FileName) -> tuple[MigrationFile, Scheme | 
         return MigrationFile(rel, name, "", 0, None, (problem,)), None
     if data is None:
         problem = FileProblem("too-large", f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit")
-        head = _head(path)
-        marker = marker_scheme(head.decode("utf-8", "replace")) if _may_have_markers(head) else None
-        return MigrationFile(rel, name, "", size, None, (problem,)), marker
+        return MigrationFile(rel, name, "", size, None, (problem,)), _marker_in(_head(path))
     text, problems = decode(data)
     span = None
     marker = None
     if _may_have_markers(data):
-        marker = marker_scheme(data[:MARKER_HEAD_BYTES].decode("utf-8", "replace"))
+        marker = _marker_in(data)
         span = up_section(text) if text is not None else None
     span_line = line_col(text, span[0])[0] if (text is not None and span is not None) else 1
     mfile = MigrationFile(
