@@ -9,6 +9,7 @@ objects are matched by identity, and every field of a matched pair other than ``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields, replace
 
 from pgconsolidate.catalog.model import META_FIELDS, CatalogObject, Grant, Snapshot, Value
@@ -76,9 +77,95 @@ def diff_objects(
         if f.name == "identity" or f.name in ignore:
             continue
         before, after = getattr(a, f.name), getattr(b, f.name)
-        if before != after:
+        if before != after and not same_expression_text(before, after):
             changes.append(AttributeChange(f.name, before, after))
     return tuple(changes)
+
+
+_ARRAY_CAST_TYPE = re.compile(r"\)?::((?:[a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_ $]*?(?:\(\d+(?:,\d+)?\))?)\[\]")
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    """The index of the ``]`` that closes the ``[`` at ``start - 1`` (quotes and nesting skipped), or -1."""
+    depth, i, n = 1, start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "'\"":
+            end = text.find(ch, i + 1)
+            while end != -1 and end + 1 < n and text[end + 1] == ch:  # a doubled quote inside the literal
+                end = text.find(ch, end + 2)
+            if end == -1:
+                return -1
+            i = end
+        elif ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+            if depth == 0:
+                return i if ch == "]" else -1
+        i += 1
+    return -1
+
+
+def _top_level_items(text: str) -> list[str]:
+    """``text`` split at the commas outside quotes, brackets and parentheses."""
+    items, depth, start, i, n = [], 0, 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "'\"":
+            end = text.find(ch, i + 1)
+            while end != -1 and end + 1 < n and text[end + 1] == ch:
+                end = text.find(ch, end + 2)
+            i = n if end == -1 else end
+        elif ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    items.append(text[start:].strip())
+    return items
+
+
+def _array_casts_inward(text: str) -> str:
+    """``ARRAY[a, b]::t[]`` (also ``(ARRAY[a, b])::t[]``) written as ``ARRAY[a::t, b::t]``.
+
+    PostgreSQL prints ``x IN ('a', 'b')`` on a ``varchar`` column as ``x::text = ANY (ARRAY['a'::character
+    varying, ...]::text[])``; parsed again (a pg_dump restored, a clean set replayed) the cast moves onto
+    each element: ``ARRAY['a'::character varying::text, ...]``. Both hold the same values; this spelling
+    makes the two texts equal. Text it cannot take apart is returned as it is."""
+    out: list[str] = []
+    pos = 0
+    while (at := text.find("ARRAY[", pos)) != -1:
+        close = _closing_bracket(text, at + 6)
+        if close == -1:
+            break
+        m = _ARRAY_CAST_TYPE.match(text, close + 1)
+        wrapped = at > 0 and text[at - 1] == "("
+        if m is None or (m.group(0).startswith(")") and not wrapped):
+            out.append(text[pos : close + 1])
+            pos = close + 1
+            continue
+        inner = _array_casts_inward(text[at + 6 : close])
+        cast = "::" + m.group(1)
+        items = ", ".join(item + cast for item in _top_level_items(inner) if item)
+        head = text[pos : at - 1] if m.group(0).startswith(")") else text[pos:at]
+        out.append(f"{head}ARRAY[{items}]")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def same_expression_text(before: Value, after: Value) -> bool:
+    """Whether two printed definitions differ only where PostgreSQL's printing is not a fixed point
+    (an array cast printed on the array or on its elements); anything else is a difference."""
+    if not isinstance(before, str) or not isinstance(after, str):
+        return False
+    if "ARRAY[" not in before or "ARRAY[" not in after:
+        return False
+    return _array_casts_inward(before) == _array_casts_inward(after)
 
 
 def _parent(obj: CatalogObject) -> str | None:

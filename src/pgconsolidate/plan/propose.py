@@ -132,6 +132,16 @@ def _fk_path_expr(snap: Snapshot, source: str, target: str, tcol: str) -> str | 
     return None
 
 
+def _linking_key(snap: Snapshot, a: str, b: str) -> str | None:
+    """A foreign key of ``a`` that references ``b`` or of ``b`` that references ``a``, as
+    ``table(columns) -> table``; None when neither references the other."""
+    for child, parent in ((a, b), (b, a)):
+        for cols, ref, _ in foreign_keys(snap, child):
+            if ref == parent:
+                return f"{child}({', '.join(cols)}) -> {parent}"
+    return None
+
+
 def _fk_columns(snap: Snapshot, table: str) -> set[str]:
     return {c for cols, _, _ in foreign_keys(snap, table) for c in cols}
 
@@ -228,6 +238,15 @@ def merge_proposals(
                     b,
                     sim.score,
                     "they are in different schemas: the plan does not move rows across schemas on its own",
+                )
+                continue
+            if linked := _linking_key(snap, a, b):
+                skip(
+                    a,
+                    b,
+                    sim.score,
+                    f"a foreign key links them ({linked}): the rows of one belong to rows of the other "
+                    "(parent and child), they are not the same kind of rows",
                 )
                 continue
             pairs.append((sim.score, a, b))

@@ -168,7 +168,7 @@ def make_plan(
     missing = unbuilt_relations(model, known, ((f.file, f.line, f.message) for f in g.failures))
     if missing:
         plan = replace(plan, notes=tuple(u.render(g.live is not None) for u in missing))
-    # a source table that routines still use is kept (drop_source = false) and they are named
+    # a source table that routines, views or policies still use is kept (drop_source = false) and they are named
     return keep_used_sources(plan, routines_using(model, (m.source for m in plan.merges)))
 
 
