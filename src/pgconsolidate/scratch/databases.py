@@ -1,4 +1,8 @@
-"""Throwaway databases on a scratch server: create (optionally from a template), use, drop."""
+"""Throwaway databases on a scratch server: create (optionally from a template), use, drop.
+
+Each ``pgc_scratch_*`` database records its creator in its ``COMMENT``, and creating one first sweeps the
+ones leaked by runs that were killed (:mod:`pgconsolidate.scratch.ownership`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pgconsolidate.db.connect import connection
+from pgconsolidate.scratch.ownership import mark, sweep
 from pgconsolidate.scratch.server import ScratchServer
 
 PREFIX = "pgc_scratch_"
@@ -26,8 +31,13 @@ def url_for(base_url: str, dbname: str) -> str:
     return make_conninfo(**params)  # type: ignore[arg-type]
 
 
-def create_database(server: ScratchServer, *, template: str | None = None, name: str | None = None) -> str:
-    """Create a database (a copy of ``template`` when given) and return its connection URL."""
+def create_database(
+    server: ScratchServer, *, template: str | None = None, name: str | None = None, keep: bool = False
+) -> str:
+    """Create a database (a copy of ``template`` when given) and return its connection URL.
+
+    Leaked scratch databases are swept first; the new one records this process as its creator (and
+    ``keep``: a kept database is never swept)."""
     dbname = name or f"{PREFIX}{secrets.token_hex(6)}"
     query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
     if template:
@@ -35,7 +45,9 @@ def create_database(server: ScratchServer, *, template: str | None = None, name:
             sql.Identifier(dbname), sql.Identifier(template)
         )
     with connection(server.admin_url, autocommit=True) as conn:
+        sweep(conn, PREFIX)
         conn.execute(query)
+        mark(conn, dbname, keep=keep)
     return url_for(server.admin_url, dbname)
 
 
@@ -54,7 +66,7 @@ def throwaway_database(
     server: ScratchServer, *, template: str | None = None, keep: bool = False
 ) -> Iterator[str]:
     """Yield the URL of a fresh database that is dropped afterwards (unless ``keep``)."""
-    url = create_database(server, template=template)
+    url = create_database(server, template=template, keep=keep)
     try:
         yield url
     finally:

@@ -18,6 +18,7 @@ from psycopg import sql
 
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.scratch.databases import PREFIX, create_database, drop_database, url_for
+from pgconsolidate.scratch.ownership import mark, sweep
 from pgconsolidate.scratch.server import ScratchServer
 from pgconsolidate.scratch.standins import install_stand_in, installed_stand_ins, stand_in_sql
 
@@ -119,18 +120,21 @@ def ensure_supabase_template(server: ScratchServer) -> str:
     return name
 
 
-def supabase_database(server: ScratchServer, *, name: str | None = None) -> str:
-    """A new database holding the Supabase base (a copy of the template); returns its URL."""
+def supabase_database(server: ScratchServer, *, name: str | None = None, keep: bool = False) -> str:
+    """A new database holding the Supabase base (a copy of the template); returns its URL. Leaked scratch
+    databases are swept first; the new one records its creator (see ``ownership``)."""
     template = ensure_supabase_template(server)
     dbname = name or f"{PREFIX}{secrets.token_hex(6)}"
     # WAL_LOG copies the small template through the WAL; FILE_COPY would force a checkpoint of the whole
     # cluster, which costs seconds on a busy server
     with connection(server.admin_url, autocommit=True) as conn:
+        sweep(conn, PREFIX)
         conn.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY WAL_LOG").format(
                 sql.Identifier(dbname), sql.Identifier(template)
             )
         )
+        mark(conn, dbname, keep=keep)
     url = url_for(server.admin_url, dbname)
     set_supabase_search_path(url)
     return url
