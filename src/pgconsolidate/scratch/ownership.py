@@ -106,11 +106,8 @@ def creator_gone(creator: Creator, *, host: str | None = None) -> bool:
     belongs to a process that started at another time (or in another boot)."""
     if creator.host != (host or host_name()):
         return False
-    if (
-        creator.start is not None
-        and _boot_id() is not None
-        and not creator.start.startswith(_boot_id() + ":")
-    ):
+    boot = _boot_id()
+    if creator.start is not None and boot is not None and not creator.start.startswith(boot + ":"):
         return True  # made before the last boot: nothing of that boot runs any more
     if not _pid_exists(creator.pid):
         return True
