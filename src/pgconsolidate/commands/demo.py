@@ -59,6 +59,7 @@ def production_json(db: ProductionDb) -> dict[str, Any]:
         "embedding_dimensions": [{"table": t, "dimensions": d, "rows": n} for t, d, n in db.dimensions],
         "security_definer_functions": db.definers,
         "history_rows": db.history_rows,
+        "history_table": db.history_table,
         "skipped_failures": [{"file": f.file, "line": f.line, "message": f.message} for f in db.failures],
         "data": db.data_note or "generated",
     }
@@ -72,7 +73,7 @@ def print_production(db: ProductionDb) -> None:
     roots = len(db.replay.root_causes)
     out.print(
         f"migrations: {len(db.replay.files)} files; {len(db.failures)} failing statements skipped "
-        f"({roots} root causes); {db.history_rows} history rows",
+        f"({roots} root causes); {db.history_rows} history rows in {db.history_table or 'no history table'}",
         markup=False,
     )
     table = Table(title="rows")

@@ -8,7 +8,10 @@ A production database that was maintained by hand got its state like this, and s
    (which is why files that use ``vector`` before creating it worked in production), and ``http`` and
    ``pg_net`` as stand-ins when the server lacks them (their functions raise when called);
 3. every migration file, statement by statement, failures skipped and recorded (the replay engine with
-   keep-going), with history rows in ``supabase_migrations.schema_migrations`` for the files that applied;
+   keep-going), with history rows for the files that applied in the history table of the tool that owns
+   the directory (``supabase_migrations.schema_migrations``, dbmate's or golang-migrate's
+   ``schema_migrations``, goose's ``goose_db_version``, Flyway's ``flyway_schema_history``; none for plain
+   numbered files: :mod:`pgconsolidate.demo.history`);
 4. realistic data generated server-side (``sql/production_data.sql``), written with triggers disabled
    the way a bulk import runs (the ``pg_net`` webhook trigger would otherwise fire). The data is the bundled
    example's: for another directory, whose tables it does not fit, it is left out and the result says so.
@@ -26,6 +29,7 @@ from typing import Any
 from psycopg import Connection, sql
 
 from pgconsolidate.db.connect import connection, load_sql, one_line
+from pgconsolidate.demo.history import write_history
 from pgconsolidate.demo.undo import capture, undo
 from pgconsolidate.errors import DatabaseError, InputError, PgcError
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, StandIn
@@ -56,6 +60,7 @@ class ProductionDb:
     definers: int
     history_rows: int
     data_note: str | None = None  # why no data was generated (another directory than the example's)
+    history_table: str | None = None  # schema.table of the owning tool's history (None: plain numbered)
 
     @property
     def failures(self) -> tuple[ReplayFailure, ...]:
@@ -155,12 +160,13 @@ def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> 
         url,
         mdir,
         keep_going=True,
-        record_history=True,
+        record_history=None,  # the Supabase CLI's table, written by the replay, only for its directories
         available=available,
         stood_in=frozenset(s.extension for s in stand_ins),
     )
+    history = write_history(url, mdir, result)
     note = generate_data(url) if data else None
-    counts, overlap, dims, definers, history = _facts(url)
+    counts, overlap, dims, definers, _ = _facts(url)
     return ProductionDb(
         url=url,
         name=name,
@@ -171,8 +177,9 @@ def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> 
         overlapping_ids=overlap,
         dimensions=dims,
         definers=definers,
-        history_rows=history,
+        history_rows=history.rows,
         data_note=note,
+        history_table=history.table,
     )
 
 
@@ -222,17 +229,9 @@ def build_production_into(url: str, migrations_dir: str, *, data: bool = True) -
 
 
 def _generic_facts(conn: Connection[Any]) -> tuple[int, int]:
-    """(SECURITY DEFINER functions in public, history rows) of any production database."""
+    """(SECURITY DEFINER functions in public, 0: the history rows are counted by ``write_history``)."""
     row = conn.execute(
         "SELECT count(*) FROM pg_catalog.pg_proc AS p JOIN pg_catalog.pg_namespace AS n "
         "ON n.oid = p.pronamespace WHERE p.prosecdef AND n.nspname = 'public'"
     ).fetchone()
-    definers = int(row[0]) if row else 0
-    history = 0
-    exists = conn.execute(
-        "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
-    ).fetchone()
-    if exists and exists[0]:
-        found = conn.execute("SELECT count(*) FROM supabase_migrations.schema_migrations").fetchone()
-        history = int(found[0]) if found else 0
-    return definers, history
+    return (int(row[0]) if row else 0), 0

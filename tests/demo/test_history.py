@@ -1,0 +1,82 @@
+"""demo-db writes the history table of the tool that owns the directory (not Supabase's for every one)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+
+from pgconsolidate.db.connect import connection
+from pgconsolidate.demo import build_production_db
+from pgconsolidate.history.reader import read_history
+from pgconsolidate.history.reconcile import reconcile
+from pgconsolidate.scratch import ScratchServer
+from pgconsolidate.scratch.databases import drop_database
+from pgconsolidate.sources.reader import read_dir
+
+T1 = "CREATE TABLE items (id bigint PRIMARY KEY, name text);\n"
+T2 = "ALTER TABLE items ADD COLUMN price numeric;\n"
+BAD = "ALTER TABLE no_such_table ADD COLUMN x int;\n"
+
+DIRS: dict[str, dict[str, str]] = {
+    "dbmate": {
+        "20240101000000_items.sql": f"-- migrate:up\n{T1}\n-- migrate:down\nDROP TABLE items;\n",
+        "20240102000000_price.sql": f"-- migrate:up\n{T2}\n-- migrate:down\n",
+        "20240103000000_broken.sql": f"-- migrate:up\n{BAD}\n-- migrate:down\n",
+    },
+    "golang-migrate": {
+        "000001_items.up.sql": T1,
+        "000001_items.down.sql": "DROP TABLE items;\n",
+        "000002_price.up.sql": T2,
+    },
+    "goose": {
+        "00001_items.sql": f"-- +goose Up\n{T1}\n-- +goose Down\nDROP TABLE items;\n",
+        "00002_price.sql": f"-- +goose Up\n{T2}",
+    },
+    "flyway": {
+        "V1__create_items.sql": T1,
+        "V1_1__add_price.sql": T2,
+        "R__items_view.sql": "CREATE OR REPLACE VIEW item_names AS SELECT name FROM items;\n",
+    },
+    "numbered": {"001-items.sql": T1, "002-price.sql": T2},
+    "supabase": {"20240101000000_items.sql": T1, "20240102000000_price.sql": T2},
+}
+TABLES = {
+    "dbmate": "public.schema_migrations",
+    "golang-migrate": "public.schema_migrations",
+    "goose": "public.goose_db_version",
+    "flyway": "public.flyway_schema_history",
+    "numbered": None,
+    "supabase": "supabase_migrations.schema_migrations",
+}
+
+
+@pytest.mark.parametrize("tool", list(DIRS))
+def test_history_of_the_owning_tool(scratch_server: ScratchServer, tmp_path: Path, tool: str) -> None:
+    for name, text in DIRS[tool].items():
+        (tmp_path / name).write_text(text)
+    mdir = read_dir(str(tmp_path))
+    assert mdir.tool.value == tool
+    name = f"pgc_test_history_{secrets.token_hex(4)}"
+    db = build_production_db(scratch_server, str(tmp_path), name=name, data=False)
+    try:
+        assert db.history_table == TABLES[tool]
+        found = read_history(db.url)
+        # only the owning tool's table: no (empty) Supabase history on a directory another tool owns
+        assert [h.tool for h in found] == ([] if tool == "numbered" else [tool])
+        if tool == "numbered":
+            assert db.history_rows == 0
+            return
+        result = reconcile(found[0], mdir)
+        issues = [(i.kind, i.path) for i in result.issues]
+        if tool == "dbmate":  # the broken file failed: never applied, and said so
+            assert issues == [("never-applied", "20240103000000_broken.sql")]
+            assert result.matched == 2
+        else:
+            assert issues == []
+            assert result.matched == result.files
+        with connection(db.url, autocommit=True) as conn:
+            assert conn.execute("SELECT to_regclass('public.items') IS NOT NULL").fetchone() == (True,)
+    finally:
+        drop_database(scratch_server, name)
