@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from psycopg import sql
 
 from pgconsolidate.generate.render import comment_block, dollar_tag
+from pgconsolidate.model.types import ObjectKind, Schema
 from pgconsolidate.plan.model import Domain
 from pgconsolidate.statements.split import split_sql
 
@@ -134,6 +136,101 @@ def replace_stand_ins(entries: list[DumpEntry], stand_ins: tuple[ExtensionStandI
     while at < len(kept) and _leading(kept[at]):
         at += 1
     return kept[:at] + creates + kept[at:]
+
+
+def _extension_of(entry_sql: str) -> tuple[str, str | None] | None:
+    """(extension, ``WITH SCHEMA``) of a dump's ``CREATE EXTENSION`` entry."""
+    for st in split_sql("dump", entry_sql).statements:
+        if st.kind == "CreateExtensionStmt":
+            schema = None
+            for opt in st.body.get("options", []):
+                d = opt.get("DefElem", {}) if isinstance(opt, dict) else {}
+                if d.get("defname") == "schema":
+                    schema = d.get("arg", {}).get("String", {}).get("sval")
+            return str(st.body.get("extname", "")), schema
+    return None
+
+
+def created_extensions(
+    model: Schema, schema_dump: str = "", stand_ins: tuple[ExtensionStandIn, ...] = ()
+) -> tuple[tuple[str, str], ...]:
+    """(extension, schema) of every extension the chain creates and keeps, in the order it first
+    created them, that the consolidated database has: in its dump (``schema_dump``, all of it, the
+    platform's entries too: a platform that preinstalled it in ``extensions`` kept it there) or stood in
+    for (``stand_ins``: in the stand-in's schema). An extension the scratch server lacks entirely is left
+    out: the proof could not build it (nor what needs it, which the report lists as not proven)."""
+    actual: dict[str, str] = {}
+    for e in split_dump(schema_dump) if schema_dump else []:
+        if e.type == "EXTENSION" and (found := _extension_of(e.sql)) and found[1]:
+            actual[found[0]] = found[1]
+    for s in stand_ins:
+        actual.setdefault(s.extension, s.schema)
+    out: list[tuple[str, str]] = []
+    for state in model.of_kind(ObjectKind.EXTENSION):
+        if state.external or state.created is None:
+            continue
+        name = str(getattr(state.detail, "name", "") or state.id)
+        if name in actual:
+            out.append((name, actual[name]))
+    return tuple(out)
+
+
+def recreate_extensions(
+    entries: list[DumpEntry],
+    extensions: Sequence[tuple[str, str]],
+    stand_ins: tuple[ExtensionStandIn, ...] = (),
+) -> list[DumpEntry]:
+    """``entries`` with a ``CREATE EXTENSION IF NOT EXISTS ... WITH SCHEMA`` for every extension the chain
+    created that they lack: one the platform preinstalls (``uuid-ossp`` in ``extensions`` on Supabase,
+    left out of the dump as the base's), one the scratch server stood in for or lacked. Placed after the
+    schemas, before anything that could use them. A stood-in extension keeps the stand-in's schema (where
+    the proof found its functions)."""
+    have = {found[0] for e in entries if e.type == "EXTENSION" and (found := _extension_of(e.sql))}
+    stood = {s.extension: s.schema for s in stand_ins}
+    creates: list[DumpEntry] = []
+    for name, schema in extensions:
+        if name in have:
+            continue
+        have.add(name)
+        stmt = sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {};").format(
+            sql.Identifier(name), sql.Identifier(stood.get(name, schema))
+        )
+        creates.append(DumpEntry(name, "EXTENSION", "-", stmt.as_string(None)))
+    if not creates:
+        return entries
+    at = 0
+    while at < len(entries) and _is_schema(entries[at]):
+        at += 1
+    return entries[:at] + creates + entries[at:]
+
+
+def _is_schema(e: DumpEntry) -> bool:
+    return e.type == "SCHEMA" or (e.type == "COMMENT" and e.name.startswith("SCHEMA "))
+
+
+def _schema_named(e: DumpEntry) -> str | None:
+    """The schema a ``CREATE EXTENSION ... WITH SCHEMA`` or ``ALTER DEFAULT PRIVILEGES IN SCHEMA`` entry
+    needs (None: none of the dump's)."""
+    m = re.search(r"\b(?:WITH|IN) SCHEMA (\S+?)[ ;]", e.sql)
+    return m.group(1).strip('"') if m else None
+
+
+def hoist(entries: list[DumpEntry], idx: list[int], types: tuple[str, ...]) -> list[int]:
+    """``idx`` with entries of ``types`` (extensions, default privileges) moved to a domain no later than
+    any entry after them (so they run before first use), but not before the domain that creates the schema
+    they name."""
+    out = list(idx)
+    schema_at = {e.name.strip('"'): out[i] for i, e in enumerate(entries) if e.type == "SCHEMA"}
+    after = [len(entries)] * (len(entries) + 1)  # the lowest domain of the entries after i (not hoisted)
+    for i in range(len(entries) - 1, -1, -1):
+        after[i] = after[i + 1] if entries[i].type in types else min(after[i + 1], out[i])
+    for i, e in enumerate(entries):
+        if e.type not in types:
+            continue
+        target = min(out[i], after[i + 1])
+        needed = schema_at.get(_schema_named(e) or "")
+        out[i] = max(target, needed) if needed is not None else target
+    return out
 
 
 def _guard(stmt: str) -> str:
@@ -334,6 +431,14 @@ def inline_keys(entries: list[DumpEntry]) -> list[DumpEntry]:
     afterwards with ``ALTER TABLE``, which is not idempotent and hides the key from readers and tools)."""
     tables: dict[str, int] = {}
     out: list[DumpEntry] = []
+    # CREATE TABLE silently drops a key that repeats another's columns (UNIQUE (id) beside PRIMARY KEY
+    # (id)): only one key per (table, columns) is inlined, the primary key first; the others stay ALTERs
+    spans: dict[tuple[str, str], str] = {}
+    for e in entries:
+        if e.type == "CONSTRAINT" and (k := _INLINE.match(e.sql)):
+            span = (k["table"], k["def"].split(" (", 1)[-1].strip())
+            if span not in spans or k["def"].startswith("PRIMARY KEY"):
+                spans[span] = k["name"]
     for e in entries:
         if e.type == "TABLE":
             m = re.match(r"^CREATE (?:UNLOGGED )?TABLE (\S+) \(", e.sql)
@@ -341,6 +446,8 @@ def inline_keys(entries: list[DumpEntry]) -> list[DumpEntry]:
                 tables[m.group(1)] = len(out)
         if e.type == "CONSTRAINT":
             m = _INLINE.match(e.sql)
+            if m and spans.get((m["table"], m["def"].split(" (", 1)[-1].strip())) != m["name"]:
+                m = None
             if m and m["table"] in tables:
                 i = tables[m["table"]]
                 t = out[i]
@@ -355,6 +462,32 @@ def inline_keys(entries: list[DumpEntry]) -> list[DumpEntry]:
                     continue
         out.append(e)
     return out
+
+
+_SETVAL = re.compile(
+    r"^SELECT pg_catalog\.setval\('(?P<seq>(?:[^']|'')+)', (?P<value>-?\d+), (?P<called>true|false)\);\s*$"
+)
+
+
+def forward_setval(e: DumpEntry) -> DumpEntry | None:
+    """A dump's ``SEQUENCE SET`` (the position the reference data left a serial or identity column at) as
+    a ``setval`` that only moves an ascending sequence forward, so a second run, or a run on a database
+    whose sequence went further, never moves it back; None for one it cannot read. Without it a fresh
+    database built from the clean set hands out keys its reference rows already hold. Other entries are
+    returned as they are."""
+    if e.type != "SEQUENCE SET":
+        return e
+    m = _SETVAL.match(e.sql)
+    if m is None:
+        return None
+    seq = sql.Literal(m["seq"].replace("''", "'"))
+    value = int(m["value"])
+    text = sql.SQL(
+        "SELECT pg_catalog.setval({seq}::regclass, {value}, {called})\n"
+        "WHERE (SELECT s.seqincrement > 0 FROM pg_catalog.pg_sequence s WHERE s.seqrelid = {seq}::regclass)\n"
+        "  AND coalesce(pg_catalog.pg_sequence_last_value({seq}::regclass) < {value}, true);"
+    ).format(seq=seq, value=sql.Literal(value), called=sql.SQL(m["called"]))
+    return DumpEntry(e.name, e.type, e.schema, text.as_string(None))
 
 
 def _quoted(table: str) -> str:
@@ -390,16 +523,19 @@ def build_clean_set(
     tool: str = "supabase",
     keyless: frozenset[str] = frozenset(),
     stand_ins: tuple[ExtensionStandIn, ...] = (),
+    extensions: Sequence[tuple[str, str]] = (),
 ) -> list[CleanFile]:
     """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
     tables of managed schemas, which a dump of the app's schemas leaves out); ``stand_ins``: the
-    extensions the schema was built with stand-ins for (see :func:`replace_stand_ins`)."""
+    extensions the schema was built with stand-ins for (see :func:`replace_stand_ins`); ``extensions``:
+    (extension, schema) of every extension the chain created (:func:`created_extensions`), each re-created
+    by the clean set (see :func:`recreate_extensions`)."""
     schema = split_dump(schema_dump) if isinstance(schema_dump, str) else list(schema_dump)
-    schema = replace_stand_ins(schema, stand_ins)
+    schema = recreate_extensions(replace_stand_ins(schema, stand_ins), extensions, stand_ins)
     entries = schema + list(extra_entries or []) + split_dump(data_dump)
-    entries = inline_keys([e for e in entries if e.type not in ("SEQUENCE SET",)])
-    idx = assign_domains(entries, domains)
+    entries = inline_keys([f for e in entries if (f := forward_setval(e)) is not None])
+    idx = hoist(entries, assign_domains(entries, domains), ("EXTENSION",))
     files: list[CleanFile] = []
     replaced = "\n".join(f"  {path}  sha256:{sha}" for path, sha in replaces)
     for i, dom in enumerate(domains):
