@@ -37,7 +37,13 @@ from pgconsolidate.compare.render import text_lines
 from pgconsolidate.config import load_config
 from pgconsolidate.db.connect import connection
 from pgconsolidate.errors import InputError
-from pgconsolidate.generate.cleanset import CleanFile, ExtensionStandIn, build_clean_set, split_dump
+from pgconsolidate.generate.cleanset import (
+    CleanFile,
+    ExtensionStandIn,
+    build_clean_set,
+    created_extensions,
+    split_dump,
+)
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.model.types import Analysis
@@ -168,7 +174,7 @@ def make_plan(
     missing = unbuilt_relations(model, known, ((f.file, f.line, f.message) for f in g.failures))
     if missing:
         plan = replace(plan, notes=tuple(u.render(g.live is not None) for u in missing))
-    # a source table that routines, views or policies still use is kept (drop_source = false) and they are named
+    # a source that routines, views or policies still use is kept (drop_source = false), they are named
     return keep_used_sources(plan, routines_using(model, (m.source for m in plan.merges)))
 
 
@@ -523,6 +529,7 @@ def consolidate(
             tool=mdir.tool.value,
             keyless=keyless,
             stand_ins=clean_stand_ins,
+            extensions=created_extensions(analysis.schema, schema_sql, clean_stand_ins),
         )
         root = Path(mdir.root)
         with _staging(outdir) as tmp:
