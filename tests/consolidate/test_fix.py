@@ -65,7 +65,9 @@ def test_proposal_finds_the_twins(scratch_db: str) -> None:
     assert emb["public.notes.embedding"].dimension == 4
     assert emb["public.notes.embedding"].move_dimensions == (3,)
     assert emb["public.ai_notes.embedding"].move_dimensions == (3,)
-    assert plan.functions[0].drop and plan.functions[0].keep.startswith("public.pick(")
+    # ambiguous overloads: all kept as the database has them (nothing dropped), and the plan says so
+    assert not plan.functions[0].drop and plan.functions[0].keep.startswith("public.pick(")
+    assert "all are kept" in plan.functions[0].reason
     assert [d.function for d in plan.definers] == ["public.note_count(uuid)"]
 
 
@@ -99,7 +101,7 @@ def test_keep_both_accounts_for_every_row_and_second_run_is_a_no_op(scratch_db: 
     # the merge moved rows like a bulk import: the insert trigger did not fire, and it is enabled again
     assert _one(scratch_db, "SELECT count(*) FROM note_log") == (0,)
     assert _one(scratch_db, "SELECT tgenabled FROM pg_trigger WHERE tgname = 'notes_log'") == ("O",)
-    assert _one(scratch_db, "SELECT count(*) FROM pg_proc WHERE proname = 'pick'") == (1,)
+    assert _one(scratch_db, "SELECT count(*) FROM pg_proc WHERE proname = 'pick'") == (2,)
     assert _one(scratch_db, "SELECT prosecdef FROM pg_proc WHERE proname = 'note_count'") == (False,)
     before = read_snapshot(scratch_db)
     run_script(scratch_db, fix, "fix again")

@@ -629,8 +629,9 @@ def propose_functions(
 
     Variants: the files the ``variant-files`` rule groups (or that share a version) and that each define
     the function; the kept one is the file whose body the live database runs, else the last applied; the
-    others are listed in ``disable_files``. Ambiguous overloads: the last created is kept, the others
-    dropped by exact signature. A body changed by hand in the live database is kept from there."""
+    others are listed in ``disable_files``. Ambiguous overloads: all are kept, exactly as the live (else
+    the replayed) database has them, and the plan says so (the user may list some in ``drop``). A body
+    changed by hand in the live database is kept from there."""
     state = live or chain
     files = _split(mdir)
     creates = _create_function_order(files)
@@ -684,10 +685,13 @@ def propose_functions(
             last = max(creates.get(name, [(0, "", len(args_of[idents[0]]))]))
             group = sorted({x for pair in ambiguous for x in pair})
             keep = next((g for g in group if len(args_of[g]) == last[2]), group[-1])
-            drop = [g for g in group if g != keep]
+            where = "live" if live is not None else "replayed"
             reasons.append(
-                f"overloads {', '.join(group)} make calls ambiguous; keeping {keep}, the last one created "
-                f"({last[1]}); the others are dropped by exact signature"
+                f"overloads {', '.join(group)} make calls that omit defaulted arguments ambiguous; the "
+                f"{where} database has all of them, so all are kept as they are (nothing is dropped: a call "
+                f"that works today works after the consolidation). To resolve the ambiguity, list the "
+                f"unwanted ones in `drop` (dropped by exact signature); {keep} is the last one created "
+                f"({last[1]})"
             )
         elif variants:
             keep = variants[0].identity
