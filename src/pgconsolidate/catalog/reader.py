@@ -28,11 +28,12 @@ tests/catalog/test_reference_snapshots.py proves the snapshots equal those read 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 import psycopg
@@ -326,16 +327,44 @@ class _Prepared(NamedTuple):
     params: dict[str, Any]  # every catalog query's parameters
     size: int  # rows of pg_class + pg_proc
     snapshot: str | None  # exported for the extra sessions (large catalogs only)
+    empty: frozenset[str]  # kinds the census proved to hold nothing here (their queries are not run)
 
 
-def _send_preamble(conn: psycopg.Connection, parallel_from: int | None) -> psycopg.Cursor[Any]:
-    """Queue the preamble in ``conn``'s pipeline (in its open transaction); see :func:`_prepared`."""
-    return conn.execute(_query("preamble", conn.info.server_version), {"parallel_from": parallel_from})
+# The kinds most databases hold none of, whose queries run only when the census finds candidates.
+CENSUS_KINDS = (
+    "triggers",
+    "rules",
+    "event_triggers",
+    "settings",
+    "enums",
+    "domains",
+    "composites",
+    "publications",
+    "statistics",
+    "collations",
+    "casts",
+)
 
 
-def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bool) -> _Prepared:
+def _send_preamble(
+    conn: psycopg.Connection, parallel_from: int | None, skip_schemas: list[str]
+) -> tuple[psycopg.Cursor[Any], psycopg.Cursor[Any]]:
+    """Queue the preamble and the census in ``conn``'s pipeline (in its open transaction); see
+    :func:`_prepared`."""
+    version = conn.info.server_version
+    preamble = conn.execute(_query("preamble", version), {"parallel_from": parallel_from})
+    census = conn.cursor(binary=True)
+    census.execute(_query("census", version), {"skip_schemas": array_literal(skip_schemas)})
+    return preamble, census
+
+
+def _prepared(
+    sent: tuple[psycopg.Cursor[Any], psycopg.Cursor[Any]], skip_schemas: list[str], include_ext: bool
+) -> _Prepared:
     """The preamble's result: it has set the search_path; the queries' parameters, the catalog's size,
-    and a snapshot exported when the catalog has at least ``parallel_from`` rows."""
+    a snapshot exported when the catalog has at least ``parallel_from`` rows; and the kinds the census
+    proved empty."""
+    cur, census = sent
     row = cur.fetchone()
     assert row is not None
     names = [d.name for d in cur.description or ()]
@@ -344,7 +373,13 @@ def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bo
     for name in _EXTENSION_MEMBERS:
         params[name] = array_literal([] if include_ext else values[name])
     snapshot = values["snapshot"]
-    return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot)
+    found = census.fetchone()
+    assert found is not None
+    kinds = [d.name for d in census.description or ()]
+    if sorted(kinds) != sorted(CENSUS_KINDS):
+        raise DatabaseError(f"internal error: the census tells {sorted(kinds)}, not {sorted(CENSUS_KINDS)}")
+    empty = frozenset(kind for kind, some in zip(kinds, found, strict=True) if some is False)
+    return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot, empty)
 
 
 # The object kinds split into groups of about equal cost (server CPU per session measured in fresh
@@ -418,9 +453,11 @@ def _read_kinds(
     conn: psycopg.Connection,
     names: tuple[str, ...],
     params: dict[str, Any],
+    empty: frozenset[str],
     columns_read: Future[list[tuple[Any, ...]] | None] | None = None,
 ) -> _Batch:
-    """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects.
+    """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects; the
+    kinds in ``empty`` (the census found nothing they could return) are empty without a query.
 
     The queries are sent in pipeline mode: the server runs the next query while the objects of the
     previous one are built, and a distant server costs one round trip instead of one per query.
@@ -433,6 +470,9 @@ def _read_kinds(
             types_cur.execute(_query("opclass_types", conn.info.server_version))
         pending = []
         for name in names:
+            if name in empty:
+                batch.objects[name] = []
+                continue
             cur = conn.cursor(binary=True)  # binary rows decode faster
             cur.execute(_query(name, conn.info.server_version), params)
             pending.append((name, cur))
@@ -478,12 +518,36 @@ def _built(
                 f"internal error: catalog query for {OBJECT_KINDS[name].kind} has no '_acl' column"
             )
         batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
+    if name == "columns":
+        _positions(objects, extras)
     if extras:
         batch.extras[name] = extras
     if name in _IN_ORDER:
         batch.in_order[name] = list(objects)  # before sorting: sequences' owners are found by them
     if name not in _FINISHED:  # sorted here, while the server still works for the other sessions
         objects.sort(key=_IDENTITY)
+
+
+def _positions(columns: list[CatalogObject], extras: list[tuple[Any, ...]]) -> None:
+    """Make each column's ``position`` (its attnum, from the query) 1-based among its table's live
+    columns. A table whose largest attnum is its number of columns read has no gap (attnums are distinct
+    and positive): there the attnum is the position; the others' columns are numbered in attnum order."""
+    count = Counter([extra[0] for extra in extras])
+    gaps: dict[int, list[tuple[int, CatalogObject]]] = {}
+    for extra in extras:
+        relid, attnum = extra[0], extra[1]
+        if attnum > count[relid]:
+            gaps[relid] = []
+    if not gaps:
+        return
+    for column, extra in zip(columns, extras, strict=True):
+        table = gaps.get(extra[0])
+        if table is not None:
+            table.append((extra[1], column))
+    for table in gaps.values():
+        table.sort(key=itemgetter(0))
+        for position, (_, column) in enumerate(table, 1):
+            column.__dict__["position"] = position
 
 
 class _FunctionTexts:
@@ -669,7 +733,7 @@ def _ask_server(conn: psycopg.Connection, call: str, objects: dict[int, CatalogO
 # an empty database has about 3,700, mostly PostgreSQL's own functions).
 PARALLEL_FROM = 6000
 
-_Plan = tuple[str, str, dict[str, Any]]  # exported snapshot id, search_path, parameters
+_Plan = tuple[str, str, dict[str, Any], frozenset[str]]  # snapshot id, search_path, parameters, empty kinds
 
 
 def _worker(
@@ -689,12 +753,12 @@ def _worker(
         started = plan.result()
         if started is None:
             return None
-        snapshot_id, search_path, params = started
+        snapshot_id, search_path, params, empty = started
         with conn.pipeline(), conn.transaction():  # one round trip for the set-up and the queries
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
             conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
-            batch = _read_kinds(conn, names, params)
+            batch = _read_kinds(conn, names, params, empty)
             if _FINISHED & set(names):  # spell here, while the other sessions still read
                 columns = columns_read.result()
                 if columns is not None:
@@ -718,8 +782,9 @@ class _ExtraSessions:
         self._pool = ThreadPoolExecutor(max_workers=len(groups))
         self._futures = [self._pool.submit(_worker, url, self._plan, g, self.columns_read) for g in groups]
 
-    def start(self, snapshot_id: str, search_path: str, params: dict[str, Any]) -> None:
-        self._plan.set_result((snapshot_id, search_path, params))
+    def start(self, prepared: _Prepared) -> None:
+        assert prepared.snapshot is not None
+        self._plan.set_result((prepared.snapshot, prepared.search_path, prepared.params, prepared.empty))
 
     def results(self) -> list[_Batch | None]:
         """Each group's objects (None: read it yourself); waits for the sessions."""
@@ -758,21 +823,25 @@ def _read_parallel(
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cur = _send_preamble(conn, PARALLEL_FROM)
+            sent = _send_preamble(conn, PARALLEL_FROM, skip_schemas)
             try:
-                prepared = _prepared(cur, skip_schemas, include_ext)
+                prepared = _prepared(sent, skip_schemas, include_ext)
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
                 raise _NoSharedSnapshot from None
             if prepared.snapshot is None:  # a small catalog
                 raise _NoSharedSnapshot
-            extra.start(prepared.snapshot, prepared.search_path, prepared.params)
+            extra.start(prepared)
             try:
-                batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, extra.columns_read))
+                batch.merge(
+                    _read_kinds(conn, groups[0] + rest, prepared.params, prepared.empty, extra.columns_read)
+                )
             finally:
                 if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
                     extra.columns_read.set_result(None)
             for group, result in zip(extra.groups, extra.results(), strict=True):
-                batch.merge(_read_kinds(conn, group, prepared.params) if result is None else result)
+                if result is None:  # that session could not be opened: read its kinds here
+                    result = _read_kinds(conn, group, prepared.params, prepared.empty)
+                batch.merge(result)
             kinds = _finish(conn, batch)
         return conn.info.server_version, kinds
     finally:
@@ -822,8 +891,9 @@ def _read_with(
     with conn.pipeline(), conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        params = _prepared(_send_preamble(conn, None), skip_schemas, include_extension_objects).params
-        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params))
+        sent = _send_preamble(conn, None, skip_schemas)
+        prepared = _prepared(sent, skip_schemas, include_extension_objects)
+        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), prepared.params, prepared.empty))
     return _snapshot(source, conn.info.server_version, kinds, scope)
 
 

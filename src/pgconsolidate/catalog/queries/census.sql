@@ -1,0 +1,29 @@
+-- Which of the kinds that most databases hold none of may hold some: the reader runs a kind's query only
+-- when its column here is true. Each test is its query's WHERE clause without the conditions on temporary
+-- schemas and extension members (a superset: true whenever the query could return a row), so a false
+-- here means the query would return nothing. Planning and running the query of an empty kind costs a
+-- fresh session most of a millisecond (the catalog's relation cache entry, statistics, the joins); these
+-- tests cost a fraction of that.
+SELECT EXISTS (SELECT FROM pg_trigger tg
+                 JOIN pg_class c ON c.oid = tg.tgrelid
+                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE NOT tg.tgisinternal AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS triggers,
+       EXISTS (SELECT FROM pg_rewrite r
+                 JOIN pg_class c ON c.oid = r.ev_class
+                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE r.rulename <> '_RETURN' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS rules,
+       EXISTS (SELECT FROM pg_event_trigger) AS event_triggers,
+       EXISTS (SELECT FROM pg_db_role_setting s WHERE s.setrole = 0) AS settings,
+       EXISTS (SELECT FROM pg_type t
+                 JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE t.typtype = 'e' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS enums,
+       EXISTS (SELECT FROM pg_type t
+                 JOIN pg_namespace n ON n.oid = t.typnamespace
+                WHERE t.typtype = 'd' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS domains,
+       EXISTS (SELECT FROM pg_class c WHERE c.relkind = 'c') AS composites,
+       EXISTS (SELECT FROM pg_publication) AS publications,
+       EXISTS (SELECT FROM pg_statistic_ext) AS statistics,
+       EXISTS (SELECT FROM pg_collation co
+                 JOIN pg_namespace n ON n.oid = co.collnamespace
+                WHERE n.nspname <> ALL (%(skip_schemas)s::text[])) AS collations,
+       EXISTS (SELECT FROM pg_cast ca WHERE ca.oid >= 16384) AS casts
