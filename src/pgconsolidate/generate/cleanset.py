@@ -524,18 +524,28 @@ def build_clean_set(
     keyless: frozenset[str] = frozenset(),
     stand_ins: tuple[ExtensionStandIn, ...] = (),
     extensions: Sequence[tuple[str, str]] = (),
+    platform: Sequence[DumpEntry] = (),
 ) -> list[CleanFile]:
     """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
     tables of managed schemas, which a dump of the app's schemas leaves out); ``stand_ins``: the
     extensions the schema was built with stand-ins for (see :func:`replace_stand_ins`); ``extensions``:
     (extension, schema) of every extension the chain created (:func:`created_extensions`), each re-created
-    by the clean set (see :func:`recreate_extensions`)."""
+    by the clean set (see :func:`recreate_extensions`); ``platform``: the entries the platform's base
+    already has (left out of ``schema_dump``): its ``ALTER DEFAULT PRIVILEGES`` count in what new objects
+    get. The project's default privileges stay ``ALTER DEFAULT PRIVILEGES`` statements, run before the
+    objects, and each object gets only the grants that differ from what the defaults give it."""
     schema = split_dump(schema_dump) if isinstance(schema_dump, str) else list(schema_dump)
     schema = recreate_extensions(replace_stand_ins(schema, stand_ins), extensions, stand_ins)
     entries = schema + list(extra_entries or []) + split_dump(data_dump)
     entries = inline_keys([f for e in entries if (f := forward_setval(e)) is not None])
-    idx = hoist(entries, assign_domains(entries, domains), ("EXTENSION",))
+    entries = default_acl_first(entries)
+    idx = hoist(entries, assign_domains(entries, domains), ("EXTENSION", "DEFAULT ACL"))
+    defaults = DefaultPrivileges(_defaults_of([*entries, *platform]))
+    implicit = implicit_acls(entries, defaults)
+    if implicit:
+        entries = entries + implicit
+        idx = idx + hoist(implicit, assign_domains(implicit, domains), ())
     files: list[CleanFile] = []
     replaced = "\n".join(f"  {path}  sha256:{sha}" for path, sha in replaces)
     for i, dom in enumerate(domains):
@@ -555,8 +565,11 @@ def build_clean_set(
         ]
         for e in mine:
             label = f"-- {e.type}: {e.name}" + (f" ({e.schema})" if e.schema not in ("-", "") else "")
-            reset = acl_reset(e.sql) if e.type == "ACL" else ""
-            text = idempotent(e.sql, name)
+            delta = acl_delta(e, defaults) if e.type == "ACL" else None
+            if delta == "":
+                continue  # the defaults give exactly the recorded privileges
+            reset = acl_reset(e.sql) if e.type == "ACL" and delta is None else ""
+            text = idempotent(e.sql if delta is None else delta, name)
             table = f"{e.schema}.{e.object_name}"
             if e.type == "TABLE DATA" and table in keyless:
                 # no key to make ON CONFLICT work: load the rows only into an empty table
@@ -574,3 +587,234 @@ def build_clean_set(
             )
         )
     return files
+
+
+# --- default privileges -------------------------------------------------------------------------------
+# The clean set keeps ``ALTER DEFAULT PRIVILEGES`` as such (run before the objects they apply to) and
+# gives each object only the grants and revokes that turn what the defaults give it into its recorded
+# ACL. pg_dump prints an object's ACL relative to the built-in default (owner: everything; PUBLIC:
+# EXECUTE on functions, USAGE on types), so the ACL is computed from its statements, and so is what the
+# defaults give (the built-in default, changed by the global defaults of the creating role, plus the
+# defaults of the object's schema). The owner's own privileges are not modelled: an ACL entry that
+# names the creating role keeps pg_dump's statements with the old reset block.
+
+_CLASS = {
+    "OBJECT_TABLE": "TABLE",
+    "OBJECT_SEQUENCE": "SEQUENCE",
+    "OBJECT_FUNCTION": "FUNCTION",
+    "OBJECT_PROCEDURE": "FUNCTION",
+    "OBJECT_ROUTINE": "FUNCTION",
+    "OBJECT_TYPE": "TYPE",
+    "OBJECT_DOMAIN": "TYPE",
+    "OBJECT_SCHEMA": "SCHEMA",
+}
+_ALL = {
+    "TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"),
+    "SEQUENCE": ("USAGE", "SELECT", "UPDATE"),
+    "FUNCTION": ("EXECUTE",),
+    "TYPE": ("USAGE",),
+    "SCHEMA": ("USAGE", "CREATE"),
+}
+_BUILTIN = {"FUNCTION": {"PUBLIC": {"EXECUTE": False}}, "TYPE": {"PUBLIC": {"USAGE": False}}}
+PUBLIC = "PUBLIC"
+Acl = dict[str, dict[str, bool]]  # grantee -> privilege -> with grant option
+
+
+@dataclass(frozen=True)
+class _AclStmt:
+    grant: bool
+    option: bool  # WITH GRANT OPTION / REVOKE GRANT OPTION FOR
+    cls: str
+    privileges: tuple[str, ...] | None  # None: ALL
+    grantees: tuple[str, ...]
+    columns: bool = False
+
+
+def _grantees(body: dict[str, Any]) -> tuple[str, ...]:
+    out = []
+    for g in body.get("grantees", []):
+        r = g.get("RoleSpec", {})
+        out.append(PUBLIC if r.get("roletype") == "ROLESPEC_PUBLIC" else str(r.get("rolename", "")))
+    return tuple(out)
+
+
+def _acl_stmt(body: dict[str, Any]) -> _AclStmt | None:
+    cls = _CLASS.get(str(body.get("objtype", "")))
+    if cls is None:
+        return None
+    privs: list[dict[str, Any]] = body.get("privileges") or []
+    names = None if not privs else tuple(str(p["AccessPriv"].get("priv_name", "")).upper() for p in privs)
+    cols = any(p["AccessPriv"].get("cols") for p in privs)
+    return _AclStmt(
+        bool(body.get("is_grant")), bool(body.get("grant_option")), cls, names, _grantees(body), cols
+    )
+
+
+def _apply(acl: Acl, st: _AclStmt) -> None:
+    privs = st.privileges or _ALL[st.cls]
+    for g in st.grantees:
+        held = acl.setdefault(g, {})
+        for p in privs:
+            if st.grant:
+                held[p] = held.get(p, False) or st.option
+            elif st.option:
+                if p in held:
+                    held[p] = False
+            else:
+                held.pop(p, None)
+        if not held:
+            del acl[g]
+
+
+@dataclass(frozen=True)
+class _Default:
+    role: str | None
+    schema: str | None
+    stmt: _AclStmt
+
+
+def _defaults_of(entries: Sequence[DumpEntry]) -> list[_Default]:
+    out: list[_Default] = []
+    for e in entries:
+        if e.type != "DEFAULT ACL":
+            continue
+        for st in split_sql("dump", e.sql).statements:
+            if st.kind != "AlterDefaultPrivilegesStmt":
+                continue
+            roles: list[str | None] = [None]
+            schemas: list[str | None] = [None]
+            for opt in st.body.get("options", []):
+                d = opt.get("DefElem", {})
+                items = d.get("arg", {}).get("List", {}).get("items", [])
+                if d.get("defname") == "roles":
+                    roles = [str(i.get("RoleSpec", {}).get("rolename", "")) for i in items]
+                elif d.get("defname") == "schemas":
+                    schemas = [str(i.get("String", {}).get("sval", "")) for i in items]
+            action = _acl_stmt(st.body.get("action", {}))
+            if action is None:
+                continue
+            out += [_Default(r, s, action) for r in roles for s in schemas]
+    return out
+
+
+class DefaultPrivileges:
+    """What ``ALTER DEFAULT PRIVILEGES`` (the project's and the platform's) give a new object."""
+
+    def __init__(self, defaults: list[_Default]) -> None:
+        roles = [d.role for d in defaults if d.role]
+        # the role that creates the objects: the one the defaults are for (the most named)
+        self.role = max(set(roles), key=roles.count) if roles else None
+        self.defaults = [d for d in defaults if d.role in (None, self.role)]
+
+    def given(self, cls: str, schema: str | None) -> Acl:
+        acl: Acl = {g: dict(p) for g, p in _BUILTIN.get(cls, {}).items()}
+        for d in self.defaults:
+            if d.stmt.cls == cls and d.schema is None:
+                _apply(acl, d.stmt)
+        for d in self.defaults:
+            if d.stmt.cls == cls and d.schema is not None and d.schema == schema:
+                _apply(acl, d.stmt)
+        return acl
+
+
+def _role(name: str) -> str:
+    return "PUBLIC" if name == PUBLIC else sql.Identifier(name).as_string(None)
+
+
+def acl_delta(entry: DumpEntry, defaults: DefaultPrivileges) -> str | None:
+    """The statements that turn what the defaults give the entry's object into its recorded ACL (may be
+    empty), or None when the entry is outside what is modelled (column privileges, an object kind
+    without defaults, the owner's own privileges): then pg_dump's statements are kept."""
+    m = _ACL_OBJECT.search(entry.sql)
+    if not m:
+        return None
+    kind, obj = m.group(1), m.group(2).strip()
+    stmts: list[_AclStmt] = []
+    for st in split_sql("dump", entry.sql).statements:
+        a = _acl_stmt(st.body) if st.kind == "GrantStmt" else None
+        if a is None or a.columns or (defaults.role is not None and defaults.role in a.grantees):
+            return None
+        stmts.append(a)
+    if not stmts or len({s.cls for s in stmts}) != 1:
+        return None
+    cls = stmts[0].cls
+    target: Acl = {g: dict(p) for g, p in _BUILTIN.get(cls, {}).items()}
+    for s in stmts:
+        _apply(target, s)
+    start = defaults.given(cls, None if entry.schema in ("-", "") else entry.schema)
+    full = set(_ALL[cls])
+    out: list[str] = []
+    for g in sorted(set(start) | set(target)):
+        have, want = start.get(g, {}), target.get(g, {})
+        if have == want:
+            continue
+        who = _role(g)
+        if set(have) - set(want) or any(have[p] and not want.get(p, False) for p in have if p in want):
+            out.append(f"REVOKE ALL ON {kind} {obj} FROM {who};")
+            have = {}
+        plain = sorted(p for p in want if not want[p] and p not in have)
+        option = sorted(p for p in want if want[p] and not have.get(p, False))
+        for privs, suffix in ((plain, ""), (option, " WITH GRANT OPTION")):
+            if not privs:
+                continue
+            listed = "ALL" if set(privs) == full else ", ".join(privs)
+            out.append(f"GRANT {listed} ON {kind} {obj} TO {who}{suffix};")
+    return "\n\n".join(out)
+
+
+def default_acl_first(entries: list[DumpEntry]) -> list[DumpEntry]:
+    """``entries`` with the project's ``ALTER DEFAULT PRIVILEGES`` moved after the schemas and
+    extensions (pg_dump prints them last), so that they apply to the objects the clean set creates."""
+    defaults = [e for e in entries if e.type == "DEFAULT ACL"]
+    if not defaults:
+        return entries
+    rest = [e for e in entries if e.type != "DEFAULT ACL"]
+    at = 0
+    while at < len(rest) and _leading(rest[at]):
+        at += 1
+    return rest[:at] + defaults + rest[at:]
+
+
+_ACL_KIND = {
+    "TABLE": ("TABLE", "REVOKE"),
+    "VIEW": ("TABLE", "REVOKE"),
+    "MATERIALIZED VIEW": ("TABLE", "REVOKE"),
+    "SEQUENCE": ("SEQUENCE", "REVOKE"),
+    "SCHEMA": ("SCHEMA", "REVOKE"),
+    "FUNCTION": ("FUNCTION", "GRANT"),
+    "PROCEDURE": ("PROCEDURE", "GRANT"),
+    "TYPE": ("TYPE", "GRANT"),
+    "DOMAIN": ("DOMAIN", "GRANT"),
+}
+
+
+def implicit_acls(entries: list[DumpEntry], defaults: DefaultPrivileges) -> list[DumpEntry]:
+    """An ACL entry for each object that has none in the dump (its ACL is the built-in default) but to
+    which the defaults give something else (a default grant the chain revoked, a default made after the
+    object): without it the clean set's object would have more, or less, than the original."""
+    if not defaults.defaults:
+        return []
+    # a function's ACL entry names its arguments with their names, its FUNCTION entry without: routines
+    # are matched by name (an overload without an ACL entry next to one with is left as pg_dump has it)
+    have = {(e.name.split("(")[0], e.schema) for e in entries if e.type == "ACL"}
+    out: list[DumpEntry] = []
+    for e in entries:
+        if e.type not in _ACL_KIND:
+            continue
+        kind, verb = _ACL_KIND[e.type]
+        if (f"{kind} {e.name}".split("(")[0], e.schema) in have:
+            continue
+        cls = _CLASS[f"OBJECT_{kind}"]
+        schema = None if e.schema in ("-", "") else e.schema
+        if defaults.given(cls, schema) == _BUILTIN.get(cls, {}):
+            continue
+        if kind == "SCHEMA":
+            obj = sql.Identifier(e.name.strip('"')).as_string(None)
+        elif "(" in e.name:
+            fname, args = e.name.split("(", 1)
+            obj = sql.Identifier(e.schema, fname).as_string(None) + "(" + args
+        else:
+            obj = sql.Identifier(e.schema, e.name).as_string(None)
+        text = f"{verb} ALL ON {kind} {obj} {'TO' if verb == 'GRANT' else 'FROM'} PUBLIC;"
+        out.append(DumpEntry(f"{kind} {e.name}", "ACL", e.schema, text))
+    return out

@@ -39,6 +39,7 @@ from pgconsolidate.db.connect import connection
 from pgconsolidate.errors import InputError
 from pgconsolidate.generate.cleanset import (
     CleanFile,
+    DumpEntry,
     ExtensionStandIn,
     build_clean_set,
     created_extensions,
@@ -62,7 +63,7 @@ from pgconsolidate.scratch.standins import SPECS
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
-from pgconsolidate.verify.dump import dump_data, dump_schema, managed_triggers, without_base
+from pgconsolidate.verify.dump import base_entries, dump_data, dump_schema, managed_triggers, without_base
 from pgconsolidate.verify.facts import read_facts
 from pgconsolidate.verify.livecopy import (
     LiveCopy,
@@ -530,6 +531,10 @@ def consolidate(
             keyless=keyless,
             stand_ins=clean_stand_ins,
             extensions=created_extensions(analysis.schema, schema_sql, clean_stand_ins),
+            # the base's default privileges count in what the clean set's objects get
+            platform=[DumpEntry(n, t, s, q) for t, n, s, q in base_entries(server)]
+            if chain.supabase_base
+            else (),
         )
         root = Path(mdir.root)
         with _staging(outdir) as tmp:
