@@ -64,6 +64,10 @@ def result_json(result: ReplayResult) -> dict[str, Any]:
             {"file": s.file, "line": s.line, "statement": s.statement, "reason": s.reason}
             for s in result.skipped
         ],
+        "platform": [
+            {"file": s.file, "line": s.line, "statement": s.statement, "reason": s.reason}
+            for s in result.provided
+        ],
     }
 
 
@@ -97,6 +101,8 @@ def print_result(result: ReplayResult) -> None:
         cascades = [f for f in result.failures if f.root_cause == root.location]
         for c in cascades:
             out.print(f"    cascade {c.file}:{c.line}  {c.sqlstate} {c.message}", markup=False)
+    for pv in result.provided:
+        out.print(f"platform: {pv.file}:{pv.line} {pv.statement} ({pv.reason})", markup=False)
     for sk in result.skipped:
         out.print(f"skipped: {sk.file}:{sk.line} {sk.statement} ({sk.reason})", markup=False)
     for h in result.history_collisions:

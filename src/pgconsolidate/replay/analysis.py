@@ -8,6 +8,7 @@ are followed to their start, so every cascade points at a root cause.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pgconsolidate.replay.hints import hint_for
@@ -48,16 +49,25 @@ def _loc(units: tuple[Unit, ...], position: int) -> Location:
 
 
 def analyse(
-    units: tuple[Unit, ...], raw: list[RawFailure], stand_ins: frozenset[str] = frozenset()
+    units: tuple[Unit, ...],
+    raw: list[RawFailure],
+    stand_ins: frozenset[str] = frozenset(),
+    provided: Mapping[int, str] | None = None,
 ) -> tuple[tuple[ReplayFailure, ...], tuple[Skipped, ...]]:
-    """``units``: every statement of the chain in order; ``raw``: the failures in the order they happened."""
+    """``units``: every statement of the chain in order; ``raw``: the failures in the order they happened;
+    ``provided``: positions of ``CREATE EXTENSION`` statements not run because the platform provides the
+    extension (the scratch server lacks it): no failure of their own, but a statement that needs what
+    they create is skipped, as after an unavailable extension."""
     creates = _creators(units)
     failed: list[int] = []
     root_of: dict[int, int | None] = {}
     out: list[ReplayFailure] = []
     skipped: list[Skipped] = []
-    missing_ext: dict[int, str] = {}
+    missing_ext: dict[int, str] = dict(provided or {})
+    pending = sorted(missing_ext)
     for rf in raw:
+        while pending and pending[0] < rf.position:
+            failed.append(pending.pop(0))
         unit = units[rf.position]
         missing = missing_objects(rf.message)
         cause = _find(missing, creates, list(reversed(failed))) if missing else None
@@ -83,6 +93,10 @@ def analyse(
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"
+        # a statement not run because the platform provides its extension is no failure to point at
+        shown_root = None if root is not None and provided and root in provided else root
+        if shown_root is None and root is not None:
+            hint += f" (the platform provides extension {missing_ext[root]}; the scratch server lacks it)"
         out.append(
             ReplayFailure(
                 file=unit.file,
@@ -91,7 +105,7 @@ def analyse(
                 sqlstate=rf.sqlstate,
                 message=rf.message,
                 hint=hint,
-                root_cause=_loc(units, root) if root is not None else None,
+                root_cause=_loc(units, shown_root) if shown_root is not None else None,
             )
         )
         if ext:

@@ -97,6 +97,9 @@ class ReplayResult:
     created_roles: tuple[
         str, ...
     ] = ()  # roles the migrations created (server-wide; dropped with the database)
+    # CREATE EXTENSION of an extension the hosted platform provides (Supabase base) that the scratch server
+    # lacks: not run, not a failure; what needs its objects is reported as skipped
+    provided: tuple[Skipped, ...] = ()
 
     @property
     def ok(self) -> bool:

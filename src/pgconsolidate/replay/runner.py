@@ -26,7 +26,7 @@ from psycopg import sql
 from pgconsolidate.db.connect import connection, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.replay.analysis import RawFailure, analyse
-from pgconsolidate.replay.model import FileOutcome, HistoryRow, ReplayResult, StandIn
+from pgconsolidate.replay.model import FileOutcome, HistoryRow, ReplayResult, Skipped, StandIn
 from pgconsolidate.replay.needs import supabase_reasons
 from pgconsolidate.replay.units import Unit, file_units
 from pgconsolidate.scratch.databases import create_database, database_name, drop_database
@@ -38,7 +38,7 @@ from pgconsolidate.scratch.standins import (
     installed_stand_ins,
     stand_in_objects,
 )
-from pgconsolidate.scratch.supabase import supabase_database
+from pgconsolidate.scratch.supabase import PLATFORM_EXTENSIONS, supabase_database
 from pgconsolidate.sources.model import MigrationDir, MigrationFile, Scheme
 
 Progress = Callable[[str, int, int], None]
@@ -74,6 +74,7 @@ class _Run:
     history: list[HistoryRow] = field(default_factory=list)
     versions: dict[str, str] = field(default_factory=dict)
     created_roles: list[str] = field(default_factory=list)
+    provided: dict[int, str] = field(default_factory=dict)  # position -> extension the platform provides
 
 
 def _diag(exc: psycopg.Error) -> tuple[str, str]:
@@ -142,8 +143,10 @@ class _Replayer:
         stand_ins: bool,
         record_history: bool,
         batch: bool = False,
+        platform: frozenset[str] = frozenset(),
     ) -> None:
         self.conn = conn
+        self.platform = platform
         self.batch = batch and not keep_going
         self.available = available
         self.keep_going = keep_going
@@ -155,13 +158,20 @@ class _Replayer:
         sqlstate, message = _diag(exc)
         self.run.raw.append(RawFailure(position, sqlstate, message))
 
-    def _intercept(self, unit: Unit) -> bool:
+    def _intercept(self, unit: Unit, position: int = -1) -> bool:
         """Handle ``CREATE EXTENSION`` of an unavailable extension: True when a stand-in took its place
-        (or already stands in for it); raises :class:`_Refused` where the real server would refuse."""
+        (or already stands in for it, or the platform provides it); raises :class:`_Refused` where the real
+        server would refuse."""
         target = _extension_target(unit)
         if target is None:
             return False
         ext, schema = target
+        if ext in self.platform and ext not in self.available:
+            # already installed on every project of the platform: IF NOT EXISTS is a no-op there
+            if not unit.body.get("if_not_exists"):
+                raise _Refused("42710", f'extension "{ext}" already exists')
+            self.run.provided.setdefault(position, ext)
+            return True
         if ext in self.available or not has_stand_in(ext):
             return False
         if ext in self.run.stood_in:
@@ -196,14 +206,14 @@ class _Replayer:
                     conn.execute(unit.text.encode())
                 elif unit.kind == "CreateExtensionStmt":
                     conn.execute(prefix.encode())
-                    if self._intercept(unit):
+                    if self._intercept(unit, position):
                         return True
                     conn.execute(unit.text.encode())
                 else:
                     conn.execute((prefix + unit.text).encode())
             elif unit.copy_data is not None:
                 _copy(conn, unit)
-            elif not self._intercept(unit):
+            elif not self._intercept(unit, position):
                 conn.execute(unit.text.encode())
             if unit.kind == "CreateRoleStmt" and unit.body.get("role"):
                 self.run.created_roles.append(str(unit.body["role"]))
@@ -298,6 +308,7 @@ def replay_into(
     stood_in: frozenset[str] = frozenset(),
     skip_files: frozenset[str] = frozenset(),
     batch: bool = False,
+    platform: frozenset[str] | None = None,
 ) -> ReplayResult:
     """Apply ``mdir``'s chain to the existing database at ``url`` (see the module docstring).
 
@@ -305,7 +316,9 @@ def replay_into(
     one of them is then a no-op). ``skip_files``: paths not to apply (reported with status "skipped").
     ``batch`` (without ``keep_going``; for generated files expected to apply, such as a clean set):
     consecutive statements are sent as one query, a failure is reported at the first statement of its
-    batch."""
+    batch. ``platform``: extensions the hosting platform provides (``CREATE EXTENSION IF NOT EXISTS`` of one
+    the server lacks is not run and not a failure); None: the Supabase platform's when the database has the
+    Supabase base (an ``auth`` schema), else none."""
     started = time.perf_counter()
     files = [f for f in mdir.files if f.filename.direction != "down"]
     with connection(url, autocommit=True) as conn:
@@ -319,6 +332,9 @@ def replay_into(
                 "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
             ).fetchone()
             record_history = mdir.tool is Scheme.SUPABASE and bool(row and row[0])
+        if platform is None:
+            row = conn.execute("SELECT to_regnamespace('auth') IS NOT NULL").fetchone()
+            platform = PLATFORM_EXTENSIONS if row and row[0] else frozenset()
         replayer = _Replayer(
             conn,
             available,
@@ -326,6 +342,7 @@ def replay_into(
             stand_ins=stand_ins,
             record_history=record_history,
             batch=batch,
+            platform=platform,
         )
         replayer.run.stood_in.update(stood_in)
         for ext, schema in sorted(installed_stand_ins(conn).items()):
@@ -358,7 +375,18 @@ def replay_into(
     outcomes = list(run.outcomes) + [
         FileOutcome(f.path, "not-run", 0, 0) for f in files if f.path not in done
     ]
-    failures, skipped = analyse(tuple(run.units), run.raw, frozenset(run.stood_in))
+    failures, skipped = analyse(tuple(run.units), run.raw, frozenset(run.stood_in), run.provided)
+    units = run.units
+    provided = tuple(
+        Skipped(
+            units[p].file,
+            units[p].line,
+            units[p].first_line,
+            f"extension {ext} is provided by the platform (installed on every hosted project); the scratch "
+            "server lacks it, so what needs it is skipped",
+        )
+        for p, ext in sorted(run.provided.items())
+    )
     return ReplayResult(
         directory=mdir.root,
         tool=mdir.tool.value,
@@ -370,6 +398,7 @@ def replay_into(
         supabase_base=False,
         created_roles=tuple(dict.fromkeys(run.created_roles)),
         url=url,
+        provided=provided,
         seconds=time.perf_counter() - started,
     )
 

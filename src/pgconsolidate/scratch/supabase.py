@@ -27,6 +27,11 @@ SUPABASE_SEARCH_PATH = '"$user", public, extensions'
 TEMPLATE_PREFIX = "pgc_tpl_supabase_"
 # extensions a hosted Supabase project has in schema extensions before any migration
 PREINSTALLED = ("uuid-ossp", "pgcrypto")
+# extensions every hosted Supabase project has installed (``supabase db pull`` writes CREATE EXTENSION IF NOT
+# EXISTS for each): on a scratch server without them the statement is the platform's, not a failure
+PLATFORM_EXTENSIONS = frozenset(
+    {"pg_graphql", "pgsodium", "supabase_vault", "pg_stat_statements", "pgjwt", "plpgsql"}
+)
 
 
 def base_sql() -> str:

@@ -46,15 +46,12 @@ from pgconsolidate.scratch.standins import (
     installed_stand_ins,
     stand_in_objects,
 )
-from pgconsolidate.scratch.supabase import install_supabase_base
+from pgconsolidate.scratch.supabase import PLATFORM_EXTENSIONS, install_supabase_base
 from pgconsolidate.verify.dump import managed_triggers
 
 QUERIES = "pgconsolidate.verify.queries"
 # Schemas the scratch Supabase base creates itself; every other schema is copied.
 BASE_SCHEMAS = ("auth", "storage", "supabase_migrations", "extensions")
-# extensions every hosted Supabase project has (besides the base's uuid-ossp and pgcrypto): a copy that lacks
-# them still describes what the clean set will be deployed onto
-PLATFORM_EXTENSIONS = ("pg_graphql", "pgsodium", "supabase_vault", "pg_stat_statements", "pgjwt", "plpgsql")
 _TOC = re.compile(r"^\d+; \d+ \d+ (?P<type>EXTENSION|EVENT TRIGGER|COMMENT|SCHEMA) - (?P<rest>.*)$")
 
 
