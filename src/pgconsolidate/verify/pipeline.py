@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +35,7 @@ from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
 from pgconsolidate.config import load_config
-from pgconsolidate.db.connect import connection
+from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import InputError
 from pgconsolidate.generate.cleanset import (
     CleanFile,
@@ -84,6 +84,7 @@ from pgconsolidate.verify.replay import (
     stood_in,
 )
 
+QUERIES = "pgconsolidate.verify.queries"
 OUTPUT_MANIFEST = "pgconsolidate-output.json"
 VERIFY_INFO = ("stand_ins", "live_copy_notes")  # lists in verify's result that are not differences
 Step = Callable[[str], None]
@@ -285,6 +286,32 @@ def row_counts(url: str, tables: list[str]) -> dict[str, int]:
         for t in tables:
             row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(qualified_ident(t))).fetchone()
             out[t] = int(row[0]) if row else 0
+    return out
+
+
+def sequence_positions(url: str, sequences: list[str]) -> dict[str, int | None]:
+    """``pg_sequence_last_value`` of each of ``sequences`` (``schema.name``): None until first used."""
+    if not sequences:
+        return {}
+    with connection(url) as conn:
+        rows = conn.execute(
+            load_sql(QUERIES, "sequence_positions.sql").encode(), {"names": sequences}
+        ).fetchall()
+    return {str(r[0]): (int(r[1]) if r[1] is not None else None) for r in rows}
+
+
+def behind(before: Mapping[str, int | None], after: Mapping[str, int | None]) -> list[str]:
+    """Sequences that stand further in ``before`` (the chain + fix) than in ``after`` (the clean set): a
+    fresh database built from the clean set would hand out keys its reference rows already hold."""
+    out = []
+    for seq, pos in sorted(before.items()):
+        then = after.get(seq)
+        if pos is not None and (then is None or then < pos):
+            where = "its start" if then is None else str(then)
+            out.append(
+                f"sequence: {seq} stands at {pos} after chain + fix, at {where} after the clean set: the "
+                "next insert into its reference table would reuse a key"
+            )
     return out
 
 
@@ -499,6 +526,10 @@ def consolidate(
         ref_tables = [t for t in refs if t in present]
         data_sql = dump_data(chain_url, ref_tables, server.major)
         ref_counts = row_counts(chain_url, ref_tables)
+        # the sequences of the reference tables' columns: the clean set must leave them where the chain did
+        owned = tuple(f"{t}." for t in ref_tables)
+        ref_sequences = [q.identity for q in snap_b.sequences if q.owned_by and q.owned_by.startswith(owned)]
+        ref_positions = sequence_positions(chain_url, ref_sequences)
         keyless = (
             frozenset(existing)
             - {c.table for c in snap_b.constraints if c.contype in KEYS}
@@ -545,6 +576,7 @@ def consolidate(
                 assert replayed.url is not None
                 snap_a = snapshot_without(replayed.url, replayed.stand_ins)
                 clean_counts = row_counts(replayed.url, ref_tables)
+                clean_positions = sequence_positions(replayed.url, ref_sequences)
             result = Result(outdir)
             result.clean = clean
             declared: list[str] = []
@@ -572,6 +604,7 @@ def consolidate(
                 for t in ref_tables
                 if ref_counts[t] != clean_counts.get(t)
             ]
+            result.differences += behind(ref_positions, clean_positions)
             history = generate_history_repair(
                 plan.settings.history_table,
                 [(c.version, c.domain) for c in clean],
