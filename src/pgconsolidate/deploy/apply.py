@@ -61,12 +61,23 @@ class ApplyResult:
     failed: str | None = None
 
 
+def _consolidation_target(source: ApplySource) -> history_table.HistoryTarget:
+    """The history table of the tool a consolidate output was made for (its history_repair.sql writes it).
+    A tool whose history apply does not write (Flyway) keeps the table the manifest names."""
+    try:
+        return history_table.target_for(source.tool)
+    except InputError:
+        schema, _, table = (source.history_table or f"public.{source.tool}_schema_history").partition(".")
+        return history_table.HistoryTarget(source.tool, schema, table)
+
+
 def _pending(conn: psycopg.Connection, source: ApplySource) -> tuple[history_table.HistoryTarget, list[Unit]]:
+    if source.consolidation is not None:
+        target = _consolidation_target(source)
+        unit = source.consolidation
+        return target, [] if unit.version in history_table.applied_versions(conn, target) else [unit]
     target = history_table.target_for(source.tool)
     applied = history_table.applied_versions(conn, target)
-    if source.consolidation is not None:
-        unit = source.consolidation
-        return target, [] if unit.version in applied else [unit]
     assert source.migrations is not None
     ceiling = None
     if target.tool == "golang-migrate":
@@ -115,7 +126,8 @@ def _run_unit(url: str, unit: Unit, target: history_table.HistoryTarget, opts: A
                 conn.execute(
                     sql.SQL("SET LOCAL statement_timeout = {}").format(sql.Literal(opts.statement_timeout))
                 )
-                history_table.ensure_table(conn, target)
+                if unit.record_history or target.tool in history_table.WRITTEN:
+                    history_table.ensure_table(conn, target)
                 for s in unit.steps:
                     current = s
                     conn.execute(s.text.encode("utf-8"))

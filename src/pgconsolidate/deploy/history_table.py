@@ -18,6 +18,7 @@ from psycopg import sql
 from pgconsolidate.errors import InputError
 
 SUPPORTED = ("supabase", "numbered", "dbmate", "golang-migrate", "goose")
+WRITTEN = ("supabase", "dbmate", "golang-migrate", "goose")  # HistoryTarget.tool values apply writes
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ class ApplySource:
     tool: str
     migrations: MigrationDir | None  # a migrations directory
     consolidation: Unit | None  # a consolidate output
+    history_table: str | None = None  # a consolidate output's: the owning tool's table ("schema.table")
 
 
 def _consolidation_unit(root: Path) -> Unit:
@@ -79,6 +80,22 @@ def _refuse_unverified(root: Path) -> None:
         )
 
 
+def _output_history(root: Path) -> tuple[str, str | None]:
+    """(tool, history table) a consolidate output was made for, from its manifest: the Supabase CLI's when
+    the manifest does not say (an output without one)."""
+    try:
+        doc = json.loads((root / OUTPUT_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return "supabase", None
+    if not isinstance(doc, dict):
+        return "supabase", None
+    tool, table = doc.get("tool"), doc.get("history_table")
+    return (
+        tool if isinstance(tool, str) and tool else "supabase",
+        table if isinstance(table, str) and "." in table else None,
+    )
+
+
 def read_source(directory: str | Path, *, allow_unverified: bool = False) -> ApplySource:
     """What ``directory`` holds; a consolidate output that did not verify is refused unless
     ``allow_unverified``."""
@@ -88,6 +105,8 @@ def read_source(directory: str | Path, *, allow_unverified: bool = False) -> App
     if is_consolidate_output(root):
         if not allow_unverified:
             _refuse_unverified(root)
-        return ApplySource(root, "supabase", None, _consolidation_unit(root))
+        # the fix is the same for every tool; history_repair.sql writes the owning tool's history
+        tool, table = _output_history(root)
+        return ApplySource(root, tool, None, _consolidation_unit(root), table)
     mdir = read_dir(root)
     return ApplySource(root, str(mdir.tool), mdir, None)
