@@ -121,10 +121,13 @@ def table_keys(table: ObjectState, children: Mapping[str, list[ObjectState]]) ->
     uniques: list[tuple[str, ...]] = []
     fks: list[tuple[ConstraintDef, Location]] = []
     indexes: list[IndexDef] = []
+    using_index: list[ConstraintDef] = []  # ADD CONSTRAINT ... USING INDEX: the columns are its index's
     for child in children.get(table.id, ()):
         d = child.detail
         if isinstance(d, ConstraintDef):
-            if d.type == "primary-key":
+            if d.type in ("primary-key", "unique") and not d.columns:
+                using_index.append(d)
+            elif d.type == "primary-key":
                 pk = d.columns
             elif d.type == "unique":
                 uniques.append(d.columns)
@@ -134,6 +137,12 @@ def table_keys(table: ObjectState, children: Mapping[str, list[ObjectState]]) ->
             pk = (d.name,)
         elif isinstance(d, IndexDef):
             indexes.append(d)
+    for d in using_index:
+        columns = next((i.columns for i in indexes if i.name == d.name), ())
+        if d.type == "primary-key":
+            pk = pk or columns
+        elif columns:
+            uniques.append(columns)
     return TableKeys(pk, tuple(uniques), tuple(fks), tuple(indexes))
 
 

@@ -214,7 +214,8 @@ class TableEffects(ExtractorBase):
             )
         )
         ctype = con.type
-        if ctype in ("primary-key", "unique", "exclude"):
+        # ADD CONSTRAINT ... PRIMARY KEY / UNIQUE USING INDEX names no columns: the index exists already
+        if ctype in ("primary-key", "unique", "exclude") and (con.columns or ctype == "exclude"):
             table = con.table
             idx = IndexDef(
                 table.rsplit(".", 1)[0],
