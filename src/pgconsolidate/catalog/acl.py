@@ -1,7 +1,10 @@
 """Parse PostgreSQL ``aclitem`` text (``grantee=privileges/grantor``) into privilege names (pure).
 
 Parsing the ACL in Python instead of ``aclexplode`` + ``GROUP BY`` in SQL keeps the grants query to one
-row per object, which is most of what makes reading a large catalog fast.
+row per object, which is most of what makes reading a large catalog fast. The catalog queries return each
+ACL as one ``aclitem[]`` text (``{=X/postgres,postgres=X/postgres}``), which :func:`acl_items` splits:
+most objects share a handful of ACLs, so one string per object (and one parse per distinct ACL) costs
+less than an array decoded element by element for every object.
 """
 
 from __future__ import annotations
@@ -72,6 +75,45 @@ def parse_aclitem(item: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         if i + 1 < len(letters) and letters[i + 1] == "*":
             grantable.append(priv)
     return name or PUBLIC, tuple(sorted(privileges)), tuple(sorted(grantable))
+
+
+@lru_cache(maxsize=4096)
+def acl_items(text: str) -> tuple[str, ...]:
+    """The elements of an array's text output (``{a,"b c"}`` -> ``('a', 'b c')``), as ``array_out``
+    writes them: an element is double-quoted when it holds a delimiter, a brace, a quote, a backslash or
+    white space (or is empty or NULL), and inside quotes ``"`` and ``\\`` are escaped with a backslash.
+    An ACL never holds a NULL element or has bounds other than 1 (``[2:3]={...}`` is refused)."""
+    if not (text.startswith("{") and text.endswith("}")):
+        raise DatabaseError(f"cannot parse ACL {text!r}")
+    body = text[1:-1]
+    if '"' not in body:
+        return tuple(body.split(",")) if body else ()
+    items: list[str] = []
+    i, n = 0, len(body)
+    try:
+        while True:
+            if body[i] == '"':
+                i += 1
+                chars: list[str] = []
+                while body[i] != '"':
+                    if body[i] == "\\":
+                        i += 1
+                    chars.append(body[i])
+                    i += 1
+                items.append("".join(chars))
+                i += 1
+            else:
+                end = body.find(",", i)
+                end = n if end < 0 else end
+                items.append(body[i:end])
+                i = end
+            if i == n:
+                return tuple(items)
+            if body[i] != ",":
+                raise IndexError(i)
+            i += 1
+    except IndexError:
+        raise DatabaseError(f"cannot parse ACL {text!r}") from None
 
 
 def merge_acl(items: list[str] | tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

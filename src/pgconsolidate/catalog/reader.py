@@ -40,7 +40,7 @@ import psycopg
 from psycopg import sql
 from psycopg.pq import TransactionStatus
 
-from pgconsolidate.catalog.acl import merge_acl
+from pgconsolidate.catalog.acl import acl_items, merge_acl
 from pgconsolidate.catalog.constraintdef import plain_constraint
 from pgconsolidate.catalog.functiondef import (
     RawSignature,
@@ -236,31 +236,38 @@ _ACL_KINDS: dict[str, str | None] = {
 
 def _acl_rows(
     name: str, objects: list[CatalogObject], extras: list[tuple[Any, ...]]
-) -> Iterator[tuple[str, str, list[str]]]:
+) -> Iterator[tuple[str, str, str]]:
     """(object_kind, object, acl) of the objects of kind ``name`` that carry an ACL."""
     label = _ACL_KINDS[name]
+    if label is not None:
+        for obj, extra in zip(objects, extras, strict=True):
+            if extra[-1] is not None:
+                yield label, obj.identity, extra[-1]
+        return
     for obj, extra in zip(objects, extras, strict=True):
-        acl = extra[-1]
-        if acl is not None:
-            kind = label or ("procedure" if obj.__dict__["prokind"] == "procedure" else "function")
-            yield kind, obj.identity, acl
+        if extra[-1] is not None:
+            values = obj.__dict__
+            kind = "procedure" if values["prokind"] == "procedure" else "function"
+            yield kind, values["identity"], extra[-1]
 
 
 @lru_cache(maxsize=4096)
-def _grantees(acl: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
-    """(" to <grantee>", grantee, privileges, grantable) per grantee of an ACL (most objects share one)."""
+def _grantees(acl: str) -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(" to <grantee>", grantee, privileges, grantable) per grantee of an ACL given as its aclitem[]
+    text (most objects share one: parsed once)."""
     return tuple(
-        (f" to {g}", g, privileges, grantable) for g, (privileges, grantable) in merge_acl(acl).items()
+        (f" to {g}", g, privileges, grantable)
+        for g, (privileges, grantable) in merge_acl(acl_items(acl)).items()
     )
 
 
-def _grants(rows: Iterable[tuple[str, str, list[str]]]) -> list[CatalogObject]:
-    """(object_kind, object, acl text[]) rows to one :class:`Grant` per (object, grantee)."""
+def _grants(rows: Iterable[tuple[str, str, str]]) -> list[CatalogObject]:
+    """(object_kind, object, acl as aclitem[] text) rows to one :class:`Grant` per (object, grantee)."""
     out: list[CatalogObject] = []
-    append, new, set_dict = out.append, object.__new__, object.__setattr__
+    append, new, set_dict, grantees = out.append, object.__new__, object.__setattr__, _grantees
     for object_kind, obj, acl in rows:
         prefix = f"{object_kind} {obj}"
-        for suffix, grantee, privileges, grantable in _grantees(tuple(acl)):
+        for suffix, grantee, privileges, grantable in grantees(acl):
             grant = new(Grant)
             set_dict(
                 grant,

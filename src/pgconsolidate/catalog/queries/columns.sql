@@ -24,7 +24,7 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        quote_ident(a.attname) AS _quoted,
        CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS _type_oid,
        a.attcollation AS _collation,
-       a.attacl::text[] AS _acl  -- column privileges, when any
+       a.attacl::text AS _acl  -- column privileges, when any
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

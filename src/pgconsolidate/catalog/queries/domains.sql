@@ -12,7 +12,7 @@ SELECT n.nspname || '.' || t.typname AS identity,
        pg_get_userbyid(t.typowner) AS owner,
        ds.description AS comment,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(t.typacl, acldefault('T', t.typowner))::text[] AS _acl
+       coalesce(t.typacl, acldefault('T', t.typowner))::text AS _acl
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_type bt ON bt.oid = t.typbasetype

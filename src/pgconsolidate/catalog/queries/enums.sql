@@ -4,7 +4,7 @@ SELECT n.nspname || '.' || t.typname AS identity,
        pg_get_userbyid(t.typowner) AS owner,
        ds.description AS comment,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(t.typacl, acldefault('T', t.typowner))::text[] AS _acl
+       coalesce(t.typacl, acldefault('T', t.typowner))::text AS _acl
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_description ds ON ds.objoid = t.oid AND ds.classoid = 'pg_type'::regclass AND ds.objsubid = 0

@@ -47,7 +47,7 @@ SELECT n.nspname || '.' || p.proname AS identity,
        CASE WHEN p.pronargdefaults = 1 THEN p.proargdefaults::text END AS _default_tree,
        CASE WHEN p.pronargdefaults = 1 THEN pg_get_expr(p.proargdefaults, 0) END AS _default,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(p.proacl, acldefault('f', p.proowner))::text[] AS _acl
+       coalesce(p.proacl, acldefault('f', p.proowner))::text AS _acl
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang

@@ -31,6 +31,6 @@ WITH objects(object_kind, object, acl) AS (
     LEFT JOIN pg_namespace n ON n.oid = da.defaclnamespace
     WHERE n.nspname IS NULL OR n.nspname <> ALL (%(skip_schemas)s::text[])
 )
-SELECT o.object_kind, o.object, o.acl::text[] AS acl
+SELECT o.object_kind, o.object, o.acl::text AS acl
 FROM objects o
 WHERE o.acl IS NOT NULL

@@ -3,7 +3,7 @@ SELECT n.nspname AS identity,
        pg_get_userbyid(n.nspowner) AS owner,
        ds.description AS comment,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(n.nspacl, acldefault('n', n.nspowner))::text[] AS _acl
+       coalesce(n.nspacl, acldefault('n', n.nspowner))::text AS _acl
 FROM pg_namespace n
 LEFT JOIN pg_description ds ON ds.objoid = n.oid AND ds.classoid = 'pg_namespace'::regclass AND ds.objsubid = 0
 WHERE n.nspname <> ALL (%(skip_schemas)s::text[])

@@ -15,7 +15,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
        owner.refobjid AS _owner_table,
        owner.refobjsubid AS _owner_attnum,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(c.relacl, acldefault('s', c.relowner))::text[] AS _acl
+       coalesce(c.relacl, acldefault('s', c.relowner))::text AS _acl
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

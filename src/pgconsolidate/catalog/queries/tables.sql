@@ -22,7 +22,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
        CASE WHEN c.reloptions IS NULL THEN '{}' ELSE ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o) END AS options,
        ds.description AS comment,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(c.relacl, acldefault('r', c.relowner))::text[] AS _acl
+       coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_am am ON am.oid = c.relam

@@ -6,7 +6,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
        pg_get_userbyid(c.relowner) AS owner,
        ds.description AS comment,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(c.relacl, acldefault('r', c.relowner))::text[] AS _acl
+       coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
