@@ -27,11 +27,13 @@ from pgconsolidate.model.types import (
     Effect,
     ObjectKind,
     SourceRef,
+    members,
 )
 from pgconsolidate.statements.model import Statement
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 
 class _Extractor(
@@ -56,7 +58,7 @@ def statement_effects(stmt: Statement, ctx: FileContext | None = None) -> list[E
     """The effects of one statement (``ctx`` carries the file's search_path; updated by SET)."""
     context = ctx if ctx is not None else FileContext(stmt.file)
     try:
-        return _Extractor(stmt, context).run()
+        return _Extractor(context).run(stmt)
     except Exception:
         return _unmodelled(stmt)
 
@@ -69,12 +71,12 @@ def _unmodelled(stmt: Statement) -> list[Effect]:
 
 def file_effects(statements: Iterable[Statement], file: str = "") -> list[Effect]:
     """The effects of a file's statements in order, resolving names with the file's search_path."""
-    ctx = FileContext(file)
+    run = _Extractor(FileContext(file)).run
     out: list[Effect] = []
     extend = out.extend
     for stmt in statements:
         try:
-            extend(_Extractor(stmt, ctx).run())
+            extend(run(stmt))
         except Exception:
             extend(_unmodelled(stmt))
     return out

@@ -8,17 +8,19 @@ from pgconsolidate.model.extract.common import (
     FileContext,
     _qual,
 )
+from pgconsolidate.model.makers import new_effect, new_ref
 from pgconsolidate.model.names import names, sval, type_ref
 from pgconsolidate.model.types import (
     Action,
     Effect,
     ObjectKind,
-    SourceRef,
+    members,
 )
 from pgconsolidate.statements.model import Statement
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 _EMPTY: dict[str, Any] = {}
 #: Argument modes that are not part of a routine's identity.
@@ -41,20 +43,21 @@ def _handlers(cls: type) -> dict[str, Any]:
 
 
 class ExtractorBase:
-    """What every statement family shares: the statement, the file context, the effects found so far
-    (``out``), and the identity helpers used across families. Handlers are methods named after the
-    libpg_query node they handle (``_CreateStmt``); :meth:`run` dispatches on the node type.
-    Every family class declares empty ``__slots__`` so extractors stay cheap to make (one per
-    statement)."""
+    """What every statement family shares: the file context, the statement being read, the effects
+    found so far (``out``), and the identity helpers used across families. Handlers are methods named
+    after the libpg_query node they handle (``_CreateStmt``); :meth:`run` dispatches on the node type.
 
-    __slots__ = ("conditional", "ctx", "out", "ref", "stmt")
+    One extractor reads the statements of a file one after another (:meth:`run` per statement): making
+    one per statement cost about as much as the work of a small statement. Statements nested in another
+    (``CREATE SCHEMA ... CREATE TABLE``, DO blocks) get an extractor of their own, sharing the context."""
 
-    def __init__(self, stmt: Statement, ctx: FileContext, conditional: bool = False) -> None:
-        self.stmt = stmt
+    __slots__ = ("conditional", "ctx", "handlers", "out", "ref", "stmt")
+
+    def __init__(self, ctx: FileContext, conditional: bool = False) -> None:
         self.ctx = ctx
-        self.ref = SourceRef(stmt.file, stmt.line, stmt.column, stmt.index)
-        self.out: list[Effect] = []
         self.conditional = conditional
+        self.handlers = _handlers(type(self))
+        self.out: list[Effect] = []
 
     def add(
         self,
@@ -71,7 +74,7 @@ class ExtractorBase:
         uses: tuple[str, ...] = (),
     ) -> None:
         self.out.append(
-            Effect(
+            new_effect(
                 action,
                 kind,
                 oid,
@@ -87,15 +90,20 @@ class ExtractorBase:
             )
         )
 
-    def run(self) -> list[Effect]:
-        node = self.stmt.node
-        if not node:
-            return self.out
-        kind, body = next(iter(node.items()))
-        handler = _handlers(type(self)).get(kind)
-        if handler is not None and type(body) is dict:
-            handler(self, body)
-        return self.out
+    def run(self, stmt: Statement) -> list[Effect]:
+        """The effects of ``stmt`` (a new list; the context follows its ``SET search_path``)."""
+        self.stmt = stmt
+        self.ref = new_ref(stmt.file, stmt.line, stmt.column, stmt.index)
+        out: list[Effect] = []
+        self.out = out
+        node = stmt.node
+        if node:
+            for kind, body in node.items():
+                handler = self.handlers.get(kind)
+                if handler is not None and type(body) is dict:
+                    handler(self, body)
+                break
+        return out
 
     def _drop_target(self, rt: str, obj: dict[str, Any]) -> str | None:
         if "ObjectWithArgs" in obj:

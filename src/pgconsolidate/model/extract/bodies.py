@@ -20,11 +20,13 @@ from pgconsolidate.model.names import const_text
 from pgconsolidate.model.types import (
     Action,
     ObjectKind,
+    members,
 )
 from pgconsolidate.statements.model import Statement
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 
 def _set_value(vs: dict[str, Any]) -> str:

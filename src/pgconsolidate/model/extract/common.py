@@ -17,10 +17,12 @@ from pgconsolidate.model.names import const_text, names, sval, type_ref, type_us
 from pgconsolidate.model.types import (
     Action,
     ObjectKind,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 
 _NAMEDATALEN = 63

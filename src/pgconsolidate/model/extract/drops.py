@@ -11,15 +11,17 @@ from pgconsolidate.model.extract.common import (
     _rv,
     _rv_id,
 )
+from pgconsolidate.model.makers import new_change
 from pgconsolidate.model.names import names, sval
 from pgconsolidate.model.types import (
     Action,
-    Change,
     ObjectKind,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 
 class RenameDropEffects(ExtractorBase):
@@ -36,7 +38,7 @@ class RenameDropEffects(ExtractorBase):
         if rt in ("OBJECT_COLUMN", "OBJECT_ATTRIBUTE"):
             table = _rv_id(b.get("relation"), self.ctx)
             if rt == "OBJECT_ATTRIBUTE":
-                self.add(A.ALTER, K.TYPE, table, Change("rename_attribute", (b.get("subname"), new)))
+                self.add(A.ALTER, K.TYPE, table, new_change("rename_attribute", (b.get("subname"), new)))
                 return
             self.add(
                 A.RENAME,
@@ -103,7 +105,7 @@ class RenameDropEffects(ExtractorBase):
             oid, schema, _ = self._func_id((b.get("object") or {}).get("ObjectWithArgs", {}))
             self.add(A.RENAME, kind, oid, new_id=new_schema + oid[len(schema) :])
         elif ot == "OBJECT_EXTENSION":
-            self.add(A.ALTER, K.EXTENSION, sval(b.get("object")), Change("schema", new_schema))
+            self.add(A.ALTER, K.EXTENSION, sval(b.get("object")), new_change("schema", new_schema))
         else:
             obj = b.get("object") or {}
             parts = names(obj) if "List" in obj else names(obj.get("TypeName", {}).get("names", ()))

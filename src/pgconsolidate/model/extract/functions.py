@@ -20,21 +20,21 @@ from pgconsolidate.model.extract.common import (
     _rv_id,
     _uses_of,
 )
+from pgconsolidate.model.makers import new_arg, new_change, new_effect, new_function
 from pgconsolidate.model.names import names, type_ref, type_uses
 from pgconsolidate.model.types import (
     NO_REFS,
     Action,
     ArgDef,
-    Change,
-    Effect,
-    FunctionDef,
     ObjectKind,
     RoutineRefs,
     TypeRef,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 _EMPTY: dict[str, Any] = {}
 _PARAM_MODE = {
@@ -65,7 +65,7 @@ class FunctionEffects(ExtractorBase):
             t = type_ref(fp.get("argType") or _EMPTY, here)[0]
             mode = _PARAM_MODE.get(fp.get("mode", ""), "in")
             defexpr = fp.get("defexpr")
-            arg = ArgDef(fp.get("name"), t, mode, to_sql(defexpr) if defexpr else None)
+            arg = new_arg(fp.get("name"), t, mode, to_sql(defexpr) if defexpr else None)
             args.append(arg)
             if mode != "in":
                 if mode == "table":
@@ -121,7 +121,7 @@ class FunctionEffects(ExtractorBase):
                 refs = RoutineRefs.known(_uses_of(sql_body, ctx))
             elif body:
                 refs = RoutineRefs(sql_body_refs, (body, here))
-        fdef = FunctionDef(
+        fdef = new_function(
             schema=schema,
             name=name,
             args=tuple(args),
@@ -144,7 +144,7 @@ class FunctionEffects(ExtractorBase):
         if language not in ("sql", "plpgsql", "c", "internal"):
             uses.append(language)
         self.out.append(
-            Effect(
+            new_effect(
                 A.CREATE_OR_REPLACE if replace else A.CREATE,
                 K.PROCEDURE if is_proc else K.FUNCTION,
                 fdef.id,
@@ -168,19 +168,21 @@ class FunctionEffects(ExtractorBase):
             key = de.get("defname", "")
             arg = de.get("arg")
             if key == "security":
-                self.add(A.ALTER, kind, oid, Change("security_definer", _defval(arg) == "true"))
+                self.add(A.ALTER, kind, oid, new_change("security_definer", _defval(arg) == "true"))
             elif key == "set":
                 vs = (arg or {}).get("VariableSetStmt", {})
                 if vs.get("kind") in ("VAR_RESET", "VAR_RESET_ALL"):
-                    self.add(A.ALTER, kind, oid, Change("reset_config", vs.get("name")))
+                    self.add(A.ALTER, kind, oid, new_change("reset_config", vs.get("name")))
                 else:
-                    self.add(A.ALTER, kind, oid, Change("add_config", (vs.get("name", ""), _set_value(vs))))
+                    self.add(
+                        A.ALTER, kind, oid, new_change("add_config", (vs.get("name", ""), _set_value(vs)))
+                    )
             elif key in ("volatility", "parallel"):
-                self.add(A.ALTER, kind, oid, Change(key, _defval(arg).lower()))
+                self.add(A.ALTER, kind, oid, new_change(key, _defval(arg).lower()))
             elif key in ("strict", "leakproof"):
-                self.add(A.ALTER, kind, oid, Change(key, _defval(arg) == "true"))
+                self.add(A.ALTER, kind, oid, new_change(key, _defval(arg) == "true"))
             else:
-                self.add(A.ALTER, kind, oid, Change(key, _defval(arg)))
+                self.add(A.ALTER, kind, oid, new_change(key, _defval(arg)))
 
     def _AlterOwnerStmt(self, b: dict[str, Any]) -> None:
         ot = b.get("objectType", "")
@@ -193,4 +195,4 @@ class FunctionEffects(ExtractorBase):
             oid = _rv_id(b["relation"], self.ctx)
         else:
             oid = self._drop_target(ot, obj) or ""
-        self.add(A.OWNER, kind, oid, Change("owner", owner))
+        self.add(A.OWNER, kind, oid, new_change("owner", owner))

@@ -12,18 +12,18 @@ from pgconsolidate.model.extract.common import (
     _roles,
     _rv_id,
 )
+from pgconsolidate.model.makers import new_change, new_effect, new_policy
 from pgconsolidate.model.names import names, sval
 from pgconsolidate.model.types import (
     Action,
-    Change,
-    Effect,
     ObjectKind,
-    PolicyDef,
     TriggerDef,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 
 class PolicyTriggerEffects(ExtractorBase):
@@ -38,7 +38,7 @@ class PolicyTriggerEffects(ExtractorBase):
         table = _rv_id(b.get("table"), ctx)
         name = b.get("policy_name", "")
         (using, check), rels, others = _exprs_text_and_refs([b.get("qual"), b.get("with_check")], ctx)
-        pol = PolicyDef(
+        pol = new_policy(
             table,
             name,
             b.get("cmd_name", "all"),
@@ -50,7 +50,7 @@ class PolicyTriggerEffects(ExtractorBase):
         # the relations, functions and types the expressions use (not the policy's own table)
         uses = (table, *sorted(rels - {table} | others)) if rels or others else (table,)
         self.out.append(
-            Effect(
+            new_effect(
                 A.CREATE,
                 K.POLICY,
                 f"{table}.{name}",
@@ -70,11 +70,11 @@ class PolicyTriggerEffects(ExtractorBase):
         table = _rv_id(b.get("table"), self.ctx)
         oid = f"{table}.{b.get('policy_name', '')}"
         if b.get("roles"):
-            self.add(A.ALTER, K.POLICY, oid, Change("roles", _roles(b["roles"])))
+            self.add(A.ALTER, K.POLICY, oid, new_change("roles", _roles(b["roles"])))
         if b.get("qual"):
-            self.add(A.ALTER, K.POLICY, oid, Change("using", to_sql(b["qual"])))
+            self.add(A.ALTER, K.POLICY, oid, new_change("using", to_sql(b["qual"])))
         if b.get("with_check"):
-            self.add(A.ALTER, K.POLICY, oid, Change("with_check", to_sql(b["with_check"])))
+            self.add(A.ALTER, K.POLICY, oid, new_change("with_check", to_sql(b["with_check"])))
 
     def _CreateTrigStmt(self, b: dict[str, Any]) -> None:
         table = _rv_id(b.get("relation"), self.ctx)

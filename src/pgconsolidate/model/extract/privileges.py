@@ -11,17 +11,18 @@ from pgconsolidate.model.extract.common import (
     _roles,
     _rv_id,
 )
+from pgconsolidate.model.makers import new_effect, new_grant
 from pgconsolidate.model.names import names, sval, type_ref
 from pgconsolidate.model.types import (
     Action,
     DefaultPrivilegesDef,
-    Effect,
-    GrantDef,
     ObjectKind,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 _EMPTY: dict[str, Any] = {}
 
@@ -85,9 +86,9 @@ class PrivilegeEffects(ExtractorBase):
         ref = self.ref
         cond = self.conditional
         for target in targets:
-            g = GrantDef(kind, target, privileges, grantees, grant_option, columns, not is_grant)
+            g = new_grant(kind, target, privileges, grantees, grant_option, columns, not is_grant)
             uses = (target,) if not target.endswith(".*") else (target[:-2],)
-            out.append(Effect(action, kind, target, ref, g, None, False, False, False, False, uses, cond))
+            out.append(new_effect(action, kind, target, ref, g, None, False, False, False, False, uses, cond))
 
     def _GrantRoleStmt(self, b: dict[str, Any]) -> None:
         granted = [
@@ -95,7 +96,7 @@ class PrivilegeEffects(ExtractorBase):
         ]
         grantees = _roles(b.get("grantee_roles", ()))
         for role in granted:
-            g = GrantDef(K.ROLE, role, ("member",), grantees, revoke=not b.get("is_grant"))
+            g = new_grant(K.ROLE, role, ("member",), grantees, revoke=not b.get("is_grant"))
             self.add(A.GRANT if b.get("is_grant") else A.REVOKE, K.ROLE, role, g)
 
     def _AlterDefaultPrivilegesStmt(self, b: dict[str, Any]) -> None:

@@ -17,16 +17,18 @@ from pgconsolidate.model.extract.common import (
     _rv_id,
     _uses_of,
 )
+from pgconsolidate.model.makers import new_insert
 from pgconsolidate.model.names import sval
 from pgconsolidate.model.types import (
     Action,
     DynamicSql,
-    InsertDef,
     ObjectKind,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 
 class SessionDataEffects(ExtractorBase):
@@ -46,7 +48,7 @@ class SessionDataEffects(ExtractorBase):
         on_conflict = {"ONCONFLICT_NOTHING": "nothing", "ONCONFLICT_UPDATE": "update"}.get(
             occ.get("action", "")
         )
-        ins = InsertDef(table, cols, rows, self.stmt.text, on_conflict, values is None)
+        ins = new_insert(table, cols, rows, self.stmt.text, on_conflict, values is None)
         uses = (table, *_uses_of(b.get("selectStmt"), self.ctx, table))
         self.add(A.INSERT, K.TABLE, table, ins, uses=tuple(dict.fromkeys(uses)))
 
@@ -89,9 +91,9 @@ class SessionDataEffects(ExtractorBase):
         embedded, executed, opaque = _do_block_sql(self.stmt.text)
         for text in embedded:
             for sub in _parse_embedded(text, self.stmt):
-                self.out.extend(type(self)(sub, self.ctx, conditional=True).run())
+                self.out.extend(type(self)(self.ctx, conditional=True).run(sub))
         if executed or opaque:
             for text in executed:
                 for sub in _parse_embedded(text, self.stmt):
-                    self.out.extend(type(self)(sub, self.ctx, conditional=True).run())
+                    self.out.extend(type(self)(self.ctx, conditional=True).run(sub))
             self.add(A.DYNAMIC, K.OTHER, "do-block", DynamicSql(tuple(executed), opaque))

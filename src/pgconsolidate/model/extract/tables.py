@@ -19,24 +19,30 @@ from pgconsolidate.model.extract.common import (
     _truncate,
     choose_name,
 )
+from pgconsolidate.model.makers import (
+    new_change,
+    new_column,
+    new_constraint,
+    new_effect,
+    new_index,
+    new_sequence,
+    new_table,
+)
 from pgconsolidate.model.names import names, sval, type_ref, type_uses
 from pgconsolidate.model.types import (
     Action,
-    Change,
     ColumnDef,
     ConstraintDef,
-    Effect,
     ExtensionDef,
-    IndexDef,
     ObjectKind,
     SchemaDef,
-    SequenceDef,
-    TableDef,
+    members,
 )
 from pgconsolidate.statements.model import Statement
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 _EMPTY: dict[str, Any] = {}
 _KEYED_CONSTRAINTS = frozenset(
@@ -90,7 +96,7 @@ class TableEffects(ExtractorBase):
                 next(iter(elt)),
                 elt,
             )
-            self.out.extend(type(self)(sub, self.ctx, self.conditional).run())
+            self.out.extend(type(self)(self.ctx, self.conditional).run(sub))
         self.ctx.set_search_path(saved)
 
     def _CreateExtensionStmt(self, b: dict[str, Any]) -> None:
@@ -134,13 +140,13 @@ class TableEffects(ExtractorBase):
         if serial or identity:
             seq = choose_name(tname, [col], "seq")
             schema = table.rsplit(".", 1)[0]
-            self.add(A.CREATE, K.SEQUENCE, f"{schema}.{seq}", SequenceDef(schema, seq, (), f"{table}.{col}"))
+            self.add(A.CREATE, K.SEQUENCE, f"{schema}.{seq}", new_sequence(schema, seq, (), f"{table}.{col}"))
             if serial:
                 default = f"nextval('{seq}'::regclass)"
             not_null = True
         coll = cd.get("collClause")
         collation = ".".join(names(coll.get("collname", ()))) if coll else None
-        return ColumnDef(table, col, t, not_null, default, identity, generated, collation, pk)
+        return new_column(table, col, t, not_null, default, identity, generated, collation, pk)
 
     def _constraint(
         self, table: str, tname: str, con: dict[str, Any], cols: tuple[str, ...] = ()
@@ -178,7 +184,7 @@ class TableEffects(ExtractorBase):
                 name = choose_name(tname, (cols[:1] if cols else refs[:1]), "check")
             else:
                 name = choose_name(tname, keys, _NAME_SUFFIX.get(kind, kind))
-        return ConstraintDef(
+        return new_constraint(
             table,
             name,
             kind,
@@ -198,7 +204,7 @@ class TableEffects(ExtractorBase):
         out = self.out
         ref_table = con.ref_table
         out.append(
-            Effect(
+            new_effect(
                 action,
                 K.CONSTRAINT,
                 con.id,
@@ -217,7 +223,7 @@ class TableEffects(ExtractorBase):
         # ADD CONSTRAINT ... PRIMARY KEY / UNIQUE USING INDEX names no columns: the index exists already
         if ctype in ("primary-key", "unique", "exclude") and (con.columns or ctype == "exclude"):
             table = con.table
-            idx = IndexDef(
+            idx = new_index(
                 table.rsplit(".", 1)[0],
                 con.name,
                 table,
@@ -232,7 +238,9 @@ class TableEffects(ExtractorBase):
                 ctype == "primary-key",
                 True,
             )
-            out.append(Effect(action, K.INDEX, idx.id, ref, idx, None, False, False, False, False, (), cond))
+            out.append(
+                new_effect(action, K.INDEX, idx.id, ref, idx, None, False, False, False, False, (), cond)
+            )
 
     def _CreateStmt(self, b: dict[str, Any]) -> None:
         ctx = self.ctx
@@ -246,7 +254,7 @@ class TableEffects(ExtractorBase):
             [_rv_id(e["TableLikeClause"].get("relation"), ctx) for e in elts if "TableLikeClause" in e]
         )
         partition_of = inherits[0] if b.get("partbound") else None
-        tdef = TableDef(
+        tdef = new_table(
             schema,
             tname,
             unlogged=(relation or _EMPTY).get("relpersistence") == "u",
@@ -268,7 +276,7 @@ class TableEffects(ExtractorBase):
         ref = self.ref
         cond = self.conditional
         out.append(
-            Effect(A.CREATE, K.TABLE, table, ref, tdef, None, ine, False, False, False, tuple(uses), cond)
+            new_effect(A.CREATE, K.TABLE, table, ref, tdef, None, ine, False, False, False, tuple(uses), cond)
         )
         cons: list[ConstraintDef] = []
         here = ctx.schema
@@ -278,7 +286,7 @@ class TableEffects(ExtractorBase):
                 col = self._column(table, tname, cd, cons)
                 u = type_uses(col.type, here)
                 out.append(
-                    Effect(
+                    new_effect(
                         A.CREATE,
                         K.COLUMN,
                         f"{table}.{col.name}",
@@ -312,7 +320,9 @@ class TableEffects(ExtractorBase):
             if sub == "AT_AddColumn" and d and "ColumnDef" in d:
                 if kind == K.TYPE:
                     t, _ = type_ref(d["ColumnDef"].get("typeName") or {}, self.ctx.schema)
-                    self.add(A.ALTER, K.TYPE, table, Change("add_attribute", (d["ColumnDef"]["colname"], t)))
+                    self.add(
+                        A.ALTER, K.TYPE, table, new_change("add_attribute", (d["ColumnDef"]["colname"], t))
+                    )
                     continue
                 cons: list[ConstraintDef] = []
                 col = self._column(table, tname, d["ColumnDef"], cons)
@@ -339,17 +349,19 @@ class TableEffects(ExtractorBase):
             elif sub == "AT_AlterColumnType" and d and "ColumnDef" in d:
                 t, _ = type_ref(d["ColumnDef"].get("typeName") or {}, self.ctx.schema)
                 u = type_uses(t, self.ctx.schema)
-                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("type", t), uses=(u,) if u else ())
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", new_change("type", t), uses=(u,) if u else ())
             elif sub == "AT_ColumnDefault":
-                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("default", to_sql(d) if d else None))
+                self.add(
+                    A.ALTER, K.COLUMN, f"{table}.{name}", new_change("default", to_sql(d) if d else None)
+                )
             elif sub == "AT_SetNotNull":
-                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("not_null", True))
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", new_change("not_null", True))
             elif sub == "AT_DropNotNull":
-                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("not_null", False))
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", new_change("not_null", False))
             elif sub == "AT_AddIdentity":
-                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("identity", "identity"))
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", new_change("identity", "identity"))
             elif sub == "AT_DropIdentity":
-                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", Change("identity", None))
+                self.add(A.ALTER, K.COLUMN, f"{table}.{name}", new_change("identity", None))
             elif sub == "AT_AddConstraint" and d and "Constraint" in d:
                 self._add_constraint(self._constraint(table, tname, d["Constraint"]))
             elif sub == "AT_DropConstraint":
@@ -361,7 +373,7 @@ class TableEffects(ExtractorBase):
                     cascade=cmd.get("behavior") == "DROP_CASCADE",
                 )
             elif sub == "AT_ValidateConstraint":
-                self.add(A.ALTER, K.CONSTRAINT, f"{table}.{name}", Change("not_valid", False))
+                self.add(A.ALTER, K.CONSTRAINT, f"{table}.{name}", new_change("not_valid", False))
             elif sub == "AT_EnableRowSecurity":
                 self.add(A.ENABLE_RLS, K.TABLE, table, if_exists=missing_ok)
             elif sub == "AT_DisableRowSecurity":
@@ -372,12 +384,16 @@ class TableEffects(ExtractorBase):
                 self.add(A.NO_FORCE_RLS, K.TABLE, table, if_exists=missing_ok)
             elif sub == "AT_ChangeOwner":
                 owner = _roles([cmd.get("newowner", {})])[0]
-                self.add(A.OWNER, kind, table, Change("owner", owner), if_exists=missing_ok)
+                self.add(A.OWNER, kind, table, new_change("owner", owner), if_exists=missing_ok)
             elif sub in _FAMILY_CHANGES and d:
                 self._family_change(sub, table, d, missing_ok)
             else:
                 self.add(
-                    A.ALTER, kind, table, Change(sub.removeprefix("AT_").lower(), None), if_exists=missing_ok
+                    A.ALTER,
+                    kind,
+                    table,
+                    new_change(sub.removeprefix("AT_").lower(), None),
+                    if_exists=missing_ok,
                 )
 
     def _family_change(self, sub: str, table: str, d: dict[str, Any], missing_ok: bool) -> None:
@@ -387,14 +403,14 @@ class TableEffects(ExtractorBase):
             parent = _rv_id(d.get("RangeVar"), self.ctx)
             attribute = "add_inherit" if sub == "AT_AddInherit" else "drop_inherit"
             uses = (parent,) if sub == "AT_AddInherit" else ()
-            self.add(A.ALTER, K.TABLE, table, Change(attribute, parent), if_exists=missing_ok, uses=uses)
+            self.add(A.ALTER, K.TABLE, table, new_change(attribute, parent), if_exists=missing_ok, uses=uses)
             return
         child = _rv_id(d.get("PartitionCmd", {}).get("name"), self.ctx)
         if sub == "AT_AttachPartition":
-            self.add(A.ALTER, K.TABLE, child, Change("partition_of", table), uses=(table,))
+            self.add(A.ALTER, K.TABLE, child, new_change("partition_of", table), uses=(table,))
         else:  # DETACH: an event of the parent (as before) and of the partition, which stands alone now
-            self.add(A.ALTER, K.TABLE, table, Change("detachpartition", None), if_exists=missing_ok)
-            self.add(A.ALTER, K.TABLE, child, Change("partition_of", None))
+            self.add(A.ALTER, K.TABLE, table, new_change("detachpartition", None), if_exists=missing_ok)
+            self.add(A.ALTER, K.TABLE, child, new_change("partition_of", None))
 
     # ----------------------------------------------------------------- indexes
 
@@ -423,7 +439,7 @@ class TableEffects(ExtractorBase):
             suffix = "pkey" if b.get("primary") else ("key" if b.get("unique") else "idx")
             name = choose_name(tname, label if not b.get("primary") else [], suffix)
         opts = tuple((k, _defval(v)) for k, v in _defelems(b.get("options", ())).items())
-        idx = IndexDef(
+        idx = new_index(
             schema,
             name,
             table,

@@ -15,21 +15,21 @@ from pgconsolidate.model.extract.common import (
     _rv_id,
     _uses_of,
 )
+from pgconsolidate.model.makers import new_change, new_sequence, new_table
 from pgconsolidate.model.names import names, sval, type_ref, type_uses
 from pgconsolidate.model.types import (
     Action,
-    Change,
     CompositeTypeDef,
     DomainDef,
     EnumDef,
     ObjectKind,
-    SequenceDef,
-    TableDef,
     ViewDef,
+    members,
 )
 
-K = ObjectKind
-A = Action
+#: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
+K = members(ObjectKind)
+A = members(Action)
 
 
 class TypeViewEffects(ExtractorBase):
@@ -47,9 +47,9 @@ class TypeViewEffects(ExtractorBase):
     def _AlterEnumStmt(self, b: dict[str, Any]) -> None:
         schema, name = _qual(names(b.get("typeName", ())), self.ctx)
         if b.get("oldVal"):
-            change = Change("rename_label", (b["oldVal"], b.get("newVal")))
+            change = new_change("rename_label", (b["oldVal"], b.get("newVal")))
         else:
-            change = Change("add_label", b.get("newVal"))
+            change = new_change("add_label", b.get("newVal"))
         self.add(A.ALTER, K.ENUM, f"{schema}.{name}", change, if_not_exists=bool(b.get("skipIfNewValExists")))
 
     def _CompositeTypeStmt(self, b: dict[str, Any]) -> None:
@@ -122,13 +122,13 @@ class TypeViewEffects(ExtractorBase):
         schema, name = _rv(b.get("sequence"), self.ctx)
         opts = tuple((k, _defval(v)) for k, v in _defelems(b.get("options", ())).items())
         owned = dict(opts).get("owned_by")
-        seq = SequenceDef(schema, name, tuple((k, v) for k, v in opts if k != "owned_by"), owned)
+        seq = new_sequence(schema, name, tuple((k, v) for k, v in opts if k != "owned_by"), owned)
         self.add(A.CREATE, K.SEQUENCE, seq.id, seq, if_not_exists=bool(b.get("if_not_exists")))
 
     def _AlterSeqStmt(self, b: dict[str, Any]) -> None:
         seq = _rv_id(b.get("sequence"), self.ctx)
         for k, v in _defelems(b.get("options", ())).items():
-            self.add(A.ALTER, K.SEQUENCE, seq, Change(k, _defval(v)), if_exists=bool(b.get("missing_ok")))
+            self.add(A.ALTER, K.SEQUENCE, seq, new_change(k, _defval(v)), if_exists=bool(b.get("missing_ok")))
 
     # ----------------------------------------------------------------- views
 
@@ -186,7 +186,7 @@ class TypeViewEffects(ExtractorBase):
                 A.CREATE,
                 K.TABLE,
                 oid,
-                TableDef(schema, name),
+                new_table(schema, name),
                 if_not_exists=bool(b.get("if_not_exists")),
                 uses=uses,
             )
