@@ -63,3 +63,31 @@ def test_only_grants_that_differ_from_the_defaults():
     # no ACL entry: the built-in default, less than the schema's default gives
     assert 'REVOKE ALL ON TABLE "app"."secret" FROM "authenticated";' in text
     assert "pg_default_acl" not in text  # no reset blocks
+
+
+def test_overloads_are_matched_to_their_acl_entries_by_argument_types():
+    entries = [
+        DumpEntry(
+            "f(integer)", "FUNCTION", "public", "CREATE FUNCTION public.f(a integer) RETURNS integer AS 'x';"
+        ),
+        DumpEntry(
+            "f(integer, integer)",
+            "FUNCTION",
+            "public",
+            "CREATE FUNCTION public.f(a integer, b integer DEFAULT 1) RETURNS integer AS 'x';",
+        ),
+        DumpEntry(
+            "FUNCTION f(a integer)",
+            "ACL",
+            "public",
+            "REVOKE ALL ON FUNCTION public.f(a integer) FROM PUBLIC;",
+        ),
+        DEFAULTS[1],  # new functions: no EXECUTE for PUBLIC
+    ]
+    files = build_clean_set(entries, "", DOMAINS, ["1", "2", "3"], [])
+    text = "\n".join(f.text for f in files)
+    # f(integer) has the ACL the default gives; f(integer, integer) was made before the default: PUBLIC
+    # keeps EXECUTE on it, which the clean set must grant back
+    assert "public.f(a integer) FROM PUBLIC" not in text
+    assert 'GRANT ALL ON FUNCTION "public"."f"(integer, integer) TO PUBLIC;' in text
+    assert '"f"(integer) TO PUBLIC' not in text

@@ -11,6 +11,7 @@ only needs what earlier files (or earlier entries of the same file) created.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -788,21 +789,56 @@ _ACL_KIND = {
 }
 
 
+def _type_key(t: dict[str, Any]) -> str:
+    keep = ("names", "arrayBounds", "setof", "pct_type")
+    return json.dumps({k: t.get(k) for k in keep}, sort_keys=True)
+
+
+_NOT_IDENTITY = ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE")
+
+
+def _routine_key(text: str) -> tuple[str, ...] | None:
+    """(name, argument types...) of a ``CREATE FUNCTION``/``PROCEDURE`` or of the routine a ``GRANT`` /
+    ``REVOKE`` names: the same for a routine's definition and its ACL entry, whatever the argument names."""
+    for st in split_sql("dump", text).statements:
+        if st.kind == "CreateFunctionStmt":
+            name = [str(n.get("String", {}).get("sval", "")) for n in st.body.get("funcname", [])]
+            args = [
+                _type_key(p["FunctionParameter"].get("argType", {}))
+                for p in st.body.get("parameters", [])
+                if p.get("FunctionParameter", {}).get("mode") not in _NOT_IDENTITY
+            ]
+            return (".".join(name), *args)
+        if st.kind == "GrantStmt" and st.body.get("objtype") in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE"):
+            objs = st.body.get("objects", [])
+            if len(objs) != 1 or "ObjectWithArgs" not in objs[0]:
+                return None
+            o = objs[0]["ObjectWithArgs"]
+            name = [str(n.get("String", {}).get("sval", "")) for n in o.get("objname", [])]
+            return (".".join(name), *(_type_key(a.get("TypeName", {})) for a in o.get("objargs", [])))
+    return None
+
+
 def implicit_acls(entries: list[DumpEntry], defaults: DefaultPrivileges) -> list[DumpEntry]:
     """An ACL entry for each object that has none in the dump (its ACL is the built-in default) but to
     which the defaults give something else (a default grant the chain revoked, a default made after the
     object): without it the clean set's object would have more, or less, than the original."""
     if not defaults.defaults:
         return []
-    # a function's ACL entry names its arguments with their names, its FUNCTION entry without: routines
-    # are matched by name (an overload without an ACL entry next to one with is left as pg_dump has it)
-    have = {(e.name.split("(")[0], e.schema) for e in entries if e.type == "ACL"}
+    # a routine's ACL entry names its arguments with their names, its FUNCTION entry without: routines
+    # are matched by their parsed argument types
+    have = {(e.name, e.schema) for e in entries if e.type == "ACL"}
+    routines = {k for e in entries if e.type == "ACL" and (k := _routine_key(e.sql)) is not None}
     out: list[DumpEntry] = []
     for e in entries:
         if e.type not in _ACL_KIND:
             continue
         kind, verb = _ACL_KIND[e.type]
-        if (f"{kind} {e.name}".split("(")[0], e.schema) in have:
+        if kind in ("FUNCTION", "PROCEDURE"):
+            key = _routine_key(e.sql)
+            if key is None or key in routines:
+                continue
+        elif (f"{kind} {e.name}", e.schema) in have:
             continue
         cls = _CLASS[f"OBJECT_{kind}"]
         schema = None if e.schema in ("-", "") else e.schema
