@@ -549,6 +549,10 @@ def consolidate(
             stand_ins = live_proof.copy.stand_ins
             ext_schemas = dict(live_proof.copy.extension_schemas)
         clean_stand_ins = extension_stand_ins(stand_ins, chain.supabase_base, ext_schemas)
+        # every extension the chain created is re-created by the clean set, a platform-provided one too
+        chain_extensions = created_extensions(analysis.schema, schema_sql, clean_stand_ins)
+        made = {name for name, _ in chain_extensions}
+        clean_stand_ins = tuple(replace(s, create=s.create or s.extension in made) for s in clean_stand_ins)
         versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
         clean = build_clean_set(
             # what the base provides is the platform's, and only left out when the proof has the base
@@ -561,7 +565,7 @@ def consolidate(
             tool=mdir.tool.value,
             keyless=keyless,
             stand_ins=clean_stand_ins,
-            extensions=created_extensions(analysis.schema, schema_sql, clean_stand_ins),
+            extensions=chain_extensions,
             # the base's default privileges count in what the clean set's objects get
             platform=[DumpEntry(n, t, s, q) for t, n, s, q in base_entries(server)]
             if chain.supabase_base
