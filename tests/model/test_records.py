@@ -108,7 +108,12 @@ def test_records_pickle_as_constructor_calls_without_field_names() -> None:
         alpha_field: int
         beta_field: str = "x"
 
-    assert Rec(1).__reduce__() == (Rec, (1, "x"))
+    make, values = Rec(1).__reduce__()
+    assert values == (1, "x") and make is Rec._record_from_fields  # type: ignore[attr-defined]
+    rebuilt = make(*values)
+    assert type(rebuilt) is Rec and rebuilt == Rec(1) and hash(rebuilt) == hash(Rec(1))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rebuilt.alpha_field = 2  # type: ignore[misc]
     fs = split_sql(
         "f.sql", "create table t (a int primary key, b text default 'q');\ngrant select on t to anon;"
     )

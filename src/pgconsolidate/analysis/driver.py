@@ -18,6 +18,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from pgconsolidate.analysis import transfer
 from pgconsolidate.analysis.fork_pool import MAX_ITEMS, ForkPool, HelperLost, usable_cpus
 from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.model.effects import file_effects
@@ -54,25 +55,16 @@ def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
     return fs, effects
 
 
-def _shipped(jobs: Sequence[_Job]) -> list[_Result]:
-    """A helper's results for ``jobs``, ready to ship: statements travel without their text (this
-    process has the files' text and restores it with :func:`_restore_texts`), which halves what it
-    unpickles for them."""
-    out = [_one(j) for j in jobs]
-    for fs, _ in out:
-        for st in fs.statements:
-            object.__setattr__(st, "text", "")
-    return out
+def _shipped(jobs: Sequence[_Job]) -> transfer.Encoded:
+    """A helper's results for ``jobs``, ready to ship (:func:`transfer.encode`: statements and effects as
+    rows, statements without their text, which this process restores in :func:`_received`)."""
+    return transfer.encode([_one(j) for j in jobs], keep_trees=bool(jobs) and jobs[0][3])
 
 
-def _restore_texts(batch: list[_Result], jobs: Sequence[_Job]) -> list[_Result]:
-    """Give the statements of a helper's ``batch`` (for ``jobs``) their text back: the same slice of the
-    same SQL the helper split (offsets are relative to it)."""
-    for (fs, _), job in zip(batch, jobs, strict=True):
-        sql = job[1]
-        for st in fs.statements:
-            object.__setattr__(st, "text", sql[st.start : st.end])
-    return batch
+def _received(batch: transfer.Encoded, jobs: Sequence[_Job]) -> list[_Result]:
+    """The results a helper shipped for ``jobs`` (:func:`_shipped`)."""
+    keep_trees = bool(jobs) and jobs[0][3]
+    return transfer.decode(batch, [j[1] for j in jobs], keep_trees=keep_trees, no_tree=_NO_TREE)
 
 
 def _ranges(jobs: Sequence[_Job], target: int) -> list[tuple[int, int]]:
@@ -145,7 +137,7 @@ def _batches_in_order(
 
     def from_helper(c: int) -> list[_Result]:
         try:
-            return _restore_texts(pool.result(c), jobs[slice(*ranges[c])])
+            return _received(pool.result(c), jobs[slice(*ranges[c])])
         except HelperLost:
             return here(c)
 

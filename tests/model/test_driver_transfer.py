@@ -1,0 +1,65 @@
+"""What a helper ships (statements, effects and details as rows) arrives as the same records: equal, of
+the same classes, with their text restored, trees kept only when asked, and a PL/pgSQL routine's lazy
+references pointing at this process's statement."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from pgconsolidate.analysis import driver
+from pgconsolidate.analysis.transfer import StatementAt
+from pgconsolidate.model.types import FunctionDef, InsertDef
+
+SQL = """\
+create table public.t (id bigint primary key, rows int default 0, body text not null);
+insert into public.t (id, rows, body) values (1, 2, 'x'), (2, 3, 'y');
+create function public.f(a int) returns int language plpgsql as $$
+begin
+  return (select count(*) from public.t where id = a);
+end $$;
+comment on table public.t is 'things';
+grant select on public.t to anon;
+alter table public.t alter column body set default 'z';
+"""
+
+
+def _jobs(keep_trees: bool) -> list[tuple[str, str, int, bool]]:
+    return [("a.sql", SQL, 1, keep_trees), ("b.sql", "create index i on public.t (rows);\n", 3, keep_trees)]
+
+
+@pytest.mark.parametrize("keep_trees", [False, True])
+def test_shipped_results_arrive_as_the_same_records(keep_trees: bool) -> None:
+    jobs = _jobs(keep_trees)
+    expected = [driver._one(j) for j in jobs]
+    data = pickle.dumps(driver._shipped(jobs), protocol=pickle.HIGHEST_PROTOCOL)
+    assert b"if_not_exists" not in data and b"public.t (id bigint" not in data  # no field names, no text
+    got = driver._received(pickle.loads(data), jobs)
+    assert len(got) == len(expected)
+    for (fs, effects), (want_fs, want_effects) in zip(got, expected, strict=True):
+        # lazy references first: comparing effects computes them
+        for e in effects:
+            if isinstance(e.detail, FunctionDef):
+                args = e.detail.refs.__getstate__()[1]
+                assert args and any(args[0] is st for st in fs.statements)
+        assert fs == want_fs and effects == want_effects
+        assert [type(e.detail) for e in effects] == [type(e.detail) for e in want_effects]
+        assert [st.text for st in fs.statements] == [st.text for st in want_fs.statements]
+        assert [st.node for st in fs.statements] == [st.node for st in want_fs.statements]
+        assert all(bool(st.node) is keep_trees for st in fs.statements)
+        assert [e.ref for e in effects] == [e.ref for e in want_effects]
+    inserts = [e.detail for _, effs in got for e in effs if isinstance(e.detail, InsertDef)]
+    assert inserts and inserts[0].rows == 2  # a field named like the decoder's own variables
+    routine = next(e.detail for _, effs in got for e in effs if isinstance(e.detail, FunctionDef))
+    assert "public.t" in routine.uses and not routine.dynamic_sql
+
+
+def test_statement_positions_pickle_and_are_replaced_on_arrival() -> None:
+    assert pickle.loads(pickle.dumps(StatementAt(3))).position == 3
+    jobs = _jobs(False)
+    got = driver._received(pickle.loads(pickle.dumps(driver._shipped(jobs))), jobs)
+    for _, effects in got:
+        for e in effects:
+            if isinstance(e.detail, FunctionDef):
+                assert not isinstance(e.detail.refs.__getstate__()[1][0], StatementAt)
