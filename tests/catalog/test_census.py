@@ -20,11 +20,12 @@ def _census_and_rows(url: str, include_managed_schemas: bool = False) -> dict[st
     out: dict[str, tuple[bool, int]] = {}
     with connection(url) as conn, conn.transaction():
         version = conn.info.server_version
-        sent = reader_module._send_preamble(conn, None, skip)
-        prepared = reader_module._prepared(sent, skip, False)
+        preamble, census = reader_module._send_preamble(conn, None, skip)
+        params = reader_module._prepared(preamble, skip, False).params
+        empty = reader_module._empty_kinds(census)
         for kind in reader_module.CENSUS_KINDS:
-            rows = conn.execute(reader_module._query(kind, version), prepared.params).fetchall()
-            out[kind] = (kind not in prepared.empty, len(rows))
+            rows = conn.execute(reader_module._query(kind, version), params).fetchall()
+            out[kind] = (kind not in empty, len(rows))
     return out
 
 

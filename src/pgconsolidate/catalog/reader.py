@@ -8,7 +8,10 @@ wants (``vector(1536)``, not ``extensions.vector(1536)``).
 Speed (what a fresh session pays for is mostly catalog lookups and relation cache entries):
 
 * a preamble query returns what the others need (extension schemas, extension members as oid arrays,
-  the catalog's size) so pg_depend is read once;
+  the catalog's size) so pg_depend is read once; a census query beside it tells which of the kinds most
+  databases hold none of (triggers, rules, enums, casts, ...) may hold some, and only those kinds' queries
+  run (each test is its query's WHERE clause without the temporary-schema and extension-member
+  conditions: a superset, so a kind is never called empty when its query would return a row);
 * queries are sent in pipeline mode (one round trip; objects of one kind are built while the server runs
   the next query), rows arrive in binary; large catalogs are read by three sessions sharing one exported
   snapshot;
@@ -16,7 +19,9 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   had otherwise: plain index definitions are spelled by :mod:`catalog.indexdef` (pg_get_indexdef opens
   every table), functions' identities, arguments and results by :mod:`catalog.functiondef` (the server
   functions look every function up again) from one query naming their types; privileges come with
-  their objects (an ``_acl`` column) instead of a second scan of every catalog; comments by join;
+  their objects (an ``_acl`` column, one aclitem[] text split by :func:`catalog.acl.acl_items`)
+  instead of a second scan of every catalog; comments by join; columns' positions are their attnums,
+  renumbered here for the tables that dropped columns (a window function cost a fifth of that query);
 * objects are made by a compiled maker per query shape (one dict display per row, no ``__init__``) after
   a one-time check that the query's columns are exactly the dataclass's fields, ACLs are parsed in
   Python, and the garbage collector is paused while reading.
@@ -334,7 +339,6 @@ class _Prepared(NamedTuple):
     params: dict[str, Any]  # every catalog query's parameters
     size: int  # rows of pg_class + pg_proc
     snapshot: str | None  # exported for the extra sessions (large catalogs only)
-    empty: frozenset[str]  # kinds the census proved to hold nothing here (their queries are not run)
 
 
 # The kinds most databases hold none of, whose queries run only when the census finds candidates.
@@ -365,13 +369,9 @@ def _send_preamble(
     return preamble, census
 
 
-def _prepared(
-    sent: tuple[psycopg.Cursor[Any], psycopg.Cursor[Any]], skip_schemas: list[str], include_ext: bool
-) -> _Prepared:
+def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bool) -> _Prepared:
     """The preamble's result: it has set the search_path; the queries' parameters, the catalog's size,
-    a snapshot exported when the catalog has at least ``parallel_from`` rows; and the kinds the census
-    proved empty."""
-    cur, census = sent
+    and a snapshot exported when the catalog has at least ``parallel_from`` rows."""
     row = cur.fetchone()
     assert row is not None
     names = [d.name for d in cur.description or ()]
@@ -380,13 +380,17 @@ def _prepared(
     for name in _EXTENSION_MEMBERS:
         params[name] = array_literal([] if include_ext else values[name])
     snapshot = values["snapshot"]
+    return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot)
+
+
+def _empty_kinds(census: psycopg.Cursor[Any]) -> frozenset[str]:
+    """The kinds the census found nothing for (their queries would return no row)."""
     found = census.fetchone()
     assert found is not None
     kinds = [d.name for d in census.description or ()]
     if sorted(kinds) != sorted(CENSUS_KINDS):
         raise DatabaseError(f"internal error: the census tells {sorted(kinds)}, not {sorted(CENSUS_KINDS)}")
-    empty = frozenset(kind for kind, some in zip(kinds, found, strict=True) if some is False)
-    return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot, empty)
+    return frozenset(kind for kind, some in zip(kinds, found, strict=True) if some is False)
 
 
 # The object kinds split into groups of about equal cost (server CPU per session measured in fresh
@@ -414,6 +418,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("functions", "views", "policies", "grants"),  # views and policies open the same tables
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
+assert set(CENSUS_KINDS) <= set(GROUPS[0]), "the census is read by the main session, before its own kinds"
 
 
 def _workers() -> int:
@@ -740,7 +745,7 @@ def _ask_server(conn: psycopg.Connection, call: str, objects: dict[int, CatalogO
 # an empty database has about 3,700, mostly PostgreSQL's own functions).
 PARALLEL_FROM = 6000
 
-_Plan = tuple[str, str, dict[str, Any], frozenset[str]]  # snapshot id, search_path, parameters, empty kinds
+_Plan = tuple[str, str, dict[str, Any]]  # exported snapshot id, search_path, parameters
 
 
 def _worker(
@@ -760,12 +765,12 @@ def _worker(
         started = plan.result()
         if started is None:
             return None
-        snapshot_id, search_path, params, empty = started
+        snapshot_id, search_path, params = started
         with conn.pipeline(), conn.transaction():  # one round trip for the set-up and the queries
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
             conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
-            batch = _read_kinds(conn, names, params, empty)
+            batch = _read_kinds(conn, names, params, frozenset())  # no census kind in these groups
             if _FINISHED & set(names):  # spell here, while the other sessions still read
                 columns = columns_read.result()
                 if columns is not None:
@@ -791,7 +796,7 @@ class _ExtraSessions:
 
     def start(self, prepared: _Prepared) -> None:
         assert prepared.snapshot is not None
-        self._plan.set_result((prepared.snapshot, prepared.search_path, prepared.params, prepared.empty))
+        self._plan.set_result((prepared.snapshot, prepared.search_path, prepared.params))
 
     def results(self) -> list[_Batch | None]:
         """Each group's objects (None: read it yourself); waits for the sessions."""
@@ -830,24 +835,25 @@ def _read_parallel(
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            sent = _send_preamble(conn, PARALLEL_FROM, skip_schemas)
+            preamble, census = _send_preamble(conn, PARALLEL_FROM, skip_schemas)
             try:
-                prepared = _prepared(sent, skip_schemas, include_ext)
+                prepared = _prepared(preamble, skip_schemas, include_ext)
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
                 raise _NoSharedSnapshot from None
             if prepared.snapshot is None:  # a small catalog
                 raise _NoSharedSnapshot
-            extra.start(prepared)
+            extra.start(prepared)  # before the census is read: the extra sessions' kinds are not in it
+            empty = _empty_kinds(census)
             try:
                 batch.merge(
-                    _read_kinds(conn, groups[0] + rest, prepared.params, prepared.empty, extra.columns_read)
+                    _read_kinds(conn, groups[0] + rest, prepared.params, empty, extra.columns_read)
                 )
             finally:
                 if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
                     extra.columns_read.set_result(None)
             for group, result in zip(extra.groups, extra.results(), strict=True):
                 if result is None:  # that session could not be opened: read its kinds here
-                    result = _read_kinds(conn, group, prepared.params, prepared.empty)
+                    result = _read_kinds(conn, group, prepared.params, empty)
                 batch.merge(result)
             kinds = _finish(conn, batch)
         return conn.info.server_version, kinds
@@ -898,9 +904,9 @@ def _read_with(
     with conn.pipeline(), conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        sent = _send_preamble(conn, None, skip_schemas)
-        prepared = _prepared(sent, skip_schemas, include_extension_objects)
-        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), prepared.params, prepared.empty))
+        preamble, census = _send_preamble(conn, None, skip_schemas)
+        params = _prepared(preamble, skip_schemas, include_extension_objects).params
+        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params, _empty_kinds(census)))
     return _snapshot(source, conn.info.server_version, kinds, scope)
 
 
