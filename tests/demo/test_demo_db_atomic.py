@@ -64,8 +64,9 @@ def test_a_failure_in_an_existing_database_is_undone(scratch_db: str, tmp_path: 
 def test_data_that_does_not_fit_names_its_line_and_leaves_nothing(
     scratch_server: ScratchServer, tmp_path: Path
 ) -> None:
-    # the example's tables by name, not by columns: the generated data cannot go in
-    tables = "".join(
+    # the example's tables by name, not by columns: the generated data cannot go in (a Supabase project:
+    # its owners are auth.users, so it gets the base the data needs)
+    tables = "-- owners are auth.users\n" + "".join(
         f"CREATE TABLE public.{t} (id uuid PRIMARY KEY);\n"
         for t in ("agents", "agent_sessions", "memories", "ai_memories")
     )

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from pgconsolidate.catalog.reader import read_snapshot
+from pgconsolidate.compare.diff import diff_snapshots
 from pgconsolidate.db.connect import connection
 from pgconsolidate.demo import build_production_db
 from pgconsolidate.history.reader import read_history
 from pgconsolidate.history.reconcile import reconcile
+from pgconsolidate.replay.snapshot import replay_to_snapshot
 from pgconsolidate.scratch import ScratchServer
 from pgconsolidate.scratch.databases import drop_database
 from pgconsolidate.sources.reader import read_dir
@@ -78,5 +81,28 @@ def test_history_of_the_owning_tool(scratch_server: ScratchServer, tmp_path: Pat
             assert result.matched == result.files
         with connection(db.url, autocommit=True) as conn:
             assert conn.execute("SELECT to_regclass('public.items') IS NOT NULL").fetchone() == (True,)
+    finally:
+        drop_database(scratch_server, name)
+
+
+def test_plain_directory_of_another_tool_has_no_supabase_platform(
+    scratch_server: ScratchServer, tmp_path: Path
+) -> None:
+    """A dbmate directory that uses nothing of Supabase: the same database ``inspect --against`` replays,
+    so no drift, and the history reconciles."""
+    for name, text in DIRS["dbmate"].items():
+        if "broken" not in name:
+            (tmp_path / name).write_text(text)
+    name = f"pgc_test_history_{secrets.token_hex(4)}"
+    db = build_production_db(scratch_server, str(tmp_path), name=name, data=False)
+    try:
+        assert db.dashboard == () and db.history_table == "public.schema_migrations"
+        drift = diff_snapshots(
+            replay_to_snapshot(str(tmp_path), scratch_url=scratch_server.admin_url), read_snapshot(db.url)
+        )
+        # the history table is the only difference (inspect --against reconciles it as history)
+        assert {d.parent or d.identity for d in drift.differences} == {"public.schema_migrations"}
+        with connection(db.url, autocommit=True) as conn:
+            assert conn.execute("SELECT to_regnamespace('auth') IS NULL").fetchone() == (True,)
     finally:
         drop_database(scratch_server, name)

@@ -137,6 +137,21 @@ def _write(
             )
 
 
+def prepare_history(url: str, mdir: MigrationDir) -> None:
+    """Before the replay: the Supabase CLI's history table for a Supabase directory built without the base
+    (the replay writes its rows only into a table that exists)."""
+    if history_tool(mdir) != "supabase":
+        return
+    with connection(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SUPABASE_TABLE[0])))
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} "
+                "(version text NOT NULL PRIMARY KEY, statements text[], name text)"
+            ).format(sql.Identifier(*SUPABASE_TABLE))
+        )
+
+
 def write_history(url: str, mdir: MigrationDir, result: ReplayResult) -> History:
     """Record the files ``result`` applied in the history table of the tool that owns ``mdir`` (the
     Supabase CLI's was written by the replay: only counted here)."""

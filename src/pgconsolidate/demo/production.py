@@ -29,15 +29,16 @@ from typing import Any
 from psycopg import Connection, sql
 
 from pgconsolidate.db.connect import connection, load_sql, one_line
-from pgconsolidate.demo.history import write_history
+from pgconsolidate.demo.history import prepare_history, write_history
 from pgconsolidate.demo.undo import capture, undo
 from pgconsolidate.errors import DatabaseError, InputError, PgcError
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, StandIn
-from pgconsolidate.replay.runner import available_extensions, replay_into
-from pgconsolidate.scratch.databases import drop_database
+from pgconsolidate.replay.runner import available_extensions, needs_supabase_base, replay_into
+from pgconsolidate.scratch.databases import create_database, drop_database
 from pgconsolidate.scratch.server import ScratchServer
 from pgconsolidate.scratch.standins import SPECS, install_stand_in, stand_in_objects
 from pgconsolidate.scratch.supabase import install_supabase_base, supabase_database
+from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
 
@@ -138,7 +139,7 @@ def generate_data(url: str) -> str | None:
 
 def _facts(url: str) -> tuple[tuple[tuple[str, int], ...], int, tuple[tuple[str, int, int], ...], int, int]:
     with connection(url, autocommit=True) as conn:
-        if _missing_tables(url, ["public.memories", "public.ai_memories", "public.agents"]):
+        if _missing_tables(url, ["auth.users", "public.memories", "public.ai_memories", "public.agents"]):
             return (), 0, (), *_generic_facts(conn)
         rows = conn.execute(load_sql("pgconsolidate.demo.sql", "summary.sql")).fetchall()
     counts = tuple((str(r[1]), int(r[2])) for r in rows if r[0] == "count")
@@ -151,11 +152,20 @@ def _facts(url: str) -> tuple[tuple[tuple[str, int], ...], int, tuple[tuple[str,
     return counts, overlap, dims, definers, history
 
 
+def wants_base(mdir: MigrationDir) -> bool:
+    """Whether the production of ``mdir`` is a Supabase project (the base, the dashboard's extensions):
+    the same test ``replay`` and ``inspect --against`` use, so that a directory of another tool that uses
+    nothing of Supabase gets a plain database and no drift from a platform it never ran on."""
+    return needs_supabase_base(mdir, None)
+
+
 def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> ProductionDb:
-    """Turn the database at ``url`` (which already holds the Supabase base) into the production."""
+    """Turn the database at ``url`` (which already holds the Supabase base when :func:`wants_base`) into
+    the production."""
     mdir = read_dir(migrations_dir)
     available = available_extensions(url)
-    enabled, stand_ins = _dashboard(url, available)
+    enabled, stand_ins = _dashboard(url, available) if wants_base(mdir) else ((), ())
+    prepare_history(url, mdir)
     result = replay_into(
         url,
         mdir,
@@ -187,9 +197,9 @@ def build_production_db(
     server: ScratchServer, migrations_dir: str, *, name: str = DEFAULT_NAME, data: bool = True
 ) -> ProductionDb:
     """(Re)create database ``name`` on ``server`` as the production of ``migrations_dir``."""
-    read_dir(migrations_dir)  # bad input fails before anything is dropped
+    mdir = read_dir(migrations_dir)  # bad input fails before anything is dropped
     drop_database(server, name)
-    url = supabase_database(server, name=name)
+    url = supabase_database(server, name=name) if wants_base(mdir) else create_database(server, name=name)
     try:
         return populate(url, migrations_dir, name=name, data=data)
     except BaseException as exc:  # an interrupt too: never leave a half-built database
@@ -204,7 +214,7 @@ def build_production_db(
 def build_production_into(url: str, migrations_dir: str, *, data: bool = True) -> ProductionDb:
     """Build the production in the existing database at ``url``, which must be empty (no tables or
     functions outside the system schemas): a database that holds anything is never touched."""
-    read_dir(migrations_dir)
+    mdir = read_dir(migrations_dir)
     with connection(url, autocommit=True) as conn:
         row = conn.execute(load_sql("pgconsolidate.demo.sql", "user_objects.sql")).fetchone()
         name = conn.info.dbname
@@ -215,7 +225,8 @@ def build_production_into(url: str, migrations_dir: str, *, data: bool = True) -
         )
     before = capture(url)
     try:
-        install_supabase_base(url)
+        if wants_base(mdir):
+            install_supabase_base(url)
         return populate(url, migrations_dir, name=name, data=data)
     except BaseException as exc:  # an interrupt too: never leave a half-built database
         try:
