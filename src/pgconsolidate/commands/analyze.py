@@ -104,7 +104,7 @@ def analyze(
     from pgconsolidate.report.analyze import analyze_directory, exit_code
     from pgconsolidate.report.json_report import json_bytes
     from pgconsolidate.report.sarif import to_sarif
-    from pgconsolidate.report.text import render_text
+    from pgconsolidate.report.text import PlainLines, render_text
     from pgconsolidate.sources.reader import resolve_dir
 
     root = resolve_dir(directory)
@@ -120,8 +120,13 @@ def analyze(
         else:
             if not report.mdir.files:
                 err.print(f"[yellow]{report.mdir.root}: no migration files[/]")
-            for renderable in render_text(report):
-                out.print(renderable)
+            # a console writing no styles (a pipe, a file) takes the findings' lines as they are
+            plain = out.color_system is None and not out.record
+            for renderable in render_text(report, plain=plain):
+                if isinstance(renderable, PlainLines):
+                    out.file.write(f"{renderable}\n")
+                else:
+                    out.print(renderable)
     level = fail_on.value if fail_on is not None else (cfg.fail_on or "error")
     code = exit_code(report.findings, level)
     if report.statement_count >= FAST_EXIT_STATEMENTS:

@@ -16,11 +16,26 @@ from pgconsolidate.rules.finding import Finding, Severity
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
+class PlainLines(str):
+    """Lines of findings that a console writing no styles (no colour system: a pipe, a file) prints as
+    they are, followed by a line break: :func:`render_text` yields them (with ``plain=True``) instead of
+    a Rich :class:`~rich.text.Text` of the same lines, which costs far more to build and print for
+    thousands of findings. Only lines Rich would print unchanged are given this way (every character
+    printable, none ending in a space: Rich drops control codes, expands tabs and trims a long line's
+    trailing spaces). Printing one with Rich instead gives the same output."""
+
+    __slots__ = ()
+
+    def __rich__(self) -> Text:
+        return Text(str(self))
+
+
 def render_text(
-    report: AnalyzeReport, *, verbose_help: bool = True, per_rule: int = 200
+    report: AnalyzeReport, *, verbose_help: bool = True, per_rule: int = 200, plain: bool = False
 ) -> Iterator[RenderableType]:
     """Renderables, in order: one section per (severity, rule) with its findings (at most ``per_rule``
-    each), then the summary."""
+    each), then the summary. ``plain``: the console writes no styles, so a group's finding lines may
+    come as :class:`PlainLines` (the caller writes them as they are)."""
     for sev, by_sev in groupby(report.findings, key=lambda f: f.severity):
         items = list(by_sev)
         yield Text(f"\n{sev.value.upper()}S ({len(items)})", style=_STYLE[sev])
@@ -31,8 +46,10 @@ def render_text(
             yield Text.from_markup(
                 f"[{_STYLE[sev]}]{escape(rule_id)}[/] ({len(findings)}): {escape(summary)}"
             )
+            shown = findings[:per_rule]
+            lines = _plain_lines(shown) if plain else None
             # one renderable for the group's lines (the same text as one per line, far fewer prints)
-            yield Text("\n").join(_finding_line(f) for f in findings[:per_rule])
+            yield lines if lines is not None else Text("\n").join(_finding_line(f) for f in shown)
             if len(findings) > per_rule:
                 yield Text(
                     f"  ... and {len(findings) - per_rule} more (all of them with --format json or sarif)",
@@ -52,6 +69,23 @@ def _finding_line(f: Finding) -> Text:
         more = f" (+{len(f.related) - 4})" if len(f.related) > 4 else ""
         text.append(f"\n      see {shown}{more}", style="dim")
     return text
+
+
+def _plain_lines(findings: list[Finding]) -> PlainLines | None:
+    """The text of :func:`_finding_line` of each finding, joined by line breaks, when Rich would print
+    it as it is (see :class:`PlainLines`); else None."""
+    parts: list[str] = []
+    append = parts.append
+    for f in findings:
+        append(f"  {f.location}  {f.message}")
+        if f.related:
+            shown = ", ".join(str(r) for r in f.related[:4])
+            more = f" (+{len(f.related) - 4})" if len(f.related) > 4 else ""
+            append(f"      see {shown}{more}")
+    text = "\n".join(parts)
+    if not "".join(parts).isprintable() or text.endswith(" ") or " \n" in text:
+        return None
+    return PlainLines(text)
 
 
 def summary_table(report: AnalyzeReport) -> Table:

@@ -30,11 +30,13 @@ def dimensionless_vector_index(ctx: RuleContext) -> Iterator[Hit]:
     embedding models. A partial expression index with a cast to ``vector(N)`` is valid and not reported.
     """
     schema, order = ctx.schema, ctx.file_index()
-    ann = [
-        state
-        for state in ctx.of_kind(ObjectKind.INDEX, existing=False)
-        if any(isinstance(e.detail, IndexDef) and e.detail.method.lower() in _ANN for e in state.events)
-    ]
+    ann = []
+    for state in ctx.of_kind(ObjectKind.INDEX, existing=False):
+        for e in state.events:  # any event defining an ANN index (a loop: no generator per index)
+            d = e.detail
+            if isinstance(d, IndexDef) and d.method.lower() in _ANN:
+                ann.append(state)
+                break
     for index in sorted(ann, key=lambda s: s.id):
         for e in index.events:
             d = e.detail

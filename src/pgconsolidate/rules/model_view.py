@@ -124,7 +124,12 @@ def table_keys(table: ObjectState, children: Mapping[str, list[ObjectState]]) ->
     using_index: list[ConstraintDef] = []  # ADD CONSTRAINT ... USING INDEX: the columns are its index's
     for child in children.get(table.id, ()):
         d = child.detail
-        if isinstance(d, ConstraintDef):
+        # most children are columns: tell them first, by exact type (the records are final classes)
+        kind = type(d)
+        if kind is ColumnDef:
+            if d.primary_key and not pk:
+                pk = (d.name,)
+        elif kind is ConstraintDef:
             if d.type in ("primary-key", "unique") and not d.columns:
                 using_index.append(d)
             elif d.type == "primary-key":
@@ -133,9 +138,7 @@ def table_keys(table: ObjectState, children: Mapping[str, list[ObjectState]]) ->
                 uniques.append(d.columns)
             elif d.type == "foreign-key":
                 fks.append((d, birth_location(child)))
-        elif isinstance(d, ColumnDef) and d.primary_key and not pk:
-            pk = (d.name,)
-        elif isinstance(d, IndexDef):
+        elif kind is IndexDef:
             indexes.append(d)
     for d in using_index:
         columns = next((i.columns for i in indexes if i.name == d.name), ())
@@ -185,7 +188,7 @@ def definition(state: ObjectState) -> Effect | None:
 
 def last_change(state: ObjectState, attributes: Iterable[str], after: Location) -> Effect | None:
     """The last ALTER of ``state`` changing one of ``attributes`` (``Change.attribute``) after ``after``."""
-    wanted = set(attributes)
+    wanted = attributes if isinstance(attributes, frozenset) else frozenset(attributes)
     for e in reversed(state.events):
         if e.action == Action.ALTER and getattr(e.detail, "attribute", None) in wanted and loc(e) > after:
             return e

@@ -52,7 +52,8 @@ def unindexed_foreign_key(ctx: RuleContext) -> Iterator[Hit]:
         if not keys.foreign_keys:
             continue
         leading = leading_columns(keys)
-        for fk, where in sorted(keys.foreign_keys, key=_fk_order):
+        fks = keys.foreign_keys
+        for fk, where in sorted(fks, key=_fk_order) if len(fks) > 1 else fks:
             if not fk.columns or covered(fk.columns, leading):
                 continue
             cols = ", ".join(fk.columns)

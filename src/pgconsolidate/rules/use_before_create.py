@@ -179,14 +179,15 @@ def _mentions_later(
     text: str,
     latest: dict[str, Position],
     fi: int,
-    latest_bytes: dict[bytes, Position] | None = None,
+    latest_files: dict[bytes, int] | None = None,
     quoted_only: dict[str, Position] | None = None,
 ) -> bool:
     """True when ``text`` names an object whose first creation is in a file after position ``fi``
-    (``latest_bytes``: ``latest`` with its names encoded, for ASCII text; ``quoted_only``: the names of
-    ``latest`` that only a quoted identifier can spell, as ``_WORD`` finds every other one)."""
-    if latest_bytes is not None and quoted_only is not None and text.isascii():
-        if any(latest_bytes[w][0] > fi for w in latest_bytes.keys() & ascii_words(text)):
+    (``latest_files``: the file positions of ``latest``, by name encoded, for ASCII text; ``quoted_only``:
+    the names of ``latest`` that only a quoted identifier can spell, as ``_WORD`` finds every other one)."""
+    if latest_files is not None and quoted_only is not None and text.isascii():
+        named = latest_files.keys() & ascii_words(text)
+        if named and max(map(latest_files.__getitem__, named)) > fi:
             return True
         if not quoted_only or '"' not in text:
             return False
@@ -197,6 +198,19 @@ def _mentions_later(
     if '"' in lower:
         words.update(q.replace('""', '"') for q in _QUOTED.findall(lower))
     return any(latest[w][0] > fi for w in words & latest.keys())
+
+
+def _not_words(names: list[str]) -> list[str]:
+    """The names of ``names`` that ``_WORD`` does not match whole (only a quoted identifier spells
+    them): one scan of them all, one per line, when no name holds a line break; else one match each."""
+    joined = "\n".join(names)
+    if joined.count("\n") != len(names) - 1:
+        return [name for name in names if not _WORD.fullmatch(name)]
+    return _NOT_WORD_LINE.findall(joined)
+
+
+#: a whole line that is not one ``_WORD`` (:func:`_not_words`)
+_NOT_WORD_LINE = re.compile(r"^(?![a-z_][a-z0-9_$]*$).*$", re.MULTILINE)
 
 
 @rule(
@@ -230,16 +244,16 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
         name = oid.rpartition(".")[2].lower()
         if pos > latest.get(name, unseen):
             latest[name] = pos
-    latest_bytes = {name.encode(): pos for name, pos in latest.items()}
-    quoted_only = {name: pos for name, pos in latest.items() if not _WORD.fullmatch(name)}
+    latest_files = {name.encode(): pos[0] for name, pos in latest.items()}
+    quoted_only = {name: latest[name] for name in _not_words(list(latest))}
     texts = ctx.file_texts
     for fi, fs in enumerate(ctx.files):
         # only objects first created in a later file are reported: look at the whole file once first
-        if not _mentions_later(texts.get(fs.file, ""), latest, fi, latest_bytes, quoted_only):
+        if not _mentions_later(texts.get(fs.file, ""), latest, fi, latest_files, quoted_only):
             continue
         for st in fs.statements:
             here = (fi, st.index)
-            if not _mentions_later(st.text, latest, fi, latest_bytes, quoted_only):
+            if not _mentions_later(st.text, latest, fi, latest_files, quoted_only):
                 continue
             seen: set[tuple[str, str]] = set()
             for kind, oid, label in _uses(st):

@@ -98,8 +98,13 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     for tid in vector_columns:
         by_short[tid.split(".")[-1]].append(tid)
     for fn, detail in ctx.routines:
-        if not detail.body or not any(a.type.name in _VECTORS for a in detail.args):
-            continue  # what the test below needs, without a look at each argument's dimension
+        if not detail.body:
+            continue
+        for a in detail.args:  # a vector argument: what the test below needs, without its dimension
+            if a.type.name in _VECTORS:
+                break
+        else:
+            continue
         dims = {
             t
             for a in detail.args
