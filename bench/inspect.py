@@ -224,6 +224,7 @@ def main() -> None:
             diff_snapshots(*read_snapshots([a, b]))
 
         migra_inspect()  # warm-up, as read_snapshot above: both tools measured on warm caches
+        load_at_start = os.getloadavg()[0]
         # interleaved, so that a change in machine load hits both tools alike
         ours_inspect_all: list[float] = []
         theirs_inspect_all: list[float] = []
@@ -272,7 +273,10 @@ def main() -> None:
             f"{', '.join(f'{x * 1000:.0f}' for x in per_session)} ms; client {fresh_client:.3f} s; "
             "what `pgconsolidate inspect` pays: cold caches)"
         )
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"load average: {load_at_start:.1f} when the timed runs started, {os.getloadavg()[0]:.1f} at the end "
+        f"on {os.cpu_count()} CPUs (wall-clock figures are only comparable on a quiet machine)"
+    )
     print()
     print(
         f"(best of {args.repeat}; inspect runs pgconsolidate "
