@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pgconsolidate.catalog.reader import read_snapshot
+from pgconsolidate.cli import run
 from pgconsolidate.compare.diff import diff_snapshots
 from pgconsolidate.db.connect import connection
 from pgconsolidate.demo import build_production_db
@@ -100,8 +101,10 @@ def test_plain_directory_of_another_tool_has_no_supabase_platform(
         drift = diff_snapshots(
             replay_to_snapshot(str(tmp_path), scratch_url=scratch_server.admin_url), read_snapshot(db.url)
         )
-        # the history table is the only difference (inspect --against reconciles it as history)
+        # the history table is the only difference, and inspect --against reconciles it as history
         assert {d.parent or d.identity for d in drift.differences} == {"public.schema_migrations"}
+        args = ["inspect", "--database-url", db.url, "--against", str(tmp_path), "--scratch-url"]
+        assert run([*args, scratch_server.admin_url]) == 0
         with connection(db.url, autocommit=True) as conn:
             assert conn.execute("SELECT to_regnamespace('auth') IS NULL").fetchone() == (True,)
     finally:

@@ -8,6 +8,7 @@ database's migration history table is reconciled with the files of DIR.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -151,6 +152,10 @@ def inspect(
     files = replay_to_snapshot(against, scratch_url=resolve_scratch_url(ctx, scratch_url), **options)
     drift = diff_snapshots(files, live, ignore=ignored)
     history = read_history(url)
+    # the history tables are reconciled below as history, not reported as drift (the tool made them)
+    tables = {h.table for h in history}
+    kept = tuple(d for d in drift.differences if (d.parent or d.identity) not in tables)
+    drift = dataclasses.replace(drift, differences=kept)
     # several history tables (a project that changed tools): the one of the directory's tool decides
     owning = [h for h in history if h.tool == mdir.tool.value] or list(history)
     reconciliations = [reconcile(h, mdir) for h in owning]
