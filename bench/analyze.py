@@ -12,8 +12,11 @@ comments, reference data) in a temp directory, then times, each in its own child
   processes (the default on 2 cores) and with 1 (``--no-serial`` skips that one),
 
 and prints wall time, the ratio to squawk, CPU seconds (user + system of the whole process tree: a
-figure that a busy shared machine distorts less than wall time) and the peak RSS of each child (max RSS
-of the largest process of the child's tree, from ``getrusage(RUSAGE_CHILDREN)`` in a fresh wrapper).
+figure that a busy shared machine distorts less than wall time; also split into user and system time,
+which holds the page faults of forked helpers), the 1-minute load average when the timed run started
+(above the core count, other work shared the cores and the wall times say little), and the peak RSS of
+each child (max RSS of the largest process of the child's tree, from ``getrusage(RUSAGE_CHILDREN)`` in a
+fresh wrapper).
 Targets: no slower than squawk, under 20 s, peak memory under 1 GB on 2 cores.
 
 Run: ``.venv/bin/python bench/analyze.py [--files N] [--keep DIR]`` (needs the bench extra).
@@ -31,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 _WRAPPER = r"""
 import resource, subprocess, sys, time
@@ -47,7 +51,7 @@ except subprocess.TimeoutExpired as exc:
     code, err = -9, (exc.stderr or b"") + b"timed out"
 wall = time.perf_counter() - t
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"{wall} {usage.ru_maxrss} {code} {usage.ru_utime + usage.ru_stime}")
+print(f"{wall} {usage.ru_maxrss} {code} {usage.ru_utime + usage.ru_stime} {usage.ru_utime} {usage.ru_stime}")
 sys.stderr.write(err.decode(errors="replace")[-2000:])
 """
 
@@ -128,18 +132,32 @@ def generate(root: Path, files: int, seed: int = 7) -> int:
     return total
 
 
-def measure(cmd: list[str], limit_mb: int = 0, timeout: float = 600) -> tuple[float, int, int, float, str]:
-    """(wall seconds, peak RSS in KiB, exit code, CPU seconds of the process tree, stderr tail) of ``cmd``
-    run in a fresh wrapper, with
-    its address space capped at ``limit_mb`` (0: no cap) and killed after ``timeout`` seconds."""
+class Run(NamedTuple):
+    """One timed run: wall seconds, peak RSS in KiB, exit code, CPU seconds of the process tree (and its
+    user and system parts), the 1-minute load average just before the run, stderr tail."""
+
+    wall: float
+    rss: int
+    code: int
+    cpu: float
+    user: float
+    system: float
+    load: float
+    err: str
+
+
+def measure(cmd: list[str], limit_mb: int = 0, timeout: float = 600) -> Run:
+    """:class:`Run` of ``cmd`` run in a fresh wrapper, with its address space capped at ``limit_mb``
+    (0: no cap) and killed after ``timeout`` seconds."""
+    load = os.getloadavg()[0]
     proc = subprocess.run(
         [sys.executable, "-c", _WRAPPER, str(limit_mb), str(timeout), *cmd],
         capture_output=True,
         text=True,
         check=True,
     )
-    wall, rss, code, cpu = proc.stdout.split()
-    return float(wall), int(rss), int(code), float(cpu), proc.stderr
+    wall, rss, code, cpu, user, system = proc.stdout.split()
+    return Run(float(wall), int(rss), int(code), float(cpu), float(user), float(system), load, proc.stderr)
 
 
 def main() -> int:
@@ -164,17 +182,16 @@ def main() -> int:
         )
         bindir = Path(sys.executable).parent
         squawk = shutil.which("squawk", path=str(bindir)) or shutil.which("squawk")
-        results: dict[str, tuple[float, int, int, float]] = {}
+        results: dict[str, Run] = {}
         files = sorted(str(p) for p in corpus.iterdir())
 
-        def best(cmd: list[str], limit_mb: int = 0) -> tuple[float, int, int, float, str]:
+        def best(cmd: list[str], limit_mb: int = 0) -> Run:
             """The fastest of ``--repeat`` runs of ``cmd``."""
             runs = [measure(cmd, limit_mb, args.timeout) for _ in range(max(1, args.repeat))]
-            return min(runs, key=lambda r: r[0])
+            return min(runs, key=lambda r: r.wall)
 
         if squawk:
-            wall, rss, code, cpu, _ = best([squawk, *files])
-            results["squawk"] = (wall, rss, code, cpu)
+            results["squawk"] = best([squawk, *files])
         else:
             print("squawk not found: pip install squawk-cli (bench extra)")
         pgc = str(bindir / "pgconsolidate")
@@ -184,25 +201,37 @@ def main() -> int:
                 ("pgconsolidate analyze", []),
                 ("pgconsolidate analyze --format json", ["--format", "json"]),
             ):
-                wall, rss, code, cpu, err = best([pgc, "analyze", str(corpus), *extra], limit)
-                results[label] = (wall, rss, code, cpu)
-                if code not in (0, 1):
-                    print(f"{label} failed (exit {code}): {err.strip()[-300:]}")
+                run = results[label] = best([pgc, "analyze", str(corpus), *extra], limit)
+                if run.code not in (0, 1):
+                    print(f"{label} failed (exit {run.code}): {run.err.strip()[-300:]}")
         for workers in (2,) if args.no_serial else (2, 1):
             cmd = [sys.executable, "-c", _DRIVER, str(corpus), str(workers)]
-            wall, rss, code, cpu, err = best(cmd, limit)
             label = "model driver, 2 processes" if workers == 2 else "model driver, 1 process"
-            results[label] = (wall, rss, code, cpu)
-            counts = err.strip().splitlines()[-1] if err.strip() else "?"
+            run = results[label] = best(cmd, limit)
+            counts = run.err.strip().splitlines()[-1] if run.err.strip() else "?"
             print(f"{label}: statements, objects = {counts}")
-        base = results.get("squawk", (0.0, 0, 0, 0.0))[0]
-        print(f"{'tool':<38} {'wall s':>8} {'vs squawk':>10} {'CPU s':>8} {'peak RSS MB':>12} {'exit':>5}")
-        for name, (wall, rss, code, cpu) in results.items():
-            ratio = f"{wall / base:.2f}x" if base else "-"
-            print(f"{name:<38} {wall:>8.2f} {ratio:>10} {cpu:>8.2f} {rss / 1024:>12.0f} {code:>5}")
+        base = results["squawk"].wall if "squawk" in results else 0.0
+        print(
+            f"{'tool':<38} {'wall s':>8} {'vs squawk':>10} {'CPU s':>8} {'user s':>8} {'sys s':>7}"
+            f" {'load':>5} {'peak RSS MB':>12} {'exit':>5}"
+        )
+        for name, r in results.items():
+            ratio = f"{r.wall / base:.2f}x" if base else "-"
+            print(
+                f"{name:<38} {r.wall:>8.2f} {ratio:>10} {r.cpu:>8.2f} {r.user:>8.2f} {r.system:>7.2f}"
+                f" {r.load:>5.1f} {r.rss / 1024:>12.0f} {r.code:>5}"
+            )
+        print(f"cores: {os.cpu_count()}; load: 1-minute load average when each timed run started")
         summary = {
-            k: {"seconds": round(w, 3), "cpu_seconds": round(c, 3), "peak_rss_mb": round(r / 1024)}
-            for k, (w, r, _, c) in results.items()
+            k: {
+                "seconds": round(r.wall, 3),
+                "cpu_seconds": round(r.cpu, 3),
+                "user_seconds": round(r.user, 3),
+                "system_seconds": round(r.system, 3),
+                "load_average": round(r.load, 2),
+                "peak_rss_mb": round(r.rss / 1024),
+            }
+            for k, r in results.items()
         }
         print(json.dumps({"schema_version": 1, "files": args.files, "statements": n, "results": summary}))
     finally:
