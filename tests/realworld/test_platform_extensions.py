@@ -33,7 +33,14 @@ def test_platform_extension_is_not_a_failure(tmp_path: Path, capsys) -> None:
     plan, out = tmp_path / "p.toml", tmp_path / "out"
     assert run(["plan", str(d), "-o", str(plan)]) == 0
     assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 0
-    assert json.loads((out / "pgconsolidate-output.json").read_text())["verified"] is True
+    manifest = json.loads((out / "pgconsolidate-output.json").read_text())
+    assert manifest["verified"] is True
+    assert [line.split(" ", 1)[0] for line in manifest["summary"]["platform"]] == [
+        "20240101000000_pull.sql:1",
+        "20240101000000_pull.sql:2",
+    ]
+    report = (out / "REPORT.md").read_text()
+    assert "## Extensions the platform provides" in report and "supabase_vault" in report
 
 
 def test_what_needs_a_platform_extension_is_skipped(tmp_path: Path, capsys) -> None:

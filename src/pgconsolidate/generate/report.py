@@ -147,11 +147,13 @@ def generate_report(
     skipped: Sequence[str] = (),
     live_copy: Sequence[str] = (),
     not_merged: Sequence[str] = (),
+    platform: Sequence[str] = (),
 ) -> str:
     """The text of REPORT.md; ``snapshot`` (the schema the fix was generated for) names the foreign
     keys the merges repoint; ``stand_ins``/``callers``/``skipped`` say what the proof could not exercise;
     ``live_copy``: what copying the live database did and could not do; ``not_merged``: the similar
-    tables this plan does not merge, each with the reason."""
+    tables this plan does not merge, each with the reason; ``platform``: ``CREATE EXTENSION`` statements
+    of extensions the hosting platform provides, which the scratch server lacks (not replayed)."""
     o: list[str] = ["# pgconsolidate report", ""]
     o += [
         "## Files",
@@ -205,6 +207,16 @@ def generate_report(
     )
     o += [f"  * {d}" for d in second_run]
     o += _stand_in_section(stand_ins, callers or {}, skipped)
+    if platform:
+        o += [
+            "",
+            "## Extensions the platform provides (not on the scratch server)",
+            "",
+            "Every hosted project already has these; the proof did not replay them, and neither side of the "
+            "comparison holds their objects:",
+            "",
+        ]
+        o += [f"* {x}" for x in platform]
     if live_copy:
         o += ["", "## The copy of the live database", ""]
         o += [f"* {x}" for x in live_copy]

@@ -107,6 +107,7 @@ class Gathered:
     skipped: tuple[Skipped, ...] = ()
     stand_ins: tuple[StandIn, ...] = ()
     supabase: bool = False
+    provided: tuple[Skipped, ...] = ()  # CREATE EXTENSION the platform provides (not run on scratch)
 
 
 def read_live(live_url: str | None) -> tuple[Snapshot | None, DataFacts | None]:
@@ -135,6 +136,7 @@ def _gathered(result: ReplayResult, live: Snapshot | None, live_facts: DataFacts
         result.skipped,
         result.stand_ins,
         result.supabase_base,
+        result.provided,
     )
 
 
@@ -629,6 +631,7 @@ def consolidate(
             }
             roles.update({f"migrations/{c.name}": "clean set" for c in clean})
             skipped_lines = [f"{s.file}:{s.line}: {s.reason}" for s in g.skipped]
+            platform_lines = [f"{s.file}:{s.line} `{s.statement}`: {s.reason}" for s in g.provided]
             copy_notes = list(live_proof.copy.notes) if live_proof else []
             stood_lines = stand_in_lines(
                 [(g.stand_ins, "replay")]
@@ -650,6 +653,7 @@ def consolidate(
                 "colliding_keys": live_proof.collisions if live_proof else {},
                 "stand_ins": stood_lines,
                 "skipped": skipped_lines,
+                "platform": platform_lines,
                 "live_copy": copy_notes,
             }
             from pgconsolidate.verify.findings import findings_before_after
@@ -683,6 +687,7 @@ def consolidate(
                     (g.live_facts or g.chain_facts).functions,
                 ),
                 skipped=skipped_lines,
+                platform=platform_lines,
                 live_copy=copy_notes,
                 not_merged=unmerged,
             )
