@@ -201,6 +201,20 @@ def check_crud(conn: psycopg.Connection) -> CheckResult:
     )
 
 
+def kept_overloads(plan_file: Path | None) -> frozenset[str]:
+    """``schema.name`` of the functions whose overloads the plan keeps all of (a [[function]] without
+    ``drop``); empty without a readable plan."""
+    if plan_file is None:
+        return frozenset()
+    from pgconsolidate.plan.toml_read import read_plan
+
+    try:
+        plan, problems = read_plan(plan_file.read_text(encoding="utf-8"), str(plan_file))
+    except OSError:
+        return frozenset()
+    return frozenset(f.name for f in plan.functions if not f.drop) if not problems else frozenset()
+
+
 def check_plan_structure(conn: psycopg.Connection, plan_file: Path) -> tuple[CheckResult, set[str]]:
     """The plan's end state: canonical embedding dimensions, merged sources gone, kept/dropped functions,
     definer decisions and planned indexes. Returns the definers the plan keeps."""
@@ -285,8 +299,24 @@ def run_checks(
                 results.append(CheckResult("planned structure", SKIPPED, "no --plan given"))
             functions = user_functions(conn)
             bad, overloaded = overload_findings(functions)
+            # overloads the plan keeps as the database had them (its [[function]] drops none): a warning
+            keeps = kept_overloads(plan_file)
+            planned = [b for b in bad if b.split("(", 1)[0] in keeps]
+            bad = [b for b in bad if b not in planned]
+            if planned:
+                results.append(
+                    CheckResult(
+                        "functions",
+                        WARN,
+                        f"{len(planned)} ambiguous overload pair(s) kept by the plan as the database had "
+                        "them (list one in the plan's drop to resolve)",
+                        planned,
+                    )
+                )
             if bad:
                 results.append(CheckResult("functions", FAIL, f"{len(bad)} ambiguous overload pair(s)", bad))
+            elif planned:
+                pass
             elif overloaded:
                 results.append(
                     CheckResult("functions", WARN, "overloads exist but no call is ambiguous", overloaded)
