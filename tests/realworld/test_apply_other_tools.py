@@ -54,3 +54,8 @@ def test_dbmate_output_keeps_dbmate_history(tmp_path: Path, scratch_db: str, cap
         versions = {r[0] for r in conn.execute("SELECT version FROM public.schema_migrations")}
         assert not versions & set(_VERSIONS) and len(versions) >= 1
         assert conn.execute("SELECT body FROM notes WHERE id = 1").fetchone() == ("kept",)
+    # the clean set's versions are recorded now: the output is not applied (nor backed up) again
+    capsys.readouterr()
+    assert run(argv) == 0
+    assert "applied  " not in capsys.readouterr().out
+    assert len(list((tmp_path / "backups").glob("*before-apply.manifest.json"))) == 1

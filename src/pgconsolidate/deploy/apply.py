@@ -75,7 +75,9 @@ def _pending(conn: psycopg.Connection, source: ApplySource) -> tuple[history_tab
     if source.consolidation is not None:
         target = _consolidation_target(source)
         unit = source.consolidation
-        return target, [] if unit.version in history_table.applied_versions(conn, target) else [unit]
+        applied = history_table.applied_versions(conn, target)
+        done = unit.version in applied or bool(source.clean_versions and source.clean_versions[-1] in applied)
+        return target, [] if done else [unit]
     target = history_table.target_for(source.tool)
     applied = history_table.applied_versions(conn, target)
     assert source.migrations is not None

@@ -29,6 +29,9 @@ class ApplySource:
     migrations: MigrationDir | None  # a migrations directory
     consolidation: Unit | None  # a consolidate output
     history_table: str | None = None  # a consolidate output's: the owning tool's table ("schema.table")
+    # a consolidate output's clean-set versions: history_repair.sql records them, so once the last one is
+    # in the history table the output has been applied
+    clean_versions: tuple[str, ...] = ()
 
 
 def _consolidation_unit(root: Path) -> Unit:
@@ -107,6 +110,11 @@ def read_source(directory: str | Path, *, allow_unverified: bool = False) -> App
             _refuse_unverified(root)
         # the fix is the same for every tool; history_repair.sql writes the owning tool's history
         tool, table = _output_history(root)
-        return ApplySource(root, tool, None, _consolidation_unit(root), table)
+        clean = root / "migrations"
+        versions: tuple[str, ...] = ()
+        if clean.is_dir():
+            files = read_dir(clean).files
+            versions = tuple(f.filename.version for f in files if f.filename.direction != "down")
+        return ApplySource(root, tool, None, _consolidation_unit(root), table, versions)
     mdir = read_dir(root)
     return ApplySource(root, str(mdir.tool), mdir, None)
