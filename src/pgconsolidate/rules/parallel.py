@@ -125,7 +125,7 @@ class RuleRun:
         return self.pool.pids[0] if self.pool.pids else None
 
     def _unit_findings(self, unit: int) -> list[Finding]:
-        return list(collect_findings(self.ctx, self.units[unit], self.severities))
+        return collect_findings(self.ctx, self.units[unit], self.severities)
 
     def result(self) -> list[Finding]:
         """Run the units no one has taken yet, collect the helper's findings, and return all of them

@@ -375,16 +375,21 @@ def collect_findings(
     rules: Iterable[RuleInfo],
     severities: Mapping[str, Severity] | None = None,
     silencer: Silencer | None = None,
-) -> set[Finding]:
-    """Run ``rules`` on ``ctx``: their findings, without the silenced ones, unordered. ``severities``
-    overrides a rule's default severity (from the config)."""
+) -> list[Finding]:
+    """Run ``rules`` on ``ctx``: their findings, without the silenced ones, each distinct finding once,
+    in the order found. ``severities`` overrides a rule's default severity (from the config).
+
+    Duplicates are told by a key of plain values (every field, the related locations by their number),
+    cheap to hash, instead of hashing each finding's records (tens of thousands of findings on large
+    directories); findings whose keys coincide are then compared whole."""
     if silencer is None:
         silencer = ctx.silencer
     # no ignore comment in any file (the usual case): no finding to check
     silenced = silencer.silenced if silencer.by_file or silencer.file_wide else None
     overrides = severities or {}
-    findings: set[Finding] = set()
-    add = findings.add
+    found: dict[tuple[Any, ...], Finding] = {}
+    also: list[Finding] = []  # distinct findings whose key coincides with an earlier one's (rare)
+    out: list[Finding] = []
     for info in rules:
         rule_id, help_text = info.id, info.help
         default = overrides.get(rule_id, info.severity)
@@ -397,9 +402,28 @@ def collect_findings(
                 )
             else:
                 finding = item
-            if silenced is None or not silenced(finding):
-                add(finding)
-    return findings
+            if silenced is not None and silenced(finding):
+                continue
+            where = finding.location
+            key = (
+                finding.rule,
+                finding.severity,
+                finding.message,
+                where.file,
+                where.line,
+                where.column,
+                finding.objects,
+                len(finding.related),
+                finding.help,
+            )
+            earlier = found.get(key)
+            if earlier is None:
+                found[key] = finding
+                out.append(finding)
+            elif earlier != finding and finding not in also:
+                also.append(finding)
+                out.append(finding)
+    return out
 
 
 def sort_findings(findings: Iterable[Finding], order: Mapping[str, int]) -> list[Finding]:
