@@ -62,3 +62,8 @@ def test_clean_set_of_a_supabase_directory(tmp_path: Path) -> None:
     assert clean.count("CREATE OR REPLACE FUNCTION public.area(") == 2
     ver = verify_outdir(out)
     assert ver["ok"], ver
+    # and says so: the stand-in lines of consolidate and verify, REPORT.md
+    for lines in (manifest["summary"]["stand_ins"], ver["stand_ins"]):
+        (line,) = [x for x in lines if x.startswith("uuid-ossp ")]
+        assert "the clean set creates it" in line
+    assert "`uuid-ossp` (schema `extensions`)" in (out / "REPORT.md").read_text()

@@ -347,7 +347,9 @@ def idempotent(entry_sql: str, where: str) -> str:
     return "\n\n".join(out)
 
 
-_ACL_OBJECT = re.compile(r"\bON (FUNCTION|PROCEDURE|TABLE|SEQUENCE) (.+?) (?:TO|FROM) ", re.DOTALL)
+_ACL_OBJECT = re.compile(
+    r"\bON (FUNCTION|PROCEDURE|TABLE|SEQUENCE|TYPE|DOMAIN) (.+?) (?:TO|FROM) ", re.DOTALL
+)
 
 
 def acl_reset(entry_sql: str) -> str:
@@ -597,7 +599,8 @@ def build_clean_set(
 # EXECUTE on functions, USAGE on types), so the ACL is computed from its statements, and so is what the
 # defaults give (the built-in default, changed by the global defaults of the creating role, plus the
 # defaults of the object's schema). The owner's own privileges are not modelled: an ACL entry that
-# names the creating role keeps pg_dump's statements with the old reset block.
+# names the creating role keeps pg_dump's statements with the old reset block. Schemas keep pg_dump's
+# statements too: ``public``'s ACL is printed relative to its initial privileges, not the built-in default.
 
 _CLASS = {
     "OBJECT_TABLE": "TABLE",
@@ -781,7 +784,6 @@ _ACL_KIND = {
     "VIEW": ("TABLE", "REVOKE"),
     "MATERIALIZED VIEW": ("TABLE", "REVOKE"),
     "SEQUENCE": ("SEQUENCE", "REVOKE"),
-    "SCHEMA": ("SCHEMA", "REVOKE"),
     "FUNCTION": ("FUNCTION", "GRANT"),
     "PROCEDURE": ("PROCEDURE", "GRANT"),
     "TYPE": ("TYPE", "GRANT"),
@@ -844,9 +846,7 @@ def implicit_acls(entries: list[DumpEntry], defaults: DefaultPrivileges) -> list
         schema = None if e.schema in ("-", "") else e.schema
         if defaults.given(cls, schema) == _BUILTIN.get(cls, {}):
             continue
-        if kind == "SCHEMA":
-            obj = sql.Identifier(e.name.strip('"')).as_string(None)
-        elif "(" in e.name:
+        if "(" in e.name:
             fname, args = e.name.split("(", 1)
             obj = sql.Identifier(e.schema, fname).as_string(None) + "(" + args
         else:
@@ -854,3 +854,15 @@ def implicit_acls(entries: list[DumpEntry], defaults: DefaultPrivileges) -> list
         text = f"{verb} ALL ON {kind} {obj} {'TO' if verb == 'GRANT' else 'FROM'} PUBLIC;"
         out.append(DumpEntry(f"{kind} {e.name}", "ACL", e.schema, text))
     return out
+
+
+_CREATE_EXTENSION = re.compile(r'^CREATE EXTENSION IF NOT EXISTS (?:"((?:[^"]|"")+)"|(\w+))', re.MULTILINE)
+
+
+def extensions_created_by(texts: Sequence[str]) -> frozenset[str]:
+    """The extensions the clean-set files ``texts`` create (``CREATE EXTENSION IF NOT EXISTS``)."""
+    return frozenset(
+        (m.group(1) or "").replace('""', '"') or m.group(2)
+        for t in texts
+        for m in _CREATE_EXTENSION.finditer(t)
+    )

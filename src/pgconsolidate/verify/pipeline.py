@@ -43,6 +43,7 @@ from pgconsolidate.generate.cleanset import (
     ExtensionStandIn,
     build_clean_set,
     created_extensions,
+    extensions_created_by,
     split_dump,
 )
 from pgconsolidate.generate.fix import generate_fix
@@ -415,8 +416,11 @@ def undeclared(diff: SnapshotDiff, declared: set[str]) -> list[str]:
     return text_lines(SnapshotDiff(diff.a, diff.b, tuple(keep), diff.ignored))
 
 
-def stand_in_lines(sources: list[tuple[tuple[StandIn, ...], str]], supabase: bool) -> list[str]:
-    """One line per extension stood in for (by the replay or in the live copy), and what it means."""
+def stand_in_lines(
+    sources: list[tuple[tuple[StandIn, ...], str]], supabase: bool, created: frozenset[str] = frozenset()
+) -> list[str]:
+    """One line per extension stood in for (by the replay or in the live copy), and what it means.
+    ``created``: the extensions the clean set creates (a platform-provided one the chain created too)."""
     out: list[str] = []
     seen: set[str] = set()
     for stand_ins, where in sources:
@@ -426,7 +430,7 @@ def stand_in_lines(sources: list[tuple[tuple[StandIn, ...], str]], supabase: boo
             seen.add(s.extension)
             how = (
                 "the clean set creates it (CREATE EXTENSION IF NOT EXISTS)"
-                if s.requested
+                if s.requested or s.extension in created
                 else "provided by the platform's base (as on a hosted Supabase project), not by the clean set"
             )
             out.append(f"{s.extension} (stand-in objects in schema {s.schema}, {where}): {s.note}; {how}")
@@ -637,6 +641,7 @@ def consolidate(
                 [(g.stand_ins, "replay")]
                 + ([(live_proof.copy.stand_ins, "live copy")] if live_proof else []),
                 g.supabase,
+                extensions_created_by([c.text for c in clean]),
             )
             summary = {
                 "files_before": len(mdir.files),
@@ -785,6 +790,7 @@ def verify_outdir(
         sources = [(chain.stand_ins, "replay")]
         if live_url and live is not None:
             sources.append((proof.copy.stand_ins, "live copy"))
-    out["stand_ins"] = stand_in_lines(sources, chain.supabase_base)
+    texts = [(outdir / p).read_text(encoding="utf-8") for p in man.get("clean_set", [])]
+    out["stand_ins"] = stand_in_lines(sources, chain.supabase_base, extensions_created_by(texts))
     out["ok"] = not any(v for k, v in out.items() if isinstance(v, list) and k not in VERIFY_INFO)
     return out
