@@ -12,7 +12,7 @@ from pgconsolidate.db.connect import connection
 def test_snapshot_objects_are_moved_to_the_oldest_generation(scratch_db: str) -> None:
     with connection(scratch_db, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (a int PRIMARY KEY, b text)")
-    assert gc.get_freeze_count() == 0
+    gc.unfreeze()  # whatever an earlier test in this process froze (the analysis driver freezes)
     snap = read_snapshot(scratch_db)
     assert gc.get_freeze_count() == 0
     assert gc.isenabled()
@@ -25,7 +25,8 @@ def test_objects_frozen_by_someone_else_stay_frozen(scratch_db: str) -> None:
     try:
         frozen = gc.get_freeze_count()
         assert read_snapshot(scratch_db).server_version
-        # nothing was released (the count only falls by the frozen objects freed since) nor added
-        assert 0 < frozen - 1000 < gc.get_freeze_count() <= frozen
+        # not released (unfreeze would leave none), nor added to (the count only falls, by frozen
+        # objects freed since)
+        assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()

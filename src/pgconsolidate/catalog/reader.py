@@ -467,11 +467,12 @@ def _read_kinds(
     conn: psycopg.Connection,
     names: tuple[str, ...],
     params: dict[str, Any],
-    empty: frozenset[str],
+    census: psycopg.Cursor[Any] | None,
     columns_read: Future[list[tuple[Any, ...]] | None] | None = None,
 ) -> _Batch:
-    """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects; the
-    kinds in ``empty`` (the census found nothing they could return) are empty without a query.
+    """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects. With
+    the ``census`` (sent before), the kinds it covers are queried only when it found candidates (else
+    they are empty); their queries are sent after the others, so the server never waits for its answer.
 
     The queries are sent in pipeline mode: the server runs the next query while the objects of the
     previous one are built, and a distant server costs one round trip instead of one per query.
@@ -482,14 +483,21 @@ def _read_kinds(
         if "indexes" in names:
             opclass_cur.execute(_query("opclasses", conn.info.server_version))
             types_cur.execute(_query("opclass_types", conn.info.server_version))
+        counted = [n for n in names if n in CENSUS_KINDS] if census is not None else []
         pending = []
-        for name in names:
-            if name in empty:
-                batch.objects[name] = []
-                continue
+        for name in [n for n in names if n not in counted]:
             cur = conn.cursor(binary=True)  # binary rows decode faster
             cur.execute(_query(name, conn.info.server_version), params)
             pending.append((name, cur))
+        if census is not None:  # answered by now (sent first), while the server has the queries above
+            empty = _empty_kinds(census)
+            for name in counted:
+                if name in empty:
+                    batch.objects[name] = []
+                    continue
+                cur = conn.cursor(binary=True)
+                cur.execute(_query(name, conn.info.server_version), params)
+                pending.append((name, cur))
         if "indexes" in names:
             batch.opclasses = {
                 int(oid): Opclass(str(name), int(method), bool(is_default), int(input_type))
@@ -772,7 +780,7 @@ def _worker(
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
             conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
-            batch = _read_kinds(conn, names, params, frozenset())  # no census kind in these groups
+            batch = _read_kinds(conn, names, params, None)  # no census kind in these groups
             if _FINISHED & set(names):  # spell here, while the other sessions still read
                 columns = columns_read.result()
                 if columns is not None:
@@ -845,15 +853,14 @@ def _read_parallel(
             if prepared.snapshot is None:  # a small catalog
                 raise _NoSharedSnapshot
             extra.start(prepared)  # before the census is read: the extra sessions' kinds are not in it
-            empty = _empty_kinds(census)
             try:
-                batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, empty, extra.columns_read))
+                batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, census, extra.columns_read))
             finally:
                 if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
                     extra.columns_read.set_result(None)
             for group, result in zip(extra.groups, extra.results(), strict=True):
                 if result is None:  # that session could not be opened: read its kinds here
-                    result = _read_kinds(conn, group, prepared.params, empty)
+                    result = _read_kinds(conn, group, prepared.params, None)
                 batch.merge(result)
             kinds = _finish(conn, batch)
         return conn.info.server_version, kinds
@@ -923,7 +930,7 @@ def _read_with(
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         preamble, census = _send_preamble(conn, None, skip_schemas)
         params = _prepared(preamble, skip_schemas, include_extension_objects).params
-        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params, _empty_kinds(census)))
+        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params, census))
     return _snapshot(source, conn.info.server_version, kinds, scope)
 
 
