@@ -6,10 +6,11 @@ order. Large directories are cut into chunks of consecutive files shared with a 
 (:class:`~pgconsolidate.analysis.fork_pool.ForkPool`, first come first served): this process folds the
 chunks in order as they become available, and whenever the next one is not ready it takes a chunk
 itself instead of waiting, so both cores stay busy and the load balances itself whatever the relative
-costs of extraction, folding and transfer. A helper sends back the statements of its files without
-their text (this process has it) and their effects, pickled; chunks this process takes need no
-transfer. Small directories are handled in-process (forking costs more than it saves). No I/O: the
-files' text is already in ``mdir``.
+costs of extraction, folding and transfer. A helper sends back the statements and effects of its files
+as flat lists of field values (:mod:`~pgconsolidate.analysis.transfer`: statements without their text,
+which this process has; records rebuilt here by one compiled loop per class), pickled; chunks this
+process takes need no transfer. Small directories are handled in-process (forking costs more than it
+saves). No I/O: the files' text is already in ``mdir``.
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
 
 
 def _shipped(jobs: Sequence[_Job]) -> transfer.Encoded:
-    """A helper's results for ``jobs``, ready to ship (:func:`transfer.encode`: statements and effects as
-    rows, statements without their text, which this process restores in :func:`_received`)."""
+    """A helper's results for ``jobs``, ready to pickle (:func:`transfer.encode`: statements, effects and
+    their details as field values, statements without their text, restored in :func:`_received`)."""
     return transfer.encode([_one(j) for j in jobs], keep_trees=bool(jobs) and jobs[0][3])
 
 

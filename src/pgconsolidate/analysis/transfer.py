@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from operator import attrgetter
 from typing import Any
 
 from pgconsolidate.model.types import Effect, FunctionDef, RoutineRefs
@@ -30,23 +29,20 @@ from pgconsolidate.statements.records import UNPICKLER, builder
 
 #: One file's results: its statements and the effects of its statements.
 Result = tuple[FileStatements, tuple[Effect, ...]]
-#: A chunk's results as they travel: per file (file, statement rows, parse failures, file ignores,
-#: effect count); every effect's row; every effect's detail (or its class); per detail class, its rows.
+#: A chunk's results as they travel: per file (file, its statements' values, parse failures, file
+#: ignores, effect count); every effect's values, each followed by its detail (or the detail's class);
+#: per detail class, its records' values. Values are flat lists: a record's fields, in order, record
+#: after record.
 Encoded = tuple[
-    list[tuple[str, list[tuple[Any, ...]], tuple[Any, ...], frozenset[str], int]],
-    list[tuple[Any, ...]],
+    list[tuple[str, list[Any], tuple[Any, ...], frozenset[str], int]],
     list[Any],
-    dict[type, list[tuple[Any, ...]]],
+    dict[type, list[Any]],
 ]
 
 #: Statement fields that are not sent: the text (restored from the file's SQL) and the parse tree.
 _NOT_SENT = ("text", "node")
 _STATEMENT_SENT = tuple(f.name for f in dataclasses.fields(Statement) if f.name not in _NOT_SENT)
 _EFFECT_SENT = tuple(f.name for f in dataclasses.fields(Effect) if f.name != "detail")
-
-_statement_row = attrgetter(*_STATEMENT_SENT)
-_statement_row_with_tree = attrgetter(*_STATEMENT_SENT, "node")
-_effect_row = attrgetter(*_EFFECT_SENT)
 
 
 class StatementAt:
@@ -62,45 +58,83 @@ class StatementAt:
         return (StatementAt, (self.position,))
 
 
-def _row_getter(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
-    """The row of a record of ``cls`` (every field, in order), or None when ``cls`` does not travel
-    as rows (not a slotted record)."""
-    if cls not in _GETTERS:
+def _pusher(cls: type) -> Callable[[Any, list[Any]], None] | None:
+    """``push(record, values)`` appending the field values of a record of ``cls`` (every field, in order)
+    to ``values``; None when ``cls`` does not travel as values (not a slotted record)."""
+    if cls not in _PUSHERS:
         names = tuple(f.name for f in dataclasses.fields(cls)) if UNPICKLER in cls.__dict__ else ()
-        _GETTERS[cls] = attrgetter(*names) if len(names) > 1 else None
-    return _GETTERS[cls]
+        _PUSHERS[cls] = _compiled_push(names) if names else None
+    return _PUSHERS[cls]
 
 
-_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]] | None] = {}
+def _compiled_push(names: Sequence[str]) -> Callable[[Any, list[Any]], None]:
+    """``push(record, values)`` for records with fields ``names``: one tuple of plain attribute reads
+    (specialised by the interpreter to slot reads, several times cheaper than ``attrgetter``)."""
+    source = f"def push(obj, values):\n    values += ({''.join(f'obj.{n}, ' for n in names)})\n"
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # generated from field names only
+    return namespace["push"]  # type: ignore[no-any-return]
+
+
+_PUSHERS: dict[type, Callable[[Any, list[Any]], None] | None] = {}
+
+
+def _compiled_encoder() -> Callable[..., None]:
+    """``encode_file(statements, effects, statement_values, effect_values, rows, spent)``: appends each
+    statement's values, and each effect's values then its detail (or the detail's class, the detail's
+    own values going to ``rows[class]``), as :data:`Encoded` says. ``spent(refs)`` is called with the
+    references of each routine detail."""
+    statement_values = "".join(f"st.{n}, " for n in _STATEMENT_SENT)
+    effect_values = "".join(f"e.{n}, " for n in _EFFECT_SENT)
+    source = (
+        "def encode_file(statements, effects, svalues, evalues, rows, spent, with_tree):\n"
+        "    if with_tree:\n"
+        "        for st in statements:\n"
+        f"            svalues += ({statement_values}st.node)\n"
+        "    else:\n"
+        "        for st in statements:\n"
+        f"            svalues += ({statement_values})\n"
+        "    for e in effects:\n"
+        f"        evalues += ({effect_values})\n"
+        "        detail = e.detail\n"
+        "        cls = type(detail)\n"
+        "        push = pushers[cls] if cls in pushers else pusher(cls)\n"
+        "        if push is None:\n"
+        "            evalues.append(detail)\n"
+        "            continue\n"
+        "        if cls is routine:\n"
+        "            spent(detail.refs)\n"
+        "        evalues.append(cls)\n"
+        "        if cls in rows:\n"
+        "            push(detail, rows[cls])\n"
+        "        else:\n"
+        "            rows[cls] = values = []\n"
+        "            push(detail, values)\n"
+    )
+    namespace: dict[str, Any] = {"pushers": _PUSHERS, "pusher": _pusher, "routine": FunctionDef}
+    exec(source, namespace)  # generated from field names only
+    return namespace["encode_file"]  # type: ignore[no-any-return]
+
+
+_ENCODE_FILE = _compiled_encoder()
 
 
 def encode(results: Sequence[Result], *, keep_trees: bool) -> Encoded:
-    """``results`` (a chunk's files, in order) as rows; parse trees only when ``keep_trees``. Spends
+    """``results`` (a chunk's files, in order) as values; parse trees only when ``keep_trees``. Spends
     ``results``: routines' references may be changed to refer to their statement by position."""
-    row = _statement_row_with_tree if keep_trees else _statement_row
     files = []
-    effect_rows: list[tuple[Any, ...]] = []
-    details: list[Any] = []
-    rows: dict[type, list[tuple[Any, ...]]] = {}
+    effects: list[Any] = []
+    rows: dict[type, list[Any]] = {}
     positions: dict[int, int] = {}  # id(statement) -> its position in the chunk, when needed
+
+    def spent(refs: RoutineRefs) -> None:
+        _refer_to_statement(refs, results, positions)
+
     for fs, effs in results:
-        files.append((fs.file, list(map(row, fs.statements)), fs.failures, fs.file_ignores, len(effs)))
-        effect_rows += map(_effect_row, effs)
-        for e in effs:
-            detail = e.detail
-            cls = detail.__class__
-            getter = _GETTERS[cls] if cls in _GETTERS else _row_getter(cls)
-            if getter is None:
-                details.append(detail)
-                continue
-            if cls is FunctionDef:
-                _refer_to_statement(detail.refs, results, positions)
-            details.append(cls)
-            if cls in rows:
-                rows[cls].append(getter(detail))
-            else:
-                rows[cls] = [getter(detail)]
-    return files, effect_rows, details, rows
+        statements: list[Any] = []
+        _ENCODE_FILE(fs.statements, effs, statements, effects, rows, spent, keep_trees)
+        files.append((fs.file, statements, fs.failures, fs.file_ignores, len(effs)))
+    return files, effects, rows
 
 
 def _refer_to_statement(refs: RoutineRefs, results: Sequence[Result], positions: dict[int, int]) -> None:
@@ -123,10 +157,10 @@ def _refer_to_statement(refs: RoutineRefs, results: Sequence[Result], positions:
 def decode(encoded: Encoded, sqls: Sequence[str], *, keep_trees: bool, no_tree: Any) -> list[Result]:
     """The results :func:`encode` turned into ``encoded``: ``sqls`` are the files' SQL (in the same
     order) that the helper split; statements without a tree get ``no_tree``."""
-    files, effect_rows, details, rows = encoded
+    files, effect_values, rows = encoded
     statements = _STATEMENTS_WITH_TREE if keep_trees else _STATEMENTS
-    built = {cls: _maker(cls)(cls_rows) for cls, cls_rows in rows.items()}
-    effects = _EFFECTS(effect_rows, details, {cls: iter(objs).__next__ for cls, objs in built.items()})
+    built = {cls: _maker(cls)(values) for cls, values in rows.items()}
+    effects = _EFFECTS(effect_values, {cls: iter(objs).__next__ for cls, objs in built.items()})
     out: list[Result] = []
     chunk_statements: list[Statement] = []
     at = 0
@@ -145,20 +179,21 @@ def decode(encoded: Encoded, sqls: Sequence[str], *, keep_trees: bool, no_tree: 
 def _compiled(
     cls: type, names: tuple[str, ...], extra: dict[str, str], params: str, also: str = ""
 ) -> Callable[..., Any]:
-    """A compiled ``make(rows, <params>)`` returning the list of ``cls`` records whose fields ``names``
-    are the rows' values in order and whose other fields are the expressions ``extra``, written over
-    ``params`` and the row's values (``f_<name>``). ``also``: a second iterable zipped with the rows,
-    whose items are named ``also``. Generated from field names only, like dataclasses' ``__init__``."""
+    """A compiled ``make(values, <params>)`` returning the list of ``cls`` records whose fields ``names``
+    are the next ``len(names)`` items of the flat list ``values`` each, and whose other fields are the
+    expressions ``extra``, written over ``params`` and the record's values (``f_<name>``). ``also``: one
+    more item per record, named ``also``. Generated from field names only, like dataclasses' ``__init__``."""
     twin = builder(cls)
-    values = ", ".join(f"f_{name}" for name in names) + ","
-    header = f"for ({values}), {also} in zip(rows, {also}s):" if also else f"for {values} in rows:"
+    targets = [f"f_{name}" for name in names] + ([also] if also else [])
     stores = [f"        obj.{name} = f_{name}" for name in names]
     stores += [f"        obj.{name} = {expression}" for name, expression in extra.items()]
     source = (
-        f"def make(rows{', ' + params if params else ''}):\n"
+        f"def make(values{', ' + params if params else ''}):\n"
         "    out = []\n"
         "    append = out.append\n"
-        f"    {header}\n"
+        "    it = iter(values)\n"
+        # zip reuses its result tuple when the loop unpacks it at once: no tuple per record
+        f"    for {', '.join(targets)}, in zip({', '.join(['it'] * len(targets))}):\n"
         "        obj = new(twin)\n" + "\n".join(stores) + "\n"
         "        obj.__class__ = cls\n"
         "        append(obj)\n"
@@ -188,7 +223,7 @@ _STATEMENTS_WITH_TREE = _compiled(
 _EFFECTS = _compiled(
     Effect,
     _EFFECT_SENT,
-    {"detail": "next_of[detail]() if detail.__class__ is type else detail"},
-    "details, next_of",
+    {"detail": "next_of[detail]() if type(detail) is type else detail"},
+    "next_of",
     also="detail",
 )
