@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -11,8 +12,17 @@ from psycopg import sql
 
 from pgconsolidate.scratch import create_database, drop_database
 from pgconsolidate.scratch.databases import PREFIX, database_name, url_for
-from pgconsolidate.scratch.ownership import Creator, creator_gone, host_name, parse_comment, process_start
+from pgconsolidate.scratch.ownership import (
+    Creator,
+    creator_gone,
+    host_name,
+    parse_comment,
+    pid_namespace,
+    process_start,
+)
 from pgconsolidate.scratch.server import ScratchServer
+
+_ours = functools.partial(Creator, pidns=pid_namespace())  # a creator in this pid namespace
 
 _KILLED = """
 import os, signal
@@ -60,7 +70,9 @@ def test_creator_is_recorded(scratch_server):
     name = database_name(url)
     try:
         creator = parse_comment(_comment(scratch_server, name))
-        assert creator == Creator(host_name(), os.getpid(), process_start(os.getpid()), False)
+        assert creator == Creator(
+            host_name(), os.getpid(), process_start(os.getpid()), False, pid_namespace()
+        )
         assert creator.start is not None
     finally:
         drop_database(scratch_server, name)
@@ -87,12 +99,12 @@ def test_only_leaks_of_gone_creators_are_swept(scratch_server):
     dead = _dead_pid()
     me, start = os.getpid(), process_start(os.getpid())
     cases = {
-        "dead pid": (Creator(host_name(), dead, None), True),
-        "before the last boot": (Creator(host_name(), me, "not-this-boot:1"), True),
-        "recycled pid (same pid, other start)": (Creator(host_name(), me, f"{start}0"), True),
-        "alive": (Creator(host_name(), me, start), False),
-        "kept": (Creator(host_name(), dead, None, keep=True), False),
-        "other host": (Creator(host_name() + "-elsewhere", dead, None), False),
+        "dead pid": (_ours(host_name(), dead, None), True),
+        "before the last boot": (_ours(host_name(), me, "not-this-boot:1"), True),
+        "recycled pid (same pid, other start)": (_ours(host_name(), me, f"{start}0"), True),
+        "alive": (_ours(host_name(), me, start), False),
+        "kept": (_ours(host_name(), dead, None, keep=True), False),
+        "other host": (_ours(host_name() + "-elsewhere", dead, None), False),
     }
     leaked = {label: _leak(scratch_server, creator) for label, (creator, _) in cases.items()}
     new = database_name(create_database(scratch_server))
@@ -105,7 +117,7 @@ def test_only_leaks_of_gone_creators_are_swept(scratch_server):
 
 
 def test_database_in_use_is_not_swept(scratch_server):
-    leaked = _leak(scratch_server, Creator(host_name(), _dead_pid(), None))
+    leaked = _leak(scratch_server, _ours(host_name(), _dead_pid(), None))
     try:
         with psycopg.connect(url_for(scratch_server.admin_url, leaked)) as conn:
             conn.execute("SELECT 1")
@@ -129,9 +141,38 @@ def test_database_without_a_record_is_left_alone(scratch_server):
 
 
 def test_creator_gone_is_conservative():
-    me = Creator(host_name(), os.getpid(), None)
+    me = _ours(host_name(), os.getpid(), None)
     assert not creator_gone(me)  # alive, start unknown: never judged gone
     assert not creator_gone(Creator("elsewhere", _dead_pid(), None))
-    assert creator_gone(Creator(host_name(), _dead_pid(), None))
+    assert creator_gone(_ours(host_name(), _dead_pid(), None))
     assert parse_comment("something else") is None
     assert parse_comment("pgconsolidate scratch database {not json") is None
+
+
+def test_replay_keep_marks_the_database_kept(scratch_server, tmp_path, capsys):
+    from pgconsolidate.cli import run
+    from pgconsolidate.replay.runner import replay_dir
+    from pgconsolidate.sources.reader import read_dir
+
+    (tmp_path / "001_a.sql").write_text("create table t (id int);\n")
+    assert run(["replay", str(tmp_path), "--keep", "--scratch-url", scratch_server.admin_url]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("database kept: "))
+    kept = database_name(line.removeprefix("database kept: ").strip())
+    # a run that holds its database only until it is done (keep=True internally) is not "kept"
+    held = replay_dir(read_dir(str(tmp_path)), scratch_server, keep=True)
+    assert held.url is not None
+    try:
+        kept_by = parse_comment(_comment(scratch_server, kept))
+        held_by = parse_comment(_comment(scratch_server, database_name(held.url)))
+        assert kept_by is not None and kept_by.keep
+        assert held_by is not None and not held_by.keep
+    finally:
+        drop_database(scratch_server, kept)
+        drop_database(scratch_server, database_name(held.url))
+
+
+def test_another_pid_namespace_is_never_judged():
+    # a process of another container on this host: its pid is not visible here, it may well run
+    other = _ours(host_name(), _dead_pid(), None, pidns="pid:[1]")
+    assert not creator_gone(other)
+    assert creator_gone(_ours(host_name(), _dead_pid(), None, pidns=pid_namespace()))

@@ -212,6 +212,10 @@ def replay(
             discard(server, result)
     if not keep:
         result = replace(result, url=None)
+    else:  # kept at the user's request: never swept as a leak (see scratch.ownership)
+        from pgconsolidate.scratch.databases import database_name, keep_database
+
+        keep_database(server, database_name(result.url or ""))
     if fmt is OutputFormat.json:
         emit_json(result_json(result))
     else:

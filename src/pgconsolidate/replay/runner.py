@@ -428,11 +428,7 @@ def replay_dir(
     The result's ``url`` is the database's URL when kept, else None.
     """
     base = needs_supabase_base(mdir, supabase)
-    url = (
-        supabase_database(server, name=name, keep=keep)
-        if base
-        else create_database(server, name=name, keep=keep)
-    )
+    url = supabase_database(server, name=name) if base else create_database(server, name=name)
     try:
         result = replay_into(
             url,

@@ -51,6 +51,13 @@ def create_database(
     return url_for(server.admin_url, dbname)
 
 
+def keep_database(server: ScratchServer, dbname: str) -> None:
+    """Mark ``dbname`` as kept at the user's request: a sweep never drops it (internal runs that hold a
+    database until they are done do not mark it, so it is swept if they are killed)."""
+    with connection(server.admin_url, autocommit=True) as conn:
+        mark(conn, dbname, keep=True)
+
+
 def drop_database(server: ScratchServer, dbname: str) -> None:
     """Drop ``dbname`` even if sessions are still connected to it."""
     with connection(server.admin_url, autocommit=True) as conn:

@@ -35,9 +35,16 @@ class Creator:
     pid: int
     start: str | None  # "<boot id>:<start time in clock ticks>" where the OS tells it, else None
     keep: bool = False
+    pidns: str | None = None  # the pid namespace ("pid:[4026531836]"): containers on one host differ
 
     def comment(self) -> str:
-        doc = {"host": self.host, "pid": self.pid, "start": self.start, "keep": self.keep}
+        doc = {
+            "host": self.host,
+            "pid": self.pid,
+            "start": self.start,
+            "keep": self.keep,
+            "pidns": self.pidns,
+        }
         return MARK + json.dumps(doc, sort_keys=True)
 
 
@@ -48,11 +55,14 @@ def parse_comment(comment: str | None) -> Creator | None:
     try:
         doc = json.loads(comment[len(MARK) :])
         host, pid, start, keep = doc["host"], doc["pid"], doc.get("start"), doc.get("keep", False)
-    except (ValueError, KeyError, TypeError):
+        pidns = doc.get("pidns")
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     if not isinstance(host, str) or not isinstance(pid, int) or not isinstance(keep, bool):
         return None
-    return Creator(host, pid, start if isinstance(start, str) else None, keep)
+    return Creator(
+        host, pid, start if isinstance(start, str) else None, keep, pidns if isinstance(pidns, str) else None
+    )
 
 
 @cache
@@ -82,9 +92,19 @@ def host_name() -> str:
     return socket.gethostname()
 
 
+@cache
+def pid_namespace() -> str | None:
+    """This process's pid namespace (Linux), so that a process of another container on the same host,
+    whose pids this one cannot see, is never judged gone."""
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+
+
 def this_process(*, keep: bool = False) -> Creator:
     pid = os.getpid()
-    return Creator(host_name(), pid, process_start(pid), keep)
+    return Creator(host_name(), pid, process_start(pid), keep, pid_namespace())
 
 
 def _pid_exists(pid: int) -> bool:
@@ -106,6 +126,8 @@ def creator_gone(creator: Creator, *, host: str | None = None) -> bool:
     belongs to a process that started at another time (or in another boot)."""
     if creator.host != (host or host_name()):
         return False
+    if creator.pidns != pid_namespace():
+        return False  # another container's (or an unknown) pid space: its processes are not visible here
     boot = _boot_id()
     if creator.start is not None and boot is not None and not creator.start.startswith(boot + ":"):
         return True  # made before the last boot: nothing of that boot runs any more
@@ -118,7 +140,8 @@ def creator_gone(creator: Creator, *, host: str | None = None) -> bool:
 
 
 def mark(conn: psycopg.Connection[Any], dbname: str, *, keep: bool = False) -> None:
-    """Record this process as the creator of ``dbname`` (its ``COMMENT``)."""
+    """Record this process as the creator of ``dbname`` (its ``COMMENT``); ``keep``: the user asked to
+    keep it (``replay --keep``), so it is never swept."""
     conn.execute(
         sql.SQL("COMMENT ON DATABASE {} IS {}").format(
             sql.Identifier(dbname), sql.Literal(this_process(keep=keep).comment())
