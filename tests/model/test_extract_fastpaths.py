@@ -4,6 +4,7 @@ the type cache keyed on the node, the plain-list path of ``names``."""
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import orjson
 import pytest
@@ -11,9 +12,12 @@ from pglast import parser
 
 from pgconsolidate.model import names as names_module
 from pgconsolidate.model.names import _type_ref, names, type_ref
-from pgconsolidate.model.types import Effect
+from pgconsolidate.model.makers import new_effect
+from pgconsolidate.model.types import Action, Effect, ObjectKind, SourceRef, TableDef
 
 from .helpers import effects_of
+
+K = ObjectKind
 
 
 def test_effect_fields_are_in_the_order_the_extractors_construct_them() -> None:
@@ -127,3 +131,41 @@ def test_cached_expression_results_equal_fresh_ones() -> None:
     fresh = effects_of(sql)
     assert common._EXPR_CACHE
     assert effects_of(sql) == fresh
+
+
+def test_routine_identities_built_while_reading_arguments_equal_the_records_own() -> None:
+    # the handler spells the identity from the argument loop, not through FunctionDef.id's properties
+    sql = """
+    create function a(x int, out y text, inout z numeric(10,2), variadic w text[]) returns record as 'x';
+    create function b(q vector(3), n int default 5) returns table (id bigint, s double precision) as 'x';
+    create procedure c(in u uuid, out v int) language sql as 'x';
+    create function d() returns setof app.thing as 'x';
+    create function "Odd"(t timestamptz, "My Type"[]) returns void language plpgsql as 'begin end';
+    """
+    effects = [e for e in effects_of(sql) if e.kind in (K.FUNCTION, K.PROCEDURE)]
+    assert len(effects) == 5
+    for e in effects:
+        assert e.id == e.detail.id
+    assert effects[0].id == "public.a(integer, numeric, text[])"
+
+
+def test_made_records_equal_constructed_ones_and_pickle_alike() -> None:
+    ref = SourceRef("f.sql", 3, 1, 2)
+    made = new_effect(Action.CREATE, K.TABLE, "public.t", ref, TableDef("public", "t"))
+    built = Effect(Action.CREATE, K.TABLE, "public.t", ref, TableDef("public", "t"))
+    assert type(made) is Effect and made == built and hash(made) == hash(built)
+    assert pickle.loads(pickle.dumps(made)) == built
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.id = "x"  # type: ignore[misc]
+    # keywords and defaults as the class's own __init__
+    assert new_effect(Action.DROP, K.TABLE, "public.t", ref, cascade=True) == Effect(
+        Action.DROP, K.TABLE, "public.t", ref, cascade=True
+    )
+
+
+def test_effects_made_by_the_extractors_helper_set_every_field() -> None:
+    # ExtractorBase.add builds effects field by field (new_effect's body, inline): none may be missing
+    for e in effects_of("drop table if exists t cascade; comment on table t is 'x'; create index i on t (a)"):
+        assert type(e) is Effect
+        values = {f.name: getattr(e, f.name) for f in dataclasses.fields(Effect)}
+        assert Effect(**values) == e

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any, cast
 
+from pgconsolidate.model.makers import maker
 from pgconsolidate.model.names import EXTENSION_TYPES
 from pgconsolidate.model.types import (
     DEFINING_ACTIONS,
@@ -105,6 +106,8 @@ class _State:
         return cast(ObjectState, self)
 
 
+_new = object.__new__
+
 #: Detail records that belong to a table (their ``table`` field). The records have no subclasses, so an
 #: exact type lookup answers what ``isinstance`` would, cheaper.
 _TABLE_CHILDREN = frozenset({ColumnDef, ConstraintDef, PolicyDef, TriggerDef, IndexDef})
@@ -112,22 +115,28 @@ _FIELD_NAMES: dict[type, frozenset[str]] = {}
 
 
 def _fields(detail: Any) -> frozenset[str]:
-    """The field names of a detail record's class (cached)."""
+    """The field names of a detail record's class (cached; none when it is not a dataclass record)."""
     cls = type(detail)
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(detail))
+        is_record = dataclasses.is_dataclass(detail) and not isinstance(detail, type)
+        names = frozenset(f.name for f in dataclasses.fields(detail)) if is_record else frozenset()
+        _FIELD_NAMES[cls] = names
     return names
 
 
-_GETTERS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]] = {}
+_GETTERS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], dict[str, int], Callable[..., Any]]] = {}
 
 
-def _getter(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]:
-    """A function returning a record's field values in order, and each field's position (cached)."""
+def _getter(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], dict[str, int], Callable[..., Any]]:
+    """A function returning a record's field values in order, each field's position, and a function
+    building a record from field values (cached; :func:`~pgconsolidate.model.makers.maker` for the
+    slotted records, which is cheaper than the class)."""
     names = tuple(f.name for f in dataclasses.fields(cls))
     values = attrgetter(*names) if len(names) > 1 else lambda record: tuple(getattr(record, n) for n in names)
-    getter = _GETTERS[cls] = (values, {n: i for i, n in enumerate(names)})
+    slots = set(cls.__dict__.get("__slots__", ()))
+    make = maker(cls) if names and slots.issuperset(names) else cls
+    getter = _GETTERS[cls] = (values, {n: i for i, n in enumerate(names)}, make)
     return getter
 
 
@@ -135,12 +144,11 @@ def _replace(record: Any, /, **changes: Any) -> Any:
     """``dataclasses.replace`` for the model's frozen records (every field an ``__init__`` parameter,
     in order, no ``__post_init__``): the same new record, without re-reading the
     class's fields each time."""
-    cls = type(record)
-    values, position = _GETTERS.get(cls) or _getter(cls)
+    values, position, make = _GETTERS.get(type(record)) or _getter(type(record))
     args = list(values(record))
     for name, value in changes.items():
         args[position[name]] = value
-    return cls(*args)
+    return make(*args)
 
 
 def _parent_of(effect: Effect) -> str | None:
@@ -211,12 +219,13 @@ class _Folder:
     def run(self, effects: Iterable[Effect]) -> None:
         """Apply ``effects`` in order."""
         create, apply_one, defining = self.create, self.apply_one, DEFINING_ACTIONS
+        inheritors = self.inheritors  # filled in place, never replaced
         for e in effects:
             if e.action in defining:
                 create(e)  # the most common case, without apply_one's dispatch
             else:
                 apply_one(e)
-            if self.inheritors:
+            if inheritors:
                 self.inherited(e)
 
     def apply(self, e: Effect) -> None:
@@ -249,7 +258,9 @@ class _Folder:
         elif action == A.DYNAMIC:
             self.dynamic.append(e)
         else:
-            oid = self.resolve(e.id, e.kind)
+            oid = e.id
+            if oid[-3:] == "(*)":
+                oid = self.resolve(oid, e.kind)
             st = self.objects.get(oid)
             if st is None:
                 st = self.state(oid, e.kind, _parent_of(e))
@@ -306,10 +317,20 @@ class _Folder:
                 if siblings is None:
                     siblings = self.children[parent] = {}
                 siblings[oid] = None
+            # the state built in place (no __init__ frame: the most common path of the fold)
+            st = objects[oid] = _new(_State)
+            st.id = oid
+            st.kind = e.kind
+            st.events = [e]
+            st.parent = parent
             if parent_dropped:
-                objects[oid] = _State(oid, e.kind, parent, None, False, [e])
+                st.detail = None
+                st.exists = False
+                st.external = True
                 return
-            st = objects[oid] = _State(oid, e.kind, parent, d, True, [e], False)
+            st.detail = d
+            st.exists = True
+            st.external = False
         else:
             st.events.append(e)
             if parent_dropped:
@@ -573,8 +594,9 @@ class _Folder:
     def schema(self) -> Schema:
         """The folded schema (the folder is done: its objects become the schema's, in place)."""
         objects = self.objects
-        for st in objects.values():
-            st.freeze()
+        for st in objects.values():  # each becomes an ObjectState in place (what _State.freeze does)
+            st.events = tuple(st.events)  # type: ignore[assignment]
+            st.__class__ = ObjectState  # type: ignore[assignment]
         return Schema(
             objects=cast(dict[str, ObjectState], objects),
             grants=tuple(self.grants),
@@ -609,10 +631,10 @@ def _renamed(detail: Any, new_id: str) -> Any:
 def _apply_change(detail: Any, change: Change) -> Any:
     """The detail record after an ALTER."""
     attr, value = change.attribute, change.value
-    if not dataclasses.is_dataclass(detail) or isinstance(detail, type):
-        return detail
     d: Any = detail
     fields = _fields(d)
+    if not fields:  # not a dataclass record
+        return detail
     if attr == "add_config" and "config" in fields:
         key, val = value
         return _replace(d, config=(*((k, v) for k, v in d.config if k != key), (key, val)))

@@ -60,6 +60,7 @@ class FunctionEffects(ExtractorBase):
         uses: list[str] = [schema] if schema != "public" else []
         table_cols: list[ArgDef] = []
         outs: list[ArgDef] = []
+        sig: list[str] = []  # the identity's argument types (FunctionDef.id, without its properties)
         for p in b.get("parameters") or ():
             fp = p.get("FunctionParameter", _EMPTY)
             t = type_ref(fp.get("argType") or _EMPTY, here)[0]
@@ -67,10 +68,14 @@ class FunctionEffects(ExtractorBase):
             defexpr = fp.get("defexpr")
             arg = new_arg(fp.get("name"), t, mode, to_sql(defexpr) if defexpr else None)
             args.append(arg)
-            if mode != "in":
-                if mode == "table":
-                    table_cols.append(arg)
-                elif mode in ("out", "inout"):
+            if mode == "in":
+                sig.append(t.signature)
+            elif mode == "table":
+                table_cols.append(arg)
+            else:
+                if mode != "out":  # inout, variadic
+                    sig.append(t.signature)
+                if mode != "variadic":  # out, inout
                     outs.append(arg)
             u = type_uses(t, here)
             if u:
@@ -147,7 +152,7 @@ class FunctionEffects(ExtractorBase):
             new_effect(
                 A.CREATE_OR_REPLACE if replace else A.CREATE,
                 K.PROCEDURE if is_proc else K.FUNCTION,
-                fdef.id,
+                f"{schema}.{name}({', '.join(sig)})",
                 self.ref,
                 fdef,
                 None,
