@@ -11,8 +11,8 @@ import pytest
 from pglast import parser
 
 from pgconsolidate.model import names as names_module
-from pgconsolidate.model.names import _type_ref, names, type_ref
 from pgconsolidate.model.makers import new_effect
+from pgconsolidate.model.names import _type_ref, names, type_ref
 from pgconsolidate.model.types import Action, Effect, ObjectKind, SourceRef, TableDef
 
 from .helpers import effects_of
