@@ -40,6 +40,14 @@ def hint_for(
             f"extension {ext[1]} is not available on the scratch server and has no stand-in; statements "
             "that need it are reported as skipped (replay on a server that has it with --scratch-url)"
         )
+    if sqlstate == "0A000" and (
+        "must include all partitioning columns" in msg or "with partition key definition" in msg
+    ):
+        return (
+            "partition key missing from a unique key: a PRIMARY KEY or UNIQUE constraint/index on a "
+            "partitioned table must include every partition key column (PRIMARY KEY (id, created_at)), and "
+            "cannot exist when the partition key is an expression"
+        )
     if sqlstate == "42704" and re.search(r'type "(vector|halfvec|sparsevec)" does not exist', msg):
         where = f" (CREATE EXTENSION at {_at(later)})" if later else ""
         return (
