@@ -9,8 +9,9 @@ import pytest
 
 from pgconsolidate.catalog.serialize import read_snapshot_file
 from pgconsolidate.cli import run
+from pgconsolidate.db.connect import connection
 from pgconsolidate.scratch import ScratchServer
-from pgconsolidate.scratch.databases import drop_database
+from pgconsolidate.scratch.databases import database_name, drop_database
 
 from .helpers import write_dir
 
@@ -75,6 +76,12 @@ def test_text_groups_cascades_and_exit_zero_when_clean(
     assert "installing the Supabase base" in err and "auth.uid()" in err
 
 
+def _exists(server: ScratchServer, dbname: str) -> bool:
+    with connection(server.admin_url, autocommit=True) as conn:
+        row = conn.execute("SELECT 1 FROM pg_catalog.pg_database WHERE datname = %s", (dbname,)).fetchone()
+    return row is not None
+
+
 def test_keep_and_snapshot(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, scratch_server: ScratchServer
 ) -> None:
@@ -84,8 +91,12 @@ def test_keep_and_snapshot(
     assert code == 0
     kept = [ln for ln in out.splitlines() if ln.startswith("database kept: ")]
     assert kept
-    dbname = kept[0].split("/")[-1].split("?")[0]
+    # the URL's host= is a socket directory (slashes): read the name as libpq does
+    dbname = database_name(kept[0].removeprefix("database kept: ").strip())
+    assert dbname.startswith("pgc_scratch_")
+    assert _exists(scratch_server, dbname)
     drop_database(scratch_server, dbname)
+    assert not _exists(scratch_server, dbname)
     assert "public.kept_table" in [t.identity for t in read_snapshot_file(snap).tables]
 
 
