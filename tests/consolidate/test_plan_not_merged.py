@@ -182,3 +182,50 @@ def test_tables_sharing_one_distinctive_column_are_not_merged(tmp_path: Path, ca
     assert run(["plan", str(d), "-o", str(tmp_path / "p.toml"), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["merges"] == 0 and doc["not_merged"] == []
+
+
+ARTICLE_COLUMNS = (
+    "id uuid PRIMARY KEY DEFAULT gen_random_uuid(), slug text NOT NULL, title text NOT NULL, excerpt text,"
+    " body text, status text, tags text[], published_at timestamptz, created_at timestamptz"
+)
+
+
+def test_tables_with_unrelated_names_are_not_merged_actively(tmp_path: Path, capsys) -> None:
+    """articles and resources have the same columns but name different things: the plan lists the pair
+    with the reason and a commented [[merge]] to start from, in JSON, text, TOML and REPORT.md."""
+    d = tmp_path / "migrations"
+    d.mkdir()
+    (d / "20240101000000_init.sql").write_text(
+        f"CREATE TABLE public.articles ({ARTICLE_COLUMNS}, author text);\n"
+        f"CREATE TABLE public.resources ({ARTICLE_COLUMNS}, link text);\n"
+    )
+    plan_path = tmp_path / "p.toml"
+    assert run(["plan", str(d), "-o", str(plan_path), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["merges"] == 0
+    [pair] = doc["not_merged"]
+    assert {pair["source"], pair["target"]} == {"public.articles", "public.resources"}
+    assert pair["reason"] == "names unrelated: merge by hand if they hold the same thing"
+    assert pair["reported_by_analyze"] is True  # analyze still reports them similar
+    text = plan_path.read_text()
+    assert "# [[merge]]" in text and f'# source = "{pair["source"]}"' in text
+    plan, problems = read_plan(text, str(plan_path))
+    assert not problems and plan.merges == ()
+    assert run(["plan", str(d), "-o", str(tmp_path / "p2.toml")]) == 0
+    assert "not merged: names unrelated: merge by hand" in capsys.readouterr().out
+    assert run(["consolidate", str(d), "--plan", str(plan_path), "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    report = (tmp_path / "out" / "REPORT.md").read_text()
+    section = report.split("## Similar tables not merged", 1)[1].split("\n## ", 1)[0]
+    assert "names unrelated: merge by hand if they hold the same thing" in section
+
+
+def test_identical_copies_with_unrelated_names_are_merged(tmp_path: Path, capsys) -> None:
+    """The same key and the same column names and types: a copy, whatever its name."""
+    doc = _plan_json(
+        tmp_path,
+        capsys,
+        f"CREATE TABLE public.articles ({ARTICLE_COLUMNS});\n"
+        f"CREATE TABLE public.resources ({ARTICLE_COLUMNS});\n",
+    )
+    assert doc["merges"] == 1 and doc["not_merged"] == []

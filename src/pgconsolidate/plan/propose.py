@@ -36,6 +36,7 @@ from pgconsolidate.plan.model import (
 from pgconsolidate.rules.registry import RuleContext
 from pgconsolidate.rules.similarity import (
     family_related,
+    name_similarity,
     names_related,
     similar_pair,
     table_similarity,
@@ -183,6 +184,26 @@ def _key_mismatch(snap: Snapshot, source: str, target: str, keys: list[str]) -> 
                 "cannot be compared (map them through an expression if they correspond)"
             )
     return None
+
+
+UNRELATED_NAMES = "names unrelated: merge by hand if they hold the same thing"
+
+
+def related_names(a: str, b: str) -> bool:
+    """Whether two table names (unqualified) say the tables may hold the same thing: alike words
+    (``memories``/``ai_memories``, ``notes``/``notes_v2``, ``client``/``clients``). ``articles`` and
+    ``resources`` are not: columns alone never make a merge of two differently named entities."""
+    return name_similarity(a, b) >= 0.5 or names_related(a, b) is not None
+
+
+def identical_copy(snap: Snapshot, a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are copies: the same columns (names and types) and the same primary key."""
+    ca, cb = _columns(snap, a), _columns(snap, b)
+    return (
+        {(n, c.type) for n, c in ca.items()} == {(n, c.type) for n, c in cb.items()}
+        and _primary_key(snap, a) == _primary_key(snap, b)
+        and all(any(c.table == t and c.contype == "primary key" for c in snap.constraints) for t in (a, b))
+    )
 
 
 def propose_merges(snap: Snapshot, facts: DataFacts | None, threshold: float = 0.6) -> list[Merge]:
@@ -350,6 +371,10 @@ def merge_proposals(
                     draft=merge,
                 )
             )
+            continue
+        if not related_names(a.split(".")[1], b.split(".")[1]) and not identical_copy(snap, a, b):
+            # alike columns, different entities (articles / resources): a merge the user must choose
+            skipped.append(NotMerged(source, target, score, UNRELATED_NAMES, key, draft=merge))
             continue
         merges.append(merge)
         used.update({source: merge, target: merge})
