@@ -221,7 +221,9 @@ def merge_proposals(
     """Merges of near-identical tables (the ``similar-tables`` verdict,
     :func:`~pgconsolidate.rules.similarity.similar_pair`: score ≥ ``threshold`` and related names, or
     ≥ 0.8, for tables of 4 columns or more; near-copies with related names at any size), into the table
-    more rows and foreign keys point at; and every similar pair NOT proposed, with the reason.
+    more rows and foreign keys point at; and every similar pair NOT proposed, with the reason. A pair
+    whose names are unrelated (:func:`related_names`) is proposed only when it is an
+    :func:`identical_copy`; otherwise it is listed with :data:`UNRELATED_NAMES` and its draft.
     ``reported``: the pairs ``analyze`` reports (from the files' model); each is explained when the
     catalog does not make it a merge; ``origin`` names ``snap`` in the reasons ("the live database")."""
     # partitions are their parent's storage, never merged on their own
