@@ -831,11 +831,28 @@ def propose_indexes(
     for ix in state.indexes:
         leading.setdefault(ix.table, []).append(index_leading(ix.definition))
     out: list[IndexChoice] = []
-    tables = [
-        t.identity for t in state.tables if t.identity not in dropped and not t.identity.startswith(MANAGED)
-    ]
+    # an index of a partitioned table is made on each of its partitions too: a partition's cloned foreign
+    # keys are covered by what its parent has or gets, so parents are planned first
+    parent = {t.identity: t.partition_of.split(" ")[0] for t in state.tables if t.partition_of}
+
+    def depth(table: str) -> int:
+        n, seen = 0, {table}
+        while (table := parent.get(table, "")) and table not in seen:
+            n, seen = n + 1, seen | {table}
+        return n
+
+    tables = sorted(
+        (
+            t.identity
+            for t in state.tables
+            if t.identity not in dropped and not t.identity.startswith(MANAGED)
+        ),
+        key=depth,
+    )
     for table in tables:
-        have = leading.get(table, [])
+        have = leading.setdefault(table, [])
+        if table in parent:
+            have.extend(leading.get(parent[table], ()))
         cols = _columns(state, table)
 
         def covered(wanted: list[str], have: list[tuple[str, list[str], bool]] = have) -> bool:
@@ -846,6 +863,9 @@ def propose_indexes(
 
         for fcols, ref, _ in foreign_keys(state, table):
             if not covered(fcols):
+                # one index per column list: a foreign key to a partitioned table is one constraint per
+                # referenced partition in the catalog, all on the same columns
+                have.append(("btree", list(fcols), False))
                 out.append(
                     IndexChoice(
                         _index_name(table, fcols, "", taken),
