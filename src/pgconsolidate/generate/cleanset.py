@@ -595,12 +595,16 @@ def build_clean_set(
 # --- default privileges -------------------------------------------------------------------------------
 # The clean set keeps ``ALTER DEFAULT PRIVILEGES`` as such (run before the objects they apply to) and
 # gives each object only the grants and revokes that turn what the defaults give it into its recorded
-# ACL. pg_dump prints an object's ACL relative to the built-in default (owner: everything; PUBLIC:
-# EXECUTE on functions, USAGE on types), so the ACL is computed from its statements, and so is what the
-# defaults give (the built-in default, changed by the global defaults of the creating role, plus the
-# defaults of the object's schema). The owner's own privileges are not modelled: an ACL entry that
-# names the creating role keeps pg_dump's statements with the old reset block. Schemas keep pg_dump's
-# statements too: ``public``'s ACL is printed relative to its initial privileges, not the built-in default.
+# ACL. pg_dump prints an object's ACL relative to the built-in default (``acldefault``: the owner holds
+# every privilege; PUBLIC has EXECUTE on functions and USAGE on types), so the ACL is computed from its
+# statements, starting from that default, owner included; and so is what the defaults give, the way
+# PostgreSQL computes it (``get_user_default_acl``): a global entry (``FOR ROLE r``, no schema) starts
+# from the built-in default, owner included, so it can take privileges from the owner; a schema's entry
+# starts EMPTY and is merged into the global one (privileges and grant options added, never removed: a
+# per-schema REVOKE only takes back what that schema's entry granted); and when the merged ACL is empty
+# the object gets the built-in default (a global ``REVOKE ALL ... FROM owner`` alone changes nothing).
+# The owner of the clean set's objects is the role the defaults are for. Schemas keep pg_dump's
+# statements: ``public``'s ACL is printed relative to its initial privileges, not the built-in default.
 
 _CLASS = {
     "OBJECT_TABLE": "TABLE",
@@ -702,23 +706,41 @@ def _defaults_of(entries: Sequence[DumpEntry]) -> list[_Default]:
 
 
 class DefaultPrivileges:
-    """What ``ALTER DEFAULT PRIVILEGES`` (the project's and the platform's) give a new object."""
+    """What ``ALTER DEFAULT PRIVILEGES`` (the platform's, then the project's, in that order: as the clean
+    set runs them) give a new object of the role they are for, :attr:`role` (the owner of the objects)."""
 
     def __init__(self, defaults: list[_Default]) -> None:
         roles = [d.role for d in defaults if d.role]
         # the role that creates the objects: the one the defaults are for (the most named)
         self.role = max(set(roles), key=roles.count) if roles else None
         self.defaults = [d for d in defaults if d.role in (None, self.role)]
+        # the pg_default_acl entries: (schema or None, class) -> ACL
+        self._entries: dict[tuple[str | None, str], Acl] = {}
+        for d in self.defaults:
+            key = (d.schema, d.stmt.cls)
+            if key not in self._entries:
+                self._entries[key] = builtin_acl(d.stmt.cls, self.role) if d.schema is None else {}
+            _apply(self._entries[key], d.stmt)
 
     def given(self, cls: str, schema: str | None) -> Acl:
-        acl: Acl = {g: dict(p) for g, p in _BUILTIN.get(cls, {}).items()}
-        for d in self.defaults:
-            if d.stmt.cls == cls and d.schema is None:
-                _apply(acl, d.stmt)
-        for d in self.defaults:
-            if d.stmt.cls == cls and d.schema is not None and d.schema == schema:
-                _apply(acl, d.stmt)
-        return acl
+        """The ACL a new object of class ``cls`` in ``schema`` gets (grantee -> privilege -> option)."""
+        glob = self._entries.get((None, cls))
+        acl = builtin_acl(cls, self.role) if glob is None else {g: dict(p) for g, p in glob.items()}
+        here = self._entries.get((schema, cls), {}) if schema is not None else {}
+        for g, privs in here.items():
+            held = acl.setdefault(g, {})
+            for p, option in privs.items():
+                held[p] = held.get(p, False) or option
+        return acl if acl else builtin_acl(cls, self.role)
+
+
+def builtin_acl(cls: str, owner: str | None) -> Acl:
+    """PostgreSQL's ``acldefault`` for an object of class ``cls`` owned by ``owner`` (None: unknown, left
+    out)."""
+    acl: Acl = {g: dict(p) for g, p in _BUILTIN.get(cls, {}).items()}
+    if owner is not None:
+        acl[owner] = dict.fromkeys(_ALL[cls], False)
+    return acl
 
 
 def _role(name: str) -> str:
@@ -728,7 +750,9 @@ def _role(name: str) -> str:
 def acl_delta(entry: DumpEntry, defaults: DefaultPrivileges) -> str | None:
     """The statements that turn what the defaults give the entry's object into its recorded ACL (may be
     empty), or None when the entry is outside what is modelled (column privileges, an object kind
-    without defaults, the owner's own privileges): then pg_dump's statements are kept."""
+    without defaults, privileges of an owner other than the defaults' role): then pg_dump's statements
+    are kept. pg_dump revokes from a role only the built-in default's entries: a revoked role other than
+    PUBLIC is the object's owner."""
     m = _ACL_OBJECT.search(entry.sql)
     if not m:
         return None
@@ -736,19 +760,25 @@ def acl_delta(entry: DumpEntry, defaults: DefaultPrivileges) -> str | None:
     stmts: list[_AclStmt] = []
     for st in split_sql("dump", entry.sql).statements:
         a = _acl_stmt(st.body) if st.kind == "GrantStmt" else None
-        if a is None or a.columns or (defaults.role is not None and defaults.role in a.grantees):
+        if a is None or a.columns:
             return None
         stmts.append(a)
     if not stmts or len({s.cls for s in stmts}) != 1:
         return None
+    owners = {g for s in stmts if not s.grant for g in s.grantees if g != PUBLIC}
+    owner = defaults.role
+    if owner is None and len(owners) == 1:
+        (owner,) = owners  # no defaults: the owner is known only when its privileges were changed
+    if owners - {owner}:
+        return None
     cls = stmts[0].cls
-    target: Acl = {g: dict(p) for g, p in _BUILTIN.get(cls, {}).items()}
+    target = builtin_acl(cls, owner)
     for s in stmts:
         _apply(target, s)
-    start = defaults.given(cls, None if entry.schema in ("-", "") else entry.schema)
+    start = builtin_acl(cls, owner) if defaults.role is None else defaults.given(cls, _schema(entry))
     full = set(_ALL[cls])
     out: list[str] = []
-    for g in sorted(set(start) | set(target)):
+    for g in sorted(set(start) | set(target), key=lambda g: (g != owner, g)):  # the owner's first, as pg_dump
         have, want = start.get(g, {}), target.get(g, {})
         if have == want:
             continue
@@ -764,6 +794,10 @@ def acl_delta(entry: DumpEntry, defaults: DefaultPrivileges) -> str | None:
             listed = "ALL" if set(privs) == full else ", ".join(privs)
             out.append(f"GRANT {listed} ON {kind} {obj} TO {who}{suffix};")
     return "\n\n".join(out)
+
+
+def _schema(entry: DumpEntry) -> str | None:
+    return None if entry.schema in ("-", "") else entry.schema
 
 
 def default_acl_first(entries: list[DumpEntry]) -> list[DumpEntry]:
@@ -843,8 +877,7 @@ def implicit_acls(entries: list[DumpEntry], defaults: DefaultPrivileges) -> list
         elif (f"{kind} {e.name}", e.schema) in have:
             continue
         cls = _CLASS[f"OBJECT_{kind}"]
-        schema = None if e.schema in ("-", "") else e.schema
-        if defaults.given(cls, schema) == _BUILTIN.get(cls, {}):
+        if defaults.given(cls, _schema(e)) == builtin_acl(cls, defaults.role):
             continue
         if "(" in e.name:
             fname, args = e.name.split("(", 1)
