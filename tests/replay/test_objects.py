@@ -75,7 +75,10 @@ def test_key_matching_respects_schema_and_table() -> None:
 
 
 def test_hints() -> None:
-    assert "extension created later" in hint_for("42704", 'type "vector" does not exist')
+    assert "extension created later" in hint_for(
+        "42704", 'type "vector" does not exist', later=Location("002_x.sql", 1)
+    )
+    assert "no migration creates" in hint_for("42704", 'type "vector" does not exist')
     assert "002_x.sql:4" in hint_for("42P01", 'relation "t" does not exist', later=Location("002_x.sql", 4))
     assert hint_for("42P01", 'relation "t" does not exist', cascade_of=Location("a.sql", 1)).startswith(
         "cascade"

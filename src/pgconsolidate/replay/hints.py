@@ -49,10 +49,15 @@ def hint_for(
             "cannot exist when the partition key is an expression"
         )
     if sqlstate == "42704" and re.search(r'type "(vector|halfvec|sparsevec)" does not exist', msg):
-        where = f" (CREATE EXTENSION at {_at(later)})" if later else ""
+        if later is None:
+            return (
+                "missing extension: the vector type needs the vector extension, which no migration creates "
+                "(enabled from the dashboard or by a setup script?); add CREATE EXTENSION IF NOT EXISTS "
+                "vector before its first use"
+            )
         return (
-            f"extension created later: the vector type is used before the vector extension exists{where}; "
-            "move CREATE EXTENSION vector before its first use"
+            "extension created later: the vector type is used before the vector extension exists "
+            f"(CREATE EXTENSION at {_at(later)}); move CREATE EXTENSION vector before its first use"
         )
     if sqlstate == "42P13" and "cannot change return type" in msg:
         return (
