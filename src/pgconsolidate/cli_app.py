@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 from typer import _click
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
-from pgconsolidate import __version__
+from pgconsolidate import __version__, cli_coercion
 from pgconsolidate.commands.common import GlobalOptions
 
 HELP = (
@@ -78,6 +78,7 @@ class LazyCommands(TyperGroup):
     def __init__(self, **attrs: object) -> None:
         super().__init__(**attrs)  # type: ignore[arg-type]
         self._loaded: set[str] = set()
+        cli_coercion.install(self.params)  # values converted without pydantic (see cli_coercion)
 
     def _load(self, module_name: str) -> None:
         if module_name in self._loaded:
@@ -94,6 +95,7 @@ class LazyCommands(TyperGroup):
         for name, command in typer.main.get_group(family).commands.items():
             if name in _PANEL:
                 command.rich_help_panel = _PANEL[name]  # type: ignore[attr-defined]
+            cli_coercion.install(command.params)
             self.commands.setdefault(name, command)
 
     def _load_all(self) -> None:
@@ -111,7 +113,16 @@ class LazyCommands(TyperGroup):
                         break
             else:
                 self._load_all()
-        return self.commands.get(cmd_name)
+        command = self.commands.get(cmd_name)
+        if command is not None and "help_option_names" not in command.context_settings:
+            # its help flag (made on first use, with the names its context inherits from this one's)
+            cli_coercion.install([command.get_help_option(ctx)])
+        return command
+
+    def get_help_option(self, ctx: _click.Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
+        cli_coercion.install([option])
+        return option
 
     def list_commands(self, ctx: _click.Context) -> list[str]:
         """Every command, grouped by step of the user's path in that order; unknown ones go last."""
