@@ -480,6 +480,13 @@ def consolidate(
             raise InputError(f"cannot read plan {plan_path}: {exc.strerror}") from None
         directory = planned.directory or None
     mdir0 = read_dir(directory)
+    if not mdir0.files:
+        skipped = "; ".join(f"{lo.path}: {lo.reason}" for lo in mdir0.left_out[:3])
+        raise InputError(
+            f"{mdir0.root}: no migration files to consolidate"
+            + (f" (left out: {skipped})" if skipped else "")
+            + "; nothing was written"
+        )
     # the old files' object model, built once: the plan check (routines using a merge source) and the
     # findings before/after in REPORT.md read it
     if analysis is None or _fingerprint(analysis.mdir) != _fingerprint(mdir0):
