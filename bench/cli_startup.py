@@ -23,6 +23,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -76,11 +77,16 @@ def main() -> int:
     ]
     if ruff:
         cases += [("ruff --version", [ruff, "--version"]), ("ruff check --help", [ruff, "check", "--help"])]
+    one_file = Path(tempfile.mkdtemp(prefix="pgc-startup-"))
+    (one_file / "20240101000000_init.sql").write_text("create table public.a (id bigint primary key);\n")
     cases += [
         ("pgconsolidate --version", [pgc, "--version"]),
         ("pgconsolidate --help", [pgc, "--help"]),
         ("pgconsolidate replay --help", [pgc, "replay", "--help"]),
         ("pgconsolidate analyze --help", [pgc, "analyze", "--help"]),
+        # the whole fixed cost of a real run: imports, option parsing, the pipeline on one statement
+        ("pgconsolidate analyze (1 file)", [pgc, "analyze", str(one_file)]),
+        ("pgconsolidate analyze (1 file) json", [pgc, "analyze", str(one_file), "--format", "json"]),
     ]
     print(f"{'case':<36} {'best s':>8} {'median s':>9} {'cpu s':>7}")
     results = {}
@@ -90,6 +96,15 @@ def main() -> int:
         print(f"{label:<36} {r['best']:>8.3f} {r['median']:>9.3f} {r['cpu']:>7.3f}")
     if not ruff:
         print("(ruff not found next to this interpreter or on PATH: no peer figures)")
+    probe = (
+        "import sys\nfrom pgconsolidate.cli import run\n"
+        f"run(['analyze', {str(one_file)!r}, '--format', 'json'])\n"
+        "print(sorted(m for m in ('pydantic', 'psycopg', 'rich.table') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    imported = (done.stdout.strip().splitlines() or ["?"])[-1]
+    print(f"of pydantic, psycopg, rich.table, a one-file analyze imported: {imported}")
+    shutil.rmtree(one_file, ignore_errors=True)
 
     print("\nimporting each command module on top of the CLI (fresh interpreter, one run each):")
     commands = Path(__file__).resolve().parent.parent / "src" / "pgconsolidate" / "commands"
