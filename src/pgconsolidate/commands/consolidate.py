@@ -77,6 +77,12 @@ def consolidate(
             out.print(
                 f"findings: {s['findings_before']} before, {s.get('findings_after')} after", markup=False
             )
+        if s.get("replay_failures_before"):
+            out.print(
+                f"{s['replay_failures_before']} statement(s) of the old chain fail on an empty database "
+                "(REPORT.md lists them): anything only they would have created is not in the clean set",
+                markup=False,
+            )
         if s.get("rows_before"):
             before = ", ".join(f"{t} {n}" for t, n in sorted(s["rows_before"].items()))
             after = ", ".join(f"{t} {n}" for t, n in sorted(s["rows_after"].items()))

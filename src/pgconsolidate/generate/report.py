@@ -236,6 +236,13 @@ def generate_report(
               for t, n in sorted(rows_before.items())]  # fmt: skip
     if failures:
         o += ["", "## Statements of the old chain that fail on an empty database", ""]
+        o += [
+            "The clean set holds what the old chain builds on an empty database: anything only these "
+            "statements would have created (a table needing an extension no migration creates, say) is in "
+            "neither the clean set nor the fix. Make them run (CREATE EXTENSION first, reorder) and "
+            "consolidate again, or keep those objects in a migration of their own.",
+            "",
+        ]
         o += [f"* `{f.file}:{f.line}` {f.sqlstate}: {f.message}" for f in failures]
     o += ["", "## Rows merged", ""]
     if not plan.merges:
