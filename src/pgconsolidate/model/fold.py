@@ -76,37 +76,20 @@ _SCHEMA_WIDE = {
 class _State:
     """An object while the fold builds it: a mutable twin of :class:`ObjectState` (the same slots, in
     the same order), so that once the fold is done each becomes an ObjectState in place
-    (:meth:`freeze`) instead of being copied into a new record. ``events`` holds a list until then;
-    ``external`` stays True until the object is created."""
+    (:meth:`_Folder.schema`) instead of being copied into a new record. ``events`` holds a list until
+    then; ``external`` stays True until the object is created. No ``__init__``: ``_State()`` makes an
+    empty one through the C constructors alone, and the fold fills its fields where it makes one."""
 
     __slots__ = ObjectState.__slots__
 
-    def __init__(
-        self,
-        oid: str,
-        kind: ObjectKind,
-        parent: str | None,
-        detail: Any = None,
-        exists: bool = False,
-        events: list[Effect] | None = None,
-        external: bool = True,
-    ) -> None:
-        self.id = oid
-        self.kind = kind
-        self.detail = detail
-        self.exists = exists
-        self.events: list[Effect] = [] if events is None else events
-        self.parent = parent
-        self.external = external
+    id: str
+    kind: ObjectKind
+    detail: Any
+    exists: bool
+    events: list[Effect]
+    parent: str | None
+    external: bool
 
-    def freeze(self) -> ObjectState:
-        """This record, now an :class:`ObjectState` (``events`` a tuple)."""
-        self.events = tuple(self.events)  # type: ignore[assignment]
-        self.__class__ = ObjectState  # type: ignore[assignment]
-        return cast(ObjectState, self)
-
-
-_new = object.__new__
 
 #: Detail records that belong to a table (their ``table`` field). The records have no subclasses, so an
 #: exact type lookup answers what ``isinstance`` would, cheaper.
@@ -189,7 +172,14 @@ class _Folder:
     def state(self, oid: str, kind: ObjectKind, parent: str | None = None) -> _State:
         st = self.objects.get(oid)
         if st is None:
-            st = _State(oid, kind, parent)
+            st = _State()
+            st.id = oid
+            st.kind = kind
+            st.detail = None
+            st.exists = False
+            st.events = []
+            st.parent = parent
+            st.external = True
             self.objects[oid] = st
             if parent:
                 self.children.setdefault(parent, {})[oid] = None
@@ -318,7 +308,7 @@ class _Folder:
                     siblings = self.children[parent] = {}
                 siblings[oid] = None
             # the state built in place (no __init__ frame: the most common path of the fold)
-            st = objects[oid] = _new(_State)
+            st = objects[oid] = _State()
             st.id = oid
             st.kind = e.kind
             st.events = [e]
@@ -594,7 +584,7 @@ class _Folder:
     def schema(self) -> Schema:
         """The folded schema (the folder is done: its objects become the schema's, in place)."""
         objects = self.objects
-        for st in objects.values():  # each becomes an ObjectState in place (what _State.freeze does)
+        for st in objects.values():  # each becomes an ObjectState in place (same slots, events a tuple)
             st.events = tuple(st.events)  # type: ignore[assignment]
             st.__class__ = ObjectState  # type: ignore[assignment]
         return Schema(

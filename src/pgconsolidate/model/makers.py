@@ -35,13 +35,22 @@ from pgconsolidate.statements.records import builder
 T = TypeVar("T")
 
 
+def blank_twin(cls: type) -> Any:
+    """A mutable twin of the slotted record class ``cls`` (the same slots, in the same order) without an
+    ``__init__``: ``twin()`` makes an empty instance through the C constructors alone, cheaper than
+    ``object.__new__(twin)`` or a twin with a Python ``__init__``; fill its fields, then give it its
+    real class (``obj.__class__ = cls``)."""
+    builder(cls)  # the checks: a slotted record class
+    return type(f"{cls.__name__}Twin", (), {"__slots__": cls.__dict__["__slots__"]})
+
+
 def maker(cls: type[T]) -> Callable[..., T]:
     """A function ``(fields..., with cls's defaults) -> cls record`` that builds the record through its
     mutable twin (see the module docstring). ``cls`` must be a slotted frozen dataclass whose
     ``__init__`` takes every field in order (what :func:`~pgconsolidate.statements.records.fast_init`
     accepts)."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_twin": builder(cls), "_cls": cls}
+    namespace: dict[str, Any] = {"_twin": blank_twin(cls), "_cls": cls}
     params = []
     for f in fields:
         if f.default is dataclasses.MISSING:
@@ -50,9 +59,7 @@ def maker(cls: type[T]) -> Callable[..., T]:
             namespace[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
     body = "".join(f"    o.{f.name} = {f.name}\n" for f in fields)
-    source = (
-        f"def make({', '.join(params)}):\n    o = _new(_twin)\n{body}    o.__class__ = _cls\n    return o\n"
-    )
+    source = f"def make({', '.join(params)}):\n    o = _twin()\n{body}    o.__class__ = _cls\n    return o\n"
     exec(source, namespace)  # generated from field names only, as dataclasses does itself
     make: Callable[..., T] = namespace["make"]
     make.__qualname__ = make.__name__ = f"make_{cls.__name__}"

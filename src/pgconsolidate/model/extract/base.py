@@ -8,7 +8,7 @@ from pgconsolidate.model.extract.common import (
     FileContext,
     _qual,
 )
-from pgconsolidate.model.makers import new_ref
+from pgconsolidate.model.makers import blank_twin, new_ref
 from pgconsolidate.model.names import names, sval, type_ref
 from pgconsolidate.model.types import (
     Action,
@@ -17,7 +17,6 @@ from pgconsolidate.model.types import (
     members,
 )
 from pgconsolidate.statements.model import Statement
-from pgconsolidate.statements.records import builder
 
 #: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
 K = members(ObjectKind)
@@ -28,8 +27,7 @@ _EMPTY: dict[str, Any] = {}
 _NOT_IN_SIGNATURE = ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE")
 
 
-_new = object.__new__
-_EffectTwin = builder(Effect)
+_EffectTwin = blank_twin(Effect)
 
 #: extractor class -> {node type: handler method}: the methods named ``_<NodeType>``, gathered once.
 _HANDLERS: dict[type, dict[str, Any]] = {}
@@ -78,7 +76,7 @@ class ExtractorBase:
         uses: tuple[str, ...] = (),
     ) -> None:
         # new_effect's body, inline (one frame less for the most common way effects are made)
-        e = _new(_EffectTwin)
+        e = _EffectTwin()
         e.action = action
         e.kind = kind
         e.id = oid
