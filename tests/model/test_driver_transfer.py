@@ -4,12 +4,13 @@ references pointing at this process's statement."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 
 import pytest
 
 from pgconsolidate.analysis import driver
-from pgconsolidate.analysis.transfer import StatementAt
+from pgconsolidate.analysis.transfer import StatementAt, encode
 from pgconsolidate.model.types import FunctionDef, InsertDef
 
 SQL = """\
@@ -63,3 +64,10 @@ def test_statement_positions_pickle_and_are_replaced_on_arrival() -> None:
         for e in effects:
             if isinstance(e.detail, FunctionDef):
                 assert not isinstance(e.detail.refs.__getstate__()[1][0], StatementAt)
+
+
+def test_a_class_as_detail_is_refused_so_the_chunk_is_computed_here() -> None:
+    fs, effects = driver._one(_jobs(False)[1])
+    odd = dataclasses.replace(effects[0], detail=int)
+    with pytest.raises(TypeError):
+        encode([(fs, (odd,))], keep_trees=False)

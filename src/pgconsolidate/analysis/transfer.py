@@ -105,6 +105,8 @@ def _compiled_encoder() -> Callable[..., None]:
         "        cls = type(detail)\n"
         "        push = pushers[cls] if cls in pushers else pusher(cls)\n"
         "        if push is None:\n"
+        "            if cls is type:\n"  # a class stands for a record: a class itself cannot travel
+        "                raise TypeError(f'an effect detail that is a class: {detail!r}')\n"
         "            evalues.append(detail)\n"
         "            continue\n"
         "        if cls is routine:\n"
