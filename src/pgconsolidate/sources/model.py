@@ -16,6 +16,8 @@ class Scheme(StrEnum):
     FLYWAY = "flyway"  # V<ver>__<name>.sql, R__<name>.sql
     FLYWAY_REPEATABLE = "flyway-repeatable"
     NUMBERED = "numbered"  # 001-name.sql, 1.name.sql: plain numbered
+    PRISMA = "prisma"  # <14-digit timestamp>_<name>/migration.sql, ordered by directory name
+    DRIZZLE = "drizzle"  # <4 digits>_<words>.sql, ordered by meta/_journal.json
 
 
 @dataclass(frozen=True)

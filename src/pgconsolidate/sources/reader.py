@@ -7,10 +7,22 @@ import os
 from pathlib import Path
 
 from pgconsolidate.errors import InputError
+from pgconsolidate.sources.layouts import (
+    DRIZZLE_BREAKPOINT,
+    DRIZZLE_JOURNAL,
+    DRIZZLE_META,
+    PRISMA_FILE,
+    PRISMA_LOCK,
+    Journal,
+    drizzle_file_name,
+    looks_like_drizzle,
+    parse_journal,
+    prisma_dir_name,
+)
 from pgconsolidate.sources.model import FileName, FileProblem, LeftOut, MigrationDir, MigrationFile, Scheme
 from pgconsolidate.sources.naming import detect_tool, marker_scheme, parse_filename, sort_names, up_section
 
-DEFAULT_DIRS = ("supabase/migrations", "migrations", ".")
+DEFAULT_DIRS = ("supabase/migrations", "migrations", "prisma/migrations", "drizzle", ".")
 MAX_FILE_BYTES = 256 * 1024 * 1024
 ARCHIVE_DIRS = {"archive", "archived", "old", "disabled", "backup", "backups"}
 #: Up/down markers count for detecting the owning tool only in a file's first 64 KiB.
@@ -18,7 +30,7 @@ MARKER_HEAD_BYTES = 65536
 
 
 def resolve_dir(directory: str | os.PathLike[str] | None) -> Path:
-    """The directory to read: the one given, else ``supabase/migrations``, ``migrations`` or ``.``."""
+    """The directory to read: the one given, else the first of :data:`DEFAULT_DIRS` that exists."""
     if directory is not None:
         path = Path(directory)
         if not path.exists():
@@ -30,7 +42,7 @@ def resolve_dir(directory: str | os.PathLike[str] | None) -> Path:
         path = Path(candidate)
         if path.is_dir():
             return path
-    raise InputError("no migrations directory: pass DIR (looked for supabase/migrations, migrations, .)")
+    raise InputError(f"no migrations directory: pass DIR (looked for {', '.join(DEFAULT_DIRS)})")
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -163,13 +175,35 @@ def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
     """Read every migration in ``directory`` and order them as the owning tool would.
 
     Subdirectories (such as ``archive/``), ``.disabled`` files, down migrations and files whose names
-    are not migration names are left out and listed with the reason.
+    are not migration names are left out and listed with the reason. A Prisma directory (one
+    ``<timestamp>_<name>/migration.sql`` per migration) and a drizzle-kit one (``meta/_journal.json``)
+    are read in their tools' layouts (:mod:`pgconsolidate.sources.layouts`).
     """
     root = resolve_dir(directory)
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError as exc:
         raise InputError(f"{root}: cannot list directory: {exc.strerror or exc}") from None
+    if _is_prisma(entries):
+        return _read_prisma(root, entries)
+    journal_path = root / DRIZZLE_JOURNAL
+    if journal_path.is_file():
+        return _read_drizzle(root, entries, _journal(journal_path))
+    left_out, named, loaded, markers = _read_flat(entries)
+    if looks_like_drizzle(loaded) and (
+        any(e.name == DRIZZLE_META and e.is_dir() for e in entries)
+        or any(f.text is not None and DRIZZLE_BREAKPOINT in f.text for f in loaded.values())
+    ):
+        return _read_drizzle(root, entries, None)
+    tool = detect_tool(str(root.resolve()), (n for _, n in named), markers)
+    files = tuple(loaded[fname] for fname, _ in sort_names(tool, named))
+    return MigrationDir(root=str(root), tool=tool, files=files, left_out=tuple(left_out))
+
+
+def _read_flat(
+    entries: list[os.DirEntry[str]],
+) -> tuple[list[LeftOut], list[tuple[str, FileName]], dict[str, MigrationFile], list[Scheme]]:
+    """The migration files directly in the directory (left out, names, files by name, up/down markers)."""
     left_out: list[LeftOut] = []
     named: list[tuple[str, FileName]] = []
     loaded: dict[str, MigrationFile] = {}
@@ -208,6 +242,115 @@ def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
         loaded[entry.name], marker = _load(entry.path, entry.name, name)
         if marker is not None:
             markers.append(marker)
-    tool = detect_tool(str(root.resolve()), (n for _, n in named), markers)
-    files = tuple(loaded[fname] for fname, _ in sort_names(tool, named))
-    return MigrationDir(root=str(root), tool=tool, files=files, left_out=tuple(left_out))
+    return left_out, named, loaded, markers
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_prisma(entries: list[os.DirEntry[str]]) -> bool:
+    """A Prisma migrations directory: it has ``migration_lock.toml``, or no ``.sql`` files of its own
+    and a ``<digits>_<name>/migration.sql``."""
+    if any(e.name == PRISMA_LOCK for e in entries):
+        return True
+    if any(e.name.endswith(".sql") for e in entries):
+        return False
+    return any(
+        _is_dir(e)
+        and prisma_dir_name(e.name) is not None
+        and os.path.isfile(os.path.join(e.path, PRISMA_FILE))
+        for e in entries
+    )
+
+
+def _read_prisma(root: Path, entries: list[os.DirEntry[str]]) -> MigrationDir:
+    """Each ``<timestamp>_<name>/migration.sql`` is one migration, in directory-name order (as Prisma
+    orders them); everything else is left out with the reason."""
+    left_out: list[LeftOut] = []
+    files: list[MigrationFile] = []
+    for entry in entries:  # sorted by name: Prisma's order
+        if entry.name.startswith("."):
+            continue
+        if not _is_dir(entry):
+            reason = (
+                "Prisma's provider lock: not a migration"
+                if entry.name == PRISMA_LOCK
+                else "not a migration directory: Prisma reads only <timestamp>_<name>/migration.sql"
+            )
+            left_out.append(LeftOut(entry.name, reason))
+            continue
+        name = prisma_dir_name(entry.name)
+        path = os.path.join(entry.path, PRISMA_FILE)
+        if name is None:
+            left_out.append(
+                LeftOut(
+                    entry.name + "/", "directory name has no <timestamp>_ prefix: not read as a migration"
+                )
+            )
+            continue
+        if not os.path.isfile(path):
+            left_out.append(LeftOut(entry.name + "/", f"no {PRISMA_FILE}: Prisma fails on this directory"))
+            continue
+        files.append(_load(path, f"{entry.name}/{PRISMA_FILE}", name)[0])
+        try:
+            others = sorted(e.name for e in os.scandir(entry.path) if e.name != PRISMA_FILE)
+        except OSError:
+            others = []
+        left_out.extend(
+            LeftOut(f"{entry.name}/{other}", f"not {PRISMA_FILE}: Prisma does not run it") for other in others
+        )
+    return MigrationDir(root=str(root), tool=Scheme.PRISMA, files=tuple(files), left_out=tuple(left_out))
+
+
+def _journal(path: Path) -> Journal:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return parse_journal(data, str(path))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _read_drizzle(root: Path, entries: list[os.DirEntry[str]], journal: Journal | None) -> MigrationDir:
+    """drizzle-kit's files in the journal's order (by number when there is no journal); a ``.sql`` file
+    the journal does not list is left out (drizzle-kit does not apply it), as is ``meta/``."""
+    left_out: list[LeftOut] = []
+    candidates: dict[str, tuple[str, FileName]] = {}
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.name == DRIZZLE_META and _is_dir(entry):
+            left_out.append(LeftOut(entry.name + "/", "drizzle-kit's journal and snapshots: not migrations"))
+            continue
+        if _is_dir(entry):
+            left_out.append(LeftOut(entry.name + "/", "subdirectory: not read by the migration tool"))
+            continue
+        name = drizzle_file_name(entry.name)
+        if name is None:
+            reason = "not a .sql file" if not entry.name.endswith(".sql") else "not a drizzle-kit file name"
+            left_out.append(LeftOut(entry.name, reason))
+            continue
+        candidates[entry.name[: -len(".sql")]] = (entry.path, name)
+    if journal is None:
+        order = sorted(candidates, key=lambda tag: (int(candidates[tag][1].version), tag))
+    else:
+        order = [tag for tag in journal.tags if tag in candidates]
+        listed = set(journal.tags)
+        left_out.extend(
+            LeftOut(f"{tag}.sql", f"not in {DRIZZLE_JOURNAL}: drizzle-kit does not apply it")
+            for tag in sorted(candidates)
+            if tag not in listed
+        )
+        left_out.extend(
+            LeftOut(f"{tag}.sql", f"listed in {DRIZZLE_JOURNAL} but missing: drizzle-kit migrate fails")
+            for tag in journal.tags
+            if tag not in candidates
+        )
+    files = tuple(_load(candidates[tag][0], f"{tag}.sql", candidates[tag][1])[0] for tag in order)
+    return MigrationDir(root=str(root), tool=Scheme.DRIZZLE, files=files, left_out=tuple(left_out))

@@ -1,0 +1,75 @@
+"""The layouts of tools that do not keep one flat directory of ``<version>_<name>.sql`` files.
+
+* Prisma: ``prisma/migrations/<14-digit timestamp>_<name>/migration.sql`` plus ``migration_lock.toml``
+  (the provider). Each subdirectory is one migration; Prisma applies them in directory-name order.
+* Drizzle: ``drizzle/<4 digits>_<words>.sql`` (statements separated by ``--> statement-breakpoint``
+  comments) and ``meta/_journal.json``, whose ``entries`` (``idx``, ``tag``) list the migrations in the
+  order drizzle-kit applies them.
+
+Pure: names and bytes in, data out (the reading is in :mod:`pgconsolidate.sources.reader`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pgconsolidate.sources.model import FileName, Scheme
+
+PRISMA_LOCK = "migration_lock.toml"
+PRISMA_FILE = "migration.sql"
+DRIZZLE_META = "meta"
+DRIZZLE_JOURNAL = "meta/_journal.json"
+DRIZZLE_BREAKPOINT = "--> statement-breakpoint"
+
+_PRISMA_DIR = re.compile(r"^(?P<version>\d+)_(?P<name>.+)$")
+_DRIZZLE_FILE = re.compile(r"^(?P<version>\d{4})_(?P<name>.+)\.sql$")
+
+
+def prisma_dir_name(dirname: str) -> FileName | None:
+    """What a Prisma migration directory's name says (``20240101120000_init``), or None."""
+    m = _PRISMA_DIR.match(dirname)
+    return FileName(m["version"], m["name"], Scheme.PRISMA) if m else None
+
+
+def drizzle_file_name(filename: str) -> FileName | None:
+    """What a drizzle-kit file name says (``0003_brave_wolf.sql``), or None."""
+    m = _DRIZZLE_FILE.match(filename)
+    return FileName(m["version"], m["name"], Scheme.DRIZZLE) if m else None
+
+
+def looks_like_drizzle(names: Iterable[str]) -> bool:
+    """True when every ``.sql`` name is drizzle-kit's ``<4 digits>_<words>.sql`` (and there is one)."""
+    sql = [n for n in names if n.endswith(".sql")]
+    return bool(sql) and all(_DRIZZLE_FILE.match(n) for n in sql)
+
+
+@dataclass(frozen=True)
+class Journal:
+    """The migration tags of a drizzle ``meta/_journal.json`` in ``idx`` order."""
+
+    tags: tuple[str, ...]
+
+
+def parse_journal(data: bytes, where: str) -> Journal:
+    """The tags of a drizzle journal, ordered by ``idx`` (ties keep the journal's order).
+
+    Raises ValueError with ``where`` in the message when the journal is not the JSON drizzle-kit writes.
+    """
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{where}: not valid JSON: {exc}") from None
+    entries = doc.get("entries") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"{where}: no 'entries' list")
+    keyed: list[tuple[int, int, str]] = []
+    for pos, entry in enumerate(entries):
+        tag = entry.get("tag") if isinstance(entry, dict) else None
+        idx = entry.get("idx", pos) if isinstance(entry, dict) else None
+        if not isinstance(tag, str) or not tag or not isinstance(idx, int) or isinstance(idx, bool):
+            raise ValueError(f"{where}: entry {pos} has no string 'tag' and integer 'idx'")
+        keyed.append((idx, pos, tag))
+    return Journal(tuple(tag for _, _, tag in sorted(keyed)))
