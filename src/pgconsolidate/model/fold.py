@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any, cast
 
-from pgconsolidate.model.makers import maker
 from pgconsolidate.model.names import EXTENSION_TYPES
 from pgconsolidate.model.types import (
     DEFINING_ACTIONS,
@@ -43,6 +42,7 @@ from pgconsolidate.model.types import (
     ViewDef,
     members,
 )
+from pgconsolidate.statements.records import maker
 
 #: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
 K = members(ObjectKind)

@@ -8,7 +8,7 @@ from pgconsolidate.model.extract.common import (
     FileContext,
     _qual,
 )
-from pgconsolidate.model.makers import blank_twin, new_ref
+from pgconsolidate.model.makers import new_ref
 from pgconsolidate.model.names import names, sval, type_ref
 from pgconsolidate.model.types import (
     Action,
@@ -17,6 +17,7 @@ from pgconsolidate.model.types import (
     members,
 )
 from pgconsolidate.statements.model import Statement
+from pgconsolidate.statements.records import blank_twin
 
 #: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
 K = members(ObjectKind)
