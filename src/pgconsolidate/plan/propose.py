@@ -986,6 +986,8 @@ def propose(
         "golang-migrate": "public.schema_migrations",
         "goose": "public.goose_db_version",
         "flyway": "public.flyway_schema_history",
+        "prisma": "public._prisma_migrations",
+        "drizzle": "drizzle.__drizzle_migrations",
     }.get(mdir.tool.value, Settings.history_table)
     return Plan(
         directory=mdir.root,

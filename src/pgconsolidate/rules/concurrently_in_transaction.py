@@ -12,7 +12,17 @@ from pgconsolidate.sources.model import MigrationFile, Scheme
 from pgconsolidate.statements.model import Statement
 
 # tools that run each migration file inside one transaction unless told otherwise
-_WRAPPING_TOOLS = {Scheme.SUPABASE, Scheme.FLYWAY, Scheme.FLYWAY_REPEATABLE, Scheme.GOOSE, Scheme.DBMATE}
+# Prisma sends migration.sql as one multi-statement query (an implicit transaction); drizzle-kit's
+# migrator runs all pending files in one transaction
+_WRAPPING_TOOLS = {
+    Scheme.SUPABASE,
+    Scheme.FLYWAY,
+    Scheme.FLYWAY_REPEATABLE,
+    Scheme.GOOSE,
+    Scheme.DBMATE,
+    Scheme.PRISMA,
+    Scheme.DRIZZLE,
+}
 _GOOSE_NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION", re.IGNORECASE)
 _DBMATE_NO_TX = re.compile(r"--\s*migrate:up\s+transaction:false", re.IGNORECASE)
 

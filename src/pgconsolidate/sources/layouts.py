@@ -73,3 +73,24 @@ def parse_journal(data: bytes, where: str) -> Journal:
             raise ValueError(f"{where}: entry {pos} has no string 'tag' and integer 'idx'")
         keyed.append((idx, pos, tag))
     return Journal(tuple(tag for _, _, tag in sorted(keyed)))
+
+
+def unwritable_layout(tool: Scheme) -> str | None:
+    """Why a clean set cannot be written in ``tool``'s layout (None: it can).
+
+    ``consolidate`` writes flat ``<version>_<name>.sql`` files and the history rows of the flat tools; a
+    Prisma clean set needs ``<timestamp>_<name>/migration.sql`` directories and ``_prisma_migrations``
+    rows (checksums), a drizzle one new ``meta/_journal.json`` entries and ``__drizzle_migrations`` hashes.
+    Rather than write files the tool would not run (or would run again), it says so.
+    """
+    if tool is Scheme.PRISMA:
+        return (
+            "consolidate cannot write a Prisma layout yet (<timestamp>_<name>/migration.sql directories and "
+            "_prisma_migrations rows); analyze, replay and plan read it"
+        )
+    if tool is Scheme.DRIZZLE:
+        return (
+            "consolidate cannot write a drizzle-kit layout yet (meta/_journal.json entries and "
+            "drizzle.__drizzle_migrations hashes); analyze, replay and plan read it"
+        )
+    return None

@@ -61,6 +61,7 @@ from pgconsolidate.plan.unbuilt import unbuilt_relations
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, Skipped, StandIn
 from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_database
 from pgconsolidate.scratch.standins import SPECS
+from pgconsolidate.sources.layouts import unwritable_layout
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
@@ -487,6 +488,8 @@ def consolidate(
             + (f" (left out: {skipped})" if skipped else "")
             + "; nothing was written"
         )
+    if (why := unwritable_layout(mdir0.tool)) is not None:
+        raise InputError(f"{mdir0.root}: {why}; nothing was written")
     # the old files' object model, built once: the plan check (routines using a merge source) and the
     # findings before/after in REPORT.md read it
     if analysis is None or _fingerprint(analysis.mdir) != _fingerprint(mdir0):
