@@ -9,6 +9,8 @@ from pathlib import Path
 from pgconsolidate.cli import run
 from pgconsolidate.compare.diff import same_expression_text
 
+from .helpers import consolidated, migrations
+
 _DUMPED = "CHECK (((kind)::text = ANY ((ARRAY['a'::character varying, 'b, c'::character varying])::text[])))"
 _PRETTY = "CHECK (kind::text = ANY (ARRAY['a'::character varying, 'b, c'::character varying]::text[]))"
 _REPLAYED = "CHECK (kind::text = ANY (ARRAY['a'::character varying::text, 'b, c'::character varying::text]))"
@@ -27,14 +29,15 @@ def test_array_cast_on_the_array_or_its_elements_is_the_same() -> None:
 
 
 def test_varchar_in_list_check_is_proved(tmp_path: Path) -> None:
-    d = tmp_path / "migrations"
-    d.mkdir()
-    (d / "20240101000000_t.sql").write_text(
-        "CREATE TABLE items (id bigint PRIMARY KEY,\n"
-        "  kind varchar NOT NULL CHECK (kind IN ('small', 'large', 'it''s, odd')));\n"
+    d = migrations(
+        tmp_path,
+        {
+            "20240101000000_t.sql": (
+                "CREATE TABLE items (id bigint PRIMARY KEY,\n"
+                "  kind varchar NOT NULL CHECK (kind IN ('small', 'large', 'it''s, odd')));\n"
+            )
+        },
     )
-    plan, out = tmp_path / "p.toml", tmp_path / "out"
-    assert run(["plan", str(d), "-o", str(plan)]) == 0
-    assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 0
+    out = consolidated(tmp_path, d)
     assert run(["verify", str(out), "--format", "json"]) == 0
     assert json.loads((out / "pgconsolidate-output.json").read_text())["verified"] is True

@@ -6,22 +6,23 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pgconsolidate.cli import run
+from .helpers import consolidated, migrations
 
 
 def test_unique_beside_primary_key_survives(tmp_path: Path) -> None:
-    d = tmp_path / "migrations"
-    d.mkdir()
-    (d / "20240101000000_t.sql").write_text(
-        "CREATE TABLE public.items (id uuid NOT NULL, label text, code text);\n"
-        "ALTER TABLE public.items ADD CONSTRAINT items_id_key UNIQUE (id);\n"
-        "ALTER TABLE public.items ADD CONSTRAINT items_pkey PRIMARY KEY (id);\n"
-        "ALTER TABLE public.items ADD CONSTRAINT items_code_key UNIQUE (code);\n"
-        "ALTER TABLE public.items ADD CONSTRAINT items_code_key2 UNIQUE (code);\n"
+    d = migrations(
+        tmp_path,
+        {
+            "20240101000000_t.sql": (
+                "CREATE TABLE public.items (id uuid NOT NULL, label text, code text);\n"
+                "ALTER TABLE public.items ADD CONSTRAINT items_id_key UNIQUE (id);\n"
+                "ALTER TABLE public.items ADD CONSTRAINT items_pkey PRIMARY KEY (id);\n"
+                "ALTER TABLE public.items ADD CONSTRAINT items_code_key UNIQUE (code);\n"
+                "ALTER TABLE public.items ADD CONSTRAINT items_code_key2 UNIQUE (code);\n"
+            )
+        },
     )
-    plan, out = tmp_path / "p.toml", tmp_path / "out"
-    assert run(["plan", str(d), "-o", str(plan)]) == 0
-    assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 0
+    out = consolidated(tmp_path, d)
     assert json.loads((out / "pgconsolidate-output.json").read_text())["verified"] is True
     clean = "".join(p.read_text() for p in sorted((out / "migrations").iterdir()))
     for name in ("items_id_key", "items_pkey", "items_code_key", "items_code_key2"):
