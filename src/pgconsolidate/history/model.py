@@ -18,13 +18,14 @@ class AppliedMigration:
     script: str | None = None  # Flyway
     rank: int | None = None  # Flyway installed_rank
     entry_type: str | None = None  # Flyway: SQL, JDBC, BASELINE, SCHEMA, DELETE, ...
+    sha256: str | None = None  # Prisma: hex SHA-256 of migration.sql
 
 
 @dataclass(frozen=True)
 class HistoryTable:
     """The history table of one migration tool, as read from a database."""
 
-    tool: str  # supabase, dbmate, golang-migrate, flyway, goose
+    tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma
     table: str  # schema.name
     entries: tuple[AppliedMigration, ...]
 

@@ -1,8 +1,8 @@
 """Find and read migration history tables (the only I/O of this package).
 
 Recognised: Supabase CLI's ``supabase_migrations.schema_migrations``, dbmate's and golang-migrate's
-``schema_migrations`` (golang-migrate has a ``dirty`` column), Flyway's ``flyway_schema_history`` and
-goose's ``goose_db_version``, in any schema.
+``schema_migrations`` (golang-migrate has a ``dirty`` column), Flyway's ``flyway_schema_history``,
+goose's ``goose_db_version`` and Prisma's ``_prisma_migrations``, in any schema.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ def _tool(schema: str, name: str, columns: list[str]) -> str | None:
         return "flyway"
     if name == "goose_db_version":
         return "goose"
+    if name == "_prisma_migrations":
+        return "prisma"
     if name == "schema_migrations":
         if schema == "supabase_migrations":
             return "supabase"
@@ -81,6 +83,18 @@ def _read_table(
             for r in cur.execute(_query("goose.sql", table=table)).fetchall():
                 state[r["version"]] = bool(r["is_applied"])
             entries = [AppliedMigration(version=v) for v, on in state.items() if on and v != "0"]
+        elif tool == "prisma":  # migration_name is the directory name: <timestamp>_<name>
+            for r in cur.execute(_query("prisma.sql", table=table)).fetchall():
+                version, _, mname = r["migration_name"].partition("_")
+                entries.append(
+                    AppliedMigration(
+                        version=version,
+                        name=mname,
+                        script=r["migration_name"],
+                        success=bool(r["ok"]),
+                        sha256=r["checksum"],
+                    )
+                )
     return HistoryTable(tool=tool, table=f"{schema}.{name}", entries=tuple(entries))
 
 

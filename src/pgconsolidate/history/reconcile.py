@@ -2,12 +2,13 @@
 
 What is reported: versions the database recorded as applied that no file has, files never applied
 (and whether they are older than the newest applied version, which most tools then skip), files whose
-content differs from what was recorded (Supabase's statements array, Flyway's checksum), a dirty
-(golang-migrate) or failed (Flyway) state, and versions that several files share.
+content differs from what was recorded (Supabase's statements array, Flyway's checksum, Prisma's
+SHA-256), a dirty (golang-migrate) or failed (Flyway, Prisma) state, and versions that several files share.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zlib
@@ -108,6 +109,19 @@ def flyway_checksum(text: str) -> int:
     for line in lines:
         crc = zlib.crc32(line.encode("utf-8"), crc)
     return crc - (1 << 32) if crc >= (1 << 31) else crc
+
+
+def prisma_checksum_matches(file: MigrationFile, recorded: str) -> bool:
+    """Whether Prisma's recorded SHA-256 is the file's, its line endings as written, as LF or as CRLF
+    (Prisma accepts a file whose line endings git changed)."""
+    if recorded == file.sha256:
+        return True
+    if file.text is None:
+        return False
+    lf = file.text.replace("\r\n", "\n")
+    return any(
+        hashlib.sha256(t.encode("utf-8")).hexdigest() == recorded for t in (lf, lf.replace("\n", "\r\n"))
+    )
 
 
 def _first_difference(file: MigrationFile, recorded: tuple[str, ...]) -> tuple[int, int] | None:
@@ -262,7 +276,17 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
                     path=f.path,
                 )
             )
-        if tool == "supabase" and entry.name and entry.name != f.name:
+        if entry.sha256 is not None and not prisma_checksum_matches(f, entry.sha256):
+            issues.append(
+                HistoryIssue(
+                    CONTENT_DIFFERS,
+                    f"{f.path}: SHA-256 differs from the checksum {history.table} recorded (the file "
+                    "changed after it was applied)",
+                    version=version,
+                    path=f.path,
+                )
+            )
+        if tool in ("supabase", "prisma") and entry.name and entry.name != f.name:
             issues.append(
                 HistoryIssue(
                     NAME_DIFFERS,
