@@ -16,16 +16,16 @@ class AppliedMigration:
     success: bool | None = None  # Flyway
     dirty: bool | None = None  # golang-migrate
     script: str | None = None  # Flyway
-    rank: int | None = None  # Flyway installed_rank
+    rank: int | None = None  # Flyway installed_rank; drizzle created_at
     entry_type: str | None = None  # Flyway: SQL, JDBC, BASELINE, SCHEMA, DELETE, ...
-    sha256: str | None = None  # Prisma: hex SHA-256 of migration.sql
+    sha256: str | None = None  # Prisma, drizzle: hex SHA-256 of the file
 
 
 @dataclass(frozen=True)
 class HistoryTable:
     """The history table of one migration tool, as read from a database."""
 
-    tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma
+    tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma, drizzle
     table: str  # schema.name
     entries: tuple[AppliedMigration, ...]
 

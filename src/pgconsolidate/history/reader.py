@@ -2,7 +2,8 @@
 
 Recognised: Supabase CLI's ``supabase_migrations.schema_migrations``, dbmate's and golang-migrate's
 ``schema_migrations`` (golang-migrate has a ``dirty`` column), Flyway's ``flyway_schema_history``,
-goose's ``goose_db_version`` and Prisma's ``_prisma_migrations``, in any schema.
+goose's ``goose_db_version``, Prisma's ``_prisma_migrations`` and drizzle-kit's ``__drizzle_migrations``,
+in any schema.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def _tool(schema: str, name: str, columns: list[str]) -> str | None:
         return "goose"
     if name == "_prisma_migrations":
         return "prisma"
+    if name == "__drizzle_migrations":
+        return "drizzle"
     if name == "schema_migrations":
         if schema == "supabase_migrations":
             return "supabase"
@@ -95,6 +98,11 @@ def _read_table(
                         sha256=r["checksum"],
                     )
                 )
+        elif tool == "drizzle":  # no version: a row is the file's hash and its journal time
+            for r in cur.execute(_query("drizzle.sql", table=table)).fetchall():
+                created = r["created_at"]
+                rank = created if isinstance(created, int) else None
+                entries.append(AppliedMigration(version=None, sha256=r["hash"], rank=rank))
     return HistoryTable(tool=tool, table=f"{schema}.{name}", entries=tuple(entries))
 
 

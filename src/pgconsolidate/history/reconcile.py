@@ -170,9 +170,72 @@ def _shared_versions(tool: str, files: Iterable[MigrationFile]) -> list[HistoryI
     return issues
 
 
+def _reconcile_drizzle(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
+    """drizzle-kit records no version: a row is a file's SHA-256 and its journal time, written in the
+    journal's order. A file matches the row with its hash; an unmatched file and the unmatched row at the
+    same position are the same migration changed after it ran; other unmatched rows have no file, other
+    unmatched files never ran (drizzle-kit skips a file older than the newest applied one)."""
+    files = _forward_files(mdir)
+    rows = list(history.entries)
+    by_hash: dict[str, int] = {}
+    for i, e in enumerate(rows):
+        if e.sha256 is not None:
+            by_hash.setdefault(e.sha256, i)
+    used: set[int] = set()
+    file_row: dict[int, int] = {}
+    for k, f in enumerate(files):
+        row = by_hash.get(f.sha256)
+        if row is not None and row not in used:
+            used.add(row)
+            file_row[k] = row
+    issues: list[HistoryIssue] = []
+    for k, f in enumerate(files):
+        if k in file_row or k >= len(rows) or k in used:
+            continue
+        used.add(k)  # the row at the file's position is unclaimed: the same migration, since edited
+        file_row[k] = k
+        issues.append(
+            HistoryIssue(
+                CONTENT_DIFFERS,
+                f"{f.path}: SHA-256 differs from the hash {history.table} recorded for the migration "
+                "applied at this position (the file changed after it ran)",
+                version=f.version,
+                path=f.path,
+            )
+        )
+    for i, e in enumerate(rows):
+        if i not in used:
+            issues.append(
+                HistoryIssue(
+                    APPLIED_WITHOUT_FILE,
+                    f"{history.table} records a migration (hash {(e.sha256 or '')[:12]}, "
+                    f"created_at {e.rank}) that no file has",
+                )
+            )
+    last = max(file_row, default=-1)
+    for k, f in enumerate(files):
+        if k not in file_row:
+            note = " although later ones are applied (drizzle-kit skips it)" if k < last else ""
+            issues.append(
+                HistoryIssue(
+                    NEVER_APPLIED, f"{f.path} was never applied{note}", version=f.version, path=f.path
+                )
+            )
+    return Reconciliation(
+        tool=history.tool,
+        table=history.table,
+        applied=len(rows),
+        files=len(files),
+        matched=len(file_row),
+        issues=tuple(issues),
+    )
+
+
 def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
     """Compare what ``history`` records as applied with the forward files of ``mdir``."""
     tool = history.tool
+    if tool == "drizzle":
+        return _reconcile_drizzle(history, mdir)
     files = _forward_files(mdir)
     versioned = [f for f in files if f.version]
     repeatable = {f.path.rsplit("/", 1)[-1]: f for f in files if not f.version}
