@@ -6,6 +6,9 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
+
+from pgconsolidate.cli import run
 from pgconsolidate.db.connect import connection
 from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.history.model import APPLIED_WITHOUT_FILE, CONTENT_DIFFERS, NEVER_APPLIED
@@ -70,3 +73,25 @@ def test_drizzle_history(tmp_path: Path, scratch_db: str) -> None:
     late = next(i for i in rec.issues if i.path == "0003_inserted_late.sql")
     assert "skips it" in late.message
     assert (rec.matched, rec.files, rec.applied) == (4, 6, 5)
+
+
+def test_inspect_reports_no_drift_for_what_drizzle_kit_made(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "drizzle"
+    _write(root)
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(TABLE)
+        for i, text in enumerate(FILES.values()):
+            conn.execute(text)
+            conn.execute(
+                "INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES (%s, %s)",
+                (_sha(text), 1000 + i),
+            )
+        conn.execute('CREATE TABLE "by_hand" (id int)')
+    code = run(["inspect", "--database-url", scratch_db, "--against", str(root), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    # the drizzle schema, its sequence and grants are the tool's; the table made by hand is drift
+    assert {d["parent"] or d["identity"] for d in doc["drift"]["differences"]} == {"public.by_hand"}
+    assert doc["history"][0]["issues"] == [] and doc["history"][0]["matched"] == 6
+    assert code == 1
