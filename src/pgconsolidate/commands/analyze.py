@@ -77,7 +77,10 @@ IgnoreOption = Annotated[
 def analyze(
     directory: Annotated[
         str | None,
-        typer.Argument(help="Migrations directory (default: supabase/migrations, else migrations, else .)."),
+        typer.Argument(
+            help="Migrations directory (default: supabase/migrations, else migrations, prisma/migrations, "
+            "drizzle, else .)."
+        ),
     ] = None,
     fmt: Annotated[AnalyzeFormat, typer.Option("--format", help="Output format.")] = AnalyzeFormat.text,
     fail_on: Annotated[

@@ -85,9 +85,9 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     """CREATE/DROP INDEX CONCURRENTLY (or VACUUM, REINDEX CONCURRENTLY) inside a transaction block.
 
     PostgreSQL refuses these in a transaction (``25001 ... cannot run inside a transaction block``).
-    Supabase, Flyway, goose and dbmate wrap every migration file in a transaction, and golang-migrate
-    sends the file as one multi-statement query (an implicit transaction); an explicit ``BEGIN`` does the
-    same for any tool. Such statements were usually run by hand in production, so the index exists
+    Supabase, Flyway, goose and dbmate wrap every migration file in a transaction, golang-migrate and
+    Prisma send the file as one multi-statement query (an implicit transaction) and drizzle-kit runs all
+    pending files in one transaction; an explicit ``BEGIN`` does the same for any tool. Such statements were usually run by hand in production, so the index exists
     there but never on a fresh database.
     """
     by_path = {f.path: f for f in ctx.mdir.files}
