@@ -87,8 +87,8 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     PostgreSQL refuses these in a transaction (``25001 ... cannot run inside a transaction block``).
     Supabase, Flyway, goose and dbmate wrap every migration file in a transaction, golang-migrate and
     Prisma send the file as one multi-statement query (an implicit transaction) and drizzle-kit runs all
-    pending files in one transaction; an explicit ``BEGIN`` does the same for any tool. Such statements were usually run by hand in production, so the index exists
-    there but never on a fresh database.
+    pending files in one transaction; an explicit ``BEGIN`` does the same for any tool. Such statements
+    were usually run by hand in production, so the index exists there but never on a fresh database.
     """
     by_path = {f.path: f for f in ctx.mdir.files}
     for fs in ctx.files:
