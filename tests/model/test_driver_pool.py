@@ -60,6 +60,36 @@ def test_polling_sees_finished_items_without_waiting() -> None:
         assert pool.finished(2) and pool.result(2) == 2  # handed out first: the helper took it
 
 
+@needs_fork
+def test_items_kept_for_this_process_are_claimed_here_first() -> None:
+    with ForkPool(8, _square, helpers=1, mine=[6, 3]) as pool:
+        assert pool.claim() == 6 and pool.claim() == 3  # the helper never takes these while others are left
+        got = {6: _square(6), 3: _square(3)}
+        got.update(_drain(pool))
+    assert {i: v for i, (v, _) in got.items()} == {i: i * i for i in range(8)}
+
+
+def _parent_is_slow(i: int) -> tuple[int, int]:
+    if os.getpid() == PARENT:
+        time.sleep(0.3)
+    return i * i, os.getpid()
+
+
+@needs_fork
+def test_a_helper_with_nothing_else_left_takes_items_kept_here() -> None:
+    with ForkPool(4, _parent_is_slow, helpers=1, mine=[0, 1, 2]) as pool:
+        helper = pool.pids[0]
+        got = _drain(pool)
+    assert {i: v for i, (v, _) in got.items()} == {i: i * i for i in range(4)}
+    assert got[3][1] == helper  # the helper's own item
+    assert any(got[i][1] == helper for i in (1, 2))  # then one this process was slow to reach
+
+
+def test_without_helpers_items_kept_here_come_first() -> None:
+    with ForkPool(4, _square, helpers=0, mine=[2]) as pool:
+        assert [pool.claim() for _ in range(5)] == [2, 0, 1, 3, None]
+
+
 def test_without_helpers_this_process_gets_everything_in_order() -> None:
     with ForkPool(5, _square, helpers=0, order=[4, 3, 2, 1, 0]) as pool:
         assert not pool.forked

@@ -16,6 +16,7 @@ from pgconsolidate.report.document import ObjectTimelines, object_timelines
 from pgconsolidate.rules.finding import Finding, Location, Severity
 from pgconsolidate.rules.parallel import (
     DEFAULT_COST,
+    MANY_FINDINGS,
     RULE_COST,
     SHARED_INDEXES,
     can_fork,
@@ -178,6 +179,17 @@ def test_units_keep_rules_sharing_an_index_together_most_expensive_first() -> No
         assert len(holding) == 1, group
     costs = [sum(RULE_COST.get(r.id, DEFAULT_COST) for r in u) for u in units]
     assert costs == sorted(costs, reverse=True)
+
+
+def test_units_of_rules_with_many_findings_are_kept_for_this_process(ctx: RuleContext) -> None:
+    rules = selected_rules()
+    assert {r.id for r in rules} >= MANY_FINDINGS
+    with start_rules(ctx, rules, parallel=False) as run:
+        kept = [run.units[i] for i in run.pool.mine]
+        assert run.result() == run_rules(_fresh(ctx), rules)
+    assert {r.id for u in kept for r in u} >= MANY_FINDINGS
+    assert all(any(r.id in MANY_FINDINGS for r in u) for u in kept)
+    assert run.ran_here[: len(kept)] == run.pool.mine  # in process: those units first
 
 
 def test_timelines_are_built_on_use_and_match_the_records(ctx: RuleContext) -> None:

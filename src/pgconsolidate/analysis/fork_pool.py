@@ -14,6 +14,11 @@ A helper that fails on an item, or dies, makes :meth:`ForkPool.result` raise :cl
 caller computes that item itself (work is pure, so the same result, or the same exception, with a
 traceback of this process). Linux only (``fork`` and ``memfd_create``); elsewhere, or with no helpers,
 nothing is forked and :meth:`ForkPool.claim` hands every item to this process.
+
+Items can also be kept for this process (``mine``): they go through a second pipe that this process
+reads first and the helpers only once theirs is empty, so the items whose results are large (costly to
+pickle there and unpickle here) are computed where they are needed, while the balance still comes from
+whichever side is free taking the rest.
 """
 
 from __future__ import annotations
@@ -59,8 +64,10 @@ class ForkPool:
     ``work(item)`` (see the module's docstring). Use it as a context manager: helpers still running
     when the block ends are stopped and reaped.
 
-    ``order``: the order in which items are handed out (default: ascending). ``helpers=0`` (or an
-    unsupported platform) forks nothing: :meth:`claim` then returns every item in turn.
+    ``order``: the order in which items are handed out (default: ascending). ``mine``: items this
+    process takes first (in that order), helpers only when every other item is taken. ``helpers=0``
+    (or an unsupported platform) forks nothing: :meth:`claim` then returns every item in turn, those of
+    ``mine`` first.
     """
 
     def __init__(
@@ -70,16 +77,20 @@ class ForkPool:
         *,
         helpers: int = 1,
         order: Iterable[int] | None = None,
+        mine: Iterable[int] = (),
     ) -> None:
         if count > MAX_ITEMS:
             raise ValueError(f"at most {MAX_ITEMS} items, not {count}")
         self.count = count
         self.work = work
-        self.order = list(range(count) if order is None else order)
+        self.mine = list(dict.fromkeys(mine))
+        kept = set(self.mine)
+        self.order = [i for i in (range(count) if order is None else order) if i not in kept]
         self.wanted = helpers if available() and count > 1 else 0
         self.pids: list[int] = []
-        self._local = iter(self.order)  # used when nothing was forked
-        self._claims = -1  # read end of the tokens' pipe
+        self._local = iter([*self.mine, *self.order])  # used when nothing was forked
+        self._claims = -1  # read end of the tokens' pipe (the helpers' first)
+        self._kept = -1  # read end of the tokens kept for this process (read first here)
         self._messages = -1  # read end of the helpers' messages
         self._files: list[int] = []  # each helper's in-memory results file
         self._pending = b""
@@ -95,10 +106,8 @@ class ForkPool:
             return self
         messages_w = -1
         try:
-            claims_r, claims_w = os.pipe()
-            self._claims = claims_r
-            os.write(claims_w, b"".join(_TOKEN.pack(i) for i in self.order))  # fits: MAX_ITEMS
-            os.close(claims_w)
+            self._claims = _token_pipe(self.order)
+            self._kept = _token_pipe(self.mine)
             self._messages, messages_w = os.pipe()
             for k in range(self.wanted):
                 self._files.append(os.memfd_create(f"pgconsolidate-helper-{k}"))
@@ -130,8 +139,7 @@ class ForkPool:
         """The next item not yet taken by anyone, now this process's to compute; None when all are taken."""
         if not self.pids:
             return next(self._local, None)
-        data = os.read(self._claims, _TOKEN.size)
-        return _TOKEN.unpack(data)[0] if len(data) == _TOKEN.size else None
+        return _take(self._kept, self._claims)
 
     def poll(self) -> None:
         """Take in the helpers' messages that arrived, without waiting."""
@@ -165,11 +173,11 @@ class ForkPool:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         self.pids = []
-        for fd in (self._claims, self._messages, *self._files):
+        for fd in (self._claims, self._kept, self._messages, *self._files):
             if fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
-        self._claims = self._messages = -1
+        self._claims = self._kept = self._messages = -1
         self._files = []
         self._open = False
 
@@ -209,11 +217,7 @@ class ForkPool:
         try:
             results = self._files[number]
             offset = 0
-            while True:
-                data = os.read(self._claims, _TOKEN.size)
-                if len(data) != _TOKEN.size:
-                    break
-                (item,) = _TOKEN.unpack(data)
+            while (item := _take(self._claims, self._kept)) is not None:
                 try:
                     payload = pickle.dumps(self.work(item), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException:
@@ -224,6 +228,27 @@ class ForkPool:
                 offset += len(payload)
         finally:
             os._exit(0)
+
+
+def _token_pipe(items: list[int]) -> int:
+    """The read end of a pipe holding one token per item (the write end is closed: read to the end,
+    it returns no bytes instead of waiting)."""
+    read, write = os.pipe()
+    try:
+        os.write(write, b"".join(_TOKEN.pack(i) for i in items))  # fits: MAX_ITEMS
+    finally:
+        os.close(write)
+    return read
+
+
+def _take(first: int, then: int) -> int | None:
+    """The next item from the pipe ``first``, else from ``then``; None when both are empty. Each token
+    (4 bytes, under PIPE_BUF) is read whole by one process."""
+    for fd in (first, then):
+        data = os.read(fd, _TOKEN.size)
+        if len(data) == _TOKEN.size:
+            return int(_TOKEN.unpack(data)[0])
+    return None
 
 
 def _pwrite_all(fd: int, data: bytes, offset: int) -> None:
