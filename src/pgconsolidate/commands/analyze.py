@@ -1,6 +1,8 @@
 """``pgconsolidate analyze [DIR]``: every problem of a migrations directory, from the files alone; and
 ``pgconsolidate rules``. The work is :func:`pgconsolidate.report.analyze.analyze_directory`; this module
-renders it (stages are imported inside the command functions)."""
+renders it. Stages, renderers and the Rich consoles are imported inside the command functions, each when
+it is first needed: on a large directory the analysis forks a helper, and whatever this process imports
+before that fork (Rich alone costs ~25 ms) delays both processes."""
 
 from __future__ import annotations
 
@@ -12,8 +14,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-from pgconsolidate.console import err, out
 
 #: From this many statements the CLI leaves without freeing the analysis (see :func:`_leave`).
 FAST_EXIT_STATEMENTS = 20_000
@@ -44,6 +44,8 @@ def _write_json(doc: dict[str, object] | bytes) -> None:
     documents); as bytes when the stream has a binary buffer (no second, decoded copy of a document that
     can be 100 MB)."""
     import orjson
+
+    from pgconsolidate.console import out
 
     data = (
         doc
@@ -105,9 +107,6 @@ def analyze(
     from pgconsolidate.config import load_config
     from pgconsolidate.gcpause import paused_gc
     from pgconsolidate.report.analyze import analyze_directory, exit_code
-    from pgconsolidate.report.json_report import json_bytes
-    from pgconsolidate.report.sarif import to_sarif
-    from pgconsolidate.report.text import PlainLines, render_text
     from pgconsolidate.sources.reader import resolve_dir
 
     root = resolve_dir(directory)
@@ -116,11 +115,19 @@ def analyze(
         report = analyze_directory(
             root, select=select, ignore=ignore, config=cfg, timelines=fmt is AnalyzeFormat.json
         )
+        # the renderers (and Rich) are imported only now: after the analysis and the helper it forks
         if fmt is AnalyzeFormat.json:
+            from pgconsolidate.report.json_report import json_bytes
+
             _write_json(json_bytes(report))
         elif fmt is AnalyzeFormat.sarif:
+            from pgconsolidate.report.sarif import to_sarif
+
             _write_json(to_sarif(report, _uri_prefix(report.mdir.root)))
         else:
+            from pgconsolidate.console import err, out
+            from pgconsolidate.report.text import PlainLines, render_text
+
             if not report.mdir.files:
                 err.print(f"[yellow]{report.mdir.root}: no migration files[/]")
             # a console writing no styles (a pipe, a file) takes the findings' lines as they are
@@ -144,6 +151,8 @@ def _leave(code: int) -> None:
     one by one at exit takes seconds and serves no one. The output is flushed first."""
     if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
         return
+    from pgconsolidate.console import err, out
+
     for stream in (out.file, err.file, sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             if stream is not None:
@@ -156,6 +165,7 @@ def rules_command(
     markdown: Annotated[bool, typer.Option("--markdown", help="Print docs/rules.md.")] = False,
 ) -> None:
     """List the rules of `analyze`, or explain one."""
+    from pgconsolidate.console import out
     from pgconsolidate.report.rules_doc import rules_markdown
     from pgconsolidate.rules.registry import all_rules, selected_rules
 
