@@ -20,6 +20,7 @@ from pgconsolidate.rules.parallel import (
     RULE_COST,
     SHARED_INDEXES,
     can_fork,
+    merge_sorted_units,
     rule_units,
     start_rules,
 )
@@ -209,6 +210,33 @@ def test_finding_order_does_not_depend_on_chance() -> None:
     two = Finding("r", Severity.WARNING, "same", where, (), "h", ("y",))
     assert sort_findings({two, one}, {"a.sql": 0}) == [one, two]
     assert sort_findings([two, one], {"a.sql": 0}) == sort_findings([one, two], {"a.sql": 0})
+
+
+def test_merging_sorted_units_gives_the_order_of_one_sort() -> None:
+    import random
+
+    from pgconsolidate.rules.registry import sort_findings
+
+    order = {"a.sql": 0, "b.sql": 1}
+    rnd = random.Random(7)
+    units: list[list[Finding]] = []
+    for rules in (["zeta", "alpha"], ["mid"], ["beta", "omega", "gamma"]):
+        units.append(
+            [
+                Finding(
+                    rnd.choice(rules),
+                    rnd.choice(list(Severity)),  # a rule's hits may have severities of their own
+                    f"m{rnd.randrange(5)}",
+                    Location(rnd.choice(["a.sql", "b.sql"]), rnd.randrange(1, 4)),
+                    objects=(str(n),),
+                )
+                for n in range(60)
+            ]
+        )
+    every = [f for unit in units for f in unit]
+    merged = merge_sorted_units(sort_findings(unit, order) for unit in units)
+    assert merged == sort_findings(every, order)
+    assert merged != every  # the units were not in order: the comparison proves something
 
 
 def test_json_report_with_timelines_written_early_is_the_same_document() -> None:

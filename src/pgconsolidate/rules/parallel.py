@@ -22,6 +22,7 @@ saves on small ones) and only with 2 cores or more; otherwise everything runs in
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import groupby
 from types import TracebackType
 
 from pgconsolidate.analysis.fork_pool import ForkPool, HelperLost, available
@@ -105,6 +106,20 @@ def rule_units(rules: Sequence[RuleInfo]) -> list[list[RuleInfo]]:
     return sorted(units, key=lambda u: (-cost(u), u[0].id))
 
 
+def merge_sorted_units(parts: Iterable[list[Finding]]) -> list[Finding]:
+    """The findings of units that hold different rules, each unit's sorted by
+    :func:`~pgconsolidate.rules.registry.sort_findings`, in the order that function gives all of them.
+    That order starts with (severity, rule): a sorted unit is runs of one severity and rule each, no two
+    units share a rule, so ordering the runs by (severity, rule) is the whole sort (no finding's key is
+    computed again)."""
+    runs: list[tuple[int, str, list[Finding]]] = []
+    for part in parts:
+        for (severity, rule), run in groupby(part, key=lambda f: (f.severity, f.rule)):
+            runs.append((-severity.rank, rule, list(run)))
+    runs.sort(key=lambda r: (r[0], r[1]))
+    return [finding for _, _, run in runs for finding in run]
+
+
 def _sql_bytes(ctx: RuleContext) -> int:
     return sum(len(f.forward_sql) for f in ctx.mdir.files)
 
@@ -141,28 +156,31 @@ class RuleRun:
         return self.pool.pids[0] if self.pool.pids else None
 
     def _unit_findings(self, unit: int) -> list[Finding]:
-        return collect_findings(self.ctx, self.units[unit], self.severities)
+        """A unit's findings, sorted (by the side that ran it: the final order is then a merge)."""
+        return sort_findings(
+            collect_findings(self.ctx, self.units[unit], self.severities), self.ctx.file_index()
+        )
 
     def result(self) -> list[Finding]:
         """Run the units no one has taken yet, collect the helper's findings, and return all of them
         sorted (the helper is reaped). The helper's findings are unpickled as they arrive, between this
         process's units, so that this work is shared out like the rules instead of following them."""
         try:
-            found: list[Finding] = []
+            found: list[list[Finding]] = []  # each unit's findings, sorted
             pending = set(range(len(self.units)))  # units whose findings are not in ``found`` yet
 
             def collect(unit: int) -> None:
                 pending.discard(unit)
                 try:
-                    found.extend(self.pool.result(unit))
+                    found.append(self.pool.result(unit))
                 except HelperLost:  # it failed there, or the helper died: run it here
                     self.ran_here.append(unit)
-                    found.extend(self._unit_findings(unit))
+                    found.append(self._unit_findings(unit))
 
             while (unit := self.pool.claim()) is not None:
                 pending.discard(unit)
                 self.ran_here.append(unit)
-                found.extend(self._unit_findings(unit))
+                found.append(self._unit_findings(unit))
                 self.pool.poll()
                 for done in [u for u in pending if self.pool.finished(u)]:
                     collect(done)
@@ -170,8 +188,7 @@ class RuleRun:
                 collect(unit)
         finally:
             self.abandon()
-        # the units hold different rules: their findings never coincide, no set union needed
-        return sort_findings(found, self.ctx.file_index())
+        return merge_sorted_units(found)
 
     def abandon(self) -> None:
         """Stop and reap the helper, if it is still there (its answers are not needed any more)."""
