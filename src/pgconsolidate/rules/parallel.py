@@ -10,10 +10,13 @@ handed out in units, the most expensive first (by the estimates of :data:`RULE_C
 free); rules that share a computed index of the :class:`~pgconsolidate.rules.registry.RuleContext`
 (the function history, a function's privileges, a table's keys) form one unit, so it is computed once.
 Indexes most rules read (files' order, ignore comments, objects by kind, tables' children) are built
-before forking, so neither side builds them twice.
+before forking, so neither side builds them twice. The units of rules that report one finding per
+object (:data:`MANY_FINDINGS`) are this process's first, so that most findings are not pickled there
+and unpickled here; the helper takes them only when nothing else is left.
 
 The findings are the same, in the same order, as :func:`~pgconsolidate.rules.registry.run_rules` in one
-process: each side drops its silenced findings, this process sorts the union. A unit the helper could
+process: each side drops its silenced findings and sorts those of each unit it runs, this process
+merges them (:func:`merge_sorted_units`). A unit the helper could
 not deliver (a rule raised there, or the helper died) is run here: a rule that raises does so in this
 process, with its own traceback. Only on Linux, only for large directories (forking costs more than it
 saves on small ones) and only with 2 cores or more; otherwise everything runs in this process.
