@@ -68,6 +68,10 @@ def result_json(result: ReplayResult) -> dict[str, Any]:
             {"file": s.file, "line": s.line, "statement": s.statement, "reason": s.reason}
             for s in result.provided
         ],
+        "assumed": [
+            {"extension": a.extension, "file": a.file, "line": a.line, "needs": a.what}
+            for a in result.assumed
+        ],
     }
 
 
@@ -101,6 +105,12 @@ def print_result(result: ReplayResult) -> None:
         cascades = [f for f in result.failures if f.root_cause == root.location]
         for c in cascades:
             out.print(f"    cascade {c.file}:{c.line}  {c.sqlstate} {c.message}", markup=False)
+    for a in result.assumed:
+        out.print(
+            f"assumed: extension {a.extension} (no migration creates it; {a.file}:{a.line} uses {a.what}) is "
+            "taken as enabled on the platform (the dashboard) and was created in schema extensions first",
+            markup=False,
+        )
     for pv in result.provided:
         out.print(f"platform: {pv.file}:{pv.line} {pv.statement} ({pv.reason})", markup=False)
     for sk in result.skipped:

@@ -58,6 +58,17 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class Assumed:
+    """An extension no file creates that the chain needs, assumed enabled on the platform: ``file``:``line``
+    is the first statement that needs it, ``what`` what it uses (``type vector``, ``similarity()``)."""
+
+    extension: str
+    file: str
+    line: int
+    what: str
+
+
+@dataclass(frozen=True)
 class HistoryRow:
     """A row the owning tool writes to its history table after applying a file."""
 
@@ -100,6 +111,9 @@ class ReplayResult:
     # CREATE EXTENSION of an extension the hosted platform provides (Supabase base) that the scratch server
     # lacks: not run, not a failure; what needs its objects is reported as skipped
     provided: tuple[Skipped, ...] = ()
+    # extensions no file creates that the files need, created in schema extensions before the chain ran on
+    # the Supabase base: enabled from the dashboard on the hosted project (see ``assumed``)
+    assumed: tuple[Assumed, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -26,7 +26,8 @@ from psycopg import sql
 from pgconsolidate.db.connect import connection, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.replay.analysis import RawFailure, analyse
-from pgconsolidate.replay.model import FileOutcome, HistoryRow, ReplayResult, Skipped, StandIn
+from pgconsolidate.replay.assumed import uncreated_needs
+from pgconsolidate.replay.model import Assumed, FileOutcome, HistoryRow, ReplayResult, Skipped, StandIn
 from pgconsolidate.replay.needs import supabase_reasons
 from pgconsolidate.replay.units import Unit, file_units
 from pgconsolidate.scratch.databases import create_database, database_name, drop_database
@@ -296,6 +297,27 @@ class _Replayer:
         return not failed or self.keep_going
 
 
+def _assume_enabled(conn: psycopg.Connection, mdir: MigrationDir, available: frozenset[str]) -> list[Assumed]:
+    """Create in schema ``extensions`` every extension the chain needs, none of its files creates, the
+    database lacks and the server has (enabled from the dashboard on the hosted project); returns them."""
+    needed = [a for a in uncreated_needs(mdir) if a.extension in available]
+    if not needed:
+        return []
+    rows = conn.execute("SELECT extname FROM pg_catalog.pg_extension").fetchall()
+    installed = {str(r[0]) for r in rows}
+    out: list[Assumed] = []
+    for a in needed:
+        if a.extension in installed:
+            continue
+        conn.execute(
+            sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA extensions").format(
+                sql.Identifier(a.extension)
+            )
+        )
+        out.append(a)
+    return out
+
+
 def replay_into(
     url: str,
     mdir: MigrationDir,
@@ -318,7 +340,8 @@ def replay_into(
     consecutive statements are sent as one query, a failure is reported at the first statement of its
     batch. ``platform``: extensions the hosting platform provides (``CREATE EXTENSION IF NOT EXISTS`` of one
     the server lacks is not run and not a failure); None: the Supabase platform's when the database has the
-    Supabase base (an ``auth`` schema), else none."""
+    Supabase base (an ``auth`` schema), else none. With a platform, an extension the files need but none
+    creates is created in schema ``extensions`` first and reported in ``assumed`` (see ``assumed``)."""
     started = time.perf_counter()
     files = [f for f in mdir.files if f.filename.direction != "down"]
     with connection(url, autocommit=True) as conn:
@@ -335,6 +358,8 @@ def replay_into(
         if platform is None:
             row = conn.execute("SELECT to_regnamespace('auth') IS NOT NULL").fetchone()
             platform = PLATFORM_EXTENSIONS if row and row[0] else frozenset()
+        # on the platform's base, an extension the files use but never create was enabled from the dashboard
+        assumed = _assume_enabled(conn, mdir, available) if platform else []
         replayer = _Replayer(
             conn,
             available,
@@ -399,6 +424,7 @@ def replay_into(
         created_roles=tuple(dict.fromkeys(run.created_roles)),
         url=url,
         provided=provided,
+        assumed=tuple(assumed),
         seconds=time.perf_counter() - started,
     )
 

@@ -567,6 +567,12 @@ def consolidate(
         clean_stand_ins = extension_stand_ins(stand_ins, chain.supabase_base, ext_schemas)
         # every extension the chain created is re-created by the clean set, a platform-provided one too
         chain_extensions = created_extensions(analysis.schema, schema_sql, clean_stand_ins)
+        # and one the chain needs but never created (enabled from the dashboard; created before the replay)
+        chain_extensions += tuple(
+            (a.extension, "extensions")
+            for a in chain.assumed
+            if a.extension not in {name for name, _ in chain_extensions}
+        )
         made = {name for name, _ in chain_extensions}
         clean_stand_ins = tuple(replace(s, create=s.create or s.extension in made) for s in clean_stand_ins)
         versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
@@ -646,6 +652,11 @@ def consolidate(
             roles.update({f"migrations/{c.name}": "clean set" for c in clean})
             skipped_lines = [f"{s.file}:{s.line}: {s.reason}" for s in g.skipped]
             platform_lines = [f"{s.file}:{s.line} `{s.statement}`: {s.reason}" for s in g.provided]
+            platform_lines += [
+                f"{a.file}:{a.line} uses {a.what}: extension {a.extension}, which no migration creates, was "
+                "taken as enabled on the platform (the dashboard); the clean set creates it"
+                for a in chain.assumed
+            ]
             copy_notes = list(live_proof.copy.notes) if live_proof else []
             stood_lines = stand_in_lines(
                 [(g.stand_ins, "replay")]
