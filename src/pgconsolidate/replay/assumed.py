@@ -10,7 +10,7 @@ files need is found the way the ``missing-extension`` rule finds it.
 from __future__ import annotations
 
 from pgconsolidate.replay.model import Assumed
-from pgconsolidate.rules.missing_extension import _may_need, _needs
+from pgconsolidate.rules.missing_extension import may_need, statement_needs
 from pgconsolidate.rules.nodes import EXTENSION_TYPES
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.split import split_sql
@@ -26,7 +26,7 @@ def uncreated_needs(mdir: MigrationDir) -> tuple[Assumed, ...]:
         for f in mdir.files
         if f.filename.direction != "down"
         and f.forward_sql
-        and ("extension" in (low := f.forward_sql.lower()) or _may_need(f.forward_sql, every_type, low))
+        and ("extension" in (low := f.forward_sql.lower()) or may_need(f.forward_sql, every_type, low))
     ]
     split = [split_sql(f.path, f.forward_sql, first_line=f.span_line).statements for f in files]
     created = {
@@ -38,12 +38,12 @@ def uncreated_needs(mdir: MigrationDir) -> tuple[Assumed, ...]:
     missing_types = tuple(t for t, ext in EXTENSION_TYPES.items() if ext not in created)
     found: dict[str, Assumed] = {}
     for f, statements in zip(files, split, strict=True):
-        if not _may_need(f.forward_sql, missing_types):
+        if not may_need(f.forward_sql, missing_types):
             continue
         for st in statements:
             if st.kind == "CreateExtensionStmt":
                 continue
-            for ext, what in _needs(st, created, missing_types):
+            for ext, what in statement_needs(st, created, missing_types):
                 if ext not in created and ext not in found:
                     found[ext] = Assumed(ext, st.file, st.line, what)
     return tuple(found.values())

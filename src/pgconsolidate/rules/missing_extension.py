@@ -49,7 +49,7 @@ _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
 
 
-def _needs(
+def statement_needs(
     st: Statement, created: set[str], missing_types: tuple[str, ...] | None = None
 ) -> Iterator[tuple[str, str]]:
     """(extension, what) pairs a statement needs, among the extensions not in ``created``.
@@ -80,9 +80,9 @@ def _needs(
                     yield EXTENSION_TYPES[names[-1]], f"type {names[-1]}"
 
 
-def _may_need(text: str, missing_types: tuple[str, ...], lower: str | None = None) -> bool:
+def may_need(text: str, missing_types: tuple[str, ...], lower: str | None = None) -> bool:
     """False when ``text`` (a whole file; ``lower``: the same, lower-cased, if at hand) has none of the
-    words :func:`_needs` looks for."""
+    words :func:`statement_needs` looks for."""
     if lower is None:
         lower = text.lower()
     return (
@@ -94,7 +94,7 @@ def _word_offsets(
     text: str, lower: str, missing_types: tuple[str, ...], present: Iterable[str] | None = None
 ) -> list[int] | None:
     """Sorted offsets in ``text`` (a whole file; ``lower``: the same, lower-cased) where a word
-    :func:`_needs` looks for starts (overlapping ones too; a call word only where a call follows:
+    :func:`statement_needs` looks for starts (overlapping ones too; a call word only where a call follows:
     the rest of a name, blanks and ``(``); None when the offsets cannot be trusted (lower-casing
     changed the text's length), and then every statement must be looked at. ``present``: the
     looked-for words that ``lower`` holds, when known (only they are searched)."""
@@ -154,7 +154,7 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
         lower = text.lower()
         present = [w for w in words if w in lower]
         if not present:
-            continue  # one look at the whole file instead of one per statement (what _may_need says)
+            continue  # one look at the whole file instead of one per statement (what may_need says)
         # where the words looked for are in the file: only the statements holding one are looked at
         offsets = _word_offsets(text, lower, missing_types, present) if fs.file in texts else None
         size, count = len(text), len(offsets) if offsets is not None else 0
@@ -167,7 +167,7 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
                     continue
             if st.kind == "CreateExtensionStmt":
                 continue
-            for ext, what in _needs(st, created, missing_types):
+            for ext, what in statement_needs(st, created, missing_types):
                 if ext not in created:
                     uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
     for ext, found in sorted(uses.items()):
