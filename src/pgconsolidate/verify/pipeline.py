@@ -568,12 +568,11 @@ def consolidate(
         # every extension the chain created is re-created by the clean set, a platform-provided one too
         chain_extensions = created_extensions(analysis.schema, schema_sql, clean_stand_ins)
         # and one the chain needs but never created (enabled from the dashboard; created before the replay)
-        chain_extensions += tuple(
-            (a.extension, "extensions")
-            for a in chain.assumed
-            if a.extension not in {name for name, _ in chain_extensions}
-        )
         made = {name for name, _ in chain_extensions}
+        chain_extensions += tuple(
+            (a.extension, "extensions") for a in chain.assumed if a.extension not in made
+        )
+        made.update(a.extension for a in chain.assumed)
         clean_stand_ins = tuple(replace(s, create=s.create or s.extension in made) for s in clean_stand_ins)
         versions = [_stamp(base, i + 1) for i in range(len(plan.domains))]
         clean = build_clean_set(
