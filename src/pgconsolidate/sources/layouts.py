@@ -24,7 +24,7 @@ DRIZZLE_META = "meta"
 DRIZZLE_JOURNAL = "meta/_journal.json"
 DRIZZLE_BREAKPOINT = "--> statement-breakpoint"
 
-_PRISMA_DIR = re.compile(r"^(?P<version>\d+)_(?P<name>.+)$")
+_PRISMA_DIR = re.compile(r"^(?P<version>\d+)_(?P<name>.*)$")
 _DRIZZLE_FILE = re.compile(r"^(?P<version>\d{4})_(?P<name>.+)\.sql$")
 
 
