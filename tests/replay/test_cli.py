@@ -35,7 +35,16 @@ def test_json_document(
     code, out, _ = _run(capsys, ["replay", str(tmp_path), "--keep-going", "--format", "json"])
     assert code == 1
     doc = json.loads(out)
-    assert list(doc) == ["schema_version", "files", "failures", "stand_ins", "skipped", "platform", "assumed"]
+    assert list(doc) == [
+        "schema_version",
+        "files",
+        "failures",
+        "stand_ins",
+        "skipped",
+        "platform",
+        "assumed",
+        "version_collisions",
+    ]
     assert doc["schema_version"] == 1
     assert doc["files"] == [
         {"file": "001_a.sql", "status": "applied", "statements": 1, "failed": 0},

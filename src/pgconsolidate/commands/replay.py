@@ -25,10 +25,40 @@ from pgconsolidate.redact import redact_url
 
 if TYPE_CHECKING:
     from pgconsolidate.replay import ReplayFailure, ReplayResult
+    from pgconsolidate.sources.model import MigrationDir
+
+# What the owning tool does with two files that share a version (the replay applies both, in name order).
+# The Supabase CLI's answer comes from the history rows the replay writes (``history_collisions``);
+# Prisma and drizzle key their history by directory name / hash, so a shared timestamp is no collision.
+_REFUSES = {
+    "goose": "goose refuses the whole directory (duplicate version) before applying anything",
+    "golang-migrate": "migrate refuses the whole directory (duplicate migration file) before applying",
+    "flyway": "Flyway's validation fails (more than one migration with this version) before migrating",
+    "dbmate": "dbmate fails on the schema_migrations primary key and rolls that file back",
+    "numbered": "migration tools record one row per version: the second file is refused or never run",
+}
 
 
-def result_json(result: ReplayResult) -> dict[str, Any]:
-    """The ``--format json`` document (``schema_version`` 1)."""
+def version_collisions(mdir: MigrationDir) -> list[tuple[str, str, str]]:
+    """``(file, version, earlier file)`` for each file whose version an earlier file (in applied order)
+    already has, for the tools in ``_REFUSES`` (pure: names in, data out)."""
+    if str(mdir.tool) not in _REFUSES:
+        return []
+    first: dict[str, str] = {}
+    found: list[tuple[str, str, str]] = []
+    for f in mdir.files:
+        if f.filename.direction != "up" or not f.version:
+            continue
+        if f.version in first:
+            found.append((f.path, f.version, first[f.version]))
+        else:
+            first[f.version] = f.path
+    return found
+
+
+def result_json(result: ReplayResult, collisions: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    """The ``--format json`` document (``schema_version`` 1); ``collisions`` from
+    :func:`version_collisions`."""
 
     def failure(f: ReplayFailure) -> dict[str, Any]:
         root = {"file": f.root_cause.file, "line": f.root_cause.line} if f.root_cause else None
@@ -72,11 +102,16 @@ def result_json(result: ReplayResult) -> dict[str, Any]:
             {"extension": a.extension, "file": a.file, "line": a.line, "needs": a.what}
             for a in result.assumed
         ],
+        "version_collisions": [
+            {"file": file, "version": version, "collides_with": earlier, "tool": result.tool}
+            for file, version, earlier in collisions or []
+        ],
     }
 
 
-def print_result(result: ReplayResult) -> None:
-    """Text report: root causes with their cascades, stand-ins, skipped statements, history collisions."""
+def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | None = None) -> None:
+    """Text report: root causes with their cascades, stand-ins, skipped statements, history collisions
+    (and the version ``collisions`` the owning tool refuses)."""
     applied = sum(1 for o in result.files if o.status == "applied")
     ran = sum(1 for o in result.files if o.status not in ("not-run", "skipped"))
     out.print(
@@ -119,6 +154,13 @@ def print_result(result: ReplayResult) -> None:
         out.print(
             f"history: {h.file} shares version {h.version} with {h.collides_with}; the Supabase CLI fails "
             "on the schema_migrations primary key",
+            markup=False,
+            style="yellow",
+        )
+    for file, version, earlier in collisions or []:
+        out.print(
+            f"version: {file} shares version {version} with {earlier}; replayed anyway, but "
+            f"{_REFUSES[result.tool]}",
             markup=False,
             style="yellow",
         )
@@ -226,11 +268,12 @@ def replay(
         from pgconsolidate.scratch.databases import database_name, keep_database
 
         keep_database(server, database_name(result.url or ""))
+    collisions = version_collisions(mdir)
     if fmt is OutputFormat.json:
-        emit_json(result_json(result))
+        emit_json(result_json(result, collisions))
     else:
-        print_result(result)
-    if not result.ok:
+        print_result(result, collisions)
+    if not result.ok or collisions:  # the owning tool would not run this chain as replayed
         raise typer.Exit(EXIT_FOUND)
 
 
