@@ -137,7 +137,11 @@ CREATE TABLE IF NOT EXISTS storage.buckets (
     owner uuid,
     public boolean DEFAULT false,
     created_at timestamptz DEFAULT now(),
-    updated_at timestamptz DEFAULT now()
+    updated_at timestamptz DEFAULT now(),
+    avif_autodetection boolean DEFAULT false,
+    file_size_limit bigint,
+    allowed_mime_types text[],
+    owner_id text
 );
 
 CREATE TABLE IF NOT EXISTS storage.objects (
@@ -208,7 +212,34 @@ BEGIN
 END
 $$;
 
-GRANT USAGE ON SCHEMA graphql_public, realtime TO anon, authenticated, service_role;
+-- Database Webhooks: the dashboard writes triggers that EXECUTE FUNCTION
+-- supabase_functions.http_request('https://...', 'POST', '{headers}', '{params}', '5000'), and
+-- `supabase db diff` copies them into migrations. The function is a stand-in (no request is ever made:
+-- it raises when a trigger fires, like the pg_net stand-in); a real one is never replaced.
+CREATE SCHEMA IF NOT EXISTS supabase_functions;
+CREATE TABLE IF NOT EXISTS supabase_functions.hooks (
+    id bigserial PRIMARY KEY,
+    hook_table_id integer NOT NULL,
+    hook_name text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    request_id bigint
+);
+DO $$
+BEGIN
+    IF to_regprocedure('supabase_functions.http_request()') IS NULL THEN
+        CREATE FUNCTION supabase_functions.http_request() RETURNS trigger
+            LANGUAGE plpgsql
+            AS $f$
+        BEGIN
+            RAISE EXCEPTION 'supabase_functions.http_request() cannot make requests: pgconsolidate stand-in '
+                'for Database Webhooks (trigger % on %)', TG_NAME, TG_TABLE_NAME;
+        END
+        $f$;
+    END IF;
+END
+$$;
+
+GRANT USAGE ON SCHEMA graphql_public, realtime, supabase_functions TO anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION auth.uid(), auth.role(), auth.email(), auth.jwt() TO anon, authenticated, service_role;
 
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
