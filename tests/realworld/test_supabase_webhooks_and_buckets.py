@@ -13,7 +13,9 @@ import psycopg
 import pytest
 
 from pgconsolidate.cli import run
-from pgconsolidate.scratch.databases import database_name, drop_database
+from pgconsolidate.scratch.databases import create_database, database_name, drop_database
+from pgconsolidate.scratch.supabase import install_supabase_base
+from pgconsolidate.verify.livecopy import copy_live
 
 from .helpers import migrations
 
@@ -50,3 +52,27 @@ def test_webhook_trigger_and_bucket_limits_replay(tmp_path: Path, capsys, scratc
                 conn.execute("INSERT INTO public.notifications (body) VALUES ('x')")
     finally:
         drop_database(scratch_server, database_name(url))
+
+
+def test_live_copy_of_a_webhook_project_restores_cleanly(scratch_server, scratch_db: str) -> None:
+    """The live copy restored the live database's supabase_functions.hooks over the base's own table:
+    'restore: multiple primary keys for table "hooks"'. The base provides that schema, like auth."""
+    install_supabase_base(scratch_db)
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE public.notifications (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text);"
+            "CREATE TRIGGER push AFTER INSERT ON public.notifications FOR EACH ROW EXECUTE FUNCTION "
+            "supabase_functions.http_request('https://example.supabase.co/f', 'POST', '{}', '{}', '5000')"
+        )
+    copy = create_database(scratch_server)
+    try:
+        copied = copy_live(scratch_db, copy, scratch_server)
+        assert not [n for n in copied.notes if n.startswith("restore:")], copied.notes
+        with psycopg.connect(copy) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'public.notifications'::regclass "
+                "AND NOT tgisinternal"
+            ).fetchone()
+        assert row == (1,)
+    finally:
+        drop_database(scratch_server, database_name(copy))

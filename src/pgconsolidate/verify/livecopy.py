@@ -50,8 +50,9 @@ from pgconsolidate.scratch.supabase import PLATFORM_EXTENSIONS, install_supabase
 from pgconsolidate.verify.dump import managed_triggers
 
 QUERIES = "pgconsolidate.verify.queries"
-# Schemas the scratch Supabase base creates itself; every other schema is copied.
-BASE_SCHEMAS = ("auth", "storage", "supabase_migrations", "extensions")
+# Schemas the scratch Supabase base creates itself, with tables (restoring the live database's copy of
+# them over the base's fails: "multiple primary keys"); every other schema is copied.
+BASE_SCHEMAS = ("auth", "storage", "supabase_migrations", "extensions", "supabase_functions")
 _TOC = re.compile(r"^\d+; \d+ \d+ (?P<type>EXTENSION|EVENT TRIGGER|COMMENT|SCHEMA) - (?P<rest>.*)$")
 
 
