@@ -20,7 +20,7 @@ def _census_and_rows(url: str, include_managed_schemas: bool = False) -> dict[st
     out: dict[str, tuple[bool, int]] = {}
     with connection(url) as conn, conn.transaction():
         version = conn.info.server_version
-        preamble, census = reader_module._send_preamble(conn, None, skip)
+        preamble, census = reader_module._send_preamble(conn, skip)
         params = reader_module._prepared(preamble, skip, False).params
         empty = reader_module._empty_kinds(census)
         for kind in reader_module.CENSUS_KINDS:

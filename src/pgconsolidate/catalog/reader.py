@@ -339,8 +339,6 @@ _EXTENSION_MEMBERS = (
 class _Prepared(NamedTuple):
     search_path: str  # already set for the transaction; the extra sessions set it too
     params: dict[str, Any]  # every catalog query's parameters
-    size: int  # rows of pg_class + pg_proc
-    snapshot: str | None  # exported for the extra sessions (large catalogs only)
 
 
 # The kinds most databases hold none of, whose queries run only when the census finds candidates.
@@ -360,20 +358,20 @@ CENSUS_KINDS = (
 
 
 def _send_preamble(
-    conn: psycopg.Connection, parallel_from: int | None, skip_schemas: list[str]
+    conn: psycopg.Connection, skip_schemas: list[str]
 ) -> tuple[psycopg.Cursor[Any], psycopg.Cursor[Any]]:
     """Queue the preamble and the census in ``conn``'s pipeline (in its open transaction); see
     :func:`_prepared`."""
     version = conn.info.server_version
-    preamble = conn.execute(_query("preamble", version), {"parallel_from": parallel_from})
+    preamble = conn.execute(_query("preamble", version))
     census = conn.cursor(binary=True)
     census.execute(_query("census", version), {"skip_schemas": array_literal(skip_schemas)})
     return preamble, census
 
 
 def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bool) -> _Prepared:
-    """The preamble's result: it has set the search_path; the queries' parameters, the catalog's size,
-    and a snapshot exported when the catalog has at least ``parallel_from`` rows."""
+    """The preamble's result: it has set the search_path (returned for the extra sessions) and tells the
+    extension members, which become the queries' parameters."""
     row = cur.fetchone()
     assert row is not None
     names = [d.name for d in cur.description or ()]
@@ -381,8 +379,7 @@ def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bo
     params: dict[str, Any] = {"skip_schemas": array_literal(skip_schemas)}
     for name in _EXTENSION_MEMBERS:
         params[name] = array_literal([] if include_ext else values[name])
-    snapshot = values["snapshot"]
-    return _Prepared(str(values["search_path"]), params, int(values["catalog_size"]), snapshot)
+    return _Prepared(str(values["search_path"]), params)
 
 
 def _empty_kinds(census: psycopg.Cursor[Any]) -> frozenset[str]:
@@ -735,34 +732,41 @@ def _ask_server(conn: psycopg.Connection, call: str, objects: dict[int, CatalogO
         objects[oid].__dict__["definition"] = definition
 
 
-# Extra sessions cost a connection each; they pay off only for large catalogs (rows of pg_class + pg_proc;
-# an empty database has about 3,700, mostly PostgreSQL's own functions).
-PARALLEL_FROM = 6000
+# Extra sessions cost a connection each; they pay off only for large catalogs: bytes of pg_class + pg_proc
+# on disk (an empty database has about 950 kB, mostly PostgreSQL's own functions; 1.5 MB is about 6,000
+# rows of the two).
+PARALLEL_FROM = 1_500_000
 
-_Plan = tuple[str, str, dict[str, Any]]  # exported snapshot id, search_path, parameters
+_Plan = tuple[str, dict[str, Any]]  # search_path, parameters
 
 
 def _worker(
     url: str,
+    snapshot: Future[str | None],
     plan: Future[_Plan | None],
     names: tuple[str, ...],
     columns_read: Future[list[tuple[Any, ...]] | None],
 ) -> _Batch | None:
-    """Open an extra session at once, wait for the plan (the shared snapshot), read ``names``; None when
-    the session cannot be opened (connection limit, pooler: the caller reads them itself) or is not
-    needed (a small catalog)."""
+    """Open an extra session at once, import the shared snapshot as soon as it is exported, wait for the
+    plan (the main session's preamble), read ``names``; None when the session cannot be opened
+    (connection limit, pooler: the caller reads them itself) or is not needed (a small catalog)."""
     try:
         conn = connect(url)
     except DatabaseError:
         return None
     try:
-        started = plan.result()
-        if started is None:
+        snapshot_id = snapshot.result()
+        if snapshot_id is None:
             return None
-        snapshot_id, search_path, params = started
-        with conn.pipeline(), conn.transaction():  # one round trip for the set-up and the queries
+        # one round trip for the set-up and the queries; the import is sent (and run) at once, while the
+        # main session runs the preamble
+        with conn.pipeline(), conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
+            started = plan.result()
+            if started is None:
+                return None
+            search_path, params = started
             conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
             batch = _read_kinds(conn, names, params, None)  # no census kind in these groups
             if _FINISHED & set(names):  # spell here, while the other sessions still read
@@ -776,21 +780,27 @@ def _worker(
 
 class _ExtraSessions:
     """The sessions that read the groups after the first, opened in the background from the start (a
-    session takes as long to open as the main one's preamble, and these groups are the longest). Each
-    waits for :meth:`start` with the exported snapshot, or for :meth:`cancel` (small catalog, error):
-    then it closes without reading and nobody waits for it."""
+    session takes as long to open as the main one's first round trip, and these groups are the longest).
+    Each imports the snapshot given to :meth:`export`, then waits for :meth:`start` with the queries'
+    parameters; on :meth:`cancel` (small catalog, error) it closes without reading and nobody waits for
+    it."""
 
     def __init__(self, url: str, groups: tuple[tuple[str, ...], ...]) -> None:
         self.groups = groups
+        self._snapshot: Future[str | None] = Future()
         self._plan: Future[_Plan | None] = Future()
         # the main session's column rows, which the extra session reading indexes needs to spell them
         self.columns_read: Future[list[tuple[Any, ...]] | None] = Future()
         self._pool = ThreadPoolExecutor(max_workers=len(groups))
-        self._futures = [self._pool.submit(_worker, url, self._plan, g, self.columns_read) for g in groups]
+        self._futures = [
+            self._pool.submit(_worker, url, self._snapshot, self._plan, g, self.columns_read) for g in groups
+        ]
+
+    def export(self, snapshot_id: str) -> None:
+        self._snapshot.set_result(snapshot_id)
 
     def start(self, prepared: _Prepared) -> None:
-        assert prepared.snapshot is not None
-        self._plan.set_result((prepared.snapshot, prepared.search_path, prepared.params))
+        self._plan.set_result((prepared.search_path, prepared.params))
 
     def results(self) -> list[_Batch | None]:
         """Each group's objects (None: read it yourself); waits for the sessions."""
@@ -802,9 +812,10 @@ class _ExtraSessions:
     def cancel(self) -> None:
         if not self.columns_read.done():
             self.columns_read.set_result(None)  # never read here: a waiting session spells nothing
-        if not self._plan.done():
-            self._plan.set_result(None)
-            self._pool.shutdown(wait=False)
+        for future in (self._snapshot, self._plan):
+            if not future.done():
+                future.set_result(None)
+        self._pool.shutdown(wait=False)
 
 
 class _NoSharedSnapshot(Exception):
@@ -818,10 +829,12 @@ def _extra_groups() -> tuple[tuple[str, ...], ...]:
 
 def _read_parallel(
     conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
-) -> tuple[int, dict[str, Any]]:
+) -> dict[str, tuple[CatalogObject, ...]]:
     """Read every kind over ``conn`` and extra sessions, which import its snapshot (like
-    ``pg_dump --jobs``). The extra sessions are opened while this one runs the preamble (they are closed
-    unused when the catalog is small); where one connection is left, it is this one (already open)."""
+    ``pg_dump --jobs``). The extra sessions are opened while this one exports the snapshot; they import
+    it while this one runs the preamble, whose parameters they then wait for. For a small catalog no
+    snapshot is exported: the extra sessions are closed unused and this session reads everything (its
+    preamble and census already sent). Where one connection is left, it is this one (already open)."""
     extra = _ExtraSessions(url, _extra_groups())
     groups = (GROUPS[0], *extra.groups)
     rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
@@ -829,13 +842,20 @@ def _read_parallel(
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            preamble, census = _send_preamble(conn, PARALLEL_FROM, skip_schemas)
             try:
-                prepared = _prepared(preamble, skip_schemas, include_ext)
+                exported = conn.execute(
+                    _query("snapshot", conn.info.server_version), {"parallel_from": PARALLEL_FROM}
+                )
+                preamble, census = _send_preamble(conn, skip_schemas)
+                row = exported.fetchone()
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
                 raise _NoSharedSnapshot from None
-            if prepared.snapshot is None:  # a small catalog
-                raise _NoSharedSnapshot
+            snapshot_id = row[0] if row else None
+            if snapshot_id is None:  # a small catalog: read here, with the preamble and census sent
+                extra.cancel()
+                return _read_alone(conn, preamble, census, skip_schemas, include_ext)
+            extra.export(str(snapshot_id))
+            prepared = _prepared(preamble, skip_schemas, include_ext)
             extra.start(prepared)  # before the census is read: the extra sessions' kinds are not in it
             try:
                 batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, census, extra.columns_read))
@@ -846,10 +866,22 @@ def _read_parallel(
                 if result is None:  # that session could not be opened: read its kinds here
                     result = _read_kinds(conn, group, prepared.params, None)
                 batch.merge(result)
-            kinds = _finish(conn, batch)
-        return conn.info.server_version, kinds
+            return _finish(conn, batch)
     finally:
         extra.cancel()  # no-op once started
+
+
+def _read_alone(
+    conn: psycopg.Connection,
+    preamble: psycopg.Cursor[Any],
+    census: psycopg.Cursor[Any],
+    skip_schemas: list[str],
+    include_ext: bool,
+) -> dict[str, tuple[CatalogObject, ...]]:
+    """Read every kind over ``conn`` alone, once the preamble and the census are sent (in its open
+    transaction)."""
+    params = _prepared(preamble, skip_schemas, include_ext).params
+    return _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params, census))
 
 
 def read_snapshot_from(
@@ -905,16 +937,15 @@ def _read_with(
     idle = conn.info.transaction_status == TransactionStatus.IDLE
     if idle and url is not None and _workers() > 1:
         try:
-            server_version, kinds = _read_parallel(conn, url, skip_schemas, include_extension_objects)
-            return _snapshot(source, server_version, kinds, scope)
+            kinds = _read_parallel(conn, url, skip_schemas, include_extension_objects)
+            return _snapshot(source, conn.info.server_version, kinds, scope)
         except _NoSharedSnapshot:
             pass  # the transaction was rolled back; read in one session below
     with conn.pipeline(), conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        preamble, census = _send_preamble(conn, None, skip_schemas)
-        params = _prepared(preamble, skip_schemas, include_extension_objects).params
-        kinds = _finish(conn, _read_kinds(conn, tuple(OBJECT_KINDS), params, census))
+        preamble, census = _send_preamble(conn, skip_schemas)
+        kinds = _read_alone(conn, preamble, census, skip_schemas, include_extension_objects)
     return _snapshot(source, conn.info.server_version, kinds, scope)
 
 

@@ -1,18 +1,15 @@
 -- What the other queries need first, in one round trip:
 -- * the search_path pg_catalog, public and the extensions' schemas (so that format_type spells
 --   `vector(1536)`), set for the transaction and returned for the extra sessions;
--- * the size of the catalog, and when it is at least %(parallel_from)s (NULL: never) a snapshot exported
---   for the extra sessions (outside any savepoint, which the caller ensures);
 -- * the objects that belong to extensions, by catalog (left out unless asked: passed to the other
 --   queries as arrays, so that pg_depend is read once, through its reference index).
+-- (The snapshot the extra sessions share is exported before this, by snapshot.sql.)
 WITH path AS (
     SELECT set_config('search_path', array_to_string(ARRAY['pg_catalog', 'public'] || ARRAY(
                SELECT quote_ident(s.nspname)
                  FROM (SELECT DISTINCT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                         WHERE n.nspname NOT IN ('pg_catalog', 'public')) s
                 ORDER BY s.nspname), ', '), true) AS search_path
-), size AS (
-    SELECT (SELECT count(*) FROM pg_class) + (SELECT count(*) FROM pg_proc) AS catalog_size
 ), members AS (
     SELECT coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_class'::regclass), '{}') AS ext_class,
            coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_type'::regclass), '{}') AS ext_type,
@@ -26,8 +23,5 @@ WITH path AS (
     FROM pg_depend d
     WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 )
-SELECT path.search_path,
-       size.catalog_size,
-       CASE WHEN size.catalog_size >= %(parallel_from)s THEN pg_export_snapshot() END AS snapshot,
-       members.*
-FROM path, size, members
+SELECT path.search_path, members.*
+FROM path, members
