@@ -21,10 +21,13 @@ SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
        k.conkey AS _keys,
        k.confrelid AS _ref_table_oid,
        k.confkey AS _ref_keys,
-       -- the referenced table as generate_relation_name spells it: qualified unless visible
+       -- the referenced table as generate_relation_name spells it: qualified unless visible (looked up
+       -- for these foreign keys only: a join read and hashed the whole of pg_class a second time)
        CASE WHEN simple.ok AND k.contype = 'f' THEN
-            CASE WHEN pg_table_is_visible(k.confrelid) THEN quote_ident(rc.relname)
-                 ELSE quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) END
+            (SELECT CASE WHEN pg_table_is_visible(rc.oid) THEN quote_ident(rc.relname)
+                         ELSE quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) END
+               FROM pg_class rc JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+              WHERE rc.oid = k.confrelid)
        END AS _ref_name,
        k.confupdtype::text AS _on_update,
        k.confdeltype::text AS _on_delete
@@ -32,15 +35,14 @@ FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description ds ON ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
-LEFT JOIN pg_class rc ON rc.oid = k.confrelid
-LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-LEFT JOIN pg_index ci ON ci.indexrelid = k.conindid AND k.contype IN ('p', 'u')
 CROSS JOIN LATERAL (
     SELECT k.contype IN ('p', 'u', 'f')
            AND NOT k.condeferrable AND NOT k.condeferred AND k.convalidated
            AND k.conenforced AND NOT k.conperiod
            AND CASE WHEN k.contype = 'f' THEN k.confmatchtype = 's' AND k.confdelsetcols IS NULL
-                    ELSE ci.indnatts = ci.indnkeyatts AND NOT ci.indnullsnotdistinct END AS ok
+                    -- a primary key or unique constraint: its index (looked up for these only)
+                    ELSE (SELECT ci.indnatts = ci.indnkeyatts AND NOT ci.indnullsnotdistinct
+                            FROM pg_index ci WHERE ci.indexrelid = k.conindid) END AS ok
     OFFSET 0  -- evaluated once per constraint, not once per use
 ) simple
 WHERE k.contype <> 'n'

@@ -32,7 +32,10 @@ SELECT n.nspname || '.' || p.proname AS identity,
                     FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
             ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
        pg_get_userbyid(p.proowner) AS owner,
-       ds.description AS comment,
+       -- looked up per function: a join hashed every function's whole row (bodies included) to match
+       -- them against the descriptions of PostgreSQL's own functions
+       (SELECT ds.description FROM pg_description ds
+         WHERE ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0) AS comment,
        p.oid AS _oid,
        p.prokind = 'p' AS _procedure,
        -- as text: functions sharing them are spelled once (catalog/functiondef.py parses them)
@@ -51,7 +54,6 @@ SELECT n.nspname || '.' || p.proname AS identity,
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
-LEFT JOIN pg_description ds ON ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0
 WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
   AND p.oid <> ALL (%(ext_proc)s::oid[])

@@ -1,6 +1,7 @@
--- Row-level security policies.
-SELECT n.nspname || '.' || c.relname || '.' || pol.polname AS identity,
-       n.nspname || '.' || c.relname AS "table",
+-- Row-level security policies. Each policy's table is looked up by oid (the subquery is not pulled up, so
+-- the planner cannot choose to read and hash every table of the database to match a few policies).
+SELECT c.nspname || '.' || c.relname || '.' || pol.polname AS identity,
+       c.nspname || '.' || c.relname AS "table",
        CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
                        WHEN 'd' THEN 'DELETE' ELSE 'ALL' END AS command,
        pol.polpermissive AS permissive,
@@ -10,9 +11,12 @@ SELECT n.nspname || '.' || c.relname || '.' || pol.polname AS identity,
        pg_get_expr(pol.polwithcheck, pol.polrelid) AS with_check,
        ds.description AS comment
 FROM pg_policy pol
-JOIN pg_class c ON c.oid = pol.polrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
+CROSS JOIN LATERAL (
+    SELECT c.oid, c.relname, n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = pol.polrelid
+    OFFSET 0
+) c
 LEFT JOIN pg_description ds ON ds.objoid = pol.oid AND ds.classoid = 'pg_policy'::regclass AND ds.objsubid = 0
-WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
-  AND n.nspname !~ '^pg_(toast_)?temp_'
+WHERE c.nspname <> ALL (%(skip_schemas)s::text[])
+  AND c.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])
