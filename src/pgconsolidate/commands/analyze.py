@@ -137,10 +137,12 @@ def analyze(
                     out.file.write(f"{renderable}\n")
                 else:
                     out.print(renderable)
-    level = fail_on.value if fail_on is not None else (cfg.fail_on or "error")
-    code = exit_code(report.findings, level)
-    if report.statement_count >= FAST_EXIT_STATEMENTS:
-        _leave(code)
+        level = fail_on.value if fail_on is not None else (cfg.fail_on or "error")
+        code = exit_code(report.findings, level)
+        if report.statement_count >= FAST_EXIT_STATEMENTS:
+            # still inside the pause: the collector's first pass after it would scan every object the
+            # rules and renderers made since the analysis froze its records (~0.25 s on 10,000 files)
+            _leave(code)
     if code:
         raise typer.Exit(code)
 
