@@ -10,8 +10,8 @@ import pickle
 import pytest
 
 from pgconsolidate.analysis import driver
-from pgconsolidate.analysis.transfer import StatementAt, encode
-from pgconsolidate.model.types import FunctionDef, InsertDef
+from pgconsolidate.analysis.transfer import encode
+from pgconsolidate.model.types import NO_REFS, FunctionDef, InsertDef
 
 SQL = """\
 create table public.t (id bigint primary key, rows int default 0, body text not null);
@@ -56,18 +56,67 @@ def test_shipped_results_arrive_as_the_same_records(keep_trees: bool) -> None:
     assert "public.t" in routine.uses and not routine.dynamic_sql
 
 
-def test_statement_positions_pickle_and_are_replaced_on_arrival() -> None:
-    assert pickle.loads(pickle.dumps(StatementAt(3))).position == 3
+def test_routine_references_arrive_pointing_at_this_process_statement() -> None:
     jobs = _jobs(False)
     got = driver._received(pickle.loads(pickle.dumps(driver._shipped(jobs))), jobs)
-    for _, effects in got:
-        for e in effects:
-            if isinstance(e.detail, FunctionDef):
-                assert not isinstance(e.detail.refs.__getstate__()[1][0], StatementAt)
+    statements = {id(st) for fs, _ in got for st in fs.statements}
+    routines = [e.detail for _, effects in got for e in effects if isinstance(e.detail, FunctionDef)]
+    assert routines
+    for fdef in routines:
+        compute, args, value = fdef.refs.__getstate__()
+        assert compute is not None and value is None and id(args[0]) in statements
 
 
 def test_a_class_as_detail_is_refused_so_the_chunk_is_computed_here() -> None:
     fs, effects = driver._one(_jobs(False)[1])
     odd = dataclasses.replace(effects[0], detail=int)
+    with pytest.raises(TypeError):
+        encode([(fs, (odd,))], keep_trees=False)
+
+
+ROUTINES = """\
+create function public.g(a int, b text default 'x', variadic c int[] default '{}') returns int
+language sql as $$ select a $$;
+create function public.h() returns int language sql return 1;
+create function public.k() returns void language c as 'lib', 'k';
+create procedure public.p(inout n int) language plpgsql as $$ begin n := n + 1; end $$;
+create table public.u (id int);
+alter table public.u add column v int, add column w int;
+"""
+
+
+def test_sources_arguments_and_references_travel_flat_and_arrive_alike() -> None:
+    jobs = [("r.sql", ROUTINES, 1, False), *_jobs(False)]
+    expected = [driver._one(j) for j in jobs]
+    encoded = driver._shipped(jobs)
+    data = pickle.dumps(encoded, protocol=pickle.HIGHEST_PROTOCOL)
+    for name in (b"SourceRef", b"ArgDef", b"RoutineRefs"):
+        assert name not in data  # no record of these classes is pickled
+    got = driver._received(pickle.loads(data), jobs)
+    for (fs, effects), (want_fs, want_effects) in zip(got, expected, strict=True):
+        assert fs == want_fs and effects == want_effects
+        # a statement's effects share one source, as they did in the helper
+        by_statement: dict[int, list[int]] = {}
+        for e in want_effects:
+            by_statement.setdefault(e.ref.statement_index, []).append(id(e.ref))
+        got_by_statement: dict[int, set[int]] = {}
+        for e in effects:
+            got_by_statement.setdefault(e.ref.statement_index, set()).add(id(e.ref))
+        assert {k: len(set(v)) for k, v in by_statement.items()} == {
+            k: len(v) for k, v in got_by_statement.items()
+        }
+    routines = {e.id: e.detail for _, effs in got for e in effs if isinstance(e.detail, FunctionDef)}
+    wanted = {e.id: e.detail for _, effs in expected for e in effs if isinstance(e.detail, FunctionDef)}
+    assert routines.keys() == wanted.keys() and len(routines) == 5
+    for key, fdef in routines.items():
+        assert fdef.args == wanted[key].args and type(fdef.args) is tuple
+        assert fdef.uses == wanted[key].uses and fdef.dynamic_sql == wanted[key].dynamic_sql
+    assert routines["public.k()"].refs is NO_REFS  # the shared empty references stay shared
+    assert [a.name for a in routines["public.g(integer, text, integer[])"].args] == ["a", "b", "c"]
+
+
+def test_an_effect_source_that_is_not_a_source_is_refused() -> None:
+    fs, effects = driver._one(_jobs(False)[1])
+    odd = dataclasses.replace(effects[0], ref=None)
     with pytest.raises(TypeError):
         encode([(fs, (odd,))], keep_trees=False)
