@@ -452,47 +452,50 @@ def _read_kinds(
     columns_read: Future[list[tuple[Any, ...]] | None] | None = None,
 ) -> _Batch:
     """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects. With
-    the ``census`` (sent before), the kinds it covers are queried only when it found candidates (else
-    they are empty); their queries are sent after the others, so the server never waits for its answer.
+    the ``census`` (sent before, and answered with the preamble), the kinds it covers are queried only
+    when it found candidates (else they are empty).
 
-    The queries are sent in pipeline mode: the server runs the next query while the objects of the
-    previous one are built, and a distant server costs one round trip instead of one per query.
+    The queries are sent in pipeline mode, one ahead: the next query is sent as soon as a query's rows
+    are in, so the server runs it while that query's objects are built. (Not all at once: psycopg's
+    fetch waits for every result queued before it returns one, so rows sent all at once are built only
+    after the server has run every query of the session, and the sessions' Python work, serialised by
+    the GIL, piles up at the end.)
     """
     batch = _Batch()
+    version = conn.info.server_version
+    empty = _empty_kinds(census) if census is not None else frozenset()
+    todo = [n for n in names if n not in empty]
+    batch.objects.update((n, []) for n in names if n not in todo)
+
+    def send(name: str) -> psycopg.Cursor[Any]:
+        cur = conn.cursor(binary=True)  # binary rows decode faster
+        cur.execute(_query(name, version), params)
+        return cur
+
     with conn.pipeline():
-        opclass_cur, types_cur = conn.cursor(binary=True), conn.cursor(binary=True)
-        if "indexes" in names:
-            opclass_cur.execute(_query("opclasses", conn.info.server_version))
-            types_cur.execute(_query("opclass_types", conn.info.server_version))
-        counted = [n for n in names if n in CENSUS_KINDS] if census is not None else []
-        pending = []
-        for name in [n for n in names if n not in counted]:
-            cur = conn.cursor(binary=True)  # binary rows decode faster
-            cur.execute(_query(name, conn.info.server_version), params)
-            pending.append((name, cur))
-        if census is not None:  # answered by now (sent first), while the server has the queries above
-            empty = _empty_kinds(census)
-            for name in counted:
-                if name in empty:
-                    batch.objects[name] = []
-                    continue
-                cur = conn.cursor(binary=True)
-                cur.execute(_query(name, conn.info.server_version), params)
-                pending.append((name, cur))
-        if "indexes" in names:
-            batch.opclasses = {
-                int(oid): Opclass(str(name), int(method), bool(is_default), int(input_type))
-                for oid, method, name, is_default, input_type in opclass_cur.fetchall()
-            }
-            batch.types = {
-                int(oid): TypeInfo(category, preferred, typtype, is_array, pseudo, frozenset(targets))
-                for oid, category, preferred, typtype, is_array, pseudo, targets in types_cur.fetchall()
-            }
+        opclass_cur = types_cur = None
+        if "indexes" in todo:  # answered with the first query
+            opclass_cur, types_cur = conn.cursor(binary=True), conn.cursor(binary=True)
+            opclass_cur.execute(_query("opclasses", version))
+            types_cur.execute(_query("opclass_types", version))
         functions: _FunctionTexts | None = None
-        for name, cur in pending:
-            cls = OBJECT_KINDS[name]
+        cur = send(todo[0]) if todo else None
+        for i, name in enumerate(todo):
+            assert cur is not None
             rows = cur.fetchall()
             columns = [d.name for d in cur.description or ()]
+            cur = send(todo[i + 1]) if i + 1 < len(todo) else None  # run while these rows are built
+            if opclass_cur is not None and types_cur is not None:
+                batch.opclasses = {
+                    int(oid): Opclass(str(name), int(method), bool(is_default), int(input_type))
+                    for oid, method, name, is_default, input_type in opclass_cur.fetchall()
+                }
+                batch.types = {
+                    int(oid): TypeInfo(category, preferred, typtype, is_array, pseudo, frozenset(targets))
+                    for oid, category, preferred, typtype, is_array, pseudo, targets in types_cur.fetchall()
+                }
+                opclass_cur = types_cur = None
+            cls = OBJECT_KINDS[name]
             if cls is Grant:
                 batch.grants.extend(_grants(rows))
                 continue
@@ -746,18 +749,21 @@ def _worker(
     plan: Future[_Plan | None],
     names: tuple[str, ...],
     columns_read: Future[list[tuple[Any, ...]] | None],
-) -> _Batch | None:
+    ready: Future[_Batch | None],
+) -> None:
     """Open an extra session at once, import the shared snapshot as soon as it is exported, wait for the
-    plan (the main session's preamble), read ``names``; None when the session cannot be opened
+    plan (the main session's preamble), read ``names`` and hand their objects to ``ready`` before the
+    session's commit and close (the caller goes on meanwhile); None when the session cannot be opened
     (connection limit, pooler: the caller reads them itself) or is not needed (a small catalog)."""
     try:
         conn = connect(url)
     except DatabaseError:
-        return None
+        ready.set_result(None)
+        return
     try:
         snapshot_id = snapshot.result()
         if snapshot_id is None:
-            return None
+            return
         # one round trip for the set-up and the queries; the import is sent (and run) at once, while the
         # main session runs the preamble
         with conn.pipeline(), conn.transaction():
@@ -765,7 +771,7 @@ def _worker(
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
             started = plan.result()
             if started is None:
-                return None
+                return
             search_path, params = started
             conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
             batch = _read_kinds(conn, names, params, None)  # no census kind in these groups
@@ -773,8 +779,13 @@ def _worker(
                 columns = columns_read.result()
                 if columns is not None:
                     _spell(conn, batch, columns)
-            return batch
+            ready.set_result(batch)
+    except BaseException as exc:  # the caller raises it
+        if not ready.done():
+            ready.set_exception(exc)
     finally:
+        if not ready.done():
+            ready.set_result(None)
         conn.close()
 
 
@@ -791,10 +802,10 @@ class _ExtraSessions:
         self._plan: Future[_Plan | None] = Future()
         # the main session's column rows, which the extra session reading indexes needs to spell them
         self.columns_read: Future[list[tuple[Any, ...]] | None] = Future()
+        self._ready: list[Future[_Batch | None]] = [Future() for _ in groups]
         self._pool = ThreadPoolExecutor(max_workers=len(groups))
-        self._futures = [
-            self._pool.submit(_worker, url, self._snapshot, self._plan, g, self.columns_read) for g in groups
-        ]
+        for group, ready in zip(groups, self._ready, strict=True):
+            self._pool.submit(_worker, url, self._snapshot, self._plan, group, self.columns_read, ready)
 
     def export(self, snapshot_id: str) -> None:
         self._snapshot.set_result(snapshot_id)
@@ -803,11 +814,13 @@ class _ExtraSessions:
         self._plan.set_result((prepared.search_path, prepared.params))
 
     def results(self) -> list[_Batch | None]:
-        """Each group's objects (None: read it yourself); waits for the sessions."""
-        try:
-            return [f.result() for f in self._futures]
-        finally:
-            self._pool.shutdown(wait=True)
+        """Each group's objects (None: read it yourself); waits for the reads, not for the sessions'
+        commit and close (see :meth:`join`)."""
+        return [ready.result() for ready in self._ready]
+
+    def join(self) -> None:
+        """Wait until every extra session is closed."""
+        self._pool.shutdown(wait=True)
 
     def cancel(self) -> None:
         if not self.columns_read.done():
@@ -842,19 +855,19 @@ def _read_parallel(
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            try:
-                exported = conn.execute(
+            try:  # alone in the pipeline: a fetch waits for every result queued before it
+                row = conn.execute(
                     _query("snapshot", conn.info.server_version), {"parallel_from": PARALLEL_FROM}
-                )
-                preamble, census = _send_preamble(conn, skip_schemas)
-                row = exported.fetchone()
+                ).fetchone()
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
                 raise _NoSharedSnapshot from None
             snapshot_id = row[0] if row else None
-            if snapshot_id is None:  # a small catalog: read here, with the preamble and census sent
+            if snapshot_id is not None:
+                extra.export(str(snapshot_id))  # imported while this session runs the preamble
+            preamble, census = _send_preamble(conn, skip_schemas)
+            if snapshot_id is None:  # a small catalog: read here
                 extra.cancel()
                 return _read_alone(conn, preamble, census, skip_schemas, include_ext)
-            extra.export(str(snapshot_id))
             prepared = _prepared(preamble, skip_schemas, include_ext)
             extra.start(prepared)  # before the census is read: the extra sessions' kinds are not in it
             try:
@@ -866,7 +879,9 @@ def _read_parallel(
                 if result is None:  # that session could not be opened: read its kinds here
                     result = _read_kinds(conn, group, prepared.params, None)
                 batch.merge(result)
-            return _finish(conn, batch)
+            kinds = _finish(conn, batch)  # while the extra sessions commit and close
+        extra.join()
+        return kinds
     finally:
         extra.cancel()  # no-op once started
 
