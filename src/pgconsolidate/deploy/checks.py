@@ -28,6 +28,7 @@ from pgconsolidate.deploy.probes import (
 )
 from pgconsolidate.errors import DatabaseError, InputError
 from pgconsolidate.redact import redact_url
+from pgconsolidate.verify.regnames import regclass_text, regprocedure_text
 
 SKIP = [*SYSTEM_SCHEMAS, *MANAGED_SCHEMAS]
 PASS, FAIL, SKIPPED, WARN = "pass", "fail", "skip", "warn"
@@ -246,25 +247,27 @@ def check_plan_structure(conn: psycopg.Connection, plan_file: Path) -> tuple[Che
         if got != want:
             wrong.append(f"{e.identity}: {got or 'missing'}, planned {want}")
     for m in plan.merges:
-        if one("SELECT to_regclass(%s) IS NULL", m.target):
+        if one("SELECT to_regclass(%s) IS NULL", regclass_text(m.target)):
             wrong.append(f"merge target {m.target} is missing")
-        if m.drop_source and one("SELECT to_regclass(%s) IS NOT NULL", m.source):
+        if m.drop_source and one("SELECT to_regclass(%s) IS NOT NULL", regclass_text(m.source)):
             wrong.append(f"merge source {m.source} still exists (the plan drops it)")
     for fc in plan.functions:
-        if one("SELECT to_regprocedure(%s) IS NULL", fc.keep):
+        if one("SELECT to_regprocedure(%s) IS NULL", regprocedure_text(fc.keep)):
             wrong.append(f"{fc.keep} (kept by the plan) is missing")
         for d in fc.drop:
-            if one("SELECT to_regprocedure(%s) IS NOT NULL", d):
+            if one("SELECT to_regprocedure(%s) IS NOT NULL", regprocedure_text(d)):
                 wrong.append(f"{d} still exists (the plan drops it)")
     for dfn in plan.definers:
-        definer = one("SELECT prosecdef FROM pg_proc WHERE oid = to_regprocedure(%s)", dfn.function)
+        definer = one(
+            "SELECT prosecdef FROM pg_proc WHERE oid = to_regprocedure(%s)", regprocedure_text(dfn.function)
+        )
         if definer is None:
             continue
         if (dfn.action == "keep") != bool(definer):
             state = "SECURITY DEFINER" if definer else "SECURITY INVOKER"
             wrong.append(f"{dfn.function}: {state}, plan: {dfn.action}")
     for ix in plan.indexes:
-        if one("SELECT to_regclass(%s) IS NULL", ix.identity):
+        if one("SELECT to_regclass(%s) IS NULL", regclass_text(ix.identity)):
             wrong.append(f"index {ix.identity} (planned) is missing")
     kept = {d.function for d in plan.definers if d.action == "keep"}
     if wrong:

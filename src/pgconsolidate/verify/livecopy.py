@@ -48,6 +48,7 @@ from pgconsolidate.scratch.standins import (
 )
 from pgconsolidate.scratch.supabase import PLATFORM_EXTENSIONS, install_supabase_base
 from pgconsolidate.verify.dump import managed_triggers
+from pgconsolidate.verify.regnames import regclass_text
 
 QUERIES = "pgconsolidate.verify.queries"
 # Schemas the scratch Supabase base creates itself, with tables (restoring the live database's copy of
@@ -290,7 +291,7 @@ def measure(url: str, plan: Plan) -> dict[str, TableCount]:
     with connection(url) as conn:
         for table, key in tables.items():
             schema, name = table.split(".", 1)
-            reg = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+            reg = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (regclass_text(table),)).fetchone()
             if not reg or not reg[0]:
                 continue
             ident = sql.Identifier(schema, name)
@@ -306,7 +307,7 @@ def measure(url: str, plan: Plan) -> dict[str, TableCount]:
                 for r in conn.execute(
                     "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
                     "AND NOT attisdropped",
-                    (table,),
+                    (regclass_text(table),),
                 ).fetchall()
             ]
             vcols = [
@@ -337,7 +338,7 @@ def origin_keys(url: str, target: str, source: str) -> tuple[int, str]:
     origin = sql.Identifier(schema, f"{name}_merge_origin")
     with connection(url) as conn:
         reg = conn.execute(
-            "SELECT to_regclass(%s) IS NOT NULL", (f"{schema}.{name}_merge_origin",)
+            "SELECT to_regclass(%s) IS NOT NULL", (regclass_text(f"{schema}.{name}_merge_origin"),)
         ).fetchone()
         if not reg or not reg[0]:
             return 0, ""
@@ -395,7 +396,8 @@ def collisions(url: str, plan: Plan) -> dict[str, int]:
     with connection(url) as conn:
         for m in plan.merges:
             ok = conn.execute(
-                "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL", (m.source, m.target)
+                "SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+                (regclass_text(m.source), regclass_text(m.target)),
             ).fetchone()
             if not ok or not ok[0]:
                 continue
