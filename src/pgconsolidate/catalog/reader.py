@@ -485,6 +485,10 @@ def _read_kinds(
             rows = cur.fetchall()
             columns = [d.name for d in cur.description or ()]
             cur = send(todo[i + 1]) if i + 1 < len(todo) else None  # run while these rows are built
+            if functions is not None:  # the fetch above has read the names of their types too
+                functions.complete()
+                _built(batch, "functions", ["_acl"], functions.objects, functions.extras)
+                functions = None
             if opclass_cur is not None and types_cur is not None:
                 batch.opclasses = {
                     int(oid): Opclass(str(name), int(method), bool(is_default), int(input_type))
@@ -501,7 +505,7 @@ def _read_kinds(
                 continue
             objects, extras = _build_all(cls, columns, rows, batch.opclasses)
             batch.objects[name] = objects
-            if name == "functions" and objects:  # finished below, when the server has named their types
+            if name == "functions" and objects:  # finished when the server has named their types
                 functions = _FunctionTexts(conn, objects, extras)
                 continue
             _built(batch, name, columns, objects, extras)
@@ -560,9 +564,9 @@ class _FunctionTexts:
     """Completes functions' identities, argument lists and results (see :mod:`catalog.functiondef`).
 
     Made as soon as the functions' rows are built: it sends the query naming their types and argument
-    names at once (in the pipeline, behind the queries already sent), and :meth:`complete` reads the
-    answer after the other kinds are built. Functions with the same raw columns (most share a handful of
-    signatures) are spelled once."""
+    names at once (in the pipeline, behind the query already sent), and :meth:`complete` reads the
+    answer once the next kind's rows are in (fetched with them). Functions with the same raw columns
+    (most share a handful of signatures) are spelled once."""
 
     def __init__(self, conn: psycopg.Connection, objects: list[CatalogObject], extras: list[tuple[Any, ...]]):
         self.conn, self.objects, self.extras = conn, objects, extras
