@@ -90,6 +90,7 @@ def analyse(
             later=_loc(units, later) if later is not None else None,
             cascade_of=_loc(units, cause) if cause is not None else None,
             stand_in=bool(ext and ext[1] in stand_ins),
+            statement=unit.text,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"

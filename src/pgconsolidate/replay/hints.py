@@ -6,6 +6,9 @@ import re
 
 from pgconsolidate.replay.model import Location
 
+# Flyway's ``${name}`` / ``${flyway:defaultSchema}`` (Liquibase's too): substituted by the tool, not SQL.
+_PLACEHOLDER = re.compile(r"\$\{[\w:.\-]+\}")
+
 
 def _at(loc: Location | None) -> str:
     return f"{loc.file}:{loc.line}" if loc else ""
@@ -19,10 +22,11 @@ def hint_for(
     later: Location | None = None,
     cascade_of: Location | None = None,
     stand_in: bool = False,
+    statement: str = "",
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
-    failed statement that would have created the missing object."""
+    failed statement that would have created the missing object; ``statement``: its text."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
@@ -86,6 +90,13 @@ def hint_for(
         return (
             "runs outside a transaction only: the migration tool wraps each file in a transaction; put this "
             "statement in a file of its own that runs without a transaction, or drop CONCURRENTLY"
+        )
+    placeholder = _PLACEHOLDER.search(statement) if sqlstate == "42601" else None
+    if placeholder:
+        return (
+            f"placeholder {placeholder[0]}: the migration tool (Flyway, Liquibase) substitutes it when it "
+            "runs the file; pgconsolidate reads the files as written, so this statement cannot be parsed or "
+            "run here: replace the placeholder with its value (e.g. the schema name) to replay the directory"
         )
     if sqlstate == "42601":
         return (

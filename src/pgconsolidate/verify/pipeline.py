@@ -592,6 +592,14 @@ def consolidate(
             if chain.supabase_base
             else (),
         )
+        if not clean:
+            failing = len(chain.failures)
+            raise InputError(
+                f"{mdir.root}: nothing to consolidate: replayed on an empty database, the "
+                f"{len(mdir.files)} files create no object"
+                + (f" ({failing} statement(s) fail: `pgconsolidate replay` lists them)" if failing else "")
+                + "; nothing was written"
+            )
         root = Path(mdir.root)
         with _staging(outdir) as tmp:
             for c in clean:
