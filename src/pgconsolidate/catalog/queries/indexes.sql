@@ -35,14 +35,17 @@ JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = ic.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
-LEFT JOIN pg_description ds ON ds.objoid = ic.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
+-- the comments of relations, hashed once (not subject to join order: a probe of pg_description's index
+-- per index cost more)
+LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
+            WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 OFFSET 0) ds ON ds.objoid = ic.oid
 CROSS JOIN LATERAL (
     -- no expressions, no INCLUDE columns, no storage parameters, no DESC / NULLS FIRST, no
     -- NULLS NOT DISTINCT, no opclass parameters
     SELECT i.indexprs IS NULL AND i.indnatts = i.indnkeyatts AND ic.reloptions IS NULL
            AND 0 = ALL (i.indoption::int2[]) AND NOT i.indnullsnotdistinct
-           AND (SELECT count(*) FROM pg_attribute ia
-                 WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL) = 0 AS ok
+           AND NOT EXISTS (SELECT FROM pg_attribute ia
+                            WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL) AS ok
     OFFSET 0  -- evaluated once per index, not once per use
 ) simple
 WHERE c.relkind IN ('r', 'p', 'm', 'f')
