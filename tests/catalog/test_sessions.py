@@ -36,8 +36,10 @@ def test_small_catalog_closes_the_extra_sessions(scratch_db: str, monkeypatch: p
 
     monkeypatch.setattr(reader_module, "connect", counting)
     snap = read_snapshot(scratch_db)
-    assert snap.tables and len(opened) == 3  # two extra sessions were opened ...
     deadline = time.monotonic() + 5
+    while len(opened) < 3 and time.monotonic() < deadline:  # opening, not waited for
+        time.sleep(0.01)
+    assert snap.tables and len(opened) == 3  # two extra sessions were opened ...
     while _sessions(scratch_db) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _sessions(scratch_db) == 0  # ... and closed without reading

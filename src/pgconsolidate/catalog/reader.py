@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import fields
@@ -362,11 +362,15 @@ def _send_preamble(
 ) -> tuple[psycopg.Cursor[Any], psycopg.Cursor[Any]]:
     """Queue the preamble and the census in ``conn``'s pipeline (in its open transaction); see
     :func:`_prepared`."""
-    version = conn.info.server_version
-    preamble = conn.execute(_query("preamble", version))
+    preamble = conn.execute(_query("preamble", conn.info.server_version))
+    return preamble, _send_census(conn, skip_schemas)
+
+
+def _send_census(conn: psycopg.Connection, skip_schemas: list[str]) -> psycopg.Cursor[Any]:
+    """Queue the census (see :func:`_empty_kinds`)."""
     census = conn.cursor(binary=True)
-    census.execute(_query("census", version), {"skip_schemas": array_literal(skip_schemas)})
-    return preamble, census
+    census.execute(_query("census", conn.info.server_version), {"skip_schemas": array_literal(skip_schemas)})
+    return census
 
 
 def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bool) -> _Prepared:
@@ -454,8 +458,8 @@ def _read_kinds(
     columns_read: Future[list[tuple[Any, ...]] | None] | None = None,
 ) -> _Batch:
     """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects. With
-    the ``census`` (sent before, and answered with the preamble), the kinds it covers are queried only
-    when it found candidates (else they are empty).
+    the ``census`` (sent before), the kinds it covers are queried only when it found candidates (else
+    they are empty).
 
     The queries are sent in pipeline mode, one ahead: the next query is sent as soon as a query's rows
     are in, so the server runs it while that query's objects are built. (Not all at once: psycopg's
@@ -465,28 +469,41 @@ def _read_kinds(
     """
     batch = _Batch()
     version = conn.info.server_version
-    empty = _empty_kinds(census) if census is not None else frozenset()
-    todo = [n for n in names if n not in empty]
-    batch.objects.update((n, []) for n in names if n not in todo)
+    todo = deque(names)
+    empty: frozenset[str] | None = None if census is not None else frozenset()
 
-    def send(name: str) -> psycopg.Cursor[Any]:
-        cur = conn.cursor(binary=True)  # binary rows decode faster
-        cur.execute(_query(name, version), params)
-        return cur
+    def send_next() -> tuple[str, psycopg.Cursor[Any]] | None:
+        """Send the next kind's query (None: no kind left); a kind the census found nothing for is empty.
+        The census is read when the first of its kinds comes up, with no other query waiting (its answer
+        came with an earlier fetch)."""
+        nonlocal empty
+        while todo:
+            name = todo.popleft()
+            if name in CENSUS_KINDS:
+                if empty is None:
+                    assert census is not None
+                    empty = _empty_kinds(census)
+                if name in empty:
+                    batch.objects[name] = []
+                    continue
+            cur = conn.cursor(binary=True)  # binary rows decode faster
+            cur.execute(_query(name, version), params)
+            return name, cur
+        return None
 
     with conn.pipeline():
         opclass_cur = types_cur = None
-        if "indexes" in todo:  # answered with the first query
+        if "indexes" in names:  # answered with the first query
             opclass_cur, types_cur = conn.cursor(binary=True), conn.cursor(binary=True)
             opclass_cur.execute(_query("opclasses", version))
             types_cur.execute(_query("opclass_types", version))
         functions: _FunctionTexts | None = None
-        cur = send(todo[0]) if todo else None
-        for i, name in enumerate(todo):
-            assert cur is not None
+        current = send_next()
+        while current is not None:
+            name, cur = current
             rows = cur.fetchall()
             columns = [d.name for d in cur.description or ()]
-            cur = send(todo[i + 1]) if i + 1 < len(todo) else None  # run while these rows are built
+            current = send_next()  # run while these rows are built
             if functions is not None:  # the fetch above has read the names of their types too
                 functions.complete()
                 _built(batch, "functions", ["_acl"], functions.objects, functions.extras)
@@ -854,9 +871,10 @@ def _read_parallel(
 ) -> dict[str, tuple[CatalogObject, ...]]:
     """Read every kind over ``conn`` and extra sessions, which import its snapshot (like
     ``pg_dump --jobs``). The extra sessions are opened while this one exports the snapshot; they import
-    it while this one runs the preamble, whose parameters they then wait for. For a small catalog no
-    snapshot is exported: the extra sessions are closed unused and this session reads everything (its
-    preamble and census already sent). Where one connection is left, it is this one (already open)."""
+    it while this one runs the preamble, whose parameters they then wait for (not the census, sent
+    after it). For a small catalog no snapshot is exported: the extra sessions are closed unused and
+    this session reads everything, in the same transaction. Where one connection is left, it is this
+    one (already open)."""
     extra = _ExtraSessions(url, _extra_groups())
     groups = (GROUPS[0], *extra.groups)
     rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
@@ -871,14 +889,18 @@ def _read_parallel(
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
                 raise _NoSharedSnapshot from None
             snapshot_id = row[0] if row else None
-            if snapshot_id is not None:
-                extra.export(str(snapshot_id))  # imported while this session runs the preamble
-            preamble, census = _send_preamble(conn, skip_schemas)
             if snapshot_id is None:  # a small catalog: read here
                 extra.cancel()
+                preamble, census = _send_preamble(conn, skip_schemas)
                 return _read_alone(conn, preamble, census, skip_schemas, include_ext)
-            prepared = _prepared(preamble, skip_schemas, include_ext)
-            extra.start(prepared)  # before the census is read: the extra sessions' kinds are not in it
+            extra.export(str(snapshot_id))  # imported while this session runs the preamble
+            # the preamble alone (a fetch waits for every result queued before it): the extra sessions
+            # need its parameters, not the census, which is sent after
+            prepared = _prepared(
+                conn.execute(_query("preamble", conn.info.server_version)), skip_schemas, include_ext
+            )
+            extra.start(prepared)
+            census = _send_census(conn, skip_schemas)
             try:
                 batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, census, extra.columns_read))
             finally:
