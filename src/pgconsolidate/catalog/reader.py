@@ -7,14 +7,24 @@ wants (``vector(1536)``, not ``extensions.vector(1536)``).
 
 Speed (what a fresh session pays for is mostly catalog lookups and relation cache entries):
 
-* a preamble query returns what the others need (extension schemas, extension members as oid arrays,
-  the catalog's size) so pg_depend is read once; a census query beside it tells which of the kinds most
-  databases hold none of (triggers, rules, enums, casts, ...) may hold some, and only those kinds' queries
-  run (each test is its query's WHERE clause without the temporary-schema and extension-member
-  conditions: a superset, so a kind is never called empty when its query would return a row);
-* queries are sent in pipeline mode (one round trip; objects of one kind are built while the server runs
-  the next query), rows arrive in binary; large catalogs are read by three sessions sharing one exported
-  snapshot;
+* a preamble query returns what the others need (extension schemas, extension members as oid arrays)
+  so pg_depend is read once; a census query after it tells which of the kinds most databases hold none
+  of (triggers, rules, enums, casts, ...) may hold some, and only those kinds' queries run (each test is
+  its query's WHERE clause without the temporary-schema and extension-member conditions: a superset, so
+  a kind is never called empty when its query would return a row);
+* large catalogs are read by three sessions sharing one exported snapshot (:func:`_read_parallel`): the
+  extra sessions are opened as soon as the main one is; the main session's first statement
+  (``snapshot.sql``) exports the snapshot when the catalog is large (its size from the file sizes of
+  pg_class and pg_proc, not by counting rows), the extra sessions import it while the main one runs the
+  preamble, and start their queries as soon as the preamble's parameters are in (not waiting for the
+  census); a small catalog goes on in the same transaction, alone; an extra session hands its objects
+  over before its commit and close; the groups (:data:`GROUPS`) are balanced on server time and on the
+  Python work that follows each kind's rows;
+* queries are sent in pipeline mode, one ahead: the next kind's query is sent as soon as a kind's rows
+  are in, so the server runs it while those objects are built (psycopg's fetch waits for every result
+  queued before it: queries sent all at once would have their objects built only after the session's
+  last query, and the sessions' Python work, serialised by the GIL, would pile up at the end); rows
+  arrive in binary;
 * server functions that open relations or do more than needed are avoided where the same text can be
   had otherwise: plain index definitions are spelled by :mod:`catalog.indexdef` (pg_get_indexdef opens
   every table), functions' identities, arguments and results by :mod:`catalog.functiondef` (the server
