@@ -170,3 +170,28 @@ def test_reader_leaves_a_given_connection_idle(scratch_db: str, monkeypatch: pyt
         snap = read_snapshot_from(conn, source="here", url=scratch_db)
         assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
         assert snap.tables
+
+
+def test_sequence_owners_named_by_the_main_session_in_a_parallel_read(
+    scratch_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a parallel read the main session names the owners (while the extra sessions still read),
+    including those the server names (a table not read): the same as the server's."""
+    from .test_owned_by import SERVER, SHAPES
+
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(SHAPES.encode())
+        expected = {str(name): owner for name, owner in conn.execute(SERVER).fetchall()}
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    named: list[str] = []
+    real = reader_module._sequence_owners
+
+    def naming(conn: psycopg.Connection, batch: Any) -> None:
+        named.append(threading.current_thread().name)
+        real(conn, batch)
+
+    monkeypatch.setattr(reader_module, "_sequence_owners", naming)
+    got = {s.identity: s.owned_by for s in read_snapshot(scratch_db).sequences}
+    assert got == expected and got["public.owned_by_ext"] == "public.ext_t.id"
+    assert named == [threading.current_thread().name]  # once, here

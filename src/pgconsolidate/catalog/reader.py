@@ -133,11 +133,13 @@ class _Batch:
         self.types: dict[int, TypeInfo] = {}
         self.grants: list[CatalogObject] = []  # from every kind's ACLs, and the grants query
         self.spelled = False  # index and constraint definitions completed (see _spell)
+        self.owners_named = False  # sequences' owned_by completed (see _sequence_owners)
         # columns and sequences in step with their extras (the objects lists are sorted)
         self.in_order: dict[str, list[CatalogObject]] = {}
 
     def merge(self, other: _Batch) -> None:
         self.spelled = self.spelled or other.spelled
+        self.owners_named = self.owners_named or other.owners_named
         self.in_order.update(other.in_order)
         self.objects.update(other.objects)
         self.extras.update(other.extras)
@@ -916,6 +918,8 @@ def _read_parallel(
             finally:
                 if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
                     extra.columns_read.set_result(None)
+            if {"columns", "sequences"} <= batch.in_order.keys():  # while the extra sessions still read
+                _sequence_owners(conn, batch)
             for group, result in zip(extra.groups, extra.results(), strict=True):
                 if result is None:  # that session could not be opened: read its kinds here
                     result = _read_kinds(conn, group, prepared.params, None)
@@ -1010,7 +1014,8 @@ def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogO
     sorted yet: indexes, and grants, which come sorted from each session (a merge of sorted runs)."""
     if not batch.spelled:
         _spell(conn, batch, batch.extras.get("columns", []))
-    _sequence_owners(conn, batch)
+    if not batch.owners_named:
+        _sequence_owners(conn, batch)
     batch.grants.sort(key=_IDENTITY)
     batch.objects["grants"] = batch.grants
     return {name: tuple(objects) for name, objects in batch.objects.items()}
@@ -1019,6 +1024,7 @@ def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogO
 def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
     """Name the column that owns each sequence (``owned_by``) from the columns read, by the table oid
     and attnum the sequences query returns; the server names the few columns that were not read."""
+    batch.owners_named = True
     wanted: dict[tuple[int, int], list[CatalogObject]] = {}
     sequences = batch.extras.get("sequences", [])
     for sequence, extra in zip(batch.in_order.get("sequences", []), sequences, strict=True):
