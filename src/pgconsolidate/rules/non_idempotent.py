@@ -53,15 +53,24 @@ _ADD = re.compile(
 _WS = re.compile(r"\s+")
 
 
+_REPLACEABLE = frozenset({"CreateFunctionStmt", "ViewStmt", "CreateTrigStmt"})
+
+
 def _visibly_guarded(st: Statement) -> bool:
     """True when the text alone shows the statement creates nothing unguarded (saves a re-parse):
     ``CREATE OR REPLACE ...``, ``IF NOT EXISTS`` before the first parenthesis, an ALTER TABLE without ADD."""
     text = st.text
-    if st.kind == "AlterTableStmt":
-        return _ADD.search(text) is None
-    if st.kind in ("CreateFunctionStmt", "ViewStmt", "CreateTrigStmt"):
+    kind = st.kind
+    if kind == "AlterTableStmt":
+        # no "add" in the lowered text: the pattern cannot match (only A/a and D/d match its letters)
+        return "add" not in text.lower() or _ADD.search(text) is None
+    if kind in _REPLACEABLE:
         return _OR_REPLACE.match(text) is not None
-    head = text[:300].split("(", 1)[0].lower()
+    head = text[:300]
+    paren = head.find("(")
+    if paren >= 0:
+        head = head[:paren]
+    head = head.lower()
     return "exists" in head and "if not exists" in " ".join(head.split())
 
 
@@ -135,25 +144,28 @@ def non_idempotent(ctx: RuleContext) -> Iterator[Hit]:
     for fs in ctx.files:
         dropped: set[str] = set()
         for st in fs.statements:
-            if st.kind == "DropStmt" and "exists" in st.text.lower():
-                b = tree_body(st)
-                if b.get("missing_ok"):
-                    remove = str(b.get("removeType", ""))
-                    dropped.update(drop_object_id(remove, obj) for obj in b.get("objects") or ())
-            # what unguarded_creates looks at first, without starting it
-            if st.kind not in _CREATE_KINDS or _visibly_guarded(st):
+            kind = st.kind
+            if kind not in _CREATE_KINDS:
+                if kind == "DropStmt" and "exists" in st.text.lower():
+                    b = tree_body(st)
+                    if b.get("missing_ok"):
+                        remove = str(b.get("removeType", ""))
+                        dropped.update(drop_object_id(remove, obj) for obj in b.get("objects") or ())
                 continue
-            for obj, kind, fix in unguarded_creates(st):
+            # what unguarded_creates looks at first, without starting it
+            if _visibly_guarded(st):
+                continue
+            for obj, what, fix in unguarded_creates(st):
                 if obj in dropped:
                     continue
-                verb = "ADD" if kind == "column" else "CREATE"
+                verb = "ADD" if what == "column" else "CREATE"
                 outcome = (
                     "creates one more copy of the index each time it runs (PostgreSQL numbers the names)"
-                    if kind == "unnamed index"
-                    else f"fails if the {kind} already exists"
+                    if what == "unnamed index"
+                    else f"fails if the {what} already exists"
                 )
                 yield Hit(
-                    f"{verb} {kind.upper()} {obj} {outcome}; use {fix}",
+                    f"{verb} {what.upper()} {obj} {outcome}; use {fix}",
                     Location(st.file, st.line, st.column),
                     objects=(obj,),
                 )

@@ -23,13 +23,21 @@ from typing import Any, TypeVar
 from pgconsolidate.analysis.driver import analyze_files
 from pgconsolidate.errors import InputError
 from pgconsolidate.model.types import Analysis, Effect, FunctionDef, ObjectKind, ObjectState, Schema, TableDef
-from pgconsolidate.rules.finding import Finding, Location, Severity
+from pgconsolidate.rules.finding import Finding, Location, Severity, new_finding
 from pgconsolidate.rules.function_history import FunctionHistory
+from pgconsolidate.rules.model_view import (
+    children_by_parent,
+    function_states,
+    objects_by_kind,
+    table_states,
+)
+from pgconsolidate.rules.model_view import table_keys as keys_of_table
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
-from pgconsolidate.statements.records import fast_init
+from pgconsolidate.statements.records import fast_init, maker
 
 T = TypeVar("T")
+_UNSET: Any = object()
 
 _NOT_RULE_MODULES = {
     "finding",
@@ -55,6 +63,10 @@ class Hit:
     related: tuple[Location, ...] = ()
     objects: tuple[str, ...] = ()
     severity: Severity | None = None  # overrides the rule's default severity for this hit
+
+
+#: ``Hit(...)`` at about a third of the cost (the same record), for rules that report by the ten thousand.
+new_hit = maker(Hit)
 
 
 @dataclass(frozen=True)
@@ -100,16 +112,12 @@ class RuleContext:
     @cached_property
     def children(self) -> dict[str, list[ObjectState]]:
         """Existing children (columns, constraints, indexes, policies, triggers) of each table."""
-        from pgconsolidate.rules.model_view import children_by_parent
-
         return children_by_parent(self.schema)
 
     @cached_property
     def by_kind(self) -> dict[ObjectKind, list[ObjectState]]:
         """Every object of the schema (dropped ones too) grouped by kind, each group in the schema's order:
         one pass, instead of one scan of every object per :meth:`Schema.of_kind` call."""
-        from pgconsolidate.rules.model_view import objects_by_kind
-
         return objects_by_kind(self.schema)
 
     @cached_property
@@ -134,16 +142,12 @@ class RuleContext:
     @cached_property
     def tables(self) -> tuple[tuple[ObjectState, TableDef], ...]:
         """:func:`pgconsolidate.rules.model_view.tables` (existing tables, sorted by id), computed once."""
-        from pgconsolidate.rules.model_view import table_states
-
         return tuple(table_states(self.of_kind(ObjectKind.TABLE)))
 
     @cached_property
     def routines(self) -> tuple[tuple[ObjectState, FunctionDef], ...]:
         """:func:`pgconsolidate.rules.model_view.functions` (existing functions and procedures, sorted by
         id, with their final detail), computed once."""
-        from pgconsolidate.rules.model_view import function_states
-
         # sorted by id below: the groups need not be merged in the schema's order
         states = [s for k in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE) for s in self.of_kind(k)]
         return tuple(function_states(states))
@@ -169,10 +173,11 @@ class RuleContext:
         """``compute(*args)``, remembered for ``key`` (with ``compute``) for the other rules of this run
         (e.g. who may execute a function: two rules ask for each definer)."""
         slot = (compute, key)
-        if slot in self._memo:
-            return self._memo[slot]  # type: ignore[no-any-return]
-        value = self._memo[slot] = compute(*args)
-        return value
+        memo = self._memo
+        value = memo.get(slot, _UNSET)
+        if value is _UNSET:
+            value = memo[slot] = compute(*args)
+        return value  # type: ignore[no-any-return]
 
     @cached_property
     def _table_keys(self) -> dict[str, Any]:
@@ -181,11 +186,10 @@ class RuleContext:
     def table_keys(self, table: ObjectState) -> Any:
         """:func:`pgconsolidate.rules.model_view.table_keys` of ``table``, computed once and shared by the
         rules that look at keys (a :class:`~pgconsolidate.rules.model_view.TableKeys`)."""
-        keys = self._table_keys.get(table.id)
+        known = self._table_keys
+        keys = known.get(table.id)
         if keys is None:
-            from pgconsolidate.rules.model_view import table_keys
-
-            keys = self._table_keys[table.id] = table_keys(table, self.children)
+            keys = known[table.id] = keys_of_table(table, self.children)
         return keys
 
     @cached_property
@@ -397,7 +401,7 @@ def collect_findings(
         for item in info.func(ctx):
             if isinstance(item, Hit):
                 sev = item.severity if item.severity is not None and own_severity else default
-                finding = Finding(
+                finding = new_finding(
                     rule_id, sev, item.message, item.location, item.related, help_text, item.objects
                 )
             else:

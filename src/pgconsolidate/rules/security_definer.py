@@ -8,7 +8,9 @@ from pgconsolidate.model.types import ObjectState
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import definition, event_locations, last_change, loc
 from pgconsolidate.rules.privileges import API_ROLES, function_execute
-from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
+
+_SECURITY = frozenset({"security_definer"})
 
 
 def definition_location(fn: ObjectState) -> Location:
@@ -20,7 +22,7 @@ def definition_location(fn: ObjectState) -> Location:
 def definer_location(fn: ObjectState) -> Location:
     """The statement that made ``fn`` a definer: the last ALTER ... SECURITY DEFINER, else its definition."""
     where = definition_location(fn)
-    alter = last_change(fn, ("security_definer",), where)
+    alter = last_change(fn, _SECURITY, where)
     return loc(alter) if alter is not None else where
 
 
@@ -42,6 +44,7 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
     statement that made it a definer and lists the function's other definitions and ALTERs.
     """
     order, defaults = ctx.file_index(), ctx.default_privileges
+    callers_of: dict[frozenset[str], str] = {}  # roles holding EXECUTE → what the message says of them
     for fn, detail in ctx.routines:
         if not detail.security_definer:
             continue
@@ -50,9 +53,13 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
         path = "" if path == '""' else path  # SET search_path = '' prints as "" (like pg_proc.proconfig)
         pinned = f"search_path pinned to '{path}'" if path is not None else "no search_path"
         privs = ctx.memo(fn.id, function_execute, fn, defaults, order)
-        exposed = sorted(privs.roles & API_ROLES)
-        callers = f"executable by {', '.join(exposed)}" if exposed else "not executable by the API roles"
-        yield Hit(
+        callers = callers_of.get(privs.roles)
+        if callers is None:
+            exposed = sorted(privs.roles & API_ROLES)
+            callers = callers_of[privs.roles] = (
+                f"executable by {', '.join(exposed)}" if exposed else "not executable by the API roles"
+            )
+        yield new_hit(
             f"{fn.id} is SECURITY DEFINER ({detail.language}, {pinned}, {callers})",
             where,
             event_locations(fn, where),

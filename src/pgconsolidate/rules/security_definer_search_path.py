@@ -10,6 +10,9 @@ from pgconsolidate.rules.model_view import event_locations, last_change, loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.rules.security_definer import definition_location
 
+_ALTER = Action.ALTER
+_CONFIG = frozenset({"add_config", "reset_config"})
+
 
 def _pins_search_path(change: object) -> bool:
     """True for an ``ALTER FUNCTION ... SET search_path = ...`` change."""
@@ -39,13 +42,11 @@ def security_definer_search_path(ctx: RuleContext) -> Iterator[Hit]:
         if not detail.security_definer or detail.search_path is not None:
             continue
         where = definition_location(fn)
-        reset = last_change(fn, ("add_config", "reset_config"), where)
+        reset = last_change(fn, _CONFIG, where)
         if reset is not None:
             where = loc(reset)
         lost = [
-            loc(e)
-            for e in fn.events
-            if e.action == Action.ALTER and _pins_search_path(e.detail) and loc(e) < where
+            loc(e) for e in fn.events if e.action == _ALTER and _pins_search_path(e.detail) and loc(e) < where
         ]
         note = (
             f"; the search_path pinned at {lost[-1]} was lost when {where} replaced the function"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
-from pgconsolidate.model.types import Action, IndexDef, ObjectKind
+from pgconsolidate.model.types import Action, IndexDef, ObjectKind, ObjectState
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import DEFINED_KINDS
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
@@ -15,40 +15,73 @@ K = ObjectKind
 _KINDS = DEFINED_KINDS
 
 
+_CREATES = (Action.CREATE, Action.CREATE_OR_REPLACE)
+_DROP = Action.DROP
+
+
+def _defined_states(ctx: RuleContext) -> Iterator[ObjectState]:
+    """Every object of the kinds a file defines (dropped ones too)."""
+    by_kind = ctx.by_kind
+    for kind in _KINDS:
+        yield from by_kind.get(kind, ())
+
+
+def defined_in_several_files(ctx: RuleContext) -> dict[str, set[str]]:
+    """Object → the files creating or replacing it, for the objects that several files create or replace
+    (the index of a PRIMARY KEY / UNIQUE constraint belongs to its table and does not count). Only an
+    object with several events can be one: the others are passed over without a look at their event."""
+    several: dict[str, set[str]] = {}
+    for state in _defined_states(ctx):
+        events = state.events
+        if len(events) < 2:
+            continue
+        first_file: str | None = None
+        for e in events:
+            if e.action not in _CREATES:
+                continue
+            d = e.detail
+            if type(d) is IndexDef and d.constraint:
+                continue
+            file = e.ref.file
+            if first_file is None:
+                first_file = file
+            elif file != first_file:
+                found = several.get(state.id)
+                if found is None:
+                    several[state.id] = {first_file, file}
+                else:
+                    found.add(file)
+    return several
+
+
 def definitions_by_file(
-    ctx: RuleContext,
-) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
-    """(file → objects it creates or replaces, file → objects it drops, object → the files creating or
-    replacing it when they are several), from the model's timelines (a routine dropped without arguments
-    counts for each overload it resolved to)."""
+    ctx: RuleContext, files: Collection[str] | None = None
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(file → objects it creates or replaces, file → objects it drops), from the model's timelines (a
+    routine dropped without arguments counts for each overload it resolved to); ``files``: only these
+    files (default: every file)."""
     defs: dict[str, set[str]] = {}
     dropped: dict[str, set[str]] = {}
-    several: dict[str, set[str]] = {}
-    creates, drop = (Action.CREATE, Action.CREATE_OR_REPLACE), Action.DROP
-    for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):
+    for state in _defined_states(ctx):
         sid = state.id
-        first_file: str | None = None
         for e in state.events:
             action = e.action
-            if action in creates:
+            if action in _CREATES:
                 into = defs
-            elif action == drop:
+            elif action == _DROP:
                 into = dropped
             else:
                 continue
             if isinstance(e.detail, IndexDef) and e.detail.constraint:
                 continue  # the index of a PRIMARY KEY / UNIQUE constraint belongs to its table
             file = e.ref.file
+            if files is not None and file not in files:
+                continue
             found = into.get(file)
             if found is None:
                 found = into[file] = set()
             found.add(sid)
-            if into is defs:
-                if first_file is None:
-                    first_file = file
-                elif file != first_file:
-                    several.setdefault(sid, {first_file}).add(file)
-    return defs, dropped, several
+    return defs, dropped
 
 
 @rule(
@@ -69,7 +102,11 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
     """
     min_shared = int(ctx.option("variant-files", "min-shared", 2))
     min_ratio = float(ctx.option("variant-files", "min-ratio", 0.5))
-    defs, dropped, several = definitions_by_file(ctx)
+    several = defined_in_several_files(ctx)
+    if not several:
+        return  # no object is defined in two files: no file can be a variant
+    # the definitions of the files involved only
+    defs, dropped = definitions_by_file(ctx, {f for files in several.values() for f in files})
     paths = [f.path for f in ctx.mdir.files]
     position = {p: i for i, p in enumerate(paths)}
     # file → earlier file → objects of the file (not dropped in it) that the earlier file defined: only
