@@ -45,6 +45,10 @@ class Privileges:
     revoked_from: frozenset[str]
 
 
+#: Who may execute a function that no GRANT or REVOKE of EXECUTE touched
+_UNTOUCHED = Privileges(frozenset({"PUBLIC"}), frozenset(), (), (), frozenset())
+
+
 def _role(name: str) -> str:
     return "PUBLIC" if name.lower() == "public" else name
 
@@ -139,6 +143,8 @@ def function_execute(
             at = (get(ref.file, 0), ref.line, ref.statement_index)
             if at < born:
                 entries.append((at, not d.revoke, d.grantees, e))
+    if not entries:  # no GRANT or REVOKE of EXECUTE: PUBLIC keeps it, as created
+        return _UNTOUCHED
     if len(entries) > 1:
         entries.sort(key=_FIRST)
     roles = {"PUBLIC"}
@@ -147,7 +153,7 @@ def function_execute(
     revokes: list[Location] = []
     revoked_from: set[str] = set()
     for _key, is_grant, grantees, e in entries:
-        who = {_role(r) for r in grantees}
+        who = {"PUBLIC" if r.lower() == "public" else r for r in grantees}  # _role of each, inlined
         if is_grant:
             roles |= who
             granted |= who

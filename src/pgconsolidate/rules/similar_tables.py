@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from pgconsolidate.model.types import Action, ColumnDef, ObjectState
 from pgconsolidate.rules.finding import Location, Severity
@@ -60,17 +61,27 @@ def final_tables(ctx: RuleContext) -> list[Table]:
 
 def column_names(ctx: RuleContext, state: ObjectState) -> list[str]:
     """The distinct names of the existing columns of ``state``, in creation order (cheap: no types)."""
-    return list(dict.fromkeys(c.detail.name for c in columns_of(state, ctx.children)))
+    # columns_of, inlined: one comprehension over the table's children (tables are many)
+    names = [d.name for c in ctx.children.get(state.id, ()) if isinstance(d := c.detail, ColumnDef)]
+    return list(dict.fromkeys(names))
 
 
 def candidate_pairs(tables: Sequence[Iterable[str]]) -> set[tuple[int, int]]:
     """Index pairs of tables (each given by its column names) sharing at least two non-generic column
     names."""
+    tables = [list(names) for names in tables]
+    # a name held fewer than twice pairs nothing and one held more than MAX_SHARED times is skipped: the
+    # names worth indexing are counted first, at C speed (on large schemas most tables share their
+    # column names, and few names are left)
+    counts = Counter(chain.from_iterable(tables))
+    wanted = {c for c, n in counts.items() if 1 < n <= MAX_SHARED and c.lower() not in GENERIC_COLUMNS}
+    if not wanted:
+        return set()
     by_col: dict[str, list[int]] = defaultdict(list)
+    keep = wanted.__contains__
     for i, names in enumerate(tables):
-        for c in names:
-            if c.lower() not in GENERIC_COLUMNS:
-                by_col[c].append(i)
+        for c in filter(keep, names):
+            by_col[c].append(i)
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for members in by_col.values():
         if len(members) > MAX_SHARED:

@@ -106,7 +106,8 @@ def name_words(name: str) -> frozenset[str]:
     """The words of an identifier, singular (``team_members`` → ``{team, member}``)."""
     low = name.lower()
     words = low.split("_") if _PLAIN.match(low) else _tokens(low)
-    return frozenset(_singular(t) for t in words if t)
+    # only a word ending in "s" has another singular (most names are looked at once, tables are many)
+    return frozenset([_singular(t) if t[-1:] == "s" else t for t in words if t])
 
 
 def names_related(a: str, b: str) -> str | None:

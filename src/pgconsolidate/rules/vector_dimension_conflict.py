@@ -17,6 +17,8 @@ from pgconsolidate.rules.model_view import (
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _VECTORS = ("vector", "halfvec", "sparsevec")
+_VECTOR_NAMES = frozenset(_VECTORS)
+_CREATES = (Action.CREATE, Action.CREATE_OR_REPLACE)
 
 
 def vector_dimension(t: TypeRef) -> tuple[str, int | None] | None:
@@ -53,16 +55,18 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     alter = Action.ALTER
     altered = []
     by_table: dict[str, list[tuple[ObjectState, ColumnDef]]] = {}
+    vectors = _VECTOR_NAMES
     for c in ctx.by_kind.get(ObjectKind.COLUMN, ()):
-        if len(c.events) > 1 and any(
-            e.action == alter and getattr(e.detail, "attribute", None) == "type" for e in c.events
+        events = c.events
+        if len(events) > 1 and any(
+            e.action == alter and getattr(e.detail, "attribute", None) == "type" for e in events
         ):
             altered.append(c)
         cd = c.detail
         if (
             isinstance(cd, ColumnDef)
-            and cd.type.name in _VECTORS
-            and not cd.type.array_dims
+            and (t := cd.type).name in vectors
+            and not t.array_dims
             and c.exists
             and c.parent is not None
         ):
@@ -101,7 +105,7 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         if not detail.body:
             continue
         for a in detail.args:  # a vector argument: what the test below needs, without its dimension
-            if a.type.name in _VECTORS:
+            if a.type.name in vectors:
                 break
         else:
             continue
@@ -109,7 +113,7 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
             t
             for a in detail.args
             # vector_dimension(t) with a dimension, without building the pair
-            if (t := a.type).name in _VECTORS
+            if (t := a.type).name in vectors
             and not t.array_dims
             and t.vector_dims is not None
             and a.in_signature
@@ -134,16 +138,17 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
                             (fn.id, col.id),
                         )
     # vector columns that share a name (embedding, ...) across tables, with different dimensions
-    by_name: dict[str, list[tuple[str, int | None, Location]]] = defaultdict(list)
+    # the columns of each name first (their dimensions), their locations only for the names reported
+    by_name: dict[str, list[tuple[ObjectState, int | None]]] = defaultdict(list)
     for table_cols in vector_columns.values():
         for col, cd in table_cols:
-            vd = vector_dimension(cd.type)
-            if vd is not None:
-                by_name[cd.name].append((col.id, vd[1], column_location(col)))
-    for name, cols in sorted(by_name.items()):
-        found_dims = {d for _, d, _ in cols}
+            t = cd.type  # a vector type without array dimensions (by_table holds no other)
+            by_name[cd.name].append((col, t.vector_dims))
+    for name, named_cols in sorted(by_name.items()):
+        found_dims = {d for _, d in named_cols}
         if len(found_dims) < 2:
             continue
+        cols = [(col.id, d, _column_location(col)) for col, d in named_cols]
         # a few examples of each other dimension, computed once per dimension (tables can be many)
         samples: dict[int | None, list[tuple[str, int | None, Location]]] = defaultdict(list)
         for sample in cols:
@@ -158,6 +163,21 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
                 + ", ".join(f"{o} ({_dim(od)})" for o, od, _ in others),
                 tuple(w for _, _, w in others),
             )
+        # the message after the column's id, by dimension
+        said = {d: (f" has dimension {_dim(d)} {tail}", related) for d, (tail, related) in told.items()}
+        info = Severity.INFO
         for cid, d, where in cols:
-            tail, related = told[d]
-            yield Hit(f"{cid} has dimension {_dim(d)} {tail}", where, related, (cid,), severity=Severity.INFO)
+            tail, related = said[d]
+            yield Hit(cid + tail, where, related, (cid,), severity=info)
+
+
+def _column_location(column: ObjectState) -> Location:
+    """:func:`~pgconsolidate.rules.model_view.column_location`, without the type timeline for a column
+    whose only event is its creation (most are): that creation's location."""
+    events = column.events
+    if len(events) == 1:
+        e = events[0]
+        if e.action in _CREATES and isinstance(e.detail, ColumnDef):
+            ref = e.ref
+            return Location(ref.file, ref.line, ref.column)
+    return column_location(column)
