@@ -14,7 +14,7 @@ import orjson
 from pglast import parser
 
 from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
-from pgconsolidate.statements.records import builder
+from pgconsolidate.statements.records import blank_twin
 
 _IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
 _FILE_IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore-file\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
@@ -183,8 +183,8 @@ def _marked(text: str) -> bool:
     return _MARKER.search(text) is not None
 
 
-#: Statements are built as mutable twins and given their class when complete (``records.builder``).
-_StatementBuilder = builder(Statement)
+#: Statements are built as mutable twins and given their class when complete (``records.blank_twin``).
+_StatementTwin = blank_twin(Statement)
 
 
 def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0) -> FileStatements:
@@ -201,12 +201,11 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
     append = statements.append
     prev_end = 0
     marked = _marked(text)
-    # offset -> (line, column): statements come in increasing order, so only the text from the previous
-    # statement's start to this one's is scanned for newlines; a statement's last line is its first plus
-    # the newlines in its text
+    # offset -> (line, column): statements come in increasing order, so the newlines are counted once:
+    # those between the previous statement's end and this one's start, then those of its own text
     count, rfind = text.count, text.rfind
     pos, line, line_start = 0, first_line, 0
-    new, cls = _StatementBuilder, Statement
+    twin, cls = _StatementTwin, Statement
     for index, (raw_start, raw_end, node) in enumerate(parsed):
         # the statement without the whitespace and comments before it (_skip_noise, with one C call in the
         # usual case) and without the whitespace and semicolons after it
@@ -231,20 +230,31 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         if newlines:
             line += newlines
             line_start = rfind("\n", pos, start) + 1
-        pos = start
-        st = new(
-            file,
-            index,
-            line,
-            start - line_start + 1,
-            line + body.count("\n") if end > start else line,
-            start + base_offset,
-            end + base_offset,
-            body,
-            next(iter(node)) if node else "",
-            node,
-            _ignores(text[prev_end:start]) if marked else _NONE,
-        )
+        # the record filled as its mutable twin (plain stores, no __init__ frame), then given its class
+        st = twin()
+        st.file = file
+        st.index = index
+        st.line = line
+        st.column = start - line_start + 1
+        st.start = start + base_offset
+        st.end = end + base_offset
+        st.text = body
+        st.kind = next(iter(node)) if node else ""
+        st.node = node
+        st.ignores = _ignores(text[prev_end:start]) if marked else _NONE
+        if end > start:
+            inner = body.count("\n")
+            if inner:
+                # carry the position to the statement's end: its newlines are not counted again
+                st.end_line = line = line + inner
+                line_start = rfind("\n", start, end) + 1
+                pos = end
+            else:
+                st.end_line = line
+                pos = start
+        else:
+            st.end_line = line
+            pos = start
         st.__class__ = cls
         append(st)
         prev_end = raw_end

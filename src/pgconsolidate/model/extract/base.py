@@ -99,14 +99,26 @@ class ExtractorBase:
         self.ref = new_ref(stmt.file, stmt.line, stmt.column, stmt.index)
         out: list[Effect] = []
         self.out = out
-        node = stmt.node
-        if node:
-            for kind, body in node.items():
-                handler = self.handlers.get(kind)
-                if handler is not None and type(body) is dict:
-                    handler(self, body)
-                break
+        handler = self.handlers.get(stmt.kind)
+        if handler is not None:
+            # the node's one key is the statement's kind (split_sql reads it off the node); a statement
+            # made elsewhere with another kind falls back to the node's own key
+            body = stmt.node.get(stmt.kind)
+            if type(body) is dict:
+                handler(self, body)
+            elif stmt.node:
+                self._dispatch(stmt.node)
+        elif stmt.node:
+            self._dispatch(stmt.node)
         return out
+
+    def _dispatch(self, node: dict[str, Any]) -> None:
+        """Run the handler of the node's first key (as libpg_query writes nodes: one key, the type)."""
+        for kind, body in node.items():
+            handler = self.handlers.get(kind)
+            if handler is not None and type(body) is dict:
+                handler(self, body)
+            break
 
     def _drop_target(self, rt: str, obj: dict[str, Any]) -> str | None:
         if "ObjectWithArgs" in obj:

@@ -21,7 +21,7 @@ from pgconsolidate.model.extract.common import (
     _uses_of,
 )
 from pgconsolidate.model.makers import new_arg, new_change, new_effect, new_function
-from pgconsolidate.model.names import names, type_ref, type_uses
+from pgconsolidate.model.names import BUILTIN_TYPES, names, type_ref, type_uses
 from pgconsolidate.model.types import (
     NO_REFS,
     Action,
@@ -37,6 +37,22 @@ K = members(ObjectKind)
 A = members(Action)
 
 _EMPTY: dict[str, Any] = {}
+#: Languages that are not extensions (a routine in any other language uses the extension of that name).
+_BUILTIN_LANGUAGES = frozenset({"sql", "plpgsql", "c", "internal"})
+
+
+def _option_text(arg: Any) -> str:
+    """:func:`_defval` of a routine option's argument, with its most common form (a String node, as
+    ``LANGUAGE plpgsql`` and ``STABLE`` are) read directly."""
+    if type(arg) is dict:
+        s = arg.get("String")
+        if type(s) is dict and len(arg) == 1:
+            v = s.get("sval", "")
+            if type(v) is str:
+                return v
+    return _defval(arg)
+
+
 _PARAM_MODE = {
     "FUNC_PARAM_IN": "in",
     "FUNC_PARAM_DEFAULT": "in",
@@ -53,6 +69,8 @@ class FunctionEffects(ExtractorBase):
     __slots__ = ()
 
     def _CreateFunctionStmt(self, b: dict[str, Any]) -> None:
+        # the hottest handler (several per migration file): locals bound once, keyword-free maker
+        # calls, and the common option values read without the general _defval
         ctx = self.ctx
         here = ctx.schema
         schema, name = _qual(names(b.get("funcname", ())), ctx)
@@ -61,36 +79,42 @@ class FunctionEffects(ExtractorBase):
         table_cols: list[ArgDef] = []
         outs: list[ArgDef] = []
         sig: list[str] = []  # the identity's argument types (FunctionDef.id, without its properties)
-        for p in b.get("parameters") or ():
-            fp = p.get("FunctionParameter", _EMPTY)
-            t = type_ref(fp.get("argType") or _EMPTY, here)[0]
-            mode = _PARAM_MODE.get(fp.get("mode", ""), "in")
-            defexpr = fp.get("defexpr")
-            arg = new_arg(fp.get("name"), t, mode, to_sql(defexpr) if defexpr else None)
-            args.append(arg)
-            if mode == "in":
-                sig.append(t.signature)
-            elif mode == "table":
-                table_cols.append(arg)
-            else:
-                if mode != "out":  # inout, variadic
+        params = b.get("parameters")
+        if params:
+            param_mode = _PARAM_MODE
+            for p in params:
+                fp = p.get("FunctionParameter", _EMPTY)
+                t = type_ref(fp.get("argType") or _EMPTY, here)[0]
+                mode = param_mode.get(fp.get("mode", ""), "in")
+                defexpr = fp.get("defexpr")
+                arg = new_arg(fp.get("name"), t, mode, to_sql(defexpr) if defexpr else None)
+                args.append(arg)
+                if mode == "in":
                     sig.append(t.signature)
-                if mode != "variadic":  # out, inout
-                    outs.append(arg)
-            u = type_uses(t, here)
-            if u:
-                uses.append(u)
+                elif mode == "table":
+                    table_cols.append(arg)
+                else:
+                    if mode != "out":  # inout, variadic
+                        sig.append(t.signature)
+                    if mode != "variadic":  # out, inout
+                        outs.append(arg)
+                if t.name not in BUILTIN_TYPES:
+                    u = type_uses(t, here)
+                    if u:
+                        uses.append(u)
         # the options in one pass: the last of each name wins (as _defelems), SET items in order
         opts: dict[str, Any] = {}
         config = []
-        for item in b.get("options") or ():
-            de = item.get("DefElem") if isinstance(item, dict) else None
-            if de:
-                key = de.get("defname", "")
-                arg_node = opts[key] = de.get("arg")
-                if key == "set":
-                    vs = (arg_node or _EMPTY).get("VariableSetStmt", _EMPTY)
-                    config.append((vs.get("name", ""), _set_value(vs)))
+        options = b.get("options")
+        if options:
+            for item in options:
+                de = item.get("DefElem") if type(item) is dict else None
+                if de:
+                    key = de.get("defname", "")
+                    arg_node = opts[key] = de.get("arg")
+                    if key == "set":
+                        vs = (arg_node or _EMPTY).get("VariableSetStmt", _EMPTY)
+                        config.append((vs.get("name", ""), _set_value(vs)))
         is_proc = bool(b.get("is_procedure"))
         rt = b.get("returnType")
         return_type: TypeRef | None = None
@@ -104,12 +128,13 @@ class FunctionEffects(ExtractorBase):
             return_type = type_ref(rt, here)[0]
             returns_set = bool(rt.get("setof"))
             returns = ("SETOF " if returns_set else "") + return_type.display
-            u = type_uses(return_type, here)
-            if u:
-                uses.append(u)
+            if return_type.name not in BUILTIN_TYPES:
+                u = type_uses(return_type, here)
+                if u:
+                    uses.append(u)
         else:
             returns = outs[0].type.display if len(outs) == 1 else ("record" if outs else "void")
-        language = _defval(opts["language"]).lower() if "language" in opts else "sql"
+        language = _option_text(opts["language"]).lower() if "language" in opts else "sql"
         body = ""
         refs = NO_REFS
         sql_body = b.get("sql_body")
@@ -127,26 +152,27 @@ class FunctionEffects(ExtractorBase):
             elif body:
                 refs = RoutineRefs(sql_body_refs, (body, here))
         fdef = new_function(
-            schema=schema,
-            name=name,
-            args=tuple(args),
-            returns=returns,
-            returns_set=returns_set,
-            return_type=return_type,
-            language=language,
-            volatility=_defval(opts["volatility"]).lower() if "volatility" in opts else "volatile",
-            security_definer=_defval(opts["security"]) == "true" if "security" in opts else False,
-            strict=_defval(opts["strict"]) == "true" if "strict" in opts else False,
-            leakproof=_defval(opts["leakproof"]) == "true" if "leakproof" in opts else False,
-            parallel=_defval(opts["parallel"]).lower() if "parallel" in opts else None,
-            config=tuple(config),
-            body=body,
-            body_hash=_hash(body),
-            is_procedure=is_proc,
-            refs=refs,
+            schema,
+            name,
+            tuple(args),
+            returns,
+            returns_set,
+            return_type,
+            language,
+            _option_text(opts["volatility"]).lower() if "volatility" in opts else "volatile",
+            _option_text(opts["security"]) == "true" if "security" in opts else False,
+            _option_text(opts["strict"]) == "true" if "strict" in opts else False,
+            _option_text(opts["leakproof"]) == "true" if "leakproof" in opts else False,
+            _option_text(opts["parallel"]).lower() if "parallel" in opts else None,
+            tuple(config),
+            body,
+            _hash(body),
+            is_proc,
+            None,
+            refs,
         )
         replace = bool(b.get("replace"))
-        if language not in ("sql", "plpgsql", "c", "internal"):
+        if language not in _BUILTIN_LANGUAGES:
             uses.append(language)
         self.out.append(
             new_effect(
@@ -160,7 +186,7 @@ class FunctionEffects(ExtractorBase):
                 replace,
                 False,
                 False,
-                tuple(dict.fromkeys(uses)),
+                tuple(dict.fromkeys(uses)) if len(uses) > 1 else tuple(uses),
                 self.conditional,
             )
         )

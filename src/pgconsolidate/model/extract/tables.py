@@ -28,7 +28,7 @@ from pgconsolidate.model.makers import (
     new_sequence,
     new_table,
 )
-from pgconsolidate.model.names import names, sval, type_ref, type_uses
+from pgconsolidate.model.names import BUILTIN_TYPES, names, sval, type_ref, type_uses
 from pgconsolidate.model.types import (
     Action,
     ColumnDef,
@@ -284,7 +284,8 @@ class TableEffects(ExtractorBase):
             cd = elt.get("ColumnDef")
             if cd is not None:
                 col = self._column(table, tname, cd, cons)
-                u = type_uses(col.type, here)
+                ctype = col.type
+                u = type_uses(ctype, here) if ctype.name not in BUILTIN_TYPES else None
                 out.append(
                     new_effect(
                         A.CREATE,
