@@ -169,3 +169,66 @@ def test_effects_made_by_the_extractors_helper_set_every_field() -> None:
         assert type(e) is Effect
         values = {f.name: getattr(e, f.name) for f in dataclasses.fields(Effect)}
         assert Effect(**values) == e
+
+
+def test_function_fields_are_in_the_order_create_function_passes_them() -> None:
+    # _CreateFunctionStmt calls new_function positionally: a new or reordered field must be added there too
+    from pgconsolidate.model.types import FunctionDef
+
+    assert [f.name for f in dataclasses.fields(FunctionDef)] == [
+        "schema",
+        "name",
+        "args",
+        "returns",
+        "returns_set",
+        "return_type",
+        "language",
+        "volatility",
+        "security_definer",
+        "strict",
+        "leakproof",
+        "parallel",
+        "config",
+        "body",
+        "body_hash",
+        "is_procedure",
+        "owner",
+        "refs",
+    ]
+
+
+def test_function_options_read_directly_equal_the_general_reading() -> None:
+    (e,) = effects_of(
+        "create function public.f(a int, b text default 'x') returns int language 'plpgsql' stable strict"
+        " leakproof security definer parallel safe set search_path = public, pg_temp"
+        " as $$ begin return 1; end $$"
+    )
+    d = e.detail
+    assert (d.language, d.volatility, d.strict, d.leakproof, d.security_definer, d.parallel) == (
+        "plpgsql",
+        "stable",
+        True,
+        True,
+        True,
+        "safe",
+    )
+    assert d.config == (("search_path", "public, pg_temp"),)
+    assert e.id == "public.f(integer, text)"
+    assert d.args[1].default == "'x'"
+
+
+def test_a_statement_is_dispatched_on_its_node_when_its_kind_names_no_handler() -> None:
+    from pgconsolidate.model.effects import statement_effects
+    from pgconsolidate.statements.model import Statement
+    from pgconsolidate.statements.split import split_sql
+
+    (st,) = split_sql("f.sql", "create table public.t (id int)").statements
+    odd = Statement(
+        st.file, st.index, st.line, st.column, st.end_line, st.start, st.end, st.text, "", st.node
+    )
+    assert statement_effects(odd) == statement_effects(st)
+    assert [e.id for e in statement_effects(st)] == ["public.t", "public.t.id"]
+    dropped = Statement(
+        st.file, st.index, st.line, st.column, st.end_line, st.start, st.end, st.text, st.kind, {}
+    )
+    assert statement_effects(dropped) == []
