@@ -65,8 +65,8 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         cd = c.detail
         if (
             isinstance(cd, ColumnDef)
-            and (t := cd.type).name in vectors
-            and not t.array_dims
+            and (ct := cd.type).name in vectors
+            and not ct.array_dims
             and c.exists
             and c.parent is not None
         ):
@@ -142,8 +142,8 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
     by_name: dict[str, list[tuple[ObjectState, int | None]]] = defaultdict(list)
     for table_cols in vector_columns.values():
         for col, cd in table_cols:
-            t = cd.type  # a vector type without array dimensions (by_table holds no other)
-            by_name[cd.name].append((col, t.vector_dims))
+            # a vector type without array dimensions (by_table holds no other)
+            by_name[cd.name].append((col, cd.type.vector_dims))
     for name, named_cols in sorted(by_name.items()):
         found_dims = {d for _, d in named_cols}
         if len(found_dims) < 2:
