@@ -264,15 +264,16 @@ class _Folder:
                 parent = None
             parent_dropped = False
             if parent:
-                if skipped and (e.ref.file, e.ref.statement_index, parent) in skipped:
-                    continue  # part of a CREATE TABLE IF NOT EXISTS that did nothing
                 gone = objects.get(parent)
-                if gone is None:
-                    if e.if_exists:
-                        continue  # ALTER TABLE IF EXISTS on a missing table
-                elif not gone.exists:
-                    if e.if_exists:
-                        continue
+                if (skipped and (e.ref.file, e.ref.statement_index, parent) in skipped) or (
+                    e.if_exists and (gone is None or not gone.exists)
+                ):
+                    # part of a CREATE TABLE IF NOT EXISTS that did nothing, or ALTER TABLE IF EXISTS
+                    # on a missing table
+                    if inheritors:
+                        self.inherited(e)
+                    continue
+                if gone is not None and not gone.exists:
                     # its table was dropped: the statement fails, nothing is created (the event stays)
                     parent_dropped = not gone.external
             oid = e.id
