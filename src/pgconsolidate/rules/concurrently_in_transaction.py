@@ -23,17 +23,20 @@ _WRAPPING_TOOLS = {
     Scheme.PRISMA,
     Scheme.DRIZZLE,
 }
+_GOOSE = Scheme.GOOSE
+_DBMATE = Scheme.DBMATE
+_GOLANG_MIGRATE = Scheme.GOLANG_MIGRATE
 _GOOSE_NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION", re.IGNORECASE)
 _DBMATE_NO_TX = re.compile(r"--\s*migrate:up\s+transaction:false", re.IGNORECASE)
 
 
 def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
     text = mf.text if mf is not None and mf.text else ""
-    if tool == Scheme.GOOSE or (mf is not None and mf.scheme == Scheme.GOOSE):
+    if tool == _GOOSE or (mf is not None and mf.scheme == _GOOSE):
         return not _GOOSE_NO_TX.search(text)
-    if tool == Scheme.DBMATE:
+    if tool == _DBMATE:
         return not _DBMATE_NO_TX.search(text)
-    if tool == Scheme.GOLANG_MIGRATE:
+    if tool == _GOLANG_MIGRATE:
         # golang-migrate sends the file as one multi-statement query: an implicit transaction
         return True
     return tool in _WRAPPING_TOOLS
@@ -90,22 +93,30 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     pending files in one transaction; an explicit ``BEGIN`` does the same for any tool. Such statements
     were usually run by hand in production, so the index exists there but never on a fresh database.
     """
-    by_path = {f.path: f for f in ctx.mdir.files}
+    tool = ctx.mdir.tool
+    by_path: dict[str, MigrationFile] | None = None  # made when a statement needs its file
     for fs in ctx.files:
-        wrapped = _file_wrapped(ctx.mdir.tool, by_path.get(fs.file))
+        wrapped: bool | None = None  # whether the tool wraps the file: told on the first statement found
         in_block = False
         for st in fs.statements:
-            if st.kind == "TransactionStmt":
+            kind = st.kind
+            if kind == "TransactionStmt":
                 k = body(st).get("kind", "")
                 if k in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
                     in_block = True
                 elif k in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"):
                     in_block = False
                 continue
-            if st.kind not in _NO_TX_KINDS:  # what no_transaction_statement looks at first
+            if kind not in _NO_TX_KINDS:  # what no_transaction_statement looks at first
                 continue
             found = no_transaction_statement(st)
-            if found is None or not (wrapped or in_block):
+            if found is None:
+                continue
+            if wrapped is None:
+                if by_path is None:
+                    by_path = {f.path: f for f in ctx.mdir.files}
+                wrapped = _file_wrapped(tool, by_path.get(fs.file))
+            if not (wrapped or in_block):
                 continue
             what, obj = found
             why = (

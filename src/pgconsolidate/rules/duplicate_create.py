@@ -14,6 +14,12 @@ K = ObjectKind
 #: Kinds whose second CREATE is reported (schemas too).
 _KINDS = DEFINED_KINDS | {K.SCHEMA}
 _ACTION = attrgetter("action")
+_CREATE = Action.CREATE
+_CREATE_OR_REPLACE = Action.CREATE_OR_REPLACE
+_CREATES = (Action.CREATE, Action.CREATE_OR_REPLACE)
+_RENAME = Action.RENAME
+_DROP = Action.DROP
+_COLUMN = K.COLUMN
 _WORDS = {K.MATERIALIZED_VIEW: "materialized view", K.ENUM: "type", K.DOMAIN: "type"}
 
 
@@ -23,12 +29,7 @@ def declared_columns(ctx: RuleContext, tables: set[str]) -> dict[tuple[str, int,
     for fe in ctx.model.effects:
         for e in fe.effects:
             d = e.detail
-            if (
-                e.kind == K.COLUMN
-                and e.action == Action.CREATE
-                and isinstance(d, ColumnDef)
-                and d.table in tables
-            ):
+            if e.kind == _COLUMN and e.action == _CREATE and isinstance(d, ColumnDef) and d.table in tables:
                 out.setdefault((e.ref.file, e.ref.statement_index, d.table), {})[d.name] = d.type.display
     return out
 
@@ -50,33 +51,36 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
     earlier one.
     """
     found = []
-    create, create_or_replace, rename = Action.CREATE, Action.CREATE_OR_REPLACE, Action.RENAME
-    for state in (s for kind in _KINDS for s in ctx.by_kind.get(kind, ())):  # ``found`` is sorted below
-        if len(state.events) < 2:
-            continue  # created once at most
-        # a plain CREATE after another create (or a rename into this name) is needed: counted in C
-        actions = list(map(_ACTION, state.events))
-        plain = actions.count(create)
-        if not plain or plain + actions.count(create_or_replace) + actions.count(rename) < 2:
-            continue
-        since: Effect | None = None  # the event the live object dates from (its location is made on use)
-        first = None
-        for e in state.events:
-            if e.action in (Action.DROP,) or (e.action == Action.RENAME and e.new_id != state.id):
-                since = None
+    by_kind = ctx.by_kind
+    for kind in _KINDS:  # in any order: ``found`` is sorted below
+        for state in by_kind.get(kind, ()):
+            events = state.events
+            if len(events) < 2:
+                continue  # created once at most
+            # a plain CREATE after another create (or a rename into this name) is needed: counted in C
+            actions = list(map(_ACTION, events))
+            plain = actions.count(_CREATE)
+            if not plain or plain + actions.count(_CREATE_OR_REPLACE) + actions.count(_RENAME) < 2:
                 continue
-            if e.action == Action.RENAME:
-                since = e
-                continue
-            if e.action not in (Action.CREATE, Action.CREATE_OR_REPLACE):
-                continue
-            if isinstance(e.detail, IndexDef) and e.detail.constraint:
-                continue  # a constraint's index: reported through its table
-            first = first or e
-            if since is None:
-                since = e
-            elif e.action == Action.CREATE:
-                found.append((state, e, loc(since), first))
+            since: Effect | None = None  # the event the live object dates from (located on use)
+            first = None
+            for e in events:
+                action = e.action
+                if action == _DROP or (action == _RENAME and e.new_id != state.id):
+                    since = None
+                    continue
+                if action == _RENAME:
+                    since = e
+                    continue
+                if action not in _CREATES:
+                    continue
+                if isinstance(e.detail, IndexDef) and e.detail.constraint:
+                    continue  # a constraint's index: reported through its table
+                first = first or e
+                if since is None:
+                    since = e
+                elif action == _CREATE:
+                    found.append((state, e, loc(since), first))
     tables = {state.id for state, *_ in found if state.kind == K.TABLE}
     columns = declared_columns(ctx, tables) if tables else {}
     for state, e, alive, first in sorted(found, key=lambda f: (f[0].id, f[1].ref)):

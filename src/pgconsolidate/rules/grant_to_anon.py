@@ -11,6 +11,17 @@ from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _WRITE = {"ALL", "INSERT", "UPDATE", "DELETE", "TRUNCATE"}
 _ANON = {"anon", "PUBLIC"}
+_TABLE = ObjectKind.TABLE
+
+
+def _anonymous(roles: tuple[str, ...]) -> list[str]:
+    """The anonymous roles among ``roles`` (anon, PUBLIC in upper case), sorted."""
+    return sorted({"PUBLIC" if r.lower() == "public" else r for r in roles} & _ANON)
+
+
+def _writes(privileges: tuple[str, ...]) -> list[str]:
+    """The write privileges among ``privileges`` (in upper case, ``all ...`` as ALL), sorted."""
+    return sorted({"ALL" if p.startswith("all") else p.upper() for p in privileges} & _WRITE)
 
 
 @rule(
@@ -31,27 +42,35 @@ def grant_to_anon(ctx: RuleContext) -> Iterator[Hit]:
     # (the runner sorts the findings: the statements are looked at in any order)
     statements: dict[tuple[str, int], list[Effect]] = {}
     for e in (*ctx.schema.grants, *ctx.default_privileges):
-        key = (e.ref.file, e.ref.statement_index)
+        ref = e.ref
+        key = (ref.file, ref.statement_index)
         group = statements.get(key)
         if group is None:
             statements[key] = [e]
         else:
             group.append(e)
+    # the same grantee and privilege lists recur on every statement: each is read once
+    anonymous: dict[tuple[str, ...], list[str]] = {}
+    writes: dict[tuple[str, ...], list[str]] = {}
     for effects in statements.values():
         first = effects[0].detail
         if isinstance(first, DefaultPrivilegesDef):
             if first.revoke or first.object_type != "table":
                 continue
         elif isinstance(first, GrantDef):
-            if first.revoke or first.object_kind != ObjectKind.TABLE:
+            if first.revoke or first.object_kind != _TABLE:
                 continue
         else:
             continue
         privs, roles = first.privileges, first.grantees
-        who = sorted({"PUBLIC" if r.lower() == "public" else r for r in roles} & _ANON)
+        who = anonymous.get(roles)
+        if who is None:
+            who = anonymous[roles] = _anonymous(roles)
         if not who:
             continue
-        bad = sorted({"ALL" if p.startswith("all") else p.upper() for p in privs} & _WRITE)
+        bad = writes.get(privs)
+        if bad is None:
+            bad = writes[privs] = _writes(privs)
         if not bad:
             continue
         # what the grant is on: named only for the grants reported

@@ -21,10 +21,14 @@ def style_name(style: str) -> str:
     return STYLE_NAMES.get(style, style)
 
 
+_FLYWAY = Scheme.FLYWAY
+_REPEATABLE = Scheme.FLYWAY_REPEATABLE
+
+
 def _style_key(scheme: Scheme, style: str) -> tuple[str, str]:
     """Flyway compares versions numerically part by part (1 < 1.1 < 2): its short and dotted versions
     are one ordering, not two."""
-    if scheme == Scheme.FLYWAY and style in ("short", "dotted"):
+    if scheme == _FLYWAY and style in ("short", "dotted"):
         style = "short"
     return (scheme.value, style)
 
@@ -46,13 +50,20 @@ def mixed_version_schemes(ctx: RuleContext) -> Iterator[Hit]:
     files = ctx.mdir.files
     if not files:
         return
-    first = next((f for f in files if f.scheme != Scheme.FLYWAY_REPEATABLE), files[0])
+    first = next((f for f in files if f.scheme != _REPEATABLE), files[0])
     base = _style_key(first.scheme, first.filename.version_style)
     seen = {base}
+    seen_names: set[tuple[Scheme, str]] = set()  # (scheme, version style) pairs already looked at
     for mf in files:
-        if mf.scheme == Scheme.FLYWAY_REPEATABLE:
+        name = mf.filename
+        scheme = name.scheme
+        if scheme == _REPEATABLE:
             continue  # repeatable migrations are part of Flyway's scheme, not another one
-        key = _style_key(mf.scheme, mf.filename.version_style)
+        style_of = name.version_style
+        if (scheme, style_of) in seen_names:
+            continue  # most files: the style of an earlier file (no key to make again)
+        seen_names.add((scheme, style_of))
+        key = _style_key(scheme, style_of)
         if key in seen:
             continue
         seen.add(key)

@@ -165,6 +165,30 @@ def table_keys(table: ObjectState, children: Mapping[str, list[ObjectState]]) ->
     return TableKeys(pk, tuple(uniques), tuple(fks), tuple(indexes))
 
 
+def kinds_and_children(
+    schema: Schema,
+) -> tuple[dict[ObjectKind, list[ObjectState]], dict[str, list[ObjectState]]]:
+    """(:func:`objects_by_kind`, :func:`children_by_parent`) of ``schema``, in one pass over its objects
+    (each object is read once: on large directories the pass is bound by reading them from memory)."""
+    by_kind: dict[ObjectKind, list[ObjectState]] = {}
+    children: dict[str, list[ObjectState]] = {}
+    for state in schema.objects.values():
+        kind = state.kind
+        group = by_kind.get(kind)
+        if group is None:
+            by_kind[kind] = [state]
+        else:
+            group.append(state)
+        parent = state.parent
+        if parent is not None and state.exists:
+            siblings = children.get(parent)
+            if siblings is None:
+                children[parent] = [state]
+            else:
+                siblings.append(state)
+    return by_kind, children
+
+
 def objects_by_kind(schema: Schema) -> dict[ObjectKind, list[ObjectState]]:
     """Every object of ``schema`` (dropped ones too) grouped by kind, each group in the schema's order."""
     out: dict[ObjectKind, list[ObjectState]] = {}

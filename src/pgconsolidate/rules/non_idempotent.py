@@ -51,6 +51,13 @@ _ADD = re.compile(
     re.IGNORECASE,
 )
 _WS = re.compile(r"\s+")
+#: :data:`_ADD` without IGNORECASE, for lowered ASCII text (where the two find the same matches).
+_ADD_LOWERED = re.compile(_ADD.pattern)
+
+
+def _is_word(ch: str) -> bool:
+    """True for a character ``\\w`` matches (what ``\\b`` tells from the others)."""
+    return ch.isalnum() or ch == "_"
 
 
 _REPLACEABLE = frozenset({"CreateFunctionStmt", "ViewStmt", "CreateTrigStmt"})
@@ -62,16 +69,24 @@ def _visibly_guarded(st: Statement) -> bool:
     text = st.text
     kind = st.kind
     if kind == "AlterTableStmt":
-        # no "add" in the lowered text: the pattern cannot match (only A/a and D/d match its letters)
-        return "add" not in text.lower() or _ADD.search(text) is None
+        lowered = text.lower()
+        if "add" not in lowered:  # the pattern cannot match (only A/a and D/d match its letters)
+            return True
+        if text.isascii():  # ASCII: the same pattern, case-sensitive on the lowered text, finds the same
+            return _ADD_LOWERED.search(lowered) is None
+        return _ADD.search(text) is None
     if kind in _REPLACEABLE:
+        # the usual spelling, compared as it is: what the pattern matches with no extra space
+        if text[:17].lower() == "create or replace" and (len(text) == 17 or not _is_word(text[17])):
+            return True
         return _OR_REPLACE.match(text) is not None
     head = text[:300]
     paren = head.find("(")
     if paren >= 0:
         head = head[:paren]
     head = head.lower()
-    return "exists" in head and "if not exists" in " ".join(head.split())
+    # "if not exists" as it stands is in the head with its spaces collapsed too
+    return "if not exists" in head or ("exists" in head and "if not exists" in " ".join(head.split()))
 
 
 def unguarded_creates(st: Statement) -> Iterator[tuple[str, str, str]]:

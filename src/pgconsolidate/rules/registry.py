@@ -26,9 +26,8 @@ from pgconsolidate.model.types import Analysis, Effect, FunctionDef, ObjectKind,
 from pgconsolidate.rules.finding import Finding, Location, Severity, new_finding
 from pgconsolidate.rules.function_history import FunctionHistory
 from pgconsolidate.rules.model_view import (
-    children_by_parent,
     function_states,
-    objects_by_kind,
+    kinds_and_children,
     table_states,
 )
 from pgconsolidate.rules.model_view import table_keys as keys_of_table
@@ -110,15 +109,20 @@ class RuleContext:
         return self.model.schema
 
     @cached_property
+    def _kinds_and_children(self) -> tuple[dict[ObjectKind, list[ObjectState]], dict[str, list[ObjectState]]]:
+        return kinds_and_children(self.schema)
+
+    @cached_property
     def children(self) -> dict[str, list[ObjectState]]:
-        """Existing children (columns, constraints, indexes, policies, triggers) of each table."""
-        return children_by_parent(self.schema)
+        """Existing children (columns, constraints, indexes, policies, triggers) of each table (made with
+        :attr:`by_kind`, in the same pass over the schema)."""
+        return self._kinds_and_children[1]
 
     @cached_property
     def by_kind(self) -> dict[ObjectKind, list[ObjectState]]:
         """Every object of the schema (dropped ones too) grouped by kind, each group in the schema's order:
         one pass, instead of one scan of every object per :meth:`Schema.of_kind` call."""
-        return objects_by_kind(self.schema)
+        return self._kinds_and_children[0]
 
     @cached_property
     def _kind_groups(self) -> dict[frozenset[ObjectKind], list[ObjectState]]:

@@ -22,7 +22,8 @@ def table_without_primary_key(ctx: RuleContext) -> Iterator[Hit]:
     cannot publish updates and deletes (``REPLICA IDENTITY``), and moving data between tables during a
     consolidation cannot tell a copied row from a new one.
     """
+    table_keys = ctx.table_keys
     for table, detail in ctx.tables:
-        if detail.partition_of or ctx.table_keys(table).primary_key:
+        if detail.partition_of or table_keys(table).primary_key:
             continue
         yield Hit(f"table {table.id} has no primary key", birth_location(table), objects=(table.id,))

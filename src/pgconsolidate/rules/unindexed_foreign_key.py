@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pgconsolidate.model.types import ConstraintDef
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import TableKeys
-from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
 
 
 def leading_columns(keys: TableKeys) -> list[tuple[str, ...]]:
@@ -47,18 +47,22 @@ def unindexed_foreign_key(ctx: RuleContext) -> Iterator[Hit]:
     and joins along the key cannot use an index. With ``ON DELETE CASCADE`` on a large table this turns
     deleting one user into a sequential scan per referencing table, holding locks.
     """
+    table_keys = ctx.table_keys
     for table, _detail in ctx.tables:
-        keys: TableKeys = ctx.table_keys(table)
-        if not keys.foreign_keys:
+        keys: TableKeys = table_keys(table)
+        fks = keys.foreign_keys
+        if not fks:
             continue
         leading = leading_columns(keys)
-        fks = keys.foreign_keys
+        tid = table.id
         for fk, where in sorted(fks, key=_fk_order) if len(fks) > 1 else fks:
-            if not fk.columns or covered(fk.columns, leading):
+            columns = fk.columns
+            if not columns or covered(columns, leading):
                 continue
-            cols = ", ".join(fk.columns)
-            yield Hit(
-                f"foreign key {table.id}({cols}) → {fk.ref_table} has no index starting with ({cols})",
+            cols = ", ".join(columns)
+            yield new_hit(
+                f"foreign key {tid}({cols}) → {fk.ref_table} has no index starting with ({cols})",
                 where,
-                objects=tuple(f"{table.id}.{c}" for c in fk.columns),
+                (),
+                tuple([f"{tid}.{c}" for c in columns]),
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Location, Severity
@@ -24,10 +24,15 @@ def version_collision(ctx: RuleContext) -> Iterator[Hit]:
     command. Which file "wins" then depends on the machine. One finding per file that shares a version,
     naming the others.
     """
+    files = ctx.mdir.files
+    versions = [mf.filename.version for mf in files]
+    shared = {v for v, n in Counter(versions).items() if n > 1 and v}
+    if not shared:
+        return  # the usual case: every version once
     groups: dict[str, list[str]] = defaultdict(list)
-    for mf in ctx.mdir.files:
-        if mf.version:
-            groups[mf.version].append(mf.path)
+    for mf, version in zip(files, versions, strict=True):
+        if version in shared:
+            groups[version].append(mf.path)
     for version, paths in groups.items():
         if len(paths) < 2:
             continue
