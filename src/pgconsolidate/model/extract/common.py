@@ -292,8 +292,8 @@ def _uses_of(node: Any, ctx: FileContext, exclude: str | None = None) -> tuple[s
     return tuple(sorted(rels | funcs | types))
 
 
-_LOCATION_JSON = re.compile(r',"location":-?\d+')
-_EXPR_CACHE: dict[tuple[str, str], tuple[tuple[str | None, ...], frozenset[str], frozenset[str]]] = {}
+_LOCATION_JSON_BYTES = re.compile(rb',"location":-?\d+')
+_EXPR_CACHE: dict[tuple[bytes, str], tuple[tuple[str | None, ...], frozenset[str], frozenset[str]]] = {}
 _EXPR_CACHE_MAX = 20_000
 _EXPR_KEY_MAX = 8_000
 
@@ -309,15 +309,17 @@ def _exprs_text_and_refs(
     a tree that says where it was written, and read by neither the printer nor the reference search)
     and the schema unqualified names resolve to."""
     try:
-        tree_json: str | None = orjson.dumps(exprs).decode()
+        raw: bytes | None = orjson.dumps(exprs)
     except (TypeError, ValueError):
-        tree_json = None
+        raw = None
     key = None
-    if tree_json is not None and len(tree_json) <= _EXPR_KEY_MAX:
-        key = (_LOCATION_JSON.sub("", tree_json), ctx.schema)
+    if raw is not None and len(raw) <= _EXPR_KEY_MAX:
+        # the key is the bytes orjson wrote (no decoding on a hit); the text is decoded on a miss only
+        key = (_LOCATION_JSON_BYTES.sub(b"", raw), ctx.schema)
         hit = _EXPR_CACHE.get(key)
         if hit is not None:
             return hit
+    tree_json = raw.decode() if raw is not None else None
     texts = tuple([to_sql(e) if e else None for e in exprs])
     rels: set[str] = set()
     funcs: set[str] = set()
