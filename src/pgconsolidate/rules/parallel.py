@@ -42,21 +42,21 @@ RULE_COST: Mapping[str, float] = {
     "use-before-create": 0.50,
     "missing-extension": 0.26,
     "definer-executable-by-public": 0.23,  # with security-definer: who may execute each definer, once
-    "variant-files": 0.22,
     "vector-dimension-conflict": 0.21,
-    "non-idempotent": 0.19,
     "conflicting-redefinition": 0.17,  # builds the function history (shared, see SHARED_INDEXES)
     "similar-tables": 0.13,
     "security-definer": 0.11,
     "unindexed-foreign-key": 0.10,  # with table-without-primary-key: each table's keys, once
-    "table-without-primary-key": 0.10,
-    "drop-missing": 0.10,
-    "duplicate-create": 0.10,
-    "dimensionless-vector-index": 0.10,
-    "grant-to-anon": 0.08,
-    "concurrently-in-transaction": 0.06,
-    "rls-disabled": 0.04,
-    "policy-without-rls": 0.03,
+    "table-without-primary-key": 0.09,
+    "non-idempotent": 0.07,
+    "variant-files": 0.06,
+    "dimensionless-vector-index": 0.05,
+    "grant-to-anon": 0.05,
+    "duplicate-create": 0.04,
+    "rls-disabled": 0.03,
+    "drop-missing": 0.02,
+    "concurrently-in-transaction": 0.02,
+    "policy-without-rls": 0.02,
 }
 DEFAULT_COST = 0.02
 
