@@ -101,6 +101,71 @@ CASES = [
         },
         [("1_a.sql", 2, "public.c.b")],
     ),
+    # non-idempotent: the text prefilters (no ADD, a guarded ADD, OR REPLACE spelled several ways, a
+    # non-ASCII text) say only what the parse tree says
+    (
+        "non-idempotent",
+        {
+            "1_a.sql": "create table if not exists t (id int);\n"
+            "alter table t enable row level security;\n"
+            "alter table t add column if not exists a int;\n"
+            "ALTER TABLE t ADD COLUMN b int;\n"
+            "alter table t add c int, add column if not exists d int;\n"
+            'alter table "tä" add column e int;\n'
+            "create or replace function f() returns int language sql as $$select 1$$;\n"
+            "CREATE  OR\n REPLACE FUNCTION g() returns int language sql as $$select 1$$;\n"
+            "create function h() returns int language sql as $$select 1$$;\n"
+            "create table if   not\texists u (id int);\n"
+            "create index if not exists i on t (a);\n"
+            "create index j on t (b);",
+        },
+        [
+            ("1_a.sql", 4, "public.t.b"),
+            ("1_a.sql", 5, "public.t.c"),
+            ("1_a.sql", 6, "public.tä.e"),
+            ("1_a.sql", 10, "public.h()"),
+            ("1_a.sql", 13, "public.j"),
+        ],
+    ),
+    # dimensionless-vector-index: a column's types are replayed only when one of them lacks dimensions
+    (
+        "dimensionless-vector-index",
+        {
+            "1_a.sql": "create table t (id int, e vector(3), f vector(3));\n"
+            "create index t_e on t using hnsw (e vector_cosine_ops);\n"
+            "alter table t alter column e type vector;\n"
+            "create index t_e2 on t using HNSW (e vector_cosine_ops);\n"
+            "create index t_f on t using hnsw (f vector_cosine_ops);\n"
+            "create index t_e3 on t using btree (e);",
+        },
+        [("1_a.sql", 4, "public.t_e2")],
+    ),
+    # concurrently-in-transaction: the tool is asked only about a file with such a statement
+    (
+        "concurrently-in-transaction",
+        {
+            "1_a.sql": "create table t (a int);\ncreate index i on t (a);",
+            "2_b.sql": "begin;\ncreate index concurrently j on t (a);\ncommit;",
+        },
+        [("2_b.sql", 2, "public.j")],
+    ),
+    # drop-missing: ALTER TABLE without the word DROP is passed over; with it, read
+    (
+        "drop-missing",
+        {
+            "1_a.sql": "create table t (a int, b int);\nalter table t add column c int;\n"
+            "alter table t drop column b;\nalter table t drop column if exists c;",
+        },
+        [("1_a.sql", 3, "public.t.b")],
+    ),
+    # version-collision and mixed-version-schemes: the usual directory has neither
+    ("version-collision", {"1_a.sql": "select 1;", "2_b.sql": "select 2;"}, []),
+    (
+        "version-collision",
+        {"1_a.sql": "select 1;", "1_b.sql": "select 2;"},
+        [("1_a.sql", 0, "1"), ("1_b.sql", 0, "1")],
+    ),
+    ("mixed-version-schemes", {"1_a.sql": "select 1;", "2_b.sql": "select 2;"}, []),
 ]
 
 
