@@ -52,8 +52,8 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
     """
     found = []
     by_kind = ctx.by_kind
-    for kind in _KINDS:  # in any order: ``found`` is sorted below
-        for state in by_kind.get(kind, ()):
+    for group in _KINDS:  # in any order: ``found`` is sorted below
+        for state in by_kind.get(group, ()):
             events = state.events
             if len(events) < 2:
                 continue  # created once at most
