@@ -8,12 +8,12 @@ from pgconsolidate.model.extract.common import (
     FileContext,
     _qual,
 )
-from pgconsolidate.model.makers import new_ref
 from pgconsolidate.model.names import names, sval, type_ref
 from pgconsolidate.model.types import (
     Action,
     Effect,
     ObjectKind,
+    SourceRef,
     members,
 )
 from pgconsolidate.statements.model import Statement
@@ -29,6 +29,7 @@ _NOT_IN_SIGNATURE = ("FUNC_PARAM_OUT", "FUNC_PARAM_TABLE")
 
 
 _EffectTwin = blank_twin(Effect)
+_RefTwin = blank_twin(SourceRef)
 
 #: extractor class -> {node type: handler method}: the methods named ``_<NodeType>``, gathered once.
 _HANDLERS: dict[type, dict[str, Any]] = {}
@@ -96,7 +97,14 @@ class ExtractorBase:
     def run(self, stmt: Statement) -> list[Effect]:
         """The effects of ``stmt`` (a new list; the context follows its ``SET search_path``)."""
         self.stmt = stmt
-        self.ref = new_ref(stmt.file, stmt.line, stmt.column, stmt.index)
+        # new_ref's body, inline (one frame less per statement)
+        ref = _RefTwin()
+        ref.file = stmt.file
+        ref.line = stmt.line
+        ref.column = stmt.column
+        ref.statement_index = stmt.index
+        ref.__class__ = SourceRef
+        self.ref = ref
         out: list[Effect] = []
         self.out = out
         handler = self.handlers.get(stmt.kind)
