@@ -101,6 +101,18 @@ CASES = {
         "do $$ begin execute 'create table dyn (a int)'; end $$;",
         "create table if not exists public.other (a int); create table if not exists public.other (b int);",
     ],
+    "families-dropped-and-no-ops": [
+        "create table parent (id int primary key, a text); create table child (b text) inherits (parent);"
+        "create table p (a int, b int) partition by range (a);"
+        "create table p1 partition of p for values from (0) to (10);"
+        "create table p2 (a int, b int); alter table p attach partition p2 for values from (10) to (20);"
+        "create table q (a int) partition by list (a); create table q1 partition of q for values in (1);",
+        # a no-op CREATE TABLE IF NOT EXISTS and ADD COLUMN IF NOT EXISTS reach no partition; dropping a
+        # partitioned table drops its partitions (attached ones too), CASCADE drops INHERITS children
+        "create table if not exists p (a int, b int, c int); alter table p add column if not exists b int;"
+        "drop table parent cascade; drop table p; create table p (a int, z int) partition by range (a);"
+        "alter table if exists gone add column y int; alter table q add column w int;",
+    ],
 }
 
 

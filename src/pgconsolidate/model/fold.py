@@ -269,9 +269,7 @@ class _Folder:
                     e.if_exists and (gone is None or not gone.exists)
                 ):
                     # part of a CREATE TABLE IF NOT EXISTS that did nothing, or ALTER TABLE IF EXISTS
-                    # on a missing table
-                    if inheritors:
-                        self.inherited(e)
+                    # on a missing table: nothing happens, to the table's partitions and children either
                     continue
                 if gone is not None and not gone.exists:
                     # its table was dropped: the statement fails, nothing is created (the event stays)
@@ -291,28 +289,23 @@ class _Folder:
                 st.kind = e.kind
                 st.events = [e]
                 st.parent = parent
-                if parent_dropped:
+                if parent_dropped:  # the statement failed: its table's partitions get nothing either
                     st.detail = None
                     st.exists = False
                     st.external = True
-                    if inheritors:
-                        self.inherited(e)
                     continue
                 st.detail = d
                 st.exists = True
                 st.external = False
             else:
                 st.events.append(e)
-                if parent_dropped:
-                    if inheritors:
-                        self.inherited(e)
+                if parent_dropped:  # the statement failed: its table's partitions get nothing either
                     continue
                 if st.exists and (e.if_not_exists or e.action == A.CREATE):
                     # IF NOT EXISTS: a no-op; a plain CREATE of an existing object fails and changes nothing
+                    # (PostgreSQL does not go on to the partitions and INHERITS children either)
                     if e.kind in _TABLE_LIKE:
                         skipped.add((e.ref.file, e.ref.statement_index, e.id))
-                    if inheritors:
-                        self.inherited(e)
                     continue
                 if e.kind != st.kind and not st.exists:
                     st.kind = e.kind
@@ -526,6 +519,8 @@ class _Folder:
             if idx is not None and idx.exists and isinstance(idx.detail, IndexDef) and idx.detail.constraint:
                 idx.events.append(e)
                 idx.exists = False
+        if kind in _TABLE_LIKE and self.inheritors:
+            self.drop_family(st, e)
         if kind == K.EXTENSION:
             for tid in list(self.dependents.get(st.id, ())):
                 t = self.objects.get(tid)
@@ -558,6 +553,23 @@ class _Folder:
             if other.exists and other is not st:
                 other.events.append(e)
                 self.remove(other, e)
+
+    def drop_family(self, st: _State, e: Effect) -> None:
+        """A dropped table's partitions go with it (always, as in PostgreSQL), and with CASCADE its
+        INHERITS children too (without it PostgreSQL refuses the DROP; the model keeps them); later
+        column effects on a table of the same name no longer reach any of them, nor this table through
+        a parent it had."""
+        for child_id in self.inheritors.pop(st.id, ()):
+            child = self.objects.get(child_id)
+            if child is None or not child.exists or child is st:
+                continue
+            d = child.detail
+            if e.cascade or (type(d) is TableDef and d.partition_of == st.id):
+                child.events.append(e)
+                self.remove(child, e)
+        for family in self.inheritors.values():
+            if st.id in family:
+                family.remove(st.id)
 
     def rename(self, e: Effect) -> None:
         oid = self.resolve(e.id, e.kind)
