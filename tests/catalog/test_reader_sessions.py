@@ -51,15 +51,21 @@ def _log_queries(monkeypatch: pytest.MonkeyPatch, events: list[tuple[str, str, s
     monkeypatch.setattr(reader_module, "_build_all", build_all)
 
 
+def _read_alone_then_allow_three(url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The snapshot read by one session (the reference), then three sessions allowed for the next read."""
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
+    expected = read_snapshot(url)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    return expected
+
+
 def test_small_catalog_runs_the_preamble_once_in_one_session(
     scratch_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The snapshot statement says the catalog is small: the same transaction goes on reading (the
     preamble and census already sent are not sent again in a second transaction)."""
     build(scratch_db)
-    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
-    expected = read_snapshot(scratch_db)
-    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    expected = _read_alone_then_allow_three(scratch_db, monkeypatch)
     events: list[tuple[str, str, str]] = []
     _log_queries(monkeypatch, events)
     assert read_snapshot(scratch_db) == expected
@@ -74,9 +80,7 @@ def test_large_catalog_exports_first_and_extra_sessions_read(
     scratch_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(scratch_db)
-    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
-    expected = read_snapshot(scratch_db)
-    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    expected = _read_alone_then_allow_three(scratch_db, monkeypatch)
     monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
     events: list[tuple[str, str, str]] = []
     _log_queries(monkeypatch, events)
@@ -125,9 +129,7 @@ def test_snapshot_export_refused_falls_back_to_one_session(
     scratch_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build(scratch_db)
-    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
-    expected = read_snapshot(scratch_db)
-    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    expected = _read_alone_then_allow_three(scratch_db, monkeypatch)
     real_query = reader_module._query
 
     def refusing(name: str, version: int) -> bytes:
