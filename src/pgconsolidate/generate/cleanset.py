@@ -19,7 +19,7 @@ from typing import Any
 
 from psycopg import sql
 
-from pgconsolidate.generate.render import comment_block, dollar_tag
+from pgconsolidate.generate.render import comment_block, dollar_tag, qualified, render
 from pgconsolidate.model.types import ObjectKind, Schema
 from pgconsolidate.plan.model import Domain
 from pgconsolidate.statements.split import split_sql
@@ -493,11 +493,6 @@ def forward_setval(e: DumpEntry) -> DumpEntry | None:
     return DumpEntry(e.name, e.type, e.schema, text.as_string(None))
 
 
-def _quoted(table: str) -> str:
-    schema, name = table.split(".", 1)
-    return sql.Identifier(schema, name).as_string(None)
-
-
 def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
     """(file name, opening lines, closing lines) of a clean-set file for the tool that owns the directory:
     the markers dbmate and goose need, golang-migrate's ``.up.sql``, Flyway's ``V<version>__``."""
@@ -576,7 +571,7 @@ def build_clean_set(
             table = f"{e.schema}.{e.object_name}"
             if e.type == "TABLE DATA" and table in keyless:
                 # no key to make ON CONFLICT work: load the rows only into an empty table
-                guard = f"IF NOT EXISTS (SELECT 1 FROM {_quoted(table)}) THEN"
+                guard = f"IF NOT EXISTS (SELECT 1 FROM {render(qualified(table))}) THEN"
                 tag = dollar_tag(text)
                 text = f"DO {tag}\nBEGIN\n{guard}\n{text}\nEND IF;\nEND\n{tag};"
             body.append(f"{label}\n" + (reset + "\n\n" if reset else "") + text)

@@ -48,6 +48,7 @@ from pgconsolidate.generate.cleanset import (
 )
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
+from pgconsolidate.generate.render import qualified
 from pgconsolidate.model.types import Analysis
 from pgconsolidate.plan.check import check_plan
 from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
@@ -288,7 +289,7 @@ def row_counts(url: str, tables: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     with connection(url) as conn:
         for t in tables:
-            row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(qualified_ident(t))).fetchone()
+            row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(qualified(t))).fetchone()
             out[t] = int(row[0]) if row else 0
     return out
 
@@ -317,11 +318,6 @@ def behind(before: Mapping[str, int | None], after: Mapping[str, int | None]) ->
                 "next insert into its reference table would reuse a key"
             )
     return out
-
-
-def qualified_ident(table: str) -> sql.Identifier:
-    schema, name = table.split(".", 1)
-    return sql.Identifier(schema, name)
 
 
 @dataclass

@@ -3,23 +3,18 @@
 
 Those functions parse their argument as SQL: an unquoted name folds to lower case, so
 ``to_regclass('public.Template')`` looks for ``public.template`` and answers NULL for the table Prisma
-made as ``"Template"``. Quoting each part keeps the case (and dots or quotes inside a name). Pure.
+made as ``"Template"``. Quoting each part (``psycopg.sql``, as generated SQL does) keeps the case (and
+dots or quotes inside a name). Pure.
 """
 
 from __future__ import annotations
 
-
-def quote_ident(part: str) -> str:
-    """``part`` as a quoted SQL identifier."""
-    return '"' + part.replace('"', '""') + '"'
+from pgconsolidate.generate.render import qualified, render
 
 
 def regclass_text(identity: str) -> str:
     """``schema.name`` (a bare ``name`` is in ``public``) quoted for ``to_regclass``."""
-    schema, _, name = identity.partition(".")
-    if not name:
-        schema, name = "public", schema
-    return f"{quote_ident(schema)}.{quote_ident(name)}"
+    return render(qualified(identity))
 
 
 def regprocedure_text(identity: str) -> str:
