@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pgconsolidate.cli import run
 
+from .helpers import migrations
+
 SQL = (
     "CREATE TABLE items (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), term text NOT NULL,\n"
     "  embedding vector(3));\n"
@@ -15,9 +17,7 @@ SQL = (
 
 
 def test_consolidate_says_what_the_clean_set_lacks(tmp_path: Path, capsys) -> None:
-    d = tmp_path / "drizzle"
-    d.mkdir()
-    (d / "0000_init.sql").write_text(SQL)
+    d = migrations(tmp_path, {"0000_init.sql": SQL}, sub="drizzle")
     plan = tmp_path / "p.toml"
     assert run(["plan", str(d), "-o", str(plan)]) == 0
     capsys.readouterr()

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from pgconsolidate.cli import run
 
+from .helpers import migrations
+
 
 def test_consolidate_says_there_is_nothing_to_consolidate(tmp_path: Path, capsys) -> None:
-    root = tmp_path / "project"
-    (root / "drizzle").mkdir(parents=True)
-    (root / "drizzle" / "0000_init.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY);\n")
+    files = {"0000_init.sql": "CREATE TABLE t (id bigint PRIMARY KEY);\n"}
+    root = migrations(tmp_path, files, sub="project/drizzle").parent
     plan = tmp_path / "p.toml"
     assert run(["plan", str(root), "-o", str(plan)]) == 0
     capsys.readouterr()
