@@ -459,7 +459,10 @@ class _Folder:
                 self.set_parent(new, st.id)
 
     def index(self, st: _State) -> None:
-        """Record what ``st`` depends on (for CASCADE) and its overload name (for ``f(*)`` lookups)."""
+        """Record what ``st`` depends on (for CASCADE) and its overload name (for ``f(*)`` lookups).
+
+        :meth:`run` does the same inline for every definition (its hottest path); this serves the
+        objects :meth:`move` makes. A change here belongs there too."""
         d = st.detail
         oid = st.id
         if "(" in oid:
