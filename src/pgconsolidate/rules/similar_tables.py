@@ -54,11 +54,6 @@ def _table(ctx: RuleContext, state: ObjectState) -> Table:
     return Table(state.id, birth_location(state), columns, own or list(columns.items()))
 
 
-def final_tables(ctx: RuleContext) -> list[Table]:
-    """Every existing table with its final and declared columns, from the model."""
-    return [_table(ctx, state) for state, _detail in ctx.tables]
-
-
 def column_names(ctx: RuleContext, state: ObjectState) -> list[str]:
     """The distinct names of the existing columns of ``state``, in creation order (cheap: no types)."""
     # columns_of, inlined: one comprehension over the table's children (tables are many)

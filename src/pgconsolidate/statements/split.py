@@ -119,10 +119,6 @@ def file_ignores(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _kind(node: dict[str, Any]) -> str:
-    return next(iter(node)) if node else ""
-
-
 def _parse_whole(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     """(char start, char end, node) per statement; raises ParseError if any statement is invalid."""
     tree = orjson.loads(parser.parse_sql_json(text))
