@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pgconsolidate.replay.hints import hint_for
 from pgconsolidate.replay.model import Location, ReplayFailure, Skipped
-from pgconsolidate.replay.objects import Key, already_existing, created_by, missing_objects
+from pgconsolidate.replay.objects import Key, already_existing, created_by, missing_objects, removed_by
 from pgconsolidate.replay.units import Unit
 
 
@@ -48,6 +48,45 @@ def _loc(units: tuple[Unit, ...], position: int) -> Location:
     return Location(units[position].file, units[position].line)
 
 
+_MAY_REMOVE = re.compile(r"\s*(?:drop|alter)\b", re.IGNORECASE)
+
+
+def _removers(units: tuple[Unit, ...]) -> list[tuple[int, tuple[Key, ...]]]:
+    """The statements that drop or rename something, with what they remove, in chain order."""
+    out = []
+    for pos, unit in enumerate(units):
+        if _MAY_REMOVE.match(unit.text):
+            removed = removed_by(unit.node)
+            if removed:
+                out.append((pos, removed))
+    return out
+
+
+def _removal(
+    units: tuple[Unit, ...],
+    creates: list[tuple[Key, ...]],
+    removers: list[tuple[int, tuple[Key, ...]]],
+    keys: tuple[Key, ...],
+    before: int,
+    failed: set[int],
+) -> tuple[int, str] | None:
+    """The last statement before ``before`` that ran and dropped (or renamed away) one of ``keys``, and
+    which of the two it did. A ``DROP ... IF EXISTS`` counts only when an earlier statement that ran
+    created the object (else it may have dropped nothing)."""
+    for pos, removed in reversed(removers):
+        if pos >= before or pos in failed:
+            continue
+        if not any(key.matches(gone) for key in keys for gone in removed):
+            continue
+        node = units[pos].node or {}
+        if node.get("DropStmt", {}).get("missing_ok"):
+            ran = [p for p in range(pos) if p not in failed]
+            if _find(keys, creates, ran) is None:
+                continue
+        return pos, ("renamed" if "RenameStmt" in node else "dropped")
+    return None
+
+
 def analyse(
     units: tuple[Unit, ...],
     raw: list[RawFailure],
@@ -59,6 +98,7 @@ def analyse(
     extension (the scratch server lacks it): no failure of their own, but a statement that needs what
     they create is skipped, as after an unavailable extension."""
     creates = _creators(units)
+    removers: list[tuple[int, tuple[Key, ...]]] | None = None
     failed: list[int] = []
     root_of: dict[int, int | None] = {}
     out: list[ReplayFailure] = []
@@ -77,6 +117,10 @@ def analyse(
             root = cause if earlier_root is None else earlier_root
         root_of[rf.position] = root
         later = _find(missing, creates, range(rf.position + 1, len(units))) if missing else None
+        removal = None
+        if missing and cause is None:
+            removers = _removers(units) if removers is None else removers
+            removal = _removal(units, creates, removers, missing, rf.position, set(failed))
         earlier = None
         if "already exists" in rf.message:
             exists = already_existing(rf.message)
@@ -91,6 +135,7 @@ def analyse(
             cascade_of=_loc(units, cause) if cause is not None else None,
             stand_in=bool(ext and ext[1] in stand_ins),
             statement=unit.text,
+            removed=(_loc(units, removal[0]), removal[1]) if removal is not None else None,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"

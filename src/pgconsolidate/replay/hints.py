@@ -23,10 +23,13 @@ def hint_for(
     cascade_of: Location | None = None,
     stand_in: bool = False,
     statement: str = "",
+    removed: tuple[Location, str] | None = None,
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
-    failed statement that would have created the missing object; ``statement``: its text."""
+    failed statement that would have created the missing object; ``statement``: its text; ``removed``:
+    where an earlier statement that ran dropped (or renamed, the second item says which) the missing
+    object."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
@@ -104,6 +107,18 @@ def hint_for(
             "fix it (and check what depended on it)"
         )
     if sqlstate in ("42P01", "42704", "42883", "3F000", "42703") or "does not exist" in msg:
+        if removed is not None:
+            where, how = removed
+            again = f" (it is created again later, at {_at(later)})" if later is not None else ""
+            if how == "renamed":
+                return (
+                    f"use after rename: an earlier statement renamed the object, at {_at(where)}{again}; "
+                    "use its new name here, or move this statement before the rename"
+                )
+            return (
+                f"use after drop: an earlier statement dropped the object, at {_at(where)}{again}; "
+                "move this statement before the drop, or delete it"
+            )
         if later is not None:
             return f"use before create: the object is created later, at {_at(later)}; reorder the files"
         if sqlstate == "42883" or msg.startswith("function"):

@@ -208,6 +208,83 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
     return tuple(keys)
 
 
+_DROPPED_RELATIONS = frozenset(
+    (
+        "OBJECT_TABLE",
+        "OBJECT_VIEW",
+        "OBJECT_MATVIEW",
+        "OBJECT_INDEX",
+        "OBJECT_SEQUENCE",
+        "OBJECT_FOREIGN_TABLE",
+    )
+)
+
+
+def _dropped(body: dict[str, Any]) -> list[Key]:
+    kind = body.get("removeType")
+    keys: list[Key] = []
+    for obj in body.get("objects", []):
+        if not isinstance(obj, dict):
+            continue
+        if "List" in obj:
+            parts = [_s(i).lower() for i in obj["List"].get("items", [])]
+        elif "String" in obj:
+            parts = [_s(obj).lower()]
+        elif "TypeName" in obj:
+            parts = [_s(i).lower() for i in obj["TypeName"].get("names", [])]
+        elif "ObjectWithArgs" in obj:
+            parts = [_s(i).lower() for i in obj["ObjectWithArgs"].get("objname", [])]
+        else:
+            continue
+        if not parts:
+            continue
+        schema = parts[-2] if len(parts) >= 2 else None
+        if kind in _DROPPED_RELATIONS:
+            keys.append(Key("relation", parts[-1], _default(schema)))
+        elif kind in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+            keys.append(Key("type", parts[-1], _default(schema)))
+        elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+            keys.append(Key("function", parts[-1], _default(schema)))
+        elif kind == "OBJECT_SCHEMA":
+            keys.append(Key("schema", parts[-1]))
+        elif kind == "OBJECT_EXTENSION":
+            keys.append(Key("extension", parts[-1]))
+        elif kind in ("OBJECT_POLICY", "OBJECT_TRIGGER"):
+            keys.append(Key(kind[7:].lower(), parts[-1]))
+    return keys
+
+
+def removed_by(node: dict[str, Any] | None) -> tuple[Key, ...]:
+    """The objects a statement drops, or renames away (the old name of ``ALTER ... RENAME``), so that a
+    later "does not exist" can be traced to the statement that removed the object."""
+    if not node:
+        return ()
+    kind, body = next(iter(node.items()))
+    if kind == "DropStmt":
+        return tuple(_dropped(body))
+    keys: list[Key] = []
+    if kind == "AlterTableStmt":
+        schema, name = _rel(body.get("relation", {}))
+        for cmd in body.get("cmds", []):
+            c = cmd.get("AlterTableCmd", {}) if isinstance(cmd, dict) else {}
+            if c.get("subtype") == "AT_DropColumn" and c.get("name"):
+                keys.append(Key("column", f"{name}.{str(c['name']).lower()}", _default(schema)))
+            elif c.get("subtype") == "AT_DropConstraint" and c.get("name"):
+                keys.append(Key("constraint", str(c["name"]).lower()))
+    elif kind == "RenameStmt" and body.get("newname"):
+        schema, name = _rel(body.get("relation", {}))
+        rtype = body.get("renameType")
+        if rtype == "OBJECT_COLUMN" and body.get("subname"):
+            keys.append(Key("column", f"{name}.{str(body['subname']).lower()}", _default(schema)))
+        elif rtype == "OBJECT_TABCONSTRAINT" and body.get("subname"):
+            keys.append(Key("constraint", str(body["subname"]).lower()))
+        elif rtype in ("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_INDEX", "OBJECT_SEQUENCE"):
+            keys += [Key("relation", name, _default(schema))]
+            if rtype == "OBJECT_TABLE":
+                keys.append(Key("type", name, _default(schema)))
+    return tuple(keys)
+
+
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)'
 _QUALIFIED = rf"(?P<name>{_IDENT}(?:\s*\.\s*{_IDENT})?)"
 _CREATE_TEXT = re.compile(
