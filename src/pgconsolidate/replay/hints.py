@@ -108,15 +108,15 @@ def hint_for(
         )
     if sqlstate in ("42P01", "42704", "42883", "3F000", "42703") or "does not exist" in msg:
         if removed is not None:
-            where, how = removed
+            dropped_at, how = removed
             again = f" (it is created again later, at {_at(later)})" if later is not None else ""
             if how == "renamed":
                 return (
-                    f"use after rename: an earlier statement renamed the object, at {_at(where)}{again}; "
+                    f"use after rename: an earlier statement renamed the object, at {_at(dropped_at)}{again}; "
                     "use its new name here, or move this statement before the rename"
                 )
             return (
-                f"use after drop: an earlier statement dropped the object, at {_at(where)}{again}; "
+                f"use after drop: an earlier statement dropped the object, at {_at(dropped_at)}{again}; "
                 "move this statement before the drop, or delete it"
             )
         if later is not None:
