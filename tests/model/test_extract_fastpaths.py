@@ -190,7 +190,6 @@ def test_function_fields_are_in_the_order_create_function_passes_them() -> None:
         "parallel",
         "config",
         "body",
-        "body_hash",
         "is_procedure",
         "owner",
         "refs",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pgconsolidate.model.texthash import layout_hash
 from pgconsolidate.statements.records import fast_init
 
 if TYPE_CHECKING:
@@ -366,7 +367,8 @@ class FunctionDef:
     ``returns`` is the result as written (normalised: ``SETOF public.memories``, ``TABLE(id uuid, ...)``,
     ``trigger``, ``void``); ``return_type`` the TypeRef of a scalar/SETOF result (None for TABLE results
     and procedures). ``config`` holds ``SET name = value`` pairs (``search_path``). ``body_hash`` hashes
-    the body with whitespace and comments normalised. ``uses`` lists the objects the body references,
+    the body with whitespace and comments normalised (computed when asked for: a property, not a field,
+    since the body decides it and few callers want it). ``uses`` lists the objects the body references,
     when it parses (best effort), and ``dynamic_sql`` whether it EXECUTEs strings: both read from
     ``refs`` (a :class:`RoutineRefs`, computed on first access).
     """
@@ -385,10 +387,14 @@ class FunctionDef:
     parallel: str | None = None
     config: tuple[tuple[str, str], ...] = ()
     body: str = ""
-    body_hash: str = ""
     is_procedure: bool = False
     owner: str | None = None
     refs: RoutineRefs = NO_REFS
+
+    @property
+    def body_hash(self) -> str:
+        """A hash of the body with whitespace and comments normalised (:func:`texthash.layout_hash`)."""
+        return layout_hash(self.body)
 
     @property
     def uses(self) -> tuple[str, ...]:

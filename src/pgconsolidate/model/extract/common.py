@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -14,6 +13,7 @@ import orjson
 
 from pgconsolidate.model.deparse import to_sql
 from pgconsolidate.model.names import const_text, names, sval, type_ref, type_uses
+from pgconsolidate.model.texthash import layout_hash
 from pgconsolidate.model.types import (
     Action,
     ObjectKind,
@@ -71,16 +71,8 @@ class FileContext:
 # --------------------------------------------------------------------------- small helpers
 
 
-_LINE_COMMENT = re.compile(r"--[^\n]*")
-_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-
-
-def _hash(text: str) -> str:
-    """A hash of SQL text with comments and whitespace normalised (layout-insensitive)."""
-    norm = _LINE_COMMENT.sub(" ", text) if "--" in text else text
-    norm = _BLOCK_COMMENT.sub(" ", norm) if "/*" in norm else norm
-    norm = " ".join(norm.split()).lower()
-    return hashlib.sha256(norm.encode()).hexdigest()[:16]
+#: A hash of SQL text with comments and whitespace normalised (layout-insensitive).
+_hash = layout_hash
 
 
 def _rv(rv: dict[str, Any] | None, ctx: FileContext) -> tuple[str, str]:

@@ -14,7 +14,6 @@ from pgconsolidate.model.extract.bodies import (
 from pgconsolidate.model.extract.common import (
     _OBJ_KIND,
     _defval,
-    _hash,
     _qual,
     _roles,
     _rv_id,
@@ -166,7 +165,6 @@ class FunctionEffects(ExtractorBase):
             _option_text(opts["parallel"]).lower() if "parallel" in opts else None,
             tuple(config),
             body,
-            _hash(body),
             is_proc,
             None,
             refs,
