@@ -112,7 +112,7 @@ def hint_for(
             again = f" (it is created again later, at {_at(later)})" if later is not None else ""
             if how == "renamed":
                 return (
-                    f"use after rename: an earlier statement renamed the object, at {_at(dropped_at)}{again}; "
+                    f"use after rename: an earlier statement renamed it, at {_at(dropped_at)}{again}; "
                     "use its new name here, or move this statement before the rename"
                 )
             return (

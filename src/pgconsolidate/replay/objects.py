@@ -336,6 +336,8 @@ _MISSING = (
     (re.compile(r'type "(?P<name>[^"]+)" does not exist'), "type"),
     (re.compile(r'schema "(?P<name>[^"]+)" does not exist'), "schema"),
     (re.compile(r"(?:function|procedure) (?P<name>[^\s(]+)\((?P<args>.*)\) does not exist"), "function"),
+    # GRANT/REVOKE/COMMENT ON FUNCTION f (no argument list) when no f exists
+    (re.compile(r'could not find a (?:function|procedure|routine) named "(?P<name>[^"]+)"'), "function"),
     (re.compile(r'policy "(?P<name>[^"]+)" for (?:table|relation) "[^"]+" does not exist'), "policy"),
     (re.compile(r'trigger "(?P<name>[^"]+)" for (?:table|relation) "[^"]+" does not exist'), "trigger"),
     (re.compile(r'constraint "(?P<name>[^"]+)" of relation "[^"]+" does not exist'), "constraint"),

@@ -18,7 +18,7 @@ from pglast import parser
 
 from pgconsolidate.sources.model import MigrationFile
 from pgconsolidate.statements.model import first_line_of
-from pgconsolidate.statements.split import split_sql
+from pgconsolidate.statements.split import split_sql, uncovered
 
 _NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
 
@@ -111,6 +111,8 @@ def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
         units = [Unit(f.path, s.line, s.text, s.node) for s in split.statements]
         units += [Unit(f.path, p.line, p.text, None) for p in split.failures]
         return sorted(units, key=lambda u: u.line)
+    # the scanner's split drops everything after an unbalanced parenthesis: cut the rest at its semicolons
+    slices += [(s.start, s.stop) for s in uncovered(piece, slices[-1][1] if slices else 0)]
     chunks: list[tuple[int, str]] = []
     units = []
     line, counted = f.span_line + text.count("\n", 0, start), 0  # lines counted incrementally: linear time

@@ -157,6 +157,8 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
         except parser.ParseError:
             slices, cut = [], 0
         tail = (_skip_noise(text, cut, len(text)), max(err_at, cut), str(exc.args[0]))
+    if tail is None:
+        slices += uncovered(text, slices[-1].stop if slices else 0)
     for piece in slices:
         start, end = piece.start, piece.stop
         chunk = text[start:end]
@@ -170,6 +172,31 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
     if tail is not None:
         bad.append(tail)
     return good, bad
+
+
+def uncovered(text: str, pos: int) -> list[slice]:
+    """The statements after ``pos`` that libpg_query's scanner split left out: it stops at an unbalanced
+    parenthesis and drops the rest of the file (``f(`` written twice), so they are cut here at each
+    ``;`` token instead, and parsed (and reported) one by one."""
+    while True:
+        pos = _skip_noise(text, pos, len(text))
+        if not text.startswith(";", pos):
+            break
+        pos += 1
+    if pos >= len(text):
+        return []
+    rest = text[pos:]
+    try:
+        cuts = [t.start for t in parser.scan(rest) if t.name == "ASCII_59"]
+    except parser.ParseError:
+        cuts = []
+    pieces, begin = [], 0
+    for cut in [*cuts, len(rest)]:
+        first = _skip_noise(rest, begin, cut)
+        if first < cut:
+            pieces.append(slice(pos + first, pos + len(rest[:cut].rstrip())))
+        begin = cut + 1
+    return pieces
 
 
 def _marked(text: str) -> bool:
