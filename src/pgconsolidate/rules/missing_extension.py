@@ -8,27 +8,13 @@ from collections.abc import Iterable, Iterator
 
 from pgconsolidate.model.types import Action, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
-from pgconsolidate.rules.nodes import EXTENSION_TYPES, strings, tree, walk
+from pgconsolidate.rules.mentions import file_mentions, words
+from pgconsolidate.rules.nodes import EXTENSION_CALLS, EXTENSION_TYPES, strings, tree, walk
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.statements.model import Statement
 
 # function calls (also inside function bodies) that belong to a well-known extension
-_CALLS = {
-    "uuid_generate_v1": "uuid-ossp",
-    "uuid_generate_v4": "uuid-ossp",
-    "crypt": "pgcrypto",
-    "gen_salt": "pgcrypto",
-    "pgp_sym_encrypt": "pgcrypto",
-    "pgp_sym_decrypt": "pgcrypto",
-    "similarity": "pg_trgm",
-    "word_similarity": "pg_trgm",
-    "http_get": "http",
-    "http_post": "http",
-    "net.http_get": "pg_net",
-    "net.http_post": "pg_net",
-    "cron.schedule": "pg_cron",
-    "cron.unschedule": "pg_cron",
-}
+_CALLS = EXTENSION_CALLS
 _CALL_RE = re.compile(
     r"(?<![\w.])((?:net|cron|extensions)\.)?("
     + "|".join(sorted({k.split(".")[-1] for k in _CALLS}))
@@ -47,6 +33,24 @@ _CALL_WORD_EXTENSIONS = {w: frozenset(ext for key, ext in _CALLS.items() if w in
 _CALL_REST_RE = re.compile(r"[\w.]*\s*\(")
 _OPCLASS_RE = re.compile(r"\b(?:gin|gist)_trgm_ops\b", re.IGNORECASE)
 _TYPE_RE = re.compile(r"\b(" + "|".join(sorted(EXTENSION_TYPES)) + r")\b", re.IGNORECASE)
+
+
+def _tokens_of(word: str) -> frozenset[bytes]:
+    """The words (:func:`pgconsolidate.rules.mentions.words`) of which a text holds one wherever a
+    pattern that ``word`` prefilters matches: a type is a word itself, each trigram operator class one,
+    a call word the word of each call's name holding it (``cron.``: ``cron``, ``http_``: ``http_get``,
+    ``http_post``)."""
+    if word in _CALL_WORD_EXTENSIONS:
+        core = word.strip("._").encode()
+        return frozenset(w for key in _CALLS if word in key for w in words(key) if core in w)
+    if word == "_trgm_ops":
+        return frozenset({b"gin_trgm_ops", b"gist_trgm_ops"})
+    return frozenset(words(word))
+
+
+#: What a file must hold (:func:`pgconsolidate.rules.mentions.file_mentions`) for each word of
+#: :func:`statement_needs`'s prefilters to matter in it
+_WORD_TOKENS = {w: _tokens_of(w) for w in (*_CALL_WORDS, "_trgm_ops", *EXTENSION_TYPES)}
 
 
 def statement_needs(
@@ -146,13 +150,26 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
     texts = ctx.file_texts
     # the words of extensions that a migration creates need not be looked for (their uses are fine)
     calls = [w for w in _CALL_WORDS if _CALL_WORD_EXTENSIONS[w] - created]
-    words = tuple({*calls, *(("_trgm_ops",) if "pg_trgm" not in created else ()), *missing_types})
-    if not words:
+    looked_for = tuple({*calls, *(("_trgm_ops",) if "pg_trgm" not in created else ()), *missing_types})
+    if not looked_for:
         return
-    for fs in ctx.files:
+    # the words of each file, split once for this rule and use-before-create: a file holding none of
+    # those of the looked-for words is skipped without a look at its text (an ASCII text: else None)
+    mentions = file_mentions(ctx)
+    wanted: dict[bytes, list[str]] = {}  # a word of the text → the looked-for words it says to look for
+    for w in looked_for:
+        for token in _WORD_TOKENS[w]:
+            wanted.setdefault(token, []).append(w)
+    for fs, held in zip(ctx.files, mentions, strict=True):
         text = texts.get(fs.file, "")
-        lower = text.lower()
-        present = [w for w in words if w in lower]
+        if held is None:
+            lower = text.lower()
+            present = [w for w in looked_for if w in lower]
+        elif hit := wanted.keys() & held:
+            lower = text.lower()
+            present = list({w for token in hit for w in wanted[token]})
+        else:
+            continue
         if not present:
             continue  # one look at the whole file instead of one per statement (what may_need says)
         # where the words looked for are in the file: only the statements holding one are looked at

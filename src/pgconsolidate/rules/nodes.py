@@ -24,6 +24,24 @@ DEFAULT_SCHEMA = "public"
 #: Types of well-known extensions (``vector(1536)`` needs ``vector``): the model's list, and ``cube``.
 EXTENSION_TYPES = {**MODEL_EXTENSION_TYPES, "cube": "cube"}
 
+#: Function calls (also inside function bodies) that belong to a well-known extension.
+EXTENSION_CALLS = {
+    "uuid_generate_v1": "uuid-ossp",
+    "uuid_generate_v4": "uuid-ossp",
+    "crypt": "pgcrypto",
+    "gen_salt": "pgcrypto",
+    "pgp_sym_encrypt": "pgcrypto",
+    "pgp_sym_decrypt": "pgcrypto",
+    "similarity": "pg_trgm",
+    "word_similarity": "pg_trgm",
+    "http_get": "http",
+    "http_post": "http",
+    "net.http_get": "pg_net",
+    "net.http_post": "pg_net",
+    "cron.schedule": "pg_cron",
+    "cron.unschedule": "pg_cron",
+}
+
 
 @lru_cache(maxsize=4096)
 def _reparse(text: str) -> dict[str, Any]:

@@ -62,6 +62,7 @@ DEFAULT_COST = 0.02
 
 #: Rules that read the same cached index of the context: they form one unit (run on the same side).
 SHARED_INDEXES: tuple[frozenset[str], ...] = (
+    frozenset({"use-before-create", "missing-extension"}),  # the words of each file (rules.mentions)
     frozenset({"conflicting-redefinition", "return-type-change", "overload-ambiguity"}),
     frozenset({"security-definer", "definer-executable-by-public", "security-definer-search-path"}),
     frozenset({"unindexed-foreign-key", "table-without-primary-key"}),

@@ -49,6 +49,7 @@ _NOT_RULE_MODULES = {
     "model_view",
     "function_history",
     "parallel",
+    "mentions",
 }
 
 

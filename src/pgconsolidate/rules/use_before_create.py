@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pgconsolidate.model.types import Action, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
+from pgconsolidate.rules.mentions import (
+    Position,
+    file_mentions,
+    first_creations,
+    latest_creations,
+    word_files,
+)
 from pgconsolidate.rules.nodes import (
     DEFAULT_SCHEMA,
     EXTENSION_TYPES,
@@ -21,7 +27,6 @@ from pgconsolidate.rules.nodes import body as tree_body
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.statements.model import Statement
 
-Position = tuple[int, int]
 _WORD = re.compile(r"[a-z_][a-z0-9_$]*")
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"
 _QUOTED = re.compile(r'"((?:[^"]|"")+)"')
@@ -119,40 +124,6 @@ def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
         )
 
 
-_CREATED_KIND = {
-    ObjectKind.TABLE: "relation",
-    ObjectKind.VIEW: "relation",
-    ObjectKind.MATERIALIZED_VIEW: "relation",
-    ObjectKind.SEQUENCE: "relation",
-    ObjectKind.EXTENSION: "extension",
-    ObjectKind.TYPE: "type",
-    ObjectKind.ENUM: "type",
-    ObjectKind.DOMAIN: "type",
-    ObjectKind.FUNCTION: "function",
-    ObjectKind.PROCEDURE: "function",
-}
-
-
-def _first_positions(ctx: RuleContext) -> dict[tuple[str, str], Position]:
-    """The first creation of every object (from the model's effects, no parse trees needed):
-    (kind, id) → (file position, statement index)."""
-    first: dict[tuple[str, str], Position] = {}
-    order = ctx.file_index()
-    kinds = _CREATED_KIND
-    creates = (Action.CREATE, Action.CREATE_OR_REPLACE)
-    kind_of, missing = kinds.get, len(order)
-    for fe in ctx.model.effects:
-        fi = order.get(fe.file, missing)
-        for e in fe.effects:
-            kind = kind_of(e.kind)  # first: most effects are of other kinds (columns, constraints, ...)
-            if kind is None or e.action not in creates or e.conditional:
-                continue
-            key = (kind, e.id.split("(", 1)[0] if kind == "function" else e.id)
-            if key not in first:
-                first[key] = (fi, e.ref.statement_index)
-    return first
-
-
 def _statement_at(ctx: RuleContext, at: Position) -> Statement:
     """The statement at ``at`` (file position in ``ctx.files``, statement index)."""
     return next(st for st in ctx.files[at[0]].statements if st.index == at[1])
@@ -189,15 +160,21 @@ def _mentions_later(
         named = latest_files.keys() & ascii_words(text)
         if named and max(map(latest_files.__getitem__, named)) > fi:
             return True
-        if not quoted_only or '"' not in text:
-            return False
-        quoted = {q.replace('""', '"') for q in _QUOTED.findall(text.lower())}
-        return any(quoted_only[w][0] > fi for w in quoted & quoted_only.keys())
+        return _quoted_later(text, quoted_only, fi)
     lower = text.lower()
     words = set(_WORD.findall(lower))
     if '"' in lower:
         words.update(q.replace('""', '"') for q in _QUOTED.findall(lower))
     return any(latest[w][0] > fi for w in words & latest.keys())
+
+
+def _quoted_later(text: str, quoted_only: dict[str, Position], fi: int) -> bool:
+    """True when ``text`` (ASCII) quotes a name of ``quoted_only`` whose first creation is in a file
+    after position ``fi``."""
+    if not quoted_only or '"' not in text:
+        return False
+    quoted = {q.replace('""', '"') for q in _QUOTED.findall(text.lower())}
+    return any(quoted_only[w][0] > fi for w in quoted & quoted_only.keys())
 
 
 def _not_words(names: list[str]) -> list[str]:
@@ -227,29 +204,29 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
     dashboard, or the files ran in another order than their names say. Only objects that the directory
     does create later are reported (PL/pgSQL bodies are not resolved at creation, so they are not read).
     """
-    first = _first_positions(ctx)
-    # the last first-creation position of any object by short name: a statement can only use an object
-    # created later if its text mentions one of these names after which it comes
-    latest: dict[str, Position] = {}
-    unseen = (-1, -1)
-    for (kind, oid), pos in first.items():
-        if kind == "extension":
-            for name in (
-                *(t for t, ext in EXTENSION_TYPES.items() if ext == oid),
-                oid.rpartition(".")[2].lower(),
-            ):
-                if pos > latest.get(name, unseen):
-                    latest[name] = pos
-            continue
-        name = oid.rpartition(".")[2].lower()
-        if pos > latest.get(name, unseen):
-            latest[name] = pos
-    latest_files = {name.encode(): pos[0] for name, pos in latest.items()}
+    first = first_creations(ctx)
+    latest = latest_creations(ctx)
     quoted_only = {name: latest[name] for name in _not_words(list(latest))}
+    latest_files: dict[bytes, int] = {}  # every name of ``latest`` encoded: made when first needed
     texts = ctx.file_texts
-    for fi, fs in enumerate(ctx.files):
+    # each file's words among the names that are one word (split once for this rule and
+    # missing-extension; None for a text that is not ASCII); when a name holds a "$" (not one word
+    # there), every text is split here instead, "$" kept inside words
+    dollar = any("$" in name for name in latest)
+    mentions = file_mentions(ctx) if not dollar else (None,) * len(ctx.files)
+    one_word = word_files(ctx)
+    for fi, (fs, held) in enumerate(zip(ctx.files, mentions, strict=True)):
         # only objects first created in a later file are reported: look at the whole file once first
-        if not _mentions_later(texts.get(fs.file, ""), latest, fi, latest_files, quoted_only):
+        text = texts.get(fs.file, "")
+        if held is not None:
+            named = one_word.keys() & held
+            if not (named and max(map(one_word.__getitem__, named)) > fi) and not _quoted_later(
+                text, quoted_only, fi
+            ):
+                continue
+        if not latest_files:
+            latest_files = {name.encode(): pos[0] for name, pos in latest.items()}
+        if held is None and not _mentions_later(text, latest, fi, latest_files, quoted_only):
             continue
         for st in fs.statements:
             here = (fi, st.index)
