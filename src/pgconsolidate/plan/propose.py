@@ -750,6 +750,18 @@ def _rls_tables_without_policy(snap: Snapshot) -> list[str]:
     return [t.identity for t in snap.tables if t.rls_enabled and t.identity not in with_policy]
 
 
+#: a table or view of a platform schema the API roles cannot read (``auth.users``), named in a function's
+#: definition; not a call (``auth.uid()``)
+_PLATFORM_TABLE = re.compile(
+    r'\b(auth|vault|cron|supabase_functions)"?\s*\.\s*"?([A-Za-z_][\w$]*)\b(?!"?\s*\()', re.IGNORECASE
+)
+
+
+def _platform_tables(definition: str) -> list[str]:
+    """The platform tables a function's definition reads or writes (as ``schema.name``, sorted)."""
+    return sorted({f"{m[1].lower()}.{m[2].lower()}" for m in _PLATFORM_TABLE.finditer(definition)})
+
+
 def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> list[Definer]:
     closed = _rls_tables_without_policy(state)
     ext = [s for s in facts.extension_schemas if s not in ("pg_catalog", "public")]
@@ -782,6 +794,11 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
                 f"called by RLS policies ({', '.join(in_policies[:3])}): as a definer it reads "
                 "the tables the "
                 "policy protects without recursing into their own policies; kept with a pinned search_path"
+            )
+        elif platform := _platform_tables(definition):
+            reason = (
+                f"reads {', '.join(platform)}, which the app's roles cannot read: as an invoker it would "
+                "fail with permission denied; kept as definer with a pinned search_path"
             )
         elif writes_closed:
             reason = (
