@@ -762,6 +762,31 @@ def _platform_tables(definition: str) -> list[str]:
     return sorted({f"{m[1].lower()}.{m[2].lower()}" for m in _PLATFORM_TABLE.finditer(definition)})
 
 
+def _writes_without_policy(snap: Snapshot, definition: str) -> list[str]:
+    """``table (COMMAND)`` for each write of ``definition`` (INSERT INTO / UPDATE / DELETE FROM) to a table
+    with RLS enabled whose permissive policies allow no such command: only a definer can write it."""
+    allowed: dict[str, set[str]] = {}
+    for p in snap.policies:
+        if p.permissive:
+            allowed.setdefault(p.table, set()).add(p.command.upper())
+    out: list[str] = []
+    for t in snap.tables:
+        if not t.rls_enabled or "ALL" in allowed.get(t.identity, set()):
+            continue
+        schema, name = t.identity.split(".", 1)
+        ref = rf'(?:"?{re.escape(schema)}"?\s*\.\s*)?"?{re.escape(name)}"?(?![\w$.])'
+        for command, verb in (
+            ("INSERT", r"insert\s+into"),
+            ("UPDATE", r"update(?:\s+only)?"),
+            ("DELETE", r"delete\s+from(?:\s+only)?"),
+        ):
+            if command not in allowed.get(t.identity, set()) and re.search(
+                rf"\b{verb}\s+{ref}", definition, re.IGNORECASE
+            ):
+                out.append(f"{t.identity} ({command})")
+    return out
+
+
 def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> list[Definer]:
     closed = _rls_tables_without_policy(state)
     ext = [s for s in facts.extension_schemas if s not in ("pg_catalog", "public")]
@@ -804,6 +829,12 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
             reason = (
                 f"writes {', '.join(writes_closed)}, which has RLS enabled and no policy (only definers can "
                 "write it); kept as definer with a pinned search_path"
+            )
+        elif unwritable := _writes_without_policy(state, definition):
+            reason = (
+                f"writes {', '.join(unwritable)}: RLS is enabled and no policy allows that command, so as "
+                "an invoker the write would fail (INSERT) or change no row (UPDATE, DELETE); "
+                "kept as definer with a pinned search_path"
             )
         else:
             out.append(
