@@ -1,7 +1,7 @@
 """``analyze`` as a library call: a migrations directory in, an :class:`AnalyzeReport` out.
 
 The one module of the findings stage that touches the disk, and only through the earlier stages' readers
-(:func:`pgconsolidate.sources.reader.read_dir` for the files, :func:`pgconsolidate.config.load_config` for
+(:mod:`pgconsolidate.sources.reader` for the files, :func:`pgconsolidate.config.load_config` for
 the configuration): it chains them with the pure stages (the object model, the rules, the report's
 objects). The ``analyze`` command renders what it returns; tests and benchmarks call it directly.
 """
@@ -9,15 +9,20 @@ objects). The ``analyze`` command renders what it returns; tests and benchmarks 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from pgconsolidate.analysis import analyze_dir
+from pgconsolidate.analysis import analyze_dir, analyze_listed
+from pgconsolidate.analysis.driver import PARALLEL_MIN_BYTES
 from pgconsolidate.config import Config, load_config
 from pgconsolidate.gcpause import paused_gc
+from pgconsolidate.model.types import Analysis
 from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
 from pgconsolidate.rules.finding import Finding, Severity
 from pgconsolidate.rules.parallel import start_rules
 from pgconsolidate.rules.registry import RuleContext, selected_rules
-from pgconsolidate.sources.reader import read_dir, resolve_dir
+from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.sources.reader import assemble, listed_bytes_reach, load_listed, resolve_dir, scan_dir
+from pgconsolidate.sources.reader import read_dir as read_dir  # re-exported: phase-timing scripts wrap it
 
 
 def analyze_directory(
@@ -56,9 +61,9 @@ def _analyze(
     root = resolve_dir(directory)
     cfg = config if config is not None else load_config(root)
     rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
-    mdir = read_dir(root)
     # trees are not kept: rules read the model, and re-parse the few statements they look into
-    analysis = analyze_dir(mdir, keep_trees=False)
+    analysis = _model(root)
+    mdir = analysis.mdir
     files = analysis.files
     ctx = RuleContext(
         mdir=mdir,
@@ -78,6 +83,24 @@ def _analyze(
         objects=objects,
         findings=tuple(findings),
         rules={r.id: r for r in rules},
+    )
+
+
+def _model(root: Path) -> Analysis:
+    """The object model of the directory at ``root``. A flat directory is listed first and its files
+    read on the way (:func:`pgconsolidate.analysis.analyze_listed`): on a large one, reading overlaps
+    the analysis and is shared with its helper process, each reading through the reader's own
+    functions. Other layouts are read whole, then analysed."""
+    scanned = scan_dir(root)
+    if isinstance(scanned, MigrationDir):
+        return analyze_dir(scanned, keep_trees=False)
+    listing = scanned
+    return analyze_listed(
+        len(listing),
+        lambda i: load_listed(listing, i),
+        lambda loaded: assemble(listing, loaded),
+        parallel=listed_bytes_reach(listing, PARALLEL_MIN_BYTES),
+        keep_trees=False,
     )
 
 

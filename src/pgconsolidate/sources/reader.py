@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from pgconsolidate.errors import InputError
@@ -20,7 +21,14 @@ from pgconsolidate.sources.layouts import (
     prisma_dir_name,
 )
 from pgconsolidate.sources.model import FileName, FileProblem, LeftOut, MigrationDir, MigrationFile, Scheme
-from pgconsolidate.sources.naming import detect_tool, marker_scheme, parse_filename, sort_names, up_section
+from pgconsolidate.sources.naming import (
+    detect_tool,
+    marker_scheme,
+    order_key,
+    parse_filename,
+    sort_names,
+    up_section,
+)
 
 DEFAULT_DIRS = ("supabase/migrations", "migrations", "prisma/migrations", "drizzle", ".")
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -127,11 +135,28 @@ def _head(path: str) -> bytes:
         os.close(fd)
 
 
+#: ``+`` signs looked at one by one by :func:`_may_have_markers` before it searches for ``+g``/``+G``.
+_PLUS_PROBES = 16
+
+
 def _may_have_markers(data: bytes) -> bool:
     """False when ``data`` cannot hold a goose (``-- +goose Up``, any case) or dbmate (``-- migrate:up``)
     marker: neither ``+g``/``+G`` nor ``migrate:`` occurs. A necessary condition of the marker patterns,
-    checked without decoding or copying (the patterns then run on the text as before)."""
-    return b"migrate:" in data or b"+g" in data or b"+G" in data
+    checked without decoding or copying (the patterns then run on the text as before).
+
+    Searching for a two-byte string is slow (three times slower than for ``migrate:``) while ``+`` is
+    rare in SQL and found by ``memchr``: the first few ``+`` are looked at one by one, and the two-byte
+    searches run only on files with many of them."""
+    if b"migrate:" in data:
+        return True
+    at = data.find(b"+")
+    for _ in range(_PLUS_PROBES):
+        if at < 0:
+            return False
+        if data[at + 1 : at + 2] in (b"g", b"G"):
+            return True
+        at = data.find(b"+", at + 1)
+    return b"+g" in data or b"+G" in data
 
 
 def _marker_in(data: bytes) -> Scheme | None:
@@ -178,7 +203,51 @@ def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
     are not migration names are left out and listed with the reason. A Prisma directory (one
     ``<timestamp>_<name>/migration.sql`` per migration) and a drizzle-kit one (``meta/_journal.json``)
     are read in their tools' layouts (:mod:`pgconsolidate.sources.layouts`).
+
+    The same as :func:`scan_dir`, then :func:`load_listed` for each file and :func:`assemble`.
     """
+    scanned = scan_dir(directory)
+    if isinstance(scanned, MigrationDir):
+        return scanned
+    return assemble(scanned, [load_listed(scanned, i) for i in range(len(scanned))])
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A flat migrations directory listed, its files not read yet: what :func:`scan_dir` returns so
+    that reading the files can be shared between processes (each reads some with :func:`load_listed`)
+    and overlap with their analysis; :func:`assemble` then makes the :class:`MigrationDir`.
+
+    ``order`` is the applied order as the names alone tell it (positions in ``named``, which is in
+    file-name order). Up/down markers inside the files (goose, dbmate) can change the owning tool and
+    so the order: :func:`assemble` orders the files as :func:`read_dir` would, which callers compare
+    with ``order``.
+    """
+
+    root: Path
+    resolved: str  # the directory's real path (tells a ``supabase/migrations`` directory)
+    tool: Scheme  # the tool the names and path tell (no markers)
+    left_out: tuple[LeftOut, ...]
+    named: tuple[tuple[str, FileName], ...]  # file name and what it says, in file-name order
+    paths: tuple[str, ...]  # each named file's path, as listed
+    order: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def names(self) -> list[str]:
+        """The files' names in :attr:`order`."""
+        return [self.named[i][0] for i in self.order]
+
+
+#: A listed file read by :func:`load_listed`: the file and the tool whose up/down markers it holds.
+Loaded = tuple[MigrationFile, Scheme | None]
+
+
+def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | Listing:
+    """``directory`` listed (a :class:`Listing`) when it is a flat directory whose files can be read
+    in any order, else read whole (Prisma and drizzle-kit layouts, or names that look like drizzle-kit's,
+    whose layout the files' content decides). Raises :class:`InputError` as :func:`read_dir` does."""
     root = resolve_dir(directory)
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
@@ -189,25 +258,72 @@ def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
     journal_path = root / DRIZZLE_JOURNAL
     if journal_path.is_file():
         return _read_drizzle(root, entries, _journal(journal_path))
-    left_out, named, loaded, markers = _read_flat(entries)
-    if looks_like_drizzle(loaded) and (
-        any(e.name == DRIZZLE_META and e.is_dir() for e in entries)
-        or any(f.text is not None and DRIZZLE_BREAKPOINT in f.text for f in loaded.values())
-    ):
-        return _read_drizzle(root, entries, None)
-    tool = detect_tool(str(root.resolve()), (n for _, n in named), markers)
-    files = tuple(loaded[fname] for fname, _ in sort_names(tool, named))
-    return MigrationDir(root=str(root), tool=tool, files=files, left_out=tuple(left_out))
+    left_out, named, paths = _list_flat(entries)
+    if looks_like_drizzle(name for name, _ in named):
+        loaded = {fname: _load(path, fname, name) for (fname, name), path in zip(named, paths, strict=True)}
+        if any(e.name == DRIZZLE_META and e.is_dir() for e in entries) or any(
+            f.text is not None and DRIZZLE_BREAKPOINT in f.text for f, _ in loaded.values()
+        ):
+            return _read_drizzle(root, entries, None)
+        resolved = str(root.resolve())
+        tool = detect_tool(resolved, (n for _, n in named), ())
+        listing = Listing(root, resolved, tool, tuple(left_out), tuple(named), tuple(paths), ())
+        return _assembled(listing, {f: m for f, (m, _) in loaded.items()}, [m for _, m in loaded.values()])
+    resolved = str(root.resolve())
+    tool = detect_tool(resolved, (n for _, n in named), ())
+    order = sorted(range(len(named)), key=lambda i: order_key(tool, named[i][0], named[i][1]))
+    return Listing(root, resolved, tool, tuple(left_out), tuple(named), tuple(paths), tuple(order))
 
 
-def _read_flat(
+def load_listed(listing: Listing, position: int) -> Loaded:
+    """The file at ``position`` of ``listing.order``, read, hashed and decoded (never raises for the
+    file: what is wrong with it is in its problems), and the tool whose markers it holds."""
+    i = listing.order[position]
+    fname, name = listing.named[i]
+    return _load(listing.paths[i], fname, name)
+
+
+def listed_bytes_reach(listing: Listing, limit: int) -> bool:
+    """True when the listed files hold at least ``limit`` bytes (one ``stat`` per file, stopping as soon
+    as the sum reaches ``limit``); a file that cannot be stat'ed counts as empty."""
+    total = 0
+    for path in listing.paths:
+        try:
+            total += os.stat(path).st_size
+        except OSError:
+            continue
+        if total >= limit:
+            return True
+    return False
+
+
+def assemble(listing: Listing, loaded: list[Loaded]) -> MigrationDir:
+    """The :class:`MigrationDir` of ``listing`` from its files, read in ``listing.order``: the same as
+    :func:`read_dir` makes (the owning tool decided with the files' up/down markers, which may reorder
+    them)."""
+    by_name = {f.path: f for f, _ in loaded}
+    return _assembled(listing, by_name, [marker for _, marker in loaded])
+
+
+def _assembled(
+    listing: Listing, by_name: dict[str, MigrationFile], markers: list[Scheme | None]
+) -> MigrationDir:
+    named = listing.named
+    tool = detect_tool(listing.resolved, (n for _, n in named), (m for m in markers if m is not None))
+    if tool is listing.tool and listing.order:
+        files = tuple(by_name[named[i][0]] for i in listing.order)
+    else:
+        files = tuple(by_name[fname] for fname, _ in sort_names(tool, named))
+    return MigrationDir(root=str(listing.root), tool=tool, files=files, left_out=listing.left_out)
+
+
+def _list_flat(
     entries: list[os.DirEntry[str]],
-) -> tuple[list[LeftOut], list[tuple[str, FileName]], dict[str, MigrationFile], list[Scheme]]:
-    """The migration files directly in the directory (left out, names, files by name, up/down markers)."""
+) -> tuple[list[LeftOut], list[tuple[str, FileName]], list[str]]:
+    """The migration files directly in the directory, not read: left out, names, paths."""
     left_out: list[LeftOut] = []
     named: list[tuple[str, FileName]] = []
-    loaded: dict[str, MigrationFile] = {}
-    markers: list[Scheme] = []
+    paths: list[str] = []
     for entry in entries:
         if entry.name.startswith("."):
             continue
@@ -237,12 +353,10 @@ def _read_flat(
         if name.direction == "down":
             left_out.append(LeftOut(entry.name, "down migration"))
             continue
+        # files sit directly in the directory: the relative path is the name
         named.append((entry.name, name))
-        # files sit directly in the directory: the relative path is the name; each is read once, here
-        loaded[entry.name], marker = _load(entry.path, entry.name, name)
-        if marker is not None:
-            markers.append(marker)
-    return left_out, named, loaded, markers
+        paths.append(entry.path)
+    return left_out, named, paths
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
