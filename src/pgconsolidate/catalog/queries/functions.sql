@@ -32,10 +32,7 @@ SELECT n.nspname || '.' || p.proname AS identity,
                     FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
             ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
        pg_get_userbyid(p.proowner) AS owner,
-       -- looked up per function: a join hashed every function's whole row (bodies included) to match
-       -- them against the descriptions of PostgreSQL's own functions
-       (SELECT ds.description FROM pg_description ds
-         WHERE ds.objoid = p.oid AND ds.classoid = 'pg_proc'::regclass AND ds.objsubid = 0) AS comment,
+       ds.description AS comment,
        p.oid AS _oid,
        p.prokind = 'p' AS _procedure,
        -- as text: functions sharing them are spelled once (catalog/functiondef.py parses them)
@@ -54,6 +51,12 @@ SELECT n.nspname || '.' || p.proname AS identity,
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
+-- the comments of functions made after initdb (oid >= FirstNormalObjectId, 16384: every function of a
+-- schema read here), hashed once: a probe of pg_description's index per function cost more, and a
+-- join with all of them hashed the descriptions of PostgreSQL's own functions (thousands)
+LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
+            WHERE d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 AND d.objoid >= 16384
+           OFFSET 0) ds ON ds.objoid = p.oid
 WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
   AND p.oid <> ALL (%(ext_proc)s::oid[])
