@@ -18,7 +18,10 @@ from pgconsolidate.statements.records import blank_twin
 
 _IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
 _FILE_IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore-file\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
-_MARKER = re.compile(r"pgconsolidate", re.IGNORECASE)  # files without it have no ignore comments
+#: What every ignore comment starts with (``_IGNORE``, ``_FILE_IGNORE``), with the same flags: files
+#: without it have none. A search for it stops only at ``--`` (the pattern's literal prefix), so it costs
+#: less than lower-casing the whole text to look for the word.
+_MARKER = re.compile(r"--\s*pgconsolidate", re.IGNORECASE)
 
 
 class _Lines:
@@ -96,7 +99,6 @@ def _skip_noise(text: str, pos: int, end: int) -> int:
 
 
 _NONE: frozenset[str] = frozenset()
-_COMMENT_STARTS = ("--", "/*")
 
 
 def _rules(spec: str) -> frozenset[str]:
@@ -201,8 +203,6 @@ def uncovered(text: str, pos: int) -> list[slice]:
 
 def _marked(text: str) -> bool:
     """Whether ``text`` may hold ``pgconsolidate:`` comments (case-insensitive, like ``_IGNORE``)."""
-    if text.isascii():
-        return "pgconsolidate" in text.lower()
     return _MARKER.search(text) is not None
 
 
@@ -225,9 +225,10 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
     prev_end = 0
     marked = _marked(text)
     # offset -> (line, column): statements come in increasing order, so the newlines are counted once:
-    # those between the previous statement's end and this one's start, then those of its own text
+    # those between the previous statement's end and this one's start, then those of its own text. The
+    # start of a statement's line is looked for only when the statement does not begin one (rare).
     count, rfind = text.count, text.rfind
-    pos, line, line_start = 0, first_line, 0
+    pos, line = 0, first_line
     twin, cls = _StatementTwin, Statement
     for index, (raw_start, raw_end, node) in enumerate(parsed):
         # the statement without the whitespace and comments before it (_skip_noise, with one C call in the
@@ -235,7 +236,8 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         if raw_end > raw_start:
             rest = text[raw_start:raw_end].lstrip()
             start = raw_end - len(rest)
-            if rest[:2] in _COMMENT_STARTS:
+            lead = rest[:2]
+            if lead == "--" or lead == "/*":  # (two compares: cheaper than ``in`` a tuple)
                 start = _skip_noise(text, raw_start, raw_end)
                 rest = text[start:raw_end]
         else:
@@ -248,11 +250,11 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         else:
             body, end = text[start:raw_end], raw_end
         if start < pos:  # never for parser output; keep the general lookup correct anyway
-            pos, line, line_start = 0, first_line, 0
+            pos, line = 0, first_line
         newlines = count("\n", pos, start)
         if newlines:
             line += newlines
-            line_start = rfind("\n", pos, start) + 1
+        line_start = start if not start or text[start - 1] == "\n" else rfind("\n", 0, start) + 1
         # the record filled as its mutable twin (plain stores, no __init__ frame), then given its class
         st = twin()
         st.file = file
@@ -262,7 +264,10 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         st.start = start + base_offset
         st.end = end + base_offset
         st.text = body
-        st.kind = next(iter(node)) if node else ""
+        kind = ""
+        for kind in node:  # noqa: B007 (the node's one key: next(iter(node)) without two calls)
+            break
+        st.kind = kind
         st.node = node
         st.ignores = _ignores(text[prev_end:start]) if marked else _NONE
         if end > start:
@@ -270,7 +275,6 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
             if inner:
                 # carry the position to the statement's end: its newlines are not counted again
                 st.end_line = line = line + inner
-                line_start = rfind("\n", start, end) + 1
                 pos = end
             else:
                 st.end_line = line
