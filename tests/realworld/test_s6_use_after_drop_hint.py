@@ -79,3 +79,19 @@ def test_replay_points_at_the_drop(tmp_path: Path, scratch_server: ScratchServer
     )
     # a DROP IF EXISTS of something never created is no cause
     assert not by_file[("005_if_exists.sql", 2)].startswith("use after")
+
+
+def test_later_create_with_a_syntax_error_is_said(tmp_path: Path, scratch_server: ScratchServer) -> None:
+    """A goose file renamed to an earlier version uses a table whose (later) CREATE has a syntax error:
+    reordering alone cannot help, and the hint says the CREATE must be fixed first."""
+    d = migrations(
+        tmp_path,
+        {
+            "001_items.sql": "CREATE TABLE items (id int PRIMARY KEY, user_id int REFERENCES users (id));\n",
+            "002_users.sql": "CREATE TABLE users (id int PRIMARY KEY, t TIMESTAMP NOT NULL WITH TIME ZONE);",
+        },
+    )
+    result = replay_dir(read_dir(str(d)), scratch_server, keep_going=True)
+    hint = next(f.hint for f in result.failures if f.file == "001_items.sql")
+    assert "created later, at 002_users.sql:1, by a statement with a syntax error" in hint
+    assert "reorder the files" not in hint

@@ -136,6 +136,7 @@ def analyse(
             stand_in=bool(ext and ext[1] in stand_ins),
             statement=unit.text,
             removed=(_loc(units, removal[0]), removal[1]) if removal is not None else None,
+            later_unparsable=later is not None and not units[later].parses,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"

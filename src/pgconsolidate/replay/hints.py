@@ -24,12 +24,13 @@ def hint_for(
     stand_in: bool = False,
     statement: str = "",
     removed: tuple[Location, str] | None = None,
+    later_unparsable: bool = False,
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
     failed statement that would have created the missing object; ``statement``: its text; ``removed``:
     where an earlier statement that ran dropped (or renamed, the second item says which) the missing
-    object."""
+    object; ``later_unparsable``: the statement at ``later`` has a syntax error itself."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
@@ -118,6 +119,11 @@ def hint_for(
             return (
                 f"use after drop: an earlier statement dropped the object, at {_at(dropped_at)}{again}; "
                 "move this statement before the drop, or delete it"
+            )
+        if later is not None and later_unparsable:
+            return (
+                f"use before create: the object is created later, at {_at(later)}, by a statement with a "
+                "syntax error: fix that statement, then move it before this one"
             )
         if later is not None:
             return f"use before create: the object is created later, at {_at(later)}; reorder the files"
