@@ -172,8 +172,7 @@ def analyze_listed(
 
     with paused_gc():
         if n > 1 and parallel and count > 1:
-            size = max(1, -(-count // (n * CHUNKS_PER_PROCESS)), -(-count // MAX_ITEMS))
-            ranges = [(lo, min(lo + size, count)) for lo in range(0, count, size)]
+            ranges = _tapered(count, n)
             loaded: list[Loaded] = []
 
             def shipped(c: int) -> tuple[list[tuple[Any, ...]], transfer.Encoded]:
@@ -212,6 +211,22 @@ def analyze_listed(
         analysis = Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
     _settle(sum(len(f.forward_sql) for f in mdir.files))
     return analysis
+
+
+def _tapered(count: int, processes: int) -> list[tuple[int, int]]:
+    """``(lo, hi)`` ranges of ``count`` files for ``processes``: chunks of equal counts (sizes are not
+    known before reading), the last ones smaller and smaller (an eighth of what is left, per process
+    pair), so that whichever process takes the last chunk leaves the other waiting only briefly. At
+    most :data:`MAX_ITEMS` ranges."""
+    size = max(1, -(-count // (processes * CHUNKS_PER_PROCESS)), -(-count // (MAX_ITEMS // 2)))
+    share = 4 * processes
+    out: list[tuple[int, int]] = []
+    lo = 0
+    while lo < count:
+        step = max(1, min(size, (count - lo) // share))
+        out.append((lo, lo + step))
+        lo += step
+    return out
 
 
 def _jobs_of(files: Sequence[Loaded], keep_trees: bool) -> list[_Job]:

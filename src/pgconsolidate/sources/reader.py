@@ -96,19 +96,28 @@ def read_file(root: Path, path: Path, name: FileName) -> MigrationFile:
     return _load(str(path), path.relative_to(root).as_posix(), name)[0]
 
 
+#: The first read of a file asks for this many bytes: most migrations are smaller, and a short read of a
+#: regular file is its end, so they are read without asking their size first.
+FIRST_READ_BYTES = 65536
+
+
 def _read_bytes(path: str) -> tuple[bytes | None, int]:
     """``(contents, size)`` of the file at ``path``; ``(None, size)`` when it is over
     :data:`MAX_FILE_BYTES`.
-    One open, one ``fstat`` and usually one read (no Python file object: this runs once per file of
-    directories of thousands of files)."""
+    One open and one read for a file under :data:`FIRST_READ_BYTES`; larger ones are ``fstat``'ed, then
+    read whole (no Python file object: this runs once per file of directories of thousands of files)."""
     limit = MAX_FILE_BYTES
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
+        head = os.read(fd, FIRST_READ_BYTES)
+        if len(head) < FIRST_READ_BYTES:  # a short read of a regular file: the end of the file
+            return (head if len(head) <= limit else None), len(head)
         size = os.fstat(fd).st_size
         if size > limit:
             return None, size
-        data = os.read(fd, size + 1)
-        if len(data) <= size:  # a short read of a regular file: the end of the file
+        rest = os.read(fd, size - len(head) + 1) if size >= len(head) else b""
+        data = head + rest
+        if len(data) <= size:  # a short read: the end of the file
             return data, len(data)
         chunks, total = [data], len(data)  # grew since fstat, or a file that reports no size
         while more := os.read(fd, 1 << 20):
