@@ -36,6 +36,7 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
     effect, see ``policy-without-rls``).
     """
     calls_in: dict[str, tuple[str, ...]] = {}  # per distinct expression text (often repeated)
+    said: dict[tuple[str, ...], str] = {}  # the message's end, per list of calls
     enforced: dict[str, bool] = {}  # per table
     for policy in ctx.by_kind.get(ObjectKind.POLICY, ()):
         if not policy.exists:
@@ -44,13 +45,18 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
         if type(d) is not PolicyDef:
             continue
         calls: tuple[str, ...] = ()
-        for text in (d.using, d.with_check):
-            if text:
-                found = calls_in.get(text)
-                if found is None:
-                    found = calls_in[text] = per_row_calls(text)
-                if found:
-                    calls = found if not calls else tuple(dict.fromkeys((*calls, *found)))
+        text = d.using
+        if text:
+            calls = calls_in.get(text) or ()
+            if text not in calls_in:
+                calls = calls_in[text] = per_row_calls(text)
+        text = d.with_check
+        if text:
+            found = calls_in.get(text)
+            if found is None:
+                found = calls_in[text] = per_row_calls(text)
+            if found:
+                calls = found if not calls else tuple(dict.fromkeys((*calls, *found)))
         if not calls:
             continue
         table = d.table
@@ -59,12 +65,16 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
             on = enforced[table] = rls_enforced(ctx, table)
         if not on:
             continue
+        tail = said.get(calls)
+        if tail is None:
+            tail = said[calls] = (
+                f" calls {', '.join(calls)} for every row: wrap each call as (select {calls[0]}) so it runs "
+                "once per query"
+            )
         events = policy.events
-        where = loc(events[0]) if len(events) == 1 else expression_location(policy, _EXPRESSIONS)
         yield new_hit(
-            f"policy {d.name!r} on {table} calls {', '.join(calls)} for every row: wrap each call as "
-            f"(select {calls[0]}) so it runs once per query",
-            where,
+            f"policy {d.name!r} on {table}{tail}",
+            loc(events[0]) if len(events) == 1 else expression_location(policy, _EXPRESSIONS),
             (),
             (policy.id,),
         )
