@@ -2,28 +2,34 @@
 time, first come first served, while this process also does whatever the caller does meanwhile (such
 as writing the objects' timelines).
 
-The helper is forked after the object model is built, so it reads the model for free (copy-on-write;
-the analysis is frozen out of the garbage collector's reach, which keeps its pages shared), and sends
-back only its findings (pickled, see :class:`~pgconsolidate.analysis.fork_pool.ForkPool`). Rules are
-handed out in units, the most expensive first (by the estimates of :data:`RULE_COST`, measured on a
+The helper is forked after the object model is built, so it reads the model without a copy being sent
+(copy-on-write: each side copies only the pages it writes to, reference counts included, which on a
+10,000-file directory is most of the heap on each side: tenths of a second of the rules' time), and
+sends back only its findings (pickled, see :class:`~pgconsolidate.analysis.fork_pool.ForkPool`). Rules
+are handed out in units, the most expensive first (by the estimates of :data:`RULE_COST`, measured on a
 10,000-file directory: they only set the order, the balance comes from taking units as each side gets
 free); rules that share a computed index of the :class:`~pgconsolidate.rules.registry.RuleContext`
-(the function history, a function's privileges, a table's keys) form one unit, so it is computed once.
-Indexes most rules read (files' order, ignore comments, objects by kind, tables' children) are built
-before forking, so neither side builds them twice. The units of rules that report one finding per
-object (:data:`MANY_FINDINGS`) are this process's first, so that most findings are not pickled there
-and unpickled here; the helper takes them only when nothing else is left.
+(the words of each file, the function history, a function's privileges, a table's keys) form one
+unit, so it is computed once. Indexes most rules read (files' order, ignore comments, objects by kind,
+tables' children) are built before forking, so neither side builds them twice. The units of rules that
+report one finding per object (:data:`MANY_FINDINGS`) are this process's first, so that most findings
+are not pickled there and unpickled here; the helper takes them only when nothing else is left.
 
 The findings are the same, in the same order, as :func:`~pgconsolidate.rules.registry.run_rules` in one
 process: each side drops its silenced findings and sorts those of each unit it runs, this process
-merges them (:func:`merge_sorted_units`). A unit the helper could
-not deliver (a rule raised there, or the helper died) is run here: a rule that raises does so in this
-process, with its own traceback. Only on Linux, only for large directories (forking costs more than it
-saves on small ones) and only with 2 cores or more; otherwise everything runs in this process.
+merges them (:func:`merge_sorted_units`). A unit the helper could not deliver (a rule raised there, or
+the helper died) is run here: a rule that raises does so in this process, with its own traceback. Once
+every answer is in, the helper is released without waiting for the system to free its memory (it is
+reaped by the next :func:`start_rules`, or by ``init`` after this process exits). Only on Linux, only
+for large directories (forking costs more than it saves on small ones) and only with 2 cores or more;
+otherwise everything runs in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from types import TracebackType
@@ -39,24 +45,23 @@ PARALLEL_MIN_BYTES = 2_000_000
 #: including the context indexes it is the first to build; only their order matters (the most
 #: expensive units are handed out first). A rule not listed counts for :data:`DEFAULT_COST`.
 RULE_COST: Mapping[str, float] = {
-    "use-before-create": 0.50,
-    "missing-extension": 0.26,
-    "definer-executable-by-public": 0.23,  # with security-definer: who may execute each definer, once
-    "vector-dimension-conflict": 0.21,
-    "conflicting-redefinition": 0.17,  # builds the function history (shared, see SHARED_INDEXES)
-    "similar-tables": 0.13,
-    "security-definer": 0.11,
+    "use-before-create": 0.25,  # with missing-extension: the words of each file, split once (0.3 s)
+    "missing-extension": 0.24,
+    "definer-executable-by-public": 0.19,  # with security-definer: who may execute each definer, once
+    "conflicting-redefinition": 0.18,  # builds the function history (shared, see SHARED_INDEXES)
+    "vector-dimension-conflict": 0.17,
+    "similar-tables": 0.12,
+    "security-definer": 0.10,
     "unindexed-foreign-key": 0.10,  # with table-without-primary-key: each table's keys, once
-    "table-without-primary-key": 0.09,
+    "table-without-primary-key": 0.08,
     "non-idempotent": 0.07,
-    "variant-files": 0.06,
+    "policy-per-row-auth-call": 0.06,
     "dimensionless-vector-index": 0.05,
-    "grant-to-anon": 0.05,
+    "variant-files": 0.05,
     "duplicate-create": 0.04,
+    "duplicate-index": 0.03,
+    "grant-to-anon": 0.03,
     "rls-disabled": 0.03,
-    "drop-missing": 0.02,
-    "concurrently-in-transaction": 0.02,
-    "policy-without-rls": 0.02,
 }
 DEFAULT_COST = 0.02
 
@@ -80,6 +85,7 @@ MANY_FINDINGS = frozenset(
         "security-definer",
         "unindexed-foreign-key",
         "vector-dimension-conflict",
+        "policy-per-row-auth-call",  # each policy calling auth.uid() & co. directly
     }
 )
 
@@ -156,7 +162,7 @@ class RuleRun:
 
     @property
     def pid(self) -> int | None:
-        """The helper's process id while it may run (None: no helper, or already reaped)."""
+        """The helper's process id while it may run (None: no helper, or already released or reaped)."""
         return self.pool.pids[0] if self.pool.pids else None
 
     def _unit_findings(self, unit: int) -> list[Finding]:
@@ -167,8 +173,9 @@ class RuleRun:
 
     def result(self) -> list[Finding]:
         """Run the units no one has taken yet, collect the helper's findings, and return all of them
-        sorted (the helper is reaped). The helper's findings are unpickled as they arrive, between this
-        process's units, so that this work is shared out like the rules instead of following them."""
+        sorted (the helper is released: see ``_release``; on an exception it is stopped and reaped). The
+        helper's findings are unpickled as they arrive, between this process's units, so that this work
+        is shared out like the rules instead of following them."""
         try:
             found: list[list[Finding]] = []  # each unit's findings, sorted
             pending = set(range(len(self.units)))  # units whose findings are not in ``found`` yet
@@ -190,12 +197,29 @@ class RuleRun:
                     collect(done)
             for unit in sorted(pending):
                 collect(unit)
-        finally:
+        except BaseException:
             self.abandon()
+            raise
+        self._release()
         return merge_sorted_units(found)
 
+    def _release(self) -> None:
+        """Every answer is in, so the helper is leaving by itself (it found no unit left): release the
+        pool without waiting while the system tears the helper's memory down (its copied pages: tens of
+        milliseconds on large directories, while this process has a report to write). The helper is
+        killed in case it is not gone yet, and reaped now if it is, else by the next
+        :func:`start_rules` (:func:`reap_released`): never more than one left behind."""
+        pids, self.pool.pids = self.pool.pids, []
+        self.pool.close()  # the pipes and in-memory files; no helper left for it to stop and wait for
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            _RELEASED.append(pid)
+        reap_released()
+
     def abandon(self) -> None:
-        """Stop and reap the helper, if it is still there (its answers are not needed any more)."""
+        """Stop and reap the helper, if it is still there (its answers are not needed any more), and
+        wait for it to be gone."""
         self.pool.close()
 
     def __enter__(self) -> RuleRun:
@@ -205,6 +229,21 @@ class RuleRun:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.abandon()
+
+
+#: Helpers released by :meth:`RuleRun.result` that had not exited yet (see ``RuleRun._release``).
+_RELEASED: list[int] = []
+
+
+def reap_released() -> None:
+    """Reap the released helpers that have exited since, without waiting for the others."""
+    for pid in list(_RELEASED):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _RELEASED.remove(pid)
 
 
 def start_rules(
@@ -221,6 +260,7 @@ def start_rules(
     ``parallel``: None decides by platform, cores and directory size (:data:`PARALLEL_MIN_BYTES`);
     True forks whenever the platform allows, False never.
     """
+    reap_released()
     units = rule_units(list(rules))
     fork = can_fork() and (parallel if parallel is not None else _sql_bytes(ctx) >= PARALLEL_MIN_BYTES)
     run = RuleRun(ctx, units, severities, fork=fork and len(units) > 1)
