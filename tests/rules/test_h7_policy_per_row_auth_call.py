@@ -58,6 +58,8 @@ RLS = "create table t (id int, user_id uuid, org uuid);\nalter table t enable ro
             [],
         ),
         ("create policy p on t using (true);", []),
+        # only for a role that bypasses row level security: never evaluated
+        ("create policy p on t to service_role using (user_id = auth.uid());", []),
         # a function of the app's own with a similar name
         ("create policy p on t using (my_auth.uid() = user_id);", []),
     ],

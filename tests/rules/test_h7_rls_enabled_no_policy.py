@@ -71,6 +71,17 @@ def test_dropped_policies_are_named(check):
     assert ("2_b.sql", 1) in [(r.file, r.line) for r in f.related]
 
 
+def test_function_creating_the_policy(check):
+    body = (
+        "create function mk() returns void language plpgsql as "
+        "$$ begin execute 'create policy p on t using (true)'; end $$;"
+    )
+    assert check(RULE, {**API, "1_a.sql": T + body}) == []
+    # a static CREATE POLICY in a DO block is in the model
+    block = "do $$ begin if true then create policy p on t using (true); end if; end $$;"
+    assert check(RULE, {**API, "1_a.sql": T + block}) == []
+
+
 def test_do_block_naming_another_table(check):
     files = {
         **API,

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 #: Roles PostgREST (Supabase's API) switches to for requests with the anon key or a user's token.
 API_ROLES = ("anon", "authenticated")
 
-#: Roles that bypass row level security on Supabase (their policies are never evaluated).
+#: Roles for which policies are never evaluated on Supabase: ``service_role`` and ``supabase_admin``
+#: have BYPASSRLS, and ``postgres`` owns the tables the migrations create (owners bypass RLS unless it
+#: is forced).
 BYPASS_RLS_ROLES = frozenset({"service_role", "supabase_admin", "postgres"})
 
 _SELECTING = frozenset({"select", "all", "all privileges"})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.model.types import ObjectKind, PolicyDef
-from pgconsolidate.rules._advisor import expression_location, per_row_calls, rls_enforced
+from pgconsolidate.rules._advisor import BYPASS_RLS_ROLES, expression_location, per_row_calls, rls_enforced
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.model_view import loc
 from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
@@ -33,7 +33,7 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
     auth.uid())``) still runs for every row that sub-query reads, and is reported too. This is
     Supabase's ``auth_rls_initplan`` advisor lint, found in the final schema of the migrations before it
     ships; only policies of tables with row level security enabled are looked at (the others have no
-    effect, see ``policy-without-rls``).
+    effect, see ``policy-without-rls``), and not those only for roles that bypass it (``service_role``).
     """
     calls_in: dict[str, tuple[str, ...]] = {}  # per distinct expression text (often repeated)
     said: dict[tuple[str, ...], str] = {}  # the message's end, per list of calls
@@ -63,8 +63,8 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
         on = enforced.get(table)
         if on is None:
             on = enforced[table] = rls_enforced(ctx, table)
-        if not on:
-            continue
+        if not on or BYPASS_RLS_ROLES.issuperset(d.roles):
+            continue  # no effect, or never evaluated (roles that bypass row level security)
         tail = said.get(calls)
         if tail is None:
             tail = said[calls] = (

@@ -19,20 +19,28 @@ _CATALOG_LOOP = re.compile(r"\b(?:information_schema|pg_tables|pg_class|pg_names
 
 def _unseen_policies(ctx: RuleContext) -> tuple[bool, str]:
     """(True when SQL the model cannot read creates policies on tables it finds at run time, the
-    texts of the blocks that create policies on tables they name). DO blocks and functions that run
-    ``EXECUTE format('create policy ...')`` make policies the model does not see."""
+    texts that create policies on tables they name). DO blocks that run ``EXECUTE format('create
+    policy ...')``, and functions whose body creates policies (run by a later ``SELECT f()``), make
+    policies the model does not see."""
     texts: list[str] = []
     for e in ctx.schema.dynamic:
         d = e.detail
         if not isinstance(d, DynamicSql) or not d.opaque:
             continue
         st = statement_at(ctx, e.ref)
-        text = st.text if st is not None else ""
+        texts.append(st.text if st is not None else "")
+    for kind in (ObjectKind.FUNCTION, ObjectKind.PROCEDURE):
+        for routine in ctx.by_kind.get(kind, ()):
+            body = getattr(routine.detail, "body", "")
+            if body and "policy" in body.lower():
+                texts.append(body)
+    found: list[str] = []
+    for text in texts:
         if _CREATE_POLICY.search(text):
             if _CATALOG_LOOP.search(text):
                 return True, ""
-            texts.append(text.lower())
-    return False, "\n".join(texts)
+            found.append(text.lower())
+    return False, "\n".join(found)
 
 
 @rule(
@@ -52,8 +60,8 @@ def rls_enabled_no_policy(ctx: RuleContext) -> Iterator[Hit]:
     migration failed). This is Supabase's ``rls_enabled_no_policy`` advisor lint (level info), found
     in the final schema of the migrations before it ships. Exposed schemas come from the
     ``exposed-schemas`` setting (``public`` for a Supabase/PostgREST directory by default). Tables whose
-    name a DO block that creates policies with ``EXECUTE`` mentions are left out (the model cannot see
-    those policies), as is everything when such a block finds its tables in the catalog.
+    name a DO block or a function that creates policies with ``EXECUTE`` mentions are left out (the
+    model cannot see those policies), as is everything when such code finds its tables in the catalog.
     """
     schemas = frozenset(exposed_schemas(ctx))
     if not schemas:
