@@ -20,6 +20,10 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   census); a small catalog goes on in the same transaction, alone; an extra session hands its objects
   over before its commit and close; the groups (:data:`GROUPS`) are balanced on server time and on the
   Python work that follows each kind's rows;
+* while sessions are read in parallel, Python's thread switch interval is 0.5 ms (:class:`_SwitchInterval`):
+  a session's thread whose rows arrive gets the GIL back within that, not 5 ms, so its server process is
+  not left stalled on a full socket while another thread builds objects; every session reads with jit
+  off (a large catalog's queries would pass jit_above_cost);
 * queries are sent in pipeline mode, one ahead: the next kind's query is sent as soon as a kind's rows
   are in, so the server runs it while those objects are built (psycopg's fetch waits for every result
   queued before it: queries sent all at once would have their objects built only after the session's
@@ -373,18 +377,23 @@ CENSUS_KINDS = (
 
 
 def _send_preamble(
-    conn: psycopg.Connection, skip_schemas: list[str]
+    conn: psycopg.Connection, skip_schemas: list[str], include_ext: bool = False
 ) -> tuple[psycopg.Cursor[Any], psycopg.Cursor[Any]]:
     """Queue the preamble and the census in ``conn``'s pipeline (in its open transaction); see
     :func:`_prepared`."""
     preamble = conn.execute(_query("preamble", conn.info.server_version))
-    return preamble, _send_census(conn, skip_schemas)
+    return preamble, _send_census(conn, skip_schemas, include_ext)
 
 
-def _send_census(conn: psycopg.Connection, skip_schemas: list[str]) -> psycopg.Cursor[Any]:
-    """Queue the census (see :func:`_empty_kinds`)."""
+def _send_census(
+    conn: psycopg.Connection, skip_schemas: list[str], include_ext: bool = False
+) -> psycopg.Cursor[Any]:
+    """Queue the census (see :func:`_empty_kinds`); ``include_ext``: extension members are read."""
     census = conn.cursor(binary=True)
-    census.execute(_query("census", conn.info.server_version), {"skip_schemas": array_literal(skip_schemas)})
+    census.execute(
+        _query("census", conn.info.server_version),
+        {"skip_schemas": array_literal(skip_schemas), "extension_objects": include_ext},
+    )
     return census
 
 
@@ -947,7 +956,7 @@ def _read_parallel(
             snapshot_id = row[0] if row else None
             if snapshot_id is None:  # a small catalog: read here
                 extra.cancel()
-                preamble, census = _send_preamble(conn, skip_schemas)
+                preamble, census = _send_preamble(conn, skip_schemas, include_ext)
                 return _read_alone(conn, preamble, census, skip_schemas, include_ext)
             extra.export(str(snapshot_id))  # imported while this session runs the preamble
             # the preamble alone (a fetch waits for every result queued before it): the extra sessions
@@ -956,7 +965,7 @@ def _read_parallel(
                 conn.execute(_query("preamble", conn.info.server_version)), skip_schemas, include_ext
             )
             extra.start(prepared)
-            census = _send_census(conn, skip_schemas)
+            census = _send_census(conn, skip_schemas, include_ext)
             try:
                 batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, census, extra.columns_read))
             finally:
@@ -1049,7 +1058,7 @@ def _read_with(
     with conn.pipeline(), conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        preamble, census = _send_preamble(conn, skip_schemas)
+        preamble, census = _send_preamble(conn, skip_schemas, include_extension_objects)
         kinds = _read_alone(conn, preamble, census, skip_schemas, include_extension_objects)
     return _snapshot(source, conn.info.server_version, kinds, scope)
 

@@ -1,7 +1,7 @@
 -- Which of the kinds that most databases hold none of may hold some: the reader runs a kind's query only
 -- when its column here is true. Each test is its query's WHERE clause without the conditions on temporary
--- schemas and extension members (a superset: true whenever the query could return a row), so a false
--- here means the query would return nothing. Planning and running the query of an empty kind costs a
+-- schemas and (but for casts) extension members: a superset, true whenever the query could return a row,
+-- so a false here means the query would return nothing. Planning and running the query of an empty kind costs a
 -- fresh session most of a millisecond (the catalog's relation cache entry, statistics, the joins); these
 -- tests cost a fraction of that.
 SELECT EXISTS (SELECT FROM pg_trigger tg
@@ -13,7 +13,11 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                  JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE r.rulename <> '_RETURN' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS rules,
        EXISTS (SELECT FROM pg_event_trigger) AS event_triggers,
-       EXISTS (SELECT FROM pg_db_role_setting s WHERE s.setrole = 0) AS settings,
+       -- this database's own settings (other databases' settings made this true on most servers)
+       EXISTS (SELECT FROM pg_db_role_setting s
+                WHERE s.setrole = 0
+                  AND s.setdatabase = (SELECT db.oid FROM pg_database db WHERE db.datname = current_database()))
+         AS settings,
        EXISTS (SELECT FROM pg_type t
                  JOIN pg_namespace n ON n.oid = t.typnamespace
                 WHERE t.typtype = 'e' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS enums,
@@ -26,4 +30,11 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
        EXISTS (SELECT FROM pg_collation co
                  JOIN pg_namespace n ON n.oid = co.collnamespace
                 WHERE n.nspname <> ALL (%(skip_schemas)s::text[])) AS collations,
-       EXISTS (SELECT FROM pg_cast ca WHERE ca.oid >= 16384) AS casts
+       -- casts made by extensions (pgvector makes a dozen) count only when extension objects are read,
+       -- as in the casts query
+       EXISTS (SELECT FROM pg_cast ca
+                WHERE ca.oid >= 16384
+                  AND (%(extension_objects)s::bool
+                       OR NOT EXISTS (SELECT FROM pg_depend d
+                                       WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid
+                                         AND d.objsubid = 0 AND d.deptype = 'e'))) AS casts
