@@ -197,6 +197,16 @@ BEGIN
 END
 $f$;
 
+-- The platform services' own migration tables: `supabase db diff` output names them (a REVOKE or GRANT on
+-- auth.schema_migrations), so a replay without them failed on statements that run on every hosted project
+CREATE TABLE IF NOT EXISTS auth.schema_migrations (version character varying(255) PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS storage.migrations (
+    id integer PRIMARY KEY,
+    name character varying(100) NOT NULL UNIQUE,
+    hash character varying(40) NOT NULL,
+    executed_at timestamp DEFAULT CURRENT_TIMESTAMP
+);
+
 CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (
     version text PRIMARY KEY,
     statements text[],
