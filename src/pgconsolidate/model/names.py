@@ -93,6 +93,12 @@ def names(items: Any) -> list[str]:
     """A list of String nodes (a qualified name) as plain strings."""
     if type(items) is list:  # the common case: a list of String nodes
         try:
+            # one and two parts (most names) without a comprehension (a function object and a frame)
+            n = len(items)
+            if n == 1:
+                return [items[0]["String"]["sval"]]
+            if n == 2:
+                return [items[0]["String"]["sval"], items[1]["String"]["sval"]]
             return [x["String"]["sval"] for x in items]
         except (KeyError, TypeError):
             return [sval(x) for x in items]
@@ -135,8 +141,11 @@ def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, boo
     constants). ``%TYPE`` references and unusual nodes are computed each time."""
     try:
         parts = tn["names"]
-        if len(parts) == 1:
+        n = len(parts)
+        if n == 1:
             head: Any = parts[0]["String"]["sval"]
+        elif n == 2:  # pg_catalog.int8 and the like: no comprehension
+            head = (parts[0]["String"]["sval"], parts[1]["String"]["sval"])
         else:
             head = tuple([x["String"]["sval"] for x in parts])
         if "pct_type" in tn:

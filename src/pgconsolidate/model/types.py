@@ -169,7 +169,11 @@ class TypeRef:
     @property
     def signature(self) -> str:
         """As it appears in a function identity: no typmods (``vector``, ``character varying[]``)."""
-        return self.qualified_name + "[]" * self.array_dims
+        # qualified_name's body, inline (read for every argument of every routine identity)
+        schema = self.schema
+        base = self.name if schema in UNQUALIFIED_TYPE_SCHEMAS else f"{schema}.{self.name}"
+        dims = self.array_dims
+        return base + "[]" * dims if dims else base
 
     @property
     def vector_dims(self) -> int | None:
