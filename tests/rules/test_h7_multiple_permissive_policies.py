@@ -83,6 +83,11 @@ def test_cases(check, policies, expected):
         assert words in f.message and f.help and f.related
 
 
+def test_rls_off_is_left_to_policy_without_rls(check):
+    sql = "create table t (id int);\ncreate policy a on t using (true);\ncreate policy b on t using (true);"
+    assert check(RULE, {"1_a.sql": sql}) == []
+
+
 def test_supabase_schemas_are_left_out(check):
     sql = (
         "create policy a on storage.objects for select using (true);\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.model.types import ObjectKind, ObjectState, PolicyDef
-from pgconsolidate.rules._advisor import BYPASS_RLS_ROLES, applied_position
+from pgconsolidate.rules._advisor import BYPASS_RLS_ROLES, applied_position, rls_enforced
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.model_view import birth, loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
@@ -73,7 +73,8 @@ def multiple_permissive_policies(ctx: RuleContext) -> Iterator[Hit]:
     or a ``FOR ALL`` policy next to a ``FOR SELECT`` one. A policy ``TO public`` (the default) applies
     to every role. This is Supabase's ``multiple_permissive_policies`` advisor lint, found in the final
     schema of the migrations before it ships. Roles that bypass row level security (``service_role``,
-    ``postgres``) and Supabase's own schemas (``auth``, ``storage``, ...) are left out. The finding points
+    ``postgres``), Supabase's own schemas (``auth``, ``storage``, ...) and tables without row level security
+    (whose policies do nothing, see ``policy-without-rls``) are left out. The finding points
     at the policy created last and lists the others.
     """
     # one pass over every policy, keyed by (table, command): only the tables where two permissive
@@ -98,8 +99,8 @@ def multiple_permissive_policies(ctx: RuleContext) -> Iterator[Hit]:
     objects = ctx.schema.objects
     children = ctx.children
     for table in suspects:
-        if table.split(".", 1)[0] in _SYSTEM_SCHEMAS:
-            continue
+        if table.split(".", 1)[0] in _SYSTEM_SCHEMAS or not rls_enforced(ctx, table):
+            continue  # Supabase's own, or policies without effect (see policy-without-rls)
         group = [c for c in children.get(table, ()) if type(c.detail) is PolicyDef and c.detail.permissive]
         if len(group) < 2 or (len(group) == 2 and not _may_overlap(group[0].detail, group[1].detail)):
             continue
