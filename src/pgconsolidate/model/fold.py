@@ -165,6 +165,15 @@ def _replace(record: Any, /, **changes: Any) -> Any:
     return make(*args)
 
 
+def _replace_one(record: Any, name: str, value: Any) -> Any:
+    """:func:`_replace` of one field (what ALTERs, comments and the row level security switches do),
+    without building and unpacking a keyword dictionary."""
+    values, position, make = _GETTERS.get(type(record)) or _getter(type(record))
+    args = list(values(record))
+    args[position[name]] = value
+    return make(*args)
+
+
 def _parent_of(effect: Effect) -> str | None:
     d = effect.detail
     cls = type(d)
@@ -351,7 +360,7 @@ class _Folder:
                 for col in d.columns:  # PRIMARY KEY makes its columns NOT NULL
                     cst = objects.get(f"{d.table}.{col}")
                     if cst is not None and isinstance(cst.detail, ColumnDef) and not cst.detail.not_null:
-                        cst.detail = _replace(cst.detail, not_null=True)
+                        cst.detail = _replace_one(cst.detail, "not_null", True)
             if inheritors:
                 self.inherited(e)
 
@@ -407,10 +416,10 @@ class _Folder:
             else:
                 self.comments[oid] = str(e.detail)
             if type(st.detail) is TableDef:
-                st.detail = _replace(st.detail, comment=e.detail)
+                st.detail = _replace_one(st.detail, "comment", e.detail)
         elif code != _OTHER and type(st.detail) is TableDef:  # the row level security switches
             field, value = _RLS_CHANGES[code]
-            st.detail = _replace(st.detail, **{field: value})
+            st.detail = _replace_one(st.detail, field, value)
 
     def extension_types(self, d: ExtensionDef, e: Effect) -> None:
         """The types a well-known extension creates (``extensions.vector``), dropped with it."""
@@ -723,10 +732,10 @@ def _apply_change(detail: Any, change: Change) -> Any:
     if not fields:  # not a dataclass record
         return detail
     if attr not in _EDITING_ATTRIBUTES:  # most ALTERs: one field set to a value
-        return _replace(d, **{attr: value}) if attr in fields else d
+        return _replace_one(d, attr, value) if attr in fields else d
     if attr == "add_config" and "config" in fields:
         key, val = value
-        return _replace(d, config=(*((k, v) for k, v in d.config if k != key), (key, val)))
+        return _replace_one(d, "config", (*((k, v) for k, v in d.config if k != key), (key, val)))
     if attr == "reset_config" and "config" in fields:
         cfg = () if value in (None, "all") else tuple(kv for kv in d.config if kv[0] != value)
         return _replace(d, config=cfg)

@@ -335,7 +335,7 @@ class TableEffects(ExtractorBase):
                     col,
                     if_not_exists=bool(cmd.get("missing_ok")),
                     if_exists=missing_ok,
-                    uses=tuple(x for x in (table, u) if x),
+                    uses=(table, u) if u else (table,),  # table is never empty ("schema.name")
                 )
                 for con in cons:
                     self._add_constraint(con)
@@ -432,14 +432,16 @@ class TableEffects(ExtractorBase):
                 label.append(names(fn.get("funcname", ()))[-1] if fn else "expr")
             oc = names(ie.get("opclass", ()))
             opclasses.append(oc[-1] if oc else None)
-        include = tuple(
-            sval(x.get("IndexElem", {}).get("name", "")) for x in b.get("indexIncludingParams", ()) or ()
+        including = b.get("indexIncludingParams")
+        include = (
+            tuple([sval(x.get("IndexElem", {}).get("name", "")) for x in including]) if including else ()
         )
         name = b.get("idxname")
         if not name:
             suffix = "pkey" if b.get("primary") else ("key" if b.get("unique") else "idx")
             name = choose_name(tname, label if not b.get("primary") else [], suffix)
-        opts = tuple((k, _defval(v)) for k, v in _defelems(b.get("options", ())).items())
+        options = b.get("options")
+        opts = tuple([(k, _defval(v)) for k, v in _defelems(options).items()]) if options else ()
         idx = new_index(
             schema,
             name,
