@@ -100,7 +100,10 @@ def duplicate_create(ctx: RuleContext) -> Iterator[Hit]:
                 )
         if guarded and state.kind in (K.EXTENSION, K.SCHEMA):
             continue
-        if guarded:
+        if e.conditional:  # in a DO block: usually behind its own existence check
+            outcome = "inside a DO block, it runs only if the block's guard lets it: check that guard"
+            severity = Severity.INFO
+        elif guarded:
             outcome = "IF NOT EXISTS silently skips it"
             severity = Severity.WARNING if extra else Severity.INFO
         else:
