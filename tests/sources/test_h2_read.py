@@ -52,3 +52,28 @@ def test_listing_then_loading_gives_what_read_dir_gives(tmp_path: Path) -> None:
     assert isinstance(listing, Listing) and len(listing) == 4
     mdir = assemble(listing, [load_listed(listing, i) for i in range(len(listing))])
     assert mdir == read_dir(tmp_path) and mdir.tool.value == "dbmate"
+
+
+def test_tools_said_to_order_by_name_do() -> None:
+    from pgconsolidate.sources.model import Scheme
+    from pgconsolidate.sources.naming import order_key, orders_by_name, parse_filename
+
+    names = sorted(
+        [
+            "2_b.sql",
+            "10_a.sql",
+            "1_c.sql",
+            "V2__x.sql",
+            "V10__y.sql",
+            "R__z.sql",
+            "001-a.sql",
+            "20240101_x.sql",
+        ]
+    )
+    parsed = [(n, parse_filename(n)) for n in names]
+    items = [(n, p) for n, p in parsed if p is not None]
+    for tool in Scheme:
+        by_key = [n for n, _ in sorted(items, key=lambda it: order_key(tool, it[0], it[1]))]
+        if orders_by_name(tool):
+            assert by_key == [n for n, _ in items], tool
+    assert not orders_by_name(Scheme.GOOSE) and orders_by_name(Scheme.SUPABASE)

@@ -149,6 +149,7 @@ def analyze_listed(
     parallel: bool,
     workers: int | None = None,
     keep_trees: bool = True,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Analysis:
     """The analysis of a directory whose ``count`` files are not read yet, reading them on the way:
     :func:`analyze_dir` of ``assemble(loaded)``, but on large directories reading overlaps the analysis
@@ -160,7 +161,9 @@ def analyze_listed(
     every file, in the same order, and may order the files otherwise (the order is then the directory's:
     the effects are folded again in that order). ``parallel``: the directory is large enough to share
     (:data:`PARALLEL_MIN_BYTES`). The driver does no I/O itself: ``load`` does, in whichever process
-    takes the file's chunk; a helper sends the files it read back with its results."""
+    takes the file's chunk; a helper sends the files it read back with its results. ``meanwhile()``
+    runs in this process before any file is read here, once the helper (if any) has started: work of
+    the caller's that need not delay the helper."""
     n = _workers(workers)
     results: list[_Result] = []
 
@@ -180,6 +183,8 @@ def analyze_listed(
                 return [_file_values(item) for item in files], _shipped(_jobs_of(files, keep_trees))
 
             with ForkPool(len(ranges), shipped, helpers=n - 1) as pool:
+                if meanwhile is not None:
+                    meanwhile()
                 read: dict[int, list[Loaded]] = {}
 
                 def here(c: int) -> list[_Result]:
@@ -198,6 +203,8 @@ def analyze_listed(
 
                 schema = fold(effects_in_order(chunks()))
         else:
+            if meanwhile is not None:
+                meanwhile()
             loaded = [load(i) for i in range(count)]
             schema = fold(effects_in_order([_one(j)] for j in _jobs_of(loaded, keep_trees)))
         mdir = assemble(loaded)

@@ -9,17 +9,19 @@ objects). The ``analyze`` command renders what it returns; tests and benchmarks 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from pgconsolidate.analysis import analyze_dir, analyze_listed
 from pgconsolidate.analysis.driver import PARALLEL_MIN_BYTES
 from pgconsolidate.config import Config, load_config
+from pgconsolidate.errors import InputError
 from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.model.types import Analysis
 from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
 from pgconsolidate.rules.finding import Finding, Severity
 from pgconsolidate.rules.parallel import start_rules
-from pgconsolidate.rules.registry import RuleContext, selected_rules
+from pgconsolidate.rules.registry import RuleContext, RuleInfo, selected_rules
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import assemble, listed_bytes_reach, load_listed, resolve_dir, scan_dir
 from pgconsolidate.sources.reader import read_dir as read_dir  # re-exported: phase-timing scripts wrap it
@@ -60,9 +62,14 @@ def _analyze(
 ) -> AnalyzeReport:
     root = resolve_dir(directory)
     cfg = config if config is not None else load_config(root)
-    rules = selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore])
+    chosen: list[list[RuleInfo]] = []
+
+    def choose_rules() -> None:
+        chosen.append(selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore]))
+
     # trees are not kept: rules read the model, and re-parse the few statements they look into
-    analysis = _model(root)
+    analysis = _model(root, choose_rules)
+    rules = chosen[0]
     mdir = analysis.mdir
     files = analysis.files
     ctx = RuleContext(
@@ -86,13 +93,21 @@ def _analyze(
     )
 
 
-def _model(root: Path) -> Analysis:
-    """The object model of the directory at ``root``. A flat directory is listed first and its files
-    read on the way (:func:`pgconsolidate.analysis.analyze_listed`): on a large one, reading overlaps
-    the analysis and is shared with its helper process, each reading through the reader's own
-    functions. Other layouts are read whole, then analysed."""
-    scanned = scan_dir(root)
+def _model(root: Path, before: Callable[[], None]) -> Analysis:
+    """The object model of the directory at ``root``; ``before()`` runs before any file is read (and
+    its errors come first), but once a helper process is working when there is one.
+
+    A flat directory is listed first and its files read on the way
+    (:func:`pgconsolidate.analysis.analyze_listed`): on a large one, reading overlaps the analysis and
+    is shared with its helper process, each reading through the reader's own functions. Other layouts
+    are read whole, then analysed."""
+    try:
+        scanned = scan_dir(root)
+    except InputError:
+        before()  # its errors (an unknown rule) are reported first, as when it ran before the listing
+        raise
     if isinstance(scanned, MigrationDir):
+        before()
         return analyze_dir(scanned, keep_trees=False)
     listing = scanned
     return analyze_listed(
@@ -101,6 +116,7 @@ def _model(root: Path) -> Analysis:
         lambda loaded: assemble(listing, loaded),
         parallel=listed_bytes_reach(listing, PARALLEL_MIN_BYTES),
         keep_trees=False,
+        meanwhile=before,
     )
 
 

@@ -112,5 +112,11 @@ def order_key(tool: Scheme, filename: str, name: FileName) -> tuple[object, ...]
     return (0, filename)
 
 
+def orders_by_name(tool: Scheme) -> bool:
+    """True when :func:`order_key` orders ``tool``'s files by file name alone (then files listed in
+    name order are already in the tool's order)."""
+    return tool not in (Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED, Scheme.FLYWAY)
+
+
 def sort_names(tool: Scheme, items: Sequence[tuple[str, FileName]]) -> list[tuple[str, FileName]]:
     return sorted(items, key=lambda item: order_key(tool, item[0], item[1]))

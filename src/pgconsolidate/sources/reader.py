@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from pgconsolidate.sources.naming import (
     detect_tool,
     marker_scheme,
     order_key,
+    orders_by_name,
     parse_filename,
     sort_names,
     up_section,
@@ -280,7 +282,10 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
         return _assembled(listing, {f: m for f, (m, _) in loaded.items()}, [m for _, m in loaded.values()])
     resolved = str(root.resolve())
     tool = detect_tool(resolved, (n for _, n in named), ())
-    order = sorted(range(len(named)), key=lambda i: order_key(tool, named[i][0], named[i][1]))
+    if orders_by_name(tool):  # named is in file-name order already
+        order: Sequence[int] = range(len(named))
+    else:
+        order = sorted(range(len(named)), key=lambda i: order_key(tool, named[i][0], named[i][1]))
     return Listing(root, resolved, tool, tuple(left_out), tuple(named), tuple(paths), tuple(order))
 
 
