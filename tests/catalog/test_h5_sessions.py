@@ -82,10 +82,10 @@ def _record_sessions(monkeypatch: pytest.MonkeyPatch, seen: list[tuple[str, str,
     """Record (thread, jit, search_path, switch interval) as each session starts reading its kinds."""
     real = reader_module._read_kinds
 
-    def read_kinds(conn: Any, names: Any, params: Any, census: Any, columns_read: Any = None) -> Any:
+    def read_kinds(conn: Any, names: Any, params: Any, census: Any, *args: Any, **kwargs: Any) -> Any:
         row = conn.execute("SELECT current_setting('jit'), current_setting('search_path')").fetchone()
         seen.append((threading.current_thread().name, row[0], row[1], sys.getswitchinterval()))
-        return real(conn, names, params, census, columns_read)
+        return real(conn, names, params, census, *args, **kwargs)
 
     monkeypatch.setattr(reader_module, "_read_kinds", read_kinds)
 
@@ -149,3 +149,52 @@ def test_switch_interval_overlapping_uses_restore_once_and_never_lengthen() -> N
         assert sys.getswitchinterval() == _near(0.0002)
     finally:
         sys.setswitchinterval(before)
+
+
+SPELLED_BY_SERVER = """
+CREATE TABLE app.h5_parent (id int PRIMARY KEY, code text UNIQUE);
+CREATE TABLE app.h5_child (
+    id int PRIMARY KEY,
+    parent int REFERENCES app.h5_parent (id) DEFERRABLE INITIALLY DEFERRED,
+    code text,
+    CONSTRAINT h5_code_fk FOREIGN KEY (code) REFERENCES app.h5_parent (code) MATCH FULL
+);
+CREATE INDEX h5_lower_idx ON app.h5_child (lower(code)) WHERE id > 0;
+CREATE INDEX h5_desc_idx ON app.h5_child (code DESC NULLS LAST) INCLUDE (parent);
+CREATE INDEX h5_pred_idx ON app.h5_child (code) WHERE code LIKE 'a%';
+"""
+
+
+def test_extra_session_spells_definitions_while_its_next_query_runs(
+    scratch_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session reading indexes, constraints and tables spells the definitions as soon as the
+    constraints are built (the tables' query is then on the server), not after the tables; definitions
+    left to the server (asked in the same pipeline, behind that query) read as in one session."""
+    build(scratch_db)
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(SPELLED_BY_SERVER.encode())
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
+    alone = read_snapshot(scratch_db)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    events: list[tuple[str, str]] = []
+    real_spell, real_build = reader_module._spell, reader_module._build_all
+
+    def spell(conn: Any, batch: Any, columns: Any) -> None:
+        events.append((threading.current_thread().name, "spell"))
+        real_spell(conn, batch, columns)
+
+    def build_all(cls: Any, names: Any, rows: Any, opclasses: Any) -> Any:
+        events.append((threading.current_thread().name, cls.kind))
+        return real_build(cls, names, rows, opclasses)
+
+    monkeypatch.setattr(reader_module, "_spell", spell)
+    monkeypatch.setattr(reader_module, "_build_all", build_all)
+    assert read_snapshot(scratch_db) == alone
+    spellers = [thread for thread, what in events if what == "spell"]
+    assert len(spellers) == 1 and spellers[0] != threading.current_thread().name
+    mine = [what for thread, what in events if thread == spellers[0]]
+    assert mine.index("spell") < mine.index("table")  # before the tables' rows were built
+    definitions = {i.identity: i.definition for i in alone.indexes if "h5_" in i.identity}
+    assert "lower(code)" in definitions["app.h5_lower_idx"]

@@ -480,10 +480,13 @@ def _read_kinds(
     params: dict[str, Any],
     census: psycopg.Cursor[Any] | None,
     columns_read: Future[list[tuple[Any, ...]] | None] | None = None,
+    spell_with: Future[list[tuple[Any, ...]] | None] | None = None,
 ) -> _Batch:
     """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects. With
     the ``census`` (sent before), the kinds it covers are queried only when it found candidates (else
-    they are empty).
+    they are empty). The columns' rows go to ``columns_read`` as soon as they are in; with ``spell_with``
+    (another session's column rows), index and constraint definitions are spelled as soon as both kinds
+    are built, while the server runs the next query (not after this session's last query).
 
     The queries are sent in pipeline mode, one ahead: the next query is sent as soon as a query's rows
     are in, so the server runs it while that query's objects are built. (Not all at once: psycopg's
@@ -554,6 +557,10 @@ def _read_kinds(
             _built(batch, name, columns, objects, extras)
             if name == "columns" and columns_read is not None:
                 columns_read.set_result(extras)  # the session spelling definitions may go on
+            if spell_with is not None and not batch.spelled and batch.objects.keys() >= _FINISHED:
+                column_rows = spell_with.result()
+                if column_rows is not None:
+                    _spell(conn, batch, column_rows)
         if functions is not None:
             functions.complete()
             _built(batch, "functions", ["_acl"], functions.objects, functions.extras)
@@ -823,8 +830,9 @@ def _worker(
             conn.execute(  # as the preamble sets them in the main session
                 "SELECT set_config('search_path', %s, true), set_config('jit', 'off', true)", [search_path]
             )
-            batch = _read_kinds(conn, names, params, None)  # no census kind in these groups
-            if _FINISHED & set(names):  # spell here, while the other sessions still read
+            # no census kind in these groups; definitions spelled here, while the other sessions still read
+            batch = _read_kinds(conn, names, params, None, spell_with=columns_read)
+            if _FINISHED & set(names) and not batch.spelled:
                 columns = columns_read.result()
                 if columns is not None:
                     _spell(conn, batch, columns)
