@@ -7,7 +7,7 @@ Pure: reads the rule context (the folded model and the split statements), no dat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -154,9 +154,16 @@ def rls_enforced(ctx: RuleContext, table_id: str) -> bool:
     """True when the policies of ``table_id`` take effect: the table ends with row level security on.
     A table the migrations never created is assumed to have it when it lives in Supabase's ``storage``
     schema (``storage.objects``, ``storage.buckets``: the platform enables it)."""
-    table = ctx.schema.get(table_id)
-    if table is not None and table.exists and not table.external and isinstance(table.detail, TableDef):
-        return table.detail.rls
+    return rls_on(ctx.schema.objects, table_id)
+
+
+def rls_on(objects: Mapping[str, ObjectState], table_id: str) -> bool:
+    """:func:`rls_enforced`, given the schema's objects (for loops over many policies)."""
+    table = objects.get(table_id)
+    if table is not None and table.exists and not table.external:
+        d = table.detail
+        if type(d) is TableDef:
+            return d.rls
     return (table is None or table.external) and table_id.startswith("storage.")
 
 

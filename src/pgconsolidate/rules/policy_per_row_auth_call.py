@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.model.types import ObjectKind, PolicyDef
-from pgconsolidate.rules._advisor import BYPASS_RLS_ROLES, expression_location, per_row_calls, rls_enforced
+from pgconsolidate.rules._advisor import BYPASS_RLS_ROLES, expression_location, per_row_calls, rls_on
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.model_view import loc
 from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
@@ -38,6 +38,7 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
     calls_in: dict[str, tuple[str, ...]] = {}  # per distinct expression text (often repeated)
     said: dict[tuple[str, ...], str] = {}  # the message's end, per list of calls
     enforced: dict[str, bool] = {}  # per table
+    objects = ctx.schema.objects
     for policy in ctx.by_kind.get(ObjectKind.POLICY, ()):
         if not policy.exists:
             continue
@@ -62,7 +63,7 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
         table = d.table
         on = enforced.get(table)
         if on is None:
-            on = enforced[table] = rls_enforced(ctx, table)
+            on = enforced[table] = rls_on(objects, table)
         if not on or BYPASS_RLS_ROLES.issuperset(d.roles):
             continue  # no effect, or never evaluated (roles that bypass row level security)
         tail = said.get(calls)
