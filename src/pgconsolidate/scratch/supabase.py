@@ -134,11 +134,14 @@ def supabase_database(server: ScratchServer, *, name: str | None = None, keep: b
     # cluster, which costs seconds on a busy server
     with connection(server.admin_url, autocommit=True) as conn:
         sweep(conn, PREFIX)
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY WAL_LOG").format(
-                sql.Identifier(dbname), sql.Identifier(template)
-            )
-        )
+        create = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY WAL_LOG")
+        try:
+            conn.execute(create.format(sql.Identifier(dbname), sql.Identifier(template)))
+        except psycopg.errors.InvalidCatalogName:
+            # another process running another version of the base dropped this template as stale between
+            # its creation and this copy: build it again, once
+            template = ensure_supabase_template(server)
+            conn.execute(create.format(sql.Identifier(dbname), sql.Identifier(template)))
         mark(conn, dbname, keep=keep)
     url = url_for(server.admin_url, dbname)
     set_supabase_search_path(url)
