@@ -50,6 +50,8 @@ def _key_orders(index: ObjectState, ctx: RuleContext) -> tuple[Any, ...] | None:
 def _definition(index: ObjectState, ctx: RuleContext) -> tuple[Any, ...] | None:
     """Everything that makes two indexes of one table the same index, or None when unknown."""
     d: IndexDef = index.detail
+    if not d.columns or (d.constraint and not (d.unique or d.primary)):
+        return None  # keys the model does not record (an EXCLUDE constraint's operators)
     orders = _key_orders(index, ctx)
     if orders is None:
         return None
