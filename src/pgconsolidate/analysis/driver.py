@@ -23,6 +23,7 @@ folded again in the tool's order (the per-file results do not depend on the orde
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -240,10 +241,15 @@ def _jobs_of(files: Sequence[Loaded], keep_trees: bool) -> list[_Job]:
     return [(f.path, f.forward_sql, f.span_line, keep_trees) for f, _ in files]
 
 
+#: A file's fields, in order, as a helper sends them back (:func:`_file_values`).
+_FILE_FIELDS = tuple(f.name for f in dataclasses.fields(MigrationFile))
+
+
 def _file_values(item: Loaded) -> tuple[Any, ...]:
-    """A file a helper read, as it travels (:func:`_file_of` rebuilds it)."""
+    """A file a helper read, as it travels: its fields' values, then what the loader kept with it
+    (:func:`_file_of` rebuilds it)."""
     f, extra = item
-    return (f.path, f.filename, f.sha256, f.size, f.text, f.problems, f.span, f.span_line, extra)
+    return (*map(f.__getattribute__, _FILE_FIELDS), extra)
 
 
 def _file_of(values: tuple[Any, ...]) -> Loaded:
