@@ -390,8 +390,10 @@ def assign_domains(entries: list[DumpEntry], domains: tuple[Domain, ...]) -> lis
         for i, d in enumerate(domains):
             if kind in d.kinds or (kind == "grant" and "acl" in d.kinds):
                 return i
+        name = e.object_name
+        qual = f"{e.schema}.{name}"  # a pattern with a dot is matched against schema.name
         for i, d in enumerate(domains):
-            if any(p != "*" and fnmatch.fnmatchcase(e.object_name, p) for p in d.patterns):
+            if any(p != "*" and fnmatch.fnmatchcase(qual if "." in p else name, p) for p in d.patterns):
                 return i
         return fallback
 

@@ -149,7 +149,9 @@ class IndexChoice:
 @dataclass(frozen=True)
 class Domain:
     """One file of the clean set: objects whose name matches one of ``patterns`` (fnmatch, on the
-    unqualified name); ``kinds`` limits the domain to kinds of objects (e.g. ``policy``)."""
+    unqualified name, or on ``schema.name`` for a pattern with a dot: ``public.memory*``, ``billing.*``);
+    ``kinds`` limits the domain to kinds of objects (e.g. ``policy``). A proposal derives its domains from
+    the project's schema (:mod:`pgconsolidate.plan.domains`)."""
 
     name: str
     patterns: tuple[str, ...] = ()

@@ -18,10 +18,10 @@ from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.catalog.normalize import body_hash
 from pgconsolidate.model.types import Action, Analysis, FunctionDef, ObjectKind
 from pgconsolidate.plan.check import compatible, key_references, type_category
+from pgconsolidate.plan.domains import derive_domains
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.keys import Renewal, renewal
 from pgconsolidate.plan.model import (
-    DEFAULT_DOMAINS,
     ColumnMap,
     Definer,
     Embedding,
@@ -1015,7 +1015,8 @@ def propose(
     threshold: float = 0.6,
     analysis: Analysis | None = None,
 ) -> Plan:
-    """A plan for ``mdir``: merges, embeddings, function choices, definers, indexes, default domains, and
+    """A plan for ``mdir``: merges, embeddings, function choices, definers, indexes, the domains
+    derived from the final schema (:mod:`pgconsolidate.plan.domains`), and
     the similar tables not merged with the reason (``reported``: the pairs ``analyze``'s
     ``similar-tables`` reports, ``threshold``: its option). ``analysis``: the directory's object model,
     when the caller has it (it is then not built again)."""
@@ -1047,7 +1048,7 @@ def propose(
         functions=tuple(functions),
         definers=tuple(definers),
         indexes=tuple(indexes),
-        domains=DEFAULT_DOMAINS,
+        domains=derive_domains(state, frozenset(dropped)),
         live_only=tuple(live_only_objects(chain, live, dropped)) if live else (),
         not_merged=tuple(not_merged),
     )

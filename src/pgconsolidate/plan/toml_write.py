@@ -248,7 +248,8 @@ def write_plan(plan: Plan) -> str:
             "object that needs something of a later domain moves to that domain). An object "
             "goes to the first\n"
             "domain whose `kinds` contains its kind, else the first whose `patterns` (fnmatch on the\n"
-            'unqualified name) match; the domain with pattern "*" takes the rest.'
+            "unqualified name, or on schema.name for a pattern with a dot) match; the domain with\n"
+            'pattern "*" takes the rest.'
         ),
     ]
     for dom in plan.domains:
