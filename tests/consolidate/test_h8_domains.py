@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pgconsolidate.catalog.model import Constraint, Function, Snapshot, Table, View
 from pgconsolidate.generate.cleanset import DumpEntry, assign_domains
 from pgconsolidate.plan.domains import derive_domains, singular
-from pgconsolidate.plan.model import Domain
+from pgconsolidate.plan.model import Domain, Plan
 from pgconsolidate.plan.toml_read import read_plan
 from pgconsolidate.plan.toml_write import write_plan
 from pgconsolidate.verify.pipeline import consolidate, make_plan, verify_outdir
@@ -225,8 +229,6 @@ def test_domain_names_are_file_name_safe_and_unique() -> None:
 
 
 def test_derived_domains_round_trip_through_the_plan_toml_and_a_user_s_own_win(tmp_path: Path) -> None:
-    from pgconsolidate.plan.model import Plan
-
     doms = derive_domains(_snap(SLEEP))
     plan = Plan("x", "dbmate", (), domains=doms)
     back, problems = read_plan(write_plan(plan))
@@ -288,3 +290,30 @@ def test_consolidated_sleep_app_is_split_by_its_own_families_and_verifies(tmp_pa
     assert "-- FK CONSTRAINT: alarms alarms_user_id_fkey (public)" in by_domain["user"]
     assert [c.domain for c in res.clean] == ["initial_schema", "user", "device", "sleep"]
     assert verify_outdir(tmp_path / "out")["ok"]
+
+
+_WORDS = st.sampled_from(
+    ["memories", "memory", "order", "orders", "a", "tb", "x", "Sleep", "status", "é", "_"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["public", "billing", "auth", "Weird Schema"]), st.lists(_WORDS, min_size=1)
+        ),
+        max_size=20,
+    )
+)
+def test_any_schema_gets_unique_safe_names_in_a_fixed_frame(tables: list[tuple[str, list[str]]]) -> None:
+    idents = sorted(
+        {f'"{s}"."{"_".join(words)}"' if " " in s else f"{s}.{'_'.join(words)}" for s, words in tables}
+    )
+    doms = derive_domains(_snap(idents))
+    names = _names(doms)
+    assert names[:2] == ["extensions", "initial_schema"] and names[-1] == "security_policies"
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[a-z0-9_]+", n) for n in names)
+    plan = Plan("x", "dbmate", (), domains=doms)
+    assert read_plan(write_plan(plan))[0].domains == doms

@@ -33,13 +33,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pgconsolidate.catalog.model import Snapshot
-from pgconsolidate.plan.model import Domain
+from pgconsolidate.plan.model import DEFAULT_DOMAINS, Domain
 
 SMALL_TABLES = 6
 SMALL_FAMILIES = 3
-EXTENSIONS = Domain("extensions", kinds=("extension", "schema"))
-FALLBACK = Domain("initial_schema", patterns=("*",), kinds=("type", "domain"))
-SECURITY = Domain("security_policies", kinds=("policy", "grant", "acl", "default acl", "row security"))
+EXTENSIONS, FALLBACK, SECURITY = DEFAULT_DOMAINS
 #: schemas whose objects are the platform's or PostgreSQL's, never a family of the project
 NOT_PROJECT = (
     "pg_catalog",
@@ -214,7 +212,7 @@ def derive_domains(snap: Snapshot, dropped: frozenset[str] = frozenset()) -> tup
     fams = _families(snap, dropped)
     n_tables = sum(len(f.tables) for f in fams.values())
     if n_tables <= SMALL_TABLES or len(fams) <= SMALL_FAMILIES:
-        return (EXTENSIONS, FALLBACK, SECURITY)
+        return DEFAULT_DOMAINS
     kept = [f for f in fams.values() if len(f.tables) >= 2 or _named_objects(snap, f) >= 2]
     taken = {EXTENSIONS.name, FALLBACK.name, SECURITY.name}
     out = [EXTENSIONS, FALLBACK]

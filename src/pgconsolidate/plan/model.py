@@ -194,12 +194,12 @@ class Plan:
         return None
 
 
+#: the domains every plan has: extensions and schemas first, the fallback (pattern ``*``; it also takes
+#: every type and domain, so types come before the tables using them), security last. A proposal adds the
+#: project's own families between the fallback and security (:mod:`pgconsolidate.plan.domains`); a small
+#: project, or a plan made by hand, can use just these.
 DEFAULT_DOMAINS: tuple[Domain, ...] = (
     Domain("extensions", kinds=("extension", "schema")),
-    Domain("initial_schema", patterns=("*",)),
-    Domain("memory_system", patterns=("*memor*",)),
-    Domain("agent_system", patterns=("*agent*", "*session*", "*task*", "*tool*", "*handoff*")),
-    Domain("vector_search", patterns=("*search*", "*match*", "*embedding*", "*vector*")),
-    Domain("ollama_integration", patterns=("*ollama*",)),
+    Domain("initial_schema", patterns=("*",), kinds=("type", "domain")),
     Domain("security_policies", kinds=("policy", "grant", "acl", "default acl", "row security")),
 )
