@@ -48,13 +48,17 @@ def test_made_objects_behave_like_ones_made_by_init() -> None:
 def test_array_fields_become_tuples() -> None:
     names = (*(f.name for f in dataclasses.fields(Function) if f.name != "body_hash"), "body")
     row: dict[str, Any] = {n: None for n in names}
-    row.update(identity="s.f()", prokind="function", arguments="", language="sql", volatility="volatile",
-               strict=False, security_definer=False, leakproof=False, parallel="unsafe", cost="100",
-               rows="0", config=["search_path=s"], body="  SELECT 1 ", owner="me")  # fmt: skip
+    row.update(identity="s.f(integer)", prokind="function", arguments="a integer", result="integer",
+               language="sql", volatility="volatile", strict=False, security_definer=False,
+               leakproof=False, parallel="unsafe", cost="100", rows="0", config=["search_path=s"],
+               body="  SELECT 1 ", owner="me")  # fmt: skip
     (made,) = _maker(Function, names)([tuple(row[n] for n in names)], None)
     assert made.config == ("search_path=s",)
     assert made.body_hash.startswith("sha256:")
     assert made == _rebuilt(made)
+    row["config"] = None
+    (made,) = _maker(Function, names)([tuple(row[n] for n in names)], None)
+    assert made.config == ()
 
 
 def test_grants_are_one_per_object_and_grantee() -> None:

@@ -19,11 +19,12 @@ domains and composite types.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-# What an index definition needs of a table column: quote_ident(attname), atttypid (0 when the type is a
-# domain: never matched) and attcollation. A plain tuple: the reader slices it out of the columns' rows.
-KeyColumn = tuple[str, int, int]
+# What an index definition needs of a table column, as its first three items: quote_ident(attname),
+# atttypid (0 when the type is a domain: never matched) and attcollation. The reader hands over the
+# columns query's ``_...`` values as they are (more items follow), so a plain tuple.
+KeyColumn = tuple[Any, ...]
 
 
 class Opclass(NamedTuple):
@@ -115,18 +116,27 @@ def default_opclass(
 
 
 class IndexSpeller:
-    """Spells plain index definitions over one catalog's operator classes and types (defaults cached)."""
+    """Spells plain index definitions over one catalog's operator classes and types (what a key column's
+    type and operator class allow is decided once per pair)."""
 
     def __init__(self, opclasses: Mapping[int, Opclass], types: Mapping[int, TypeInfo]) -> None:
         self.opclasses = opclasses
         self.types = types
-        self._defaults: dict[tuple[int, int], int | None] = {}
+        # (type, opclass) -> whether the server would leave the opclass out (its type's default)
+        self._plain: dict[tuple[int, int], bool] = {}
 
-    def _default(self, type_oid: int, method: int) -> int | None:
-        key = (type_oid, method)
-        if key not in self._defaults:
-            self._defaults[key] = default_opclass(type_oid, method, self.opclasses, self.types)
-        return self._defaults[key]
+    def _is_plain(self, type_oid: int, opclass_oid: int) -> bool:
+        opclass = self.opclasses.get(opclass_oid)
+        try:
+            plain = (
+                opclass is not None
+                and bool(type_oid)  # 0: a domain
+                and default_opclass(type_oid, opclass.method, self.opclasses, self.types) == opclass_oid
+            )
+        except _Unknown:
+            plain = False
+        self._plain[type_oid, opclass_oid] = plain
+        return plain
 
     def definition(
         self,
@@ -144,20 +154,20 @@ class IndexSpeller:
         """
         if not keys or len(keys) != len(opclasses) or len(keys) != len(collations):
             return None
+        plain = self._plain
         names: list[str] = []
-        try:
-            for attnum, opclass_oid, collation in zip(keys, opclasses, collations, strict=True):
-                column = columns.get(attnum)
-                opclass = self.opclasses.get(opclass_oid)
-                if column is None or opclass is None:
-                    return None
-                quoted, type_oid, column_collation = column
-                if not type_oid or self._default(type_oid, opclass.method) != opclass_oid:
-                    return None  # a domain, or the server prints the opclass
-                if collation and collation != column_collation:
-                    return None  # the server prints COLLATE
-                names.append(quoted)
-        except _Unknown:
-            return None
+        for attnum, opclass_oid, collation in zip(keys, opclasses, collations, strict=True):
+            column = columns.get(attnum)
+            if column is None:
+                return None
+            key = (column[1], opclass_oid)
+            ok = plain.get(key)
+            if ok is None:
+                ok = self._is_plain(*key)
+            if not ok:
+                return None  # a domain, or the server prints the opclass
+            if collation and collation != column[2]:
+                return None  # the server prints COLLATE
+            names.append(column[0])
         where = "" if predicate is None else f" WHERE {predicate}"
         return f"{head} ({', '.join(names)}){where}"

@@ -51,12 +51,13 @@ import gc
 import os
 import sys
 import threading
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import compress
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
@@ -78,6 +79,7 @@ from pgconsolidate.catalog.indexdef import IndexSpeller, KeyColumn, Opclass, Typ
 from pgconsolidate.catalog.model import (
     OBJECT_KINDS,
     CatalogObject,
+    Column,
     Function,
     Grant,
     Index,
@@ -162,9 +164,9 @@ def _array_fields(cls: type[CatalogObject]) -> frozenset[str]:
 
 # How a column's value becomes a field's, by field (``{}`` is the row's value).
 _CONVERSIONS = {
-    (Function, "body"): ("body_hash", "body_hash({})"),
-    (View, "definition"): ("definition", "normalize_definition({} or '')"),
-    (Index, "opclasses"): ("opclasses", "tuple(opclass_name(o) for o in {})"),
+    (Function, "body"): ("body_hash", "body_hash({0})"),
+    (View, "definition"): ("definition", "normalize_definition({0} or '')"),
+    (Index, "opclasses"): ("opclasses", "tuple(opclass_name(o) for o in {0})"),
 }
 
 
@@ -231,7 +233,9 @@ def _build_all(
     cls: type[CatalogObject], names: list[str], rows: list[tuple[Any, ...]], opclasses: dict[int, Opclass]
 ) -> tuple[list[CatalogObject], list[tuple[Any, ...]]]:
     """Rows to objects: arrays become tuples of strings, bodies become hashes, view text is normalised,
-    index opclass oids become names. Also returns each row's trailing ``_...`` columns (not fields).
+    index opclass oids become names. Also returns each row's trailing ``_...`` columns (not fields); for
+    functions, the rows themselves (their ``_...`` values end them: :class:`_FunctionTexts` reads them
+    there, and the ACL is the last).
 
     The query's column names (other than the trailing ``_...`` ones) must be exactly the dataclass's
     fields (checked once per kind, so a query and its dataclass cannot drift apart); objects are then
@@ -240,6 +244,44 @@ def _build_all(
     """
     if not rows:
         return [], []
+    fields_of_query = _query_fields(cls, names)
+    width = len(fields_of_query)
+
+    def opclass_name(oid: int) -> str:
+        opclass = opclasses.get(oid)
+        return opclass.name if opclass else f"opclass {oid}"
+
+    out = _maker(cls, fields_of_query)(rows, opclass_name)
+    if width == len(rows[0]):
+        return out, []
+    if cls is Function:
+        return out, rows
+    extras = map(itemgetter(slice(width, None)), rows)
+    return out, _ColumnRows(extras) if cls is Column else list(extras)
+
+
+class _ColumnRows(list[tuple[Any, ...]]):
+    """The columns' ``_...`` values (quoted name, type, collation: a :data:`KeyColumn`; table oid, attnum,
+    acl), in the order of the columns read, with their :attr:`tables` index (made once, by whichever
+    session needs it first)."""
+
+    @cached_property
+    def tables(self) -> dict[int, dict[int, int]]:
+        """table oid -> attnum -> the column's place in this list."""
+        tables: dict[int, dict[int, int]] = {}
+        get = tables.get
+        for place, extra in enumerate(self):
+            table = get(extra[3])
+            if table is None:
+                tables[extra[3]] = {extra[4]: place}
+            else:
+                table[extra[4]] = place
+        return tables
+
+
+def _query_fields(cls: type[CatalogObject], names: list[str]) -> tuple[str, ...]:
+    """The columns of a query that are fields (those before the ``_...`` ones), checked to be exactly the
+    dataclass's fields (raises otherwise)."""
     width = next((i for i, n in enumerate(names) if n.startswith("_")), len(names))
     if any(not n.startswith("_") for n in names[width:]):
         raise DatabaseError(f"internal error: catalog query for {cls.kind}: '_' columns must come last")
@@ -250,14 +292,7 @@ def _build_all(
             f"internal error: catalog query for {cls.kind} returns {sorted(produced)}, "
             f"expected {sorted(_field_names(cls))}"
         )
-
-    def opclass_name(oid: int) -> str:
-        opclass = opclasses.get(oid)
-        return opclass.name if opclass else f"opclass {oid}"
-
-    out = _maker(cls, fields_of_query)(rows, opclass_name)
-    extras = list(map(itemgetter(slice(width, None)), rows)) if width < len(rows[0]) else []
-    return out, extras
+    return fields_of_query
 
 
 # The object kind a grant names, for the kinds whose query returns the object's ACL as its last column
@@ -278,22 +313,21 @@ _ACL_KINDS: dict[str, str | None] = {
 def _acl_rows(
     name: str, objects: list[CatalogObject], extras: list[tuple[Any, ...]]
 ) -> list[tuple[str, str, str]]:
-    """(object_kind, object, acl) of the objects of kind ``name`` that carry an ACL."""
+    """(object_kind, object, acl) of the objects of kind ``name`` that carry an ACL (the objects without
+    one, most columns, are passed over in C: ``compress`` and ``filter``)."""
     label = _ACL_KINDS[name]
+    acls = list(map(_LAST, extras))
+    # an ACL's text is never empty
+    carrying = zip(compress(objects, acls), filter(None, acls), strict=True)
     if label is not None:
-        return [
-            (label, obj.identity, extra[-1])
-            for obj, extra in zip(objects, extras, strict=True)
-            if extra[-1] is not None
-        ]
+        return [(label, obj.identity, acl) for obj, acl in carrying]
     return [
-        ("procedure" if values["prokind"] == "procedure" else "function", values["identity"], extra[-1])
-        for values, extra in zip(map(_VALUES, objects), extras, strict=True)
-        if extra[-1] is not None
+        ("procedure" if obj.prokind == "procedure" else "function", obj.identity, acl)  # type: ignore[attr-defined]
+        for obj, acl in carrying
     ]
 
 
-_VALUES = attrgetter("__dict__")
+_LAST = itemgetter(-1)
 
 
 @lru_cache(maxsize=4096)
@@ -576,7 +610,7 @@ def _read_kinds(
             current = send_next()  # run while these rows are built
             if functions is not None:  # the fetch above has read the names of their types too
                 functions.complete()
-                _built(batch, "functions", ["_acl"], functions.objects, functions.extras)
+                _built(batch, "functions", ["_acl"], functions.objects, functions.rows)
                 functions = None
             if opclass_cur is not None and types_cur is not None:
                 batch.opclasses = {
@@ -595,7 +629,7 @@ def _read_kinds(
             objects, extras = _build_all(cls, columns, rows, batch.opclasses)
             batch.objects[name] = objects
             if name == "functions" and objects:  # finished when the server has named their types
-                functions = _FunctionTexts(conn, objects, extras)
+                functions = _FunctionTexts(conn, columns, objects, extras)
                 continue
             _built(batch, name, columns, objects, extras)
             if name == "columns" and columns_read is not None:
@@ -606,7 +640,7 @@ def _read_kinds(
                     _spell(conn, batch, column_rows)
         if functions is not None:
             functions.complete()
-            _built(batch, "functions", ["_acl"], functions.objects, functions.extras)
+            _built(batch, "functions", ["_acl"], functions.objects, functions.rows)
         batch.grants.sort(key=_IDENTITY)
     return batch
 
@@ -635,22 +669,11 @@ def _positions(columns: list[CatalogObject], extras: list[tuple[Any, ...]]) -> N
     """Make each column's ``position`` (its attnum, from the query) 1-based among its table's live
     columns. A table whose largest attnum is its number of columns read has no gap (attnums are distinct
     and positive): there the attnum is the position; the others' columns are numbered in attnum order."""
-    count = Counter([extra[0] for extra in extras])
-    gaps: dict[int, list[tuple[int, CatalogObject]]] = {}
-    for extra in extras:
-        relid, attnum = extra[0], extra[1]
-        if attnum > count[relid]:
-            gaps[relid] = []
-    if not gaps:
-        return
-    for column, extra in zip(columns, extras, strict=True):
-        table = gaps.get(extra[0])
-        if table is not None:
-            table.append((extra[1], column))
-    for table in gaps.values():
-        table.sort(key=itemgetter(0))
-        for position, (_, column) in enumerate(table, 1):
-            column.__dict__["position"] = position
+    tables = extras.tables if isinstance(extras, _ColumnRows) else _ColumnRows(extras).tables
+    for table in tables.values():
+        if max(table) > len(table):
+            for position, attnum in enumerate(sorted(table), 1):
+                columns[table[attnum]].__dict__["position"] = position
 
 
 class _FunctionTexts:
@@ -661,22 +684,33 @@ class _FunctionTexts:
     answer once the next kind's rows are in (fetched with them). Functions with the same raw columns
     (most share a handful of signatures) are spelled once."""
 
-    def __init__(self, conn: psycopg.Connection, objects: list[CatalogObject], extras: list[tuple[Any, ...]]):
-        self.conn, self.objects, self.extras = conn, objects, extras
-        self.ask: dict[int, CatalogObject] = {}  # left to the server
+    def __init__(
+        self,
+        conn: psycopg.Connection,
+        names: list[str],
+        objects: list[CatalogObject],
+        rows: list[tuple[Any, ...]],
+    ):
+        self.conn, self.objects, self.rows = conn, objects, rows
+        first = names.index("_oid")  # then _procedure ... _default: what the texts are made of
         by_columns: dict[tuple[Any, ...], list[tuple[CatalogObject, int]]] = {}
-        for obj, extra in zip(objects, extras, strict=True):
-            key = extra[1:10]  # _procedure ... _default: what the texts are made of
+        for obj, key, oid in zip(
+            objects,
+            map(itemgetter(slice(first + 1, first + 10)), rows),
+            map(itemgetter(first), rows),
+            strict=True,
+        ):
             members = by_columns.get(key)
             if members is None:
-                by_columns[key] = [(obj, extra[0])]
+                by_columns[key] = [(obj, oid)]
             else:
-                members.append((obj, extra[0]))
+                members.append((obj, oid))
+        self.ask: dict[int, CatalogObject] = {}  # left to the server
         self.groups: list[tuple[RawSignature, bool, list[tuple[CatalogObject, int]]]] = []
         types: set[int] = set()
         arg_names: set[str] = set()
         for key, members in by_columns.items():
-            procedure, argtypes, allargtypes, modes, names, rettype, retset, tree, default = key
+            procedure, argtypes, allargtypes, modes, arg_list, rettype, retset, tree, default = key
             try:
                 if tree is not None and not plain_default(tree):
                     raise ValueError(tree)
@@ -684,7 +718,7 @@ class _FunctionTexts:
                     oidvector(argtypes),
                     None if allargtypes is None else oid_array(allargtypes),
                     modes,
-                    None if names is None else text_array(names),
+                    None if arg_list is None else text_array(arg_list),
                     rettype,
                     retset,
                     default,
@@ -717,10 +751,10 @@ class _FunctionTexts:
                 ask.update((oid, obj) for obj, oid in members)
                 continue
             identity_args, arguments, spelled_result = spelled
-            result = None if procedure else spelled_result
+            suffix, result = f"({identity_args})", None if procedure else spelled_result
             for obj, _ in members:
                 values = obj.__dict__
-                values["identity"] += f"({identity_args})"
+                values["identity"] += suffix
                 if values["arguments"] is None:  # not left to the server by the query
                     values["arguments"] = arguments
                 values["result"] = result
@@ -742,11 +776,12 @@ def _key_columns(batch: _Batch, columns: list[tuple[Any, ...]]) -> dict[int, dic
     for extra in batch.extras.get("constraints", []):
         if extra[0] is not None:
             wanted.update((extra[2], extra[4]))
-    table_columns: dict[int, dict[int, KeyColumn]] = {relid: {} for relid in wanted}
-    for extra in columns:  # (table oid, attnum, quoted name, type, collation, acl)
-        columns_of_table = table_columns.get(extra[0])
-        if columns_of_table is not None:
-            columns_of_table[extra[1]] = extra[2:5]
+    rows = columns if isinstance(columns, _ColumnRows) else _ColumnRows(columns)
+    tables = rows.tables
+    table_columns: dict[int, dict[int, KeyColumn]] = {}
+    for relid in wanted:
+        table = tables.get(relid, {})
+        table_columns[relid] = {attnum: rows[place] for attnum, place in table.items()}
     return table_columns
 
 
@@ -1137,13 +1172,15 @@ def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
             wanted.setdefault((extra[0], extra[1]), []).append(sequence)
     if not wanted:
         return
-    tables = {relid for relid, _ in wanted}
-    for column, extra in zip(batch.in_order.get("columns", []), batch.extras.get("columns", []), strict=True):
-        if extra[0] in tables:
-            owned = wanted.pop((extra[0], extra[1]), None)
-            if owned is not None:
-                for sequence in owned:
-                    sequence.__dict__["owned_by"] = column.identity
+    columns = batch.in_order.get("columns", [])
+    rows = batch.extras.get("columns", [])
+    tables = rows.tables if isinstance(rows, _ColumnRows) else _ColumnRows(rows).tables
+    for relid, attnum in list(wanted):
+        place = tables.get(relid, {}).get(attnum)
+        if place is not None:
+            identity = columns[place].identity
+            for sequence in wanted.pop((relid, attnum)):
+                sequence.__dict__["owned_by"] = identity
     if wanted:  # owned by columns of tables that were not read
         relids, attnums = zip(*wanted, strict=True)
         query = _query("column_names", conn.info.server_version)

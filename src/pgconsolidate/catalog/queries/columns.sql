@@ -1,6 +1,7 @@
 -- Columns of tables, partitioned tables and foreign tables. The `_...` columns are not fields: they let
--- catalog/indexdef.py spell index definitions (table oid, attnum, quoted name, type unless a domain,
--- collation), and carry the column's privileges. `position` is the attnum; the reader renumbers the
+-- catalog/indexdef.py spell index definitions (quoted name, type unless a domain, collation: first, so
+-- that the reader hands these values over as they come), tell the column (table oid, attnum), and carry
+-- the column's privileges. `position` is the attnum; the reader renumbers the
 -- columns of a table that has dropped some (a window function here cost a fifth of the query).
 SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        n.nspname || '.' || c.relname AS "table",
@@ -19,11 +20,11 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
               WHERE co.oid = a.attcollation)
        END AS collation,
        ds.description AS comment,
-       a.attrelid AS _table_oid,
-       a.attnum AS _attnum,
        quote_ident(a.attname) AS _quoted,
        CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS _type_oid,
        a.attcollation AS _collation,
+       a.attrelid AS _table_oid,
+       a.attnum AS _attnum,
        a.attacl::text AS _acl  -- column privileges, when any
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
