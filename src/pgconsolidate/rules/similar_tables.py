@@ -13,8 +13,10 @@ from pgconsolidate.rules.model_view import birth, birth_location, columns_of
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.rules.similarity import (
     GENERIC_COLUMNS,
+    column_weights,
     family_related,
     name_words,
+    names_related,
     similar_pair,
     table_similarity,
 )
@@ -126,12 +128,17 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
 
     Chaotic directories grow twins: a table written again under a new name by someone who did not know
     the first, or a prototype never dropped. Data ends up split between them and code reads one or the
-    other. The message gives the similarity (0–1, columns like ``id``/``created_at`` count less) and the
-    column mapping, renamed columns first. Small tables are found too when their names are related and
-    their distinctive columns the same (``members`` vs ``team_members``, both ``team_id, user_id, role``):
-    their columns are mostly foreign keys that many tables share, so the score alone cannot tell a twin
-    from a neighbour; tables sharing only ``id``/``created_at``/``updated_at`` never pair up, nor do
-    partitions or tables that inherit one another (one family by construction). Options:
+    other. The message gives the similarity (0–1; each column weighs by how rare it is among the
+    project's tables, so ``id``, ``created_at`` or a ``user_id`` most tables carry count little) and the
+    column mapping, renamed columns first. Tables must share distinctive columns (two of the same name,
+    three when their names are not alike: ``posts`` and ``comments``, both ``body, user_id``, are not
+    twins); a column both renamed and retyped (``event_timestamp`` → ``event_date``) counts half.
+    Small tables are found too when their names are related and their distinctive columns the same
+    (``members`` vs ``team_members``, both ``team_id, user_id, role``): their columns are mostly foreign
+    keys that many tables share, so the score alone cannot tell a twin from a neighbour (such pairs are
+    judged on the plain score, columns unweighted); tables sharing only ``id``/``created_at``/
+    ``updated_at`` never pair up, nor do partitions or tables that inherit one another (one family by
+    construction). Options:
     ``threshold`` (default 0.6), ``min-columns`` (default 4: below it, only near-copies with related
     names are reported).
     """
@@ -153,7 +160,10 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
         return full[i]
 
     order = ctx.file_index()
-    for a, b in sorted(by_columns | by_name):
+    pairs = sorted(by_columns | by_name)
+    # how distinctive each column name is across the project's tables (made only when there is a pair)
+    weights = column_weights(names for _state, names in named) if pairs else {}
+    for a, b in pairs:
         (_, da), (_, db) = own[a], own[b]
         if family_related(da.id, da.inherits, db.id, db.inherits):
             continue
@@ -166,14 +176,28 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
         # the columns as declared and as they end up: the likelier of the two that passes
         sims = sorted(
             (
-                table_similarity(first.declared, later.declared),
-                table_similarity(list(first.columns.items()), list(later.columns.items())),
+                table_similarity(first.declared, later.declared, weights=weights),
+                table_similarity(list(first.columns.items()), list(later.columns.items()), weights=weights),
             ),
             key=lambda s: -s.score,
         )
         passing = [
-            s for s in sims if similar_pair(s, na, nb, threshold=threshold, large=(a, b) in by_columns)
+            s
+            for s in sims
+            if similar_pair(s, na, nb, threshold=threshold, large=(a, b) in by_columns, weights=weights)
         ]
+        if not passing and names_related(na, nb):
+            # a near-copy with a related name is judged column by column, on the plain score: its
+            # columns are often the foreign keys most tables share (team_id, user_id), which the
+            # project's weights make count for nothing
+            plain = sorted(
+                (
+                    table_similarity(first.declared, later.declared),
+                    table_similarity(list(first.columns.items()), list(later.columns.items())),
+                ),
+                key=lambda s: -s.score,
+            )
+            passing = [s for s in plain if similar_pair(s, na, nb, threshold=threshold, large=False)]
         if not passing:
             continue
         sim = passing[0]

@@ -13,12 +13,20 @@ foreign keys that many tables share) by :func:`near_copy`: related names (``memb
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 GENERIC_COLUMNS = {"id", "created_at", "updated_at", "inserted_at", "modified_at", "deleted_at"}
 GENERIC_WEIGHT = 0.35
+#: a column whose weight (:func:`column_weights`) is below this is boilerplate of the schema, not a
+#: distinctive column (``user_id`` in most tables of a multi-user app)
+DISTINCTIVE_WEIGHT = 0.5
+#: a column paired with another of a different name AND a different type (``event_timestamp`` and
+#: ``event_date``) is weak evidence of one column: its pairing counts this much less
+RETYPED_RENAME = 0.5
 
 _NUMERIC = {"smallint", "integer", "bigint", "real", "double precision", "numeric"}
 _TEXT = {"text", "character varying", "character", "citext", "name"}
@@ -149,17 +157,25 @@ def similar_pair(
     *,
     threshold: float = 0.6,
     large: bool = True,
+    weights: Mapping[str, float] | None = None,
 ) -> str | None:
     """Whether two tables (unqualified names, their :func:`table_similarity`) are alike enough to report
     or merge, and why: ``"similar"`` (``large``: both have enough columns for the score to speak;
     score ≥ ``threshold`` with alike names, or ≥ 0.8, and at least two distinctive columns of the same
     name: ``tags`` and ``categories``, both ``id, name, created_at, updated_at``, are not twins),
-    ``"near-copy"`` (:func:`near_copy`, any size), else None."""
+    ``"near-copy"`` (:func:`near_copy`, any size), else None. ``weights``: the project's
+    :func:`column_weights` (the same given to :func:`table_similarity`); with them the two shared
+    columns must be :func:`distinctive` (``user_id`` in most tables does not make two tables alike),
+    and three of them when the names are not alike."""
+    alike_names = name_similarity(name_a, name_b) >= 0.5
+    # tables whose names say nothing of a likeness must share more than two distinctive columns
+    # (``posts`` and ``comments``, both ``id, body, user_id, created_at``, are neighbours, not twins)
+    min_shared = 2 if alike_names or weights is None else 3
     if (
         large
         and sim.score >= threshold
-        and (name_similarity(name_a, name_b) >= 0.5 or sim.score >= 0.8)
-        and sum(1 for p in sim.pairs if p.exact and p.left.lower() not in GENERIC_COLUMNS) >= 2
+        and (alike_names or sim.score >= 0.8)
+        and sum(1 for p in sim.pairs if p.exact and distinctive(p.left, weights)) >= min_shared
     ):
         return "similar"
     if near_copy(sim, names_related(name_a, name_b), threshold):
@@ -173,18 +189,56 @@ def family_related(a: str, a_inherits: Sequence[str], b: str, b_inherits: Sequen
     return a in b_inherits or b in a_inherits or bool(set(a_inherits) & set(b_inherits))
 
 
-def _weight(column: str) -> float:
-    return GENERIC_WEIGHT if column.lower() in GENERIC_COLUMNS else 1.0
+def column_weights(tables: Iterable[Iterable[str]]) -> dict[str, float]:
+    """Column name (lower case) → how much it says about a table, in (0, 1], from the project's tables
+    (each given by its column names): an IDF over the tables, ``log((N+1)/df) / log((N+1)/2)`` capped at
+    1, so a column only two tables have counts fully and one that nearly every table has (``id``,
+    ``created_at``, ``user_id`` in a multi-user app) counts little. The usual bookkeeping names
+    (``GENERIC_COLUMNS``) never count more than ``GENERIC_WEIGHT``. A name no table has (a declared
+    column dropped later) is missing: it weighs as a rare column."""
+    lowered = [{c.lower() for c in names} for names in tables]
+    df = Counter(c for names in lowered for c in names)
+    n = len(lowered)
+    norm = math.log((n + 1) / 2) if n > 2 else 0.0
+    weights: dict[str, float] = {}
+    for column, k in df.items():
+        w = 1.0 if k <= 2 or norm <= 0 else min(1.0, math.log((n + 1) / k) / norm)
+        if column in GENERIC_COLUMNS:
+            w = min(w, GENERIC_WEIGHT)
+        weights[column] = max(w, 0.01)
+    return weights
+
+
+def _weight(column: str, weights: Mapping[str, float] | None = None) -> float:
+    low = column.lower()
+    if weights is not None:
+        w = weights.get(low)
+        if w is not None:
+            return w
+    return GENERIC_WEIGHT if low in GENERIC_COLUMNS else 1.0
+
+
+def distinctive(column: str, weights: Mapping[str, float] | None = None) -> bool:
+    """Whether ``column`` says something about its table: not a bookkeeping name, and (with the
+    project's :func:`column_weights`) not a column most tables have."""
+    return column.lower() not in GENERIC_COLUMNS and _weight(column, weights) >= DISTINCTIVE_WEIGHT
 
 
 def table_similarity(
-    left: Sequence[tuple[str, str]], right: Sequence[tuple[str, str]], *, min_pair: float = 0.5
+    left: Sequence[tuple[str, str]],
+    right: Sequence[tuple[str, str]],
+    *,
+    min_pair: float = 0.5,
+    weights: Mapping[str, float] | None = None,
 ) -> TableSimilarity:
     """Compare two tables given as ``[(column, type), ...]`` (types as ``format_type`` prints them).
 
     Columns with the same name pair first; the remaining ones pair greedily by name similarity, and only
     when their types are of the same family (numbers, text, times, json, the same type otherwise).
-    The score is the weighted Dice coefficient of the pairing.
+    The score is the weighted Dice coefficient of the pairing: ``weights`` (:func:`column_weights` of
+    the project's tables) makes the columns most tables share count little; without it only the
+    ``GENERIC_COLUMNS`` count less. With ``weights``, a column paired with one of another name and
+    another type counts ``RETYPED_RENAME`` of a renamed one.
     """
     ltypes = dict(left)
     rtypes = dict(right)
@@ -210,11 +264,14 @@ def table_similarity(
     for sim, lc, rc in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
         if lc in free_l and rc in free_r:
             pairs.append(ColumnPair(lc, rc, False, ltypes[lc] == rtypes[rc]))
-            quality[(lc, rc)] = 0.6 + 0.4 * sim
+            q = 0.6 + 0.4 * sim
+            if weights is not None and ltypes[lc] != rtypes[rc]:
+                q *= RETYPED_RENAME
+            quality[(lc, rc)] = q
             free_l.remove(lc)
             free_r.remove(rc)
-    total = sum(_weight(c) for c, _ in left) + sum(_weight(c) for c, _ in right)
-    matched = sum(2 * quality[(p.left, p.right)] * _weight(p.left) for p in pairs)
+    total = sum(_weight(c, weights) for c, _ in left) + sum(_weight(c, weights) for c, _ in right)
+    matched = sum(2 * quality[(p.left, p.right)] * _weight(p.left, weights) for p in pairs)
     score = matched / total if total else 0.0
     order = {c: i for i, (c, _) in enumerate(left)}
     pairs.sort(key=lambda p: order.get(p.left, 0))

@@ -84,6 +84,36 @@ def definitions_by_file(
     return defs, dropped
 
 
+def replacements(ctx: RuleContext, several: Collection[str]) -> dict[str, set[tuple[str, str]]]:
+    """Object → the (earlier file, later file) pairs between whose definitions of it the object was
+    dropped (by any file, or with its table): the later definition replaces a dropped object, it is
+    not a variant of the earlier one (deleting either would break what follows). Only the objects of
+    ``several`` (defined in several files) are looked at, and only those with a drop."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for state in _defined_states(ctx):
+        if state.id not in several:
+            continue
+        events = state.events
+        if not any(e.action == _DROP for e in events):
+            continue
+        before: list[str] = []  # files that defined the object before the last drop seen
+        since: list[str] = []  # files that defined it since that drop
+        pairs: set[tuple[str, str]] = set()
+        for e in events:
+            if e.action == _DROP:
+                before.extend(since)
+                since = []
+            elif e.action in _CREATES:
+                file = e.ref.file
+                if file in before:  # defined again after the drop: its latest definition is this one
+                    before = [b for b in before if b != file]
+                pairs.update((b, file) for b in before)
+                since.append(file)
+        if pairs:
+            out[state.id] = pairs
+    return out
+
+
 @rule(
     id="variant-files",
     severity=Severity.WARNING,
@@ -97,8 +127,10 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
     ``..._via_nginx.sql``) all get applied, in name order, each overwriting part of the previous one;
     the result is a mix nobody wrote. A file is a variant when at least half of the objects it creates
     or replaces (and at least two) were already defined by one earlier file; objects the file drops
-    before re-creating them are deliberate changes and do not count. Options: ``min-shared``
-    (default 2), ``min-ratio`` (default 0.5).
+    before re-creating them are deliberate changes and do not count, nor do objects dropped (by any
+    file, or with their table) between the two files' definitions: the later file then replaces what
+    was dropped and later migrations build on it, so neither file can be deleted. Options:
+    ``min-shared`` (default 2), ``min-ratio`` (default 0.5).
     """
     min_shared = int(ctx.option("variant-files", "min-shared", 2))
     min_ratio = float(ctx.option("variant-files", "min-ratio", 0.5))
@@ -112,8 +144,10 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
     # file → earlier file → objects of the file (not dropped in it) that the earlier file defined: only
     # objects defined in several files count, so only they are looked at
     shared_with: dict[str, dict[str, int]] = {}
+    replaced = replacements(ctx, several)
     for oid, in_files in several.items():
         files = sorted((f for f in in_files if f in position), key=position.__getitem__)
+        cut = replaced.get(oid, ())
         for k, later in enumerate(files[1:], 1):
             if oid in dropped.get(later, ()):
                 continue  # an object dropped and re-created in the same file is a deliberate change
@@ -121,7 +155,8 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
             if counts is None:
                 counts = shared_with[later] = defaultdict(int)
             for earlier in files[:k]:
-                counts[earlier] += 1
+                if (earlier, later) not in cut:
+                    counts[earlier] += 1
     for later in paths:
         counts = shared_with.get(later)
         if not counts:
