@@ -36,9 +36,12 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   their objects (an ``_acl`` column, one aclitem[] text split by :func:`catalog.acl.acl_items`)
   instead of a second scan of every catalog; comments by join; columns' positions are their attnums,
   renumbered here for the tables that dropped columns (a window function cost a fifth of that query);
-* objects are made by a compiled maker per query shape (one dict display per row, no ``__init__``) after
-  a one-time check that the query's columns are exactly the dataclass's fields, ACLs are parsed in
-  Python, and the garbage collector is paused while reading; the objects made are then moved straight
+* objects are made by a compiled maker per query shape (no ``__init__``: attributes stored on an instance
+  of a plain class, which is then given the dataclass as its class; :func:`_maker`) after a one-time
+  check that the query's columns are exactly the dataclass's fields; ACLs are parsed in Python once per
+  distinct ACL and grants made per (ACL, grantee) group; the columns are indexed by table once (their
+  positions, the key columns of index and constraint definitions and the sequences' owners all come from
+  that index); and the garbage collector is paused while reading; the objects made are then moved straight
   to its oldest generation (:func:`_settle`), so no young collection scans them all at the end.
 
 Columns named ``_...`` (last in a query) are not fields: values the reader needs to finish objects.
