@@ -92,6 +92,7 @@ from pgconsolidate.catalog.model import (
 )
 from pgconsolidate.catalog.normalize import body_hash, normalize_definition
 from pgconsolidate.catalog.predicate import spell_predicate
+from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS, SYSTEM_SCHEMAS
 from pgconsolidate.db.connect import connect, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.gcpause import paused_gc
@@ -99,30 +100,6 @@ from pgconsolidate.redact import redact_url
 
 QUERIES = "pgconsolidate.catalog.queries"
 _IDENTITY = attrgetter("identity")
-
-# Schemas PostgreSQL itself owns: never read.
-SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
-
-# Schemas Supabase (and its extensions) create and manage: left out unless asked.
-MANAGED_SCHEMAS = (
-    "auth",
-    "storage",
-    "realtime",
-    "_realtime",
-    "supabase_functions",
-    "supabase_migrations",
-    "extensions",
-    "graphql",
-    "graphql_public",
-    "pgsodium",
-    "pgsodium_masks",
-    "vault",
-    "net",
-    "cron",
-    "pgbouncer",
-    "_analytics",
-    "pgtle",
-)
 
 
 def skipped_schemas(include_managed_schemas: bool) -> list[str]:

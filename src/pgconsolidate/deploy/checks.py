@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from pgconsolidate.catalog.reader import MANAGED_SCHEMAS, SYSTEM_SCHEMAS
+from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS, SYSTEM_SCHEMAS
 from pgconsolidate.db.connect import connect, load_sql, one_line
 from pgconsolidate.deploy import dbinfo
 from pgconsolidate.deploy.manifest import DEFAULT_DIR, latest_backup, verify_file

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from psycopg import sql
 
-from pgconsolidate.catalog.reader import MANAGED_SCHEMAS
+from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.deploy import dbinfo
 from pgconsolidate.deploy.backup import Backup, load_catalog, take_backup

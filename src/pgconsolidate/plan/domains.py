@@ -33,33 +33,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pgconsolidate.catalog.model import Snapshot
+from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS, SYSTEM_SCHEMAS
 from pgconsolidate.plan.model import DEFAULT_DOMAINS, Domain
 
 SMALL_TABLES = 6
 SMALL_FAMILIES = 3
 EXTENSIONS, FALLBACK, SECURITY = DEFAULT_DOMAINS
 #: schemas whose objects are the platform's or PostgreSQL's, never a family of the project
-NOT_PROJECT = (
-    "pg_catalog",
-    "information_schema",
-    "pg_toast",
-    "auth",
-    "storage",
-    "realtime",
-    "_realtime",
-    "supabase_functions",
-    "supabase_migrations",
-    "extensions",
-    "vault",
-    "net",
-    "cron",
-    "graphql",
-    "graphql_public",
-    "pgsodium",
-    "pgsodium_masks",
-    "pgbouncer",
-    "_analytics",
-)
+NOT_PROJECT = frozenset(SYSTEM_SCHEMAS + MANAGED_SCHEMAS)
 _FK_REF = re.compile(r'REFERENCES\s+((?:"(?:[^"]|"")*"|[^\s("])+)')
 _INFIX_MIN = 4  # a word this long is also matched inside a name (``search_memories``)
 

@@ -6,7 +6,7 @@ import subprocess
 
 from psycopg import sql
 
-from pgconsolidate.catalog.reader import MANAGED_SCHEMAS
+from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.generate.cleanset import DumpEntry, split_dump

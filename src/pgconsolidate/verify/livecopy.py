@@ -26,7 +26,7 @@ import psycopg
 from psycopg import sql
 
 from pgconsolidate.catalog.model import Snapshot
-from pgconsolidate.catalog.reader import MANAGED_SCHEMAS
+from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
 from pgconsolidate.db.connect import connection, load_sql, one_line
