@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from pgconsolidate.analysis import transfer
@@ -99,6 +99,15 @@ def _workers(requested: int | None) -> int:
     return max(1, min(2, usable_cpus()))
 
 
+def _collected(results: list[_Result], batches: Iterable[list[_Result]]) -> Iterator[Effect]:
+    """The effects of ``batches`` in order, each batch added to ``results`` as it arrives: the fold
+    consumes the effects while the helper still works, so folding overlaps it."""
+    for batch in batches:
+        results.extend(batch)
+        for _, effs in batch:
+            yield from effs
+
+
 def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: bool = True) -> Analysis:
     """Split, extract and fold every file of ``mdir`` (in applied order).
 
@@ -113,13 +122,6 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
     n = _workers(workers)
     results: list[_Result] = []
 
-    def effects_in_order(batches: Iterator[list[_Result]]) -> Iterator[Effect]:
-        # collects every result while the fold consumes its effects, so folding overlaps the helper
-        for batch in batches:
-            results.extend(batch)
-            for _, effs in batch:
-                yield from effs
-
     with paused_gc():
         if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
             target = max(1, min(CHUNK_BYTES, total // (n * CHUNKS_PER_PROCESS) + 1))
@@ -132,9 +134,9 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
                 def there(c: int) -> list[_Result]:
                     return _received(pool.result(c), jobs[slice(*ranges[c])])
 
-                schema = fold(effects_in_order(_in_order(pool, len(ranges), here, there)))
+                schema = fold(_collected(results, _in_order(pool, len(ranges), here, there)))
         else:
-            schema = fold(effects_in_order([_one(j)] for j in jobs))
+            schema = fold(_collected(results, ([_one(j)] for j in jobs)))
         files = tuple(fs for fs, _ in results)
         effects = tuple(FileEffects(fs.file, effs) for fs, effs in results)
         analysis = Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
@@ -168,12 +170,6 @@ def analyze_listed(
     n = _workers(workers)
     results: list[_Result] = []
 
-    def effects_in_order(batches: Iterator[list[_Result]]) -> Iterator[Effect]:
-        for batch in batches:
-            results.extend(batch)
-            for _, effs in batch:
-                yield from effs
-
     with paused_gc():
         if n > 1 and parallel and count > 1:
             ranges = _tapered(count, n)
@@ -202,12 +198,12 @@ def analyze_listed(
                         loaded.extend(read.pop(c))
                         yield batch
 
-                schema = fold(effects_in_order(chunks()))
+                schema = fold(_collected(results, chunks()))
         else:
             if meanwhile is not None:
                 meanwhile()
             loaded = [load(i) for i in range(count)]
-            schema = fold(effects_in_order([_one(j)] for j in _jobs_of(loaded, keep_trees)))
+            schema = fold(_collected(results, ([_one(j)] for j in _jobs_of(loaded, keep_trees))))
         mdir = assemble(loaded)
         if [f.path for f in mdir.files] != [f.path for f, _ in loaded]:
             # the files' content (up/down markers) changed the owning tool and the order: fold again
