@@ -133,6 +133,9 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
     column mapping, renamed columns first. Tables must share distinctive columns (two of the same name,
     three when their names are not alike: ``posts`` and ``comments``, both ``body, user_id``, are not
     twins); a column both renamed and retyped (``event_timestamp`` → ``event_date``) counts half.
+    Tables with related names (``memories``, ``ai_memories``) are also scored with every column
+    counting fully (the higher score is given): a near-copy's columns are often the ones most tables
+    carry (``content``, ``embedding``), and the distinctive columns it must share are still the rare ones.
     Small tables are found too when their names are related and their distinctive columns the same
     (``members`` vs ``team_members``, both ``team_id, user_id, role``): their columns are mostly foreign
     keys that many tables share, so the score alone cannot tell a twin from a neighbour (such pairs are
@@ -181,23 +184,25 @@ def similar_tables(ctx: RuleContext) -> Iterator[Hit]:
             ),
             key=lambda s: -s.score,
         )
+        scored = (a, b) in by_columns
         passing = [
-            s
-            for s in sims
-            if similar_pair(s, na, nb, threshold=threshold, large=(a, b) in by_columns, weights=weights)
+            s for s in sims if similar_pair(s, na, nb, threshold=threshold, large=scored, weights=weights)
         ]
-        if not passing and names_related(na, nb):
-            # a near-copy with a related name is judged column by column, on the plain score: its
-            # columns are often the foreign keys most tables share (team_id, user_id), which the
-            # project's weights make count for nothing
-            plain = sorted(
-                (
-                    table_similarity(first.declared, later.declared),
-                    table_similarity(list(first.columns.items()), list(later.columns.items())),
-                ),
-                key=lambda s: -s.score,
+        if names_related(na, nb):
+            # a table with a related name (memories, ai_memories) is also judged on the plain score:
+            # a near-copy's columns are often the ones most of the project's tables have (content,
+            # embedding, team_id, user_id), which the weights make count for little; the distinctive
+            # columns it must share are still the weighted ones
+            plain = (
+                table_similarity(first.declared, later.declared),
+                table_similarity(list(first.columns.items()), list(later.columns.items())),
             )
-            passing = [s for s in plain if similar_pair(s, na, nb, threshold=threshold, large=False)]
+            passing += [
+                p
+                for p in plain
+                if similar_pair(p, na, nb, threshold=threshold, large=scored, weights=weights)
+            ]
+            passing.sort(key=lambda s: -s.score)
         if not passing:
             continue
         sim = passing[0]
