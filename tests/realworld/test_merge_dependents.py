@@ -67,11 +67,14 @@ def test_parent_and_child_are_not_merged(tmp_path: Path, capsys) -> None:
     d = tmp_path / "migrations"
     d.mkdir()
     (d / "001_threads.sql").write_text(
+        # alike beyond bookkeeping (body, title, tags, score), as similar-tables needs to report them
         "CREATE TABLE threads (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL,\n"
+        "  title text, tags text[], score int,\n"
         "  author uuid NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\n"
     )
     (d / "002_replies.sql").write_text(
         "CREATE TABLE replies (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL,\n"
+        "  title text, tags text[], score int,\n"
         "  author uuid NOT NULL, thread_id uuid NOT NULL REFERENCES threads(id),\n"
         "  created_at timestamptz NOT NULL DEFAULT now());\n"
     )

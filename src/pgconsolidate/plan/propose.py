@@ -35,6 +35,7 @@ from pgconsolidate.plan.model import (
 )
 from pgconsolidate.rules.registry import RuleContext
 from pgconsolidate.rules.similarity import (
+    column_weights,
     family_related,
     name_similarity,
     names_related,
@@ -232,6 +233,7 @@ def merge_proposals(
     cols_of = {t: [(n, c.type) for n, c in _columns(snap, t).items()] for t in tables}
     pairs: list[tuple[float, str, str]] = []
     skipped: list[NotMerged] = []
+    weights = column_weights([n for n, _ in cols_of[t]] for t in tables)
 
     def weight(t: str) -> tuple[int, int, int]:
         return (_incoming_fks(snap, t), (facts.rows(t) or 0) if facts else 0, -len(t))
@@ -252,8 +254,17 @@ def merge_proposals(
             large = len(cols_of[a]) >= 4 and len(cols_of[b]) >= 4
             if not large and not names_related(na, nb):
                 continue
-            sim = table_similarity(cols_of[a], cols_of[b])
-            if not similar_pair(sim, na, nb, threshold=threshold, large=large):
+            # judged as ``similar-tables`` judges them: columns weigh by their rarity among the tables,
+            # and a pair with related names is also scored with every column counting fully
+            sim = table_similarity(cols_of[a], cols_of[b], weights=weights)
+            alike = similar_pair(sim, na, nb, threshold=threshold, large=large, weights=weights)
+            if names_related(na, nb):
+                plain = table_similarity(cols_of[a], cols_of[b])
+                if similar_pair(plain, na, nb, threshold=threshold, large=large, weights=weights) and (
+                    not alike or plain.score > sim.score
+                ):
+                    sim, alike = plain, "plain"
+            if not alike:
                 continue
             if a.split(".")[0] != b.split(".")[0]:
                 skip(
