@@ -8,8 +8,8 @@ comments, reference data) in a temp directory, then times, each in its own child
 * ``pgconsolidate analyze DIR`` (the default command a user runs, text output: read, split, model, all
   rules, findings grouped by rule and the summary table),
 * ``pgconsolidate analyze DIR --format json`` (the same plus every object's timeline: a ~100 MB document),
-* the model driver alone, as the CLI drives it (``pgconsolidate.analysis.analyze_listed``: list, then read +
-  split + effects + fold, reading shared between the processes), with 2
+* the model driver alone, as the CLI drives it (``pgconsolidate.report.analyze.directory_model``: list,
+  then read + split + effects + fold, reading shared between the processes), with 2
   processes (the default on 2 cores) and with 1 (``--no-serial`` skips that one),
 
 and prints wall time, the ratio to squawk, CPU seconds (user + system of the whole process tree: a
@@ -58,24 +58,10 @@ sys.stderr.write(err.decode(errors="replace")[-2000:])
 
 _DRIVER = r"""
 import sys
-from pgconsolidate.analysis import analyze_dir, analyze_listed
-from pgconsolidate.analysis.driver import PARALLEL_MIN_BYTES
-from pgconsolidate.sources.model import MigrationDir
-from pgconsolidate.sources.reader import assemble, listed_bytes_reach, load_listed, resolve_dir, scan_dir
-# the CLI's path: a flat directory is listed, then read on the way by the process that takes each chunk
-w = int(sys.argv[2])
-scanned = scan_dir(resolve_dir(sys.argv[1]))
-if isinstance(scanned, MigrationDir):
-    a = analyze_dir(scanned, workers=w, keep_trees=False)
-else:
-    a = analyze_listed(
-        len(scanned),
-        lambda i: load_listed(scanned, i),
-        lambda loaded: assemble(scanned, loaded),
-        parallel=listed_bytes_reach(scanned, PARALLEL_MIN_BYTES),
-        workers=w,
-        keep_trees=False,
-    )
+from pgconsolidate.report.analyze import directory_model
+from pgconsolidate.sources.reader import resolve_dir
+# as the CLI makes it: a flat directory is listed, then read on the way by the process taking each chunk
+a = directory_model(resolve_dir(sys.argv[1]), workers=int(sys.argv[2]))
 n = sum(len(f.statements) for f in a.files)
 print(n, len(a.schema.objects), file=sys.stderr)
 """

@@ -68,7 +68,7 @@ def _analyze(
         chosen.append(selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore]))
 
     # trees are not kept: rules read the model, and re-parse the few statements they look into
-    analysis = _model(root, choose_rules)
+    analysis = directory_model(root, choose_rules)
     rules = chosen[0]
     mdir = analysis.mdir
     files = analysis.files
@@ -93,9 +93,12 @@ def _analyze(
     )
 
 
-def _model(root: Path, before: Callable[[], None]) -> Analysis:
-    """The object model of the directory at ``root``; ``before()`` runs before any file is read (and
-    its errors come first), but once a helper process is working when there is one.
+def directory_model(
+    root: Path, before: Callable[[], None] = lambda: None, workers: int | None = None
+) -> Analysis:
+    """The object model of the directory at ``root``, as ``analyze`` makes it (without parse trees);
+    ``before()`` runs before any file is read (and its errors come first), but once a helper process is
+    working when there is one. ``workers``: processes, counting this one (default: the cores, up to 2).
 
     A flat directory is listed first and its files read on the way
     (:func:`pgconsolidate.analysis.analyze_listed`): on a large one, reading overlaps the analysis and
@@ -108,13 +111,14 @@ def _model(root: Path, before: Callable[[], None]) -> Analysis:
         raise
     if isinstance(scanned, MigrationDir):
         before()
-        return analyze_dir(scanned, keep_trees=False)
+        return analyze_dir(scanned, keep_trees=False, workers=workers)
     listing = scanned
     return analyze_listed(
         len(listing),
         lambda i: load_listed(listing, i),
         lambda loaded: assemble(listing, loaded),
         parallel=listed_bytes_reach(listing, PARALLEL_MIN_BYTES),
+        workers=workers,
         keep_trees=False,
         meanwhile=before,
     )
