@@ -89,6 +89,23 @@ EXTENSION_OBJECTS: dict[str, tuple[tuple[str, str], ...]] = {
     "pg_cron": (("schema", "cron"),),
     "pgsodium": (("schema", "pgsodium"),),
     "supabase_vault": (("schema", "vault"),),
+    "pg_graphql": (("schema", "graphql"),),
+    "pgmq": (("schema", "pgmq"),),
+    "pgjwt": (("function", "sign"), ("function", "verify"), ("function", "url_encode")),
+    "fuzzystrmatch": tuple(
+        ("function", f) for f in ("levenshtein", "soundex", "difference", "metaphone", "dmetaphone")
+    ),
+    "unaccent": (("function", "unaccent"),),
+    "pg_jsonschema": (("function", "json_matches_schema"), ("function", "jsonb_matches_schema")),
+    "tablefunc": (("function", "crosstab"), ("function", "normal_rand"), ("function", "connectby")),
+    "cube": (("type", "cube"),),
+    "earthdistance": (("function", "ll_to_earth"), ("function", "earth_distance"), ("type", "earth")),
+    "pgroonga": (("opclass", "pgroonga_text_full_text_search_ops_v2"),),
+    "btree_gist": tuple(
+        ("opclass", f"gist_{t}_ops") for t in ("int4", "int8", "text", "timestamptz", "uuid")
+    ),
+    "btree_gin": tuple(("opclass", f"{t}_ops") for t in ("int4", "int8", "text")),
+    "intarray": (("opclass", "gin__int_ops"), ("opclass", "gist__int_ops")),
 }
 
 
@@ -179,6 +196,9 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
         ext = str(body.get("extname", "")).lower()
         keys.append(Key("extension", ext))
         keys += [Key(ns, name) for ns, name in EXTENSION_OBJECTS.get(ext, ())]
+        # many extensions are named after the function they provide (moddatetime, unaccent, autoinc,
+        # insert_username): a missing function of that name comes from the extension
+        keys.append(Key("function", ext))
     elif kind == "AlterTableStmt":
         schema, name = _rel(body.get("relation", {}))
         for cmd in body.get("cmds", []):
@@ -373,7 +393,9 @@ def already_existing(message: str) -> tuple[Key, ...]:
     if m:
         schema, name = _split_qualified(m[2]) if m[1] != "extension" else (None, m[2])
         return (Key(m[1], name, schema),)
-    m = re.search(r"function (?P<name>[^\s(]+)\(", message)
+    m = re.search(r"function (?P<name>[^\s(]+)\(", message) or re.search(
+        r'(?:function|procedure|routine) (?P<name>"[^"]+"(?:\."[^"]+")?)', message
+    )
     if m and "already exists" in message:
         schema, name = _split_qualified(m["name"])
         return (Key("function", name, schema),)
