@@ -109,6 +109,8 @@ def apply_command(
             "backup": str(result.backup.dump_file) if result.backup else None,
             "backup_note": result.backup_note,
             "failed": result.failed,
+            "baseline": str(result.baseline) if result.baseline else None,
+            "baseline_note": result.baseline_note,
             "probe_changes": changes,
         }
         emit_json(doc)
@@ -135,6 +137,13 @@ def _print_text(result: ApplyResult, dry_run: bool, changes: list[str]) -> None:
         print_backup(result.backup)
     if result.backup_note:
         err.print(f"note: {result.backup_note}", markup=False)
+    if result.baseline is not None:
+        out.print(
+            f"checks before the apply recorded in {result.baseline} (check tells their failures apart)",
+            markup=False,
+        )
+    elif result.baseline_note:
+        err.print(f"note: {result.baseline_note}", markup=False)
     for u in result.applied:
         out.print(f"applied  {u.version}  {', '.join(u.paths)}", markup=False)
     if result.failed:

@@ -26,6 +26,7 @@ from psycopg import sql
 from pgconsolidate.db.connect import connect, connection, one_line
 from pgconsolidate.deploy import dbinfo, history_table
 from pgconsolidate.deploy.backup import Backup, take_backup
+from pgconsolidate.deploy.baseline import record_baseline
 from pgconsolidate.deploy.lock import advisory_lock
 from pgconsolidate.deploy.manifest import read_manifest, verify_file
 from pgconsolidate.deploy.source import ApplySource
@@ -59,6 +60,8 @@ class ApplyResult:
     backup: Backup | None = None
     backup_note: str = ""
     failed: str | None = None
+    baseline: Path | None = None  # the database checks before the apply (``deploy.baseline``)
+    baseline_note: str = ""
 
 
 def _consolidation_target(source: ApplySource) -> history_table.HistoryTarget:
@@ -189,6 +192,8 @@ def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _qu
                 raise DatabaseError(
                     f"the backup {result.backup.dump_file} did not verify ({problems}): nothing was applied"
                 )
+        step("recording the database checks before the apply (baseline for check)")
+        result.baseline, result.baseline_note = record_baseline(url, result.backup.manifest_file)
         for unit in pending:
             step(f"applying {', '.join(unit.paths)}")
             started = time.monotonic()

@@ -41,6 +41,11 @@ class CheckResult:
     status: str
     summary: str
     details: list[str] = field(default_factory=list)
+    # with a baseline recorded by ``apply`` before it changed anything (``deploy.baseline``): the details
+    # that were already failing then, those that were not, and where the baseline is
+    pre_existing: list[str] = field(default_factory=list)
+    caused_by_apply: list[str] = field(default_factory=list)
+    baseline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,43 @@ def check_crud(conn: psycopg.Connection) -> CheckResult:
     )
 
 
+def check_functions(functions: list[UserFunction], keeps: frozenset[str]) -> list[CheckResult]:
+    """Ambiguous overload pairs (FAIL), those the plan keeps as the database had them (WARN), or none."""
+    results: list[CheckResult] = []
+    bad, overloaded = overload_findings(functions)
+    # overloads the plan keeps as the database had them (its [[function]] drops none): a warning
+    planned = [b for b in bad if b.split("(", 1)[0] in keeps]
+    bad = [b for b in bad if b not in planned]
+    if planned:
+        results.append(
+            CheckResult(
+                "functions",
+                WARN,
+                f"{len(planned)} ambiguous overload pair(s) kept by the plan as the database had "
+                "them (list one in the plan's drop to resolve)",
+                planned,
+            )
+        )
+    if bad:
+        results.append(CheckResult("functions", FAIL, f"{len(bad)} ambiguous overload pair(s)", bad))
+    elif planned:
+        pass
+    elif overloaded:
+        results.append(CheckResult("functions", WARN, "overloads exist but no call is ambiguous", overloaded))
+    else:
+        results.append(CheckResult("functions", PASS, f"{len(functions)} functions, no duplicates"))
+    return results
+
+
+def database_checks(
+    conn: psycopg.Connection, functions: list[UserFunction], keeps: frozenset[str] = frozenset()
+) -> list[CheckResult]:
+    """The checks that exercise the database itself (overloads, vector operations, CRUD), in ``conn``'s
+    transaction (the caller rolls it back). ``apply`` runs them before it changes anything, as the
+    baseline that ``check`` compares with."""
+    return [*check_functions(functions, keeps), check_vectors(conn), check_crud(conn)]
+
+
 def kept_overloads(plan_file: Path | None) -> frozenset[str]:
     """``schema.name`` of the functions whose overloads the plan keeps all of (a [[function]] without
     ``drop``); empty without a readable plan."""
@@ -301,38 +343,15 @@ def run_checks(
             else:
                 results.append(CheckResult("planned structure", SKIPPED, "no --plan given"))
             functions = user_functions(conn)
-            bad, overloaded = overload_findings(functions)
-            # overloads the plan keeps as the database had them (its [[function]] drops none): a warning
-            keeps = kept_overloads(plan_file)
-            planned = [b for b in bad if b.split("(", 1)[0] in keeps]
-            bad = [b for b in bad if b not in planned]
-            if planned:
-                results.append(
-                    CheckResult(
-                        "functions",
-                        WARN,
-                        f"{len(planned)} ambiguous overload pair(s) kept by the plan as the database had "
-                        "them (list one in the plan's drop to resolve)",
-                        planned,
-                    )
-                )
-            if bad:
-                results.append(CheckResult("functions", FAIL, f"{len(bad)} ambiguous overload pair(s)", bad))
-            elif planned:
-                pass
-            elif overloaded:
-                results.append(
-                    CheckResult("functions", WARN, "overloads exist but no call is ambiguous", overloaded)
-                )
-            else:
-                results.append(CheckResult("functions", PASS, f"{len(functions)} functions, no duplicates"))
-            results.append(check_vectors(conn))
-            results.append(check_crud(conn))
+            results.extend(database_checks(conn, functions, kept_overloads(plan_file)))
             results.append(check_definers(functions, kept))
     except psycopg.Error as exc:
         raise DatabaseError(f"check on {redact_url(url)}: {one_line(exc)}") from None
     finally:
         conn.close()
+    from pgconsolidate.deploy.baseline import compare_with_baseline
+
+    compare_with_baseline(results, facts.database, backup_dir)
     results.extend(_probe_checks(url, facts.database, probes, probes_dir))
     if directory is not None:
         missing = header_problems(directory)

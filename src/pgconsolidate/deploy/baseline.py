@@ -1,0 +1,132 @@
+"""The database checks as they stood before an apply, so that ``check`` can tell what the apply caused.
+
+A project can fail a check on its own, long before any consolidation: two overloads one call can match
+(``create_notification(uuid, text)`` and ``create_notification(uuid, text, text DEFAULT NULL)``) make
+every write to a table whose trigger calls one of them fail. Reported after an apply, such a failure reads
+as the apply's fault. So ``apply``, after its backup and before it changes anything, runs the checks that
+exercise the database (``checks.database_checks``: overloads, vector operations, CRUD) in a transaction
+that is rolled back, and writes their results next to the backup's manifest (``<stem>.checks.json``).
+``check`` reads the newest such baseline of the database and splits each failing check's details into
+``pre_existing`` (the same subject — table, column, function pair — failed in the baseline) and
+``caused_by_apply``; a check whose failures all pre-existed becomes a warning that says so.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+from pgconsolidate.db.connect import connect, one_line
+from pgconsolidate.deploy.checks import FAIL, WARN, CheckResult, database_checks, user_functions
+from pgconsolidate.deploy.manifest import DEFAULT_DIR, SUFFIX, list_backups
+
+BASELINE_SUFFIX = ".checks.json"
+FORMAT = "pgconsolidate-check-baseline"
+
+
+def baseline_path_for(manifest_file: Path) -> Path:
+    return manifest_file.with_name(manifest_file.name.removesuffix(SUFFIX) + BASELINE_SUFFIX)
+
+
+def subject(detail: str) -> str:
+    """What a check's detail is about: the text before its first ``": "`` (``public.messages`` of
+    ``public.messages: function ... is not unique``), the whole detail when it has none."""
+    head, sep, _ = detail.partition(": ")
+    return head if sep else detail
+
+
+def record_baseline(url: str, manifest_file: Path) -> tuple[Path | None, str]:
+    """Run the database checks on ``url`` (rolled back) and write them next to ``manifest_file``.
+    Returns (the baseline file, "") or (None, why it could not be recorded)."""
+    try:
+        conn = connect(url)
+    except Exception as exc:  # a baseline is a help, never a reason to stop an apply
+        return None, f"baseline not recorded: {exc}"
+    try:
+        with conn.transaction(force_rollback=True):
+            conn.execute("SET LOCAL statement_timeout = '60s'")
+            from pgconsolidate.deploy.checks import _search_path
+
+            _search_path(conn)
+            results = database_checks(conn, user_functions(conn))
+    except psycopg.Error as exc:
+        return None, f"baseline not recorded: {one_line(exc)}"
+    finally:
+        conn.close()
+    doc = {
+        "schema_version": 1,
+        "format": FORMAT,
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "backup_manifest": manifest_file.name,
+        "checks": [{"name": r.name, "status": r.status, "details": r.details} for r in results],
+    }
+    path = baseline_path_for(manifest_file)
+    from pgconsolidate.fsio import write_atomic
+
+    write_atomic(path, (json.dumps(doc, indent=1) + "\n").encode("utf-8"))
+    return path, ""
+
+
+def latest_baseline(database: str, backup_dir: Path | None) -> tuple[Path, dict[str, list[str]]] | None:
+    """The newest baseline of ``database`` among the backups in ``backup_dir``: (its file, failing
+    details by check name). None when no apply recorded one (or it cannot be read)."""
+    for manifest_file, _ in reversed(list_backups(backup_dir or DEFAULT_DIR, database)):
+        path = baseline_path_for(manifest_file)
+        if not path.is_file():
+            continue
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            failing: dict[str, list[str]] = {}
+            for c in doc["checks"]:
+                if c["status"] in (FAIL, WARN):
+                    failing.setdefault(str(c["name"]), []).extend(str(d) for d in c["details"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        return path, failing
+    return None
+
+
+def annotate(results: list[CheckResult], baseline: Path, failing: dict[str, list[str]]) -> None:
+    """Split each failing check's details into pre-existing and caused by the apply (in place). A check
+    whose failures all pre-existed becomes WARN; its summary says so either way."""
+    for r in results:
+        if r.status != FAIL or not r.details:
+            continue
+        before = {subject(d): d for d in failing.get(r.name, [])}
+        r.baseline = str(baseline)
+        shown: list[str] = []
+        for d in r.details:
+            earlier = before.get(subject(d))
+            if earlier is None:
+                shown.append(d)
+                r.caused_by_apply.append(d)
+                continue
+            if earlier == d:
+                d = f"{d} (already failed before the apply)"
+            else:
+                d = f"{d} (already failed before the apply, then: {earlier.partition(': ')[2]})"
+            shown.append(d)
+            r.pre_existing.append(d)
+        r.details = shown
+        n_old, n_new = len(r.pre_existing), len(r.caused_by_apply)
+        if not n_new:
+            r.status = WARN
+            r.summary += (
+                f"; all {n_old} already failed before the apply (baseline {baseline.name}): none caused by it"
+            )
+        elif n_old:
+            r.summary += (
+                f"; {n_new} caused by the apply, {n_old} already failed before it (baseline {baseline.name})"
+            )
+        else:
+            r.summary += f"; all {n_new} caused by the apply (none failed in baseline {baseline.name})"
+
+
+def compare_with_baseline(results: list[CheckResult], database: str, backup_dir: Path | None) -> None:
+    """Annotate ``results`` with the newest baseline of ``database``, when an apply recorded one."""
+    found = latest_baseline(database, backup_dir)
+    if found is not None:
+        annotate(results, *found)
