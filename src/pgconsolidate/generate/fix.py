@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from psycopg import sql
 
@@ -30,6 +30,7 @@ from pgconsolidate.generate.render import comment_block, do_block, qualified, re
 from pgconsolidate.plan.check import columns_of, type_category
 from pgconsolidate.plan.keys import Renewal, generating_default, key_columns, renewal, type_fallback
 from pgconsolidate.plan.model import INDEX_METHODS, Definer, Embedding, IndexChoice, Merge, Plan
+from pgconsolidate.plan.recreated import RecreatedTable
 
 L = sql.Literal
 I = sql.Identifier  # noqa: E741
@@ -824,10 +825,13 @@ def generate_fix(
     definitions: Mapping[str, str] | None = None,
     extension_schemas: tuple[str, ...] = ("extensions",),
     stamp: str = "",
+    recreated: Sequence[RecreatedTable] = (),
 ) -> str:
     """The text of ``<stamp>_consolidation_fix.sql`` for ``plan``; ``snapshot`` is the schema it was
     planned against (column lists and key types), ``definitions`` the function bodies to re-create for
-    ``keep_from = "live"`` choices (identity -> ``pg_get_functiondef``)."""
+    ``keep_from = "live"`` choices (identity -> ``pg_get_functiondef``); ``recreated``: the tables the
+    old chain drops and creates again without their rows (the header says what happens to those rows,
+    and a step reports, on each database, the dropped tables it still has and keeps)."""
     definitions = definitions or {}
     parts: list[str] = []
     head = [
@@ -874,6 +878,10 @@ def generate_fix(
             f"* {len(plan.indexes)} missing indexes added (CREATE INDEX IF NOT EXISTS; locks writes "
             "on each table while it builds)"
         )
+    if recreated:
+        head += ["", "Tables the old chain drops and creates again without copying their rows:"]
+        for t in recreated:
+            head += ["* " + t.fix_lines()[0], *("  " + ln for ln in t.fix_lines()[1:])]
     parts.append(comment_block("\n".join(head)))
     parts.append("BEGIN;\n")
     parts.append(render(sql.SQL("SET LOCAL lock_timeout = {};\n").format(L(plan.settings.lock_timeout))))
@@ -911,5 +919,23 @@ def generate_fix(
         parts.append("\n-- 5. Missing indexes\n")
         for ix in plan.indexes:
             parts.append(f"\n-- {ix.identity}\n" + index_step(ix))
+    gone = [t for t in recreated if t.successor is not None]
+    if gone:
+        parts.append("\n-- 6. Tables the old chain replaces without their rows (kept here, never dropped)\n")
+        for t in gone:
+            note = comment_block(f"{t.table} (replaced by {t.successor} at {t.created_at})")
+            parts.append("\n" + note + kept_table_step(t))
     parts.append("\nCOMMIT;\n")
     return "".join(parts)
+
+
+def kept_table_step(t: RecreatedTable) -> str:
+    """A notice, on a database that still has ``t.table``, that its rows are kept and not moved."""
+    body = sql.SQL(
+        "IF to_regclass({t}) IS NOT NULL THEN\n"
+        "  EXECUTE format('SELECT count(*) FROM %s', to_regclass({t})) INTO n_rows;\n"
+        "  RAISE NOTICE 'pgconsolidate: % is still here with % rows (the old chain drops it at %): kept, "
+        "not moved into %', {t}, n_rows, {at}, {s};\n"
+        "END IF;"
+    ).format(t=L(t.table), at=L(t.dropped_at), s=L(t.successor))
+    return do_block(body, "  n_rows bigint;\n")

@@ -10,6 +10,7 @@ from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.generate.cleanset import ExtensionStandIn
 from pgconsolidate.plan.facts import DataFacts, FunctionFacts
 from pgconsolidate.plan.model import Merge, Plan
+from pgconsolidate.plan.recreated import RecreatedTable
 from pgconsolidate.sources.model import MigrationDir
 
 _REFERENCES = re.compile(r'REFERENCES ((?:"(?:[^"]|"")+"|[^\s."(]+)(?:\.(?:"(?:[^"]|"")+"|[^\s."(]+))?)\(')
@@ -148,6 +149,7 @@ def generate_report(
     live_copy: Sequence[str] = (),
     not_merged: Sequence[str] = (),
     platform: Sequence[str] = (),
+    recreated: Sequence[RecreatedTable] = (),
 ) -> str:
     """The text of REPORT.md; ``snapshot`` (the schema the fix was generated for) names the foreign
     keys the merges repoint; ``stand_ins``/``callers``/``skipped`` say what the proof could not exercise;
@@ -189,6 +191,20 @@ def generate_report(
         o.append(f"{sum(before.values())} findings before, {sum(after.values())} after (clean set).")
         o += ["", "| rule | before | after |", "|---|---:|---:|"]
         o += [f"| {r} | {before.get(r, 0)} | {after.get(r, 0)} |" for r in sorted(set(before) | set(after))]
+    if recreated:
+        o += [
+            "",
+            "## Tables dropped and created again (their rows)",
+            "",
+            "The old chain drops these tables and creates them again (or a table with most of their "
+            "columns under another name) without copying their rows (rule `table-recreated`). The clean "
+            "set creates the final table once; the fix never runs the DROP:",
+            "",
+        ]
+        for t in recreated:
+            lines = t.fix_lines()
+            o.append(f"* {lines[0]}")
+            o += ["  " + ln.strip() for ln in lines[1:]]
     o += ["", "## Proof", ""]
     o.append(
         "The old chain and the clean set are replayed as `pgconsolidate replay` replays them (the owning "

@@ -55,6 +55,7 @@ from pgconsolidate.plan.dependents import drop_source_problems, keep_used_source
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.propose import merge_proposals, propose
+from pgconsolidate.plan.recreated import recreated_tables
 from pgconsolidate.plan.similar import reported_pairs, similar_threshold
 from pgconsolidate.plan.toml_read import read_plan
 from pgconsolidate.plan.toml_write import not_merged_line
@@ -525,6 +526,7 @@ def consolidate(
             definitions=definitions,
             extension_schemas=facts.extension_schemas,
             stamp=_stamp(base, 0),
+            recreated=(recreated := recreated_tables(analysis, g.live_facts)),
         )
         refs = reference_tables(mdir)
         step("running the consolidation fix on the replayed chain (twice)")
@@ -719,6 +721,7 @@ def consolidate(
                 platform=platform_lines,
                 live_copy=copy_notes,
                 not_merged=unmerged,
+                recreated=recreated,
             )
             write_atomic(tmp / "REPORT.md", report.encode())
             roles["REPORT.md"] = "report"
