@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pgconsolidate.replay.hints import hint_for
 from pgconsolidate.replay.model import Location, ReplayFailure, Skipped
 from pgconsolidate.replay.objects import Key, already_existing, created_by, missing_objects, removed_by
+from pgconsolidate.replay.outside import OutsideFile, created_outside
 from pgconsolidate.replay.units import Unit
 
 
@@ -92,11 +93,14 @@ def analyse(
     raw: list[RawFailure],
     stand_ins: frozenset[str] = frozenset(),
     provided: Mapping[int, str] | None = None,
+    outside: tuple[OutsideFile, ...] = (),
 ) -> tuple[tuple[ReplayFailure, ...], tuple[Skipped, ...]]:
     """``units``: every statement of the chain in order; ``raw``: the failures in the order they happened;
     ``provided``: positions of ``CREATE EXTENSION`` statements not run because the platform provides the
     extension (the scratch server lacks it): no failure of their own, but a statement that needs what
-    they create is skipped, as after an unavailable extension."""
+    they create is skipped, as after an unavailable extension; ``outside``: the directory's files the
+    migration tool does not run, with what they would create (named in the hint of a statement whose
+    missing object only such a file creates)."""
     creates = _creators(units)
     removers: list[tuple[int, tuple[Key, ...]]] | None = None
     failed: list[int] = []
@@ -127,6 +131,10 @@ def analyse(
             earlier_pos = _find(exists, creates, [p for p in range(rf.position) if p not in root_of])
             earlier = _loc(units, earlier_pos) if earlier_pos is not None else None
         ext = _UNAVAILABLE.search(rf.message)
+        left_out = None
+        if missing and cause is None and later is None and removal is None and outside:
+            found = created_outside(missing, outside)
+            left_out = (found.path, found.reason) if found is not None else None
         hint = hint_for(
             rf.sqlstate,
             rf.message,
@@ -137,6 +145,7 @@ def analyse(
             statement=unit.text,
             removed=(_loc(units, removal[0]), removal[1]) if removal is not None else None,
             later_unparsable=later is not None and not units[later].parses,
+            left_out=left_out,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"

@@ -25,12 +25,14 @@ def hint_for(
     statement: str = "",
     removed: tuple[Location, str] | None = None,
     later_unparsable: bool = False,
+    left_out: tuple[str, str] | None = None,
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
     failed statement that would have created the missing object; ``statement``: its text; ``removed``:
     where an earlier statement that ran dropped (or renamed, the second item says which) the missing
-    object; ``later_unparsable``: the statement at ``later`` has a syntax error itself."""
+    object; ``later_unparsable``: the statement at ``later`` has a syntax error itself; ``left_out``: a file
+    of the directory the migration tool does not run (and why) that creates the missing object."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
@@ -127,6 +129,12 @@ def hint_for(
             )
         if later is not None:
             return f"use before create: the object is created later, at {_at(later)}; reorder the files"
+        if left_out is not None:
+            return (
+                f"missing object: only {left_out[0]} creates it, and the migration tool does not run that "
+                f"file ({left_out[1]}); give it a name the tool runs, in order, or move its statements into "
+                "a migration"
+            )
         if sqlstate == "42883" or msg.startswith("function"):
             return (
                 "missing function: created by no earlier migration (enabled from the dashboard, an extension "

@@ -29,6 +29,7 @@ from pgconsolidate.replay.analysis import RawFailure, analyse
 from pgconsolidate.replay.assumed import uncreated_needs
 from pgconsolidate.replay.model import Assumed, FileOutcome, HistoryRow, ReplayResult, Skipped, StandIn
 from pgconsolidate.replay.needs import supabase_reasons
+from pgconsolidate.replay.outside import left_out_creators
 from pgconsolidate.replay.units import Unit, file_units
 from pgconsolidate.scratch.databases import create_database, database_name, drop_database
 from pgconsolidate.scratch.server import ScratchServer
@@ -400,7 +401,10 @@ def replay_into(
     outcomes = list(run.outcomes) + [
         FileOutcome(f.path, "not-run", 0, 0) for f in files if f.path not in done
     ]
-    failures, skipped = analyse(tuple(run.units), run.raw, frozenset(run.stood_in), run.provided)
+    outside = left_out_creators(mdir) if run.raw and mdir.left_out else ()
+    failures, skipped = analyse(
+        tuple(run.units), run.raw, frozenset(run.stood_in), run.provided, outside=outside
+    )
     units = run.units
     provided = tuple(
         Skipped(
