@@ -22,6 +22,7 @@ from pgconsolidate.commands.common import (
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import EXIT_FOUND, InputError
 from pgconsolidate.redact import redact_url
+from pgconsolidate.replay.nested import nested_hint
 
 if TYPE_CHECKING:
     from pgconsolidate.replay import ReplayFailure, ReplayResult
@@ -102,6 +103,7 @@ def result_json(result: ReplayResult, collisions: list[tuple[str, str, str]] | N
             {"extension": a.extension, "file": a.file, "line": a.line, "needs": a.what}
             for a in result.assumed
         ],
+        "placeholders": list(result.placeholders),
         "version_collisions": [
             {"file": file, "version": version, "collides_with": earlier, "tool": result.tool}
             for file, version, earlier in collisions or []
@@ -118,6 +120,8 @@ def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | 
         f"replayed {ran} of {len(result.files)} files in {result.seconds:.2f} s: {applied} applied cleanly",
         markup=False,
     )
+    for line in result.placeholders:
+        out.print(f"placeholder: {line}", markup=False)
     for s in result.stand_ins:
         origin = "already in the database (Supabase base)" if s.file == "(base)" else f"for {s.file}:{s.line}"
         out.print(
@@ -220,6 +224,10 @@ def replay(
     from pgconsolidate.sources.reader import read_dir
 
     mdir = read_dir(directory)
+    if not mdir.files:
+        err.print(
+            f"[yellow]{mdir.root}: no migration files{nested_hint(mdir)}[/]", markup=True, highlight=False
+        )
     for f in mdir.files:
         if f.text is None:
             problem = f.problems[0] if f.problems else None
