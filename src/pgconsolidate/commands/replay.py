@@ -103,6 +103,7 @@ def result_json(result: ReplayResult, collisions: list[tuple[str, str, str]] | N
             {"extension": a.extension, "file": a.file, "line": a.line, "needs": a.what}
             for a in result.assumed
         ],
+        "placeholders": list(result.placeholders),
         "version_collisions": [
             {"file": file, "version": version, "collides_with": earlier, "tool": result.tool}
             for file, version, earlier in collisions or []
@@ -119,6 +120,8 @@ def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | 
         f"replayed {ran} of {len(result.files)} files in {result.seconds:.2f} s: {applied} applied cleanly",
         markup=False,
     )
+    for line in result.placeholders:
+        out.print(f"placeholder: {line}", markup=False)
     for s in result.stand_ins:
         origin = "already in the database (Supabase base)" if s.file == "(base)" else f"for {s.file}:{s.line}"
         out.print(

@@ -114,6 +114,8 @@ class ReplayResult:
     # extensions no file creates that the files need, created in schema extensions before the chain ran on
     # the Supabase base: enabled from the dashboard on the hosted project (see ``assumed``)
     assumed: tuple[Assumed, ...] = ()
+    # Flyway placeholders substituted before the chain ran, one line each: what it became and why
+    placeholders: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -30,6 +30,7 @@ from pgconsolidate.replay.assumed import uncreated_needs
 from pgconsolidate.replay.model import Assumed, FileOutcome, HistoryRow, ReplayResult, Skipped, StandIn
 from pgconsolidate.replay.needs import supabase_reasons
 from pgconsolidate.replay.outside import left_out_creators
+from pgconsolidate.replay.placeholders import substitute_dir
 from pgconsolidate.replay.units import Unit, file_units
 from pgconsolidate.scratch.databases import create_database, database_name, drop_database
 from pgconsolidate.scratch.server import ScratchServer
@@ -344,6 +345,7 @@ def replay_into(
     Supabase base (an ``auth`` schema), else none. With a platform, an extension the files need but none
     creates is created in schema ``extensions`` first and reported in ``assumed`` (see ``assumed``)."""
     started = time.perf_counter()
+    mdir, placeholders = substitute_dir(mdir)  # Flyway's ${...}, as Flyway substitutes them
     files = [f for f in mdir.files if f.filename.direction != "down"]
     with connection(url, autocommit=True) as conn:
         conn.add_notice_handler(lambda _diag: None)
@@ -430,6 +432,7 @@ def replay_into(
         provided=provided,
         assumed=tuple(assumed),
         seconds=time.perf_counter() - started,
+        placeholders=placeholders,
     )
 
 
