@@ -1,5 +1,7 @@
--- Views and materialized views.
-SELECT n.nspname || '.' || c.relname AS identity,
+-- Views and materialized views, found by their `_RETURN` rules (each has exactly one; pg_rewrite is small and
+-- its index finds them), each looked up by oid: not a scan of every relation of pg_class (the subquery is
+-- not pulled up, so the planner cannot choose that scan, and the schema is joined to the few found).
+SELECT c.nspname || '.' || c.relname AS identity,
        c.relkind = 'm' AS materialized,
        pg_get_viewdef(c.oid, true) AS definition,
        coalesce(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), '{}') AS options,
@@ -7,10 +9,15 @@ SELECT n.nspname || '.' || c.relname AS identity,
        ds.description AS comment,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
        coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
+FROM pg_rewrite r
+CROSS JOIN LATERAL (
+    SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relowner, c.relacl, n.nspname
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = r.ev_class
+    OFFSET 0
+) c
 LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
-WHERE c.relkind IN ('v', 'm')
-  AND n.nspname <> ALL (%(skip_schemas)s::text[])
-  AND n.nspname !~ '^pg_(toast_)?temp_'
+WHERE r.rulename = '_RETURN' AND c.relkind IN ('v', 'm')
+  AND c.nspname <> ALL (%(skip_schemas)s::text[])
+  AND c.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])
