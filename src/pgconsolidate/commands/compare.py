@@ -8,6 +8,7 @@ prints the result.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -66,6 +67,29 @@ def load_snapshot_arg(
     )
 
 
+def _is_directory(arg: str) -> bool:
+    return not _looks_like_url(arg) and Path(arg).is_dir()
+
+
+def without_tool_history(snap: Snapshot, files: Snapshot, label: str) -> tuple[Snapshot, list[str]]:
+    """``snap`` (a database or its snapshot) without the migration tool's history tables that ``files``
+    (a replay of migration files) do not create, and a note naming them: the tool made them, the files
+    never do, and ``inspect --against`` reconciles them as history."""
+    from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
+
+    built = {t.identity for t in files.tables}
+    found = {t: tool for t, tool in history_tables_in(snap).items() if t not in built}
+    if not found:
+        return snap, []
+    names = history_object_names(snap, found, files)
+    listed = ", ".join(f"{t} ({tool})" for t, tool in sorted(found.items()))
+    note = (
+        f"not compared: the migration history table(s) of {label}: {listed}; "
+        "`pgconsolidate inspect --against DIR` reconciles them with the files"
+    )
+    return without_history(snap, names), [note]
+
+
 def print_diff(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") -> None:
     """Text output: one line per differing object, then a summary."""
     from pgconsolidate.compare.render import text_lines
@@ -114,7 +138,16 @@ def compare(
         snap_a = load_snapshot_arg(a, scratch_url=scratch, **options)
         # the same argument twice (a chain compared with itself) is read or replayed once
         snap_b = snap_a if b == a else load_snapshot_arg(b, scratch_url=scratch, **options)
+    history_notes: list[str] = []
+    if _is_directory(a) != _is_directory(b):
+        # a database (or its snapshot) against migration files: the tool's history table is history
+        if _is_directory(a):
+            snap_b, history_notes = without_tool_history(snap_b, snap_a, "B")
+        else:
+            snap_a, history_notes = without_tool_history(snap_a, snap_b, "A")
     result = diff_snapshots(snap_a, snap_b, ignore=ignored)
+    if history_notes:
+        result = dataclasses.replace(result, notes=result.notes + tuple(history_notes))
     if fmt is OutputFormat.json:
         emit_json(to_json(result))
     else:

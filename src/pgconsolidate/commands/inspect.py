@@ -66,19 +66,6 @@ def _print_summary(snap: Snapshot) -> None:
         out.print(line, markup=False)
 
 
-def _history_objects(live: Snapshot, files: Snapshot, tables: set[str]) -> set[str]:
-    """The history tables and what their tool made with them: the sequences they own, and a schema the
-    files do not create that holds nothing else (drizzle-kit's ``drizzle``), with its grants."""
-    own = set(tables) | {s.identity for s in live.sequences if (s.owned_by or "").rsplit(".", 1)[0] in tables}
-    for schema in {t.split(".", 1)[0] for t in tables}:
-        kinds = ("tables", "views", "sequences", "functions", "enums", "domains", "composites")
-        inside = [o.identity for k in kinds for o in live.objects(k) if o.identity.startswith(f"{schema}.")]
-        if all(i in own for i in inside) and all(s.identity != schema for s in files.schemas):
-            own.add(schema)
-            own.update(g.identity for g in live.grants if g.object_kind == "schema" and g.object == schema)
-    return own
-
-
 def _some(names: list[str], limit: int = 8) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f", ... ({len(names) - limit} more)" if len(names) > limit else "")
@@ -139,6 +126,7 @@ def inspect(
     from pgconsolidate.compare import diff_snapshots
     from pgconsolidate.compare.render import to_json
     from pgconsolidate.history import read_history, reconcile
+    from pgconsolidate.history.objects import history_object_names
     from pgconsolidate.replay import replay_to_snapshot
     from pgconsolidate.sources.reader import read_dir
 
@@ -166,7 +154,7 @@ def inspect(
     drift = diff_snapshots(files, live, ignore=ignored)
     history = read_history(url)
     # the history tables are reconciled below as history, not reported as drift (the tool made them)
-    tables = _history_objects(live, files, {h.table for h in history})
+    tables = history_object_names(live, {h.table for h in history}, files)
     kept = tuple(d for d in drift.differences if (d.parent or d.identity) not in tables)
     drift = dataclasses.replace(drift, differences=kept)
     # several history tables (a project that changed tools): the one of the directory's tool decides

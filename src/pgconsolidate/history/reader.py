@@ -17,6 +17,7 @@ from psycopg.rows import dict_row
 from pgconsolidate.db.connect import connect, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.history.model import AppliedMigration, HistoryTable
+from pgconsolidate.history.objects import history_tool
 from pgconsolidate.redact import redact_url
 
 QUERIES = "pgconsolidate.history.queries"
@@ -27,19 +28,7 @@ def _query(query_file: str, **parts: sql.Composable) -> sql.Composed:
 
 
 def _tool(schema: str, name: str, columns: list[str]) -> str | None:
-    if name == "flyway_schema_history":
-        return "flyway"
-    if name == "goose_db_version":
-        return "goose"
-    if name == "_prisma_migrations":
-        return "prisma"
-    if name == "__drizzle_migrations":
-        return "drizzle"
-    if name == "schema_migrations":
-        if schema == "supabase_migrations":
-            return "supabase"
-        return "golang-migrate" if "dirty" in columns else "dbmate"
-    return None
+    return history_tool(schema, name, columns)
 
 
 def _read_table(
@@ -115,6 +104,12 @@ def read_history_from(conn: psycopg.Connection) -> tuple[HistoryTable, ...]:
         if tool is not None:
             found.append(_read_table(conn, tool, schema, name, list(columns)))
     return tuple(found)
+
+
+def history_table_names(conn: psycopg.Connection) -> list[str]:
+    """The ``schema.name`` of every migration history table in the database of ``conn`` (not read)."""
+    rows: list[Any] = conn.execute(load_sql(QUERIES, "detect.sql")).fetchall()
+    return [f"{schema}.{name}" for schema, name, columns in rows if _tool(schema, name, list(columns))]
 
 
 def read_history(url: str) -> tuple[HistoryTable, ...]:

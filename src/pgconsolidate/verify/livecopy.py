@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from pgconsolidate.compare.render import text_lines
 from pgconsolidate.db.connect import connection, load_sql, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.generate.fix import key_expr, key_join
+from pgconsolidate.history.reader import history_table_names
 from pgconsolidate.plan.keys import key_columns
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.redact import redact_text
@@ -255,6 +257,25 @@ def _copy_managed_triggers(live_url: str, scratch_url: str) -> list[str]:
             except psycopg.Error as exc:
                 problems.append(f"trigger {t.name}: not copied: {one_line(exc)}")
     return problems
+
+
+def drop_history_tables(scratch_url: str, keep: Collection[str]) -> list[str]:
+    """Drop from the copy at ``scratch_url`` the migration history tables (goose_db_version,
+    schema_migrations, ...) not in ``keep`` (the tables of the live snapshot the proof compares with):
+    the clean set must not create the tool's own table. A table something else depends on stays (the
+    comparison then names it). Returns the tables dropped."""
+    dropped: list[str] = []
+    with connection(scratch_url, autocommit=True) as conn:
+        for table in history_table_names(conn):
+            if table in keep:
+                continue
+            schema, name = table.split(".", 1)
+            try:
+                conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(schema, name)))
+            except psycopg.Error:
+                continue
+            dropped.append(table)
+    return dropped
 
 
 def not_copied(live: Snapshot, copy: Snapshot, copied: LiveCopy) -> list[str]:

@@ -37,6 +37,7 @@ from pgconsolidate.compare.render import text_lines
 from pgconsolidate.config import load_config
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import InputError
+from pgconsolidate.generate.carried import carried_file, carried_statements
 from pgconsolidate.generate.cleanset import (
     CleanFile,
     DumpEntry,
@@ -49,6 +50,7 @@ from pgconsolidate.generate.cleanset import (
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.generate.render import qualified
+from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
 from pgconsolidate.model.types import Analysis
 from pgconsolidate.plan.check import check_plan
 from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
@@ -75,6 +77,7 @@ from pgconsolidate.verify.livecopy import (
     account_rows,
     collisions,
     copy_live,
+    drop_history_tables,
     is_supabase,
     live_stand_ins,
     measure,
@@ -123,6 +126,16 @@ def read_live(live_url: str | None) -> tuple[Snapshot | None, DataFacts | None]:
     return snapshot_without(live_url, stand), facts_without(read_facts(live_url), stand)
 
 
+def live_schema(live: Snapshot, chain: Snapshot) -> Snapshot:
+    """``live`` without the migration tool's history tables (goose_db_version, schema_migrations, ...) that
+    the files do not create (``chain``: what they build), and what hangs on them: the tool made them, they
+    are reconciled as history, and a plan listing them as made by hand would have the clean set create
+    them."""
+    built = {t.identity for t in chain.tables}
+    tables = [t for t in history_tables_in(live) if t not in built]
+    return without_history(live, history_object_names(live, tables, chain))
+
+
 def _supabase(live_url: str | None) -> bool | None:
     """Whether the proof's databases get the Supabase base: always when the live database is a Supabase
     project (its copy lives on the platform the clean set will be deployed to); else as ``replay``
@@ -132,11 +145,12 @@ def _supabase(live_url: str | None) -> bool | None:
 
 def _gathered(result: ReplayResult, live: Snapshot | None, live_facts: DataFacts | None) -> Gathered:
     assert result.url is not None
+    chain = snapshot_without(result.url, result.stand_ins)
     return Gathered(
-        snapshot_without(result.url, result.stand_ins),
+        chain,
         facts_without(read_facts(result.url), result.stand_ins),
         result.failures,
-        live,
+        None if live is None else live_schema(live, chain),
         live_facts,
         result.skipped,
         result.stand_ins,
@@ -343,6 +357,7 @@ def prove_live(
     to it twice, every row accounted for."""
     with throwaway_database(server) as c:
         copied = copy_live(live_url, c, server, supabase=supabase)
+        drop_history_tables(c, keep={t.identity for t in live.tables})
         missing = not_copied(live, snapshot_without(c, copied.stand_ins), copied)
         before = measure(c, plan)
         colliding = collisions(c, plan)
@@ -557,7 +572,7 @@ def consolidate(
         live_proof = None
         if live_url and live is not None:
             step("copying the live database to scratch, running the fix there twice, counting rows")
-            live_proof = prove_live(live_url, plan, fix, server, live, supabase=chain.supabase_base)
+            live_proof = prove_live(live_url, plan, fix, server, g.live or live, supabase=chain.supabase_base)
         stand_ins = chain.stand_ins
         ext_schemas = requested_schemas(mdir, chain.stand_ins)
         if live_proof is not None:  # the clean set describes production (after the fix)
@@ -600,6 +615,10 @@ def consolidate(
                 + (f" ({failing} statement(s) fail: `pgconsolidate replay` lists them)" if failing else "")
                 + "; nothing was written"
             )
+        # statements that failed for want of a role, extension or privilege the scratch server lacks
+        carried = carried_statements(mdir, chain.failures, chain.skipped)
+        if (last := carried_file(carried, mdir.tool.value, _stamp(base, len(plan.domains) + 1))) is not None:
+            clean.append(last)
         root = Path(mdir.root)
         with _staging(outdir) as tmp:
             for c in clean:
@@ -798,6 +817,7 @@ def verify_outdir(
         out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
         out["not_proven"] = not_proven(chain.skipped)
         if live_url and live is not None:
+            live = live_schema(live, snap_b)
             plan, _ = read_plan((outdir / "pgconsolidate.plan.toml").read_text(encoding="utf-8"))
             step("copying the live database to scratch, running the fix there twice, counting rows")
             proof = prove_live(live_url, plan, fix, server, live, supabase=chain.supabase_base)

@@ -1,0 +1,107 @@
+"""The objects a migration tool made for its own bookkeeping, found in a catalog snapshot (pure).
+
+A database built by goose, dbmate, golang-migrate, Flyway, Prisma or drizzle-kit holds the tool's
+history table (``goose_db_version``, ``schema_migrations``, ``flyway_schema_history``, ...), the sequence
+its serial key owns, its key's index and constraint, and its grants. A replay of the files never has
+them, so every comparison of a live database with its files would list them as made by hand, a plan
+would put them in ``live_only`` and a clean set would create them. They are history, reconciled as
+such (:mod:`pgconsolidate.history.reconcile`), not schema: this module names them and takes them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import fields, replace
+from typing import Any
+
+from pgconsolidate.catalog.model import Snapshot
+
+# table name -> the tool that writes it (schema_migrations: Supabase in supabase_migrations, golang-migrate
+# when it has a dirty column, dbmate otherwise)
+HISTORY_TABLE_NAMES = frozenset(
+    {
+        "schema_migrations",
+        "flyway_schema_history",
+        "goose_db_version",
+        "_prisma_migrations",
+        "__drizzle_migrations",
+    }
+)
+
+
+def history_tool(schema: str, name: str, columns: Collection[str]) -> str | None:
+    """The tool whose history table ``schema.name`` (with ``columns``) is, or None."""
+    if name == "flyway_schema_history":
+        return "flyway"
+    if name == "goose_db_version":
+        return "goose"
+    if name == "_prisma_migrations":
+        return "prisma"
+    if name == "__drizzle_migrations":
+        return "drizzle"
+    if name == "schema_migrations":
+        if schema == "supabase_migrations":
+            return "supabase"
+        return "golang-migrate" if "dirty" in columns else "dbmate"
+    return None
+
+
+def history_tables_in(snap: Snapshot) -> dict[str, str]:
+    """The history tables of ``snap``: ``schema.name`` -> tool (recognised by name and columns, as
+    :mod:`pgconsolidate.history.reader` finds them in a database)."""
+    columns: dict[str, list[str]] = {}
+    for c in snap.columns:
+        columns.setdefault(c.table, []).append(c.identity.rsplit(".", 1)[-1])
+    out: dict[str, str] = {}
+    for t in snap.tables:
+        schema, _, name = t.identity.partition(".")
+        if name in HISTORY_TABLE_NAMES:
+            tool = history_tool(schema, name, columns.get(t.identity, ()))
+            if tool is not None:
+                out[t.identity] = tool
+    return out
+
+
+def history_object_names(snap: Snapshot, tables: Collection[str], files: Snapshot | None = None) -> set[str]:
+    """The history ``tables`` and what their tool made with them: the sequences they own and, when
+    ``files`` (what the migrations build) is given, a schema the files do not create that holds nothing
+    else (drizzle-kit's ``drizzle``), with its grants."""
+    own = set(tables) | {s.identity for s in snap.sequences if (s.owned_by or "").rsplit(".", 1)[0] in tables}
+    if files is None:
+        return own
+    for schema in {t.split(".", 1)[0] for t in tables}:
+        kinds = ("tables", "views", "sequences", "functions", "enums", "domains", "composites")
+        inside = [o.identity for k in kinds for o in snap.objects(k) if o.identity.startswith(f"{schema}.")]
+        if (
+            schema != "public"
+            and all(i in own for i in inside)
+            and all(s.identity != schema for s in files.schemas)
+        ):
+            own.add(schema)
+            own.update(g.identity for g in snap.grants if g.object_kind == "schema" and g.object == schema)
+    return own
+
+
+def _belongs(obj: Any, names: Collection[str]) -> bool:
+    """Whether ``obj`` is one of ``names``, inside one (a column, a constraint, an object of a schema) or
+    hangs on one (an index's or trigger's table, a grant's object)."""
+    identity = str(getattr(obj, "identity", ""))
+    owners = [identity] + [
+        o for o in (getattr(obj, "table", None), getattr(obj, "object", None)) if isinstance(o, str)
+    ]
+    return any(o in names or any(o.startswith(n + ".") for n in names) for o in owners)
+
+
+def without_history(snap: Snapshot, names: Collection[str]) -> Snapshot:
+    """``snap`` without the objects named in ``names`` (from :func:`history_object_names`) and what hangs
+    on them: their columns, constraints, indexes, triggers, policies, rules and grants."""
+    if not names:
+        return snap
+    changes: dict[str, Any] = {}
+    for f in fields(snap):
+        value = getattr(snap, f.name)
+        if isinstance(value, tuple) and value and hasattr(value[0], "identity"):
+            kept = tuple(o for o in value if not _belongs(o, names))
+            if len(kept) != len(value):
+                changes[f.name] = kept
+    return replace(snap, **changes) if changes else snap
