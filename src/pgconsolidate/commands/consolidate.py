@@ -61,6 +61,12 @@ def consolidate(
                     "verified": ok,
                     "files": res.files,
                     "differences": res.differences,
+                    "carried": [
+                        o.split(" ", 1)[1]
+                        for c in res.clean
+                        if c.domain == "carried_statements"
+                        for o in c.objects
+                    ],
                     "summary": res.summary,
                 }
             )
@@ -77,10 +83,19 @@ def consolidate(
             out.print(
                 f"findings: {s['findings_before']} before, {s.get('findings_after')} after", markup=False
             )
+        carried = [c for c in res.clean if c.domain == "carried_statements"]
         if s.get("replay_failures_before"):
             out.print(
                 f"{s['replay_failures_before']} statement(s) of the old chain fail on an empty database "
-                "(REPORT.md lists them): anything only they would have created is not in the clean set",
+                "(REPORT.md lists them): anything only they would have created is not in the clean set"
+                + (", except the statements carried below" if carried else ""),
+                markup=False,
+            )
+        for c in carried:
+            where = ", ".join(o.split(" ", 1)[1] for o in c.objects)
+            out.print(
+                f"carried as written into {c.name} ({len(c.objects)} statement(s) that need a role, "
+                f"extension or privilege the scratch server lacks): {where}",
                 markup=False,
             )
         if s.get("rows_before"):

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pgconsolidate.catalog.model import Snapshot
+from pgconsolidate.generate.carried import DOMAIN as CARRIED
 from pgconsolidate.generate.cleanset import ExtensionStandIn
 from pgconsolidate.plan.facts import DataFacts, FunctionFacts
 from pgconsolidate.plan.model import Merge, Plan
@@ -168,7 +169,26 @@ def generate_report(
         "",
     ]
     for c in clean:
-        o.append(f"  * `{c.name}`: {len(c.objects)} objects")
+        if c.domain == CARRIED:
+            o.append(
+                f"  * `{c.name}`: {len(c.objects)} statements carried as written (they fail on the scratch "
+                "server for want of a role, extension or privilege; see below)"
+            )
+        else:
+            o.append(f"  * `{c.name}`: {len(c.objects)} objects")
+    carried = [obj.removeprefix("STATEMENT ") for c in clean if c.domain == CARRIED for obj in c.objects]
+    if carried:
+        o += [
+            "",
+            "## Statements carried as written",
+            "",
+            "These statements of the old files failed on the empty scratch database for want of something "
+            "the project's databases have (a role, an extension, a privilege), so the schema dump the clean "
+            "set is made from does not hold what they make. They are not dropped: the last clean-set file "
+            "runs each as written and, where it still cannot run, raises a WARNING naming it:",
+            "",
+            *(f"* {where}" for where in carried),
+        ]
     o += [
         "",
         "## How to use this output",

@@ -37,6 +37,7 @@ from pgconsolidate.compare.render import text_lines
 from pgconsolidate.config import load_config
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.errors import InputError
+from pgconsolidate.generate.carried import carried_file, carried_statements
 from pgconsolidate.generate.cleanset import (
     CleanFile,
     DumpEntry,
@@ -614,6 +615,10 @@ def consolidate(
                 + (f" ({failing} statement(s) fail: `pgconsolidate replay` lists them)" if failing else "")
                 + "; nothing was written"
             )
+        # statements that failed for want of a role, extension or privilege the scratch server lacks
+        carried = carried_statements(mdir, chain.failures, chain.skipped)
+        if (last := carried_file(carried, mdir.tool.value, _stamp(base, len(plan.domains) + 1))) is not None:
+            clean.append(last)
         root = Path(mdir.root)
         with _staging(outdir) as tmp:
             for c in clean:
