@@ -105,3 +105,16 @@ def test_failure_caused_by_the_apply_stays_a_failure(prod_db: str, tmp_path: Pat
     )  # fmt: skip
     assert proc.returncode == 1
     assert "already failed before the apply" in proc.stdout
+
+
+def test_an_apply_without_a_baseline_is_said(prod_db: str, tmp_path: Path, workdir: Path) -> None:
+    """An apply recorded by an earlier version (no baseline next to its backup): check says it cannot
+    tell, instead of passing the failure off as the apply's."""
+    with connection(prod_db, autocommit=True) as conn:
+        conn.execute(AMBIGUOUS.encode())
+    result = apply(prod_db, read_source(write_migrations(tmp_path / "proj")), ApplyOptions())
+    assert result.baseline is not None
+    result.baseline.unlink()
+    crud = _by_name(run_checks(prod_db))["CRUD"]
+    assert crud.status == FAIL and crud.pre_existing == [] and crud.baseline is None
+    assert "whether this failed before the apply cannot be told" in crud.summary

@@ -24,6 +24,7 @@ from pgconsolidate.deploy.checks import FAIL, WARN, CheckResult, database_checks
 from pgconsolidate.deploy.manifest import DEFAULT_DIR, SUFFIX, list_backups
 
 BASELINE_SUFFIX = ".checks.json"
+DATABASE_CHECKS = frozenset({"functions", "vector operations", "CRUD"})  # what ``database_checks`` runs
 FORMAT = "pgconsolidate-check-baseline"
 
 
@@ -130,3 +131,13 @@ def compare_with_baseline(results: list[CheckResult], database: str, backup_dir:
     found = latest_baseline(database, backup_dir)
     if found is not None:
         annotate(results, *found)
+        return
+    applied = [m for _, m in list_backups(backup_dir or DEFAULT_DIR, database) if m.purpose == "before-apply"]
+    if not applied:
+        return  # no apply on record: nothing to tell apart
+    for r in results:
+        if r.status == FAIL and r.name in DATABASE_CHECKS:
+            r.summary += (
+                f" (an apply was made at {applied[-1].created_at} without a record of the checks before it: "
+                "whether this failed before the apply cannot be told)"
+            )
