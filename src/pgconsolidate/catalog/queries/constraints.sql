@@ -22,9 +22,12 @@ SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
        k.confrelid AS _ref_table_oid,
        k.confkey AS _ref_keys,
        -- the referenced table as generate_relation_name spells it: qualified unless visible (looked up
-       -- for these foreign keys only: a join read and hashed the whole of pg_class a second time)
+       -- for these foreign keys only: a join read and hashed the whole of pg_class a second time); a
+       -- table whose schema is not in the search path (as the server has it, pg_temp and pg_catalog
+       -- included) is not visible: pg_table_is_visible's lookups are saved for it
        CASE WHEN simple.ok AND k.contype = 'f' THEN
-            (SELECT CASE WHEN pg_table_is_visible(rc.oid) THEN quote_ident(rc.relname)
+            (SELECT CASE WHEN (rn.nspname = 'pg_catalog' OR rn.nspname = ANY (current_schemas(true)))
+                              AND pg_table_is_visible(rc.oid) THEN quote_ident(rc.relname)
                          ELSE quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) END
                FROM pg_class rc JOIN pg_namespace rn ON rn.oid = rc.relnamespace
               WHERE rc.oid = k.confrelid)

@@ -1,0 +1,66 @@
+"""Session 7's cheaper catalog queries give what the server's own functions print (PostgreSQL 16 and 18).
+
+* views are found by their ``_RETURN`` rules (not a scan of pg_class): every view and materialized view,
+  with its definition, options, owner and comment;
+* a foreign key's referenced table is qualified without ``pg_table_is_visible`` when its schema is not in
+  the search path: the definitions still equal ``pg_get_constraintdef`` (a table in public shadowed by a
+  pg_catalog table of the same name is qualified, one in an unlisted schema is, one in public is not).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pgconsolidate.catalog import read_snapshot
+from pgconsolidate.db.connect import connection
+
+SCHEMA = """
+CREATE SCHEMA other;
+CREATE TABLE public.base (id integer PRIMARY KEY, name text);
+CREATE TABLE other.base (id integer PRIMARY KEY);
+CREATE TABLE public.pg_type (id integer PRIMARY KEY);  -- shadowed by pg_catalog.pg_type
+CREATE TABLE public.refs (
+    a integer REFERENCES public.base,
+    b integer REFERENCES other.base,
+    c integer REFERENCES public.pg_type
+);
+CREATE VIEW public.v_plain AS SELECT id, name FROM public.base WHERE id > 1;
+CREATE VIEW other.v_other WITH (security_barrier = true) AS SELECT b.id FROM other.base b;
+CREATE MATERIALIZED VIEW public.mv AS SELECT count(*) AS n FROM public.base;
+COMMENT ON VIEW public.v_plain IS 'plain view';
+CREATE RULE base_notify AS ON DELETE TO public.base DO ALSO NOTHING;  -- a rule that is not a view's
+"""
+
+
+@pytest.mark.parametrize("major", [16, 18])
+def test_views_and_foreign_keys_as_the_server_spells(major: int, request: pytest.FixtureRequest) -> None:
+    url = request.getfixturevalue("scratch_db_16" if major == 16 else "scratch_db")
+    with connection(url, autocommit=True) as conn:
+        conn.execute(SCHEMA.encode())
+    snap = read_snapshot(url)
+    with connection(url) as conn:
+        conn.execute("SET search_path TO pg_catalog, public")
+        views = conn.execute(
+            "SELECT n.nspname || '.' || c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true), "
+            "coalesce(c.reloptions, '{}'), obj_description(c.oid, 'pg_class') "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind IN ('v', 'm') AND n.nspname IN ('public', 'other')"
+        ).fetchall()
+        keys = conn.execute(
+            "SELECT k.conname, pg_get_constraintdef(k.oid, true) FROM pg_constraint k "
+            "WHERE k.conrelid = 'public.refs'::regclass AND k.contype = 'f'"
+        ).fetchall()
+    got_views = {v.identity: (v.materialized, v.definition, list(v.options), v.comment) for v in snap.views}
+    from pgconsolidate.catalog.normalize import normalize_definition
+
+    assert got_views == {
+        str(identity): (materialized, normalize_definition(definition), list(options), comment)
+        for identity, materialized, definition, options, comment in views
+    }
+    assert len(got_views) == 3
+    refs = [c for c in snap.constraints if c.table == "public.refs"]
+    got_keys = {c.identity.rsplit(".", 1)[1]: c.definition for c in refs}
+    assert got_keys == {str(name): definition for name, definition in keys}
+    assert got_keys["refs_a_fkey"] == "FOREIGN KEY (a) REFERENCES base(id)"
+    assert got_keys["refs_b_fkey"] == "FOREIGN KEY (b) REFERENCES other.base(id)"
+    assert got_keys["refs_c_fkey"] == "FOREIGN KEY (c) REFERENCES public.pg_type(id)"
