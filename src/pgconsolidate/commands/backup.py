@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 OutOption = Annotated[
     Path | None,
     typer.Option(
-        "--out", help="Directory for the backup (default: .pgconsolidate/backups).", show_default=False
+        "--out",
+        "--backup-dir",
+        help="Directory for the backup (default: .pgconsolidate/backups); --backup-dir, as apply, check and "
+        "rollback spell it.",
+        show_default=False,
     ),
 ]
 
