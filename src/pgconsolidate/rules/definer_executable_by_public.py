@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.privileges import API_ROLES, function_execute
+from pgconsolidate.rules.privileges import API_ROLES
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.security_definer import definer_location
+from pgconsolidate.rules.security_definer import definers
 
 
 @rule(
@@ -26,11 +26,7 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
     anyone can call with the anon key, running with the owner's rights. Reported when a GRANT to
     PUBLIC/anon/authenticated covers the definer, or a REVOKE left it executable through PUBLIC.
     """
-    order, defaults = ctx.file_index(), ctx.default_privileges
-    for fn, detail in ctx.routines:
-        if not detail.security_definer:
-            continue
-        privs = ctx.memo(fn.id, function_execute, fn, defaults, order)
+    for fn, _detail, definer_at, privs in definers(ctx):
         exposed = sorted(privs.roles & API_ROLES)
         if not exposed:
             continue
@@ -49,7 +45,7 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
             f"SECURITY DEFINER {fn.id} is executable by the API roles: {why}",
             where,
             (
-                ctx.memo(fn.id, definer_location, fn),
+                definer_at,
                 *[g for g in privs.grants if g != where][:3],
             ),
             (fn.id,),

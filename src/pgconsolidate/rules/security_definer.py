@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from pgconsolidate.model.types import ObjectState
+from pgconsolidate.model.types import FunctionDef, ObjectState
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import definition, event_locations, last_change, loc
-from pgconsolidate.rules.privileges import API_ROLES, function_execute
+from pgconsolidate.rules.privileges import API_ROLES, Privileges, function_execute
 from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
 
 _SECURITY = frozenset({"security_definer"})
@@ -24,6 +25,33 @@ def definer_location(fn: ObjectState) -> Location:
     where = definition_location(fn)
     alter = last_change(fn, _SECURITY, where)
     return loc(alter) if alter is not None else where
+
+
+class Definer(NamedTuple):
+    """A SECURITY DEFINER routine of the final state, with what the rules about definers ask of it."""
+
+    state: ObjectState
+    detail: FunctionDef
+    where: Location  #: :func:`definer_location`
+    privileges: Privileges  #: who may execute it (:func:`~pgconsolidate.rules.privileges.function_execute`)
+
+
+def definers(ctx: RuleContext) -> tuple[Definer, ...]:
+    """The routines of ``ctx.routines`` (same order) that are SECURITY DEFINER at the end, each with
+    where it became a definer and who may execute it: made once per context for the three rules about
+    definers (one unit, see ``rules.parallel``), which on large directories see thousands of them."""
+    return ctx.memo("security-definers", _definers, ctx)
+
+
+def _definers(ctx: RuleContext) -> tuple[Definer, ...]:
+    order, defaults = ctx.file_index(), ctx.default_privileges
+    return tuple(
+        [
+            Definer(fn, detail, definer_location(fn), function_execute(fn, defaults, order))
+            for fn, detail in ctx.routines
+            if detail.security_definer
+        ]
+    )
 
 
 @rule(
@@ -43,16 +71,11 @@ def security_definer(ctx: RuleContext) -> Iterator[Hit]:
     ``SECURITY DEFINER``, which resets it to INVOKER): review each one. The finding points at the
     statement that made it a definer and lists the function's other definitions and ALTERs.
     """
-    order, defaults = ctx.file_index(), ctx.default_privileges
     callers_of: dict[frozenset[str], str] = {}  # roles holding EXECUTE → what the message says of them
-    for fn, detail in ctx.routines:
-        if not detail.security_definer:
-            continue
-        where = ctx.memo(fn.id, definer_location, fn)
+    for fn, detail, where, privs in definers(ctx):
         path = detail.search_path
         path = "" if path == '""' else path  # SET search_path = '' prints as "" (like pg_proc.proconfig)
         pinned = f"search_path pinned to '{path}'" if path is not None else "no search_path"
-        privs = ctx.memo(fn.id, function_execute, fn, defaults, order)
         callers = callers_of.get(privs.roles)
         if callers is None:
             exposed = sorted(privs.roles & API_ROLES)

@@ -8,7 +8,7 @@ from pgconsolidate.model.types import Action
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.model_view import event_locations, last_change, loc
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.rules.security_definer import definition_location
+from pgconsolidate.rules.security_definer import definers, definition_location
 
 _ALTER = Action.ALTER
 _CONFIG = frozenset({"add_config", "reset_config"})
@@ -38,8 +38,8 @@ def security_definer_search_path(ctx: RuleContext) -> Iterator[Hit]:
     settings: a search_path pinned by an earlier ``ALTER FUNCTION ... SET search_path`` is lost. The
     finding points at the statement that left the function unpinned.
     """
-    for fn, detail in ctx.routines:
-        if not detail.security_definer or detail.search_path is not None:
+    for fn, detail, _where, _privileges in definers(ctx):
+        if detail.search_path is not None:
             continue
         where = definition_location(fn)
         reset = last_change(fn, _CONFIG, where)
