@@ -43,7 +43,9 @@ def test_json_document(
         "skipped",
         "platform",
         "assumed",
+        "placeholders",
         "version_collisions",
+        "no_ops",
     ]
     assert doc["schema_version"] == 1
     assert doc["files"] == [

@@ -110,6 +110,10 @@ def result_json(result: ReplayResult, collisions: list[tuple[str, str, str]] | N
             {"file": file, "version": version, "collides_with": earlier, "tool": result.tool}
             for file, version, earlier in collisions or []
         ],
+        "no_ops": [
+            {"file": n.file, "line": n.line, "statement": n.statement, "notice": n.notice}
+            for n in result.no_ops
+        ],
     }
 
 
@@ -156,6 +160,13 @@ def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | 
         out.print(f"platform: {pv.file}:{pv.line} {pv.statement} ({pv.reason})", markup=False)
     for sk in result.skipped:
         out.print(f"skipped: {sk.file}:{sk.line} {sk.statement} ({sk.reason})", markup=False)
+    for n in result.no_ops:
+        out.print(
+            f"did nothing: {n.file}:{n.line} {n.statement} ({n.notice}: the table it names does not exist "
+            "here; a typo, or a table renamed or dropped earlier?)",
+            markup=False,
+            style="yellow",
+        )
     named = {file for file, _, _ in collisions or []}
     for h in result.history_collisions:
         if h.file in named:

@@ -58,6 +58,18 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class NoOp:
+    """A ``DROP ... IF EXISTS ... ON t`` or ``ALTER TABLE IF EXISTS t`` that did nothing because the table
+    ``t`` does not exist when it runs (PostgreSQL's "relation ... does not exist, skipping" notice): a typo in
+    the table's name, or a table renamed or dropped earlier, leaves what the statement meant undone."""
+
+    file: str
+    line: int
+    statement: str
+    notice: str
+
+
+@dataclass(frozen=True)
 class Assumed:
     """An extension no file creates that the chain needs, assumed enabled on the platform: ``file``:``line``
     is the first statement that needs it, ``what`` what it uses (``type vector``, ``similarity()``)."""
@@ -116,6 +128,9 @@ class ReplayResult:
     assumed: tuple[Assumed, ...] = ()
     # Flyway placeholders substituted before the chain ran, one line each: what it became and why
     placeholders: tuple[str, ...] = ()
+    # statements that did nothing because the table they name (DROP ... IF EXISTS ... ON t, ALTER TABLE IF
+    # EXISTS t) does not exist at that point
+    no_ops: tuple[NoOp, ...] = ()
 
     @property
     def ok(self) -> bool:

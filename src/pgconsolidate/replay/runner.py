@@ -27,7 +27,15 @@ from pgconsolidate.db.connect import connection, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.replay.analysis import RawFailure, analyse
 from pgconsolidate.replay.assumed import uncreated_needs
-from pgconsolidate.replay.model import Assumed, FileOutcome, HistoryRow, ReplayResult, Skipped, StandIn
+from pgconsolidate.replay.model import (
+    Assumed,
+    FileOutcome,
+    HistoryRow,
+    NoOp,
+    ReplayResult,
+    Skipped,
+    StandIn,
+)
 from pgconsolidate.replay.needs import supabase_reasons
 from pgconsolidate.replay.outside import left_out_creators
 from pgconsolidate.replay.placeholders import substitute_dir
@@ -51,6 +59,25 @@ _NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION|--\s*migrate:up\b[^\n]*tra
 _SAVEPOINT = "pgc_replay_stmt"
 # statements that batch mode sends on their own: intercepted, recorded, or transaction control
 _ON_THEIR_OWN = frozenset({"CreateExtensionStmt", "CreateRoleStmt", "TransactionStmt"})
+
+
+_MISSING_RELATION = re.compile(r'^relation "[^"]+" does not exist, skipping$')
+
+
+def _may_skip_missing_table(unit: Unit) -> bool:
+    """``DROP ... IF EXISTS ... ON t`` (policy, trigger, rule) or ``ALTER TABLE IF EXISTS t``: PostgreSQL
+    skips it with a notice when ``t`` is missing, so it runs on its own (the notice names its statement)."""
+    kind = unit.kind
+    if kind not in ("DropStmt", "AlterTableStmt"):
+        return False
+    body = unit.body
+    if not body.get("missing_ok"):
+        return False
+    return kind == "AlterTableStmt" or body.get("removeType") in (
+        "OBJECT_POLICY",
+        "OBJECT_TRIGGER",
+        "OBJECT_RULE",
+    )
 
 
 def runs_in_transaction(f: MigrationFile) -> bool:
@@ -78,6 +105,7 @@ class _Run:
     versions: dict[str, str] = field(default_factory=dict)
     created_roles: list[str] = field(default_factory=list)
     provided: dict[int, str] = field(default_factory=dict)  # position -> extension the platform provides
+    no_ops: list[tuple[int, str]] = field(default_factory=list)  # position, "relation ... skipping" notice
 
 
 def _diag(exc: psycopg.Error) -> tuple[str, str]:
@@ -156,6 +184,13 @@ class _Replayer:
         self.use_stand_ins = stand_ins
         self.record_history = record_history
         self.run = _Run()
+        self.position = -1  # the statement being run (batched statements: -1)
+        conn.add_notice_handler(self._notice)
+
+    def _notice(self, diag: psycopg.errors.Diagnostic) -> None:
+        message = diag.message_primary or ""
+        if self.position >= 0 and _MISSING_RELATION.match(message):
+            self.run.no_ops.append((self.position, message))
 
     def _fail(self, position: int, exc: psycopg.Error) -> None:
         sqlstate, message = _diag(exc)
@@ -193,6 +228,7 @@ class _Replayer:
     def _statement(self, position: int, unit: Unit, savepoint: bool, first: bool) -> bool:
         """Run one statement; True when it succeeded."""
         conn = self.conn
+        self.position = position if unit.tree is not None and _may_skip_missing_table(unit) else -1
         try:
             if savepoint:
                 prefix = (
@@ -248,7 +284,12 @@ class _Replayer:
             run.clear()
 
         for offset, unit in enumerate(units):
-            if unit.parses and unit.copy_data is None and unit.kind not in _ON_THEIR_OWN:
+            if (
+                unit.parses
+                and unit.copy_data is None
+                and unit.kind not in _ON_THEIR_OWN
+                and not _may_skip_missing_table(unit)
+            ):
                 run.append((offset, unit))
             else:
                 flush()
@@ -433,6 +474,9 @@ def replay_into(
         assumed=tuple(assumed),
         seconds=time.perf_counter() - started,
         placeholders=placeholders,
+        no_ops=tuple(
+            NoOp(units[p].file, units[p].line, units[p].first_line, message) for p, message in run.no_ops
+        ),
     )
 
 
