@@ -279,7 +279,12 @@ def generate_report(
             "consolidate again, or keep those objects in a migration of their own.",
             "",
         ]
-        o += [f"* `{f.file}:{f.line}` {f.sqlstate}: {f.message}" for f in failures]
+        # a duplicate CREATE's hint says where the object was first made (and a table's columns it loses)
+        o += [
+            f"* `{f.file}:{f.line}` {f.sqlstate}: {f.message}"
+            + (f" ({f.hint})" if f.sqlstate in ("42P07", "42710", "42723") and f.hint else "")
+            for f in failures
+        ]
     o += ["", "## Rows merged", ""]
     if not plan.merges:
         o.append("No table merge in the plan.")

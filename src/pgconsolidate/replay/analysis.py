@@ -88,6 +88,15 @@ def _removal(
     return None
 
 
+def _columns_no_one_added(creates: list[tuple[Key, ...]], position: int, ran: list[int]) -> tuple[str, ...]:
+    """The columns the ``CREATE TABLE`` at ``position`` defines that no earlier statement that ran added
+    to the table of that name (by its CREATE, ADD COLUMN or RENAME COLUMN): lost when it fails with
+    "already exists"."""
+    mine = [k for k in creates[position] if k.namespace == "column"]
+    made = [k for p in ran for k in creates[p] if k.namespace == "column"]
+    return tuple(k.name.rpartition(".")[2] for k in mine if not any(k.matches(m) for m in made))
+
+
 def analyse(
     units: tuple[Unit, ...],
     raw: list[RawFailure],
@@ -126,10 +135,14 @@ def analyse(
             removers = _removers(units) if removers is None else removers
             removal = _removal(units, creates, removers, missing, rf.position, set(failed))
         earlier = None
+        columns_lost: tuple[str, ...] = ()
         if "already exists" in rf.message:
             exists = already_existing(rf.message)
-            earlier_pos = _find(exists, creates, [p for p in range(rf.position) if p not in root_of])
+            ran = [p for p in range(rf.position) if p not in root_of]
+            earlier_pos = _find(exists, creates, ran)
             earlier = _loc(units, earlier_pos) if earlier_pos is not None else None
+            if unit.kind == "CreateStmt" and earlier_pos is not None:
+                columns_lost = _columns_no_one_added(creates, rf.position, ran)
         ext = _UNAVAILABLE.search(rf.message)
         left_out = None
         if missing and cause is None and later is None and removal is None and outside:
@@ -146,6 +159,7 @@ def analyse(
             removed=(_loc(units, removal[0]), removal[1]) if removal is not None else None,
             later_unparsable=later is not None and not units[later].parses,
             left_out=left_out,
+            columns_lost=columns_lost,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"

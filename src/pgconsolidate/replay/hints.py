@@ -26,21 +26,29 @@ def hint_for(
     removed: tuple[Location, str] | None = None,
     later_unparsable: bool = False,
     left_out: tuple[str, str] | None = None,
+    columns_lost: tuple[str, ...] = (),
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
     failed statement that would have created the missing object; ``statement``: its text; ``removed``:
     where an earlier statement that ran dropped (or renamed, the second item says which) the missing
     object; ``later_unparsable``: the statement at ``later`` has a syntax error itself; ``left_out``: a file
-    of the directory the migration tool does not run (and why) that creates the missing object."""
+    of the directory the migration tool does not run (and why) that creates the missing object;
+    ``columns_lost``: columns of a failed ``CREATE TABLE`` that no earlier statement added to the table."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
     if sqlstate in ("42P07", "42710", "42723") or "already exists" in msg:
         where = f" (first created at {_at(earlier)})" if earlier else ""
+        lost = (
+            f"; columns only this definition has are not added by any earlier statement: "
+            f"{', '.join(columns_lost)} (the table keeps the first definition's columns)"
+            if columns_lost
+            else ""
+        )
         return (
-            f"duplicate create: the object already exists{where}; make one definition the source of truth "
-            "or use IF NOT EXISTS / CREATE OR REPLACE"
+            f"duplicate create: the object already exists{where}{lost}; make one definition the source of "
+            "truth or use IF NOT EXISTS / CREATE OR REPLACE"
         )
     ext = re.search(r'extension "([^"]+)" is not available', msg)
     if sqlstate == "0A000" and ext:
