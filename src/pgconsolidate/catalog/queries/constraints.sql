@@ -49,6 +49,10 @@ CROSS JOIN LATERAL (
     OFFSET 0  -- evaluated once per constraint, not once per use
 ) simple
 WHERE k.contype <> 'n'
+  -- a foreign key to a partitioned table has a clone per referenced partition on the same table, named
+  -- by PostgreSQL in creation order (fk_1, fk_2, ...): implied by the parent key, renumbered by a restore
+  AND NOT (k.contype = 'f' AND k.conparentid <> 0
+           AND k.conrelid = (SELECT p.conrelid FROM pg_constraint p WHERE p.oid = k.conparentid))
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])
