@@ -146,7 +146,7 @@ def _array_fields(cls: type[CatalogObject]) -> frozenset[str]:
 _CONVERSIONS = {
     (Function, "body"): ("body_hash", "body_hash({0})"),
     (View, "definition"): ("definition", "normalize_definition({0} or '')"),
-    (Index, "opclasses"): ("opclasses", "tuple(opclass_name(o) for o in {0})"),
+    (Index, "opclasses"): ("opclasses", "tuple(map(opclass_name, {0}))"),
 }
 
 
@@ -290,21 +290,35 @@ _ACL_KINDS: dict[str, str | None] = {
 }
 
 
-def _acl_rows(
+def _acl_grants(
     name: str, objects: list[CatalogObject], extras: list[tuple[Any, ...]]
-) -> list[tuple[str, str, str]]:
-    """(object_kind, object, acl) of the objects of kind ``name`` that carry an ACL (the objects without
-    one, most columns, are passed over in C: ``compress`` and ``filter``)."""
+) -> list[CatalogObject]:
+    """The grants of the objects of kind ``name`` that carry an ACL (the objects without one, most
+    columns, are passed over in C: ``compress`` and ``filter``), their identities grouped by ACL at once
+    (no (object_kind, object, acl) row per object, as :func:`_grants` takes)."""
     label = _ACL_KINDS[name]
     acls = list(map(_LAST, extras))
     # an ACL's text is never empty
     carrying = zip(compress(objects, acls), filter(None, acls), strict=True)
+    groups: dict[tuple[str, str], list[str]] = {}
     if label is not None:
-        return [(label, obj.identity, acl) for obj, acl in carrying]
-    return [
-        ("procedure" if obj.prokind == "procedure" else "function", obj.identity, acl)  # type: ignore[attr-defined]
-        for obj, acl in carrying
-    ]
+        by_acl: dict[str, list[str]] = {}
+        for obj, acl in carrying:
+            members = by_acl.get(acl)
+            if members is None:
+                by_acl[acl] = [obj.identity]
+            else:
+                members.append(obj.identity)
+        groups = {(label, acl): members for acl, members in by_acl.items()}
+    else:
+        for obj, acl in carrying:
+            key = ("procedure" if obj.prokind == "procedure" else "function", acl)  # type: ignore[attr-defined]
+            members = groups.get(key)
+            if members is None:
+                groups[key] = [obj.identity]
+            else:
+                members.append(obj.identity)
+    return _grants_of(groups)
 
 
 _LAST = itemgetter(-1)
@@ -333,6 +347,12 @@ def _grants(rows: Iterable[tuple[str, str, str]]) -> list[CatalogObject]:
             groups[object_kind, acl] = [obj]
         else:
             members.append(obj)
+    return _grants_of(groups)
+
+
+def _grants_of(groups: dict[tuple[str, str], list[str]]) -> list[CatalogObject]:
+    """One :class:`Grant` per object and grantee, from the objects' identities grouped by (object_kind,
+    ACL)."""
     out: list[CatalogObject] = []
     for (object_kind, acl), members in groups.items():
         head = object_kind + " "
@@ -459,19 +479,27 @@ def _prepared(cur: psycopg.Cursor[Any], skip_schemas: list[str], include_ext: bo
     extension members, which become the queries' parameters."""
     row = cur.fetchone()
     assert row is not None
-    names = [d.name for d in cur.description or ()]
-    values = dict(zip(names, row, strict=True))
+    values = dict(zip(_column_names(cur), row, strict=True))
     params: dict[str, Any] = {"skip_schemas": array_literal(skip_schemas)}
     for name in _EXTENSION_MEMBERS:
         params[name] = array_literal([] if include_ext else values[name])
     return _Prepared(str(values["search_path"]), params)
 
 
+def _column_names(cur: psycopg.Cursor[Any]) -> list[str]:
+    """The names of the columns of ``cur``'s result, read from the result itself (``cur.description``
+    makes a Column object, with its type and sizes, for each: a few microseconds per query)."""
+    result = cur.pgresult
+    if result is None:
+        return []
+    return [(result.fname(i) or b"").decode() for i in range(result.nfields)]
+
+
 def _empty_kinds(census: psycopg.Cursor[Any]) -> frozenset[str]:
     """The kinds the census found nothing for (their queries would return no row)."""
     found = census.fetchone()
     assert found is not None
-    kinds = [d.name for d in census.description or ()]
+    kinds = _column_names(census)
     if sorted(kinds) != sorted(CENSUS_KINDS):
         raise DatabaseError(f"internal error: the census tells {sorted(kinds)}, not {sorted(CENSUS_KINDS)}")
     return frozenset(kind for kind, some in zip(kinds, found, strict=True) if some is False)
@@ -586,7 +614,7 @@ def _read_kinds(
         while current is not None:
             name, cur = current
             rows = cur.fetchall()
-            columns = [d.name for d in cur.description or ()]
+            columns = _column_names(cur)
             current = send_next()  # run while these rows are built
             if functions is not None:  # the fetch above has read the names of their types too
                 functions.complete()
@@ -594,8 +622,10 @@ def _read_kinds(
                 functions = None
             if opclass_cur is not None and types_cur is not None:
                 batch.opclasses = {
-                    int(oid): Opclass(str(name), int(method), bool(is_default), int(input_type))
-                    for oid, method, name, is_default, input_type in opclass_cur.fetchall()
+                    int(oid): Opclass(
+                        str(name), int(method), bool(is_default), int(input_type), bool(options)
+                    )
+                    for oid, method, name, is_default, input_type, options in opclass_cur.fetchall()
                 }
                 batch.types = {
                     int(oid): TypeInfo(category, preferred, typtype, is_array, pseudo, frozenset(targets))
@@ -634,7 +664,7 @@ def _built(
             raise DatabaseError(
                 f"internal error: catalog query for {OBJECT_KINDS[name].kind} has no '_acl' column"
             )
-        batch.grants.extend(_grants(_acl_rows(name, objects, extras)))
+        batch.grants.extend(_acl_grants(name, objects, extras))
     if name == "columns":
         _positions(objects, extras)
     if extras:
