@@ -16,6 +16,8 @@ The clean set is one file per domain. The domains come from the final schema, no
 * a family's patterns are schema-qualified (``public.memory*``, ``public.*_memory*``, ``billing.*``), so
   they catch its tables, sequences, triggers and the functions and views named after it, and nothing of
   another schema;
+* a one-table family whose table references a domain's table, their names sharing a prefix
+  (``agentlogs`` → ``agent``), joins that domain instead of the fallback;
 * families are ordered so that foreign keys point to an earlier family (a cycle is broken at the family
   with the fewest unresolved references).
 
@@ -179,6 +181,36 @@ def _order(fams: list[_Family], refs: list[tuple[str, str]]) -> list[_Family]:
     return [by_id[k] for k in done]
 
 
+def _merge_along_foreign_keys(
+    fams: list[_Family], kept: list[_Family], refs: list[tuple[str, str]]
+) -> list[_Family]:
+    """A family too small to be a domain of its own (one table) joins the domain of a family its table
+    references when their names share a prefix (``agentlogs`` → ``agent``, ``chat_messages`` →
+    ``chatbot``), so that the table's file holds it with the tables it references; otherwise it stays in
+    the fallback domain. Returns ``kept`` with those tables (and their words) added."""
+    of = {_split(t): f for f in kept for t in f.tables}
+    own = {id(f) for f in kept}
+    for f in fams:
+        if id(f) in own or f.whole_schema or len(f.tables) != 1:
+            continue
+        targets = {
+            id(g): g
+            for table, ref in refs
+            if _split(table) == _split(f.tables[0]) and (g := of.get(_split(ref))) is not None
+        }
+        shared = [
+            g
+            for g in targets.values()
+            if g.schema == f.schema
+            and min(len(f.key), len(g.key)) >= 3
+            and (f.key.startswith(g.key) or g.key.startswith(f.key))
+        ]
+        if len(shared) == 1:
+            shared[0].tables.append(f.tables[0])
+            shared[0].words |= f.words
+    return kept
+
+
 def _unique(name: str, taken: set[str]) -> str:
     base = name or "objects"
     out, n = base, 2
@@ -194,10 +226,12 @@ def derive_domains(snap: Snapshot, dropped: frozenset[str] = frozenset()) -> tup
     n_tables = sum(len(f.tables) for f in fams.values())
     if n_tables <= SMALL_TABLES or len(fams) <= SMALL_FAMILIES:
         return DEFAULT_DOMAINS
+    refs = _references(snap)
     kept = [f for f in fams.values() if len(f.tables) >= 2 or _named_objects(snap, f) >= 2]
+    kept = _merge_along_foreign_keys(list(fams.values()), kept, refs)
     taken = {EXTENSIONS.name, FALLBACK.name, SECURITY.name}
     out = [EXTENSIONS, FALLBACK]
-    for f in _order(kept, _references(snap)):
+    for f in _order(kept, refs):
         out.append(Domain(_unique(_safe(f.key), taken), patterns=f.patterns()))
     out.append(SECURITY)
     return tuple(out)
