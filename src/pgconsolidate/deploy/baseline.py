@@ -49,6 +49,7 @@ def record_baseline(url: str, manifest_file: Path) -> tuple[Path | None, str]:
     try:
         with conn.transaction(force_rollback=True):
             conn.execute("SET LOCAL statement_timeout = '60s'")
+            conn.execute("SET LOCAL lock_timeout = '5s'")  # a busy row is a failure of its table, not a wait
             from pgconsolidate.deploy.checks import _search_path
 
             _search_path(conn)
