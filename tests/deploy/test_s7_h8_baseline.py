@@ -118,3 +118,23 @@ def test_an_apply_without_a_baseline_is_said(prod_db: str, tmp_path: Path, workd
     crud = _by_name(run_checks(prod_db))["CRUD"]
     assert crud.status == FAIL and crud.pre_existing == [] and crud.baseline is None
     assert "whether this failed before the apply cannot be told" in crud.summary
+
+
+def test_annotate_is_strict_about_what_pre_existed(tmp_path: Path) -> None:
+    """Pure: the same subject and message pre-existed; the same subject failing another way is the
+    apply's (said with the earlier message); a check with only pre-existing failures is a warning."""
+    from pgconsolidate.deploy.baseline import annotate
+    from pgconsolidate.deploy.checks import CheckResult
+
+    crud = CheckResult("CRUD", FAIL, "2 table(s) fail", ["public.a: boom", "public.b: new error"])
+    funcs = CheckResult("functions", FAIL, "1 pair", ["f(int) and f(int, int): one call can match both"])
+    annotate(
+        [crud, funcs],
+        tmp_path / "x.checks.json",
+        {"CRUD": ["public.a: boom", "public.b: lock timeout"], "functions": list(funcs.details)},
+    )
+    assert crud.status == FAIL and crud.pre_existing == ["public.a: boom (already failed before the apply)"]
+    assert crud.caused_by_apply == [
+        "public.b: new error (it failed before the apply too, differently: lock timeout)"
+    ]
+    assert funcs.status == WARN and len(funcs.pre_existing) == 1 and funcs.caused_by_apply == []

@@ -7,8 +7,9 @@ as the apply's fault. So ``apply``, after its backup and before it changes anyth
 exercise the database (``checks.database_checks``: overloads, vector operations, CRUD) in a transaction
 that is rolled back, and writes their results next to the backup's manifest (``<stem>.checks.json``).
 ``check`` reads the newest such baseline of the database and splits each failing check's details into
-``pre_existing`` (the same subject — table, column, function pair — failed in the baseline) and
-``caused_by_apply``; a check whose failures all pre-existed becomes a warning that says so.
+``pre_existing`` (the same subject — table, column, function pair — failed in the baseline with the same
+message) and ``caused_by_apply`` (the rest; one that failed before with another message says so); a check
+whose failures all pre-existed becomes a warning that says so.
 """
 
 from __future__ import annotations
@@ -106,10 +107,12 @@ def annotate(results: list[CheckResult], baseline: Path, failing: dict[str, list
                 shown.append(d)
                 r.caused_by_apply.append(d)
                 continue
-            if earlier == d:
-                d = f"{d} (already failed before the apply)"
-            else:
-                d = f"{d} (already failed before the apply, then: {earlier.partition(': ')[2]})"
+            if earlier != d:  # it failed before, but not this way: the apply changed how (its doing)
+                d = f"{d} (it failed before the apply too, differently: {earlier.partition(': ')[2]})"
+                shown.append(d)
+                r.caused_by_apply.append(d)
+                continue
+            d = f"{d} (already failed before the apply)"
             shown.append(d)
             r.pre_existing.append(d)
         r.details = shown
