@@ -64,3 +64,56 @@ def test_views_and_foreign_keys_as_the_server_spells(major: int, request: pytest
     assert got_keys["refs_a_fkey"] == "FOREIGN KEY (a) REFERENCES base(id)"
     assert got_keys["refs_b_fkey"] == "FOREIGN KEY (b) REFERENCES other.base(id)"
     assert got_keys["refs_c_fkey"] == "FOREIGN KEY (c) REFERENCES public.pg_type(id)"
+
+
+INDEXES = """
+CREATE TABLE public.docs (id integer PRIMARY KEY, body tsvector, n integer, t text);
+CREATE INDEX docs_body_siglen ON public.docs USING gist (body tsvector_ops (siglen = 100));
+CREATE INDEX docs_body_plain ON public.docs USING gist (body);
+CREATE INDEX docs_body_gin ON public.docs USING gin (body);
+CREATE INDEX docs_n_multi ON public.docs USING brin (n int4_minmax_multi_ops (values_per_range = 16));
+CREATE INDEX docs_n_brin ON public.docs USING brin (n);
+CREATE INDEX docs_t_hash ON public.docs USING hash (t);
+CREATE INDEX docs_t_where ON public.docs (t) WHERE n IS NOT NULL;
+"""
+
+
+@pytest.mark.parametrize("major", [16, 18])
+def test_index_definitions_with_opclass_options(major: int, request: pytest.FixtureRequest) -> None:
+    """Opclass options are not looked for by the indexes query: keys whose opclass may carry some are left
+    to the server, so every definition still equals pg_get_indexdef (with and without options)."""
+    from pgconsolidate.catalog import reader
+
+    url = request.getfixturevalue("scratch_db_16" if major == 16 else "scratch_db")
+    with connection(url, autocommit=True) as conn:
+        conn.execute(INDEXES.encode())
+    asked: list[int] = []
+    real = reader._ask_server
+
+    def ask_server(conn: object, call: str, objects: dict[int, object]) -> None:
+        asked.extend(objects)
+        real(conn, call, objects)  # type: ignore[arg-type]
+
+    reader._ask_server = ask_server  # type: ignore[assignment]
+    try:
+        snap = read_snapshot(url)
+    finally:
+        reader._ask_server = real
+    with connection(url) as conn:
+        conn.execute("SET search_path TO pg_catalog, public")
+        rows = conn.execute(
+            "SELECT c.relname, pg_get_indexdef(c.oid) "
+            "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = 'public.docs'::regclass"
+        ).fetchall()
+        with_options = {
+            oid
+            for (oid,) in conn.execute(
+                "SELECT c.oid FROM pg_class c WHERE c.relname IN ('docs_body_siglen', 'docs_n_multi')"
+            )
+        }
+    got = {i.identity.split(".", 1)[1]: i.definition for i in snap.indexes if i.table == "public.docs"}
+    assert got == {str(name): definition for name, definition in rows}
+    assert "(siglen='100')" in got["docs_body_siglen"]
+    assert "(values_per_range='16')" in got["docs_n_multi"]
+    assert with_options <= set(asked)  # spelled by the server, not in Python

@@ -32,6 +32,9 @@ class Opclass(NamedTuple):
     method: int  # the index access method's oid
     is_default: bool
     input_type: int
+    # whether an index key with this opclass may carry opclass options (which pg_get_indexdef prints):
+    # such keys are left to the server (catalog/queries/opclasses.sql tells, conservatively)
+    options: bool = False
 
 
 class TypeInfo(NamedTuple):
@@ -130,6 +133,7 @@ class IndexSpeller:
         try:
             plain = (
                 opclass is not None
+                and not opclass.options
                 and bool(type_oid)  # 0: a domain
                 and default_opclass(type_oid, opclass.method, self.opclasses, self.types) == opclass_oid
             )

@@ -622,8 +622,10 @@ def _read_kinds(
                 functions = None
             if opclass_cur is not None and types_cur is not None:
                 batch.opclasses = {
-                    int(oid): Opclass(str(name), int(method), bool(is_default), int(input_type))
-                    for oid, method, name, is_default, input_type in opclass_cur.fetchall()
+                    int(oid): Opclass(
+                        str(name), int(method), bool(is_default), int(input_type), bool(options)
+                    )
+                    for oid, method, name, is_default, input_type, options in opclass_cur.fetchall()
                 }
                 batch.types = {
                     int(oid): TypeInfo(category, preferred, typtype, is_array, pseudo, frozenset(targets))
