@@ -108,6 +108,8 @@ def consolidate(
             out.print(f"stand-in: {line}", markup=False)
         for line in s.get("live_copy", []):
             out.print(f"live copy: {line}", markup=False)
+        for line in s.get("live_history", []):
+            out.print(line, markup=False)
         for d in res.differences + res.second_run_differences:
             out.print(f"difference: {d}", markup=False)
         out.print(

@@ -50,6 +50,7 @@ from pgconsolidate.generate.cleanset import (
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.generate.render import qualified
+from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
 from pgconsolidate.model.types import Analysis
 from pgconsolidate.plan.check import check_plan
@@ -134,6 +135,20 @@ def live_schema(live: Snapshot, chain: Snapshot) -> Snapshot:
     built = {t.identity for t in chain.tables}
     tables = [t for t in history_tables_in(live) if t not in built]
     return without_history(live, history_object_names(live, tables, chain))
+
+
+def live_history_lines(live_url: str, mdir: MigrationDir) -> list[str]:
+    """Each disagreement between the live database's migration history and the files (a dirty
+    golang-migrate flag, a failed Flyway row, a version applied without a file, a file changed after it
+    was applied, ...), one line each: the consolidation was proven on the database as it is, and
+    history_repair.sql replaces these versions, so what it papers over is said."""
+    tables = read_history(live_url)
+    owning = [h for h in tables if h.tool == mdir.tool.value] or list(tables)
+    lines: list[str] = []
+    for h in owning:
+        for issue in reconcile(h, mdir).issues:
+            lines.append(f"migration history {h.table} ({h.tool}) before the consolidation: {issue.message}")
+    return lines
 
 
 def _supabase(live_url: str | None) -> bool | None:
@@ -684,6 +699,7 @@ def consolidate(
                 for a in chain.assumed
             ]
             copy_notes = list(live_proof.copy.notes) if live_proof else []
+            history_lines = live_history_lines(live_url, mdir) if live_url else []
             stood_lines = stand_in_lines(
                 [(g.stand_ins, "replay")]
                 + ([(live_proof.copy.stand_ins, "live copy")] if live_proof else []),
@@ -707,6 +723,7 @@ def consolidate(
                 "skipped": skipped_lines,
                 "platform": platform_lines,
                 "live_copy": copy_notes,
+                "live_history": history_lines,
             }
             from pgconsolidate.verify.findings import findings_before_after
 
@@ -740,7 +757,7 @@ def consolidate(
                 ),
                 skipped=skipped_lines,
                 platform=platform_lines,
-                live_copy=copy_notes,
+                live_copy=copy_notes + history_lines,
                 not_merged=unmerged,
                 recreated=recreated,
             )
