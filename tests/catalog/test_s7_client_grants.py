@@ -28,8 +28,8 @@ _FUNCTION_NAMES = ("identity", "prokind", "arguments", "result", "language", "vo
                    "security_definer", "leakproof", "parallel", "cost", "rows", "config", "body", "owner",
                    "comment", "_acl")  # fmt: skip
 _TABLE_NAMES = ("identity", "relkind", "persistence", "rls_enabled", "rls_forced", "owner",
-                "replica_identity", "access_method", "partition_key", "partition_of", "inherits", "options", "comment",
-                "_acl")  # fmt: skip
+                "replica_identity", "access_method", "partition_key", "partition_of", "inherits", "options",
+                "comment", "_acl")  # fmt: skip
 
 
 def _function_row(i: int, prokind: str, acl: str | None) -> tuple[Any, ...]:
