@@ -107,9 +107,9 @@ def read_history_from(conn: psycopg.Connection) -> tuple[HistoryTable, ...]:
 
 
 def history_table_names(conn: psycopg.Connection) -> list[str]:
-    """The ``schema.name`` of every migration history table in the database of ``conn`` (not read)."""
-    rows: list[Any] = conn.execute(load_sql(QUERIES, "detect.sql")).fetchall()
-    return [f"{schema}.{name}" for schema, name, columns in rows if _tool(schema, name, list(columns))]
+    """The ``schema.name`` of every migration history table in the database of ``conn`` (found as
+    :func:`read_history_from` finds them; their rows are few)."""
+    return [h.table for h in read_history_from(conn)]
 
 
 def read_history(url: str) -> tuple[HistoryTable, ...]:
