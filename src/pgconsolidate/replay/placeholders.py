@@ -4,10 +4,11 @@ the environment; the substitution itself is ``sources.flyway_config``).
 
 Configuration is looked for where a Flyway project keeps it, nearest last (it overrides): the working
 directory, then each directory above the migrations directory (up to six levels, not above a git
-repository's root) from the farthest, and the directory itself, each as ``flyway.conf``, ``flyway.toml``, ``conf/flyway.conf`` and ``conf/flyway.toml``; then the
-environment (``FLYWAY_PLACEHOLDERS_<NAME>``, ``FLYWAY_DEFAULT_SCHEMA``, ``FLYWAY_SCHEMAS``,
-``FLYWAY_TABLE``). Only Flyway directories are substituted. A placeholder without a value stops the
-replay with a one-line error naming the file and line, as it stops Flyway.
+repository's root) from the farthest, and the directory itself, each as ``flyway.conf``,
+``flyway.toml``, ``conf/flyway.conf`` and ``conf/flyway.toml``; then the environment
+(``FLYWAY_PLACEHOLDERS_<NAME>``, ``FLYWAY_DEFAULT_SCHEMA``, ``FLYWAY_SCHEMAS``, ``FLYWAY_TABLE``).
+Only Flyway directories are substituted. A placeholder without a value stops the replay with a one-line
+error naming the file and line, as it stops Flyway.
 """
 
 from __future__ import annotations
