@@ -6,6 +6,11 @@
   comments) and ``meta/_journal.json``, whose ``entries`` (``idx``, ``tag``) list the migrations in the
   order drizzle-kit applies them.
 
+* Diesel: ``migrations/<version>_<name>/up.sql`` (and ``down.sql``); the version is the part before
+  the first ``_`` without its dashes (``2024-01-31-120000`` -> ``20240131120000``, Diesel's own
+  ``00000000000000_diesel_initial_setup``), and Diesel applies the directories in version order,
+  recording each in ``__diesel_schema_migrations``.
+
 Pure: names and bytes in, data out (the reading is in :mod:`pgconsolidate.sources.reader`).
 """
 
@@ -25,6 +30,8 @@ DRIZZLE_JOURNAL = "meta/_journal.json"
 DRIZZLE_BREAKPOINT = "--> statement-breakpoint"
 
 _PRISMA_DIR = re.compile(r"^(?P<version>\d+)_(?P<name>.*)$")
+_DIESEL_DIR = re.compile(r"^(?P<version>\d[\d-]*)_(?P<name>.+)$")
+DIESEL_UP = "up.sql"
 _DRIZZLE_FILE = re.compile(r"^(?P<version>\d{4})_(?P<name>.+)\.sql$")
 
 
@@ -32,6 +39,14 @@ def prisma_dir_name(dirname: str) -> FileName | None:
     """What a Prisma migration directory's name says (``20240101120000_init``), or None."""
     m = _PRISMA_DIR.match(dirname)
     return FileName(m["version"], m["name"], Scheme.PRISMA) if m else None
+
+
+def diesel_dir_name(dirname: str) -> FileName | None:
+    """What a Diesel migration directory's name says (``2024-01-31-120000_create_users``), or None."""
+    m = _DIESEL_DIR.match(dirname)
+    if m is None or not any(ch.isdigit() for ch in m["version"]):
+        return None
+    return FileName(m["version"].replace("-", ""), m["name"], Scheme.DIESEL)
 
 
 def drizzle_file_name(filename: str) -> FileName | None:
@@ -87,6 +102,11 @@ def unwritable_layout(tool: Scheme) -> str | None:
         return (
             "consolidate cannot write a Prisma layout yet (<timestamp>_<name>/migration.sql directories and "
             "_prisma_migrations rows); analyze, replay and plan read it"
+        )
+    if tool is Scheme.DIESEL:
+        return (
+            "consolidate cannot write a Diesel layout yet (<version>_<name>/up.sql directories and "
+            "__diesel_schema_migrations rows); analyze, replay and plan read it"
         )
     if tool is Scheme.DRIZZLE:
         return (

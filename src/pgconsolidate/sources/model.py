@@ -18,6 +18,7 @@ class Scheme(StrEnum):
     NUMBERED = "numbered"  # 001-name.sql, 1.name.sql: plain numbered
     PRISMA = "prisma"  # <14-digit timestamp>_<name>/migration.sql, ordered by directory name
     DRIZZLE = "drizzle"  # <4 digits>_<words>.sql, ordered by meta/_journal.json
+    DIESEL = "diesel"  # <version>_<name>/up.sql (+ down.sql), ordered by version (Diesel, refinery dirs)
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from pgconsolidate.errors import InputError
 from pgconsolidate.sources.layouts import (
+    DIESEL_UP,
     DRIZZLE_BREAKPOINT,
     DRIZZLE_JOURNAL,
     DRIZZLE_META,
     PRISMA_FILE,
     PRISMA_LOCK,
     Journal,
+    diesel_dir_name,
     drizzle_file_name,
     looks_like_drizzle,
     parse_journal,
@@ -270,6 +272,8 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
     if journal_path.is_file():
         return _read_drizzle(root, entries, _journal(journal_path))
     left_out, named, paths = _list_flat(entries)
+    if not named and (diesel := _read_diesel(root, entries)) is not None:
+        return diesel
     if looks_like_drizzle(name for name, _ in named):
         loaded = {fname: _load(path, fname, name) for (fname, name), path in zip(named, paths, strict=True)}
         if any(e.name == DRIZZLE_META and e.is_dir() for e in entries) or any(
@@ -393,6 +397,37 @@ def _is_prisma(entries: list[os.DirEntry[str]]) -> bool:
         and os.path.isfile(os.path.join(e.path, PRISMA_FILE))
         for e in entries
     )
+
+
+def _read_diesel(root: Path, entries: list[os.DirEntry[str]]) -> MigrationDir | None:
+    """A Diesel directory (no migration files of its own, ``<version>_<name>/up.sql`` subdirectories):
+    each ``up.sql`` is one migration, in version order; None when there is no such subdirectory."""
+    found = []
+    for entry in entries:
+        name = diesel_dir_name(entry.name) if _is_dir(entry) else None
+        if name is not None and os.path.isfile(os.path.join(entry.path, DIESEL_UP)):
+            found.append((name.version, entry.name, name, entry))
+    if not found:
+        return None
+    left_out = [
+        LeftOut(e.name + "/", "not a <version>_<name>/up.sql migration") for e in entries if _is_dir(e)
+    ]
+    left_out = [lo for lo in left_out if lo.path[:-1] not in {f[1] for f in found}]
+    left_out += [
+        LeftOut(e.name, "not a migration directory") for e in entries if not _is_dir(e) and e.name[:1] != "."
+    ]
+    files = []
+    for _, dirname, name, entry in sorted(found, key=lambda f: (f[0], f[1])):
+        files.append(_load(os.path.join(entry.path, DIESEL_UP), f"{dirname}/{DIESEL_UP}", name)[0])
+        others = sorted(e.name for e in os.scandir(entry.path) if e.name != DIESEL_UP)
+        left_out += [
+            LeftOut(
+                f"{dirname}/{other}",
+                "down migration" if other == "down.sql" else "not up.sql: Diesel does not run it",
+            )
+            for other in others
+        ]
+    return MigrationDir(root=str(root), tool=Scheme.DIESEL, files=tuple(files), left_out=tuple(left_out))
 
 
 def _read_prisma(root: Path, entries: list[os.DirEntry[str]]) -> MigrationDir:
