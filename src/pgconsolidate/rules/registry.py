@@ -388,16 +388,17 @@ def collect_findings(
     """Run ``rules`` on ``ctx``: their findings, without the silenced ones, each distinct finding once,
     in the order found. ``severities`` overrides a rule's default severity (from the config).
 
-    Duplicates are told by a key of plain values (every field, the related locations by their number),
-    cheap to hash, instead of hashing each finding's records (tens of thousands of findings on large
-    directories); findings whose keys coincide are then compared whole."""
+    Duplicates are told by a key of plain values cheap to hash (message and location: tens of thousands
+    of findings on large directories), not by hashing each finding's records; a finding whose key an
+    earlier one has is then compared whole, and when it differs, with the others kept that share its
+    key and every other field (rule, severity, objects, help, the number of related locations)."""
     if silencer is None:
         silencer = ctx.silencer
     # no ignore comment in any file (the usual case): no finding to check
     silenced = silencer.silenced if silencer.by_file or silencer.file_wide else None
     overrides = severities or {}
-    found: dict[tuple[Any, ...], Finding] = {}
-    also: list[Finding] = []  # distinct findings whose key coincides with an earlier one's (rare)
+    found: dict[tuple[str, str, int, int], Finding] = {}  # the first finding kept of each message, place
+    twins: dict[tuple[Any, ...], list[Finding]] = {}  # others kept whose key an earlier one has (rare)
     out: list[Finding] = []
     for info in rules:
         rule_id, help_text = info.id, info.help
@@ -414,24 +415,26 @@ def collect_findings(
             if silenced is not None and silenced(finding):
                 continue
             where = finding.location
-            key = (
-                finding.rule,
-                finding.severity,
-                finding.message,
-                where.file,
-                where.line,
-                where.column,
-                finding.objects,
-                len(finding.related),
-                finding.help,
-            )
+            key = (finding.message, where.file, where.line, where.column)
             earlier = found.get(key)
             if earlier is None:
                 found[key] = finding
                 out.append(finding)
-            elif earlier != finding and finding not in also:
-                also.append(finding)
-                out.append(finding)
+            elif earlier != finding:
+                same = twins.setdefault(
+                    (
+                        key,
+                        finding.rule,
+                        finding.severity,
+                        finding.objects,
+                        len(finding.related),
+                        finding.help,
+                    ),
+                    [],
+                )
+                if finding not in same:
+                    same.append(finding)
+                    out.append(finding)
     return out
 
 
@@ -441,12 +444,13 @@ def sort_findings(findings: Iterable[Finding], order: Mapping[str, int]) -> list
     leave the order to chance)."""
 
     missing, position = len(order), order.get
-    worst_first = {severity: -severity.rank for severity in Severity}
+    error, warning = Severity.ERROR, Severity.WARNING
 
     def key(f: Finding) -> tuple[Any, ...]:
         where = f.location
+        severity = f.severity  # -rank, told by identity (hashing an enum member runs Python code)
         return (
-            worst_first[f.severity],
+            -3 if severity is error else -2 if severity is warning else -1,
             f.rule,
             position(where.file, missing),
             where.line,

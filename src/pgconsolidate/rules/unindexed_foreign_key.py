@@ -29,9 +29,11 @@ def covered(columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> bool:
     return any(len(k) >= n and set(k[:n]) == wanted for k in keys)
 
 
-def _fk_order(fk: tuple[ConstraintDef, Location]) -> tuple[Location, str]:
-    """Foreign keys by where they were created, then by name."""
-    return fk[1], fk[0].name
+def _fk_order(fk: tuple[ConstraintDef, Location]) -> tuple[str, int, int, str]:
+    """Foreign keys by where they were created (a :class:`Location`'s order, without comparing the
+    records), then by name."""
+    where = fk[1]
+    return where.file, where.line, where.column, fk[0].name
 
 
 @rule(
