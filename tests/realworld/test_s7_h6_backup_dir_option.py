@@ -30,3 +30,12 @@ def test_backup_takes_backup_dir(tmp_path: Path, scratch_db: str, capsys: pytest
     run(["check", str(migrations), *url, "--backup-dir", str(backups), "--format", "json"])
     checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
     assert checks["backup"]["status"] == "pass"
+
+
+def test_check_without_backup_dir_says_how_to_point_at_one(tmp_path: Path) -> None:
+    from pgconsolidate.deploy.checks import check_backup
+
+    missing = check_backup("nodb", None)
+    assert missing.status == "fail" and "pass --backup-dir DIR" in missing.summary
+    given = check_backup("nodb", tmp_path)
+    assert given.status == "fail" and "--backup-dir" not in given.summary

@@ -115,7 +115,10 @@ def check_backup(database: str, backup_dir: Path | None) -> CheckResult:
     d = backup_dir or DEFAULT_DIR
     found = latest_backup(d, database)
     if found is None:
-        return CheckResult("backup", FAIL, f"no verified backup of {database!r} in {d}")
+        elsewhere = (
+            " (pass --backup-dir DIR when backup or apply wrote it elsewhere)" if backup_dir is None else ""
+        )
+        return CheckResult("backup", FAIL, f"no verified backup of {database!r} in {d}{elsewhere}")
     path, manifest = found
     problems = verify_file(path, manifest)
     if problems:
