@@ -120,10 +120,11 @@ def cpu_costs(url: str, session: Any, get_inspector: Any, runs: int = 5) -> Any:
     return ours, theirs
 
 
-def fresh_session_costs(url: str, runs: int = 10) -> tuple[float, float, list[float]] | None:
+def fresh_session_costs(url: str, runs: int = 30) -> tuple[float, list[float], list[float]] | None:
     """Median CPU of ``read_snapshot`` as the CLI runs it (fresh sessions, cold caches): server CPU summed
     over every session it opens (from /proc/<pid>/schedstat, after each connection's start-up, read just
-    before it closes), client CPU of this process, and the median server CPU per session (sorted)."""
+    before it closes), client CPU of this process (every run's, sorted: its spread is printed), and the
+    median server CPU per session (sorted)."""
     from pgconsolidate.catalog import reader
 
     def schedstat(pid: int) -> float | None:
@@ -168,7 +169,7 @@ def fresh_session_costs(url: str, runs: int = 10) -> tuple[float, float, list[fl
         reader.connect = real_connect
     width = min(len(p) for p in per_session)
     medians = [statistics.median(p[i] for p in per_session) for i in range(width)]
-    return statistics.median(servers), statistics.median(clients), medians
+    return statistics.median(servers), sorted(clients), medians
 
 
 # Before each timed run (either tool): the previous run's garbage is collected and its server processes,
@@ -288,13 +289,15 @@ def main() -> None:
             f"{theirs_client:.3f} s; one session, independent of machine load)"
         )
     if fresh:
-        fresh_server, fresh_client, per_session = fresh
+        fresh_server, clients, per_session = fresh
+        fresh_client = statistics.median(clients)
         print(
             f"{'inspect CPU, fresh sessions':28}{fresh_server + fresh_client:>14.3f}s"
             f"   (server {fresh_server:.3f} s over {len(per_session)} sessions: "
             f"{', '.join(f'{x * 1000:.0f}' for x in per_session)} ms; client {fresh_client:.3f} s; "
             "what `pgconsolidate inspect` pays: cold caches)"
         )
+        print(f"client CPU of {len(clients)} fresh reads (one process, all threads): {spread(clients)}")
     print(
         f"load average: {load_at_start:.1f} when the timed runs started, {os.getloadavg()[0]:.1f} at the end "
         f"on {os.cpu_count()} CPUs (wall-clock figures are only comparable on a quiet machine)"

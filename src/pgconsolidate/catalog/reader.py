@@ -38,11 +38,14 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   renumbered here for the tables that dropped columns (a window function cost a fifth of that query);
 * objects are made by a compiled maker per query shape (no ``__init__``: attributes stored on an instance
   of a plain class, which is then given the dataclass as its class; :func:`_maker`) after a one-time
-  check that the query's columns are exactly the dataclass's fields; ACLs are parsed in Python once per
-  distinct ACL and grants made per (ACL, grantee) group; the columns are indexed by table once (their
-  positions, the key columns of index and constraint definitions and the sequences' owners all come from
-  that index); and the garbage collector is paused while reading; the objects made are then moved straight
-  to its oldest generation (:func:`_settle`), so no young collection scans them all at the end.
+  check that the query's columns are exactly the dataclass's fields (their names read from the result,
+  not ``cur.description``); ACLs are parsed in Python once per distinct ACL and grants made per (ACL,
+  grantee) group, the objects' identities grouped by ACL straight from the objects; functions arrive in
+  identity order, so their sort and their grants' sort find sorted runs; the columns are indexed by
+  table once (their positions, the key columns of index and constraint definitions and the sequences'
+  owners all come from that index); and the garbage collector is paused while reading; the objects made
+  are then moved straight to its oldest generation (:func:`_settle`), so no young collection scans them
+  all at the end.
 
 Columns named ``_...`` (last in a query) are not fields: values the reader needs to finish objects.
 tests/catalog/test_reference_snapshots.py proves the snapshots equal those read before this speed work.
@@ -789,9 +792,10 @@ def _key_columns(batch: _Batch, columns: list[tuple[Any, ...]]) -> dict[int, dic
     rows = columns if isinstance(columns, _ColumnRows) else _ColumnRows(columns)
     tables = rows.tables
     table_columns: dict[int, dict[int, KeyColumn]] = {}
+    place_of = rows.__getitem__
     for relid in wanted:
         table = tables.get(relid, {})
-        table_columns[relid] = {attnum: rows[place] for attnum, place in table.items()}
+        table_columns[relid] = dict(zip(table, map(place_of, table.values()), strict=True))  # in C
     return table_columns
 
 
