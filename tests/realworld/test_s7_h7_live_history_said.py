@@ -62,3 +62,25 @@ def test_dbmate_version_without_file_is_said(tmp_path: Path, scratch_db: str, ca
     text, report = _consolidate(tmp_path, d, scratch_db, capsys)
     assert "version 20240301000000 is recorded as applied" in text
     assert "version 20240301000000 is recorded as applied" in report
+
+
+def test_apply_says_the_dirty_flag_it_clears(tmp_path: Path, scratch_db: str, capsys) -> None:
+    d = migrations(
+        tmp_path,
+        {
+            "000001_emails.up.sql": "CREATE TABLE emails (id bigint PRIMARY KEY, address text);\n",
+            "000002_status.up.sql": "ALTER TABLE emails ADD COLUMN status text;\n",
+        },
+    )
+    assert replay_into(scratch_db, read_dir(str(d))).ok
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL)")
+        conn.execute("INSERT INTO schema_migrations VALUES (2, true)")
+    _consolidate(tmp_path, d, scratch_db, capsys)
+    argv = ["apply", str(tmp_path / "out"), "--database-url", scratch_db, "--backup-dir", str(tmp_path / "b")]
+    assert run([*argv, "--dry-run"]) == 0
+    assert "note: public.schema_migrations is dirty at version 2" in capsys.readouterr().err
+    assert run(argv) == 0
+    assert "dirty at version 2" in capsys.readouterr().err
+    with psycopg.connect(scratch_db) as conn:
+        assert conn.execute("SELECT bool_or(dirty) FROM schema_migrations").fetchone() == (False,)

@@ -111,6 +111,7 @@ def apply_command(
             "failed": result.failed,
             "baseline": str(result.baseline) if result.baseline else None,
             "baseline_note": result.baseline_note,
+            "history_notes": result.history_notes,
             "probe_changes": changes,
         }
         emit_json(doc)
@@ -124,6 +125,8 @@ def _print_text(result: ApplyResult, dry_run: bool, changes: list[str]) -> None:
     if not result.pending:
         out.print(f"up to date: nothing pending ({result.history})", markup=False)
         return
+    for note in result.history_notes:
+        err.print(f"note: {note}", markup=False)
     if dry_run:
         out.print(
             f"would apply {len(result.pending)} migration(s) (history: {result.history}):", markup=False

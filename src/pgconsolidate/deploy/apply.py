@@ -62,6 +62,7 @@ class ApplyResult:
     failed: str | None = None
     baseline: Path | None = None  # the database checks before the apply (``deploy.baseline``)
     baseline_note: str = ""
+    history_notes: list[str] = field(default_factory=list)  # a failed migration the consolidation replaces
 
 
 def _consolidation_target(source: ApplySource) -> history_table.HistoryTarget:
@@ -169,11 +170,13 @@ def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _qu
     if opts.dry_run:
         with connection(url, autocommit=True) as conn:
             target, pending = _pending(conn, source)
-        return ApplyResult(target.display, pending)
+            notes = history_table.state_notes(conn, target) if source.consolidation and pending else []
+        return ApplyResult(target.display, pending, history_notes=notes)
     with advisory_lock(url, timeout=opts.wait):
         with connection(url, autocommit=True) as conn:
             target, pending = _pending(conn, source)
-        result = ApplyResult(target.display, pending)
+            notes = history_table.state_notes(conn, target) if source.consolidation and pending else []
+        result = ApplyResult(target.display, pending, history_notes=notes)
         if not pending:
             return result
         if opts.backup_file is not None:

@@ -75,6 +75,32 @@ def golang_current(conn: psycopg.Connection, t: HistoryTarget) -> tuple[int, boo
     return (int(row[0]), bool(row[1])) if row else None
 
 
+def state_notes(conn: psycopg.Connection, t: HistoryTarget) -> list[str]:
+    """What the history says about a failed migration, before a consolidation replaces its versions: a
+    dirty golang-migrate flag, failed Flyway rows (one line each; none when the table does not exist)."""
+    if not _exists(conn, t):
+        return []
+    table = sql.Identifier(t.schema, t.table)
+    if t.tool == "golang-migrate":
+        cur = golang_current(conn, t)
+        if cur and cur[1]:
+            return [
+                f"{t.display} is dirty at version {cur[0]} (a migration failed part-way): the consolidation "
+                "was proven on a copy of the database in that state, and history_repair.sql clears the flag"
+            ]
+        return []
+    if t.tool == "flyway":
+        rows = conn.execute(
+            sql.SQL("SELECT version, script FROM {} WHERE NOT success ORDER BY installed_rank").format(table)
+        ).fetchall()
+        return [
+            f"{t.display} records a failed migration: version {r[0]} ({r[1]}); history_repair.sql removes "
+            "the failed rows of the versions the clean set replaces"
+            for r in rows
+        ]
+    return []
+
+
 def ensure_table(conn: psycopg.Connection, t: HistoryTarget) -> None:
     table = sql.Identifier(t.schema, t.table)
     conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(t.schema)))
