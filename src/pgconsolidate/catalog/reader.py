@@ -303,24 +303,25 @@ def _acl_grants(
     acls = list(map(_LAST, extras))
     # an ACL's text is never empty
     carrying = zip(compress(objects, acls), filter(None, acls), strict=True)
-    groups: dict[tuple[str, str], list[str]] = {}
+    by_acl: dict[str, list[str]] = {}
     if label is not None:
-        by_acl: dict[str, list[str]] = {}
         for obj, acl in carrying:
             members = by_acl.get(acl)
             if members is None:
                 by_acl[acl] = [obj.identity]
             else:
                 members.append(obj.identity)
-        groups = {(label, acl): members for acl, members in by_acl.items()}
-    else:
-        for obj, acl in carrying:
-            key = ("procedure" if obj.prokind == "procedure" else "function", acl)  # type: ignore[attr-defined]
-            members = groups.get(key)
-            if members is None:
-                groups[key] = [obj.identity]
-            else:
-                members.append(obj.identity)
+        return _grants_of({(label, acl): members for acl, members in by_acl.items()})
+    procedures: dict[str, list[str]] = {}  # functions' grants say "function" or "procedure"
+    for obj, acl in carrying:
+        same = procedures if obj.prokind == "procedure" else by_acl  # type: ignore[attr-defined]
+        members = same.get(acl)
+        if members is None:
+            same[acl] = [obj.identity]
+        else:
+            members.append(obj.identity)
+    groups = {("function", acl): members for acl, members in by_acl.items()}
+    groups.update((("procedure", acl), members) for acl, members in procedures.items())
     return _grants_of(groups)
 
 
