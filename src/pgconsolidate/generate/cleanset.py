@@ -234,12 +234,21 @@ def hoist(entries: list[DumpEntry], idx: list[int], types: tuple[str, ...]) -> l
     return out
 
 
-def _guard(stmt: str) -> str:
+def _guard(stmt: str, also: str = "") -> str:
     tag = dollar_tag(stmt)
     return (
         f"DO {tag}\nBEGIN\n{stmt.rstrip().rstrip(';')};\n"
-        f"EXCEPTION WHEN {GUARD_ERRORS} OR object_not_in_prerequisite_state THEN NULL;\nEND\n{tag};"
+        f"EXCEPTION WHEN {GUARD_ERRORS} OR object_not_in_prerequisite_state{also} THEN NULL;\nEND\n{tag};"
     )
+
+
+def _text_search(kind: str, body: dict[str, Any]) -> bool:
+    """A text search configuration or dictionary, or a configuration's mapping: run again, PostgreSQL
+    reports the catalog row already there as unique_violation, not duplicate_object (and these
+    statements write no table, so that is all unique_violation can mean here)."""
+    if kind == "AlterTSConfigurationStmt":
+        return True
+    return kind == "DefineStmt" and body.get("kind") in ("OBJECT_TSCONFIGURATION", "OBJECT_TSDICTIONARY")
 
 
 def _attached_partition(kind: str, body: dict[str, Any]) -> sql.Composable | None:
@@ -339,7 +348,7 @@ def idempotent(entry_sql: str, where: str) -> str:
         ):
             pass
         else:
-            out.append(_guard(text))
+            out.append(_guard(text, " OR unique_violation" if _text_search(st.kind, st.body) else ""))
             continue
         out.append(text + ";")
     for failure in fs.failures:  # pg_dump output always parses; keep anything odd visible
