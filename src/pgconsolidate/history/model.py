@@ -28,6 +28,7 @@ class HistoryTable:
     tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma, drizzle
     table: str  # schema.name
     entries: tuple[AppliedMigration, ...]
+    rolled_back: tuple[str, ...] = ()  # goose: versions whose latest row is a down (is_applied false)
 
 
 # Kinds of history issues.

@@ -36,6 +36,7 @@ def _read_table(
 ) -> HistoryTable:
     table = sql.Identifier(schema, name)
     entries: list[AppliedMigration] = []
+    rolled_back: tuple[str, ...] = ()
     with conn.cursor(row_factory=dict_row) as cur:
         if tool == "supabase":
             q = _query(
@@ -75,6 +76,7 @@ def _read_table(
             for r in cur.execute(_query("goose.sql", table=table)).fetchall():
                 state[r["version"]] = bool(r["is_applied"])
             entries = [AppliedMigration(version=v) for v, on in state.items() if on and v != "0"]
+            rolled_back = tuple(v for v, on in state.items() if not on and v != "0")
         elif tool == "prisma":  # migration_name is the directory name: <timestamp>_<name>
             for r in cur.execute(_query("prisma.sql", table=table)).fetchall():
                 version, _, mname = r["migration_name"].partition("_")
@@ -92,7 +94,7 @@ def _read_table(
                 created = r["created_at"]
                 rank = created if isinstance(created, int) else None
                 entries.append(AppliedMigration(version=None, sha256=r["hash"], rank=rank))
-    return HistoryTable(tool=tool, table=f"{schema}.{name}", entries=tuple(entries))
+    return HistoryTable(tool=tool, table=f"{schema}.{name}", entries=tuple(entries), rolled_back=rolled_back)
 
 
 def read_history_from(conn: psycopg.Connection) -> tuple[HistoryTable, ...]:

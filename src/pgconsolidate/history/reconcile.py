@@ -304,9 +304,21 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
             )
 
     newest = max((_order_key(tool, v) for v in applied), default=None)
+    rolled_back = {normalize_version(tool, v) for v in history.rolled_back}
     matched = 0
     for version, f in file_by_version.items():
         entry = applied.get(version)
+        if entry is None and version in rolled_back:
+            issues.append(
+                HistoryIssue(
+                    NEVER_APPLIED,
+                    f"{f.path} was rolled back: the latest row of version {version} in {history.table} is a "
+                    "down migration (is_applied false)",
+                    version=version,
+                    path=f.path,
+                )
+            )
+            continue
         if entry is None:
             late = newest is not None and _order_key(tool, version) < newest
             note = " although newer versions are applied (the tool skips or refuses it)" if late else ""
