@@ -26,7 +26,7 @@ from psycopg import sql
 from pgconsolidate.db.connect import connect, connection, one_line
 from pgconsolidate.deploy import dbinfo, history_table
 from pgconsolidate.deploy.backup import Backup, take_backup
-from pgconsolidate.deploy.baseline import record_baseline
+from pgconsolidate.deploy.baseline import run_baseline, write_baseline
 from pgconsolidate.deploy.lock import advisory_lock
 from pgconsolidate.deploy.manifest import read_manifest, verify_file
 from pgconsolidate.deploy.source import ApplySource
@@ -172,6 +172,11 @@ def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _qu
             target, pending = _pending(conn, source)
             notes = history_table.state_notes(conn, target) if source.consolidation and pending else []
         return ApplyResult(target.display, pending, history_notes=notes)
+    # the database checks as they stand before the apply (``deploy.baseline``), when something is pending:
+    # run before the lock, so that the lock is held only while the apply runs
+    with connection(url, autocommit=True) as conn:
+        maybe = bool(_pending(conn, source)[1])
+    before, before_note = run_baseline(url) if maybe else (None, "")
     with advisory_lock(url, timeout=opts.wait):
         with connection(url, autocommit=True) as conn:
             target, pending = _pending(conn, source)
@@ -195,8 +200,10 @@ def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _qu
                 raise DatabaseError(
                     f"the backup {result.backup.dump_file} did not verify ({problems}): nothing was applied"
                 )
-        step("recording the database checks before the apply (baseline for check)")
-        result.baseline, result.baseline_note = record_baseline(url, result.backup.manifest_file)
+        if before is not None:
+            result.baseline = write_baseline(before, result.backup.manifest_file)
+        else:
+            result.baseline_note = before_note or "baseline not recorded: nothing was pending before the lock"
         for unit in pending:
             step(f"applying {', '.join(unit.paths)}")
             started = time.monotonic()

@@ -3,9 +3,10 @@
 A project can fail a check on its own, long before any consolidation: two overloads one call can match
 (``create_notification(uuid, text)`` and ``create_notification(uuid, text, text DEFAULT NULL)``) make
 every write to a table whose trigger calls one of them fail. Reported after an apply, such a failure reads
-as the apply's fault. So ``apply``, after its backup and before it changes anything, runs the checks that
-exercise the database (``checks.database_checks``: overloads, vector operations, CRUD) in a transaction
-that is rolled back, and writes their results next to the backup's manifest (``<stem>.checks.json``).
+as the apply's fault. So ``apply``, before it takes its lock (held only while it applies) and so before it
+changes anything, runs the checks that exercise the database (``checks.database_checks``: overloads,
+vector operations, CRUD) in a transaction that is rolled back, and writes their results next to its
+backup's manifest (``<stem>.checks.json``).
 ``check`` reads the newest such baseline of the database and splits each failing check's details into
 ``pre_existing`` (the same subject — table, column, function pair — failed in the baseline with the same
 message) and ``caused_by_apply`` (the rest; one that failed before with another message says so); a check
@@ -15,6 +16,7 @@ whose failures all pre-existed becomes a warning that says so.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,9 +42,19 @@ def subject(detail: str) -> str:
     return head if sep else detail
 
 
-def record_baseline(url: str, manifest_file: Path) -> tuple[Path | None, str]:
-    """Run the database checks on ``url`` (rolled back) and write them next to ``manifest_file``.
-    Returns (the baseline file, "") or (None, why it could not be recorded)."""
+@dataclass(frozen=True)
+class Recorded:
+    """The database checks as they stood, and when (not yet written: the backup they go with may not
+    exist yet)."""
+
+    results: tuple[CheckResult, ...]
+    recorded_at: str
+
+
+def run_baseline(url: str) -> tuple[Recorded | None, str]:
+    """Run the database checks on ``url`` in a transaction that is rolled back. Returns (what they
+    found, "") or (None, why they could not run): a baseline helps, it never stops an apply."""
+    recorded_at = datetime.now(UTC).isoformat(timespec="seconds")
     try:
         conn = connect(url)
     except Exception as exc:  # a baseline is a help, never a reason to stop an apply
@@ -59,18 +71,29 @@ def record_baseline(url: str, manifest_file: Path) -> tuple[Path | None, str]:
         return None, f"baseline not recorded: {one_line(exc)}"
     finally:
         conn.close()
+    return Recorded(tuple(results), recorded_at), ""
+
+
+def write_baseline(recorded: Recorded, manifest_file: Path) -> Path:
+    """Write ``recorded`` next to the backup manifest ``manifest_file`` (``<stem>.checks.json``)."""
     doc = {
         "schema_version": 1,
         "format": FORMAT,
-        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "recorded_at": recorded.recorded_at,
         "backup_manifest": manifest_file.name,
-        "checks": [{"name": r.name, "status": r.status, "details": r.details} for r in results],
+        "checks": [{"name": r.name, "status": r.status, "details": r.details} for r in recorded.results],
     }
     path = baseline_path_for(manifest_file)
     from pgconsolidate.fsio import write_atomic
 
     write_atomic(path, (json.dumps(doc, indent=1) + "\n").encode("utf-8"))
-    return path, ""
+    return path
+
+
+def record_baseline(url: str, manifest_file: Path) -> tuple[Path | None, str]:
+    """:func:`run_baseline` then :func:`write_baseline`: (the baseline file, "") or (None, why not)."""
+    recorded, note = run_baseline(url)
+    return (None, note) if recorded is None else (write_baseline(recorded, manifest_file), "")
 
 
 def latest_baseline(database: str, backup_dir: Path | None) -> tuple[Path, dict[str, list[str]]] | None:
