@@ -42,10 +42,10 @@ LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
 CROSS JOIN LATERAL (
     -- no expressions, no INCLUDE columns, no storage parameters, no DESC / NULLS FIRST, no
     -- NULLS NOT DISTINCT (opclass parameters are not looked for here, one probe of pg_attribute per index:
-    -- catalog/indexdef.py leaves to the server every key whose opclass could carry some)
+    -- catalog/indexdef.py leaves to the server every key whose opclass could carry some). A few column
+    -- tests: pulled up by the planner (no subquery node per index), evaluated where used
     SELECT i.indexprs IS NULL AND i.indnatts = i.indnkeyatts AND ic.reloptions IS NULL
            AND 0 = ALL (i.indoption::int2[]) AND NOT i.indnullsnotdistinct AS ok
-    OFFSET 0  -- evaluated once per index, not once per use
 ) simple
 WHERE c.relkind IN ('r', 'p', 'm', 'f')
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
