@@ -388,6 +388,9 @@ def _words(text: str) -> set[str]:
     return {(m.group(1) or m.group(2)).replace('""', '"') for m in _WORD.finditer(text)}
 
 
+_REFERENCED = re.compile(r'REFERENCES (?:[\w"]+\.)?"?(\w+)"?\(')
+
+
 def assign_domains(entries: list[DumpEntry], domains: tuple[Domain, ...]) -> list[int]:
     """The domain index of every entry: its own domain, moved later when it names an object placed in a
     later domain by an earlier entry (dump order is dependency order)."""
@@ -407,6 +410,11 @@ def assign_domains(entries: list[DumpEntry], domains: tuple[Domain, ...]) -> lis
         return fallback
 
     placed: dict[str, int] = {}
+    # a table's rows go no earlier than its foreign keys (added, and checked, in their own domain) and
+    # than the rows they reference: seeded rows pointing at other seeded rows load in a valid order
+    keys_at: dict[str, int] = {}
+    refers: dict[str, set[str]] = {}
+    data_at: dict[str, int] = {}
     out: list[int] = []
     for e in entries:
         idx = own(e)
@@ -415,7 +423,12 @@ def assign_domains(entries: list[DumpEntry], domains: tuple[Domain, ...]) -> lis
             if w in placed and placed[w] > idx:
                 idx = placed[w]
         if e.type in ("TABLE DATA",):
-            idx = max(idx, placed.get(e.object_name, idx))
+            idx = max(idx, placed.get(e.object_name, idx), keys_at.get(e.object_name, idx))
+            idx = max([idx] + [data_at[r] for r in refers.get(e.object_name, ()) if r in data_at])
+            data_at[e.object_name] = idx
+        elif e.type == "FK CONSTRAINT":
+            keys_at[e.object_name] = max(keys_at.get(e.object_name, idx), idx)
+            refers.setdefault(e.object_name, set()).update(_REFERENCED.findall(e.sql))
         obj = e.defines
         if obj:
             placed[obj] = max(placed.get(obj, 0), idx)
