@@ -71,14 +71,15 @@ def _unmodelled(stmt: Statement) -> list[Effect]:
 
 def file_effects(statements: Iterable[Statement], file: str = "") -> list[Effect]:
     """The effects of a file's statements in order, resolving names with the file's search_path."""
-    run = _Extractor(FileContext(file)).run
+    run_into = _Extractor(FileContext(file)).run_into
     out: list[Effect] = []
-    extend = out.extend
     for stmt in statements:
+        mark = len(out)
         try:
-            extend(run(stmt))
+            run_into(stmt, out)
         except Exception:
-            extend(_unmodelled(stmt))
+            del out[mark:]  # what the statement added before failing
+            out.extend(_unmodelled(stmt))
     return out
 
 

@@ -130,6 +130,10 @@ def const_text(node: Any) -> str | None:
 
 
 _TYPE_CACHE: dict[tuple[Any, ...], tuple[TypeRef, bool]] = {}
+#: The cache of :func:`type_ref` for names of one or two parts without modifiers, array bounds or
+#: ``%TYPE`` (most columns and arguments): schema unqualified names resolve to → last name part →
+#: first part (None for a one-part name) → result. Lookups on the strings need no key tuple.
+_PLAIN_TYPES: dict[str, dict[str, dict[str | None, tuple[TypeRef, bool]]]] = {}
 
 
 def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, bool]:
@@ -142,6 +146,24 @@ def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, boo
     try:
         parts = tn["names"]
         n = len(parts)
+        if n <= 2 and not tn.get("typmods") and not tn.get("arrayBounds") and "pct_type" not in tn:
+            # the usual type name (``text``, ``pg_catalog.int8``, ``uuid``): looked up by its name
+            # strings themselves, without a key tuple to build and hash (see _PLAIN_TYPES)
+            last = parts[-1]["String"]["sval"]
+            first = parts[0]["String"]["sval"] if n == 2 else None
+            by_name = _PLAIN_TYPES.get(default_schema)
+            if by_name is None:
+                by_name = _PLAIN_TYPES[default_schema] = {}
+            by_first = by_name.get(last)
+            if by_first is not None:
+                found = by_first.get(first)
+                if found is not None:
+                    return found
+            elif len(by_name) < 10_000:
+                by_first = by_name[last] = {}
+            plain = True
+        else:
+            plain = False
         if n == 1:
             head: Any = parts[0]["String"]["sval"]
         elif n == 2:  # pg_catalog.int8 and the like: no comprehension
@@ -159,6 +181,11 @@ def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, boo
             key = (head, dims, default_schema)
     except (KeyError, TypeError, IndexError):
         return _type_ref(tn, default_schema)
+    if plain:
+        made = _type_ref(tn, default_schema)
+        if by_first is not None and len(by_first) < 100:
+            by_first[first] = made
+        return made
     hit = _TYPE_CACHE.get(key)
     if hit is None:
         hit = _type_ref(tn, default_schema)

@@ -96,6 +96,13 @@ class ExtractorBase:
 
     def run(self, stmt: Statement) -> list[Effect]:
         """The effects of ``stmt`` (a new list; the context follows its ``SET search_path``)."""
+        out: list[Effect] = []
+        self.run_into(stmt, out)
+        return out
+
+    def run_into(self, stmt: Statement, out: list[Effect]) -> None:
+        """Append the effects of ``stmt`` to ``out`` (what :meth:`run` returns, without a list per
+        statement: :func:`~pgconsolidate.model.effects.file_effects` gathers a file's effects in one)."""
         self.stmt = stmt
         # new_ref's body, inline (one frame less per statement)
         ref = _RefTwin()
@@ -105,7 +112,6 @@ class ExtractorBase:
         ref.statement_index = stmt.index
         ref.__class__ = SourceRef
         self.ref = ref
-        out: list[Effect] = []
         self.out = out
         handler = self.handlers.get(stmt.kind)
         if handler is not None:
@@ -118,7 +124,6 @@ class ExtractorBase:
                 self._dispatch(stmt.node)
         elif stmt.node:
             self._dispatch(stmt.node)
-        return out
 
     def _dispatch(self, node: dict[str, Any]) -> None:
         """Run the handler of the node's first key (as libpg_query writes nodes: one key, the type)."""

@@ -154,10 +154,13 @@ def _truncate(name: str) -> str:
 def choose_name(table: str, columns: Iterable[str], suffix: str) -> str:
     """PostgreSQL's ChooseRelationName/ChooseConstraintName default: ``table_col1_col2_suffix``
     (each part truncated so the whole fits in 63 bytes)."""
-    label = "_".join(c for c in columns if c)
+    label = "_".join([c for c in columns if c])
     name1, name2 = table, label
     overhead = len(suffix) + 1 + (1 if name2 else 0)
     avail = _NAMEDATALEN - overhead
+    if len(name1) + len(name2) <= avail and name1.isascii() and name2.isascii():
+        # the usual case: nothing to truncate (ASCII: one byte per character), no encoding needed
+        return f"{name1}_{name2}_{suffix}" if name2 else f"{name1}_{suffix}"
     while len(name1.encode()) + len(name2.encode()) > avail:
         if len(name1.encode()) > len(name2.encode()):
             name1 = name1.encode()[:-1].decode("utf-8", "ignore")
