@@ -20,10 +20,26 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+#: What Ctrl-C prints (exit code 130). Files are written atomically (a temporary file renamed into place)
+#: and scratch databases are dropped on the way out, so the next run starts clean.
+INTERRUPTED = "interrupted"
+
+
+def _usage_line(exc: Exception) -> str:
+    """A usage error (unknown option, bad ``--format`` value, missing argument) as one line that names the
+    command and where its help is, instead of Click's four-line usage block."""
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "pgconsolidate"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = " ".join(message.replace("Value error, ", "").split()).rstrip(".")
+    command = path.partition(" ")[2]
+    return f"{command + ': ' if command else ''}{message} (see '{path} --help')"
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (errors become one line on stderr, never a traceback)."""
     import typer
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, UsageError
 
     from pgconsolidate.cli_app import app
 
@@ -32,22 +48,32 @@ def run(argv: list[str] | None = None) -> int:
     except PgcError as exc:
         return _fail(exc.message, exc.exit_code)
     except typer.Exit as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # Typer turns Ctrl-C into Exit(130), silently
+            return _fail(INTERRUPTED, 130)
         return int(exc.exit_code)
     except typer.Abort:
-        return _fail("aborted", 130)
+        return _fail(INTERRUPTED, 130)
+    except UsageError as exc:
+        if not exc.format_message():  # no arguments at all: the help was printed, as asked
+            return exc.exit_code if exc.exit_code else EXIT_USAGE
+        return _fail(_usage_line(exc), exc.exit_code if exc.exit_code else EXIT_USAGE)
     except ClickException as exc:
-        exc.show()
-        return exc.exit_code if exc.exit_code else EXIT_USAGE
+        return _fail(exc.format_message(), exc.exit_code if exc.exit_code else EXIT_USAGE)
     except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+        return _fail(INTERRUPTED, 130)
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a disk full, a permission denied, a read-only file system: not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", EXIT_USAGE)
     except Exception as exc:  # a bug: still one line, unless debugging
         if os.environ.get("PGCONSOLIDATE_DEBUG"):
             raise
         return _fail(
             f"internal error: {type(exc).__name__}: {exc} (set PGCONSOLIDATE_DEBUG=1 for a traceback)", 3
         )
+    if result == 130:  # Typer turns Ctrl-C into this exit code, silently
+        return _fail(INTERRUPTED, 130)
     return int(result) if isinstance(result, int) else 0
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-_URL_PASSWORD = re.compile(r"(?P<scheme>postgres(?:ql)?(?:\+\w+)?://)(?P<user>[^:@/\s]*):(?P<pw>[^@/\s]*)@")
+#: ``scheme://user:password@`` of any scheme: a user who types ``mysql://`` or ``postgress://`` by mistake
+#: still must not see the password echoed back in the error that says the URL is wrong.
+_URL_PASSWORD = re.compile(r"(?P<scheme>\b[A-Za-z][\w+.-]*://)(?P<user>[^:@/\s]*):(?P<pw>[^@/\s]*)@")
 _KV_PASSWORD = re.compile(r"(?P<key>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 _QUERY_PASSWORD = re.compile(r"(?P<key>[?&]password=)(?P<pw>[^&\s]+)", re.IGNORECASE)
 
@@ -22,7 +24,7 @@ def redact_url(url: str) -> str:
         parts = urlsplit(url)
     except ValueError:
         return redact_text(url)
-    if parts.scheme.startswith("postgres") and parts.password:
+    if parts.scheme and parts.password:
         netloc = parts.netloc
         userinfo, _, hostinfo = netloc.rpartition("@")
         user = userinfo.split(":", 1)[0]

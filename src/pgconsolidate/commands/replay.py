@@ -22,7 +22,6 @@ from pgconsolidate.commands.common import (
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import EXIT_FOUND, InputError
 from pgconsolidate.redact import redact_url
-from pgconsolidate.replay.nested import nested_hint
 
 if TYPE_CHECKING:
     from pgconsolidate.replay import ReplayFailure, ReplayResult
@@ -234,6 +233,7 @@ def replay(
     from pgconsolidate.catalog import read_snapshot, snapshot_to_json
     from pgconsolidate.replay import replay_dir
     from pgconsolidate.replay.needs import supabase_reasons
+    from pgconsolidate.replay.nested import nested_hint
     from pgconsolidate.replay.runner import discard
     from pgconsolidate.replay.snapshot import without_stand_ins
     from pgconsolidate.scratch import get_scratch_server
