@@ -117,3 +117,40 @@ def test_index_definitions_with_opclass_options(major: int, request: pytest.Fixt
     assert "(siglen='100')" in got["docs_body_siglen"]
     assert "(values_per_range='16')" in got["docs_n_multi"]
     assert with_options <= set(asked)  # spelled by the server, not in Python
+
+
+GRANTS = """
+CREATE SCHEMA other;
+CREATE TABLE public.base (id integer PRIMARY KEY, name text);
+CREATE VIEW public.v_cols AS SELECT id, name FROM public.base;
+CREATE MATERIALIZED VIEW other.mv_cols AS SELECT id FROM public.base;
+CREATE ROLE s7_h5_reader;
+GRANT SELECT (id) ON public.v_cols TO s7_h5_reader;
+GRANT SELECT (id) ON other.mv_cols TO s7_h5_reader;
+CREATE TYPE public.floatrange AS RANGE (subtype = float8);
+REVOKE USAGE ON TYPE public.floatrange FROM PUBLIC;
+GRANT USAGE ON TYPE public.floatrange TO s7_h5_reader;
+"""
+
+
+@pytest.mark.parametrize("major", [16, 18])
+def test_view_column_and_range_type_grants(major: int, request: pytest.FixtureRequest) -> None:
+    """The grants query finds views by their rules and types' schemas per type: the column privileges of
+    views and materialized views, and range and multirange types' privileges, are all read."""
+    url = request.getfixturevalue("scratch_db_16" if major == 16 else "scratch_db")
+    with connection(url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS s7_h5_reader")
+        conn.execute(GRANTS.encode())
+    try:
+        snap = read_snapshot(url)
+    finally:
+        with connection(url, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY s7_h5_reader")
+            conn.execute("DROP ROLE s7_h5_reader")
+    grants = {(g.object_kind, g.object, g.grantee): g.privileges for g in snap.grants}
+    assert grants[("column", "public.v_cols.id", "s7_h5_reader")] == ("SELECT",)
+    assert grants[("column", "other.mv_cols.id", "s7_h5_reader")] == ("SELECT",)
+    assert not any(kind == "column" and obj.endswith(".name") for kind, obj, _ in grants)
+    assert grants[("type", "public.floatrange", "s7_h5_reader")] == ("USAGE",)
+    assert ("type", "public.floatrange", "PUBLIC") not in grants
+    assert any(kind == "type" and obj == "public.floatmultirange" for kind, obj, _ in grants)

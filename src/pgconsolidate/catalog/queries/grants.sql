@@ -4,19 +4,25 @@
 -- an explicit ACL get PostgreSQL's default (acldefault) so that "never granted" and "granted exactly
 -- the default" compare equal.
 WITH objects(object_kind, object, acl) AS (
-    SELECT 'column', n.nspname || '.' || c.relname || '.' || a.attname, a.attacl
-    FROM pg_class c
-    JOIN pg_namespace n ON n.oid = c.relnamespace
+    SELECT 'column', c.nspname || '.' || c.relname || '.' || a.attname, a.attacl
+    FROM pg_rewrite r  -- views and materialized views by their rules, as in views.sql
+    CROSS JOIN LATERAL (
+        SELECT c.oid, c.relname, c.relkind, n.nspname
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = r.ev_class
+        OFFSET 0
+    ) c
     JOIN pg_attribute a ON a.attrelid = c.oid
-    WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
-      AND c.relkind IN ('v', 'm')
-      AND n.nspname <> ALL (%(skip_schemas)s::text[])
-      AND n.nspname !~ '^pg_(toast_)?temp_'
+    WHERE r.rulename = '_RETURN' AND c.relkind IN ('v', 'm')
+      AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
+      AND c.nspname <> ALL (%(skip_schemas)s::text[])
+      AND c.nspname !~ '^pg_(toast_)?temp_'
       AND c.oid <> ALL (%(ext_class)s::oid[])
   UNION ALL
     SELECT 'type', n.nspname || '.' || t.typname, coalesce(t.typacl, acldefault('T', t.typowner))
     FROM pg_type t
-    JOIN pg_namespace n ON n.oid = t.typnamespace
+    -- the schema of each type found (not a scan of pg_type per schema)
+    CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = t.typnamespace OFFSET 0) n
     WHERE t.typtype IN ('r', 'm')
       AND n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
