@@ -54,6 +54,11 @@ def normalize_version(tool: str, version: str) -> str:
     return ".".join(nums)
 
 
+def version_order_key(tool: str, version: str) -> tuple[int, tuple[int, ...], str]:
+    """The order of a normalized version as ``tool`` applies them (numbers for numeric tools)."""
+    return _order_key(tool, version)
+
+
 def _order_key(tool: str, version: str) -> tuple[int, tuple[int, ...], str]:
     if tool in _NUMERIC_TOOLS and all(p.isdigit() for p in version.split(".")):
         return (0, tuple(int(p) for p in version.split(".")), "")

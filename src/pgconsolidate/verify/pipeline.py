@@ -52,6 +52,7 @@ from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.generate.render import qualified
 from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
+from pgconsolidate.history.reconcile import normalize_version, version_order_key
 from pgconsolidate.model.types import Analysis
 from pgconsolidate.plan.check import check_plan
 from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
@@ -151,6 +152,37 @@ def live_history_lines(live_url: str, mdir: MigrationDir) -> list[str]:
     return lines
 
 
+def refuse_pending(live_url: str, mdir: MigrationDir) -> None:
+    """Refuse (InputError, nothing written) to consolidate against a live database whose history has not
+    applied the newest files yet: the clean set would describe the database without them, and their
+    changes, archived with the old files, would be applied nowhere. Files older than the newest applied
+    version that the history lacks are only named (:func:`live_history_lines`)."""
+    tables = read_history(live_url)
+    owning = [h for h in tables if h.tool == mdir.tool.value]
+    for h in owning:
+        applied = {
+            normalize_version(h.tool, e.version) for e in h.entries if e.version and e.success is not False
+        }
+        if not applied:
+            continue
+        newest = max(version_order_key(h.tool, v) for v in applied)
+        pending = [
+            f.path
+            for f in mdir.files
+            if f.version
+            and normalize_version(h.tool, f.version) not in applied
+            and version_order_key(h.tool, normalize_version(h.tool, f.version)) > newest
+        ]
+        if pending:
+            shown = ", ".join(pending[:5]) + (f" and {len(pending) - 5} more" if len(pending) > 5 else "")
+            raise InputError(
+                f"{len(pending)} file(s) newer than what {h.table} ({h.tool}) records as applied were never "
+                f"applied to the live database: {shown}; apply them with {h.tool} first (or consolidate "
+                "without --database-url): the clean set would describe the database without their changes; "
+                "nothing was written"
+            )
+
+
 def _supabase(live_url: str | None) -> bool | None:
     """Whether the proof's databases get the Supabase base: always when the live database is a Supabase
     project (its copy lives on the platform the clean set will be deployed to); else as ``replay``
@@ -181,6 +213,27 @@ def gather(mdir: MigrationDir, live_url: str | None, scratch_url: str | None = N
         return _gathered(result, live, live_facts)
 
 
+def _indexes_the_chain_builds(plan: Plan, chain: Snapshot, live: Snapshot) -> Plan:
+    """``plan`` without the proposed indexes over a column the live database has and a replay of the files
+    does not (a migration not applied there yet, a column added by hand): the fix runs on both, and
+    ``consolidate`` refused the plan ``plan`` had just written. Each one left out is a note."""
+    in_chain = {c.identity for c in chain.columns}
+    in_live = {c.identity for c in live.columns}
+    kept, notes = [], []
+    for ix in plan.indexes:
+        gone = [c for c in ix.columns if f"{ix.table}.{c}" in in_live and f"{ix.table}.{c}" not in in_chain]
+        if gone:
+            notes.append(
+                f"index {ix.name} on {ix.table} ({', '.join(ix.columns)}) not proposed: the live database "
+                f"has column {', '.join(gone)}, a replay of the files does not (the fix runs on both)"
+            )
+        else:
+            kept.append(ix)
+    if not notes:
+        return plan
+    return replace(plan, indexes=tuple(kept), notes=plan.notes + tuple(notes))
+
+
 def make_plan(
     directory: str | None,
     live_url: str | None,
@@ -208,10 +261,14 @@ def make_plan(
     )
     # relations the files create but a fresh replay does not build: planned only from a live database
     model = analysis.schema
-    known = g.live or g.chain
-    missing = unbuilt_relations(model, known, ((f.file, f.line, f.message) for f in g.failures))
+    missing = unbuilt_relations(model, g.chain, ((f.file, f.line, f.message) for f in g.failures))
+    if g.live is not None:  # the replay lacks it, the live database has it: planned from the live database
+        live_has = {o.identity for o in (*g.live.tables, *g.live.views)}
+        missing = tuple(u for u in missing if u.identity not in live_has)
     if missing:
         plan = replace(plan, notes=tuple(u.render(g.live is not None) for u in missing))
+    if g.live is not None:
+        plan = _indexes_the_chain_builds(plan, g.chain, g.live)
     # a source that routines, views or policies still use is kept (drop_source = false), they are named
     return keep_used_sources(plan, routines_using(model, (m.source for m in plan.merges)))
 
@@ -523,6 +580,8 @@ def consolidate(
     # findings before/after in REPORT.md read it
     if analysis is None or _fingerprint(analysis.mdir) != _fingerprint(mdir0):
         analysis = analyze_dir(mdir0, keep_trees=False)
+    if live_url:
+        refuse_pending(live_url, mdir0)
     live, live_facts = read_live(live_url)
     # one replay of the old chain serves the plan check, the fix run, the dump and the second run; it is
     # kept until the end, so that roles its migrations created exist while the clean set replays
