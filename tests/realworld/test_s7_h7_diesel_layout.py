@@ -74,3 +74,24 @@ def test_a_flat_directory_with_subdirectories_stays_flat(tmp_path: Path) -> None
     (root / "20240101000000_init.sql").write_text("CREATE TABLE t (id int);\n")
     mdir = read_dir(str(root))
     assert mdir.tool is not Scheme.DIESEL and [f.path for f in mdir.files] == ["20240101000000_init.sql"]
+
+
+def test_diesel_history_is_reconciled(tmp_path: Path, scratch_db: str, capsys) -> None:
+    import psycopg
+
+    d = _diesel(tmp_path)
+    assert replay_into(scratch_db, read_dir(str(d))).ok
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY NOT NULL, "
+            "run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+        conn.execute(
+            "INSERT INTO __diesel_schema_migrations (version) VALUES ('00000000000000'), ('20200101000000')"
+        )
+    capsys.readouterr()
+    assert run(["inspect", "--database-url", scratch_db, "--against", str(d)]) == 1
+    text = capsys.readouterr().out
+    assert "public.__diesel_schema_migrations (diesel): 2 applied, 3 files, 2 matched" in text
+    assert "2020-02-01-000000_add_email/up.sql was never applied" in text
+    assert "table public.__diesel_schema_migrations" not in text  # history, not drift

@@ -182,7 +182,8 @@ def inspect(
         out.print("[bold]Migration history[/]")
         if not history:
             out.print(
-                "no migration history table found (supabase_migrations, schema_migrations, flyway, goose)"
+                "no migration history table found (supabase_migrations, schema_migrations, flyway, goose, "
+                "prisma, drizzle, diesel)"
             )
         if other_tables:
             out.print(f"also found (another tool's, not reconciled): {', '.join(other_tables)}", markup=False)

@@ -25,6 +25,7 @@ HISTORY_TABLE_NAMES = frozenset(
         "goose_db_version",
         "_prisma_migrations",
         "__drizzle_migrations",
+        "__diesel_schema_migrations",
     }
 )
 
@@ -39,6 +40,8 @@ def history_tool(schema: str, name: str, columns: Collection[str]) -> str | None
         return "prisma"
     if name == "__drizzle_migrations":
         return "drizzle"
+    if name == "__diesel_schema_migrations":
+        return "diesel"
     if name == "schema_migrations":
         if schema == "supabase_migrations":
             return "supabase"

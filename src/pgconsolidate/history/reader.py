@@ -2,8 +2,8 @@
 
 Recognised: Supabase CLI's ``supabase_migrations.schema_migrations``, dbmate's and golang-migrate's
 ``schema_migrations`` (golang-migrate has a ``dirty`` column), Flyway's ``flyway_schema_history``,
-goose's ``goose_db_version``, Prisma's ``_prisma_migrations`` and drizzle-kit's ``__drizzle_migrations``,
-in any schema.
+goose's ``goose_db_version``, Prisma's ``_prisma_migrations``, drizzle-kit's ``__drizzle_migrations`` and
+Diesel's ``__diesel_schema_migrations``, in any schema.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _read_table(
                         statements=None if stmts is None else tuple(s or "" for s in stmts),
                     )
                 )
-        elif tool in ("dbmate", "golang-migrate"):
+        elif tool in ("dbmate", "golang-migrate", "diesel"):
             dirty = sql.SQL("dirty") if "dirty" in columns else sql.SQL("NULL::boolean")
             for r in cur.execute(_query("version_only.sql", table=table, dirty=dirty)).fetchall():
                 entries.append(AppliedMigration(version=r["version"], dirty=r["dirty"]))

@@ -6,6 +6,6 @@ FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v')
   AND c.relname IN ('schema_migrations', 'flyway_schema_history', 'goose_db_version', '_prisma_migrations',
-                    '__drizzle_migrations')
+                    '__drizzle_migrations', '__diesel_schema_migrations')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
 ORDER BY n.nspname = 'supabase_migrations' DESC, n.nspname, c.relname
