@@ -98,7 +98,7 @@ def check(
     from pgconsolidate.deploy.probes import load_probes
 
     url = require_database_url(ctx, database_url)
-    readable_file(plan, "plan")
+    readable_file(plan, "plan", text=True)
     probe_set = load_probes(probes) if probes else None  # a bad probes file fails before any work
     if directory is not None and not directory.is_dir():
         raise InputError(f"{directory}: not a directory")

@@ -110,9 +110,10 @@ def reachable_database_url(ctx: typer.Context, value: str | None) -> str:
     return url
 
 
-def readable_file(path: Path | None, what: str) -> None:
-    """Fail with one line unless ``path`` (when given) is a file this process can open: checked before
-    the database is touched, so a typo in a file name is not reported as something else."""
+def readable_file(path: Path | None, what: str, *, text: bool = False) -> None:
+    """Fail with one line unless ``path`` (when given) is a file this process can open (and, with
+    ``text``, whose bytes are UTF-8): checked before the database is touched, so a typo in a file name
+    is not reported as something else."""
     if path is None:
         return
     if not path.exists():
@@ -120,10 +121,19 @@ def readable_file(path: Path | None, what: str) -> None:
     if not path.is_file():
         raise InputError(f"{path}: not a file")
     try:
-        with path.open("rb"):
-            pass
+        with path.open("rb") as fh:
+            data = fh.read() if text else b""
     except OSError as exc:
         raise InputError(f"{path}: cannot read the {what} file: {exc.strerror or exc}") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"{path}:{line}: the {what} file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at column "
+            f"{column}); save it as UTF-8"
+        ) from None
 
 
 def resolve_scratch_url(ctx: typer.Context, value: str | None) -> str | None:
@@ -172,17 +182,39 @@ def emit_json(doc: object) -> None:
     out.file.flush()
 
 
-def write_output(path: str | Path, text: str) -> None:
-    """Write a file the user asked for (``--output``, ``--snapshot``) atomically: a temporary file in the
-    same directory, fsync, then replace. The directory must exist; failures are one-line input errors."""
-    from pgconsolidate.fsio import write_atomic
-
+def writable_output(path: str | Path) -> Path:
+    """Fail with one line unless ``path`` can be an output file: not a directory, in a directory that
+    exists. Checked before any work is done, so a typo costs no replay."""
     target = Path(path)
+    if target.is_dir():
+        raise InputError(f"cannot write {target}: it is a directory (give a file name)")
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"cannot write {target}: directory {directory} does not exist")
+    return target
+
+
+def special_file(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a directory: ``/dev/stdout``, a named
+    pipe, a device. Such a file is written into, never replaced (a rename would put a regular file in
+    place of ``/dev/stdout``, or of ``/dev/full``, for every program on the machine)."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
+def write_output(path: str | Path, text: str) -> None:
+    """Write a file the user asked for (``--output``, ``--snapshot``, ``plan -o``) atomically: a temporary
+    file in the same directory, fsync, then replace. ``/dev/stdout``, a pipe or a device is written into
+    as it is. The directory must exist; failures (a read-only directory, a full disk) are one-line input
+    errors, and leave no partial file."""
+    from pgconsolidate.fsio import write_atomic
+
+    target = writable_output(path)
     try:
-        write_atomic(target, text)
+        if special_file(target):
+            with target.open("w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            write_atomic(target, text)
     except OSError as exc:
         raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
 

@@ -14,6 +14,7 @@ from pgconsolidate.commands.common import (
     OutputFormat,
     ScratchUrlOption,
     progress_steps,
+    readable_file,
     resolve_database_url,
     resolve_scratch_url,
 )
@@ -41,6 +42,7 @@ def consolidate(
     """Write the consolidation fix, the clean set, archive/, history_repair.sql and REPORT.md, verified."""
     from pgconsolidate.verify.pipeline import consolidate as run
 
+    readable_file(plan, "plan", text=True)
     with progress_steps("consolidate") as step:
         res = run(
             directory,

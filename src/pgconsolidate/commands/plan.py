@@ -14,8 +14,11 @@ from pgconsolidate.commands.common import (
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
+    readable_file,
     resolve_database_url,
     resolve_scratch_url,
+    writable_output,
+    write_output,
 )
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import InputError
@@ -39,13 +42,13 @@ def plan(
 ) -> None:
     """Propose an editable, commented consolidation plan (or check one with --check)."""
     # the stages are imported here, not at the top: `pgconsolidate --help` stays fast
-    from pgconsolidate.fsio import write_atomic
     from pgconsolidate.plan.toml_write import not_merged_line, write_plan
     from pgconsolidate.verify.pipeline import load_plan, make_plan
 
     live = resolve_database_url(ctx, database_url)
     scratch = resolve_scratch_url(ctx, scratch_url)
     if check is not None:
+        readable_file(check, "plan", text=True)
         _, _, problems = load_plan(check, directory, None, scratch, live)
         if fmt is OutputFormat.json:
             out.print_json(json.dumps({"schema_version": 1, "plan": str(check), "problems": problems}))
@@ -56,17 +59,23 @@ def plan(
         if problems:
             raise typer.Exit(1)
         return
-    if output.exists() and not force:
+    writable_output(output)
+    if output.is_file() and not force:
         raise InputError(
             f"{output} exists (an edited plan would be lost): check it with --check, write elsewhere with "
             "-o, or pass --force (the old plan is kept as .bak)"
         )
     p = make_plan(directory, live, scratch)
-    if output.exists():
+    if not p.files:
+        raise InputError(
+            f"{p.directory or directory or '.'}: no migration files, so nothing to plan (is it the "
+            "migrations directory? `pgconsolidate inventory DIR` lists what is read); no plan was written"
+        )
+    if output.is_file():
         backup = output.with_name(output.name + ".bak")
         os.replace(output, backup)
         err.print(f"the previous plan is now {backup}", markup=False)
-    write_atomic(output, write_plan(p).encode())
+    write_output(output, write_plan(p))
     aside = [m for m in p.merges if m.on_collision != "keep-both"]
     if fmt is OutputFormat.json:
         out.print_json(

@@ -110,6 +110,75 @@ def _with_reasons(items: list[Any], reasons: list[str]) -> tuple[Any, ...]:
     )
 
 
+#: The keys each part of a plan may hold (what :mod:`pgconsolidate.plan.toml_write` writes): any other key is
+#: a problem, since a misspelt one (``on_colision``) would otherwise be ignored and its default used.
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset(
+        {
+            "version",
+            "directory",
+            "tool",
+            "live_only",
+            "settings",
+            "merge",
+            "embedding",
+            "function",
+            "definer",
+            "index",
+            "domain",
+            "file",
+        }
+    ),
+    "settings": frozenset({"lock_timeout", "statement_timeout", "archive_mode", "history_table"}),
+    "merge": frozenset(
+        {"source", "target", "key", "key_type", "on_collision", "drop_source", "fire_triggers", "column"}
+    ),
+    "merge.column": frozenset({"target", "source", "expr"}),
+    "embedding": frozenset(
+        {"table", "column", "dimension", "type_name", "other", "move_dimensions", "counts"}
+    ),
+    "function": frozenset({"name", "keep", "keep_from", "drop", "disable_files"}),
+    "definer": frozenset({"function", "action", "search_path", "revoke_from"}),
+    "index": frozenset({"name", "table", "columns", "method", "opclass"}),
+    "domain": frozenset({"name", "patterns", "kinds"}),
+    "file": frozenset({"path", "sha256"}),
+}
+
+
+def _key_line(text: str, key: str) -> int:
+    """The first line that sets ``key`` (``key = ``, ``"key" =``, or a ``[key]`` table), 0 if none."""
+    pattern = re.compile(rf"""^\s*(?:\[+\s*)?(?:[\w.-]*\.)?["']?{re.escape(key)}["']?\s*(?:=|\]|\.)""")
+    for i, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return i
+    return 0
+
+
+def _unknown_keys(r: _Reader, doc: dict[str, Any]) -> None:
+    """A problem for every key the plan format does not have, at its line."""
+
+    def visit(table: dict[str, Any], part: str) -> None:
+        where = f"[{part}]" if part in ("", "settings") else f"[[{part}]]"
+        for key, value in table.items():
+            if key not in KNOWN_KEYS[part]:
+                known = ", ".join(sorted(KNOWN_KEYS[part]))
+                r.problems.append(
+                    PlanProblem(
+                        _key_line(r.text, key),
+                        f"{'top level' if not part else where}: unknown key `{key}` (known: {known})",
+                    )
+                )
+                continue
+            child = key if not part else f"{part}.{key}"
+            if child not in KNOWN_KEYS:
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict):
+                    visit(item, child)
+
+    visit(doc, "")
+
+
 def _tables(doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
     value = doc.get(key, [])
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
@@ -127,10 +196,11 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
         where = f"{origin}:{m.group(1)}" if m else origin
         raise InputError(f"{where}: not valid TOML: {exc}") from None
     r = _Reader(text)
+    _unknown_keys(r, doc)
     version = doc.get("version", PLAN_VERSION)
     if version != PLAN_VERSION:
         r.problem(
-            f"unsupported plan version {version!r} (this pgconsolidate writes {PLAN_VERSION})", "version"
+            f"unsupported plan version {version!r} (this pgconsolidate writes {PLAN_VERSION})", "version ="
         )
     st = doc.get("settings", {}) if isinstance(doc.get("settings"), dict) else {}
     settings = Settings(
