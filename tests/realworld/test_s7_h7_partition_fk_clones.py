@@ -26,8 +26,8 @@ CREATE TABLE comment (id int PRIMARY KEY, post_id int, at date,
 def _clones(url: str) -> list[tuple[str, str]]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
-            "SELECT conname, confrelid::regclass::text FROM pg_constraint WHERE conrelid = 'comment'::regclass AND conparentid <> 0 "
-            "ORDER BY conname"
+            "SELECT conname, confrelid::regclass::text FROM pg_constraint "
+            "WHERE conrelid = 'comment'::regclass AND conparentid <> 0 ORDER BY conname"
         ).fetchall()
     return [(r[0], r[1]) for r in rows]
 
