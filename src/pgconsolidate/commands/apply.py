@@ -22,14 +22,16 @@ from pgconsolidate.commands.common import (
     ScratchUrlOption,
     emit_json,
     parse_seconds,
+    pg_duration,
     progress_steps,
     reachable_database_url,
     readable_file,
     require_database_url,
     resolve_scratch_url,
+    usable_directory,
 )
 from pgconsolidate.console import err, out
-from pgconsolidate.errors import EXIT_FOUND
+from pgconsolidate.errors import EXIT_FOUND, InputError
 
 if TYPE_CHECKING:
     from pgconsolidate.deploy.apply import ApplyResult
@@ -74,9 +76,18 @@ def apply_command(
 
     url = require_database_url(ctx, database_url)
     source = read_source(directory, allow_unverified=unverified)
+    if source.migrations is not None and not source.migrations.files:
+        from pgconsolidate.replay.nested import nested_hint
+
+        raise InputError(
+            f"{source.root}: no migration files to apply{nested_hint(source.migrations)}; nothing was changed"
+        )
     probe_set = load_probes(probes) if probes else None
     readable_file(backup_file, "backup")
+    usable_directory(backup_dir, "backup")
     wait = parse_seconds(lock_timeout)
+    pg_duration(table_lock_timeout, "--table-lock-timeout")
+    pg_duration(statement_timeout, "--statement-timeout")
     reachable_database_url(ctx, url)
     opts = ApplyOptions(
         lock_timeout=table_lock_timeout,

@@ -23,6 +23,7 @@ from pgconsolidate.commands.common import (
     progress_steps,
     reachable_database_url,
     resolve_scratch_url,
+    usable_directory,
 )
 from pgconsolidate.console import out
 from pgconsolidate.errors import EXIT_FOUND
@@ -87,6 +88,7 @@ def backup(
     """Back up the live database with pg_dump -Fc and verify the backup by restoring it."""
     from pgconsolidate.deploy.backup import take_backup
 
+    usable_directory(out_dir, "backup")
     url = reachable_database_url(ctx, database_url)
     with progress_steps("backup") as step:
         b = take_backup(url, out_dir=out_dir, scratch_url=resolve_scratch_url(ctx, scratch_url), step=step)

@@ -136,6 +136,13 @@ def readable_file(path: Path | None, what: str, *, text: bool = False) -> None:
         ) from None
 
 
+def usable_directory(path: Path | None, what: str) -> None:
+    """Fail with one line when ``path`` (when given) exists but is not a directory (``--backup-dir``
+    pointed at a file): checked before the database is touched."""
+    if path is not None and path.exists() and not path.is_dir():
+        raise InputError(f"{path}: not a directory (the {what} directory)")
+
+
 def resolve_scratch_url(ctx: typer.Context, value: str | None) -> str | None:
     return value or global_options(ctx).scratch_url or os.environ.get("PGCONSOLIDATE_SCRATCH_URL") or None
 
@@ -153,6 +160,16 @@ def parse_seconds(value: str, option: str = "--lock-timeout") -> float:
         return float(v) * mult
     except ValueError:
         raise InputError(f"{option} {value!r}: expected seconds, e.g. 30s or 500ms") from None
+
+
+def pg_duration(value: str, option: str) -> str:
+    """``value`` when PostgreSQL takes it as a time setting (``5s``, ``500ms``, ``30min``, ``1h``, ``0``),
+    else a one-line input error: checked before a backup is taken, not at the first migration."""
+    import re
+
+    if not re.fullmatch(r"\s*\d+(?:\.\d+)?\s*(?:us|ms|s|min|h|d)?\s*", value):
+        raise InputError(f"{option} {value!r}: expected a PostgreSQL duration, e.g. 5s, 500ms, 30min or 1h")
+    return value
 
 
 def checked_ignore(ignore: list[str] | None) -> frozenset[str]:

@@ -8,6 +8,29 @@ from typing import Annotated
 import typer
 
 from pgconsolidate.console import out
+from pgconsolidate.errors import InputError
+
+
+def _check_manifest(outdir: Path) -> None:
+    """Fail with one line (nothing restored) unless ``OUTDIR/archive/MANIFEST.json`` is the archive manifest
+    ``consolidate`` writes: JSON with ``source_dir`` and ``files`` (each with ``path`` and ``action``)."""
+    import json
+
+    mpath = outdir / "archive" / "MANIFEST.json"
+    if not mpath.is_file():
+        return  # restore_files says it is not an output directory
+    try:
+        doc = json.loads(mpath.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{mpath}: cannot read the archive manifest ({exc}); nothing was restored") from None
+    files = doc.get("files") if isinstance(doc, dict) else None
+    if (
+        not isinstance(doc, dict)
+        or not isinstance(doc.get("source_dir"), str)
+        or not isinstance(files, list)
+        or not all(isinstance(e, dict) and "path" in e and "action" in e for e in files)
+    ):
+        raise InputError(f"{mpath}: not a pgconsolidate archive manifest; nothing was restored")
 
 
 def restore_files(
@@ -19,6 +42,7 @@ def restore_files(
     """Put the migrations directory back byte-identical, from OUTDIR/archive/MANIFEST.json."""
     from pgconsolidate.archive.files import restore_files as run
 
+    _check_manifest(outdir)
     done = run(outdir, directory)
     for line in done:
         out.print(line, markup=False)

@@ -25,6 +25,7 @@ from pgconsolidate.commands.common import (
     reachable_database_url,
     readable_file,
     resolve_scratch_url,
+    usable_directory,
 )
 from pgconsolidate.console import out
 from pgconsolidate.errors import EXIT_FOUND
@@ -50,6 +51,7 @@ def rollback_command(
     from pgconsolidate.deploy.rollback import rollback
 
     readable_file(backup_file, "backup")
+    usable_directory(backup_dir, "backup")
     wait = parse_seconds(lock_timeout)
     url = reachable_database_url(ctx, database_url)
     with progress_steps("rollback") as step:
