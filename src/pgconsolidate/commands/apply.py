@@ -76,12 +76,6 @@ def apply_command(
 
     url = require_database_url(ctx, database_url)
     source = read_source(directory, allow_unverified=unverified)
-    if source.migrations is not None and not source.migrations.files:
-        from pgconsolidate.replay.nested import nested_hint
-
-        raise InputError(
-            f"{source.root}: no migration files to apply{nested_hint(source.migrations)}; nothing was changed"
-        )
     probe_set = load_probes(probes) if probes else None
     readable_file(backup_file, "backup")
     usable_directory(backup_dir, "backup")
@@ -89,6 +83,12 @@ def apply_command(
     pg_duration(table_lock_timeout, "--table-lock-timeout")
     pg_duration(statement_timeout, "--statement-timeout")
     reachable_database_url(ctx, url)
+    if source.migrations is not None and not source.migrations.files:
+        from pgconsolidate.replay.nested import nested_hint
+
+        raise InputError(
+            f"{source.root}: no migration files to apply{nested_hint(source.migrations)}; nothing was changed"
+        )
     opts = ApplyOptions(
         lock_timeout=table_lock_timeout,
         statement_timeout=statement_timeout,

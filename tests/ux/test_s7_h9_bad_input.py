@@ -1,0 +1,243 @@
+"""A newcomer's mistakes, command by command: one line, exit 2, nothing changed, no password shown.
+
+Each case below broke before session 7's H9: an internal error (exit 3), a silent success, a four-line
+usage block, a password echoed back, or a device file replaced by ``plan -o``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from pgconsolidate.cli import run
+from pgconsolidate.plan.toml_read import read_plan
+from pgconsolidate.redact import redact_text, redact_url
+
+BAD_URL = "postgresql://alice:s3cret@127.0.0.1:1/db"
+M = "{tmp}/migrations"
+
+PLAN = """# a plan
+version = 1
+directory = "migrations"
+tool = "supabase"
+live_only = []
+
+[settings]
+lock_timeout = "5s"
+
+[[merge]]
+source = "public.a"
+target = "public.b"
+on_colision = "fail"
+
+[[merge.column]]
+target = "x"
+source = "y"
+colour=1
+
+[[domain]]
+name = "initial_schema"
+patterns = ["*"]
+kinds = []
+"""
+
+
+def _layout(tmp: Path) -> None:
+    (tmp / "migrations").mkdir()
+    (tmp / "migrations" / "20240101000000_a.sql").write_text("create table t (a int);\n")
+    (tmp / "empty").mkdir()
+    (tmp / "project" / "supabase" / "migrations").mkdir(parents=True)
+    (tmp / "project" / "supabase" / "migrations" / "20240101000000_a.sql").write_text("select 1;\n")
+    (tmp / "file").write_text("x\n")
+    (tmp / "latin1.toml").write_bytes(b"version = 1\n# caf\xe9\n")
+    (tmp / "out" / "archive").mkdir(parents=True)
+    (tmp / "out" / "archive" / "MANIFEST.json").write_text('{"source_dir": "x", "fi')
+    (tmp / "foreign" / "archive").mkdir(parents=True)
+    (tmp / "foreign" / "archive" / "MANIFEST.json").write_text('{"a": 1}')
+
+
+BAD_INPUT = [
+    # a usage error is one line that names the command's --help, not Click's four-line block
+    (["analyze", M, "--format", "yaml"], "analyze: Invalid value for '--format': 'yaml'"),
+    (["analyze", "--frobnicate"], "analyze: No such option: --frobnicate"),
+    (["analyze", "--frobnicate"], "(see 'pgconsolidate analyze --help')"),
+    (["frobnicate"], "No such command 'frobnicate' (see 'pgconsolidate --help')"),
+    (["compare", "{tmp}/migrations"], "compare: Missing argument 'b'"),
+    # a password in a URL of a scheme we do not speak is still masked
+    (["compare", "mysql://alice:s3cret@h/db", "{tmp}/migrations"], "mysql://alice:***@h/db"),
+    # plan: a directory without migrations writes no plan; -o naming a directory or a missing one
+    (["plan", "{tmp}/empty", "-o", "{tmp}/p.toml"], "no migration files, so nothing to plan"),
+    (["plan", M, "-o", "{tmp}/empty"], "it is a directory"),
+    (["plan", M, "-o", "{tmp}/nodir/p.toml"], "directory {tmp}/nodir does not exist"),
+    # a plan that is not UTF-8: FILE:LINE, not an internal UnicodeDecodeError
+    (
+        ["plan", M, "--check", "{tmp}/latin1.toml"],
+        "latin1.toml:2: the plan file is not",
+    ),
+    (
+        ["consolidate", M, "--plan", "{tmp}/latin1.toml", "--out", "{tmp}/o"],
+        "latin1.toml:2:",
+    ),
+    (["check", "--database-url", BAD_URL, "--plan", "{tmp}/latin1.toml"], "latin1.toml:2: the plan file"),
+    (["apply", M, "--database-url", BAD_URL, "--table-lock-timeout", "abc"], "a PostgreSQL"),
+    (
+        ["apply", M, "--database-url", BAD_URL, "--statement-timeout", "1 week"],
+        "duration",
+    ),
+    # a backup directory that is a file: was an internal FileExistsError (exit 3)
+    (["backup", "--database-url", BAD_URL, "--out", "{tmp}/file"], "file: not a directory (the backup"),
+    (
+        ["apply", M, "--database-url", BAD_URL, "--backup-dir", "{tmp}/file"],
+        "not a directory",
+    ),
+    (["rollback", "--database-url", BAD_URL, "--backup-dir", "{tmp}/file"], "not a directory"),
+    # restore-files with a truncated or foreign manifest: was an internal JSONDecodeError / KeyError
+    (["restore-files", "{tmp}/out"], "cannot read the archive manifest"),
+    (["restore-files", "{tmp}/foreign"], "not a pgconsolidate archive manifest; nothing was restored"),
+]
+
+
+@pytest.mark.parametrize(("argv", "expected"), BAD_INPUT, ids=[" ".join(a[:3]) for a, _ in BAD_INPUT])
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+    argv: list[str], expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    _layout(tmp_path)
+    before = {p: p.read_bytes() if p.is_file() else None for p in tmp_path.rglob("*")}
+    code = run([a.replace("{tmp}", str(tmp_path)) for a in argv])
+    captured = capsys.readouterr()
+    after = {p: p.read_bytes() if p.is_file() else None for p in tmp_path.rglob("*")}
+    assert after == before  # nothing written, moved or changed
+    assert code == 2, captured.err
+    assert captured.err.count("\n") == 1, captured.err
+    assert captured.err.startswith("pgconsolidate: error: ")
+    assert expected.replace("{tmp}", str(tmp_path)) in captured.err
+    assert "s3cret" not in captured.err and "Traceback" not in captured.err
+    assert captured.out == ""
+
+
+@pytest.mark.parametrize(
+    ("directory", "expected"),
+    [("empty", "empty: no migration files to apply; nothing was changed"), ("project", "did you mean")],
+)
+def test_apply_on_a_directory_without_migrations_is_an_input_error(
+    directory: str, expected: str, scratch_db: str, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """It said 'up to date: nothing pending' (exit 0): a project root or a typo looked like success."""
+    monkeypatch.chdir(tmp_path)
+    _layout(tmp_path)
+    code = run(["apply", str(tmp_path / directory), "--database-url", scratch_db])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert expected in err and err.count("\n") == 1
+    assert not (tmp_path / ".pgconsolidate").exists()  # no backup taken
+
+
+def test_plan_output_to_a_device_writes_into_it_and_never_replaces_it(tmp_path: Path, capsys) -> None:
+    """``plan --force -o /dev/full`` renamed the device to /dev/full.bak and put a regular file in its place
+    (as root). A device, a pipe or /dev/stdout is written into; a full one is a one-line error."""
+    _layout(tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        code = run(["plan", str(tmp_path / "migrations"), "-o", str(fifo), "--force"])
+        written = os.read(reader, 1 << 20)
+    finally:
+        os.close(reader)
+    assert code == 0, capsys.readouterr().err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still the pipe
+    assert not (tmp_path / "pipe.bak").exists()
+    assert b"version = 1" in written
+    if Path("/dev/full").exists():
+        code = run(["plan", str(tmp_path / "migrations"), "-o", "/dev/full", "--force"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err == "pgconsolidate: error: cannot write /dev/full: No space left on device\n"
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+        assert not Path("/dev/full.bak").exists()
+
+
+def test_plan_toml_unknown_keys_are_problems_at_their_line() -> None:
+    """A misspelt key (``on_colision``) was ignored and its default (keep-both) used, silently."""
+    _, problems = read_plan(PLAN, "plan.toml")
+    rendered = [p.render("plan.toml") for p in problems]
+    assert "plan.toml:13: [[merge]]: unknown key `on_colision` (known: column, drop_source, " in rendered[0]
+    assert rendered[1].startswith("plan.toml:18: [[merge.column]]: unknown key `colour`")
+    assert len(rendered) == 2
+    _, problems = read_plan(PLAN.replace("on_colision", "on_collision").replace("colour=1\n", ""))
+    assert problems == ()
+    _, problems = read_plan("version = 2\n[extra]\na = 1\n", "p.toml")
+    assert [p.render("p.toml") for p in problems] == [
+        "p.toml:2: top level: unknown key `extra` (known: definer, directory, domain, embedding, file, "
+        "function, index, live_only, merge, settings, tool, version)",
+        "p.toml:1: unsupported plan version 2 (this pgconsolidate writes 1)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://u:pw1@h/x", "postgress://u:pw1@h/db", "postgresql+psycopg://u:pw1@h/d", "https://u:pw1@h"],
+)
+def test_passwords_in_urls_of_any_scheme_are_masked(url: str) -> None:
+    assert "pw1" not in redact_text(f"cannot use {url} here")
+    assert "pw1" not in redact_url(url)
+    assert (
+        redact_text("postgresql://u@h/d and postgresql://u:@h/d")
+        == "postgresql://u@h/d and postgresql://u:@h/d"
+    )
+
+
+def test_ctrl_c_during_replay_says_interrupted_and_leaves_nothing(scratch_server, tmp_path: Path) -> None:
+    """Ctrl-C in the middle of a replay exited 130 without a word (Typer turns KeyboardInterrupt into
+    Exit(130)); now it says so, and leaves no snapshot, temporary file or scratch database behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "20240101000000_slow.sql").write_text("select pg_sleep(60);\n")
+    snapshot = tmp_path / "snap.json"
+    env = {**os.environ, "PGCONSOLIDATE_SCRATCH_URL": scratch_server.admin_url}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pgconsolidate", "replay", str(migrations), "--snapshot", str(snapshot)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        with psycopg.connect(scratch_server.admin_url, autocommit=True) as conn:
+            deadline = time.monotonic() + 40
+            while time.monotonic() < deadline:  # the slow statement is running
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()"
+                ).fetchone()
+                if row and row[0]:
+                    break
+                time.sleep(0.1)
+            else:
+                pytest.fail("the replay never started")
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=30)
+            left = conn.execute(
+                "SELECT datname FROM pg_database WHERE shobj_description(oid, 'pg_database') LIKE %s",
+                (f'%"pid": {proc.pid},%',),
+            ).fetchall()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert err.decode().splitlines()[-1] == "pgconsolidate: error: interrupted"
+    assert "Traceback" not in err.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["migrations"]  # no snapshot, no temporary file
+    assert left == []
