@@ -444,13 +444,12 @@ def sort_findings(findings: Iterable[Finding], order: Mapping[str, int]) -> list
     leave the order to chance)."""
 
     missing, position = len(order), order.get
-    error, warning = Severity.ERROR, Severity.WARNING
+    worst_first = {severity: -severity.rank for severity in Severity}
 
     def key(f: Finding) -> tuple[Any, ...]:
         where = f.location
-        severity = f.severity  # -rank, told by identity (hashing an enum member runs Python code)
         return (
-            -3 if severity is error else -2 if severity is warning else -1,
+            worst_first[f.severity],
             f.rule,
             position(where.file, missing),
             where.line,
