@@ -39,6 +39,12 @@ def global_options(ctx: typer.Context) -> GlobalOptions:
     return obj if isinstance(obj, GlobalOptions) else GlobalOptions()
 
 
+#: The help of a command's DIR argument (``sources.reader.DEFAULT_DIRS``, in the order they are tried).
+DIRECTORY_HELP = (
+    "Migrations directory (default: supabase/migrations, else migrations, prisma/migrations, drizzle, "
+    "else .)."
+)
+
 DatabaseUrlOption = Annotated[
     str | None,
     typer.Option(

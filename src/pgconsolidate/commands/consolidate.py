@@ -24,7 +24,7 @@ from pgconsolidate.console import out
 def consolidate(
     ctx: typer.Context,
     directory: Annotated[
-        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
+        str | None, typer.Argument(help="Migrations directory (default: the plan's `directory`).")
     ] = None,
     plan: Annotated[Path, typer.Option("--plan", help="The reviewed plan.")] = Path(
         "pgconsolidate.plan.toml"

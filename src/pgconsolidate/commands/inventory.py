@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pgconsolidate.commands.common import FormatOption, OutputFormat, emit_json
+from pgconsolidate.commands.common import DIRECTORY_HELP, FormatOption, OutputFormat, emit_json
 from pgconsolidate.console import out
 
 if TYPE_CHECKING:
@@ -36,9 +36,7 @@ def inventory_rows(mdir: MigrationDir) -> list[dict[str, object]]:
 
 
 def inventory(
-    directory: Annotated[
-        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
-    ] = None,
+    directory: Annotated[str | None, typer.Argument(help=DIRECTORY_HELP)] = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """List the migration files in the order the owning tool applies them, with statement counts."""

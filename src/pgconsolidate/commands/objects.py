@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pgconsolidate.commands.common import FormatOption, OutputFormat
+from pgconsolidate.commands.common import DIRECTORY_HELP, FormatOption, OutputFormat
 from pgconsolidate.console import err, out
 
 if TYPE_CHECKING:
@@ -89,9 +89,7 @@ def to_document(analysis: Analysis, states: list[ObjectState]) -> dict[str, Any]
 
 
 def objects(
-    directory: Annotated[
-        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
-    ] = None,
+    directory: Annotated[str | None, typer.Argument(help=DIRECTORY_HELP)] = None,
     pattern: Annotated[
         str | None,
         typer.Argument(help="Glob (public.memor*) or substring (search_memories) of object identities."),

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from pgconsolidate.commands.common import (
+    DIRECTORY_HELP,
     DatabaseUrlOption,
     FormatOption,
     OutputFormat,
@@ -26,9 +27,7 @@ from pgconsolidate.errors import InputError
 
 def plan(
     ctx: typer.Context,
-    directory: Annotated[
-        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
-    ] = None,
+    directory: Annotated[str | None, typer.Argument(help=DIRECTORY_HELP)] = None,
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the plan.")] = Path(
         "pgconsolidate.plan.toml"
     ),

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pgconsolidate.commands.common import (
+    DIRECTORY_HELP,
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
@@ -194,9 +195,7 @@ def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | 
 
 def replay(
     ctx: typer.Context,
-    directory: Annotated[
-        str | None, typer.Argument(help="Migrations directory (default: supabase/migrations).")
-    ] = None,
+    directory: Annotated[str | None, typer.Argument(help=DIRECTORY_HELP)] = None,
     scratch_url: ScratchUrlOption = None,
     keep_going: Annotated[
         bool, typer.Option("--keep-going", help="Run each statement under a savepoint: find every failure.")
