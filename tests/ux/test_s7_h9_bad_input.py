@@ -241,3 +241,20 @@ def test_ctrl_c_during_replay_says_interrupted_and_leaves_nothing(scratch_server
     assert "Traceback" not in err.decode()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["migrations"]  # no snapshot, no temporary file
     assert left == []
+
+
+def test_inventory_says_why_a_file_counts_no_statement_and_when_there_is_none(tmp_path: Path, capsys) -> None:
+    """A non-UTF-8 file was listed with 0 statements and no word; an empty directory or a project root
+    printed an empty table and 'version styles: ' with nothing after it."""
+    _layout(tmp_path)
+    (tmp_path / "migrations" / "20240102000000_b.sql").write_bytes(b"\xff\xfe create table x (a int);\n")
+    assert run(["inventory", str(tmp_path / "migrations")]) == 0
+    out = capsys.readouterr().out
+    assert "20240102000000_b.sql: not valid UTF-8: byte 0xff" in out
+    assert run(["inventory", str(tmp_path / "project")]) == 0
+    captured = capsys.readouterr()
+    assert "0 files, 0 statements\n" in captured.out and "version styles" not in captured.out
+    assert (
+        captured.err == f"{tmp_path / 'project'}: no migration files; did you mean "
+        f"{tmp_path / 'project'}/supabase/migrations?\n"
+    )

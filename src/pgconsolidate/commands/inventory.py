@@ -61,10 +61,23 @@ def inventory(
     shared = sorted(v for v, n in versions.items() if n > 1)
     styles = sorted({str(r["version_style"]) for r in rows})
     total = sum(int(str(r["statements"])) for r in rows)
-    out.print(f"{len(rows)} files, {total} statements; version styles: {', '.join(styles)}", markup=False)
+    out.print(
+        f"{len(rows)} files, {total} statements"
+        + (f"; version styles: {', '.join(styles)}" if styles else ""),
+        markup=False,
+    )
     if shared:
         out.print(f"versions shared by several files: {', '.join(shared)}", markup=False)
+    for row in rows:  # a file that cannot be read or decoded counts 0 statements: say why
+        problems = row["problems"]
+        for problem in problems if isinstance(problems, list) else ():
+            out.print(f"{row['path']}: {problem}", markup=False, highlight=False)
     print_left_out(mdir)
+    if not rows:
+        from pgconsolidate.console import err
+        from pgconsolidate.replay.nested import nested_hint
+
+        err.print(f"{mdir.root}: no migration files{nested_hint(mdir)}", markup=False, highlight=False)
 
 
 def print_inventory_table(mdir: MigrationDir, rows: list[dict[str, object]]) -> None:
