@@ -95,7 +95,7 @@ BAD_INPUT = [
     ),
     (["rollback", "--database-url", BAD_URL, "--backup-dir", "{tmp}/file"], "not a directory"),
     # a configuration file that is not UTF-8 was an internal error; a syntax error now says its line
-    (["analyze", M, "--config", "{tmp}/latin1.toml"], "latin1.toml: not valid UTF-8 (byte offset 14)"),
+    (["analyze", M, "--config", "{tmp}/latin1.toml"], "latin1.toml: not valid UTF-8 (byte offset 17)"),
     (["analyze", M, "--config", "{tmp}/file"], "file:1: invalid TOML"),
     # restore-files with a truncated or foreign manifest: was an internal JSONDecodeError / KeyError
     (["restore-files", "{tmp}/out"], "cannot read the archive manifest"),
