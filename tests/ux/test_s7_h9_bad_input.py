@@ -261,3 +261,26 @@ def test_inventory_says_why_a_file_counts_no_statement_and_when_there_is_none(tm
         captured.err == f"{tmp_path / 'project'}: no migration files; did you mean "
         f"{tmp_path / 'project'}/supabase/migrations?\n"
     )
+
+
+def test_consolidate_refuses_a_stale_plan_before_any_replay(tmp_path: Path, capsys) -> None:
+    """A plan written before a file was added was refused only after the whole old chain was replayed
+    (minutes on a large directory), and the message named the plan's directory, not the one given."""
+    _layout(tmp_path)
+    import hashlib
+
+    first = tmp_path / "migrations" / "20240101000000_a.sql"
+    plan = tmp_path / "p.toml"
+    plan.write_text(
+        'version = 1\ndirectory = "elsewhere"\n\n[[domain]]\nname = "all"\npatterns = ["*"]\n\n'
+        f'[[file]]\npath = "{first.name}"\nsha256 = "{hashlib.sha256(first.read_bytes()).hexdigest()}"\n'
+    )
+    (tmp_path / "migrations" / "20240102000000_b.sql").write_text("select 1;\n")
+    unreachable = "postgresql://x:s3cret@127.0.0.1:1/db"  # a replay would fail to connect
+    argv = ["consolidate", str(tmp_path / "migrations"), "--plan", str(plan), "--out", str(tmp_path / "o")]
+    code = run([*argv, "--scratch-url", unreachable])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"20240102000000_b.sql is new in {tmp_path / 'migrations'} (not in the plan)" in err
+    assert "cannot connect" not in err and "s3cret" not in err
+    assert not (tmp_path / "o").exists()

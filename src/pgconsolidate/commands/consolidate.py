@@ -21,6 +21,34 @@ from pgconsolidate.commands.common import (
 from pgconsolidate.console import out
 
 
+def _fail_fast_when_stale(plan_path: Path, directory: str | None) -> None:
+    """A plan whose files no longer match the directory (a file added, removed or edited since ``plan``
+    wrote it) is refused before the old chain is replayed, which takes minutes on a large directory. The
+    messages name the directory given, not the one the plan recorded."""
+    import dataclasses
+
+    from pgconsolidate.errors import InputError
+    from pgconsolidate.plan.check import check_plan
+    from pgconsolidate.plan.toml_read import read_plan
+    from pgconsolidate.sources.reader import read_dir
+
+    text = plan_path.read_text(encoding="utf-8")
+    planned, _ = read_plan(text, str(plan_path))
+    mdir = read_dir(directory or planned.directory or None)
+    if not mdir.files:
+        return  # the pipeline says so, with the nested-directory hint
+    shown = dataclasses.replace(planned, directory=directory or planned.directory or str(mdir.root))
+    problems = [
+        p.render(str(plan_path))
+        for p in check_plan(shown, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=())
+        if p.message.startswith("plan is out of date")
+    ]
+    if problems:
+        raise InputError(
+            f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems)
+        )
+
+
 def consolidate(
     ctx: typer.Context,
     directory: Annotated[
@@ -43,6 +71,7 @@ def consolidate(
     from pgconsolidate.verify.pipeline import consolidate as run
 
     readable_file(plan, "plan", text=True)
+    _fail_fast_when_stale(plan, directory)
     with progress_steps("consolidate") as step:
         res = run(
             directory,
