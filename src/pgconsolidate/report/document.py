@@ -124,12 +124,13 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
         Hundreds of thousands of objects on large directories, so the text is assembled from pieces
         made once: each file's event opening (up to the line number), each action's event closing, each
         kind's object opening; identities are quoted as they are when none of them needs escaping
-        (checked once, on all of them together)."""
+        (checked once, on all of them together). Each object's text is made in the schema's order (the
+        order its records were made in, so mostly the order they lie in memory: reading them by sorted
+        id instead jumps about and costs twice as much), then the texts are put in identity order."""
         objects = self._schema.objects
         if not objects:
             return "[]"
-        ids = sorted(objects)
-        plain = _all_plain(ids)
+        plain = _all_plain(list(objects))
         first = '[\n        {\n          "file": '
         event_end = {a: f',\n          "action": {json_string(a.value)}\n        }}' for a in Action}
         kind_head = {k: f'",\n      "kind": {json_string(k.value)},\n      "events": ' for k in ObjectKind}
@@ -143,10 +144,9 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
             head = file_head[file] = f'{json_string(file)},\n          "line": '
             return head
 
-        parts: list[str] = []
-        append = parts.append
-        for oid in ids:
-            state = objects[oid]
+        pieces: list[str] = []  # each object's text, in the schema's order
+        append = pieces.append
+        for oid, state in objects.items():
             # the opening quote of the identity ends the previous piece; plain identities go in as they are
             text = oid if plain else json_string(oid)[1:-1]
             events = state.events
@@ -160,17 +160,20 @@ class ObjectTimelines(Sequence[ObjectTimeline]):
             elif not events:
                 append(f"{text}{kind_head[state.kind]}{empty_next}")
             else:
-                append(f"{text}{with_first[state.kind]}")
+                parts = [f"{text}{with_first[state.kind]}"]
                 sep = ""
                 for e in events:
                     ref = e.ref
                     head = file_head.get(ref.file) or head_of(ref.file)
-                    append(f"{sep}{head}{ref.line}{event_end[e.action]}")
+                    parts.append(f"{sep}{head}{ref.line}{event_end[e.action]}")
                     sep = next_event
-                append(next_object)
+                parts.append(next_object)
+                append("".join(parts))
+        ids = list(objects)
+        ordered = [pieces[i] for i in sorted(range(len(ids)), key=ids.__getitem__)]
         # each piece above opens the next object: the last opening becomes the end of the list
-        parts[-1] = parts[-1][: -len(',\n    {\n      "id": "')] + "\n  ]"
-        return '[\n    {\n      "id": "' + "".join(parts)
+        ordered[-1] = ordered[-1][: -len(',\n    {\n      "id": "')] + "\n  ]"
+        return '[\n    {\n      "id": "' + "".join(ordered)
 
 
 def _all_plain(texts: list[str]) -> bool:
