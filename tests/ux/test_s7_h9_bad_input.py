@@ -284,3 +284,33 @@ def test_consolidate_refuses_a_stale_plan_before_any_replay(tmp_path: Path, caps
     assert f"20240102000000_b.sql is new in {tmp_path / 'migrations'} (not in the plan)" in err
     assert "cannot connect" not in err and "s3cret" not in err
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        ("file", "--out {tmp}/file: a file is in the way"),
+        ("file/sub", "--out {tmp}/file/sub: {tmp}/file is not a directory"),
+        ("/proc/pgc-out", "--out /proc/pgc-out: cannot create a directory in /proc"),
+    ],
+)
+def test_consolidate_and_demo_check_the_output_directory_before_any_replay(
+    out: str, expected: str, tmp_path: Path, capsys
+) -> None:
+    """``--out`` naming a file was called 'not empty'; one that cannot be created failed only after the
+    replays, on its temporary directory's name. The demo built its production database first."""
+    if out.startswith("/proc") and not Path("/proc").is_dir():
+        pytest.skip("no /proc")
+    _layout(tmp_path)
+    (tmp_path / "p.toml").write_text("version = 1\n")
+    target = out if out.startswith("/") else str(tmp_path / out)
+    unreachable = ["--scratch-url", "postgresql://x:s3cret@127.0.0.1:1/db"]
+    for argv in (
+        ["consolidate", str(tmp_path / "migrations"), "--plan", str(tmp_path / "p.toml"), "--out", target],
+        ["demo", "--out", target],
+    ):
+        code = run([*argv, *unreachable])
+        err = capsys.readouterr().err
+        assert code == 2, err
+        assert err.startswith(f"pgconsolidate: error: {expected.replace('{tmp}', str(tmp_path))}")
+        assert err.count("\n") == 1

@@ -149,6 +149,29 @@ def usable_directory(path: Path | None, what: str) -> None:
         raise InputError(f"{path}: not a directory (the {what} directory)")
 
 
+def new_output_directory(path: Path) -> None:
+    """Fail with one line unless ``path`` can become an output directory (``consolidate --out``, ``demo
+    --out``): new or empty, under a directory where one can be created. Checked before the replays, which
+    take minutes on a large directory, rather than when the first file is written."""
+    import tempfile
+
+    if path.exists() and not path.is_dir():
+        raise InputError(f"--out {path}: a file is in the way (the output is a new or empty directory)")
+    if path.is_dir() and any(path.iterdir()):
+        raise InputError(f"output directory {path} is not empty: choose a new one (nothing was written)")
+    where = path.absolute()
+    while not where.exists():
+        where = where.parent
+    if not where.is_dir():
+        raise InputError(f"--out {path}: {where} is not a directory")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".pgconsolidate-probe-", dir=where))
+    except OSError as exc:
+        raise InputError(
+            f"--out {path}: cannot create a directory in {where}: {exc.strerror or exc}"
+        ) from None
+
+
 def resolve_scratch_url(ctx: typer.Context, value: str | None) -> str | None:
     return value or global_options(ctx).scratch_url or os.environ.get("PGCONSOLIDATE_SCRATCH_URL") or None
 

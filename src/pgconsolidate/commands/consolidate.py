@@ -13,6 +13,7 @@ from pgconsolidate.commands.common import (
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
+    new_output_directory,
     progress_steps,
     readable_file,
     resolve_database_url,
@@ -71,6 +72,7 @@ def consolidate(
     from pgconsolidate.verify.pipeline import consolidate as run
 
     readable_file(plan, "plan", text=True)
+    new_output_directory(outdir)
     _fail_fast_when_stale(plan, directory)
     with progress_steps("consolidate") as step:
         res = run(

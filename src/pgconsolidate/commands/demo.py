@@ -15,6 +15,7 @@ from pgconsolidate.commands.common import (
     OutputFormat,
     ScratchUrlOption,
     emit_json,
+    new_output_directory,
     resolve_scratch_url,
 )
 from pgconsolidate.commands.inventory import inventory_rows, print_inventory_table, print_left_out
@@ -203,6 +204,8 @@ def demo(
     from pgconsolidate.sources.reader import read_dir
     from pgconsolidate.verify.pipeline import consolidate, make_plan
 
+    if outdir is not None:
+        new_output_directory(outdir)
     directory = migrations or str(example_migrations())
     _print_inventory(directory)
     db = _build(ctx, None, scratch_url, migrations)
