@@ -314,3 +314,36 @@ def test_consolidate_and_demo_check_the_output_directory_before_any_replay(
         assert code == 2, err
         assert err.startswith(f"pgconsolidate: error: {expected.replace('{tmp}', str(tmp_path))}")
         assert err.count("\n") == 1
+
+
+def test_a_read_only_output_directory_is_refused_before_any_work(tmp_path: Path) -> None:
+    """``plan -o``, ``replay --snapshot``: a read-only directory failed only when the file was written,
+    after the replay. Run as an unprivileged user (root may write anywhere)."""
+    import shutil
+    import subprocess
+    import sys
+
+    _layout(tmp_path)
+    readonly = tmp_path / "ro"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    tmp_path.chmod(0o755)
+    cmd = [sys.executable, "-m", "pgconsolidate"]
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("root without setpriv: cannot run as an unprivileged user")
+        cmd = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", *cmd]
+    env = {**os.environ, "HOME": str(tmp_path), "PGCONSOLIDATE_SCRATCH_URL": "postgresql://x@127.0.0.1:1/x"}
+    for argv in (
+        ["plan", "migrations", "-o", "ro/p.toml"],
+        ["replay", "migrations", "--snapshot", "ro/s.json"],
+    ):
+        proc = subprocess.run(
+            [*cmd, *argv], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert (
+            proc.stderr
+            == f"pgconsolidate: error: cannot write {argv[-1]}: directory ro is read-only for this user\n"
+        )
+    assert list(readonly.iterdir()) == []

@@ -237,6 +237,8 @@ def writable_output(path: str | Path) -> Path:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"cannot write {target}: directory {directory} does not exist")
+    if not special_file(target) and not os.access(directory, os.W_OK):
+        raise InputError(f"cannot write {target}: directory {directory} is read-only for this user")
     return target
 
 

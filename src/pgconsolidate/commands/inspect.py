@@ -25,6 +25,7 @@ from pgconsolidate.commands.common import (
     emit_json,
     require_database_url,
     resolve_scratch_url,
+    writable_output,
     write_output,
 )
 from pgconsolidate.commands.compare import print_diff
@@ -133,6 +134,8 @@ def inspect(
     url = require_database_url(ctx, database_url)
     ignored = checked_ignore(ignore)
     mdir = read_dir(against) if against is not None else None  # bad directory: fail before any work
+    if output:
+        writable_output(output)  # a missing or read-only directory: fail before reading the catalog
     options = {
         "include_extension_objects": include_extension_objects,
         "include_managed_schemas": include_managed,

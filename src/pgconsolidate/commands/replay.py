@@ -18,6 +18,7 @@ from pgconsolidate.commands.common import (
     ScratchUrlOption,
     emit_json,
     resolve_scratch_url,
+    writable_output,
     write_output,
 )
 from pgconsolidate.console import err, out
@@ -239,6 +240,8 @@ def replay(
     from pgconsolidate.sources.reader import read_dir
 
     mdir = read_dir(directory)
+    if snapshot:
+        writable_output(snapshot)  # a missing or read-only directory: fail before the replay
     if not mdir.files:
         err.print(
             f"[yellow]{mdir.root}: no migration files{nested_hint(mdir)}[/]", markup=True, highlight=False
