@@ -97,6 +97,13 @@ BAD_INPUT = [
     # a configuration file that is not UTF-8 was an internal error; a syntax error now says its line
     (["analyze", M, "--config", "{tmp}/latin1.toml"], "latin1.toml: not valid UTF-8 (byte offset 17)"),
     (["analyze", M, "--config", "{tmp}/file"], "file:1: invalid TOML"),
+    # options that contradict each other: one was silently ignored (plan -o), or nothing ran (analyze)
+    (["plan", M, "--check", "{tmp}/file", "-o", "{tmp}/x.toml"], "-o/--output does not apply"),
+    (["plan", M, "--check", "{tmp}/file", "--force"], "--check reads a plan and writes nothing: --force"),
+    (
+        ["analyze", M, "--select", "non-idempotent", "--ignore", "x,non-idempotent"],
+        "both name non-idempotent",
+    ),
     # restore-files with a truncated or foreign manifest: was an internal JSONDecodeError / KeyError
     (["restore-files", "{tmp}/out"], "cannot read the archive manifest"),
     (["restore-files", "{tmp}/foreign"], "not a pgconsolidate archive manifest; nothing was restored"),

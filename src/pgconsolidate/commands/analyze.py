@@ -76,6 +76,11 @@ IgnoreOption = Annotated[
 ]
 
 
+def _rule_ids(values: list[str] | None) -> set[str]:
+    """The rule ids of a repeatable, comma-separated option."""
+    return {part.strip() for value in values or () for part in value.split(",") if part.strip()}
+
+
 def analyze(
     directory: Annotated[
         str | None,
@@ -109,6 +114,11 @@ def analyze(
     from pgconsolidate.report.analyze import analyze_directory, exit_code
     from pgconsolidate.sources.reader import resolve_dir
 
+    both = sorted(_rule_ids(select) & _rule_ids(ignore))
+    if both:
+        from pgconsolidate.errors import InputError
+
+        raise InputError(f"--select and --ignore both name {', '.join(both)}: a rule is either run or not")
     root = resolve_dir(directory)
     cfg = load_config(root, config_file)
     with paused_gc():  # the report holds many small acyclic records: no GC passes over them

@@ -47,6 +47,16 @@ def plan(
     live = resolve_database_url(ctx, database_url)
     scratch = resolve_scratch_url(ctx, scratch_url)
     if check is not None:
+        given = [
+            option
+            for name, option in (("output", "-o/--output"), ("force", "--force"))
+            if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
+        ]
+        if given:
+            raise InputError(
+                f"--check reads a plan and writes nothing: {' and '.join(given)} "
+                + ("do not apply" if len(given) > 1 else "does not apply")
+            )
         readable_file(check, "plan", text=True)
         _, _, problems = load_plan(check, directory, None, scratch, live)
         if fmt is OutputFormat.json:
