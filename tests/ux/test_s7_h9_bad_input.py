@@ -354,3 +354,24 @@ def test_a_read_only_output_directory_is_refused_before_any_work(tmp_path: Path)
             == f"pgconsolidate: error: cannot write {argv[-1]}: directory ro is read-only for this user\n"
         )
     assert list(readonly.iterdir()) == []
+
+
+def test_compare_warns_when_a_directory_holds_no_migration(scratch_server, tmp_path: Path, capsys) -> None:
+    """A project root given instead of its migrations directory was compared as an empty schema, without
+    a word: every object looked missing."""
+    _layout(tmp_path)
+    code = run(
+        [
+            "compare",
+            str(tmp_path / "project"),
+            str(tmp_path / "migrations"),
+            "--scratch-url",
+            scratch_server.admin_url,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (
+        f"warning: {tmp_path / 'project'}: no migration files; did you mean "
+        f"{tmp_path / 'project'}/supabase/migrations?; compared as an empty schema\n"
+    ) in err
