@@ -375,3 +375,13 @@ def test_compare_warns_when_a_directory_holds_no_migration(scratch_server, tmp_p
         f"warning: {tmp_path / 'project'}: no migration files; did you mean "
         f"{tmp_path / 'project'}/supabase/migrations?; compared as an empty schema\n"
     ) in err
+
+
+def test_inspect_against_a_directory_without_migrations_warns(
+    scratch_db: str, tmp_path: Path, capsys
+) -> None:
+    """``inspect --against PROJECT_ROOT`` reported every live object as drift, without saying why."""
+    _layout(tmp_path)
+    run(["inspect", "--database-url", scratch_db, "--against", str(tmp_path / "project")])
+    err = capsys.readouterr().err
+    assert f"warning: {tmp_path / 'project'}: no migration files; did you mean " in err

@@ -134,6 +134,14 @@ def inspect(
     url = require_database_url(ctx, database_url)
     ignored = checked_ignore(ignore)
     mdir = read_dir(against) if against is not None else None  # bad directory: fail before any work
+    if mdir is not None and not mdir.files:  # a project root or a typo: every live object would be drift
+        from pgconsolidate.replay.nested import nested_hint
+
+        err.print(
+            f"warning: {against}: no migration files{nested_hint(mdir)}; compared as an empty schema",
+            markup=False,
+            highlight=False,
+        )
     if output:
         writable_output(output)  # a missing or read-only directory: fail before reading the catalog
     options = {
