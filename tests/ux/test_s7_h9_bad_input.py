@@ -385,3 +385,12 @@ def test_inspect_against_a_directory_without_migrations_warns(
     run(["inspect", "--database-url", scratch_db, "--against", str(tmp_path / "project")])
     err = capsys.readouterr().err
     assert f"warning: {tmp_path / 'project'}: no migration files; did you mean " in err
+
+
+@pytest.mark.parametrize("command", ["analyze", "objects"])
+def test_a_project_root_gets_the_nested_directory_hint(command: str, tmp_path: Path, capsys) -> None:
+    """``analyze PROJECT_ROOT`` said only 'no migration files'; ``objects`` said 'no objects'."""
+    _layout(tmp_path)
+    assert run([command, str(tmp_path / "project")]) == 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'project'}: no migration files; did you mean {tmp_path / 'project'}/supabase/" in err

@@ -139,7 +139,14 @@ def analyze(
             from pgconsolidate.report.text import PlainLines, render_text
 
             if not report.mdir.files:
-                err.print(f"[yellow]{report.mdir.root}: no migration files[/]")
+                from pgconsolidate.replay.nested import nested_hint
+
+                err.print(
+                    f"{report.mdir.root}: no migration files{nested_hint(report.mdir)}",
+                    style="yellow",
+                    markup=False,
+                    highlight=False,
+                )
             # a console writing no styles (a pipe, a file) takes the findings' lines as they are
             plain = out.color_system is None and not out.record
             for renderable in render_text(report, plain=plain):

@@ -109,7 +109,11 @@ def objects(
         out.print_json(json.dumps(to_document(analysis, states)))
         return
     if not states:
-        err.print(f"no object matches {pattern!r}" if pattern else "no objects")
+        err.print(f"no object matches {pattern!r}" if pattern else "no objects", markup=False)
+        if not mdir.files:
+            from pgconsolidate.replay.nested import nested_hint
+
+            err.print(f"{mdir.root}: no migration files{nested_hint(mdir)}", markup=False, highlight=False)
         return
     for s in states:
         head = Text()
