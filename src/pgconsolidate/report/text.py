@@ -88,9 +88,19 @@ def _plain_lines(findings: list[Finding]) -> PlainLines | None:
     return PlainLines(text)
 
 
+def _severities_by_rule(report: AnalyzeReport) -> dict[str, list[str]]:
+    """The severities each rule's findings carry, most severe first: a rule whose findings were lowered
+    (a duplicate create guarded by IF NOT EXISTS is info) is labelled by what it found, not its default."""
+    seen: dict[str, set[Severity]] = {}
+    for f in report.findings:
+        seen.setdefault(f.rule, set()).add(f.severity)
+    return {rule: [sev.value for sev in Severity if sev in sevs] for rule, sevs in seen.items()}
+
+
 def summary_table(report: AnalyzeReport) -> Table:
     """Files, statements, objects and findings per rule."""
     s = report.summary()
+    rule_severities = _severities_by_rule(report)
     table = Table(title=f"{report.mdir.root}: {report.mdir.tool.value}", show_header=True)
     table.add_column("")
     table.add_column("count", justify="right")
@@ -100,8 +110,7 @@ def summary_table(report: AnalyzeReport) -> Table:
     table.add_row("parse errors", str(s["parse_errors"]))
     table.add_row("objects", str(s["objects"]))
     for rule_id, n in s["by_rule"].items():
-        info = report.rules.get(rule_id)
-        sev = info.severity.value if info else ""
+        sev = ", ".join(rule_severities.get(rule_id, ()))
         table.add_row(f"  {rule_id} [dim]({sev})[/]", str(n))
     sev_counts = s["by_severity"]
     table.add_row(
