@@ -125,6 +125,28 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "collation",
     ),
     ("column-comment", "COMMENT ON COLUMN app.t.a IS 'x'", "columns", "app.t.a", "comment"),
+    # (session 7, H10: more cases, also on PostgreSQL 16, in test_s7_h10_column_and_index_attributes.py)
+    (
+        "column-storage",
+        "ALTER TABLE app.t ALTER COLUMN a SET STORAGE external",
+        "columns",
+        "app.t.a",
+        "storage",
+    ),
+    (
+        "column-compression",
+        "ALTER TABLE app.t ALTER COLUMN a SET COMPRESSION pglz",
+        "columns",
+        "app.t.a",
+        "compression",
+    ),
+    (
+        "column-statistics",
+        "ALTER TABLE app.t ALTER COLUMN a SET STATISTICS 500",
+        "columns",
+        "app.t.a",
+        "statistics_target",
+    ),
     # constraints
     (
         "constraint-removed",
@@ -231,6 +253,7 @@ CASES: list[tuple[str, str, str, str, str]] = [
         "valid",
     ),
     ("index-comment", "COMMENT ON INDEX app.t_b_idx IS 'x'", "indexes", "app.t_b_idx", "comment"),
+    ("index-clustered", "ALTER TABLE app.t CLUSTER ON t_a_idx", "indexes", "app.t_a_idx", "clustered"),
     # views
     ("view-removed", "DROP VIEW app.v", "views", "app.v", REMOVED),
     (
@@ -250,6 +273,13 @@ CASES: list[tuple[str, str, str, str, str]] = [
     ("view-options", "ALTER VIEW app.v SET (security_invoker = true)", "views", "app.v", "options"),
     ("view-owner", f"ALTER VIEW app.v OWNER TO {OWNER}", "views", "app.v", "owner"),
     ("view-comment", "COMMENT ON MATERIALIZED VIEW app.mv IS 'x'", "views", "app.mv", "comment"),
+    (
+        "view-populated",
+        "DROP MATERIALIZED VIEW app.mv; CREATE MATERIALIZED VIEW app.mv AS SELECT id FROM app.t WITH NO DATA",
+        "views",
+        "app.mv",
+        "populated",
+    ),
     # sequences
     ("sequence-added", "CREATE SEQUENCE app.s2", "sequences", "app.s2", ADDED),
     ("sequence-data-type", "ALTER SEQUENCE app.s AS bigint", "sequences", "app.s", "data_type"),

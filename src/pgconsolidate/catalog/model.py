@@ -74,6 +74,12 @@ class Column(CatalogObject):
     generated: str | None = None  # "stored" / "virtual"
     collation: str | None = None  # only when it differs from the type's default
     comment: str | None = None
+    # ALTER COLUMN ... SET STORAGE / SET COMPRESSION / SET STATISTICS, each only when it is not the default
+    # (storage: the type's typstorage; compression: default_toast_compression; statistics: the server's
+    # default_statistics_target), so a column that never had one set reads as before
+    storage: str | None = None  # plain, external, main, extended
+    compression: str | None = None  # pglz, lz4
+    statistics_target: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,6 +106,7 @@ class Index(CatalogObject):
     predicate: str | None = None
     valid: bool = True
     comment: str | None = None
+    clustered: bool = False  # ALTER TABLE ... CLUSTER ON this index (pg_index.indisclustered)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -112,6 +119,7 @@ class View(CatalogObject):
     options: tuple[str, ...] = ()
     owner: str
     comment: str | None = None
+    populated: bool = True  # False: a materialized view created WITH NO DATA and never refreshed
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -321,6 +329,17 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
 # Kinds added after snapshot schema_version 1 was first written: a snapshot file without them was
 # written before they were read (it is read with none, so their objects show as added, never hidden).
 LATER_KINDS = frozenset({"statistics", "collations", "casts"})
+
+# Attributes added to a kind after snapshot schema_version 1 was first written. They are written to a
+# snapshot file only when they differ from their default, and a file without them reads them as the
+# default: a snapshot of a schema that does not use them is the same file as before they were read, and
+# older files still load (their objects had the default, as nothing else was read then). A field with no
+# default cannot be listed here.
+LATER_ATTRIBUTES: dict[type[CatalogObject], frozenset[str]] = {
+    Column: frozenset({"storage", "compression", "statistics_target"}),
+    Index: frozenset({"clustered"}),
+    View: frozenset({"populated"}),
+}
 
 
 @dataclass(frozen=True)

@@ -535,6 +535,9 @@ MIN_SERVER_VERSION = 120000
 _SQLBODY = "WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)"
 # Statistics objects have their own target from PostgreSQL 13 on (-1 until 16, NULL from 17: the default).
 _STATISTICS_TARGET = "nullif(s.stxstattarget, -1)::int"
+# Column compression (SET COMPRESSION) exists from PostgreSQL 14 on.
+_COLUMN_COMPRESSION = """CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' WHEN '' THEN NULL
+            ELSE a.attcompression::text END"""
 # Before 14 a true array type is told by its length (typsubscript is new in 14).
 _ARRAY_SUBSCRIPT = "t.typsubscript = 'array_subscript_handler'::regproc"
 # NULLS NOT DISTINCT and ON DELETE SET NULL (columns) exist from PostgreSQL 15 on.
@@ -555,6 +558,7 @@ def _query(name: str, server_version: int) -> bytes:
     if server_version < 140000:
         text = text.replace(_SQLBODY, "WHEN false THEN NULL")
         text = text.replace(_ARRAY_SUBSCRIPT, "t.typlen = -1")
+        text = text.replace(_COLUMN_COMPRESSION, "NULL::text")
     if server_version < 150000:
         text = text.replace(_NULLS_NOT_DISTINCT, "true").replace(_CONSTRAINT_NULLS_NOT_DISTINCT, "true")
         text = text.replace(_ON_DELETE_COLUMNS, "true")

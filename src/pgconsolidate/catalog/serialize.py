@@ -2,17 +2,22 @@
 
 The format is generic over the dataclasses of :mod:`pgconsolidate.catalog.model`: every field of every
 object is written, and reading requires every field to be present, so a snapshot can never silently
-lose an attribute (which would make two different schemas compare equal).
+lose an attribute (which would make two different schemas compare equal). The one exception are the
+attributes added after the format was first written (``LATER_ATTRIBUTES``: column storage, compression and
+statistics target, an index's CLUSTER ON, a materialized view's populated state): they are left out where
+they hold their default and read as the default where absent, which is lossless (the default is one
+value) and keeps snapshots of schemas that do not use them, and older files, as they were.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
 from pgconsolidate.catalog.model import (
+    LATER_ATTRIBUTES,
     LATER_KINDS,
     OBJECT_KINDS,
     SNAPSHOT_SCHEMA_VERSION,
@@ -24,10 +29,28 @@ from pgconsolidate.errors import InputError
 FORMAT = "pgconsolidate-snapshot"
 
 
+def _later_defaults(cls: type[CatalogObject]) -> dict[str, Any]:
+    """The attributes of ``cls`` added after schema_version 1 was first written, with their defaults
+    (see :data:`~pgconsolidate.catalog.model.LATER_ATTRIBUTES`)."""
+    later = LATER_ATTRIBUTES.get(cls, frozenset())
+    out = {f.name: f.default for f in fields(cls) if f.name in later}
+    assert all(v is not MISSING for v in out.values()), f"a later attribute of {cls.__name__} has no default"
+    return out
+
+
+_LATER_DEFAULTS: dict[type[CatalogObject], dict[str, Any]] = {
+    cls: _later_defaults(cls) for cls in OBJECT_KINDS.values()
+}
+
+
 def object_to_dict(obj: CatalogObject) -> dict[str, Any]:
+    """Every field of ``obj``, but for an attribute added later that holds its default (left out)."""
+    later = _LATER_DEFAULTS[type(obj)]
     out: dict[str, Any] = {}
     for f in fields(obj):
         v = getattr(obj, f.name)
+        if f.name in later and v == later[f.name] and type(v) is type(later[f.name]):
+            continue
         out[f.name] = list(v) if isinstance(v, tuple) else v
     return out
 
@@ -51,12 +74,15 @@ def _object_from_dict(cls: type[CatalogObject], data: Any, where: str) -> Catalo
     if not isinstance(data, dict):
         raise InputError(f"{where}: expected an object, got {type(data).__name__}")
     names = [f.name for f in fields(cls)]
-    missing = [n for n in names if n not in data]
+    later = _LATER_DEFAULTS[cls]
+    missing = [n for n in names if n not in data and n not in later]
     extra = [k for k in data if k not in names]
     if missing or extra:
         detail = ", ".join([*(f"missing {m!r}" for m in missing), *(f"unknown {e!r}" for e in extra)])
         raise InputError(f"{where}: {detail}")
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    for name, default in later.items():
+        values.setdefault(name, default)
     try:
         return cls(**values)  # type: ignore[arg-type]
     except TypeError as exc:

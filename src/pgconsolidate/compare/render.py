@@ -23,6 +23,15 @@ _BOOL_WORDS: dict[str, tuple[str, str]] = {
     "valid": ("valid", "invalid"),
     "cycle": ("cycle", "no cycle"),
     "materialized": ("materialized", "not materialized"),
+    "clustered": ("clustered on (CLUSTER ON)", "not clustered on"),
+    "populated": ("populated", "not populated (WITH NO DATA)"),
+}
+
+# What "no value" means for attributes that are only spelled where they differ from a default.
+_NONE_WORDS: dict[str, str] = {
+    "storage": "the type's default",
+    "compression": "default",
+    "statistics_target": "default",
 }
 
 SYMBOL = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
@@ -30,9 +39,9 @@ SYMBOL = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 _CHILD_COLLECTIONS = frozenset({"columns", "constraints", "indexes", "triggers", "policies", "grants"})
 
 
-def show_value(value: Value) -> str:
+def show_value(value: Value, name: str = "") -> str:
     if value is None:
-        return "(none)"
+        return _NONE_WORDS.get(name, "(none)")
     if isinstance(value, tuple):
         return "[" + ", ".join(value) + "]"
     text = str(value)
@@ -44,7 +53,9 @@ def describe_change(change: AttributeChange) -> str:
     if isinstance(change.before, bool) and isinstance(change.after, bool) and change.name in _BOOL_WORDS:
         yes, no = _BOOL_WORDS[change.name]
         return f"{yes if change.before else no} → {yes if change.after else no}"
-    return f"{change.name}: {show_value(change.before)} → {show_value(change.after)}"
+    return (
+        f"{change.name}: {show_value(change.before, change.name)} → {show_value(change.after, change.name)}"
+    )
 
 
 def describe(diff: ObjectDiff, *, a_label: str = "A", b_label: str = "B") -> str:

@@ -20,6 +20,14 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
               WHERE co.oid = a.attcollation)
        END AS collation,
        ds.description AS comment,
+       -- SET STORAGE / SET COMPRESSION / SET STATISTICS, only where not the default (NULL: the default)
+       CASE WHEN a.attstorage <> t.typstorage THEN
+            CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main'
+                              WHEN 'x' THEN 'extended' ELSE a.attstorage::text END
+       END AS storage,
+       CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' WHEN '' THEN NULL
+            ELSE a.attcompression::text END AS compression,
+       nullif(a.attstattarget, -1)::int AS statistics_target,  -- -1 until 16, NULL from 17: the default
        quote_ident(a.attname) AS _quoted,
        CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS _type_oid,
        a.attcollation AS _collation,

@@ -19,6 +19,7 @@ SELECT n.nspname || '.' || ic.relname AS identity,
        CASE WHEN NOT simple.ok THEN pg_get_expr(i.indpred, i.indrelid) END AS predicate,
        i.indisvalid AS valid,
        ds.description AS comment,
+       i.indisclustered AS clustered,
        CASE WHEN simple.ok THEN
             'CREATE ' || CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || quote_ident(ic.relname)
             || ' ON ' || CASE WHEN ic.relkind = 'I' THEN 'ONLY ' ELSE '' END

@@ -7,11 +7,12 @@ SELECT c.nspname || '.' || c.relname AS identity,
        coalesce(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), '{}') AS options,
        pg_get_userbyid(c.relowner) AS owner,
        ds.description AS comment,
+       c.relispopulated AS populated,  -- false: a materialized view WITH NO DATA, never refreshed
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
        coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
 FROM pg_rewrite r
 CROSS JOIN LATERAL (
-    SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relowner, c.relacl, n.nspname
+    SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relowner, c.relacl, c.relispopulated, n.nspname
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE c.oid = r.ev_class
     OFFSET 0
