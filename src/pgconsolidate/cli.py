@@ -12,11 +12,15 @@ import sys
 
 from pgconsolidate import __version__
 from pgconsolidate.errors import EXIT_USAGE, PgcError
-from pgconsolidate.redact import redact_text
+from pgconsolidate.redact import redact_known
+
+#: The URLs of this run (its arguments and the environment's): their passwords are masked in an error
+#: even where a driver quotes a piece of one (an unencoded ``@`` or ``/`` misread as a host or a port).
+_URLS: list[str] = []
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"pgconsolidate: error: {redact_text(message)}\n")
+    sys.stderr.write(f"pgconsolidate: error: {redact_known(message, _URLS)}\n")
     return code
 
 
@@ -43,6 +47,8 @@ def run(argv: list[str] | None = None) -> int:
 
     from pgconsolidate.cli_app import app
 
+    _URLS[:] = [a for a in (argv if argv is not None else sys.argv[1:]) if "://" in a or "password" in a]
+    _URLS.extend(os.environ.get(name, "") for name in ("DATABASE_URL", "PGCONSOLIDATE_SCRATCH_URL"))
     try:
         result = app(args=argv, prog_name="pgconsolidate", standalone_mode=False)
     except PgcError as exc:

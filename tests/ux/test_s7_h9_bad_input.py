@@ -394,3 +394,27 @@ def test_a_project_root_gets_the_nested_directory_hint(command: str, tmp_path: P
     assert run([command, str(tmp_path / "project")]) == 0
     err = capsys.readouterr().err
     assert f"{tmp_path / 'project'}: no migration files; did you mean {tmp_path / 'project'}/supabase/" in err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:Xy9@Qz7w@127.0.0.1:1/db",  # an unencoded @: libpq reads 'Qz7w@127.0.0.1' as the host
+        "postgresql://u:Xy9/Qz7w@127.0.0.1:1/db",  # an unencoded / (base64 passwords): host 'u', port 'Xy9'
+    ],
+)
+def test_an_unencoded_password_never_shows_not_even_a_piece(
+    url: str, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """The URL was redacted up to the first '@' only, and the driver's message quoted the rest of the
+    password as a host name (or its start as a port)."""
+    for env in (False, True):
+        if env:
+            monkeypatch.setenv("DATABASE_URL", url)
+            code = run(["inspect"])
+        else:
+            monkeypatch.delenv("DATABASE_URL", raising=False)
+            code = run(["inspect", "--database-url", url])
+        err = capsys.readouterr().err
+        assert code == 2 and err.startswith("pgconsolidate: error: cannot connect to postgresql://u:***@")
+        assert "Xy9" not in err and "Qz7w" not in err, err
