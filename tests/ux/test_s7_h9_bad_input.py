@@ -57,6 +57,9 @@ def _layout(tmp: Path) -> None:
     (tmp / "out" / "archive" / "MANIFEST.json").write_text('{"source_dir": "x", "fi')
     (tmp / "foreign" / "archive").mkdir(parents=True)
     (tmp / "foreign" / "archive" / "MANIFEST.json").write_text('{"a": 1}')
+    (tmp / "foreign" / "pgconsolidate-output.json").write_text("[]")
+    (tmp / "outv").mkdir()
+    (tmp / "outv" / "pgconsolidate-output.json").write_text('{"fix": ')
 
 
 BAD_INPUT = [
@@ -104,6 +107,9 @@ BAD_INPUT = [
         ["analyze", M, "--select", "non-idempotent", "--ignore", "x,non-idempotent"],
         "both name non-idempotent",
     ),
+    # verify with a truncated or foreign output manifest: was an internal JSONDecodeError / KeyError
+    (["verify", "{tmp}/outv"], "pgconsolidate-output.json: cannot read the output manifest"),
+    (["verify", "{tmp}/foreign"], "pgconsolidate-output.json: not a pgconsolidate output manifest"),
     # restore-files with a truncated or foreign manifest: was an internal JSONDecodeError / KeyError
     (["restore-files", "{tmp}/out"], "cannot read the archive manifest"),
     (["restore-files", "{tmp}/foreign"], "not a pgconsolidate archive manifest; nothing was restored"),

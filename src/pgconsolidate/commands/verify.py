@@ -20,6 +20,26 @@ from pgconsolidate.commands.common import (
 from pgconsolidate.console import out
 
 
+def _check_output_manifest(outdir: Path) -> None:
+    """Fail with one line unless ``OUTDIR/pgconsolidate-output.json`` (when there) is the JSON object
+    ``consolidate`` writes, naming a fix file that exists: a truncated or foreign file was an internal
+    error."""
+    from pgconsolidate.errors import InputError
+
+    mpath = outdir / "pgconsolidate-output.json"
+    if not mpath.is_file():
+        return  # verify_outdir says it is not an output directory
+    try:
+        doc = json.loads(mpath.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{mpath}: cannot read the output manifest ({exc})") from None
+    fix = doc.get("fix") if isinstance(doc, dict) else None
+    if not isinstance(fix, str):
+        raise InputError(f"{mpath}: not a pgconsolidate output manifest (no `fix`)")
+    if not (outdir / fix).is_file():
+        raise InputError(f"{outdir / fix}: the fix the output manifest names is missing")
+
+
 def verify(
     ctx: typer.Context,
     outdir: Annotated[Path, typer.Argument(help="Output directory of `pgconsolidate consolidate`.")],
@@ -30,6 +50,7 @@ def verify(
     """Check that the clean set equals the old chain + the fix (and the live database + the fix)."""
     from pgconsolidate.verify.pipeline import VERIFY_INFO, verify_outdir
 
+    _check_output_manifest(outdir)
     with progress_steps("verify") as step:
         res = verify_outdir(
             outdir,
