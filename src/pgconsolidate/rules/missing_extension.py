@@ -6,10 +6,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 
+from pglast import parser
+
 from pgconsolidate.model.types import Action, ObjectKind
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.mentions import file_mentions, words
-from pgconsolidate.rules.nodes import EXTENSION_CALLS, EXTENSION_TYPES, strings, tree, walk
+from pgconsolidate.rules.nodes import EXTENSION_CALLS, EXTENSION_TYPES, body, strings, tree, walk
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.statements.model import Statement
 
@@ -84,6 +86,41 @@ def statement_needs(
                     yield EXTENSION_TYPES[names[-1]], f"type {names[-1]}"
 
 
+def _sql_function(st: Statement) -> bool:
+    """A CREATE FUNCTION/PROCEDURE in LANGUAGE sql: its body is checked when created
+    (``check_function_bodies``), so a call in it fails the migration itself."""
+    for opt in body(st).get("options") or ():
+        el = opt.get("DefElem", {})
+        if el.get("defname") == "language":
+            return strings([el.get("arg")]) == ["sql"]
+    return False
+
+
+def call_is_deferred(st: Statement, what: str) -> bool:
+    """True when every call ``what`` (``net.http_post()``) in the statement is inside a string that the
+    statement does not run: a PL/pgSQL body, a scheduled job's text (``cron.schedule(..., $$...$$)``),
+    a comment. The migration then runs on a fresh database; the call fails when what holds it runs."""
+    if st.kind == "DoStmt" or (st.kind == "CreateFunctionStmt" and _sql_function(st)):
+        return False
+    text = st.text
+    name = what.removesuffix("()")
+    try:
+        strings_at = [(t.start, t.end) for t in parser.scan(text) if t.name == "SCONST"]
+    except Exception:  # a text the scanner refuses: say what is certain
+        return False
+    found = False
+    for m in _CALL_RE.finditer(text):
+        schema = (m.group(1) or "").lower()
+        key = f"{schema}{m.group(2).lower()}" if schema in ("net.", "cron.") else m.group(2).lower()
+        if key != name:
+            continue
+        found = True
+        at = m.start() if text.isascii() else len(text[: m.start()].encode())
+        if not any(start <= at <= end for start, end in strings_at):
+            return False
+    return found
+
+
 def may_need(text: str, missing_types: tuple[str, ...], lower: str | None = None) -> bool:
     """False when ``text`` (a whole file; ``lower``: the same, lower-cased, if at hand) has none of the
     words :func:`statement_needs` looks for."""
@@ -145,7 +182,7 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
         for s in ctx.of_kind(ObjectKind.EXTENSION, existing=False)
         if any(e.action == Action.CREATE for e in s.events)
     }
-    uses: dict[str, list[tuple[Location, str]]] = {}
+    uses: dict[str, list[tuple[Location, str, bool]]] = {}
     missing_types = tuple(t for t, ext in EXTENSION_TYPES.items() if ext not in created)
     texts = ctx.file_texts
     # the words of extensions that a migration creates need not be looked for (their uses are fine)
@@ -186,13 +223,20 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
                 continue
             for ext, what in statement_needs(st, created, missing_types):
                 if ext not in created:
-                    uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what))
+                    later = what.endswith("()") and call_is_deferred(st, what)
+                    uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what, later))
     for ext, found in sorted(uses.items()):
-        first, what = found[0]
-        others = tuple(dict.fromkeys(loc for loc, _ in found[1:]))[:5]
+        first, what, _ = found[0]
+        others = tuple(dict.fromkeys(loc for loc, _, _ in found[1:]))[:5]
+        if all(later for _, _, later in found):
+            outcome = (
+                "on a fresh database the migrations run, but each call fails when its function or scheduled "
+                "job runs"
+            )
+        else:
+            outcome = "fails on a fresh database"
         yield Hit(
-            f"uses {what} from extension {ext}, which no migration creates ({len(found)} use(s)): "
-            "fails on a fresh database",
+            f"uses {what} from extension {ext}, which no migration creates ({len(found)} use(s)): {outcome}",
             first,
             others,
             (ext,),
