@@ -40,6 +40,20 @@ def _usage_line(exc: Exception) -> str:
     return f"{command + ': ' if command else ''}{message} (see '{path} --help')"
 
 
+def _url_origin(message: str, argv: list[str] | None) -> str:
+    """`` (the URL is $DATABASE_URL)`` when a connection failed to a URL no option gave: a variable set for
+    another program is otherwise a surprise."""
+    args = argv if argv is not None else sys.argv[1:]
+    env = os.environ.get("DATABASE_URL")
+    if not env or "--database-url" in args or any(a.startswith("--database-url=") for a in args):
+        return ""
+    from pgconsolidate.redact import redact_url
+
+    if message.startswith("cannot connect to") and redact_url(env) in message:
+        return " (the URL is $DATABASE_URL: pass --database-url, or unset it)"
+    return ""
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (errors become one line on stderr, never a traceback)."""
     import typer
@@ -52,7 +66,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, prog_name="pgconsolidate", standalone_mode=False)
     except PgcError as exc:
-        return _fail(exc.message, exc.exit_code)
+        return _fail(exc.message + _url_origin(exc.message, argv), exc.exit_code)
     except typer.Exit as exc:
         if isinstance(exc.__cause__, KeyboardInterrupt):  # Typer turns Ctrl-C into Exit(130), silently
             return _fail(INTERRUPTED, 130)

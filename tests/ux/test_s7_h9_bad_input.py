@@ -424,3 +424,15 @@ def test_an_unencoded_password_never_shows_not_even_a_piece(
         err = capsys.readouterr().err
         assert code == 2 and err.startswith("pgconsolidate: error: cannot connect to postgresql://u:***@")
         assert "Xy9" not in err and "Qz7w" not in err, err
+
+
+def test_a_failing_database_url_from_the_environment_says_so(capsys, monkeypatch) -> None:
+    """``DATABASE_URL`` set for another program (an app's .env) was used silently: the error named a URL
+    the user never typed."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app:app-s3cret@127.0.0.1:1/app")
+    assert run(["inspect"]) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(" (the URL is $DATABASE_URL: pass --database-url, or unset it)\n")
+    assert "app-s3cret" not in err and err.count("\n") == 1
+    assert run(["inspect", "--database-url", BAD_URL]) == 2
+    assert "$DATABASE_URL" not in capsys.readouterr().err
