@@ -436,3 +436,13 @@ def test_a_failing_database_url_from_the_environment_says_so(capsys, monkeypatch
     assert "app-s3cret" not in err and err.count("\n") == 1
     assert run(["inspect", "--database-url", BAD_URL]) == 2
     assert "$DATABASE_URL" not in capsys.readouterr().err
+
+
+def test_objects_says_which_file_it_could_not_read(tmp_path: Path, capsys) -> None:
+    """A non-UTF-8 file's objects were missing from the timelines without a word."""
+    _layout(tmp_path)
+    (tmp_path / "migrations" / "20240102000000_b.sql").write_bytes(b"create table x (a int); -- caf\xe9\n")
+    assert run(["objects", str(tmp_path / "migrations")]) == 0
+    captured = capsys.readouterr()
+    assert "20240102000000_b.sql:1: not valid UTF-8" in captured.err
+    assert "public.t" in captured.out

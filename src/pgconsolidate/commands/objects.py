@@ -105,6 +105,9 @@ def objects(
     mdir = read_dir(directory)
     analysis = analyze_dir(mdir, keep_trees=False)
     states = matching(analysis, pattern)
+    for f in mdir.files:  # a file that cannot be read or decoded contributes nothing: say why
+        for problem in f.problems:
+            err.print(f"{f.path}:{problem.line}: {problem.message}", markup=False, highlight=False)
     if fmt is OutputFormat.json:
         out.print_json(json.dumps(to_document(analysis, states)))
         return
