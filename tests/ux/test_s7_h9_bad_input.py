@@ -446,3 +446,32 @@ def test_objects_says_which_file_it_could_not_read(tmp_path: Path, capsys) -> No
     captured = capsys.readouterr()
     assert "20240102000000_b.sql:1: not valid UTF-8" in captured.err
     assert "public.t" in captured.out
+
+
+def test_a_role_without_rights_gets_one_line_and_no_empty_backup_directory(
+    scratch_db: str, tmp_path: Path, capsys
+) -> None:
+    """A role that cannot read a table: backup fails with one line naming the table's problem, and the
+    backup directory it was asked to create is not left behind empty."""
+    import secrets
+
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    role = f"pgc_h9_{secrets.token_hex(4)}"
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE private_t (a int)")
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        weak = make_conninfo(scratch_db, user=role)
+        target = tmp_path / "backups"
+        code = run(["backup", "--database-url", weak, "--out", str(target)])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err.splitlines()[-1].startswith("pgconsolidate: error: ")
+        assert "permission denied for table private_t" in err.splitlines()[-1]
+        assert not target.exists()
+    finally:
+        with psycopg.connect(scratch_db, autocommit=True) as conn:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")

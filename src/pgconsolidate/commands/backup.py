@@ -90,8 +90,16 @@ def backup(
 
     usable_directory(out_dir, "backup")
     url = reachable_database_url(ctx, database_url)
-    with progress_steps("backup") as step:
-        b = take_backup(url, out_dir=out_dir, scratch_url=resolve_scratch_url(ctx, scratch_url), step=step)
+    new_dir = out_dir is not None and not out_dir.exists()
+    try:
+        with progress_steps("backup") as step:
+            b = take_backup(
+                url, out_dir=out_dir, scratch_url=resolve_scratch_url(ctx, scratch_url), step=step
+            )
+    except BaseException:
+        if new_dir and out_dir is not None and out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()  # a failed or interrupted backup leaves no empty directory behind
+        raise
     if fmt is OutputFormat.json:
         emit_json({"schema_version": 1, **backup_summary(b)})
     else:
