@@ -475,3 +475,25 @@ def test_a_role_without_rights_gets_one_line_and_no_empty_backup_directory(
         with psycopg.connect(scratch_db, autocommit=True) as conn:
             conn.execute(f"DROP OWNED BY {role}")
             conn.execute(f"DROP ROLE {role}")
+
+
+def test_plan_check_names_the_directory_given(scratch_server, tmp_path: Path, capsys) -> None:
+    """``plan --check FILE DIR`` said a file 'is new in <the plan's directory>', a directory the user
+    did not name."""
+    _layout(tmp_path)
+    plan = tmp_path / "p.toml"
+    plan.write_text('version = 1\ndirectory = "elsewhere"\n\n[[domain]]\nname = "all"\npatterns = ["*"]\n')
+    code = run(
+        [
+            "plan",
+            str(tmp_path / "migrations"),
+            "--check",
+            str(plan),
+            "--scratch-url",
+            scratch_server.admin_url,
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"20240101000000_a.sql is new in {tmp_path / 'migrations'} (not in the plan)" in out
+    assert "elsewhere" not in out

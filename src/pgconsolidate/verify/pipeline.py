@@ -314,7 +314,8 @@ def load_plan(
     if snapshots is None:
         g = gather(mdir, live_url, scratch_url)
         snapshots = (g.chain,) + ((g.live,) if g.live else ())
-    more = check_plan(plan, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=snapshots)
+    shown = replace(plan, directory=directory) if directory else plan  # messages name the directory given
+    more = check_plan(shown, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=snapshots)
     if any(m.drop_source for m in plan.merges):
         if analysis is None or analysis.mdir.root != mdir.root:
             analysis = analyze_dir(mdir, keep_trees=False)
