@@ -59,6 +59,7 @@ def _layout(tmp: Path) -> None:
     (tmp / "foreign" / "archive" / "MANIFEST.json").write_text('{"a": 1}')
     (tmp / "foreign" / "pgconsolidate-output.json").write_text("[]")
     (tmp / "outv").mkdir()
+    (tmp / "other.json").write_text('{"name": "my-app", "version": "1.0.0"}')
     (tmp / "outv" / "pgconsolidate-output.json").write_text('{"fix": ')
 
 
@@ -107,6 +108,8 @@ BAD_INPUT = [
         ["analyze", M, "--select", "non-idempotent", "--ignore", "x,non-idempotent"],
         "both name non-idempotent",
     ),
+    # a JSON object of something else: was 'snapshot schema_version None is not supported'
+    (["compare", "{tmp}/other.json", M], "other.json: not a pgconsolidate snapshot (no schema_version"),
     # verify with a truncated or foreign output manifest: was an internal JSONDecodeError / KeyError
     (["verify", "{tmp}/outv"], "pgconsolidate-output.json: cannot read the output manifest"),
     (["verify", "{tmp}/foreign"], "pgconsolidate-output.json: not a pgconsolidate output manifest"),

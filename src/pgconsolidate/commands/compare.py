@@ -70,7 +70,15 @@ def load_snapshot_arg(
             )
         return replay_to_snapshot(arg, scratch_url=scratch_url, **options)
     if not _looks_like_url(arg) and path.is_file():
-        return read_snapshot_file(path)
+        try:
+            return read_snapshot_file(path)
+        except InputError as exc:
+            if "schema_version None" in exc.message:  # a JSON object of something else
+                raise InputError(
+                    f"{path}: not a pgconsolidate snapshot (no schema_version; one is written by "
+                    "inspect --output or replay --snapshot)"
+                ) from None
+            raise
     if _looks_like_url(arg):
         return read_snapshot(arg, **options)
     raise InputError(
