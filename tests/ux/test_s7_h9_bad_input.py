@@ -500,3 +500,13 @@ def test_plan_check_names_the_directory_given(scratch_server, tmp_path: Path, ca
     assert code == 1
     assert f"20240101000000_a.sql is new in {tmp_path / 'migrations'} (not in the plan)" in out
     assert "elsewhere" not in out
+
+
+def test_plan_toml_single_table_instead_of_array_is_a_problem() -> None:
+    """``[merge]`` instead of ``[[merge]]`` (a common TOML slip) made the merge vanish, silently."""
+    text = 'version = 1\nsettings = 3\n[merge]\nsource = "public.a"\ntarget = "public.b"\n'
+    _, problems = read_plan(text, "p.toml")
+    assert [p.render("p.toml") for p in problems] == [
+        "p.toml:2: `settings` must be a table: [settings]",
+        "p.toml:3: `merge` must be an array of tables: write [[merge]], not [merge]",
+    ]

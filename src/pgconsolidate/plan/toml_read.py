@@ -172,6 +172,17 @@ def _unknown_keys(r: _Reader, doc: dict[str, Any]) -> None:
             child = key if not part else f"{part}.{key}"
             if child not in KNOWN_KEYS:
                 continue
+            if child == "settings" and not isinstance(value, dict):
+                message = "`settings` must be a table: [settings]"
+                r.problems.append(PlanProblem(_key_line(r.text, key), message))
+            elif child != "settings" and not isinstance(value, list):
+                # `[merge]` instead of `[[merge]]`: a table, not an array of tables, would be ignored
+                r.problems.append(
+                    PlanProblem(
+                        _key_line(r.text, key),
+                        f"`{child}` must be an array of tables: write [[{child}]], not [{child}]",
+                    )
+                )
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, dict):
                     visit(item, child)
