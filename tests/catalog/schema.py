@@ -68,6 +68,13 @@ CREATE FUNCTION app.mood_of(text) RETURNS app.mood LANGUAGE sql IMMUTABLE AS $$ 
 CREATE FUNCTION app.mood_of2(text) RETURNS app.mood LANGUAGE sql IMMUTABLE AS $$ SELECT $1::app.mood $$;
 CREATE CAST (text AS app.mood) WITH FUNCTION app.mood_of(text) AS ASSIGNMENT;
 DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET work_mem = %L', current_database(), '8MB'); END $$;
+CREATE TEXT SEARCH DICTIONARY app.tsd (TEMPLATE = simple, STOPWORDS = english);
+CREATE TEXT SEARCH CONFIGURATION app.tsc (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION app.tsc ALTER MAPPING FOR word WITH app.tsd, english_stem;
+CREATE FUNCTION app.eq_it(integer, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT $1::text = $2 $$;
+CREATE OPERATOR app.=== (LEFTARG = integer, RIGHTARG = text, FUNCTION = app.eq_it);
+CREATE FOREIGN DATA WRAPPER pgc_cat_fdw;
+CREATE SERVER pgc_cat_srv FOREIGN DATA WRAPPER pgc_cat_fdw OPTIONS (host 'localhost');
 """
 
 

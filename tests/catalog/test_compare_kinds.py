@@ -20,6 +20,7 @@ from pgconsolidate.compare.render import text_lines
 from pgconsolidate.scratch import ScratchServer, throwaway_database
 
 from .schema import OWNER, READER, build, changed
+from .test_s7_h10_new_kinds import NEW_KIND_CASES, NEW_KIND_ON_SNAPSHOTS
 
 # (case id, statements, collection, identity, attribute changed | ADDED | REMOVED)
 CASES: list[tuple[str, str, str, str, str]] = [
@@ -815,6 +816,10 @@ IN_IDENTITY = {
 # Attributes the embedded server cannot produce a second value for; proved on snapshots instead.
 # ICU (tailoring rules, nondeterministic collations) is not in every build: proved on snapshots below.
 PROVED_ON_SNAPSHOTS = {("extensions", "version"), ("collations", "rules"), ("collations", "deterministic")}
+PROVED_ON_SNAPSHOTS |= NEW_KIND_ON_SNAPSHOTS  # test_s7_h10_new_kinds.py
+CASES += (
+    NEW_KIND_CASES  # text search, operators, foreign data wrappers and servers (test_s7_h10_new_kinds.py)
+)
 
 
 @pytest.fixture(scope="module")

@@ -56,6 +56,12 @@ DROP CAST (text AS app.mood);
 DROP FUNCTION app.mood_of(text), app.mood_of2(text);
 DROP STATISTICS app.t_stats;
 DROP COLLATION app.c_posix;
+DROP OPERATOR app.===(integer, text);
+DROP FUNCTION app.eq_it(integer, text);
+DROP TEXT SEARCH CONFIGURATION app.tsc;
+DROP TEXT SEARCH DICTIONARY app.tsd;
+DROP SERVER pgc_cat_srv;
+DROP FOREIGN DATA WRAPPER pgc_cat_fdw;
 """
 
 

@@ -300,6 +300,72 @@ class Cast(CatalogObject):
     comment: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class TextSearchConfiguration(CatalogObject):
+    """A text search configuration (``CREATE TEXT SEARCH CONFIGURATION``); identity ``schema.name``."""
+
+    kind: ClassVar[str] = "text search configuration"
+    parser: str  # qualified unless in pg_catalog: "default"
+    mappings: tuple[str, ...]  # "token type: dictionary, dictionary" (in the order tried), by token type
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextSearchDictionary(CatalogObject):
+    """A text search dictionary (``CREATE TEXT SEARCH DICTIONARY``); identity ``schema.name``."""
+
+    kind: ClassVar[str] = "text search dictionary"
+    template: str  # qualified unless in pg_catalog: "simple", "snowball"
+    options: str | None  # as given: "language = 'english', stopwords = 'english'"
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Operator(CatalogObject):
+    """An operator (``CREATE OPERATOR``); identity ``schema.name(left, right)``, ``NONE`` for the left
+    type of a prefix operator (``public.===(integer, text)``)."""
+
+    kind: ClassVar[str] = "operator"
+    function: str | None  # schema.name(argtypes); None for a shell (named as another's commutator only)
+    result: str | None
+    commutator: str | None = None  # an operator identity
+    negator: str | None = None
+    restrict: str | None = None  # the selectivity estimators (regproc)
+    join: str | None = None
+    hashes: bool = False
+    merges: bool = False
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForeignDataWrapper(CatalogObject):
+    """A foreign data wrapper (``CREATE FOREIGN DATA WRAPPER``); identity: its name."""
+
+    kind: ClassVar[str] = "foreign data wrapper"
+    handler: str | None  # schema.name(argtypes)
+    validator: str | None
+    options: tuple[str, ...] = ()  # "name=value", sorted
+    owner: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForeignServer(CatalogObject):
+    """A foreign server (``CREATE SERVER``); identity: its name. User mappings (which may hold passwords)
+    are not read."""
+
+    kind: ClassVar[str] = "foreign server"
+    wrapper: str
+    type: str | None = None
+    version: str | None = None
+    options: tuple[str, ...] = ()  # "name=value", sorted
+    owner: str
+    comment: str | None = None
+
+
 # The object kinds of a snapshot: Snapshot field name -> class. Order is the order of output.
 OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "schemas": Schema,
@@ -324,11 +390,40 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "statistics": Statistics,
     "collations": Collation,
     "casts": Cast,
+    "text_search_configurations": TextSearchConfiguration,
+    "text_search_dictionaries": TextSearchDictionary,
+    "operators": Operator,
+    "foreign_data_wrappers": ForeignDataWrapper,
+    "foreign_servers": ForeignServer,
 }
 
 # Kinds added after snapshot schema_version 1 was first written: a snapshot file without them was
 # written before they were read (it is read with none, so their objects show as added, never hidden).
-LATER_KINDS = frozenset({"statistics", "collations", "casts"})
+LATER_KINDS = frozenset(
+    {
+        "statistics",
+        "collations",
+        "casts",
+        "text_search_configurations",
+        "text_search_dictionaries",
+        "operators",
+        "foreign_data_wrappers",
+        "foreign_servers",
+    }
+)
+
+# Later kinds written to a snapshot file only when they hold objects (added in session 7): a snapshot of a
+# schema without them is the same file, and has the same fingerprint, as before they were read.
+SPARSE_KINDS = frozenset(
+    {
+        "text_search_configurations",
+        "text_search_dictionaries",
+        "operators",
+        "foreign_data_wrappers",
+        "foreign_servers",
+    }
+)
+assert SPARSE_KINDS <= LATER_KINDS
 
 # Attributes added to a kind after snapshot schema_version 1 was first written. They are written to a
 # snapshot file only when they differ from their default, and a file without them reads them as the
@@ -372,6 +467,11 @@ class Snapshot:
     statistics: tuple[Statistics, ...] = ()
     collations: tuple[Collation, ...] = ()
     casts: tuple[Cast, ...] = ()
+    text_search_configurations: tuple[TextSearchConfiguration, ...] = ()
+    text_search_dictionaries: tuple[TextSearchDictionary, ...] = ()
+    operators: tuple[Operator, ...] = ()
+    foreign_data_wrappers: tuple[ForeignDataWrapper, ...] = ()
+    foreign_servers: tuple[ForeignServer, ...] = ()
     scope: str = "user"  # which objects were read (see scope_name); not part of the schema
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:

@@ -290,6 +290,8 @@ _ACL_KINDS: dict[str, str | None] = {
     "domains": "type",
     "composites": "type",
     "functions": None,
+    "foreign_data_wrappers": "foreign data wrapper",
+    "foreign_servers": "foreign server",
 }
 
 
@@ -433,6 +435,11 @@ _EXTENSION_MEMBERS = (
     "ext_namespace",
     "ext_event_trigger",
     "ext_collation",
+    "ext_ts_config",
+    "ext_ts_dict",
+    "ext_operator",
+    "ext_fdw",
+    "ext_server",
 )
 
 
@@ -454,6 +461,11 @@ CENSUS_KINDS = (
     "statistics",
     "collations",
     "casts",
+    "text_search_configurations",
+    "text_search_dictionaries",
+    "operators",
+    "foreign_data_wrappers",
+    "foreign_servers",
 )
 
 

@@ -6,7 +6,9 @@ lose an attribute (which would make two different schemas compare equal). The on
 attributes added after the format was first written (``LATER_ATTRIBUTES``: column storage, compression and
 statistics target, an index's CLUSTER ON, a materialized view's populated state): they are left out where
 they hold their default and read as the default where absent, which is lossless (the default is one
-value) and keeps snapshots of schemas that do not use them, and older files, as they were.
+value) and keeps snapshots of schemas that do not use them, and older files, as they were. Likewise the
+kinds read since (``SPARSE_KINDS``: text search configurations and dictionaries, operators, foreign data
+wrappers and servers) are written only when there are some.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pgconsolidate.catalog.model import (
     LATER_KINDS,
     OBJECT_KINDS,
     SNAPSHOT_SCHEMA_VERSION,
+    SPARSE_KINDS,
     CatalogObject,
     Snapshot,
 )
@@ -62,7 +65,11 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
         "source": snapshot.source,
         "server_version": snapshot.server_version,
         "scope": snapshot.scope,
-        "objects": {name: [object_to_dict(o) for o in snapshot.objects(name)] for name in OBJECT_KINDS},
+        "objects": {
+            name: [object_to_dict(o) for o in snapshot.objects(name)]
+            for name in OBJECT_KINDS
+            if name not in SPARSE_KINDS or snapshot.objects(name)
+        },
     }
 
 

@@ -38,4 +38,20 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                   AND (%(extension_objects)s::bool
                        OR NOT EXISTS (SELECT FROM pg_depend d
                                        WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid
-                                         AND d.objsubid = 0 AND d.deptype = 'e'))) AS casts
+                                         AND d.objsubid = 0 AND d.deptype = 'e'))) AS casts,
+       EXISTS (SELECT FROM pg_ts_config c
+                 JOIN pg_namespace n ON n.oid = c.cfgnamespace
+                WHERE n.nspname <> ALL (%(skip_schemas)s::text[])) AS text_search_configurations,
+       EXISTS (SELECT FROM pg_ts_dict d
+                 JOIN pg_namespace n ON n.oid = d.dictnamespace
+                WHERE n.nspname <> ALL (%(skip_schemas)s::text[])) AS text_search_dictionaries,
+       -- operators made by extensions (pgvector makes a few dozen) count only when extension objects are
+       -- read, as in the operators query
+       EXISTS (SELECT FROM pg_operator o
+                WHERE o.oid >= 16384
+                  AND (%(extension_objects)s::bool
+                       OR NOT EXISTS (SELECT FROM pg_depend d
+                                       WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid
+                                         AND d.objsubid = 0 AND d.deptype = 'e'))) AS operators,
+       EXISTS (SELECT FROM pg_foreign_data_wrapper) AS foreign_data_wrappers,
+       EXISTS (SELECT FROM pg_foreign_server) AS foreign_servers

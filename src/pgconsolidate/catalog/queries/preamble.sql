@@ -22,7 +22,13 @@ WITH path AS (
            coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_event_trigger'::regclass), '{}')
              AS ext_event_trigger,
            coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_collation'::regclass), '{}') AS ext_collation,
-           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_cast'::regclass), '{}') AS ext_cast
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_cast'::regclass), '{}') AS ext_cast,
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_ts_config'::regclass), '{}') AS ext_ts_config,
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_ts_dict'::regclass), '{}') AS ext_ts_dict,
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_operator'::regclass), '{}') AS ext_operator,
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_foreign_data_wrapper'::regclass), '{}')
+             AS ext_fdw,
+           coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_foreign_server'::regclass), '{}') AS ext_server
     FROM pg_depend d
     WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 )
