@@ -58,6 +58,7 @@ def _layout(tmp: Path) -> None:
     (tmp / "foreign" / "archive").mkdir(parents=True)
     (tmp / "foreign" / "archive" / "MANIFEST.json").write_text('{"a": 1}')
     (tmp / "foreign" / "pgconsolidate-output.json").write_text("[]")
+    (tmp / "probes.toml").write_text('[[probe]]\nname = "a"\nsql = 3\n')
     (tmp / "outv").mkdir()
     (tmp / "other.json").write_text('{"name": "my-app", "version": "1.0.0"}')
     (tmp / "outv" / "pgconsolidate-output.json").write_text('{"fix": ')
@@ -110,6 +111,8 @@ BAD_INPUT = [
     ),
     # a JSON object of something else: was 'snapshot schema_version None is not supported'
     (["compare", "{tmp}/other.json", M], "other.json: not a pgconsolidate snapshot (no schema_version"),
+    # a probe whose sql is not a string: was an internal TypeError once connected
+    (["check", "--database-url", BAD_URL, "--probes", "{tmp}/probes.toml"], "probe 'a': `sql` must be a"),
     # verify with a truncated or foreign output manifest: was an internal JSONDecodeError / KeyError
     (["verify", "{tmp}/outv"], "pgconsolidate-output.json: cannot read the output manifest"),
     (["verify", "{tmp}/foreign"], "pgconsolidate-output.json: not a pgconsolidate output manifest"),

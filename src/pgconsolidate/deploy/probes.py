@@ -149,6 +149,9 @@ def parse_probes(text: str, origin: str) -> tuple[Probe, ...]:
             not isinstance(function, str) or not re.fullmatch(r"[^.()]+(\.[^.()]+)?", function)
         ):
             raise InputError(f"{where}: probe {name!r}: function must be name or schema.name")
+        for key in ("sql", "setup", "error_contains"):
+            if key in item and not isinstance(item[key], str):
+                raise InputError(f"{where}: probe {name!r}: `{key}` must be a string")
         probes.append(
             Probe(
                 name=name,
