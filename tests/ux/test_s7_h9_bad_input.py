@@ -513,3 +513,16 @@ def test_plan_toml_single_table_instead_of_array_is_a_problem() -> None:
         "p.toml:2: `settings` must be a table: [settings]",
         "p.toml:3: `merge` must be an array of tables: write [[merge]], not [merge]",
     ]
+
+
+def test_plan_toml_wrong_types_are_problems_not_crashes_or_guesses() -> None:
+    """``drop_source = "false"`` (a string) read as true, dropping the source table; ``live_only = 3``
+    was an internal TypeError."""
+    text = 'version = 1\nlive_only = 3\n[[merge]]\nsource = "public.a"\ntarget = "public.b"\n'
+    text += 'drop_source = "false"\nfire_triggers = 1\n'
+    _, problems = read_plan(text, "p.toml")
+    assert [p.render("p.toml") for p in problems] == [
+        "p.toml:6: [[merge]]: `drop_source` must be true or false (not 'false')",
+        "p.toml:7: [[merge]]: `fire_triggers` must be true or false (not 1)",
+        "p.toml:2: top level: `live_only` must be a list of strings",
+    ]

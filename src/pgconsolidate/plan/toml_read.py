@@ -77,6 +77,14 @@ class _Reader:
             return ()
         return tuple(value)
 
+    def boolean(self, table: dict[str, Any], key: str, where: str, default: bool) -> bool:
+        """``true``/``false`` only: ``drop_source = "false"`` (a string) must not read as true."""
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(f"{where}: `{key}` must be true or false (not {value!r})", f"{key} =")
+            return default
+        return value
+
     def choice(self, value: str, allowed: tuple[str, ...], what: str, key: str) -> str:
         if value not in allowed:
             self.problem(
@@ -248,8 +256,8 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
                 key=r.string(t, "key", "[[merge]]", "id"),
                 key_type=r.string(t, "key_type", "[[merge]]", "uuid"),
                 on_collision=strategy,
-                drop_source=bool(t.get("drop_source", True)),
-                fire_triggers=bool(t.get("fire_triggers", False)),
+                drop_source=r.boolean(t, "drop_source", "[[merge]]", True),
+                fire_triggers=r.boolean(t, "fire_triggers", "[[merge]]", False),
                 columns=tuple(cols),
             )
         )
@@ -353,7 +361,7 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
         definers=_with_reasons(definers, _reasons(text, "[[definer]]")),
         indexes=_with_reasons(indexes, _reasons(text, "[[index]]")),
         domains=domains,
-        live_only=tuple(str(x) for x in doc.get("live_only", []) if isinstance(x, str)),
+        live_only=r.strings(doc, "live_only", "top level"),
         version=int(version) if isinstance(version, int) else PLAN_VERSION,
     )
     return plan, tuple(r.problems)
