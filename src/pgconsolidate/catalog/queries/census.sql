@@ -39,19 +39,21 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                        OR NOT EXISTS (SELECT FROM pg_depend d
                                        WHERE d.classid = 'pg_cast'::regclass AND d.objid = ca.oid
                                          AND d.objsubid = 0 AND d.deptype = 'e'))) AS casts,
-       EXISTS (SELECT FROM pg_ts_config c
-                 JOIN pg_namespace n ON n.oid = c.cfgnamespace
-                WHERE n.nspname <> ALL (%(skip_schemas)s::text[])) AS text_search_configurations,
-       EXISTS (SELECT FROM pg_ts_dict d
-                 JOIN pg_namespace n ON n.oid = d.dictnamespace
-                WHERE n.nspname <> ALL (%(skip_schemas)s::text[])) AS text_search_dictionaries,
+       -- text search configurations and dictionaries, operators and foreign servers made in the database
+       -- each depend on their schema (or wrapper), which is never pinned where these kinds are read: their
+       -- rows in pg_depend (opened for the casts above; its index) tell them without opening the catalogs
+       EXISTS (SELECT FROM pg_depend d
+                WHERE d.classid = 'pg_ts_config'::regclass AND d.objid >= 16384) AS text_search_configurations,
+       EXISTS (SELECT FROM pg_depend d
+                WHERE d.classid = 'pg_ts_dict'::regclass AND d.objid >= 16384) AS text_search_dictionaries,
        -- operators made by extensions (pgvector makes a few dozen) count only when extension objects are
        -- read, as in the operators query
-       EXISTS (SELECT FROM pg_operator o
-                WHERE o.oid >= 16384
+       EXISTS (SELECT FROM pg_depend d
+                WHERE d.classid = 'pg_operator'::regclass AND d.objid >= 16384
                   AND (%(extension_objects)s::bool
-                       OR NOT EXISTS (SELECT FROM pg_depend d
-                                       WHERE d.classid = 'pg_operator'::regclass AND d.objid = o.oid
-                                         AND d.objsubid = 0 AND d.deptype = 'e'))) AS operators,
+                       OR NOT EXISTS (SELECT FROM pg_depend e
+                                       WHERE e.classid = 'pg_operator'::regclass AND e.objid = d.objid
+                                         AND e.objsubid = 0 AND e.deptype = 'e'))) AS operators,
+       -- a wrapper may depend on nothing (no handler, no validator, owned by the bootstrap superuser)
        EXISTS (SELECT FROM pg_foreign_data_wrapper) AS foreign_data_wrappers,
-       EXISTS (SELECT FROM pg_foreign_server) AS foreign_servers
+       EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_foreign_server'::regclass) AS foreign_servers
