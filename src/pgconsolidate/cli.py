@@ -84,7 +84,11 @@ def run(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a disk full, a permission denied, a read-only file system: not a bug
+        import errno
+
         where = f"{exc.filename}: " if exc.filename else ""
+        if not exc.filename and exc.errno == errno.ENOSPC:
+            where = "cannot write the output: "  # stdout redirected to a full disk
         return _fail(f"{where}{exc.strerror or exc}", EXIT_USAGE)
     except Exception as exc:  # a bug: still one line, unless debugging
         if os.environ.get("PGCONSOLIDATE_DEBUG"):

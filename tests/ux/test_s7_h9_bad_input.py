@@ -526,3 +526,23 @@ def test_plan_toml_wrong_types_are_problems_not_crashes_or_guesses() -> None:
         "p.toml:7: [[merge]]: `fire_triggers` must be true or false (not 1)",
         "p.toml:2: top level: `live_only` must be a list of strings",
     ]
+
+
+def test_output_to_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    """``pgconsolidate inventory DIR > /dev/full``: one line saying the output could not be written."""
+    import subprocess
+    import sys
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    _layout(tmp_path)
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pgconsolidate", "inventory", str(tmp_path / "migrations")],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 2
+    assert proc.stderr == "pgconsolidate: error: cannot write the output: No space left on device\n"
