@@ -75,6 +75,7 @@ CREATE FUNCTION app.eq_it(integer, text) RETURNS boolean LANGUAGE sql IMMUTABLE 
 CREATE OPERATOR app.=== (LEFTARG = integer, RIGHTARG = text, FUNCTION = app.eq_it);
 CREATE FOREIGN DATA WRAPPER pgc_cat_fdw;
 CREATE SERVER pgc_cat_srv FOREIGN DATA WRAPPER pgc_cat_fdw OPTIONS (host 'localhost');
+CREATE TYPE app.rng AS RANGE (subtype = float8);
 """
 
 

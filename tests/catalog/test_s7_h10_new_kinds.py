@@ -1,5 +1,5 @@
 """Issue 5: kinds compare could not see (a false "equivalent"): text search configurations and
-dictionaries, operators, foreign data wrappers and foreign servers (and their USAGE grants).
+dictionaries, operators, foreign data wrappers and foreign servers (and their USAGE grants), range types.
 
 ``NEW_KIND_CASES`` join the cases of test_compare_kinds.py (one per attribute, on the catalog tests' schema,
 which now holds one of each; its structural test fails for an attribute without a case); here they are
@@ -258,10 +258,42 @@ NEW_KIND_CASES: list[tuple[str, str, str, str, str]] = [
     ),
 ]
 
+_RNG = "DROP TYPE app.rng; CREATE TYPE app.rng AS RANGE "
+NEW_KIND_CASES += [
+    ("range-added", "CREATE TYPE app.rng2 AS RANGE (subtype = int4)", "ranges", "app.rng2", ADDED),
+    ("range-removed", "DROP TYPE app.rng", "ranges", "app.rng", REMOVED),
+    ("range-subtype", _RNG + "(subtype = numeric)", "ranges", "app.rng", "subtype"),
+    (
+        "range-subtype-opclass",
+        _RNG + "(subtype = text, subtype_opclass = text_pattern_ops)",
+        "ranges",
+        "app.rng",
+        "subtype_opclass",
+    ),
+    ("range-collation", _RNG + '(subtype = text, collation = "C")', "ranges", "app.rng", "collation"),
+    (
+        "range-subtype-diff",
+        _RNG + "(subtype = float8, subtype_diff = float8mi)",
+        "ranges",
+        "app.rng",
+        "subtype_diff",
+    ),
+    (
+        "range-multirange",
+        _RNG + "(subtype = float8, multirange_type_name = app.rng_many)",
+        "ranges",
+        "app.rng",
+        "multirange",
+    ),
+    ("range-owner", f"ALTER TYPE app.rng OWNER TO {OWNER}", "ranges", "app.rng", "owner"),
+    ("range-comment", "COMMENT ON TYPE app.rng IS 'x'", "ranges", "app.rng", "comment"),
+]
+
 # Attributes no statement on the embedded servers can give a second value: proved on snapshots below.
 NEW_KIND_ON_SNAPSHOTS = {
     ("text_search_configurations", "parser"),  # another parser needs C functions
     ("foreign_data_wrappers", "handler"),  # a handler needs a C function (an extension's)
+    ("ranges", "canonical"),  # a canonical function takes the range type: C only
 }
 
 
@@ -310,6 +342,7 @@ def test_difference_is_seen_on_16(
     [
         ("text_search_configurations", "app.tsc", "parser", "app.my_parser"),
         ("foreign_data_wrappers", "pgc_cat_fdw", "handler", "public.my_fdw_handler()"),
+        ("ranges", "app.rng", "canonical", "public.rng_canonical(app.rng)"),
     ],
 )
 def test_attributes_proved_on_snapshots(
@@ -350,7 +383,7 @@ def test_pgvector_operators_and_empty_kinds_cost_nothing(scratch_db: str) -> Non
     with connection(scratch_db, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION vector; CREATE TABLE t (id int PRIMARY KEY, v vector(3))")
     new = ("text_search_configurations", "text_search_dictionaries", "operators")
-    new += ("foreign_data_wrappers", "foreign_servers")
+    new += ("foreign_data_wrappers", "foreign_servers", "ranges")
     skip = reader_module.skipped_schemas(False)
     with connection(scratch_db) as conn, conn.transaction():
         preamble, census = reader_module._send_preamble(conn, skip, False)
@@ -385,6 +418,7 @@ def test_census_is_a_superset_for_the_new_kinds(
         "operators": f"CREATE OPERATOR {schema}.=== (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq)",
         "foreign_data_wrappers": "CREATE FOREIGN DATA WRAPPER w",
         "foreign_servers": "CREATE FOREIGN DATA WRAPPER w; CREATE SERVER s FOREIGN DATA WRAPPER w",
+        "ranges": f"CREATE TYPE {schema}.r AS RANGE (subtype = int4)",
     }
     skip = reader_module.skipped_schemas(False)
     with connection(url, autocommit=True) as conn:

@@ -366,6 +366,22 @@ class ForeignServer(CatalogObject):
     comment: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Range(CatalogObject):
+    """A range type (``CREATE TYPE ... AS RANGE``); identity ``schema.name``. Its privileges are grants
+    of object kind ``type``."""
+
+    kind: ClassVar[str] = "range type"
+    subtype: str  # format_type
+    subtype_opclass: str | None  # qualified unless in pg_catalog
+    collation: str | None = None  # only when it differs from the subtype's default
+    canonical: str | None = None  # schema.name(argtypes)
+    subtype_diff: str | None = None
+    multirange: str | None = None  # schema.name (PostgreSQL 14 on)
+    owner: str
+    comment: str | None = None
+
+
 # The object kinds of a snapshot: Snapshot field name -> class. Order is the order of output.
 OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "schemas": Schema,
@@ -395,6 +411,7 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "operators": Operator,
     "foreign_data_wrappers": ForeignDataWrapper,
     "foreign_servers": ForeignServer,
+    "ranges": Range,
 }
 
 # Kinds added after snapshot schema_version 1 was first written: a snapshot file without them was
@@ -409,6 +426,7 @@ LATER_KINDS = frozenset(
         "operators",
         "foreign_data_wrappers",
         "foreign_servers",
+        "ranges",
     }
 )
 
@@ -421,6 +439,7 @@ SPARSE_KINDS = frozenset(
         "operators",
         "foreign_data_wrappers",
         "foreign_servers",
+        "ranges",
     }
 )
 assert SPARSE_KINDS <= LATER_KINDS
@@ -472,6 +491,7 @@ class Snapshot:
     operators: tuple[Operator, ...] = ()
     foreign_data_wrappers: tuple[ForeignDataWrapper, ...] = ()
     foreign_servers: tuple[ForeignServer, ...] = ()
+    ranges: tuple[Range, ...] = ()
     scope: str = "user"  # which objects were read (see scope_name); not part of the schema
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:

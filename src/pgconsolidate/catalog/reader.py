@@ -466,6 +466,7 @@ CENSUS_KINDS = (
     "operators",
     "foreign_data_wrappers",
     "foreign_servers",
+    "ranges",
 )
 
 
@@ -550,6 +551,8 @@ _STATISTICS_TARGET = "nullif(s.stxstattarget, -1)::int"
 # Column compression (SET COMPRESSION) exists from PostgreSQL 14 on.
 _COLUMN_COMPRESSION = """CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' WHEN '' THEN NULL
             ELSE a.attcompression::text END"""
+# Multirange types exist from PostgreSQL 14 on.
+_MULTIRANGE = "mt.oid = r.rngmultitypid"
 # Before 14 a true array type is told by its length (typsubscript is new in 14).
 _ARRAY_SUBSCRIPT = "t.typsubscript = 'array_subscript_handler'::regproc"
 # NULLS NOT DISTINCT and ON DELETE SET NULL (columns) exist from PostgreSQL 15 on.
@@ -571,6 +574,7 @@ def _query(name: str, server_version: int) -> bytes:
         text = text.replace(_SQLBODY, "WHEN false THEN NULL")
         text = text.replace(_ARRAY_SUBSCRIPT, "t.typlen = -1")
         text = text.replace(_COLUMN_COMPRESSION, "NULL::text")
+        text = text.replace(_MULTIRANGE, "false")
     if server_version < 150000:
         text = text.replace(_NULLS_NOT_DISTINCT, "true").replace(_CONSTRAINT_NULLS_NOT_DISTINCT, "true")
         text = text.replace(_ON_DELETE_COLUMNS, "true")

@@ -25,6 +25,9 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
        EXISTS (SELECT FROM pg_type t
                 CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = t.typnamespace OFFSET 0) n
                 WHERE t.typtype = 'd' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS domains,
+       EXISTS (SELECT FROM pg_type t
+                CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = t.typnamespace OFFSET 0) n
+                WHERE t.typtype = 'r' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS ranges,
        EXISTS (SELECT FROM pg_class c WHERE c.relkind = 'c') AS composites,
        EXISTS (SELECT FROM pg_publication) AS publications,
        EXISTS (SELECT FROM pg_statistic_ext) AS statistics,
