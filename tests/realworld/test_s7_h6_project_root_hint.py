@@ -36,7 +36,9 @@ def test_replay_and_consolidate_name_the_nested_directory(
     run(["replay", str(root)])
     assert f"no migration files; did you mean {nested}?" in capsys.readouterr().err
     plan = tmp_path / "p.toml"
-    assert run(["plan", str(root), "-o", str(plan)]) == 0
-    capsys.readouterr()
+    assert run(["plan", str(root), "-o", str(plan)]) == 2
+    assert f"did you mean {nested}?" in capsys.readouterr().err
+    assert not plan.exists()
+    plan.write_text(f'directory = "{root}"\n')
     assert run(["consolidate", str(root), "--plan", str(plan), "--out", str(tmp_path / "out")]) == 2
     assert f"did you mean {nested}?" in capsys.readouterr().err

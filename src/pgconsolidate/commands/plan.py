@@ -76,10 +76,14 @@ def plan(
         )
     p = make_plan(directory, live, scratch)
     if not p.files:
-        raise InputError(
-            f"{p.directory or directory or '.'}: no migration files, so nothing to plan (is it the "
-            "migrations directory? `pgconsolidate inventory DIR` lists what is read); no plan was written"
+        from pgconsolidate.replay.nested import nested_hint
+        from pgconsolidate.sources.reader import read_dir
+
+        where = p.directory or directory or "."
+        hint = nested_hint(read_dir(str(where))) or (
+            " (is it the migrations directory? `pgconsolidate inventory DIR` lists what is read)"
         )
+        raise InputError(f"{where}: no migration files, so nothing to plan{hint}; no plan was written")
     if output.is_file():
         backup = output.with_name(output.name + ".bak")
         os.replace(output, backup)
