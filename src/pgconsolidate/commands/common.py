@@ -142,6 +142,21 @@ def readable_file(path: Path | None, what: str, *, text: bool = False) -> None:
         ) from None
 
 
+def load_manifest(path: Path, what: str, *, after: str = "") -> object | None:
+    """The JSON document at ``path`` (a manifest ``consolidate`` wrote), or None when there is no such file;
+    a file that cannot be read or parsed is a one-line input error naming ``what`` (``after`` is appended,
+    e.g. "; nothing was restored")."""
+    import json
+
+    if not path.is_file():
+        return None
+    try:
+        doc: object = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc}){after}") from None
+    return doc
+
+
 def usable_directory(path: Path | None, what: str) -> None:
     """Fail with one line when ``path`` (when given) exists but is not a directory (``--backup-dir``
     pointed at a file): checked before the database is touched."""

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from pgconsolidate.commands.common import load_manifest
 from pgconsolidate.console import out
 from pgconsolidate.errors import InputError
 
@@ -14,15 +15,10 @@ from pgconsolidate.errors import InputError
 def _check_manifest(outdir: Path) -> None:
     """Fail with one line (nothing restored) unless ``OUTDIR/archive/MANIFEST.json`` is the archive manifest
     ``consolidate`` writes: JSON with ``source_dir`` and ``files`` (each with ``path`` and ``action``)."""
-    import json
-
     mpath = outdir / "archive" / "MANIFEST.json"
-    if not mpath.is_file():
+    doc = load_manifest(mpath, "archive manifest", after="; nothing was restored")
+    if doc is None:
         return  # restore_files says it is not an output directory
-    try:
-        doc = json.loads(mpath.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{mpath}: cannot read the archive manifest ({exc}); nothing was restored") from None
     files = doc.get("files") if isinstance(doc, dict) else None
     if (
         not isinstance(doc, dict)

@@ -13,6 +13,7 @@ from pgconsolidate.commands.common import (
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
+    load_manifest,
     progress_steps,
     resolve_database_url,
     resolve_scratch_url,
@@ -27,12 +28,9 @@ def _check_output_manifest(outdir: Path) -> None:
     from pgconsolidate.errors import InputError
 
     mpath = outdir / "pgconsolidate-output.json"
-    if not mpath.is_file():
+    doc = load_manifest(mpath, "output manifest")
+    if doc is None:
         return  # verify_outdir says it is not an output directory
-    try:
-        doc = json.loads(mpath.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{mpath}: cannot read the output manifest ({exc})") from None
     fix = doc.get("fix") if isinstance(doc, dict) else None
     if not isinstance(fix, str):
         raise InputError(f"{mpath}: not a pgconsolidate output manifest (no `fix`)")
