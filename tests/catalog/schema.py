@@ -76,6 +76,7 @@ CREATE OPERATOR app.=== (LEFTARG = integer, RIGHTARG = text, FUNCTION = app.eq_i
 CREATE FOREIGN DATA WRAPPER pgc_cat_fdw;
 CREATE SERVER pgc_cat_srv FOREIGN DATA WRAPPER pgc_cat_fdw OPTIONS (host 'localhost');
 CREATE TYPE app.rng AS RANGE (subtype = float8);
+CREATE FOREIGN TABLE app.ft (x integer) SERVER pgc_cat_srv OPTIONS (table_name 'remote');
 """
 
 

@@ -60,6 +60,7 @@ DROP OPERATOR app.===(integer, text);
 DROP FUNCTION app.eq_it(integer, text);
 DROP TEXT SEARCH CONFIGURATION app.tsc;
 DROP TEXT SEARCH DICTIONARY app.tsd;
+DROP FOREIGN TABLE app.ft;
 DROP SERVER pgc_cat_srv;
 DROP FOREIGN DATA WRAPPER pgc_cat_fdw;
 DROP TYPE app.rng;

@@ -215,10 +215,10 @@ NEW_KIND_CASES: list[tuple[str, str, str, str, str]] = [
         "pgc_cat_srv2",
         ADDED,
     ),
-    ("server-removed", "DROP SERVER pgc_cat_srv", "foreign_servers", "pgc_cat_srv", REMOVED),
+    ("server-removed", "DROP SERVER pgc_cat_srv CASCADE", "foreign_servers", "pgc_cat_srv", REMOVED),
     (
         "server-wrapper",
-        "CREATE FOREIGN DATA WRAPPER pgc_cat_fdw2; DROP SERVER pgc_cat_srv; "
+        "CREATE FOREIGN DATA WRAPPER pgc_cat_fdw2; DROP SERVER pgc_cat_srv CASCADE; "
         "CREATE SERVER pgc_cat_srv FOREIGN DATA WRAPPER pgc_cat_fdw2 OPTIONS (host 'localhost')",
         "foreign_servers",
         "pgc_cat_srv",
@@ -226,7 +226,7 @@ NEW_KIND_CASES: list[tuple[str, str, str, str, str]] = [
     ),
     (
         "server-type",
-        "DROP SERVER pgc_cat_srv; "
+        "DROP SERVER pgc_cat_srv CASCADE; "
         "CREATE SERVER pgc_cat_srv TYPE 'pg' FOREIGN DATA WRAPPER pgc_cat_fdw OPTIONS (host 'localhost')",
         "foreign_servers",
         "pgc_cat_srv",
@@ -287,6 +287,31 @@ NEW_KIND_CASES += [
     ),
     ("range-owner", f"ALTER TYPE app.rng OWNER TO {OWNER}", "ranges", "app.rng", "owner"),
     ("range-comment", "COMMENT ON TYPE app.rng IS 'x'", "ranges", "app.rng", "comment"),
+]
+
+NEW_KIND_CASES += [  # foreign tables: their server and options, their columns' options
+    (
+        "foreign-table-server",
+        "CREATE SERVER pgc_cat_srv2 FOREIGN DATA WRAPPER pgc_cat_fdw; DROP FOREIGN TABLE app.ft; "
+        "CREATE FOREIGN TABLE app.ft (x integer) SERVER pgc_cat_srv2 OPTIONS (table_name 'remote')",
+        "tables",
+        "app.ft",
+        "server",
+    ),
+    (
+        "foreign-table-options",
+        "ALTER FOREIGN TABLE app.ft OPTIONS (SET table_name 'other')",
+        "tables",
+        "app.ft",
+        "foreign_options",
+    ),
+    (
+        "foreign-column-options",
+        "ALTER FOREIGN TABLE app.ft ALTER COLUMN x OPTIONS (ADD column_name 'y')",
+        "columns",
+        "app.ft.x",
+        "foreign_options",
+    ),
 ]
 
 # Attributes no statement on the embedded servers can give a second value: proved on snapshots below.

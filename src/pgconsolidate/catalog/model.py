@@ -60,6 +60,8 @@ class Table(CatalogObject):
     inherits: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
     comment: str | None = None
+    server: str | None = None  # a foreign table's server
+    foreign_options: tuple[str, ...] = ()  # a foreign table's options ("name=value", sorted)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,6 +82,7 @@ class Column(CatalogObject):
     storage: str | None = None  # plain, external, main, extended
     compression: str | None = None  # pglz, lz4
     statistics_target: int | None = None
+    foreign_options: tuple[str, ...] = ()  # a foreign table column's options ("name=value", sorted)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -450,7 +453,8 @@ assert SPARSE_KINDS <= LATER_KINDS
 # older files still load (their objects had the default, as nothing else was read then). A field with no
 # default cannot be listed here.
 LATER_ATTRIBUTES: dict[type[CatalogObject], frozenset[str]] = {
-    Column: frozenset({"storage", "compression", "statistics_target"}),
+    Table: frozenset({"server", "foreign_options"}),
+    Column: frozenset({"storage", "compression", "statistics_target", "foreign_options"}),
     Index: frozenset({"clustered"}),
     View: frozenset({"populated"}),
 }

@@ -150,6 +150,7 @@ _CONVERSIONS = {
     (Function, "body"): ("body_hash", "body_hash({0})"),
     (View, "definition"): ("definition", "normalize_definition({0} or '')"),
     (Index, "opclasses"): ("opclasses", "tuple(map(opclass_name, {0}))"),
+    (Column, "foreign_options"): ("foreign_options", "(() if {0} is None else tuple(sorted({0})))"),
 }
 
 

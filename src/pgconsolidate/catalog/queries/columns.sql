@@ -28,6 +28,7 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' WHEN '' THEN NULL
             ELSE a.attcompression::text END AS compression,
        nullif(a.attstattarget, -1)::int AS statistics_target,  -- -1 until 16, NULL from 17: the default
+       a.attfdwoptions AS foreign_options,  -- a foreign table column's options (sorted by the reader)
        quote_ident(a.attname) AS _quoted,
        CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS _type_oid,
        a.attcollation AS _collation,

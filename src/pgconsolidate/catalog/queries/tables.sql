@@ -21,6 +21,13 @@ SELECT n.nspname || '.' || c.relname AS identity,
        CASE WHEN inh.parents IS NULL OR c.relispartition THEN '{}' ELSE inh.parents END AS inherits,
        CASE WHEN c.reloptions IS NULL THEN '{}' ELSE ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o) END AS options,
        ds.description AS comment,
+       -- a foreign table's server and options (a subquery run for foreign tables only)
+       CASE WHEN c.relkind = 'f' THEN
+            (SELECT s.srvname FROM pg_foreign_table ft JOIN pg_foreign_server s ON s.oid = ft.ftserver
+              WHERE ft.ftrelid = c.oid) END AS server,
+       CASE WHEN c.relkind = 'f' THEN
+            ARRAY(SELECT o FROM pg_foreign_table ft, unnest(ft.ftoptions) o WHERE ft.ftrelid = c.oid ORDER BY o)
+       END AS foreign_options,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
        coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
 FROM pg_class c
