@@ -1,7 +1,8 @@
 -- Which of the kinds that most databases hold none of may hold some: the reader runs a kind's query only
 -- when its column here is true. Each test is its query's WHERE clause without the conditions on temporary
--- schemas and (but for casts) extension members: a superset, true whenever the query could return a row,
--- so a false here means the query would return nothing. Planning and running the query of an empty kind costs a
+-- schemas and (but for casts and operators) extension members, or a wider test read more cheaply (from
+-- pg_depend or pg_range, said where): a superset, true whenever the query could return a row, so a false
+-- here means the query would return nothing (tests/catalog/test_census.py, test_s7_h10_new_kinds.py). Planning and running the query of an empty kind costs a
 -- fresh session most of a millisecond (the catalog's relation cache entry, statistics, the joins); these
 -- tests cost a fraction of that. (Types' schemas are looked up per type found: a join let the planner scan
 -- pg_type once per schema.)
