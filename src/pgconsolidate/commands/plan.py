@@ -58,12 +58,17 @@ def plan(
                 + ("do not apply" if len(given) > 1 else "does not apply")
             )
         readable_file(check, "plan", text=True)
-        _, _, problems = load_plan(check, directory, None, scratch, live)
+        notes: list[str] = []  # with a live database: live-only objects the plan does not list
+        _, _, problems = load_plan(check, directory, None, scratch, live, notes=notes)
         if fmt is OutputFormat.json:
-            out.print_json(json.dumps({"schema_version": 1, "plan": str(check), "problems": problems}))
+            out.print_json(
+                json.dumps({"schema_version": 1, "plan": str(check), "problems": problems, "notes": notes})
+            )
         else:
             for problem in problems:
                 out.print(problem, markup=False, highlight=False)
+            for note in notes:
+                err.print(f"note: {note}", markup=False, highlight=False)
             out.print(f"{check}: {len(problems)} problem(s)" if problems else f"{check}: ok")
         if problems:
             raise typer.Exit(1)

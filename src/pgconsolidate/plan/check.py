@@ -2,15 +2,17 @@
 
 Problems found: files changed since the plan was written (sha256), unknown tables, columns, functions or
 files, impossible merges (incompatible column types, a NOT NULL target column that nothing fills),
-unknown strategies (found by the reader), duplicate or empty domains.
+unknown strategies (found by the reader), duplicate or empty domains. With the live database's catalog:
+``live_only`` entries naming an object it does not have (:func:`live_only_missing`), and the objects it has
+that the files do not create and the plan neither lists nor drops (:func:`live_only_unlisted`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
-from pgconsolidate.catalog.model import Column, Snapshot
+from pgconsolidate.catalog.model import OBJECT_KINDS, Column, Snapshot
 from pgconsolidate.plan.keys import Renewal, key_columns, renewal
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.toml_read import PlanProblem, line_of
@@ -283,3 +285,60 @@ def check_plan(
     if not plan.domains:
         add("the plan has no [[domain]]: the clean set needs at least one")
     return tuple(problems)
+
+
+_LIVE_ONLY_KEY = re.compile(r"^\s*live_only\s*=")
+
+
+def live_only_line(text: str, entry: str) -> int:
+    """The line of ``entry`` in the top-level ``live_only`` array (the array's own line when the entry is
+    not found on a line of its own; 0 without a ``live_only`` key). A comment or a merge naming the same
+    object earlier in the file is not taken for it."""
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if _LIVE_ONLY_KEY.match(ln)), None)
+    if start is None:
+        return 0
+    quoted = (f'"{entry}"', f"'{entry}'")
+    for i in range(start, len(lines)):
+        if any(q in lines[i].split("#", 1)[0] for q in quoted):
+            return i + 1
+        if i > start and "]" in lines[i - 1].split("#", 1)[0]:
+            break
+    return start + 1
+
+
+def live_only_absent(plan: Plan, live: Snapshot) -> tuple[str, ...]:
+    """The ``live_only`` entries whose object the live database (its catalog ``live``) does not have: a
+    typo, or dropped since the plan was written. Any kind counts (a column or constraint named there
+    exists as well)."""
+    have = {o.identity for kind in OBJECT_KINDS for o in live.objects(kind)}
+    return tuple(entry for entry in plan.live_only if entry not in have)
+
+
+def live_only_missing(plan: Plan, text: str, live: Snapshot) -> tuple[PlanProblem, ...]:
+    """One problem, at its line of ``text`` (the plan's TOML), per entry of :func:`live_only_absent`."""
+    return tuple(
+        PlanProblem(
+            live_only_line(text, entry),
+            f"live_only: {entry} is not in the live database (a typo, or dropped since the plan was "
+            "written): remove it, or run `pgconsolidate plan --database-url` again",
+        )
+        for entry in live_only_absent(plan, live)
+    )
+
+
+def planned_drops(plan: Plan) -> set[str]:
+    """What the plan removes: merge sources it drops and function overloads it drops."""
+    return {m.source for m in plan.merges if m.drop_source} | {d for f in plan.functions for d in f.drop}
+
+
+def live_only_unlisted(plan: Plan, found: Iterable[str]) -> tuple[str, ...]:
+    """Of ``found`` (the live database's objects that the files do not create, minus what the plan
+    drops), those the plan's ``live_only`` does not list, each as one sentence."""
+    listed = set(plan.live_only)
+    return tuple(
+        f"{x} is in the live database, not created by the files and not in the plan's live_only: the clean "
+        "set carries it from the live database without the plan saying so (add it to live_only)"
+        for x in found
+        if x not in listed
+    )

@@ -54,14 +54,21 @@ from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
 from pgconsolidate.history.reconcile import normalize_version, version_order_key
 from pgconsolidate.model.types import Analysis
-from pgconsolidate.plan.check import check_plan
+from pgconsolidate.plan.check import (
+    check_plan,
+    live_only_absent,
+    live_only_line,
+    live_only_missing,
+    live_only_unlisted,
+    planned_drops,
+)
 from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
 from pgconsolidate.plan.facts import DataFacts
 from pgconsolidate.plan.model import Plan
-from pgconsolidate.plan.propose import merge_proposals, propose
+from pgconsolidate.plan.propose import live_only_objects, merge_proposals, propose
 from pgconsolidate.plan.recreated import recreated_tables
 from pgconsolidate.plan.similar import reported_pairs, similar_threshold
-from pgconsolidate.plan.toml_read import read_plan
+from pgconsolidate.plan.toml_read import PlanProblem, read_plan
 from pgconsolidate.plan.toml_write import not_merged_line
 from pgconsolidate.plan.unbuilt import unbuilt_relations
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, Skipped, StandIn
@@ -301,21 +308,32 @@ def load_plan(
     live_url: str | None = None,
     *,
     analysis: Analysis | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[Plan, MigrationDir, list[str]]:
     """Read and check a plan; returns (plan, directory, problems rendered as ``file:line: message``).
     ``analysis``: the directory's object model when the caller has built it (used when it is the
-    directory's; else it is built here if the check needs it)."""
+    directory's; else it is built here if the check needs it). Without ``snapshots`` the chain is replayed
+    here and, with ``live_url``, the live database read: its ``live_only`` entries are checked against it,
+    and the live-only objects the plan does not list are appended to ``notes`` (when given)."""
     try:
         text = plan_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read plan {plan_path}: {exc.strerror}") from None
     plan, problems = read_plan(text, str(plan_path))
     mdir = read_dir(directory or plan.directory or None)
+    live_problems: tuple[PlanProblem, ...] = ()
     if snapshots is None:
-        g = gather(mdir, live_url, scratch_url)
+        live, live_facts = read_live(live_url)
+        with replayed_chain(get_scratch_server(scratch_url), mdir, supabase=_supabase(live_url)) as result:
+            g = _gathered(result, live, live_facts)
         snapshots = (g.chain,) + ((g.live,) if g.live else ())
+        if live is not None and g.live is not None:
+            live_problems = live_only_missing(plan, text, live)
+            if notes is not None:
+                notes += live_only_unlisted(plan, live_only_objects(g.chain, g.live, planned_drops(plan)))
     shown = replace(plan, directory=directory) if directory else plan  # messages name the directory given
     more = check_plan(shown, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=snapshots)
+    more = (*more, *live_problems)
     if any(m.drop_source for m in plan.merges):
         if analysis is None or analysis.mdir.root != mdir.root:
             analysis = analyze_dir(mdir, keep_trees=False)
@@ -323,6 +341,25 @@ def load_plan(
         users = routines_using(model, (m.source for m in plan.merges if m.drop_source))
         more = (*more, *drop_source_problems(plan, text, users))
     return plan, mdir, [p.render(str(plan_path)) for p in (*problems, *more)]
+
+
+def refuse_missing_live_only(plan_path: Path, live: Snapshot) -> None:
+    """Refuse (InputError, one line, nothing written) a plan whose ``live_only`` names an object the live
+    database (its catalog ``live``) does not have."""
+    try:
+        text = plan_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read plan {plan_path}: {exc.strerror}") from None
+    plan, _ = read_plan(text, str(plan_path))  # the reader's problems are reported by load_plan
+    absent = live_only_absent(plan, live)
+    if absent:
+        where = ", ".join(
+            f"{plan_path}:{n}: {e}" if (n := live_only_line(text, e)) else f"{plan_path}: {e}" for e in absent
+        )
+        raise InputError(
+            f"the plan's live_only names {len(absent)} object(s) the live database does not have ({where}): "
+            "remove them, or run `pgconsolidate plan --database-url` again; nothing was written"
+        )
 
 
 def tables_present(url: str, names: list[str]) -> set[str]:
@@ -579,11 +616,13 @@ def consolidate(
         raise InputError(f"{mdir0.root}: {why}; nothing was written")
     # the old files' object model, built once: the plan check (routines using a merge source) and the
     # findings before/after in REPORT.md read it
-    if analysis is None or _fingerprint(analysis.mdir) != _fingerprint(mdir0):
-        analysis = analyze_dir(mdir0, keep_trees=False)
     if live_url:
         refuse_pending(live_url, mdir0)
     live, live_facts = read_live(live_url)
+    if live is not None:
+        refuse_missing_live_only(plan_path, live)
+    if analysis is None or _fingerprint(analysis.mdir) != _fingerprint(mdir0):
+        analysis = analyze_dir(mdir0, keep_trees=False)
     # one replay of the old chain serves the plan check, the fix run, the dump and the second run; it is
     # kept until the end, so that roles its migrations created exist while the clean set replays
     step(f"replaying the {len(mdir0.files)} old files on a scratch database")
@@ -602,6 +641,11 @@ def consolidate(
             raise InputError(
                 f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems)
             )
+        unlisted = (
+            live_only_unlisted(plan, live_only_objects(g.chain, g.live, planned_drops(plan)))
+            if g.live
+            else ()
+        )
         state = g.live or g.chain
         facts = g.live_facts or g.chain_facts
         unmerged = not_merged_lines(plan, state, g.live_facts, analysis, origin_live=g.live is not None)
@@ -758,7 +802,7 @@ def consolidate(
                 "taken as enabled on the platform (the dashboard); the clean set creates it"
                 for a in chain.assumed
             ]
-            copy_notes = list(live_proof.copy.notes) if live_proof else []
+            copy_notes = (list(live_proof.copy.notes) if live_proof else []) + list(unlisted)
             history_lines = live_history_lines(live_url, mdir) if live_url else []
             stood_lines = stand_in_lines(
                 [(g.stand_ins, "replay")]
