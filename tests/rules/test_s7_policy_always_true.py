@@ -67,6 +67,12 @@ T = (
             [],
         ),
         ("create policy a on t for all using (true);\ndrop policy a on t;", []),
+        # ALTER POLICY restricts it to the service role
+        (
+            "create policy a on t for all to authenticated using (true);\n"
+            "alter policy a on t to service_role;",
+            [],
+        ),
         # restrictive policies only narrow access
         ("create policy a on t as restrictive for all to authenticated using (true);", []),
         # the service role bypasses row level security anyway
