@@ -3,6 +3,8 @@
 Order of events (nothing is changed before step 5):
 
 1. the source is read and every unit worked out (files that cannot be applied safely are refused);
+   the rights the pending units certainly need (``deploy.rights``) are checked: a missing one is a
+   one-line error before any backup or lock;
 2. the database must not be a standby; the advisory lock is taken (or a clear error after the timeout);
 3. pending units are computed from the history table *under the lock*;
 4. a verified backup is taken (or ``--backup FILE`` is checked: manifest, sha256, verification, database);
@@ -24,7 +26,7 @@ import psycopg
 from psycopg import sql
 
 from pgconsolidate.db.connect import connect, connection, one_line
-from pgconsolidate.deploy import dbinfo, history_table
+from pgconsolidate.deploy import dbinfo, history_table, rights
 from pgconsolidate.deploy.backup import Backup, take_backup
 from pgconsolidate.deploy.baseline import run_baseline, write_baseline
 from pgconsolidate.deploy.lock import advisory_lock
@@ -175,7 +177,17 @@ def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _qu
     # the database checks as they stand before the apply (``deploy.baseline``), when something is pending:
     # run before the lock, so that the lock is held only while the apply runs
     with connection(url, autocommit=True) as conn:
-        maybe = bool(_pending(conn, source)[1])
+        target, early = _pending(conn, source)
+        maybe = bool(early)
+        history = rights.History(
+            target.schema,
+            target.table,
+            ensured_always=target.tool in history_table.WRITTEN,
+            deletes=target.tool == "golang-migrate",
+        )
+        refusal = rights.missing_right(conn, rights.needs_of(early, history))
+    if refusal is not None:
+        raise DatabaseError(refusal)
     before, before_note = run_baseline(url) if maybe else (None, "")
     with advisory_lock(url, timeout=opts.wait):
         with connection(url, autocommit=True) as conn:

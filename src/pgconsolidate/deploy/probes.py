@@ -72,9 +72,52 @@ class ProbeResult:
     problems: tuple[str, ...] = ()
 
 
-def _line_of(text: str, needle: str, default: int = 1) -> int:
-    idx = text.find(needle)
-    return text.count("\n", 0, idx) + 1 if idx >= 0 else default
+_HEADER = re.compile(r"""^\s*\[\[\s*(?:probe|"probe"|'probe')\s*\]\]""")
+_TABLE = re.compile(r"^\s*\[")
+
+
+def _key_re(key: str) -> re.Pattern[str]:
+    """A line that sets ``key`` (bare or quoted), or opens a ``[key...]`` table."""
+    k = re.escape(key)
+    return re.compile(rf"""^\s*(?:(?:{k}|"{k}"|'{k}')\s*(?:=|\.)|\[+\s*(?:{k}|"{k}"|'{k}')\s*[\].])""")
+
+
+class _Lines:
+    """Where things are in a probes file: the ``[[probe]]`` headers and each probe's keys (1-based)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers = [i for i, ln in enumerate(self.lines) if _HEADER.match(ln)]
+
+    def top(self, key: str) -> int:
+        """The line of a top-level key (before the first table), else anywhere; 1 when not found."""
+        pattern = _key_re(key)
+        for i, ln in enumerate(self.lines):
+            if pattern.match(ln):
+                return i + 1
+        return 1
+
+    def probe(self, n: int) -> int:
+        """The header line of probe ``n`` (1-based), or of the ``probe`` key when written inline."""
+        return self.headers[n - 1] + 1 if n <= len(self.headers) else self.top("probe")
+
+    def key(self, n: int, *keys: str) -> int:
+        """The line of the first of ``keys`` set in probe ``n``'s table; its header line otherwise."""
+        if n > len(self.headers):
+            return self.probe(n)
+        first = self.headers[n - 1]
+        last = len(self.lines)
+        for i in range(first + 1, len(self.lines)):
+            ln = self.lines[i]
+            if _HEADER.match(ln) or (_TABLE.match(ln) and not re.match(r"^\s*\[+\s*probe\s*\.", ln)):
+                last = i
+                break
+        for key in keys:
+            pattern = _key_re(key)
+            for i in range(first + 1, last):
+                if pattern.match(self.lines[i]):
+                    return i + 1
+        return first + 1
 
 
 def _arg(value: Any, where: str) -> Any:
@@ -92,73 +135,87 @@ def _arg(value: Any, where: str) -> Any:
 
 
 def parse_probes(text: str, origin: str) -> tuple[Probe, ...]:
-    """Parse a probes file; any error → :class:`InputError` naming ``origin:line``."""
+    """Parse a probes file; any error → :class:`InputError` naming ``origin:line`` (the line of the
+    offending probe's key, or of its ``[[probe]]`` header when the key is missing)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise InputError(f"{origin}:{m.group(1) if m else 1}: not valid TOML: {exc}") from None
+        line = m.group(1) if m else str(max(1, len(text.splitlines())))
+        raise InputError(f"{origin}:{line}: not valid TOML: {exc}") from None
+    at = _Lines(text)
     items = doc.get("probe", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise InputError(f"{origin}:1: expected [[probe]] tables")
-    extra = sorted(set(doc) - {"probe"})
+        raise InputError(f"{origin}:{at.top('probe')}: expected [[probe]] tables")
+    extra = sorted(set(doc) - {"probe"}, key=at.top)
     if extra:
-        raise InputError(f"{origin}:{_line_of(text, extra[0])}: unknown top-level key {extra[0]!r}")
+        raise InputError(f"{origin}:{at.top(extra[0])}: unknown top-level key {extra[0]!r}")
     probes: list[Probe] = []
-    search_from = 0
     for n, item in enumerate(items, 1):
-        pos = text.find("[[probe]]", search_from)
-        search_from = pos + 1 if pos >= 0 else search_from
-        line = text.count("\n", 0, pos) + 1 if pos >= 0 else 1
-        where = f"{origin}:{line}"
-        unknown = sorted(set(item) - KEYS)
+        line = at.probe(n)
+
+        def where(*keys: str, n: int = n) -> str:
+            return f"{origin}:{at.key(n, *keys)}"
+
+        unknown = sorted((at.key(n, k), str(k)) for k in set(item) - KEYS)
         if unknown:
+            bad = unknown[0][1]
             raise InputError(
-                f"{where}: probe {n}: unknown key {unknown[0]!r} (known: {', '.join(sorted(KEYS))})"
+                f"{origin}:{unknown[0][0]}: probe {n}: unknown key {bad!r} (known: {', '.join(sorted(KEYS))})"
             )
         name = item.get("name")
         if not isinstance(name, str) or not name:
-            raise InputError(f"{where}: probe {n} has no name")
+            raise InputError(f"{where('name')}: probe {n} has no name")
         if ("sql" in item) == ("function" in item):
-            raise InputError(f"{where}: probe {name!r}: give exactly one of `sql` or `function`")
+            raise InputError(
+                f"{where('function', 'sql')}: probe {name!r}: give exactly one of `sql` or `function`"
+            )
         if "sql" in item and ("args" in item or "types" in item):
-            raise InputError(f"{where}: probe {name!r}: `args` go with `function`, not `sql`")
+            raise InputError(
+                f"{where('args', 'types')}: probe {name!r}: `args` go with `function`, not `sql`"
+            )
         args = item.get("args", [])
         types = item.get("types", [])
-        if not isinstance(args, list) or not isinstance(types, list):
-            raise InputError(f"{where}: probe {name!r}: `args` and `types` must be arrays")
+        if not isinstance(args, list):
+            raise InputError(f"{where('args')}: probe {name!r}: `args` and `types` must be arrays")
+        if not isinstance(types, list):
+            raise InputError(f"{where('types')}: probe {name!r}: `args` and `types` must be arrays")
         if types and len(types) != len(args):
-            raise InputError(f"{where}: probe {name!r}: {len(types)} types for {len(args)} args")
+            raise InputError(f"{where('types')}: probe {name!r}: {len(types)} types for {len(args)} args")
         min_rows = item.get("min_rows", 0)
         default_expect = "rows" if ("function" in item or min_rows) else "no-error"
         expect = item.get("expect", default_expect)
         if expect not in EXPECTS:
-            raise InputError(f"{where}: probe {name!r}: expect {expect!r} is not one of {', '.join(EXPECTS)}")
+            raise InputError(
+                f"{where('expect')}: probe {name!r}: expect {expect!r} is not one of {', '.join(EXPECTS)}"
+            )
         if not isinstance(min_rows, int) or min_rows < 0:
-            raise InputError(f"{where}: probe {name!r}: min_rows must be a non-negative integer")
+            raise InputError(f"{where('min_rows')}: probe {name!r}: min_rows must be a non-negative integer")
         if expect == "rows":
             min_rows = max(1, min_rows)
         uses_index = item.get("uses_index", False)
         if not isinstance(uses_index, (bool, str)):
-            raise InputError(f"{where}: probe {name!r}: uses_index is true/false or an index name")
+            raise InputError(
+                f"{where('uses_index')}: probe {name!r}: uses_index is true/false or an index name"
+            )
         max_ms = item.get("max_ms")
         if max_ms is not None and (not isinstance(max_ms, (int, float)) or max_ms <= 0):
-            raise InputError(f"{where}: probe {name!r}: max_ms must be a positive number")
+            raise InputError(f"{where('max_ms')}: probe {name!r}: max_ms must be a positive number")
         function = item.get("function")
         if function is not None and (
             not isinstance(function, str) or not re.fullmatch(r"[^.()]+(\.[^.()]+)?", function)
         ):
-            raise InputError(f"{where}: probe {name!r}: function must be name or schema.name")
+            raise InputError(f"{where('function')}: probe {name!r}: function must be name or schema.name")
         for key in ("sql", "setup", "error_contains"):
             if key in item and not isinstance(item[key], str):
-                raise InputError(f"{where}: probe {name!r}: `{key}` must be a string")
+                raise InputError(f"{where(key)}: probe {name!r}: `{key}` must be a string")
         probes.append(
             Probe(
                 name=name,
                 line=line,
                 sql=item.get("sql"),
                 function=function,
-                args=tuple(_arg(a, where) for a in args),
+                args=tuple(_arg(a, where("args")) for a in args),
                 types=tuple(str(t) for t in types),
                 setup=item.get("setup"),
                 expect=expect,
@@ -168,10 +225,11 @@ def parse_probes(text: str, origin: str) -> tuple[Probe, ...]:
                 max_ms=float(max_ms) if max_ms is not None else None,
             )
         )
-    names = [p.name for p in probes]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise InputError(f"{origin}:{_line_of(text, dupes[0])}: two probes are named {dupes[0]!r}")
+    seen: set[str] = set()
+    for n, p in enumerate(probes, 1):
+        if p.name in seen:
+            raise InputError(f"{origin}:{at.key(n, 'name')}: two probes are named {p.name!r}")
+        seen.add(p.name)
     return tuple(probes)
 
 
