@@ -192,3 +192,20 @@ def test_history_rights_checked(weak: tuple[str, str], scratch_db: str) -> None:
         conn.execute(f"GRANT INSERT ON supabase_migrations.schema_migrations TO {role}")
     with psycopg.connect(url, autocommit=True) as conn:
         assert missing_right(conn, needs_of([_unit("CREATE TABLE open_s.t (a int)")], history)) is None
+
+
+def test_apply_with_probes_refuses_before_recording_them(
+    weak: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    url, role = weak
+    monkeypatch.chdir(tmp_path)
+    mig = tmp_path / "supabase" / "migrations"
+    mig.mkdir(parents=True)
+    (mig / "20250101000000_t.sql").write_text("ALTER TABLE public.owned ADD COLUMN b int;\n")
+    probes = tmp_path / "probes.toml"
+    probes.write_text('[[probe]]\nname = "one"\nsql = "SELECT 1"\n')
+    code = run(["apply", str(mig), "--database-url", url, "--probes", str(probes)])
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2
+    assert f"role '{role}' lacks CREATE on database" in last  # the history table's schema comes first
+    assert not (tmp_path / ".pgconsolidate").exists()  # neither a backup nor a probes recording

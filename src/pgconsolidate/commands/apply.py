@@ -70,7 +70,7 @@ def apply_command(
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
     """Apply pending migrations, each in its own transaction, after a verified backup."""
-    from pgconsolidate.deploy.apply import ApplyOptions, apply
+    from pgconsolidate.deploy.apply import ApplyOptions, apply, refuse_missing_rights
     from pgconsolidate.deploy.probes import compare_runs, load_probes, record_run, run_probes
     from pgconsolidate.deploy.source import read_source
 
@@ -100,6 +100,7 @@ def apply_command(
     )
     before = None
     if probe_set and not dry_run:
+        refuse_missing_rights(url, source)  # before the probes' recording: a refused apply leaves nothing
         before = run_probes(url, probe_set)
         record_run(url, before, "before-apply")
     with progress_steps("apply") as step:

@@ -165,6 +165,23 @@ def _run_unit(url: str, unit: Unit, target: history_table.HistoryTarget, opts: A
         conn.close()
 
 
+def refuse_missing_rights(url: str, source: ApplySource) -> bool:
+    """A one-line :class:`DatabaseError` when the connected role lacks a right the pending units
+    certainly need (``deploy.rights``); otherwise whether anything is pending (read without the lock)."""
+    with connection(url, autocommit=True) as conn:
+        target, early = _pending(conn, source)
+        history = rights.History(
+            target.schema,
+            target.table,
+            ensured_always=target.tool in history_table.WRITTEN,
+            deletes=target.tool == "golang-migrate",
+        )
+        refusal = rights.missing_right(conn, rights.needs_of(early, history))
+    if refusal is not None:
+        raise DatabaseError(refusal)
+    return bool(early)
+
+
 def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _quiet) -> ApplyResult:
     """Apply the pending units of ``source`` to ``url`` (see the module docstring for the guarantees)."""
     facts = dbinfo.server_facts(url)
@@ -176,18 +193,7 @@ def apply(url: str, source: ApplySource, opts: ApplyOptions, *, step: Step = _qu
         return ApplyResult(target.display, pending, history_notes=notes)
     # the database checks as they stand before the apply (``deploy.baseline``), when something is pending:
     # run before the lock, so that the lock is held only while the apply runs
-    with connection(url, autocommit=True) as conn:
-        target, early = _pending(conn, source)
-        maybe = bool(early)
-        history = rights.History(
-            target.schema,
-            target.table,
-            ensured_always=target.tool in history_table.WRITTEN,
-            deletes=target.tool == "golang-migrate",
-        )
-        refusal = rights.missing_right(conn, rights.needs_of(early, history))
-    if refusal is not None:
-        raise DatabaseError(refusal)
+    maybe = refuse_missing_rights(url, source)
     before, before_note = run_baseline(url) if maybe else (None, "")
     with advisory_lock(url, timeout=opts.wait):
         with connection(url, autocommit=True) as conn:
