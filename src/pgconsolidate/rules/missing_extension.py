@@ -55,6 +55,14 @@ def _tokens_of(word: str) -> frozenset[bytes]:
 _WORD_TOKENS = {w: _tokens_of(w) for w in (*_CALL_WORDS, "_trgm_ops", *EXTENSION_TYPES)}
 
 
+def _call_key(m: re.Match[str]) -> str:
+    """The key of :data:`_CALLS` a match of :data:`_CALL_RE` names: ``net.http_post``, ``cron.schedule``
+    (those schemas are part of the name), else the bare name (``crypt``, also ``extensions.crypt``)."""
+    schema = (m.group(1) or "").lower()
+    name = m.group(2).lower()
+    return f"{schema}{name}" if schema in ("net.", "cron.") else name
+
+
 def statement_needs(
     st: Statement, created: set[str], missing_types: tuple[str, ...] | None = None
 ) -> Iterator[tuple[str, str]]:
@@ -67,9 +75,7 @@ def statement_needs(
     )
     calls = _CALL_RE.finditer(text) if maybe_calls else iter(())
     for m in calls:
-        schema = (m.group(1) or "").lower()
-        name = m.group(2).lower()
-        key = f"{schema}{name}" if schema in ("net.", "cron.") else name
+        key = _call_key(m)
         if key in _CALLS:
             yield _CALLS[key], f"{key}()"
     if "_trgm_ops" in lower and _OPCLASS_RE.search(text):
@@ -99,23 +105,22 @@ def _sql_function(st: Statement) -> bool:
 def call_is_deferred(st: Statement, what: str) -> bool:
     """True when every call ``what`` (``net.http_post()``) in the statement is inside a string that the
     statement does not run: a PL/pgSQL body, a scheduled job's text (``cron.schedule(..., $$...$$)``),
-    a comment. The migration then runs on a fresh database; the call fails when what holds it runs."""
+    a ``COMMENT ON ... IS`` text. The migration then runs on a fresh database; the call fails when what
+    holds it runs."""
     if st.kind == "DoStmt" or (st.kind == "CreateFunctionStmt" and _sql_function(st)):
         return False
     text = st.text
     name = what.removesuffix("()")
     try:
         strings_at = [(t.start, t.end) for t in parser.scan(text) if t.name == "SCONST"]
-    except Exception:  # a text the scanner refuses: say what is certain
+    except parser.ParseError:  # a text the scanner refuses: say what is certain
         return False
-    found = False
+    found, ascii = False, text.isascii()  # the scanner's offsets are in UTF-8 bytes
     for m in _CALL_RE.finditer(text):
-        schema = (m.group(1) or "").lower()
-        key = f"{schema}{m.group(2).lower()}" if schema in ("net.", "cron.") else m.group(2).lower()
-        if key != name:
+        if _call_key(m) != name:
             continue
         found = True
-        at = m.start() if text.isascii() else len(text[: m.start()].encode())
+        at = m.start() if ascii else len(text[: m.start()].encode())
         if not any(start <= at <= end for start, end in strings_at):
             return False
     return found
