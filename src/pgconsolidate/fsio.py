@@ -7,6 +7,7 @@ backup manifests, snapshots, reports the user asked for) goes through here.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -21,16 +22,26 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
     flushed and fsynced, then renamed over ``path`` with :func:`os.replace`, and the directory is fsynced
     so that the rename survives a crash. On any failure (an interrupt included) the temporary file is
     removed and ``path`` keeps its old content. A new file gets the usual permissions (0666 less the
-    umask); a replaced one keeps its mode.
+    umask); a replaced one keeps its mode. Only a regular file is ever replaced: a directory, a device
+    (``/dev/full``), a pipe or ``/dev/stdout`` raises an :class:`OSError` and is left as it is (callers
+    that mean to write into such a file, like ``commands.common.write_output``, open it themselves).
     """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        st = os.stat(target)
     except FileNotFoundError:
-        mode = None
+        mode: int | None = None
+    else:
+        if not stat.S_ISREG(st.st_mode):  # a device, a pipe, a directory: a rename would replace it
+            raise OSError(
+                errno.EISDIR if stat.S_ISDIR(st.st_mode) else errno.EEXIST,
+                "not a regular file, so it is not replaced",
+                str(target),
+            )
+        mode = stat.S_IMODE(st.st_mode)
     tmp, fd = _create_temp(directory, target.name)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -100,3 +100,19 @@ def test_a_leftover_temporary_name_is_not_reused(tmp_path: Path, monkeypatch: py
     write_atomic(tmp_path / "out.sql", "2")
     assert leftover.read_text() == "someone else's"
     assert (tmp_path / "out.sql").read_text() == "2"
+
+
+def test_only_a_regular_file_is_replaced(tmp_path: Path) -> None:
+    """A pipe, a device or a directory at the path stays what it is (a rename would put a regular file in
+    place of /dev/full for every program on the machine); nothing is left behind."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(FileExistsError):
+        write_atomic(fifo, "x")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    directory = tmp_path / "dir"
+    directory.mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_atomic(directory, "x")
+    assert directory.is_dir()
+    assert _names(tmp_path) == ["dir", "pipe"]
