@@ -128,6 +128,7 @@ def inspect(
     from pgconsolidate.compare.render import to_json
     from pgconsolidate.history import read_history, reconcile
     from pgconsolidate.history.objects import history_object_names
+    from pgconsolidate.history.reconcile import owning_histories
     from pgconsolidate.replay import replay_to_snapshot
     from pgconsolidate.sources.reader import read_dir
 
@@ -169,7 +170,7 @@ def inspect(
     kept = tuple(d for d in drift.differences if (d.parent or d.identity) not in tables)
     drift = dataclasses.replace(drift, differences=kept)
     # several history tables (a project that changed tools): the one of the directory's tool decides
-    owning = [h for h in history if h.tool == mdir.tool.value] or list(history)
+    owning = owning_histories(history, mdir.tool.value) or list(history)
     reconciliations = [reconcile(h, mdir) for h in owning]
     other_tables = [h.table for h in history if h not in owning]
     history_issues = sum(len(r.issues) for r in reconciliations)
@@ -194,7 +195,7 @@ def inspect(
         if not history:
             out.print(
                 "no migration history table found (supabase_migrations, schema_migrations, flyway, goose, "
-                "prisma, drizzle, diesel)"
+                "prisma, drizzle, diesel, sqlx)"
             )
         if other_tables:
             out.print(f"also found (another tool's, not reconciled): {', '.join(other_tables)}", markup=False)

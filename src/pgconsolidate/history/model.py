@@ -13,19 +13,20 @@ class AppliedMigration:
     name: str | None = None
     statements: tuple[str, ...] | None = None  # Supabase records the statements it ran
     checksum: int | None = None  # Flyway
-    success: bool | None = None  # Flyway
+    success: bool | None = None  # Flyway, Prisma, sqlx
     dirty: bool | None = None  # golang-migrate
     script: str | None = None  # Flyway
     rank: int | None = None  # Flyway installed_rank; drizzle created_at
     entry_type: str | None = None  # Flyway: SQL, JDBC, BASELINE, SCHEMA, DELETE, ...
     sha256: str | None = None  # Prisma, drizzle: hex SHA-256 of the file
+    sha384: str | None = None  # sqlx: hex SHA-384 of the file's bytes
 
 
 @dataclass(frozen=True)
 class HistoryTable:
     """The history table of one migration tool, as read from a database."""
 
-    tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma, drizzle
+    tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma, drizzle, diesel, sqlx
     table: str  # schema.name
     entries: tuple[AppliedMigration, ...]
     rolled_back: tuple[str, ...] = ()  # goose: versions whose latest row is a down (is_applied false)

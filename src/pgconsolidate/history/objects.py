@@ -1,7 +1,8 @@
 """The objects a migration tool made for its own bookkeeping, found in a catalog snapshot (pure).
 
-A database built by goose, dbmate, golang-migrate, Flyway, Prisma or drizzle-kit holds the tool's
-history table (``goose_db_version``, ``schema_migrations``, ``flyway_schema_history``, ...), the sequence
+A database built by goose, dbmate, golang-migrate, Flyway, Prisma, drizzle-kit, Diesel or sqlx holds the
+tool's history table (``goose_db_version``, ``schema_migrations``, ``flyway_schema_history`` or the table
+``flyway.table`` names, ``_sqlx_migrations``, ...), the sequence
 its serial key owns, its key's index and constraint, and its grants. A replay of the files never has
 them, so every comparison of a live database with its files would list them as made by hand, a plan
 would put them in ``live_only`` and a clean set would create them. They are history, reconciled as
@@ -26,12 +27,34 @@ HISTORY_TABLE_NAMES = frozenset(
         "_prisma_migrations",
         "__drizzle_migrations",
         "__diesel_schema_migrations",
+        "_sqlx_migrations",
     }
 )
+#: Flyway's history table has these columns whatever ``flyway.table`` names it (Flyway 3-4's
+#: ``schema_version`` has them too, with ``version_rank``).
+FLYWAY_COLUMNS = frozenset(
+    {
+        "installed_rank",
+        "version",
+        "description",
+        "type",
+        "script",
+        "checksum",
+        "installed_by",
+        "installed_on",
+        "execution_time",
+        "success",
+    }
+)
+#: sqlx's ``_sqlx_migrations`` (a sqlx.toml may rename it): exactly these columns.
+SQLX_COLUMNS = frozenset({"version", "description", "installed_on", "success", "checksum", "execution_time"})
+#: A column every table recognised by its columns alone has (``detect.sql`` looks for it).
+SHAPE_COLUMN = "execution_time"
 
 
 def history_tool(schema: str, name: str, columns: Collection[str]) -> str | None:
-    """The tool whose history table ``schema.name`` (with ``columns``) is, or None."""
+    """The tool whose history table ``schema.name`` (with ``columns``) is, or None. Flyway's and sqlx's
+    are also recognised by their columns alone, under any name (``flyway.table``, a renamed sqlx table)."""
     if name == "flyway_schema_history":
         return "flyway"
     if name == "goose_db_version":
@@ -42,10 +65,18 @@ def history_tool(schema: str, name: str, columns: Collection[str]) -> str | None
         return "drizzle"
     if name == "__diesel_schema_migrations":
         return "diesel"
+    if name == "_sqlx_migrations":
+        return "sqlx"
     if name == "schema_migrations":
         if schema == "supabase_migrations":
             return "supabase"
         return "golang-migrate" if "dirty" in columns else "dbmate"
+    if SHAPE_COLUMN in columns:
+        have = set(columns)
+        if have >= FLYWAY_COLUMNS:
+            return "flyway"
+        if have == SQLX_COLUMNS:
+            return "sqlx"
     return None
 
 
@@ -58,8 +89,9 @@ def history_tables_in(snap: Snapshot) -> dict[str, str]:
     out: dict[str, str] = {}
     for t in snap.tables:
         schema, _, name = t.identity.partition(".")
-        if name in HISTORY_TABLE_NAMES:
-            tool = history_tool(schema, name, columns.get(t.identity, ()))
+        cols = columns.get(t.identity, ())
+        if name in HISTORY_TABLE_NAMES or SHAPE_COLUMN in cols:
+            tool = history_tool(schema, name, cols)
             if tool is not None:
                 out[t.identity] = tool
     return out

@@ -2,8 +2,9 @@
 
 Recognised: Supabase CLI's ``supabase_migrations.schema_migrations``, dbmate's and golang-migrate's
 ``schema_migrations`` (golang-migrate has a ``dirty`` column), Flyway's ``flyway_schema_history``,
-goose's ``goose_db_version``, Prisma's ``_prisma_migrations``, drizzle-kit's ``__drizzle_migrations`` and
-Diesel's ``__diesel_schema_migrations``, in any schema.
+goose's ``goose_db_version``, Prisma's ``_prisma_migrations``, drizzle-kit's ``__drizzle_migrations``,
+Diesel's ``__diesel_schema_migrations`` and sqlx's ``_sqlx_migrations``, in any schema; Flyway's and
+sqlx's also under another name (``flyway.table``), by their columns (``history.objects.history_tool``).
 """
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ def _read_table(
                         script=r["migration_name"],
                         success=bool(r["ok"]),
                         sha256=r["checksum"],
+                    )
+                )
+        elif tool == "sqlx":
+            for r in cur.execute(_query("sqlx.sql", table=table)).fetchall():
+                entries.append(
+                    AppliedMigration(
+                        version=r["version"],
+                        name=r["description"],
+                        success=bool(r["success"]),
+                        sha384=r["checksum"],
                     )
                 )
         elif tool == "drizzle":  # no version: a row is the file's hash and its journal time

@@ -3,7 +3,11 @@
 What is reported: versions the database recorded as applied that no file has, files never applied
 (and whether they are older than the newest applied version, which most tools then skip), files whose
 content differs from what was recorded (Supabase's statements array, Flyway's checksum, Prisma's
-SHA-256), a dirty (golang-migrate) or failed (Flyway, Prisma) state, and versions that several files share.
+SHA-256, sqlx's SHA-384 of the file's bytes), a dirty (golang-migrate) or failed (Flyway, Prisma, sqlx)
+state, and versions that several files share.
+
+sqlx's files are named like dbmate's or Supabase's (``<version>_<name>.sql``) or golang-migrate's
+(``.up.sql``/``.down.sql``): a directory is sqlx's only because its database holds ``_sqlx_migrations``.
 """
 
 from __future__ import annotations
@@ -34,13 +38,13 @@ from pgconsolidate.sources.model import MigrationDir, MigrationFile
 from pgconsolidate.statements.split import split_sql
 
 _LOCATION_KEYS = frozenset({"location", "stmt_location", "stmt_len"})
-_NUMERIC_TOOLS = frozenset({"golang-migrate", "goose", "flyway"})
+_NUMERIC_TOOLS = frozenset({"golang-migrate", "goose", "flyway", "sqlx"})
 
 
 def normalize_version(tool: str, version: str) -> str:
     """The version as the tool compares it: text for Supabase/dbmate, numbers for the others.
 
-    ``001`` and ``1`` are the same version for golang-migrate and goose (stored as bigint); Flyway
+    ``001`` and ``1`` are the same version for golang-migrate, goose and sqlx (stored as bigint); Flyway
     compares dotted parts numerically, ignoring leading zeros and trailing ``.0`` parts.
     """
     if tool not in _NUMERIC_TOOLS:
@@ -127,6 +131,18 @@ def prisma_checksum_matches(file: MigrationFile, recorded: str) -> bool:
     return any(
         hashlib.sha256(t.encode("utf-8")).hexdigest() == recorded for t in (lf, lf.replace("\n", "\r\n"))
     )
+
+
+def sqlx_checksum(file: MigrationFile) -> str | None:
+    """sqlx's checksum of ``file``: hex SHA-384 of its bytes exactly as read (a byte-order mark
+    included, no line-ending change); None when its bytes cannot be rebuilt from its text."""
+    if file.text is None:
+        return None
+    data = file.text.encode("utf-8")
+    for candidate in (data, b"\xef\xbb\xbf" + data):  # the reader drops a BOM; sqlx hashes it
+        if hashlib.sha256(candidate).hexdigest() == file.sha256:
+            return hashlib.sha384(candidate).hexdigest()
+    return None
 
 
 def _first_difference(file: MigrationFile, recorded: tuple[str, ...]) -> tuple[int, int] | None:
@@ -236,6 +252,21 @@ def _reconcile_drizzle(history: HistoryTable, mdir: MigrationDir) -> Reconciliat
     )
 
 
+#: Directory tools whose file names sqlx's are indistinguishable from (``<version>_<name>.sql``,
+#: ``.up.sql``/``.down.sql``): such a directory is sqlx's when its database keeps ``_sqlx_migrations``.
+SQLX_LOOKALIKES = frozenset({"supabase", "dbmate", "golang-migrate"})
+
+
+def owning_histories(tables: Iterable[HistoryTable], dir_tool: str) -> list[HistoryTable]:
+    """The history tables that record the directory of ``dir_tool``: its own tool's; else sqlx's when
+    the names could be sqlx's (file names alone cannot tell; the history table decides)."""
+    found = list(tables)
+    own = [h for h in found if h.tool == dir_tool]
+    if not own and dir_tool in SQLX_LOOKALIKES:
+        own = [h for h in found if h.tool == "sqlx"]
+    return own
+
+
 def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
     """Compare what ``history`` records as applied with the forward files of ``mdir``."""
     tool = history.tool
@@ -269,11 +300,16 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
                 )
             )
         if e.success is False:
+            fix = (
+                "sqlx stops on it ('partially applied'): repair the schema by hand, then delete its row"
+                if tool == "sqlx"
+                else "run the tool's repair after fixing it"
+            )
             issues.append(
                 HistoryIssue(
                     FAILED,
                     f"{history.table} records a failed migration: version {e.version or '(repeatable)'} "
-                    f"({e.script or e.name}); run the tool's repair after fixing it",
+                    f"({e.script or e.name}); {fix}",
                     version=e.version,
                     path=e.script,
                 )
@@ -300,10 +336,12 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
         if version not in file_by_version:
             e = applied[version]
             label = f" ({e.name})" if e.name else ""
+            stops = " (sqlx refuses to run without --ignore-missing)" if tool == "sqlx" else ""
             issues.append(
                 HistoryIssue(
                     APPLIED_WITHOUT_FILE,
-                    f"version {version}{label} is recorded as applied in {history.table} but no file has it",
+                    f"version {version}{label} is recorded as applied in {history.table} but no file has "
+                    f"it{stops}",
                     version=version,
                 )
             )
@@ -326,7 +364,12 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
             continue
         if entry is None:
             late = newest is not None and _order_key(tool, version) < newest
-            note = " although newer versions are applied (the tool skips or refuses it)" if late else ""
+            skips = (
+                "sqlx applies it on its next run, out of order"
+                if tool == "sqlx"
+                else "the tool skips or refuses it"
+            )
+            note = f" although newer versions are applied ({skips})" if late else ""
             issues.append(
                 HistoryIssue(NEVER_APPLIED, f"{f.path} was never applied{note}", version=version, path=f.path)
             )
@@ -362,6 +405,17 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
                     CONTENT_DIFFERS,
                     f"{f.path}: SHA-256 differs from the checksum {history.table} recorded (the file "
                     "changed after it was applied)",
+                    version=version,
+                    path=f.path,
+                )
+            )
+        if entry.sha384 is not None and sqlx_checksum(f) != entry.sha384:
+            issues.append(
+                HistoryIssue(
+                    CONTENT_DIFFERS,
+                    f"{f.path}: SHA-384 of the file differs from the checksum {history.table} recorded (the "
+                    "file changed after it was applied; sqlx refuses to run: 'previously applied but has "
+                    "been modified')",
                     version=version,
                     path=f.path,
                 )

@@ -51,6 +51,7 @@ from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.generate.render import qualified
 from pgconsolidate.history import read_history, reconcile
+from pgconsolidate.history.reconcile import owning_histories
 from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
 from pgconsolidate.history.reconcile import normalize_version, version_order_key
 from pgconsolidate.model.types import Analysis
@@ -151,7 +152,7 @@ def live_history_lines(live_url: str, mdir: MigrationDir) -> list[str]:
     was applied, ...), one line each: the consolidation was proven on the database as it is, and
     history_repair.sql replaces these versions, so what it papers over is said."""
     tables = read_history(live_url)
-    owning = [h for h in tables if h.tool == mdir.tool.value] or list(tables)
+    owning = owning_histories(tables, mdir.tool.value) or list(tables)
     lines: list[str] = []
     for h in owning:
         for issue in reconcile(h, mdir).issues:
@@ -165,7 +166,7 @@ def refuse_pending(live_url: str, mdir: MigrationDir) -> None:
     changes, archived with the old files, would be applied nowhere. Files older than the newest applied
     version that the history lacks are only named (:func:`live_history_lines`)."""
     tables = read_history(live_url)
-    owning = [h for h in tables if h.tool == mdir.tool.value]
+    owning = owning_histories(tables, mdir.tool.value)
     for h in owning:
         applied = {
             normalize_version(h.tool, e.version) for e in h.entries if e.version and e.success is not False
