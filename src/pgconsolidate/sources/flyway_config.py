@@ -104,6 +104,11 @@ class FlywaySettings:
         return self.default_schema or (self.schemas[0] if self.schemas else CONNECTION_SCHEMA)
 
     @property
+    def history_table(self) -> str:
+        """``schema.table`` of Flyway's history table: ``flyway.table`` in the default schema."""
+        return f"{self.schema}.{self.table}"
+
+    @property
     def schema_origin(self) -> str:
         if self.default_schema:
             return "flyway.defaultSchema"

@@ -51,9 +51,8 @@ from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.generate.render import qualified
 from pgconsolidate.history import read_history, reconcile
-from pgconsolidate.history.reconcile import owning_histories
 from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
-from pgconsolidate.history.reconcile import normalize_version, version_order_key
+from pgconsolidate.history.reconcile import normalize_version, owning_histories, version_order_key
 from pgconsolidate.model.types import Analysis
 from pgconsolidate.plan.check import (
     check_plan,
@@ -74,10 +73,11 @@ from pgconsolidate.plan.toml_write import not_merged_line
 from pgconsolidate.plan.unbuilt import unbuilt_relations
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, Skipped, StandIn
 from pgconsolidate.replay.nested import nested_hint
+from pgconsolidate.replay.placeholders import read_settings
 from pgconsolidate.scratch import ScratchServer, get_scratch_server, throwaway_database
 from pgconsolidate.scratch.standins import SPECS
 from pgconsolidate.sources.layouts import unwritable_layout
-from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.sources.model import MigrationDir, Scheme
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
 from pgconsolidate.verify.dump import base_entries, dump_data, dump_schema, managed_triggers, without_base
@@ -277,6 +277,9 @@ def make_plan(
         plan = replace(plan, notes=tuple(u.render(g.live is not None) for u in missing))
     if g.live is not None:
         plan = _indexes_the_chain_builds(plan, g.chain, g.live)
+    if mdir.tool is Scheme.FLYWAY:  # the table Flyway keeps: flyway.table in its default schema
+        table = read_settings(Path(mdir.root)).history_table
+        plan = replace(plan, settings=replace(plan.settings, history_table=table))
     # a source that routines, views or policies still use is kept (drop_source = false), they are named
     return keep_used_sources(plan, routines_using(model, (m.source for m in plan.merges)))
 
