@@ -112,7 +112,7 @@ def multiple_permissive_policies(ctx: RuleContext) -> Iterator[Hit]:
                     born.append((applied_position(created, order), created, pid))
             if len(born) < 2:
                 continue
-            born.sort()
+            born.sort(key=lambda b: (b[0], b[2]))  # one DO block may create two: never compare effects
             *earlier, (_, last_created, last_id) = born
             names = ", ".join(repr(objects[i].detail.name) for i in ids)
             roles = sorted({r for r, _ in pairs})
