@@ -24,10 +24,10 @@ FILES = {
         "DO $$\n"
         "BEGIN\n"
         "  IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'items' AND policyname = 'read') THEN\n"
-        "    EXECUTE 'create policy \"read\" on public.items for select using (owner_user_id = auth.uid())';\n"
+        "    EXECUTE 'create policy \"read\" on items for select using (owner_user_id = auth.uid())';\n"
         "  END IF;\n"
         "  IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE tablename = 'items' AND policyname = 'edit') THEN\n"
-        "    EXECUTE 'create policy \"edit\" on public.items for all using (owner_user_id = auth.uid())';\n"
+        "    EXECUTE 'create policy \"edit\" on items for all using (owner_user_id = auth.uid())';\n"
         "  END IF;\n"
         "END $$;\n"
     ),
@@ -36,7 +36,8 @@ FILES = {
 
 def test_two_policies_from_one_statement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     d = migrations(tmp_path, FILES)
-    assert run(["analyze", str(d), "--format", "json", "--select", "multiple-permissive-policies"]) == 0  # warnings only
+    rule = "multiple-permissive-policies"
+    assert run(["analyze", str(d), "--format", "json", "--select", rule]) == 0  # warnings only
     doc = json.loads(capsys.readouterr().out)
     [finding] = doc["findings"]
     assert finding["rule"] == "multiple-permissive-policies"

@@ -166,6 +166,10 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
             col = elt.get("ColumnDef") if isinstance(elt, dict) else None
             if col:
                 keys.append(Key("column", f"{name}.{str(col.get('colname', '')).lower()}", _default(schema)))
+                cons = [c.get("Constraint", {}) for c in col.get("constraints", []) if isinstance(c, dict)]
+            else:
+                cons = [elt.get("Constraint", {})] if isinstance(elt, dict) else []
+            keys += [_on("constraint", name, c["conname"]) for c in cons if c.get("conname")]
     elif kind == "CreateTableAsStmt":
         schema, name = _rel(body.get("into", {}).get("rel", {}))
         keys.append(Key("relation", name, _default(schema)))
@@ -210,6 +214,7 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
                 con = c.get("def", {}).get("Constraint", {})
                 if con.get("conname"):
                     keys.append(Key("constraint", str(con["conname"]).lower()))
+                    keys.append(_on("constraint", name, con["conname"]))
     elif kind == "RenameStmt" and body.get("newname"):
         schema, name = _rel(body.get("relation", {}))
         new = str(body["newname"]).lower()
@@ -223,9 +228,17 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
             keys.append(Key("schema", new))
     elif kind == "CreatePolicyStmt":
         keys.append(Key("policy", str(body.get("policy_name", "")).lower()))
+        keys.append(_on("policy", _rel(body.get("table", {}))[1], body.get("policy_name", "")))
     elif kind == "CreateTrigStmt":
         keys.append(Key("trigger", str(body.get("trigname", "")).lower()))
+        keys.append(_on("trigger", _rel(body.get("relation", {}))[1], body.get("trigname", "")))
     return tuple(keys)
+
+
+def _on(kind: str, table: str, name: object) -> Key:
+    """A policy, trigger or constraint named with its table (``policy-on``, ``table.name``): their names
+    are unique per table only, and PostgreSQL's "already exists" errors name both."""
+    return Key(f"{kind}-on", f"{table}.{str(name).lower()}")
 
 
 _DROPPED_RELATIONS = frozenset(
@@ -388,7 +401,11 @@ def missing_objects(message: str) -> tuple[Key, ...]:
 
 
 def already_existing(message: str) -> tuple[Key, ...]:
-    """The object an "already exists" error names."""
+    """The object an "already exists" error names (a trigger's, policy's or constraint's error names its
+    table too: ``trigger "t" for relation "items" already exists`` is about the trigger)."""
+    m = re.search(r'(policy|trigger|constraint) "([^"]+)" for (?:table |relation )"([^"]+)" already', message)
+    if m:
+        return (Key(f"{m[1]}-on", f"{m[3].lower()}.{m[2].lower()}"),)
     m = re.search(r'(relation|type|schema|extension) "([^"]+)" already exists', message)
     if m:
         schema, name = _split_qualified(m[2]) if m[1] != "extension" else (None, m[2])
