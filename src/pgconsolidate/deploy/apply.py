@@ -71,7 +71,11 @@ def _consolidation_target(source: ApplySource) -> history_table.HistoryTarget:
     """The history table of the tool a consolidate output was made for (its history_repair.sql writes it).
     A tool whose history apply does not write (Flyway) keeps the table the manifest names."""
     try:
-        return history_table.target_for(source.tool)
+        target = history_table.target_for(source.tool)
+        if source.tool == "sqlx" and source.history_table:  # the table the plan named (a sqlx.toml may)
+            schema, _, table = source.history_table.partition(".")
+            target = history_table.HistoryTarget("sqlx", schema, table)
+        return target
     except InputError:
         schema, _, table = (source.history_table or f"public.{source.tool}_schema_history").partition(".")
         return history_table.HistoryTarget(source.tool, schema, table)

@@ -2,7 +2,8 @@
 
 Supabase CLI: ``supabase_migrations.schema_migrations(version text PRIMARY KEY, statements text[],
 name text)``; dbmate: ``schema_migrations(version varchar(128) PRIMARY KEY)``; golang-migrate: one row
-``schema_migrations(version bigint, dirty boolean)``; goose: ``goose_db_version`` rows. Flyway keeps
+``schema_migrations(version bigint, dirty boolean)``; goose: ``goose_db_version`` rows; sqlx (a consolidate
+output only: its history_repair.sql writes the SHA-384 checksums): ``_sqlx_migrations``. Flyway keeps
 checksums of its own making and is refused (apply with Flyway itself). Every statement here runs inside
 the migration's own transaction: the table is created (IF NOT EXISTS) and the row written together with
 the migration, never outside it.
@@ -18,7 +19,7 @@ from psycopg import sql
 from pgconsolidate.errors import InputError
 
 SUPPORTED = ("supabase", "numbered", "dbmate", "golang-migrate", "goose")
-WRITTEN = ("supabase", "dbmate", "golang-migrate", "goose")  # HistoryTarget.tool values apply writes
+WRITTEN = ("supabase", "dbmate", "golang-migrate", "goose", "sqlx")  # HistoryTarget.tool values apply writes
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ def target_for(tool: str) -> HistoryTarget:
         return HistoryTarget(tool, "public", "schema_migrations")
     if tool == "goose":
         return HistoryTarget("goose", "public", "goose_db_version")
+    if tool == "sqlx":
+        return HistoryTarget("sqlx", "public", "_sqlx_migrations")
     raise InputError(
         f"apply does not write {tool} history (its checksums are the tool's own): apply with {tool} itself"
     )
@@ -61,6 +64,8 @@ def applied_versions(conn: psycopg.Connection, t: HistoryTarget) -> set[str]:
             "SELECT version_id::text FROM (SELECT DISTINCT ON (version_id) version_id, is_applied FROM {} "
             "ORDER BY version_id, id DESC) s WHERE is_applied"
         ).format(table)
+    elif t.tool == "sqlx":  # a failed row is not applied: sqlx stops on it
+        q = sql.SQL("SELECT version::text FROM {} WHERE success").format(table)
     else:
         q = sql.SQL("SELECT version::text FROM {}").format(table)
     return {str(r[0]) for r in conn.execute(q)}
@@ -98,6 +103,15 @@ def state_notes(conn: psycopg.Connection, t: HistoryTarget) -> list[str]:
             "the failed rows of the versions the clean set replaces"
             for r in rows
         ]
+    if t.tool == "sqlx":
+        rows = conn.execute(
+            sql.SQL("SELECT version, description FROM {} WHERE NOT success ORDER BY version").format(table)
+        ).fetchall()
+        return [
+            f"{t.display} records a failed migration: version {r[0]} ({r[1]}; sqlx stops on it); "
+            "history_repair.sql deletes the rows of the versions the clean set replaces"
+            for r in rows
+        ]
     return []
 
 
@@ -112,6 +126,12 @@ def ensure_table(conn: psycopg.Connection, t: HistoryTarget) -> None:
         ddl = "CREATE TABLE IF NOT EXISTS {} (version varchar(128) NOT NULL PRIMARY KEY)"
     elif t.tool == "golang-migrate":
         ddl = "CREATE TABLE IF NOT EXISTS {} (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)"
+    elif t.tool == "sqlx":  # as sqlx creates it
+        ddl = (
+            "CREATE TABLE IF NOT EXISTS {} (version bigint PRIMARY KEY, description text NOT NULL, "
+            "installed_on timestamptz NOT NULL DEFAULT now(), success boolean NOT NULL, "
+            "checksum bytea NOT NULL, execution_time bigint NOT NULL)"
+        )
     else:
         ddl = (
             "CREATE TABLE IF NOT EXISTS {} (id serial PRIMARY KEY, version_id bigint NOT NULL, "
@@ -124,6 +144,8 @@ def record(
     conn: psycopg.Connection, t: HistoryTarget, version: str, name: str, statements: list[str]
 ) -> None:
     """Write the history row of one applied migration (inside its transaction)."""
+    if t.tool == "sqlx":  # its checksum is of the file's bytes: only a consolidate output's repair writes it
+        raise InputError(f"apply does not write {t.display} rows for single files: apply with sqlx itself")
     table = sql.Identifier(t.schema, t.table)
     if t.tool == "supabase":
         conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Mapping, Sequence
 
@@ -41,6 +42,8 @@ def generate_history_repair(
     parts = [head, "BEGIN;\n", guard]
     if tool in ("flyway", "flyway-repeatable"):
         return _flyway(table, applied, reverted, scripts, replaced_files)
+    if tool == "sqlx":
+        return _sqlx(table, applied, reverted, scripts)
     if tool == "golang-migrate":  # one row: the current version
         last = max((v for v, _ in applied), default="")
         parts.append(
@@ -211,6 +214,94 @@ def _flyway(
                     d=sql.Literal(flyway_description(name)),
                     s=sql.Literal(name),
                     c=checksum,
+                )
+            )
+        )
+    parts.append("COMMIT;\n")
+    return "".join(parts)
+
+
+#: the name sqlx gives its history table (``sqlx migrate run``; a sqlx.toml may rename it)
+SQLX_TABLE = "_sqlx_migrations"
+
+
+def history_tool(table: str, dir_tool: str) -> str:
+    """The tool whose history ``history_repair.sql`` writes into ``table`` (``schema.table``): sqlx's when
+    the table is sqlx's ``_sqlx_migrations`` (its file names look like Supabase's, dbmate's or
+    golang-migrate's: the history table decides), else the directory's own tool."""
+    return "sqlx" if table.rsplit(".", 1)[-1] == SQLX_TABLE else dir_tool
+
+
+def sqlx_description(name: str) -> str:
+    """sqlx's description of ``<version>_<words>.sql`` (or ``.up.sql``): the words, underscores read as
+    spaces."""
+    base = name.rsplit("/", 1)[-1]
+    for suffix in (".up.sql", ".sql"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+            break
+    return base.split("_", 1)[1].replace("_", " ") if "_" in base else base
+
+
+def _sqlx(
+    table: str,
+    applied: list[tuple[str, str]],
+    reverted: list[str],
+    scripts: Mapping[str, tuple[str, str]] | None,
+) -> str:
+    """sqlx: the replaced versions' rows deleted (failed ones too: sqlx refuses to run while one is
+    there) and each clean-set file recorded as a successful migration with the checksum sqlx computes
+    (SHA-384 of the file's bytes), so ``sqlx migrate run`` neither runs it again nor stops on a checksum
+    mismatch or a missing file. Without a file's text its checksum cannot be written: the file is then
+    not recorded, and the comment says so (``sqlx migrate run`` would run it: idempotent)."""
+    t, tl = qualified(table), sql.Literal(table)
+    missing = [v for v, _ in applied if v not in (scripts or {})]
+    note = (
+        "Checksums: SHA-384 of each clean-set file's bytes, as sqlx computes them; the files must stay\n"
+        "byte-identical (line endings included) or sqlx refuses to run ('previously applied but has been\n"
+        "modified')."
+    )
+    if missing:
+        note += f"\nNot recorded (their text was not available): {', '.join(missing)}."
+    head = comment_block(
+        "pgconsolidate history repair for sqlx: run once on databases that already have the schema (after\n"
+        f"the consolidation fix), instead of `sqlx migrate run`. In {table}: the rows of the\n"
+        f"{len(set(reverted))} replaced version(s) deleted (failed ones included), the {len(applied)} "
+        "clean-set file(s)\nrecorded as applied (success, execution_time 0).\n"
+        f"{note}\nIdempotent: a second run changes nothing."
+    )
+    guard = do_block(
+        sql.SQL(
+            "IF to_regclass({tl}) IS NULL THEN\n"
+            "  RAISE EXCEPTION 'pgconsolidate: % does not exist: is this the right database?', {tl};\nEND IF;"
+        ).format(tl=tl)
+    )
+    parts = [head, "BEGIN;\n", guard]
+    olds = sorted({int(v) for v in reverted if v.isdigit()})
+    if olds:
+        parts.append(
+            render(
+                sql.SQL("DELETE FROM {t} WHERE version IN ({vs});\n").format(
+                    t=t, vs=sql.SQL(", ").join(sql.Literal(v) for v in olds)
+                )
+            )
+        )
+    for version, _domain in applied:
+        if version not in (scripts or {}) or not version.isdigit():
+            continue
+        name, text = (scripts or {})[version]
+        checksum = hashlib.sha384(text.encode("utf-8")).digest()
+        parts.append(
+            render(
+                sql.SQL(
+                    "INSERT INTO {t} (version, description, success, checksum, execution_time)\n"
+                    "SELECT {v}, {d}, true, decode({c}, 'hex'), 0\n"
+                    "WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE version = {v});\n"
+                ).format(
+                    t=t,
+                    v=sql.Literal(int(version)),
+                    d=sql.Literal(sqlx_description(name)),
+                    c=sql.Literal(checksum.hex()),
                 )
             )
         )

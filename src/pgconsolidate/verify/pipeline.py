@@ -48,7 +48,7 @@ from pgconsolidate.generate.cleanset import (
     split_dump,
 )
 from pgconsolidate.generate.fix import generate_fix
-from pgconsolidate.generate.history import generate_history_repair
+from pgconsolidate.generate.history import generate_history_repair, history_tool
 from pgconsolidate.generate.render import qualified
 from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
@@ -280,6 +280,10 @@ def make_plan(
     if mdir.tool is Scheme.FLYWAY:  # the table Flyway keeps: flyway.table in its default schema
         table = read_settings(Path(mdir.root)).history_table
         plan = replace(plan, settings=replace(plan.settings, history_table=table))
+    if live_url is not None:  # names sqlx shares with other tools: sqlx's when its database keeps its table
+        owning = owning_histories(read_history(live_url), mdir.tool.value)
+        if owning and owning[0].tool == "sqlx":
+            plan = replace(plan, settings=replace(plan.settings, history_table=owning[0].table))
     # a source that routines, views or policies still use is kept (drop_source = false), they are named
     return keep_used_sources(plan, routines_using(model, (m.source for m in plan.merges)))
 
@@ -784,7 +788,7 @@ def consolidate(
                 plan.settings.history_table,
                 [(c.version, c.domain) for c in clean],
                 [f.version for f in mdir.files],
-                tool=mdir.tool.value,
+                tool=history_tool(plan.settings.history_table, mdir.tool.value),
                 scripts={c.version: (c.name, c.text) for c in clean},
                 replaced_files=[f.path for f in mdir.files],
             )
@@ -874,7 +878,7 @@ def consolidate(
             manifest = {
                 "schema_version": 1,
                 "source_dir": str(root.resolve()),
-                "tool": mdir.tool.value,
+                "tool": history_tool(plan.settings.history_table, mdir.tool.value),
                 "plan_sha256": hashlib.sha256(plan_path.read_bytes()).hexdigest(),
                 "source_files": [{"path": f.path, "sha256": f.sha256} for f in mdir.files],
                 "files": [
