@@ -43,8 +43,11 @@ def test_needs_derived_from_statements() -> None:
 
 
 def test_uncertain_needs_are_left_to_the_apply() -> None:
-    # CREATE TRIGGER needs the TRIGGER privilege, not ownership
-    assert _kinds("CREATE TRIGGER tr AFTER INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.f()") == []
+    # CREATE TRIGGER needs the TRIGGER privilege (and EXECUTE on the function), not ownership
+    assert _kinds("CREATE TRIGGER tr AFTER INSERT ON s.t FOR EACH ROW EXECUTE FUNCTION s.f()") == [
+        ("table-trigger", '"s"."t"'),
+        ("function-execute", '"s"."f"()'),
+    ]
     # unqualified CREATE OR REPLACE: a function of that name elsewhere on the search path is not it
     replace = "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'select 1'"
     assert _kinds(replace) == [("schema-create", None)]

@@ -1,7 +1,8 @@
 """``pgconsolidate apply DIR``: apply pending migrations (or a consolidate output) safely.
 
 Always behind a verified backup (taken now, or ``--backup FILE``), under an advisory lock, one
-transaction per migration with its history row. ``--dry-run`` shows what would run and changes nothing.
+transaction per migration with its history row. ``--dry-run`` shows what would run and changes nothing;
+like the apply, it refuses (exit 2) when the role lacks a right the pending migrations certainly need.
 With ``--probes FILE`` the behaviour probes run before and after, and any change is reported.
 Files that cannot run in a transaction must say ``-- pgconsolidate: no-transaction``.
 """
@@ -31,10 +32,11 @@ from pgconsolidate.commands.common import (
     usable_directory,
 )
 from pgconsolidate.console import err, out
-from pgconsolidate.errors import EXIT_FOUND, InputError
+from pgconsolidate.errors import EXIT_FOUND, DatabaseError, InputError
 
 if TYPE_CHECKING:
     from pgconsolidate.deploy.apply import ApplyResult
+    from pgconsolidate.deploy.source import ApplySource
 
 
 def apply_command(
@@ -105,6 +107,7 @@ def apply_command(
         record_run(url, before, "before-apply")
     with progress_steps("apply") as step:
         result = apply(url, source, opts, step=step)
+    refusal = _dry_run_refusal(url, source) if dry_run and result.pending else None
     after = None
     changes: list[str] = []
     if probe_set and before is not None and result.applied:
@@ -126,11 +129,26 @@ def apply_command(
             "history_notes": result.history_notes,
             "probe_changes": changes,
         }
+        if dry_run:
+            doc["refused"] = refusal
         emit_json(doc)
     else:
         _print_text(result, dry_run, changes)
+    if refusal is not None:
+        raise DatabaseError(refusal)
     if result.failed or changes:
         raise typer.Exit(EXIT_FOUND)
+
+
+def _dry_run_refusal(url: str, source: ApplySource) -> str | None:
+    """The one-line refusal the real apply would give for a missing right (``deploy.rights``), or None."""
+    from pgconsolidate.deploy.apply import refuse_missing_rights
+
+    try:
+        refuse_missing_rights(url, source)
+    except DatabaseError as exc:
+        return exc.message.replace("nothing was backed up or changed", "the apply would be refused")
+    return None
 
 
 def _print_text(result: ApplyResult, dry_run: bool, changes: list[str]) -> None:

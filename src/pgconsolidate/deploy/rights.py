@@ -7,19 +7,36 @@ derived here is only what PostgreSQL will certainly check for the statements the
 * creating a table, view, sequence, type, domain or function in a schema that exists now → CREATE on
   that schema (an unqualified name: the session's creation schema, unless a step changes
   ``search_path``);
-* altering, indexing, triggering, adding a policy to or dropping a table that exists now, and altering,
-  dropping or replacing a function that exists now → ownership (or membership of the owner role).
+* altering, indexing, adding a policy to, renaming, commenting on, moving (``SET SCHEMA``: CREATE on the
+  new schema too) or changing the owner of a table, view, materialized view, sequence, index, function,
+  type or domain that exists now, and dropping a trigger, policy or rule of a table → ownership (or
+  membership of the owner role); dropping a relation, function or type → ownership of it or of its
+  schema; renaming, commenting on, dropping or changing the owner of a schema → ownership of it
+  (renaming: CREATE on the database too);
+* ``CREATE TRIGGER`` → TRIGGER on the table and EXECUTE on the trigger function;
+* ``GRANT``/``REVOKE`` on a table, sequence, function, schema or type → the privilege WITH GRANT OPTION
+  (the owner holds them all; ``ALL``: at least one). Without it PostgreSQL refuses, or only warns and
+  grants or revokes nothing — a privilege lost without saying so;
+* ``REFRESH MATERIALIZED VIEW`` → ownership (MAINTAIN from PostgreSQL 17);
+* ``CREATE EXTENSION`` of an extension not installed whose control file requires a superuser → superuser,
+  or, for a trusted extension, CREATE on the database — on stock PostgreSQL only: a server with an
+  extension allow-list of its platform (supautils, RDS, Cloud SQL, Azure, AlloyDB, Neon, pgextwlist,
+  pg_tle settings) is left to the apply.
 
 Anything uncertain is left to the apply's own error: a step that does not parse, a unit that changes
-its role (``SET ROLE``, ``SET SESSION AUTHORIZATION``, ``GRANT role``), an object absent now (the
-apply may create it), a function name with several overloads and no argument list. Deriving the needs
-is pure (:func:`needs_of`); :func:`missing_right` asks the database in one query.
+its role (``SET ROLE``, ``SET SESSION AUTHORIZATION``, ``GRANT role``, or a statement whose text sets the
+role), an object absent now (the apply may create it), an object a previous step created, dropped,
+renamed or moved (the name may then be another object's), a function name with several overloads and no
+argument list, column privileges, ``ON ALL TABLES IN SCHEMA``. Deriving the needs is pure
+(:func:`needs_of`, from the parse trees the apply's split already made, when the steps carry them);
+:func:`missing_right` asks the database in one query.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +44,7 @@ import psycopg
 from pglast.parser import ParseError, parse_sql_json
 
 from pgconsolidate.db.connect import load_sql, one_line
-from pgconsolidate.deploy.units import Unit
+from pgconsolidate.deploy.units import SqlStep, Unit
 from pgconsolidate.errors import DatabaseError
 
 _RELATION_CREATES = {
@@ -42,9 +59,20 @@ _RELATION_OWNED = {
     "IndexStmt": "relation",
     "CreatePolicyStmt": "table",
     "AlterPolicyStmt": "table",
+    "AlterSeqStmt": "sequence",
 }
-_DROP_RELATIONS = {"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE", "OBJECT_FOREIGN_TABLE"}
-_DROP_FUNCTIONS = {"OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"}
+_TYPE_OWNED = {"AlterEnumStmt", "AlterDomainStmt", "AlterTypeStmt"}
+_RELATIONS = {"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE", "OBJECT_FOREIGN_TABLE"}
+_DROP_RELATIONS = _RELATIONS | {"OBJECT_INDEX"}
+_FUNCTIONS = {"OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"}
+_TYPES = {"OBJECT_TYPE", "OBJECT_DOMAIN"}
+_ON_TABLE = {"OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"}  # objects named (schema, table, name)
+# renames that need ownership of the relation the statement names (the renamed object's or its table's)
+_RENAME_ON_RELATION = (
+    _DROP_RELATIONS | _ON_TABLE | {"OBJECT_COLUMN", "OBJECT_TABCONSTRAINT", "OBJECT_ATTRIBUTE"}
+)
+_COMMENT_ON_RELATION = _DROP_RELATIONS
+_COMMENT_ON_TABLE_PART = _ON_TABLE | {"OBJECT_COLUMN", "OBJECT_TABCONSTRAINT"}
 _IN_MODES = {"FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC", "FUNC_PARAM_DEFAULT"}
 _ACTIONS = {
     "CreateStmt": "CREATE TABLE",
@@ -57,31 +85,87 @@ _ACTIONS = {
     "IndexStmt": "CREATE INDEX",
     "CreatePolicyStmt": "CREATE POLICY",
     "AlterPolicyStmt": "ALTER POLICY",
+    "AlterSeqStmt": "ALTER SEQUENCE",
+    "AlterEnumStmt": "ALTER TYPE",
+    "AlterDomainStmt": "ALTER DOMAIN",
+    "AlterTypeStmt": "ALTER TYPE",
     "DropStmt": "DROP",
     "AlterFunctionStmt": "ALTER FUNCTION",
+    "RenameStmt": "RENAME",
+    "AlterObjectSchemaStmt": "SET SCHEMA",
+    "AlterOwnerStmt": "OWNER TO",
+    "CommentStmt": "COMMENT ON",
+    "CreateTrigStmt": "CREATE TRIGGER",
+    "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW",
+    "CreateExtensionStmt": "CREATE EXTENSION",
+}
+_ALTER_TABLE_ACTIONS = {
+    "OBJECT_VIEW": "ALTER VIEW",
+    "OBJECT_MATVIEW": "ALTER MATERIALIZED VIEW",
+    "OBJECT_INDEX": "ALTER INDEX",
+    "OBJECT_SEQUENCE": "ALTER SEQUENCE",
+    "OBJECT_TYPE": "ALTER TYPE",
+    "OBJECT_FOREIGN_TABLE": "ALTER FOREIGN TABLE",
+}
+#: The privileges ``GRANT ALL`` stands for, per object type (PostgreSQL 17's MAINTAIN left out: any one
+#: held WITH GRANT OPTION lets the statement do something).
+_ALL_PRIVILEGES = {
+    "table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "sequence": ("USAGE", "SELECT", "UPDATE"),
+    "function": ("EXECUTE",),
+    "schema": ("USAGE", "CREATE"),
+    "type": ("USAGE",),
+}
+_GRANT_TARGETS = {
+    "OBJECT_TABLE": "table",
+    "OBJECT_SEQUENCE": "sequence",
+    "OBJECT_FUNCTION": "function",
+    "OBJECT_PROCEDURE": "function",
+    "OBJECT_ROUTINE": "function",
+    "OBJECT_SCHEMA": "schema",
+    "OBJECT_TYPE": "type",
+    "OBJECT_DOMAIN": "type",
 }
 RIGHT_NAMES = {
     "database-create": "CREATE on database",
     "schema-create": "CREATE on schema",
-    "relation-owner": "ownership of table",
-    "relation-drop": "ownership of table (or of its schema)",
-    "function-owner": "ownership of function",
-    "function-drop": "ownership of function (or of its schema)",
+    "schema-owner": "ownership of schema",
+    "relation-owner": "ownership of {noun}",
+    "relation-drop": "ownership of {noun} (or of its schema)",
+    "function-owner": "ownership of {noun}",
+    "function-drop": "ownership of {noun} (or of its schema)",
+    "type-owner": "ownership of {noun}",
+    "type-drop": "ownership of {noun} (or of its schema)",
     "table-insert": "INSERT on table",
     "table-delete": "DELETE on table",
+    "table-trigger": "TRIGGER on {noun}",
+    "function-execute": "EXECUTE on function",
+    "table-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
+    "sequence-grant": "{detail} WITH GRANT OPTION (or ownership) on sequence",
+    "function-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
+    "schema-grant": "{detail} WITH GRANT OPTION (or ownership) on schema",
+    "type-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
+    "matview-refresh": "{noun}",
+    "extension-create": "{noun} to create extension",
 }
+_SETS_ROLE = re.compile(
+    r"\bset\s+(?:local\s+|session\s+)?(?:role|session\s+authorization)\b|\bset_config\s*\(\s*'role'",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Need:
     """One right a step needs: ``kind`` (a key of :data:`RIGHT_NAMES`), the object's name as
-    PostgreSQL's ``to_regclass``/``to_regprocedure`` read it (``None``: the creation schema), and the
-    step that needs it (``path:line`` and what it does)."""
+    PostgreSQL's ``to_regclass``/``to_regprocedure``/``to_regtype`` read it (``None``: the creation
+    schema), the step that needs it (``path:line`` and what it does), and ``detail``: the privilege a
+    GRANT needs (``ALL``: any of them), or the version CREATE EXTENSION installs."""
 
     kind: str
     name: str | None
     where: str
     action: str
+    detail: str | None = None
 
 
 def _quote(part: str) -> str:
@@ -95,6 +179,16 @@ def _strings(items: Any) -> list[str] | None:
     return [s for s in out if isinstance(s, str)] if all(isinstance(s, str) for s in out) else None
 
 
+def _list_strings(node: Any) -> list[str] | None:
+    """The names of a ``{"List": {"items": [String...]}}`` node."""
+    return _strings((node or {}).get("List", {}).get("items")) if isinstance(node, dict) else None
+
+
+def _string(node: Any) -> str | None:
+    value = node.get("String", {}).get("sval") if isinstance(node, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _qualified(parts: list[str] | None) -> str | None:
     """``schema.name`` or ``name``, quoted; ``None`` for anything else (a database-qualified name)."""
     if not parts or len(parts) > 2:
@@ -102,15 +196,8 @@ def _qualified(parts: list[str] | None) -> str | None:
     return ".".join(_quote(p) for p in parts)
 
 
-def _rangevar(rv: Any) -> str | None:
-    if not isinstance(rv, dict) or not rv.get("relname") or rv.get("catalogname"):
-        return None
-    parts = [rv["schemaname"], rv["relname"]] if rv.get("schemaname") else [rv["relname"]]
-    return _qualified(parts)
-
-
-def _rv_parts(rv: dict[str, Any]) -> list[str] | None:
-    if not isinstance(rv.get("relname"), str):
+def _rv_parts(rv: Any) -> list[str] | None:
+    if not isinstance(rv, dict) or not isinstance(rv.get("relname"), str) or rv.get("catalogname"):
         return None
     return [rv["schemaname"], rv["relname"]] if rv.get("schemaname") else [rv["relname"]]
 
@@ -153,92 +240,316 @@ def _creation_schema(parts: list[str] | None, search_path_changed: bool) -> tupl
     return (not search_path_changed), None
 
 
-def _statement_needs(
-    node: dict[str, Any], where: str, search_path_changed: bool, created: set[str]
-) -> list[Need]:
-    """The needs of one statement. ``created``: unqualified relation names an earlier step creates
-    (a temporary table may hide a table of that name: ownership is then not checked)."""
-    kind, body = next(iter(node.items()))
-    if not isinstance(body, dict):
-        return []
-    needs: list[Need] = []
+class _Scope:
+    """What earlier steps of the apply did that makes a name uncertain: ``search_path`` changed (or a
+    schema was created: ``"$user"`` may now come first), and the names of objects created, dropped,
+    renamed or moved (a later step naming them may mean another object than the one there now)."""
 
-    def create_in(parts: list[str] | None, what: str) -> None:
-        certain, schema = _creation_schema(parts, search_path_changed)
-        if certain:
-            needs.append(Need("schema-create", schema, where, what))
+    def __init__(self) -> None:
+        self.search_path_changed = False
+        self.touched: set[str] = set()  # bare names of relations, functions, types and schemas
 
+    def certain(self, parts: list[str] | None) -> bool:
+        """Whether the object named ``parts`` now is the one the apply will find under that name."""
+        if not parts or len(parts) > 2:
+            return False
+        if len(parts) == 1 and self.search_path_changed:
+            return False
+        return not any(p in self.touched for p in parts)
+
+    def touch(self, parts: Iterable[str] | None) -> None:
+        if parts:
+            self.touched.update(parts)
+
+
+def _function_parts(owa: Any) -> list[str] | None:
+    return _strings(owa.get("objname")) if isinstance(owa, dict) else None
+
+
+def _type_parts(node: Any) -> list[str] | None:
+    """Names of a type given as a TypeName, a List of names or a bare list of String nodes."""
+    if isinstance(node, list):
+        return _strings(node)
+    if isinstance(node, dict) and "TypeName" in node:
+        tn = node["TypeName"]
+        if tn.get("pct_type") or tn.get("setof") or tn.get("arrayBounds"):
+            return None
+        return _strings(tn.get("names"))
+    return _list_strings(node)
+
+
+class _Deriver:
+    """The needs of one statement, given the scope of the steps before it."""
+
+    def __init__(self, where: str, scope: _Scope) -> None:
+        self.where = where
+        self.scope = scope
+        self.needs: list[Need] = []
+
+    def add(self, kind: str, name: str | None, action: str, detail: str | None = None) -> None:
+        self.needs.append(Need(kind, name, self.where, action, detail))
+
+    def create_in(self, parts: list[str] | None, action: str) -> None:
+        certain, schema = _creation_schema(parts, self.scope.search_path_changed)
+        if certain and (schema is None or schema not in self.scope.touched):
+            self.add("schema-create", schema, action)
+
+    def relation(self, kind: str, parts: list[str] | None, action: str, detail: str | None = None) -> None:
+        if self.scope.certain(parts):
+            self.add(kind, _qualified(parts), action, detail)
+
+    def function(self, kind: str, owa: Any, action: str, detail: str | None = None) -> None:
+        name = _function(owa)
+        if name is not None and self.scope.certain(_function_parts(owa)):
+            self.add(kind, name, action, detail)
+
+    def type(self, kind: str, node: Any, action: str, detail: str | None = None) -> None:
+        parts = _type_parts(node)
+        if self.scope.certain(parts):
+            self.add(kind, _qualified(parts), action, detail)
+
+    def schema(self, kind: str, name: str | None, action: str, detail: str | None = None) -> None:
+        if name is not None and name not in self.scope.touched:
+            self.add(kind, name, action, detail)
+
+
+def _drop(d: _Deriver, body: dict[str, Any]) -> None:
+    kind = body.get("removeType")
+    for obj in body.get("objects") or []:
+        if kind in _DROP_RELATIONS:
+            d.relation("relation-drop", _list_strings(obj), "DROP")
+        elif kind in _FUNCTIONS:
+            d.function("function-drop", (obj or {}).get("ObjectWithArgs"), "DROP")
+        elif kind in _TYPES:
+            d.type("type-drop", obj, "DROP")
+        elif kind in _ON_TABLE:
+            parts = _list_strings(obj)
+            d.relation("relation-owner", parts[:-1] if parts else None, f"DROP {kind[7:]}")
+        elif kind == "OBJECT_SCHEMA":
+            d.schema("schema-owner", _string(obj), "DROP SCHEMA")
+
+
+def _rename(d: _Deriver, body: dict[str, Any]) -> None:
+    kind = body.get("renameType")
+    action = "RENAME"
+    if kind in _RENAME_ON_RELATION:
+        d.relation("relation-owner", _rv_parts(body.get("relation")), action)
+    elif kind in _FUNCTIONS:
+        d.function("function-owner", body.get("object", {}).get("ObjectWithArgs"), action)
+    elif kind in _TYPES or kind == "OBJECT_DOMCONSTRAINT":
+        d.type("type-owner", body.get("object"), action)
+    elif kind == "OBJECT_SCHEMA":
+        d.schema("schema-owner", body.get("subname"), "ALTER SCHEMA RENAME")
+        d.add("database-create", None, "ALTER SCHEMA RENAME")
+
+
+def _set_schema(d: _Deriver, body: dict[str, Any]) -> None:
+    kind = body.get("objectType")
+    before = len(d.needs)
+    if kind in _RELATIONS:
+        d.relation("relation-owner", _rv_parts(body.get("relation")), "SET SCHEMA")
+    elif kind in _FUNCTIONS:
+        d.function("function-owner", (body.get("object") or {}).get("ObjectWithArgs"), "SET SCHEMA")
+    elif kind in _TYPES:
+        d.type("type-owner", body.get("object"), "SET SCHEMA")
+    if len(d.needs) > before:  # the object is the one there now: CREATE on the schema it moves to
+        d.schema("schema-create", body.get("newschema"), "SET SCHEMA")
+
+
+def _owner(d: _Deriver, body: dict[str, Any]) -> None:
+    kind = body.get("objectType")
+    obj = body.get("object")
+    if kind in _FUNCTIONS:
+        d.function("function-owner", (obj or {}).get("ObjectWithArgs"), "OWNER TO")
+    elif kind in _TYPES:
+        d.type("type-owner", obj, "OWNER TO")
+    elif kind == "OBJECT_SCHEMA":
+        d.schema("schema-owner", _string(obj), "ALTER SCHEMA OWNER TO")
+
+
+def _comment(d: _Deriver, body: dict[str, Any]) -> None:
+    kind = body.get("objtype")
+    obj = body.get("object")
+    action = "COMMENT ON"
+    if kind in _COMMENT_ON_RELATION:
+        d.relation("relation-owner", _list_strings(obj), action)
+    elif kind in _COMMENT_ON_TABLE_PART:
+        parts = _list_strings(obj)
+        d.relation("relation-owner", parts[:-1] if parts else None, action)
+    elif kind in _FUNCTIONS:
+        d.function("function-owner", (obj or {}).get("ObjectWithArgs"), action)
+    elif kind in _TYPES:
+        d.type("type-owner", obj, action)
+    elif kind == "OBJECT_SCHEMA":
+        d.schema("schema-owner", _string(obj), action)
+
+
+def _grant(d: _Deriver, body: dict[str, Any]) -> None:
+    target = _GRANT_TARGETS.get(str(body.get("objtype")))
+    if body.get("targtype") != "ACL_TARGET_OBJECT" or target is None:
+        return
+    action = "GRANT" if body.get("is_grant") else "REVOKE"
+    privileges: list[str] = []
+    for p in body.get("privileges") or []:
+        priv = (p or {}).get("AccessPriv", {})
+        name = str(priv.get("priv_name") or "").upper()
+        # column privileges, MAINTAIN, a privilege of another object type: left to the apply
+        if not priv.get("cols") and name in _ALL_PRIVILEGES[target]:
+            privileges.append(name)
+    if not body.get("privileges"):
+        privileges = ["ALL"]
+    kind = f"{target}-grant"
+    for obj in body.get("objects") or []:
+        for priv in privileges:
+            if target in ("table", "sequence"):
+                d.relation(kind, _rv_parts((obj or {}).get("RangeVar")), action, priv)
+            elif target == "function":
+                d.function(kind, (obj or {}).get("ObjectWithArgs"), action, priv)
+            elif target == "schema":
+                d.schema(kind, _string(obj), action, priv)
+            else:
+                d.type(kind, obj, action, priv)
+
+
+def _trigger(d: _Deriver, body: dict[str, Any]) -> None:
+    d.relation("table-trigger", _rv_parts(body.get("relation")), "CREATE TRIGGER")
+    fparts = _strings(body.get("funcname"))
+    name = _qualified(fparts)
+    if name is not None and d.scope.certain(fparts):
+        d.add("function-execute", f"{name}()", "CREATE TRIGGER")  # trigger functions take no arguments
+
+
+def _extension(d: _Deriver, body: dict[str, Any]) -> None:
+    version = None
+    for opt in body.get("options") or []:
+        de = (opt or {}).get("DefElem", {})
+        if de.get("defname") == "new_version":
+            version = _string(de.get("arg"))
+            if version is None:
+                return
+    if isinstance(body.get("extname"), str):
+        d.add("extension-create", body["extname"], "CREATE EXTENSION", version)
+
+
+def _create(d: _Deriver, kind: str, body: dict[str, Any]) -> None:
     if kind == "CreateSchemaStmt":
-        needs.append(Need("database-create", None, where, "CREATE SCHEMA"))
-    elif kind in _RELATION_CREATES:
-        rv = body.get(_RELATION_CREATES[kind])
+        d.add("database-create", None, "CREATE SCHEMA")
+    elif kind in _RELATION_CREATES or kind == "CreateTableAsStmt":
+        rv = (
+            (body.get("into") or {}).get("rel")
+            if kind == "CreateTableAsStmt"
+            else body.get(_RELATION_CREATES[kind])
+        )
         if isinstance(rv, dict) and rv.get("relpersistence") != "t" and not rv.get("catalogname"):
-            create_in(_rv_parts(rv), _ACTIONS.get(kind, kind))
-    elif kind == "CreateTableAsStmt":
-        rv = (body.get("into") or {}).get("rel")
-        if isinstance(rv, dict) and rv.get("relpersistence") != "t" and not rv.get("catalogname"):
-            create_in(_rv_parts(rv), "CREATE TABLE AS")
+            d.create_in(_rv_parts(rv), _ACTIONS.get(kind, "CREATE TABLE AS"))
     elif kind in _NAME_LIST_CREATES:
-        create_in(_strings(body.get(_NAME_LIST_CREATES[kind])), _ACTIONS.get(kind, kind))
+        d.create_in(_strings(body.get(_NAME_LIST_CREATES[kind])), _ACTIONS[kind])
     elif kind == "CreateFunctionStmt":
         fparts = _strings(body.get("funcname"))
-        create_in(fparts, "CREATE OR REPLACE FUNCTION" if body.get("replace") else "CREATE FUNCTION")
+        action = "CREATE OR REPLACE FUNCTION" if body.get("replace") else "CREATE FUNCTION"
+        d.create_in(fparts, action)
         name = _qualified(fparts)
         # only a qualified name: unqualified, to_regprocedure would also find a function of another
         # schema on the search path, which CREATE OR REPLACE does not replace
-        if body.get("replace") and name is not None and len(fparts or []) == 2:
+        if body.get("replace") and name is not None and len(fparts or []) == 2 and d.scope.certain(fparts):
             params = [
                 p.get("FunctionParameter", {}) for p in body.get("parameters") or [] if isinstance(p, dict)
             ]
             sig = _signature(name, [p.get("argType") for p in params if p.get("mode") in _IN_MODES])
             if sig is not None:
-                needs.append(Need("function-owner", sig, where, "CREATE OR REPLACE FUNCTION"))
-    elif kind in _RELATION_OWNED:
-        rv = body.get(_RELATION_OWNED[kind])
-        name = _rangevar(rv)
-        qualified = isinstance(rv, dict) and bool(rv.get("schemaname"))
-        if name is not None and (qualified or not (search_path_changed or name in created)):
-            needs.append(Need("relation-owner", name, where, _ACTIONS.get(kind, kind)))
-    elif kind == "DropStmt" and body.get("removeType") in _DROP_RELATIONS:
-        for obj in body.get("objects") or []:
-            dparts = _strings((obj or {}).get("List", {}).get("items"))
-            name = _qualified(dparts)
-            if name is not None and (len(dparts or []) == 2 or not (search_path_changed or name in created)):
-                needs.append(Need("relation-drop", name, where, "DROP"))
-    elif (kind == "DropStmt" and body.get("removeType") in _DROP_FUNCTIONS) or kind == "AlterFunctionStmt":
-        objs = body.get("objects") or [] if kind == "DropStmt" else [{"ObjectWithArgs": body.get("func")}]
-        for obj in objs:
-            owa = (obj or {}).get("ObjectWithArgs")
-            name = _function(owa)
-            qualified = len(_strings((owa or {}).get("objname")) or []) == 2
-            if name is not None and (qualified or not search_path_changed):
-                drop = kind == "DropStmt"
-                needs.append(
-                    Need("function-drop" if drop else "function-owner", name, where, _ACTIONS.get(kind, kind))
-                )
-    return needs
+                d.add("function-owner", sig, action)
 
 
-def _created_relation(node: dict[str, Any]) -> list[str]:
-    """The unqualified (quoted) name of a relation a statement creates, temporary or not."""
+def _statement_needs(node: dict[str, Any], where: str, scope: _Scope) -> list[Need]:
+    """The needs of one statement (pure), given what the steps before it did (``scope``)."""
     kind, body = next(iter(node.items()))
     if not isinstance(body, dict):
         return []
-    rv = body.get(_RELATION_CREATES.get(kind, "")) if kind in _RELATION_CREATES else None
-    if kind == "CreateTableAsStmt":
-        rv = (body.get("into") or {}).get("rel")
-    if isinstance(rv, dict) and isinstance(rv.get("relname"), str):
-        return [_quote(rv["relname"])]
-    return []
+    d = _Deriver(where, scope)
+    if kind in _RELATION_OWNED:
+        objtype = str(body.get("objtype", ""))
+        action = (
+            _ALTER_TABLE_ACTIONS.get(objtype, _ACTIONS[kind]) if kind == "AlterTableStmt" else _ACTIONS[kind]
+        )
+        d.relation("relation-owner", _rv_parts(body.get(_RELATION_OWNED[kind])), action)
+    elif kind in _TYPE_OWNED:
+        d.type("type-owner", body.get("typeName"), _ACTIONS[kind])
+    elif kind == "AlterFunctionStmt":
+        d.function("function-owner", body.get("func"), "ALTER FUNCTION")
+    elif kind == "DropStmt":
+        _drop(d, body)
+    elif kind == "RenameStmt":
+        _rename(d, body)
+    elif kind == "AlterObjectSchemaStmt":
+        _set_schema(d, body)
+    elif kind == "AlterOwnerStmt":
+        _owner(d, body)
+    elif kind == "CommentStmt":
+        _comment(d, body)
+    elif kind == "GrantStmt":
+        _grant(d, body)
+    elif kind == "CreateTrigStmt":
+        _trigger(d, body)
+    elif kind == "RefreshMatViewStmt":
+        d.relation("matview-refresh", _rv_parts(body.get("relation")), "REFRESH MATERIALIZED VIEW")
+    elif kind == "CreateExtensionStmt":
+        _extension(d, body)
+    else:
+        _create(d, kind, body)
+    return d.needs
 
 
-def _changes_role(node: dict[str, Any]) -> bool:
+def _object_parts(obj: Any) -> list[str]:
+    """The names of an object node: a List, a TypeName, an ObjectWithArgs or a String."""
+    if not isinstance(obj, dict):
+        return []
+    if "ObjectWithArgs" in obj:
+        return _function_parts(obj["ObjectWithArgs"]) or []
+    if "String" in obj:
+        return [s] if (s := _string(obj)) is not None else []
+    return _type_parts(obj) or []
+
+
+def _touched_names(node: dict[str, Any]) -> list[str]:
+    """The bare names of objects a statement creates, drops, renames or moves (temporary or not)."""
+    kind, body = next(iter(node.items()))
+    if not isinstance(body, dict):
+        return []
+    names: list[str] = []
+    if kind in _RELATION_CREATES or kind == "CreateTableAsStmt":
+        rv = (
+            (body.get("into") or {}).get("rel")
+            if kind == "CreateTableAsStmt"
+            else body[_RELATION_CREATES[kind]]
+        )
+        names += (_rv_parts(rv) or [])[-1:]
+    elif kind in _NAME_LIST_CREATES or kind == "CreateFunctionStmt":
+        names += (_strings(body.get(_NAME_LIST_CREATES.get(kind, "funcname"))) or [])[-1:]
+    elif kind == "CreateSchemaStmt" and isinstance(body.get("schemaname"), str):
+        names.append(body["schemaname"])
+    elif kind == "DropStmt" and body.get("removeType") not in _ON_TABLE:
+        for obj in body.get("objects") or []:
+            names += _object_parts(obj)[-1:]
+    elif kind in ("RenameStmt", "AlterObjectSchemaStmt"):
+        if body.get("renameType") in _ON_TABLE | {
+            "OBJECT_COLUMN",
+            "OBJECT_TABCONSTRAINT",
+            "OBJECT_ATTRIBUTE",
+        }:
+            return []
+        obj = body.get("object")
+        names += (_rv_parts(body.get("relation")) or _object_parts(obj))[-1:]
+        names += [body[k] for k in ("newname", "subname") if isinstance(body.get(k), str)]
+    return names
+
+
+def _changes_role(node: dict[str, Any], text: str) -> bool:
     kind, body = next(iter(node.items()))
     if kind == "GrantRoleStmt":
         return True
     if kind == "VariableSetStmt" and isinstance(body, dict):
         return str(body.get("name", "")).lower() in ("role", "session_authorization")
-    return False
+    return _SETS_ROLE.search(text) is not None  # inside a DO block or a set_config call
 
 
 def _changes_search_path(node: dict[str, Any], text: str) -> bool:
@@ -279,6 +590,31 @@ def _history_needs(unit: Unit, history: History, role_changed: bool) -> list[Nee
     return needs
 
 
+def _step_nodes(step: SqlStep) -> Iterator[dict[str, Any]]:
+    """The parse trees of a step: the one the apply's split kept, else parsed now (ParseError)."""
+    if step.node is not None:
+        yield step.node
+        return
+    for s in json.loads(parse_sql_json(step.text)).get("stmts", []):
+        yield s["stmt"]
+
+
+def _parsed(unit: Unit) -> list[tuple[dict[str, Any] | None, str, str]] | None:
+    """(tree or None for a statement whose tree the apply did not keep, ``path:line``, text) of each
+    statement of ``unit``; None when a step does not parse."""
+    out: list[tuple[dict[str, Any] | None, str, str]] = []
+    try:
+        for step in unit.steps:
+            where = f"{step.path}:{step.line}"
+            if step.node is None and step.kind:
+                out.append((None, where, step.text))  # a data statement: its text is enough
+                continue
+            out.extend((node, where, step.text) for node in _step_nodes(step))
+    except ParseError:
+        return None
+    return out
+
+
 def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Need, ...]:
     """The rights ``units`` certainly need, in the order the apply runs them (pure): the history
     table's (when ``history`` is given) before each unit's steps.
@@ -286,31 +622,41 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
     A unit whose steps do not all parse, or that changes its role, contributes only the history
     table's needs that come before its steps."""
     needs: list[Need] = []
-    search_path_changed = False
-    created: set[str] = set()
+    scope = _Scope()
     for unit in units:
-        parsed: list[tuple[dict[str, Any], str, str]] = []
-        try:
-            for step in unit.steps:
-                for s in json.loads(parse_sql_json(step.text)).get("stmts", []):
-                    parsed.append((s["stmt"], f"{step.path}:{step.line}", step.text))
-        except ParseError:
+        parsed = _parsed(unit)
+        if parsed is None:
             if history is not None:
                 needs.extend(_history_needs(unit, history, role_changed=True))
             continue
-        role_changed = any(_changes_role(node) for node, _, _ in parsed)
+        role_changed = any(
+            _SETS_ROLE.search(text) is not None if node is None else _changes_role(node, text)
+            for node, _, text in parsed
+        )
         if history is not None:
             needs.extend(_history_needs(unit, history, role_changed))
         if role_changed:
             continue
         for node, where, text in parsed:
+            if node is None:
+                scope.search_path_changed |= "search_path" in text.lower()
+                continue
             if _changes_search_path(node, text) or "CreateSchemaStmt" in node:
                 # from here on, unqualified names are left to the apply (a new schema may be the
                 # role's own, first on the search path as "$user")
-                search_path_changed = True
-            needs.extend(_statement_needs(node, where, search_path_changed, created))
-            created.update(_created_relation(node))
+                scope.search_path_changed = True
+            needs.extend(_statement_needs(node, where, scope))
+            scope.touch(_touched_names(node))
     return tuple(needs)
+
+
+def _message(need: Need, obj: str, role: str, noun: str | None) -> str:
+    detail = "a privilege" if need.detail in ("ALL", "ALL PRIVILEGES") else need.detail or ""
+    right = RIGHT_NAMES[need.kind].format(noun=noun or "object", detail=detail)
+    return (
+        f"{need.where}: role {role!r} lacks {right} {obj!r} (needed by {need.action}): "
+        "nothing was backed up or changed"
+    )
 
 
 def missing_right(conn: psycopg.Connection, needs: tuple[Need, ...]) -> str | None:
@@ -319,16 +665,25 @@ def missing_right(conn: psycopg.Connection, needs: tuple[Need, ...]) -> str | No
     if not needs:
         return None
     query = load_sql("pgconsolidate.deploy.queries", "rights_held.sql").encode()
+    params = {
+        "kinds": [n.kind for n in needs],
+        "names": [n.name for n in needs],
+        "details": [_privilege_list(n) for n in needs],
+    }
     try:
-        rows = conn.execute(
-            query, {"kinds": [n.kind for n in needs], "names": [n.name for n in needs]}, prepare=False
-        ).fetchall()
+        rows = conn.execute(query, params, prepare=False).fetchall()
     except psycopg.Error as exc:
         raise DatabaseError(f"checking the rights the apply needs: {one_line(exc)}") from None
-    for need, (_, held, obj, role) in zip(needs, rows, strict=True):
+    for need, (_, held, obj, role, noun) in zip(needs, rows, strict=True):
         if held is False:
-            return (
-                f"{need.where}: role {role!r} lacks {RIGHT_NAMES[need.kind]} {obj!r} "
-                f"(needed by {need.action}): nothing was backed up or changed"
-            )
+            return _message(need, obj, role, noun)
     return None
+
+
+def _privilege_list(need: Need) -> str | None:
+    """What the query checks for a GRANT: ``P WITH GRANT OPTION`` (``ALL``: any of the object's)."""
+    if not need.kind.endswith("-grant") or need.detail is None:
+        return need.detail
+    target = need.kind.removesuffix("-grant")
+    privileges = _ALL_PRIVILEGES[target] if need.detail in ("ALL", "ALL PRIVILEGES") else (need.detail,)
+    return ", ".join(f"{p} WITH GRANT OPTION" for p in privileges)

@@ -16,7 +16,8 @@ between the two). Files that cannot be applied safely are refused here, before a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pgconsolidate.errors import InputError
 from pgconsolidate.sources.model import MigrationDir, MigrationFile
@@ -27,13 +28,23 @@ _OPENERS = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
 _CLOSERS = {"TRANS_STMT_COMMIT"}
 
 
+#: Statements whose parse trees a step does not keep (they can be large; no right is derived from them).
+DATA_KINDS = frozenset(
+    {"InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "SelectStmt", "CopyStmt", "DoStmt"}
+)
+
+
 @dataclass(frozen=True)
 class SqlStep:
-    """One statement (or a whole file when it could not be split) and where it starts."""
+    """One statement (or a whole file when it could not be split) and where it starts; ``kind`` and
+    ``node``: the statement's parse tree type and tree as the split made them (``deploy.rights`` reads
+    them; ``node`` is None for :data:`DATA_KINDS` and when the file was not split)."""
 
     path: str
     line: int
     text: str
+    node: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,7 @@ def file_unit(f: MigrationFile) -> Unit:
         why = _needs_autocommit(s.node)
         if why:
             autocommit.append((s.line, why))
-        steps.append(SqlStep(f.path, s.line, s.text))
+        steps.append(SqlStep(f.path, s.line, s.text, None if s.kind in DATA_KINDS else s.node, s.kind))
     if autocommit and not marked:
         line, why = autocommit[0]
         raise InputError(

@@ -1,32 +1,86 @@
--- Whether the connected role holds each right an apply needs (held NULL: the object is absent, so the
--- apply itself decides), and the object as PostgreSQL names it. Parameters: kinds text[], names text[]
--- (same length). pg_has_role(owner, 'USAGE') is PostgreSQL's own ownership test (the owner, a member
--- of the owner role, or a superuser).
-SELECT t.i::int, r.held, r.object, current_user::text AS role
-FROM unnest(%(kinds)s::text[], %(names)s::text[]) WITH ORDINALITY AS t(kind, name, i)
+-- Whether the connected role holds each right an apply needs (held NULL: the object is absent, or the
+-- check does not apply, so the apply itself decides), the object as PostgreSQL names it, and what kind
+-- of object it is (for the message). Parameters: kinds, names, details text[] (same length; details: a
+-- GRANT's "P WITH GRANT OPTION[, ...]" list, any of which is enough, or CREATE EXTENSION's version).
+-- pg_has_role(owner, 'USAGE') is PostgreSQL's own ownership test (the owner, a member of the owner
+-- role, or a superuser); the has_*_privilege functions count a superuser and the owner too.
+SELECT t.i::int, r.held, r.object, current_user::text AS role, r.noun
+FROM unnest(%(kinds)s::text[], %(names)s::text[], %(details)s::text[]) WITH ORDINALITY AS t(kind, name, detail, i)
 LEFT JOIN LATERAL (
-  SELECT has_database_privilege(current_database(), 'CREATE') AS held, current_database()::text AS object
+  SELECT has_database_privilege(current_database(), 'CREATE') AS held, current_database()::text AS object,
+         'database'::text AS noun
   WHERE t.kind = 'database-create'
   UNION ALL
-  SELECT has_schema_privilege(n.oid, 'CREATE'), n.nspname::text
+  SELECT CASE t.kind WHEN 'schema-create' THEN has_schema_privilege(n.oid, 'CREATE')
+                     WHEN 'schema-grant' THEN has_schema_privilege(n.oid, t.detail)
+                     ELSE pg_has_role(n.nspowner, 'USAGE') END,
+         n.nspname::text, 'schema'
   FROM pg_catalog.pg_namespace n
-  WHERE t.kind = 'schema-create' AND n.nspname = coalesce(t.name, (current_schemas(false))[1])
+  WHERE t.kind IN ('schema-create', 'schema-owner', 'schema-grant')
+    AND n.nspname = coalesce(t.name, (current_schemas(false))[1])
   UNION ALL
   -- DROP is allowed to the owner of the object or of its schema
-  SELECT pg_has_role(c.relowner, 'USAGE')
-         OR (t.kind = 'relation-drop' AND pg_has_role(n.nspowner, 'USAGE')), c.oid::regclass::text
+  SELECT CASE t.kind
+           WHEN 'relation-drop' THEN pg_has_role(c.relowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
+           WHEN 'table-trigger' THEN has_table_privilege(c.oid, 'TRIGGER')
+           WHEN 'table-grant' THEN has_table_privilege(c.oid, t.detail)
+           WHEN 'sequence-grant' THEN c.relkind <> 'S' OR has_sequence_privilege(c.oid, t.detail)
+           WHEN 'matview-refresh' THEN
+             CASE WHEN current_setting('server_version_num')::int >= 170000
+                  THEN has_table_privilege(c.oid, 'MAINTAIN') ELSE pg_has_role(c.relowner, 'USAGE') END
+           ELSE pg_has_role(c.relowner, 'USAGE') END,
+         c.oid::regclass::text,
+         CASE WHEN t.kind = 'matview-refresh' AND current_setting('server_version_num')::int >= 170000
+                THEN 'MAINTAIN on materialized view'
+              WHEN t.kind = 'matview-refresh' THEN 'ownership of materialized view'
+              ELSE CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+                     WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' WHEN 'i' THEN 'index'
+                     WHEN 'I' THEN 'index' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type'
+                     ELSE 'relation' END END
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE t.kind IN ('relation-owner', 'relation-drop') AND c.oid = to_regclass(t.name)
+  WHERE t.kind IN ('relation-owner', 'relation-drop', 'table-trigger', 'table-grant', 'sequence-grant',
+                   'matview-refresh')
+    AND c.oid = to_regclass(t.name)
   UNION ALL
-  SELECT pg_has_role(p.proowner, 'USAGE')
-         OR (t.kind = 'function-drop' AND pg_has_role(n.nspowner, 'USAGE')), p.oid::regprocedure::text
+  SELECT CASE t.kind
+           WHEN 'function-drop' THEN pg_has_role(p.proowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
+           WHEN 'function-execute' THEN has_function_privilege(p.oid, 'EXECUTE')
+           WHEN 'function-grant' THEN has_function_privilege(p.oid, t.detail)
+           ELSE pg_has_role(p.proowner, 'USAGE') END,
+         p.oid::regprocedure::text,
+         CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE t.kind IN ('function-owner', 'function-drop')
+  WHERE t.kind IN ('function-owner', 'function-drop', 'function-execute', 'function-grant')
     AND p.oid = CASE WHEN strpos(t.name, '(') > 0 THEN to_regprocedure(t.name) ELSE to_regproc(t.name) END
   UNION ALL
+  SELECT CASE t.kind
+           WHEN 'type-drop' THEN pg_has_role(ty.typowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
+           WHEN 'type-grant' THEN has_type_privilege(ty.oid, t.detail)
+           ELSE pg_has_role(ty.typowner, 'USAGE') END,
+         format_type(ty.oid, NULL),
+         CASE ty.typtype WHEN 'd' THEN 'domain' ELSE 'type' END
+  FROM pg_catalog.pg_type ty JOIN pg_catalog.pg_namespace n ON n.oid = ty.typnamespace
+  WHERE t.kind IN ('type-owner', 'type-drop', 'type-grant') AND ty.oid = to_regtype(t.name)
+  UNION ALL
   SELECT has_table_privilege(c.oid, CASE t.kind WHEN 'table-insert' THEN 'INSERT' ELSE 'DELETE' END),
-         c.oid::regclass::text
+         c.oid::regclass::text, 'table'
   FROM pg_catalog.pg_class c
   WHERE t.kind IN ('table-insert', 'table-delete') AND c.oid = to_regclass(t.name)
+  UNION ALL
+  -- CREATE EXTENSION of an extension not installed whose control file (of the version installed) says
+  -- superuser: a superuser, or CREATE on the database when it is trusted. Platforms that let other roles
+  -- create extensions (an allow-list in their own settings) are left to the apply.
+  SELECT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+         OR (v.trusted AND has_database_privilege(current_database(), 'CREATE')),
+         v.name::text,
+         CASE WHEN v.trusted THEN 'superuser or CREATE on database (a trusted extension)'
+              ELSE 'superuser (an untrusted extension)' END
+  FROM pg_catalog.pg_available_extension_versions v
+  WHERE t.kind = 'extension-create' AND v.name = t.name AND v.superuser
+    AND v.version = coalesce(t.detail, (SELECT e.default_version FROM pg_catalog.pg_available_extensions e
+                                        WHERE e.name = t.name))
+    AND NOT EXISTS (SELECT FROM pg_catalog.pg_extension x WHERE x.extname = t.name)
+    AND NOT EXISTS (SELECT FROM pg_catalog.pg_settings s
+                    WHERE s.name ~ '^(supautils|rds|cloudsql|azure|alloydb|neon|extwlist|pgextwlist|pgtle)\.')
 ) r ON true
 ORDER BY t.i
