@@ -167,6 +167,18 @@ def _has_word(offsets: list[int] | None, st: Statement, size: int) -> bool:
     return i < len(offsets) and offsets[i] < st.end
 
 
+# extensions a Supabase database has before any migration (on the default search_path, via extensions)
+_SUPABASE_PREINSTALLED = frozenset({"uuid-ossp", "pgcrypto"})
+_SUPABASE_MARKER = re.compile(
+    r"\bauth\s*\.\s*(?:uid|role|jwt|email|users)\b|\bstorage\s*\.\s*(?:buckets|objects)\b", re.I
+)
+
+
+def _supabase_project(ctx: RuleContext) -> bool:
+    """A Supabase directory whose files use the platform (auth.uid(), auth.users, storage buckets)."""
+    return ctx.mdir.tool == "supabase" and any(_SUPABASE_MARKER.search(t) for t in ctx.file_texts.values())
+
+
 @rule(
     id="missing-extension",
     severity=Severity.WARNING,
@@ -231,6 +243,8 @@ def missing_extension(ctx: RuleContext) -> Iterator[Hit]:
                     later = what.endswith("()") and call_is_deferred(st, what)
                     uses.setdefault(ext, []).append((Location(st.file, st.line, st.column), what, later))
     for ext, found in sorted(uses.items()):
+        if ext in _SUPABASE_PREINSTALLED and _supabase_project(ctx):
+            continue  # every Supabase database (hosted, local, branch) has it in schema extensions
         first, what, _ = found[0]
         others = tuple(dict.fromkeys(loc for loc, _, _ in found[1:]))[:5]
         if all(later for _, _, later in found):
