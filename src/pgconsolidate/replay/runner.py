@@ -1,11 +1,11 @@
 """Apply a migration chain to a fresh scratch database, statement by statement (I/O).
 
 The chain runs the way its owning tool runs it: files in the tool's order, each file in one transaction
-(unless the file opts out: ``-- +goose NO TRANSACTION``, ``-- migrate:up transaction:false``), with the
-server's defaults, ``check_function_bodies = on`` included. Statements are sent one at a time so that each
-failure has its file and line. Without ``keep_going`` the replay stops at the first failure (and that
-file is rolled back, as the tool would); with it, each statement runs under a savepoint and every failing
-statement is found in one run.
+(unless the file opts out: ``-- +goose NO TRANSACTION``, ``-- migrate:up transaction:false``, sqlx's
+``-- no-transaction`` first line), with the server's defaults, ``check_function_bodies = on`` included.
+Statements are sent one at a time so that each failure has its file and line. Without ``keep_going`` the
+replay stops at the first failure (and that file is rolled back, as the tool would); with it, each
+statement runs under a savepoint and every failing statement is found in one run.
 
 ``CREATE EXTENSION x`` for an extension the server lacks is intercepted: a stand-in is created instead
 when one exists (see ``standins``); otherwise the statement runs, fails and is reported (and everything
@@ -80,9 +80,19 @@ def _may_skip_missing_table(unit: Unit) -> bool:
     )
 
 
+#: schemes whose names sqlx's share (``<version>_<name>.sql``, ``.up.sql``): sqlx runs such a file outside a
+#: transaction when it begins with ``-- no-transaction`` (the directive sqlx reads; other tools see a comment)
+_SQLX_LOOKALIKES = frozenset({Scheme.SUPABASE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED})
+_SQLX_NO_TX = "-- no-transaction"
+
+
 def runs_in_transaction(f: MigrationFile) -> bool:
     """Whether the owning tool wraps the file in a transaction."""
-    return not (f.text and _NO_TX.search(f.text))
+    if not f.text:
+        return True
+    if f.scheme in _SQLX_LOOKALIKES and f.text.startswith(_SQLX_NO_TX):
+        return False
+    return not _NO_TX.search(f.text)
 
 
 def available_extensions(url: str) -> frozenset[str]:
