@@ -158,4 +158,24 @@ def test_history_table_is_not_drift(
     assert hist["tool"] == "sqlx" and hist["table"] == "public._sqlx_migrations"
     plan = tmp_path / "p.toml"
     assert run(["plan", str(d), "--database-url", scratch_db, "-o", str(plan)]) == 0
-    assert "_sqlx_migrations" not in plan.read_text()
+    text = plan.read_text()
+    assert 'history_table = "public._sqlx_migrations"' in text  # the table history_repair.sql writes
+    assert not [line for line in text.splitlines() if line.startswith("live_only") and "_sqlx" in line]
+
+
+def test_apply_of_a_sqlx_directory_is_refused(
+    tmp_path: Path, scratch_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = _write(tmp_path)
+    _sqlx_production(
+        d, scratch_db, [(20240101000000, "create users", True, _sha384(d, "20240101000000_create_users.sql"))]
+    )
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    for extra in ([], ["--dry-run"]):
+        assert run(["apply", str(d), "--database-url", scratch_db, *extra]) == 2
+        last = capsys.readouterr().err.strip().splitlines()[-1]
+        assert "sqlx's public._sqlx_migrations" in last and "sqlx migrate run" in last
+    assert not (tmp_path / ".pgconsolidate").exists()
+    with psycopg.connect(scratch_db) as conn:
+        assert conn.execute("SELECT to_regnamespace('supabase_migrations')").fetchone() == (None,)

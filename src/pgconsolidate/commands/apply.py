@@ -91,6 +91,7 @@ def apply_command(
         raise InputError(
             f"{source.root}: no migration files to apply{nested_hint(source.migrations)}; nothing was changed"
         )
+    _refuse_sqlx_history(url, source)
     opts = ApplyOptions(
         lock_timeout=table_lock_timeout,
         statement_timeout=statement_timeout,
@@ -138,6 +139,28 @@ def apply_command(
         raise DatabaseError(refusal)
     if result.failed or changes:
         raise typer.Exit(EXIT_FOUND)
+
+
+def _refuse_sqlx_history(url: str, source: ApplySource) -> None:
+    """A migrations directory whose names sqlx shares (``<version>_<name>.sql``, ``.up.sql``) is sqlx's
+    when the database keeps only ``_sqlx_migrations``: apply would record it in another tool's table and
+    run every file again. Refused (apply writes sqlx rows only for a consolidate output)."""
+    from pgconsolidate.deploy.history_table import target_for
+    from pgconsolidate.history import read_history
+    from pgconsolidate.history.reconcile import SQLX_LOOKALIKES
+
+    if source.migrations is None or source.tool not in SQLX_LOOKALIKES:
+        return
+    tables = read_history(url)
+    target = target_for(source.tool)
+    sqlx = [h.table for h in tables if h.tool == "sqlx"]
+    if sqlx and not any(h.table == target.display for h in tables):
+        raise InputError(
+            f"{source.root}: the database's migration history is sqlx's {sqlx[0]} (file names alone cannot "
+            f"tell sqlx from {source.tool}; the history table decides): apply does not write sqlx history "
+            "for single files (its checksums are SHA-384 of each file's bytes); apply them with "
+            "`sqlx migrate run`; nothing was changed"
+        )
 
 
 def _dry_run_refusal(url: str, source: ApplySource) -> str | None:
