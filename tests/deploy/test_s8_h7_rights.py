@@ -47,8 +47,8 @@ def test_needs_of_the_new_statements() -> None:
     ]
     assert _kinds("DROP INDEX s.i", "DROP TRIGGER tr ON s.t", "DROP POLICY p ON s.u") == [
         ("relation-drop", '"s"."i"'),
-        ("relation-owner", '"s"."t"'),
-        ("relation-owner", '"s"."u"'),
+        ("trigger-drop", '"s"."t"'),
+        ("policy-drop", '"s"."u"'),
     ]
     assert _kinds("ALTER SCHEMA a RENAME TO b") == [("schema-owner", "a"), ("database-create", None)]
     grants = needs_of(
@@ -122,6 +122,7 @@ def weak(scratch_db: str) -> Iterator[tuple[str, str]]:
             "CREATE SCHEMA other",
             "CREATE SCHEMA open_s",
             "CREATE SCHEMA open_s2",
+            "CREATE VIEW open_s.sv AS SELECT 1 AS a",
         ):
             conn.execute(ddl)
         conn.execute(f"GRANT USAGE ON SCHEMA other TO {role}")
@@ -178,7 +179,11 @@ REFUSED = [
     ("COMMENT ON FUNCTION public.f(integer) IS 'x'", "ownership of function 'f(integer)'"),
     ("COMMENT ON SCHEMA other IS 'x'", "ownership of schema 'other'"),
     ("COMMENT ON TRIGGER owned_trg ON public.owned IS 'x'", "ownership of table 'owned'"),
-    ("GRANT SELECT ON public.owned TO PUBLIC", "SELECT WITH GRANT OPTION (or ownership) on table 'owned'"),
+    (
+        "GRANT SELECT ON public.owned TO PUBLIC",
+        "SELECT WITH GRANT OPTION (or ownership) on table 'owned' (needed by GRANT (PostgreSQL refuses it, "
+        "or only warns and changes no privilege))",
+    ),
     ("REVOKE ALL ON FUNCTION public.f(integer) FROM PUBLIC", "a privilege WITH GRANT OPTION (or ownership)"),
     ("GRANT INSERT ON public.shared TO PUBLIC", "INSERT WITH GRANT OPTION (or ownership) on table 'shared'"),
     ("DROP INDEX public.owned_idx", "ownership of index (or of its schema) 'owned_idx' (needed by DROP)"),
@@ -199,6 +204,10 @@ REFUSED = [
         "superuser (an untrusted extension) to create extension 'vector'",
     ),
     ("ALTER FUNCTION public.f(integer) OWNER TO CURRENT_USER", "ownership of function 'f(integer)'"),
+    (
+        "CREATE OR REPLACE VIEW open_s.sv AS SELECT 2 AS a",
+        "ownership of view 'open_s.sv' (needed by CREATE OR",
+    ),
 ]
 HELD = [
     "CREATE TRIGGER t2 BEFORE INSERT ON open_s.mine FOR EACH ROW EXECUTE FUNCTION open_s.tf()",
@@ -206,6 +215,11 @@ HELD = [
     "COMMENT ON TABLE open_s.mine IS 'mine'",
     "ALTER TABLE open_s.mine RENAME TO mine2",
     "ALTER TABLE open_s.mine SET SCHEMA open_s2",
+    # IF EXISTS of nothing: PostgreSQL checks nothing
+    "DROP TRIGGER IF EXISTS no_such ON public.owned",
+    "DROP POLICY IF EXISTS no_such ON public.owned",
+    "ALTER TABLE IF EXISTS public.no_such SET SCHEMA other",
+    "DROP TABLE IF EXISTS public.no_such",
 ]
 
 

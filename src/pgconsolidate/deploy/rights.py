@@ -7,12 +7,12 @@ derived here is only what PostgreSQL will certainly check for the statements the
 * creating a table, view, sequence, type, domain or function in a schema that exists now → CREATE on
   that schema (an unqualified name: the session's creation schema, unless a step changes
   ``search_path``);
-* altering, indexing, adding a policy to, renaming, commenting on, moving (``SET SCHEMA``: CREATE on the
-  new schema too) or changing the owner of a table, view, materialized view, sequence, index, function,
-  type or domain that exists now, and dropping a trigger, policy or rule of a table → ownership (or
-  membership of the owner role); dropping a relation, function or type → ownership of it or of its
-  schema; renaming, commenting on, dropping or changing the owner of a schema → ownership of it
-  (renaming: CREATE on the database too);
+* altering, indexing, adding a policy to, renaming, commenting on, moving (``SET SCHEMA``: CREATE on
+  the new schema too), replacing (``CREATE OR REPLACE VIEW``) or changing the owner of a table, view,
+  materialized view, sequence, index, function, type or domain that exists now, and dropping a trigger,
+  policy or rule that exists now → ownership (of its table; or membership of the owner role); dropping
+  a relation, function or type → ownership of it or of its schema; renaming, commenting on, dropping or
+  changing the owner of a schema → ownership of it (renaming: CREATE on the database too);
 * ``CREATE TRIGGER`` → TRIGGER on the table and EXECUTE on the trigger function;
 * ``GRANT``/``REVOKE`` on a table, sequence, function, schema or type → the privilege WITH GRANT OPTION
   (the owner holds them all; ``ALL``: at least one). Without it PostgreSQL refuses, or only warns and
@@ -132,6 +132,9 @@ RIGHT_NAMES = {
     "schema-owner": "ownership of schema",
     "relation-owner": "ownership of {noun}",
     "relation-drop": "ownership of {noun} (or of its schema)",
+    "trigger-drop": "ownership of {noun}",
+    "policy-drop": "ownership of {noun}",
+    "rule-drop": "ownership of {noun}",
     "function-owner": "ownership of {noun}",
     "function-drop": "ownership of {noun} (or of its schema)",
     "type-owner": "ownership of {noun}",
@@ -322,9 +325,11 @@ def _drop(d: _Deriver, body: dict[str, Any]) -> None:
             d.function("function-drop", (obj or {}).get("ObjectWithArgs"), "DROP")
         elif kind in _TYPES:
             d.type("type-drop", obj, "DROP")
-        elif kind in _ON_TABLE:
+        elif kind in _ON_TABLE:  # checked only when it exists: DROP ... IF EXISTS of none checks nothing
             parts = _list_strings(obj)
-            d.relation("relation-owner", parts[:-1] if parts else None, f"DROP {kind[7:]}")
+            what = str(kind).removeprefix("OBJECT_")
+            if parts:
+                d.relation(f"{what.lower()}-drop", parts[:-1], f"DROP {what}", parts[-1])
         elif kind == "OBJECT_SCHEMA":
             d.schema("schema-owner", _string(obj), "DROP SCHEMA")
 
@@ -352,7 +357,7 @@ def _set_schema(d: _Deriver, body: dict[str, Any]) -> None:
         d.function("function-owner", (body.get("object") or {}).get("ObjectWithArgs"), "SET SCHEMA")
     elif kind in _TYPES:
         d.type("type-owner", body.get("object"), "SET SCHEMA")
-    if len(d.needs) > before:  # the object is the one there now: CREATE on the schema it moves to
+    if len(d.needs) > before and not body.get("missing_ok"):  # CREATE on the schema it moves to
         d.schema("schema-create", body.get("newschema"), "SET SCHEMA")
 
 
@@ -444,6 +449,11 @@ def _create(d: _Deriver, kind: str, body: dict[str, Any]) -> None:
             d.create_in(_rv_parts(rv), _ACTIONS.get(kind, "CREATE TABLE AS"))
     elif kind in _NAME_LIST_CREATES:
         d.create_in(_strings(body.get(_NAME_LIST_CREATES[kind])), _ACTIONS[kind])
+    if kind == "ViewStmt" and body.get("replace"):
+        # replacing a view there now: ownership (a qualified name only, as for functions below)
+        parts = _rv_parts(body.get("view"))
+        if parts and len(parts) == 2:
+            d.relation("relation-owner", parts, "CREATE OR REPLACE VIEW")
     elif kind == "CreateFunctionStmt":
         fparts = _strings(body.get("funcname"))
         action = "CREATE OR REPLACE FUNCTION" if body.get("replace") else "CREATE FUNCTION"
@@ -653,8 +663,13 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
 def _message(need: Need, obj: str, role: str, noun: str | None) -> str:
     detail = "a privilege" if need.detail in ("ALL", "ALL PRIVILEGES") else need.detail or ""
     right = RIGHT_NAMES[need.kind].format(noun=noun or "object", detail=detail)
+    effect = (
+        " (PostgreSQL refuses it, or only warns and changes no privilege)"
+        if need.kind.endswith("-grant")
+        else ""
+    )
     return (
-        f"{need.where}: role {role!r} lacks {right} {obj!r} (needed by {need.action}): "
+        f"{need.where}: role {role!r} lacks {right} {obj!r} (needed by {need.action}{effect}): "
         "nothing was backed up or changed"
     )
 

@@ -39,8 +39,17 @@ LEFT JOIN LATERAL (
                      ELSE 'relation' END END
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE t.kind IN ('relation-owner', 'relation-drop', 'table-trigger', 'table-grant', 'sequence-grant',
-                   'matview-refresh')
+                   'matview-refresh', 'trigger-drop', 'policy-drop', 'rule-drop')
     AND c.oid = to_regclass(t.name)
+    -- DROP TRIGGER/POLICY/RULE checks the table's owner only when the object exists
+    AND CASE t.kind
+          WHEN 'trigger-drop' THEN EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                                           WHERE g.tgrelid = c.oid AND g.tgname = t.detail)
+          WHEN 'policy-drop' THEN EXISTS (SELECT FROM pg_catalog.pg_policy p
+                                          WHERE p.polrelid = c.oid AND p.polname = t.detail)
+          WHEN 'rule-drop' THEN EXISTS (SELECT FROM pg_catalog.pg_rewrite w
+                                        WHERE w.ev_class = c.oid AND w.rulename = t.detail)
+          ELSE true END
   UNION ALL
   SELECT CASE t.kind
            WHEN 'function-drop' THEN pg_has_role(p.proowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
