@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgconsolidate.analysis import analyze_dir, analyze_listed
 from pgconsolidate.analysis.driver import PARALLEL_MIN_BYTES
@@ -18,13 +19,14 @@ from pgconsolidate.config import Config, load_config
 from pgconsolidate.errors import InputError
 from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.model.types import Analysis
-from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
-from pgconsolidate.rules.finding import Finding, Severity
-from pgconsolidate.rules.parallel import start_rules
-from pgconsolidate.rules.registry import RuleContext, RuleInfo, selected_rules
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import assemble, listed_bytes_reach, load_listed, resolve_dir, scan_dir
 from pgconsolidate.sources.reader import read_dir as read_dir  # re-exported: phase-timing scripts wrap it
+
+if TYPE_CHECKING:  # imported where used: after the analysis has forked its helper (which needs none of them)
+    from pgconsolidate.report.document import AnalyzeReport
+    from pgconsolidate.rules.finding import Finding
+    from pgconsolidate.rules.registry import RuleInfo
 
 
 def analyze_directory(
@@ -65,10 +67,16 @@ def _analyze(
     chosen: list[list[RuleInfo]] = []
 
     def choose_rules() -> None:
+        from pgconsolidate.rules.registry import selected_rules
+
         chosen.append(selected_rules(list(select or cfg.select), [*(ignore or ()), *cfg.ignore]))
 
     # trees are not kept: rules read the model, and re-parse the few statements they look into
     analysis = directory_model(root, choose_rules)
+    from pgconsolidate.report.document import AnalyzeReport, ObjectTimelines
+    from pgconsolidate.rules.parallel import start_rules
+    from pgconsolidate.rules.registry import RuleContext
+
     rules = chosen[0]
     mdir = analysis.mdir
     files = analysis.files
@@ -127,6 +135,8 @@ def directory_model(
 def exit_code(findings: tuple[Finding, ...], fail_on: str) -> int:
     """1 when a finding at or above ``fail_on`` (``error``, ``warning``, ``info``; ``never``: none)
     exists, else 0."""
+    from pgconsolidate.rules.finding import Severity
+
     if fail_on == "never":
         return 0
     threshold = Severity(fail_on).rank
