@@ -29,6 +29,18 @@ class RawFailure:
 
 _MAY_CREATE = re.compile(r"\s*(?:create|alter)\b", re.IGNORECASE)
 
+#: Schemas of extensions every Supabase project has before its first migration (the scratch server lacks
+#: them): a statement that fails for want of one of them is the platform's, skipped (and so carried).
+PLATFORM_SCHEMAS = {"vault": "supabase_vault", "pgsodium": "pgsodium", "graphql": "pg_graphql"}
+_MISSING_SCHEMA = re.compile(r'^schema "([^"]+)" does not exist')
+
+
+def platform_extension(sqlstate: str, message: str) -> str | None:
+    """The platform extension whose schema the error names as missing (``schema "vault" does not exist``:
+    ``supabase_vault``), else None."""
+    m = _MISSING_SCHEMA.match(message) if sqlstate == "3F000" else None
+    return PLATFORM_SCHEMAS.get(m[1]) if m else None
+
 
 def _creators(units: tuple[Unit, ...]) -> list[tuple[Key, ...]]:
     """What each statement would create; only CREATE and ALTER statements are parsed for it."""
@@ -103,13 +115,16 @@ def analyse(
     stand_ins: frozenset[str] = frozenset(),
     provided: Mapping[int, str] | None = None,
     outside: tuple[OutsideFile, ...] = (),
+    absent: frozenset[str] = frozenset(),
 ) -> tuple[tuple[ReplayFailure, ...], tuple[Skipped, ...]]:
     """``units``: every statement of the chain in order; ``raw``: the failures in the order they happened;
     ``provided``: positions of ``CREATE EXTENSION`` statements not run because the platform provides the
     extension (the scratch server lacks it): no failure of their own, but a statement that needs what
     they create is skipped, as after an unavailable extension; ``outside``: the directory's files the
     migration tool does not run, with what they would create (named in the hint of a statement whose
-    missing object only such a file creates)."""
+    missing object only such a file creates); ``absent``: schemas of the platform's preinstalled extensions
+    (``PLATFORM_SCHEMAS``) the scratch database lacks: a ``DO`` block that ran but calls into one of them
+    (its error caught inside, or guarded) did nothing there, so it is reported as skipped too."""
     creates = _creators(units)
     removers: list[tuple[int, tuple[Key, ...]]] | None = None
     failed: list[int] = []
@@ -144,6 +159,7 @@ def analyse(
             if unit.kind == "CreateStmt" and earlier_pos is not None:
                 columns_lost = _columns_no_one_added(creates, rf.position, ran)
         ext = _UNAVAILABLE.search(rf.message)
+        platform = platform_extension(rf.sqlstate, rf.message) if cause is None else None
         left_out = None
         if missing and cause is None and later is None and removal is None and outside:
             found = created_outside(missing, outside)
@@ -160,6 +176,7 @@ def analyse(
             later_unparsable=later is not None and not units[later].parses,
             left_out=left_out,
             columns_lost=columns_lost,
+            platform=platform,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"
@@ -183,6 +200,16 @@ def analyse(
             skipped.append(
                 Skipped(unit.file, unit.line, unit.first_line, f"extension {ext[1]} is not available")
             )
+        elif platform is not None:
+            missing_ext[rf.position] = platform
+            skipped.append(
+                Skipped(
+                    unit.file,
+                    unit.line,
+                    unit.first_line,
+                    f"needs extension {platform} (on every Supabase project), which the scratch server lacks",
+                )
+            )
         elif root is not None and root in missing_ext:
             skipped.append(
                 Skipped(
@@ -193,4 +220,29 @@ def analyse(
                 )
             )
         failed.append(rf.position)
+    if absent and (blocks := _platform_blocks(units, absent, {rf.position for rf in raw})):
+        at = {(u.file, u.line): pos for pos, u in enumerate(units)}
+        skipped = sorted([*skipped, *blocks], key=lambda k: at.get((k.file, k.line), -1))
     return tuple(out), tuple(skipped)
+
+
+def _platform_blocks(units: tuple[Unit, ...], absent: frozenset[str], failed: set[int]) -> list[Skipped]:
+    """The ``DO`` blocks that ran although they call into a platform schema the scratch database lacks."""
+    word = re.compile(r"\b(" + "|".join(sorted(absent)) + r')"?\s*\.\s*"?[a-z_]', re.IGNORECASE)
+    out = []
+    for pos, unit in enumerate(units):
+        if pos in failed or unit.kind != "DoStmt":
+            continue
+        m = word.search(unit.text)
+        if m:
+            ext = PLATFORM_SCHEMAS[m[1].lower()]
+            out.append(
+                Skipped(
+                    unit.file,
+                    unit.line,
+                    unit.first_line,
+                    f"calls into schema {m[1].lower()} of extension {ext} (on every Supabase project), which "
+                    "the scratch server lacks: it ran, but did nothing there",
+                )
+            )
+    return out

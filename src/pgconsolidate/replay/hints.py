@@ -27,6 +27,7 @@ def hint_for(
     later_unparsable: bool = False,
     left_out: tuple[str, str] | None = None,
     columns_lost: tuple[str, ...] = (),
+    platform: str | None = None,
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
@@ -34,10 +35,17 @@ def hint_for(
     where an earlier statement that ran dropped (or renamed, the second item says which) the missing
     object; ``later_unparsable``: the statement at ``later`` has a syntax error itself; ``left_out``: a file
     of the directory the migration tool does not run (and why) that creates the missing object;
-    ``columns_lost``: columns of a failed ``CREATE TABLE`` that no earlier statement added to the table."""
+    ``columns_lost``: columns of a failed ``CREATE TABLE`` that no earlier statement added to the table;
+    ``platform``: the platform extension (Supabase's, preinstalled) whose missing schema the error names."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
+    if platform is not None:
+        return (
+            f"platform extension: the schema is extension {platform}'s, which every Supabase project has "
+            "before its first migration and the scratch server lacks; the statement is skipped (carried "
+            "into a consolidated set as written; replay on a server that has it with --scratch-url)"
+        )
     if sqlstate in ("42P07", "42710", "42723") or "already exists" in msg:
         where = f" (first created at {_at(earlier)})" if earlier else ""
         lost = (

@@ -25,7 +25,7 @@ from psycopg import sql
 
 from pgconsolidate.db.connect import connection, one_line
 from pgconsolidate.errors import DatabaseError
-from pgconsolidate.replay.analysis import RawFailure, analyse
+from pgconsolidate.replay.analysis import PLATFORM_SCHEMAS, RawFailure, analyse
 from pgconsolidate.replay.assumed import uncreated_needs
 from pgconsolidate.replay.model import (
     Assumed,
@@ -449,6 +449,7 @@ def replay_into(
             last = replayer.run.units[replayer.run.raw[-1].position] if replayer.run.raw else None
             where = f"{last.file}:{last.line}" if last is not None and last.file == f.path else f.path
             raise DatabaseError(f"replay stopped at {where}: {one_line(exc)}") from None
+        absent = _absent_platform_schemas(conn) if platform else frozenset()
     run = replayer.run
     done = {o.file for o in run.outcomes}
     outcomes = list(run.outcomes) + [
@@ -456,7 +457,7 @@ def replay_into(
     ]
     outside = left_out_creators(mdir) if run.raw and mdir.left_out else ()
     failures, skipped = analyse(
-        tuple(run.units), run.raw, frozenset(run.stood_in), run.provided, outside=outside
+        tuple(run.units), run.raw, frozenset(run.stood_in), run.provided, outside=outside, absent=absent
     )
     units = run.units
     provided = tuple(
@@ -488,6 +489,15 @@ def replay_into(
             NoOp(units[p].file, units[p].line, units[p].first_line, message) for p, message in run.no_ops
         ),
     )
+
+
+def _absent_platform_schemas(conn: psycopg.Connection) -> frozenset[str]:
+    """The schemas of the platform's preinstalled extensions (``vault``, ...) this database lacks."""
+    rows = conn.execute(
+        "SELECT s FROM unnest(%s::text[]) AS s WHERE to_regnamespace(quote_ident(s)) IS NULL",
+        [sorted(PLATFORM_SCHEMAS)],
+    ).fetchall()
+    return frozenset(str(r[0]) for r in rows)
 
 
 def needs_supabase_base(mdir: MigrationDir, supabase: bool | None) -> bool:
