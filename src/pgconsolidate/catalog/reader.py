@@ -12,14 +12,15 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   of (triggers, rules, enums, casts, ...) may hold some, and only those kinds' queries run (each test is
   its query's WHERE clause without the temporary-schema and extension-member conditions: a superset, so
   a kind is never called empty when its query would return a row);
-* large catalogs are read by three sessions sharing one exported snapshot (:func:`_read_parallel`): the
-  extra sessions are opened as soon as the main one is; the main session's first statement
-  (``snapshot.sql``) exports the snapshot when the catalog is large (its size from the file sizes of
-  pg_class and pg_proc, not by counting rows), the extra sessions import it while the main one runs the
-  preamble, and start their queries as soon as the preamble's parameters are in (not waiting for the
-  census); a small catalog goes on in the same transaction, alone; an extra session hands its objects
-  over before its commit and close; the groups (:data:`GROUPS`) are balanced on server time and on the
-  Python work that follows each kind's rows;
+* large catalogs are read by two sessions sharing one exported snapshot (:func:`_read_parallel`; a third
+  costs the server more than it gives on two cores: :data:`PAIR`): the extra session is opened as soon
+  as the main one is; the main session's first statement (``snapshot.sql``) exports the snapshot when
+  the catalog is large (its size from the file sizes of pg_class and pg_proc, not by counting rows), the
+  extra session imports it while the main one runs the preamble, and starts its queries as soon as the
+  preamble's parameters are in (not waiting for the census); a small catalog goes on in the same
+  transaction, alone; an extra session hands its objects over before its commit and close; the groups
+  (:data:`PAIR`, :data:`GROUPS`) are balanced on server time and on the Python work that follows each
+  kind's rows;
 * while sessions are read in parallel, Python's thread switch interval is 0.5 ms (:class:`_SwitchInterval`):
   a session's thread whose rows arrive gets the GIL back within that, not 5 ms, so its server process is
   not left stalled on a full socket while another thread builds objects; every session reads with jit
@@ -529,19 +530,38 @@ def _empty_kinds(census: psycopg.Cursor[Any]) -> frozenset[str]:
 # grants 3.5, policies 3) plus the Python work that follows each kind's rows (functions and their grants
 # the most, then index and constraint spelling; the GIL serialises it). The first group runs on the
 # caller's connection, which reads the census: the kinds the census tells about are in it.
+#
+# Two sessions by default (:data:`PAIR`): on two cores the read is CPU-bound (server and client CPU
+# together are about twice the wall time), and each session costs the server its start, its exit and its
+# own cold catalog caches: a third session cost ~12 ms more server CPU per read of the bench schema
+# (109 against 96 ms, start and exit included) and ~2 ms client CPU, for no shorter read (median wall
+# 80-111 ms with three, 78-99 ms with two, interleaved read by read). PGCONSOLIDATE_CATALOG_WORKERS=3
+# reads :data:`GROUPS` in three sessions (more cores, a remote server); 1 reads everything in one.
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("columns", "sequences", "schemas", "extensions", "views", "policies", *CENSUS_KINDS),
     ("indexes", "constraints", "tables"),
     ("functions", "grants"),  # the most Python work (functions' texts and grants) after the rows arrive
 )
+PAIR: tuple[tuple[str, ...], ...] = (
+    ("columns", "sequences", "schemas", "extensions", "views", "policies", "tables", *CENSUS_KINDS),
+    ("functions", "grants", "indexes", "constraints"),  # the most Python work first (functions' texts)
+)
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
+assert sorted(k for g in PAIR for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
+DEFAULT_WORKERS = len(PAIR)
 
 
 def _workers() -> int:
     try:
-        return max(1, int(os.environ.get("PGCONSOLIDATE_CATALOG_WORKERS", str(len(GROUPS)))))
+        return max(1, int(os.environ.get("PGCONSOLIDATE_CATALOG_WORKERS", str(DEFAULT_WORKERS))))
     except ValueError:
-        return len(GROUPS)
+        return DEFAULT_WORKERS
+
+
+def _layout() -> tuple[tuple[str, ...], ...]:
+    """The groups of kinds for the number of sessions allowed (:func:`_workers`; more than
+    :data:`GROUPS` has are not used)."""
+    return PAIR if _workers() == len(PAIR) else GROUPS[: _workers()]
 
 
 MIN_SERVER_VERSION = 120000
@@ -1048,11 +1068,6 @@ class _SwitchInterval:
 SWITCH_INTERVAL = _SwitchInterval(0.0005)
 
 
-def _extra_groups() -> tuple[tuple[str, ...], ...]:
-    """The groups read by extra sessions (the first is the main session's)."""
-    return GROUPS[1 : _workers()]
-
-
 def _read_parallel(
     conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
 ) -> dict[str, tuple[CatalogObject, ...]]:
@@ -1062,9 +1077,8 @@ def _read_parallel(
     after it). For a small catalog no snapshot is exported: the extra sessions are closed unused and
     this session reads everything, in the same transaction. Where one connection is left, it is this
     one (already open)."""
-    extra = _ExtraSessions(url, _extra_groups())
-    groups = (GROUPS[0], *extra.groups)
-    rest = tuple(k for g in GROUPS[len(groups) :] for k in g)
+    layout = _layout()
+    extra = _ExtraSessions(url, layout[1:])  # the first group is this session's
     batch = _Batch()
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
@@ -1089,7 +1103,7 @@ def _read_parallel(
             extra.start(prepared)
             census = _send_census(conn, skip_schemas, include_ext)
             try:
-                batch.merge(_read_kinds(conn, groups[0] + rest, prepared.params, census, extra.columns_read))
+                batch.merge(_read_kinds(conn, layout[0], prepared.params, census, extra.columns_read))
             finally:
                 if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
                     extra.columns_read.set_result(None)

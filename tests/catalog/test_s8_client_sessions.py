@@ -1,0 +1,61 @@
+"""A large catalog is read by two sessions by default (a third cost the server more than it gave on two
+cores), and what they read equals one session's read, on PostgreSQL 16 and 18; three sessions are still
+there when asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+
+from pgconsolidate.catalog import read_snapshot
+from pgconsolidate.catalog import reader as reader_module
+from pgconsolidate.catalog.model import OBJECT_KINDS
+
+from .schema import build
+
+
+def _count_connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    opened: list[str] = []
+    real_connect = reader_module.connect
+
+    def counting(url: str, **kwargs: Any) -> psycopg.Connection:
+        opened.append(url)
+        return real_connect(url, **kwargs)
+
+    monkeypatch.setattr(reader_module, "connect", counting)
+    return opened
+
+
+def test_every_kind_is_in_one_group_of_each_layout() -> None:
+    for layout in (reader_module.PAIR, reader_module.GROUPS):
+        kinds = [kind for group in layout for kind in group]
+        assert sorted(kinds) == sorted(OBJECT_KINDS)
+        assert set(reader_module.CENSUS_KINDS) <= set(layout[0])  # the census is read by the main session
+
+
+@pytest.mark.parametrize("major", [16, 18])
+def test_two_sessions_by_default_read_what_one_reads(
+    major: int, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = request.getfixturevalue("scratch_db_16" if major == 16 else "scratch_db")
+    build(url)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
+    single = read_snapshot(url)
+    monkeypatch.delenv("PGCONSOLIDATE_CATALOG_WORKERS")
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)  # parallel even for this small catalog
+    opened = _count_connections(monkeypatch)
+    assert read_snapshot(url) == single
+    assert len(opened) == 2
+
+
+def test_three_sessions_when_asked_for(scratch_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(scratch_db)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
+    single = read_snapshot(scratch_db)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "3")
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    opened = _count_connections(monkeypatch)
+    assert read_snapshot(scratch_db) == single
+    assert len(opened) == 3
