@@ -58,11 +58,17 @@ def load_snapshot_arg(
     path = Path(arg)
     if not _looks_like_url(arg) and path.is_dir():
         from pgconsolidate.console import err
-        from pgconsolidate.replay.nested import nested_hint
+        from pgconsolidate.replay.nested import declarative_schemas, nested_hint
         from pgconsolidate.sources.reader import read_dir
 
         mdir = read_dir(arg)
-        if not mdir.files:  # a project root or a typo would otherwise look like an empty schema
+        if not mdir.files and declarative_schemas(arg) is not None:
+            err.print(
+                f"{arg}: Supabase declarative schema files, replayed in lexicographic order of their paths",
+                markup=False,
+                highlight=False,
+            )
+        elif not mdir.files:  # a project root or a typo would otherwise look like an empty schema
             err.print(
                 f"warning: {arg}: no migration files{nested_hint(mdir)}; compared as an empty schema",
                 markup=False,

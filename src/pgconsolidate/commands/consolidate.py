@@ -148,8 +148,24 @@ def consolidate(
         out.print(
             "verified: clean set == chain + fix; fix is idempotent" if ok else "NOT verified", markup=False
         )
+        if directory is not None and (schemas := _declarative_sibling(directory)) is not None:
+            out.print(
+                f"note: {schemas} holds Supabase declarative schema files: `supabase db diff` compares them "
+                f"with the migrations; `pgconsolidate compare {outdir / 'migrations'} {schemas}` shows "
+                "whether the clean set still matches them (pgconsolidate did not read them)",
+                markup=False,
+            )
     if not ok:
         raise typer.Exit(1)
+
+
+def _declarative_sibling(directory: str) -> Path | None:
+    """``supabase/schemas`` next to the ``supabase/migrations`` consolidated, when it holds SQL files."""
+    schemas = Path(directory).resolve().parent / "schemas"
+    try:
+        return schemas if schemas.parent.name == "supabase" and any(schemas.rglob("*.sql")) else None
+    except OSError:
+        return None
 
 
 def register(app: typer.Typer) -> None:

@@ -37,7 +37,34 @@ def nested_migrations(mdir: MigrationDir) -> Path | None:
     return None
 
 
+def declarative_schemas(root: str | Path) -> Path | None:
+    """The Supabase project directory (``.../supabase``) when ``root`` is its declarative schema directory
+    (``supabase/schemas``: SQL files stating the desired schema, that ``supabase db diff`` turns into
+    migrations; ``[db.migrations] schema_paths`` in ``config.toml`` may list others), else None."""
+    path = Path(root)
+    try:
+        resolved = path.resolve()
+        parent = resolved.parent
+        config = parent / "config.toml"
+        listed = config.is_file() and "schema_paths" in config.read_text(errors="replace")
+        if (resolved.name == "schemas" and parent.name == "supabase") or (
+            listed and (parent / "migrations").is_dir() and resolved.name != "migrations"
+        ):
+            return parent
+    except OSError:
+        return None
+    return None
+
+
 def nested_hint(mdir: MigrationDir) -> str:
-    """``"; did you mean DIR/supabase/migrations?"`` when a nested migrations directory exists, else ""."""
+    """``"; did you mean DIR/supabase/migrations?"`` when a nested migrations directory exists; for a
+    Supabase declarative schema directory, what it is and where its migrations are; else ""."""
+    if not mdir.files and (project := declarative_schemas(mdir.root)) is not None:
+        where = project / "migrations"
+        return (
+            "; these are Supabase declarative schema files (the desired state `supabase db diff` turns into "
+            "migrations), not migrations: consolidate the migrations directory"
+            + (f" (did you mean {where}?)" if where.is_dir() else "")
+        )
     found = nested_migrations(mdir)
     return f"; did you mean {found}?" if found is not None else ""

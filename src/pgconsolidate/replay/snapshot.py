@@ -6,17 +6,37 @@ objects; they are left out of the snapshot, like the objects of a real extension
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Collection
 from dataclasses import fields, replace
+from pathlib import Path
 from typing import Any
 
 from pgconsolidate.catalog.model import Snapshot
 from pgconsolidate.catalog.reader import read_snapshot
 from pgconsolidate.console import err
 from pgconsolidate.replay.model import ReplayResult
+from pgconsolidate.replay.nested import declarative_schemas
 from pgconsolidate.replay.runner import discard, replay_dir
 from pgconsolidate.scratch.server import get_scratch_server
 from pgconsolidate.sources.reader import read_dir
+
+
+def _stage_declarative(directory: Path, staged: Path) -> int:
+    """Copy the declarative schema files under ``directory`` into ``staged`` as versioned migrations
+    (``00000000000001_<path>.sql``), in lexicographic order of their paths; returns how many."""
+    files = sorted(p for p in directory.rglob("*.sql") if p.is_file())
+    for i, path in enumerate(files, 1):
+        name = path.relative_to(directory).as_posix().replace("/", "__")
+        (staged / f"{i:014d}_{name}").write_bytes(path.read_bytes())
+    config = directory.resolve().parent / "config.toml"
+    if files and config.is_file() and "schema_paths" in config.read_text(errors="replace"):
+        err.print(
+            f"replay: {directory}: {len(files)} declarative schema files replayed in lexicographic order of "
+            f"their paths; the schema_paths order of {config} is not followed",
+            markup=False,
+        )
+    return len(files)
 
 
 def without_stand_ins(snap: Snapshot, result: ReplayResult) -> Snapshot:
@@ -66,8 +86,22 @@ def replay_to_snapshot(
     include_extension_objects: bool = False,
     include_managed_schemas: bool = False,
 ) -> Snapshot:
-    """Replay ``directory`` (keep-going, stand-ins, Supabase base when needed) and snapshot the result."""
+    """Replay ``directory`` (keep-going, stand-ins, Supabase base when needed) and snapshot the result.
+
+    A Supabase declarative schema directory (``supabase/schemas``: files without versions) is replayed
+    as ``supabase db diff`` applies it: every ``.sql`` file below it, in lexicographic order of its path
+    (a ``schema_paths`` order in ``config.toml`` is not followed: said on stderr)."""
     mdir = read_dir(directory)
+    if not mdir.files and declarative_schemas(directory) is not None:
+        with tempfile.TemporaryDirectory(prefix="pgc_schemas_") as staged:
+            if _stage_declarative(Path(directory), Path(staged)):
+                snap = replay_to_snapshot(
+                    staged,
+                    scratch_url=scratch_url,
+                    include_extension_objects=include_extension_objects,
+                    include_managed_schemas=include_managed_schemas,
+                )
+                return replace(snap, source=directory)
     server = get_scratch_server(scratch_url)
     result = replay_dir(mdir, server, keep_going=True, keep=True)
     assert result.url is not None
