@@ -109,6 +109,21 @@ EXTENSION_OBJECTS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
+#: a created :class:`Key`'s name meaning "every object of this namespace in its schema"
+ANY_NAME = "*"
+#: schemas that hold more than one extension's (or the project's own) objects
+_SHARED_SCHEMAS = frozenset({"public", "extensions", "pg_catalog"})
+
+
+def _option(options: list[Any], name: str) -> str | None:
+    """The string value of the ``name`` option (a DefElem) among ``options``, or None."""
+    for o in options:
+        d = o.get("DefElem", {}) if isinstance(o, dict) else {}
+        if d.get("defname") == name:
+            return _s(d.get("arg")) or None
+    return None
+
+
 @dataclass(frozen=True)
 class Key:
     """An object named by a statement or an error. ``schema`` None means "any schema"; for columns
@@ -121,6 +136,8 @@ class Key:
     def matches(self, created: Key) -> bool:
         if self.namespace != created.namespace:
             return False
+        if created.name == ANY_NAME:  # everything of an extension's own schema: only a qualified name
+            return self.schema is not None and self.schema == created.schema
         if self.namespace == "column":
             table, _, col = self.name.rpartition(".")
             c_table, _, c_col = created.name.rpartition(".")
@@ -203,6 +220,11 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
         # many extensions are named after the function they provide (moddatetime, unaccent, autoinc,
         # insert_username): a missing function of that name comes from the extension
         keys.append(Key("function", ext))
+        # CREATE EXTENSION x WITH SCHEMA s (s not a shared schema): whatever the chain then names in s
+        # (partman.create_parent, ...) comes from the extension
+        own = _option(body.get("options", []), "schema")
+        if own and own.lower() not in _SHARED_SCHEMAS:
+            keys += [Key(ns, ANY_NAME, own.lower()) for ns in ("function", "type", "relation")]
     elif kind == "AlterTableStmt":
         schema, name = _rel(body.get("relation", {}))
         for cmd in body.get("cmds", []):
