@@ -994,8 +994,11 @@ def propose_indexes(
 
 
 def live_only_objects(chain: Snapshot, live: Snapshot, dropped: set[str]) -> list[str]:
-    """Objects of the live database that the migrations never create (made by hand)."""
+    """Objects of the live database that the migrations never create (made by hand): relations,
+    routines, types, triggers, policies, indexes, and the columns and constraints added by hand to a table
+    the migrations do create (those of a table made by hand come with it)."""
     out = []
+    chain_tables = {t.identity for t in chain.tables}
     for coll in (
         "tables",
         "views",
@@ -1006,10 +1009,15 @@ def live_only_objects(chain: Snapshot, live: Snapshot, dropped: set[str]) -> lis
         "triggers",
         "policies",
         "indexes",
+        "columns",
+        "constraints",
     ):
         have = {o.identity for o in chain.objects(coll)}
+        part = coll in ("columns", "constraints")
         for o in live.objects(coll):
             parent = getattr(o, "table", None)
+            if part and parent not in chain_tables:
+                continue  # a part of a table made by hand (listed itself), a view's column, ...
             if o.identity not in have and o.identity not in dropped and parent not in dropped:
                 out.append(o.identity)
     return out
