@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pgconsolidate.model.texthash import layout_hash
-from pgconsolidate.statements.records import fast_init
+from pgconsolidate.statements.records import record
 
 if TYPE_CHECKING:
     from pgconsolidate.sources.model import MigrationDir
@@ -115,8 +115,7 @@ def members(enum: type[_E]) -> type[_E]:
 DEFINING_ACTIONS = frozenset({Action.CREATE, Action.CREATE_OR_REPLACE})
 
 
-@fast_init
-@dataclass(frozen=True, order=True, slots=True)
+@record(order=True)
 class SourceRef:
     """Where an effect comes from: a statement of a file (1-based line and column)."""
 
@@ -129,8 +128,7 @@ class SourceRef:
         return f"{self.file}:{self.line}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class TypeRef:
     """A type as written, normalised to PostgreSQL's names (``int4`` → ``integer``).
 
@@ -191,8 +189,7 @@ class TypeRef:
         return self.display
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ColumnDef:
     """A table column. ``default``, ``generated`` and ``identity`` hold expression text or a keyword."""
 
@@ -211,8 +208,7 @@ class ColumnDef:
         return f"{self.table}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ConstraintDef:
     """A table constraint. ``type`` is ``primary-key``, ``foreign-key``, ``unique``, ``check``,
     ``exclude`` or ``not-null``."""
@@ -234,8 +230,7 @@ class ConstraintDef:
         return f"{self.table}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class TableDef:
     """A table (RLS flags are updated by the fold)."""
 
@@ -256,8 +251,7 @@ class TableDef:
         return f"{self.schema}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class IndexDef:
     """An index. ``columns`` holds a column name or the expression text for each key."""
 
@@ -280,8 +274,7 @@ class IndexDef:
         return f"{self.schema}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ArgDef:
     """A routine argument. ``mode`` is ``in``, ``out``, ``inout``, ``variadic`` or ``table``."""
 
@@ -363,8 +356,7 @@ class RoutineRefs:
 NO_REFS = RoutineRefs.known()
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class FunctionDef:
     """A function or procedure.
 
@@ -433,8 +425,7 @@ class FunctionDef:
         return tuple(a for a in self.args if a.mode in ("out", "inout", "table"))
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ViewDef:
     """A view or materialized view; ``query`` is the defining SELECT as written."""
 
@@ -453,8 +444,7 @@ class ViewDef:
         return f"{self.schema}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class PolicyDef:
     """A row-level security policy. ``command`` is ``all``, ``select``, ``insert``, ``update`` or
     ``delete``; ``using``/``with_check`` the expression texts."""
@@ -472,8 +462,7 @@ class PolicyDef:
         return f"{self.table}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class TriggerDef:
     """A trigger: ``timing`` ``before``/``after``/``instead of``; ``events`` like ``("insert", "update")``."""
 
@@ -492,8 +481,7 @@ class TriggerDef:
         return f"{self.table}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class GrantDef:
     """GRANT or REVOKE of privileges on one object to roles. ``privileges`` are lower case (``select``,
     ``all``, ``execute``, ``usage``); ``columns`` restricts table privileges to columns; ``role_grant``
@@ -508,8 +496,7 @@ class GrantDef:
     revoke: bool = False
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class DefaultPrivilegesDef:
     """ALTER DEFAULT PRIVILEGES: privileges future objects of ``object_type`` in ``schemas`` get."""
 
@@ -522,8 +509,7 @@ class DefaultPrivilegesDef:
     grant_option: bool = False  # WITH GRANT OPTION; on a revoke: REVOKE GRANT OPTION FOR (option only)
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ExtensionDef:
     name: str
     schema: str | None = None
@@ -531,15 +517,13 @@ class ExtensionDef:
     cascade: bool = False
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class SchemaDef:
     name: str
     owner: str | None = None
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class EnumDef:
     schema: str
     name: str
@@ -550,8 +534,7 @@ class EnumDef:
         return f"{self.schema}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class CompositeTypeDef:
     schema: str
     name: str
@@ -562,8 +545,7 @@ class CompositeTypeDef:
         return f"{self.schema}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class DomainDef:
     schema: str
     name: str
@@ -577,8 +559,7 @@ class DomainDef:
         return f"{self.schema}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class SequenceDef:
     schema: str
     name: str
@@ -590,8 +571,7 @@ class SequenceDef:
         return f"{self.schema}.{self.name}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class InsertDef:
     """Rows a migration inserts (reference data). ``rows`` is the VALUES row count (-1 for
     INSERT ... SELECT); ``on_conflict`` is ``nothing``, ``update`` or None."""
@@ -604,8 +584,7 @@ class InsertDef:
     from_select: bool = False
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """What an ALTER changes on an object's detail: ``attribute`` is a field name of the detail record
     (``type``, ``default``, ``not_null``, ``security_definer``, ``config``, ``owner``, ``volatility``,
@@ -616,8 +595,7 @@ class Change:
     value: Any = None
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class DynamicSql:
     """A DO block or routine body that runs SQL the model may not see. ``statements`` holds the
     EXECUTE'd string literals and embedded statements that could be read."""
@@ -626,8 +604,7 @@ class DynamicSql:
     opaque: bool = True  # True when some EXECUTE'd SQL is built at run time
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Effect:
     """One effect of one statement on one object.
 
@@ -657,8 +634,7 @@ class Effect:
     conditional: bool = False
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class ObjectState:
     """An object after folding: its final detail, whether it exists at the end, and its timeline
     (every effect that touched it, in applied order, including those under former names)."""
@@ -670,6 +646,8 @@ class ObjectState:
     events: tuple[Effect, ...]
     parent: str | None = None  # the table of a column, constraint, index, policy or trigger
     external: bool = False  # touched by the migrations but never created by them (e.g. auth.users)
+    if TYPE_CHECKING:
+        __slots__: ClassVar[tuple[str, ...]]  # made by @record (the fold's mutable twin copies them)
 
     @property
     def created(self) -> Effect | None:
@@ -739,8 +717,7 @@ class Schema:
         return self.of_kind(ObjectKind.FUNCTION, ObjectKind.PROCEDURE)
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class FileEffects:
     """The effects of one file's statements, in order."""
 
@@ -748,8 +725,7 @@ class FileEffects:
     effects: tuple[Effect, ...]
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@record
 class Analysis:
     """The result of analysing a directory: files, their statements and parse failures, the effects of
     every statement and the folded schema."""
