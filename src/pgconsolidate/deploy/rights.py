@@ -14,9 +14,11 @@ derived here is only what PostgreSQL will certainly check for the statements the
   a relation, function or type → ownership of it or of its schema; renaming, commenting on, dropping or
   changing the owner of a schema → ownership of it (renaming: CREATE on the database too);
 * ``CREATE TRIGGER`` → TRIGGER on the table and EXECUTE on the trigger function;
-* ``GRANT``/``REVOKE`` on a table, sequence, function, schema or type → the privilege WITH GRANT OPTION
-  (the owner holds them all; ``ALL``: at least one). Without it PostgreSQL refuses, or only warns and
-  grants or revokes nothing — a privilege lost without saying so;
+* ``GRANT`` on a table, sequence, function, schema or type → the privilege WITH GRANT OPTION (the owner
+  holds them all; ``ALL``: at least one). Without it PostgreSQL refuses, or only warns and grants
+  nothing — a privilege lost without saying so. ``REVOKE`` → some privilege on the object: without any,
+  PostgreSQL refuses (with some but no grant option it only warns and revokes nothing, as the tool the
+  project uses would have left it);
 * ``REFRESH MATERIALIZED VIEW`` → ownership (MAINTAIN from PostgreSQL 17);
 * ``CREATE EXTENSION`` of an extension not installed whose control file requires a superuser → superuser,
   or, for a trusted extension, CREATE on the database — on stock PostgreSQL only: a server with an
@@ -53,7 +55,11 @@ _RELATION_CREATES = {
     "CreateSeqStmt": "sequence",
     "CompositeTypeStmt": "typevar",
 }
-_NAME_LIST_CREATES = {"CreateEnumStmt": "typeName", "CreateDomainStmt": "domainname"}
+_NAME_LIST_CREATES = {
+    "CreateEnumStmt": "typeName",
+    "CreateRangeStmt": "typeName",
+    "CreateDomainStmt": "domainname",
+}
 _RELATION_OWNED = {
     "AlterTableStmt": "relation",
     "IndexStmt": "relation",
@@ -80,6 +86,7 @@ _ACTIONS = {
     "CreateSeqStmt": "CREATE SEQUENCE",
     "CompositeTypeStmt": "CREATE TYPE",
     "CreateEnumStmt": "CREATE TYPE",
+    "CreateRangeStmt": "CREATE TYPE",
     "CreateDomainStmt": "CREATE DOMAIN",
     "AlterTableStmt": "ALTER TABLE",
     "IndexStmt": "CREATE INDEX",
@@ -148,6 +155,11 @@ RIGHT_NAMES = {
     "function-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
     "schema-grant": "{detail} WITH GRANT OPTION (or ownership) on schema",
     "type-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
+    "table-revoke": "any privilege on {noun}",
+    "sequence-revoke": "any privilege on sequence",
+    "function-revoke": "any privilege on {noun}",
+    "schema-revoke": "any privilege on schema",
+    "type-revoke": "any privilege on {noun}",
     "matview-refresh": "{noun}",
     "extension-create": "{noun} to create extension",
 }
@@ -404,6 +416,8 @@ def _grant(d: _Deriver, body: dict[str, Any]) -> None:
     if not body.get("privileges"):
         privileges = ["ALL"]
     kind = f"{target}-grant"
+    if not body.get("is_grant"):  # REVOKE: refused only by a role without any privilege on the object
+        kind, privileges = f"{target}-revoke", ["ALL"] if privileges else []
     for obj in body.get("objects") or []:
         for priv in privileges:
             if target in ("table", "sequence"):
@@ -535,8 +549,8 @@ def _touched_names(node: dict[str, Any]) -> list[str]:
         names += (_rv_parts(rv) or [])[-1:]
     elif kind in _NAME_LIST_CREATES or kind == "CreateFunctionStmt":
         names += (_strings(body.get(_NAME_LIST_CREATES.get(kind, "funcname"))) or [])[-1:]
-    elif kind == "CreateSchemaStmt" and isinstance(body.get("schemaname"), str):
-        names.append(body["schemaname"])
+    elif kind in ("CreateSchemaStmt", "IndexStmt"):
+        names += [body[k] for k in ("schemaname", "idxname") if isinstance(body.get(k), str)]
     elif kind == "DropStmt" and body.get("removeType") not in _ON_TABLE:
         for obj in body.get("objects") or []:
             names += _object_parts(obj)[-1:]
@@ -661,13 +675,13 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
 
 
 def _message(need: Need, obj: str, role: str, noun: str | None) -> str:
-    detail = "a privilege" if need.detail in ("ALL", "ALL PRIVILEGES") else need.detail or ""
+    detail = "a privilege" if need.detail == "ALL" else need.detail or ""
     right = RIGHT_NAMES[need.kind].format(noun=noun or "object", detail=detail)
-    effect = (
-        " (PostgreSQL refuses it, or only warns and changes no privilege)"
-        if need.kind.endswith("-grant")
-        else ""
-    )
+    effect = ""
+    if need.kind.endswith("-grant"):
+        effect = " (PostgreSQL refuses it, or only warns and grants nothing)"
+    elif need.kind.endswith("-revoke"):
+        effect = " (PostgreSQL refuses it to a role without any privilege on the object)"
     return (
         f"{need.where}: role {role!r} lacks {right} {obj!r} (needed by {need.action}{effect}): "
         "nothing was backed up or changed"
@@ -696,7 +710,10 @@ def missing_right(conn: psycopg.Connection, needs: tuple[Need, ...]) -> str | No
 
 
 def _privilege_list(need: Need) -> str | None:
-    """What the query checks for a GRANT: ``P WITH GRANT OPTION`` (``ALL``: any of the object's)."""
+    """What the query checks (any of them is enough) for a GRANT: ``P WITH GRANT OPTION`` (``ALL``: any
+    of the object's privileges), for a REVOKE: any of the object's privileges."""
+    if need.kind.endswith("-revoke"):
+        return ", ".join(_ALL_PRIVILEGES[need.kind.removesuffix("-revoke")])
     if not need.kind.endswith("-grant") or need.detail is None:
         return need.detail
     target = need.kind.removesuffix("-grant")

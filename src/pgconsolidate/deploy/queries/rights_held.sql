@@ -13,10 +13,11 @@ LEFT JOIN LATERAL (
   UNION ALL
   SELECT CASE t.kind WHEN 'schema-create' THEN has_schema_privilege(n.oid, 'CREATE')
                      WHEN 'schema-grant' THEN has_schema_privilege(n.oid, t.detail)
+                     WHEN 'schema-revoke' THEN has_schema_privilege(n.oid, t.detail)
                      ELSE pg_has_role(n.nspowner, 'USAGE') END,
          n.nspname::text, 'schema'
   FROM pg_catalog.pg_namespace n
-  WHERE t.kind IN ('schema-create', 'schema-owner', 'schema-grant')
+  WHERE t.kind IN ('schema-create', 'schema-owner', 'schema-grant', 'schema-revoke')
     AND n.nspname = coalesce(t.name, (current_schemas(false))[1])
   UNION ALL
   -- DROP is allowed to the owner of the object or of its schema
@@ -24,7 +25,10 @@ LEFT JOIN LATERAL (
            WHEN 'relation-drop' THEN pg_has_role(c.relowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
            WHEN 'table-trigger' THEN has_table_privilege(c.oid, 'TRIGGER')
            WHEN 'table-grant' THEN has_table_privilege(c.oid, t.detail)
+           WHEN 'table-revoke' THEN has_table_privilege(c.oid, t.detail || CASE
+             WHEN current_setting('server_version_num')::int >= 170000 THEN ', MAINTAIN' ELSE '' END)
            WHEN 'sequence-grant' THEN c.relkind <> 'S' OR has_sequence_privilege(c.oid, t.detail)
+           WHEN 'sequence-revoke' THEN c.relkind <> 'S' OR has_sequence_privilege(c.oid, t.detail)
            WHEN 'matview-refresh' THEN
              CASE WHEN current_setting('server_version_num')::int >= 170000
                   THEN has_table_privilege(c.oid, 'MAINTAIN') ELSE pg_has_role(c.relowner, 'USAGE') END
@@ -39,7 +43,8 @@ LEFT JOIN LATERAL (
                      ELSE 'relation' END END
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE t.kind IN ('relation-owner', 'relation-drop', 'table-trigger', 'table-grant', 'sequence-grant',
-                   'matview-refresh', 'trigger-drop', 'policy-drop', 'rule-drop')
+                   'table-revoke', 'sequence-revoke', 'matview-refresh', 'trigger-drop', 'policy-drop',
+                   'rule-drop')
     AND c.oid = to_regclass(t.name)
     -- DROP TRIGGER/POLICY/RULE checks the table's owner only when the object exists
     AND CASE t.kind
@@ -55,21 +60,23 @@ LEFT JOIN LATERAL (
            WHEN 'function-drop' THEN pg_has_role(p.proowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
            WHEN 'function-execute' THEN has_function_privilege(p.oid, 'EXECUTE')
            WHEN 'function-grant' THEN has_function_privilege(p.oid, t.detail)
+           WHEN 'function-revoke' THEN has_function_privilege(p.oid, t.detail)
            ELSE pg_has_role(p.proowner, 'USAGE') END,
          p.oid::regprocedure::text,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE t.kind IN ('function-owner', 'function-drop', 'function-execute', 'function-grant')
+  WHERE t.kind IN ('function-owner', 'function-drop', 'function-execute', 'function-grant', 'function-revoke')
     AND p.oid = CASE WHEN strpos(t.name, '(') > 0 THEN to_regprocedure(t.name) ELSE to_regproc(t.name) END
   UNION ALL
   SELECT CASE t.kind
            WHEN 'type-drop' THEN pg_has_role(ty.typowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
            WHEN 'type-grant' THEN has_type_privilege(ty.oid, t.detail)
+           WHEN 'type-revoke' THEN has_type_privilege(ty.oid, t.detail)
            ELSE pg_has_role(ty.typowner, 'USAGE') END,
          format_type(ty.oid, NULL),
          CASE ty.typtype WHEN 'd' THEN 'domain' ELSE 'type' END
   FROM pg_catalog.pg_type ty JOIN pg_catalog.pg_namespace n ON n.oid = ty.typnamespace
-  WHERE t.kind IN ('type-owner', 'type-drop', 'type-grant') AND ty.oid = to_regtype(t.name)
+  WHERE t.kind IN ('type-owner', 'type-drop', 'type-grant', 'type-revoke') AND ty.oid = to_regtype(t.name)
   UNION ALL
   SELECT has_table_privilege(c.oid, CASE t.kind WHEN 'table-insert' THEN 'INSERT' ELSE 'DELETE' END),
          c.oid::regclass::text, 'table'
