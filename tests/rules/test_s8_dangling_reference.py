@@ -339,6 +339,15 @@ OK: list[tuple[dict[str, str], tuple[str, ...]]] = [
         },
         ("set search_path = app", "select app.count_items()", "reset search_path"),
     ),
+    # made again by a DO block's EXECUTE of a built string: the model cannot tell it is gone
+    (
+        {
+            "1_a.sql": LOGS + plpgsql("f", "begin return (select count(*) from logs); end;"),
+            "2_b.sql": "drop table logs;\n"
+            + "do $$ begin execute format('create table %I (id int)', 'logs'); end $$;\n",
+        },
+        ("select f()",),
+    ),
     # dropped by IF EXISTS but never made by the chain: nothing known about it
     (
         {

@@ -155,11 +155,32 @@ def _gone_index(ctx: RuleContext) -> _Index | None:
         )
     if not relations and not routines and not columns:
         return None
+    hidden = _dynamic_words(ctx)
+    if hidden:  # what a DO block's EXECUTE of a built string may have made again is not known gone
+        for gone in (relations, routines):
+            for key in [k for k in gone if hidden.issuperset(_words(k.rpartition(".")[2]))]:
+                del gone[key]
+        for cols in columns.values():
+            for key in [c for c in cols if hidden.issuperset(_words(c))]:
+                del cols[key]
+        columns = {t: cols for t, cols in columns.items() if cols}
+        if not relations and not routines and not columns:
+            return None
     names = [g.rpartition(".")[2] for g in relations]
     names += [g.rpartition(".")[2] for g in routines]
     names += [c for cols in columns.values() for c in cols]
     vocabulary = frozenset(w for n in names for w in _words(n))
     return _Index(relations, routines, columns, live, vocabulary)
+
+
+def _dynamic_words(ctx: RuleContext) -> set[bytes]:
+    """The words of the DO blocks that EXECUTE strings built at run time (``format(...)``): the model
+    cannot tell what they create, so an object they name may exist again at the end."""
+    out: set[bytes] = set()
+    for e in ctx.schema.dynamic:
+        if getattr(e.detail, "opaque", False) and (st := _statement(ctx, e)) is not None:
+            out.update(_words(st.text))
+    return out
 
 
 _NON_ASCII_WORD = re.compile(r"\w+")
