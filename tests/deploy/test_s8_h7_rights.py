@@ -128,6 +128,11 @@ def weak(scratch_db: str) -> Iterator[tuple[str, str]]:
         conn.execute(f"GRANT USAGE ON SCHEMA other TO {role}")
         conn.execute(f"GRANT USAGE, CREATE ON SCHEMA open_s, open_s2 TO {role}")
         conn.execute(f"GRANT SELECT ON public.shared TO {role} WITH GRANT OPTION")
+        conn.execute("ALTER TABLE public.shared ADD PRIMARY KEY (a)")
+        conn.execute("CREATE UNIQUE INDEX ON public.owned (a)")
+        conn.execute("CREATE SCHEMA secret")
+        conn.execute("CREATE TABLE secret.xs (a int)")
+        conn.execute(f"GRANT REFERENCES (a) ON public.shared TO {role}")
         conn.execute("REVOKE EXECUTE ON FUNCTION public.trg() FROM PUBLIC")
     url = make_conninfo(scratch_db, user=role)
     with psycopg.connect(url, autocommit=True) as conn:
@@ -211,6 +216,15 @@ REFUSED = [
         "CREATE OR REPLACE VIEW open_s.sv AS SELECT 2 AS a",
         "ownership of view 'open_s.sv' (needed by CREATE OR",
     ),
+    (
+        "CREATE TABLE open_s.child () INHERITS (public.owned)",
+        "ownership of table 'owned' (needed by INHERITS)",
+    ),
+    (
+        "CREATE TABLE open_s.c (a int REFERENCES public.owned (a))",
+        "REFERENCES on table 'owned' (needed by FOREIGN KEY)",
+    ),
+    ("ALTER TABLE secret.xs ADD b int", 'cannot use "secret"."xs" (permission denied for schema secret'),
 ]
 HELD = [
     "CREATE TRIGGER t2 BEFORE INSERT ON open_s.mine FOR EACH ROW EXECUTE FUNCTION open_s.tf()",
@@ -218,6 +232,7 @@ HELD = [
     "COMMENT ON TABLE open_s.mine IS 'mine'",
     "ALTER TABLE open_s.mine RENAME TO mine2",
     "ALTER TABLE open_s.mine SET SCHEMA open_s2",
+    "CREATE TABLE open_s.c (a int REFERENCES public.shared (a))",  # column REFERENCES is enough
     # IF EXISTS of nothing: PostgreSQL checks nothing
     "DROP TRIGGER IF EXISTS no_such ON public.owned",
     "DROP POLICY IF EXISTS no_such ON public.owned",
@@ -231,7 +246,8 @@ def test_refused_as_postgresql_refuses(weak: tuple[str, str]) -> None:
     wrong = []
     for sql, expected in REFUSED:
         msg = _check(url, "SELECT 1", sql)
-        if msg is None or f"role '{role}' lacks {expected}" not in msg or "m/1_a.sql:2" not in msg:
+        phrase = expected if expected.startswith("cannot ") else f"lacks {expected}"
+        if msg is None or f"role '{role}' {phrase}" not in msg or "m/1_a.sql:2" not in msg:
             wrong.append(f"{sql}: {msg}")
         if _really_runs(url, sql):
             wrong.append(f"{sql}: PostgreSQL runs it")

@@ -13,7 +13,9 @@ derived here is only what PostgreSQL will certainly check for the statements the
   policy or rule that exists now → ownership (of its table; or membership of the owner role); dropping
   a relation, function or type → ownership of it or of its schema; renaming, commenting on, dropping or
   changing the owner of a schema → ownership of it (renaming: CREATE on the database too);
-* ``CREATE TRIGGER`` → TRIGGER on the table and EXECUTE on the trigger function;
+* a table created ``PARTITION OF`` or ``INHERITS`` a table → ownership of that table;
+* ``CREATE TRIGGER`` → TRIGGER on the table and EXECUTE on the trigger function; a foreign key
+  (``CREATE TABLE``, ``ALTER TABLE ... ADD``) → REFERENCES on some column of the table it points to;
 * ``GRANT`` on a table, sequence, function, schema or type → the privilege WITH GRANT OPTION (the owner
   holds them all; ``ALL``: at least one). Without it PostgreSQL refuses, or only warns and grants
   nothing — a privilege lost without saying so. ``REVOKE`` → some privilege on the object: without any,
@@ -149,6 +151,7 @@ RIGHT_NAMES = {
     "table-insert": "INSERT on table",
     "table-delete": "DELETE on table",
     "table-trigger": "TRIGGER on {noun}",
+    "table-references": "REFERENCES on {noun}",
     "function-execute": "EXECUTE on function",
     "table-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
     "sequence-grant": "{detail} WITH GRANT OPTION (or ownership) on sequence",
@@ -430,6 +433,21 @@ def _grant(d: _Deriver, body: dict[str, Any]) -> None:
                 d.type(kind, obj, action, priv)
 
 
+def _references(d: _Deriver, body: dict[str, Any], kind: str) -> None:
+    """REFERENCES on the table each foreign key of a CREATE TABLE or ALTER TABLE ... ADD points to."""
+    nodes: list[Any] = []
+    if kind == "CreateStmt":
+        for elt in body.get("tableElts") or []:
+            nodes += (elt or {}).get("ColumnDef", {}).get("constraints") or []
+            nodes.append(elt)
+    else:
+        nodes = [(c or {}).get("AlterTableCmd", {}).get("def") for c in body.get("cmds") or []]
+    for node in nodes:
+        con = node.get("Constraint") if isinstance(node, dict) else None
+        if isinstance(con, dict) and con.get("contype") == "CONSTR_FOREIGN":
+            d.relation("table-references", _rv_parts(con.get("pktable")), "FOREIGN KEY")
+
+
 def _trigger(d: _Deriver, body: dict[str, Any]) -> None:
     d.relation("table-trigger", _rv_parts(body.get("relation")), "CREATE TRIGGER")
     fparts = _strings(body.get("funcname"))
@@ -461,6 +479,11 @@ def _create(d: _Deriver, kind: str, body: dict[str, Any]) -> None:
         )
         if isinstance(rv, dict) and rv.get("relpersistence") != "t" and not rv.get("catalogname"):
             d.create_in(_rv_parts(rv), _ACTIONS.get(kind, "CREATE TABLE AS"))
+            if kind == "CreateStmt":
+                action = "PARTITION OF" if body.get("partbound") else "INHERITS"
+                for parent in body.get("inhRelations") or []:  # ownership of each parent table
+                    d.relation("relation-owner", _rv_parts((parent or {}).get("RangeVar")), action)
+                _references(d, body, kind)
     elif kind in _NAME_LIST_CREATES:
         d.create_in(_strings(body.get(_NAME_LIST_CREATES[kind])), _ACTIONS[kind])
     if kind == "ViewStmt" and body.get("replace"):
@@ -496,6 +519,8 @@ def _statement_needs(node: dict[str, Any], where: str, scope: _Scope) -> list[Ne
             _ALTER_TABLE_ACTIONS.get(objtype, _ACTIONS[kind]) if kind == "AlterTableStmt" else _ACTIONS[kind]
         )
         d.relation("relation-owner", _rv_parts(body.get(_RELATION_OWNED[kind])), action)
+        if kind == "AlterTableStmt":
+            _references(d, body, kind)
     elif kind in _TYPE_OWNED:
         d.type("type-owner", body.get("typeName"), _ACTIONS[kind])
     elif kind == "AlterFunctionStmt":
@@ -700,12 +725,38 @@ def missing_right(conn: psycopg.Connection, needs: tuple[Need, ...]) -> str | No
         "details": [_privilege_list(n) for n in needs],
     }
     try:
-        rows = conn.execute(query, params, prepare=False).fetchall()
+        with conn.transaction():  # a savepoint when the caller is in a transaction
+            rows = conn.execute(query, params, prepare=False).fetchall()
+    except psycopg.errors.InsufficientPrivilege:
+        # a name in a schema the role may not use (no USAGE): the apply's own lookup of it fails alike;
+        # find which need it is, one by one
+        return _first_unusable(conn, query, needs)
     except psycopg.Error as exc:
         raise DatabaseError(f"checking the rights the apply needs: {one_line(exc)}") from None
     for need, (_, held, obj, role, noun) in zip(needs, rows, strict=True):
         if held is False:
             return _message(need, obj, role, noun)
+    return None
+
+
+def _first_unusable(conn: psycopg.Connection, query: bytes, needs: tuple[Need, ...]) -> str | None:
+    """The first need whose check PostgreSQL refuses for lack of a privilege (``permission denied for
+    schema``), or whose right is missing, one query each (only after the batch query was refused)."""
+    for need in needs:
+        one = {"kinds": [need.kind], "names": [need.name], "details": [_privilege_list(need)]}
+        try:
+            with conn.transaction():
+                row = conn.execute(query, one, prepare=False).fetchone()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            role = conn.execute("SELECT current_user::text").fetchone()
+            return (
+                f"{need.where}: role {role[0] if role else '?'!r} cannot use {need.name} "
+                f"({one_line(exc)}; needed by {need.action}): nothing was backed up or changed"
+            )
+        except psycopg.Error as exc:
+            raise DatabaseError(f"checking the rights the apply needs: {one_line(exc)}") from None
+        if row is not None and row[1] is False:
+            return _message(need, row[2], row[3], row[4])
     return None
 
 

@@ -24,6 +24,7 @@ LEFT JOIN LATERAL (
   SELECT CASE t.kind
            WHEN 'relation-drop' THEN pg_has_role(c.relowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
            WHEN 'table-trigger' THEN has_table_privilege(c.oid, 'TRIGGER')
+           WHEN 'table-references' THEN has_any_column_privilege(c.oid, 'REFERENCES')
            WHEN 'table-grant' THEN has_table_privilege(c.oid, t.detail)
            WHEN 'table-revoke' THEN has_table_privilege(c.oid, t.detail || CASE
              WHEN current_setting('server_version_num')::int >= 170000 THEN ', MAINTAIN' ELSE '' END)
@@ -42,7 +43,8 @@ LEFT JOIN LATERAL (
                      WHEN 'I' THEN 'index' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'type'
                      ELSE 'relation' END END
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE t.kind IN ('relation-owner', 'relation-drop', 'table-trigger', 'table-grant', 'sequence-grant',
+  WHERE t.kind IN ('relation-owner', 'relation-drop', 'table-trigger', 'table-references', 'table-grant',
+                   'sequence-grant',
                    'table-revoke', 'sequence-revoke', 'matview-refresh', 'trigger-drop', 'policy-drop',
                    'rule-drop')
     AND c.oid = to_regclass(t.name)
