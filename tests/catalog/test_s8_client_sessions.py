@@ -4,6 +4,7 @@ there when asked for."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import psycopg
@@ -59,3 +60,36 @@ def test_three_sessions_when_asked_for(scratch_db: str, monkeypatch: pytest.Monk
     opened = _count_connections(monkeypatch)
     assert read_snapshot(scratch_db) == single
     assert len(opened) == 3
+
+
+def test_extra_session_spells_each_kind_as_soon_as_it_is_built(
+    scratch_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Index definitions are spelled while the constraints' query runs, constraint definitions while
+    the next one runs: not both after the session's last rows (it was the serial end of the read)."""
+    build(scratch_db)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
+    alone = read_snapshot(scratch_db)
+    monkeypatch.delenv("PGCONSOLIDATE_CATALOG_WORKERS")
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    events: list[tuple[str, str]] = []
+    real_spell, real_build = reader_module._spell, reader_module._build_all
+
+    def spell(conn: Any, batch: Any, columns: Any) -> None:
+        before = set(batch.spelled)
+        real_spell(conn, batch, columns)
+        kinds = ",".join(sorted(batch.spelled - before))
+        events.append((threading.current_thread().name, f"spelled {kinds}"))
+
+    def build_all(cls: Any, names: Any, rows: Any, opclasses: Any) -> Any:
+        events.append((threading.current_thread().name, cls.kind))
+        return real_build(cls, names, rows, opclasses)
+
+    monkeypatch.setattr(reader_module, "_spell", spell)
+    monkeypatch.setattr(reader_module, "_build_all", build_all)
+    assert read_snapshot(scratch_db) == alone
+    extra = {thread for thread, _ in events} - {threading.current_thread().name}
+    assert len(extra) == 1
+    mine = [what for thread, what in events if thread in extra]
+    assert mine.index("index") < mine.index("spelled indexes") < mine.index("constraint")
+    assert mine.index("constraint") < mine.index("spelled constraints") == len(mine) - 1

@@ -125,13 +125,13 @@ class _Batch:
         self.opclasses: dict[int, Opclass] = {}
         self.types: dict[int, TypeInfo] = {}
         self.grants: list[CatalogObject] = []  # from every kind's ACLs, and the grants query
-        self.spelled = False  # index and constraint definitions completed (see _spell)
+        self.spelled: set[str] = set()  # kinds of _FINISHED whose definitions are complete (see _spell)
         self.owners_named = False  # sequences' owned_by completed (see _sequence_owners)
         # columns and sequences in step with their extras (the objects lists are sorted)
         self.in_order: dict[str, list[CatalogObject]] = {}
 
     def merge(self, other: _Batch) -> None:
-        self.spelled = self.spelled or other.spelled
+        self.spelled |= other.spelled
         self.owners_named = self.owners_named or other.owners_named
         self.in_order.update(other.in_order)
         self.objects.update(other.objects)
@@ -159,6 +159,10 @@ _CONVERSIONS = {
 _FINISHED = frozenset({"indexes", "constraints"})
 # Kinds whose objects are also kept in the order of their ``_...`` values (sequences' owners).
 _IN_ORDER = frozenset({"columns", "sequences"})
+# Kinds whose ``_...`` values are read after their objects are built (the others' are dropped at once,
+# by the session that read them: the functions' rows are most of what a read frees, and freed at the end
+# they were ~2 ms of the main session's last, serial, work).
+_KEPT_EXTRAS = _FINISHED | _IN_ORDER
 
 _MAKERS: dict[tuple[type[CatalogObject], tuple[str, ...]], Callable[..., list[CatalogObject]]] = {}
 
@@ -544,7 +548,9 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 )
 PAIR: tuple[tuple[str, ...], ...] = (
     ("columns", "sequences", "schemas", "extensions", "views", "policies", "tables", *CENSUS_KINDS),
-    ("functions", "grants", "indexes", "constraints"),  # the most Python work first (functions' texts)
+    # the most Python work first (functions' texts); indexes then constraints spelled while the next
+    # query runs
+    ("functions", "indexes", "constraints", "grants"),
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
 assert sorted(k for g in PAIR for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
@@ -689,7 +695,7 @@ def _read_kinds(
             _built(batch, name, columns, objects, extras)
             if name == "columns" and columns_read is not None:
                 columns_read.set_result(extras)  # the session spelling definitions may go on
-            if spell_with is not None and not batch.spelled and batch.objects.keys() >= _FINISHED:
+            if spell_with is not None and name in _FINISHED:  # while the server runs the next query
                 column_rows = spell_with.result()
                 if column_rows is not None:
                     _spell(conn, batch, column_rows)
@@ -712,7 +718,7 @@ def _built(
         batch.grants.extend(_acl_grants(name, objects, extras))
     if name == "columns":
         _positions(objects, extras)
-    if extras:
+    if extras and name in _KEPT_EXTRAS:
         batch.extras[name] = extras
     if name in _IN_ORDER:
         batch.in_order[name] = list(objects)  # before sorting: sequences' owners are found by them
@@ -824,13 +830,18 @@ class _FunctionTexts:
                 values["result"] = result
 
 
-def _key_columns(batch: _Batch, columns: list[tuple[Any, ...]]) -> dict[int, dict[int, KeyColumn]]:
+def _key_columns(
+    batch: _Batch, columns: list[tuple[Any, ...]], kinds: Iterable[str]
+) -> dict[int, dict[int, KeyColumn]]:
     """table oid -> attnum -> (quoted name, type, collation), for the tables whose indexes or
-    constraints are left to Python (from the columns query's ``_...`` values)."""
-    wanted = {extra[2] for extra in batch.extras.get("indexes", []) if extra[0] is not None}
-    for extra in batch.extras.get("constraints", []):
-        if extra[0] is not None:
-            wanted.update((extra[2], extra[4]))
+    constraints (``kinds``) are left to Python (from the columns query's ``_...`` values)."""
+    wanted: set[int] = set()
+    if "indexes" in kinds:
+        wanted.update(extra[2] for extra in batch.extras.get("indexes", []) if extra[0] is not None)
+    if "constraints" in kinds:
+        for extra in batch.extras.get("constraints", []):
+            if extra[0] is not None:
+                wanted.update((extra[2], extra[4]))
     rows = columns if isinstance(columns, _ColumnRows) else _ColumnRows(columns)
     tables = rows.tables
     table_columns: dict[int, dict[int, KeyColumn]] = {}
@@ -842,14 +853,19 @@ def _key_columns(batch: _Batch, columns: list[tuple[Any, ...]]) -> dict[int, dic
 
 
 def _spell(conn: psycopg.Connection, batch: _Batch, columns: list[tuple[Any, ...]]) -> None:
-    """Complete the index and constraint definitions left to Python (may query ``conn``, in the session
-    that read them) and sort those kinds."""
-    table_columns = _key_columns(batch, columns)
-    _index_definitions(conn, batch, table_columns)
-    _constraint_definitions(conn, batch, table_columns)
-    for name in _FINISHED:
-        batch.objects.get(name, []).sort(key=_IDENTITY)
-    batch.spelled = True
+    """Complete the index and constraint definitions left to Python of the kinds built and not spelled
+    yet (may query ``conn``, in the session that read them) and sort those kinds. A session reading both
+    spells each kind as soon as it is built, while the server runs its next query."""
+    kinds = [name for name in sorted(_FINISHED) if name not in batch.spelled and name in batch.objects]
+    table_columns = _key_columns(batch, columns, kinds)
+    if "indexes" in kinds:
+        _index_definitions(conn, batch, table_columns)
+    if "constraints" in kinds:
+        _constraint_definitions(conn, batch, table_columns)
+    for name in kinds:
+        batch.objects[name].sort(key=_IDENTITY)
+        batch.extras.pop(name, None)  # freed here, by the session that spelled them
+    batch.spelled.update(kinds)
 
 
 def _index_definitions(
@@ -966,7 +982,7 @@ def _worker(
             )
             # no census kind in these groups; definitions spelled here, while the other sessions still read
             batch = _read_kinds(conn, names, params, None, spell_with=columns_read)
-            if _FINISHED & set(names) and not batch.spelled:
+            if not _FINISHED & set(names) <= batch.spelled:
                 columns = columns_read.result()
                 if columns is not None:
                     _spell(conn, batch, columns)
@@ -1202,7 +1218,7 @@ def _read_with(
 def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogObject, ...]]:
     """Complete what needs several kinds (index definitions; may query ``conn``) and sort what is not
     sorted yet: indexes, and grants, which come sorted from each session (a merge of sorted runs)."""
-    if not batch.spelled:
+    if not batch.spelled >= _FINISHED:
         _spell(conn, batch, batch.extras.get("columns", []))
     if not batch.owners_named:
         _sequence_owners(conn, batch)
