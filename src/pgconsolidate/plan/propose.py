@@ -798,6 +798,30 @@ def _writes_without_policy(snap: Snapshot, definition: str) -> list[str]:
     return out
 
 
+def _rls_reads(snap: Snapshot, definition: str) -> list[str]:
+    """``table: SELECT only where POLICY, ...`` for each table with RLS enabled that ``definition`` reads
+    (FROM / JOIN) and whose permissive SELECT policies do not show every row (``USING (true)``)."""
+    shown: dict[str, list[str]] = {}
+    for p in snap.policies:
+        if p.permissive and p.command.upper() in ("SELECT", "ALL"):
+            name = p.identity[len(p.table) + 1 :] if p.identity.startswith(p.table + ".") else p.identity
+            shown.setdefault(p.table, []).append(name if p.using != "true" else "")
+    out: list[str] = []
+    for t in snap.tables:
+        if not t.rls_enabled or "" in shown.get(t.identity, []):
+            continue
+        schema, name = t.identity.split(".", 1)
+        ref = rf'(?:"?{re.escape(schema)}"?\s*\.\s*)?"?{re.escape(name)}"?(?![\w$.])'
+        if re.search(rf"\b(?:from|join)\s+{ref}", definition, re.IGNORECASE):
+            names = shown.get(t.identity, [])
+            out.append(
+                f"{t.identity}: rows shown by policy {', '.join(repr(n) for n in names[:3])}"
+                if names
+                else f"{t.identity}: no SELECT policy, no row"
+            )
+    return out
+
+
 def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> list[Definer]:
     closed = _rls_tables_without_policy(state)
     ext = [s for s in facts.extension_schemas if s not in ("pg_catalog", "public")]
@@ -848,13 +872,20 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
                 "kept as definer with a pinned search_path"
             )
         else:
+            reads = _rls_reads(state, definition)
             out.append(
                 Definer(
                     fn.identity,
                     "invoker",
                     None,
                     ("PUBLIC", "anon"),
-                    "runs with the caller's rights once converted; RLS then applies to what it reads",
+                    "runs with the caller's rights once converted; RLS then applies to what it reads"
+                    + (
+                        f" ({'; '.join(reads)}): if it must find rows the caller cannot see (a lookup by "
+                        'code or token, a join of a group not yet joined), set action = "keep"'
+                        if reads
+                        else ""
+                    ),
                 )
             )
             continue
