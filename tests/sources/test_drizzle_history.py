@@ -50,7 +50,7 @@ def test_drizzle_history(tmp_path: Path, scratch_db: str) -> None:
         (_sha(FILES["0001_two"]), 1001),
         (_sha("SELECT 30;\n"), 1002),  # 0002 was edited after it ran
         (_sha(FILES["0004_four"]), 1004),  # 0003 was added to the journal after 0004 ran: skipped
-        (_sha("DROP TABLE x;\n"), 1005),  # a migration whose file is gone
+        (_sha("DROP TABLE x;\n"), 1006),  # a migration whose file is gone (no journal entry has when 1006)
     ]
     with connection(scratch_db, autocommit=True) as conn:
         conn.execute(TABLE)

@@ -17,6 +17,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any
 
 from pglast import parser
@@ -191,13 +192,81 @@ def _shared_versions(tool: str, files: Iterable[MigrationFile]) -> list[HistoryI
     return issues
 
 
+def _reconcile_drizzle_by_time(
+    history: HistoryTable, files: list[MigrationFile], rows: list[AppliedMigration], times: dict[str, int]
+) -> Reconciliation:
+    """drizzle-kit's own reading: a row's ``created_at`` is the journal ``when`` of the migration it
+    records, and ``migrate`` runs only the migrations whose ``when`` is later than the newest row's. A
+    file is applied when a row has its ``when`` (its content changed when the hash differs); a row whose
+    ``created_at`` no journal entry has is a migration without a file (or whose ``when`` was changed)."""
+    by_time: dict[int, AppliedMigration] = {}
+    for e in rows:
+        if isinstance(e.rank, int):
+            by_time.setdefault(e.rank, e)
+    newest = max(by_time, default=None)
+    file_times = {times[f.path] for f in files if f.path in times}
+    by_hash = {f.sha256: f for f in files}
+    issues: list[HistoryIssue] = []
+    matched = 0
+    for f in files:
+        when = times.get(f.path)
+        row = by_time.get(when) if when is not None else None
+        if row is None:
+            late = when is not None and newest is not None and when <= newest
+            note = " although later ones are applied (drizzle-kit skips it)" if late else ""
+            issues.append(
+                HistoryIssue(
+                    NEVER_APPLIED, f"{f.path} was never applied{note}", version=f.version, path=f.path
+                )
+            )
+            continue
+        matched += 1
+        if row.sha256 is not None and row.sha256 != f.sha256:
+            issues.append(
+                HistoryIssue(
+                    CONTENT_DIFFERS,
+                    f"{f.path}: SHA-256 differs from the hash {history.table} recorded for it (created_at "
+                    f"{when}, its journal entry's when): the file changed after it ran",
+                    version=f.version,
+                    path=f.path,
+                )
+            )
+    for when, e in sorted(by_time.items()):
+        if when in file_times:
+            continue
+        same = by_hash.get(e.sha256 or "")
+        what = (
+            f"the hash of {same.path}, whose journal entry now has another when"
+            if same is not None
+            else "no file has it"
+        )
+        issues.append(
+            HistoryIssue(
+                APPLIED_WITHOUT_FILE,
+                f"{history.table} records a migration (hash {(e.sha256 or '')[:12]}, created_at {when}): "
+                f"{what}",
+            )
+        )
+    return Reconciliation(
+        tool=history.tool,
+        table=history.table,
+        applied=len(rows),
+        files=len(files),
+        matched=matched,
+        issues=tuple(issues),
+    )
+
+
 def _reconcile_drizzle(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
     """drizzle-kit records no version: a row is a file's SHA-256 and its journal time, written in the
-    journal's order. A file matches the row with its hash; an unmatched file and the unmatched row at the
-    same position are the same migration changed after it ran; other unmatched rows have no file, other
-    unmatched files never ran (drizzle-kit skips a file older than the newest applied one)."""
+    journal's order. A file matches the row with its hash; between files so matched, unmatched files and
+    unclaimed rows in equal number are the same migrations changed after they ran; other rows have no
+    file, other unmatched files never ran (drizzle-kit skips a file older than the newest applied one)."""
     files = _forward_files(mdir)
     rows = list(history.entries)
+    times = dict(mdir.journal_times)
+    if times and rows and all(e.rank is not None for e in rows):
+        return _reconcile_drizzle_by_time(history, files, rows, times)
     by_hash: dict[str, int] = {}
     for i, e in enumerate(rows):
         if e.sha256 is not None:
@@ -210,20 +279,31 @@ def _reconcile_drizzle(history: HistoryTable, mdir: MigrationDir) -> Reconciliat
             used.add(row)
             file_row[k] = row
     issues: list[HistoryIssue] = []
-    for k, f in enumerate(files):
-        if k in file_row or k >= len(rows) or k in used:
-            continue
-        used.add(k)  # the row at the file's position is unclaimed: the same migration, since edited
-        file_row[k] = k
-        issues.append(
-            HistoryIssue(
-                CONTENT_DIFFERS,
-                f"{f.path}: SHA-256 differs from the hash {history.table} recorded for the migration "
-                "applied at this position (the file changed after it ran)",
-                version=f.version,
-                path=f.path,
+    # between two files matched by hash (and before the first, after the last), the unmatched files and
+    # the unclaimed rows in the same number are the same migrations, edited since they ran (a row missing
+    # elsewhere no longer shifts every later file onto the wrong row); in a gap with more files than rows
+    # or the reverse, only a file and the unclaimed row at its own position
+    bounds = [(-1, -1), *sorted(file_row.items()), (len(files), len(rows))]
+    for (fa, ra), (fb, rb) in pairwise(bounds):
+        gap_files = [k for k in range(fa + 1, fb) if k not in file_row]
+        gap_rows = [i for i in range(ra + 1, rb) if i not in used]
+        if len(gap_files) == len(gap_rows):
+            pairs = list(zip(gap_files, gap_rows, strict=True))
+        else:  # a file added or a row lost inside the gap too: only a file and the row at its position
+            pairs = [(k, k) for k in gap_files if k in gap_rows]
+        for k, i in pairs:
+            used.add(i)
+            file_row[k] = i
+            f = files[k]
+            issues.append(
+                HistoryIssue(
+                    CONTENT_DIFFERS,
+                    f"{f.path}: SHA-256 differs from the hash {history.table} recorded for the migration "
+                    "applied at this position (the file changed after it ran)",
+                    version=f.version,
+                    path=f.path,
+                )
             )
-        )
     for i, e in enumerate(rows):
         if i not in used:
             issues.append(

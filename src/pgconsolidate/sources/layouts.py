@@ -63,9 +63,11 @@ def looks_like_drizzle(names: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class Journal:
-    """The migration tags of a drizzle ``meta/_journal.json`` in ``idx`` order."""
+    """The migration tags of a drizzle ``meta/_journal.json`` in ``idx`` order, with each entry's ``when``
+    (the ``created_at`` drizzle-kit records for it; None when the entry has none)."""
 
     tags: tuple[str, ...]
+    whens: tuple[int | None, ...] = ()
 
 
 def parse_journal(data: bytes, where: str) -> Journal:
@@ -80,14 +82,16 @@ def parse_journal(data: bytes, where: str) -> Journal:
     entries = doc.get("entries") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise ValueError(f"{where}: no 'entries' list")
-    keyed: list[tuple[int, int, str]] = []
+    keyed: list[tuple[int, int, str, int | None]] = []
     for pos, entry in enumerate(entries):
         tag = entry.get("tag") if isinstance(entry, dict) else None
         idx = entry.get("idx", pos) if isinstance(entry, dict) else None
         if not isinstance(tag, str) or not tag or not isinstance(idx, int) or isinstance(idx, bool):
             raise ValueError(f"{where}: entry {pos} has no string 'tag' and integer 'idx'")
-        keyed.append((idx, pos, tag))
-    return Journal(tuple(tag for _, _, tag in sorted(keyed)))
+        when = entry.get("when")
+        keyed.append((idx, pos, tag, when if isinstance(when, int) and not isinstance(when, bool) else None))
+    ordered = sorted(keyed)
+    return Journal(tuple(k[2] for k in ordered), tuple(k[3] for k in ordered))
 
 
 def unwritable_layout(tool: Scheme) -> str | None:

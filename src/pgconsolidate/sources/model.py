@@ -110,6 +110,8 @@ class MigrationDir:
     tool: Scheme
     files: tuple[MigrationFile, ...]
     left_out: tuple[LeftOut, ...] = field(default=())
+    # drizzle-kit: each file's journal ``when`` (the created_at its history row gets), by path
+    journal_times: tuple[tuple[str, int], ...] = field(default=())
 
     def by_path(self, path: str) -> MigrationFile | None:
         for f in self.files:

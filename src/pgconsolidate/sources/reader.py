@@ -516,4 +516,8 @@ def _read_drizzle(root: Path, entries: list[os.DirEntry[str]], journal: Journal 
             if tag not in candidates
         )
     files = tuple(_load(candidates[tag][0], f"{tag}.sql", candidates[tag][1])[0] for tag in order)
-    return MigrationDir(root=str(root), tool=Scheme.DRIZZLE, files=files, left_out=tuple(left_out))
+    whens = dict(zip(journal.tags, journal.whens, strict=False)) if journal is not None else {}
+    times = tuple((f"{tag}.sql", w) for tag in order if (w := whens.get(tag)) is not None)
+    return MigrationDir(
+        root=str(root), tool=Scheme.DRIZZLE, files=files, left_out=tuple(left_out), journal_times=times
+    )
