@@ -31,7 +31,7 @@ SELECT n.nspname || '.' || p.proname AS identity,
                                    format_type(ag.aggtranstype, NULL), ag.agginitval)
                     FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
             ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
-       pg_get_userbyid(p.proowner) AS owner,
+       coalesce(ro.rolname, pg_get_userbyid(p.proowner)) AS owner,
        ds.description AS comment,
        p.oid AS _oid,
        p.prokind = 'p' AS _procedure,
@@ -47,10 +47,14 @@ SELECT n.nspname || '.' || p.proname AS identity,
        CASE WHEN p.pronargdefaults = 1 THEN p.proargdefaults::text END AS _default_tree,
        CASE WHEN p.pronargdefaults = 1 THEN pg_get_expr(p.proargdefaults, 0) END AS _default,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(p.proacl, acldefault('f', p.proowner))::text AS _acl
+       coalesce(p.proacl::text, ro.acl, acldefault('f', p.proowner)::text) AS _acl
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
+-- owners' names and default privileges once per role, hashed (pg_get_userbyid and acldefault per function
+-- cost a lookup and an array each); the server's functions where a role is not found
+LEFT JOIN (SELECT r.oid, r.rolname, acldefault('f', r.oid)::text AS acl FROM pg_roles r OFFSET 0) ro
+  ON ro.oid = p.proowner
 -- the comments of functions made after initdb (oid >= FirstNormalObjectId, 16384: every function of a
 -- schema read here), hashed once: a probe of pg_description's index per function cost more, and a
 -- join with all of them hashed the descriptions of PostgreSQL's own functions (thousands)

@@ -4,7 +4,9 @@
 -- Python without pg_get_indexdef; see catalog/indexdef.py).
 SELECT op.oid,
        op.opcmethod AS method,
-       CASE WHEN pg_opclass_is_visible(op.oid) THEN op.opcname ELSE n.nspname || '.' || op.opcname END AS name,
+       -- (pg_catalog comes first in the search path: its opclasses are visible without asking, a lookup each)
+       CASE WHEN n.nspname = 'pg_catalog' OR pg_opclass_is_visible(op.oid) THEN op.opcname
+            ELSE n.nspname || '.' || op.opcname END AS name,
        op.opcdefault AS is_default,
        op.opcintype AS input_type,
        -- whether an index key with this opclass may carry opclass options (attoptions of the index's
