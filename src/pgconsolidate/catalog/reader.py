@@ -267,6 +267,21 @@ class _ColumnRows(list[tuple[Any, ...]]):
                 table[extra[4]] = place
         return tables
 
+    @cached_property
+    def key_columns(self) -> dict[int, dict[int, KeyColumn]]:
+        """table oid -> attnum -> the column's ``_...`` values, whose first three are its
+        :data:`~catalog.indexdef.KeyColumn` (quoted name, type, collation): what index and constraint
+        definitions are spelled from (made once, in one pass, for every table)."""
+        tables: dict[int, dict[int, KeyColumn]] = {}
+        get = tables.get
+        for extra in self:
+            table = get(extra[3])
+            if table is None:
+                tables[extra[3]] = {extra[4]: extra}
+            else:
+                table[extra[4]] = extra
+        return tables
+
 
 def _query_fields(cls: type[CatalogObject], names: list[str]) -> tuple[str, ...]:
     """The columns of a query that are fields (those before the ``_...`` ones), checked to be exactly the
@@ -830,34 +845,12 @@ class _FunctionTexts:
                 values["result"] = result
 
 
-def _key_columns(
-    batch: _Batch, columns: list[tuple[Any, ...]], kinds: Iterable[str]
-) -> dict[int, dict[int, KeyColumn]]:
-    """table oid -> attnum -> (quoted name, type, collation), for the tables whose indexes or
-    constraints (``kinds``) are left to Python (from the columns query's ``_...`` values)."""
-    wanted: set[int] = set()
-    if "indexes" in kinds:
-        wanted.update(extra[2] for extra in batch.extras.get("indexes", []) if extra[0] is not None)
-    if "constraints" in kinds:
-        for extra in batch.extras.get("constraints", []):
-            if extra[0] is not None:
-                wanted.update((extra[2], extra[4]))
-    rows = columns if isinstance(columns, _ColumnRows) else _ColumnRows(columns)
-    tables = rows.tables
-    table_columns: dict[int, dict[int, KeyColumn]] = {}
-    place_of = rows.__getitem__
-    for relid in wanted:
-        table = tables.get(relid, {})
-        table_columns[relid] = dict(zip(table, map(place_of, table.values()), strict=True))  # in C
-    return table_columns
-
-
 def _spell(conn: psycopg.Connection, batch: _Batch, columns: list[tuple[Any, ...]]) -> None:
     """Complete the index and constraint definitions left to Python of the kinds built and not spelled
     yet (may query ``conn``, in the session that read them) and sort those kinds. A session reading both
     spells each kind as soon as it is built, while the server runs its next query."""
     kinds = [name for name in sorted(_FINISHED) if name not in batch.spelled and name in batch.objects]
-    table_columns = _key_columns(batch, columns, kinds)
+    table_columns = (columns if isinstance(columns, _ColumnRows) else _ColumnRows(columns)).key_columns
     if "indexes" in kinds:
         _index_definitions(conn, batch, table_columns)
     if "constraints" in kinds:
