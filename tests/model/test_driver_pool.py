@@ -11,7 +11,14 @@ import pytest
 
 import pgconsolidate.analysis.driver as driver
 from pgconsolidate.analysis import analyze_dir
-from pgconsolidate.analysis.fork_pool import MAX_ITEMS, ForkPool, HelperLost, available
+from pgconsolidate.analysis.fork_pool import (
+    MAX_ITEMS,
+    RELEASED,
+    ForkPool,
+    HelperLost,
+    available,
+    reap_released,
+)
 from pgconsolidate.sources.reader import read_dir
 
 needs_fork = pytest.mark.skipif(not available(), reason="helpers need Linux and 2 cores")
@@ -46,8 +53,18 @@ def test_every_item_once_shared_by_both_processes() -> None:
     assert {i: v for i, (v, _) in got.items()} == {i: i * i for i in range(40)}
     assert {pid for _, pid in got.values()} == {os.getpid(), helper}
     assert pool.pids == []
+    _assert_reaped(helper)
+
+
+def _assert_reaped(helper: int) -> None:
+    """The helper, released when the block ended (not waited for), is reaped soon after."""
+    deadline = time.monotonic() + 30
+    while helper in RELEASED and time.monotonic() < deadline:
+        time.sleep(0.01)
+        reap_released()
+    assert helper not in RELEASED
     with pytest.raises(ChildProcessError):
-        os.waitpid(helper, os.WNOHANG)  # reaped
+        os.waitpid(helper, os.WNOHANG)  # reaped: no zombie left behind
 
 
 @needs_fork
@@ -170,3 +187,26 @@ def test_driver_result_does_not_depend_on_a_dying_helper(
     assert parallel.schema.objects == serial.schema.objects
     assert parallel.files == serial.files
     assert [fe.effects for fe in parallel.effects] == [fe.effects for fe in serial.effects]
+
+
+@needs_fork
+def test_a_failing_block_stops_and_waits_for_its_helpers() -> None:
+    """On an exception the helpers are stopped and reaped before the exception goes on (close), while a
+    block that ends normally releases them (release: reaped later, never waited for)."""
+    with pytest.raises(RuntimeError), ForkPool(40, _square, helpers=1) as pool:
+        helper = pool.pids[0]
+        raise RuntimeError("the caller failed")
+    assert helper not in RELEASED
+    with pytest.raises(ChildProcessError):
+        os.waitpid(helper, os.WNOHANG)
+
+
+@needs_fork
+def test_a_new_pool_reaps_the_released_helpers() -> None:
+    with ForkPool(4, _square, helpers=1) as pool:
+        helper = pool.pids[0]
+        _drain(pool)
+    time.sleep(0.2)  # the helper is gone by now, only not reaped yet (unless release found it gone)
+    with ForkPool(4, _square, helpers=1) as pool:
+        _drain(pool)
+        assert helper not in RELEASED

@@ -13,7 +13,8 @@ never waits for this process to read, so a helper is never held up by a busy par
 A helper that fails on an item, or dies, makes :meth:`ForkPool.result` raise :class:`HelperLost`: the
 caller computes that item itself (work is pure, so the same result, or the same exception, with a
 traceback of this process). Linux only (``fork`` and ``memfd_create``); elsewhere, or with no helpers,
-nothing is forked and :meth:`ForkPool.claim` hands every item to this process.
+nothing is forked and :meth:`ForkPool.claim` hands every item to this process. When the ``with`` block
+ends normally the helpers are released, not waited for (:meth:`ForkPool.release`).
 
 Items can also be kept for this process (``mine``): they go through a second pipe that this process
 reads first and the helpers only once theirs is empty, so the items whose results are large (costly to
@@ -104,6 +105,7 @@ class ForkPool:
         (no in-memory files, no more processes), fewer helpers or none run: this process takes the rest."""
         if self.wanted <= 0:
             return self
+        reap_released()
         messages_w = -1
         try:
             self._claims = _token_pipe(self.order)
@@ -181,13 +183,32 @@ class ForkPool:
         self._files = []
         self._open = False
 
+    def release(self) -> None:
+        """:meth:`close`, without waiting for the helpers to be gone: for when every answer is in (a
+        helper then leaves by itself once it finds no item left). The system takes tens of milliseconds
+        to tear a helper's memory down on large inputs, time this process need not spend waiting. The
+        helpers are stopped in case they are still there, and reaped now if they are gone already, else
+        by the next :meth:`start` or :func:`reap_released` (or by ``init`` once this process exits)."""
+        pids, self.pids = self.pids, []
+        self.close()  # the pipes and in-memory files; no helper left for it to stop and wait for
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            RELEASED.append(pid)
+        reap_released()
+
     def __enter__(self) -> ForkPool:
         return self.start()
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.close()
+        """The block ended: its work is done, so the helpers are released (:meth:`release`); on an
+        exception they are stopped and waited for (:meth:`close`)."""
+        if kind is None:
+            self.release()
+        else:
+            self.close()
 
     def _receive(self, *, wait: bool) -> None:
         """Read the messages available (when ``wait``: block until at least some bytes or the end)."""
@@ -228,6 +249,21 @@ class ForkPool:
                 offset += len(payload)
         finally:
             os._exit(0)
+
+
+#: Helpers released (:meth:`ForkPool.release`) that had not been reaped yet.
+RELEASED: list[int] = []
+
+
+def reap_released() -> None:
+    """Reap the released helpers that have exited since, without waiting for the others."""
+    for pid in list(RELEASED):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            RELEASED.remove(pid)
 
 
 def _token_pipe(items: list[int]) -> int:

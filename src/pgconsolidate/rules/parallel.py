@@ -27,14 +27,11 @@ otherwise everything runs in this process.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from types import TracebackType
 
-from pgconsolidate.analysis.fork_pool import ForkPool, HelperLost, available
+from pgconsolidate.analysis.fork_pool import RELEASED, ForkPool, HelperLost, available, reap_released
 from pgconsolidate.rules.finding import Finding, Severity
 from pgconsolidate.rules.registry import RuleContext, RuleInfo, collect_findings, sort_findings
 
@@ -209,13 +206,7 @@ class RuleRun:
         milliseconds on large directories, while this process has a report to write). The helper is
         killed in case it is not gone yet, and reaped now if it is, else by the next
         :func:`start_rules` (:func:`reap_released`): never more than one left behind."""
-        pids, self.pool.pids = self.pool.pids, []
-        self.pool.close()  # the pipes and in-memory files; no helper left for it to stop and wait for
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            _RELEASED.append(pid)
-        reap_released()
+        self.pool.release()
 
     def abandon(self) -> None:
         """Stop and reap the helper, if it is still there (its answers are not needed any more), and
@@ -231,19 +222,9 @@ class RuleRun:
         self.abandon()
 
 
-#: Helpers released by :meth:`RuleRun.result` that had not exited yet (see ``RuleRun._release``).
-_RELEASED: list[int] = []
-
-
-def reap_released() -> None:
-    """Reap the released helpers that have exited since, without waiting for the others."""
-    for pid in list(_RELEASED):
-        try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            done = pid
-        if done:
-            _RELEASED.remove(pid)
+#: Helpers released by :meth:`RuleRun.result` that had not exited yet (see ``RuleRun._release``;
+#: shared with every :class:`~pgconsolidate.analysis.fork_pool.ForkPool`, see ``ForkPool.release``).
+_RELEASED = RELEASED
 
 
 def start_rules(
