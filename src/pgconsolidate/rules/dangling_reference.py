@@ -85,7 +85,9 @@ class _Index:
     routines: dict[str, Gone]  # schema.name (any arguments)
     columns: dict[str, dict[str, Gone]]  # existing table id → column name → gone column
     live_routines: frozenset[str]  # schema.name of every routine at the end
-    words: frozenset[bytes]  # the names of all of them, lower-cased: a body naming none is skipped
+    words: frozenset[bytes]  # :attr:`direct` and the names of the tables of ``columns``
+    direct: frozenset[bytes]  # the gone relations' and routines' names (lower-cased words)
+    column_words: dict[bytes, frozenset[bytes]]  # a table's name → its gone columns' names
 
 
 def _disappearance(state: ObjectState) -> Effect | None:
@@ -166,11 +168,33 @@ def _gone_index(ctx: RuleContext) -> _Index | None:
         columns = {t: cols for t, cols in columns.items() if cols}
         if not relations and not routines and not columns:
             return None
-    names = [g.rpartition(".")[2] for g in relations]
-    names += [g.rpartition(".")[2] for g in routines]
-    names += [c for cols in columns.values() for c in cols]
-    vocabulary = frozenset(w for n in names for w in _words(n))
-    return _Index(relations, routines, columns, live, vocabulary)
+    names = [g.rpartition(".")[2] for g in (*relations, *routines)]
+    direct = {w for n in names for w in _words(n)}
+    column_words: dict[bytes, set[bytes]] = {}
+    for table, cols in columns.items():
+        table_words = _words(table.rpartition(".")[2])
+        col_words = {w for c in cols for w in _words(c)}
+        if len(table_words) == 1:
+            column_words.setdefault(table_words[0], set()).update(col_words)
+        else:  # a name of several words: its columns' names alone make a body worth reading
+            direct.update(col_words)
+    frozen = {t: frozenset(cols) for t, cols in column_words.items()}
+    return _Index(
+        relations, routines, columns, live, frozenset(direct).union(frozen), frozenset(direct), frozen
+    )
+
+
+def _worth_reading(index: _Index, text: str) -> bool:
+    """True when ``text`` (a body) names a gone relation or routine, or a table with gone columns and
+    one of them: a cheap test on its words before any parsing."""
+    found = _words(text)
+    if index.words.isdisjoint(found):
+        return False
+    named = set(found)
+    if not index.direct.isdisjoint(named):
+        return True
+    column_words = index.column_words
+    return any(not column_words[t].isdisjoint(named) for t in named.intersection(column_words))
 
 
 def _dynamic_words(ctx: RuleContext) -> set[bytes]:
@@ -668,34 +692,48 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Hit]:
     index = _gone_index(ctx)
     if index is None:
         return
-    vocabulary = index.words
     runs: dict[str, list[str]] | None = None  # function id → the triggers that run it (made when needed)
-    for state, detail in ctx.routines:
-        text = detail.body
-        if not text or detail.language not in ("plpgsql", "sql") or vocabulary.isdisjoint(_words(text)):
-            continue
-        made = definition(state)
-        if made is None:
-            continue
-        read = _body_statements(ctx, state, detail, made)
-        if read is None:
-            continue
-        trees, local = read
-        checker = _Checker(ctx, index, detail, local)
-        checker.body(trees)
-        if not checker.found:
-            continue
-        if runs is None:
-            runs = _triggers(ctx)
-        callers = runs.get(state.id)
-        tail = f"; trigger {', '.join(callers)} runs it" if callers else ""
-        where = loc(made)
-        for gone_id in sorted(checker.found):
-            verb, what, gone = checker.found[gone_id]
-            label = f"{_KIND_WORD.get(gone.kind, str(gone.kind))} {gone.id}{_describe(gone, index)}"
-            yield Hit(
-                f"{state.id} {verb} {label}: calling it fails with {_FAILS[what]}{tail}",
-                where,
-                (loc(gone.event),),
-                (state.id, gone.id),
-            )
+    by_kind = ctx.by_kind
+    for kind in _ROUTINE_KINDS[:2]:  # existing functions and procedures (the runner sorts the findings)
+        for state in filter(_EXISTS, by_kind.get(kind, ())):
+            read = _read(ctx, index, state)
+            if read is None:
+                continue
+            made, found = read
+            if runs is None:
+                runs = _triggers(ctx)
+            callers = runs.get(state.id)
+            tail = f"; trigger {', '.join(callers)} runs it" if callers else ""
+            where = loc(made)
+            for gone_id in sorted(found):
+                verb, what, gone = found[gone_id]
+                label = f"{_KIND_WORD.get(gone.kind, str(gone.kind))} {gone.id}{_describe(gone, index)}"
+                yield Hit(
+                    f"{state.id} {verb} {label}: calling it fails with {_FAILS[what]}{tail}",
+                    where,
+                    (loc(gone.event),),
+                    (state.id, gone.id),
+                )
+
+
+def _read(
+    ctx: RuleContext, index: _Index, state: ObjectState
+) -> tuple[Effect, dict[str, tuple[str, str, Gone]]] | None:
+    """(the statement that made the routine's final body, what it names that is gone: gone id →
+    (verb, what it is, gone)), None when it names nothing gone (or is not read)."""
+    detail = state.detail
+    if not isinstance(detail, FunctionDef):
+        return None
+    text = detail.body
+    if not text or detail.language not in ("plpgsql", "sql") or not _worth_reading(index, text):
+        return None
+    made = definition(state)
+    if made is None:
+        return None
+    read = _body_statements(ctx, state, detail, made)
+    if read is None:
+        return None
+    trees, local = read
+    checker = _Checker(ctx, index, detail, local)
+    checker.body(trees)
+    return (made, checker.found) if checker.found else None
