@@ -678,12 +678,13 @@ def dangling_reference(ctx: RuleContext) -> Iterator[Hit]:
     Only functions that exist at the end are read, and a name is reported only when it resolves,
     through the function's own ``SET search_path`` (else ``public`` and the function's schema), to an
     object the chain made and that is gone at the end (not created again, under any kind of relation;
-    a function: no overload of the name left). Names of variables,
-    parameters, records and their fields (``NEW.col``), labels, CTEs, aliases and tables the body
-    creates itself are not references. A column counts only where its table is certain: qualified by a
-    table or by an alias of one table, set by INSERT or UPDATE, or bare in a query whose one FROM item
-    is that table (and in a subquery, no other table of the statement has the column). A sequence
-    counts when ``nextval('name')`` names it.
+    a function: no overload of the name left; not named by a DO block that EXECUTEs a string built at
+    run time, which may have made it again). Names of variables, parameters, records and their fields
+    (``NEW.col``), labels, CTEs, aliases and tables the body creates itself are not references. A
+    column counts only where its table is certain: qualified by a table or by an alias of one table,
+    set by INSERT or UPDATE, or bare in a query whose one FROM item is that table (and in a subquery,
+    no other table of the statement has the column). A sequence counts when ``nextval('name')`` names
+    it.
 
     Not read: dynamic SQL (``EXECUTE`` of a string, ``format(...)``) and other strings (a pg_cron
     job's command), bodies in other languages, and SQL-standard bodies (``BEGIN ATOMIC`` / ``RETURN``),
