@@ -206,6 +206,30 @@ BAD = [
         "reads column public.memories.old_col",
         "42703",
     ),
+    # a procedure renamed: CALL names it
+    (
+        {
+            "1_a.sql": "create procedure public.p(x int) language sql as $$ select x $$;\n"
+            + plpgsql("f", "begin call p(1); return 1; end;"),
+            "2_b.sql": "alter procedure p(int) rename to p2;\n",
+        },
+        "public.f()",
+        "public.p",
+        "calls procedure public.p, which 2_b.sql:1:1 renamed to public.p2",
+        "42883",
+    ),
+    # a column renamed: set by UPDATE ONLY
+    (
+        {
+            "1_a.sql": MEMORIES
+            + plpgsql("f", "begin update only memories set old_col = 'x' where id = 1; return 1; end;"),
+            "2_b.sql": "alter table memories rename column old_col to legacy;\n",
+        },
+        "public.f()",
+        "public.memories.old_col",
+        "writes column public.memories.old_col",
+        "42703",
+    ),
     # a sequence dropped: nextval('name') names it (a regclass constant, not dynamic SQL)
     (
         {

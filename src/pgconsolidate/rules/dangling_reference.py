@@ -292,7 +292,9 @@ def _statements(parsed: Iterable[Any]) -> list[Any]:
 
 
 def _is_range_var(key: str, fields: dict[str, Any]) -> bool:
-    return key == "RangeVar" or ("relname" in fields and "inh" in fields)
+    """True for a RangeVar: under its own key, or as the unwrapped target of INSERT / UPDATE / DELETE
+    (``relname`` and ``relpersistence``, always printed; ``inh`` is left out for ``ONLY``)."""
+    return key == "RangeVar" or ("relname" in fields and ("relpersistence" in fields or "inh" in fields))
 
 
 def _rel_name(fields: dict[str, Any]) -> tuple[str | None, str]:
@@ -383,7 +385,7 @@ class _Checker:
                 alias = (fields.get("alias") or {}).get("aliasname")
                 if alias:
                     aliases.setdefault(alias, set()).add(None)
-            elif key == "FuncCall":
+            elif key == "FuncCall" or key == "funccall":  # CALL p(): a FuncCall not named so
                 parts = strings(fields.get("funcname"))
                 self.note("calls", "routine", self.routine(parts))
                 if parts and parts[-1] in _SEQUENCE_CALLS and len(parts) <= 2:
