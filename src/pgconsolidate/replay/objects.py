@@ -189,10 +189,10 @@ def created_by(node: dict[str, Any] | None, text: str = "") -> tuple[Key, ...]:
             keys += [_on("constraint", name, c["conname"]) for c in cons if c.get("conname")]
     elif kind == "CreateTableAsStmt":
         schema, name = _rel(body.get("into", {}).get("rel", {}))
-        keys.append(Key("relation", name, _default(schema)))
+        keys += [Key("relation", name, _default(schema)), Key("type", name, _default(schema))]
     elif kind == "ViewStmt":
         schema, name = _rel(body.get("view", {}))
-        keys.append(Key("relation", name, _default(schema)))
+        keys += [Key("relation", name, _default(schema)), Key("type", name, _default(schema))]
     elif kind == "IndexStmt" and body.get("idxname"):
         schema, _ = _rel(body.get("relation", {}))
         keys.append(Key("relation", str(body["idxname"]).lower(), _default(schema)))
@@ -367,7 +367,9 @@ def _created_by_text(text: str) -> tuple[Key, ...]:
         return ()
     kind = " ".join(m["kind"].upper().split())
     schema, name = _split_qualified(m["name"])
-    if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW", "SEQUENCE") or "INDEX" in kind:
+    if kind in ("TABLE", "VIEW", "MATERIALIZED VIEW"):  # and its row type (``returns setof t``)
+        return (Key("relation", name, _default(schema)), Key("type", name, _default(schema)))
+    if kind == "SEQUENCE" or "INDEX" in kind:
         return (Key("relation", name, _default(schema)),)
     if kind in ("FUNCTION", "PROCEDURE"):
         return (Key("function", name, _default(schema)),)
