@@ -40,7 +40,10 @@ def test_created_by(sql: str, expected: set[Key]) -> None:
 
 def test_created_by_unparsable_statement_uses_its_header() -> None:
     text = "CREATE TABLE IF NOT EXISTS agent_feedback (\n id int\n note text)"
-    assert created_by(None, text) == (Key("relation", "agent_feedback", "public"),)
+    assert created_by(None, text) == (
+        Key("relation", "agent_feedback", "public"),
+        Key("type", "agent_feedback", "public"),  # its row type
+    )
     assert created_by(None, "select broken from") == ()
 
 
