@@ -29,11 +29,17 @@ def _count_connections(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return opened
 
 
-def test_every_kind_is_in_one_group_of_each_layout() -> None:
-    for layout in (reader_module.PAIR, reader_module.GROUPS):
-        kinds = [kind for group in layout for kind in group]
-        assert sorted(kinds) == sorted(OBJECT_KINDS)
-        assert set(reader_module.CENSUS_KINDS) <= set(layout[0])  # the census is read by the main session
+def test_every_kind_is_read_by_one_session_of_each_layout() -> None:
+    kinds = [kind for group in reader_module.GROUPS for kind in group]
+    assert sorted(kinds) == sorted(OBJECT_KINDS)
+    assert set(reader_module.CENSUS_KINDS) <= set(reader_module.GROUPS[0])  # the main session's census
+    pair = [
+        *reader_module.PAIR[0],
+        *reader_module.PAIR[1],
+        *reader_module.SHARED,
+        *reader_module.CENSUS_KINDS,
+    ]
+    assert sorted(pair) == sorted(OBJECT_KINDS)
 
 
 @pytest.mark.parametrize("major", [16, 18])
@@ -65,8 +71,8 @@ def test_three_sessions_when_asked_for(scratch_db: str, monkeypatch: pytest.Monk
 def test_extra_session_spells_each_kind_as_soon_as_it_is_built(
     scratch_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Index definitions are spelled while the constraints' query runs, constraint definitions while
-    the next one runs: not both after the session's last rows (it was the serial end of the read)."""
+    """Index definitions are spelled while the next query runs, constraint definitions too: not both
+    after the session's last rows (it was the serial end of the read)."""
     build(scratch_db)
     monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
     alone = read_snapshot(scratch_db)
@@ -91,5 +97,34 @@ def test_extra_session_spells_each_kind_as_soon_as_it_is_built(
     extra = {thread for thread, _ in events} - {threading.current_thread().name}
     assert len(extra) == 1
     mine = [what for thread, what in events if thread in extra]
-    assert mine.index("index") < mine.index("spelled indexes") < mine.index("constraint")
-    assert mine.index("constraint") < mine.index("spelled constraints") == len(mine) - 1
+    # whichever session takes them spells each kind right after building it
+    for thread in {thread for thread, _ in events}:
+        mine = [what for t, what in events if t == thread]
+        for kind, spelled in (("index", "spelled indexes"), ("constraint", "spelled constraints")):
+            if kind in mine:
+                assert mine.index(spelled) == mine.index(kind) + 1
+
+
+def test_two_sessions_share_the_kinds_between_them(scratch_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The main session starts with the columns, the other with the functions; every other kind is read
+    by whichever session is free first (each once), the census kinds by the main session."""
+    build(scratch_db)
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    events: list[tuple[str, str]] = []
+    real_build = reader_module._build_all
+
+    def build_all(cls: Any, names: Any, rows: Any, opclasses: Any) -> Any:
+        events.append((threading.current_thread().name, cls.kind))
+        return real_build(cls, names, rows, opclasses)
+
+    monkeypatch.setattr(reader_module, "_build_all", build_all)
+    snap = read_snapshot(scratch_db)
+    main = threading.current_thread().name
+    kinds = [kind for _, kind in events]
+    assert len(kinds) == len(set(kinds))  # each kind built once
+    assert {OBJECT_KINDS[name].kind for name in OBJECT_KINDS if getattr(snap, name)} - {"grant"} <= set(kinds)
+    assert next(kind for thread, kind in events if thread == main) == "column"
+    others = [kind for thread, kind in events if thread != main]
+    assert others[0] == "function"
+    census = {OBJECT_KINDS[name].kind for name in reader_module.CENSUS_KINDS}
+    assert not census & set(others)

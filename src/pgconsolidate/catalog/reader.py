@@ -18,9 +18,10 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   the catalog is large (its size from the file sizes of pg_class and pg_proc, not by counting rows), the
   extra session imports it while the main one runs the preamble, and starts its queries as soon as the
   preamble's parameters are in (not waiting for the census); a small catalog goes on in the same
-  transaction, alone; an extra session hands its objects over before its commit and close; the groups
-  (:data:`PAIR`, :data:`GROUPS`) are balanced on server time and on the Python work that follows each
-  kind's rows;
+  transaction, alone; an extra session hands its objects over before its commit and close; the two
+  sessions start with the columns and the functions and then take the next kind from one queue
+  (:data:`SHARED`), so that they finish together whatever the catalog holds (three sessions read fixed
+  :data:`GROUPS`, balanced on server time and on the Python work that follows each kind's rows);
 * while sessions are read in parallel, Python's thread switch interval is 0.5 ms (:class:`_SwitchInterval`):
   a session's thread whose rows arrive gets the GIL back within that, not 5 ms, so its server process is
   not left stalled on a full socket while another thread builds objects; every session reads with jit
@@ -74,6 +75,7 @@ from psycopg.pq import TransactionStatus
 
 from pgconsolidate.catalog.acl import acl_items, merge_acl
 from pgconsolidate.catalog.constraintdef import plain_constraint
+from pgconsolidate.catalog.defaultdef import spell_default
 from pgconsolidate.catalog.functiondef import (
     RawSignature,
     oid_array,
@@ -556,19 +558,31 @@ def _empty_kinds(census: psycopg.Cursor[Any]) -> frozenset[str]:
 # (109 against 96 ms, start and exit included) and ~2 ms client CPU, for no shorter read (median wall
 # 80-111 ms with three, 78-99 ms with two, interleaved read by read). PGCONSOLIDATE_CATALOG_WORKERS=3
 # reads :data:`GROUPS` in three sessions (more cores, a remote server); 1 reads everything in one.
+#
+# The two sessions' groups are not fixed: each starts with its own largest kind (:data:`PAIR`: the
+# columns, which the other kinds' finishing needs, and the functions, the most Python work), then takes
+# the next kind of :data:`SHARED` (largest first) each time it sends its next query, so that they finish
+# together whatever the catalog holds (a fixed split balanced on one schema left one session ~13 ms
+# behind the other once a query got cheaper); the main session reads the census kinds last.
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("columns", "sequences", "schemas", "extensions", "views", "policies", *CENSUS_KINDS),
     ("indexes", "constraints", "tables"),
     ("functions", "grants"),  # the most Python work (functions' texts and grants) after the rows arrive
 )
-PAIR: tuple[tuple[str, ...], ...] = (
-    ("columns", "sequences", "schemas", "extensions", "views", "policies", "tables", *CENSUS_KINDS),
-    # the most Python work first (functions' texts); indexes then constraints spelled while the next
-    # query runs
-    ("functions", "indexes", "constraints", "grants"),
+PAIR: tuple[tuple[str, ...], ...] = (("columns",), ("functions",))
+SHARED = (
+    "indexes",
+    "constraints",
+    "views",
+    "sequences",
+    "tables",
+    "grants",
+    "policies",
+    "schemas",
+    "extensions",
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
-assert sorted(k for g in PAIR for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
+assert sorted([*PAIR[0], *PAIR[1], *SHARED, *CENSUS_KINDS]) == sorted(OBJECT_KINDS), "every kind once"
 DEFAULT_WORKERS = len(PAIR)
 
 
@@ -632,12 +646,17 @@ def _read_kinds(
     census: psycopg.Cursor[Any] | None,
     columns_read: Future[list[tuple[Any, ...]] | None] | None = None,
     spell_with: Future[list[tuple[Any, ...]] | None] | None = None,
+    shared: deque[str] | None = None,
+    last: tuple[str, ...] = (),
 ) -> _Batch:
-    """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects. With
-    the ``census`` (sent before), the kinds it covers are queried only when it found candidates (else
-    they are empty). The columns' rows go to ``columns_read`` as soon as they are in; with ``spell_with``
-    (another session's column rows), index and constraint definitions are spelled as soon as both kinds
-    are built, while the server runs the next query (not after this session's last query).
+    """Run the queries of ``names`` on ``conn`` (in its open transaction) and build their objects, then
+    those of the kinds it takes from ``shared`` (a queue the sessions take their next kind from, each as
+    it sends its next query, so that neither waits for the other at the end whatever the catalog holds),
+    then ``last``. With the ``census`` (sent before), the kinds it covers are queried only when it found
+    candidates (else they are empty). The columns' rows go to ``columns_read`` as soon as they are in;
+    with ``spell_with`` (the column rows, read by this session or another), index and constraint
+    definitions are spelled as soon as each kind is built, while the server runs the next query (not
+    after this session's last query).
 
     The queries are sent in pipeline mode, one ahead: the next query is sent as soon as a query's rows
     are in, so the server runs it while that query's objects are built. (Not all at once: psycopg's
@@ -647,16 +666,25 @@ def _read_kinds(
     """
     batch = _Batch()
     version = conn.info.server_version
-    todo = deque(names)
+    queues = [deque(names), *([] if shared is None else [shared]), deque(last)]
     empty: frozenset[str] | None = None if census is not None else frozenset()
+    opclass_cur = types_cur = None
+
+    def take() -> str | None:
+        for queue in queues:
+            try:
+                return queue.popleft()  # atomic: the shared queue needs no lock
+            except IndexError:
+                continue
+        return None
 
     def send_next() -> tuple[str, psycopg.Cursor[Any]] | None:
         """Send the next kind's query (None: no kind left); a kind the census found nothing for is empty.
         The census is read when the first of its kinds comes up, with no other query waiting (its answer
-        came with an earlier fetch)."""
-        nonlocal empty
-        while todo:
-            name = todo.popleft()
+        came with an earlier fetch). The operator classes and types that index definitions are spelled
+        with are asked just before the indexes (answered with them)."""
+        nonlocal empty, opclass_cur, types_cur
+        while (name := take()) is not None:
             if name in CENSUS_KINDS:
                 if empty is None:
                     assert census is not None
@@ -664,17 +692,16 @@ def _read_kinds(
                 if name in empty:
                     batch.objects[name] = []
                     continue
+            if name == "indexes":
+                opclass_cur, types_cur = conn.cursor(binary=True), conn.cursor(binary=True)
+                opclass_cur.execute(_query("opclasses", version))
+                types_cur.execute(_query("opclass_types", version))
             cur = conn.cursor(binary=True)  # binary rows decode faster
             cur.execute(_query(name, version), params)
             return name, cur
         return None
 
     with conn.pipeline():
-        opclass_cur = types_cur = None
-        if "indexes" in names:  # answered with the first query
-            opclass_cur, types_cur = conn.cursor(binary=True), conn.cursor(binary=True)
-            opclass_cur.execute(_query("opclasses", version))
-            types_cur.execute(_query("opclass_types", version))
         functions: _FunctionTexts | None = None
         current = send_next()
         while current is not None:
@@ -686,7 +713,7 @@ def _read_kinds(
                 functions.complete()
                 _built(batch, "functions", ["_acl"], functions.objects, functions.rows)
                 functions = None
-            if opclass_cur is not None and types_cur is not None:
+            if name == "indexes" and opclass_cur is not None and types_cur is not None:
                 batch.opclasses = {
                     int(oid): Opclass(
                         str(name), int(method), bool(is_default), int(input_type), bool(options)
@@ -790,6 +817,10 @@ class _FunctionTexts:
             try:
                 if tree is not None and not plain_default(tree):
                     raise ValueError(tree)
+                if tree is not None and default is None:  # spelled here (catalog/defaultdef.py) or asked
+                    default = spell_default(tree)
+                    if default is None:
+                        raise ValueError(tree)
                 raw = RawSignature(
                     oidvector(argtypes),
                     None if allargtypes is None else oid_array(allargtypes),
@@ -947,6 +978,7 @@ def _worker(
     names: tuple[str, ...],
     columns_read: Future[list[tuple[Any, ...]] | None],
     ready: Future[_Batch | None],
+    shared: deque[str] | None = None,
 ) -> None:
     """Open an extra session at once, import the shared snapshot as soon as it is exported, wait for the
     plan (the main session's preamble), read ``names`` and hand their objects to ``ready`` before the
@@ -974,8 +1006,8 @@ def _worker(
                 "SELECT set_config('search_path', %s, true), set_config('jit', 'off', true)", [search_path]
             )
             # no census kind in these groups; definitions spelled here, while the other sessions still read
-            batch = _read_kinds(conn, names, params, None, spell_with=columns_read)
-            if not _FINISHED & set(names) <= batch.spelled:
+            batch = _read_kinds(conn, names, params, None, spell_with=columns_read, shared=shared)
+            if not _FINISHED & batch.objects.keys() <= batch.spelled:
                 columns = columns_read.result()
                 if columns is not None:
                     _spell(conn, batch, columns)
@@ -996,7 +1028,9 @@ class _ExtraSessions:
     parameters; on :meth:`cancel` (small catalog, error) it closes without reading and nobody waits for
     it."""
 
-    def __init__(self, url: str, groups: tuple[tuple[str, ...], ...]) -> None:
+    def __init__(
+        self, url: str, groups: tuple[tuple[str, ...], ...], shared: deque[str] | None = None
+    ) -> None:
         self.groups = groups
         self._snapshot: Future[str | None] = Future()
         self._plan: Future[_Plan | None] = Future()
@@ -1005,7 +1039,9 @@ class _ExtraSessions:
         self._ready: list[Future[_Batch | None]] = [Future() for _ in groups]
         self._pool = ThreadPoolExecutor(max_workers=len(groups))
         for group, ready in zip(groups, self._ready, strict=True):
-            self._pool.submit(_worker, url, self._snapshot, self._plan, group, self.columns_read, ready)
+            self._pool.submit(
+                _worker, url, self._snapshot, self._plan, group, self.columns_read, ready, shared
+            )
 
     def export(self, snapshot_id: str) -> None:
         self._snapshot.set_result(snapshot_id)
@@ -1087,7 +1123,9 @@ def _read_parallel(
     this session reads everything, in the same transaction. Where one connection is left, it is this
     one (already open)."""
     layout = _layout()
-    extra = _ExtraSessions(url, layout[1:])  # the first group is this session's
+    shared = deque(SHARED) if layout is PAIR else None  # taken from by both sessions
+    last = CENSUS_KINDS if layout is PAIR else ()
+    extra = _ExtraSessions(url, layout[1:], shared)  # the first group is this session's
     batch = _Batch()
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
@@ -1112,7 +1150,18 @@ def _read_parallel(
             extra.start(prepared)
             census = _send_census(conn, skip_schemas, include_ext)
             try:
-                batch.merge(_read_kinds(conn, layout[0], prepared.params, census, extra.columns_read))
+                batch.merge(
+                    _read_kinds(
+                        conn,
+                        layout[0],
+                        prepared.params,
+                        census,
+                        extra.columns_read,
+                        spell_with=extra.columns_read,
+                        shared=shared,
+                        last=last,
+                    )
+                )
             finally:
                 if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
                     extra.columns_read.set_result(None)
