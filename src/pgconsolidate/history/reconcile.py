@@ -347,6 +347,22 @@ def owning_histories(tables: Iterable[HistoryTable], dir_tool: str) -> list[Hist
     return own
 
 
+#: what to do about a failed row, by tool (the tool's own command where it has one)
+_FAILED_FIX = {
+    "sqlx": "sqlx stops on it ('partially applied'): repair the schema by hand, then delete its row",
+    "prisma": "prisma migrate deploy refuses to run until it is resolved: repair the schema by hand, then "
+    "`prisma migrate resolve --rolled-back` (or `--applied`) with its name",
+    "flyway": "Flyway refuses to migrate until `flyway repair` removes it (fix the schema by hand first)",
+}
+#: what the tool does with a file older than the newest applied version that never ran, by tool
+_LATE_FILE = {
+    "sqlx": "sqlx applies it on its next run, out of order",
+    "prisma": "prisma migrate deploy applies it on its next run, out of order",
+    "goose": "goose refuses to run while it is missing, unless --allow-missing",
+    "dbmate": "dbmate applies it on its next run, out of order",
+}
+
+
 def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
     """Compare what ``history`` records as applied with the forward files of ``mdir``."""
     tool = history.tool
@@ -363,6 +379,7 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
 
     applied: dict[str, AppliedMigration] = {}
     repeatable_applied: dict[str, AppliedMigration] = {}
+    failed_versions: set[str] = set()
     baseline: str | None = None
     for e in history.entries:
         if e.entry_type in ("SCHEMA", "DELETE", "UNDO_SQL", "UNDO_JDBC"):
@@ -380,11 +397,9 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
                 )
             )
         if e.success is False:
-            fix = (
-                "sqlx stops on it ('partially applied'): repair the schema by hand, then delete its row"
-                if tool == "sqlx"
-                else "run the tool's repair after fixing it"
-            )
+            fix = _FAILED_FIX.get(tool, "run the tool's repair after fixing it")
+            if e.version is not None:
+                failed_versions.add(normalize_version(tool, e.version))
             issues.append(
                 HistoryIssue(
                     FAILED,
@@ -442,13 +457,19 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
                 )
             )
             continue
+        if entry is None and version in failed_versions:  # not applied: its one attempt failed
+            issues.append(
+                HistoryIssue(
+                    NEVER_APPLIED,
+                    f"{f.path} was never applied: its attempt failed (the failed row above)",
+                    version=version,
+                    path=f.path,
+                )
+            )
+            continue
         if entry is None:
             late = newest is not None and _order_key(tool, version) < newest
-            skips = (
-                "sqlx applies it on its next run, out of order"
-                if tool == "sqlx"
-                else "the tool skips or refuses it"
-            )
+            skips = _LATE_FILE.get(tool, "the tool skips or refuses it")
             note = f" although newer versions are applied ({skips})" if late else ""
             issues.append(
                 HistoryIssue(NEVER_APPLIED, f"{f.path} was never applied{note}", version=version, path=f.path)
