@@ -107,13 +107,9 @@ _RLS_CHANGES = {
 class _State:
     """An object while the fold builds it: a mutable twin of :class:`ObjectState` (the same slots, in
     the same order), so that once the fold is done each becomes an ObjectState in place
-    (:meth:`_Folder.schema`) instead of being copied into a new record. ``events`` is a tuple from the
-    start, grown by concatenation (most objects have one or two events): a list turned into a tuple at
-    the end left one freed list per object (230,000 on the benchmark corpus) as holes among the model's
-    records, filled after the rules' fork by the rules' own allocations, each a copy-on-write fault on a
-    shared page. ``external`` stays True until the object is created. No ``__init__``: ``_State()``
-    makes an empty one through the C constructors alone, and the fold fills its fields where it makes
-    one."""
+    (:meth:`_Folder.schema`) instead of being copied into a new record. ``events`` holds a list until
+    then; ``external`` stays True until the object is created. No ``__init__``: ``_State()`` makes an
+    empty one through the C constructors alone, and the fold fills its fields where it makes one."""
 
     __slots__ = ObjectState.__slots__
 
@@ -121,7 +117,7 @@ class _State:
     kind: ObjectKind
     detail: Any
     exists: bool
-    events: tuple[Effect, ...]
+    events: list[Effect]
     parent: str | None
     external: bool
 
@@ -221,7 +217,7 @@ class _Folder:
             st.kind = kind
             st.detail = None
             st.exists = False
-            st.events = ()
+            st.events = []
             st.parent = parent
             st.external = True
             self.objects[oid] = st
@@ -300,7 +296,7 @@ class _Folder:
                 st = objects[oid] = _State()
                 st.id = oid
                 st.kind = e.kind
-                st.events = (e,)
+                st.events = [e]
                 st.parent = parent
                 if parent_dropped:  # the statement failed: its table's partitions get nothing either
                     st.detail = None
@@ -311,7 +307,7 @@ class _Folder:
                 st.exists = True
                 st.external = False
             else:
-                st.events += (e,)
+                st.events.append(e)
                 if parent_dropped:  # the statement failed: its table's partitions get nothing either
                     continue
                 if st.exists and (e.if_not_exists or e.action == A.CREATE):
@@ -405,7 +401,7 @@ class _Folder:
         st = self.objects.get(oid)
         if st is None:
             st = self.state(oid, e.kind, _parent_of(e))
-        st.events += (e,)
+        st.events.append(e)
         if code == _ALTER:
             change = e.detail
             if type(change) is Change and st.detail is not None:
@@ -431,7 +427,7 @@ class _Folder:
             if ext != d.name:
                 continue
             st = self.state(f"{d.schema or 'public'}.{type_name}", K.TYPE)
-            st.events += (e,)
+            st.events.append(e)
             st.exists = True
             st.external = False
             self.dependents.setdefault(d.name, {})[st.id] = None
@@ -465,7 +461,7 @@ class _Folder:
                     continue
                 copy = _replace(col.detail, table=st.id, primary_key=False)
                 new = self.state(f"{st.id}.{copy.name}", K.COLUMN, st.id)
-                new.events += (e,)
+                new.events.append(e)
                 new.detail = copy
                 new.exists = True
                 new.external = False
@@ -501,7 +497,7 @@ class _Folder:
         st = self.objects.get(oid)
         if st is None:
             st = self.state(oid, e.kind, _parent_of(e))
-        st.events += (e,)
+        st.events.append(e)
         if not st.exists:
             return
         self.remove(st, e)
@@ -512,7 +508,7 @@ class _Folder:
         for child_id in list(self.children.get(st.id, ())):
             child = self.objects.get(child_id)
             if child is not None and child.exists and child is not st:
-                child.events += (e,)
+                child.events.append(e)
                 self.remove(child, e)
         kind = st.kind
         if kind == K.COLUMN and st.parent:
@@ -523,7 +519,7 @@ class _Folder:
                     continue
                 d = sib.detail
                 if isinstance(d, (IndexDef, ConstraintDef)) and col in d.columns:
-                    sib.events += (e,)
+                    sib.events.append(e)
                     self.remove(sib, e)
         if (
             kind == K.CONSTRAINT
@@ -533,7 +529,7 @@ class _Folder:
             schema = st.detail.table.rsplit(".", 1)[0]
             idx = self.objects.get(f"{schema}.{st.detail.name}")
             if idx is not None and idx.exists and isinstance(idx.detail, IndexDef) and idx.detail.constraint:
-                idx.events += (e,)
+                idx.events.append(e)
                 idx.exists = False
         if kind in _TABLE_LIKE and self.inheritors:
             self.drop_family(st, e)
@@ -541,7 +537,7 @@ class _Folder:
             for tid in list(self.dependents.get(st.id, ())):
                 t = self.objects.get(tid)
                 if t is not None and t.exists and t.kind == K.TYPE:
-                    t.events += (e,)
+                    t.events.append(e)
                     t.exists = False
         if not e.cascade:
             return
@@ -556,7 +552,7 @@ class _Folder:
                     and isinstance(view.detail, ViewDef)
                     and col_re.search(view.detail.query)
                 ):
-                    view.events += (e,)
+                    view.events.append(e)
                     self.remove(view, e)
             return
         # CASCADE: dependent objects elsewhere
@@ -567,7 +563,7 @@ class _Folder:
             victims = [self.objects[i] for i in self.dependents.get(target, ()) if i in self.objects]
         for other in victims:
             if other.exists and other is not st:
-                other.events += (e,)
+                other.events.append(e)
                 self.remove(other, e)
 
     def drop_family(self, st: _State, e: Effect) -> None:
@@ -581,7 +577,7 @@ class _Folder:
                 continue
             d = child.detail
             if e.cascade or (type(d) is TableDef and d.partition_of == st.id):
-                child.events += (e,)
+                child.events.append(e)
                 self.remove(child, e)
         for family in self.inheritors.values():
             if st.id in family:
@@ -595,7 +591,7 @@ class _Folder:
         st = self.objects.get(oid)
         if st is None:
             st = self.state(oid, e.kind, _parent_of(e))
-        st.events += (e,)
+        st.events.append(e)
         if not st.exists or new_id == oid:
             return
         new = self.move(st, new_id)
@@ -616,11 +612,11 @@ class _Folder:
                     moved = self.move(child, new_id + child_id[len(oid) :])
                     moved.detail = _with_table(moved.detail, new_id)
                     self.set_parent(moved, new_id)
-                    moved.events += (e,)
+                    moved.events.append(e)
                 else:  # indexes keep their name
                     child.detail = _with_table(child.detail, new_id)
                     self.set_parent(child, new_id)
-                    child.events += (e,)
+                    child.events.append(e)
             for other in self.objects.values():
                 d = other.detail
                 if other.exists and isinstance(d, ConstraintDef) and d.ref_table == oid:
@@ -629,7 +625,7 @@ class _Folder:
     def move(self, st: _State, new_id: str) -> _State:
         """Move a live object to ``new_id``: the new identity gets its history; the old keeps a tombstone."""
         new = self.state(new_id, st.kind, st.parent)
-        new.events = (*new.events, *st.events) if new.events and not new.exists else st.events
+        new.events = [*new.events, *st.events] if new.events and not new.exists else list(st.events)
         new.kind = st.kind
         new.detail = _renamed(st.detail, new_id)
         new.exists = True
@@ -660,7 +656,7 @@ class _Folder:
                 st = self.state(oid, g.object_kind, None)
             targets = [st]
         for st in targets:
-            st.events += (e,)
+            st.events.append(e)
             privs: set[str] = set()
             for p in g.privileges:
                 if p in ("all", "all privileges"):
@@ -687,7 +683,8 @@ class _Folder:
     def schema(self) -> Schema:
         """The folded schema (the folder is done: its objects become the schema's, in place)."""
         objects = self.objects
-        for st in objects.values():  # each becomes an ObjectState in place (same slots)
+        for st in objects.values():  # each becomes an ObjectState in place (same slots, events a tuple)
+            st.events = tuple(st.events)  # type: ignore[assignment]
             st.__class__ = ObjectState  # type: ignore[assignment]
         return Schema(
             objects=cast(dict[str, ObjectState], objects),
