@@ -136,6 +136,8 @@ def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | 
             f"{origin}: {s.note}",
             markup=False,
         )
+    from pgconsolidate.replay.analysis import SAME_MISSING as same_missing
+
     roots = result.root_causes
     if result.failures:
         out.print(
@@ -150,7 +152,8 @@ def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | 
             out.print(f"  hint: {root.hint}", markup=False, style="cyan")
         cascades = [f for f in result.failures if f.root_cause == root.location]
         for c in cascades:
-            out.print(f"    cascade {c.file}:{c.line}  {c.sqlstate} {c.message}", markup=False)
+            label = "same" if c.hint.startswith(same_missing) else "cascade"
+            out.print(f"    {label} {c.file}:{c.line}  {c.sqlstate} {c.message}", markup=False)
     for a in result.assumed:
         out.print(
             f"assumed: extension {a.extension} (no migration creates it; {a.file}:{a.line} uses {a.what}) is "

@@ -54,6 +54,9 @@ def _find(keys: tuple[Key, ...], creates: list[tuple[Key, ...]], positions: rang
     return None
 
 
+#: how the hint of a failure on an object an earlier failure already found missing begins
+SAME_MISSING = "same missing object"
+
 _UNAVAILABLE = re.compile(r'extension "([^"]+)" is not available')
 
 
@@ -126,6 +129,7 @@ def analyse(
     (``PLATFORM_SCHEMAS``) the scratch database lacks: a ``DO`` block that ran but calls into one of them
     (its error caught inside, or guarded) did nothing there, so it is reported as skipped too."""
     creates = _creators(units)
+    first_missing: dict[Key, int] = {}  # an object no statement creates -> the first failure naming it
     removers: list[tuple[int, tuple[Key, ...]]] | None = None
     failed: list[int] = []
     root_of: dict[int, int | None] = {}
@@ -164,6 +168,16 @@ def analyse(
         if missing and cause is None and later is None and removal is None and outside:
             found = created_outside(missing, outside)
             left_out = (found.path, found.reason) if found is not None else None
+        same = None
+        if missing and cause is None and later is None and removal is None and left_out is None:
+            # the object no statement creates, already missing for an earlier failure: one root cause
+            same = next((first_missing[k] for k in missing if k in first_missing), None)
+            if same is None:
+                for k in missing:
+                    first_missing.setdefault(k, rf.position)
+            else:
+                root = same
+                root_of[rf.position] = same
         hint = hint_for(
             rf.sqlstate,
             rf.message,
@@ -180,6 +194,8 @@ def analyse(
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"
+        if same is not None:
+            hint = f"{SAME_MISSING} as at {units[same].file}:{units[same].line}: {hint}"
         # a statement not run because the platform provides its extension is no failure to point at
         shown_root = None if root is not None and provided and root in provided else root
         if shown_root is None and root is not None:
