@@ -20,11 +20,14 @@ WITH objects(object_kind, object, acl) AS (
       AND c.oid <> ALL (%(ext_class)s::oid[])
   UNION ALL
     SELECT 'type', n.nspname || '.' || t.typname, coalesce(t.typacl, acldefault('T', t.typowner))
-    FROM pg_type t
+    -- range and multirange types found from pg_range (a few rows), each looked up by oid: not a scan of
+    -- all of pg_type
+    FROM pg_range r
+    CROSS JOIN LATERAL (SELECT mt.typname, mt.typacl, mt.typowner, mt.typnamespace, mt.oid FROM pg_type mt
+                         WHERE mt.oid = r.rngtypid OR mt.oid = r.rngmultitypid OFFSET 0) t
     -- the schema of each type found (not a scan of pg_type per schema)
     CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = t.typnamespace OFFSET 0) n
-    WHERE t.typtype IN ('r', 'm')
-      AND n.nspname <> ALL (%(skip_schemas)s::text[])
+    WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
       AND n.nspname !~ '^pg_(toast_)?temp_'
       AND t.oid <> ALL (%(ext_type)s::oid[])
   UNION ALL
