@@ -19,6 +19,7 @@ from pgconsolidate.cli import run
 from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.history.model import APPLIED_WITHOUT_FILE, CONTENT_DIFFERS, FAILED, NEVER_APPLIED
 from pgconsolidate.history.objects import history_tables_in
+from pgconsolidate.history.reader import history_tables
 from pgconsolidate.history.reconcile import owning_histories, sqlx_checksum
 from pgconsolidate.replay.runner import replay_into
 from pgconsolidate.sources.reader import read_dir
@@ -147,6 +148,8 @@ def test_history_table_is_not_drift(
         d, scratch_db, [(20240101000000, "create users", True, _sha384(d, "20240101000000_create_users.sql"))]
     )
     assert history_tables_in(read_snapshot(scratch_db)) == {"public._sqlx_migrations": "sqlx"}
+    with psycopg.connect(scratch_db) as conn:
+        assert history_tables(conn) == {"public._sqlx_migrations": "sqlx"}
     capsys.readouterr()
     assert run(["compare", scratch_db, str(d)]) == 0
     out = capsys.readouterr().out

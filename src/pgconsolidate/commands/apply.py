@@ -145,16 +145,18 @@ def _refuse_sqlx_history(url: str, source: ApplySource) -> None:
     """A migrations directory whose names sqlx shares (``<version>_<name>.sql``, ``.up.sql``) is sqlx's
     when the database keeps only ``_sqlx_migrations``: apply would record it in another tool's table and
     run every file again. Refused (apply writes sqlx rows only for a consolidate output)."""
+    from pgconsolidate.db.connect import connection
     from pgconsolidate.deploy.history_table import target_for
-    from pgconsolidate.history import read_history
+    from pgconsolidate.history.reader import history_tables
     from pgconsolidate.history.reconcile import SQLX_LOOKALIKES
 
     if source.migrations is None or source.tool not in SQLX_LOOKALIKES:
         return
-    tables = read_history(url)
+    with connection(url, autocommit=True) as conn:
+        tables = history_tables(conn)  # found by name and columns; their rows are not read
     target = target_for(source.tool)
-    sqlx = [h.table for h in tables if h.tool == "sqlx"]
-    if sqlx and not any(h.table == target.display for h in tables):
+    sqlx = [t for t, tool in tables.items() if tool == "sqlx"]
+    if sqlx and target.display not in tables:
         raise InputError(
             f"{source.root}: the database's migration history is sqlx's {sqlx[0]} (file names alone cannot "
             f"tell sqlx from {source.tool}; the history table decides): apply does not write sqlx history "

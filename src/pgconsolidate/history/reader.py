@@ -119,10 +119,21 @@ def read_history_from(conn: psycopg.Connection) -> tuple[HistoryTable, ...]:
     return tuple(found)
 
 
+def history_tables(conn: psycopg.Connection) -> dict[str, str]:
+    """``schema.name`` -> tool of every migration history table in the database of ``conn`` (found as
+    :func:`read_history_from` finds them, without reading their rows)."""
+    found: dict[str, str] = {}
+    rows: list[Any] = conn.execute(load_sql(QUERIES, "detect.sql")).fetchall()
+    for schema, name, columns in rows:
+        tool = _tool(schema, name, list(columns))
+        if tool is not None:
+            found[f"{schema}.{name}"] = tool
+    return found
+
+
 def history_table_names(conn: psycopg.Connection) -> list[str]:
-    """The ``schema.name`` of every migration history table in the database of ``conn`` (found as
-    :func:`read_history_from` finds them; their rows are few)."""
-    return [h.table for h in read_history_from(conn)]
+    """The ``schema.name`` of every migration history table in the database of ``conn``."""
+    return list(history_tables(conn))
 
 
 def read_history(url: str) -> tuple[HistoryTable, ...]:
