@@ -56,3 +56,17 @@ def test_clean_set_carries_them(tmp_path: Path) -> None:
     assert "vault.create_secret('http://127.0.0.1:54321', 'project_url')" in text
     assert "PERFORM vault.create_secret('k', 'anon_key');" in text
     assert "nothing to do with it" not in text
+
+
+def test_a_schema_the_chain_makes_is_not_the_platforms(tmp_path: Path, scratch_server: ScratchServer) -> None:
+    d = migrations(
+        tmp_path,
+        {
+            "20250101000000_use.sql": "create table vault.notes (id int);\n",
+            "20250102000000_make.sql": "create schema vault;\n",
+        },
+    )
+    result = replay_dir(read_dir(str(d)), scratch_server, keep_going=True)
+    [failure] = result.failures
+    assert "use before create" in failure.hint and "supabase_vault" not in failure.hint
+    assert result.skipped == ()

@@ -163,7 +163,11 @@ def analyse(
             if unit.kind == "CreateStmt" and earlier_pos is not None:
                 columns_lost = _columns_no_one_added(creates, rf.position, ran)
         ext = _UNAVAILABLE.search(rf.message)
-        platform = platform_extension(rf.sqlstate, rf.message) if cause is None else None
+        platform = (
+            platform_extension(rf.sqlstate, rf.message)
+            if cause is None and later is None and removal is None
+            else None
+        )  # a schema no statement of the chain makes (one that does: use before create, drop)
         left_out = None
         if missing and cause is None and later is None and removal is None and outside:
             found = created_outside(missing, outside)
