@@ -128,3 +128,37 @@ def test_two_sessions_share_the_kinds_between_them(scratch_db: str, monkeypatch:
     assert others[0] == "function"
     census = {OBJECT_KINDS[name].kind for name in reader_module.CENSUS_KINDS}
     assert not census & set(others)
+
+
+def test_sequence_owners_named_as_soon_as_the_sequences_are_built(
+    scratch_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever of the two sessions reads the sequences names their owning columns right after (from
+    the main session's columns; the server names those of tables not read), not at the end of the read."""
+    from pgconsolidate.db.connect import connection
+
+    from .test_owned_by import SERVER, SHAPES
+
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(SHAPES.encode())
+        expected = {str(name): owner for name, owner in conn.execute(SERVER).fetchall()}
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    events: list[tuple[str, str]] = []
+    real_owners, real_build = reader_module._sequence_owners, reader_module._build_all
+
+    def owners(conn: Any, batch: Any) -> None:
+        events.append((threading.current_thread().name, "owners"))
+        real_owners(conn, batch)
+
+    def build_all(cls: Any, names: Any, rows: Any, opclasses: Any) -> Any:
+        events.append((threading.current_thread().name, cls.kind))
+        return real_build(cls, names, rows, opclasses)
+
+    monkeypatch.setattr(reader_module, "_sequence_owners", owners)
+    monkeypatch.setattr(reader_module, "_build_all", build_all)
+    got = {s.identity: s.owned_by for s in read_snapshot(scratch_db).sequences}
+    assert got == expected
+    assert [what for _, what in events].count("owners") == 1
+    reader = next(thread for thread, what in events if what == "sequence")
+    mine = [what for thread, what in events if thread == reader]
+    assert mine[mine.index("sequence") + 1] == "owners"

@@ -129,6 +129,7 @@ class _Batch:
         self.grants: list[CatalogObject] = []  # from every kind's ACLs, and the grants query
         self.spelled: set[str] = set()  # kinds of _FINISHED whose definitions are complete (see _spell)
         self.owners_named = False  # sequences' owned_by completed (see _sequence_owners)
+        self.column_rows: _ColumnRows | None = None  # another session's columns (see _sequence_owners)
         # columns and sequences in step with their extras (the objects lists are sorted)
         self.in_order: dict[str, list[CatalogObject]] = {}
 
@@ -254,7 +255,10 @@ def _build_all(
 class _ColumnRows(list[tuple[Any, ...]]):
     """The columns' ``_...`` values (quoted name, type, collation: a :data:`KeyColumn`; table oid, attnum,
     acl), in the order of the columns read, with their :attr:`tables` index (made once, by whichever
-    session needs it first)."""
+    session needs it first) and the column objects in the same order (:attr:`objects`: sequences' owners
+    are named from them by whichever session reads the sequences)."""
+
+    objects: list[CatalogObject]
 
     @cached_property
     def tables(self) -> dict[int, dict[int, int]]:
@@ -741,6 +745,11 @@ def _read_kinds(
                 column_rows = spell_with.result()
                 if column_rows is not None:
                     _spell(conn, batch, column_rows)
+            if spell_with is not None and name == "sequences":  # likewise, not at the end of the read
+                column_rows = spell_with.result()
+                if isinstance(column_rows, _ColumnRows):
+                    batch.column_rows = column_rows
+                    _sequence_owners(conn, batch)
         if functions is not None:
             functions.complete()
             _built(batch, "functions", ["_acl"], functions.objects, functions.rows)
@@ -764,6 +773,8 @@ def _built(
         batch.extras[name] = extras
     if name in _IN_ORDER:
         batch.in_order[name] = list(objects)  # before sorting: sequences' owners are found by them
+        if isinstance(extras, _ColumnRows):
+            extras.objects = batch.in_order[name]
     if name not in _FINISHED:  # sorted here, while the server still works for the other sessions
         objects.sort(key=_IDENTITY)
 
@@ -1165,7 +1176,7 @@ def _read_parallel(
             finally:
                 if not extra.columns_read.done():  # no columns here, or an error: nobody waits for them
                     extra.columns_read.set_result(None)
-            if {"columns", "sequences"} <= batch.in_order.keys():  # while the extra sessions still read
+            if not batch.owners_named and {"columns", "sequences"} <= batch.in_order.keys():
                 _sequence_owners(conn, batch)
             for group, result in zip(extra.groups, extra.results(), strict=True):
                 if result is None:  # that session could not be opened: read its kinds here
@@ -1270,8 +1281,9 @@ def _finish(conn: psycopg.Connection, batch: _Batch) -> dict[str, tuple[CatalogO
 
 
 def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
-    """Name the column that owns each sequence (``owned_by``) from the columns read, by the table oid
-    and attnum the sequences query returns; the server names the few columns that were not read."""
+    """Name the column that owns each sequence (``owned_by``) from the columns read (those another
+    session read, else the batch's own), by the table oid and attnum the sequences query returns; the
+    server names the few columns that were not read."""
     batch.owners_named = True
     wanted: dict[tuple[int, int], list[CatalogObject]] = {}
     sequences = batch.extras.get("sequences", [])
@@ -1280,8 +1292,11 @@ def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
             wanted.setdefault((extra[0], extra[1]), []).append(sequence)
     if not wanted:
         return
-    columns = batch.in_order.get("columns", [])
-    rows = batch.extras.get("columns", [])
+    rows: list[tuple[Any, ...]]
+    if batch.column_rows is not None:
+        columns, rows = batch.column_rows.objects, batch.column_rows
+    else:
+        columns, rows = batch.in_order.get("columns", []), batch.extras.get("columns", [])
     tables = rows.tables if isinstance(rows, _ColumnRows) else _ColumnRows(rows).tables
     for relid, attnum in list(wanted):
         place = tables.get(relid, {}).get(attnum)
