@@ -166,3 +166,45 @@ def test_opclass_names_equal_the_server_visibility(major: int, request: pytest.F
     got = {i.identity: i.definition for i in snapshot.indexes}
     assert got == expected
     assert "ops.int4_rev" in got["public.x_a_rev"] and " text_pattern_ops)" in got["public.x_b_pattern"]
+
+
+CENSUS_CASES = {
+    "composites": "CREATE TYPE app.pair AS (a integer, b text)",
+    "rules": "CREATE TABLE app.r (a integer); CREATE RULE r_ins AS ON INSERT TO app.r DO INSTEAD NOTHING",
+    "enums": "CREATE TYPE app.mood AS ENUM ('ok')",
+    "domains": "CREATE DOMAIN app.posint AS integer CHECK (VALUE > 0)",
+    "collations": 'CREATE COLLATION app.c_posix (locale = "POSIX")',
+}
+
+
+def _empty_kinds(url: str) -> frozenset[str]:
+    from pgconsolidate.catalog import reader
+
+    skip = reader.skipped_schemas(False)
+    with connection(url) as conn, conn.transaction():
+        preamble, census = reader._send_preamble(conn, skip, False)
+        reader._prepared(preamble, skip, False)
+        return reader._empty_kinds(census)
+
+
+@pytest.mark.parametrize("major", [18, 16])
+def test_census_finds_each_kind_it_reads_more_cheaply(major: int, request: pytest.FixtureRequest) -> None:
+    """Composite types (found by their empty relfilenode), rules (their relation looked up per rule),
+    enums and domains (one scan of pg_type) and collations (made after initdb) are told apart from an
+    empty database, one at a time."""
+    url = request.getfixturevalue("scratch_db" if major == 18 else "scratch_db_16")
+    with connection(url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE SCHEMA app; CREATE TABLE app.t (a integer); CREATE VIEW app.v AS SELECT a FROM app.t"
+        )
+    assert set(CENSUS_CASES) <= _empty_kinds(url)
+    for kind, ddl in CENSUS_CASES.items():
+        with connection(url, autocommit=True) as conn:
+            conn.execute(ddl.encode())
+        empty = _empty_kinds(url)
+        assert kind not in empty, kind
+        with connection(url, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA app CASCADE; CREATE SCHEMA app")
+    with connection(url, autocommit=True) as conn:  # the same kinds in public
+        conn.execute(";".join(ddl.replace("app.", "public.") for ddl in CENSUS_CASES.values()).encode())
+    assert not set(CENSUS_CASES) & _empty_kinds(url)

@@ -10,9 +10,10 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                  JOIN pg_class c ON c.oid = tg.tgrelid
                  JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE NOT tg.tgisinternal AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS triggers,
+       -- each rule's relation looked up by oid (a join read pg_class whole through its index)
        EXISTS (SELECT FROM pg_rewrite r
-                 JOIN pg_class c ON c.oid = r.ev_class
-                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                CROSS JOIN LATERAL (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                     WHERE c.oid = r.ev_class OFFSET 0) n
                 WHERE r.rulename <> '_RETURN' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS rules,
        EXISTS (SELECT FROM pg_event_trigger) AS event_triggers,
        -- this database's own settings (other databases' settings made this true on most servers)
@@ -20,21 +21,22 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                 WHERE s.setrole = 0
                   AND s.setdatabase = (SELECT db.oid FROM pg_database db WHERE db.datname = current_database()))
          AS settings,
-       EXISTS (SELECT FROM pg_type t
-                CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = t.typnamespace OFFSET 0) n
-                WHERE t.typtype = 'e' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS enums,
-       EXISTS (SELECT FROM pg_type t
-                CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = t.typnamespace OFFSET 0) n
-                WHERE t.typtype = 'd' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS domains,
+       types.enums,
+       types.domains,
        -- range types made in the database (PostgreSQL's own have oids below 16384): pg_range is small,
        -- a third scan of pg_type is not
        EXISTS (SELECT FROM pg_range r WHERE r.rngtypid >= 16384) AS ranges,
-       EXISTS (SELECT FROM pg_class c WHERE c.relkind = 'c') AS composites,
+       -- a composite type has no storage: its relfilenode and reltablespace are 0, which
+       -- pg_class_tblspc_relfilenode_index finds among few (views, mapped catalogs), not a scan of pg_class
+       EXISTS (SELECT FROM pg_class c WHERE c.reltablespace = 0 AND c.relfilenode = 0 AND c.relkind = 'c')
+         AS composites,
        EXISTS (SELECT FROM pg_publication) AS publications,
        EXISTS (SELECT FROM pg_statistic_ext) AS statistics,
+       -- collations made after initdb (oid >= 16384: every collation of a schema read here), by a range of
+       -- its index (a join scanned pg_collation once per schema)
        EXISTS (SELECT FROM pg_collation co
-                 JOIN pg_namespace n ON n.oid = co.collnamespace
-                WHERE n.nspname <> ALL (%(skip_schemas)s::text[])) AS collations,
+                CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = co.collnamespace OFFSET 0) n
+                WHERE co.oid >= 16384 AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS collations,
        -- casts made by extensions (pgvector makes a dozen) count only when extension objects are read,
        -- as in the casts query
        EXISTS (SELECT FROM pg_cast ca
@@ -61,3 +63,9 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
        -- a wrapper may depend on nothing (no handler, no validator, owned by the bootstrap superuser)
        EXISTS (SELECT FROM pg_foreign_data_wrapper) AS foreign_data_wrappers,
        EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_foreign_server'::regclass) AS foreign_servers
+-- enums and domains by one scan of pg_type (two EXISTS scanned it twice when neither exists); types'
+-- schemas looked up per type found (a join let the planner scan pg_type once per schema)
+FROM (SELECT coalesce(bool_or(t.typtype = 'e'), false) AS enums, coalesce(bool_or(t.typtype = 'd'), false) AS domains
+        FROM pg_type t
+       CROSS JOIN LATERAL (SELECT n.nspname FROM pg_namespace n WHERE n.oid = t.typnamespace OFFSET 0) n
+       WHERE t.typtype IN ('e', 'd') AND n.nspname <> ALL (%(skip_schemas)s::text[])) types
