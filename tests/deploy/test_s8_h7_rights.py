@@ -64,8 +64,15 @@ def test_needs_of_the_new_statements() -> None:
     assert _kinds("REFRESH MATERIALIZED VIEW CONCURRENTLY s.mv") == [("matview-refresh", '"s"."mv"')]
     assert _kinds("ALTER SEQUENCE s.q RESTART", "ALTER VIEW s.v OWNER TO x") == [
         ("relation-owner", '"s"."q"'),
-        ("relation-owner", '"s"."v"'),
+        ("relation-owner-to", '"s"."v"'),
     ]
+    owner = needs_of([_unit("ALTER TABLE s.t OWNER TO x, ADD b int", "ALTER SCHEMA s OWNER TO CURRENT_USER")])
+    assert [(n.kind, n.name, n.detail) for n in owner] == [
+        ("relation-owner", '"s"."t"', None),  # another subcommand: ownership in any case
+        ("schema-owner-to", "s", ""),
+    ]
+    defaults = "ALTER DEFAULT PRIVILEGES FOR ROLE a, CURRENT_USER IN SCHEMA s GRANT SELECT ON TABLES TO b"
+    assert _kinds(defaults) == [("role-set", "a")]
 
 
 def test_uncertain_needs_are_left_to_the_apply() -> None:
@@ -211,7 +218,23 @@ REFUSED = [
         "CREATE EXTENSION IF NOT EXISTS vector",
         "superuser (an untrusted extension) to create extension 'vector'",
     ),
-    ("ALTER FUNCTION public.f(integer) OWNER TO CURRENT_USER", "ownership of function 'f(integer)'"),
+    (
+        "ALTER FUNCTION public.f(integer) OWNER TO CURRENT_USER",
+        "ownership of function (and SET ROLE to its new owner 'CURRENT_USER') 'f(integer)'",
+    ),
+    (  # ALTER TABLE checks ownership even when the table already belongs to the new owner
+        "ALTER TABLE public.owned OWNER TO postgres",
+        "ownership of table (and SET ROLE to its new owner 'postgres') 'owned'",
+    ),
+    (
+        "ALTER TABLE open_s.mine OWNER TO postgres",
+        "ownership of table (and SET ROLE to its new owner 'postgres') 'open_s.mine' (needed by ALTER "
+        "TABLE OWNER TO)",
+    ),
+    (
+        "ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT SELECT ON TABLES TO PUBLIC",
+        "the right to SET ROLE to (or membership of) role 'postgres'",
+    ),
     (
         "CREATE OR REPLACE VIEW open_s.sv AS SELECT 2 AS a",
         "ownership of view 'open_s.sv' (needed by CREATE OR",
@@ -233,6 +256,9 @@ HELD = [
     "ALTER TABLE open_s.mine RENAME TO mine2",
     "ALTER TABLE open_s.mine SET SCHEMA open_s2",
     "CREATE TABLE open_s.c (a int REFERENCES public.shared (a))",  # column REFERENCES is enough
+    # OWNER TO the role it already belongs to: PostgreSQL checks nothing (supabase db dump files)
+    "ALTER FUNCTION public.f(integer) OWNER TO postgres",
+    "ALTER DEFAULT PRIVILEGES IN SCHEMA open_s GRANT SELECT ON TABLES TO PUBLIC",
     # IF EXISTS of nothing: PostgreSQL checks nothing
     "DROP TRIGGER IF EXISTS no_such ON public.owned",
     "DROP POLICY IF EXISTS no_such ON public.owned",

@@ -8,11 +8,11 @@ derived here is only what PostgreSQL will certainly check for the statements the
   that schema (an unqualified name: the session's creation schema, unless a step changes
   ``search_path``);
 * altering, indexing, adding a policy to, renaming, commenting on, moving (``SET SCHEMA``: CREATE on
-  the new schema too), replacing (``CREATE OR REPLACE VIEW``) or changing the owner of a table, view,
+  the new schema too) or replacing (``CREATE OR REPLACE VIEW``) a table, view,
   materialized view, sequence, index, function, type or domain that exists now, and dropping a trigger,
   policy or rule that exists now → ownership (of its table; or membership of the owner role); dropping
-  a relation, function or type → ownership of it or of its schema; renaming, commenting on, dropping or
-  changing the owner of a schema → ownership of it (renaming: CREATE on the database too);
+  a relation, function or type → ownership of it or of its schema; renaming, commenting on or dropping
+  a schema → ownership of it (renaming: CREATE on the database too);
 * a table created ``PARTITION OF`` or ``INHERITS`` a table → ownership of that table;
 * ``CREATE TRIGGER`` → TRIGGER on the table and EXECUTE on the trigger function; a foreign key
   (``CREATE TABLE``, ``ALTER TABLE ... ADD``) → REFERENCES on some column of the table it points to;
@@ -21,6 +21,9 @@ derived here is only what PostgreSQL will certainly check for the statements the
   nothing — a privilege lost without saying so. ``REVOKE`` → some privilege on the object: without any,
   PostgreSQL refuses (with some but no grant option it only warns and revokes nothing, as the tool the
   project uses would have left it);
+* ``OWNER TO`` a role → ownership (of a function, type or schema: only when it is not already that
+  role's) and, for a new owner, SET ROLE to it (membership before PostgreSQL 16);
+  ``ALTER DEFAULT PRIVILEGES FOR ROLE r`` → SET ROLE to ``r``;
 * ``REFRESH MATERIALIZED VIEW`` → ownership (MAINTAIN from PostgreSQL 17);
 * ``CREATE EXTENSION`` of an extension not installed whose control file requires a superuser → superuser,
   or, for a trusted extension, CREATE on the database — on stock PostgreSQL only: a server with an
@@ -108,6 +111,7 @@ _ACTIONS = {
     "RefreshMatViewStmt": "REFRESH MATERIALIZED VIEW",
     "CreateExtensionStmt": "CREATE EXTENSION",
 }
+_CURRENT_ROLE_SPECS = {"ROLESPEC_CURRENT_USER", "ROLESPEC_CURRENT_ROLE", "ROLESPEC_SESSION_USER"}
 _ALTER_TABLE_ACTIONS = {
     "OBJECT_VIEW": "ALTER VIEW",
     "OBJECT_MATVIEW": "ALTER MATERIALIZED VIEW",
@@ -152,6 +156,11 @@ RIGHT_NAMES = {
     "table-delete": "DELETE on table",
     "table-trigger": "TRIGGER on {noun}",
     "table-references": "REFERENCES on {noun}",
+    "relation-owner-to": "ownership of {noun} (and SET ROLE to its new owner {detail!r})",
+    "function-owner-to": "ownership of {noun} (and SET ROLE to its new owner {detail!r})",
+    "type-owner-to": "ownership of {noun} (and SET ROLE to its new owner {detail!r})",
+    "schema-owner-to": "ownership of schema (and SET ROLE to its new owner {detail!r})",
+    "role-set": "the right to SET ROLE to (or membership of) role",
     "function-execute": "EXECUTE on function",
     "table-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
     "sequence-grant": "{detail} WITH GRANT OPTION (or ownership) on sequence",
@@ -376,15 +385,43 @@ def _set_schema(d: _Deriver, body: dict[str, Any]) -> None:
         d.schema("schema-create", body.get("newschema"), "SET SCHEMA")
 
 
+def _role_name(spec: Any) -> str | None:
+    """The role a RoleSpec names; ``""`` for the current user (``CURRENT_USER``, ``CURRENT_ROLE``,
+    ``SESSION_USER``: the same in a unit that does not change its role); None for ``PUBLIC``."""
+    if not isinstance(spec, dict):
+        return None
+    if spec.get("roletype") == "ROLESPEC_CSTRING" and isinstance(spec.get("rolename"), str):
+        return str(spec["rolename"])
+    return "" if spec.get("roletype") in _CURRENT_ROLE_SPECS else None
+
+
 def _owner(d: _Deriver, body: dict[str, Any]) -> None:
+    """``OWNER TO`` a role of a function, type or schema: nothing is checked when the object already
+    belongs to it; otherwise its ownership and the right to SET ROLE to the new owner (membership
+    before PostgreSQL 16). (``ALTER TABLE ... OWNER TO`` checks ownership in any case.)"""
     kind = body.get("objectType")
     obj = body.get("object")
+    new = _role_name(body.get("newowner"))
+    if new is None:
+        return
     if kind in _FUNCTIONS:
-        d.function("function-owner", (obj or {}).get("ObjectWithArgs"), "OWNER TO")
+        d.function("function-owner-to", (obj or {}).get("ObjectWithArgs"), "OWNER TO", new)
     elif kind in _TYPES:
-        d.type("type-owner", obj, "OWNER TO")
+        d.type("type-owner-to", obj, "OWNER TO", new)
     elif kind == "OBJECT_SCHEMA":
-        d.schema("schema-owner", _string(obj), "ALTER SCHEMA OWNER TO")
+        d.schema("schema-owner-to", _string(obj), "ALTER SCHEMA OWNER TO", new)
+
+
+def _default_privileges(d: _Deriver, body: dict[str, Any]) -> None:
+    """``ALTER DEFAULT PRIVILEGES FOR ROLE r``: the right to SET ROLE to ``r`` (membership before 16)."""
+    for opt in body.get("options") or []:
+        de = (opt or {}).get("DefElem", {})
+        if de.get("defname") != "roles":
+            continue
+        for item in (de.get("arg") or {}).get("List", {}).get("items") or []:
+            role = _role_name((item or {}).get("RoleSpec"))
+            if role:
+                d.add("role-set", role, "ALTER DEFAULT PRIVILEGES FOR ROLE", role)
 
 
 def _comment(d: _Deriver, body: dict[str, Any]) -> None:
@@ -518,7 +555,15 @@ def _statement_needs(node: dict[str, Any], where: str, scope: _Scope) -> list[Ne
         action = (
             _ALTER_TABLE_ACTIONS.get(objtype, _ACTIONS[kind]) if kind == "AlterTableStmt" else _ACTIONS[kind]
         )
-        d.relation("relation-owner", _rv_parts(body.get(_RELATION_OWNED[kind])), action)
+        cmds = [(c or {}).get("AlterTableCmd", {}) for c in body.get("cmds") or []]
+        owners = {_role_name(c.get("newowner")) for c in cmds if c.get("subtype") == "AT_ChangeOwner"}
+        if kind == "AlterTableStmt" and len(owners) == 1 and len(cmds) == 1 and None not in owners:
+            # OWNER TO alone checks nothing when the relation already belongs to the new owner
+            d.relation(
+                "relation-owner-to", _rv_parts(body.get("relation")), f"{action} OWNER TO", owners.pop()
+            )
+        else:
+            d.relation("relation-owner", _rv_parts(body.get(_RELATION_OWNED[kind])), action)
         if kind == "AlterTableStmt":
             _references(d, body, kind)
     elif kind in _TYPE_OWNED:
@@ -543,6 +588,8 @@ def _statement_needs(node: dict[str, Any], where: str, scope: _Scope) -> list[Ne
         d.relation("matview-refresh", _rv_parts(body.get("relation")), "REFRESH MATERIALIZED VIEW")
     elif kind == "CreateExtensionStmt":
         _extension(d, body)
+    elif kind == "AlterDefaultPrivilegesStmt":
+        _default_privileges(d, body)
     else:
         _create(d, kind, body)
     return d.needs
@@ -701,6 +748,8 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
 
 def _message(need: Need, obj: str, role: str, noun: str | None) -> str:
     detail = "a privilege" if need.detail == "ALL" else need.detail or ""
+    if need.kind.endswith("-owner-to") and not detail:
+        detail = "CURRENT_USER"
     right = RIGHT_NAMES[need.kind].format(noun=noun or "object", detail=detail)
     effect = ""
     if need.kind.endswith("-grant"):

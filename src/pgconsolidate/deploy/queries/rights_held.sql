@@ -6,18 +6,33 @@
 -- role, or a superuser); the has_*_privilege functions count a superuser and the owner too.
 SELECT t.i::int, r.held, r.object, current_user::text AS role, r.noun
 FROM unnest(%(kinds)s::text[], %(names)s::text[], %(details)s::text[]) WITH ORDINALITY AS t(kind, name, detail, i)
+-- OWNER TO and ALTER DEFAULT PRIVILEGES FOR ROLE: the role named in detail ('': the current user), and
+-- whether the connected role may SET ROLE to it (PostgreSQL 16's check; membership before)
+LEFT JOIN LATERAL (
+  SELECT r.oid,
+         CASE WHEN current_setting('server_version_num')::int >= 160000 THEN pg_has_role(r.oid, 'SET')
+              ELSE pg_has_role(r.oid, 'MEMBER') END AS can_set
+  FROM pg_catalog.pg_roles r
+  WHERE (t.kind LIKE '%%-owner-to' OR t.kind = 'role-set')
+    AND r.rolname = coalesce(nullif(t.detail, ''), current_user::text)
+) o ON true
 LEFT JOIN LATERAL (
   SELECT has_database_privilege(current_database(), 'CREATE') AS held, current_database()::text AS object,
          'database'::text AS noun
   WHERE t.kind = 'database-create'
   UNION ALL
+  SELECT o.can_set, t.detail, 'role' WHERE t.kind = 'role-set' AND o.oid IS NOT NULL
+  UNION ALL
   SELECT CASE t.kind WHEN 'schema-create' THEN has_schema_privilege(n.oid, 'CREATE')
                      WHEN 'schema-grant' THEN has_schema_privilege(n.oid, t.detail)
                      WHEN 'schema-revoke' THEN has_schema_privilege(n.oid, t.detail)
+                     WHEN 'schema-owner-to' THEN n.nspowner = o.oid
+                                                 OR (pg_has_role(n.nspowner, 'USAGE') AND o.can_set)
                      ELSE pg_has_role(n.nspowner, 'USAGE') END,
          n.nspname::text, 'schema'
   FROM pg_catalog.pg_namespace n
-  WHERE t.kind IN ('schema-create', 'schema-owner', 'schema-grant', 'schema-revoke')
+  WHERE t.kind IN ('schema-create', 'schema-owner', 'schema-grant', 'schema-revoke', 'schema-owner-to')
+    AND (t.kind <> 'schema-owner-to' OR o.oid IS NOT NULL)
     AND n.nspname = coalesce(t.name, (current_schemas(false))[1])
   UNION ALL
   -- DROP is allowed to the owner of the object or of its schema
@@ -25,6 +40,8 @@ LEFT JOIN LATERAL (
            WHEN 'relation-drop' THEN pg_has_role(c.relowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
            WHEN 'table-trigger' THEN has_table_privilege(c.oid, 'TRIGGER')
            WHEN 'table-references' THEN has_any_column_privilege(c.oid, 'REFERENCES')
+           -- ALTER TABLE checks ownership first in any case; SET ROLE only for a new owner
+           WHEN 'relation-owner-to' THEN pg_has_role(c.relowner, 'USAGE') AND (c.relowner = o.oid OR o.can_set)
            WHEN 'table-grant' THEN has_table_privilege(c.oid, t.detail)
            WHEN 'table-revoke' THEN has_table_privilege(c.oid, t.detail || CASE
              WHEN current_setting('server_version_num')::int >= 170000 THEN ', MAINTAIN' ELSE '' END)
@@ -44,10 +61,10 @@ LEFT JOIN LATERAL (
                      ELSE 'relation' END END
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE t.kind IN ('relation-owner', 'relation-drop', 'table-trigger', 'table-references', 'table-grant',
-                   'sequence-grant',
+                   'sequence-grant', 'relation-owner-to',
                    'table-revoke', 'sequence-revoke', 'matview-refresh', 'trigger-drop', 'policy-drop',
                    'rule-drop')
-    AND c.oid = to_regclass(t.name)
+    AND c.oid = to_regclass(t.name) AND (t.kind <> 'relation-owner-to' OR o.oid IS NOT NULL)
     -- DROP TRIGGER/POLICY/RULE checks the table's owner only when the object exists
     AND CASE t.kind
           WHEN 'trigger-drop' THEN EXISTS (SELECT FROM pg_catalog.pg_trigger g
@@ -63,22 +80,27 @@ LEFT JOIN LATERAL (
            WHEN 'function-execute' THEN has_function_privilege(p.oid, 'EXECUTE')
            WHEN 'function-grant' THEN has_function_privilege(p.oid, t.detail)
            WHEN 'function-revoke' THEN has_function_privilege(p.oid, t.detail)
+           WHEN 'function-owner-to' THEN p.proowner = o.oid OR (pg_has_role(p.proowner, 'USAGE') AND o.can_set)
            ELSE pg_has_role(p.proowner, 'USAGE') END,
          p.oid::regprocedure::text,
          CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE t.kind IN ('function-owner', 'function-drop', 'function-execute', 'function-grant', 'function-revoke')
+  WHERE t.kind IN ('function-owner', 'function-drop', 'function-execute', 'function-grant', 'function-revoke',
+                   'function-owner-to')
+    AND (t.kind <> 'function-owner-to' OR o.oid IS NOT NULL)
     AND p.oid = CASE WHEN strpos(t.name, '(') > 0 THEN to_regprocedure(t.name) ELSE to_regproc(t.name) END
   UNION ALL
   SELECT CASE t.kind
            WHEN 'type-drop' THEN pg_has_role(ty.typowner, 'USAGE') OR pg_has_role(n.nspowner, 'USAGE')
            WHEN 'type-grant' THEN has_type_privilege(ty.oid, t.detail)
            WHEN 'type-revoke' THEN has_type_privilege(ty.oid, t.detail)
+           WHEN 'type-owner-to' THEN ty.typowner = o.oid OR (pg_has_role(ty.typowner, 'USAGE') AND o.can_set)
            ELSE pg_has_role(ty.typowner, 'USAGE') END,
          format_type(ty.oid, NULL),
          CASE ty.typtype WHEN 'd' THEN 'domain' ELSE 'type' END
   FROM pg_catalog.pg_type ty JOIN pg_catalog.pg_namespace n ON n.oid = ty.typnamespace
-  WHERE t.kind IN ('type-owner', 'type-drop', 'type-grant', 'type-revoke') AND ty.oid = to_regtype(t.name)
+  WHERE t.kind IN ('type-owner', 'type-drop', 'type-grant', 'type-revoke', 'type-owner-to')
+    AND ty.oid = to_regtype(t.name) AND (t.kind <> 'type-owner-to' OR o.oid IS NOT NULL)
   UNION ALL
   SELECT has_table_privilege(c.oid, CASE t.kind WHEN 'table-insert' THEN 'INSERT' ELSE 'DELETE' END),
          c.oid::regclass::text, 'table'
