@@ -2,7 +2,7 @@
 plus its own ``00000000000000_diesel_initial_setup``). Every such directory was left out as a
 "subdirectory: not read by the migration tool" and the project had "0 migration files" (exit 0). They are
 read now, in Diesel's version order (the name's part before ``_`` without dashes); consolidate says it
-cannot write that layout yet instead of writing flat files Diesel would not run."""
+writes that layout (session 8; it said it could not before)."""
 
 from __future__ import annotations
 
@@ -56,15 +56,15 @@ def test_diesel_directories_are_read_in_version_order(tmp_path: Path, scratch_db
     assert replay_into(scratch_db, mdir).ok
 
 
-def test_consolidate_says_it_cannot_write_the_layout(tmp_path: Path, capsys) -> None:
+def test_consolidate_writes_the_layout(tmp_path: Path, capsys) -> None:
+    # session 8: written in Diesel's layout (tests/consolidate/test_s8_h9_layouts.py)
     d = _diesel(tmp_path)
     plan, out = tmp_path / "p.toml", tmp_path / "out"
     assert run(["analyze", str(d)]) == 0
     assert run(["plan", str(d), "-o", str(plan)]) == 0
     capsys.readouterr()
-    assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 2
-    assert "cannot write a Diesel layout" in capsys.readouterr().err
-    assert not out.exists()
+    assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 0
+    assert read_dir(str(out / "migrations")).tool is Scheme.DIESEL
 
 
 def test_a_flat_directory_with_subdirectories_stays_flat(tmp_path: Path) -> None:

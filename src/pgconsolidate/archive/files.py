@@ -59,10 +59,22 @@ def apply_in_place(
         else:
             os.remove(src)  # the archive already holds an identical copy (checked when copying)
             done.append({**e, "action": "moved"})
+            _prune_empty(src.parent, source_dir)  # a Prisma/Diesel migration is its directory
     for name, data in clean_files.items():
         write_atomic(source_dir / name, data)
         done.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(), "action": "added"})
     return done
+
+
+def _prune_empty(directory: Path, root: Path) -> None:
+    """Remove ``directory`` and its parents up to (not including) ``root`` while they are empty: a
+    Prisma or Diesel migration directory left without its files would make the tool fail."""
+    while directory != root and root in directory.parents:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+        directory = directory.parent
 
 
 def write_manifest(archive_dir: Path, source_dir: Path, entries: list[dict[str, Any]]) -> Path:
@@ -115,6 +127,7 @@ def restore_files(outdir: Path, target_dir: Path | None = None) -> list[str]:
             if arg.exists():
                 arg.unlink()
                 done.append(f"removed {arg}")
+                _prune_empty(arg.parent, source)
         elif op == "copy":
             arch, dst = arg
             dst.parent.mkdir(parents=True, exist_ok=True)

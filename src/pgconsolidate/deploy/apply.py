@@ -72,9 +72,9 @@ def _consolidation_target(source: ApplySource) -> history_table.HistoryTarget:
     A tool whose history apply does not write (Flyway) keeps the table the manifest names."""
     try:
         target = history_table.target_for(source.tool)
-        if source.tool == "sqlx" and source.history_table:  # the table the plan named (a sqlx.toml may)
+        if source.tool in ("sqlx", "diesel") and source.history_table:  # the table the plan named
             schema, _, table = source.history_table.partition(".")
-            target = history_table.HistoryTarget("sqlx", schema, table)
+            target = history_table.HistoryTarget(source.tool, schema, table)
         return target
     except InputError:
         schema, _, table = (source.history_table or f"public.{source.tool}_schema_history").partition(".")

@@ -3,7 +3,9 @@
 Supabase CLI: ``supabase_migrations.schema_migrations(version text PRIMARY KEY, statements text[],
 name text)``; dbmate: ``schema_migrations(version varchar(128) PRIMARY KEY)``; golang-migrate: one row
 ``schema_migrations(version bigint, dirty boolean)``; goose: ``goose_db_version`` rows; sqlx (a consolidate
-output only: its history_repair.sql writes the SHA-384 checksums): ``_sqlx_migrations``. Flyway keeps
+output only: its history_repair.sql writes the SHA-384 checksums): ``_sqlx_migrations``; Prisma (a
+consolidate output only: SHA-256 checksums): ``_prisma_migrations``; Diesel: ``__diesel_schema_migrations
+(version varchar(50) PRIMARY KEY, run_on timestamp)``. Flyway keeps
 checksums of its own making and is refused (apply with Flyway itself). Every statement here runs inside
 the migration's own transaction: the table is created (IF NOT EXISTS) and the row written together with
 the migration, never outside it.
@@ -19,7 +21,15 @@ from psycopg import sql
 from pgconsolidate.errors import InputError
 
 SUPPORTED = ("supabase", "numbered", "dbmate", "golang-migrate", "goose")
-WRITTEN = ("supabase", "dbmate", "golang-migrate", "goose", "sqlx")  # HistoryTarget.tool values apply writes
+WRITTEN = (
+    "supabase",
+    "dbmate",
+    "golang-migrate",
+    "goose",
+    "sqlx",
+    "prisma",
+    "diesel",
+)  # HistoryTarget.tool values apply writes
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,8 @@ def target_for(tool: str) -> HistoryTarget:
         return HistoryTarget("goose", "public", "goose_db_version")
     if tool == "sqlx":
         return HistoryTarget("sqlx", "public", "_sqlx_migrations")
+    if tool == "diesel":
+        return HistoryTarget("diesel", "public", "__diesel_schema_migrations")
     raise InputError(
         f"apply does not write {tool} history (its checksums are the tool's own): apply with {tool} itself"
     )
@@ -66,6 +78,11 @@ def applied_versions(conn: psycopg.Connection, t: HistoryTarget) -> set[str]:
         ).format(table)
     elif t.tool == "sqlx":  # a failed row is not applied: sqlx stops on it
         q = sql.SQL("SELECT version::text FROM {} WHERE success").format(table)
+    elif t.tool == "prisma":  # the timestamp of a finished, not rolled back migration's directory name
+        q = sql.SQL(
+            "SELECT split_part(migration_name, '_', 1) FROM {} "
+            "WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL"
+        ).format(table)
     else:
         q = sql.SQL("SELECT version::text FROM {}").format(table)
     return {str(r[0]) for r in conn.execute(q)}
@@ -103,6 +120,18 @@ def state_notes(conn: psycopg.Connection, t: HistoryTarget) -> list[str]:
             "the failed rows of the versions the clean set replaces"
             for r in rows
         ]
+    if t.tool == "prisma":
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT migration_name FROM {} WHERE finished_at IS NULL AND rolled_back_at IS NULL "
+                "ORDER BY started_at"
+            ).format(table)
+        ).fetchall()
+        return [
+            f"{t.display} records a failed migration: {r[0]} (prisma migrate deploy stops on it); "
+            "history_repair.sql marks the migrations the clean set replaces rolled back"
+            for r in rows
+        ]
     if t.tool == "sqlx":
         rows = conn.execute(
             sql.SQL("SELECT version, description FROM {} WHERE NOT success ORDER BY version").format(table)
@@ -132,6 +161,19 @@ def ensure_table(conn: psycopg.Connection, t: HistoryTarget) -> None:
             "installed_on timestamptz NOT NULL DEFAULT now(), success boolean NOT NULL, "
             "checksum bytea NOT NULL, execution_time bigint NOT NULL)"
         )
+    elif t.tool == "prisma":  # as prisma migrate creates it
+        ddl = (
+            "CREATE TABLE IF NOT EXISTS {} (id varchar(36) PRIMARY KEY NOT NULL, "
+            "checksum varchar(64) NOT NULL, "
+            "finished_at timestamptz, migration_name varchar(255) NOT NULL, logs text, "
+            "rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(), "
+            "applied_steps_count integer NOT NULL DEFAULT 0)"
+        )
+    elif t.tool == "diesel":  # as diesel creates it
+        ddl = (
+            "CREATE TABLE IF NOT EXISTS {} (version varchar(50) PRIMARY KEY NOT NULL, "
+            "run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
     else:
         ddl = (
             "CREATE TABLE IF NOT EXISTS {} (id serial PRIMARY KEY, version_id bigint NOT NULL, "
@@ -144,15 +186,17 @@ def record(
     conn: psycopg.Connection, t: HistoryTarget, version: str, name: str, statements: list[str]
 ) -> None:
     """Write the history row of one applied migration (inside its transaction)."""
-    if t.tool == "sqlx":  # its checksum is of the file's bytes: only a consolidate output's repair writes it
-        raise InputError(f"apply does not write {t.display} rows for single files: apply with sqlx itself")
+    if t.tool in ("sqlx", "prisma"):  # checksums of the file's bytes: only a consolidate output's repair
+        raise InputError(
+            f"apply does not write {t.display} rows for single files: apply with {t.tool} itself"
+        )
     table = sql.Identifier(t.schema, t.table)
     if t.tool == "supabase":
         conn.execute(
             sql.SQL("INSERT INTO {} (version, name, statements) VALUES (%s, %s, %s)").format(table),
             (version, name, statements),
         )
-    elif t.tool == "dbmate":
+    elif t.tool in ("dbmate", "diesel"):  # diesel: run_on takes its default, as Diesel writes it
         conn.execute(sql.SQL("INSERT INTO {} (version) VALUES (%s)").format(table), (version,))
     elif t.tool == "golang-migrate":
         conn.execute(sql.SQL("DELETE FROM {}").format(table))

@@ -519,7 +519,9 @@ def forward_setval(e: DumpEntry) -> DumpEntry | None:
 
 def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
     """(file name, opening lines, closing lines) of a clean-set file for the tool that owns the directory:
-    the markers dbmate and goose need, golang-migrate's ``.up.sql``, Flyway's ``V<version>__``."""
+    the markers dbmate and goose need, golang-migrate's ``.up.sql``, Flyway's ``V<version>__``, Prisma's
+    ``<version>_<domain>/migration.sql``, Diesel's ``<YYYY-MM-DD-HHMMSS>_<domain>/up.sql`` (the name is
+    then a path relative to the clean set's directory)."""
     if tool == "dbmate":
         return f"{version}_{domain}.sql", "-- migrate:up\n", "\n-- migrate:down\n"
     if tool == "goose":
@@ -532,6 +534,10 @@ def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
         return f"{version}_{domain}.up.sql", "", ""
     if tool in ("flyway", "flyway-repeatable"):
         return f"V{version}__{domain}.sql", "", ""
+    if tool in ("prisma", "diesel"):  # one directory per migration (``generate.layouts``)
+        from pgconsolidate.generate.layouts import migration_path
+
+        return migration_path(tool, version, domain), "", ""
     return f"{version}_{domain}.sql", "", ""
 
 

@@ -34,13 +34,22 @@ from pgconsolidate.plan.recreated import RecreatedTable
 
 L = sql.Literal
 I = sql.Identifier  # noqa: E741
+_PLAIN = re.compile(r"^[a-z_][a-z0-9_$]*$")
+
+
+def RL(identity: str) -> sql.Literal:
+    """``schema.name`` as a literal for ``to_regclass``: as it is when both parts are plain lower-case
+    names, else quoted (``to_regclass('public.Post')`` folds to ``public.post``: Prisma's tables)."""
+    if all(_PLAIN.match(part) for part in identity.split(".")):
+        return L(identity)
+    return L(render(qualified(identity)))
 
 
 def _exists_column(table: str, column: str) -> sql.Composed:
     return sql.SQL(
         "EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass({t}) AND attname = {c} "
         "AND attnum > 0 AND NOT attisdropped)"
-    ).format(t=L(table), c=L(column))
+    ).format(t=RL(table), c=L(column))
 
 
 def embedding_step(e: Embedding) -> str:
@@ -48,7 +57,7 @@ def embedding_step(e: Embedding) -> str:
     typ = I(e.type_name)
     stmts: list[sql.Composable] = [
         sql.SQL("IF to_regclass({t}) IS NULL OR NOT {has} THEN").format(
-            t=L(e.table), has=_exists_column(e.table, e.column)
+            t=RL(e.table), has=_exists_column(e.table, e.column)
         ),
         sql.SQL("  RAISE NOTICE 'pgconsolidate: % has no column %, skipped', {t}, {c};").format(
             t=L(e.table), c=L(e.column)
@@ -99,7 +108,7 @@ def embedding_step(e: Embedding) -> str:
         sql.SQL(
             "IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = to_regclass({t}) AND "
             "attname = {c}) <> {d} THEN"
-        ).format(t=L(e.table), c=L(e.column), d=L(e.dimension)),
+        ).format(t=RL(e.table), c=L(e.column), d=L(e.dimension)),
         sql.SQL(
             "  -- triggers that name the column block ALTER TYPE: drop them and re-create them identically\n"
             "  FOR r IN SELECT tg.tgname, pg_get_triggerdef(tg.oid) AS def FROM pg_trigger tg\n"
@@ -110,7 +119,7 @@ def embedding_step(e: Embedding) -> str:
             "    trigger_defs := trigger_defs || r.def;\n"
             "    EXECUTE 'DROP TRIGGER ' || quote_ident(r.tgname) || ' ON ' || to_regclass({tl})::text;\n"
             "  END LOOP;"
-        ).format(tl=L(e.table), cl=L(e.column)),
+        ).format(tl=RL(e.table), cl=L(e.column)),
         sql.SQL("  ALTER TABLE {t} ALTER COLUMN {c} TYPE {typ}({d}) USING {c}::{typ}({d});").format(
             t=tbl, c=col, typ=typ, d=sql.SQL(str(int(e.dimension)))
         ),
@@ -142,7 +151,7 @@ def suspend_triggers(table: str) -> str:
             "  EXECUTE 'ALTER TABLE ' || to_regclass({t})::text || ' DISABLE TRIGGER ' || "
             "quote_ident(r.tgname);\n"
             "END LOOP;"
-        ).format(t=L(table))
+        ).format(t=RL(table))
     )
 
 
@@ -153,7 +162,7 @@ def resume_triggers(table: str) -> str:
             "FOREACH tg IN ARRAY suspended LOOP\n"
             "  EXECUTE 'ALTER TABLE ' || to_regclass({t})::text || ' ENABLE TRIGGER ' || quote_ident(tg);\n"
             "END LOOP;\nsuspended := '{{}}';"
-        ).format(t=L(table))
+        ).format(t=RL(table))
     )
 
 
@@ -223,7 +232,7 @@ def repoint_foreign_keys(m: Merge, n: int, renew: str = "") -> str:
     for k in keys:
         colmap[k] = k
     scope = sql.SQL(" AND {kx} IN (SELECT o.target_key FROM {origin} o WHERE o.source_table = {sl})").format(
-        kx=key_expr("r", keys), origin=I(tschema, f"{tname}_merge_origin"), sl=L(m.source)
+        kx=key_expr("r", keys), origin=I(tschema, f"{tname}_merge_origin"), sl=RL(m.source)
     )
     src_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c.conkey"), rel=sql.SQL("c.conrelid"))
     ref_names = sql.SQL(_ATTNAMES).format(keys=sql.SQL("c.confkey"), rel=sql.SQL("c.confrelid"))
@@ -343,8 +352,8 @@ LOOP
 END LOOP;"""
     ).format(
         colmap=L(json.dumps(colmap, sort_keys=True)),
-        sl=L(m.source),
-        tl=L(m.target),
+        sl=RL(m.source),
+        tl=RL(m.target),
         scope=L(render(scope)),
         renew=L(renew),
         kcols=sql.SQL("{}::text[]").format(L(list(keys))),
@@ -541,8 +550,8 @@ def merge_step(m: Merge, n: int, plan: Plan, snap: Snapshot) -> str:
         "join": key_join("t", "s", keys),
         "origin": origin,
         "map": mapname,
-        "sl": L(m.source),
-        "tl": L(m.target),
+        "sl": RL(m.source),
+        "tl": RL(m.target),
     }
     s: list[sql.Composable] = [
         sql.SQL("IF to_regclass({sl}) IS NULL THEN").format(**fmt),
@@ -812,7 +821,7 @@ def index_step(ix: IndexChoice) -> str:
     create = index_sql(ix)
     body = render(
         sql.SQL("IF to_regclass({t}) IS NOT NULL THEN\n  {create};\nEND IF;").format(
-            t=L(ix.table), create=create
+            t=RL(ix.table), create=create
         )
     )
     return do_block(body)
@@ -937,5 +946,5 @@ def kept_table_step(t: RecreatedTable) -> str:
         "  RAISE NOTICE 'pgconsolidate: % is still here with % rows (the old chain drops it at %): kept, "
         "not moved into %', {t}, n_rows, {at}, {s};\n"
         "END IF;"
-    ).format(t=L(t.table), at=L(t.dropped_at), s=L(t.successor))
+    ).format(t=RL(t.table), at=L(t.dropped_at), s=L(t.successor))
     return do_block(body, "  n_rows bigint;\n")

@@ -44,6 +44,10 @@ def generate_history_repair(
         return _flyway(table, applied, reverted, scripts, replaced_files)
     if tool == "sqlx":
         return _sqlx(table, applied, reverted, scripts)
+    if tool == "prisma":
+        return _prisma(table, applied, scripts, replaced_files)
+    if tool == "diesel":
+        return _diesel(table, applied, reverted)
     if tool == "golang-migrate":  # one row: the current version
         last = max((v for v, _ in applied), default="")
         parts.append(
@@ -303,6 +307,124 @@ def _sqlx(
                     d=sql.Literal(sqlx_description(name)),
                     c=sql.Literal(checksum.hex()),
                 )
+            )
+        )
+    parts.append("COMMIT;\n")
+    return "".join(parts)
+
+
+def _guard_table(table: str) -> str:
+    tl = sql.Literal(table)
+    return do_block(
+        sql.SQL(
+            "IF to_regclass({tl}) IS NULL THEN\n"
+            "  RAISE EXCEPTION 'pgconsolidate: % does not exist: is this the right database?', {tl};\nEND IF;"
+        ).format(tl=tl)
+    )
+
+
+def prisma_migration_name(path: str) -> str:
+    """The name Prisma records for a migration: its directory's (``20240101000000_init/migration.sql``
+    -> ``20240101000000_init``)."""
+    return path.split("/", 1)[0]
+
+
+def _prisma(
+    table: str,
+    applied: list[tuple[str, str]],
+    scripts: Mapping[str, tuple[str, str]] | None,
+    replaced_files: Sequence[str],
+) -> str:
+    """Prisma: the replaced migrations' rows marked rolled back (``rolled_back_at``, as ``prisma migrate
+    resolve --rolled-back`` marks a migration; every row and value is kept: ``migrate deploy`` and
+    ``migrate status`` ignore rolled-back rows, so their missing directories are no longer "applied but
+    missing locally", and a failed one no longer blocks deploy), and each clean-set directory recorded as
+    finished the way ``prisma migrate resolve --applied`` (a baseline) records it: a new UUID, the SHA-256
+    hex of the file's bytes, ``started_at`` = ``finished_at`` = now, ``applied_steps_count`` 0, no logs. A
+    file whose text is not known cannot get its checksum: it is not recorded (the comment says so)."""
+    t = qualified(table)
+    olds = sorted({prisma_migration_name(p) for p in replaced_files if "/" in p})
+    missing = [v for v, _ in applied if v not in (scripts or {})]
+    note = (
+        "Checksums: SHA-256 of each clean-set migration.sql's bytes, as Prisma computes them; edit a file\n"
+        "and `prisma migrate status` reports it as modified after it was applied."
+    )
+    if missing:
+        note += f"\nNot recorded (their text was not available): {', '.join(missing)}."
+    head = comment_block(
+        "pgconsolidate history repair for Prisma: run once on databases that already have the schema (after\n"
+        f"the consolidation fix), instead of `prisma migrate deploy`. In {table}:\n"
+        f"* the {len(olds)} replaced migration(s) marked rolled back (rolled_back_at = now(), as\n"
+        "  `prisma migrate resolve --rolled-back` does; their rows are kept): deploy and status ignore\n"
+        "  them;\n"
+        f"* the {len(applied) - len(missing)} clean-set migration(s) recorded as applied, as\n"
+        "  `prisma migrate resolve --applied <name>` records a baseline.\n"
+        f"{note}\nIdempotent: a second run changes nothing."
+    )
+    parts = [head, "BEGIN;\n", _guard_table(table)]
+    parts.append(render(sql.SQL("LOCK TABLE {t} IN SHARE ROW EXCLUSIVE MODE;\n").format(t=t)))
+    if olds:
+        parts.append("\n-- replaced migrations: rolled back\n")
+        parts.append(
+            render(
+                sql.SQL(
+                    "UPDATE {t} SET rolled_back_at = now()\n"
+                    "WHERE rolled_back_at IS NULL AND migration_name IN ({names});\n"
+                ).format(t=t, names=sql.SQL(", ").join(sql.Literal(n) for n in olds))
+            )
+        )
+    parts.append("\n-- the clean set: recorded as applied\n")
+    for version, _domain in applied:
+        if version not in (scripts or {}):
+            continue
+        path, text = (scripts or {})[version]
+        name = prisma_migration_name(path)
+        checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        parts.append(
+            render(
+                sql.SQL(
+                    "INSERT INTO {t} (id, checksum, finished_at, migration_name, logs, rolled_back_at, "
+                    "started_at, applied_steps_count)\n"
+                    "SELECT pg_catalog.gen_random_uuid()::text, {c}, now(), {n}, NULL, NULL, now(), 0\n"
+                    "WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE migration_name = {n} "
+                    "AND finished_at IS NOT NULL AND rolled_back_at IS NULL);\n"
+                ).format(t=t, c=sql.Literal(checksum), n=sql.Literal(name))
+            )
+        )
+    parts.append("COMMIT;\n")
+    return "".join(parts)
+
+
+def _diesel(table: str, applied: list[tuple[str, str]], reverted: list[str]) -> str:
+    """Diesel: the replaced versions' rows deleted (what ``diesel migration revert`` does to a reverted
+    migration's row; the backup taken by ``apply`` keeps them) and each clean-set version recorded with
+    ``run_on`` now, as ``diesel migration run`` records it, so ``diesel migration run`` runs nothing and
+    ``diesel migration list`` shows the clean set applied."""
+    t = qualified(table)
+    olds = sorted({v for v in reverted if v})
+    head = comment_block(
+        "pgconsolidate history repair for Diesel: run once on databases that already have the schema (after\n"
+        f"the consolidation fix), instead of `diesel migration run`. In {table}: the rows of the\n"
+        f"{len(olds)} replaced version(s) deleted (as `diesel migration revert` deletes a reverted one),\n"
+        f"the {len(applied)} clean-set version(s) recorded as run (run_on = now).\n"
+        "Idempotent: a second run changes nothing."
+    )
+    parts = [head, "BEGIN;\n", _guard_table(table)]
+    if olds:
+        parts.append(
+            render(
+                sql.SQL("DELETE FROM {t} WHERE version IN ({vs});\n").format(
+                    t=t, vs=sql.SQL(", ").join(sql.Literal(v) for v in olds)
+                )
+            )
+        )
+    for version, _domain in applied:
+        parts.append(
+            render(
+                sql.SQL(
+                    "INSERT INTO {t} (version, run_on) SELECT {v}, CURRENT_TIMESTAMP\n"
+                    "WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE version = {v});\n"
+                ).format(t=t, v=sql.Literal(version))
             )
         )
     parts.append("COMMIT;\n")

@@ -1086,6 +1086,7 @@ def propose(
         "goose": "public.goose_db_version",
         "flyway": "public.flyway_schema_history",
         "prisma": "public._prisma_migrations",
+        "diesel": "public.__diesel_schema_migrations",
         "drizzle": "drizzle.__drizzle_migrations",
     }.get(mdir.tool.value, Settings.history_table)
     return Plan(

@@ -97,24 +97,24 @@ def parse_journal(data: bytes, where: str) -> Journal:
 def unwritable_layout(tool: Scheme) -> str | None:
     """Why a clean set cannot be written in ``tool``'s layout (None: it can).
 
-    ``consolidate`` writes flat ``<version>_<name>.sql`` files and the history rows of the flat tools; a
-    Prisma clean set needs ``<timestamp>_<name>/migration.sql`` directories and ``_prisma_migrations``
-    rows (checksums), a drizzle one new ``meta/_journal.json`` entries and ``__drizzle_migrations`` hashes.
-    Rather than write files the tool would not run (or would run again), it says so.
+    Prisma (``<timestamp>_<name>/migration.sql`` directories, ``_prisma_migrations`` rows with the
+    files' SHA-256) and Diesel (``<version>_<name>/up.sql`` + ``down.sql``, ``__diesel_schema_migrations``
+    rows) are written (:mod:`pgconsolidate.generate.layouts`). drizzle-kit is refused: besides its journal
+    and ``__drizzle_migrations`` hashes, ``drizzle-kit generate`` diffs the TypeScript schema against the
+    newest ``meta/NNNN_snapshot.json``, a JSON model of the schema that drizzle-kit derives from the
+    TypeScript code, not from SQL. A consolidated set needs a snapshot of the schema after the
+    consolidation fix (merged tables, converted definers, dropped duplicates), which cannot be derived
+    from the database correctly (it holds what the TypeScript says, e.g. ``$type``, relation names,
+    ``casing``, that the catalog does not). Rather than write a snapshot that makes the next
+    ``drizzle-kit generate`` undo or repeat the consolidation, it says so.
     """
-    if tool is Scheme.PRISMA:
-        return (
-            "consolidate cannot write a Prisma layout yet (<timestamp>_<name>/migration.sql directories and "
-            "_prisma_migrations rows); analyze, replay and plan read it"
-        )
-    if tool is Scheme.DIESEL:
-        return (
-            "consolidate cannot write a Diesel layout yet (<version>_<name>/up.sql directories and "
-            "__diesel_schema_migrations rows); analyze, replay and plan read it"
-        )
     if tool is Scheme.DRIZZLE:
         return (
-            "consolidate cannot write a drizzle-kit layout yet (meta/_journal.json entries and "
-            "drizzle.__drizzle_migrations hashes); analyze, replay and plan read it"
+            "consolidate cannot write a drizzle-kit layout: `drizzle-kit generate` diffs the TypeScript "
+            "schema against the newest meta/NNNN_snapshot.json, which drizzle-kit derives from the "
+            "TypeScript code (not from SQL); a snapshot of the consolidated schema (after the fix) cannot "
+            "be derived from the database correctly, and the old one would make the next generate undo or "
+            "repeat the consolidation. analyze, replay and plan read it; apply the fix with drizzle-kit "
+            "(a custom migration: `drizzle-kit generate --custom`)"
         )
     return None

@@ -49,6 +49,7 @@ from pgconsolidate.generate.cleanset import (
 )
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair, history_tool
+from pgconsolidate.generate.layouts import companions, in_place_refusal, layout_files
 from pgconsolidate.generate.render import qualified
 from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.history.objects import history_object_names, history_tables_in, without_history
@@ -649,6 +650,8 @@ def consolidate(
             raise InputError(
                 f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems)
             )
+        if in_place and (why := in_place_refusal(mdir.tool.value, plan.settings.archive_mode)) is not None:
+            raise InputError(f"{mdir.root}: {why}; nothing was written")
         unlisted = (
             live_only_unlisted(plan, live_only_objects(g.chain, g.live, planned_drops(plan)))
             if g.live
@@ -750,6 +753,13 @@ def consolidate(
         with _staging(outdir) as tmp:
             for c in clean:
                 write_atomic(tmp / "migrations" / c.name, c.text.encode())
+            # a directory layout's other files: Prisma's migration_lock.toml, Diesel's down.sql
+            lock = root / "migration_lock.toml"
+            layout = layout_files(
+                mdir.tool.value, [c.name for c in clean], lock.read_bytes() if lock.is_file() else None
+            )
+            for rel, data in layout.items():
+                write_atomic(tmp / "migrations" / rel, data)
             step(f"replaying the {len(clean)} clean-set files twice on an empty database and comparing")
             with replayed_clean(server, str(tmp / "migrations"), supabase=chain.supabase_base) as replayed:
                 assert replayed.url is not None
@@ -796,13 +806,14 @@ def consolidate(
             out["pgconsolidate.plan.toml"] = plan_path.read_bytes()
             for rel, data in out.items():
                 write_atomic(tmp / rel, data)
-            entries = copy_archive(root, [f.path for f in mdir.files], tmp / "archive")
+            entries = copy_archive(root, [f.path for f in mdir.files] + companions(mdir), tmp / "archive")
             roles = {
                 fix_name: "fix",
                 "history_repair.sql": "history repair",
                 "pgconsolidate.plan.toml": "plan",
             }
             roles.update({f"migrations/{c.name}": "clean set" for c in clean})
+            roles.update({f"migrations/{rel}": "clean set layout" for rel in layout})
             skipped_lines = [f"{s.file}:{s.line}: {s.reason}" for s in g.skipped]
             platform_lines = [f"{s.file}:{s.line} `{s.statement}`: {s.reason}" for s in g.provided]
             platform_lines += [
@@ -904,9 +915,9 @@ def consolidate(
             }
             write_atomic(tmp / OUTPUT_MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
             if in_place:
-                entries = apply_in_place(
-                    root, entries, plan.settings.archive_mode, {c.name: c.text.encode() for c in clean}
-                )
+                added = {c.name: c.text.encode() for c in clean}
+                added.update({rel: data for rel, data in layout.items() if not (root / rel).exists()})
+                entries = apply_in_place(root, entries, plan.settings.archive_mode, added)
             write_manifest(tmp / "archive", root, entries)
             if outdir.exists():
                 outdir.rmdir()
