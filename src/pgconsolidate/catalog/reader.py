@@ -621,6 +621,10 @@ _CONSTRAINT_NULLS_NOT_DISTINCT = "NOT ci.indnullsnotdistinct"
 _ON_DELETE_COLUMNS = "k.confdelsetcols IS NULL"
 # NOT ENFORCED and WITHOUT OVERLAPS / PERIOD keys exist from PostgreSQL 18 on.
 _ENFORCED_NO_PERIOD = "AND k.conenforced AND NOT k.conperiod"
+# From PostgreSQL 18 on, stored expressions carry no locations: a function's one default has the same
+# tree wherever it was written, spelled once by catalog/defaultdef.py; before, each tree differs (its
+# location) and the server's pg_get_expr costs less than spelling each in Python.
+_FUNCTION_DEFAULT = "NULL::text AS _default"
 
 
 @lru_cache(maxsize=128)
@@ -640,6 +644,8 @@ def _query(name: str, server_version: int) -> bytes:
         text = text.replace(_ON_DELETE_COLUMNS, "true")
     if server_version < 180000:
         text = text.replace(_ENFORCED_NO_PERIOD, "")
+        server_default = "CASE WHEN p.pronargdefaults = 1 THEN pg_get_expr(p.proargdefaults, 0) END"
+        text = text.replace(_FUNCTION_DEFAULT, server_default + " AS _default")
     return text.encode("utf-8")
 
 

@@ -43,9 +43,10 @@ SELECT n.nspname || '.' || p.proname AS identity,
        p.prorettype AS _rettype,
        p.proretset AS _retset,
        -- one default: its node tree (catalog/functiondef.py checks it holds only nodes that pg_get_expr
-       -- prints like pg_get_function_arguments; catalog/defaultdef.py spells the text pg_get_expr prints,
-       -- or the reader leaves the function to the server: pg_get_expr read the tree back for every
-       -- function, most of its cost)
+       -- prints like pg_get_function_arguments) and pg_get_expr's text; from PostgreSQL 18 on (trees
+       -- without locations: the same text wherever written) NULL, and catalog/defaultdef.py spells it once
+       -- per distinct tree, or the reader leaves the function to the server (the reader puts pg_get_expr
+       -- back before 18)
        CASE WHEN p.pronargdefaults = 1 THEN p.proargdefaults::text END AS _default_tree,
        NULL::text AS _default,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
