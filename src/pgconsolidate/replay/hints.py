@@ -158,7 +158,10 @@ def hint_for(
             )
         if msg.startswith(("index", "policy", "trigger", "constraint")) and "does not exist" in msg:
             return "drop of a missing object: add IF EXISTS, or the object was only ever created by hand"
-        return "missing object: created by no earlier migration (made by hand or from the dashboard?)"
+        return (
+            "missing object: created by no earlier migration (made by hand or from a dashboard, or the "
+            "migration that created it was deleted or edited since?)"
+        )
     if sqlstate == "2BP01":
         return (
             "other objects depend on this one: drop or re-create them in the same migration "
