@@ -129,7 +129,8 @@ def state_notes(conn: psycopg.Connection, t: HistoryTarget) -> list[str]:
         ).fetchall()
         return [
             f"{t.display} records a failed migration: {r[0]} (prisma migrate deploy stops on it); "
-            "history_repair.sql marks the migrations the clean set replaces rolled back"
+            "history_repair.sql marks it rolled back, with the migrations the clean set replaces (the clean "
+            "set describes the schema as the failed attempt left it)"
             for r in rows
         ]
     if t.tool == "sqlx":

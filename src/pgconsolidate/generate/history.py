@@ -357,6 +357,8 @@ def _prisma(
         f"* the {len(olds)} replaced migration(s) marked rolled back (rolled_back_at = now(), as\n"
         "  `prisma migrate resolve --rolled-back` does; their rows are kept): deploy and status ignore\n"
         "  them;\n"
+        "* failed attempts of other migrations (finished_at NULL) marked rolled back too: the clean set\n"
+        "  describes the schema as they left it;\n"
         f"* the {len(applied) - len(missing)} clean-set migration(s) recorded as applied, as\n"
         "  `prisma migrate resolve --applied <name>` records a baseline.\n"
         f"{note}\nIdempotent: a second run changes nothing."
@@ -373,6 +375,19 @@ def _prisma(
                 ).format(t=t, names=sql.SQL(", ").join(sql.Literal(n) for n in olds))
             )
         )
+    # a failed attempt of a migration no file has (finished_at and rolled_back_at NULL) blocks deploy too;
+    # the clean set was proven against the database as that attempt left it
+    parts.append(
+        "\n-- failed attempts of any other migration: rolled back (prisma migrate deploy stops on them)\n"
+    )
+    parts.append(
+        render(
+            sql.SQL(
+                "UPDATE {t} SET rolled_back_at = now()\n"
+                "WHERE finished_at IS NULL AND rolled_back_at IS NULL;\n"
+            ).format(t=t)
+        )
+    )
     parts.append("\n-- the clean set: recorded as applied\n")
     for version, _domain in applied:
         if version not in (scripts or {}):
