@@ -24,9 +24,10 @@ SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
        -- the referenced table as generate_relation_name spells it: qualified unless visible (looked up
        -- for these foreign keys only: a join read and hashed the whole of pg_class a second time); a
        -- table whose schema is not in the search path (as the server has it, pg_temp and pg_catalog
-       -- included) is not visible: pg_table_is_visible's lookups are saved for it
+       -- included: current_schemas once per query, an InitPlan) is not visible: pg_table_is_visible's lookups are
+       -- saved for it
        CASE WHEN simple.ok AND k.contype = 'f' THEN
-            (SELECT CASE WHEN (rn.nspname = 'pg_catalog' OR rn.nspname = ANY (current_schemas(true)))
+            (SELECT CASE WHEN (rn.nspname = 'pg_catalog' OR rn.nspname = ANY ((SELECT current_schemas(true))::name[]))
                               AND pg_table_is_visible(rc.oid) THEN quote_ident(rc.relname)
                          ELSE quote_ident(rn.nspname) || '.' || quote_ident(rc.relname) END
                FROM pg_class rc JOIN pg_namespace rn ON rn.oid = rc.relnamespace

@@ -10,7 +10,9 @@ SELECT n.nspname || '.' || c.relname AS identity,
             WHEN 'i' THEN 'index ' || coalesce((SELECT ri.relname FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
                                                  WHERE x.indrelid = c.oid AND x.indisreplident LIMIT 1), '?')
             ELSE c.relreplident::text END AS replica_identity,
-       am.amname AS access_method,
+       -- heap (the fixed oid 2) without a lookup; other access methods looked up
+       CASE c.relam WHEN 0 THEN NULL WHEN 2 THEN 'heap'::name
+            ELSE (SELECT am.amname FROM pg_am am WHERE am.oid = c.relam) END AS access_method,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
        CASE WHEN c.relispartition THEN
             (SELECT pn.nspname || '.' || pc.relname FROM pg_inherits i
@@ -32,7 +34,6 @@ SELECT n.nspname || '.' || c.relname AS identity,
        coalesce(c.relacl::text, ro.acl, acldefault('r', c.relowner)::text) AS _acl
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_am am ON am.oid = c.relam
 LEFT JOIN (SELECT i.inhrelid, array_agg(pn.nspname || '.' || pc.relname ORDER BY i.inhseqno) AS parents
              FROM pg_inherits i
              JOIN pg_class pc ON pc.oid = i.inhparent
