@@ -162,3 +162,29 @@ def test_sequence_owners_named_as_soon_as_the_sequences_are_built(
     reader = next(thread for thread, what in events if what == "sequence")
     mine = [what for thread, what in events if thread == reader]
     assert mine[mine.index("sequence") + 1] == "owners"
+
+
+def test_extra_session_that_cannot_connect_leaves_every_kind_to_the_main_one(
+    scratch_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the second session is refused (connection limit, pooler), the main session takes every kind
+    of the shared queue and then the functions: the same snapshot."""
+    from pgconsolidate.errors import DatabaseError
+
+    build(scratch_db)
+    monkeypatch.setenv("PGCONSOLIDATE_CATALOG_WORKERS", "1")
+    expected = read_snapshot(scratch_db)
+    monkeypatch.delenv("PGCONSOLIDATE_CATALOG_WORKERS")
+    real_connect = reader_module.connect
+    attempts: list[str] = []
+
+    def only_one_session(url: str, **kwargs: Any) -> psycopg.Connection:
+        attempts.append(url)
+        if len(attempts) > 1:
+            raise DatabaseError("too many connections for role")
+        return real_connect(url, **kwargs)
+
+    monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(reader_module, "connect", only_one_session)
+    assert read_snapshot(scratch_db) == expected
+    assert len(attempts) == 2
