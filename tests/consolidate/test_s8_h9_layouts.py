@@ -22,6 +22,7 @@ from pgconsolidate.generate.history import generate_history_repair
 from pgconsolidate.generate.layouts import companions, diesel_version, layout_files, migration_path
 from pgconsolidate.history import read_history, reconcile
 from pgconsolidate.replay.runner import replay_into
+from pgconsolidate.scratch import ScratchServer, throwaway_database
 from pgconsolidate.sources.layouts import unwritable_layout
 from pgconsolidate.sources.model import Scheme
 from pgconsolidate.sources.reader import read_dir
@@ -333,3 +334,73 @@ def test_repairs_are_idempotent_on_the_tools_tables(scratch_db: str) -> None:
         ("20260101000000_tables", hashlib.sha256(text.encode()).hexdigest(), False),
     ]
     assert drows == [("20260101000000",)]
+
+
+def test_the_tools_run_the_clean_set_on_a_new_database(tmp_path: Path, scratch_server: ScratchServer) -> None:
+    """A new environment: each tool runs the clean set itself. Diesel runs up.sql and INSERTs its row
+    (unqualified) in one transaction; prisma migrate deploy runs migration.sql as one query and records
+    the SHA-256 of its bytes. Both then find the history clean."""
+
+    for tool, make in (("diesel", _diesel_project), ("prisma", _prisma_project)):
+        d = make(tmp_path / tool)
+        plan, out = tmp_path / f"{tool}.toml", tmp_path / f"{tool}-out"
+        assert run(["plan", str(d), "-o", str(plan)]) == 0
+        assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 0
+        clean = read_dir(str(out / "migrations"))
+        with throwaway_database(scratch_server) as url, psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(DIESEL_TABLE if tool == "diesel" else PRISMA_TABLE)
+            conn.execute("SET search_path TO public")
+            for f in clean.files:
+                data = (out / "migrations" / f.path).read_bytes()
+                if tool == "diesel":
+                    with conn.transaction():
+                        conn.execute(data)
+                        conn.execute(
+                            "INSERT INTO __diesel_schema_migrations (version) VALUES (%s)", (f.version,)
+                        )
+                else:
+                    conn.execute(data)
+                    conn.execute(
+                        "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, "
+                        "applied_steps_count) VALUES (gen_random_uuid()::text, %s, now(), %s, 1)",
+                        (hashlib.sha256(data).hexdigest(), f.path.split("/")[0]),
+                    )
+                assert conn.execute("SHOW search_path").fetchone() == ("public",)
+            assert conn.execute(
+                "SELECT to_regclass('public.users') IS NOT NULL OR to_regclass('public.\"User\"') IS NOT NULL"
+            ).fetchone() == (True,)
+            (history,) = read_history(url)
+        result = reconcile(history, clean)
+        assert result.tool == tool and result.matched == len(clean.files) and result.clean, result.issues
+
+
+def test_a_clean_file_gives_back_the_search_path_in_its_transaction(
+    tmp_path: Path, scratch_server: ScratchServer
+) -> None:
+    """goose (like Diesel, sqlx and dbmate) INSERTs its history row, unqualified, in the migration's own
+    transaction: the clean set's transaction-local empty search_path must not outlive the file."""
+    d = tmp_path / "goose"
+    d.mkdir()
+    (d / "00001_users.sql").write_text(
+        "-- +goose Up\nCREATE TABLE users (id serial PRIMARY KEY, name text);\n"
+        "-- +goose Down\nDROP TABLE users;\n"
+    )
+    (d / "00002_more.sql").write_text("-- +goose Up\nALTER TABLE users ADD COLUMN email text;\n")
+    plan, out = tmp_path / "p.toml", tmp_path / "out"
+    assert run(["plan", str(d), "-o", str(plan)]) == 0
+    assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(out)]) == 0
+    clean = read_dir(str(out / "migrations"))
+    with throwaway_database(scratch_server) as url, psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint NOT NULL, "
+            "is_applied boolean NOT NULL, tstamp timestamp DEFAULT now())"
+        )
+        for f in clean.files:
+            with conn.transaction():
+                conn.execute(f.forward_sql.encode())
+                conn.execute(
+                    "INSERT INTO goose_db_version (version_id, is_applied) VALUES (%s, true)",
+                    (int(f.version),),
+                )
+        assert conn.execute("SELECT count(*) FROM goose_db_version").fetchone() == (len(clean.files),)
+        assert conn.execute("SELECT to_regclass('public.users') IS NOT NULL").fetchone() == (True,)

@@ -437,6 +437,26 @@ def assign_domains(entries: list[DumpEntry], domains: tuple[Domain, ...]) -> lis
     return out
 
 
+# Each clean-set file runs with an empty search_path (every name in it is qualified) and puts back the one
+# it was given at its end: Diesel, goose, sqlx and dbmate record the migration in the SAME transaction,
+# right after the file, naming their history table without a schema (dbmate asks current_schema()), and a
+# transaction-local ``search_path = ''`` left behind made that INSERT fail ("relation ... does not exist").
+SAVE_SEARCH_PATH = (
+    "SELECT pg_catalog.set_config('pgconsolidate.search_path', pg_catalog.current_setting('search_path'), "
+    "true);"
+)
+SETTINGS = (
+    "SELECT pg_catalog.set_config('search_path', '', true);",
+    "SELECT pg_catalog.set_config('check_function_bodies', 'false', true);",
+)
+RESTORE_SEARCH_PATH = (
+    "-- the search_path this file was given, for the tool's own history INSERT in the same transaction\n"
+    "SELECT pg_catalog.set_config('search_path', coalesce(nullif(\n"
+    "  pg_catalog.current_setting('pgconsolidate.search_path', true), ''), "
+    "pg_catalog.current_setting('search_path')), true);"
+)
+
+
 @dataclass(frozen=True)
 class CleanFile:
     name: str  # file name in the owning tool's scheme: <version>_<domain>.sql, V<version>__<domain>.sql
@@ -587,10 +607,7 @@ def build_clean_set(
             "Generated from the consolidated schema; together the clean set replaces these files:\n"
             f"{replaced}"
         )
-        body = [
-            "SELECT pg_catalog.set_config('search_path', '', true);",
-            "SELECT pg_catalog.set_config('check_function_bodies', 'false', true);",
-        ]
+        body = [SAVE_SEARCH_PATH, *SETTINGS]
         for e in mine:
             label = f"-- {e.type}: {e.name}" + (f" ({e.schema})" if e.schema not in ("-", "") else "")
             delta = acl_delta(e, defaults) if e.type == "ACL" else None
@@ -605,6 +622,7 @@ def build_clean_set(
                 tag = dollar_tag(text)
                 text = f"DO {tag}\nBEGIN\n{guard}\n{text}\nEND IF;\nEND\n{tag};"
             body.append(f"{label}\n" + (reset + "\n\n" if reset else "") + text)
+        body.append(RESTORE_SEARCH_PATH)
         files.append(
             CleanFile(
                 name,

@@ -114,7 +114,6 @@ def unwritable_layout(tool: Scheme) -> str | None:
             "schema against the newest meta/NNNN_snapshot.json, which drizzle-kit derives from the "
             "TypeScript code (not from SQL); a snapshot of the consolidated schema (after the fix) cannot "
             "be derived from the database correctly, and the old one would make the next generate undo or "
-            "repeat the consolidation. analyze, replay and plan read it; apply the fix with drizzle-kit "
-            "(a custom migration: `drizzle-kit generate --custom`)"
+            "repeat the consolidation (analyze, replay, plan and inspect read drizzle-kit projects)"
         )
     return None
