@@ -639,20 +639,25 @@ def _touched_names(node: dict[str, Any]) -> list[str]:
     return names
 
 
-def _changes_role(node: dict[str, Any], text: str) -> bool:
-    kind, body = next(iter(node.items()))
+def _sets_role(low: str) -> bool:
+    """Whether a statement's lower-cased text sets the role (inside a DO block or a set_config call)."""
+    return ("role" in low or "authorization" in low) and _SETS_ROLE.search(low) is not None
+
+
+def _changes_role(node: dict[str, Any] | None, low: str) -> bool:
+    kind, body = next(iter(node.items())) if node else ("", None)
     if kind == "GrantRoleStmt":
         return True
     if kind == "VariableSetStmt" and isinstance(body, dict):
         return str(body.get("name", "")).lower() in ("role", "session_authorization")
-    return _SETS_ROLE.search(text) is not None  # inside a DO block or a set_config call
+    return _sets_role(low)
 
 
-def _changes_search_path(node: dict[str, Any], text: str) -> bool:
-    kind, body = next(iter(node.items()))
+def _changes_search_path(node: dict[str, Any] | None, low: str) -> bool:
+    kind, body = next(iter(node.items())) if node else ("", None)
     if kind == "VariableSetStmt" and isinstance(body, dict) and body.get("name") == "search_path":
         return True
-    return "search_path" in text.lower()
+    return "search_path" in low
 
 
 @dataclass(frozen=True)
@@ -696,16 +701,16 @@ def _step_nodes(step: SqlStep) -> Iterator[dict[str, Any]]:
 
 
 def _parsed(unit: Unit) -> list[tuple[dict[str, Any] | None, str, str]] | None:
-    """(tree or None for a statement whose tree the apply did not keep, ``path:line``, text) of each
-    statement of ``unit``; None when a step does not parse."""
+    """(tree or None for a statement whose tree the apply did not keep, ``path:line``, lower-cased
+    text) of each statement of ``unit``; None when a step does not parse."""
     out: list[tuple[dict[str, Any] | None, str, str]] = []
     try:
         for step in unit.steps:
-            where = f"{step.path}:{step.line}"
+            where, low = f"{step.path}:{step.line}", step.text.lower()
             if step.node is None and step.kind:
-                out.append((None, where, step.text))  # a data statement: its text is enough
+                out.append((None, where, low))  # a data statement: its text is enough
                 continue
-            out.extend((node, where, step.text) for node in _step_nodes(step))
+            out.extend((node, where, low) for node in _step_nodes(step))
     except ParseError:
         return None
     return out
@@ -725,19 +730,16 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
             if history is not None:
                 needs.extend(_history_needs(unit, history, role_changed=True))
             continue
-        role_changed = any(
-            _SETS_ROLE.search(text) is not None if node is None else _changes_role(node, text)
-            for node, _, text in parsed
-        )
+        role_changed = any(_changes_role(node, low) for node, _, low in parsed)
         if history is not None:
             needs.extend(_history_needs(unit, history, role_changed))
         if role_changed:
             continue
-        for node, where, text in parsed:
+        for node, where, low in parsed:
             if node is None:
-                scope.search_path_changed |= "search_path" in text.lower()
+                scope.search_path_changed |= "search_path" in low
                 continue
-            if _changes_search_path(node, text) or "CreateSchemaStmt" in node:
+            if _changes_search_path(node, low) or "CreateSchemaStmt" in node:
                 # from here on, unqualified names are left to the apply (a new schema may be the
                 # role's own, first on the search path as "$user")
                 scope.search_path_changed = True
