@@ -40,11 +40,7 @@ JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
--- the comments of columns of relations made after initdb (oid >= 16384), found by a range of pg_description's
--- index, not a scan of all of it
-LEFT JOIN (SELECT d.objoid, d.objsubid, d.description FROM pg_description d
-            WHERE d.objoid >= 16384 AND d.classoid = 'pg_class'::regclass AND d.objsubid > 0
-           OFFSET 0) ds ON ds.objoid = c.oid AND ds.objsubid = a.attnum
+LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
 WHERE a.attnum > 0 AND NOT a.attisdropped
   AND c.relkind IN ('r', 'p', 'f')
   AND n.nspname <> ALL (%(skip_schemas)s::text[])

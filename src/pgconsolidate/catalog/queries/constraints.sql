@@ -38,11 +38,7 @@ SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
--- the comments of constraints (all made after initdb: oid >= 16384), found by a range of pg_description's
--- index (a probe per constraint cost more)
-LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
-            WHERE d.objoid >= 16384 AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0
-           OFFSET 0) ds ON ds.objoid = k.oid
+LEFT JOIN pg_description ds ON ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
 CROSS JOIN LATERAL (
     SELECT k.contype IN ('p', 'u', 'f')
            AND NOT k.condeferrable AND NOT k.condeferred AND k.convalidated

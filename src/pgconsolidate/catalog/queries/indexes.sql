@@ -39,8 +39,7 @@ JOIN pg_am am ON am.oid = ic.relam
 -- the comments of relations, hashed once (not subject to join order: a probe of pg_description's index
 -- per index cost more)
 LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
-            WHERE d.objoid >= 16384 AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0 OFFSET 0) ds
-  ON ds.objoid = ic.oid
+            WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 OFFSET 0) ds ON ds.objoid = ic.oid
 CROSS JOIN LATERAL (
     -- no expressions, no INCLUDE columns, no storage parameters, no DESC / NULLS FIRST, no
     -- NULLS NOT DISTINCT (opclass parameters are not looked for here, one probe of pg_attribute per index:

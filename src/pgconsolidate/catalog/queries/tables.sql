@@ -39,11 +39,10 @@ LEFT JOIN (SELECT i.inhrelid, array_agg(pn.nspname || '.' || pc.relname ORDER BY
              JOIN pg_class pc ON pc.oid = i.inhparent
              JOIN pg_namespace pn ON pn.oid = pc.relnamespace
             GROUP BY i.inhrelid) inh ON inh.inhrelid = c.oid
--- the comments of relations made after initdb (oid >= FirstNormalObjectId, 16384: every relation of a
--- schema read here), found by a range of pg_description's index and hashed once (a probe per table cost more)
-LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
-            WHERE d.objoid >= 16384 AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-           OFFSET 0) ds ON ds.objoid = c.oid
+-- comments probed per object: a hashed range of pg_description (objoid >= 16384) cost less on an analysed
+-- catalog, but a catalog not analysed since its comments were made (a fresh replay) estimates that range at
+-- one row, and the planner's nested loop over it then costs objects x comments
+LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 -- owners' names and default privileges once per role, hashed (pg_get_userbyid and acldefault per table
 -- cost a lookup and an array each); the server's functions where a role is not found
 LEFT JOIN (SELECT r.oid, r.rolname, acldefault('r', r.oid)::text AS acl FROM pg_roles r OFFSET 0) ro
