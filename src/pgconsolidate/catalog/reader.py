@@ -1142,15 +1142,19 @@ def _read_parallel(
     layout = _layout()
     shared = deque(SHARED) if layout is PAIR else None  # taken from by both sessions
     last = CENSUS_KINDS if layout is PAIR else ()
-    extra = _ExtraSessions(url, layout[1:], shared)  # the first group is this session's
+    extra: _ExtraSessions | None = None
     batch = _Batch()
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             try:  # alone in the pipeline: a fetch waits for every result queued before it
-                row = conn.execute(
+                sent = conn.execute(
                     _query("snapshot", conn.info.server_version), {"parallel_from": PARALLEL_FROM}
-                ).fetchone()
+                )
+                # the extra session is opened while the server runs it (its thread's start and the
+                # Python half of its connect no longer delay this session's first statements)
+                extra = _ExtraSessions(url, layout[1:], shared)  # the first group is this session's
+                row = sent.fetchone()
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
                 raise _NoSharedSnapshot from None
             snapshot_id = row[0] if row else None
@@ -1192,7 +1196,8 @@ def _read_parallel(
         extra.join()
         return kinds
     finally:
-        extra.cancel()  # no-op once started
+        if extra is not None:
+            extra.cancel()  # no-op once started
 
 
 def _read_alone(
