@@ -260,6 +260,7 @@ def test_diesel_without_a_live_database_writes_the_layout(tmp_path: Path) -> Non
     # DIR untouched; the archive holds each migration directory whole (its down.sql too)
     archived = _tree(out / "archive")
     assert _tree(d) == before and {k: v for k, v in archived.items() if k != "MANIFEST.json"} == before
+    assert "`down.sql` refuses on purpose" in (out / "REPORT.md").read_text()
 
 
 def test_disabled_archive_mode_is_refused_in_place(
@@ -404,3 +405,19 @@ def test_a_clean_file_gives_back_the_search_path_in_its_transaction(
                 )
         assert conn.execute("SELECT count(*) FROM goose_db_version").fetchone() == (len(clean.files),)
         assert conn.execute("SELECT to_regclass('public.users') IS NOT NULL").fetchone() == (True,)
+
+
+def test_apply_dir_writes_diesel_rows_and_refuses_prisma(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = _diesel_project(tmp_path)
+    assert run(["apply", str(d), "--database-url", scratch_db, "--backup-dir", str(tmp_path / "b")]) == 0
+    with psycopg.connect(scratch_db) as conn:
+        rows = conn.execute("SELECT version, run_on IS NOT NULL FROM __diesel_schema_migrations ORDER BY 1")
+        assert rows.fetchall() == [(n.split("_", 1)[0].replace("-", ""), True) for n in sorted(DIESEL)]
+    (history,) = read_history(scratch_db)
+    assert reconcile(history, read_dir(str(d))).clean
+    p = _prisma_project(tmp_path)
+    capsys.readouterr()
+    assert run(["apply", str(p), "--database-url", scratch_db, "--backup-dir", str(tmp_path / "b")]) == 2
+    assert "apply with prisma itself" in capsys.readouterr().err

@@ -127,6 +127,18 @@ def _stand_in_section(
     return o
 
 
+# what the tool of a directory layout does with the output (``generate.layouts``)
+_LAYOUT_NOTES = {
+    "prisma": " `prisma migrate deploy` runs its `<timestamp>_<domain>/migration.sql` directories; on "
+    "databases that already exist, `history_repair.sql` has recorded them in `_prisma_migrations` "
+    "(SHA-256 of each file: keep them byte-identical) and marked the replaced migrations rolled back, so "
+    "`prisma migrate status` is clean.",
+    "diesel": " `diesel migration run` runs its `<version>_<domain>/up.sql` directories; their `down.sql` "
+    "refuses on purpose (a consolidated migration cannot be reverted without losing data): go back with "
+    "`pgconsolidate rollback` and `pgconsolidate restore-files`.",
+}
+
+
 def generate_report(
     findings: tuple[dict[str, int], dict[str, int]] | None,
     declared: Sequence[str],
@@ -200,7 +212,8 @@ def generate_report(
         "2. The repository: replace the old files with `migrations/` (or run `consolidate "
         "--in-place`); the old "
         "files are in `archive/`, byte-identical, and `pgconsolidate restore-files OUTDIR` puts them back.",
-        "3. Fresh databases (CI, new environments) replay the clean set only.",
+        "3. Fresh databases (CI, new environments) replay the clean set only."
+        + _LAYOUT_NOTES.get(mdir.tool.value, ""),
         "4. `pgconsolidate verify OUTDIR [--database-url URL]` re-checks the proof below at any time.",
     ]
     o += ["", "## Findings (static rules) before and after", ""]
