@@ -103,5 +103,6 @@ def test_sqlx_repair_is_idempotent_and_named_by_table() -> None:
         scripts={"20240101000000": ("20240101000000_initial_schema.sql", text)},
     )
     assert 'DELETE FROM "public"."_sqlx_migrations" WHERE version IN (1, 20230101000000);' in repair
+    assert 'DELETE FROM "public"."_sqlx_migrations" WHERE NOT success;' in repair  # any failed row
     assert hashlib.sha384(text.encode()).hexdigest() in repair
     assert "'initial schema'" in repair and "WHERE NOT EXISTS" in repair

@@ -253,11 +253,12 @@ def _sqlx(
     reverted: list[str],
     scripts: Mapping[str, tuple[str, str]] | None,
 ) -> str:
-    """sqlx: the replaced versions' rows deleted (failed ones too: sqlx refuses to run while one is
-    there) and each clean-set file recorded as a successful migration with the checksum sqlx computes
-    (SHA-384 of the file's bytes), so ``sqlx migrate run`` neither runs it again nor stops on a checksum
-    mismatch or a missing file. Without a file's text its checksum cannot be written: the file is then
-    not recorded, and the comment says so (``sqlx migrate run`` would run it: idempotent)."""
+    """sqlx: the replaced versions' rows and every failed row deleted (sqlx refuses to run while one is
+    there; the clean set was proven against the schema as the failed attempt left it) and each clean-set
+    file recorded as a successful migration with the checksum sqlx computes (SHA-384 of the file's
+    bytes), so ``sqlx migrate run`` neither runs it again nor stops on a checksum mismatch or a missing
+    file. Without a file's text its checksum cannot be written: the file is then not recorded, and the
+    comment says so (``sqlx migrate run`` would run it: idempotent)."""
     t, tl = qualified(table), sql.Literal(table)
     missing = [v for v, _ in applied if v not in (scripts or {})]
     note = (
@@ -270,7 +271,7 @@ def _sqlx(
     head = comment_block(
         "pgconsolidate history repair for sqlx: run once on databases that already have the schema (after\n"
         f"the consolidation fix), instead of `sqlx migrate run`. In {table}: the rows of the\n"
-        f"{len(set(reverted))} replaced version(s) deleted (failed ones included), the {len(applied)} "
+        f"{len(set(reverted))} replaced version(s) and every failed row deleted, the {len(applied)} "
         "clean-set file(s)\nrecorded as applied (success, execution_time 0).\n"
         f"{note}\nIdempotent: a second run changes nothing."
     )
@@ -281,6 +282,8 @@ def _sqlx(
         ).format(tl=tl)
     )
     parts = [head, "BEGIN;\n", guard]
+    # a failed row of a version no file has stops sqlx too; the clean set describes what it left
+    parts.append(render(sql.SQL("DELETE FROM {t} WHERE NOT success;\n").format(t=t)))
     olds = sorted({int(v) for v in reverted if v.isdigit()})
     if olds:
         parts.append(
