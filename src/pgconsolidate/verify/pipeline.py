@@ -469,6 +469,13 @@ class LiveProof:
     collisions: dict[str, int]
 
 
+def _managed_label(entry: DumpEntry) -> str:
+    """``policy 'name' on storage.objects`` for an app trigger or policy on a managed table."""
+    table, _, name = entry.name.partition(" ")
+    table = table if "." in table else f"{entry.schema}.{table}"
+    return f"{entry.type.lower()} {name!r} on {table}"
+
+
 def prove_live(
     live_url: str, plan: Plan, fix: str, server: ScratchServer, live: Snapshot, *, supabase: bool
 ) -> LiveProof:
@@ -705,7 +712,15 @@ def consolidate(
             live_proof = prove_live(live_url, plan, fix, server, g.live or live, supabase=chain.supabase_base)
         stand_ins = chain.stand_ins
         ext_schemas = requested_schemas(mdir, chain.stand_ins)
+        managed_live_only: list[str] = []
         if live_proof is not None:  # the clean set describes production (after the fix)
+            by_chain = {(e.type, e.schema, e.name) for e in extra}
+            managed_live_only = [
+                f"{_managed_label(e)}: only in the live database (made by hand or on the dashboard, on a "
+                "table of the platform's schema); the clean set creates it as the live database has it"
+                for e in live_proof.triggers
+                if (e.type, e.schema, e.name) not in by_chain
+            ]
             schema_sql, extra = live_proof.schema_sql, live_proof.triggers
             stand_ins = live_proof.copy.stand_ins
             ext_schemas = dict(live_proof.copy.extension_schemas)
@@ -822,6 +837,7 @@ def consolidate(
                 for a in chain.assumed
             ]
             copy_notes = (list(live_proof.copy.notes) if live_proof else []) + list(unlisted)
+            copy_notes += managed_live_only
             history_lines = live_history_lines(live_url, mdir) if live_url else []
             stood_lines = stand_in_lines(
                 [(g.stand_ins, "replay")]
