@@ -14,7 +14,13 @@ SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
        k.condeferrable AS deferrable,
        k.condeferred AS deferred,
        k.convalidated AS validated,
-       ds.description AS comment,
+       -- probed per constraint only when some constraint has a comment (one look at pg_description's index,
+       -- an InitPlan: most databases have none)
+       CASE WHEN (SELECT EXISTS (SELECT FROM pg_description d
+                                  WHERE d.objoid >= 16384 AND d.classoid = 'pg_constraint'::regclass))
+            THEN (SELECT d.description FROM pg_description d
+                   WHERE d.objoid = k.oid AND d.classoid = 'pg_constraint'::regclass AND d.objsubid = 0)
+       END AS comment,
        CASE WHEN simple.ok THEN k.contype::text END AS _spell,
        k.oid AS _oid,
        k.conrelid AS _table_oid,
@@ -38,7 +44,6 @@ SELECT n.nspname || '.' || c.relname || '.' || k.conname AS identity,
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_description ds ON ds.objoid = k.oid AND ds.classoid = 'pg_constraint'::regclass AND ds.objsubid = 0
 CROSS JOIN LATERAL (
     SELECT k.contype IN ('p', 'u', 'f')
            AND NOT k.condeferrable AND NOT k.condeferred AND k.convalidated
