@@ -105,7 +105,9 @@ class ForkPool:
         (no in-memory files, no more processes), fewer helpers or none run: this process takes the rest."""
         if self.wanted <= 0:
             return self
-        reap_released()
+        # a released helper still being torn down would share locks of this process's memory with the
+        # fork (they were forked from it): by now (the caller's work since the release) it is gone
+        reap_released(wait=True)
         messages_w = -1
         try:
             self._claims = _token_pipe(self.order)
@@ -188,7 +190,8 @@ class ForkPool:
         helper then leaves by itself once it finds no item left). The system takes tens of milliseconds
         to tear a helper's memory down on large inputs, time this process need not spend waiting. The
         helpers are stopped in case they are still there, and reaped now if they are gone already, else
-        by the next :meth:`start` or :func:`reap_released` (or by ``init`` once this process exits)."""
+        by :func:`reap_released` or the next :meth:`start` (which waits for them before forking), or by
+        ``init`` once this process exits."""
         pids, self.pids = self.pids, []
         self.close()  # the pipes and in-memory files; no helper left for it to stop and wait for
         for pid in pids:
@@ -255,11 +258,12 @@ class ForkPool:
 RELEASED: list[int] = []
 
 
-def reap_released() -> None:
-    """Reap the released helpers that have exited since, without waiting for the others."""
+def reap_released(*, wait: bool = False) -> None:
+    """Reap the released helpers that have exited since, without waiting for the others (``wait``:
+    wait for them too; they were stopped, so only while the system frees their memory)."""
     for pid in list(RELEASED):
         try:
-            done, _ = os.waitpid(pid, os.WNOHANG)
+            done, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
         except ChildProcessError:
             done = pid
         if done:
