@@ -212,7 +212,8 @@ class _Folder:
         self.inheritors: dict[str, list[str]] = {}  # table → partitions and INHERITS children
         self.grants: list[Effect] = []
         self.default_privileges: list[Effect] = []
-        self.privileges: dict[tuple[str, str], set[str]] = {}
+        # (object, grantee) -> privileges held: frozensets, handed to the Schema as they are
+        self.privileges: dict[tuple[str, str], frozenset[str]] = {}
         self.dynamic: list[Effect] = []
         self.comments: dict[str, str] = {}
         self.data: list[Effect] = []
@@ -687,15 +688,14 @@ class _Folder:
                 if g.revoke:
                     current = self.privileges.get(key)
                     if current is not None:
-                        current.difference_update(privs)
-                        if not current:
+                        left = current - privs
+                        if left:
+                            self.privileges[key] = left
+                        else:
                             del self.privileges[key]
                 else:
                     held = self.privileges.get(key)
-                    if held is None:
-                        self.privileges[key] = set(privs)
-                    else:
-                        held.update(privs)
+                    self.privileges[key] = frozenset(privs) if held is None else held | privs
 
     def schema(self) -> Schema:
         """The folded schema (the folder is done: its objects become the schema's, in place)."""
@@ -707,7 +707,7 @@ class _Folder:
         return Schema(
             objects=cast(dict[str, ObjectState], objects),
             grants=tuple(self.grants),
-            privileges={k: frozenset(v) for k, v in self.privileges.items()},
+            privileges=self.privileges,
             default_privileges=tuple(self.default_privileges),
             dynamic=tuple(self.dynamic),
             comments=dict(self.comments),
