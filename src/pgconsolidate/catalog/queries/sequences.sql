@@ -10,12 +10,12 @@ SELECT n.nspname || '.' || c.relname AS identity,
        s.seqcache AS cache,
        s.seqcycle AS cycle,
        NULL::text AS owned_by,  -- named by the reader from the owning column (below)
-       coalesce(ro.rolname, pg_get_userbyid(c.relowner)) AS owner,
+       pg_get_userbyid(c.relowner) AS owner,
        ds.description AS comment,
        owner.refobjid AS _owner_table,
        owner.refobjsubid AS _owner_attnum,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(c.relacl::text, ro.acl, acldefault('s', c.relowner)::text) AS _acl
+       coalesce(c.relacl, acldefault('s', c.relowner))::text AS _acl
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -23,10 +23,6 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 -- catalog, but a catalog not analysed since its comments were made (a fresh replay) estimates that range at
 -- one row, and the planner's nested loop over it then costs objects x comments
 LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
--- owners' names and default privileges once per role, hashed (pg_get_userbyid and acldefault per sequence
--- cost a lookup and an array each); the server's functions where a role is not found
-LEFT JOIN (SELECT r.oid, r.rolname, acldefault('s', r.oid)::text AS acl FROM pg_roles r OFFSET 0) ro
-  ON ro.oid = c.relowner
 LEFT JOIN LATERAL (
     SELECT d.refobjid, d.refobjsubid
       FROM pg_depend d

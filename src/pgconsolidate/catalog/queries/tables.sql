@@ -5,7 +5,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
        c.relpersistence::text AS persistence,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
-       coalesce(ro.rolname, pg_get_userbyid(c.relowner)) AS owner,
+       pg_get_userbyid(c.relowner) AS owner,
        CASE c.relreplident WHEN 'd' THEN 'default' WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
             WHEN 'i' THEN 'index ' || coalesce((SELECT ri.relname FROM pg_index x JOIN pg_class ri ON ri.oid = x.indexrelid
                                                  WHERE x.indrelid = c.oid AND x.indisreplident LIMIT 1), '?')
@@ -31,7 +31,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
             ARRAY(SELECT o FROM pg_foreign_table ft, unnest(ft.ftoptions) o WHERE ft.ftrelid = c.oid ORDER BY o)
        END AS foreign_options,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
-       coalesce(c.relacl::text, ro.acl, acldefault('r', c.relowner)::text) AS _acl
+       coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN (SELECT i.inhrelid, array_agg(pn.nspname || '.' || pc.relname ORDER BY i.inhseqno) AS parents
@@ -43,10 +43,6 @@ LEFT JOIN (SELECT i.inhrelid, array_agg(pn.nspname || '.' || pc.relname ORDER BY
 -- catalog, but a catalog not analysed since its comments were made (a fresh replay) estimates that range at
 -- one row, and the planner's nested loop over it then costs objects x comments
 LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
--- owners' names and default privileges once per role, hashed (pg_get_userbyid and acldefault per table
--- cost a lookup and an array each); the server's functions where a role is not found
-LEFT JOIN (SELECT r.oid, r.rolname, acldefault('r', r.oid)::text AS acl FROM pg_roles r OFFSET 0) ro
-  ON ro.oid = c.relowner
 WHERE c.relkind IN ('r', 'p', 'f')
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
