@@ -47,9 +47,6 @@ def test_failed_attempts_are_rolled_back(scratch_db: str) -> None:
             "SELECT migration_name, finished_at IS NOT NULL, rolled_back_at IS NOT NULL "
             "FROM _prisma_migrations ORDER BY migration_name"
         ).fetchall()
-    assert got == [
-        ("20210605225044_init", True, True),
-        ("20210615140247_calendar", True, True),
-        ("20210720000000_add_booking_references", False, True),
-        ("20260101000000_initial_schema", True, False),
-    ]
+    # session 8 (H9): rows without a clean-set directory are deleted, not marked rolled back: prisma migrate
+    # status lists any row without a directory (rolled back or not) as missing locally
+    assert got == [("20260101000000_initial_schema", True, False)]

@@ -129,8 +129,8 @@ def state_notes(conn: psycopg.Connection, t: HistoryTarget) -> list[str]:
         ).fetchall()
         return [
             f"{t.display} records a failed migration: {r[0]} (prisma migrate deploy stops on it); "
-            "history_repair.sql marks it rolled back, with the migrations the clean set replaces (the clean "
-            "set describes the schema as the failed attempt left it)"
+            "history_repair.sql deletes its row, with those of the migrations the clean set replaces (the "
+            "clean set describes the schema as the failed attempt left it; the backup keeps the rows)"
             for r in rows
         ]
     if t.tool == "sqlx":

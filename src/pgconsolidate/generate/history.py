@@ -338,16 +338,23 @@ def _prisma(
     scripts: Mapping[str, tuple[str, str]] | None,
     replaced_files: Sequence[str],
 ) -> str:
-    """Prisma: the replaced migrations' rows marked rolled back (``rolled_back_at``, as ``prisma migrate
-    resolve --rolled-back`` marks a migration; every row and value is kept: ``migrate deploy`` and
-    ``migrate status`` ignore rolled-back rows, so their missing directories are no longer "applied but
-    missing locally", and a failed one no longer blocks deploy), and each clean-set directory recorded as
-    finished the way ``prisma migrate resolve --applied`` (a baseline) records it: a new UUID, the SHA-256
-    hex of the file's bytes, ``started_at`` = ``finished_at`` = now, ``applied_steps_count`` 0, no logs. A
-    file whose text is not known cannot get its checksum: it is not recorded (the comment says so)."""
+    """Prisma: every row of a migration that is not a clean-set directory deleted, and each clean-set
+    directory recorded as finished the way ``prisma migrate resolve --applied`` (a baseline) records it: a
+    new UUID, the SHA-256 hex of the file's bytes, ``started_at`` = ``finished_at`` = now,
+    ``applied_steps_count`` 0, no logs.
+
+    Why delete: ``prisma migrate deploy`` ignores a finished row without a directory but stops on a failed
+    one (P3009), and ``prisma migrate status`` (Prisma's diagnose) lists EVERY row without a directory,
+    rolled back or not, as "applied to the database but missing locally". Marking the replaced rows rolled
+    back would leave status unclean; only their absence makes it clean. They are kept in the backup
+    ``apply`` takes first (``rollback`` restores them with the schema). A failed attempt of a migration no
+    file has goes too: the clean set was proven against the schema as that attempt left it. A file whose
+    text is not known cannot get its checksum: it is not recorded (the comment says so)."""
     t = qualified(table)
     olds = sorted({prisma_migration_name(p) for p in replaced_files if "/" in p})
     missing = [v for v, _ in applied if v not in (scripts or {})]
+    known = scripts or {}
+    names = [prisma_migration_name(known[v][0]) for v, _ in applied if v in known]
     note = (
         "Checksums: SHA-256 of each clean-set migration.sql's bytes, as Prisma computes them; edit a file\n"
         "and `prisma migrate status` reports it as modified after it was applied."
@@ -357,40 +364,24 @@ def _prisma(
     head = comment_block(
         "pgconsolidate history repair for Prisma: run once on databases that already have the schema (after\n"
         f"the consolidation fix), instead of `prisma migrate deploy`. In {table}:\n"
-        f"* the {len(olds)} replaced migration(s) marked rolled back (rolled_back_at = now(), as\n"
-        "  `prisma migrate resolve --rolled-back` does; their rows are kept): deploy and status ignore\n"
-        "  them;\n"
-        "* failed attempts of other migrations (finished_at NULL) marked rolled back too: the clean set\n"
-        "  describes the schema as they left it;\n"
-        f"* the {len(applied) - len(missing)} clean-set migration(s) recorded as applied, as\n"
+        "* every row of a migration that is not a clean-set directory deleted: the rows of the\n"
+        f"  {len(olds)} replaced migration(s), failed attempts and rows no file has (prisma migrate\n"
+        "  status lists any row without a directory, rolled back or not, as missing locally; deploy stops\n"
+        "  on a failed one); the backup apply takes first keeps them, and rollback restores them;\n"
+        f"* the {len(names)} clean-set migration(s) recorded as applied, as\n"
         "  `prisma migrate resolve --applied <name>` records a baseline.\n"
         f"{note}\nIdempotent: a second run changes nothing."
     )
     parts = [head, "BEGIN;\n", _guard_table(table)]
     parts.append(render(sql.SQL("LOCK TABLE {t} IN SHARE ROW EXCLUSIVE MODE;\n").format(t=t)))
-    if olds:
-        parts.append("\n-- replaced migrations: rolled back\n")
-        parts.append(
-            render(
-                sql.SQL(
-                    "UPDATE {t} SET rolled_back_at = now()\n"
-                    "WHERE rolled_back_at IS NULL AND migration_name IN ({names});\n"
-                ).format(t=t, names=sql.SQL(", ").join(sql.Literal(n) for n in olds))
-            )
+    parts.append("\n-- rows of migrations that are not clean-set directories (replaced, failed, unknown)\n")
+    if names:  # without a recorded clean set only the replaced migrations' rows go
+        gone = sql.SQL("migration_name NOT IN ({})").format(sql.SQL(", ").join(sql.Literal(n) for n in names))
+    else:
+        gone = sql.SQL("migration_name IN ({})").format(
+            sql.SQL(", ").join(sql.Literal(n) for n in olds or [""])
         )
-    # a failed attempt of a migration no file has (finished_at and rolled_back_at NULL) blocks deploy too;
-    # the clean set was proven against the database as that attempt left it
-    parts.append(
-        "\n-- failed attempts of any other migration: rolled back (prisma migrate deploy stops on them)\n"
-    )
-    parts.append(
-        render(
-            sql.SQL(
-                "UPDATE {t} SET rolled_back_at = now()\n"
-                "WHERE finished_at IS NULL AND rolled_back_at IS NULL;\n"
-            ).format(t=t)
-        )
-    )
+    parts.append(render(sql.SQL("DELETE FROM {t} WHERE {gone};\n").format(t=t, gone=gone)))
     parts.append("\n-- the clean set: recorded as applied\n")
     for version, _domain in applied:
         if version not in (scripts or {}):

@@ -4,7 +4,8 @@
   (the provider: copied as it is, ``provider = "postgresql"`` when the source has none). ``prisma migrate
   deploy`` runs each ``migration.sql`` whose directory name ``_prisma_migrations`` does not record as
   finished; ``history_repair.sql`` records the clean set's names with the SHA-256 of each file's bytes
-  (what ``prisma migrate resolve --applied`` writes) and marks the replaced migrations rolled back.
+  (what ``prisma migrate resolve --applied`` writes) and deletes the rows of every other migration
+  (``prisma migrate status`` lists any row without a directory as "missing locally", rolled back or not).
 * Diesel: ``<YYYY-MM-DD-HHMMSS>_<domain>/up.sql`` and ``down.sql`` (Diesel's ``migration generate``
   names); the version Diesel records in ``__diesel_schema_migrations`` is the part before ``_`` without
   dashes, the clean set's 14-digit stamp. A consolidated set has no honest way back: its ``up.sql``

@@ -131,8 +131,8 @@ def _stand_in_section(
 _LAYOUT_NOTES = {
     "prisma": " `prisma migrate deploy` runs its `<timestamp>_<domain>/migration.sql` directories; on "
     "databases that already exist, `history_repair.sql` has recorded them in `_prisma_migrations` "
-    "(SHA-256 of each file: keep them byte-identical) and marked the replaced migrations rolled back, so "
-    "`prisma migrate status` is clean.",
+    "(SHA-256 of each file: keep them byte-identical) and deleted the rows of the migrations they replace "
+    "(the backup taken by apply keeps them), so `prisma migrate status` is clean.",
     "diesel": " `diesel migration run` runs its `<version>_<domain>/up.sql` directories; their `down.sql` "
     "refuses on purpose (a consolidated migration cannot be reverted without losing data): go back with "
     "`pgconsolidate rollback` and `pgconsolidate restore-files`.",
