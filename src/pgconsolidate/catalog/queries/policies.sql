@@ -17,6 +17,11 @@ CROSS JOIN LATERAL (
     OFFSET 0
 ) c
 LEFT JOIN pg_description ds ON ds.objoid = pol.oid AND ds.classoid = 'pg_policy'::regclass AND ds.objsubid = 0
-WHERE c.nspname <> ALL (%(skip_schemas)s::text[])
+-- on the platform's tables too (storage.objects, auth.users, realtime.messages: schemas left out), but for
+-- an extension's own (pg_cron's on cron.job): the platform makes none there, so they are the project's
+WHERE (c.nspname <> ALL (%(skip_schemas)s::text[])
+       OR NOT EXISTS (SELECT FROM pg_depend d
+                       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.objsubid = 0
+                         AND d.deptype = 'e'))
   AND c.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])

@@ -10,6 +10,10 @@ JOIN pg_class c ON c.oid = tg.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description ds ON ds.objoid = tg.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0
 WHERE NOT tg.tgisinternal
-  AND n.nspname <> ALL (%(skip_schemas)s::text[])
+  -- and on the platform's tables (auth.users, storage.objects: schemas left out), the project's: those whose
+  -- function is outside the schemas left out (storage's own call storage.* functions)
+  AND (n.nspname <> ALL (%(skip_schemas)s::text[])
+       OR (SELECT fn.nspname FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace
+            WHERE p.oid = tg.tgfoid) <> ALL (%(skip_schemas)s::text[]))
   AND n.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])
