@@ -11,8 +11,8 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                  JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE NOT tg.tgisinternal
                   AND (n.nspname <> ALL (%(skip_schemas)s::text[])
-                       OR (SELECT fn.nspname FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace
-                            WHERE p.oid = tg.tgfoid) <> ALL (%(skip_schemas)s::text[]))) AS triggers,
+                       OR (pg_identify_object('pg_proc'::regclass, tg.tgfoid, 0)).schema
+                          <> ALL (%(skip_schemas)s::text[]))) AS triggers,
        -- each rule's relation looked up by oid (a join read pg_class whole through its index)
        EXISTS (SELECT FROM pg_rewrite r
                 CROSS JOIN LATERAL (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

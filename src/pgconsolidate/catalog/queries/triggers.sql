@@ -13,7 +13,7 @@ WHERE NOT tg.tgisinternal
   -- and on the platform's tables (auth.users, storage.objects: schemas left out), the project's: those whose
   -- function is outside the schemas left out (storage's own call storage.* functions)
   AND (n.nspname <> ALL (%(skip_schemas)s::text[])
-       OR (SELECT fn.nspname FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace
-            WHERE p.oid = tg.tgfoid) <> ALL (%(skip_schemas)s::text[]))
+       OR (pg_identify_object('pg_proc'::regclass, tg.tgfoid, 0)).schema
+          <> ALL (%(skip_schemas)s::text[]))
   AND n.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])
