@@ -63,3 +63,30 @@ def test_the_folder_keeps_a_lone_event_in_a_tuple_and_more_in_a_list() -> None:
     assert type(folder.objects["public.t"].events) is list
     s = folder.schema()
     assert type(s.objects["public.t"].events) is tuple and len(s.objects["public.t"].events) == 2
+
+
+def test_replacing_one_field_equals_dataclasses_replace_for_every_detail_record() -> None:
+    import dataclasses
+    import pickle
+
+    from pgconsolidate.model.fold import _replace_one
+
+    s = schema_of(
+        "create extension if not exists vector; create type mood as enum ('a', 'b');"
+        " create sequence q; create table t (id bigint generated always as identity primary key,"
+        " e vector(3), m mood, n text not null default 'x' check (n <> ''));"
+        " create index ti on t (n); create view v as select id from t;"
+        " create function f(a int default 1) returns int language sql as 'select 1';"
+        " alter table t enable row level security; create policy p on t for select using (true);"
+        " grant select on t to anon; comment on table t is 'c'; insert into t (n) values ('y');"
+    )
+    details = {type(o.detail): o.detail for o in s.objects.values() if dataclasses.is_dataclass(o.detail)}
+    assert len(details) >= 8
+    for detail in details.values():
+        for f in dataclasses.fields(detail):
+            value = "changed" if not isinstance(getattr(detail, f.name), bool) else True
+            got = _replace_one(detail, f.name, value)
+            want = dataclasses.replace(detail, **{f.name: value})
+            assert type(got) is type(want)
+            assert got == want and getattr(got, f.name) == value
+            assert pickle.loads(pickle.dumps(got)) == want

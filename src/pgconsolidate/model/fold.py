@@ -42,7 +42,7 @@ from pgconsolidate.model.types import (
     ViewDef,
     members,
 )
-from pgconsolidate.statements.records import maker
+from pgconsolidate.statements.records import blank_twin, maker
 
 #: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
 K = members(ObjectKind)
@@ -171,11 +171,36 @@ def _replace(record: Any, /, **changes: Any) -> Any:
 
 def _replace_one(record: Any, name: str, value: Any) -> Any:
     """:func:`_replace` of one field (what ALTERs, comments and the row level security switches do),
-    without building and unpacking a keyword dictionary."""
-    values, position, make = _GETTERS.get(type(record)) or _getter(type(record))
-    args = list(values(record))
-    args[position[name]] = value
-    return make(*args)
+    without building and unpacking a keyword dictionary: a compiled copy of the record's fields
+    (:func:`_copier`)."""
+    copy = _COPIERS.get(type(record)) or _copier(type(record))
+    return copy(record, name, value)
+
+
+_COPIERS: dict[type, Callable[[Any, str, Any], Any]] = {}
+
+
+def _copier(cls: type) -> Callable[[Any, str, Any], Any]:
+    """``copy(record, name, value)``: a ``cls`` record equal to ``record`` but for field ``name``. For the
+    slotted records: each field read and stored into a :func:`~pgconsolidate.statements.records.blank_twin`
+    (plain attribute stores, no tuple of values, no call with every field), then given its class, as
+    :func:`~pgconsolidate.statements.records.maker` builds records; others through :func:`_replace`."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    slots = set(cls.__dict__.get("__slots__", ()))
+    if names and slots.issuperset(names):
+        body = "".join(f"    o.{n} = r.{n}\n" for n in names)
+        source = f"def copy(r, name, value):\n    o = _twin()\n{body}    setattr(o, name, value)\n"
+        source += "    o.__class__ = _cls\n    return o\n"
+        namespace: dict[str, Any] = {"_twin": blank_twin(cls), "_cls": cls}
+        exec(source, namespace)  # generated from field names only, as records.maker does
+        copy: Callable[[Any, str, Any], Any] = namespace["copy"]
+    else:
+
+        def copy(record: Any, name: str, value: Any) -> Any:
+            return _replace(record, **{name: value})
+
+    _COPIERS[cls] = copy
+    return copy
 
 
 def _parent_of(effect: Effect) -> str | None:
