@@ -22,7 +22,7 @@ folded again in the tool's order (the per-file results do not depend on the orde
 
 Measured on the 10,000-file benchmark corpus (``analyze``, both processes timed): the tapered chunks
 leave the helper's last result arriving a few milliseconds before this process's own last chunk ends; what
-follows the last fold is serial (the fold's ``schema()``, about 0.1 s of CPU; the rules' indexes and
+follows the last fold is serial (the fold's ``schema()``, about 40 ms of CPU; the rules' indexes and
 fork, about 0.1 s; building the analysis here, about 10 ms). Chunks of 25 to 200 files cost the same
 to transfer within noise (about 0.3 s of CPU per 2,000 files shipped, encode + pickle + unpickle +
 decode), so :data:`CHUNKS_PER_PROCESS` is set for balance alone. The cost this process pays beyond
