@@ -103,6 +103,24 @@ CASES = [
         {"1_a.sql": "-- +goose NO TRANSACTION\n-- +goose Up\ncreate index concurrently i on t (a);\n"},
         [],
     ),
+    (  # sqlx's first-line directive: the file runs outside a transaction (replay reads it the same way)
+        "concurrently-in-transaction",
+        {"20250101000000_a.sql": "-- no-transaction\ncreate index concurrently i on t (a);\n"},
+        [],
+    ),
+    (
+        "concurrently-in-transaction",
+        {
+            "1_a.up.sql": "-- no-transaction\ncreate index concurrently i on t (a);",
+            "1_a.down.sql": "drop index i;",
+        },
+        [],
+    ),
+    (  # not on the first line: sqlx does not read it
+        "concurrently-in-transaction",
+        {"20250101000000_a.sql": "select 1;\n-- no-transaction\ncreate index concurrently i on t (a);\n"},
+        [("20250101000000_a.sql", 3, "public.i")],
+    ),
     # --- parse-error
     ("parse-error", {"1_a.sql": "create table t (a int);"}, []),
     (

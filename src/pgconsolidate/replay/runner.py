@@ -50,6 +50,7 @@ from pgconsolidate.scratch.standins import (
     stand_in_objects,
 )
 from pgconsolidate.scratch.supabase import PLATFORM_EXTENSIONS, supabase_database
+from pgconsolidate.sources.directives import sqlx_no_transaction
 from pgconsolidate.sources.model import MigrationDir, MigrationFile, Scheme
 
 Progress = Callable[[str, int, int], None]
@@ -80,17 +81,11 @@ def _may_skip_missing_table(unit: Unit) -> bool:
     )
 
 
-#: schemes whose names sqlx's share (``<version>_<name>.sql``, ``.up.sql``): sqlx runs such a file outside a
-#: transaction when it begins with ``-- no-transaction`` (the directive sqlx reads; other tools see a comment)
-_SQLX_LOOKALIKES = frozenset({Scheme.SUPABASE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED})
-_SQLX_NO_TX = "-- no-transaction"
-
-
 def runs_in_transaction(f: MigrationFile) -> bool:
     """Whether the owning tool wraps the file in a transaction."""
     if not f.text:
         return True
-    if f.scheme in _SQLX_LOOKALIKES and f.text.startswith(_SQLX_NO_TX):
+    if sqlx_no_transaction(f.scheme, f.text):  # sqlx's first-line directive
         return False
     return not _NO_TX.search(f.text)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.nodes import body, relation_schema
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.sources.directives import sqlx_no_transaction
 from pgconsolidate.sources.model import MigrationFile, Scheme
 from pgconsolidate.statements.model import Statement
 
@@ -32,6 +33,8 @@ _DBMATE_NO_TX = re.compile(r"--\s*migrate:up\s+transaction:false", re.IGNORECASE
 
 def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
     text = mf.text if mf is not None and mf.text else ""
+    if mf is not None and sqlx_no_transaction(mf.scheme, text):  # sqlx runs it outside a transaction
+        return False
     if tool == _GOOSE or (mf is not None and mf.scheme == _GOOSE):
         return not _GOOSE_NO_TX.search(text)
     if tool == _DBMATE:
