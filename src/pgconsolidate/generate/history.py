@@ -33,12 +33,7 @@ def generate_history_repair(
         f"{len(reverted)} replaced\n"
         f"versions as reverted in {table}. Idempotent."
     )
-    guard = do_block(
-        sql.SQL(
-            "IF to_regclass({t}) IS NULL THEN\n"
-            "  RAISE EXCEPTION 'pgconsolidate: % does not exist: is this the right database?', {t};\nEND IF;"
-        ).format(t=sql.Literal(table))
-    )
+    guard = _guard_table(table)
     parts = [head, "BEGIN;\n", guard]
     if tool in ("flyway", "flyway-repeatable"):
         return _flyway(table, applied, reverted, scripts, replaced_files)
@@ -131,7 +126,7 @@ def _flyway(
     applied row marked by a ``DELETE`` row: ``flyway info`` shows them as deleted and ``validate`` no
     longer misses their files) and the clean set recorded as successfully applied SQL migrations with the
     checksum Flyway computes, so ``flyway validate`` accepts it and ``migrate`` does not run it again."""
-    t, tl = qualified(table), sql.Literal(table)
+    t = qualified(table)
     versions = sorted({v for v in reverted if v})
     # repeatable migrations (R__<name>.sql) have no version: they are found by their script name
     scripts_old = sorted({n for n in (p.rsplit("/", 1)[-1] for p in replaced_files) if n.startswith("R__")})
@@ -154,12 +149,7 @@ def _flyway(
         f"{note}\n"
         "Idempotent: a second run changes nothing."
     )
-    guard = do_block(
-        sql.SQL(
-            "IF to_regclass({tl}) IS NULL THEN\n"
-            "  RAISE EXCEPTION 'pgconsolidate: % does not exist: is this the right database?', {tl};\nEND IF;"
-        ).format(tl=tl)
-    )
+    guard = _guard_table(table)
     parts = [head, "BEGIN;\n", guard]
     parts.append(render(sql.SQL("LOCK TABLE {t} IN SHARE ROW EXCLUSIVE MODE;\n").format(t=t)))
     replaced: sql.Composable = sql.SQL("false")
@@ -259,7 +249,7 @@ def _sqlx(
     bytes), so ``sqlx migrate run`` neither runs it again nor stops on a checksum mismatch or a missing
     file. Without a file's text its checksum cannot be written: the file is then not recorded, and the
     comment says so (``sqlx migrate run`` would run it: idempotent)."""
-    t, tl = qualified(table), sql.Literal(table)
+    t = qualified(table)
     missing = [v for v, _ in applied if v not in (scripts or {})]
     note = (
         "Checksums: SHA-384 of each clean-set file's bytes, as sqlx computes them; the files must stay\n"
@@ -275,12 +265,7 @@ def _sqlx(
         "clean-set file(s)\nrecorded as applied (success, execution_time 0).\n"
         f"{note}\nIdempotent: a second run changes nothing."
     )
-    guard = do_block(
-        sql.SQL(
-            "IF to_regclass({tl}) IS NULL THEN\n"
-            "  RAISE EXCEPTION 'pgconsolidate: % does not exist: is this the right database?', {tl};\nEND IF;"
-        ).format(tl=tl)
-    )
+    guard = _guard_table(table)
     parts = [head, "BEGIN;\n", guard]
     # a failed row of a version no file has stops sqlx too; the clean set describes what it left
     parts.append(render(sql.SQL("DELETE FROM {t} WHERE NOT success;\n").format(t=t)))
@@ -317,6 +302,7 @@ def _sqlx(
 
 
 def _guard_table(table: str) -> str:
+    """A DO block that stops the repair when ``table`` (the history table) is not in this database."""
     tl = sql.Literal(table)
     return do_block(
         sql.SQL(
