@@ -90,10 +90,7 @@ def generate_history_repair(
             ).format(t=tbl, v=sql.Literal(version))
         parts.append(render(q) + "\n")
     if reverted:
-        q = sql.SQL("DELETE FROM {t} WHERE version IN ({vs});").format(
-            t=tbl, vs=sql.SQL(", ").join(sql.Literal(v) for v in sorted(set(reverted)))
-        )
-        parts.append(render(q) + "\n")
+        parts.append(_delete_versions(tbl, sorted(set(reverted))))
     parts.append("COMMIT;\n")
     return "".join(parts)
 
@@ -271,13 +268,7 @@ def _sqlx(
     parts.append(render(sql.SQL("DELETE FROM {t} WHERE NOT success;\n").format(t=t)))
     olds = sorted({int(v) for v in reverted if v.isdigit()})
     if olds:
-        parts.append(
-            render(
-                sql.SQL("DELETE FROM {t} WHERE version IN ({vs});\n").format(
-                    t=t, vs=sql.SQL(", ").join(sql.Literal(v) for v in olds)
-                )
-            )
-        )
+        parts.append(_delete_versions(t, olds))
     for version, _domain in applied:
         if version not in (scripts or {}) or not version.isdigit():
             continue
@@ -299,6 +290,18 @@ def _sqlx(
         )
     parts.append("COMMIT;\n")
     return "".join(parts)
+
+
+def _delete_versions(table: sql.Composable, versions: Sequence[object]) -> str:
+    """``DELETE`` of the history rows of ``versions`` (one statement, its line ended)."""
+    return (
+        render(
+            sql.SQL("DELETE FROM {t} WHERE version IN ({vs});").format(
+                t=table, vs=sql.SQL(", ").join(sql.Literal(v) for v in versions)
+            )
+        )
+        + "\n"
+    )
 
 
 def _guard_table(table: str) -> str:
@@ -406,13 +409,7 @@ def _diesel(table: str, applied: list[tuple[str, str]], reverted: list[str]) -> 
     )
     parts = [head, "BEGIN;\n", _guard_table(table)]
     if olds:
-        parts.append(
-            render(
-                sql.SQL("DELETE FROM {t} WHERE version IN ({vs});\n").format(
-                    t=t, vs=sql.SQL(", ").join(sql.Literal(v) for v in olds)
-                )
-            )
-        )
+        parts.append(_delete_versions(t, olds))
     for version, _domain in applied:
         parts.append(
             render(
