@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, fields, replace
 
 from pgconsolidate.catalog.model import META_FIELDS, CatalogObject, Grant, Snapshot, Value
+from pgconsolidate.compare.names import Namer
 
 ADDED = "added"
 REMOVED = "removed"
@@ -38,6 +39,9 @@ class ObjectDiff:
     change: str  # added / removed / changed
     changes: tuple[AttributeChange, ...] = ()
     parent: str | None = None  # the table of a column, constraint, index, trigger or policy
+    #: the identity with its names quoted where SQL needs it (``public."my.idx"``), for text output;
+    #: JSON output keeps ``identity``
+    shown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,21 +195,33 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
             "added or removed (use the same --include-* options on both sides)",
         )
     out: list[ObjectDiff] = []
+    namer: Namer | None = None  # made at the first difference: equal snapshots never pay for it
     for collection in compared_collections():
         in_a = {o.identity: o for o in a.objects(collection)}
         in_b = {o.identity: o for o in b.objects(collection)}
         for identity in sorted(in_a.keys() | in_b.keys()):
             oa, ob = in_a.get(identity), in_b.get(identity)
+            if oa is not None and ob is not None and oa == ob:
+                continue  # dataclass equality covers every field: the common case, decided fast
+            if namer is None:
+                namer = Namer((a, b))
             if oa is None and ob is not None:
-                out.append(ObjectDiff(collection, ob.kind, identity, ADDED, parent=_parent(ob)))
+                shown = namer.shown(ob)
+                out.append(ObjectDiff(collection, ob.kind, identity, ADDED, parent=_parent(ob), shown=shown))
             elif ob is None and oa is not None:
-                out.append(ObjectDiff(collection, oa.kind, identity, REMOVED, parent=_parent(oa)))
+                out.append(
+                    ObjectDiff(
+                        collection, oa.kind, identity, REMOVED, parent=_parent(oa), shown=namer.shown(oa)
+                    )
+                )
             elif oa is not None and ob is not None:
-                if oa == ob:  # dataclass equality covers every field: the common case, decided fast
-                    continue
                 changes = diff_objects(oa, ob, ignore)
                 if changes:
-                    out.append(ObjectDiff(collection, oa.kind, identity, CHANGED, changes, _parent(oa)))
+                    out.append(
+                        ObjectDiff(
+                            collection, oa.kind, identity, CHANGED, changes, _parent(oa), namer.shown(oa)
+                        )
+                    )
     return SnapshotDiff(
         a=a.source, b=b.source, differences=tuple(out), ignored=tuple(sorted(ignore)), notes=notes
     )

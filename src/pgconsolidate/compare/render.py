@@ -60,7 +60,7 @@ def describe_change(change: AttributeChange) -> str:
 
 def describe(diff: ObjectDiff, *, a_label: str = "A", b_label: str = "B") -> str:
     """One line per object: ``~ function public.f(text): security definer → security invoker; ...``."""
-    head = f"{SYMBOL[diff.change]} {diff.kind} {diff.identity}"
+    head = f"{SYMBOL[diff.change]} {diff.kind} {diff.shown or diff.identity}"
     if diff.change == CHANGED:
         return head + ": " + "; ".join(describe_change(c) for c in diff.changes)
     return head + (f" (only in {b_label})" if diff.change == ADDED else f" (only in {a_label})")

@@ -1,0 +1,69 @@
+"""Text output quotes the names in object identities where SQL needs it; JSON keeps identities as they are
+(session 9, H7)."""
+
+from __future__ import annotations
+
+import psycopg
+
+from pgconsolidate.catalog import read_snapshot
+from pgconsolidate.compare import diff_snapshots
+from pgconsolidate.compare.names import quote_ident
+from pgconsolidate.compare.render import text_lines, to_json
+
+
+def test_quote_ident_matches_postgresql(scratch_db: str) -> None:
+    names = ["memories", "my.idx", "Post", "user", "select", "name", "a b", 'q"uote', "_x1", "1abc", "a$b"]
+    with psycopg.connect(scratch_db) as conn:
+        for name in names:
+            row = conn.execute("SELECT quote_ident(%s)", [name]).fetchone()
+            assert row is not None
+            assert quote_ident(name) == row[0], name
+
+
+def test_every_kind_quotes_what_needs_it(scratch_db: str) -> None:
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute("CREATE TABLE public.t (id int PRIMARY KEY, v text)")
+        before = read_snapshot(scratch_db)
+        conn.execute(
+            """
+            CREATE SCHEMA "My.Schema";
+            CREATE TABLE "My.Schema"."Post" ("Id" int, "user" text);
+            CREATE INDEX "my.idx" ON public.t (v);
+            ALTER TABLE public.t ADD COLUMN "Weird Col" int;
+            ALTER TABLE public.t ADD CONSTRAINT "v.check" CHECK (v <> '');
+            CREATE FUNCTION public."Fn"(a text) RETURNS text LANGUAGE sql AS 'SELECT a';
+            CREATE TYPE public."Mood" AS ENUM ('a');
+            CREATE VIEW public."order" AS SELECT 1 AS x;
+            ALTER TABLE public.t ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY "Users can read" ON public.t FOR SELECT USING (true);
+            """
+        )
+        after = read_snapshot(scratch_db)
+    result = diff_snapshots(before, after)
+    lines = text_lines(result)
+    text = "\n".join(lines)
+    for expected in (
+        '+ index public."my.idx" (only in B)',
+        '+ column public.t."Weird Col" (only in B)',
+        '+ constraint public.t."v.check" (only in B)',
+        '+ function public."Fn"(text) (only in B)',
+        '+ enum public."Mood" (only in B)',
+        '+ view public."order" (only in B)',
+        '+ policy public.t."Users can read" (only in B)',
+        '+ schema "My.Schema" (only in B)',
+        '+ table "My.Schema"."Post" (only in B) with',
+    ):
+        assert expected in text, (expected, lines)
+    # JSON keeps the identities as they are (keys, not SQL)
+    ids = {d["identity"] for d in to_json(result)["differences"]}
+    assert {"public.my.idx", "public.t.Weird Col", "public.Fn(text)", "My.Schema.Post"} <= ids
+    assert not any('"' in i for i in ids if not i.startswith("grant"))
+
+
+def test_plain_names_are_unchanged(scratch_db: str) -> None:
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        before = read_snapshot(scratch_db)
+        conn.execute("CREATE TABLE public.memories (id int, embedding text)")
+        after = read_snapshot(scratch_db)
+    lines = text_lines(diff_snapshots(before, after))
+    assert any(line.startswith("+ table public.memories (only in B)") for line in lines), lines
