@@ -1,0 +1,70 @@
+"""Whether the connected role holds the needs: one query (``deploy/queries/rights_held.sql``) for all of
+them, one by one only when PostgreSQL refuses the batch for a schema the role may not use."""
+
+from __future__ import annotations
+
+import psycopg
+
+from pgconsolidate.db.connect import load_sql, one_line
+from pgconsolidate.deploy.rights.derive import ALL_PRIVILEGES
+from pgconsolidate.deploy.rights.messages import message, unusable
+from pgconsolidate.deploy.rights.model import Need
+from pgconsolidate.errors import DatabaseError
+
+
+def missing_right(conn: psycopg.Connection, needs: tuple[Need, ...]) -> str | None:
+    """The first need the connected role does not hold, as a one-line message; ``None`` when all are
+    held (or cannot be decided now)."""
+    if not needs:
+        return None
+    query = load_sql("pgconsolidate.deploy.queries", "rights_held.sql").encode()
+    try:
+        with conn.transaction():  # a savepoint when the caller is in a transaction
+            rows = conn.execute(query, _params(needs), prepare=False).fetchall()
+    except psycopg.errors.InsufficientPrivilege:
+        # a name in a schema the role may not use (no USAGE): the apply's own lookup of it fails alike;
+        # find which need it is, one by one
+        return _first_unusable(conn, query, needs)
+    except psycopg.Error as exc:
+        raise DatabaseError(f"checking the rights the apply needs: {one_line(exc)}") from None
+    for need, (_, held, obj, role, noun) in zip(needs, rows, strict=True):
+        if held is False:
+            return message(need, obj, role, noun)
+    return None
+
+
+def _params(needs: tuple[Need, ...]) -> dict[str, list[str | None]]:
+    return {
+        "kinds": [n.kind for n in needs],
+        "names": [n.name for n in needs],
+        "details": [privilege_list(n) for n in needs],
+    }
+
+
+def _first_unusable(conn: psycopg.Connection, query: bytes, needs: tuple[Need, ...]) -> str | None:
+    """The first need whose check PostgreSQL refuses for lack of a privilege (``permission denied for
+    schema``), or whose right is missing, one query each (only after the batch query was refused)."""
+    for need in needs:
+        try:
+            with conn.transaction():
+                row = conn.execute(query, _params((need,)), prepare=False).fetchone()
+        except psycopg.errors.InsufficientPrivilege as exc:
+            role = conn.execute("SELECT current_user::text").fetchone()
+            return unusable(need, role[0] if role else "?", one_line(exc))
+        except psycopg.Error as exc:
+            raise DatabaseError(f"checking the rights the apply needs: {one_line(exc)}") from None
+        if row is not None and row[1] is False:
+            return message(need, row[2], row[3], row[4])
+    return None
+
+
+def privilege_list(need: Need) -> str | None:
+    """What the query checks (any of them is enough) for a GRANT: ``P WITH GRANT OPTION`` (``ALL``: any
+    of the object's privileges), for a REVOKE: any of the object's privileges."""
+    if need.kind.endswith("-revoke"):
+        return ", ".join(ALL_PRIVILEGES[need.kind.removesuffix("-revoke")])
+    if not need.kind.endswith("-grant") or need.detail is None:
+        return need.detail
+    target = need.kind.removesuffix("-grant")
+    privileges = ALL_PRIVILEGES[target] if need.detail in ("ALL", "ALL PRIVILEGES") else (need.detail,)
+    return ", ".join(f"{p} WITH GRANT OPTION" for p in privileges)

@@ -1,0 +1,124 @@
+"""The needs of the units an apply runs, in order (pure): each statement's (:mod:`.derive`) given what the
+steps before it did, and the history table's before each unit's steps.
+
+Anything uncertain is left to the apply's own error: a step that does not parse, a unit that changes
+its role (``SET ROLE``, ``SET SESSION AUTHORIZATION``, ``GRANT role``, or a statement whose text sets the
+role), an object a previous step created, dropped, renamed or moved, unqualified names once the search
+path may have changed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from pglast.parser import ParseError, parse_sql_json
+
+from pgconsolidate.deploy.rights.derive import statement_needs, touched_names
+from pgconsolidate.deploy.rights.model import History, Need
+from pgconsolidate.deploy.rights.names import quote
+from pgconsolidate.deploy.rights.scope import Scope
+from pgconsolidate.deploy.units import SqlStep, Unit
+
+_SETS_ROLE = re.compile(
+    r"\bset\s+(?:local\s+|session\s+)?(?:role|session\s+authorization)\b|\bset_config\s*\(\s*'role'",
+    re.IGNORECASE,
+)
+
+
+def _sets_role(low: str) -> bool:
+    """Whether a statement's lower-cased text sets the role (inside a DO block or a set_config call)."""
+    return ("role" in low or "authorization" in low) and _SETS_ROLE.search(low) is not None
+
+
+def _changes_role(node: dict[str, Any] | None, low: str) -> bool:
+    kind, body = next(iter(node.items())) if node else ("", None)
+    if kind == "GrantRoleStmt":
+        return True
+    if kind == "VariableSetStmt" and isinstance(body, dict):
+        return str(body.get("name", "")).lower() in ("role", "session_authorization")
+    return _sets_role(low)
+
+
+def _changes_search_path(node: dict[str, Any] | None, low: str) -> bool:
+    kind, body = next(iter(node.items())) if node else ("", None)
+    if kind == "VariableSetStmt" and isinstance(body, dict) and body.get("name") == "search_path":
+        return True
+    return "search_path" in low
+
+
+def _history_needs(unit: Unit, history: History, role_changed: bool) -> list[Need]:
+    records = unit.record_history or not unit.transactional
+    if not (records or history.ensured_always):
+        return []
+    first = unit.steps[0] if unit.steps else None
+    where = f"{first.path}:{first.line}" if first else unit.paths[0]
+    table = f"{quote(history.schema)}.{quote(history.table)}"
+    action = f"the history table {history.schema}.{history.table}"
+    needs = [
+        Need("database-create", None, where, f"CREATE SCHEMA IF NOT EXISTS for {action}"),
+        Need("schema-create", history.schema, where, f"CREATE TABLE IF NOT EXISTS for {action}"),
+    ]
+    if records and not role_changed:
+        needs.append(Need("table-insert", table, where, f"the history row in {action}"))
+        if history.deletes:
+            needs.append(Need("table-delete", table, where, f"the history row in {action}"))
+    return needs
+
+
+def _step_nodes(step: SqlStep) -> Iterator[dict[str, Any]]:
+    """The parse trees of a step: the one the apply's split kept, else parsed now (ParseError)."""
+    if step.node is not None:
+        yield step.node
+        return
+    for s in json.loads(parse_sql_json(step.text)).get("stmts", []):
+        yield s["stmt"]
+
+
+def _parsed(unit: Unit) -> list[tuple[dict[str, Any] | None, str, str]] | None:
+    """(tree or None for a statement whose tree the apply did not keep, ``path:line``, lower-cased
+    text) of each statement of ``unit``; None when a step does not parse."""
+    out: list[tuple[dict[str, Any] | None, str, str]] = []
+    try:
+        for step in unit.steps:
+            where, low = f"{step.path}:{step.line}", step.text.lower()
+            if step.node is None and step.kind:
+                out.append((None, where, low))  # a data statement: its text is enough
+                continue
+            out.extend((node, where, low) for node in _step_nodes(step))
+    except ParseError:
+        return None
+    return out
+
+
+def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Need, ...]:
+    """The rights ``units`` certainly need, in the order the apply runs them (pure): the history
+    table's (when ``history`` is given) before each unit's steps.
+
+    A unit whose steps do not all parse, or that changes its role, contributes only the history
+    table's needs that come before its steps."""
+    needs: list[Need] = []
+    scope = Scope()
+    for unit in units:
+        parsed = _parsed(unit)
+        if parsed is None:
+            if history is not None:
+                needs.extend(_history_needs(unit, history, role_changed=True))
+            continue
+        role_changed = any(_changes_role(node, low) for node, _, low in parsed)
+        if history is not None:
+            needs.extend(_history_needs(unit, history, role_changed))
+        if role_changed:
+            continue
+        for node, where, low in parsed:
+            if node is None:
+                scope.search_path_changed |= "search_path" in low
+                continue
+            if _changes_search_path(node, low) or "CreateSchemaStmt" in node:
+                # from here on, unqualified names are left to the apply (a new schema may be the
+                # role's own, first on the search path as "$user")
+                scope.search_path_changed = True
+            needs.extend(statement_needs(node, where, scope))
+            scope.touch(touched_names(node))
+    return tuple(needs)

@@ -1,0 +1,399 @@
+"""The table of rules: statement kind (the parse tree's node type) → the function that derives the rights
+a statement of that kind certainly needs (pure). One place to look for each kind: :data:`RULES`; kinds
+that need no right, or whose rights are left to the apply's own error, are in :data:`NO_RULE` with the
+reason. A kind in neither is a statement shape nobody has looked at yet (a test fails on it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pgconsolidate.deploy.rights.model import Need
+from pgconsolidate.deploy.rights.names import (
+    list_strings,
+    object_parts,
+    qualified,
+    role_name,
+    rv_parts,
+    signature,
+    string,
+    strings,
+)
+from pgconsolidate.deploy.rights.scope import Deriver, Scope
+
+RELATIONS = {"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE", "OBJECT_FOREIGN_TABLE"}
+DROP_RELATIONS = RELATIONS | {"OBJECT_INDEX"}
+FUNCTIONS = {"OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"}
+TYPES = {"OBJECT_TYPE", "OBJECT_DOMAIN"}
+ON_TABLE = {"OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"}  # objects named (schema, table, name)
+TABLE_PARTS = {"OBJECT_COLUMN", "OBJECT_TABCONSTRAINT", "OBJECT_ATTRIBUTE"}
+# renames that need ownership of the relation the statement names (the renamed object's or its table's)
+_RENAME_ON_RELATION = DROP_RELATIONS | ON_TABLE | TABLE_PARTS
+_COMMENT_ON_TABLE_PART = ON_TABLE | {"OBJECT_COLUMN", "OBJECT_TABCONSTRAINT"}
+_IN_MODES = {"FUNC_PARAM_IN", "FUNC_PARAM_INOUT", "FUNC_PARAM_VARIADIC", "FUNC_PARAM_DEFAULT"}
+_ALTER_TABLE_ACTIONS = {
+    "OBJECT_VIEW": "ALTER VIEW",
+    "OBJECT_MATVIEW": "ALTER MATERIALIZED VIEW",
+    "OBJECT_INDEX": "ALTER INDEX",
+    "OBJECT_SEQUENCE": "ALTER SEQUENCE",
+    "OBJECT_TYPE": "ALTER TYPE",
+    "OBJECT_FOREIGN_TABLE": "ALTER FOREIGN TABLE",
+}
+#: The privileges ``GRANT ALL`` stands for, per object type (PostgreSQL 17's MAINTAIN left out: any one
+#: held WITH GRANT OPTION lets the statement do something).
+ALL_PRIVILEGES = {
+    "table": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "sequence": ("USAGE", "SELECT", "UPDATE"),
+    "function": ("EXECUTE",),
+    "schema": ("USAGE", "CREATE"),
+    "type": ("USAGE",),
+}
+_GRANT_TARGETS = {
+    "OBJECT_TABLE": "table",
+    "OBJECT_SEQUENCE": "sequence",
+    "OBJECT_FUNCTION": "function",
+    "OBJECT_PROCEDURE": "function",
+    "OBJECT_ROUTINE": "function",
+    "OBJECT_SCHEMA": "schema",
+    "OBJECT_TYPE": "type",
+    "OBJECT_DOMAIN": "type",
+}
+
+
+# --- CREATE ----------------------------------------------------------------------------------------
+
+
+def _create_schema(d: Deriver, body: dict[str, Any]) -> None:
+    d.add("database-create", None, "CREATE SCHEMA")
+
+
+_CREATED_RELATION = {
+    "CreateStmt": ("relation", "CREATE TABLE"),
+    "ViewStmt": ("view", "CREATE VIEW"),
+    "CreateSeqStmt": ("sequence", "CREATE SEQUENCE"),
+    "CompositeTypeStmt": ("typevar", "CREATE TYPE"),
+}
+_CREATED_TYPE = {
+    "CreateEnumStmt": ("typeName", "CREATE TYPE"),
+    "CreateRangeStmt": ("typeName", "CREATE TYPE"),
+    "CreateDomainStmt": ("domainname", "CREATE DOMAIN"),
+}
+
+
+def created_relation(kind: str, body: dict[str, Any]) -> Any:
+    """The RangeVar of the relation a CREATE TABLE / VIEW / SEQUENCE / TYPE AS / TABLE AS makes."""
+    if kind == "CreateTableAsStmt":
+        return (body.get("into") or {}).get("rel")
+    return body.get(_CREATED_RELATION[kind][0])
+
+
+def _create_relation(d: Deriver, body: dict[str, Any]) -> None:
+    """CREATE on the schema (not for a temporary relation); a table ``PARTITION OF`` / ``INHERITS``:
+    ownership of each parent; a foreign key: REFERENCES on the table it points to; ``CREATE OR REPLACE
+    VIEW`` of a view there now: its ownership."""
+    rv = created_relation(d.kind, body)
+    if isinstance(rv, dict) and rv.get("relpersistence") != "t" and not rv.get("catalogname"):
+        d.create_in(rv_parts(rv), _CREATED_RELATION.get(d.kind, ("", "CREATE TABLE AS"))[1])
+        if d.kind == "CreateStmt":
+            action = "PARTITION OF" if body.get("partbound") else "INHERITS"
+            for parent in body.get("inhRelations") or []:  # ownership of each parent table
+                d.relation("relation-owner", rv_parts((parent or {}).get("RangeVar")), action)
+            _references(d, body)
+    if d.kind == "ViewStmt" and body.get("replace"):
+        # replacing a view there now: ownership (a qualified name only, as for functions)
+        parts = rv_parts(body.get("view"))
+        if parts and len(parts) == 2:
+            d.relation("relation-owner", parts, "CREATE OR REPLACE VIEW")
+
+
+def _create_type(d: Deriver, body: dict[str, Any]) -> None:
+    field, action = _CREATED_TYPE[d.kind]
+    d.create_in(strings(body.get(field)), action)
+
+
+def _create_function(d: Deriver, body: dict[str, Any]) -> None:
+    """CREATE on the schema; ``CREATE OR REPLACE`` of a function there now (same argument types):
+    its ownership — only for a qualified name: unqualified, ``to_regprocedure`` would also find a
+    function of another schema on the search path, which CREATE OR REPLACE does not replace."""
+    fparts = strings(body.get("funcname"))
+    action = "CREATE OR REPLACE FUNCTION" if body.get("replace") else "CREATE FUNCTION"
+    d.create_in(fparts, action)
+    name = qualified(fparts)
+    if body.get("replace") and name is not None and len(fparts or []) == 2 and d.scope.certain(fparts):
+        params = [p.get("FunctionParameter", {}) for p in body.get("parameters") or [] if isinstance(p, dict)]
+        sig = signature(name, [p.get("argType") for p in params if p.get("mode") in _IN_MODES])
+        if sig is not None:
+            d.add("function-owner", sig, action)
+
+
+def _references(d: Deriver, body: dict[str, Any]) -> None:
+    """REFERENCES on the table each foreign key of a CREATE TABLE or ALTER TABLE ... ADD points to."""
+    nodes: list[Any] = []
+    if d.kind == "CreateStmt":
+        for elt in body.get("tableElts") or []:
+            nodes += (elt or {}).get("ColumnDef", {}).get("constraints") or []
+            nodes.append(elt)
+    else:
+        nodes = [(c or {}).get("AlterTableCmd", {}).get("def") for c in body.get("cmds") or []]
+    for node in nodes:
+        con = node.get("Constraint") if isinstance(node, dict) else None
+        if isinstance(con, dict) and con.get("contype") == "CONSTR_FOREIGN":
+            d.relation("table-references", rv_parts(con.get("pktable")), "FOREIGN KEY")
+
+
+def _trigger(d: Deriver, body: dict[str, Any]) -> None:
+    """TRIGGER on the table, EXECUTE on the trigger function (which takes no arguments)."""
+    d.relation("table-trigger", rv_parts(body.get("relation")), "CREATE TRIGGER")
+    fparts = strings(body.get("funcname"))
+    name = qualified(fparts)
+    if name is not None and d.scope.certain(fparts):
+        d.add("function-execute", f"{name}()", "CREATE TRIGGER")
+
+
+def _extension(d: Deriver, body: dict[str, Any]) -> None:
+    """Superuser (or, trusted, CREATE on the database) for an extension not installed (the query)."""
+    version = None
+    for opt in body.get("options") or []:
+        de = (opt or {}).get("DefElem", {})
+        if de.get("defname") == "new_version":
+            version = string(de.get("arg"))
+            if version is None:
+                return
+    if isinstance(body.get("extname"), str):
+        d.add("extension-create", body["extname"], "CREATE EXTENSION", version)
+
+
+# --- ALTER, owned objects ----------------------------------------------------------------------------
+
+_RELATION_OWNED = {
+    "AlterTableStmt": ("relation", "ALTER TABLE"),
+    "IndexStmt": ("relation", "CREATE INDEX"),
+    "CreatePolicyStmt": ("table", "CREATE POLICY"),
+    "AlterPolicyStmt": ("table", "ALTER POLICY"),
+    "AlterSeqStmt": ("sequence", "ALTER SEQUENCE"),
+}
+_TYPE_OWNED = {
+    "AlterEnumStmt": "ALTER TYPE",
+    "AlterDomainStmt": "ALTER DOMAIN",
+    "AlterTypeStmt": "ALTER TYPE",
+}
+
+
+def _relation_owned(d: Deriver, body: dict[str, Any]) -> None:
+    """Ownership of the relation (ALTER TABLE alone ``OWNER TO`` a role: also SET ROLE to it)."""
+    field, action = _RELATION_OWNED[d.kind]
+    if d.kind == "AlterTableStmt":
+        action = _ALTER_TABLE_ACTIONS.get(str(body.get("objtype", "")), action)
+    cmds = [(c or {}).get("AlterTableCmd", {}) for c in body.get("cmds") or []]
+    owners = {role_name(c.get("newowner")) for c in cmds if c.get("subtype") == "AT_ChangeOwner"}
+    if d.kind == "AlterTableStmt" and len(owners) == 1 and len(cmds) == 1 and None not in owners:
+        # OWNER TO alone: ownership in any case, SET ROLE only for a new owner (the query)
+        d.relation("relation-owner-to", rv_parts(body.get("relation")), f"{action} OWNER TO", owners.pop())
+    else:
+        d.relation("relation-owner", rv_parts(body.get(field)), action)
+    if d.kind == "AlterTableStmt":
+        _references(d, body)
+
+
+def _type_owned(d: Deriver, body: dict[str, Any]) -> None:
+    d.type("type-owner", body.get("typeName"), _TYPE_OWNED[d.kind])
+
+
+def _alter_function(d: Deriver, body: dict[str, Any]) -> None:
+    d.function("function-owner", body.get("func"), "ALTER FUNCTION")
+
+
+def _refresh(d: Deriver, body: dict[str, Any]) -> None:
+    d.relation("matview-refresh", rv_parts(body.get("relation")), "REFRESH MATERIALIZED VIEW")
+
+
+def _drop(d: Deriver, body: dict[str, Any]) -> None:
+    """Ownership of the object or of its schema; of the table of a trigger, policy or rule (only when
+    it exists: ``DROP ... IF EXISTS`` of none checks nothing); of a schema."""
+    kind = body.get("removeType")
+    for obj in body.get("objects") or []:
+        if kind in DROP_RELATIONS:
+            d.relation("relation-drop", list_strings(obj), "DROP")
+        elif kind in FUNCTIONS:
+            d.function("function-drop", (obj or {}).get("ObjectWithArgs"), "DROP")
+        elif kind in TYPES:
+            d.type("type-drop", obj, "DROP")
+        elif kind in ON_TABLE:
+            parts = list_strings(obj)
+            what = str(kind).removeprefix("OBJECT_")
+            if parts:
+                d.relation(f"{what.lower()}-drop", parts[:-1], f"DROP {what}", parts[-1])
+        elif kind == "OBJECT_SCHEMA":
+            d.schema("schema-owner", string(obj), "DROP SCHEMA")
+
+
+def _rename(d: Deriver, body: dict[str, Any]) -> None:
+    kind = body.get("renameType")
+    action = "RENAME"
+    if kind in _RENAME_ON_RELATION:
+        d.relation("relation-owner", rv_parts(body.get("relation")), action)
+    elif kind in FUNCTIONS:
+        d.function("function-owner", body.get("object", {}).get("ObjectWithArgs"), action)
+    elif kind in TYPES or kind == "OBJECT_DOMCONSTRAINT":
+        d.type("type-owner", body.get("object"), action)
+    elif kind == "OBJECT_SCHEMA":
+        d.schema("schema-owner", body.get("subname"), "ALTER SCHEMA RENAME")
+        d.add("database-create", None, "ALTER SCHEMA RENAME")
+
+
+def _set_schema(d: Deriver, body: dict[str, Any]) -> None:
+    """Ownership, and CREATE on the schema it moves to (not checked by ``IF EXISTS``)."""
+    kind = body.get("objectType")
+    before = len(d.needs)
+    if kind in RELATIONS:
+        d.relation("relation-owner", rv_parts(body.get("relation")), "SET SCHEMA")
+    elif kind in FUNCTIONS:
+        d.function("function-owner", (body.get("object") or {}).get("ObjectWithArgs"), "SET SCHEMA")
+    elif kind in TYPES:
+        d.type("type-owner", body.get("object"), "SET SCHEMA")
+    if len(d.needs) > before and not body.get("missing_ok"):
+        d.schema("schema-create", body.get("newschema"), "SET SCHEMA")
+
+
+def _owner(d: Deriver, body: dict[str, Any]) -> None:
+    """``OWNER TO`` a role of a function, type or schema: nothing is checked when the object already
+    belongs to it; otherwise its ownership and the right to SET ROLE to the new owner (membership
+    before PostgreSQL 16). (``ALTER TABLE ... OWNER TO`` checks ownership in any case.)"""
+    kind = body.get("objectType")
+    obj = body.get("object")
+    new = role_name(body.get("newowner"))
+    if new is None:
+        return
+    if kind in FUNCTIONS:
+        d.function("function-owner-to", (obj or {}).get("ObjectWithArgs"), "OWNER TO", new)
+    elif kind in TYPES:
+        d.type("type-owner-to", obj, "OWNER TO", new)
+    elif kind == "OBJECT_SCHEMA":
+        d.schema("schema-owner-to", string(obj), "ALTER SCHEMA OWNER TO", new)
+
+
+def _comment(d: Deriver, body: dict[str, Any]) -> None:
+    kind = body.get("objtype")
+    obj = body.get("object")
+    action = "COMMENT ON"
+    if kind in DROP_RELATIONS:
+        d.relation("relation-owner", list_strings(obj), action)
+    elif kind in _COMMENT_ON_TABLE_PART:
+        parts = list_strings(obj)
+        d.relation("relation-owner", parts[:-1] if parts else None, action)
+    elif kind in FUNCTIONS:
+        d.function("function-owner", (obj or {}).get("ObjectWithArgs"), action)
+    elif kind in TYPES:
+        d.type("type-owner", obj, action)
+    elif kind == "OBJECT_SCHEMA":
+        d.schema("schema-owner", string(obj), action)
+
+
+# --- privileges --------------------------------------------------------------------------------------
+
+
+def _grant(d: Deriver, body: dict[str, Any]) -> None:
+    """GRANT: the privilege WITH GRANT OPTION (``ALL``: any); REVOKE: any privilege on the object."""
+    target = _GRANT_TARGETS.get(str(body.get("objtype")))
+    if body.get("targtype") != "ACL_TARGET_OBJECT" or target is None:
+        return
+    action = "GRANT" if body.get("is_grant") else "REVOKE"
+    privileges: list[str] = []
+    for p in body.get("privileges") or []:
+        priv = (p or {}).get("AccessPriv", {})
+        name = str(priv.get("priv_name") or "").upper()
+        # column privileges, MAINTAIN, a privilege of another object type: left to the apply
+        if not priv.get("cols") and name in ALL_PRIVILEGES[target]:
+            privileges.append(name)
+    if not body.get("privileges"):
+        privileges = ["ALL"]
+    kind = f"{target}-grant"
+    if not body.get("is_grant"):  # REVOKE: refused only by a role without any privilege on the object
+        kind, privileges = f"{target}-revoke", ["ALL"] if privileges else []
+    for obj in body.get("objects") or []:
+        for priv in privileges:
+            if target in ("table", "sequence"):
+                d.relation(kind, rv_parts((obj or {}).get("RangeVar")), action, priv)
+            elif target == "function":
+                d.function(kind, (obj or {}).get("ObjectWithArgs"), action, priv)
+            elif target == "schema":
+                d.schema(kind, string(obj), action, priv)
+            else:
+                d.type(kind, obj, action, priv)
+
+
+def _default_privileges(d: Deriver, body: dict[str, Any]) -> None:
+    """``ALTER DEFAULT PRIVILEGES FOR ROLE r``: the right to SET ROLE to ``r`` (membership before 16)."""
+    for opt in body.get("options") or []:
+        de = (opt or {}).get("DefElem", {})
+        if de.get("defname") != "roles":
+            continue
+        for item in (de.get("arg") or {}).get("List", {}).get("items") or []:
+            role = role_name((item or {}).get("RoleSpec"))
+            if role:
+                d.add("role-set", role, "ALTER DEFAULT PRIVILEGES FOR ROLE", role)
+
+
+#: statement kind → the function that derives its needs
+RULES: dict[str, Callable[[Deriver, dict[str, Any]], None]] = {
+    "CreateSchemaStmt": _create_schema,
+    **dict.fromkeys(("CreateStmt", "ViewStmt", "CreateSeqStmt", "CompositeTypeStmt"), _create_relation),
+    "CreateTableAsStmt": _create_relation,
+    **dict.fromkeys(_CREATED_TYPE, _create_type),
+    "CreateFunctionStmt": _create_function,
+    "CreateTrigStmt": _trigger,
+    "CreateExtensionStmt": _extension,
+    **dict.fromkeys(_RELATION_OWNED, _relation_owned),
+    **dict.fromkeys(_TYPE_OWNED, _type_owned),
+    "AlterFunctionStmt": _alter_function,
+    "RefreshMatViewStmt": _refresh,
+    "DropStmt": _drop,
+    "RenameStmt": _rename,
+    "AlterObjectSchemaStmt": _set_schema,
+    "AlterOwnerStmt": _owner,
+    "CommentStmt": _comment,
+    "GrantStmt": _grant,
+    "AlterDefaultPrivilegesStmt": _default_privileges,
+}
+
+#: statement kinds without a rule, and why
+NO_RULE: dict[str, str] = {
+    "VariableSetStmt": "SET needs no privilege (SET ROLE / search_path change what later steps resolve)",
+    "TransactionStmt": "the runner owns the transaction (units.py refuses one inside a file)",
+    "GrantRoleStmt": "changes the role: the rest of the unit is left to the apply",
+}
+
+
+def statement_needs(node: dict[str, Any], where: str, scope: Scope) -> list[Need]:
+    """The needs of one statement (pure), given what the steps before it did (``scope``)."""
+    kind, body = next(iter(node.items()))
+    rule = RULES.get(kind)
+    if rule is None or not isinstance(body, dict):
+        return []
+    d = Deriver(kind, where, scope)
+    rule(d, body)
+    return d.needs
+
+
+def touched_names(node: dict[str, Any]) -> list[str]:
+    """The bare names of objects a statement creates, drops, renames or moves (temporary or not)."""
+    kind, body = next(iter(node.items()))
+    if not isinstance(body, dict):
+        return []
+    out: list[str] = []
+    if kind in _CREATED_RELATION or kind == "CreateTableAsStmt":
+        out += (rv_parts(created_relation(kind, body)) or [])[-1:]
+    elif kind in _CREATED_TYPE or kind == "CreateFunctionStmt":
+        field = _CREATED_TYPE[kind][0] if kind in _CREATED_TYPE else "funcname"
+        out += (strings(body.get(field)) or [])[-1:]
+    elif kind in ("CreateSchemaStmt", "IndexStmt"):
+        out += [body[k] for k in ("schemaname", "idxname") if isinstance(body.get(k), str)]
+    elif kind == "DropStmt" and body.get("removeType") not in ON_TABLE:
+        for obj in body.get("objects") or []:
+            out += object_parts(obj)[-1:]
+    elif kind in ("RenameStmt", "AlterObjectSchemaStmt"):
+        if body.get("renameType") in ON_TABLE | TABLE_PARTS:
+            return []
+        out += (rv_parts(body.get("relation")) or object_parts(body.get("object")))[-1:]
+        out += [body[k] for k in ("newname", "subname") if isinstance(body.get(k), str)]
+    return out

@@ -1,0 +1,68 @@
+"""The one-line refusal for a right the connected role lacks (pure): the step (``path:line``), the role,
+the right, the object and the statement that needs it."""
+
+from __future__ import annotations
+
+from pgconsolidate.deploy.rights.model import Need
+
+RIGHT_NAMES = {
+    "database-create": "CREATE on database",
+    "schema-create": "CREATE on schema",
+    "schema-owner": "ownership of schema",
+    "relation-owner": "ownership of {noun}",
+    "relation-drop": "ownership of {noun} (or of its schema)",
+    "trigger-drop": "ownership of {noun}",
+    "policy-drop": "ownership of {noun}",
+    "rule-drop": "ownership of {noun}",
+    "function-owner": "ownership of {noun}",
+    "function-drop": "ownership of {noun} (or of its schema)",
+    "type-owner": "ownership of {noun}",
+    "type-drop": "ownership of {noun} (or of its schema)",
+    "table-insert": "INSERT on table",
+    "table-delete": "DELETE on table",
+    "table-trigger": "TRIGGER on {noun}",
+    "table-references": "REFERENCES on {noun}",
+    "relation-owner-to": "ownership of {noun} (and SET ROLE to its new owner {detail!r})",
+    "function-owner-to": "ownership of {noun} (and SET ROLE to its new owner {detail!r})",
+    "type-owner-to": "ownership of {noun} (and SET ROLE to its new owner {detail!r})",
+    "schema-owner-to": "ownership of schema (and SET ROLE to its new owner {detail!r})",
+    "role-set": "the right to SET ROLE to (or membership of) role",
+    "function-execute": "EXECUTE on function",
+    "table-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
+    "sequence-grant": "{detail} WITH GRANT OPTION (or ownership) on sequence",
+    "function-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
+    "schema-grant": "{detail} WITH GRANT OPTION (or ownership) on schema",
+    "type-grant": "{detail} WITH GRANT OPTION (or ownership) on {noun}",
+    "table-revoke": "any privilege on {noun}",
+    "sequence-revoke": "any privilege on sequence",
+    "function-revoke": "any privilege on {noun}",
+    "schema-revoke": "any privilege on schema",
+    "type-revoke": "any privilege on {noun}",
+    "matview-refresh": "{noun}",
+    "extension-create": "{noun} to create extension",
+}
+
+
+def message(need: Need, obj: str, role: str, noun: str | None) -> str:
+    """``path:line: role 'r' lacks <right> '<object>' (needed by <statement>): nothing was ...``."""
+    detail = "a privilege" if need.detail == "ALL" else need.detail or ""
+    if need.kind.endswith("-owner-to") and not detail:
+        detail = "CURRENT_USER"
+    right = RIGHT_NAMES[need.kind].format(noun=noun or "object", detail=detail)
+    effect = ""
+    if need.kind.endswith("-grant"):
+        effect = " (PostgreSQL refuses it, or only warns and grants nothing)"
+    elif need.kind.endswith("-revoke"):
+        effect = " (PostgreSQL refuses it to a role without any privilege on the object)"
+    return (
+        f"{need.where}: role {role!r} lacks {right} {obj!r} (needed by {need.action}{effect}): "
+        "nothing was backed up or changed"
+    )
+
+
+def unusable(need: Need, role: str, reason: str) -> str:
+    """A name in a schema the role may not use: PostgreSQL's own reason."""
+    return (
+        f"{need.where}: role {role!r} cannot use {need.name} ({reason}; needed by {need.action}): "
+        "nothing was backed up or changed"
+    )

@@ -1,0 +1,78 @@
+"""What earlier steps did that makes a name uncertain (:class:`Scope`), and the collector of one
+statement's needs (:class:`Deriver`) that consults it (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pgconsolidate.deploy.rights import names
+from pgconsolidate.deploy.rights.model import Need
+
+
+class Scope:
+    """What earlier steps of the apply did that makes a name uncertain: ``search_path`` changed (or a
+    schema was created: ``"$user"`` may now come first), and the names of objects created, dropped,
+    renamed or moved (a later step naming them may mean another object than the one there now)."""
+
+    def __init__(self) -> None:
+        self.search_path_changed = False
+        self.touched: set[str] = set()  # bare names of relations, functions, types and schemas
+
+    def certain(self, parts: list[str] | None) -> bool:
+        """Whether the object named ``parts`` now is the one the apply will find under that name."""
+        if not parts or len(parts) > 2:
+            return False
+        if len(parts) == 1 and self.search_path_changed:
+            return False
+        return not any(p in self.touched for p in parts)
+
+    def touch(self, parts: Iterable[str] | None) -> None:
+        if parts:
+            self.touched.update(parts)
+
+
+def creation_schema(parts: list[str] | None, search_path_changed: bool) -> tuple[bool, str | None]:
+    """(certain, schema name or None for the session's creation schema)."""
+    if parts is None or len(parts) > 2:
+        return False, None
+    if len(parts) == 2:
+        return True, parts[0]
+    return (not search_path_changed), None
+
+
+class Deriver:
+    """The needs of one statement of kind ``kind`` (its parse tree's node type), given the scope of the
+    steps before it. Each ``add`` is one right; the helpers add it only when the name is certain."""
+
+    def __init__(self, kind: str, where: str, scope: Scope) -> None:
+        self.kind = kind
+        self.where = where
+        self.scope = scope
+        self.needs: list[Need] = []
+
+    def add(self, kind: str, name: str | None, action: str, detail: str | None = None) -> None:
+        self.needs.append(Need(kind, name, self.where, action, detail))
+
+    def create_in(self, parts: list[str] | None, action: str) -> None:
+        certain, schema = creation_schema(parts, self.scope.search_path_changed)
+        if certain and (schema is None or schema not in self.scope.touched):
+            self.add("schema-create", schema, action)
+
+    def relation(self, kind: str, parts: list[str] | None, action: str, detail: str | None = None) -> None:
+        if self.scope.certain(parts):
+            self.add(kind, names.qualified(parts), action, detail)
+
+    def function(self, kind: str, owa: Any, action: str, detail: str | None = None) -> None:
+        name = names.function(owa)
+        if name is not None and self.scope.certain(names.function_parts(owa)):
+            self.add(kind, name, action, detail)
+
+    def type(self, kind: str, node: Any, action: str, detail: str | None = None) -> None:
+        parts = names.type_parts(node)
+        if self.scope.certain(parts):
+            self.add(kind, names.qualified(parts), action, detail)
+
+    def schema(self, kind: str, name: str | None, action: str, detail: str | None = None) -> None:
+        if name is not None and name not in self.scope.touched:
+            self.add(kind, name, action, detail)
