@@ -119,6 +119,23 @@ def _diag(exc: psycopg.Error) -> tuple[str, str]:
     return sqlstate, message
 
 
+def _error_line(unit: Unit, exc: psycopg.Error) -> int:
+    """The file line PostgreSQL's error position points at, for a statement that does not parse and
+    spans lines (a quote or ``*/`` inside a comment makes the server read the rest of the file as one
+    statement: the error is far below the line it starts on); 0 when that adds nothing."""
+    if unit.parses or "\n" not in unit.text:
+        return 0
+    pos = exc.diag.statement_position if exc.diag else None
+    try:
+        at = int(pos) if pos else 0
+    except ValueError:
+        return 0
+    if at <= 0:
+        return 0
+    inner = unit.text.count("\n", 0, min(at - 1, len(unit.text)))
+    return unit.line + inner if inner else 0
+
+
 def _extension_target(unit: Unit) -> tuple[str, str | None] | None:
     """(extension, schema) of a ``CREATE EXTENSION`` statement."""
     if unit.kind != "CreateExtensionStmt":
@@ -197,8 +214,10 @@ class _Replayer:
         if self.position >= 0 and _MISSING_RELATION.match(message):
             self.run.no_ops.append((self.position, message))
 
-    def _fail(self, position: int, exc: psycopg.Error) -> None:
+    def _fail(self, position: int, exc: psycopg.Error, line: int = 0) -> None:
         sqlstate, message = _diag(exc)
+        if line:
+            message = f"{message} (at line {line})"
         self.run.raw.append(RawFailure(position, sqlstate, message))
 
     def _intercept(self, unit: Unit, position: int = -1) -> bool:
@@ -230,8 +249,9 @@ class _Replayer:
         )
         return True
 
-    def _statement(self, position: int, unit: Unit, savepoint: bool, first: bool) -> bool:
-        """Run one statement; True when it succeeded."""
+    def _statement(self, position: int, unit: Unit, savepoint: bool, first: bool, own: bool = True) -> bool:
+        """Run one statement (``own``: a unit of the file, not statements joined into one batch); True
+        when it succeeded."""
         conn = self.conn
         self.position = position if unit.tree is not None and _may_skip_missing_table(unit) else -1
         try:
@@ -266,7 +286,7 @@ class _Replayer:
             if isinstance(exc, _Refused):
                 self.run.raw.append(RawFailure(position, exc.sqlstate, exc.message))
             else:
-                self._fail(position, exc)
+                self._fail(position, exc, _error_line(unit, exc) if own else 0)
             if savepoint:
                 conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
             return False
@@ -318,7 +338,8 @@ class _Replayer:
             position = base + offset
             if in_tx and unit.kind == "TransactionStmt":
                 continue  # the tool's own transaction wraps the file; BEGIN/COMMIT inside it are no-ops
-            ok = self._statement(position, unit, savepoint=in_tx and self.keep_going, first=first)
+            own = unit is units[offset]
+            ok = self._statement(position, unit, savepoint=in_tx and self.keep_going, first=first, own=own)
             first = False
             if not ok:
                 failed += 1

@@ -18,7 +18,7 @@ from pglast import parser
 
 from pgconsolidate.sources.model import MigrationFile
 from pgconsolidate.statements.model import first_line_of
-from pgconsolidate.statements.split import split_sql, uncovered
+from pgconsolidate.statements.split import uncovered
 
 _NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
 
@@ -100,19 +100,36 @@ def _segments(text: str) -> list[tuple[int, int, str | None]]:
         pos = end.end() if end else len(text)
 
 
+def _scanner_error_at(piece: str, exc: parser.ParseError) -> int:
+    """Where (a character offset into ``piece``) the scanner gave up; the end when it does not say."""
+    at = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else len(piece)
+    if not piece.isascii():  # libpg_query counts bytes
+        at = len(piece.encode()[: max(at, 0)].decode(errors="ignore"))
+    return min(max(at, 0), len(piece))
+
+
 def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
     piece = text[start:end]
+    tail = len(piece)
     try:
         slices = [(s.start, s.stop) for s in parser.split(piece, with_parser=False, only_slices=True)]
-    except parser.ParseError:
-        # the scanner gave up (unterminated quote or comment): fall back to the splitter's statements
-        first = f.span_line + text.count("\n", 0, start)
-        split = split_sql(f.path, piece, first_line=first)
-        units = [Unit(f.path, s.line, s.text, s.node) for s in split.statements]
-        units += [Unit(f.path, p.line, p.text, None) for p in split.failures]
-        return sorted(units, key=lambda u: u.line)
-    # the scanner's split drops everything after an unbalanced parenthesis: cut the rest at its semicolons
-    slices += [(s.start, s.stop) for s in uncovered(piece, slices[-1][1] if slices else 0)]
+    except parser.ParseError as exc:
+        # the scanner gave up (an unterminated quote or comment, often a quote or ``*/`` inside a comment):
+        # the statements before the last semicolon ahead of that point are cut as usual, and everything
+        # from there on is ONE unit, sent as written, so the server rejects it with its own message (a
+        # piece cut at the next semicolon could be a valid statement: ``DROP FUNCTION IF EXISTS f();``
+        # followed by a CREATE the scanner could not read would replay as "applied" and lose the CREATE)
+        tail = piece.rfind(";", 0, _scanner_error_at(piece, exc)) + 1
+        try:
+            head = parser.split(piece[:tail], with_parser=False, only_slices=True)
+            slices = [(s.start, s.stop) for s in head]
+        except parser.ParseError:
+            slices, tail = [], 0
+    else:
+        # the scanner's split drops everything after an unbalanced parenthesis: cut the rest at its semicolons
+        slices += [(s.start, s.stop) for s in uncovered(piece, slices[-1][1] if slices else 0)]
+    if tail < len(piece):
+        slices.append((tail, len(piece)))
     chunks: list[tuple[int, str]] = []
     units = []
     line, counted = f.span_line + text.count("\n", 0, start), 0  # lines counted incrementally: linear time
