@@ -10,6 +10,10 @@ _MARKERS = (
     (re.compile(r"\bauth\s*\.\s*(?:uid|role|jwt|email)\s*\(", re.I), "auth.uid()/role()/jwt()/email()"),
     (re.compile(r"\bauth\s*\.\s*users\b", re.I), "auth.users"),
     (re.compile(r"\bstorage\s*\.\s*(?:buckets|objects)\b", re.I), "the storage schema"),
+    (
+        re.compile(r"\brealtime\s*\.\s*(?:messages\b|topic\s*\(|send\s*\(|broadcast_changes\s*\()", re.I),
+        "Realtime (realtime.messages, topic(), send(), broadcast_changes())",
+    ),
     (re.compile(r"\bschema\s+extensions\b|\bextensions\s*\.\s*[a-z_]", re.I), "the extensions schema"),
     (
         re.compile(r"\bto\s+(?:[\w\",\s]*?\b)?(?:anon|authenticated|service_role)\b", re.I),

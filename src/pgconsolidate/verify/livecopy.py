@@ -55,7 +55,7 @@ from pgconsolidate.verify.regnames import regclass_text
 QUERIES = "pgconsolidate.verify.queries"
 # Schemas the scratch Supabase base creates itself, with tables (restoring the live database's copy of
 # them over the base's fails: "multiple primary keys"); every other schema is copied.
-BASE_SCHEMAS = ("auth", "storage", "supabase_migrations", "extensions", "supabase_functions")
+BASE_SCHEMAS = ("auth", "storage", "supabase_migrations", "extensions", "supabase_functions", "realtime")
 _TOC = re.compile(r"^\d+; \d+ \d+ (?P<type>EXTENSION|EVENT TRIGGER|COMMENT|SCHEMA) - (?P<rest>.*)$")
 
 

@@ -28,6 +28,9 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'dashboard_user') THEN
         CREATE ROLE dashboard_user NOLOGIN;
     END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'supabase_realtime_admin') THEN
+        CREATE ROLE supabase_realtime_admin NOLOGIN NOINHERIT;
+    END IF;
 END
 $$;
 
@@ -221,6 +224,79 @@ BEGIN
     END IF;
 END
 $$;
+
+-- Realtime Broadcast and Presence authorization: projects write policies on realtime.messages (the
+-- channel's topic is realtime.topic()) and send from the database with realtime.send(...) or, in a
+-- trigger, realtime.broadcast_changes(...). The table has the platform's columns, key, partitioning and
+-- row level security; the platform's Realtime service makes its daily partitions, this base makes none,
+-- so a message sent on a scratch database is never stored nor delivered: send() says so in a warning
+-- (the platform's own send() also turns a failed insert into a warning rather than an error).
+CREATE TABLE IF NOT EXISTS realtime.messages (
+    topic text NOT NULL,
+    extension text NOT NULL,
+    payload jsonb,
+    event text,
+    private boolean DEFAULT false,
+    updated_at timestamp without time zone NOT NULL DEFAULT now(),
+    inserted_at timestamp without time zone NOT NULL DEFAULT now(),
+    id uuid NOT NULL DEFAULT gen_random_uuid(),
+    PRIMARY KEY (id, inserted_at)
+) PARTITION BY RANGE (inserted_at);
+ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT, UPDATE ON realtime.messages TO anon, authenticated, service_role;
+GRANT ALL ON realtime.messages TO dashboard_user;
+
+-- the topic of the channel being joined or sent to (the Realtime service sets realtime.topic)
+CREATE OR REPLACE FUNCTION realtime.topic() RETURNS text
+    LANGUAGE sql STABLE
+    AS $f$
+    SELECT nullif(current_setting('realtime.topic', true), '')::text
+$f$;
+
+CREATE OR REPLACE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true)
+    RETURNS void
+    LANGUAGE plpgsql
+    AS $f$
+DECLARE
+    message_id uuid := gen_random_uuid();
+BEGIN
+    BEGIN
+        PERFORM set_config('realtime.topic', topic, true);
+        INSERT INTO realtime.messages (id, payload, event, topic, private, extension)
+        VALUES (
+            message_id,
+            CASE WHEN payload ? 'id' THEN payload ELSE jsonb_set(payload, '{id}', to_jsonb(message_id)) END,
+            event, topic, private, 'broadcast'
+        );
+    EXCEPTION WHEN OTHERS THEN
+        RAISE WARNING 'realtime.send: message to topic % not stored (%): pgconsolidate scratch base, no '
+            'Realtime service', topic, SQLERRM;
+    END;
+END
+$f$;
+
+CREATE OR REPLACE FUNCTION realtime.broadcast_changes(
+    topic_name text, event_name text, operation text, table_name text, table_schema text, new record,
+    old record, level text DEFAULT 'ROW'
+) RETURNS void
+    LANGUAGE plpgsql
+    AS $f$
+BEGIN
+    IF level = 'STATEMENT' THEN
+        RAISE EXCEPTION 'realtime.broadcast_changes can only be called for each row, not for each statement';
+    END IF;
+    IF operation NOT IN ('INSERT', 'UPDATE', 'DELETE') THEN
+        RAISE EXCEPTION 'realtime.broadcast_changes: unexpected operation %', operation;
+    END IF;
+    PERFORM realtime.send(
+        jsonb_build_object(
+            'old_record', old, 'record', new, 'operation', operation, 'table', table_name,
+            'schema', table_schema
+        ),
+        event_name, topic_name
+    );
+END
+$f$;
 
 -- Database Webhooks: the dashboard writes triggers that EXECUTE FUNCTION
 -- supabase_functions.http_request('https://...', 'POST', '{headers}', '{params}', '5000'), and
