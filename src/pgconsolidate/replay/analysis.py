@@ -35,11 +35,26 @@ PLATFORM_SCHEMAS = {"vault": "supabase_vault", "pgsodium": "pgsodium", "graphql"
 _MISSING_SCHEMA = re.compile(r'^schema "([^"]+)" does not exist')
 
 
+_MISSING_ROLE = re.compile(r'^role "([^"]+)" does not exist')
+_NO_LABEL_PROVIDER = re.compile(r'^security label provider "([^"]+)" is not loaded')
+
+
 def platform_extension(sqlstate: str, message: str) -> str | None:
-    """The platform extension whose schema the error names as missing (``schema "vault" does not exist``:
-    ``supabase_vault``), else None."""
-    m = _MISSING_SCHEMA.match(message) if sqlstate == "3F000" else None
-    return PLATFORM_SCHEMAS.get(m[1]) if m else None
+    """The platform extension that makes what the error names as missing, else None: its schema
+    (``schema "vault" does not exist``: ``supabase_vault``), one of its roles (``role "pgsodium_keyiduser"
+    does not exist``: the extension's name and ``_``) or its security label provider (``security label
+    provider "pgsodium" is not loaded``: pgsodium's column encryption labels)."""
+    if sqlstate == "3F000":
+        m = _MISSING_SCHEMA.match(message)
+        return PLATFORM_SCHEMAS.get(m[1]) if m else None
+    if sqlstate == "42704":
+        m = _MISSING_ROLE.match(message)
+        name = m[1] if m else ""
+        return next((ext for ext in PLATFORM_SCHEMAS.values() if name.startswith(ext + "_")), None)
+    if sqlstate == "22023":
+        m = _NO_LABEL_PROVIDER.match(message)
+        return m[1] if m and m[1] in PLATFORM_SCHEMAS.values() else None
+    return None
 
 
 def _creators(units: tuple[Unit, ...]) -> list[tuple[Key, ...]]:

@@ -36,13 +36,14 @@ def hint_for(
     object; ``later_unparsable``: the statement at ``later`` has a syntax error itself; ``left_out``: a file
     of the directory the migration tool does not run (and why) that creates the missing object;
     ``columns_lost``: columns of a failed ``CREATE TABLE`` that no earlier statement added to the table;
-    ``platform``: the platform extension (Supabase's, preinstalled) whose missing schema the error names."""
+    ``platform``: the platform extension (Supabase's, preinstalled) whose missing schema, role or security
+    label provider the error names."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
     if platform is not None:
         return (
-            f"platform extension: the schema is extension {platform}'s, which every Supabase project has "
+            f"platform extension: what it needs is extension {platform}'s, which every Supabase project has "
             "before its first migration and the scratch server lacks; the statement is skipped (carried "
             "into a consolidated set as written; replay on a server that has it with --scratch-url)"
         )
