@@ -100,6 +100,7 @@ def consolidate(
                         if c.domain == "carried_statements"
                         for o in c.objects
                     ],
+                    "files_only": res.summary.get("files_only", []),
                     "summary": res.summary,
                 }
             )
@@ -112,6 +113,16 @@ def consolidate(
             f"{', '.join(s['merges']) or 'none'}",
             markup=False,
         )
+        absent = s.get("files_only", [])
+        if absent:
+            out.print(
+                f"{len(absent)} object(s) the files create are NOT in the live database (REPORT.md lists "
+                "them; the plan's [[files_only]] entries decide):",
+                markup=False,
+                highlight=False,
+            )
+        for line in absent:
+            out.print(f"files only: {line}", markup=False, highlight=False)
         if s.get("findings_before") is not None:
             out.print(
                 f"findings: {s['findings_before']} before, {s.get('findings_after')} after", markup=False

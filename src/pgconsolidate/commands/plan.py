@@ -105,6 +105,10 @@ def plan(
                     "merges_without_new_keys": [f"{m.source} -> {m.target}" for m in aside],
                     "definers": len(p.definers),
                     "indexes": len(p.indexes),
+                    "files_only": [
+                        {"object": e.object, "kind": e.kind, "action": e.action, "reason": e.reason}
+                        for e in p.files_only
+                    ],
                     "notes": list(p.notes),
                     "not_merged": [
                         {
@@ -128,6 +132,15 @@ def plan(
         )
         for n in p.not_merged:
             out.print(f"  {not_merged_line(n)}", markup=False, highlight=False)
+        if p.files_only:
+            out.print(
+                f"{len(p.files_only)} object(s) the files create are NOT in the live database; the plan "
+                'leaves them out of the clean set unless you set action = "create" in their [[files_only]]:',
+                markup=False,
+                highlight=False,
+            )
+        for e in p.files_only:
+            out.print(f"  {e.kind} {e.object}: {e.action} ({e.reason})", markup=False, highlight=False)
         for note in p.notes:
             err.print(f"note: {note}", markup=False)
         for m in aside:

@@ -835,13 +835,17 @@ def generate_fix(
     extension_schemas: tuple[str, ...] = ("extensions",),
     stamp: str = "",
     recreated: Sequence[RecreatedTable] = (),
+    created: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The text of ``<stamp>_consolidation_fix.sql`` for ``plan``; ``snapshot`` is the schema it was
-    planned against (column lists and key types), ``definitions`` the function bodies to re-create for
-    ``keep_from = "live"`` choices (identity -> ``pg_get_functiondef``); ``recreated``: the tables the
-    old chain drops and creates again without their rows (the header says what happens to those rows,
-    and a step reports, on each database, the dropped tables it still has and keeps)."""
+    """The text of ``<stamp>_consolidation_fix.sql`` for ``plan``; ``created``: (identity, idempotent SQL)
+    that creates the objects the files make and the live database lacks, in dependency order
+    (``files_only`` entries with ``action = "create"``: ``generate.files_only.creation_sql``); ``snapshot``
+    is the schema it was planned against (column lists and key types), ``definitions`` the function bodies to
+    re-create for ``keep_from = "live"`` choices (identity -> ``pg_get_functiondef``); ``recreated``: the
+    tables the old chain drops and creates again without their rows (the header says what happens to
+    those rows, and a step reports, on each database, the dropped tables it still has and keeps)."""
     definitions = definitions or {}
+    made = {ident for ident, _ in created}
     parts: list[str] = []
     head = [
         f"pgconsolidate consolidation fix {stamp}".rstrip(),
@@ -887,6 +891,9 @@ def generate_fix(
             f"* {len(plan.indexes)} missing indexes added (CREATE INDEX IF NOT EXISTS; locks writes "
             "on each table while it builds)"
         )
+    for fo in plan.files_only:
+        if fo.action == "create" and fo.object in made:
+            head.append(f"* {fo.kind} {fo.object}: not in the live database; created as the files define it")
     if recreated:
         head += ["", "Tables the old chain drops and creates again without copying their rows:"]
         for t in recreated:
@@ -901,6 +908,10 @@ def generate_fix(
     parts.append(
         render(sql.SQL("SET LOCAL search_path TO {};\n").format(sql.SQL(", ").join(I(p) for p in path)))
     )
+    if created:
+        parts.append("\n-- 0. Objects the files create that the live database lacks (files_only: create)\n")
+        for ident, text in created:
+            parts.append(f"\n-- {ident}\n{text}\n")
     if plan.embeddings:
         parts.append("\n-- 1. Embedding dimensions (values of other dimensions are moved, never nulled)\n")
         # merge sources first so that their values match the target's columns before rows move

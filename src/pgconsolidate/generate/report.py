@@ -163,8 +163,11 @@ def generate_report(
     not_merged: Sequence[str] = (),
     platform: Sequence[str] = (),
     recreated: Sequence[RecreatedTable] = (),
+    files_only: Sequence[str] = (),
 ) -> str:
-    """The text of REPORT.md; ``snapshot`` (the schema the fix was generated for) names the foreign
+    """The text of REPORT.md; ``files_only``: one line per object the files create that the live
+    database lacks, and what the consolidation does with it (listed right after the files);
+    ``snapshot`` (the schema the fix was generated for) names the foreign
     keys the merges repoint; ``stand_ins``/``callers``/``skipped`` say what the proof could not exercise;
     ``live_copy``: what copying the live database did and could not do; ``not_merged``: the similar
     tables this plan does not merge, each with the reason; ``platform``: ``CREATE EXTENSION`` statements
@@ -180,6 +183,18 @@ def generate_report(
         "clean set applied",
         "",
     ]
+    if files_only:
+        o += [
+            "## In the files, not in the live database",
+            "",
+            "The clean set describes the live database. These objects are made by the migration files and "
+            "are not in the live database (a migration never applied there, or the object dropped by hand); "
+            "the plan's `[[files_only]]` entries decide, per object, whether the fix creates them "
+            '(`action = "create"`) or the clean set leaves them out (`action = "leave-out"`, the default):',
+            "",
+            *(f"* {line}" for line in files_only),
+            "",
+        ]
     for c in clean:
         if c.domain == CARRIED:
             o.append(

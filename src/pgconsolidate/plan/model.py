@@ -18,6 +18,10 @@ Choices and alternatives:
   are never nulled.
 * definers, ``action``: ``invoker`` (default: ``SECURITY INVOKER``) or ``keep`` (stays a definer, with a
   pinned ``search_path`` and EXECUTE revoked from ``revoke_from``).
+* objects the files create that the live database lacks (``files_only``), ``action``: ``leave-out``
+  (default: the clean set describes the live database, without them; nothing changes there) or
+  ``create`` (the fix creates them in the live database as the files define them; the clean set has them).
+  The reverse, objects only the live database has, is ``live_only``: the clean set carries them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ COLLISION_STRATEGIES = ("keep-both", "prefer-target", "prefer-source", "fail")
 OTHER_DIMENSION_ACTIONS = ("move", "fail")
 DEFINER_ACTIONS = ("invoker", "keep")
 INDEX_METHODS = ("btree", "gin", "hnsw", "ivfflat", "gist", "brin", "hash")
+FILES_ONLY_ACTIONS = ("leave-out", "create")
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,23 @@ class IndexChoice:
 
 
 @dataclass(frozen=True)
+class FilesOnly:
+    """An object the migration files create that the live database does not have: a migration never
+    applied there, or the object dropped by hand. ``kind``: the catalog kind (``table``, ``function``,
+    ``policy``, ...). ``action``: ``leave-out`` (the default, the safe one for the live database: nothing
+    there changes, and the clean set, which describes it, does not have the object, so a database built
+    from the clean set lacks it too; the output and REPORT.md say so) or ``create`` (the fix creates the
+    object in the live database as the replayed files define it, with its parts, grants and comments; the
+    clean set then has it). The parts of a table listed here (columns, constraints, indexes, policies,
+    triggers) come with it and are not listed themselves."""
+
+    object: str
+    kind: str
+    action: str = "leave-out"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Domain:
     """One file of the clean set: objects whose name matches one of ``patterns`` (fnmatch, on the
     unqualified name, or on ``schema.name`` for a pattern with a dot: ``public.memory*``, ``billing.*``);
@@ -181,6 +203,7 @@ class Plan:
     indexes: tuple[IndexChoice, ...] = ()
     domains: tuple[Domain, ...] = ()
     live_only: tuple[str, ...] = ()  # objects found only in the live database, carried into the clean set
+    files_only: tuple[FilesOnly, ...] = ()  # objects the files create that the live database lacks
     version: int = PLAN_VERSION
     #: what the proposal could not plan and why (written as comments; not read back from the TOML)
     notes: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ from pgconsolidate.model.types import Action, Analysis, FunctionDef, ObjectKind
 from pgconsolidate.plan.check import compatible, key_references, type_category
 from pgconsolidate.plan.domains import derive_domains
 from pgconsolidate.plan.facts import DataFacts
+from pgconsolidate.plan.files_only import files_only_objects
 from pgconsolidate.plan.keys import Renewal, renewal
 from pgconsolidate.plan.model import (
     ColumnMap,
@@ -1101,5 +1102,10 @@ def propose(
         indexes=tuple(indexes),
         domains=derive_domains(state, frozenset(dropped)),
         live_only=tuple(live_only_objects(chain, live, dropped)) if live else (),
+        files_only=tuple(
+            files_only_objects(chain, live, dropped, analysis.schema if analysis is not None else None)
+        )
+        if live
+        else (),
         not_merged=tuple(not_merged),
     )

@@ -11,6 +11,7 @@ from pgconsolidate.errors import InputError
 from pgconsolidate.plan.model import (
     COLLISION_STRATEGIES,
     DEFINER_ACTIONS,
+    FILES_ONLY_ACTIONS,
     INDEX_METHODS,
     OTHER_DIMENSION_ACTIONS,
     PLAN_VERSION,
@@ -18,6 +19,7 @@ from pgconsolidate.plan.model import (
     Definer,
     Domain,
     Embedding,
+    FilesOnly,
     FunctionChoice,
     IndexChoice,
     Merge,
@@ -127,6 +129,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
             "directory",
             "tool",
             "live_only",
+            "files_only",
             "settings",
             "merge",
             "embedding",
@@ -150,6 +153,7 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "index": frozenset({"name", "table", "columns", "method", "opclass"}),
     "domain": frozenset({"name", "patterns", "kinds"}),
     "file": frozenset({"path", "sha256"}),
+    "files_only": frozenset({"object", "kind", "action"}),
 }
 
 
@@ -342,6 +346,17 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
         )
         for t in _tables(doc, "domain")
     )
+    files_only = []
+    for t in _tables(doc, "files_only"):
+        action = r.string(t, "action", "[[files_only]]", "leave-out")
+        r.choice(action, FILES_ONLY_ACTIONS, "files_only action", "action =")
+        files_only.append(
+            FilesOnly(
+                object=r.string(t, "object", "[[files_only]]"),
+                kind=r.string(t, "kind", "[[files_only]]", "object"),
+                action=action,
+            )
+        )
     names = [d.name for d in domains]
     for n in names:
         if not re.fullmatch(r"[a-z0-9_]+", n):
@@ -362,6 +377,7 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
         indexes=_with_reasons(indexes, _reasons(text, "[[index]]")),
         domains=domains,
         live_only=r.strings(doc, "live_only", "top level"),
+        files_only=_with_reasons(files_only, _reasons(text, "[[files_only]]")),
         version=int(version) if isinstance(version, int) else PLAN_VERSION,
     )
     return plan, tuple(r.problems)

@@ -7,6 +7,7 @@ import textwrap
 
 from pgconsolidate.plan.model import (
     COLLISION_STRATEGIES,
+    FILES_ONLY_ACTIONS,
     Merge,
     NotMerged,
     Plan,
@@ -102,6 +103,32 @@ def _not_merged(plan: Plan) -> list[str]:
     return o
 
 
+def _files_only(plan: Plan) -> list[str]:
+    """Objects the files create that the live database lacks, each with its decision (written only when
+    the plan was made with a live database)."""
+    if not plan.files_only:
+        return []
+    o = [
+        "",
+        *_comment(
+            "Objects the migration files create that the live database does NOT have (a migration never\n"
+            "applied there, or the object dropped by hand). The clean set describes the live database.\n"
+            f"action = {' | '.join(FILES_ONLY_ACTIONS)}:\n"
+            "  leave-out (default) nothing changes in the live database; the clean set does NOT have the\n"
+            "            object, so a database built from it lacks it too (consolidate, REPORT.md say so)\n"
+            "  create    the fix creates it in the live database as the files define it (with its parts,\n"
+            "            grants and comments); the clean set has it. Check what it does there first: a\n"
+            "            policy grants access, a trigger runs on every write, a definer bypasses RLS."
+        ),
+    ]
+    for e in plan.files_only:
+        o += ["", "[[files_only]]"]
+        if e.reason:
+            o += _comment(e.reason)
+        o += [f"object = {q(e.object)}", f"kind = {q(e.kind)}", f"action = {q(e.action)}"]
+    return o
+
+
 def write_plan(plan: Plan) -> str:
     """The plan as commented TOML; :func:`pgconsolidate.plan.toml_read.read_plan` reads it back."""
     o: list[str] = [*_comment(HEADER), ""]
@@ -157,6 +184,7 @@ def write_plan(plan: Plan) -> str:
     for m in plan.merges:
         o += ["", *_merge_block(m, _comment(m.reason) if m.reason else [])]
     o += _not_merged(plan)
+    o += _files_only(plan)
     o += [
         "",
         *_comment(

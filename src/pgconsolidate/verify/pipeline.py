@@ -47,6 +47,7 @@ from pgconsolidate.generate.cleanset import (
     extensions_created_by,
     split_dump,
 )
+from pgconsolidate.generate.files_only import creation_sql
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair, history_tool
 from pgconsolidate.generate.layouts import companions, in_place_refusal, layout_files
@@ -65,6 +66,7 @@ from pgconsolidate.plan.check import (
 )
 from pgconsolidate.plan.dependents import drop_source_problems, keep_used_sources, routines_using
 from pgconsolidate.plan.facts import DataFacts
+from pgconsolidate.plan.files_only import files_only_lines, files_only_objects, files_only_problems
 from pgconsolidate.plan.model import Plan
 from pgconsolidate.plan.propose import live_only_objects, merge_proposals, propose
 from pgconsolidate.plan.recreated import recreated_tables
@@ -338,8 +340,12 @@ def load_plan(
         snapshots = (g.chain,) + ((g.live,) if g.live else ())
         if live is not None and g.live is not None:
             live_problems = live_only_missing(plan, text, live)
+            live_problems += files_only_problems(plan, text, g.chain, g.live)
             if notes is not None:
                 notes += live_only_unlisted(plan, live_only_objects(g.chain, g.live, planned_drops(plan)))
+                listed = {e.object for e in plan.files_only}
+                absent = files_only_objects(g.chain, g.live, planned_drops(plan))
+                notes += files_only_lines(plan, [f for f in absent if f.object not in listed])
     shown = replace(plan, directory=directory) if directory else plan  # messages name the directory given
     more = check_plan(shown, text, current_files={f.path: f.sha256 for f in mdir.files}, snapshots=snapshots)
     more = (*more, *live_problems)
@@ -653,6 +659,9 @@ def consolidate(
             scratch_url,
             analysis=analysis,
         )
+        if g.live is not None:  # files_only entries checked against the live database and the files
+            text = plan_path.read_text(encoding="utf-8")
+            problems += [p.render(str(plan_path)) for p in files_only_problems(plan, text, g.chain, g.live)]
         if problems:
             raise InputError(
                 f"the plan has {len(problems)} problem(s); nothing was written:\n" + "\n".join(problems)
@@ -674,6 +683,16 @@ def consolidate(
                 definitions[choice.keep] = ff.definition
         base = now or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         fix_name = f"{_stamp(base, 0)}_consolidation_fix.sql"
+        # objects the files create that the live database lacks: each said, created by the fix if planned
+        absent = files_only_objects(g.chain, g.live, planned_drops(plan), analysis.schema) if g.live else []
+        files_only_notes = files_only_lines(plan, absent)
+        chosen = [e for e in plan.files_only if e.action == "create"]
+        created = creation_sql(split_dump(dump_schema(chain_url, server.major)), chosen) if chosen else []
+        files_only_notes += [
+            f"{e.kind} {e.object}: its definition is not in a dump of the replayed files: NOT created"
+            for e in chosen
+            if e.object not in {ident for ident, _ in created}
+        ]
         fix = generate_fix(
             plan,
             state,
@@ -681,6 +700,7 @@ def consolidate(
             extension_schemas=facts.extension_schemas,
             stamp=_stamp(base, 0),
             recreated=(recreated := recreated_tables(analysis, g.live_facts)),
+            created=created,
         )
         refs = reference_tables(mdir)
         step("running the consolidation fix on the replayed chain (twice)")
@@ -863,6 +883,7 @@ def consolidate(
                 "platform": platform_lines,
                 "live_copy": copy_notes,
                 "live_history": history_lines,
+                "files_only": files_only_notes,
             }
             from pgconsolidate.verify.findings import findings_before_after
 
@@ -899,6 +920,7 @@ def consolidate(
                 live_copy=copy_notes + history_lines,
                 not_merged=unmerged,
                 recreated=recreated,
+                files_only=files_only_notes,
             )
             write_atomic(tmp / "REPORT.md", report.encode())
             roles["REPORT.md"] = "report"

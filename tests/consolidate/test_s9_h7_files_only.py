@@ -1,0 +1,170 @@
+"""Objects the files create that the live database lacks (session 9, H7): ``plan --database-url`` lists
+each one as a ``[[files_only]]`` entry (``action = "leave-out"`` by default: nothing changes in the live
+database and the clean set, which describes it, does not have the object) and says so; ``consolidate``
+names each one in its output, its JSON and REPORT.md, listed in the plan or not; ``action = "create"``
+has the fix create the object in the live database as the files define it, so the clean set has it; the
+entries are checked against the files and the live database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pgconsolidate.cli import run
+from pgconsolidate.verify.replay import run_script
+
+FILE = """\
+create table public.notes (id uuid primary key default gen_random_uuid(), body text not null);
+create table public.audit_log (
+  id bigserial primary key,
+  note_id uuid references public.notes (id),
+  at timestamptz not null default now()
+);
+create index audit_log_note on public.audit_log (note_id);
+comment on table public.audit_log is 'who wrote what';
+create function public.log_note() returns trigger language plpgsql as $$
+begin
+  insert into public.audit_log (note_id) values (new.id);
+  return new;
+end $$;
+create trigger notes_log after insert on public.notes for each row execute function public.log_note();
+alter table public.notes enable row level security;
+create policy "read notes" on public.notes for select using (true);
+"""
+BY_HAND = """
+drop trigger notes_log on public.notes;
+drop function public.log_note();
+drop table public.audit_log;
+drop policy "read notes" on public.notes;
+insert into public.notes (body) values ('kept');
+"""
+ABSENT = [
+    ("table", "public.audit_log"),
+    ("function", "public.log_note()"),
+    ("trigger", "public.notes.notes_log"),
+    ("policy", "public.notes.read notes"),
+]
+
+
+def _setup(tmp_path: Path, url: str) -> tuple[Path, Path]:
+    d = tmp_path / "migrations"
+    d.mkdir()
+    (d / "20240101000000_notes.sql").write_text(FILE)
+    run_script(url, FILE + BY_HAND, "production: the files, then objects dropped by hand")
+    return d, tmp_path / "p.toml"
+
+
+def _entries(plan: Path) -> list[tuple[str, str, str]]:
+    import tomllib
+
+    doc = tomllib.loads(plan.read_text())
+    return [(e["kind"], e["object"], e["action"]) for e in doc.get("files_only", [])]
+
+
+def test_plan_lists_each_absent_object_leave_out_by_default(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d, plan = _setup(tmp_path, scratch_db)
+    capsys.readouterr()
+    assert run(["plan", str(d), "-o", str(plan), "--database-url", scratch_db]) == 0
+    out = capsys.readouterr().out
+    assert sorted(_entries(plan)) == sorted((k, o, "leave-out") for k, o in ABSENT)
+    assert "4 object(s) the files create are NOT in the live database" in out
+    assert "  table public.audit_log: leave-out (created by 20240101000000_notes.sql:2" in out
+    # parts of the absent table (its key, foreign key, index, sequence, columns) come with it
+    text = plan.read_text()
+    assert "audit_log_pkey" not in text and "audit_log_note" not in text and "audit_log_id_seq" not in text
+    assert run(["plan", "--check", str(plan), str(d), "--database-url", scratch_db]) == 0
+    # without a database nothing is listed
+    plain = tmp_path / "plain.toml"
+    assert run(["plan", str(d), "-o", str(plain)]) == 0
+    assert _entries(plain) == []
+
+
+def test_consolidate_says_what_it_leaves_out(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d, plan = _setup(tmp_path, scratch_db)
+    assert run(["plan", str(d), "-o", str(plan), "--database-url", scratch_db]) == 0
+    capsys.readouterr()
+    out_dir = tmp_path / "out"
+    rc = run(
+        ["consolidate", str(d), "--plan", str(plan), "--out", str(out_dir), "--database-url", scratch_db]
+    )
+    captured = capsys.readouterr()
+    assert rc == 0, captured.out
+    assert "4 object(s) the files create are NOT in the live database" in captured.out
+    assert (
+        "files only: table public.audit_log: in the files, not in the live database: LEFT OUT of the clean "
+        'set (plan: files_only action = "leave-out")' in captured.out
+    )
+    for kind, ident in ABSENT:
+        assert f"files only: {kind} {ident}: " in captured.out
+    report = (out_dir / "REPORT.md").read_text()
+    assert "## In the files, not in the live database" in report
+    assert "* policy public.notes.read notes: in the files, not in the live database: LEFT OUT" in report
+    clean = "\n".join(p.read_text() for p in sorted((out_dir / "migrations").glob("*.sql")))
+    assert "audit_log" not in clean and "log_note" not in clean and "read notes" not in clean
+    manifest = json.loads((out_dir / "pgconsolidate-output.json").read_text())
+    assert len(manifest["summary"]["files_only"]) == 4
+
+
+def test_create_has_the_fix_make_them_and_the_clean_set_keep_them(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d, plan = _setup(tmp_path, scratch_db)
+    assert run(["plan", str(d), "-o", str(plan), "--database-url", scratch_db]) == 0
+    plan.write_text(plan.read_text().replace('action = "leave-out"', 'action = "create"'))
+    assert run(["plan", "--check", str(plan), str(d), "--database-url", scratch_db]) == 0
+    capsys.readouterr()
+    out_dir = tmp_path / "out"
+    rc = run(
+        ["consolidate", str(d), "--plan", str(plan), "--out", str(out_dir), "--database-url", scratch_db,
+         "--format", "json"]
+    )  # fmt: skip
+    doc = json.loads(capsys.readouterr().out)
+    assert rc == 0, doc["differences"]
+    assert doc["verified"] is True
+    assert all("the fix CREATES it there" in line for line in doc["files_only"]), doc["files_only"]
+    fix = next(out_dir.glob("*_consolidation_fix.sql")).read_text()
+    assert "-- 0. Objects the files create that the live database lacks" in fix
+    assert "CREATE TABLE IF NOT EXISTS public.audit_log" in fix
+    clean = "\n".join(p.read_text() for p in sorted((out_dir / "migrations").glob("*.sql")))
+    for needle in ("public.audit_log", "log_note()", "notes_log", '"read notes"', "audit_log_note"):
+        assert needle in clean, needle
+
+
+def test_entries_are_checked(tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    d, plan = _setup(tmp_path, scratch_db)
+    assert run(["plan", str(d), "-o", str(plan), "--database-url", scratch_db]) == 0
+    text = plan.read_text()
+    text += '\n[[files_only]]\nobject = "public.audit_lgo"\nkind = "table"\naction = "leave-out"\n'
+    text += '\n[[files_only]]\nobject = "public.notes.body"\nkind = "column"\naction = "create"\n'
+    text += '\n[[files_only]]\nobject = "public.notes"\nkind = "table"\naction = "maybe"\n'
+    plan.write_text(text)
+    capsys.readouterr()
+    assert run(["plan", "--check", str(plan), str(d), "--database-url", scratch_db]) == 1
+    out = capsys.readouterr().out
+    assert "files_only: public.audit_lgo is not created by the files" in out
+    assert "files_only: public.notes.body is in the live database now" in out
+    assert "unknown files_only action 'maybe'" in out
+    # consolidate refuses the same plan before writing anything
+    assert run(["consolidate", str(d), "--plan", str(plan), "--out", str(tmp_path / "o"),
+                "--database-url", scratch_db]) == 2  # fmt: skip
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_unlisted_absent_objects_are_said(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d, plan = _setup(tmp_path, scratch_db)
+    assert run(["plan", str(d), "-o", str(plan)]) == 0  # made without the live database
+    capsys.readouterr()
+    assert run(["plan", "--check", str(plan), str(d), "--database-url", scratch_db]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "note: table public.audit_log: in the files, not in the live database, and not in the plan's "
+        "files_only: LEFT OUT of the clean set" in err
+    )
