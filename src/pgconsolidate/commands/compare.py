@@ -115,12 +115,70 @@ def without_tool_history(snap: Snapshot, files: Snapshot, label: str) -> tuple[S
     return without_history(snap, names), [note]
 
 
+def database_bodies(url: str, identities: list[str], snap: Snapshot) -> dict[str, str]:
+    """The bodies of ``identities`` (functions of ``snap``, the database's snapshot) as the database at
+    ``url`` holds them now; a function it no longer has is left out."""
+    from pgconsolidate.compare.names import Namer
+    from pgconsolidate.db.connect import connection, load_sql
+
+    namer = Namer((snap,))
+    quoted = [namer.routine(i) or i for i in identities]
+    with connection(url, autocommit=True) as conn:
+        conn.execute(load_sql("pgconsolidate.commands._queries", "function_bodies_path.sql").encode())
+        rows = conn.execute(
+            load_sql("pgconsolidate.commands._queries", "function_bodies.sql").encode(),
+            {"identities": identities, "quoted": quoted},
+        ).fetchall()
+    return {str(r[0]): str(r[1]) for r in rows if r[1] is not None}
+
+
+def directory_bodies(directory: str, identities: list[str]) -> dict[str, str]:
+    """The bodies of ``identities`` as the migration files at ``directory`` leave them (their object
+    model: each function's last definition)."""
+    from pgconsolidate.analysis import analyze_dir
+    from pgconsolidate.model.types import FunctionDef
+    from pgconsolidate.sources.reader import read_dir
+
+    mdir = read_dir(directory)
+    if not mdir.files:
+        return {}
+    model = analyze_dir(mdir, keep_trees=False).schema
+    out: dict[str, str] = {}
+    for identity in identities:
+        state = model.get(identity)
+        if state is not None and state.exists and isinstance(state.detail, FunctionDef):
+            out[identity] = state.detail.body
+    return out
+
+
+def bodies_of(arg: str, identities: list[str], snap: Snapshot) -> dict[str, str]:
+    """The bodies of ``identities`` from a compare argument that still has them: a database URL, or a
+    migrations directory; a snapshot file keeps only their hashes. Best effort: a database that cannot be
+    reached again gives none (the change is still reported, without its lines)."""
+    from pgconsolidate.errors import PgcError
+
+    if not identities:
+        return {}
+    try:
+        if _looks_like_url(arg):
+            return database_bodies(arg, identities, snap)
+        if _is_directory(arg):
+            return directory_bodies(arg, identities)
+    except PgcError:
+        return {}
+    return {}
+
+
 def print_diff(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") -> None:
-    """Text output: one line per differing object, then a summary."""
+    """Text output: one line per differing object (a changed body's diff indented under it), then a
+    summary."""
     from pgconsolidate.compare.render import text_lines
 
     colour = {"+": "green", "-": "red", "~": "yellow"}
     for line in text_lines(result, a_label=a_label, b_label=b_label):
+        if line.startswith(" "):
+            out.print(line, markup=False, highlight=False)
+            continue
         out.print(f"[{colour[line[0]]}]{line[0]}[/] ", end="")
         out.print(line[2:], markup=False)
     for note in result.notes:
@@ -149,6 +207,7 @@ def compare(
     """Compare two schemas object by object (exit 0 when equivalent, 1 when they differ)."""
     from pgconsolidate.catalog.reader import read_snapshots
     from pgconsolidate.compare import diff_snapshots
+    from pgconsolidate.compare.bodies import changed_bodies, with_body_diffs
     from pgconsolidate.compare.render import to_json
 
     ignored = checked_ignore(ignore)
@@ -171,6 +230,11 @@ def compare(
         else:
             snap_a, history_notes = without_tool_history(snap_a, snap_b, "A")
     result = diff_snapshots(snap_a, snap_b, ignore=ignored)
+    changed = changed_bodies(result)
+    if changed:  # where each changed body differs, from the sides that still have the bodies
+        result = with_body_diffs(
+            result, bodies_of(a, changed, snap_a), bodies_of(b, changed, snap_b), a_label="A", b_label="B"
+        )
     if history_notes:
         result = dataclasses.replace(result, notes=result.notes + tuple(history_notes))
     if fmt is OutputFormat.json:

@@ -27,6 +27,8 @@ class AttributeChange:
     name: str
     before: Value
     after: Value
+    #: more lines that show the change, when the caller could find them (a function body's diff)
+    detail: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ def describe(diff: ObjectDiff, *, a_label: str = "A", b_label: str = "B") -> str
 
 
 def text_lines(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") -> list[str]:
-    """The differences as lines; children of an added or removed table are folded into its line."""
+    """The differences as lines; children of an added or removed table are folded into its line. A
+    change's detail (a function body's diff) follows its object's line, each line indented by four
+    spaces."""
     whole = {
         (d.change, d.identity) for d in result.differences if d.collection == "tables" and d.change != CHANGED
     }
@@ -87,6 +89,7 @@ def text_lines(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") 
                 f" with {n} dependent object(s) (columns, constraints, indexes, triggers, policies, grants)"
             )
         lines.append(line)
+        lines += [f"    {x}" for c in d.changes for x in c.detail]
     return lines
 
 
@@ -111,6 +114,7 @@ def to_json(result: SnapshotDiff) -> dict[str, Any]:
                 "parent": d.parent,
                 "attributes": [
                     {"name": c.name, "a": plain(c.before), "b": plain(c.after), "text": describe_change(c)}
+                    | ({"diff": list(c.detail)} if c.detail else {})
                     for c in d.changes
                 ],
             }

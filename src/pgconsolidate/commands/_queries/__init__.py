@@ -1,0 +1,1 @@
+"""Queries a command runs itself (a package, not a command: ``cli_app`` skips names starting with ``_``)."""
