@@ -84,3 +84,16 @@ def test_diff_is_capped() -> None:
     assert len(lines) == LIMIT + 1
     assert lines[-1].startswith("... ") and lines[-1].endswith("more diff line(s)")
     assert body_diff("a\n  b  \n", "a\n  b\n") == ()  # trailing spaces are not a change
+
+
+def test_inspect_against_shows_the_lines(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = _dir(tmp_path, "m", V1)
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute(V2.encode())
+    capsys.readouterr()
+    assert run(["inspect", "--database-url", scratch_db, "--against", str(d)]) == 1
+    out = capsys.readouterr().out
+    assert "    --- the files\n    +++ the database\n" in out
+    assert "    +  total := a * b;  -- weighted" in out

@@ -28,7 +28,7 @@ from pgconsolidate.commands.common import (
     writable_output,
     write_output,
 )
-from pgconsolidate.commands.compare import print_diff
+from pgconsolidate.commands.compare import bodies_of, print_diff
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import EXIT_FOUND
 
@@ -125,6 +125,7 @@ def inspect(
     from pgconsolidate.catalog import read_snapshot, snapshot_to_json
     from pgconsolidate.catalog.serialize import snapshot_to_dict
     from pgconsolidate.compare import diff_snapshots
+    from pgconsolidate.compare.bodies import changed_bodies, with_body_diffs
     from pgconsolidate.compare.render import to_json
     from pgconsolidate.history import read_history, reconcile
     from pgconsolidate.history.objects import history_object_names
@@ -169,6 +170,14 @@ def inspect(
     tables = history_object_names(live, {h.table for h in history}, files)
     kept = tuple(d for d in drift.differences if (d.parent or d.identity) not in tables)
     drift = dataclasses.replace(drift, differences=kept)
+    if changed := changed_bodies(drift):  # where each changed function body differs
+        drift = with_body_diffs(
+            drift,
+            bodies_of(against, changed, files),
+            bodies_of(url, changed, live),
+            a_label=FILES,
+            b_label=DATABASE,
+        )
     # several history tables (a project that changed tools): the one of the directory's tool decides
     owning = owning_histories(history, mdir.tool.value) or list(history)
     reconciliations = [reconcile(h, mdir) for h in owning]
