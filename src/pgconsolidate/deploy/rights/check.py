@@ -3,6 +3,8 @@ them, one by one only when PostgreSQL refuses the batch for a schema the role ma
 
 from __future__ import annotations
 
+import json
+
 import psycopg
 
 from pgconsolidate.db.connect import load_sql, one_line
@@ -38,7 +40,20 @@ def _params(needs: tuple[Need, ...]) -> dict[str, list[str | None]]:
         "kinds": [n.kind for n in needs],
         "names": [n.name for n in needs],
         "details": [privilege_list(n) for n in needs],
+        "parts": _parts_json(needs),
     }
+
+
+def _parts_json(needs: tuple[Need, ...]) -> list[str | None]:
+    """Each need's parts as a JSON array (a tuple shared by many needs is written once)."""
+    done: dict[int, str] = {}
+    out: list[str | None] = []
+    for n in needs:
+        key = id(n.parts)
+        if key not in done:
+            done[key] = json.dumps(list(n.parts))
+        out.append(done[key])
+    return out
 
 
 def _first_unusable(conn: psycopg.Connection, query: bytes, needs: tuple[Need, ...]) -> str | None:
@@ -60,7 +75,9 @@ def _first_unusable(conn: psycopg.Connection, query: bytes, needs: tuple[Need, .
 
 def privilege_list(need: Need) -> str | None:
     """What the query checks (any of them is enough) for a GRANT: ``P WITH GRANT OPTION`` (``ALL``: any
-    of the object's privileges), for a REVOKE: any of the object's privileges."""
+    of the object's privileges), for a REVOKE: any of the object's privileges (a column need: as it is)."""
+    if need.kind.startswith("column"):
+        return need.detail
     if need.kind.endswith("-revoke"):
         return ", ".join(ALL_PRIVILEGES[need.kind.removesuffix("-revoke")])
     if not need.kind.endswith("-grant") or need.detail is None:

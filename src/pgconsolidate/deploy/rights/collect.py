@@ -15,9 +15,11 @@ from typing import Any
 
 from pglast.parser import ParseError, parse_sql_json
 
-from pgconsolidate.deploy.rights.derive import statement_needs, touched_names
+from pgconsolidate.deploy.rights.data import RULES as DATA_RULES
+from pgconsolidate.deploy.rights.derive import gone_names, statement_needs, touched_names
 from pgconsolidate.deploy.rights.model import History, Need
 from pgconsolidate.deploy.rights.names import quote
+from pgconsolidate.deploy.rights.plpgsql import do_statements
 from pgconsolidate.deploy.rights.scope import Scope
 from pgconsolidate.deploy.units import SqlStep, Unit
 
@@ -76,20 +78,56 @@ def _step_nodes(step: SqlStep) -> Iterator[dict[str, Any]]:
         yield s["stmt"]
 
 
-def _parsed(unit: Unit) -> list[tuple[dict[str, Any] | None, str, str]] | None:
+Parsed = tuple[dict[str, Any] | None, str, str, SqlStep]
+
+
+def _parsed(unit: Unit) -> list[Parsed] | None:
     """(tree or None for a statement whose tree the apply did not keep, ``path:line``, lower-cased
-    text) of each statement of ``unit``; None when a step does not parse."""
-    out: list[tuple[dict[str, Any] | None, str, str]] = []
+    text, step) of each statement of ``unit``; None when a step does not parse."""
+    out: list[Parsed] = []
     try:
         for step in unit.steps:
             where, low = f"{step.path}:{step.line}", step.text.lower()
             if step.node is None and step.kind:
-                out.append((None, where, low))  # a data statement: its text is enough
+                out.append((None, where, low, step))  # a data statement: parsed when its needs are derived
                 continue
-            out.extend((node, where, low) for node in _step_nodes(step))
+            out.extend((node, where, low, step) for node in _step_nodes(step))
     except ParseError:
         return None
     return out
+
+
+def _data_nodes(step: SqlStep, node: dict[str, Any] | None) -> list[tuple[dict[str, Any], str, bool]]:
+    """(tree, ``path:line``, certainly run) of a data statement whose tree the split did not keep (the
+    statement itself), or of a DO block (the static statements it runs: :mod:`.plpgsql`)."""
+    if step.kind == "DoStmt" or (node is not None and "DoStmt" in node):
+        return [
+            (node, f"{step.path}:{line}", certain)
+            for node, line, certain in do_statements(step.text, step.line)
+        ]
+    if step.kind not in DATA_RULES:
+        return []
+    try:
+        return [(node, f"{step.path}:{step.line}", True) for node in _step_nodes(step)]
+    except ParseError:
+        return []
+
+
+class _Needs:
+    """The needs collected so far and the scope they were derived in."""
+
+    def __init__(self) -> None:
+        self.needs: list[Need] = []
+        self.scope = Scope()
+
+    def statement(self, node: dict[str, Any], where: str, low: str, certain: bool = True) -> None:
+        if _changes_search_path(node, low) or "CreateSchemaStmt" in node:
+            # from here on, unqualified names are left to the apply (a new schema may be the
+            # role's own, first on the search path as "$user")
+            self.scope.search_path_changed = True
+        if certain:
+            self.needs.extend(statement_needs(node, where, self.scope))
+        self.scope.touch(touched_names(node), gone_names(node))
 
 
 def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Need, ...]:
@@ -98,27 +136,23 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
 
     A unit whose steps do not all parse, or that changes its role, contributes only the history
     table's needs that come before its steps."""
-    needs: list[Need] = []
-    scope = Scope()
+    acc = _Needs()
     for unit in units:
         parsed = _parsed(unit)
         if parsed is None:
             if history is not None:
-                needs.extend(_history_needs(unit, history, role_changed=True))
+                acc.needs.extend(_history_needs(unit, history, role_changed=True))
             continue
-        role_changed = any(_changes_role(node, low) for node, _, low in parsed)
+        role_changed = any(_changes_role(node, low) for node, _, low, _ in parsed)
         if history is not None:
-            needs.extend(_history_needs(unit, history, role_changed))
+            acc.needs.extend(_history_needs(unit, history, role_changed))
         if role_changed:
             continue
-        for node, where, low in parsed:
-            if node is None:
-                scope.search_path_changed |= "search_path" in low
+        for node, where, low, step in parsed:
+            if node is not None and "DoStmt" not in node:
+                acc.statement(node, where, low)
                 continue
-            if _changes_search_path(node, low) or "CreateSchemaStmt" in node:
-                # from here on, unqualified names are left to the apply (a new schema may be the
-                # role's own, first on the search path as "$user")
-                scope.search_path_changed = True
-            needs.extend(statement_needs(node, where, scope))
-            scope.touch(touched_names(node))
-    return tuple(needs)
+            acc.scope.search_path_changed |= "search_path" in low
+            for inner, inner_where, certain in _data_nodes(step, node):
+                acc.statement(inner, inner_where, "", certain)
+    return tuple(acc.needs)

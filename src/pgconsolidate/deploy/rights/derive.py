@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pgconsolidate.deploy.rights import data
 from pgconsolidate.deploy.rights.model import Need
 from pgconsolidate.deploy.rights.names import (
     list_strings,
@@ -47,6 +48,14 @@ ALL_PRIVILEGES = {
     "function": ("EXECUTE",),
     "schema": ("USAGE", "CREATE"),
     "type": ("USAGE",),
+}
+_COLUMN_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "REFERENCES")
+_IN_SCHEMA = {
+    "OBJECT_TABLE": "tables",
+    "OBJECT_SEQUENCE": "sequences",
+    "OBJECT_FUNCTION": "functions",
+    "OBJECT_PROCEDURE": "procedures",
+    "OBJECT_ROUTINE": "routines",
 }
 _GRANT_TARGETS = {
     "OBJECT_TABLE": "table",
@@ -188,7 +197,9 @@ def _relation_owned(d: Deriver, body: dict[str, Any]) -> None:
     owners = {role_name(c.get("newowner")) for c in cmds if c.get("subtype") == "AT_ChangeOwner"}
     if d.kind == "AlterTableStmt" and len(owners) == 1 and len(cmds) == 1 and None not in owners:
         # OWNER TO alone: ownership in any case, SET ROLE only for a new owner (the query)
-        d.relation("relation-owner-to", rv_parts(body.get("relation")), f"{action} OWNER TO", owners.pop())
+        new = owners.pop()
+        d.relation("relation-owner-to", rv_parts(body.get("relation")), f"{action} OWNER TO", new)
+        d.relation("relation-new-owner", rv_parts(body.get("relation")), f"{action} OWNER TO", new)
     else:
         d.relation("relation-owner", rv_parts(body.get(field)), action)
     if d.kind == "AlterTableStmt":
@@ -257,8 +268,9 @@ def _set_schema(d: Deriver, body: dict[str, Any]) -> None:
 
 def _owner(d: Deriver, body: dict[str, Any]) -> None:
     """``OWNER TO`` a role of a function, type or schema: nothing is checked when the object already
-    belongs to it; otherwise its ownership and the right to SET ROLE to the new owner (membership
-    before PostgreSQL 16). (``ALTER TABLE ... OWNER TO`` checks ownership in any case.)"""
+    belongs to it; otherwise its ownership, the right to SET ROLE to the new owner (membership before
+    PostgreSQL 16), and the new owner's CREATE on the object's schema (on the database, for a schema),
+    unless the role is a superuser. (``ALTER TABLE ... OWNER TO`` checks ownership in any case.)"""
     kind = body.get("objectType")
     obj = body.get("object")
     new = role_name(body.get("newowner"))
@@ -266,10 +278,13 @@ def _owner(d: Deriver, body: dict[str, Any]) -> None:
         return
     if kind in FUNCTIONS:
         d.function("function-owner-to", (obj or {}).get("ObjectWithArgs"), "OWNER TO", new)
+        d.function("function-new-owner", (obj or {}).get("ObjectWithArgs"), "OWNER TO", new)
     elif kind in TYPES:
         d.type("type-owner-to", obj, "OWNER TO", new)
+        d.type("type-new-owner", obj, "OWNER TO", new)
     elif kind == "OBJECT_SCHEMA":
         d.schema("schema-owner-to", string(obj), "ALTER SCHEMA OWNER TO", new)
+        d.schema("schema-new-owner", string(obj), "ALTER SCHEMA OWNER TO", new)
 
 
 def _comment(d: Deriver, body: dict[str, Any]) -> None:
@@ -293,17 +308,25 @@ def _comment(d: Deriver, body: dict[str, Any]) -> None:
 
 
 def _grant(d: Deriver, body: dict[str, Any]) -> None:
-    """GRANT: the privilege WITH GRANT OPTION (``ALL``: any); REVOKE: any privilege on the object."""
+    """GRANT: the privilege WITH GRANT OPTION (``ALL``: any); REVOKE: any privilege on the object. On
+    columns, the same on each column (a table privilege covers its columns)."""
     target = _GRANT_TARGETS.get(str(body.get("objtype")))
+    if body.get("targtype") == "ACL_TARGET_ALL_IN_SCHEMA":
+        _grant_in_schema(d, body)
+        return
     if body.get("targtype") != "ACL_TARGET_OBJECT" or target is None:
         return
     action = "GRANT" if body.get("is_grant") else "REVOKE"
     privileges: list[str] = []
+    columns: list[tuple[str, tuple[str, ...]]] = []  # (privilege, columns)
     for p in body.get("privileges") or []:
         priv = (p or {}).get("AccessPriv", {})
-        name = str(priv.get("priv_name") or "").upper()
-        # column privileges, MAINTAIN, a privilege of another object type: left to the apply
-        if not priv.get("cols") and name in ALL_PRIVILEGES[target]:
+        name = str(priv.get("priv_name") or "ALL").upper()
+        cols = tuple(strings(priv.get("cols")) or ())
+        if cols and target == "table" and (name in _COLUMN_PRIVILEGES or name == "ALL"):
+            columns.append((name, cols))
+        elif not priv.get("cols") and name in ALL_PRIVILEGES[target]:
+            # MAINTAIN, a privilege of another object type: left to the apply
             privileges.append(name)
     if not body.get("privileges"):
         privileges = ["ALL"]
@@ -320,6 +343,33 @@ def _grant(d: Deriver, body: dict[str, Any]) -> None:
                 d.schema(kind, string(obj), action, priv)
             else:
                 d.type(kind, obj, action, priv)
+        for priv, cols in columns:
+            rel = rv_parts((obj or {}).get("RangeVar"))
+            if body.get("is_grant"):
+                listed = _COLUMN_PRIVILEGES if priv == "ALL" else (priv,)
+                d.relation(
+                    "column-grant", rel, action, ", ".join(f"{p} WITH GRANT OPTION" for p in listed), cols
+                )
+            else:
+                d.relation("column-revoke", rel, action, ", ".join(_COLUMN_PRIVILEGES), cols)
+
+
+def _grant_in_schema(d: Deriver, body: dict[str, Any]) -> None:
+    """``GRANT/REVOKE ... ON ALL TABLES/SEQUENCES/FUNCTIONS/PROCEDURES/ROUTINES IN SCHEMA s``: USAGE on
+    ``s`` (PostgreSQL looks the schema up first), and some privilege on each such object in it now
+    (PostgreSQL refuses the whole statement for one the role has none on; with some but no grant option
+    it only warns: many objects in a schema are an extension's, and the project's own tool leaves them
+    so); objects of a name an earlier step dropped, renamed or moved are left out (those it created
+    are the role's own)."""
+    what = _IN_SCHEMA.get(str(body.get("objtype")))
+    if what is None:
+        return
+    action = f"{'GRANT' if body.get('is_grant') else 'REVOKE'} ON ALL {what.upper()} IN SCHEMA"
+    skip = d.scope.gone_names()
+    for obj in body.get("objects") or []:
+        schema = string(obj)
+        d.schema("schema-usage", schema, action)
+        d.schema(f"{what}-in-schema", schema, action, None, skip)
 
 
 def _default_privileges(d: Deriver, body: dict[str, Any]) -> None:
@@ -354,6 +404,7 @@ RULES: dict[str, Callable[[Deriver, dict[str, Any]], None]] = {
     "CommentStmt": _comment,
     "GrantStmt": _grant,
     "AlterDefaultPrivilegesStmt": _default_privileges,
+    **data.RULES,
 }
 
 #: statement kinds without a rule, and why
@@ -397,3 +448,17 @@ def touched_names(node: dict[str, Any]) -> list[str]:
         out += (rv_parts(body.get("relation")) or object_parts(body.get("object")))[-1:]
         out += [body[k] for k in ("newname", "subname") if isinstance(body.get(k), str)]
     return out
+
+
+def gone_names(node: dict[str, Any]) -> list[str]:
+    """The bare names of objects there now that a statement drops, renames or moves away."""
+    kind, body = next(iter(node.items()))
+    if not isinstance(body, dict):
+        return []
+    if kind == "DropStmt" and body.get("removeType") not in ON_TABLE:
+        return [p for obj in body.get("objects") or [] for p in object_parts(obj)[-1:]]
+    if kind in ("RenameStmt", "AlterObjectSchemaStmt"):
+        if body.get("renameType") in ON_TABLE | TABLE_PARTS:
+            return []
+        return (rv_parts(body.get("relation")) or object_parts(body.get("object")))[-1:]
+    return []

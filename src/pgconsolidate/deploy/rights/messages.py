@@ -40,19 +40,41 @@ RIGHT_NAMES = {
     "type-revoke": "any privilege on {noun}",
     "matview-refresh": "{noun}",
     "extension-create": "{noun} to create extension",
+    "table-truncate": "TRUNCATE on {noun}",
+    "table-lock": "{detail} on {noun}",
+    "schema-usage": "USAGE on schema",
+    "column-grant": "{detail} (or ownership) on {noun}",
+    "column-revoke": "any privilege on {noun}",
+    "columns-select": "SELECT on {noun}",
+    "columns-insert": "INSERT on {noun}",
+    "columns-update": "UPDATE on {noun}",
+    **{
+        f"{what}-in-schema": "any privilege on {noun}"
+        for what in ("tables", "sequences", "functions", "procedures", "routines")
+    },
 }
+#: OWNER TO: what the new owner must hold (unless the connected role is a superuser)
+NEW_OWNER = ("relation-new-owner", "function-new-owner", "type-new-owner", "schema-new-owner")
 
 
 def message(need: Need, obj: str, role: str, noun: str | None) -> str:
     """``path:line: role 'r' lacks <right> '<object>' (needed by <statement>): nothing was ...``."""
     detail = "a privilege" if need.detail == "ALL" else need.detail or ""
-    if need.kind.endswith("-owner-to") and not detail:
+    if need.kind.endswith(("-owner-to", "-new-owner")) and not detail:
         detail = "CURRENT_USER"
+    if need.kind in NEW_OWNER:
+        return (
+            f"{need.where}: new owner {detail!r} lacks CREATE on {noun or 'schema'} {obj!r}, which "
+            f"PostgreSQL requires of it unless role {role!r} is a superuser (needed by {need.action}): "
+            "nothing was backed up or changed"
+        )
+    if need.kind == "table-lock":  # any of them
+        detail = " or ".join(detail.rsplit(", ", 1))
     right = RIGHT_NAMES[need.kind].format(noun=noun or "object", detail=detail)
     effect = ""
     if need.kind.endswith("-grant"):
         effect = " (PostgreSQL refuses it, or only warns and grants nothing)"
-    elif need.kind.endswith("-revoke"):
+    elif need.kind.endswith("-revoke") or need.kind.endswith("-in-schema"):
         effect = " (PostgreSQL refuses it to a role without any privilege on the object)"
     return (
         f"{need.where}: role {role!r} lacks {right} {obj!r} (needed by {need.action}{effect}): "

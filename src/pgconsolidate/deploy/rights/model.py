@@ -12,13 +12,16 @@ class Need:
     PostgreSQL's ``to_regclass``/``to_regprocedure``/``to_regtype`` read it (``None``: the creation
     schema), the step that needs it (``path:line`` and what it does), and ``detail``: the privilege a
     GRANT needs (``ALL``: any of them), the version CREATE EXTENSION installs, the new owner of an
-    ``OWNER TO``, or the columns a statement reads or writes (``a, b``)."""
+    ``OWNER TO``, the privilege a column or row need is about; ``parts``: the columns it is about
+    (``("*",)``: every column; none: any column will do), or for ``ON ALL ... IN SCHEMA`` the names of
+    objects earlier steps touched (left out of the check)."""
 
     kind: str
     name: str | None
     where: str
     action: str
     detail: str | None = None
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ class Scope:
     def __init__(self) -> None:
         self.search_path_changed = False
         self.touched: set[str] = set()  # bare names of relations, functions, types and schemas
+        self.gone: set[str] = set()  # those of objects there before that a step dropped, renamed or moved
+        self._gone_tuple: tuple[str, ...] = ()
 
     def certain(self, parts: list[str] | None) -> bool:
         """Whether the object named ``parts`` now is the one the apply will find under that name."""
@@ -27,9 +29,19 @@ class Scope:
             return False
         return not any(p in self.touched for p in parts)
 
-    def touch(self, parts: Iterable[str] | None) -> None:
+    def touch(self, parts: Iterable[str] | None, gone: Iterable[str] = ()) -> None:
         if parts:
             self.touched.update(parts)
+        for name in gone:
+            if name not in self.gone:
+                self.gone.add(name)
+                self._gone_tuple = ()
+
+    def gone_names(self) -> tuple[str, ...]:
+        """:attr:`gone`, sorted (one tuple shared until it changes)."""
+        if len(self._gone_tuple) != len(self.gone):
+            self._gone_tuple = tuple(sorted(self.gone))
+        return self._gone_tuple
 
 
 def creation_schema(parts: list[str] | None, search_path_changed: bool) -> tuple[bool, str | None]:
@@ -51,17 +63,26 @@ class Deriver:
         self.scope = scope
         self.needs: list[Need] = []
 
-    def add(self, kind: str, name: str | None, action: str, detail: str | None = None) -> None:
-        self.needs.append(Need(kind, name, self.where, action, detail))
+    def add(
+        self, kind: str, name: str | None, action: str, detail: str | None = None, parts: tuple[str, ...] = ()
+    ) -> None:
+        self.needs.append(Need(kind, name, self.where, action, detail, parts))
 
     def create_in(self, parts: list[str] | None, action: str) -> None:
         certain, schema = creation_schema(parts, self.scope.search_path_changed)
         if certain and (schema is None or schema not in self.scope.touched):
             self.add("schema-create", schema, action)
 
-    def relation(self, kind: str, parts: list[str] | None, action: str, detail: str | None = None) -> None:
+    def relation(
+        self,
+        kind: str,
+        parts: list[str] | None,
+        action: str,
+        detail: str | None = None,
+        columns: tuple[str, ...] = (),
+    ) -> None:
         if self.scope.certain(parts):
-            self.add(kind, names.qualified(parts), action, detail)
+            self.add(kind, names.qualified(parts), action, detail, columns)
 
     def function(self, kind: str, owa: Any, action: str, detail: str | None = None) -> None:
         name = names.function(owa)
@@ -73,6 +94,8 @@ class Deriver:
         if self.scope.certain(parts):
             self.add(kind, names.qualified(parts), action, detail)
 
-    def schema(self, kind: str, name: str | None, action: str, detail: str | None = None) -> None:
+    def schema(
+        self, kind: str, name: str | None, action: str, detail: str | None = None, parts: tuple[str, ...] = ()
+    ) -> None:
         if name is not None and name not in self.scope.touched:
-            self.add(kind, name, action, detail)
+            self.add(kind, name, action, detail, parts)

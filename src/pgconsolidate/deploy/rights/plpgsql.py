@@ -1,0 +1,192 @@
+"""The SQL statements inside a ``DO`` block, and which of them the block certainly runs (pure).
+
+The consolidation fix is mostly DO blocks (every step guarded on the catalog state), and migrations
+wrap statements in them too; their static SQL statements get the same rules as top-level ones when the
+block certainly runs them:
+
+* statements in the block's main line run; the bodies of IF, CASE and loops may not (they are only read
+  for the names they may create, drop or rename, and a search_path they may set);
+* an error raised anywhere does not make what follows uncertain (the apply then fails anyway); after a
+  guard ``IF ... THEN RETURN; END IF`` the main line goes on only when its condition asks whether
+  something exists (``to_regclass(...)``, ``EXISTS (...)``: an object absent now is left to the apply by
+  the check); any other way out of the block (RETURN, EXIT) makes the rest uncertain;
+* in a block with an EXCEPTION section, only its first statement certainly runs (a handled error skips
+  the rest), and none when a handler catches privilege errors (``OTHERS``, ``insufficient_privilege``);
+* ``EXECUTE`` of a built string is not read (its text is not known before it runs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pglast.parser import ParseError, parse_plpgsql_json, parse_sql_json
+
+_ERROR_LEVEL = 21  # elog ERROR: RAISE EXCEPTION (the default level)
+_EXISTENCE = re.compile(r"\bto_reg\w+\s*\(|\bexists\s*\(", re.IGNORECASE)
+_CATCHES_PRIVILEGE = {
+    "others",
+    "insufficient_privilege",
+    "syntax_error_or_access_rule_violation",
+    "42501",
+    "42000",
+}
+_LOOPS = {
+    "PLpgSQL_stmt_loop",
+    "PLpgSQL_stmt_while",
+    "PLpgSQL_stmt_fori",
+    "PLpgSQL_stmt_fors",
+    "PLpgSQL_stmt_forc",
+    "PLpgSQL_stmt_foreach_a",
+    "PLpgSQL_stmt_dynfors",
+}
+_LEAVES = {"PLpgSQL_stmt_return", "PLpgSQL_stmt_exit"}
+_DO_HEAD = re.compile(r"^\s*do\b\s*(?:language\s+\S+\s+)?", re.IGNORECASE)
+
+Inner = tuple[dict[str, Any], int, bool]  # (statement tree, line in the file, certainly run)
+
+
+def _query(node: Any) -> str | None:
+    q = (node or {}).get("PLpgSQL_expr", {}).get("query") if isinstance(node, dict) else None
+    return q if isinstance(q, str) else None
+
+
+def _raises(st: dict[str, Any]) -> bool:
+    body = st.get("PLpgSQL_stmt_raise")
+    return isinstance(body, dict) and int(body.get("elog_level", _ERROR_LEVEL)) >= _ERROR_LEVEL
+
+
+def _ends_early(body: Any, in_loop: bool = False) -> bool:
+    """Whether running ``body`` may leave the block without an error (RETURN, EXIT outside a loop),
+    anywhere in it. (An error raised fails the apply: what follows it need not be held.)"""
+    if isinstance(body, list):
+        return any(_ends_early(b, in_loop) for b in body)
+    if not isinstance(body, dict):
+        return False
+    if "PLpgSQL_stmt_return" in body or ("PLpgSQL_stmt_exit" in body and not in_loop):
+        return True
+    in_loop = in_loop or any(k in _LOOPS for k in body)
+    return any(
+        _ends_early(v, in_loop) for k, v in body.items() if k != "PLpgSQL_expr" and isinstance(v, dict | list)
+    )
+
+
+def _guard(st: dict[str, Any]) -> bool | None:
+    """For an IF with no ELSIF/ELSE whose THEN ends the block: whether the main line stays certain after
+    it (True), or not (False); None for any other statement."""
+    body = st.get("PLpgSQL_stmt_if")
+    if not isinstance(body, dict) or body.get("elsif_list") or body.get("else_body"):
+        return None
+    then = body.get("then_body") or []
+    if not then or _ends_early(then[:-1]):
+        return None
+    last = then[-1] if isinstance(then[-1], dict) else {}
+    if _raises(last):
+        return True
+    if "PLpgSQL_stmt_return" in last:
+        return bool(_EXISTENCE.search(_query(body.get("cond")) or ""))
+    return None
+
+
+def _catches_privilege(block: dict[str, Any]) -> bool:
+    for exc in ((block.get("exceptions") or {}).get("PLpgSQL_exception_block", {}).get("exc_list")) or []:
+        for cond in (exc or {}).get("PLpgSQL_exception", {}).get("conditions") or []:
+            name = str((cond or {}).get("PLpgSQL_condition", {}).get("condname", "")).lower()
+            if name in _CATCHES_PRIVILEGE:
+                return True
+    return False
+
+
+class _Walk:
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
+        self.out: list[Inner] = []
+
+    def sql(self, query: str | None, lineno: Any, certain: bool) -> None:
+        if not query:
+            return
+        line = self.first_line + (int(lineno) - 1 if isinstance(lineno, int) and lineno > 0 else 0)
+        try:
+            stmts = json.loads(parse_sql_json(query)).get("stmts", [])
+        except ParseError:
+            return
+        self.out.extend((s["stmt"], line, certain) for s in stmts if isinstance(s.get("stmt"), dict))
+
+    def body(self, stmts: Any, certain: bool) -> bool:
+        """Walk a statement list; whether the main line is still certain after it."""
+        for st in stmts or []:
+            if not isinstance(st, dict) or not st:
+                continue
+            kind, b = next(iter(st.items()))
+            b = b if isinstance(b, dict) else {}
+            if kind == "PLpgSQL_stmt_execsql":
+                self.sql(_query(b.get("sqlstmt")), b.get("lineno"), certain)
+            elif kind == "PLpgSQL_stmt_perform":
+                self.sql(_query(b.get("expr")), b.get("lineno"), certain)
+            elif kind == "PLpgSQL_stmt_if":
+                guard = _guard(st)
+                self.body(b.get("then_body"), False)
+                for elsif in b.get("elsif_list") or []:
+                    self.body((elsif or {}).get("PLpgSQL_if_elsif", {}).get("stmts"), False)
+                self.body(b.get("else_body"), False)
+                if guard is False or (guard is None and _ends_early(st)):
+                    certain = False
+            elif kind == "PLpgSQL_stmt_case":
+                for when in b.get("case_when_list") or []:
+                    self.body((when or {}).get("PLpgSQL_case_when", {}).get("stmts"), False)
+                self.body(b.get("else_stmts"), False)
+                certain = certain and not _ends_early(st)
+            elif kind in _LOOPS:
+                if kind == "PLpgSQL_stmt_fors":
+                    self.sql(_query(b.get("query")), b.get("lineno"), certain)
+                self.body(b.get("body"), False)
+                certain = certain and not _ends_early(st)
+            elif kind == "PLpgSQL_stmt_block":
+                certain = self.block(b, certain)
+            elif kind in _LEAVES or _raises(st):
+                certain = False
+        return certain
+
+    def block(self, b: dict[str, Any], certain: bool) -> bool:
+        if not b.get("exceptions"):
+            return self.body(b.get("body"), certain)
+        stmts = b.get("body") or []
+        self.body(stmts[:1], certain and not _catches_privilege(b))
+        self.body(stmts[1:], False)
+        for exc in ((b.get("exceptions") or {}).get("PLpgSQL_exception_block", {}).get("exc_list")) or []:
+            self.body((exc or {}).get("PLpgSQL_exception", {}).get("action"), False)
+        return certain
+
+
+def _language(text: str) -> str:
+    try:
+        stmts = json.loads(parse_sql_json(text)).get("stmts", [])
+    except ParseError:
+        return ""
+    for s in stmts:
+        for arg in (s.get("stmt", {}).get("DoStmt", {}).get("args")) or []:
+            de = (arg or {}).get("DefElem", {})
+            if de.get("defname") == "language":
+                return str((de.get("arg") or {}).get("String", {}).get("sval", "")).lower()
+    return "plpgsql"
+
+
+def do_statements(text: str, line: int) -> Iterator[Inner]:
+    """The static SQL statements of the ``DO`` block ``text`` (which starts at ``line``), each with its
+    line and whether the block certainly runs it; nothing for another language or a body that does not
+    parse."""
+    if _language(text) != "plpgsql":
+        return
+    try:
+        tree = json.loads(parse_plpgsql_json(text))
+    except ParseError:
+        return
+    head = _DO_HEAD.match(text)
+    walk = _Walk(line + (text[: head.end()].count("\n") if head else 0))
+    for fn in tree if isinstance(tree, list) else []:
+        action = (fn or {}).get("PLpgSQL_function", {}).get("action", {}).get("PLpgSQL_stmt_block")
+        if isinstance(action, dict):
+            walk.block(action, True)
+    yield from walk.out
