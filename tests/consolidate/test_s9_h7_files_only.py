@@ -168,3 +168,55 @@ def test_unlisted_absent_objects_are_said(
         "note: table public.audit_log: in the files, not in the live database, and not in the plan's "
         "files_only: LEFT OUT of the clean set" in err
     )
+
+
+SUPABASE = """\
+create table public.profiles (id uuid primary key references auth.users on delete cascade);
+create function public.handle_new_user() returns trigger language plpgsql security definer
+  set search_path = '' as $$ begin insert into public.profiles (id) values (new.id); return new; end $$;
+create trigger on_auth_user_created after insert on auth.users
+  for each row execute function public.handle_new_user();
+create policy "own files" on storage.objects for select to authenticated
+  using (bucket_id = 'files' and owner = (select auth.uid()));
+"""
+
+
+def test_platform_tables_trigger_and_policy_created_on_supabase(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+
+    from pgconsolidate.scratch.supabase import install_supabase_base
+
+    d = tmp_path / "migrations"
+    d.mkdir()
+    (d / "20250101000000_init.sql").write_text(SUPABASE)
+    install_supabase_base(scratch_db)
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute(SUPABASE.encode())
+        conn.execute(
+            "INSERT INTO supabase_migrations.schema_migrations (version, name)"
+            " VALUES ('20250101000000', 'init')"
+        )
+        conn.execute(
+            'drop trigger on_auth_user_created on auth.users; drop policy "own files" on storage.objects'
+        )
+    plan = tmp_path / "p.toml"
+    assert run(["plan", str(d), "-o", str(plan), "--database-url", scratch_db]) == 0
+    assert sorted(_entries(plan)) == [
+        ("policy", "storage.objects.own files", "leave-out"),
+        ("trigger", "auth.users.on_auth_user_created", "leave-out"),
+    ]
+    plan.write_text(plan.read_text().replace('action = "leave-out"', 'action = "create"'))
+    capsys.readouterr()
+    out_dir = tmp_path / "out"
+    rc = run(
+        ["consolidate", str(d), "--plan", str(plan), "--out", str(out_dir), "--database-url", scratch_db]
+    )
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    assert "NOT created" not in text
+    fix = next(out_dir.glob("*_consolidation_fix.sql")).read_text()
+    assert "-- auth.users.on_auth_user_created" in fix and "-- storage.objects.own files" in fix
+    clean = "\n".join(p.read_text() for p in sorted((out_dir / "migrations").glob("*.sql")))
+    assert "on_auth_user_created" in clean and "own files" in clean

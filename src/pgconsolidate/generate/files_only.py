@@ -45,7 +45,8 @@ def owners(e: DumpEntry) -> tuple[str, ...]:
         return (f"{s}.{e.name}",)
     if e.type in _ON_TABLE:
         table, _, rest = e.name.partition(" ")
-        return (f"{s}.{table}", f"{s}.{table}.{rest}") if rest else (f"{s}.{table}",)
+        table = table if table.startswith(f"{s}.") else f"{s}.{table}"  # managed_triggers qualify it
+        return (table, f"{table}.{rest}") if rest else (table,)
     if e.type in ("COMMENT", "ACL"):
         what, _, name = e.name.partition(" ")
         if what == "COLUMN":

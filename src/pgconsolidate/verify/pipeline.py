@@ -687,7 +687,11 @@ def consolidate(
         absent = files_only_objects(g.chain, g.live, planned_drops(plan), analysis.schema) if g.live else []
         files_only_notes = files_only_lines(plan, absent)
         chosen = [e for e in plan.files_only if e.action == "create"]
-        created = creation_sql(split_dump(dump_schema(chain_url, server.major)), chosen) if chosen else []
+        # the dump leaves the platform's schemas out: the app's triggers and policies on their tables too
+        created = []
+        if chosen:
+            sources = split_dump(dump_schema(chain_url, server.major)) + managed_triggers(chain_url)
+            created = creation_sql(sources, chosen)
         files_only_notes += [
             f"{e.kind} {e.object}: its definition is not in a dump of the replayed files: NOT created"
             for e in chosen
