@@ -99,7 +99,7 @@ from pgconsolidate.catalog.model import (
 from pgconsolidate.catalog.normalize import body_hash, normalize_definition
 from pgconsolidate.catalog.predicate import spell_predicate
 from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS, SYSTEM_SCHEMAS
-from pgconsolidate.db.connect import connect, load_sql, one_line
+from pgconsolidate.db.connect import StartedConnection, connect, load_sql, one_line, start_connect
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.redact import redact_url
@@ -996,13 +996,15 @@ def _worker(
     columns_read: Future[list[tuple[Any, ...]] | None],
     ready: Future[_Batch | None],
     shared: deque[str] | None = None,
+    started: StartedConnection | None = None,
 ) -> None:
-    """Open an extra session at once, import the shared snapshot as soon as it is exported, wait for the
-    plan (the main session's preamble), read ``names`` and hand their objects to ``ready`` before the
-    session's commit and close (the caller goes on meanwhile); None when the session cannot be opened
-    (connection limit, pooler: the caller reads them itself) or is not needed (a small catalog)."""
+    """Open an extra session at once (or finish opening ``started``), import the shared snapshot as soon
+    as it is exported, wait for the plan (the main session's preamble), read ``names`` and hand their
+    objects to ``ready`` before the session's commit and close (the caller goes on meanwhile); None when
+    the session cannot be opened (connection limit, pooler: the caller reads them itself) or is not
+    needed (a small catalog)."""
     try:
-        conn = connect(url)
+        conn = connect(url, started=started)  # started: already being opened (see read_snapshot)
     except DatabaseError:
         ready.set_result(None)
         return
@@ -1015,10 +1017,10 @@ def _worker(
         with conn.pipeline(), conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
-            started = plan.result()
-            if started is None:
+            planned = plan.result()
+            if planned is None:
                 return
-            search_path, params = started
+            search_path, params = planned
             conn.execute(  # as the preamble sets them in the main session
                 "SELECT set_config('search_path', %s, true), set_config('jit', 'off', true)", [search_path]
             )
@@ -1046,7 +1048,11 @@ class _ExtraSessions:
     it."""
 
     def __init__(
-        self, url: str, groups: tuple[tuple[str, ...], ...], shared: deque[str] | None = None
+        self,
+        url: str,
+        groups: tuple[tuple[str, ...], ...],
+        shared: deque[str] | None = None,
+        started: StartedConnection | None = None,
     ) -> None:
         self.groups = groups
         self._snapshot: Future[str | None] = Future()
@@ -1057,8 +1063,9 @@ class _ExtraSessions:
         self._pool = ThreadPoolExecutor(max_workers=len(groups))
         for group, ready in zip(groups, self._ready, strict=True):
             self._pool.submit(
-                _worker, url, self._snapshot, self._plan, group, self.columns_read, ready, shared
+                _worker, url, self._snapshot, self._plan, group, self.columns_read, ready, shared, started
             )
+            started = None  # the first session's only
 
     def export(self, snapshot_id: str) -> None:
         self._snapshot.set_result(snapshot_id)
@@ -1131,7 +1138,11 @@ SWITCH_INTERVAL = _SwitchInterval(0.0005)
 
 
 def _read_parallel(
-    conn: psycopg.Connection, url: str, skip_schemas: list[str], include_ext: bool
+    conn: psycopg.Connection,
+    url: str,
+    skip_schemas: list[str],
+    include_ext: bool,
+    started: StartedConnection | None = None,
 ) -> dict[str, tuple[CatalogObject, ...]]:
     """Read every kind over ``conn`` and extra sessions, which import its snapshot (like
     ``pg_dump --jobs``). The extra sessions are opened while this one exports the snapshot; they import
@@ -1153,7 +1164,7 @@ def _read_parallel(
                 )
                 # the extra session is opened while the server runs it (its thread's start and the
                 # Python half of its connect no longer delay this session's first statements)
-                extra = _ExtraSessions(url, layout[1:], shared)  # the first group is this session's
+                extra = _ExtraSessions(url, layout[1:], shared, started)  # the first group is this session's
                 row = sent.fetchone()
             except psycopg.Error:  # no snapshot export here (pooler, standby): one session, below
                 raise _NoSharedSnapshot from None
@@ -1220,16 +1231,19 @@ def read_snapshot_from(
     include_extension_objects: bool = False,
     include_managed_schemas: bool = False,
     url: str | None = None,
+    started: StartedConnection | None = None,
 ) -> Snapshot:
     """Read the catalog over an open (non-autocommit) connection.
 
     On an idle connection this opens its own read-only REPEATABLE READ transaction; inside a transaction
     that is already open it reads within a savepoint, so it sees that transaction's own changes. With
     ``url``, an idle connection and a large catalog, the object kinds are read in parallel by extra
-    sessions that import this transaction's snapshot, so the result is still one consistent picture.
+    sessions that import this transaction's snapshot, so the result is still one consistent picture;
+    ``started``: a connection to ``url`` already being opened, for the first of them (the caller closes
+    it when unused).
     """
     with paused_gc():
-        snapshot = _read_with(conn, source, include_extension_objects, include_managed_schemas, url)
+        snapshot = _read_with(conn, source, include_extension_objects, include_managed_schemas, url, started)
         _settle()
         return snapshot
 
@@ -1255,6 +1269,7 @@ def _read_with(
     include_extension_objects: bool,
     include_managed_schemas: bool,
     url: str | None,
+    started: StartedConnection | None = None,
 ) -> Snapshot:
     skip_schemas = skipped_schemas(include_managed_schemas)
     if conn.info.server_version < MIN_SERVER_VERSION:
@@ -1267,7 +1282,7 @@ def _read_with(
     if idle and url is not None and _workers() > 1:
         try:
             with SWITCH_INTERVAL.shortened():
-                kinds = _read_parallel(conn, url, skip_schemas, include_extension_objects)
+                kinds = _read_parallel(conn, url, skip_schemas, include_extension_objects, started)
             return _snapshot(source, conn.info.server_version, kinds, scope)
         except _NoSharedSnapshot:
             pass  # the transaction was rolled back; read in one session below
@@ -1333,20 +1348,30 @@ def _snapshot(source: str, server_version: int, kinds: dict[str, Any], scope: st
 def read_snapshot(
     url: str, *, include_extension_objects: bool = False, include_managed_schemas: bool = False
 ) -> Snapshot:
-    """Connect to ``url`` and read its schema; errors become one redacted line (:class:`DatabaseError`)."""
-    conn = connect(url)
+    """Connect to ``url`` and read its schema; errors become one redacted line (:class:`DatabaseError`).
+
+    When the catalog may be read by two sessions, the second one's opening is started first (without
+    waiting: :func:`~pgconsolidate.db.connect.start_connect`), so that the server starts both backends
+    at once, and the extra session is ready when the snapshot is exported (or closed unused)."""
+    started = start_connect(url) if _workers() > 1 else None
     try:
-        return read_snapshot_from(
-            conn,
-            source=redact_url(url),
-            include_extension_objects=include_extension_objects,
-            include_managed_schemas=include_managed_schemas,
-            url=url,
-        )
-    except psycopg.Error as exc:
-        raise DatabaseError(f"cannot read the catalog of {redact_url(url)}: {one_line(exc)}") from None
+        conn = connect(url)
+        try:
+            return read_snapshot_from(
+                conn,
+                source=redact_url(url),
+                include_extension_objects=include_extension_objects,
+                include_managed_schemas=include_managed_schemas,
+                url=url,
+                started=started,
+            )
+        except psycopg.Error as exc:
+            raise DatabaseError(f"cannot read the catalog of {redact_url(url)}: {one_line(exc)}") from None
+        finally:
+            conn.close()
     finally:
-        conn.close()
+        if started is not None:
+            started.close()  # unless an extra session took it
 
 
 def read_snapshots(
