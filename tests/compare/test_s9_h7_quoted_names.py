@@ -67,3 +67,34 @@ def test_plain_names_are_unchanged(scratch_db: str) -> None:
         after = read_snapshot(scratch_db)
     lines = text_lines(diff_snapshots(before, after))
     assert any(line.startswith("+ table public.memories (only in B)") for line in lines), lines
+
+
+def test_grants_quote_their_objects_and_grantees(scratch_db: str, scratch_server) -> None:
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            'DROP ROLE IF EXISTS "Weird Role"; CREATE ROLE "Weird Role";'
+            'CREATE TABLE public."order" (id int, "My Col" int);'
+            "CREATE FUNCTION public.\"F\"(a int) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+            'CREATE SCHEMA "s.x"'
+        )
+        before = read_snapshot(scratch_db)
+        conn.execute(
+            'GRANT SELECT ON public."order" TO "Weird Role";'
+            'GRANT UPDATE ("My Col") ON public."order" TO "Weird Role";'
+            'GRANT EXECUTE ON FUNCTION public."F"(int) TO "Weird Role";'
+            'GRANT USAGE ON SCHEMA "s.x" TO "Weird Role";'
+            'ALTER DEFAULT PRIVILEGES IN SCHEMA "s.x" GRANT SELECT ON TABLES TO "Weird Role"'
+        )
+        after = read_snapshot(scratch_db)
+        try:
+            lines = text_lines(diff_snapshots(before, after))
+        finally:
+            conn.execute('DROP OWNED BY "Weird Role"; DROP ROLE "Weird Role"')
+    for expected in (
+        '+ grant table public."order" to "Weird Role" (only in B)',
+        '+ grant column public."order"."My Col" to "Weird Role" (only in B)',
+        '+ grant function public."F"(integer) to "Weird Role" (only in B)',
+        '+ grant schema "s.x" to "Weird Role" (only in B)',
+        '+ grant default tables in "s.x" by postgres to "Weird Role" (only in B)',
+    ):
+        assert expected in lines, (expected, lines)

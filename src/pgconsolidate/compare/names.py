@@ -18,6 +18,7 @@ from pglast.keywords import UNRESERVED_KEYWORDS
 from pgconsolidate.catalog.model import CatalogObject, Grant, Snapshot
 
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
+_DEFAULT = re.compile(r"(?P<what>[a-z ]+?) in (?P<schema>.+) by (?P<role>.+)")  # default privileges
 _KEYWORDS: frozenset[str] | None = None
 
 
@@ -131,7 +132,10 @@ class Namer:
             obj = self.column(g.object)
         elif kind == "schema":
             obj = quote_ident(g.object)
-        else:  # default privileges: "<role> in <schema> for tables" and the like, not names alone
+        elif kind == "default" and (m := _DEFAULT.fullmatch(g.object)) is not None:
+            schema = m["schema"] if m["schema"] == "*" else quote_ident(m["schema"])
+            obj = f"{m['what']} in {schema} by {quote_ident(m['role'])}"
+        else:
             return None
         if obj is None:
             return None
