@@ -220,3 +220,27 @@ def test_platform_tables_trigger_and_policy_created_on_supabase(
     assert "-- auth.users.on_auth_user_created" in fix and "-- storage.objects.own files" in fix
     clean = "\n".join(p.read_text() for p in sorted((out_dir / "migrations").glob("*.sql")))
     assert "on_auth_user_created" in clean and "own files" in clean
+
+
+def test_parts_come_with_their_relation(scratch_db: str) -> None:
+    import psycopg
+
+    from pgconsolidate.catalog import read_snapshot
+    from pgconsolidate.plan.files_only import files_only_objects
+
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            "create table public.t (id int primary key, a text);"
+            "create table public.gone (id serial primary key, t_id int references public.t, b text);"
+            "create index gone_b on public.gone (b);"
+            "create view public.v as select id, a from public.t"
+        )
+        chain = read_snapshot(scratch_db)
+        conn.execute("drop view public.v; drop table public.gone; alter table public.t drop column a")
+        live = read_snapshot(scratch_db)
+    found = [(f.kind, f.object) for f in files_only_objects(chain, live)]
+    assert found == [("table", "public.gone"), ("view", "public.v"), ("column", "public.t.a")]
+    # what the plan drops (a merge source) is not listed
+    assert ("table", "public.gone") not in [
+        (f.kind, f.object) for f in files_only_objects(chain, live, {"public.gone"})
+    ]

@@ -60,7 +60,8 @@ def files_only_objects(
     gone = set(dropped)
     out: list[FilesOnly] = []
     live_tables = {t.identity for t in live.tables} | {v.identity for v in live.views}
-    absent_tables = {t.identity for t in chain.tables if t.identity not in live_tables}
+    # relations with parts: a view's columns come with it like a table's
+    absent_tables = {t.identity for t in (*chain.tables, *chain.views) if t.identity not in live_tables}
     constraint_names = {c.identity for c in chain.constraints}
     for coll in COLLECTIONS:
         have = {o.identity for o in live.objects(coll)}
