@@ -34,5 +34,6 @@ class _Console(Console):
         return super().status(status, **kwargs)
 
 
-out = _Console(highlight=False, soft_wrap=True)
-err = _Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji=False: ``file.sql:100: ...`` (a location followed by a colon) would print as ``file.sql💯 ...``
+out = _Console(highlight=False, soft_wrap=True, emoji=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)

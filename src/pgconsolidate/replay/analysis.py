@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pgconsolidate.replay.commented import CommentedCreate, created_in_comment
 from pgconsolidate.replay.hints import hint_for
 from pgconsolidate.replay.model import Location, ReplayFailure, Skipped
 from pgconsolidate.replay.objects import Key, already_existing, created_by, missing_objects, removed_by
@@ -134,6 +135,7 @@ def analyse(
     provided: Mapping[int, str] | None = None,
     outside: tuple[OutsideFile, ...] = (),
     absent: frozenset[str] = frozenset(),
+    commented: tuple[CommentedCreate, ...] = (),
 ) -> tuple[tuple[ReplayFailure, ...], tuple[Skipped, ...]]:
     """``units``: every statement of the chain in order; ``raw``: the failures in the order they happened;
     ``provided``: positions of ``CREATE EXTENSION`` statements not run because the platform provides the
@@ -142,7 +144,9 @@ def analyse(
     migration tool does not run, with what they would create (named in the hint of a statement whose
     missing object only such a file creates); ``absent``: schemas of the platform's preinstalled extensions
     (``PLATFORM_SCHEMAS``) the scratch database lacks: a ``DO`` block that ran but calls into one of them
-    (its error caught inside, or guarded) did nothing there, so it is reported as skipped too."""
+    (its error caught inside, or guarded) did nothing there, so it is reported as skipped too;
+    ``commented``: CREATE statements the files hold only in ``--`` comments (named in the hint of a
+    statement whose missing object only such a comment creates)."""
     creates = _creators(units)
     first_missing: dict[Key, int] = {}  # an object no statement creates -> the first failure naming it
     removers: list[tuple[int, tuple[Key, ...]]] | None = None
@@ -187,6 +191,10 @@ def analyse(
         if missing and cause is None and later is None and removal is None and outside:
             found = created_outside(missing, outside)
             left_out = (found.path, found.reason) if found is not None else None
+        in_comment = None
+        if missing and cause is None and later is None and removal is None and left_out is None and commented:
+            found_c = created_in_comment(missing, commented)
+            in_comment = Location(found_c.file, found_c.line) if found_c is not None else None
         same = None
         if missing and cause is None and later is None and removal is None and left_out is None:
             # the object no statement creates, already missing for an earlier failure: one root cause
@@ -210,6 +218,7 @@ def analyse(
             left_out=left_out,
             columns_lost=columns_lost,
             platform=platform,
+            commented=in_comment,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"

@@ -28,6 +28,7 @@ def hint_for(
     left_out: tuple[str, str] | None = None,
     columns_lost: tuple[str, ...] = (),
     platform: str | None = None,
+    commented: Location | None = None,
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
@@ -37,7 +38,8 @@ def hint_for(
     of the directory the migration tool does not run (and why) that creates the missing object;
     ``columns_lost``: columns of a failed ``CREATE TABLE`` that no earlier statement added to the table;
     ``platform``: the platform extension (Supabase's, preinstalled) whose missing schema, role or security
-    label provider the error names."""
+    label provider the error names; ``commented``: a CREATE of the missing object that only a ``--``
+    comment holds."""
     msg = message
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
@@ -151,6 +153,12 @@ def hint_for(
                 f"missing object: only {left_out[0]} creates it, and the migration tool does not run that "
                 f"file ({left_out[1]}); give it a name the tool runs, in order, or move its statements into "
                 "a migration"
+            )
+        if commented is not None:
+            return (
+                f"missing object: no statement creates it; only a commented-out CREATE does, at "
+                f"{_at(commented)}: uncomment it (and check it is what production has) or drop the "
+                "statements that use it"
             )
         if sqlstate == "42883" or msg.startswith("function"):
             return (

@@ -27,6 +27,7 @@ from pgconsolidate.db.connect import connection, one_line
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.replay.analysis import PLATFORM_SCHEMAS, RawFailure, analyse
 from pgconsolidate.replay.assumed import uncreated_needs
+from pgconsolidate.replay.commented import commented_creators
 from pgconsolidate.replay.model import (
     Assumed,
     FileOutcome,
@@ -117,6 +118,10 @@ def _diag(exc: psycopg.Error) -> tuple[str, str]:
     sqlstate = exc.sqlstate or ""
     message = exc.diag.message_primary if exc.diag and exc.diag.message_primary else one_line(exc)
     return sqlstate, message
+
+
+#: SQLSTATEs of "does not exist" errors (a missing relation, type, function, schema, column)
+_MISSING_STATE = dict.fromkeys(("42P01", "42704", "42883", "3F000", "42703"), True)
 
 
 def _error_line(unit: Unit, exc: psycopg.Error) -> int:
@@ -472,8 +477,15 @@ def replay_into(
         FileOutcome(f.path, "not-run", 0, 0) for f in files if f.path not in done
     ]
     outside = left_out_creators(mdir) if run.raw and mdir.left_out else ()
+    commented = commented_creators(mdir) if any(_MISSING_STATE.get(r.sqlstate) for r in run.raw) else ()
     failures, skipped = analyse(
-        tuple(run.units), run.raw, frozenset(run.stood_in), run.provided, outside=outside, absent=absent
+        tuple(run.units),
+        run.raw,
+        frozenset(run.stood_in),
+        run.provided,
+        outside=outside,
+        absent=absent,
+        commented=commented,
     )
     units = run.units
     provided = tuple(
