@@ -290,3 +290,26 @@ def test_the_refusal_names_the_line_inside_a_do_block(weak: tuple[str, str, str]
     # count(*) of a table the role may read some columns of: enough
     assert _check(url, "SELECT 1", block.format(t="cols")) is None
     assert _really_runs(url, block.format(t="cols"))
+
+
+def test_the_fix_s_built_statements_are_read() -> None:
+    """The fix drops overloads and re-pins definers through ``EXECUTE '...' || f::text`` with ``f :=
+    to_regprocedure('<literal>')``: read as the statements they run."""
+    from pgconsolidate.generate.fix import definer_step, drop_overload_step, index_step
+    from pgconsolidate.plan.model import Definer, IndexChoice
+
+    def needs(text: str) -> list[tuple[str, str, str | None]]:
+        return [(n.where, n.kind, n.name) for n in needs_of([_unit(text)])]
+
+    assert needs(drop_overload_step("public.pick(text)")) == [
+        ("m/1_a.sql:7", "function-drop", '"public"."pick"("text")')  # inside IF f IS NOT NULL
+    ]
+    assert needs(definer_step(Definer("public.f(uuid)", "keep", "pg_catalog, public"))) == [
+        ("m/1_a.sql:10", "function-owner", '"public"."f"("uuid")'),
+        ("m/1_a.sql:11", "function-revoke", '"public"."f"("uuid")'),
+    ]
+    assert needs(index_step(IndexChoice("i", "public.notes", ("body",)))) == [
+        ("m/1_a.sql:4", "relation-owner", '"public"."notes"')
+    ]
+    # a string built from anything else is not read
+    assert needs("DO $$ BEGIN EXECUTE 'DROP TABLE ' || quote_ident(current_user); END $$") == []

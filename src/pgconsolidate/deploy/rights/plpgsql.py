@@ -12,7 +12,12 @@ block certainly runs them:
   the check); any other way out of the block (RETURN, EXIT) makes the rest uncertain;
 * in a block with an EXCEPTION section, only its first statement certainly runs (a handled error skips
   the rest), and none when a handler catches privilege errors (``OTHERS``, ``insufficient_privilege``);
-* ``EXECUTE`` of a built string is not read (its text is not known before it runs).
+* ``EXECUTE`` of a string built only from literals and names looked up by ``to_regclass``,
+  ``to_regprocedure``, ``to_regproc`` or ``to_regtype`` of a literal (directly, or through a variable
+  assigned one: ``f := to_regprocedure('public.f(integer)'); EXECUTE 'DROP FUNCTION ' || f::text``) is read
+  as that statement, with the literal name in place; ``IF f IS NOT NULL THEN`` (or ``to_regclass(...) IS
+  NOT NULL``) around it keeps the main line's certainty (an absent object is left to the apply by the
+  check). Any other built string is not read (its text is not known before it runs).
 """
 
 from __future__ import annotations
@@ -43,6 +48,10 @@ _LOOPS = {
     "PLpgSQL_stmt_dynfors",
 }
 _LEAVES = {"PLpgSQL_stmt_return", "PLpgSQL_stmt_exit"}
+_ASSIGN_REG = re.compile(
+    r"^\s*(\w+)\s*:=\s*(to_reg(?:class|procedure|proc|type)\s*\(\s*'(?:[^']|'')*'\s*\))\s*$", re.IGNORECASE
+)
+_REG_FUNCTIONS = {"to_regclass", "to_regprocedure", "to_regproc", "to_regtype"}
 _DO_HEAD = re.compile(r"^\s*do\b\s*(?:language\s+\S+\s+)?", re.IGNORECASE)
 
 Inner = tuple[dict[str, Any], int, bool]  # (statement tree, line in the file, certainly run)
@@ -73,9 +82,10 @@ def _ends_early(body: Any, in_loop: bool = False) -> bool:
     )
 
 
-def _guard(st: dict[str, Any]) -> bool | None:
+def _guard(st: dict[str, Any], exists: bool | None) -> bool | None:
     """For an IF with no ELSIF/ELSE whose THEN ends the block: whether the main line stays certain after
-    it (True), or not (False); None for any other statement."""
+    it (True), or not (False); None for any other statement. ``exists``: the condition tests that an
+    object named by a literal exists (True) or does not (False)."""
     body = st.get("PLpgSQL_stmt_if")
     if not isinstance(body, dict) or body.get("elsif_list") or body.get("else_body"):
         return None
@@ -86,7 +96,8 @@ def _guard(st: dict[str, Any]) -> bool | None:
     if _raises(last):
         return True
     if "PLpgSQL_stmt_return" in last:
-        return bool(_EXISTENCE.search(_query(body.get("cond")) or ""))
+        cond = _query(body.get("cond")) or ""
+        return bool(_EXISTENCE.search(cond)) or exists is False
     return None
 
 
@@ -99,10 +110,75 @@ def _catches_privilege(block: dict[str, Any]) -> bool:
     return False
 
 
+def _reg_literal(node: Any, consts: dict[str, str]) -> str | None:
+    """The literal name of ``to_reg*('name')`` or of a variable assigned one, as an expression tree."""
+    if not isinstance(node, dict):
+        return None
+    if "ColumnRef" in node:
+        fields = node["ColumnRef"].get("fields") or []
+        name = (
+            fields[0].get("String", {}).get("sval")
+            if len(fields) == 1 and isinstance(fields[0], dict)
+            else None
+        )
+        return consts.get(str(name).lower()) if isinstance(name, str) else None
+    call = node.get("FuncCall")
+    if isinstance(call, dict):
+        fname = [f.get("String", {}).get("sval") for f in call.get("funcname") or [] if isinstance(f, dict)]
+        args = call.get("args") or []
+        if fname and str(fname[-1]).lower() in _REG_FUNCTIONS and len(args) == 1:
+            value = (args[0] or {}).get("A_Const", {}).get("sval", {}).get("sval")
+            return value if isinstance(value, str) else None
+    return None
+
+
+def _folded(node: Any, consts: dict[str, str]) -> str | None:
+    """The text of a string expression made of literals and ``to_reg*``-looked-up names joined by
+    ``||``; None for anything else."""
+    if not isinstance(node, dict):
+        return None
+    if "A_Const" in node:
+        value = node["A_Const"].get("sval", {}).get("sval")
+        return value if isinstance(value, str) else None
+    if "TypeCast" in node:
+        cast = node["TypeCast"]
+        names = [n.get("String", {}).get("sval") for n in (cast.get("typeName") or {}).get("names") or []]
+        if names and names[-1] == "text":
+            return _reg_literal(cast.get("arg"), consts) or _folded(cast.get("arg"), consts)
+        return None
+    expr = node.get("A_Expr")
+    if isinstance(expr, dict) and [n.get("String", {}).get("sval") for n in expr.get("name") or []] == ["||"]:
+        left, right = _folded(expr.get("lexpr"), consts), _folded(expr.get("rexpr"), consts)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def _expression(query: str | None) -> Any:
+    """The parse tree of a PL/pgSQL expression (``SELECT <query>``'s one target)."""
+    if not query:
+        return None
+    try:
+        stmts = json.loads(parse_sql_json(f"SELECT {query}")).get("stmts", [])
+    except ParseError:
+        return None
+    targets = stmts[0]["stmt"].get("SelectStmt", {}).get("targetList") or [] if len(stmts) == 1 else []
+    return (targets[0] or {}).get("ResTarget", {}).get("val") if len(targets) == 1 else None
+
+
 class _Walk:
     def __init__(self, first_line: int) -> None:
         self.first_line = first_line
         self.out: list[Inner] = []
+        self.consts: dict[str, str] = {}  # variable → the literal name a to_reg* call looked up
+
+    def exists_test(self, cond: str | None) -> bool | None:
+        """For ``x IS [NOT] NULL`` where ``x`` is a ``to_reg*`` of a literal (or a variable assigned
+        one): whether it tests that the object exists (NOT NULL); None for any other condition."""
+        tree = _expression(cond)
+        test = tree.get("NullTest") if isinstance(tree, dict) else None
+        if not isinstance(test, dict) or _reg_literal(test.get("arg"), self.consts) is None:
+            return None
+        return bool(test.get("nulltesttype") == "IS_NOT_NULL")
 
     def sql(self, query: str | None, lineno: Any, certain: bool) -> None:
         if not query:
@@ -125,9 +201,22 @@ class _Walk:
                 self.sql(_query(b.get("sqlstmt")), b.get("lineno"), certain)
             elif kind == "PLpgSQL_stmt_perform":
                 self.sql(_query(b.get("expr")), b.get("lineno"), certain)
+            elif kind == "PLpgSQL_stmt_assign":
+                m = _ASSIGN_REG.match(_query(b.get("expr")) or "")
+                if m:
+                    literal = _reg_literal(_expression(m.group(2)), {})
+                    if literal is not None:
+                        self.consts[m.group(1).lower()] = literal
+            elif kind == "PLpgSQL_stmt_dynexecute":
+                text = _folded(_expression(_query(b.get("query"))), self.consts)
+                if text is not None and not b.get("params"):
+                    self.sql(text, b.get("lineno"), certain)
             elif kind == "PLpgSQL_stmt_if":
-                guard = _guard(st)
-                self.body(b.get("then_body"), False)
+                exists = self.exists_test(_query(b.get("cond")))
+                guard = _guard(st, exists)
+                # IF <object> IS NOT NULL THEN ...: as certain as the main line (absent: left to the apply)
+                plain = exists is True and not b.get("elsif_list") and not b.get("else_body")
+                self.body(b.get("then_body"), certain and plain)
                 for elsif in b.get("elsif_list") or []:
                     self.body((elsif or {}).get("PLpgSQL_if_elsif", {}).get("stmts"), False)
                 self.body(b.get("else_body"), False)
