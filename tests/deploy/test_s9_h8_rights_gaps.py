@@ -137,6 +137,9 @@ def weak(scratch_db: str) -> Iterator[tuple[str, str, str]]:
             f"GRANT USAGE, CREATE ON SCHEMA open_s TO {role}",
             f"CREATE SCHEMA mine_s AUTHORIZATION {role}",
             "CREATE TABLE mine_s.g (a int)",
+            "CREATE PUBLICATION pub_su",
+            "CREATE PUBLICATION pub_mine",
+            f"ALTER PUBLICATION pub_mine OWNER TO {role}",
             f"GRANT SELECT ON mine_s.g TO {role} WITH GRANT OPTION",
         ):
             conn.execute(ddl)
@@ -150,6 +153,7 @@ def weak(scratch_db: str) -> Iterator[tuple[str, str, str]]:
     finally:
         with psycopg.connect(scratch_db, autocommit=True) as conn:
             conn.execute("DROP SCHEMA IF EXISTS mine_s CASCADE")
+            conn.execute("DROP PUBLICATION IF EXISTS pub_su, pub_mine")
             for r in (role, other_role):
                 conn.execute(f"DROP OWNED BY {r}")
             conn.execute(f"DROP ROLE {role}")
@@ -205,6 +209,11 @@ REFUSED = [
     ("GRANT SELECT ON ALL TABLES IN SCHEMA other TO PUBLIC", "lacks any privilege on table 'other.t'"),
     ("REVOKE ALL ON ALL SEQUENCES IN SCHEMA other FROM PUBLIC", "lacks any privilege on sequence 'other.sq'"),
     ("GRANT SELECT ON ALL TABLES IN SCHEMA secret TO PUBLIC", "lacks USAGE on schema 'secret'"),
+    # publications
+    ("ALTER PUBLICATION pub_su ADD TABLE open_s.mine", "lacks ownership of publication 'pub_su'"),
+    ("ALTER PUBLICATION pub_mine ADD TABLE public.owned", "lacks ownership of table 'owned'"),
+    ("ALTER PUBLICATION pub_mine ADD TABLES IN SCHEMA open_s", "lacks superuser for publication 'pub_mine'"),
+    ("CREATE PUBLICATION pub_new FOR TABLE open_s.mine", "lacks CREATE on database"),
     # a DO block: what it certainly runs
     (
         "DO $$ BEGIN IF to_regclass('public.owned') IS NULL THEN RETURN; END IF; "
@@ -218,6 +227,7 @@ NEW_OWNER = [
     ("ALTER FUNCTION open_s.mf() OWNER TO {b}", "schema 'open_s'"),
     ("ALTER TYPE open_s.me OWNER TO {b}", "schema 'open_s'"),
     ("ALTER SCHEMA mine_s OWNER TO {b}", "database"),
+    ("ALTER PUBLICATION pub_mine OWNER TO {b}", "database"),
 ]
 HELD = [
     "UPDATE public.cols SET summary = 'x' WHERE id = 1",  # UPDATE (summary) and SELECT (id) are enough
@@ -232,6 +242,8 @@ HELD = [
     "DO $$ BEGIN IF false THEN ALTER TABLE public.owned ADD COLUMN z int; END IF; END $$",
     "DO $$ BEGIN ALTER TABLE public.owned ADD COLUMN z int; EXCEPTION WHEN OTHERS THEN NULL; END $$",
     "DO $$ BEGIN UPDATE public.cols SET summary = 'y' WHERE id = 1; END $$",
+    "ALTER PUBLICATION pub_mine ADD TABLE open_s.mine",
+    "NOTIFY pgc_channel",
 ]
 
 

@@ -131,6 +131,24 @@ LEFT JOIN LATERAL (
     AND NOT EXISTS (SELECT FROM pg_catalog.pg_settings s
                     WHERE s.name ~ '^(supautils|rds|cloudsql|azure|alloydb|neon|extwlist|pgextwlist|pgtle)\.')
   UNION ALL
+  -- publications: ALTER PUBLICATION needs ownership; OWNER TO a new owner: SET ROLE to it, and its CREATE
+  -- on the database unless a superuser runs it (nothing when it is already the owner); FOR ALL TABLES,
+  -- TABLES IN SCHEMA: a superuser
+  SELECT CASE t.kind
+           WHEN 'publication-owner-to' THEN p.pubowner = o.oid OR (pg_has_role(p.pubowner, 'USAGE') AND o.can_set)
+           WHEN 'publication-new-owner' THEN p.pubowner = o.oid
+             OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)
+             OR has_database_privilege(o.oid, current_database(), 'CREATE')
+           ELSE pg_has_role(p.pubowner, 'USAGE') END,
+         CASE WHEN t.kind = 'publication-new-owner' THEN current_database()::text ELSE p.pubname::text END,
+         CASE WHEN t.kind = 'publication-new-owner' THEN 'database' ELSE 'publication' END
+  FROM pg_catalog.pg_publication p
+  WHERE t.kind IN ('publication-owner', 'publication-owner-to', 'publication-new-owner') AND p.pubname = t.name
+    AND (t.kind = 'publication-owner' OR o.oid IS NOT NULL)
+  UNION ALL
+  SELECT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user), t.name, 'publication'
+  WHERE t.kind = 'publication-superuser'
+  UNION ALL
   -- OWNER TO a new owner: it must have CREATE on the object's schema (on the database, for a schema),
   -- unless the connected role is a superuser; nothing is checked when the object is already its own
   SELECT x.same OR (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)

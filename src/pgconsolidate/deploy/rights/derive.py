@@ -285,6 +285,9 @@ def _owner(d: Deriver, body: dict[str, Any]) -> None:
     elif kind == "OBJECT_SCHEMA":
         d.schema("schema-owner-to", string(obj), "ALTER SCHEMA OWNER TO", new)
         d.schema("schema-new-owner", string(obj), "ALTER SCHEMA OWNER TO", new)
+    elif kind == "OBJECT_PUBLICATION" and string(obj) is not None:
+        d.add("publication-owner-to", string(obj), "ALTER PUBLICATION OWNER TO", new)
+        d.add("publication-new-owner", string(obj), "ALTER PUBLICATION OWNER TO", new)
 
 
 def _comment(d: Deriver, body: dict[str, Any]) -> None:
@@ -372,6 +375,30 @@ def _grant_in_schema(d: Deriver, body: dict[str, Any]) -> None:
         d.schema(f"{what}-in-schema", schema, action, None, skip)
 
 
+def _publication(d: Deriver, body: dict[str, Any]) -> None:
+    """``CREATE PUBLICATION``: CREATE on the database; ``ALTER PUBLICATION``: its ownership. Tables added
+    (``FOR TABLE``, ``ADD``/``SET TABLE``): ownership of each; ``FOR ALL TABLES`` / ``TABLES IN SCHEMA``:
+    a superuser."""
+    name = body.get("pubname")
+    if not isinstance(name, str):
+        return
+    create = d.kind == "CreatePublicationStmt"
+    action = "CREATE PUBLICATION" if create else "ALTER PUBLICATION"
+    if create:
+        d.add("database-create", None, action)
+    elif name not in d.scope.touched:
+        d.add("publication-owner", name, action)
+    adds = create or body.get("action") in ("AP_AddObjects", "AP_SetObjects")
+    if create and body.get("for_all_tables"):
+        d.add("publication-superuser", name, f"{action} FOR ALL TABLES")
+    for obj in body.get("pubobjects") or [] if adds else []:
+        spec = (obj or {}).get("PublicationObjSpec", {})
+        if spec.get("pubobjtype") == "PUBLICATIONOBJ_TABLE":
+            d.relation("relation-owner", rv_parts((spec.get("pubtable") or {}).get("relation")), action)
+        elif spec.get("pubobjtype") != "PUBLICATIONOBJ_CONTINUATION":
+            d.add("publication-superuser", name, f"{action} TABLES IN SCHEMA")
+
+
 def _default_privileges(d: Deriver, body: dict[str, Any]) -> None:
     """``ALTER DEFAULT PRIVILEGES FOR ROLE r``: the right to SET ROLE to ``r`` (membership before 16)."""
     for opt in body.get("options") or []:
@@ -404,6 +431,8 @@ RULES: dict[str, Callable[[Deriver, dict[str, Any]], None]] = {
     "CommentStmt": _comment,
     "GrantStmt": _grant,
     "AlterDefaultPrivilegesStmt": _default_privileges,
+    "CreatePublicationStmt": _publication,
+    "AlterPublicationStmt": _publication,
     **data.RULES,
 }
 
@@ -412,6 +441,8 @@ NO_RULE: dict[str, str] = {
     "VariableSetStmt": "SET needs no privilege (SET ROLE / search_path change what later steps resolve)",
     "TransactionStmt": "the runner owns the transaction (units.py refuses one inside a file)",
     "GrantRoleStmt": "changes the role: the rest of the unit is left to the apply",
+    "NotifyStmt": "NOTIFY needs no privilege",
+    "ListenStmt": "LISTEN needs no privilege",
     "DoStmt": "its static statements get their own rules (plpgsql.py; EXECUTE of a built string is unknown)",
 }
 
@@ -423,7 +454,7 @@ _SUBKINDS: dict[str, tuple[str, frozenset[str]]] = {
         frozenset(_RENAME_ON_RELATION | FUNCTIONS | TYPES | {"OBJECT_DOMCONSTRAINT", "OBJECT_SCHEMA"}),
     ),
     "AlterObjectSchemaStmt": ("objectType", frozenset(RELATIONS | FUNCTIONS | TYPES)),
-    "AlterOwnerStmt": ("objectType", frozenset(FUNCTIONS | TYPES | {"OBJECT_SCHEMA"})),
+    "AlterOwnerStmt": ("objectType", frozenset(FUNCTIONS | TYPES | {"OBJECT_SCHEMA", "OBJECT_PUBLICATION"})),
     "CommentStmt": (
         "objtype",
         frozenset(DROP_RELATIONS | _COMMENT_ON_TABLE_PART | FUNCTIONS | TYPES | {"OBJECT_SCHEMA"}),

@@ -43,6 +43,9 @@ RIGHT_NAMES = {
     "table-truncate": "TRUNCATE on {noun}",
     "table-lock": "{detail} on {noun}",
     "schema-usage": "USAGE on schema",
+    "publication-owner": "ownership of publication",
+    "publication-owner-to": "ownership of publication (and SET ROLE to its new owner {detail!r})",
+    "publication-superuser": "superuser for publication",
     "column-grant": "{detail} (or ownership) on {noun}",
     "column-revoke": "any privilege on {noun}",
     "columns-select": "SELECT on {noun}",
@@ -54,7 +57,13 @@ RIGHT_NAMES = {
     },
 }
 #: OWNER TO: what the new owner must hold (unless the connected role is a superuser)
-NEW_OWNER = ("relation-new-owner", "function-new-owner", "type-new-owner", "schema-new-owner")
+NEW_OWNER = (
+    "relation-new-owner",
+    "function-new-owner",
+    "type-new-owner",
+    "schema-new-owner",
+    "publication-new-owner",
+)
 
 
 def message(need: Need, obj: str, role: str, noun: str | None) -> str:
