@@ -191,6 +191,30 @@ def _key_mismatch(snap: Snapshot, source: str, target: str, keys: list[str]) -> 
 UNRELATED_NAMES = "names unrelated: merge by hand if they hold the same thing"
 
 
+def _access_differs(snap: Snapshot, source: str, target: str) -> str | None:
+    """Why merging ``source`` into ``target`` would change who may read and write its rows, else None:
+    one table has row level security and the other does not (``private_items`` with owner-only policies
+    next to ``items`` without RLS: a merge would hand every private row to the API roles)."""
+    tables = {t.identity: t for t in snap.tables if t.identity in (source, target)}
+    s, t = tables.get(source), tables.get(target)
+    if s is None or t is None or s.rls_enabled == t.rls_enabled:
+        return None
+
+    def said(table: str, on: bool) -> str:
+        n = sum(1 for p in snap.policies if p.table == table)
+        return (
+            f"{table} has row level security ({n} polic{'y' if n == 1 else 'ies'})"
+            if on
+            else (f"{table} has none")
+        )
+
+    return (
+        f"access differs: {said(source, s.rls_enabled)}, {said(target, t.rls_enabled)}; moving the rows "
+        "would change who may read and write them through the API: merge by hand (the draft) if that is "
+        "meant, after giving both tables the same policies"
+    )
+
+
 def related_names(a: str, b: str) -> bool:
     """Whether two table names (unqualified) say the tables may hold the same thing: alike words
     (``memories``/``ai_memories``, ``notes``/``notes_v2``, ``client``/``clients``). ``articles`` and
@@ -385,6 +409,10 @@ def merge_proposals(
                     draft=merge,
                 )
             )
+            continue
+        if (access := _access_differs(snap, source, target)) is not None:
+            # private rows moved into a table the API reads without row level security (or back)
+            skipped.append(NotMerged(source, target, score, access, key, draft=merge))
             continue
         if not related_names(a.split(".")[1], b.split(".")[1]) and not identical_copy(snap, a, b):
             # alike columns, different entities (articles / resources): a merge the user must choose
