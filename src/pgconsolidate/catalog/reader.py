@@ -262,31 +262,39 @@ class _ColumnRows(list[tuple[Any, ...]]):
 
     @cached_property
     def tables(self) -> dict[int, dict[int, int]]:
-        """table oid -> attnum -> the column's place in this list."""
-        tables: dict[int, dict[int, int]] = {}
-        get = tables.get
-        for place, extra in enumerate(self):
-            table = get(extra[3])
-            if table is None:
-                tables[extra[3]] = {extra[4]: place}
-            else:
-                table[extra[4]] = place
-        return tables
+        """table oid -> attnum -> the column's place in this list (made with :attr:`key_columns`)."""
+        return self._indexes()[0]
 
     @cached_property
     def key_columns(self) -> dict[int, dict[int, KeyColumn]]:
         """table oid -> attnum -> the column's ``_...`` values, whose first three are its
         :data:`~catalog.indexdef.KeyColumn` (quoted name, type, collation): what index and constraint
-        definitions are spelled from (made once, in one pass, for every table)."""
-        tables: dict[int, dict[int, KeyColumn]] = {}
-        get = tables.get
-        for extra in self:
-            table = get(extra[3])
-            if table is None:
-                tables[extra[3]] = {extra[4]: extra}
-            else:
-                table[extra[4]] = extra
-        return tables
+        definitions are spelled from (made with :attr:`tables`)."""
+        return self._indexes()[1]
+
+    def _indexes(self) -> tuple[dict[int, dict[int, int]], dict[int, dict[int, KeyColumn]]]:
+        """Both indexes by table, in one pass (a table's columns come one after the other: its two
+        dicts are looked up once per table, not per column); whichever is asked for first makes both
+        (two sessions asking at once make equal ones)."""
+        tables: dict[int, dict[int, int]] = {}
+        keys: dict[int, dict[int, KeyColumn]] = {}
+        places: dict[int, int] = {}
+        extras: dict[int, KeyColumn] = {}
+        last = None
+        for place, extra in enumerate(self):
+            relid = extra[3]
+            if relid != last:
+                last = relid
+                if relid in tables:
+                    places, extras = tables[relid], keys[relid]
+                else:
+                    places = tables[relid] = {}
+                    extras = keys[relid] = {}
+            places[extra[4]] = place
+            extras[extra[4]] = extra
+        self.__dict__.setdefault("tables", tables)
+        self.__dict__.setdefault("key_columns", keys)
+        return tables, keys
 
 
 def _query_fields(cls: type[CatalogObject], names: list[str]) -> tuple[str, ...]:
@@ -411,7 +419,7 @@ def _make_grants(
     append, new, builder = out.append, object.__new__, _GRANT_BUILDER
     for obj in objects:
         grant: Any = new(builder)
-        grant.identity = head + obj + suffix
+        grant.identity = f"{head}{obj}{suffix}"  # one string made, not two
         grant.object_kind = object_kind
         grant.object = obj
         grant.grantee = grantee
@@ -1311,12 +1319,9 @@ def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
     session read, else the batch's own), by the table oid and attnum the sequences query returns; the
     server names the few columns that were not read."""
     batch.owners_named = True
-    wanted: dict[tuple[int, int], list[CatalogObject]] = {}
-    sequences = batch.extras.get("sequences", [])
-    for sequence, extra in zip(batch.in_order.get("sequences", []), sequences, strict=True):
-        if extra[0] is not None:
-            wanted.setdefault((extra[0], extra[1]), []).append(sequence)
-    if not wanted:
+    sequences = batch.in_order.get("sequences", [])
+    extras = batch.extras.get("sequences", [])
+    if all(extra[0] is None for extra in extras):
         return
     rows: list[tuple[Any, ...]]
     if batch.column_rows is not None:
@@ -1324,12 +1329,16 @@ def _sequence_owners(conn: psycopg.Connection, batch: _Batch) -> None:
     else:
         columns, rows = batch.in_order.get("columns", []), batch.extras.get("columns", [])
     tables = rows.tables if isinstance(rows, _ColumnRows) else _ColumnRows(rows).tables
-    for relid, attnum in list(wanted):
-        place = tables.get(relid, {}).get(attnum)
-        if place is not None:
-            identity = columns[place].identity
-            for sequence in wanted.pop((relid, attnum)):
-                sequence.__dict__["owned_by"] = identity
+    no_columns: dict[int, int] = {}
+    wanted: dict[tuple[int, int], list[CatalogObject]] = {}  # owners among the columns not read
+    for sequence, extra in zip(sequences, extras, strict=True):
+        relid, attnum = extra[0], extra[1]
+        if relid is not None:
+            place = tables.get(relid, no_columns).get(attnum)
+            if place is not None:
+                sequence.__dict__["owned_by"] = columns[place].identity
+            else:
+                wanted.setdefault((relid, attnum), []).append(sequence)
     if wanted:  # owned by columns of tables that were not read
         relids, attnums = zip(*wanted, strict=True)
         query = _query("column_names", conn.info.server_version)
