@@ -80,7 +80,7 @@ def test_dashboard_storage_policy_is_a_difference_and_live_only(
     )
     rc, out = _inspect(d, scratch_db, capsys)
     assert rc == 1
-    assert "+ policy storage.objects.public read (only in the database)" in out
+    assert '+ policy storage.objects."public read" (only in the database)' in out
     assert "own files" not in out and "on_auth_user_created" not in out
     plan = tmp_path / "p.toml"
     assert run(["plan", str(d), "--database-url", scratch_db, "-o", str(plan)]) == 0
