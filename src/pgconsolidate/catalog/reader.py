@@ -595,6 +595,10 @@ SHARED = (
 )
 assert sorted(k for g in GROUPS for k in g) == sorted(OBJECT_KINDS), "every object kind in one group"
 assert sorted([*PAIR[0], *PAIR[1], *SHARED, *CENSUS_KINDS]) == sorted(OBJECT_KINDS), "every kind once"
+# A kind read next by the session that takes the kind before it from :data:`SHARED`: the policies'
+# expressions open the same tables as the views' definitions, whose relation cache entries that session
+# has then built (~6 M server instructions less on the bench schema than in two sessions).
+FOLLOWERS = {"views": "policies"}
 DEFAULT_WORKERS = len(PAIR)
 
 
@@ -691,9 +695,18 @@ def _read_kinds(
     def take() -> str | None:
         for queue in queues:
             try:
-                return queue.popleft()  # atomic: the shared queue needs no lock
+                name = queue.popleft()  # atomic: the shared queue needs no lock
             except IndexError:
                 continue
+            follower = FOLLOWERS.get(name)
+            if follower is not None and queue is shared:
+                try:
+                    queue.remove(follower)  # atomic too: fails if the other session took it first
+                except ValueError:
+                    pass
+                else:
+                    queues[0].appendleft(follower)  # this session's own queue, empty by now
+            return name
         return None
 
     def send_next() -> tuple[str, psycopg.Cursor[Any]] | None:
