@@ -137,6 +137,8 @@ def weak(scratch_db: str) -> Iterator[tuple[str, str, str]]:
             f"GRANT USAGE, CREATE ON SCHEMA open_s TO {role}",
             f"CREATE SCHEMA mine_s AUTHORIZATION {role}",
             "CREATE TABLE mine_s.g (a int)",
+            "CREATE FUNCTION public.sd(integer) RETURNS int LANGUAGE sql SECURITY DEFINER AS 'select 1'",
+            "CREATE FUNCTION public.si(integer) RETURNS int LANGUAGE sql AS 'select 1'",
             "CREATE PUBLICATION pub_su",
             "CREATE PUBLICATION pub_mine",
             f"ALTER PUBLICATION pub_mine OWNER TO {role}",
@@ -319,9 +321,34 @@ def test_the_fix_s_built_statements_are_read() -> None:
     assert needs(definer_step(Definer("public.f(uuid)", "keep", "pg_catalog, public"))) == [
         ("m/1_a.sql:10", "function-owner", '"public"."f"("uuid")'),
         ("m/1_a.sql:11", "function-revoke", '"public"."f"("uuid")'),
+        ("m/1_a.sql:13", "function-revoke", '"public"."f"("uuid")'),  # IF the role anon exists
     ]
     assert needs(index_step(IndexChoice("i", "public.notes", ("body",)))) == [
         ("m/1_a.sql:4", "relation-owner", '"public"."notes"')
     ]
     # a string built from anything else is not read
     assert needs("DO $$ BEGIN EXECUTE 'DROP TABLE ' || quote_ident(current_user); END $$") == []
+
+
+def test_a_catalog_condition_is_evaluated_by_the_check(weak: tuple[str, str, str]) -> None:
+    """The fix converts a definer inside ``IF (SELECT prosecdef FROM pg_proc WHERE oid = f) THEN``: the
+    ALTER is held under that condition, evaluated now: refused for a definer the role does not own,
+    nothing for a function that is no definer (the ALTER would not run)."""
+    from pgconsolidate.generate.fix import definer_step
+    from pgconsolidate.plan.model import Definer
+
+    url, role, _ = weak
+    definer = definer_step(Definer("public.sd(integer)", "invoker"))
+    [need] = needs_of([_unit(definer)])
+    assert need.kind == "function-owner" and need.when and "prosecdef" in need.when[0][0]
+    msg = _check(url, definer)
+    assert msg is not None and f"role '{role}' lacks ownership of function 'sd(integer)'" in msg, msg
+    assert not _really_runs(url, definer)
+    plain = definer_step(Definer("public.si(integer)", "invoker"))
+    assert _check(url, plain) is None
+    assert _really_runs(url, plain)
+    # a condition that reads a table (not only the catalogs) is not evaluated: its statements are left out
+    block = (
+        "DO $$ BEGIN IF (SELECT count(*) FROM public.cols) > 5 THEN DROP TABLE public.owned; END IF; END $$"
+    )
+    assert needs_of([_unit(block)]) == ()

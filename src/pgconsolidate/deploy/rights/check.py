@@ -4,8 +4,10 @@ them, one by one only when PostgreSQL refuses the batch for a schema the role ma
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from pgconsolidate.db.connect import load_sql, one_line
 from pgconsolidate.deploy.rights.derive import ALL_PRIVILEGES
@@ -17,6 +19,7 @@ from pgconsolidate.errors import DatabaseError
 def missing_right(conn: psycopg.Connection, needs: tuple[Need, ...]) -> str | None:
     """The first need the connected role does not hold, as a one-line message; ``None`` when all are
     held (or cannot be decided now)."""
+    needs = _under_conditions_held(conn, needs)
     if not needs:
         return None
     query = load_sql("pgconsolidate.deploy.queries", "rights_held.sql").encode()
@@ -33,6 +36,35 @@ def missing_right(conn: psycopg.Connection, needs: tuple[Need, ...]) -> str | No
         if held is False:
             return message(need, obj, role, noun)
     return None
+
+
+def _under_conditions_held(conn: psycopg.Connection, needs: tuple[Need, ...]) -> tuple[Need, ...]:
+    """The needs without conditions, and those whose conditions (a DO block's IF on the catalog state)
+    all hold now: each condition evaluated once, read only and rolled back; one that fails to evaluate
+    counts as false (left to the apply)."""
+    held: dict[Any, bool] = {}
+    for need in needs:
+        for when in need.when:
+            if when not in held:
+                held[when] = _evaluate(conn, when)
+    return tuple(n for n in needs if all(held[w] for w in n.when))
+
+
+def _evaluate(conn: psycopg.Connection, when: Any) -> bool:
+    cond, regs = when
+    query: sql.Composed = sql.SQL("SELECT ({})::boolean").format(sql.SQL(cond))
+    if regs:
+        columns = sql.SQL(", ").join(
+            sql.SQL("{}({}) AS {}").format(sql.Identifier(fn), sql.Literal(lit), sql.Identifier(var))
+            for var, fn, lit in regs
+        )
+        query = sql.SQL("SELECT ({})::boolean FROM (SELECT {}) AS pgc_vars").format(sql.SQL(cond), columns)
+    try:
+        with conn.transaction(force_rollback=True):
+            row = conn.execute(query, prepare=False).fetchone()
+    except psycopg.Error:
+        return False
+    return bool(row and row[0])
 
 
 def _params(needs: tuple[Need, ...]) -> dict[str, list[str | None]]:

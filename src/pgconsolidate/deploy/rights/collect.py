@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from pglast.parser import ParseError, parse_sql_json
@@ -97,18 +98,18 @@ def _parsed(unit: Unit) -> list[Parsed] | None:
     return out
 
 
-def _data_nodes(step: SqlStep, node: dict[str, Any] | None) -> list[tuple[dict[str, Any], str, bool]]:
-    """(tree, ``path:line``, certainly run) of a data statement whose tree the split did not keep (the
-    statement itself), or of a DO block (the static statements it runs: :mod:`.plpgsql`)."""
+def _data_nodes(step: SqlStep, node: dict[str, Any] | None) -> list[tuple[dict[str, Any], str, bool, Any]]:
+    """(tree, ``path:line``, certainly run, conditions) of a data statement whose tree the split did not
+    keep (the statement itself), or of a DO block (the static statements it runs: :mod:`.plpgsql`)."""
     if step.kind == "DoStmt" or (node is not None and "DoStmt" in node):
         return [
-            (node, f"{step.path}:{line}", certain)
-            for node, line, certain in do_statements(step.text, step.line)
+            (inner, f"{step.path}:{line}", certain, when)
+            for inner, line, certain, when in do_statements(step.text, step.line)
         ]
     if step.kind not in DATA_RULES:
         return []
     try:
-        return [(node, f"{step.path}:{step.line}", True) for node in _step_nodes(step)]
+        return [(node, f"{step.path}:{step.line}", True, ()) for node in _step_nodes(step)]
     except ParseError:
         return []
 
@@ -120,13 +121,16 @@ class _Needs:
         self.needs: list[Need] = []
         self.scope = Scope()
 
-    def statement(self, node: dict[str, Any], where: str, low: str, certain: bool = True) -> None:
+    def statement(
+        self, node: dict[str, Any], where: str, low: str, certain: bool = True, when: Any = ()
+    ) -> None:
         if _changes_search_path(node, low) or "CreateSchemaStmt" in node:
             # from here on, unqualified names are left to the apply (a new schema may be the
             # role's own, first on the search path as "$user")
             self.scope.search_path_changed = True
         if certain:
-            self.needs.extend(statement_needs(node, where, self.scope))
+            needs = statement_needs(node, where, self.scope)
+            self.needs.extend(replace(n, when=when) for n in needs) if when else self.needs.extend(needs)
         self.scope.touch(touched_names(node), gone_names(node))
 
 
@@ -153,6 +157,6 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
                 acc.statement(node, where, low)
                 continue
             acc.scope.search_path_changed |= "search_path" in low
-            for inner, inner_where, certain in _data_nodes(step, node):
-                acc.statement(inner, inner_where, "", certain)
+            for inner, inner_where, certain, when in _data_nodes(step, node):
+                acc.statement(inner, inner_where, "", certain, when)
     return tuple(acc.needs)

@@ -22,6 +22,9 @@ class Need:
     action: str
     detail: str | None = None
     parts: tuple[str, ...] = ()
+    #: conditions that must all hold now for the need to be checked (a DO block's IF on the catalog state):
+    #: (SQL expression, ((variable, to_reg* function, literal), ...)) each
+    when: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ block certainly runs them:
   the check); any other way out of the block (RETURN, EXIT) makes the rest uncertain;
 * in a block with an EXCEPTION section, only its first statement certainly runs (a handled error skips
   the rest), and none when a handler catches privilege errors (``OTHERS``, ``insufficient_privilege``);
+* ``IF <condition> THEN`` on the main line, whose condition reads only the catalogs (``SELECT prosecdef
+  FROM pg_proc WHERE oid = f``, the column's ``atttypmod``): its statements are held under that condition,
+  which the check evaluates first (read only, rolled back) — a need whose condition is false now, or
+  cannot be evaluated, is left out;
 * ``EXECUTE`` of a string built only from literals and names looked up by ``to_regclass``,
   ``to_regprocedure``, ``to_regproc`` or ``to_regtype`` of a literal (directly, or through a variable
   assigned one: ``f := to_regprocedure('public.f(integer)'); EXECUTE 'DROP FUNCTION ' || f::text``) is read
@@ -54,7 +58,23 @@ _ASSIGN_REG = re.compile(
 _REG_FUNCTIONS = {"to_regclass", "to_regprocedure", "to_regproc", "to_regtype"}
 _DO_HEAD = re.compile(r"^\s*do\b\s*(?:language\s+\S+\s+)?", re.IGNORECASE)
 
-Inner = tuple[dict[str, Any], int, bool]  # (statement tree, line in the file, certainly run)
+#: a condition the check evaluates before holding a need: (a boolean SQL expression that reads only the
+#: catalogs, ((variable, to_reg* function, literal), ...) the expression names)
+When = tuple[str, tuple[tuple[str, str, str], ...]]
+#: (statement tree, line in the file, certainly run, the conditions it runs under)
+Inner = tuple[dict[str, Any], int, bool, tuple[When, ...]]
+#: functions a condition may call to be evaluated by the check (they read, never write)
+_READ_ONLY_FUNCTIONS = {
+    "to_regclass",
+    "to_regprocedure",
+    "to_regproc",
+    "to_regtype",
+    "to_regnamespace",
+    "to_regrole",
+    "format_type",
+    "pg_get_expr",
+    "count",
+}
 
 
 def _query(node: Any) -> str | None:
@@ -170,6 +190,17 @@ class _Walk:
         self.first_line = first_line
         self.out: list[Inner] = []
         self.consts: dict[str, str] = {}  # variable → the literal name a to_reg* call looked up
+        self.regs: dict[str, tuple[str, str]] = {}  # variable → (the to_reg* function, the literal)
+        self.when: tuple[When, ...] = ()  # the conditions of the IFs the walk is inside
+
+    def condition(self, cond: str | None) -> When | None:
+        """``cond`` as a condition the check can evaluate now: it reads only the catalogs (``pg_*``
+        relations), calls only read-only functions, and names only variables assigned a ``to_reg*`` of
+        a literal; None otherwise."""
+        tree = _expression(cond)
+        if tree is None or not cond or not _catalog_only(tree, set(self.regs)):
+            return None
+        return cond, tuple(sorted((var, fn, lit) for var, (fn, lit) in self.regs.items()))
 
     def exists_test(self, cond: str | None) -> bool | None:
         """For ``x IS [NOT] NULL`` where ``x`` is a ``to_reg*`` of a literal (or a variable assigned
@@ -188,7 +219,9 @@ class _Walk:
             stmts = json.loads(parse_sql_json(query)).get("stmts", [])
         except ParseError:
             return
-        self.out.extend((s["stmt"], line, certain) for s in stmts if isinstance(s.get("stmt"), dict))
+        self.out.extend(
+            (s["stmt"], line, certain, self.when) for s in stmts if isinstance(s.get("stmt"), dict)
+        )
 
     def body(self, stmts: Any, certain: bool) -> bool:
         """Walk a statement list; whether the main line is still certain after it."""
@@ -204,9 +237,13 @@ class _Walk:
             elif kind == "PLpgSQL_stmt_assign":
                 m = _ASSIGN_REG.match(_query(b.get("expr")) or "")
                 if m:
-                    literal = _reg_literal(_expression(m.group(2)), {})
+                    call = _expression(m.group(2))
+                    literal = _reg_literal(call, {})
                     if literal is not None:
-                        self.consts[m.group(1).lower()] = literal
+                        var = m.group(1).lower()
+                        self.consts[var] = literal
+                        fn = call["FuncCall"]["funcname"][-1]["String"]["sval"].lower()
+                        self.regs[var] = (fn, literal)
             elif kind == "PLpgSQL_stmt_dynexecute":
                 text = _folded(_expression(_query(b.get("query"))), self.consts)
                 if text is not None and not b.get("params"):
@@ -215,8 +252,16 @@ class _Walk:
                 exists = self.exists_test(_query(b.get("cond")))
                 guard = _guard(st, exists)
                 # IF <object> IS NOT NULL THEN ...: as certain as the main line (absent: left to the apply)
-                plain = exists is True and not b.get("elsif_list") and not b.get("else_body")
-                self.body(b.get("then_body"), certain and plain)
+                alone = not b.get("elsif_list") and not b.get("else_body")
+                plain = exists is True and alone
+                # IF <catalog state> THEN ...: run when the check finds the condition true now
+                cond = self.condition(_query(b.get("cond"))) if certain and alone and not plain else None
+                if cond is not None:
+                    outer, self.when = self.when, (*self.when, cond)
+                    self.body(b.get("then_body"), True)
+                    self.when = outer
+                else:
+                    self.body(b.get("then_body"), certain and plain)
                 for elsif in b.get("elsif_list") or []:
                     self.body((elsif or {}).get("PLpgSQL_if_elsif", {}).get("stmts"), False)
                 self.body(b.get("else_body"), False)
@@ -247,6 +292,48 @@ class _Walk:
         for exc in ((b.get("exceptions") or {}).get("PLpgSQL_exception_block", {}).get("exc_list")) or []:
             self.body((exc or {}).get("PLpgSQL_exception", {}).get("action"), False)
         return certain
+
+
+_NOT_EVALUATED = ("RangeFunction", "RangeSubselect", "CommonTableExpr", "withClause")
+
+
+def _catalog_only(node: Any, variables: set[str], in_select: bool = False) -> bool:
+    """Whether an expression tree reads only catalog relations, calls only read-only functions, and,
+    outside a sub-SELECT (where a name is a catalog column), names only ``variables``."""
+    if isinstance(node, list):
+        return all(_catalog_only(n, variables, in_select) for n in node)
+    if not isinstance(node, dict):
+        return True
+    for key, value in node.items():
+        if key == "ColumnRef" and not in_select:
+            fields = (value or {}).get("fields") or []
+            name = (
+                fields[0].get("String", {}).get("sval")
+                if len(fields) == 1 and isinstance(fields[0], dict)
+                else None
+            )
+            if not isinstance(name, str) or name.lower() not in variables:
+                return False
+        elif key == "SelectStmt":
+            if not _catalog_only(value, variables, True):
+                return False
+        elif key == "RangeVar":
+            rv = value if isinstance(value, dict) else {}
+            if rv.get("schemaname") not in (None, "pg_catalog") or not str(rv.get("relname", "")).startswith(
+                "pg_"
+            ):
+                return False
+        elif key == "FuncCall":
+            names = [f.get("String", {}).get("sval") for f in (value or {}).get("funcname") or []]
+            if not names or str(names[-1]).lower() not in _READ_ONLY_FUNCTIONS:
+                return False
+            if not _catalog_only((value or {}).get("args"), variables, in_select):
+                return False
+        elif key in _NOT_EVALUATED or (
+            isinstance(value, dict | list) and not _catalog_only(value, variables, in_select)
+        ):
+            return False
+    return True
 
 
 def _language(text: str) -> str:
