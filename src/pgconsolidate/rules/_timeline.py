@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping
+from operator import attrgetter
 
 from pgconsolidate.model.types import DEFINING_ACTIONS, Action, Effect, ObjectKind
 from pgconsolidate.rules.registry import RuleContext
@@ -22,6 +23,7 @@ _RENAME = Action.RENAME
 _DROP = Action.DROP
 _INSERT = Action.INSERT
 _TABLE = ObjectKind.TABLE
+_STATEMENT_INDEX = attrgetter("ref.statement_index")
 
 
 def pos(order: Mapping[str, int], e: Effect) -> Pos:
@@ -40,20 +42,22 @@ class TableBirths:
         spans: dict[str, list[tuple[Pos, Effect | None]]] = {}
         for state in ctx.by_kind.get(ObjectKind.TABLE, ()):
             made: Effect | None = None
+            name = state.id
             for e in state.events:
                 action = e.action
                 if action in DEFINING_ACTIONS:
                     if e.if_not_exists and made is not None:
                         continue  # skipped: the table made earlier stays
-                    made = e
-                    spans.setdefault(e.id, []).append((pos(order, e), e))
-                elif action is _RENAME and e.new_id:
-                    spans.setdefault(e.id, []).append((pos(order, e), None))
+                    made, name = e, e.id
+                    spans.setdefault(name, []).append((pos(order, e), e))
+                elif action is _RENAME and e.new_id and e.kind is _TABLE:
+                    spans.setdefault(name, []).append((pos(order, e), None))
+                    name = e.new_id
                     if made is not None:
-                        spans.setdefault(e.new_id, []).append((pos(order, e), made))
+                        spans.setdefault(name, []).append((pos(order, e), made))
                 elif action is _DROP and made is not None:
-                    made = None
-                    spans.setdefault(e.id, []).append((pos(order, e), None))
+                    made = None  # the table, or its schema (CASCADE)
+                    spans.setdefault(name, []).append((pos(order, e), None))
         for events in spans.values():
             events.sort(key=lambda pe: pe[0])
         self._spans = spans
@@ -94,7 +98,7 @@ def table_made(ctx: RuleContext, table: str, at: Pos) -> tuple[Effect | None, li
                 if e.if_not_exists and made is not None:
                     continue
                 name, made, inserts = e.id, e, []
-            elif action is _RENAME:
+            elif action is _RENAME and e.kind is _TABLE:
                 name = e.new_id
             elif action is _DROP:
                 name, made = None, None
@@ -111,6 +115,24 @@ def table_made(ctx: RuleContext, table: str, at: Pos) -> tuple[Effect | None, li
         for e in ctx.effects_of(made.ref.file)
         if e.action is _INSERT and e.kind is _TABLE and e.id == table and since < pos(order, e) < at
     ]
+
+
+def statement_effects(ctx: RuleContext, st: Statement) -> list[Effect]:
+    """The model's effects of statement ``st``, in order (found by bisection in its file's effects)."""
+    effects = ctx.effects_of(st.file)
+    k = st.index
+    if effects and effects[-1].ref.statement_index == k:  # often the file's last statement
+        i = len(effects) - 1
+        while i > 0 and effects[i - 1].ref.statement_index == k:
+            i -= 1
+    else:
+        i = bisect_left(effects, k, key=_STATEMENT_INDEX)
+    out: list[Effect] = []
+    for e in effects[i:]:
+        if e.ref.statement_index != k:
+            break
+        out.append(e)
+    return out
 
 
 def statement_of(ctx: RuleContext, e: Effect) -> Statement | None:
