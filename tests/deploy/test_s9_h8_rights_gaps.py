@@ -352,3 +352,30 @@ def test_a_catalog_condition_is_evaluated_by_the_check(weak: tuple[str, str, str
         "DO $$ BEGIN IF (SELECT count(*) FROM public.cols) > 5 THEN DROP TABLE public.owned; END IF; END $$"
     )
     assert needs_of([_unit(block)]) == ()
+
+
+def test_a_function_s_own_search_path_leaves_the_session_s_alone() -> None:
+    fn = "CREATE FUNCTION s.f() RETURNS int LANGUAGE sql SET search_path = public AS 'select 1'"
+    assert _kinds(fn, "CREATE INDEX ON t (a)") == [("schema-create", "s", ()), ("relation-owner", '"t"', ())]
+    # SET / RESET ALL / DISCARD / set_config do change it: unqualified names after them are left to the apply
+    for change in (
+        "SET search_path = app",
+        "RESET ALL",
+        "DISCARD ALL",
+        "SELECT set_config('search_path', 'a', true)",
+    ):
+        assert _kinds(change, "CREATE INDEX ON t (a)") == [], change
+
+
+def test_an_information_schema_condition_is_evaluated(weak: tuple[str, str, str]) -> None:
+    url, role, _ = weak
+    block = (
+        "DO $$ BEGIN\n"
+        "IF NOT EXISTS (SELECT 1 FROM information_schema.table_constraints\n"
+        "               WHERE constraint_name = '{name}') THEN\n"
+        "  ALTER TABLE public.owned ADD CONSTRAINT {name} CHECK (a > 0);\n"
+        "END IF;\nEND $$"
+    )
+    msg = _check(url, block.format(name="owned_a_check"))
+    assert msg is not None and msg.startswith("m/1_a.sql:4: ") and f"role '{role}' lacks ownership" in msg
+    assert not _really_runs(url, block.format(name="owned_a_check"))

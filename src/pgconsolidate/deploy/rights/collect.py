@@ -22,7 +22,7 @@ from pgconsolidate.deploy.rights.model import History, Need
 from pgconsolidate.deploy.rights.names import quote
 from pgconsolidate.deploy.rights.plpgsql import do_statements
 from pgconsolidate.deploy.rights.scope import Scope
-from pgconsolidate.deploy.units import SqlStep, Unit
+from pgconsolidate.deploy.units import DATA_KINDS, SqlStep, Unit
 
 _SETS_ROLE = re.compile(
     r"\bset\s+(?:local\s+|session\s+)?(?:role|session\s+authorization)\b|\bset_config\s*\(\s*'role'",
@@ -45,10 +45,16 @@ def _changes_role(node: dict[str, Any] | None, low: str) -> bool:
 
 
 def _changes_search_path(node: dict[str, Any] | None, low: str) -> bool:
+    """Whether a statement may change the session's search_path: ``SET``/``RESET search_path``, ``RESET
+    ALL``, ``DISCARD``; a statement whose tree is not kept (a ``set_config`` call, a DO block) when its
+    text names search_path. (A function's own ``SET search_path`` clause, ``ALTER ROLE ... SET``, do not
+    change this session's.)"""
     kind, body = next(iter(node.items())) if node else ("", None)
-    if kind == "VariableSetStmt" and isinstance(body, dict) and body.get("name") == "search_path":
+    if kind == "VariableSetStmt" and isinstance(body, dict):
+        return body.get("name") == "search_path" or body.get("kind") == "VAR_RESET_ALL"
+    if kind == "DiscardStmt":
         return True
-    return "search_path" in low
+    return (not node or kind in DATA_KINDS) and "search_path" in low
 
 
 def _history_needs(unit: Unit, history: History, role_changed: bool) -> list[Need]:

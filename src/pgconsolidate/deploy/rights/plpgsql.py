@@ -12,7 +12,8 @@ block certainly runs them:
   the check); any other way out of the block (RETURN, EXIT) makes the rest uncertain;
 * in a block with an EXCEPTION section, only its first statement certainly runs (a handled error skips
   the rest), and none when a handler catches privilege errors (``OTHERS``, ``insufficient_privilege``);
-* ``IF <condition> THEN`` on the main line, whose condition reads only the catalogs (``SELECT prosecdef
+* ``IF <condition> THEN`` on the main line, whose condition reads only the catalogs (``pg_*`` relations,
+  ``information_schema``: ``SELECT prosecdef
   FROM pg_proc WHERE oid = f``, the column's ``atttypmod``): its statements are held under that condition,
   which the check evaluates first (read only, rolled back) — a need whose condition is false now, or
   cannot be evaluated, is left out;
@@ -298,7 +299,8 @@ _NOT_EVALUATED = ("RangeFunction", "RangeSubselect", "CommonTableExpr", "withCla
 
 
 def _catalog_only(node: Any, variables: set[str], in_select: bool = False) -> bool:
-    """Whether an expression tree reads only catalog relations, calls only read-only functions, and,
+    """Whether an expression tree reads only catalog relations (``pg_*``, ``information_schema``), calls
+    only read-only functions, and,
     outside a sub-SELECT (where a name is a catalog column), names only ``variables``."""
     if isinstance(node, list):
         return all(_catalog_only(n, variables, in_select) for n in node)
@@ -319,9 +321,9 @@ def _catalog_only(node: Any, variables: set[str], in_select: bool = False) -> bo
                 return False
         elif key == "RangeVar":
             rv = value if isinstance(value, dict) else {}
-            if rv.get("schemaname") not in (None, "pg_catalog") or not str(rv.get("relname", "")).startswith(
-                "pg_"
-            ):
+            schema, relname = rv.get("schemaname"), str(rv.get("relname", ""))
+            catalog = schema in (None, "pg_catalog") and relname.startswith("pg_")
+            if not catalog and schema != "information_schema":
                 return False
         elif key == "FuncCall":
             names = [f.get("String", {}).get("sval") for f in (value or {}).get("funcname") or []]
