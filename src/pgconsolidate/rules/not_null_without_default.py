@@ -123,7 +123,6 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
     """
     order = ctx.file_index()
     effects_of = ctx.effects_of
-    # the first look, on the statements' kind and text: an ALTER TABLE that may say NOT NULL or PRIMARY KEY
     # the first look, on the statements' kind and text (substring tests, no copy): an ALTER TABLE that
     # may say NOT NULL or PRIMARY KEY in the usual spellings (the effects decide)
     candidates = [
@@ -140,7 +139,10 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
             or "Primary" in text
         )
     ]
-    filled: set[str] | None = None  # the tables any statement inserts into
+    if not candidates:
+        return
+    # the tables any statement inserts into
+    filled = {f.id for f in ctx.schema.data if f.action is _INSERT}
     objects = ctx.schema.objects
     for st in candidates:
         effects = effects_of(st.file)
@@ -166,10 +168,18 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
             else:
                 continue
             state = objects.get(table)
-            if filled is None:
-                filled = {f.id for f in ctx.schema.data if f.action is _INSERT}
-            if state is not None and _made_here_empty(state, e, adding, column, table not in filled):
-                continue  # the usual case: the table was made earlier in this file and nothing filled it
+            if state is not None:
+                # the usual case: the table was made earlier in this file and nothing filled it
+                first = state.events[0]
+                if (
+                    first.ref.file == st.file
+                    and first.ref.statement_index < k
+                    and first.action in DEFINING_ACTIONS
+                    and table not in filled
+                ):
+                    continue
+                if _made_here_empty(state, e, adding, column):
+                    continue
             made, inserts = table_made(ctx, table, pos(order, e))
             if made is None:
                 continue  # no table of the chain by that name: not ours to judge
@@ -178,19 +188,16 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
                 yield hit
 
 
-def _made_here_empty(state: ObjectState, e: Effect, adding: bool, column: str, unfilled: bool) -> bool:
+def _made_here_empty(state: ObjectState, e: Effect, adding: bool, column: str) -> bool:
     """True when the table's first event is its CREATE earlier in ``e``'s file, and nothing until
     ``e`` inserted rows that may leave the column NULL, dropped or renamed it (a quick answer from the
-    table's timeline; False sends the statement to the full look-up). ``unfilled``: no statement of
-    the directory inserts into the table."""
+    table's timeline; False sends the statement to the full look-up)."""
     events = state.events
     first = events[0]
     ref = e.ref
     file, k = ref.file, ref.statement_index
     if first.action not in DEFINING_ACTIONS or first.ref.file != file or first.ref.statement_index >= k:
         return False
-    if unfilled:
-        return True  # no statement inserts into it
     for ev in events:
         r = ev.ref
         if r.file != file or r.statement_index >= k:
