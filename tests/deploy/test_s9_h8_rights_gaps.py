@@ -211,6 +211,12 @@ REFUSED = [
     ("GRANT SELECT ON ALL TABLES IN SCHEMA other TO PUBLIC", "lacks any privilege on table 'other.t'"),
     ("REVOKE ALL ON ALL SEQUENCES IN SCHEMA other FROM PUBLIC", "lacks any privilege on sequence 'other.sq'"),
     ("GRANT SELECT ON ALL TABLES IN SCHEMA secret TO PUBLIC", "lacks USAGE on schema 'secret'"),
+    # a view names its tables (USAGE on their schemas); CREATE TABLE AS reads them
+    (
+        "CREATE VIEW open_s.v AS SELECT a FROM secret.t",
+        "lacks USAGE on schema 'secret' (needed by CREATE VIEW)",
+    ),
+    ("CREATE TABLE open_s.x AS SELECT a FROM public.owned", "lacks SELECT on column 'owned.a'"),
     # publications
     ("ALTER PUBLICATION pub_su ADD TABLE open_s.mine", "lacks ownership of publication 'pub_su'"),
     ("ALTER PUBLICATION pub_mine ADD TABLE public.owned", "lacks ownership of table 'owned'"),
@@ -246,6 +252,7 @@ HELD = [
     "DO $$ BEGIN UPDATE public.cols SET summary = 'y' WHERE id = 1; END $$",
     "ALTER PUBLICATION pub_mine ADD TABLE open_s.mine",
     "NOTIFY pgc_channel",
+    "CREATE VIEW open_s.v2 AS SELECT a FROM public.owned",  # the view's owner reads the rows, later
 ]
 
 

@@ -182,7 +182,7 @@ def _target_level(body: dict[str, Any], extra: str, reads: Reads) -> tuple[list[
     return [level], ctes
 
 
-def _select_needs(d: Deriver, reads: Reads, action: str, skip: tuple[str, ...] | None = None) -> None:
+def select_needs(d: Deriver, reads: Reads, action: str, skip: tuple[str, ...] | None = None) -> None:
     """SELECT on each table read (on the columns named; ``skip``: the target, needed only when a column
     of it is read)."""
     for parts, columns in reads.tables.items():
@@ -220,7 +220,7 @@ def _insert(d: Deriver, body: dict[str, Any]) -> None:
             if isinstance(c, dict) and isinstance(c.get("CommonTableExpr", {}).get("ctename"), str)
         }
         select_reads(source, [], ctes, reads)
-    _select_needs(d, reads, "INSERT")
+    select_needs(d, reads, "INSERT")
 
 
 def _update(d: Deriver, body: dict[str, Any]) -> None:
@@ -241,7 +241,7 @@ def _update(d: Deriver, body: dict[str, Any]) -> None:
         (r.get("ResTarget") or {}).get("val") for r in body.get("targetList") or [] if isinstance(r, dict)
     ]
     _expressions([values, body.get("whereClause")], levels, ctes, reads)
-    _select_needs(d, reads, "UPDATE", tuple(target) if target else None)
+    select_needs(d, reads, "UPDATE", tuple(target) if target else None)
 
 
 def _delete(d: Deriver, body: dict[str, Any]) -> None:
@@ -250,7 +250,7 @@ def _delete(d: Deriver, body: dict[str, Any]) -> None:
     reads = Reads()
     levels, ctes = _target_level(body, "usingClause", reads)
     _expressions([body.get("whereClause")], levels, ctes, reads)
-    _select_needs(d, reads, "DELETE", tuple(target) if target else None)
+    select_needs(d, reads, "DELETE", tuple(target) if target else None)
 
 
 def _select(d: Deriver, body: dict[str, Any]) -> None:
@@ -260,7 +260,7 @@ def _select(d: Deriver, body: dict[str, Any]) -> None:
             d.create_in(rv_parts(rel), "SELECT INTO")
     reads = Reads()
     select_reads(body, [], set(), reads)
-    _select_needs(d, reads, "SELECT")
+    select_needs(d, reads, "SELECT")
 
 
 def _truncate(d: Deriver, body: dict[str, Any]) -> None:

@@ -1,7 +1,9 @@
 """The table of rules: statement kind (the parse tree's node type) → the function that derives the rights
 a statement of that kind certainly needs (pure). One place to look for each kind: :data:`RULES`; kinds
 that need no right, or whose rights are left to the apply's own error, are in :data:`NO_RULE` with the
-reason. A kind in neither is a statement shape nobody has looked at yet (a test fails on it)."""
+reason. A kind in neither is a statement shape nobody has looked at yet: in a migration it is left to the
+apply's own error; in the SQL ``generate/`` writes, ``tests/deploy/test_s9_h8_rights_shapes.py`` fails on
+it (:func:`covered`)."""
 
 from __future__ import annotations
 
@@ -108,11 +110,29 @@ def _create_relation(d: Deriver, body: dict[str, Any]) -> None:
             for parent in body.get("inhRelations") or []:  # ownership of each parent table
                 d.relation("relation-owner", rv_parts((parent or {}).get("RangeVar")), action)
             _references(d, body)
+    _query_reads(d, body)
     if d.kind == "ViewStmt" and body.get("replace"):
         # replacing a view there now: ownership (a qualified name only, as for functions)
         parts = rv_parts(body.get("view"))
         if parts and len(parts) == 2:
             d.relation("relation-owner", parts, "CREATE OR REPLACE VIEW")
+
+
+def _query_reads(d: Deriver, body: dict[str, Any]) -> None:
+    """A view's query: USAGE on the schema of each table it names (looked up when the view is made; the
+    rows are read with the view owner's rights later). ``CREATE TABLE AS`` / a materialized view made
+    WITH DATA runs its query: SELECT as for a SELECT (:mod:`.data`)."""
+    query = (body.get("query") or {}).get("SelectStmt")
+    if not isinstance(query, dict):
+        return
+    reads = data.Reads()
+    data.select_reads(query, [], set(), reads)
+    if d.kind == "ViewStmt":
+        for schema in dict.fromkeys(parts[0] for parts in reads.tables if len(parts) == 2):
+            d.schema("schema-usage", schema, "CREATE VIEW")
+    elif not (body.get("into") or {}).get("skipData"):
+        matview = body.get("objtype") == "OBJECT_MATVIEW"
+        data.select_needs(d, reads, "CREATE MATERIALIZED VIEW" if matview else "CREATE TABLE AS")
 
 
 def _create_type(d: Deriver, body: dict[str, Any]) -> None:
