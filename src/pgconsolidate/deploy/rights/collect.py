@@ -24,6 +24,8 @@ from pgconsolidate.deploy.rights.plpgsql import do_statements
 from pgconsolidate.deploy.rights.scope import Scope
 from pgconsolidate.deploy.units import DATA_KINDS, SqlStep, Unit
 
+_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+_WORD = re.compile(r"[^\s.,()\"']+")
 _SETS_ROLE = re.compile(
     r"\bset\s+(?:local\s+|session\s+)?(?:role|session\s+authorization)\b|\bset_config\s*\(\s*'role'",
     re.IGNORECASE,
@@ -134,10 +136,19 @@ class _Needs:
             # from here on, unqualified names are left to the apply (a new schema may be the
             # role's own, first on the search path as "$user")
             self.scope.search_path_changed = True
-        if certain:
+        if certain and not (when and self._touched(when)):
             needs = statement_needs(node, where, self.scope)
             self.needs.extend(replace(n, when=when) for n in needs) if when else self.needs.extend(needs)
         self.scope.touch(touched_names(node), gone_names(node))
+
+    def _touched(self, when: Any) -> bool:
+        """Whether a condition names (in its literals) something an earlier step created, dropped,
+        renamed or moved: evaluated now it may not say what it will say when the apply reaches it."""
+        for cond, regs in when:
+            texts = _LITERAL.findall(cond) + [lit for _, _, lit in regs]
+            if any(w in self.scope.touched for t in texts for w in _WORD.findall(t.replace("''", "'"))):
+                return True
+        return False
 
 
 def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Need, ...]:
