@@ -55,10 +55,12 @@ RULE_COST: Mapping[str, float] = {
     "policy-per-row-auth-call": 0.06,
     "dimensionless-vector-index": 0.05,
     "variant-files": 0.05,
+    "not-null-without-default": 0.05,  # 10,000 SET NOT NULL on the benchmark directory
     "duplicate-create": 0.04,
     "duplicate-index": 0.03,
     "grant-to-anon": 0.03,
     "rls-disabled": 0.03,
+    "destructive-change": 0.025,
 }
 DEFAULT_COST = 0.02
 
