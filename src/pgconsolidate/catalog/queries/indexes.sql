@@ -18,7 +18,7 @@ SELECT n.nspname || '.' || ic.relname AS identity,
        i.indisprimary AS "primary",
        CASE WHEN NOT simple.ok THEN pg_get_expr(i.indpred, i.indrelid) END AS predicate,
        i.indisvalid AS valid,
-       ds.description AS comment,
+       NULL::text AS comment,  -- given by the reader (relation_comments.sql)
        i.indisclustered AS clustered,
        CASE WHEN simple.ok THEN
             'CREATE ' || CASE WHEN i.indisunique THEN 'UNIQUE ' ELSE '' END || 'INDEX ' || quote_ident(ic.relname)
@@ -36,10 +36,6 @@ JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_namespace n ON n.oid = ic.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
--- the comments of relations, hashed once (not subject to join order: a probe of pg_description's index
--- per index cost more)
-LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
-            WHERE d.classoid = 'pg_class'::regclass AND d.objsubid = 0 OFFSET 0) ds ON ds.objoid = ic.oid
 CROSS JOIN LATERAL (
     -- no expressions, no INCLUDE columns, no storage parameters, no DESC / NULLS FIRST, no
     -- NULLS NOT DISTINCT (opclass parameters are not looked for here, one probe of pg_attribute per index:

@@ -11,18 +11,15 @@ SELECT n.nspname || '.' || c.relname AS identity,
        s.seqcycle AS cycle,
        NULL::text AS owned_by,  -- named by the reader from the owning column (below)
        pg_get_userbyid(c.relowner) AS owner,
-       ds.description AS comment,
+       NULL::text AS comment,  -- given by the reader (relation_comments.sql)
        owner.refobjid AS _owner_table,
        owner.refobjsubid AS _owner_attnum,
+       c.oid AS _oid,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
        coalesce(c.relacl, acldefault('s', c.relowner))::text AS _acl
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
--- comments probed per object: a hashed range of pg_description (objoid >= 16384) cost less on an analysed
--- catalog, but a catalog not analysed since its comments were made (a fresh replay) estimates that range at
--- one row, and the planner's nested loop over it then costs objects x comments
-LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 LEFT JOIN LATERAL (
     SELECT d.refobjid, d.refobjsubid
       FROM pg_depend d

@@ -22,7 +22,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
        END AS partition_of,
        CASE WHEN inh.parents IS NULL OR c.relispartition THEN '{}' ELSE inh.parents END AS inherits,
        CASE WHEN c.reloptions IS NULL THEN '{}' ELSE ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o) END AS options,
-       ds.description AS comment,
+       NULL::text AS comment,  -- given by the reader (relation_comments.sql)
        -- a foreign table's server and options (a subquery run for foreign tables only)
        CASE WHEN c.relkind = 'f' THEN
             (SELECT s.srvname FROM pg_foreign_table ft JOIN pg_foreign_server s ON s.oid = ft.ftserver
@@ -31,6 +31,7 @@ SELECT n.nspname || '.' || c.relname AS identity,
             ARRAY(SELECT o FROM pg_foreign_table ft, unnest(ft.ftoptions) o WHERE ft.ftrelid = c.oid ORDER BY o)
        END AS foreign_options,
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
+       c.oid AS _oid,
        coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -39,10 +40,6 @@ LEFT JOIN (SELECT i.inhrelid, array_agg(pn.nspname || '.' || pc.relname ORDER BY
              JOIN pg_class pc ON pc.oid = i.inhparent
              JOIN pg_namespace pn ON pn.oid = pc.relnamespace
             GROUP BY i.inhrelid) inh ON inh.inhrelid = c.oid
--- comments probed per object: a hashed range of pg_description (objoid >= 16384) cost less on an analysed
--- catalog, but a catalog not analysed since its comments were made (a fresh replay) estimates that range at
--- one row, and the planner's nested loop over it then costs objects x comments
-LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 WHERE c.relkind IN ('r', 'p', 'f')
   AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'

@@ -6,9 +6,10 @@ SELECT c.nspname || '.' || c.relname AS identity,
        pg_get_viewdef(c.oid, true) AS definition,
        coalesce(ARRAY(SELECT o FROM unnest(c.reloptions) o ORDER BY o), '{}') AS options,
        pg_get_userbyid(c.relowner) AS owner,
-       ds.description AS comment,
+       NULL::text AS comment,  -- given by the reader (relation_comments.sql)
        c.relispopulated AS populated,  -- false: a materialized view WITH NO DATA, never refreshed
        -- the privileges (catalog/acl.py turns them into grants; acldefault when never granted)
+       c.oid AS _oid,
        coalesce(c.relacl, acldefault('r', c.relowner))::text AS _acl
 FROM pg_rewrite r
 CROSS JOIN LATERAL (
@@ -17,7 +18,6 @@ CROSS JOIN LATERAL (
      WHERE c.oid = r.ev_class
     OFFSET 0
 ) c
-LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 WHERE r.rulename = '_RETURN' AND c.relkind IN ('v', 'm')
   AND c.nspname <> ALL (%(skip_schemas)s::text[])
   AND c.nspname !~ '^pg_(toast_)?temp_'
