@@ -136,3 +136,11 @@ def test_one_session_starts_no_connection(scratch_db: str, monkeypatch: pytest.M
     read_snapshot(scratch_db)
     assert started == []
     assert finished == [None]
+
+
+def test_a_host_name_is_not_looked_up_by_the_start() -> None:
+    # libpq would resolve the name in the caller's thread: the extra session opens it in its own, as before
+    assert start_connect("postgresql://someone@db.example.invalid/x") is None
+    given = start_connect("postgresql://someone@db.example.invalid/x?hostaddr=192.0.2.1&connect_timeout=1")
+    assert given is not None  # an address given: nothing to look up
+    given.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import select
 import threading
@@ -9,10 +10,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from importlib import resources
+from typing import Any
 
 import psycopg
 from psycopg import pq
-from psycopg.conninfo import make_conninfo
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.redact import redact_text, redact_url
@@ -144,12 +146,31 @@ class StartedConnection:
             self._drop()
 
 
+def _resolved(params: dict[str, Any]) -> bool:
+    """Whether libpq can reach every host of ``params`` without a name lookup: Unix-domain sockets (the
+    default, or a path), ``localhost``, addresses, or ``hostaddr`` given."""
+    if params.get("hostaddr"):
+        return True
+    hosts = str(params.get("host") or os.environ.get("PGHOST") or "")
+    for host in hosts.split(",") if hosts else []:
+        if not host or host.startswith("/") or host.startswith("@") or host == "localhost":
+            continue
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return False
+    return True
+
+
 def start_connect(url: str, *, application_name: str = "pgconsolidate") -> StartedConnection | None:
     """Start opening a connection to ``url`` without waiting for the server (see
     :class:`StartedConnection`); None when it cannot be started so (a malformed URL, libpq refusing
-    at once): :func:`connect` then reports why."""
+    at once) or not without waiting (a host name to resolve: libpq would look it up here, in the
+    caller's thread): :func:`connect` then opens it (and reports why it cannot)."""
     try:
         conninfo = make_conninfo(url, application_name=application_name, connect_timeout=_connect_timeout())
+        if not _resolved(conninfo_to_dict(conninfo)):
+            return None
         pgconn = pq.PGconn.connect_start(conninfo.encode())
     except (psycopg.Error, ValueError):
         return None
