@@ -196,7 +196,7 @@ def test_plan_toml_unknown_keys_are_problems_at_their_line() -> None:
     _, problems = read_plan("version = 2\n[extra]\na = 1\n", "p.toml")
     assert [p.render("p.toml") for p in problems] == [
         "p.toml:2: top level: unknown key `extra` (known: definer, directory, domain, embedding, file, "
-        "function, index, live_only, merge, settings, tool, version)",
+        "files_only, function, index, live_only, merge, settings, tool, version)",
         "p.toml:1: unsupported plan version 2 (this pgconsolidate writes 1)",
     ]
 
