@@ -86,6 +86,25 @@ BAD = [
         "enum app.state (set into column s)",
         (B, 2),
     ),
+    # a DO block runs now, in the transaction: an INSERT in it, an EXECUTE of a string, a condition
+    (
+        {A: BASE, B: ADD + "do $$ begin insert into t values (1, 'meh'); end $$;\n"},
+        "(inserted into column m, in the DO block)",
+        (B, 2),
+    ),
+    (
+        {A: BASE, B: ADD + "do $$ begin execute 'update t set m = ''meh'''; end $$;\n"},
+        "(set into column m, in the DO block)",
+        (B, 2),
+    ),
+    (
+        {
+            A: BASE,
+            B: ADD + "do $$ begin if exists (select 1 from t where m = 'meh') then null; end if; end $$;\n",
+        },
+        "(compared with column m, in the DO block)",
+        (B, 2),
+    ),
     # a cast to the qualified name
     (
         {
@@ -133,6 +152,16 @@ OK = [
     ),
     # the type is made in the same transaction: its values are usable at once
     ({A: BASE + ADD + "insert into t values (1, 'meh');\n"}, True),
+    # a DO block that checks pg_enum (text, not the type) before adding, and again after
+    (
+        {
+            A: BASE,
+            B: "do $$ begin if not exists (select 1 from pg_enum where enumlabel = 'meh') then\n"
+            "alter type mood add value 'meh'; end if; end $$;\n"
+            "do $$ begin perform 1 from pg_enum where enumlabel = 'meh'; end $$;\n",
+        },
+        True,
+    ),
     # the use comes before the ADD VALUE
     ({A: BASE, B: "select 'sad'::mood;\n" + ADD}, True),
     # goose without a transaction: each statement commits at once

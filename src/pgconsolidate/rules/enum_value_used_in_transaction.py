@@ -11,6 +11,13 @@ from typing import Any
 import orjson
 from pglast.parser import parse_sql_json
 
+from pgconsolidate.model.extract.bodies import (
+    _as_sql,
+    _parse_many,
+    _plpgsql_parse,
+    _string_literal,
+    _walk_plpgsql,
+)
 from pgconsolidate.model.types import DEFINING_ACTIONS, Action, Change, ColumnDef, Effect, EnumDef, ObjectKind
 from pgconsolidate.rules.concurrently_in_transaction import _file_wrapped
 from pgconsolidate.rules.finding import Location, Severity
@@ -264,6 +271,20 @@ def _inserts(f: dict[str, Any], label: str, columns: _Columns) -> str | None:
     return None
 
 
+def _do_block(text: str) -> list[dict[str, Any]]:
+    """The SQL a DO block runs (it runs now, in the transaction): its statements, the expressions of
+    its conditions and assignments (as ``SELECT expr``) and the strings it EXECUTEs, as parse trees."""
+    parsed = _plpgsql_parse(text)
+    if parsed is None:
+        return []
+    queries: list[tuple[str, int, bool]] = []
+    executed: list[str] = []
+    _walk_plpgsql(parsed, queries, executed)
+    sqls = [_as_sql(q, mode) for q, mode, _ in queries if q]
+    sqls += [lit for lit in map(_string_literal, executed) if lit]
+    return [s.get("stmt", {}) for tree in _parse_many(sqls) for s in tree.get("stmts") or ()]
+
+
 def _sql_body(node: dict[str, Any]) -> list[dict[str, Any]]:
     """The statements of a ``LANGUAGE sql`` function body written as a string (PostgreSQL parses and
     checks them when the function is created), as parse trees."""
@@ -314,13 +335,14 @@ def enum_value_used_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     (``'x'::e``), compared with a column of the type (``WHERE status = 'x'``, ``IN (…)``, also in a
     CHECK, an index predicate or a policy), a column DEFAULT of the type (``ADD COLUMN c e DEFAULT
     'x'``, ``SET DEFAULT 'x'``), a value INSERTed or UPDATEd into a column of the type, and the same
-    in the body of a ``LANGUAGE sql`` function (PostgreSQL checks it when the function is made). Not
-    read: PL/pgSQL bodies (they run later), dynamic SQL, and uses that reach the type only through a
-    function's argument. A file run without a transaction (``-- +goose NO TRANSACTION``, dbmate's
-    ``transaction:false``, sqlx's ``-- no-transaction``, a tool that runs statements one by one)
-    commits each statement at once, and is reported only inside an explicit ``BEGIN … COMMIT``. An
-    enum created in the same transaction is not reported: PostgreSQL lets the values of a type that is
-    new in the transaction be used at once.
+    in the body of a ``LANGUAGE sql`` function (PostgreSQL checks it when the function is made) or in
+    what a DO block runs (its statements, conditions and EXECUTEs of string literals). Not read:
+    PL/pgSQL function bodies (they run later), SQL built at run time, and uses that reach the type
+    only through a function's argument. A file run without a transaction (``-- +goose NO
+    TRANSACTION``, dbmate's ``transaction:false``, sqlx's ``-- no-transaction``, a tool that runs
+    statements one by one) commits each statement at once, and is reported only inside an explicit
+    ``BEGIN … COMMIT``. An enum created in the same transaction is not reported: PostgreSQL lets the
+    values of a type that is new in the transaction be used at once.
     """
     added_values = _added_values(ctx)
     if not added_values:
@@ -350,6 +372,12 @@ def enum_value_used_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
                     use = _uses(inner, added, columns[added.enum])
                     if use is not None:
                         use = f"{use}, in a LANGUAGE sql body"
+                        break
+            if use is None and st.kind == "DoStmt":
+                for inner in _do_block(st.text):
+                    use = _uses(inner, added, columns[added.enum])
+                    if use is not None:
+                        use = f"{use}, in the DO block"
                         break
             if use is None:
                 continue
