@@ -329,7 +329,9 @@ def enum_value_used_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     query (one implicit transaction), and drizzle-kit applies every pending file in one transaction; an
     explicit ``BEGIN`` does the same for any tool. So a file that adds a value and then uses it fails
     wherever it runs, and the deploy stops there. No other rule names this: ``replay`` shows the
-    failure, ``analyze`` says which statement and why.
+    failure, ``analyze`` says which statement and why. (Flyway before version 7 treated ADD VALUE as
+    non-transactional: it refused a migration mixing it with other statements unless ``mixed`` was
+    set, and then ran the migration without a transaction.)
 
     Uses found (after the ADD VALUE, in the same transaction): the literal cast to the type
     (``'x'::e``), compared with a column of the type (``WHERE status = 'x'``, ``IN (…)``, also in a
