@@ -329,7 +329,7 @@ def enum_value_used_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     query (one implicit transaction), and drizzle-kit applies every pending file in one transaction; an
     explicit ``BEGIN`` does the same for any tool. So a file that adds a value and then uses it fails
     wherever it runs, and the deploy stops there. No other rule names this: ``replay`` shows the
-    failure, ``analyze`` says which statement and why. (Flyway before version 7 treated ADD VALUE as
+    failure, ``analyze`` says which statement and why. (Older Flyway versions treated ADD VALUE as
     non-transactional: it refused a migration mixing it with other statements unless ``mixed`` was
     set, and then ran the migration without a transaction.)
 
