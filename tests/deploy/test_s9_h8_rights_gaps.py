@@ -388,3 +388,26 @@ def test_an_information_schema_condition_is_evaluated(weak: tuple[str, str, str]
     msg = _check(url, block.format(name="owned_a_check"))
     assert msg is not None and msg.startswith("m/1_a.sql:4: ") and f"role '{role}' lacks ownership" in msg
     assert not _really_runs(url, block.format(name="owned_a_check"))
+
+
+def test_a_qualified_name_is_uncertain_only_in_its_own_schema() -> None:
+    fk = "ALTER TABLE public.users ADD CONSTRAINT f FOREIGN KEY (id) REFERENCES auth.users (id)"
+    assert _kinds("CREATE TABLE public.users (id uuid)", fk) == [
+        ("schema-create", "public", ()),
+        ("table-references", '"auth"."users"', ()),  # public.users is new; auth.users is the one there
+    ]
+    # an unqualified CREATE may have made the name in any schema; a schema created or renamed: all of it
+    assert _kinds("CREATE TABLE users (id uuid)", "COMMENT ON TABLE auth.users IS 'x'") == [
+        ("schema-create", None, ())
+    ]
+    assert _kinds("ALTER SCHEMA auth RENAME TO auth2", "COMMENT ON TABLE auth.users IS 'x'") == [
+        ("schema-owner", "auth", ()),
+        ("database-create", None, ()),
+    ]
+    # moved: its old and new places
+    assert _kinds(
+        "ALTER TABLE s.t SET SCHEMA u", "COMMENT ON TABLE u.t IS 'x'", "COMMENT ON TABLE s.t IS 'x'"
+    ) == [
+        ("relation-owner", '"s"."t"', ()),
+        ("schema-create", "u", ()),
+    ]

@@ -17,7 +17,7 @@ from typing import Any
 from pglast.parser import ParseError, parse_sql_json
 
 from pgconsolidate.deploy.rights.data import RULES as DATA_RULES
-from pgconsolidate.deploy.rights.derive import gone_names, statement_needs, touched_names
+from pgconsolidate.deploy.rights.derive import gone_names, statement_needs, touched_names, touched_pairs
 from pgconsolidate.deploy.rights.model import History, Need
 from pgconsolidate.deploy.rights.names import quote
 from pgconsolidate.deploy.rights.plpgsql import do_statements
@@ -139,7 +139,7 @@ class _Needs:
         if certain and not (when and self._touched(when)):
             needs = statement_needs(node, where, self.scope)
             self.needs.extend(replace(n, when=when) for n in needs) if when else self.needs.extend(needs)
-        self.scope.touch(touched_names(node), gone_names(node))
+        self.scope.touch(touched_names(node), gone_names(node), *touched_pairs(node))
 
     def _touched(self, when: Any) -> bool:
         """Whether a condition names (in its literals) something an earlier step created, dropped,

@@ -539,6 +539,50 @@ def touched_names(node: dict[str, Any]) -> list[str]:
     return out
 
 
+Pair = tuple[str | None, str]  # (schema, or None for an unqualified name; name)
+
+
+def _pair(parts: list[str] | None) -> list[Pair]:
+    if not parts or len(parts) > 2:
+        return []
+    return [(parts[0], parts[1])] if len(parts) == 2 else [(None, parts[0])]
+
+
+def touched_pairs(node: dict[str, Any]) -> tuple[list[Pair], list[str]]:
+    """What :func:`touched_names` gives, qualified: the (schema, name) of each object (schema None: the
+    name was unqualified) and the schemas created, dropped or renamed."""
+    kind, body = next(iter(node.items()))
+    if not isinstance(body, dict):
+        return [], []
+    if kind in _CREATED_RELATION or kind == "CreateTableAsStmt":
+        return _pair(rv_parts(created_relation(kind, body))), []
+    if kind in _CREATED_TYPE or kind == "CreateFunctionStmt":
+        return _pair(strings(body.get(_CREATED_TYPE[kind][0] if kind in _CREATED_TYPE else "funcname"))), []
+    if kind == "CreateSchemaStmt":
+        return [], [body["schemaname"]] if isinstance(body.get("schemaname"), str) else []
+    if kind == "IndexStmt" and isinstance(body.get("idxname"), str):  # in its table's schema
+        table = rv_parts(body.get("relation")) or []
+        return [(table[0] if len(table) == 2 else None, body["idxname"])], []
+    if kind == "DropStmt" and body.get("removeType") not in ON_TABLE:
+        if body.get("removeType") == "OBJECT_SCHEMA":
+            return [], [n for obj in body.get("objects") or [] for n in object_parts(obj)[-1:]]
+        return [p for obj in body.get("objects") or [] for p in _pair(object_parts(obj))], []
+    if kind in ("RenameStmt", "AlterObjectSchemaStmt"):
+        what = body.get("renameType") if kind == "RenameStmt" else body.get("objectType")
+        if what in ON_TABLE | TABLE_PARTS:
+            return [], []
+        if what == "OBJECT_SCHEMA":
+            return [], [body[k] for k in ("subname", "newname") if isinstance(body.get(k), str)]
+        old = _pair(rv_parts(body.get("relation")) or object_parts(body.get("object")))
+        if not old:
+            return [], []
+        schema, name = old[0]
+        new = body.get("newname") if kind == "RenameStmt" else name
+        new_schema = schema if kind == "RenameStmt" else body.get("newschema")
+        return [*old, (new_schema, str(new))] if isinstance(new, str) else old, []
+    return [], []
+
+
 def gone_names(node: dict[str, Any]) -> list[str]:
     """The bare names of objects there now that a statement drops, renames or moves away."""
     kind, body = next(iter(node.items()))

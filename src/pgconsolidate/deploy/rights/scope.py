@@ -18,20 +18,35 @@ class Scope:
     def __init__(self) -> None:
         self.search_path_changed = False
         self.touched: set[str] = set()  # bare names of relations, functions, types and schemas
+        self.pairs: set[tuple[str | None, str]] = set()  # (schema or None: unqualified, name) of those
+        self.schemas: set[str] = set()  # schemas created, dropped or renamed
         self.gone: set[str] = set()  # those of objects there before that a step dropped, renamed or moved
         self._gone_tuple: tuple[str, ...] = ()
 
     def certain(self, parts: list[str] | None) -> bool:
-        """Whether the object named ``parts`` now is the one the apply will find under that name."""
+        """Whether the object named ``parts`` now is the one the apply will find under that name: an
+        unqualified name nothing of that name was touched (and the search path is as it was); a
+        qualified one whose schema, and whose name in that schema or unqualified, were not."""
         if not parts or len(parts) > 2:
             return False
-        if len(parts) == 1 and self.search_path_changed:
-            return False
-        return not any(p in self.touched for p in parts)
+        if len(parts) == 1:
+            return not self.search_path_changed and parts[0] not in self.touched
+        schema, name = parts
+        return (
+            schema not in self.schemas and (schema, name) not in self.pairs and (None, name) not in self.pairs
+        )
 
-    def touch(self, parts: Iterable[str] | None, gone: Iterable[str] = ()) -> None:
+    def touch(
+        self,
+        parts: Iterable[str] | None,
+        gone: Iterable[str] = (),
+        pairs: Iterable[tuple[str | None, str]] = (),
+        schemas: Iterable[str] = (),
+    ) -> None:
         if parts:
             self.touched.update(parts)
+        self.pairs.update(pairs)
+        self.schemas.update(schemas)
         for name in gone:
             if name not in self.gone:
                 self.gone.add(name)
