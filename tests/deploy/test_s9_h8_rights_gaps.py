@@ -411,3 +411,22 @@ def test_a_qualified_name_is_uncertain_only_in_its_own_schema() -> None:
         ("relation-owner", '"s"."t"', ()),
         ("schema-create", "u", ()),
     ]
+
+
+def test_if_else_on_the_catalog_holds_each_branch_under_its_condition(weak: tuple[str, str, str]) -> None:
+    url, role, _ = weak
+    block = (
+        "DO $$ BEGIN\n"
+        "IF EXISTS (SELECT 1 FROM pg_class WHERE relname = '{name}') THEN\n"
+        "  COMMENT ON TABLE public.owned IS 'x';\n"
+        "ELSE\n"
+        "  COMMENT ON TABLE open_s.mine IS 'x';\n"
+        "END IF;\nEND $$"
+    )
+    # owned exists: the THEN branch runs, and the role does not own public.owned
+    msg = _check(url, block.format(name="owned"))
+    assert msg is not None and msg.startswith("m/1_a.sql:3: ") and f"role '{role}' lacks ownership" in msg
+    assert not _really_runs(url, block.format(name="owned"))
+    # no such table: the ELSE branch runs, on the role's own table
+    assert _check(url, block.format(name="no_such_table")) is None
+    assert _really_runs(url, block.format(name="no_such_table"))

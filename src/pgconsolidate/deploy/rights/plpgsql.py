@@ -255,17 +255,21 @@ class _Walk:
                 # IF <object> IS NOT NULL THEN ...: as certain as the main line (absent: left to the apply)
                 alone = not b.get("elsif_list") and not b.get("else_body")
                 plain = exists is True and alone
-                # IF <catalog state> THEN ...: run when the check finds the condition true now
-                cond = self.condition(_query(b.get("cond"))) if certain and alone and not plain else None
-                if cond is not None:
-                    outer, self.when = self.when, (*self.when, cond)
-                    self.body(b.get("then_body"), True)
-                    self.when = outer
+                # IF <catalog state> THEN ... [ELSIF ...] [ELSE ...]: each branch is held under its
+                # condition (and the earlier ones' being false), which the check evaluates now
+                elsifs = [(e or {}).get("PLpgSQL_if_elsif", {}) for e in b.get("elsif_list") or []]
+                branches = [
+                    (b.get("cond"), b.get("then_body")),
+                    *((e.get("cond"), e.get("stmts")) for e in elsifs),
+                ]
+                conds = [self.condition(_query(c)) for c, _ in branches] if certain and not plain else [None]
+                if all(c is not None for c in conds):
+                    self.branches([(c, body) for c, (_, body) in zip(conds, branches, strict=True)], b)
                 else:
                     self.body(b.get("then_body"), certain and plain)
-                for elsif in b.get("elsif_list") or []:
-                    self.body((elsif or {}).get("PLpgSQL_if_elsif", {}).get("stmts"), False)
-                self.body(b.get("else_body"), False)
+                    for e in elsifs:
+                        self.body(e.get("stmts"), False)
+                    self.body(b.get("else_body"), False)
                 if guard is False or (guard is None and _ends_early(st)):
                     certain = False
             elif kind == "PLpgSQL_stmt_case":
@@ -283,6 +287,18 @@ class _Walk:
             elif kind in _LEAVES or _raises(st):
                 certain = False
         return certain
+
+    def branches(self, branches: list[tuple[When | None, Any]], b: dict[str, Any]) -> None:
+        """Walk an IF's branches, each under its condition and the earlier ones' being false (``IS NOT
+        TRUE``: PL/pgSQL takes NULL as false); ELSE under all of them being false."""
+        outer = self.when
+        earlier: list[When] = []
+        for cond, body in [*branches, (None, b.get("else_body"))]:
+            self.when = (*outer, *earlier, *((cond,) if cond else ()))
+            self.body(body, True)
+            if cond:
+                earlier.append((f"({cond[0]}) IS NOT TRUE", cond[1]))
+        self.when = outer
 
     def block(self, b: dict[str, Any], certain: bool) -> bool:
         if not b.get("exceptions"):
