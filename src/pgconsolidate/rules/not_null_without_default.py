@@ -15,6 +15,7 @@ from pgconsolidate.model.types import (
     Effect,
     ObjectKind,
     ObjectState,
+    TableDef,
 )
 from pgconsolidate.rules._timeline import Pos, pos, statement_of, table_made
 from pgconsolidate.rules.finding import Location, Severity
@@ -175,6 +176,7 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
                     first.ref.file == st.file
                     and first.ref.statement_index < k
                     and first.action in DEFINING_ACTIONS
+                    and not first.uses
                     and table not in filled
                 ):
                     continue
@@ -198,6 +200,8 @@ def _made_here_empty(state: ObjectState, e: Effect, adding: bool, column: str) -
     file, k = ref.file, ref.statement_index
     if first.action not in DEFINING_ACTIONS or first.ref.file != file or first.ref.statement_index >= k:
         return False
+    if _from_query(first):
+        return False  # made with the rows of a query
     for ev in events:
         r = ev.ref
         if r.file != file or r.statement_index >= k:
@@ -216,6 +220,13 @@ def _first_create(ctx: RuleContext, table: str, made: Effect) -> bool:
     return state is not None and bool(state.events) and state.events[0] is made
 
 
+def _from_query(made: Effect) -> bool:
+    """True when a CREATE TABLE makes the table from a query (``CREATE TABLE … AS SELECT … FROM t``:
+    the rows come with it): it reads other tables, and not as a partition, a LIKE or a child."""
+    d = made.detail
+    return bool(made.uses) and isinstance(d, TableDef) and not (d.partition_of or d.like or d.inherits)
+
+
 def _hit(
     ctx: RuleContext,
     e: Effect,
@@ -228,7 +239,8 @@ def _hit(
     """The finding of an ADD COLUMN (``adding``) or SET NOT NULL ``e`` on ``table``, made by ``made``
     (``inserts``: the INSERTs into it since), None when nothing can be NULL there."""
     filler: Effect | None = None
-    if made.ref.file == e.ref.file:
+    from_query = _from_query(made)
+    if made.ref.file == e.ref.file and not from_query:
         filler = next((f for f in inserts if adding or _may_leave_null(f, column)), None)
         if filler is None:
             return None  # the table was made by this file and nothing filled it
@@ -238,7 +250,9 @@ def _hit(
     if not adding and not_null:
         return None  # already NOT NULL: nothing to check
     related: list[Location] = [loc(made)]
-    if filler is not None:
+    if from_query and made.ref.file == e.ref.file:
+        tail = f"the table is created from a query at {loc(made)}, with the rows it returns"
+    elif filler is not None:
         related.append(loc(filler))
         tail = f"the table is created at {loc(made)}, but {loc(filler)} inserts rows into it first"
     else:
