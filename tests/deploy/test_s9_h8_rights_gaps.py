@@ -198,6 +198,10 @@ REFUSED = [
     ("INSERT INTO public.cols (id, body) VALUES (9, 'x')", "lacks INSERT on column 'cols.body'"),
     ("INSERT INTO public.owned VALUES (1)", "lacks INSERT on some column of table 'owned'"),
     ("INSERT INTO public.cols (id) SELECT a FROM public.owned", "lacks SELECT on column 'owned.a'"),
+    (
+        "INSERT INTO public.cols (id, summary) VALUES (10, 'x') RETURNING body",
+        "lacks SELECT on column 'cols.body'",
+    ),
     ("SELECT body FROM public.cols", "lacks SELECT on column 'cols.body' (needed by SELECT)"),
     ("SELECT * FROM public.cols", "lacks SELECT on column 'cols.body'"),
     ("SELECT count(*) FROM public.owned", "lacks SELECT on some column of table 'owned'"),
@@ -241,6 +245,7 @@ HELD = [
     "UPDATE public.cols SET summary = 'x' WHERE id = 1",  # UPDATE (summary) and SELECT (id) are enough
     "UPDATE public.cols SET summary = summary || 'x'",
     "INSERT INTO public.cols (id, summary) VALUES (9, 'x')",
+    "INSERT INTO public.cols (id, summary) VALUES (11, 'x') RETURNING id",
     "SELECT id, summary FROM public.cols",
     "SELECT c.summary FROM public.cols c JOIN public.shared s ON s.a = c.id",
     "GRANT SELECT (summary) ON public.cols TO PUBLIC",  # held WITH GRANT OPTION on that column

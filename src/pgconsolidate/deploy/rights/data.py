@@ -14,7 +14,8 @@ LOCK TABLE, with column privileges as PostgreSQL's executor checks them (``ExecC
   (ACCESS SHARE: SELECT or any write; up to ROW EXCLUSIVE: INSERT, UPDATE, DELETE or TRUNCATE; stronger:
   UPDATE, DELETE or TRUNCATE; MAINTAIN from PostgreSQL 17).
 
-Left to the apply: the columns ``ON CONFLICT`` and RETURNING read, functions called (EXECUTE: PUBLIC
+RETURNING: SELECT on the columns it names. Left to the apply: the columns ``ON CONFLICT`` reads, functions
+called (EXECUTE: PUBLIC
 holds it unless revoked), sequences advanced by defaults, data-modifying CTEs, MERGE and COPY."""
 
 from __future__ import annotations
@@ -191,6 +192,15 @@ def select_needs(d: Deriver, reads: Reads, action: str, skip: tuple[str, ...] | 
         d.relation("columns-select", list(parts), action, "SELECT", tuple(sorted(columns)))
 
 
+def _returning(body: dict[str, Any]) -> list[Any]:
+    """The RETURNING expressions of an INSERT, UPDATE or DELETE (``returningList`` before PostgreSQL 18's
+    parser, ``returningClause`` since)."""
+    clause = body.get("returningClause")
+    return list(
+        body.get("returningList") or (clause.get("exprs") if isinstance(clause, dict) else None) or []
+    )
+
+
 def _insert(d: Deriver, body: dict[str, Any]) -> None:
     target = rv_parts(body.get("relation"))
     columns = tuple(
@@ -220,7 +230,12 @@ def _insert(d: Deriver, body: dict[str, Any]) -> None:
             if isinstance(c, dict) and isinstance(c.get("CommonTableExpr", {}).get("ctename"), str)
         }
         select_reads(source, [], ctes, reads)
-    select_needs(d, reads, "INSERT")
+    returning = _returning(body)
+    if returning:  # RETURNING reads the inserted rows: SELECT on the columns it names
+        rv = body.get("relation") or {}
+        alias = ((rv.get("alias") or {}).get("aliasname")) or rv.get("relname")
+        _expressions(returning, [{str(alias): target}], set(), reads)
+    select_needs(d, reads, "INSERT", tuple(target) if target else None)
 
 
 def _update(d: Deriver, body: dict[str, Any]) -> None:
@@ -240,7 +255,7 @@ def _update(d: Deriver, body: dict[str, Any]) -> None:
     values = [
         (r.get("ResTarget") or {}).get("val") for r in body.get("targetList") or [] if isinstance(r, dict)
     ]
-    _expressions([values, body.get("whereClause")], levels, ctes, reads)
+    _expressions([values, body.get("whereClause"), _returning(body)], levels, ctes, reads)
     select_needs(d, reads, "UPDATE", tuple(target) if target else None)
 
 
@@ -249,7 +264,7 @@ def _delete(d: Deriver, body: dict[str, Any]) -> None:
     d.relation("table-delete", target, "DELETE")
     reads = Reads()
     levels, ctes = _target_level(body, "usingClause", reads)
-    _expressions([body.get("whereClause")], levels, ctes, reads)
+    _expressions([body.get("whereClause"), _returning(body)], levels, ctes, reads)
     select_needs(d, reads, "DELETE", tuple(target) if target else None)
 
 
