@@ -15,8 +15,8 @@ LOCK TABLE, with column privileges as PostgreSQL's executor checks them (``ExecC
   UPDATE, DELETE or TRUNCATE; MAINTAIN from PostgreSQL 17).
 
 RETURNING: SELECT on the columns it names. Left to the apply: the columns ``ON CONFLICT`` reads, functions
-called (EXECUTE: PUBLIC
-holds it unless revoked), sequences advanced by defaults, data-modifying CTEs, MERGE and COPY."""
+called (EXECUTE: PUBLIC holds it unless revoked), sequences advanced by defaults, data-modifying CTEs,
+MERGE and COPY."""
 
 from __future__ import annotations
 
