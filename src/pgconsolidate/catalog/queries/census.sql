@@ -17,7 +17,7 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
        EXISTS (SELECT FROM pg_rewrite r
                 CROSS JOIN LATERAL (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                                      WHERE c.oid = r.ev_class OFFSET 0) n
-                WHERE r.rulename <> '_RETURN' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS rules,
+                WHERE r.ev_class >= 16384 AND r.rulename <> '_RETURN' AND n.nspname <> ALL (%(skip_schemas)s::text[])) AS rules,
        EXISTS (SELECT FROM pg_event_trigger) AS event_triggers,
        -- this database's own settings (other databases' settings made this true on most servers)
        EXISTS (SELECT FROM pg_db_role_setting s

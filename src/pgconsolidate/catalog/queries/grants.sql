@@ -13,7 +13,8 @@ WITH objects(object_kind, object, acl) AS (
         OFFSET 0
     ) c
     JOIN pg_attribute a ON a.attrelid = c.oid
-    WHERE r.rulename = '_RETURN' AND c.relkind IN ('v', 'm')
+    -- (relations made after initdb: PostgreSQL's own views, in schemas never read, are not looked up)
+    WHERE r.rulename = '_RETURN' AND r.ev_class >= 16384 AND c.relkind IN ('v', 'm')
       AND a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped
       AND c.nspname <> ALL (%(skip_schemas)s::text[])
       AND c.nspname !~ '^pg_(toast_)?temp_'

@@ -18,7 +18,8 @@ CROSS JOIN LATERAL (
      WHERE c.oid = r.ev_class
     OFFSET 0
 ) c
-WHERE r.rulename = '_RETURN' AND c.relkind IN ('v', 'm')
+-- (relations made after initdb: oid >= 16384; PostgreSQL's own views, in schemas never read, are not looked up)
+WHERE r.rulename = '_RETURN' AND r.ev_class >= 16384 AND c.relkind IN ('v', 'm')
   AND c.nspname <> ALL (%(skip_schemas)s::text[])
   AND c.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])
