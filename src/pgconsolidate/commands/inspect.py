@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
@@ -165,7 +166,9 @@ def inspect(
     err.print(f"replaying {against} into a scratch database ...")
     files = replay_to_snapshot(against, scratch_url=resolve_scratch_url(ctx, scratch_url), **options)
     drift = diff_snapshots(files, live, ignore=ignored)
-    history = read_history(url)
+    # the platform services' own tables (GoTrue's auth.schema_migrations, storage's migrations, ...) are
+    # on every hosted Supabase project: not the project's history, nor another tool's
+    history = tuple(h for h in read_history(url) if not _platform_service_table(h.table))
     # the history tables are reconciled below as history, not reported as drift (the tool made them)
     tables = history_object_names(live, {h.table for h in history}, files)
     kept = tuple(d for d in drift.differences if (d.parent or d.identity) not in tables)
@@ -222,3 +225,10 @@ def inspect(
 
 def register(app: typer.Typer) -> None:
     app.command("inspect")(inspect)
+
+
+def _platform_service_table(table: str) -> bool:
+    """Whether ``schema.name`` is a platform service's own migration table (in a schema the platform
+    manages; ``supabase_migrations`` is the Supabase CLI's, the project's history)."""
+    schema = table.partition(".")[0]
+    return schema in MANAGED_SCHEMAS and schema != "supabase_migrations"
