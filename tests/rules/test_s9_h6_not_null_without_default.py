@@ -105,6 +105,15 @@ BAD = [
 ]
 
 BAD.append(
+    # ADD PRIMARY KEY on a nullable column sets it NOT NULL
+    (
+        {"1_a.sql": "create table t (a text, b text);\n", "2_b.sql": "alter table t add primary key (a);\n"},
+        "public.t.a",
+        "ALTER TABLE public.t ADD PRIMARY KEY (a) makes a NOT NULL: it fails (23502)",
+        ROW,
+    )
+)
+BAD.append(
     # made in the same file from a query: it holds the query's rows
     (
         {
@@ -189,6 +198,20 @@ OK = [
         ROW,
     ),
 ]
+
+
+OK.append(
+    # ... not on a column that is NOT NULL already (identity), nor on a table this file made
+    (
+        {
+            "1_a.sql": "create table u (id int generated always as identity, a text);\n"
+            "create table t (id bigint, a text);\n",
+            "2_b.sql": "alter table u add primary key (id);\n"
+            "create table v (a text);\nalter table v add primary key (a);\n",
+        },
+        "insert into u (a) values ('x');\n",
+    )
+)
 
 
 @pytest.mark.parametrize(("files", "column", "text", "row"), BAD)

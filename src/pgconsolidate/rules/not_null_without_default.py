@@ -12,6 +12,7 @@ from pgconsolidate.model.types import (
     Action,
     Change,
     ColumnDef,
+    ConstraintDef,
     Effect,
     ObjectKind,
     ObjectState,
@@ -24,6 +25,7 @@ from pgconsolidate.rules.nodes import body
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _COLUMN = ObjectKind.COLUMN
+_CONSTRAINT = ObjectKind.CONSTRAINT
 _TABLE = ObjectKind.TABLE
 _ALTER = Action.ALTER
 _DROP = Action.DROP
@@ -44,16 +46,18 @@ def _no_default(d: ColumnDef) -> bool:
     )
 
 
-def _history(ctx: RuleContext, e: Effect) -> tuple[bool, bool, Effect | None]:
+def _history(ctx: RuleContext, column: str, e: Effect) -> tuple[bool, bool, Effect | None]:
     """(whether the column exists, whether it is NOT NULL, the CREATE that made it) just before ``e``
-    (what the model's timeline of the column says)."""
-    state = ctx.schema.get(e.id)
+    (what the model's timeline of the column ``column``, an identity, says)."""
+    state = ctx.schema.get(column)
     exists = not_null = False
     made: Effect | None = None
     if state is None:
         return exists, not_null, made
+    order = ctx.file_index()
+    at = pos(order, e)
     for ev in state.events:
-        if ev is e or ev.ref == e.ref:
+        if ev is e or ev.ref == e.ref or pos(order, ev) >= at:
             break
         d = ev.detail
         if ev.action in DEFINING_ACTIONS and isinstance(d, ColumnDef):
@@ -111,7 +115,8 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
     earlier file created: it passes on a fresh database and fails in production.
 
     On a fresh replay the table is empty, so ``ALTER TABLE t ADD COLUMN c text NOT NULL`` (no
-    ``DEFAULT``, or ``DEFAULT NULL``) and ``ALTER COLUMN c SET NOT NULL`` succeed. On a database where
+    ``DEFAULT``, or ``DEFAULT NULL``) and ``ALTER COLUMN c SET NOT NULL`` (or ``ADD PRIMARY KEY (c)``
+    on a nullable column, which sets it NOT NULL) succeed. On a database where
     ``t`` has rows — production applying the file — every existing row would get NULL (or already has
     one), and PostgreSQL refuses the statement (``23502 column "c" … contains null values``): the
     deploy stops at this migration. A table created in the same file holds nothing yet and is not
@@ -158,36 +163,49 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
             i -= 1
             if e.ref.statement_index != k:
                 break
-            if e.kind is not _COLUMN or e.conditional:
+            kind = e.kind
+            if e.conditional or (kind is not _COLUMN and kind is not _CONSTRAINT):
                 continue
             d = e.detail
-            if e.action in DEFINING_ACTIONS and isinstance(d, ColumnDef) and d.not_null and _no_default(d):
-                adding, table, column = True, d.table, d.name
-            elif e.action is _ALTER and isinstance(d, Change) and d.attribute == "not_null" and d.value:
-                adding = False
-                table, _, column = e.id.rpartition(".")
-            else:
-                continue
-            state = objects.get(table)
-            if state is not None:
-                # the usual case: the table was made earlier in this file and nothing filled it
-                first = state.events[0]
+            key: ConstraintDef | None = None
+            if kind is _CONSTRAINT:
+                # ADD PRIMARY KEY (c): sets c NOT NULL
                 if (
-                    first.ref.file == st.file
-                    and first.ref.statement_index < k
-                    and first.action in DEFINING_ACTIONS
-                    and not first.uses
-                    and table not in filled
+                    e.action not in DEFINING_ACTIONS
+                    or not isinstance(d, ConstraintDef)
+                    or d.type != "primary-key"
                 ):
                     continue
-                if _made_here_empty(state, e, adding, column):
-                    continue
-            made, inserts = table_made(ctx, table, pos(order, e))
-            if made is None:
-                continue  # no table of the chain by that name: not ours to judge
-            hit = _hit(ctx, e, adding, table, column, made, inserts)
-            if hit is not None:
-                yield hit
+                key = d
+                targets = [(False, d.table, c) for c in d.columns]
+            elif e.action in DEFINING_ACTIONS and isinstance(d, ColumnDef) and d.not_null and _no_default(d):
+                targets = [(True, d.table, d.name)]
+            elif e.action is _ALTER and isinstance(d, Change) and d.attribute == "not_null" and d.value:
+                table, _, column = e.id.rpartition(".")
+                targets = [(False, table, column)]
+            else:
+                continue
+            for adding, table, column in targets:
+                state = objects.get(table)
+                if state is not None:
+                    # the usual case: the table was made earlier in this file and nothing filled it
+                    first = state.events[0]
+                    if (
+                        first.ref.file == st.file
+                        and first.ref.statement_index < k
+                        and first.action in DEFINING_ACTIONS
+                        and not first.uses
+                        and table not in filled
+                    ):
+                        continue
+                    if _made_here_empty(state, e, adding, column):
+                        continue
+                made, inserts = table_made(ctx, table, pos(order, e))
+                if made is None:
+                    continue  # no table of the chain by that name: not ours to judge
+                hit = _hit(ctx, e, adding, table, column, made, inserts, key)
+                if hit is not None:
+                    yield hit
 
 
 def _made_here_empty(state: ObjectState, e: Effect, adding: bool, column: str) -> bool:
@@ -235,16 +253,20 @@ def _hit(
     column: str,
     made: Effect,
     inserts: list[Effect],
+    key: ConstraintDef | None = None,
 ) -> Hit | None:
-    """The finding of an ADD COLUMN (``adding``) or SET NOT NULL ``e`` on ``table``, made by ``made``
-    (``inserts``: the INSERTs into it since), None when nothing can be NULL there."""
+    """The finding of an ADD COLUMN (``adding``), SET NOT NULL or ADD PRIMARY KEY (``key``) ``e`` on
+    ``table``, made by ``made`` (``inserts``: the INSERTs into it since), None when nothing can be NULL
+    there."""
     filler: Effect | None = None
     from_query = _from_query(made)
     if made.ref.file == e.ref.file and not from_query:
         filler = next((f for f in inserts if adding or _may_leave_null(f, column)), None)
         if filler is None:
             return None  # the table was made by this file and nothing filled it
-    exists, not_null, column_made = _history(ctx, e)
+    exists, not_null, column_made = _history(ctx, f"{table}.{column}", e)
+    if key is not None and not exists:
+        return None  # a column the model does not know: PostgreSQL would say
     if adding and e.if_not_exists and exists:
         return None  # ADD COLUMN IF NOT EXISTS of a column that is there: skipped
     if not adding and not_null:
@@ -275,8 +297,13 @@ def _hit(
             and not _no_default(column_made.detail)
         ):
             return None  # added with a default in this file: every existing row has it
+        what = (
+            f"ADD PRIMARY KEY ({', '.join(key.columns)}) makes {column} NOT NULL: it"
+            if key is not None
+            else f"ALTER COLUMN {column} SET NOT NULL"
+        )
         message = (
-            f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL fails (23502) wherever a row "
+            f"ALTER TABLE {table} {what} fails (23502) wherever a row "
             f"of the table has {column} NULL, and nothing in this file fills it first; a fresh "
             f"replay passes: {tail}"
         )
