@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.privileges import API_ROLES
-from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.rules.privileges import API_ROLES, Privileges
+from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
 from pgconsolidate.rules.security_definer import definers
 
 
@@ -26,22 +27,19 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
     anyone can call with the anon key, running with the owner's rights. Reported when a GRANT to
     PUBLIC/anon/authenticated covers the definer, or a REVOKE left it executable through PUBLIC.
     """
+    # what is said (and from which statement) depends on the roles only: told once per combination (on
+    # large directories thousands of definers share a few)
+    told: dict[tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[bool, str] | None] = {}
     for fn, _detail, definer_at, privs in definers(ctx):
-        exposed = sorted(privs.roles & API_ROLES)
-        if not exposed:
+        key = (privs.roles, privs.revoked_from, privs.granted_to)
+        said = told.get(key, _UNTOLD)
+        if said is _UNTOLD:
+            said = told[key] = _why(privs)
+        if said is None:
             continue
-        if privs.revoked_from and "PUBLIC" in privs.roles:
-            why = (
-                f"EXECUTE was revoked from {', '.join(sorted(privs.revoked_from))} but PUBLIC still has it, "
-                "so every role can still call it"
-            )
-            where = privs.revokes[-1]
-        elif privs.granted_to & API_ROLES:
-            why = f"EXECUTE is granted to {', '.join(sorted(privs.granted_to & API_ROLES))}"
-            where = privs.grants[-1]
-        else:
-            continue
-        yield Hit(
+        revoked, why = said
+        where = privs.revokes[-1] if revoked else privs.grants[-1]
+        yield new_hit(
             f"SECURITY DEFINER {fn.id} is executable by the API roles: {why}",
             where,
             (
@@ -50,3 +48,21 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
             ),
             (fn.id,),
         )
+
+
+_UNTOLD: Any = object()
+
+
+def _why(privs: Privileges) -> tuple[bool, str] | None:
+    """(whether a REVOKE is to blame, why the API roles can execute) for a definer's privileges, or None
+    when they cannot (or nothing explicit left them able to)."""
+    if not privs.roles & API_ROLES:
+        return None
+    if privs.revoked_from and "PUBLIC" in privs.roles:
+        return True, (
+            f"EXECUTE was revoked from {', '.join(sorted(privs.revoked_from))} but PUBLIC still has it, "
+            "so every role can still call it"
+        )
+    if privs.granted_to & API_ROLES:
+        return False, f"EXECUTE is granted to {', '.join(sorted(privs.granted_to & API_ROLES))}"
+    return None

@@ -103,12 +103,15 @@ def event_locations(state: ObjectState, exclude: Location | None = None) -> tupl
     if len(events) == 1:
         where = loc(events[0])
         return (where,) if where != exclude else ()
-    seen: dict[Location, None] = {}
+    # distinct places told by (file, line, column) tuples (hashed and compared in C, unlike the records),
+    # a Location made for each distinct one only; a dict keeps the first insertion's order
+    skip = (exclude.file, exclude.line, exclude.column) if exclude is not None else None
+    seen: dict[tuple[str, int, int], None] = {}
     for e in events:
-        where = loc(e)
-        if where != exclude:
-            seen[where] = None  # the first position is kept: a dict keeps the first insertion's order
-    return tuple(seen)
+        ref = e.ref
+        seen[(ref.file, ref.line, ref.column)] = None
+    seen.pop(skip, None)  # type: ignore[arg-type]
+    return tuple([new_location(*place) for place in seen])
 
 
 def children_by_parent(schema: Schema) -> dict[str, list[ObjectState]]:

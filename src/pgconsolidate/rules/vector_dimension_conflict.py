@@ -28,6 +28,28 @@ def vector_dimension(t: TypeRef) -> tuple[str, int | None] | None:
     return t.name, t.vector_dims
 
 
+_WORD = re.compile(r"[a-z_][a-z0-9_]*")
+_DIGITS = "0123456789"
+#: ``bytes.translate`` table: ``[a-z0-9_]`` kept, every other byte a space (text lower-cased before)
+_WORD_BYTES = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz_" + _DIGITS else 32 for c in range(256))
+#: a run of word characters that starts with a digit and holds a letter or ``_`` after its digits
+_DIGIT_LED_WORD = re.compile(rb" [0-9]+[a-z_]")
+
+
+def body_words(body: str) -> set[str]:
+    """The words ``[a-z_][a-z0-9_]*`` finds in ``body.lower()``, plus runs made of ASCII digits only
+    (callers skip names that start with a digit): one translate and one split, several times faster than
+    the regular expression on function bodies. The pattern finds one word per run of ``[a-z0-9_]``: the
+    run itself, or, after leading digits, the rest of it; runs of that second kind (``1e5``) are rare, and
+    a body holding one is read with the pattern instead. Non-ASCII characters separate words in both (the
+    class is ASCII), so the lower-cased text is encoded and every byte out of the class made a space."""
+    lower = body.lower()
+    spaced = (" " + lower).encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+    if _DIGIT_LED_WORD.search(spaced) is not None:
+        return set(_WORD.findall(lower))
+    return set(spaced.decode("ascii").split())
+
+
 def _dim(d: int | None) -> str:
     return str(d) if d is not None else "none"
 
@@ -120,13 +142,14 @@ def vector_dimension_conflict(ctx: RuleContext) -> Iterator[Hit]:
         }
         if not dims or not detail.body:
             continue
-        words = set(re.findall(r"[a-z_][a-z0-9_]*", detail.body.lower()))
+        words = body_words(detail.body)
         created = definition(fn)
         where = loc(created) if created is not None else Location("")
-        for tid in (t for name in sorted(words & by_short.keys()) for t in by_short[name]):
+        named = sorted(n for n in words & by_short.keys() if n[0] not in _DIGITS)
+        for tid in (t for name in named for t in by_short[name]):
             for col, cd in vector_columns[tid]:
                 vd = vector_dimension(cd.type)
-                if vd is None or cd.name not in words:
+                if vd is None or cd.name not in words or cd.name[0] in _DIGITS:
                     continue
                 for arg_type in sorted(dims, key=str):
                     ad = vector_dimension(arg_type)
