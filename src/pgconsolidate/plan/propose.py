@@ -851,6 +851,32 @@ def _rls_reads(snap: Snapshot, definition: str) -> list[str]:
     return out
 
 
+def _reads_without_privilege(snap: Snapshot, function: str, definition: str) -> tuple[str, list[str]]:
+    """(role, relations): the tables and views ``definition`` reads (FROM / JOIN) on which ``authenticated``,
+    which may EXECUTE ``function`` (a direct grant: the plan revokes PUBLIC and anon), holds no SELECT,
+    itself or through PUBLIC (a decryption RPC over a view whose SELECT the migrations revoked from the API
+    roles): as an invoker the function fails with "permission denied". Empty when that role may not
+    execute it."""
+    role = "authenticated"
+    callers = {g.grantee for g in snap.grants if g.object_kind == "function" and g.object == function}
+    if role not in callers:
+        return role, []
+    readable = {
+        g.object
+        for g in snap.grants
+        if g.object_kind == "table" and g.grantee in (role, "PUBLIC") and "SELECT" in g.privileges
+    }
+    out: list[str] = []
+    for rel in sorted({t.identity for t in snap.tables} | {v.identity for v in snap.views}):
+        if rel in readable or rel.split(".")[0] in MANAGED:
+            continue
+        schema, name = rel.split(".", 1)
+        ref = rf'(?:"?{re.escape(schema)}"?\s*\.\s*)?"?{re.escape(name)}"?(?![\w$.(])'
+        if re.search(rf"\b(?:from|join)\s+{ref}", definition, re.IGNORECASE):
+            out.append(rel)
+    return role, out
+
+
 def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> list[Definer]:
     closed = _rls_tables_without_policy(state)
     ext = [s for s in facts.extension_schemas if s not in ("pg_catalog", "public")]
@@ -893,6 +919,12 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
             reason = (
                 f"writes {', '.join(writes_closed)}, which has RLS enabled and no policy (only definers can "
                 "write it); kept as definer with a pinned search_path"
+            )
+        elif (unread := _reads_without_privilege(state, fn.identity, definition))[1]:
+            reason = (
+                f"reads {', '.join(unread[1])}, on which {unread[0]} (which may execute it) has no SELECT "
+                "privilege: as an invoker it would fail with permission denied; kept as definer with a "
+                "pinned search_path"
             )
         elif unwritable := _writes_without_policy(state, definition):
             reason = (
