@@ -30,7 +30,8 @@ SELECT n.nspname || '.' || p.proname AS identity,
                  (SELECT concat_ws(' ', ag.aggtransfn::text, ag.aggfinalfn::text, ag.aggcombinefn::text,
                                    format_type(ag.aggtranstype, NULL), ag.agginitval)
                     FROM pg_aggregate ag WHERE ag.aggfnoid = p.oid)
-            ELSE coalesce(p.probin || ' ', '') || p.prosrc END AS body,
+            WHEN p.probin IS NULL THEN p.prosrc  -- not copied by a concatenation
+            ELSE p.probin || ' ' || p.prosrc END AS body,
        coalesce(ro.rolname, pg_get_userbyid(p.proowner)) AS owner,
        ds.description AS comment,
        p.oid AS _oid,
