@@ -146,7 +146,9 @@ def type_ref(tn: dict[str, Any], default_schema: str = "") -> tuple[TypeRef, boo
     try:
         parts = tn["names"]
         n = len(parts)
-        if n <= 2 and not tn.get("typmods") and not tn.get("arrayBounds") and "pct_type" not in tn:
+        # (``in`` tests, not ``.get`` calls: libpg_query writes no empty lists, and an empty one present
+        # only takes the general path below, which gives the same result)
+        if n <= 2 and "typmods" not in tn and "arrayBounds" not in tn and "pct_type" not in tn:
             # the usual type name (``text``, ``pg_catalog.int8``, ``uuid``): looked up by its name
             # strings themselves, without a key tuple to build and hash (see _PLAIN_TYPES)
             last = parts[-1]["String"]["sval"]
