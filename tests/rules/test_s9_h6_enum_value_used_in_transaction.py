@@ -6,16 +6,20 @@ passes."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import psycopg
 import pytest
 
 from pgconsolidate.db.connect import connect
+from pgconsolidate.replay import replay_dir
 from pgconsolidate.report.analyze import analyze_directory
+from pgconsolidate.scratch import ScratchServer
+from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
 
 from .conftest import Check
-from .helpers import EXAMPLE_MIGRATIONS
+from .helpers import EXAMPLE_MIGRATIONS, write_dir
 
 RULE = "enum-value-used-in-transaction"
 BASE = "create type mood as enum ('happy', 'sad');\ncreate table t (id int, m mood);\n"
@@ -258,3 +262,20 @@ def test_ok_cases_work_on_postgresql(scratch_db: str) -> None:
 def test_example_has_none() -> None:
     report = analyze_directory(EXAMPLE_MIGRATIONS, select=[RULE])
     assert [f for f in report.findings if f.rule == RULE] == []
+
+
+def test_replay_agrees(scratch_server: ScratchServer, tmp_path: Path) -> None:
+    """``pgconsolidate replay`` runs cases as their tool would (a file in a transaction; a goose file
+    without one, with and without BEGIN ... COMMIT): it fails with 55P04 at the statement the finding
+    points at for the bad ones and applies the ok one. (The psycopg tests above run every case the
+    same way in one database; a replay costs a database each.)"""
+    bad = [BAD[0], next(case for case in BAD if "BEGIN" in case[1])]
+    ok = [next(case for case in OK if not case[1])]
+    for i, (files, _text, (file, line)) in enumerate(bad):
+        root = write_dir(tmp_path / f"bad{i}", dict(files))
+        result = replay_dir(read_dir(str(root)), scratch_server, supabase=False)
+        assert [(f.file, f.line, f.sqlstate) for f in result.failures][:1] == [(file, line, "55P04")], files
+    for i, (files, _wrapped) in enumerate(ok):
+        root = write_dir(tmp_path / f"ok{i}", dict(files))
+        result = replay_dir(read_dir(str(root)), scratch_server, supabase=False)
+        assert result.ok, (files, result.failures)
