@@ -475,6 +475,16 @@ class LiveProof:
     collisions: dict[str, int]
 
 
+def _public_owner(snap: Snapshot) -> list[DumpEntry]:
+    """``ALTER SCHEMA public OWNER TO role`` when the migrations gave ``public`` an owner other than the one
+    a new database gives it (``pg_database_owner``, PostgreSQL 15+); empty otherwise."""
+    owner = next((s.owner for s in snap.schemas if s.identity == "public"), None)
+    if owner is None or owner == "pg_database_owner":
+        return []
+    stmt = sql.SQL("ALTER SCHEMA public OWNER TO {};").format(sql.Identifier(owner)).as_string(None)
+    return [DumpEntry("public", "SCHEMA OWNER", "-", stmt)]
+
+
 def _managed_label(entry: DumpEntry) -> str:
     """``policy 'name' on storage.objects`` for an app trigger or policy on a managed table."""
     table, _, name = entry.name.partition(" ")
@@ -748,6 +758,9 @@ def consolidate(
             schema_sql, extra = live_proof.schema_sql, live_proof.triggers
             stand_ins = live_proof.copy.stand_ins
             ext_schemas = dict(live_proof.copy.extension_schemas)
+        # pg_dump --no-owner leaves out the chain's ALTER SCHEMA public OWNER TO (every ``supabase db
+        # dump`` file has one): without it the clean set's public differs and the proof fails
+        extra = [*extra, *_public_owner(live_proof.snapshot if live_proof is not None else snap_b)]
         clean_stand_ins = extension_stand_ins(stand_ins, chain.supabase_base, ext_schemas)
         # every extension the chain created is re-created by the clean set, a platform-provided one too
         chain_extensions = created_extensions(analysis.schema, schema_sql, clean_stand_ins)
