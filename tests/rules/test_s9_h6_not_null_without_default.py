@@ -71,7 +71,7 @@ BAD = [
             "2_b.sql": "alter table t alter column a set not null;\nupdate t set a = '' where a is null;\n",
         },
         "public.t.a",
-        "nothing in this file fills it first",
+        "no UPDATE since the column was added fills it",
         ROW,
     ),
     # the backfill sets another column
@@ -210,6 +210,43 @@ OK.append(
             "create table v (a text);\nalter table v add primary key (a);\n",
         },
         "insert into u (a) values ('x');\n",
+    )
+)
+
+
+OK.extend(
+    [
+        # the backfill shipped in an earlier file (drizzle-kit writes one file per step; the row is there
+        # before it)
+        (
+            {
+                "1_a.sql": T + ROW,
+                "2_b.sql": "alter table t add column b text;\nupdate t set b = 'x';\n",
+                "3_c.sql": "alter table t alter column b set not null;\n",
+            },
+            "",
+        ),
+        # a default ever since the column was added: every row got it
+        (
+            {
+                "1_a.sql": "create table t (id int, flag boolean default true);\n",
+                "2_b.sql": "alter table t alter column flag set not null;\n",
+            },
+            "insert into t (id) values (1);\n",
+        ),
+    ]
+)
+BAD.append(
+    # the default was dropped since: rows inserted after may hold NULL
+    (
+        {
+            "1_a.sql": "create table t (id int, flag boolean default true);\n"
+            "alter table t alter column flag drop default;\n",
+            "2_b.sql": "alter table t alter column flag set not null;\n",
+        },
+        "public.t.flag",
+        "SET NOT NULL",
+        "insert into t (id) values (1);\n",
     )
 )
 

@@ -46,14 +46,15 @@ def _no_default(d: ColumnDef) -> bool:
     )
 
 
-def _history(ctx: RuleContext, column: str, e: Effect) -> tuple[bool, bool, Effect | None]:
-    """(whether the column exists, whether it is NOT NULL, the CREATE that made it) just before ``e``
-    (what the model's timeline of the column ``column``, an identity, says)."""
+def _history(ctx: RuleContext, column: str, e: Effect) -> tuple[bool, bool, Effect | None, bool]:
+    """(whether the column exists, whether it is NOT NULL, the CREATE that made it, whether it has had a
+    default other than NULL ever since) just before ``e`` (what the model's timeline of the column
+    ``column``, an identity, says)."""
     state = ctx.schema.get(column)
-    exists = not_null = False
+    exists = not_null = defaulted = False
     made: Effect | None = None
     if state is None:
-        return exists, not_null, made
+        return exists, not_null, made, defaulted
     order = ctx.file_index()
     at = pos(order, e)
     for ev in state.events:
@@ -64,12 +65,16 @@ def _history(ctx: RuleContext, column: str, e: Effect) -> tuple[bool, bool, Effe
             if ev.if_not_exists and exists:
                 continue
             exists, not_null, made = True, d.not_null, ev
+            defaulted = not _no_default(d)
         elif ev.action is _DROP:
-            exists = not_null = False
+            exists = not_null = defaulted = False
             made = None
-        elif ev.action is _ALTER and isinstance(d, Change) and d.attribute == "not_null":
-            not_null = bool(d.value)
-    return exists, not_null, made
+        elif ev.action is _ALTER and isinstance(d, Change):
+            if d.attribute == "not_null":
+                not_null = bool(d.value)
+            elif d.attribute == "default" and (d.value is None or str(d.value).strip().upper() == "NULL"):
+                defaulted = False  # DROP DEFAULT: rows inserted since may hold NULL
+    return exists, not_null, made, defaulted
 
 
 def _sets_column(ctx: RuleContext, update: Effect, column: str) -> bool:
@@ -90,16 +95,18 @@ def _may_leave_null(insert: Effect, column: str) -> bool:
     return bool(columns) and column not in columns
 
 
-def _backfilled(ctx: RuleContext, file: str, table: str, until: Pos, column: str) -> bool:
-    """True when an UPDATE of ``table`` setting ``column`` comes before ``until`` in ``file``."""
+def _backfilled(ctx: RuleContext, table: str, since: Pos, until: Pos, column: str) -> bool:
+    """True when an UPDATE of ``table`` setting ``column`` comes between ``since`` (the column was
+    added) and ``until``, in any file: the backfill, whether it shipped with the SET NOT NULL or in a
+    migration before it."""
     order = ctx.file_index()
     return any(
         f.kind is _TABLE
         and f.action is _UPDATE
         and f.id == table
-        and pos(order, f) < until
+        and since < pos(order, f) < until
         and _sets_column(ctx, f, column)
-        for f in ctx.effects_of(file)
+        for f in ctx.schema.data
     )
 
 
@@ -122,10 +129,10 @@ def not_null_without_default(ctx: RuleContext) -> Iterator[Hit]:
     deploy stops at this migration. A table created in the same file holds nothing yet and is not
     reported, unless the file inserts rows into it before the statement. Not reported either: identity,
     generated and serial columns (they fill themselves), a column that is already NOT NULL, a SET NOT
-    NULL after an ``UPDATE`` of the column in the same file (the usual backfill), or after the column
-    was added with a default in the same file (every existing row got the default), and statements in
-    DO blocks (they usually check first). The finding is at the ALTER TABLE; the CREATE TABLE is
-    related.
+    NULL after an ``UPDATE`` of the column since it was added (the usual backfill, in the same file or
+    an earlier one), a column that has had a default ever since it was added (every row got it; only an
+    explicit NULL could be there), and statements in DO blocks (they usually check first). The finding
+    is at the ALTER TABLE; the CREATE TABLE is related.
     """
     order = ctx.file_index()
     effects_of = ctx.effects_of
@@ -264,7 +271,7 @@ def _hit(
         filler = next((f for f in inserts if adding or _may_leave_null(f, column)), None)
         if filler is None:
             return None  # the table was made by this file and nothing filled it
-    exists, not_null, column_made = _history(ctx, f"{table}.{column}", e)
+    exists, not_null, column_made, defaulted = _history(ctx, f"{table}.{column}", e)
     if key is not None and not exists:
         return None  # a column the model does not know: PostgreSQL would say
     if adding and e.if_not_exists and exists:
@@ -288,15 +295,12 @@ def _hit(
             f"wherever the table has a row; a fresh replay passes (the table is empty): {tail}"
         )
     else:
-        if _backfilled(ctx, e.ref.file, table, pos(ctx.file_index(), e), column):
+        order = ctx.file_index()
+        since = pos(order, column_made) if column_made is not None else (-1, -1)
+        if _backfilled(ctx, table, since, pos(order, e), column):
             return None
-        if (
-            column_made is not None
-            and column_made.ref.file == e.ref.file
-            and isinstance(column_made.detail, ColumnDef)
-            and not _no_default(column_made.detail)
-        ):
-            return None  # added with a default in this file: every existing row has it
+        if defaulted:
+            return None  # a default since it was added: rows got it (only an explicit NULL could be there)
         what = (
             f"ADD PRIMARY KEY ({', '.join(key.columns)}) makes {column} NOT NULL: it"
             if key is not None
@@ -304,7 +308,7 @@ def _hit(
         )
         message = (
             f"ALTER TABLE {table} {what} fails (23502) wherever a row "
-            f"of the table has {column} NULL, and nothing in this file fills it first; a fresh "
-            f"replay passes: {tail}"
+            f"of the table has {column} NULL, and no UPDATE since the column was added fills it; a "
+            f"fresh replay passes: {tail}"
         )
     return Hit(message, loc(e), tuple(related), (f"{table}.{column}",))
