@@ -280,16 +280,19 @@ class TableEffects(ExtractorBase):
         )
         cons: list[ConstraintDef] = []
         here = ctx.schema
+        # bound once: read for every column
+        column, make_effect, append, builtin = self._column, new_effect, out.append, BUILTIN_TYPES
+        create, kind_column = A.CREATE, K.COLUMN
         for elt in elts:
             cd = elt.get("ColumnDef")
             if cd is not None:
-                col = self._column(table, tname, cd, cons)
+                col = column(table, tname, cd, cons)
                 ctype = col.type
-                u = type_uses(ctype, here) if ctype.name not in BUILTIN_TYPES else None
-                out.append(
-                    new_effect(
-                        A.CREATE,
-                        K.COLUMN,
+                u = type_uses(ctype, here) if ctype.name not in builtin else None
+                append(
+                    make_effect(
+                        create,
+                        kind_column,
                         f"{table}.{col.name}",
                         ref,
                         col,
