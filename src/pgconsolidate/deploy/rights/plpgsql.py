@@ -12,11 +12,11 @@ block certainly runs them:
   the check); any other way out of the block (RETURN, EXIT) makes the rest uncertain;
 * in a block with an EXCEPTION section, only its first statement certainly runs (a handled error skips
   the rest), and none when a handler catches privilege errors (``OTHERS``, ``insufficient_privilege``);
-* ``IF <condition> THEN`` on the main line, whose condition reads only the catalogs (``pg_*`` relations,
-  ``information_schema``: ``SELECT prosecdef
-  FROM pg_proc WHERE oid = f``, the column's ``atttypmod``): its statements are held under that condition,
-  which the check evaluates first (read only, rolled back) — a need whose condition is false now, or
-  cannot be evaluated, is left out;
+* ``IF <condition> THEN ... [ELSIF ...] [ELSE ...]`` on the main line, whose conditions read only the
+  catalogs (``pg_*`` relations, ``information_schema``; ``SELECT prosecdef FROM pg_proc WHERE oid = f``,
+  a column's ``atttypmod``): each branch's statements are held under its condition (and the earlier
+  ones' being false), which the check evaluates first (read only, rolled back); a need whose condition
+  is false now, cannot be evaluated, or names something an earlier step changed, is left out;
 * ``EXECUTE`` of a string built only from literals and names looked up by ``to_regclass``,
   ``to_regprocedure``, ``to_regproc`` or ``to_regtype`` of a literal (directly, or through a variable
   assigned one: ``f := to_regprocedure('public.f(integer)'); EXECUTE 'DROP FUNCTION ' || f::text``) is read
