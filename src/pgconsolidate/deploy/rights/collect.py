@@ -110,10 +110,18 @@ def _data_nodes(step: SqlStep, node: dict[str, Any] | None) -> list[tuple[dict[s
     """(tree, ``path:line``, certainly run, conditions) of a data statement whose tree the split did not
     keep (the statement itself), or of a DO block (the static statements it runs: :mod:`.plpgsql`)."""
     if step.kind == "DoStmt" or (node is not None and "DoStmt" in node):
-        return [
-            (inner, f"{step.path}:{line}", certain, when)
-            for inner, line, certain, when in do_statements(step.text, step.line)
-        ]
+        try:
+            return [
+                (inner, f"{step.path}:{line}", certain, when)
+                for inner, line, certain, when in do_statements(step.text, step.line)
+            ]
+        except (
+            KeyError,
+            TypeError,
+            IndexError,
+            ValueError,
+        ):  # a tree of a shape not foreseen: the apply decides
+            return []
     if step.kind not in DATA_RULES:
         return []
     try:
