@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from psycopg.conninfo import make_conninfo
 
 from pgconsolidate.deploy.rights import missing_right, needs_of
@@ -435,3 +437,31 @@ def test_if_else_on_the_catalog_holds_each_branch_under_its_condition(weak: tupl
     # no such table: the ELSE branch runs, on the role's own table
     assert _check(url, block.format(name="no_such_table")) is None
     assert _really_runs(url, block.format(name="no_such_table"))
+
+
+_PIECES = [
+    "IF to_regclass('public.t') IS NULL THEN RETURN; END IF;",
+    "ALTER TABLE public.t ADD c int;",
+    "IF EXISTS (SELECT 1 FROM pg_class WHERE relname = 'x') THEN DROP TABLE public.x; "
+    "ELSE COMMENT ON TABLE public.y IS 'z'; END IF;",
+    "FOR i IN 1..2 LOOP EXIT WHEN i > 1; END LOOP;",
+    "BEGIN CREATE TYPE public.e AS ENUM ('a'); EXCEPTION WHEN OTHERS THEN NULL; END;",
+    "f := to_regprocedure('public.f(int)');",
+    "EXECUTE 'DROP FUNCTION ' || f::text;",
+    "RAISE EXCEPTION 'x';",
+    "RETURN;",
+    "IF f IS NOT NULL THEN EXECUTE 'ALTER FUNCTION ' || f::text || ' SECURITY INVOKER'; END IF;",
+    "UPDATE public.t SET a = n WHERE b IN (SELECT c FROM public.u);",
+    "INSERT INTO public.t SELECT * FROM public.u RETURNING *;",
+    "CASE n WHEN 1 THEN DELETE FROM public.t; ELSE NULL; END CASE;",
+    "IF n > 1 THEN NULL; ELSIF (SELECT count(*) FROM pg_proc) > 1 THEN TRUNCATE public.t; END IF;",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=8))
+def test_any_mix_of_plpgsql_statements_is_read_without_error(pieces: list[str]) -> None:
+    body = "DO $$ DECLARE n int; f regprocedure; i int; BEGIN\n" + "\n".join(pieces) + "\nEND $$"
+    for need in needs_of([_unit("SELECT 1", body)]):
+        line = int(need.where.rsplit(":", 1)[1])
+        assert 3 <= line <= 2 + len(pieces)  # inside the block, on a line of its body
