@@ -172,6 +172,26 @@ OK = [
         ROW,
         ("select count(*) from t_archive", 1),
     ),
+    # the column's values are copied into a new column first (a type change by copy)
+    (
+        {
+            "1_a.sql": T,
+            "2_b.sql": "alter table t add column n2 numeric;\nupdate t set n2 = n::numeric;\n"
+            "alter table t drop column n;\nalter table t rename column n2 to n;\n",
+        },
+        ROW,
+        ("select n::text from t", "5000000000"),
+    ),
+    # ... or into another table, by an earlier file (the column dropped once the data moved)
+    (
+        {
+            "1_a.sql": T + ROW,
+            "2_b.sql": "create table names (a text);\ninsert into names (a) select distinct a from t;\n",
+            "3_c.sql": "alter table t drop column a;\n",
+        },
+        "",
+        ("select a from names", "a value longer than ten"),
+    ),
     # dropped and made again: table-recreated reports it
     ({"1_a.sql": T, "2_b.sql": "drop table t;\n" + T}, ROW, None),
 ]

@@ -17,10 +17,10 @@ from pgconsolidate.model.types import (
     ObjectState,
     TypeRef,
 )
-from pgconsolidate.rules._timeline import Pos, births, pos, statement_effects
+from pgconsolidate.rules._timeline import Pos, births, pos, statement_effects, statement_of
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.model_view import loc
-from pgconsolidate.rules.nodes import body, strings
+from pgconsolidate.rules.nodes import body, strings, walk
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.statements.model import Statement
 
@@ -29,6 +29,7 @@ _DROP = Action.DROP
 _ALTER = Action.ALTER
 _TRUNCATE = Action.TRUNCATE
 _DELETE = Action.DELETE
+_UPDATE = Action.UPDATE
 _INSERT = Action.INSERT
 _CREATE = Action.CREATE
 _RENAME = Action.RENAME
@@ -184,6 +185,32 @@ def _copied(ctx: RuleContext, table: str, drop: Effect) -> bool:
     )
 
 
+def _column_copied(ctx: RuleContext, table: str, column: str, since: Pos, drop: Effect) -> bool:
+    """True when, since the column was added (``since``) and before the drop, a statement of any file
+    copies its values: an UPDATE of ``table`` setting a column from it (``UPDATE t SET new =
+    old::int``), or an INSERT into another table reading ``table`` (``INSERT INTO x SELECT … FROM t``)."""
+    order = ctx.file_index()
+    until = pos(order, drop)
+    for e in ctx.schema.data:
+        if not since < pos(order, e) < until:
+            continue
+        if e.action is _INSERT and e.id != table and table in e.uses:
+            return True
+        if e.action is not _UPDATE or e.id != table:
+            continue
+        st = statement_of(ctx, e)
+        if st is None or st.kind != "UpdateStmt":
+            continue
+        for target in body(st).get("targetList") or ():
+            rt = target.get("ResTarget", {})
+            if rt.get("name") == column:
+                continue
+            for key, fields in walk(rt.get("val") or {}):
+                if key == "ColumnRef" and strings(fields.get("fields"))[-1:] == [column]:
+                    return True
+    return False
+
+
 def _using(st: Statement, column: str) -> bool:
     """True when the statement's ``ALTER COLUMN column TYPE`` has a USING clause that does more than
     cast the column to its new type (``USING c::t`` converts as the bare change does)."""
@@ -234,8 +261,9 @@ def destructive_change(ctx: RuleContext) -> Iterator[Hit]:
     easily misses: TRUNCATE and DELETE without WHERE (every row, the table stays), and type changes
     (values refused, rounded, cut or rewritten). Not reported: objects made in the same file (they hold
     nothing yet), ``DROP … IF EXISTS`` of a table no earlier file made (not ours to judge), a table
-    whose rows the same file first copies elsewhere (``INSERT … SELECT``, ``CREATE TABLE … AS``), and a
-    table dropped and created again (``table-recreated`` reports it).
+    whose rows the same file first copies elsewhere (``INSERT … SELECT``, ``CREATE TABLE … AS``), a
+    column whose values were copied since it was added (``UPDATE t SET new = old::int``, ``INSERT INTO
+    x SELECT … FROM t``, in any file), and a table dropped and created again (``table-recreated`` reports it).
     """
     candidates = [
         st
@@ -307,6 +335,9 @@ def destructive_change(ctx: RuleContext) -> Iterator[Hit]:
                 if col_made is None or col_made.ref.file == e.ref.file or old is None:
                     continue  # a column this file added holds nothing yet
                 if action is _DROP:
+                    since = pos(tables.order, col_made)
+                    if _copied(ctx, table, e) or _column_copied(ctx, table, column, since, e):
+                        continue  # the values were copied first (a new column, another table)
                     yield Hit(
                         f"DROP COLUMN {e.id} deletes the column and its value in every row ({column} "
                         f"{old.display}, added at {loc(col_made)})",
