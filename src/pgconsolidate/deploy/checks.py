@@ -132,8 +132,12 @@ def check_definers(functions: list[UserFunction], kept: set[str]) -> CheckResult
         return CheckResult(
             "security definer", FAIL, f"{len(left)} SECURITY DEFINER function(s) the plan does not keep", left
         )
-    note = f" ({len(kept)} kept by the plan)" if kept else ""
-    return CheckResult("security definer", PASS, f"no SECURITY DEFINER functions left{note}")
+    still = sum(1 for f in functions if f.security_definer)
+    if still:  # (was "no SECURITY DEFINER functions left (1 kept by the plan)": both cannot be true)
+        return CheckResult(
+            "security definer", PASS, f"{still} SECURITY DEFINER function(s) left, each kept by the plan"
+        )
+    return CheckResult("security definer", PASS, "no SECURITY DEFINER functions left")
 
 
 def check_vectors(conn: psycopg.Connection) -> CheckResult:
