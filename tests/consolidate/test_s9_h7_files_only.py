@@ -244,3 +244,21 @@ def test_parts_come_with_their_relation(scratch_db: str) -> None:
     assert ("table", "public.gone") not in [
         (f.kind, f.object) for f in files_only_objects(chain, live, {"public.gone"})
     ]
+
+
+def test_trigger_created_without_its_function_is_a_problem(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d, plan = _setup(tmp_path, scratch_db)
+    assert run(["plan", str(d), "-o", str(plan), "--database-url", scratch_db]) == 0
+    lines = plan.read_text().splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln == 'object = "public.notes.notes_log"')
+    lines[at + 2] = 'action = "create"'
+    plan.write_text("\n".join(lines) + "\n")
+    capsys.readouterr()
+    assert run(["plan", "--check", str(plan), str(d), "--database-url", scratch_db]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"{plan}:{at + 1}: files_only: trigger public.notes.notes_log is created "
+        '(action = "create") but calls public.log_note(), which the plan leaves out' in out
+    ), out

@@ -10,6 +10,7 @@ production has, which the clean set carries).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pgconsolidate.catalog.model import Snapshot
@@ -124,7 +125,38 @@ def files_only_problems(plan: Plan, text: str, chain: Snapshot, live: Snapshot) 
                     'action = "leave-out"',
                 )
             )
+    problems += _needs_left_out(plan, text, chain)
     return tuple(problems)
+
+
+_TRIGGER_FUNCTION = re.compile(r"\bEXECUTE (?:FUNCTION|PROCEDURE) (?P<name>.+?)\(")
+
+
+def _needs_left_out(plan: Plan, text: str, chain: Snapshot) -> list[PlanProblem]:
+    """A trigger the plan creates whose function the plan leaves out: the fix would fail on the live
+    database (``function ... does not exist``), so the plan is refused before that."""
+    left_out = {e.object for e in plan.files_only if e.action != "create" and e.kind == "function"}
+    if not left_out:
+        return []
+    triggers = {t.identity: t.definition for t in chain.triggers}
+    out: list[PlanProblem] = []
+    for e in plan.files_only:
+        m = _TRIGGER_FUNCTION.search(triggers.get(e.object, "")) if e.action == "create" else None
+        if m is None:
+            continue
+        name = m["name"].replace('"', "")
+        name = name if "." in name else f"public.{name}"
+        for fn in sorted(left_out):
+            if fn.startswith(name + "("):
+                out.append(
+                    PlanProblem(
+                        line_of(text, f'object = "{e.object}"'),
+                        f'files_only: trigger {e.object} is created (action = "create") but calls {fn}, '
+                        f'which the plan leaves out: set {fn}\'s action = "create" too, or leave the trigger '
+                        "out",
+                    )
+                )
+    return out
 
 
 def files_only_lines(plan: Plan, found: Iterable[FilesOnly]) -> list[str]:
