@@ -465,3 +465,22 @@ def test_any_mix_of_plpgsql_statements_is_read_without_error(pieces: list[str]) 
     for need in needs_of([_unit("SELECT 1", body)]):
         line = int(need.where.rsplit(":", 1)[1])
         assert 3 <= line <= 2 + len(pieces)  # inside the block, on a line of its body
+
+
+def test_exclusive_branches_do_not_hide_each_other_s_names() -> None:
+    block = (
+        "DO $$ BEGIN\n"
+        "IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'e') THEN\n"
+        "  CREATE TYPE public.e AS ENUM ('a');\n"
+        "ELSE\n"
+        "  ALTER TYPE public.e ADD VALUE IF NOT EXISTS 'b';\n"
+        "END IF;\n"
+        "ALTER TYPE public.e ADD VALUE IF NOT EXISTS 'c';\n"  # after the IF: either branch may have made it
+        "END $$"
+    )
+    needs = needs_of([_unit(block)])
+    assert [(n.where, n.kind, n.name, len(n.when)) for n in needs] == [
+        ("m/1_a.sql:3", "schema-create", "public", 1),
+        ("m/1_a.sql:5", "type-owner", '"public"."e"', 1),  # the ELSE branch: the type there now
+    ]
+    assert needs[1].when[0][0].endswith("IS NOT TRUE")

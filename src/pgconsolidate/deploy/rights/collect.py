@@ -138,25 +138,58 @@ class _Needs:
         self.scope = Scope()
 
     def statement(
-        self, node: dict[str, Any], where: str, low: str, certain: bool = True, when: Any = ()
+        self,
+        node: dict[str, Any],
+        where: str,
+        low: str,
+        certain: bool = True,
+        when: Any = (),
+        view: Scope | None = None,
     ) -> None:
+        """Derive a statement's needs (in ``view`` when given: the scope as its own branch of an IF sees
+        it) and record what it touches."""
+        scope = view or self.scope
         if _changes_search_path(node, low) or "CreateSchemaStmt" in node:
             # from here on, unqualified names are left to the apply (a new schema may be the
             # role's own, first on the search path as "$user")
-            self.scope.search_path_changed = True
-        if certain and not (when and self._touched(when)):
-            needs = statement_needs(node, where, self.scope)
+            self.scope.search_path_changed = scope.search_path_changed = True
+        if certain and not (when and self._touched(when, scope)):
+            needs = statement_needs(node, where, scope)
             self.needs.extend(replace(n, when=when) for n in needs) if when else self.needs.extend(needs)
         self.scope.touch(touched_names(node), gone_names(node), *touched_pairs(node))
 
-    def _touched(self, when: Any) -> bool:
+    def do_block(self, inner: list[tuple[dict[str, Any], str, bool, Any]]) -> None:
+        """The statements of one DO block: one in a branch of an IF does not see what the other
+        branches touched (they are exclusive: their conditions are ``c`` and ``(c) IS NOT TRUE``)."""
+        start = self.scope.copy()
+        done: list[tuple[Any, dict[str, Any]]] = []
+        for node, where, certain, when in inner:
+            view = None
+            if when and any(_exclusive(when, w) for w, _ in done):
+                view = start.copy()
+                view.search_path_changed = self.scope.search_path_changed
+                for w, other in done:
+                    if not _exclusive(when, w):
+                        view.touch(touched_names(other), gone_names(other), *touched_pairs(other))
+            self.statement(node, where, "", certain, when, view)
+            done.append((when, node))
+
+    @staticmethod
+    def _touched(when: Any, scope: Scope) -> bool:
         """Whether a condition names (in its literals) something an earlier step created, dropped,
         renamed or moved: evaluated now it may not say what it will say when the apply reaches it."""
         for cond, regs in when:
             texts = _LITERAL.findall(cond) + [lit for _, _, lit in regs]
-            if any(w in self.scope.touched for t in texts for w in _WORD.findall(t.replace("''", "'"))):
+            if any(w in scope.touched for t in texts for w in _WORD.findall(t.replace("''", "'"))):
                 return True
         return False
+
+
+def _exclusive(a: Any, b: Any) -> bool:
+    """Whether two statements' conditions exclude each other (one holds ``c``, the other ``(c) IS NOT
+    TRUE``: two branches of one IF)."""
+    negated = {(f"({c}) IS NOT TRUE", regs) for c, regs in a}
+    return any(w in negated for w in b) or any((f"({c}) IS NOT TRUE", regs) in set(a) for c, regs in b)
 
 
 def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Need, ...]:
@@ -182,6 +215,5 @@ def needs_of(units: Iterable[Unit], history: History | None = None) -> tuple[Nee
                 acc.statement(node, where, low)
                 continue
             acc.scope.search_path_changed |= "search_path" in low
-            for inner, inner_where, certain, when in _data_nodes(step, node):
-                acc.statement(inner, inner_where, "", certain, when)
+            acc.do_block(_data_nodes(step, node))
     return tuple(acc.needs)

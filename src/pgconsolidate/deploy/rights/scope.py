@@ -23,6 +23,13 @@ class Scope:
         self.gone: set[str] = set()  # those of objects there before that a step dropped, renamed or moved
         self._gone_tuple: tuple[str, ...] = ()
 
+    def copy(self) -> Scope:
+        other = Scope()
+        other.search_path_changed = self.search_path_changed
+        other.touched, other.pairs, other.schemas = set(self.touched), set(self.pairs), set(self.schemas)
+        other.gone = set(self.gone)
+        return other
+
     def certain(self, parts: list[str] | None) -> bool:
         """Whether the object named ``parts`` now is the one the apply will find under that name: an
         unqualified name nothing of that name was touched (and the search path is as it was); a
