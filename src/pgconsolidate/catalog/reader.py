@@ -37,8 +37,10 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   every table), functions' identities, arguments and results by :mod:`catalog.functiondef` (the server
   functions look every function up again) from one query naming their types; privileges come with
   their objects (an ``_acl`` column, one aclitem[] text split by :func:`catalog.acl.acl_items`)
-  instead of a second scan of every catalog; comments by join; columns' positions are their attnums,
-  renumbered here for the tables that dropped columns (a window function cost a fifth of that query);
+  instead of a second scan of every catalog; relations' comments from one query per session, given by
+  oid (:func:`_comment`), other comments by join or by a probe only when some exist; columns' positions
+  are their attnums, renumbered here for the tables that dropped columns (a window function cost a fifth
+  of that query);
 * objects are made by a compiled maker per query shape (no ``__init__``: attributes stored on an instance
   of a plain class, which is then given the dataclass as its class; :func:`_maker`) after a one-time
   check that the query's columns are exactly the dataclass's fields (their names read from the result,
