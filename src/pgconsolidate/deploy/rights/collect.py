@@ -161,7 +161,9 @@ class _Needs:
     def do_block(self, inner: list[tuple[dict[str, Any], str, bool, Any]]) -> None:
         """The statements of one DO block: one in a branch of an IF does not see what the other
         branches touched (they are exclusive: their conditions are ``c`` and ``(c) IS NOT TRUE``)."""
-        if not any(when for *_, when in inner):  # no branch conditions: nothing to keep apart
+        whens = [when for *_, when in inner]
+        if not any(w and any(_exclusive(w, v) for v in whens[:i]) for i, w in enumerate(whens)):
+            # no statement in a branch after another of the same IF: nothing to keep apart
             for node, where, certain, when in inner:
                 self.statement(node, where, "", certain, when)
             return
