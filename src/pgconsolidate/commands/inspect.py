@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.commands.common import (
     DatabaseUrlOption,
     FormatOption,
@@ -230,5 +229,7 @@ def register(app: typer.Typer) -> None:
 def _platform_service_table(table: str) -> bool:
     """Whether ``schema.name`` is a platform service's own migration table (in a schema the platform
     manages; ``supabase_migrations`` is the Supabase CLI's, the project's history)."""
+    from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS  # (commands load no stage at import)
+
     schema = table.partition(".")[0]
     return schema in MANAGED_SCHEMAS and schema != "supabase_migrations"
