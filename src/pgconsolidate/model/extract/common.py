@@ -288,19 +288,28 @@ def _uses_of(node: Any, ctx: FileContext, exclude: str | None = None) -> tuple[s
 
 
 _LOCATION_KEY = b',"location":'
+_LOCATION_JSON_BYTES = re.compile(rb',"location":-?\d+')
 #: What a ``location`` value is written with (libpg_query's locations are integers, -1 when unknown).
 _LOCATION_DIGITS = b"-0123456789"
 
 
 def _without_locations(raw: bytes) -> bytes:
-    """``raw`` (orjson's JSON of a tree) without its ``,"location":N`` members: split at each and the
-    number stripped from the front of the next piece (a quarter cheaper than a regular expression
-    substitution; a ``"location"`` inside a string is written ``\\"location\\"`` and never matches)."""
+    """``raw`` (orjson's JSON of a tree) without its ``,"location":N`` members, as
+    ``_LOCATION_JSON_BYTES.sub(b"", raw)`` gives it: split at each and the number stripped from the front
+    of the next piece (a quarter cheaper than the substitution; a ``"location"`` inside a string is
+    written ``\\"location\\"`` and never matches). A location that is not a number (never in
+    libpg_query's trees) is left to the substitution."""
     pieces = raw.split(_LOCATION_KEY)
     if len(pieces) == 1:
         return raw
     digits = _LOCATION_DIGITS
-    return pieces[0] + b"".join([p.lstrip(digits) for p in pieces[1:]])
+    kept = [pieces[0]]
+    for piece in pieces[1:]:
+        rest = piece.lstrip(digits)
+        if len(rest) == len(piece):
+            return _LOCATION_JSON_BYTES.sub(b"", raw)
+        kept.append(rest)
+    return b"".join(kept)
 
 
 _EXPR_CACHE: dict[tuple[bytes, str], tuple[tuple[str | None, ...], frozenset[str], frozenset[str]]] = {}
