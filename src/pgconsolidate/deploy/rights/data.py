@@ -201,25 +201,23 @@ def _returning(body: dict[str, Any]) -> list[Any]:
     )
 
 
+def _target_names(targets: Any) -> list[str]:
+    """The column names of a list of ``ResTarget`` nodes (an INSERT's columns, an UPDATE's or an
+    ON CONFLICT DO UPDATE's SET targets), in order, repeats kept."""
+    return [
+        str(t["ResTarget"]["name"])
+        for t in targets or []
+        if isinstance(t, dict) and isinstance(t.get("ResTarget", {}).get("name"), str)
+    ]
+
+
 def _insert(d: Deriver, body: dict[str, Any]) -> None:
     target = rv_parts(body.get("relation"))
-    columns = tuple(
-        str(c["ResTarget"]["name"])
-        for c in body.get("cols") or []
-        if isinstance(c, dict) and isinstance(c.get("ResTarget", {}).get("name"), str)
-    )
+    columns = tuple(_target_names(body.get("cols")))
     d.relation("columns-insert", target, "INSERT", "INSERT", columns)
     conflict = body.get("onConflictClause") or {}
     if conflict.get("action") == "ONCONFLICT_UPDATE":
-        sets = tuple(
-            sorted(
-                {
-                    str(r["ResTarget"]["name"])
-                    for r in conflict.get("targetList") or []
-                    if isinstance(r, dict) and isinstance(r.get("ResTarget", {}).get("name"), str)
-                }
-            )
-        )
+        sets = tuple(sorted(set(_target_names(conflict.get("targetList")))))
         d.relation("columns-update", target, "INSERT ... ON CONFLICT DO UPDATE", "UPDATE", sets)
     reads = Reads()
     source = (body.get("selectStmt") or {}).get("SelectStmt")
@@ -240,15 +238,7 @@ def _insert(d: Deriver, body: dict[str, Any]) -> None:
 
 def _update(d: Deriver, body: dict[str, Any]) -> None:
     target = rv_parts(body.get("relation"))
-    sets = tuple(
-        sorted(
-            {
-                str(r["ResTarget"]["name"])
-                for r in body.get("targetList") or []
-                if isinstance(r, dict) and isinstance(r.get("ResTarget", {}).get("name"), str)
-            }
-        )
-    )
+    sets = tuple(sorted(set(_target_names(body.get("targetList")))))
     d.relation("columns-update", target, "UPDATE", "UPDATE", sets)
     reads = Reads()
     levels, ctes = _target_level(body, "fromClause", reads)
