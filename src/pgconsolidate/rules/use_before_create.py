@@ -24,8 +24,9 @@ from pgconsolidate.rules.nodes import (
     walk,
 )
 from pgconsolidate.rules.nodes import body as tree_body
+from pgconsolidate.rules.parse_error import statement_start
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
-from pgconsolidate.statements.model import Statement
+from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
 
 _WORD = re.compile(r"[a-z_][a-z0-9_$]*")
 _WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$"
@@ -122,6 +123,39 @@ def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
             qualify(strings(tree_body(st).get("funcname"))),
             ".".join(strings(tree_body(st).get("funcname"))),
         )
+
+
+#: the head of a CREATE statement: its object kind and (possibly qualified, quoted) name
+_CREATE_HEAD = re.compile(
+    r"\s*create\s+(?:or\s+replace\s+)?(?:(?:global|local)\s+)?(?:(?:temporary|temp|unlogged)\s+)?"
+    r"(?P<kind>table|materialized\s+view|recursive\s+view|view|sequence|type|domain|function|procedure"
+    r"|extension)\s+(?:if\s+not\s+exists\s+)?"
+    r'(?P<name>(?:"(?:[^"]|"")+"|[^\s."(]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[^\s."(]+))?)',
+    re.IGNORECASE,
+)
+_HEAD_KINDS = {"table": "relation", "view": "relation", "sequence": "relation", "type": "type"}
+_HEAD_KINDS |= {"domain": "type", "function": "function", "procedure": "function", "extension": "extension"}
+_NAME_PART = re.compile(r'"((?:[^"]|"")+)"|([^\s."(]+)')
+
+
+def failed_creation(failure: ParseFailure) -> tuple[str, str] | None:
+    """(kind, id) of what the statement that failed to parse would create (read from its text, which
+    has no tree: ``CREATE TABLE IF NOT EXISTS "public"."customers" (...`` with a missing comma), in the
+    ids of :func:`_created`; None when it is not a CREATE of such an object."""
+    m = _CREATE_HEAD.match(failure.text)
+    if m is None:
+        return None
+    kind = _HEAD_KINDS[m["kind"].split()[-1].lower()]
+    parts = [q.replace('""', '"') if q else w.lower() for q, w in _NAME_PART.findall(m["name"])]
+    return kind, parts[0] if kind == "extension" else qualify(parts)
+
+
+def _failed_here(fs: FileStatements, key: tuple[str, str], st: Statement) -> ParseFailure | None:
+    """The statement of ``fs`` before ``st`` that would create ``key`` but does not parse."""
+    for failure in fs.failures:
+        if failure.line <= st.line and failed_creation(failure) == key:
+            return failure
+    return None
 
 
 def _statement_at(ctx: RuleContext, at: Position) -> Statement:
@@ -249,6 +283,20 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
                 else:
                     obj = oid
                     what = f"{kind} {oid}"
+                failed = _failed_here(fs, key, st) if fs.failures else None
+                if failed is not None:
+                    # the file meant to create it first: say so (parse-error reports the statement)
+                    mf = next(f for f in ctx.mdir.files if f.path == fs.file)
+                    at = Location(fs.file, *statement_start(mf.forward_sql, mf.span_line, failed))
+                    yield Hit(
+                        f"uses {what}, whose CREATE in this file, at {at}, "
+                        f"does not parse (parse-error); the first that does is later, at {where_created}: "
+                        "fails on a fresh database",
+                        Location(st.file, st.line, st.column),
+                        (at, where_created),
+                        (obj,),
+                    )
+                    continue
                 yield Hit(
                     f"uses {what}, which is only created later, at {where_created}: "
                     "fails on a fresh database",

@@ -143,6 +143,32 @@ def _parse_whole(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     return out
 
 
+def _char_offset(chunk: str, exc: parser.ParseError, default: int) -> int:
+    """The character offset into ``chunk`` of a libpg_query error (it counts UTF-8 bytes)."""
+    at = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else default
+    at = max(at, 0)
+    if not chunk.isascii():
+        at = len(chunk.encode("utf-8")[:at].decode("utf-8", "ignore"))
+    return min(at, len(chunk))
+
+
+def _scanner_head(text: str, stop: int) -> tuple[list[slice], int]:
+    """The statements the scanner ended with a ``;`` before ``stop`` (where it gave up), and the offset
+    where the statement it was still reading begins (just after that ``;``, or 0)."""
+    head = text[:stop]
+    try:
+        slices = list(parser.split(head, with_parser=False, only_slices=True))
+    except parser.ParseError:  # not expected: the scanner read this far
+        return [], 0
+    slices += uncovered(head, slices[-1].stop if slices else 0)
+    if not slices:
+        return [], 0
+    after = _skip_noise(head, slices[-1].stop, stop)
+    if head.startswith(";", after):
+        return slices, after + 1
+    return slices[:-1], slices[-1].start
+
+
 def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], list[tuple[int, int, str]]]:
     """Statements that parse, and (start, error offset, message) for each that does not."""
     good: list[tuple[int, int, dict[str, Any]]] = []
@@ -151,14 +177,21 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
         slices = list(parser.split(text, with_parser=False, only_slices=True))
         tail: tuple[int, int, str] | None = None
     except parser.ParseError as exc:
-        # the scanner itself failed (unterminated quote or comment): split what comes before it
-        err_at = int(exc.args[1]) if len(exc.args) > 1 and isinstance(exc.args[1], int) else len(text)
-        cut = text.rfind(";", 0, max(err_at, 0)) + 1
+        # the scanner itself failed (an unterminated quote or comment, often one a ``*/`` or a quote inside
+        # a comment leaves behind): the statements it ended before that point are parsed one by one, and
+        # the one it was still reading runs to the end of the text. That statement is parsed whole, so its
+        # error is the one PostgreSQL reports, where it reports it: the grammar's first error (``syntax
+        # error at or near "10"`` after ``/* ... '*/10 * * * *' ... */``), which comes before the scanner's
+        # stop, or the scanner's own error when the grammar reads that far
+        stop = _char_offset(text, exc, len(text))
+        slices, cut = _scanner_head(text, stop)
+        message, err_at = str(exc.args[0]), stop
+        rest = text[cut:]
         try:
-            slices = list(parser.split(text[:cut], with_parser=False, only_slices=True)) if cut else []
-        except parser.ParseError:
-            slices, cut = [], 0
-        tail = (_skip_noise(text, cut, len(text)), max(err_at, cut), str(exc.args[0]))
+            _parse_whole(rest)
+        except parser.ParseError as whole:
+            message, err_at = str(whole.args[0]), cut + _char_offset(rest, whole, stop - cut)
+        tail = (_skip_noise(text, cut, len(text)), max(err_at, cut), message)
     if tail is None:
         slices += uncovered(text, slices[-1].stop if slices else 0)
     for piece in slices:
@@ -167,8 +200,7 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
         try:
             nodes = _parse_whole(chunk)
         except parser.ParseError as exc:
-            offset = int(exc.args[1]) if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
-            bad.append((start, start + max(offset, 0), str(exc.args[0])))
+            bad.append((start, start + _char_offset(chunk, exc, 0), str(exc.args[0])))
             continue
         good.extend((start + s, start + e, node) for s, e, node in nodes)
     if tail is not None:
