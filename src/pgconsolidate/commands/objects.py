@@ -29,7 +29,55 @@ def matching(analysis: Analysis, pattern: str | None) -> list[ObjectState]:
     return sorted(states, key=lambda s: s.id)
 
 
-def _status(state: ObjectState) -> str:
+#: what an object's kind is called in ``replay.objects.EXTENSION_OBJECTS`` (the objects well-known
+#: extensions make), for the kinds that table names without a schema
+_PROVIDED_AS = {"function": "function", "procedure": "function", "type": "type", "enum": "type"}
+_PROVIDED_AS |= {"domain": "type"}
+
+
+def extension_made(analysis: Analysis, states: list[ObjectState]) -> dict[str, ObjectState]:
+    """The objects of ``states`` that no statement creates but an extension the migrations create makes
+    (``cron`` when a file runs ``create extension pg_cron``; every object in that schema too; a function
+    or type the extension is known to make, in any schema), by id: the extension's state."""
+    from pgconsolidate.model.types import ObjectKind
+    from pgconsolidate.replay.objects import EXTENSION_OBJECTS
+
+    extensions = {
+        s.id: s
+        for s in analysis.schema.objects.values()
+        if s.kind is ObjectKind.EXTENSION and not s.external and s.created is not None
+    }
+    schemas: dict[str, str] = {}
+    named: dict[tuple[str, str], str] = {}
+    for extension in sorted(extensions):
+        for namespace, name in EXTENSION_OBJECTS.get(extension, ()):
+            if namespace == "schema":
+                schemas.setdefault(name, extension)
+            else:
+                named.setdefault((namespace, name), extension)
+    out: dict[str, ObjectState] = {}
+    for s in states:
+        if not s.external:
+            continue
+        ext: str | None = None
+        if s.kind is ObjectKind.SCHEMA:
+            ext = schemas.get(s.id)
+        elif s.kind not in (ObjectKind.EXTENSION, ObjectKind.ROLE):
+            schema, _, rest = s.id.partition(".")
+            ext = schemas.get(schema)
+            kind = _PROVIDED_AS.get(s.kind.value)
+            if ext is None and kind:
+                ext = named.get((kind, rest.split("(", 1)[0]))
+        if ext is not None:
+            out[s.id] = extensions[ext]
+    return out
+
+
+def _status(state: ObjectState, made: dict[str, ObjectState]) -> str:
+    ext = made.get(state.id)
+    if ext is not None and ext.created is not None:
+        at = f"{ext.created.ref.file}:{ext.created.ref.line}"
+        return f"made by extension {ext.id} (created at {at}{'' if ext.exists else ', dropped later'})"
     if state.external:
         return "not created by these migrations"
     return "exists at the end" if state.exists else "dropped"
@@ -61,7 +109,9 @@ def _note(e: Effect) -> str:
 
 
 def to_document(analysis: Analysis, states: list[ObjectState]) -> dict[str, Any]:
-    """The ``--format json`` document."""
+    """The ``--format json`` document (``external``: no statement of the migrations nor an extension they
+    create makes it; ``made_by_extension``: the extension that does, when no statement does)."""
+    made = extension_made(analysis, states)
     return {
         "schema_version": 1,
         "directory": analysis.mdir.root,
@@ -70,7 +120,8 @@ def to_document(analysis: Analysis, states: list[ObjectState]) -> dict[str, Any]
                 "id": s.id,
                 "kind": s.kind.value,
                 "exists": s.exists,
-                "external": s.external,
+                "external": s.external and s.id not in made,
+                "made_by_extension": made[s.id].id if s.id in made else None,
                 "events": [
                     {
                         "file": e.ref.file,
@@ -118,10 +169,11 @@ def objects(
 
             err.print(f"{mdir.root}: no migration files{nested_hint(mdir)}", markup=False, highlight=False)
         return
+    made = extension_made(analysis, states)
     for s in states:
         head = Text()
         head.append(s.id, style="bold")
-        head.append(f"  {s.kind.value}, {_status(s)}", style="dim")
+        head.append(f"  {s.kind.value}, {_status(s, made)}", style="dim")
         out.print(head)
         last_file = None
         for e in s.events:
