@@ -31,6 +31,7 @@ from pgconsolidate.rules.model_view import (
     table_states,
 )
 from pgconsolidate.rules.model_view import table_keys as keys_of_table
+from pgconsolidate.rules.shown_names import plain_id, quoted_message
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
 from pgconsolidate.statements.records import fast_init, maker
@@ -407,8 +408,11 @@ def collect_findings(
         for item in info.func(ctx):
             if isinstance(item, Hit):
                 sev = item.severity if item.severity is not None and own_severity else default
+                message, objects = item.message, item.objects
+                if objects and (len(objects) > 1 or plain_id(objects[0]) is None):  # (rare)
+                    message = quoted_message(message, objects, ctx.schema.objects.__contains__)
                 finding = new_finding(
-                    rule_id, sev, item.message, item.location, item.related, help_text, item.objects
+                    rule_id, sev, message, item.location, item.related, help_text, item.objects
                 )
             else:
                 finding = item
