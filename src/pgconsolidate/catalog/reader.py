@@ -251,8 +251,35 @@ def _build_all(
         return out, []
     if cls is Function:
         return out, rows
-    extras = map(itemgetter(slice(width, None)), rows)
+    extras = map(_extras_getter(cls, names), rows)
     return out, _ColumnRows(extras) if cls is Column else list(extras)
+
+
+# ``_...`` values that repeat a field's column, by kind: (their place among the ``_...`` values, the field).
+# The query does not send them twice (the columns' attnum is their ``position`` as read, the indexes'
+# opclass oids are their ``opclasses`` as read, before the field becomes names): the reader puts the
+# field's column there (server and client decode each once).
+_REPEATED: dict[type[CatalogObject], tuple[int, str]] = {Column: (4, "position"), Index: (5, "opclasses")}
+
+
+def _extras_places(cls: type[CatalogObject], names: list[str]) -> tuple[int, ...]:
+    """The row places of a kind's ``_...`` values (the trailing columns, and the repeated field's)."""
+    width = next((i for i, n in enumerate(names) if n.startswith("_")), len(names))
+    places = list(range(width, len(names)))
+    if cls in _REPEATED:
+        place, field = _REPEATED[cls]
+        places.insert(place, names.index(field))
+    return tuple(places)
+
+
+def _extras_getter(
+    cls: type[CatalogObject], names: list[str]
+) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A row's ``_...`` values (see :func:`_extras_places`), as a tuple."""
+    places = _extras_places(cls, names)
+    if places == tuple(range(places[0], len(names))):
+        return itemgetter(slice(places[0], None))
+    return itemgetter(*places)  # two or more places: a tuple
 
 
 class _ColumnRows(list[tuple[Any, ...]]):
@@ -775,7 +802,7 @@ def _read_kinds(
             if name in _COMMENTED and objects and comments_cur is not None:
                 if comments is None:
                     comments = dict(comments_cur.fetchall())
-                _comment(objects, extras, columns, comments)
+                _comment(cls, objects, extras, columns, comments)
             _built(batch, name, columns, objects, extras)
             if name == "columns" and columns_read is not None:
                 columns_read.set_result(extras)  # the session spelling definitions may go on
@@ -804,12 +831,16 @@ _COMMENTED = frozenset({"tables", "sequences", "indexes", "views"})
 
 
 def _comment(
-    objects: list[CatalogObject], extras: list[tuple[Any, ...]], columns: list[str], comments: dict[int, str]
+    cls: type[CatalogObject],
+    objects: list[CatalogObject],
+    extras: list[tuple[Any, ...]],
+    columns: list[str],
+    comments: dict[int, str],
 ) -> None:
     """Set the ``comment`` of the relations that have one, by their ``_oid``."""
     if not comments:
         return
-    place = columns.index("_oid") - (len(columns) - len(extras[0]))
+    place = _extras_places(cls, columns).index(columns.index("_oid"))
     get = comments.get
     for obj, extra in zip(objects, extras, strict=True):
         text = get(extra[place])

@@ -1,8 +1,9 @@
 -- Columns of tables, partitioned tables and foreign tables. The `_...` columns are not fields: they let
 -- catalog/indexdef.py spell index definitions (quoted name, type unless a domain, collation: first, so
 -- that the reader hands these values over as they come), tell the column (table oid, attnum), and carry
--- the column's privileges. `position` is the attnum; the reader renumbers the
--- columns of a table that has dropped some (a window function here cost a fifth of the query).
+-- the column's privileges. `position` is the attnum (also the reader's attnum of the column: not sent
+-- twice); the reader renumbers the columns of a table that has dropped some (a window function here cost a
+-- fifth of the query).
 SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        n.nspname || '.' || c.relname AS "table",
        a.attnum::int AS position,  -- the reader makes it 1-based among live columns where some were dropped
@@ -40,7 +41,6 @@ SELECT n.nspname || '.' || c.relname || '.' || a.attname AS identity,
        CASE WHEN t.typtype = 'd' THEN 0 ELSE a.atttypid END AS _type_oid,
        a.attcollation AS _collation,
        a.attrelid AS _table_oid,
-       a.attnum AS _attnum,
        a.attacl::text AS _acl  -- column privileges, when any
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid

@@ -8,7 +8,8 @@
 -- collation; any other index is passed back to pg_get_indexdef. The predicate of those indexes, which
 -- pg_get_expr would also open the table for, is spelled by catalog/predicate.py from the node tree
 -- (`_predicate_tree`) when it is made of columns, IS [NOT] NULL and AND / OR / NOT, else asked of the
--- server with the definition. Columns named `_...` are not fields.
+-- server with the definition. Columns named `_...` are not fields; the opclass oids of the keys are
+-- `opclasses` (the reader keeps them as read before naming them: not sent twice).
 SELECT n.nspname || '.' || ic.relname AS identity,
        n.nspname || '.' || c.relname AS "table",
        CASE WHEN NOT simple.ok THEN pg_get_indexdef(i.indexrelid) END AS definition,
@@ -29,7 +30,6 @@ SELECT n.nspname || '.' || ic.relname AS identity,
        i.indrelid AS _table_oid,
        i.indkey::int2[] AS _keys,
        i.indcollation::oid[] AS _collations,
-       i.indclass::oid[] AS _opclasses,
        CASE WHEN simple.ok THEN i.indpred::text END AS _predicate_tree
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
