@@ -13,34 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pglast.keywords import UNRESERVED_KEYWORDS
-
 from pgconsolidate.catalog.model import CatalogObject, Grant, Snapshot
+from pgconsolidate.model.quoting import quote_ident
 
-_PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 _DEFAULT = re.compile(r"(?P<what>[a-z ]+?) in (?P<schema>.+) by (?P<role>.+)")  # default privileges
-_KEYWORDS: frozenset[str] | None = None
-
-
-def _keywords() -> frozenset[str]:
-    """Every keyword ``quote_ident`` quotes (all but the unreserved ones)."""
-    global _KEYWORDS
-    if _KEYWORDS is None:
-        from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
-
-        _KEYWORDS = frozenset(RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS) - frozenset(
-            UNRESERVED_KEYWORDS
-        )
-    return _KEYWORDS
-
-
-def quote_ident(name: str) -> str:
-    """``name`` as PostgreSQL's ``quote_ident`` writes it: unchanged when it is lower case letters, digits
-    and underscores (not first a digit) and not a keyword that needs quoting; else in double quotes."""
-    if _PLAIN.fullmatch(name) and name not in _keywords():
-        return name
-    return '"' + name.replace('"', '""') + '"'
-
 
 # kinds whose identity is schema.name, and kinds whose identity is <table>.name
 _QUALIFIED = frozenset(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, UNRESERVED_KEYWORDS
+from pgconsolidate.model.quoting import quote_ident
 
 #: an identity that needs no quotes in any message (a policy's name with spaces is shown in the rules'
 #: own quotes, so blanks do not open the rewrite): lower case names, then the end or a routine's "("
@@ -26,21 +26,6 @@ plain_id = _PLAIN_ID.match
 _DOTTED = re.compile(r'(?<![\w$."])[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){1,2}(?![\w$"])')
 #: a column list right after a relation's name: ``public.t(a, b)``
 _COLUMNS = re.compile(r"\(([A-Za-z_][\w$]*(?:, [A-Za-z_][\w$]*)*)\)")
-
-
-_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-#: the keywords ``quote_ident`` quotes (all but the unreserved ones)
-_KEYWORDS = frozenset(RESERVED_KEYWORDS | COL_NAME_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS) - frozenset(
-    UNRESERVED_KEYWORDS
-)
-
-
-def quote_ident(name: str) -> str:
-    """``name`` as PostgreSQL's ``quote_ident`` writes it (``compare.names.quote_ident``, a later
-    stage, does the same for catalog identities)."""
-    if _PLAIN_NAME.fullmatch(name) and name not in _KEYWORDS:
-        return name
-    return '"' + name.replace('"', '""') + '"'
 
 
 def needs_quoting(objects: tuple[str, ...]) -> bool:
