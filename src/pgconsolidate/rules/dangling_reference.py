@@ -20,6 +20,7 @@ from pgconsolidate.model.types import (
     ObjectState,
     TriggerDef,
 )
+from pgconsolidate.rules._timeline import statement_of
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.mentions import words
 from pgconsolidate.rules.model_view import definition, loc
@@ -202,7 +203,7 @@ def _dynamic_words(ctx: RuleContext) -> set[bytes]:
     cannot tell what they create, so an object they name may exist again at the end."""
     out: set[bytes] = set()
     for e in ctx.schema.dynamic:
-        if getattr(e.detail, "opaque", False) and (st := _statement(ctx, e)) is not None:
+        if getattr(e.detail, "opaque", False) and (st := statement_of(ctx, e)) is not None:
             out.update(_words(st.text))
     return out
 
@@ -234,18 +235,6 @@ def _path(detail: FunctionDef) -> tuple[str, ...]:
         if name and name not in ("$user", "pg_catalog", "pg_temp"):
             out.append(name)
     return tuple(out)
-
-
-def _statement(ctx: RuleContext, effect: Effect) -> Statement | None:
-    """The statement ``effect`` comes from."""
-    fi = ctx.file_index().get(effect.ref.file)
-    if fi is None:
-        return None
-    statements = ctx.files[fi].statements
-    index = effect.ref.statement_index
-    if 0 <= index < len(statements) and statements[index].index == index:
-        return statements[index]
-    return next((st for st in statements if st.index == index), None)
 
 
 def _query_sql(query: str, mode: int) -> str | None:
@@ -615,7 +604,7 @@ def _body_statements(
     """The statement trees of a routine's body and its local names, or None when it is not read: a
     SQL-standard body (``BEGIN ATOMIC`` / ``RETURN``: PostgreSQL records what it names, so a DROP
     fails and a RENAME follows), another language, a body that does not parse."""
-    st = _statement(ctx, made)
+    st = statement_of(ctx, made)
     if st is None or st.kind != "CreateFunctionStmt":
         return None  # e.g. made by a DO block
     local = {a.name.lower() for a in detail.args if a.name}
