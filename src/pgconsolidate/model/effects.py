@@ -30,13 +30,10 @@ from pgconsolidate.model.types import (
     members,
 )
 from pgconsolidate.statements.model import Statement
-from pgconsolidate.statements.records import blank_twin
 
 #: The members as plain class attributes (``types.members``: reading them off the Enum classes is slow).
 K = members(ObjectKind)
 A = members(Action)
-#: Source references are built as mutable twins and given their class when complete.
-_RefTwin = blank_twin(SourceRef)
 
 
 class _Extractor(
@@ -73,41 +70,10 @@ def _unmodelled(stmt: Statement) -> list[Effect]:
 
 
 def file_effects(statements: Iterable[Statement], file: str = "") -> list[Effect]:
-    """The effects of a file's statements in order, resolving names with the file's search_path.
-
-    What :meth:`~pgconsolidate.model.extract.base.ExtractorBase.run_into` does per statement, inline (a
-    frame less per statement: this loop runs for every statement of every file)."""
-    ex = _Extractor(FileContext(file))
-    handlers = ex.handlers
-    twin, source_ref = _RefTwin, SourceRef
+    """The effects of a file's statements in order, resolving names with the file's search_path; a
+    statement whose tree the extractor cannot read is ``unmodelled`` and the others are unaffected."""
     out: list[Effect] = []
-    ex.out = out
-    for stmt in statements:
-        mark = len(out)
-        try:
-            ex.stmt = stmt
-            ref = twin()
-            ref.file = stmt.file
-            ref.line = stmt.line
-            ref.column = stmt.column
-            ref.statement_index = stmt.index
-            ref.__class__ = source_ref
-            ex.ref = ref
-            kind = stmt.kind
-            node = stmt.node
-            handler = handlers.get(kind)
-            if handler is not None:
-                body = node.get(kind)
-                if type(body) is dict:
-                    handler(ex, body)
-                elif node:
-                    ex._dispatch(node)
-            elif node:
-                ex._dispatch(node)
-        except Exception:
-            del out[mark:]  # what the statement added before failing
-            out.extend(_unmodelled(stmt))
-            ex.out = out
+    _Extractor(FileContext(file)).run_each(statements, out, _unmodelled)
     return out
 
 

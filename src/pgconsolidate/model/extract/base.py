@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pgconsolidate.model.extract.common import (
@@ -95,35 +96,61 @@ class ExtractorBase:
         self.out.append(e)
 
     def run(self, stmt: Statement) -> list[Effect]:
-        """The effects of ``stmt`` (a new list; the context follows its ``SET search_path``)."""
+        """The effects of ``stmt`` (a new list; the context follows its ``SET search_path``). Raises
+        what the handler raises (a nested statement's failure is its enclosing statement's)."""
         out: list[Effect] = []
-        self.run_into(stmt, out)
+        self.run_each((stmt,), out)
         return out
 
     def run_into(self, stmt: Statement, out: list[Effect]) -> None:
-        """Append the effects of ``stmt`` to ``out`` (what :meth:`run` returns, without a list per
-        statement: :func:`~pgconsolidate.model.effects.file_effects` gathers a file's effects in one)."""
-        self.stmt = stmt
-        # new_ref's body, inline (one frame less per statement)
-        ref = _RefTwin()
-        ref.file = stmt.file
-        ref.line = stmt.line
-        ref.column = stmt.column
-        ref.statement_index = stmt.index
-        ref.__class__ = SourceRef
-        self.ref = ref
+        """Append the effects of ``stmt`` to ``out`` (:meth:`run` without a new list)."""
+        self.run_each((stmt,), out)
+
+    def run_each(
+        self,
+        statements: Iterable[Statement],
+        out: list[Effect],
+        unmodelled: Callable[[Statement], list[Effect]] | None = None,
+    ) -> None:
+        """Append the effects of ``statements``, in order, to ``out``. A statement whose handler raises
+        adds ``unmodelled(stmt)`` instead of what it had added (raises when ``unmodelled`` is None).
+
+        The one loop every statement of every file goes through: the source reference is built and the
+        handler looked up inline (no frame per statement)."""
+        handlers = self.handlers
+        twin, source_ref = _RefTwin, SourceRef
         self.out = out
-        handler = self.handlers.get(stmt.kind)
-        if handler is not None:
-            # the node's one key is the statement's kind (split_sql reads it off the node); a statement
-            # made elsewhere with another kind falls back to the node's own key
-            body = stmt.node.get(stmt.kind)
-            if type(body) is dict:
-                handler(self, body)
-            elif stmt.node:
-                self._dispatch(stmt.node)
-        elif stmt.node:
-            self._dispatch(stmt.node)
+        for stmt in statements:
+            mark = len(out)
+            try:
+                self.stmt = stmt
+                # new_ref's body, inline
+                ref = twin()
+                ref.file = stmt.file
+                ref.line = stmt.line
+                ref.column = stmt.column
+                ref.statement_index = stmt.index
+                ref.__class__ = source_ref
+                self.ref = ref
+                kind = stmt.kind
+                node = stmt.node
+                handler = handlers.get(kind)
+                if handler is not None:
+                    # the node's one key is the statement's kind (split_sql reads it off the node); a
+                    # statement made elsewhere with another kind falls back to the node's own key
+                    body = node.get(kind)
+                    if type(body) is dict:
+                        handler(self, body)
+                    elif node:
+                        self._dispatch(node)
+                elif node:
+                    self._dispatch(node)
+            except Exception:
+                if unmodelled is None:
+                    raise
+                del out[mark:]  # what the statement added before failing
+                out.extend(unmodelled(stmt))
+                self.out = out
 
     def _dispatch(self, node: dict[str, Any]) -> None:
         """Run the handler of the node's first key (as libpg_query writes nodes: one key, the type)."""
