@@ -213,7 +213,8 @@ def read_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir:
     """Read every migration in ``directory`` and order them as the owning tool would.
 
     Subdirectories (such as ``archive/``), ``.disabled`` files, down migrations and files whose names
-    are not migration names are left out and listed with the reason. A Prisma directory (one
+    are not migration names are left out and listed with the reason; a Flyway location's subdirectories
+    are read, as Flyway scans them recursively. A Prisma directory (one
     ``<timestamp>_<name>/migration.sql`` per migration) and a drizzle-kit one (``meta/_journal.json``)
     are read in their tools' layouts (:mod:`pgconsolidate.sources.layouts`).
 
@@ -274,6 +275,8 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
     left_out, named, paths = _list_flat(entries)
     if not named and (diesel := _read_diesel(root, entries)) is not None:
         return diesel
+    if any(lo.path.endswith("/") for lo in left_out):
+        left_out, named, paths = _flyway_nested(root, left_out, named, paths)
     if looks_like_drizzle(name for name, _ in named):
         loaded = {fname: _load(path, fname, name) for (fname, name), path in zip(named, paths, strict=True)}
         if any(e.name == DRIZZLE_META and e.is_dir() for e in entries) or any(
@@ -375,6 +378,44 @@ def _list_flat(
         named.append((entry.name, name))
         paths.append(entry.path)
     return left_out, named, paths
+
+
+def _flyway_nested(
+    root: Path, left_out: list[LeftOut], named: list[tuple[str, FileName]], paths: list[str]
+) -> tuple[list[LeftOut], list[tuple[str, FileName]], list[str]]:
+    """The listing of a Flyway location, which Flyway scans recursively: ``db/migration/v2/V2__x.sql``
+    is a migration like ``db/migration/V2__x.sql`` (Flyway records its path relative to the location in
+    ``flyway_schema_history.script``). When the files directly in ``root`` are Flyway's (or there are
+    none and the subdirectories hold Flyway files), each subdirectory's files are listed with their
+    relative paths, in path order; otherwise the flat listing is returned unchanged."""
+    if named and detect_tool(str(root.resolve()), (n for _, n in named), ()) is not Scheme.FLYWAY:
+        return left_out, named, paths
+    nested_out: list[LeftOut] = []
+    nested: list[tuple[str, FileName, str]] = []
+    for lo in left_out:
+        if not lo.path.endswith("/"):
+            continue
+        for dirpath, dirnames, filenames in os.walk(root / lo.path[:-1]):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel_dir = Path(dirpath).relative_to(root).as_posix()
+            for fname in sorted(filenames):
+                if fname.startswith("."):
+                    continue
+                rel = f"{rel_dir}/{fname}"
+                name = parse_filename(fname) if fname.endswith(".sql") else None
+                if name is None or name.scheme not in (Scheme.FLYWAY, Scheme.FLYWAY_REPEATABLE):
+                    why = "not a Flyway migration name" if fname.endswith(".sql") else "not a .sql file"
+                    nested_out.append(LeftOut(rel, why))
+                elif name.direction == "down":
+                    nested_out.append(LeftOut(rel, "down migration"))
+                else:
+                    nested.append((rel, name, os.path.join(dirpath, fname)))
+    if not nested:
+        return left_out, named, paths
+    flat = [lo for lo in left_out if not lo.path.endswith("/")]
+    listed = [(n, fn, p) for (n, fn), p in zip(named, paths, strict=True)] + nested
+    listed.sort(key=lambda t: t[0])
+    return flat + nested_out, [(n, fn) for n, fn, _ in listed], [p for _, _, p in listed]
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
