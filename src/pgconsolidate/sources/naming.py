@@ -43,6 +43,43 @@ def parse_filename(filename: str) -> FileName | None:
     return None
 
 
+_UP_WORDS = frozenset({"up", "do", "apply", "forward"})
+_DOWN_WORDS = frozenset({"down", "undo", "rollback", "revert", "backward"})
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+def _direction_word(name: str) -> str | None:
+    """``up`` or ``down`` when the first or last word of a file's name (after its version) says so:
+    ``up__create_db``, ``undo``, ``create_users_down``."""
+    words = _WORDS.findall(name)
+    for word in (words[0], words[-1]) if words else ():
+        if word.lower() in _UP_WORDS:
+            return "up"
+        if word.lower() in _DOWN_WORDS:
+            return "down"
+    return None
+
+
+def paired_downs(named: Sequence[tuple[str, FileName]]) -> dict[int, str]:
+    """The down migrations of tools that name both directions alike (``001_up__create_db.sql`` and
+    ``001_down__delete_db.sql``; postgrator's ``001.do.sql`` and ``001.undo.sql``): among files that share
+    a version, those whose name starts or ends with down/undo/rollback/revert when another of them starts
+    or ends with up/do. Returns each one's position in ``named`` -> the file that is its up migration.
+    A lone ``003_down_payments.sql`` is not one (nothing pairs it)."""
+    by_version: dict[str, list[int]] = {}
+    for i, (_, name) in enumerate(named):
+        by_version.setdefault(name.version, []).append(i)
+    downs: dict[int, str] = {}
+    for positions in by_version.values():
+        if len(positions) < 2:
+            continue
+        said = {i: _direction_word(named[i][1].name) for i in positions}
+        ups = [named[i][0] for i in positions if said[i] == "up"]
+        if ups:
+            downs.update((i, ups[0]) for i in positions if said[i] == "down")
+    return downs
+
+
 def _may_have_markers(text: str) -> bool:
     """Cheap pre-check before the marker regexes (which are slow on large files)."""
     return "migrate:" in text or "goose" in text.lower()

@@ -29,6 +29,7 @@ from pgconsolidate.sources.naming import (
     marker_scheme,
     order_key,
     orders_by_name,
+    paired_downs,
     parse_filename,
     sort_names,
     up_section,
@@ -377,6 +378,12 @@ def _list_flat(
         # files sit directly in the directory: the relative path is the name
         named.append((entry.name, name))
         paths.append(entry.path)
+    if len({n.version for _, n in named}) < len(named) and (downs := paired_downs(named)):
+        left_out += [
+            LeftOut(named[i][0], f"down migration: its up migration is {up}") for i, up in downs.items()
+        ]
+        named = [n for i, n in enumerate(named) if i not in downs]
+        paths = [p for i, p in enumerate(paths) if i not in downs]
     return left_out, named, paths
 
 
