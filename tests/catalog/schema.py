@@ -77,6 +77,12 @@ CREATE FOREIGN DATA WRAPPER pgc_cat_fdw;
 CREATE SERVER pgc_cat_srv FOREIGN DATA WRAPPER pgc_cat_fdw OPTIONS (host 'localhost');
 CREATE TYPE app.rng AS RANGE (subtype = float8);
 CREATE FOREIGN TABLE app.ft (x integer) SERVER pgc_cat_srv OPTIONS (table_name 'remote');
+CREATE SCHEMA storage;
+CREATE TABLE storage.objects (id bigint PRIMARY KEY, name text);
+ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+GRANT SELECT ON storage.objects TO {READER};
+GRANT SELECT (name) ON storage.objects TO {READER};
+COMMENT ON TABLE storage.objects IS 'the platform''s';
 """
 
 

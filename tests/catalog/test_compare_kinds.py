@@ -21,6 +21,7 @@ from pgconsolidate.scratch import ScratchServer, throwaway_database
 
 from .schema import OWNER, READER, build, changed
 from .test_s7_h10_new_kinds import NEW_KIND_CASES, NEW_KIND_ON_SNAPSHOTS
+from .test_s10_h5_managed_tables import MANAGED_CASES
 
 # (case id, statements, collection, identity, attribute changed | ADDED | REMOVED)
 CASES: list[tuple[str, str, str, str, str]] = [
@@ -820,6 +821,7 @@ PROVED_ON_SNAPSHOTS |= NEW_KIND_ON_SNAPSHOTS  # test_s7_h10_new_kinds.py
 CASES += (
     NEW_KIND_CASES  # text search, operators, foreign data wrappers and servers (test_s7_h10_new_kinds.py)
 )
+CASES += MANAGED_CASES  # the platform's tables (storage.objects): test_s10_h5_managed_tables.py
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ generically: a field added here is automatically written to JSON, read back and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -385,6 +386,23 @@ class Range(CatalogObject):
     comment: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ManagedTable(CatalogObject):
+    """A table in a schema the platform manages (``storage.objects``, ``auth.users``: left out of
+    :class:`Table` unless asked), as far as projects change it in their migrations: row level security,
+    the privileges granted on it and its columns (but the owner's own), its comment. Its policies and the
+    project's triggers on it are read with the others. The platform's tables differ from one project (or
+    one scratch base) to another, so a managed table present on one side only is not a difference; the
+    attributes of one present on both are compared like any other."""
+
+    kind: ClassVar[str] = "managed table"
+    rls_enabled: bool
+    rls_forced: bool
+    privileges: tuple[str, ...] = ()  # "grantee: PRIVILEGE, PRIVILEGE*" (* WITH GRANT OPTION), by grantee
+    column_privileges: tuple[str, ...] = ()  # "column grantee: PRIVILEGE, ...", by column then grantee
+    comment: str | None = None
+
+
 # The object kinds of a snapshot: Snapshot field name -> class. Order is the order of output.
 OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "schemas": Schema,
@@ -415,7 +433,12 @@ OBJECT_KINDS: dict[str, type[CatalogObject]] = {
     "foreign_data_wrappers": ForeignDataWrapper,
     "foreign_servers": ForeignServer,
     "ranges": Range,
+    "managed_tables": ManagedTable,
 }
+
+# Kinds whose objects are compared only where both snapshots have them (one present on one side only is
+# the platform's, not a difference): see ManagedTable.
+BOTH_SIDES_ONLY = frozenset({"managed_tables"})
 
 # Kinds added after snapshot schema_version 1 was first written: a snapshot file without them was
 # written before they were read (it is read with none, so their objects show as added, never hidden).
@@ -430,6 +453,7 @@ LATER_KINDS = frozenset(
         "foreign_data_wrappers",
         "foreign_servers",
         "ranges",
+        "managed_tables",
     }
 )
 
@@ -443,6 +467,7 @@ SPARSE_KINDS = frozenset(
         "foreign_data_wrappers",
         "foreign_servers",
         "ranges",
+        "managed_tables",  # session 10
     }
 )
 assert SPARSE_KINDS <= LATER_KINDS
@@ -463,8 +488,9 @@ LATER_ATTRIBUTES: dict[type[CatalogObject], frozenset[str]] = {
 @dataclass(frozen=True)
 class Snapshot:
     """The schema of one database. ``source``, ``server_version`` and ``scope`` describe where it came
-    from and what was read, and are not part of the schema; every other field is a tuple of catalog
-    objects sorted by identity."""
+    from and what was read, and ``bodies`` holds function bodies' texts for display; none of them is part
+    of the schema (:data:`META_FIELDS`). Every other field is a tuple of catalog objects sorted by
+    identity."""
 
     source: str
     server_version: int
@@ -496,7 +522,11 @@ class Snapshot:
     foreign_data_wrappers: tuple[ForeignDataWrapper, ...] = ()
     foreign_servers: tuple[ForeignServer, ...] = ()
     ranges: tuple[Range, ...] = ()
+    managed_tables: tuple[ManagedTable, ...] = ()
     scope: str = "user"  # which objects were read (see scope_name); not part of the schema
+    #: the normalised text of function bodies by their ``body_hash`` (not part of the schema: the hashes
+    #: are): kept by snapshot files so that a comparison can show where a changed body differs
+    bodies: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def objects(self, name: str) -> tuple[CatalogObject, ...]:
         """The objects of one kind (``"tables"``)."""
@@ -509,7 +539,7 @@ class Snapshot:
 
 
 # Snapshot fields that describe the snapshot rather than the schema (never compared).
-META_FIELDS = frozenset({"source", "server_version", "scope"})
+META_FIELDS = frozenset({"source", "server_version", "scope", "bodies"})
 
 
 def scope_name(include_managed_schemas: bool, include_extension_objects: bool) -> str:

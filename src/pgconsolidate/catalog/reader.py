@@ -532,6 +532,7 @@ CENSUS_KINDS = (
     "foreign_data_wrappers",
     "foreign_servers",
     "ranges",
+    "managed_tables",
 )
 
 

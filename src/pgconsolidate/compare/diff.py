@@ -5,6 +5,9 @@ database. The comparison is structural so that no attribute can be forgotten: ev
 :class:`Snapshot` other than :data:`~pgconsolidate.catalog.model.META_FIELDS` is a collection of objects,
 objects are matched by identity, and every field of a matched pair other than ``identity`` is compared
 (``dataclasses.fields``), so a field added to the model takes part in the comparison automatically.
+The one exception to "present on one side only is a difference" are the platform's tables
+(:data:`~pgconsolidate.catalog.model.BOTH_SIDES_ONLY`): which of them exist is the platform's (its
+version, or the scratch base a replay installs), so only those both sides have are compared.
 """
 
 from __future__ import annotations
@@ -12,7 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 
-from pgconsolidate.catalog.model import META_FIELDS, CatalogObject, Grant, Snapshot, Value
+from pgconsolidate.catalog.model import (
+    BOTH_SIDES_ONLY,
+    META_FIELDS,
+    OBJECT_KINDS,
+    CatalogObject,
+    Grant,
+    ManagedTable,
+    Snapshot,
+    Value,
+)
 from pgconsolidate.compare.names import Namer
 
 ADDED = "added"
@@ -65,6 +77,9 @@ class SnapshotDiff:
         for d in self.differences:
             out[d.change] += 1
         return out
+
+
+OBJECT_KIND_NAMES = {name: cls.kind for name, cls in OBJECT_KINDS.items()}
 
 
 def compared_collections() -> tuple[str, ...]:
@@ -196,15 +211,26 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
             f"A was read as {a.scope!r} and B as {b.scope!r}: objects only the wider one reads show as "
             "added or removed (use the same --include-* options on both sides)",
         )
+    for collection in sorted(BOTH_SIDES_ONLY):
+        if bool(a.objects(collection)) != bool(b.objects(collection)):
+            kind = OBJECT_KIND_NAMES[collection]
+            notes += (
+                f"{kind}s (row level security, privileges and comments of tables in the platform's schemas) "
+                f"not compared: only {'A' if a.objects(collection) else 'B'} has them (a server without "
+                "those schemas, or a snapshot file written before they were read)",
+            )
     out: list[ObjectDiff] = []
     namer: Namer | None = None  # made at the first difference: equal snapshots never pay for it
     for collection in compared_collections():
         in_a = {o.identity: o for o in a.objects(collection)}
         in_b = {o.identity: o for o in b.objects(collection)}
+        both_only = collection in BOTH_SIDES_ONLY
         for identity in sorted(in_a.keys() | in_b.keys()):
             oa, ob = in_a.get(identity), in_b.get(identity)
             if oa is not None and ob is not None and oa == ob:
                 continue  # dataclass equality covers every field: the common case, decided fast
+            if both_only and (oa is None or ob is None):
+                continue  # a platform's table one side has: not the project's
             if namer is None:
                 namer = Namer((a, b))
             if oa is None and ob is not None:
@@ -256,10 +282,33 @@ def common_features(a: Snapshot, b: Snapshot) -> tuple[Snapshot, Snapshot, tuple
             grants.append(
                 replace(g, privileges=privileges, grantable=tuple(p for p in g.grantable if p not in missing))
             )
-        return replace(snap, grants=tuple(grants))
+        managed = tuple(
+            replace(
+                t,
+                privileges=_without_privileges(t.privileges, missing),
+                column_privileges=_without_privileges(t.column_privileges, missing),
+            )
+            for t in snap.managed_tables
+            if isinstance(t, ManagedTable)
+        )
+        return replace(snap, grants=tuple(grants), managed_tables=managed)
 
     note = (
         f"{', '.join(sorted(missing))} privileges not compared: one server is PostgreSQL "
         f"{oldest // 10000}, which does not have them"
     )
     return strip(a), strip(b), (note,)
+
+
+def _without_privileges(entries: tuple[str, ...], missing: set[str]) -> tuple[str, ...]:
+    """``"grantee: SELECT, MAINTAIN*"`` entries (:class:`ManagedTable`) without the ``missing``
+    privileges; an entry left with none is dropped."""
+    out = []
+    for entry in entries:
+        who, sep, privileges = entry.rpartition(": ")
+        kept = [p for p in privileges.split(", ") if p.rstrip("*") not in missing]
+        if not sep:
+            out.append(entry)
+        elif kept:
+            out.append(f"{who}: {', '.join(kept)}")
+    return tuple(out)

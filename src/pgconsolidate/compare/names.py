@@ -31,6 +31,7 @@ _QUALIFIED = frozenset(
         "text search configuration",
         "text search dictionary",
         "range type",
+        "managed table",
     }
 )
 _IN_TABLE = frozenset({"column", "constraint", "trigger", "policy", "rule"})
@@ -47,7 +48,7 @@ class Namer:
         relations: set[str] = set()
         for snap in snapshots:
             schemas.update(s.identity for s in snap.schemas)
-            for kind in ("tables", "views", "sequences"):
+            for kind in ("tables", "views", "sequences", "managed_tables"):
                 relations.update(o.identity for o in snap.objects(kind))
             for kind in ("triggers", "policies"):  # also on tables of schemas not read (storage.objects)
                 relations.update(str(getattr(o, "table", "")) for o in snap.objects(kind))

@@ -65,7 +65,12 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                                          AND e.objsubid = 0 AND e.deptype = 'e'))) AS operators,
        -- a wrapper may depend on nothing (no handler, no validator, owned by the bootstrap superuser)
        EXISTS (SELECT FROM pg_foreign_data_wrapper) AS foreign_data_wrappers,
-       EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_foreign_server'::regclass) AS foreign_servers
+       EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_foreign_server'::regclass) AS foreign_servers,
+       -- a schema left out that PostgreSQL does not own (a platform's: storage, auth): its tables' row level
+       -- security and privileges are read (managed_tables.sql); pg_namespace holds a handful of rows
+       EXISTS (SELECT FROM pg_namespace n
+                WHERE n.nspname = ANY (%(skip_schemas)s::text[])
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')) AS managed_tables
 -- enums and domains by one scan of pg_type (two EXISTS scanned it twice when neither exists); types'
 -- schemas looked up per type found (a join let the planner scan pg_type once per schema)
 FROM (SELECT coalesce(bool_or(t.typtype = 'e'), false) AS enums, coalesce(bool_or(t.typtype = 'd'), false) AS domains
