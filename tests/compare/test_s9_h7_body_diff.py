@@ -1,7 +1,7 @@
 """compare shows where a changed function body differs (session 9, H7): the first differing lines of the
 two normalised bodies, as a short unified diff under the function's line (and as ``diff`` in JSON), from
-each side that still has the bodies (a database, the migration files); a snapshot file has only hashes,
-so the change is still reported without its lines."""
+each side that still has the bodies (a database, the migration files, a snapshot file that kept them:
+test_s10_h5_snapshot_bodies.py)."""
 
 from __future__ import annotations
 
@@ -71,10 +71,10 @@ def test_two_databases_and_a_snapshot_file(
         snap = tmp_path / "a.json"
         assert run(["inspect", "--database-url", scratch_db, "--output", str(snap)]) == 0
         capsys.readouterr()
-        assert run(["compare", str(snap), other]) == 1  # a snapshot file keeps only the hash
+        assert run(["compare", str(snap), other]) == 1  # a snapshot file keeps the bodies (session 10)
         out = capsys.readouterr().out
         assert "~ function public.score(integer, integer): body_hash" in out
-        assert "total := a" not in out
+        assert "    -  total := a + b;" in out and "    +  total := a * b;  -- weighted" in out
 
 
 def test_diff_is_capped() -> None:

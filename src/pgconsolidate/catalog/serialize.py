@@ -8,7 +8,13 @@ statistics target, an index's CLUSTER ON, a materialized view's populated state)
 they hold their default and read as the default where absent, which is lossless (the default is one
 value) and keeps snapshots of schemas that do not use them, and older files, as they were. Likewise the
 kinds read since (``SPARSE_KINDS``: text search configurations and dictionaries, operators, foreign data
-wrappers and servers) are written only when there are some.
+wrappers and servers, the platform's tables) are written only when there are some.
+
+A file may also keep the normalised text of its functions' bodies (``"bodies"``: body hash -> text, written
+by ``inspect --output`` / ``--format json`` and ``replay --snapshot``), so that comparing it shows where a
+changed body differs. They are not part of the schema (the hashes are): a file without them (older, or
+written by another command) compares the same, and an older reader, which ignores keys it does not know,
+still reads a file with them. A body must hash to its key.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from pgconsolidate.catalog.model import (
     CatalogObject,
     Snapshot,
 )
+from pgconsolidate.catalog.normalize import body_hash
 from pgconsolidate.errors import InputError
 
 FORMAT = "pgconsolidate-snapshot"
@@ -59,7 +66,7 @@ def object_to_dict(obj: CatalogObject) -> dict[str, Any]:
 
 
 def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
-    return {
+    doc = {
         "schema_version": SNAPSHOT_SCHEMA_VERSION,
         "format": FORMAT,
         "source": snapshot.source,
@@ -71,6 +78,9 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, Any]:
             if name not in SPARSE_KINDS or snapshot.objects(name)
         },
     }
+    if snapshot.bodies:  # (only when kept: a snapshot read from a catalog has none, its file is as before)
+        doc["bodies"] = dict(sorted(snapshot.bodies.items()))
+    return doc
 
 
 def snapshot_to_json(snapshot: Snapshot, *, indent: int | None = 1) -> str:
@@ -130,8 +140,19 @@ def snapshot_from_dict(doc: Any, *, origin: str = "snapshot") -> Snapshot:
         source=str(doc.get("source", origin)),
         server_version=int(server_version) if isinstance(server_version, int) else 0,
         scope=str(doc.get("scope", "user")),
+        bodies=_bodies_from(doc.get("bodies", {}), origin),
         **kinds,  # type: ignore[arg-type]
     )
+
+
+def _bodies_from(bodies: Any, origin: str) -> dict[str, str]:
+    """The ``bodies`` of a snapshot file, each checked to hash to its key."""
+    if not isinstance(bodies, dict):
+        raise InputError(f"{origin}: bodies is not an object (body hash -> text)")
+    for key, text in bodies.items():
+        if not isinstance(text, str) or body_hash(text) != key:
+            raise InputError(f"{origin}: bodies.{key}: the text does not hash to its key (edited?)")
+    return dict(bodies)
 
 
 def snapshot_from_json(text: str, *, origin: str = "snapshot") -> Snapshot:

@@ -152,21 +152,49 @@ def directory_bodies(directory: str, identities: list[str]) -> dict[str, str]:
 
 
 def bodies_of(arg: str, identities: list[str], snap: Snapshot) -> dict[str, str]:
-    """The bodies of ``identities`` from a compare argument that still has them: a database URL, or a
-    migrations directory; a snapshot file keeps only their hashes. Best effort: a database that cannot be
-    reached again gives none (the change is still reported, without its lines)."""
+    """The bodies of ``identities`` from a compare argument that has them: a snapshot file that kept them
+    (:attr:`Snapshot.bodies`), a database URL, or a migrations directory. Best effort: a database that
+    cannot be reached again gives none (the change is still reported, without its lines)."""
+    from pgconsolidate.catalog.model import Function
     from pgconsolidate.errors import PgcError
 
     if not identities:
         return {}
+    wanted = set(identities)
+    kept = {
+        f.identity: snap.bodies[f.body_hash]
+        for f in snap.functions
+        if isinstance(f, Function) and f.identity in wanted and f.body_hash in snap.bodies
+    }
+    if len(kept) == len(wanted):
+        return kept
     try:
         if _looks_like_url(arg):
-            return database_bodies(arg, identities, snap)
+            return {**database_bodies(arg, identities, snap), **kept}
         if _is_directory(arg):
-            return directory_bodies(arg, identities)
+            return {**directory_bodies(arg, identities), **kept}
     except PgcError:
-        return {}
-    return {}
+        return kept
+    return kept
+
+
+def with_function_bodies(snap: Snapshot, url: str) -> Snapshot:
+    """``snap`` (read from the database at ``url``) keeping the normalised text of its functions' bodies,
+    for a snapshot file: comparing the file then shows where a changed body differs. A body that no longer
+    hashes to the snapshot's value (changed since it was read) is left out."""
+    from pgconsolidate.catalog.model import Function
+    from pgconsolidate.catalog.normalize import body_hash, normalize_body
+
+    functions = [f for f in snap.functions if isinstance(f, Function)]
+    if not functions:
+        return snap
+    texts = database_bodies(url, [f.identity for f in functions], snap)
+    bodies: dict[str, str] = {}
+    for f in functions:
+        text = texts.get(f.identity)
+        if text is not None and body_hash(text) == f.body_hash:
+            bodies[f.body_hash] = normalize_body(text)
+    return dataclasses.replace(snap, bodies={**snap.bodies, **bodies})
 
 
 def print_diff(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") -> None:

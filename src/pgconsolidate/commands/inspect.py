@@ -28,7 +28,7 @@ from pgconsolidate.commands.common import (
     writable_output,
     write_output,
 )
-from pgconsolidate.commands.compare import bodies_of, print_diff
+from pgconsolidate.commands.compare import bodies_of, print_diff, with_function_bodies
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import EXIT_FOUND
 
@@ -151,6 +151,9 @@ def inspect(
         "include_managed_schemas": include_managed,
     }
     live = read_snapshot(url, **options)
+    if output or (fmt is OutputFormat.json and against is None):
+        # a snapshot file keeps its functions' bodies: comparing it shows where a changed body differs
+        live = with_function_bodies(live, url)
     if output:
         write_output(output, snapshot_to_json(live))
     if against is None or mdir is None:
