@@ -96,3 +96,20 @@ def test_a_body_that_does_not_hash_to_its_key_is_refused(
     path.write_text(json.dumps(doc))
     assert run(["compare", str(path), str(path)]) == 2
     assert "bodies is not an object" in capsys.readouterr().err
+
+
+def test_replay_snapshot_against_a_changed_chain_shows_the_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for d, text in ((old, V1), (new, V2)):
+        d.mkdir()
+        (d / "20240101000000_score.sql").write_text(text)
+    snap = tmp_path / "old.json"
+    assert run(["replay", str(old), "--snapshot", str(snap)]) == 0
+    assert len(json.loads(snap.read_text())["bodies"]) == 2
+    capsys.readouterr()
+    assert run(["compare", str(snap), str(new)]) == 1
+    out = capsys.readouterr().out
+    assert "~ function public.score(integer, integer): body_hash" in out
+    assert "    -  total := a + b;" in out and "    +  total := a - b;" in out

@@ -234,6 +234,7 @@ def replay(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from pgconsolidate.catalog import read_snapshot, snapshot_to_json
+    from pgconsolidate.commands.compare import with_function_bodies
     from pgconsolidate.replay import replay_dir
     from pgconsolidate.replay.needs import supabase_reasons
     from pgconsolidate.replay.nested import nested_hint
@@ -286,6 +287,8 @@ def replay(
     try:
         if snapshot:
             snap = without_stand_ins(read_snapshot(result.url), result)
+            # the functions' bodies too: comparing the file shows where a changed body differs
+            snap = with_function_bodies(snap, result.url)
             write_output(snapshot, snapshot_to_json(snap))
             err.print(f"snapshot written to {snapshot}", markup=False)
     finally:
