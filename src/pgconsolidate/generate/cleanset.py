@@ -539,9 +539,10 @@ def forward_setval(e: DumpEntry) -> DumpEntry | None:
 
 def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
     """(file name, opening lines, closing lines) of a clean-set file for the tool that owns the directory:
-    the markers dbmate and goose need, golang-migrate's ``.up.sql``, Flyway's ``V<version>__``, Prisma's
-    ``<version>_<domain>/migration.sql``, Diesel's ``<YYYY-MM-DD-HHMMSS>_<domain>/up.sql`` (the name is
-    then a path relative to the clean set's directory)."""
+    the markers dbmate, goose and sql-migrate need, golang-migrate's ``.up.sql``, Flyway's
+    ``V<version>__``, Prisma's ``<version>_<domain>/migration.sql``, Diesel's
+    ``<YYYY-MM-DD-HHMMSS>_<domain>/up.sql`` (the name is then a path relative to the clean set's
+    directory)."""
     if tool == "dbmate":
         return f"{version}_{domain}.sql", "-- migrate:up\n", "\n-- migrate:down\n"
     if tool == "goose":
@@ -549,6 +550,12 @@ def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
             f"{version}_{domain}.sql",
             "-- +goose Up\n-- +goose StatementBegin\n",
             "-- +goose StatementEnd\n\n-- +goose Down\n",
+        )
+    if tool == "sql-migrate":  # markers at the line start, case-sensitive; one statement between them
+        return (
+            f"{version}_{domain}.sql",
+            "-- +migrate Up\n-- +migrate StatementBegin\n",
+            "-- +migrate StatementEnd\n\n-- +migrate Down\n",
         )
     if tool == "golang-migrate":
         return f"{version}_{domain}.up.sql", "", ""

@@ -43,6 +43,26 @@ def generate_history_repair(
         return _prisma(table, applied, scripts, replaced_files)
     if tool == "diesel":
         return _diesel(table, applied, reverted)
+    if tool == "sql-migrate":  # one row per file, keyed by the file's name
+        for name, _text in (scripts or {}).values():
+            parts.append(
+                render(
+                    sql.SQL(
+                        "INSERT INTO {t} (id, applied_at) SELECT {n}, now() "
+                        "WHERE NOT EXISTS (SELECT 1 FROM {t} WHERE id = {n});\n"
+                    ).format(t=tbl, n=sql.Literal(name))
+                )
+            )
+        if replaced_files:
+            parts.append(
+                render(
+                    sql.SQL("DELETE FROM {t} WHERE id IN ({ns});\n").format(
+                        t=tbl, ns=sql.SQL(", ").join(sql.Literal(n) for n in replaced_files)
+                    )
+                )
+            )
+        parts.append("COMMIT;\n")
+        return "".join(parts)
     if tool == "golang-migrate":  # one row: the current version
         last = max((v for v, _ in applied), default="")
         parts.append(

@@ -15,7 +15,7 @@ class AppliedMigration:
     checksum: int | None = None  # Flyway
     success: bool | None = None  # Flyway, Prisma, sqlx
     dirty: bool | None = None  # golang-migrate
-    script: str | None = None  # Flyway
+    script: str | None = None  # Flyway; sql-migrate: the file name (also its version here)
     rank: int | None = None  # Flyway installed_rank; drizzle created_at
     entry_type: str | None = None  # Flyway: SQL, JDBC, BASELINE, SCHEMA, DELETE, ...
     sha256: str | None = None  # Prisma, drizzle: hex SHA-256 of the file
@@ -26,7 +26,7 @@ class AppliedMigration:
 class HistoryTable:
     """The history table of one migration tool, as read from a database."""
 
-    tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma, drizzle, diesel, sqlx
+    tool: str  # supabase, dbmate, golang-migrate, flyway, goose, prisma, drizzle, diesel, sqlx, sql-migrate
     table: str  # schema.name
     entries: tuple[AppliedMigration, ...]
     rolled_back: tuple[str, ...] = ()  # goose: versions whose latest row is a down (is_applied false)

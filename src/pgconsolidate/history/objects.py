@@ -1,12 +1,13 @@
 """The objects a migration tool made for its own bookkeeping, found in a catalog snapshot (pure).
 
-A database built by goose, dbmate, golang-migrate, Flyway, Prisma, drizzle-kit, Diesel or sqlx holds the
-tool's history table (``goose_db_version``, ``schema_migrations``, ``flyway_schema_history`` or the table
-``flyway.table`` names, ``_sqlx_migrations``, ...), the sequence
-its serial key owns, its key's index and constraint, and its grants. A replay of the files never has
-them, so every comparison of a live database with its files would list them as made by hand, a plan
-would put them in ``live_only`` and a clean set would create them. They are history, reconciled as
-such (:mod:`pgconsolidate.history.reconcile`), not schema: this module names them and takes them out.
+A database built by goose, dbmate, golang-migrate, Flyway, Prisma, drizzle-kit, Diesel, sqlx or
+sql-migrate holds the tool's history table (``goose_db_version``, ``schema_migrations``,
+``flyway_schema_history`` or the table ``flyway.table`` names, ``_sqlx_migrations``,
+``gorp_migrations``, ...), the sequence its serial key owns, its key's index and constraint, and its
+grants. A replay of the files never has them, so every comparison of a live database with its files
+would list them as made by hand, a plan would put them in ``live_only`` and a clean set would create
+them. They are history, reconciled as such (:mod:`pgconsolidate.history.reconcile`), not schema: this
+module names them and takes them out.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ HISTORY_TABLE_NAMES = frozenset(
         "__drizzle_migrations",
         "__diesel_schema_migrations",
         "_sqlx_migrations",
+        "gorp_migrations",
     }
 )
 #: Flyway's history table has these columns whatever ``flyway.table`` names it (Flyway 3-4's
@@ -67,6 +69,8 @@ def history_tool(schema: str, name: str, columns: Collection[str]) -> str | None
         return "diesel"
     if name == "_sqlx_migrations":
         return "sqlx"
+    if name == "gorp_migrations" and {"id", "applied_at"} <= set(columns):
+        return "sql-migrate"
     if name == "schema_migrations":
         if schema == "supabase_migrations":
             return "supabase"

@@ -3,7 +3,8 @@
 Recognised: Supabase CLI's ``supabase_migrations.schema_migrations``, dbmate's and golang-migrate's
 ``schema_migrations`` (golang-migrate has a ``dirty`` column), Flyway's ``flyway_schema_history``,
 goose's ``goose_db_version``, Prisma's ``_prisma_migrations``, drizzle-kit's ``__drizzle_migrations``,
-Diesel's ``__diesel_schema_migrations`` and sqlx's ``_sqlx_migrations``, in any schema; Flyway's and
+Diesel's ``__diesel_schema_migrations``, sqlx's ``_sqlx_migrations`` and sql-migrate's ``gorp_migrations``,
+in any schema; Flyway's and
 sqlx's also under another name (``flyway.table``), by their columns (``history.objects.history_tool``).
 """
 
@@ -100,6 +101,9 @@ def _read_table(
                         sha384=r["checksum"],
                     )
                 )
+        elif tool == "sql-migrate":  # keyed by the file's name (the id sql-migrate gives a file)
+            for r in cur.execute(_query("sql_migrate.sql", table=table)).fetchall():
+                entries.append(AppliedMigration(version=r["id"], script=r["id"]))
         elif tool == "drizzle":  # no version: a row is the file's hash and its journal time
             for r in cur.execute(_query("drizzle.sql", table=table)).fetchall():
                 created = r["created_at"]

@@ -64,7 +64,13 @@ def version_order_key(tool: str, version: str) -> tuple[int, tuple[int, ...], st
     return _order_key(tool, version)
 
 
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
 def _order_key(tool: str, version: str) -> tuple[int, tuple[int, ...], str]:
+    if tool in _BY_FILE_NAME:  # sql-migrate: the number a file's name starts with, then the name
+        digits = _LEADING_DIGITS.match(version)
+        return (0, (int(digits[0]),), version) if digits else (1, (), version)
     if tool in _NUMERIC_TOOLS and all(p.isdigit() for p in version.split(".")):
         return (0, tuple(int(p) for p in version.split(".")), "")
     return (1, (), version)
@@ -360,7 +366,10 @@ _LATE_FILE = {
     "prisma": "prisma migrate deploy applies it on its next run, out of order",
     "goose": "goose refuses to run while it is missing, unless --allow-missing",
     "dbmate": "dbmate applies it on its next run, out of order",
+    "sql-migrate": "sql-migrate applies it on its next run, before the newer ones",
 }
+#: tools that key their history by the file's name, not by a version in it
+_BY_FILE_NAME = frozenset({"sql-migrate"})
 
 
 def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
@@ -371,11 +380,12 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
     files = _forward_files(mdir)
     versioned = [f for f in files if f.version]
     repeatable = {f.path.rsplit("/", 1)[-1]: f for f in files if not f.version}
-    issues: list[HistoryIssue] = _shared_versions(tool, versioned)
+    by_name = tool in _BY_FILE_NAME
+    issues: list[HistoryIssue] = [] if by_name else _shared_versions(tool, versioned)
 
     file_by_version: dict[str, MigrationFile] = {}
     for f in versioned:
-        file_by_version.setdefault(normalize_version(tool, f.version), f)
+        file_by_version.setdefault(f.path if by_name else normalize_version(tool, f.version), f)
 
     applied: dict[str, AppliedMigration] = {}
     repeatable_applied: dict[str, AppliedMigration] = {}
@@ -432,11 +442,14 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
             e = applied[version]
             label = f" ({e.name})" if e.name else ""
             stops = " (sqlx refuses to run without --ignore-missing)" if tool == "sqlx" else ""
+            what = f"version {version}{label}"
+            if by_name:
+                what = f"migration {version}"
+                stops = " (sql-migrate refuses to run: unknown migration in database, unless -ignoreunknown)"
             issues.append(
                 HistoryIssue(
                     APPLIED_WITHOUT_FILE,
-                    f"version {version}{label} is recorded as applied in {history.table} but no file has "
-                    f"it{stops}",
+                    f"{what} is recorded as applied in {history.table} but no file has it{stops}",
                     version=version,
                 )
             )

@@ -16,7 +16,7 @@ from psycopg import sql
 
 from pgconsolidate.catalog.model import Column, Snapshot
 from pgconsolidate.catalog.normalize import body_hash
-from pgconsolidate.model.types import Action, Analysis, FunctionDef, ObjectKind
+from pgconsolidate.model.types import Action, Analysis, FunctionDef, GrantDef, ObjectKind
 from pgconsolidate.plan.check import compatible, key_references, type_category
 from pgconsolidate.plan.domains import derive_domains
 from pgconsolidate.plan.facts import DataFacts
@@ -877,7 +877,49 @@ def _reads_without_privilege(snap: Snapshot, function: str, definition: str) -> 
     return role, out
 
 
-def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> list[Definer]:
+def deliberate_callers(analysis: Analysis) -> dict[str, dict[str, str]]:
+    """function identity -> {role: "file:line"} for PUBLIC and ``anon`` when the files grant them EXECUTE on
+    that very function by name (``GRANT EXECUTE ON FUNCTION f(...) TO anon``) and no later REVOKE or DROP
+    takes it back: callers without a session are meant to run it (a token lookup for a signup page). A
+    ``GRANT ALL`` (what a schema dump writes for every function, from default privileges), a grant ``ON ALL
+    FUNCTIONS IN SCHEMA`` and default privileges are not read as such an intent."""
+    out: dict[str, dict[str, str]] = {}
+    for state in analysis.schema.objects.values():
+        if state.kind is not ObjectKind.FUNCTION:
+            continue
+        held: dict[str, str] = {}
+        for e in state.events:
+            d = e.detail
+            if e.action is Action.DROP:
+                held.clear()
+            elif (
+                isinstance(d, GrantDef)
+                and d.object_id == state.id
+                and e.action in (Action.GRANT, Action.REVOKE)
+            ):
+                roles = ["PUBLIC" if g.lower() == "public" else g for g in d.grantees]
+                if d.revoke and {"execute", "all", "all privileges"} & set(d.privileges):
+                    for r in roles:
+                        held.pop(r, None)
+                elif not d.revoke and "execute" in d.privileges and not d.columns:
+                    for r in roles:
+                        if r in ("PUBLIC", "anon"):
+                            held[r] = f"{e.ref.file}:{e.ref.line}"
+        if held:
+            out[state.id] = held
+    return out
+
+
+def propose_definers(
+    state: Snapshot,
+    facts: DataFacts,
+    dropped: set[str],
+    deliberate: dict[str, dict[str, str]] | None = None,
+) -> list[Definer]:
+    """What the fix does with each SECURITY DEFINER function: converted to invoker, or kept with a pinned
+    search_path and EXECUTE revoked from PUBLIC and ``anon``, except from a role the files deliberately
+    grant EXECUTE on it (``deliberate``, from :func:`deliberate_callers`): that grant is left, and a
+    function such a caller runs over rows RLS would hide from it (a token lookup) stays a definer."""
     closed = _rls_tables_without_policy(state)
     ext = [s for s in facts.extension_schemas if s not in ("pg_catalog", "public")]
     default_path = ", ".join(["pg_catalog", "public", *ext])
@@ -893,6 +935,17 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
         if pinned is not None:
             pinned = ", ".join(p.strip().strip('"') for p in pinned.split(",") if p.strip().strip('"'))
         fname = fn.identity.split("(")[0].split(".")[1]
+        callers = (deliberate or {}).get(fn.identity, {})
+        revoke: tuple[str, ...] = (
+            () if "PUBLIC" in callers else tuple(r for r in ("PUBLIC", "anon") if r not in callers)
+        )
+        left = (
+            "; EXECUTE granted to "
+            + ", ".join(f"{r} ({where})" for r, where in sorted(callers.items()))
+            + " is left as granted (not revoked)"
+            if callers
+            else ""
+        )
         in_policies = [
             p.identity
             for p in state.policies
@@ -932,6 +985,12 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
                 "an invoker the write would fail (INSERT) or change no row (UPDATE, DELETE); "
                 "kept as definer with a pinned search_path"
             )
+        elif callers and (anon_reads := _rls_reads(state, definition)):
+            reason = (
+                f"EXECUTE is granted to {' and '.join(sorted(callers))} by name, so callers without a "
+                "session are meant to run it, and as an invoker RLS would show them only what the policies "
+                f"allow ({'; '.join(anon_reads)}): kept as definer with a pinned search_path"
+            )
         else:
             reads = _rls_reads(state, definition)
             out.append(
@@ -939,14 +998,15 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
                     fn.identity,
                     "invoker",
                     None,
-                    ("PUBLIC", "anon"),
+                    revoke,
                     "runs with the caller's rights once converted; RLS then applies to what it reads"
                     + (
                         f" ({'; '.join(reads)}): if it must find rows the caller cannot see (a lookup by "
                         'code or token, a join of a group not yet joined), set action = "keep"'
                         if reads
                         else ""
-                    ),
+                    )
+                    + left,
                 )
             )
             continue
@@ -955,8 +1015,8 @@ def propose_definers(state: Snapshot, facts: DataFacts, dropped: set[str]) -> li
                 fn.identity,
                 "keep",
                 pinned if pinned is not None else default_path,
-                ("PUBLIC", "anon"),
-                reason,
+                revoke,
+                reason + left,
             )
         )
     return out
@@ -1139,12 +1199,15 @@ def propose(
     embeddings = propose_embeddings(mdir, state, live_facts, merges)
     functions = propose_functions(mdir, chain, live, analysis)
     dropped_fns = {d for f in functions for d in f.drop}
-    definers = propose_definers(state, facts, dropped_fns)
+    definers = propose_definers(
+        state, facts, dropped_fns, deliberate_callers(analysis) if analysis is not None else None
+    )
     indexes = propose_indexes(state, embeddings, dropped, live_facts)
     history = {
         "dbmate": "public.schema_migrations",
         "golang-migrate": "public.schema_migrations",
         "goose": "public.goose_db_version",
+        "sql-migrate": "public.gorp_migrations",
         "flyway": "public.flyway_schema_history",
         "prisma": "public._prisma_migrations",
         "diesel": "public.__diesel_schema_migrations",

@@ -57,7 +57,11 @@ from pgconsolidate.sources.model import MigrationDir, MigrationFile, Scheme
 Progress = Callable[[str, int, int], None]
 """Called before each file with (file, index starting at 0, number of files)."""
 
-_NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION|--\s*migrate:up\b[^\n]*transaction\s*:\s*false", re.I)
+_NO_TX = re.compile(
+    r"--\s*\+goose\s+NO\s+TRANSACTION|--\s*migrate:up\b[^\n]*transaction\s*:\s*false"
+    r"|^-- \+migrate[ \t]+Up[ \t][^\n]*\bnotransaction\b",  # sql-migrate: case-sensitive, at line start
+    re.I | re.M,
+)
 _SAVEPOINT = "pgc_replay_stmt"
 # statements that batch mode sends on their own: intercepted, recorded, or transaction control
 _ON_THEIR_OWN = frozenset({"CreateExtensionStmt", "CreateRoleStmt", "TransactionStmt"})

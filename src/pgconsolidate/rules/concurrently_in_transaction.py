@@ -21,6 +21,7 @@ _WRAPPING_TOOLS = {
     Scheme.FLYWAY_REPEATABLE,
     Scheme.GOOSE,
     Scheme.DBMATE,
+    Scheme.SQL_MIGRATE,
     Scheme.PRISMA,
     Scheme.DRIZZLE,
 }
@@ -29,6 +30,7 @@ _DBMATE = Scheme.DBMATE
 _GOLANG_MIGRATE = Scheme.GOLANG_MIGRATE
 _GOOSE_NO_TX = re.compile(r"--\s*\+goose\s+NO\s+TRANSACTION", re.IGNORECASE)
 _DBMATE_NO_TX = re.compile(r"--\s*migrate:up\s+transaction:false", re.IGNORECASE)
+_SQL_MIGRATE_NO_TX = re.compile(r"^-- \+migrate[ \t]+Up[ \t][^\n]*\bnotransaction\b", re.MULTILINE)
 
 
 def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
@@ -39,6 +41,8 @@ def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
         return not _GOOSE_NO_TX.search(text)
     if tool == _DBMATE:
         return not _DBMATE_NO_TX.search(text)
+    if tool == Scheme.SQL_MIGRATE:
+        return not _SQL_MIGRATE_NO_TX.search(text)
     if tool == _GOLANG_MIGRATE:
         # golang-migrate sends the file as one multi-statement query: an implicit transaction
         return True

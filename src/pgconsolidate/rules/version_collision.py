@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
+from pgconsolidate.sources.model import Scheme
 
 
 @rule(
@@ -22,8 +23,10 @@ def version_collision(ctx: RuleContext) -> Iterator[Hit]:
     ``supabase_migrations.schema_migrations`` (``version`` is its primary key), so the second file
     with the same version is skipped, rejected or recorded in place of the first depending on the
     command. Which file "wins" then depends on the machine. One finding per file that shares a version,
-    naming the others.
+    naming the others. Not for sql-migrate, which records each file by its whole name.
     """
+    if ctx.mdir.tool is Scheme.SQL_MIGRATE:
+        return  # sql-migrate records each file by its name: 001_a.sql and 001_b.sql are two migrations
     files = ctx.mdir.files
     versions = [mf.filename.version for mf in files]
     shared = {v for v, n in Counter(versions).items() if n > 1 and v}

@@ -17,6 +17,9 @@ _GOOSE_UP = re.compile(r"^\s*--\s*\+goose\s+up\b", re.IGNORECASE | re.MULTILINE)
 _GOOSE_DOWN = re.compile(r"^\s*--\s*\+goose\s+down\b", re.IGNORECASE | re.MULTILINE)
 _DBMATE_UP = re.compile(r"^\s*--\s*migrate:up\b", re.MULTILINE)
 _DBMATE_DOWN = re.compile(r"^\s*--\s*migrate:down\b", re.MULTILINE)
+# rubenv/sql-migrate: the line starts with exactly "-- +migrate " and the command is case-sensitive
+_SQL_MIGRATE_UP = re.compile(r"^-- \+migrate[ \t]+Up(?![^\s])", re.MULTILINE)
+_SQL_MIGRATE_DOWN = re.compile(r"^-- \+migrate[ \t]+Down(?![^\s])", re.MULTILINE)
 
 
 def parse_filename(filename: str) -> FileName | None:
@@ -82,14 +85,18 @@ def paired_downs(named: Sequence[tuple[str, FileName]]) -> dict[int, str]:
 
 def _may_have_markers(text: str) -> bool:
     """Cheap pre-check before the marker regexes (which are slow on large files)."""
-    return "migrate:" in text or "goose" in text.lower()
+    return "migrate:" in text or "+migrate" in text or "goose" in text.lower()
 
 
 def up_section(text: str) -> tuple[int, int] | None:
     """The character span of the forward part of a goose or dbmate file, or None if it has no markers."""
     if not _may_have_markers(text):
         return None
-    for up_re, down_re in ((_GOOSE_UP, _GOOSE_DOWN), (_DBMATE_UP, _DBMATE_DOWN)):
+    for up_re, down_re in (
+        (_GOOSE_UP, _GOOSE_DOWN),
+        (_DBMATE_UP, _DBMATE_DOWN),
+        (_SQL_MIGRATE_UP, _SQL_MIGRATE_DOWN),
+    ):
         up = up_re.search(text)
         if up is None:
             continue
@@ -108,6 +115,8 @@ def marker_scheme(text: str) -> Scheme | None:
         return Scheme.GOOSE
     if _DBMATE_UP.search(text):
         return Scheme.DBMATE
+    if _SQL_MIGRATE_UP.search(text):
+        return Scheme.SQL_MIGRATE
     return None
 
 
@@ -122,6 +131,8 @@ def detect_tool(root_hint: str, names: Iterable[FileName], marker_schemes: Itera
         return Scheme.GOOSE
     if Scheme.DBMATE in markers:
         return Scheme.DBMATE
+    if Scheme.SQL_MIGRATE in markers:
+        return Scheme.SQL_MIGRATE
     counts: dict[Scheme, int] = {}
     for n in names:
         scheme = Scheme.FLYWAY if n.scheme is Scheme.FLYWAY_REPEATABLE else n.scheme
@@ -138,8 +149,11 @@ def order_key(tool: Scheme, filename: str, name: FileName) -> tuple[object, ...]
 
     Supabase CLI and dbmate: by file name (the version string compares as text, as they compare it).
     goose and golang-migrate: by numeric version. Flyway: versioned by numeric parts, then repeatables
-    by description.
+    by description. sql-migrate: by the number the name starts with, then by name.
     """
+    if tool is Scheme.SQL_MIGRATE:
+        digits = _LEADING_DIGITS.match(filename)
+        return (0, int(digits[0]), filename) if digits else (1, 0, filename)
     if tool in (Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED):
         return (0, int(name.version) if name.version.isdigit() else 0, filename)
     if tool is Scheme.FLYWAY:
@@ -149,10 +163,19 @@ def order_key(tool: Scheme, filename: str, name: FileName) -> tuple[object, ...]
     return (0, filename)
 
 
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
 def orders_by_name(tool: Scheme) -> bool:
     """True when :func:`order_key` orders ``tool``'s files by file name alone (then files listed in
     name order are already in the tool's order)."""
-    return tool not in (Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED, Scheme.FLYWAY)
+    return tool not in (
+        Scheme.GOOSE,
+        Scheme.GOLANG_MIGRATE,
+        Scheme.NUMBERED,
+        Scheme.FLYWAY,
+        Scheme.SQL_MIGRATE,
+    )
 
 
 def sort_names(tool: Scheme, items: Sequence[tuple[str, FileName]]) -> list[tuple[str, FileName]]:

@@ -149,14 +149,15 @@ def _head(path: str) -> bytes:
         os.close(fd)
 
 
-#: ``+`` signs looked at one by one by :func:`_may_have_markers` before it searches for ``+g``/``+G``.
+#: ``+`` signs looked at one by one by :func:`_may_have_markers` before it searches for ``+g``/``+G``/``+m``.
 _PLUS_PROBES = 16
 
 
 def _may_have_markers(data: bytes) -> bool:
-    """False when ``data`` cannot hold a goose (``-- +goose Up``, any case) or dbmate (``-- migrate:up``)
-    marker: neither ``+g``/``+G`` nor ``migrate:`` occurs. A necessary condition of the marker patterns,
-    checked without decoding or copying (the patterns then run on the text as before).
+    """False when ``data`` cannot hold a goose (``-- +goose Up``, any case), sql-migrate
+    (``-- +migrate Up``) or dbmate (``-- migrate:up``) marker: none of ``+g``/``+G``/``+m`` and
+    ``migrate:`` occurs. A necessary condition of the marker patterns, checked without decoding or
+    copying (the patterns then run on the text as before).
 
     Searching for a two-byte string is slow (three times slower than for ``migrate:``) while ``+`` is
     rare in SQL and found by ``memchr``: the first few ``+`` are looked at one by one, and the two-byte
@@ -167,10 +168,10 @@ def _may_have_markers(data: bytes) -> bool:
     for _ in range(_PLUS_PROBES):
         if at < 0:
             return False
-        if data[at + 1 : at + 2] in (b"g", b"G"):
+        if data[at + 1 : at + 2] in (b"g", b"G", b"m"):
             return True
         at = data.find(b"+", at + 1)
-    return b"+g" in data or b"+G" in data
+    return b"+g" in data or b"+G" in data or b"+m" in data
 
 
 def _marker_in(data: bytes) -> Scheme | None:
