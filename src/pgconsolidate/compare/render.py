@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pgconsolidate.catalog.model import Value
@@ -53,9 +54,29 @@ def describe_change(change: AttributeChange) -> str:
     if isinstance(change.before, bool) and isinstance(change.after, bool) and change.name in _BOOL_WORDS:
         yes, no = _BOOL_WORDS[change.name]
         return f"{yes if change.before else no} → {yes if change.after else no}"
-    return (
-        f"{change.name}: {show_value(change.before, change.name)} → {show_value(change.after, change.name)}"
-    )
+    before, after = show_value(change.before, change.name), show_value(change.after, change.name)
+    if before.strip() == after.strip():  # shown alike (cut short, a space at an end, a comma in an element)
+        before, after = _where_they_differ(change.before, change.after)
+    return f"{change.name}: {before} → {after}"
+
+
+def _where_they_differ(before: Value, after: Value) -> tuple[str, str]:
+    """Two values whose usual spelling is the same, spelled so that the difference shows: as JSON
+    (quotes show spaces and elements' bounds), from a little before the first character that differs."""
+    a, b = json.dumps(_plain(before), ensure_ascii=False), json.dumps(_plain(after), ensure_ascii=False)
+    start = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, start - 40)
+    head = "..." if start else ""
+
+    def cut(text: str) -> str:
+        text = text[start:]
+        return head + (text if len(text) <= 120 else text[:117] + "...")
+
+    return cut(a), cut(b)
+
+
+def _plain(v: Value) -> Any:
+    return list(v) if isinstance(v, tuple) else v
 
 
 def describe(diff: ObjectDiff, *, a_label: str = "A", b_label: str = "B") -> str:
@@ -94,9 +115,7 @@ def text_lines(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") 
 
 
 def to_json(result: SnapshotDiff) -> dict[str, Any]:
-    def plain(v: Value) -> Any:
-        return list(v) if isinstance(v, tuple) else v
-
+    plain = _plain
     return {
         "schema_version": 1,
         "a": result.a,
