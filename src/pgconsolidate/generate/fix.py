@@ -883,8 +883,12 @@ def generate_fix(
         head.append(f"* {len(conv)} SECURITY DEFINER functions become SECURITY INVOKER (by exact signature)")
     for d in kept:
         head.append(
-            f"* {d.function} stays SECURITY DEFINER: search_path pinned, EXECUTE revoked from "
-            f"{', '.join(d.revoke_from)}"
+            f"* {d.function} stays SECURITY DEFINER: search_path pinned, "
+            + (
+                f"EXECUTE revoked from {', '.join(d.revoke_from)}"
+                if d.revoke_from
+                else "EXECUTE left as granted"
+            )
         )
     if plan.indexes:
         head.append(

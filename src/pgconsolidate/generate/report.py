@@ -362,8 +362,9 @@ def generate_report(
     kept = [d for d in plan.definers if d.action == "keep"]
     o.append(f"{len(conv)} converted to SECURITY INVOKER, {len(kept)} kept.")
     o += [
-        f"* kept `{d.function}` (search_path `{d.search_path}`, EXECUTE revoked from "
-        f"{', '.join(d.revoke_from)}): {d.reason}"
+        f"* kept `{d.function}` (search_path `{d.search_path}`, "
+        + (f"EXECUTE revoked from {', '.join(d.revoke_from)}" if d.revoke_from else "EXECUTE left as granted")
+        + f"): {d.reason}"
         for d in kept
     ]
     o += [f"* converted `{d.function}`" for d in conv]
