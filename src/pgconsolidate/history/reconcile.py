@@ -437,8 +437,13 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
             if _order_key(tool, version) <= _order_key(tool, below):
                 applied.setdefault(version, AppliedMigration(version=version))
 
+    go_versions = {  # goose's Go migrations: recorded like the SQL ones, left out of the files
+        normalize_version(tool, m[0])
+        for lo in mdir.left_out
+        if lo.path.endswith(".go") and (m := _LEADING_DIGITS.match(lo.path.rsplit("/", 1)[-1]))
+    }
     for version in sorted(applied, key=lambda v: _order_key(tool, v)):
-        if version not in file_by_version:
+        if version not in file_by_version and version not in go_versions:
             e = applied[version]
             label = f" ({e.name})" if e.name else ""
             stops = " (sqlx refuses to run without --ignore-missing)" if tool == "sqlx" else ""

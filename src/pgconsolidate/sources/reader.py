@@ -38,6 +38,10 @@ from pgconsolidate.sources.naming import (
 DEFAULT_DIRS = ("supabase/migrations", "migrations", "prisma/migrations", "drizzle", ".")
 MAX_FILE_BYTES = 256 * 1024 * 1024
 ARCHIVE_DIRS = {"archive", "archived", "old", "disabled", "backup", "backups"}
+#: Why a ``<version>_<name>.go`` file beside the SQL migrations is left out (goose's Go migrations).
+GO_MIGRATION = (
+    "Go migration: goose runs it; pgconsolidate cannot replay it, so what it changes is not in the replay"
+)
 #: Up/down markers count for detecting the owning tool only in a file's first 64 KiB.
 MARKER_HEAD_BYTES = 65536
 
@@ -291,6 +295,15 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
         return _assembled(listing, {f: m for f, (m, _) in loaded.items()}, [m for _, m in loaded.values()])
     resolved = str(root.resolve())
     tool = detect_tool(resolved, (n for _, n in named), ())
+    if tool is Scheme.GOLANG_MIGRATE and any(n.scheme is not Scheme.GOLANG_MIGRATE for _, n in named):
+        # migrate reads only <version>_<name>.up.sql / .down.sql: a 000003_seed.sql beside them never runs
+        ignored = {i for i, (_, n) in enumerate(named) if n.scheme is not Scheme.GOLANG_MIGRATE}
+        left_out += [
+            LeftOut(named[i][0], "not <version>_<name>.up.sql: golang-migrate ignores it")
+            for i in sorted(ignored)
+        ]
+        named = [n for i, n in enumerate(named) if i not in ignored]
+        paths = [p for i, p in enumerate(paths) if i not in ignored]
     if orders_by_name(tool):  # named is in file-name order already
         order: Sequence[int] = range(len(named))
     else:
@@ -367,7 +380,12 @@ def _list_flat(
             left_out.append(LeftOut(entry.name, "disabled"))
             continue
         if not entry.name.endswith(".sql"):
-            left_out.append(LeftOut(entry.name, "not a .sql file"))
+            go = (
+                entry.name.endswith(".go")
+                and entry.name[:1].isdigit()
+                and not entry.name.endswith("_test.go")
+            )
+            left_out.append(LeftOut(entry.name, GO_MIGRATION if go else "not a .sql file"))
             continue
         name = parse_filename(entry.name)
         if name is None:
