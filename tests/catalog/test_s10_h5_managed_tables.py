@@ -108,6 +108,23 @@ def test_what_projects_change_on_the_platforms_tables_is_a_difference(
         assert text_lines(result)[0].startswith("~ managed table ")
 
 
+def test_the_platforms_own_roles_privileges_are_not_read(scratch_server: ScratchServer) -> None:
+    """The platform grants its roles (dashboard_user, postgres, ...) privileges on its tables, differently
+    from one project's age to another's; a replay's scratch base has none: not compared."""
+    with throwaway_database(scratch_server) as url:
+        _platform(url)
+        with connection(url, autocommit=True) as conn:
+            conn.execute(
+                "DO $$ BEGIN CREATE ROLE dashboard_user NOLOGIN; "
+                "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+            )
+            conn.execute(
+                "GRANT ALL ON auth.users TO dashboard_user; GRANT SELECT (id) ON auth.users TO dashboard_user"
+            )
+        (users,) = [t for t in read_snapshot(url).managed_tables if t.identity == "auth.users"]
+        assert isinstance(users, ManagedTable) and users.privileges == () and users.column_privileges == ()
+
+
 def test_policies_and_triggers_on_them_are_differences(scratch_server: ScratchServer) -> None:
     with throwaway_database(scratch_server) as url:
         _platform(url)

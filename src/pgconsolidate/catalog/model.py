@@ -390,7 +390,8 @@ class Range(CatalogObject):
 class ManagedTable(CatalogObject):
     """A table in a schema the platform manages (``storage.objects``, ``auth.users``: left out of
     :class:`Table` unless asked), as far as projects change it in their migrations: row level security,
-    the privileges granted on it and its columns (but the owner's own), its comment. Its policies and the
+    the privileges granted on it and its columns (but the owner's and the platform's own roles', which the
+    platform grants), its comment. Its policies and the
     project's triggers on it are read with the others. The platform's tables differ from one project (or
     one scratch base) to another, so a managed table present on one side only is not a difference; the
     attributes of one present on both are compared like any other."""
