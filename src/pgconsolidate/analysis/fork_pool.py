@@ -24,6 +24,7 @@ whichever side is free taking the rest.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import pickle
@@ -108,6 +109,7 @@ class ForkPool:
         # a released helper still being torn down would share locks of this process's memory with the
         # fork (they were forked from it): by now (the caller's work since the release) it is gone
         reap_released(wait=True)
+        _closed_meanwhile()  # no thread of this process left running at the fork
         messages_w = -1
         try:
             self._claims = _token_pipe(self.order)
@@ -191,14 +193,17 @@ class ForkPool:
         to tear a helper's memory down on large inputs, time this process need not spend waiting. The
         helpers are stopped in case they are still there, and reaped now if they are gone already, else
         by :func:`reap_released` or the next :meth:`start` (which waits for them before forking), or by
-        ``init`` once this process exits."""
+        ``init`` once this process exits. The results files are closed on a thread
+        (:func:`_close_meanwhile`): freeing their memory is not this process's to wait for either."""
         pids, self.pids = self.pids, []
-        self.close()  # the pipes and in-memory files; no helper left for it to stop and wait for
+        files, self._files = self._files, []
+        self.close()  # the pipes; no helper left for it to stop and wait for
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             RELEASED.append(pid)
         reap_released()
+        _close_meanwhile(files)
 
     def __enter__(self) -> ForkPool:
         return self.start()
@@ -268,6 +273,46 @@ def reap_released(*, wait: bool = False) -> None:
             done = pid
         if done:
             RELEASED.remove(pid)
+
+
+#: One lock per thread closing released in-memory files (:func:`_close_meanwhile`), held until it is done.
+_CLOSING: list[Any] = []
+
+
+def _close_meanwhile(fds: list[int]) -> None:
+    """Close ``fds`` (released helpers' in-memory results files) on a thread of their own: closing the
+    last descriptor frees the file's memory (4-6 ms of system time for the ~50 MB a 10,000-file
+    directory ships), which the system then does on the core the released helper left idle while this
+    process goes on (``os.close`` runs without the interpreter's lock; the thread is started without
+    waiting for it to run). No other code has these descriptors, so no other file takes their numbers
+    before the thread closes them."""
+    if not fds:
+        return
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def close_all() -> None:
+        try:
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        finally:
+            done.release()
+
+    try:
+        _thread.start_new_thread(close_all, ())
+    except RuntimeError:  # no thread can be started: close them here
+        close_all()
+        return
+    _CLOSING.append(done)
+
+
+def _closed_meanwhile() -> None:
+    """Wait until the files handed to :func:`_close_meanwhile` are closed (long done, normally)."""
+    while _CLOSING:
+        done = _CLOSING.pop()
+        done.acquire()
+        done.release()
 
 
 def _token_pipe(items: list[int]) -> int:
