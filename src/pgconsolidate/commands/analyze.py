@@ -123,9 +123,13 @@ def analyze(
     cfg = load_config(root, config_file)
     with paused_gc():  # the report holds many small acyclic records: no GC passes over them
         report = analyze_directory(
-            root, select=select, ignore=ignore, config=cfg, timelines=fmt is AnalyzeFormat.json
+            root,
+            select=select,
+            ignore=ignore,
+            config=cfg,
+            timelines=fmt is AnalyzeFormat.json,
+            meanwhile=lambda: _import_renderer(fmt),
         )
-        # the renderers (and Rich) are imported only now: after the analysis and the helper it forks
         if fmt is AnalyzeFormat.json:
             from pgconsolidate.report.json_report import json_bytes
 
@@ -162,6 +166,19 @@ def analyze(
             _leave(code)
     if code:
         raise typer.Exit(code)
+
+
+def _import_renderer(fmt: AnalyzeFormat) -> None:
+    """Import the modules that render ``fmt`` (and Rich, for text). Not before the analysis: the model's
+    helper process, forked from this one, needs none of them; while the rules run, once the rules'
+    helper is forked, where this work is shared out like the rules instead of following them."""
+    if fmt is AnalyzeFormat.json:
+        import pgconsolidate.report.json_report
+    elif fmt is AnalyzeFormat.sarif:
+        import pgconsolidate.report.sarif
+    else:
+        import pgconsolidate.console
+        import pgconsolidate.report.text  # noqa: F401
 
 
 def _leave(code: int) -> None:

@@ -36,6 +36,7 @@ def analyze_directory(
     ignore: list[str] | None = None,
     config: Config | None = None,
     timelines: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> AnalyzeReport:
     """Read, split, model and check a migrations directory. No database.
 
@@ -46,12 +47,16 @@ def analyze_directory(
     directories, parse trees not kept) and every rule reads it; on large directories a forked helper
     shares the rules with this process (:func:`pgconsolidate.rules.parallel.start_rules`). The
     report's objects are built on first use; ``timelines``: build their JSON form now, while the helper
-    runs rules (for ``--format json``). The cyclic garbage collector is paused meanwhile: the model is
+    runs rules (for ``--format json``); ``meanwhile()`` also runs then, in this process (the caller's
+    work that needs no findings, such as importing its renderer). The cyclic garbage collector is
+    paused meanwhile: the model is
     hundreds of thousands of small acyclic records, and collections triggered while building them cost
     more than the work itself.
     """
     with paused_gc():
-        return _analyze(directory, select=select, ignore=ignore, config=config, timelines=timelines)
+        return _analyze(
+            directory, select=select, ignore=ignore, config=config, timelines=timelines, meanwhile=meanwhile
+        )
 
 
 def _analyze(
@@ -61,6 +66,7 @@ def _analyze(
     ignore: list[str] | None,
     config: Config | None,
     timelines: bool,
+    meanwhile: Callable[[], None] | None,
 ) -> AnalyzeReport:
     root = resolve_dir(directory)
     cfg = config if config is not None else load_config(root)
@@ -91,6 +97,8 @@ def _analyze(
     with start_rules(ctx, rules, cfg.severity) as run:
         if timelines:
             objects.json_fragment()  # meanwhile: the larger part of the JSON report
+        if meanwhile is not None:
+            meanwhile()
         findings = run.result()
     return AnalyzeReport(
         mdir=mdir,
