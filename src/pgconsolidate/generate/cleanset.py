@@ -14,7 +14,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from psycopg import sql
@@ -595,8 +595,11 @@ def build_clean_set(
     entries = schema + list(extra_entries or []) + split_dump(data_dump)
     entries = inline_keys([f for e in entries if (f := forward_setval(e)) is not None])
     entries = default_acl_first(entries)
+    platform_defaults = _defaults_of(platform)
+    entries = [platform_reset(e, platform_defaults) if e.type == "DEFAULT ACL" else e for e in entries]
     idx = hoist(entries, assign_domains(entries, domains), ("EXTENSION", "DEFAULT ACL"))
-    defaults = DefaultPrivileges(_defaults_of([*entries, *platform]))
+    # as the database runs them: the base's default privileges first, then the project's
+    defaults = DefaultPrivileges(platform_defaults + _defaults_of(entries))
     implicit = implicit_acls(entries, defaults)
     if implicit:
         entries = entries + implicit
@@ -753,6 +756,53 @@ def _defaults_of(entries: Sequence[DumpEntry]) -> list[_Default]:
                 continue
             out += [_Default(r, s, action) for r in roles for s in schemas]
     return out
+
+
+_PLURAL = {
+    "TABLE": "TABLES",
+    "SEQUENCE": "SEQUENCES",
+    "FUNCTION": "FUNCTIONS",
+    "TYPE": "TYPES",
+    "SCHEMA": "SCHEMAS",
+}
+
+
+def platform_reset(entry: DumpEntry, platform: Sequence[_Default]) -> DumpEntry:
+    """``entry`` (a ``DEFAULT ACL`` of the project) preceded by ``ALTER DEFAULT PRIVILEGES ... REVOKE ALL
+    ... FROM`` each role that the platform's base grants in the same default-privileges entry (same role,
+    schema and object class). pg_dump prints an entry as its final grants (a schema's entry relative to
+    nothing), so an entry the base has and the migrations changed (``REVOKE INSERT, UPDATE, DELETE ON TABLES
+    FROM anon`` on Supabase's ``GRANT ALL ... TO anon``) would only add to the base's grants when the clean
+    set runs it on a new project: the revoked privileges would come back for every object made later."""
+    mine = _defaults_of([entry])
+    lines: list[str] = []
+    for role, schema, cls in sorted({(d.role, d.schema, d.stmt.cls) for d in mine}, key=str):
+        base: Acl = {}
+        for p in platform:
+            if (p.role, p.schema, p.stmt.cls) == (role, schema, cls):
+                _apply(base, p.stmt)
+        final: Acl = {}
+        for d in mine:
+            if (d.role, d.schema, d.stmt.cls) == (role, schema, cls):
+                _apply(final, d.stmt)
+        # a schema's entry holds its grants only: a role whose privileges (or grant options) the chain
+        # took back is reset; a global entry is printed relative to the built-in default: every role reset
+        lost = {
+            g
+            for g, privs in base.items()
+            if schema is None
+            or any(p not in final.get(g, {}) or (o and not final[g][p]) for p, o in privs.items())
+        }
+        for g in sorted(lost - {role}):
+            lines.append(
+                "ALTER DEFAULT PRIVILEGES"
+                + (f" FOR ROLE {sql.Identifier(role).as_string(None)}" if role else "")
+                + (f" IN SCHEMA {sql.Identifier(schema).as_string(None)}" if schema else "")
+                + f" REVOKE ALL ON {_PLURAL[cls]} FROM {_role(g)};"
+            )
+    if not lines:
+        return entry
+    return replace(entry, sql="\n\n".join(lines) + "\n\n" + entry.sql)
 
 
 class DefaultPrivileges:
