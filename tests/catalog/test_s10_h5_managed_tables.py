@@ -201,3 +201,37 @@ def test_privileges_only_one_server_version_has_are_left_out() -> None:
     assert diff_snapshots(a, b).equivalent
     other = replace(b, managed_tables=(replace(old, privileges=()),))
     assert not diff_snapshots(a, other).equivalent
+
+
+def test_a_database_webhook_on_a_platform_table_is_the_projects(scratch_db: str) -> None:
+    """A trigger on a platform table is the project's when its function is outside the table's schema:
+    its own function, or a Database Webhook (supabase_functions.http_request, another platform schema);
+    the platform's own triggers call their table schema's functions and are not read."""
+    from pgconsolidate.catalog import reader as reader_module
+    from pgconsolidate.scratch.supabase import install_supabase_base
+
+    install_supabase_base(scratch_db)
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            b"CREATE FUNCTION storage.touch() RETURNS trigger LANGUAGE plpgsql AS "
+            b"$$ BEGIN RETURN new; END $$;"
+            b"CREATE TRIGGER update_objects_updated_at BEFORE UPDATE ON storage.objects "
+            b"FOR EACH ROW EXECUTE FUNCTION storage.touch()"
+        )
+
+    def census_says_triggers() -> bool:
+        skip = reader_module.skipped_schemas(False)
+        with connection(scratch_db) as conn, conn.transaction():
+            _, census = reader_module._send_preamble(conn, skip)
+            return "triggers" not in reader_module._empty_kinds(census)
+
+    assert read_snapshot(scratch_db).triggers == () and not census_says_triggers()
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            b"CREATE TRIGGER signup_webhook AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION "
+            b"supabase_functions.http_request('https://example.com/hook', 'POST', '{}', '{}', '5000')"
+        )
+    assert census_says_triggers()
+    (trigger,) = read_snapshot(scratch_db).triggers
+    assert trigger.identity == "auth.users.signup_webhook"
+    assert "supabase_functions.http_request('https://example.com/hook'" in trigger.definition  # type: ignore[attr-defined]

@@ -11,8 +11,7 @@ SELECT EXISTS (SELECT FROM pg_trigger tg
                  JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE NOT tg.tgisinternal
                   AND (n.nspname <> ALL (%(skip_schemas)s::text[])
-                       OR (pg_identify_object('pg_proc'::regclass, tg.tgfoid, 0)).schema
-                          <> ALL (%(skip_schemas)s::text[]))) AS triggers,
+                       OR (pg_identify_object('pg_proc'::regclass, tg.tgfoid, 0)).schema <> n.nspname)) AS triggers,
        -- each rule's relation looked up by oid (a join read pg_class whole through its index)
        EXISTS (SELECT FROM pg_rewrite r
                 CROSS JOIN LATERAL (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -11,9 +11,10 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description ds ON ds.objoid = tg.oid AND ds.classoid = 'pg_trigger'::regclass AND ds.objsubid = 0
 WHERE NOT tg.tgisinternal
   -- and on the platform's tables (auth.users, storage.objects: schemas left out), the project's: those whose
-  -- function is outside the schemas left out (storage's own call storage.* functions)
+  -- function is outside the table's schema (the platform's own call their schema's: storage.* on
+  -- storage.objects, realtime.* on realtime.subscription; a project's calls its own, or another platform
+  -- schema's: a Database Webhook on auth.users calls supabase_functions.http_request)
   AND (n.nspname <> ALL (%(skip_schemas)s::text[])
-       OR (pg_identify_object('pg_proc'::regclass, tg.tgfoid, 0)).schema
-          <> ALL (%(skip_schemas)s::text[]))
+       OR (pg_identify_object('pg_proc'::regclass, tg.tgfoid, 0)).schema <> n.nspname)
   AND n.nspname !~ '^pg_(toast_)?temp_'
   AND c.oid <> ALL (%(ext_class)s::oid[])
