@@ -180,21 +180,24 @@ def bodies_of(arg: str, identities: list[str], snap: Snapshot) -> dict[str, str]
 
 def with_function_bodies(snap: Snapshot, url: str) -> Snapshot:
     """``snap`` (read from the database at ``url``) keeping the normalised text of its functions' bodies,
-    for a snapshot file: comparing the file then shows where a changed body differs. A body that no longer
-    hashes to the snapshot's value (changed since it was read) is left out."""
+    for a snapshot file: comparing the file then shows where a changed body differs. The database's bodies
+    are matched to the snapshot's by hash (a body changed since the snapshot was read matches none)."""
     from pgconsolidate.catalog.model import Function
     from pgconsolidate.catalog.normalize import body_hash, normalize_body
+    from pgconsolidate.db.connect import connection, load_sql
 
-    functions = [f for f in snap.functions if isinstance(f, Function)]
-    if not functions:
+    wanted = {f.body_hash for f in snap.functions if isinstance(f, Function)} - set(snap.bodies)
+    if not wanted:
         return snap
-    texts = database_bodies(url, [f.identity for f in functions], snap)
-    bodies: dict[str, str] = {}
-    for f in functions:
-        text = texts.get(f.identity)
-        if text is not None and body_hash(text) == f.body_hash:
-            bodies[f.body_hash] = normalize_body(text)
-    return dataclasses.replace(snap, bodies={**snap.bodies, **bodies})
+    query = load_sql("pgconsolidate.commands._queries", "snapshot_bodies.sql").encode()
+    with connection(url, autocommit=True) as conn:
+        rows = conn.execute(query).fetchall()
+    bodies = dict(snap.bodies)
+    for (text,) in rows:
+        key = body_hash(text)
+        if key in wanted:
+            bodies[key] = normalize_body(text or "")
+    return dataclasses.replace(snap, bodies=bodies)
 
 
 def print_diff(result: SnapshotDiff, *, a_label: str = "A", b_label: str = "B") -> None:
