@@ -5,7 +5,8 @@ anon`` (and later ``REVOKE SELECT``). The platform's base already has that defau
 modified entry as its final grants only (``GRANT MAINTAIN ON TABLES TO anon``), and the clean set ran
 that on top of the base's entry: every table created later would give anon every privilege again. The
 proof saw it ("NOT verified"). The clean set now first takes back, in such an entry, what the base's
-entry grants, then grants what the chain's entry holds."""
+entry grants, then grants what the chain's entry holds; an entry of the base the chain emptied (PostgreSQL
+deletes it, the dump has nothing) is revoked whole."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ create policy own on public.notes for select using (owner = (select auth.uid()))
         "revoke insert, update, delete, truncate, references, trigger on tables from anon",
         "revoke all on tables from anon",
         "revoke select on tables from anon, authenticated",
+        # every role of the base's entry: PostgreSQL deletes the entry, the dump has none
+        "revoke all on tables from anon, authenticated, service_role",
     ],
 )
 def test_clean_set_keeps_the_revoked_defaults(tmp_path: Path, revoke: str) -> None:

@@ -580,6 +580,7 @@ def build_clean_set(
     stand_ins: tuple[ExtensionStandIn, ...] = (),
     extensions: Sequence[tuple[str, str]] = (),
     platform: Sequence[DumpEntry] = (),
+    dumped_defaults: Sequence[DumpEntry] | None = None,
 ) -> list[CleanFile]:
     """The clean files. ``versions`` gives one version per domain (in domain order); ``replaces`` lists
     (old file, sha256) for the headers; ``extra_entries`` are added after the dump's (e.g. triggers on
@@ -589,13 +590,17 @@ def build_clean_set(
     by the clean set (see :func:`recreate_extensions`); ``platform``: the entries the platform's base
     already has (left out of ``schema_dump``): its ``ALTER DEFAULT PRIVILEGES`` count in what new objects
     get. The project's default privileges stay ``ALTER DEFAULT PRIVILEGES`` statements, run before the
-    objects, and each object gets only the grants that differ from what the defaults give it."""
+    objects, and each object gets only the grants that differ from what the defaults give it;
+    ``dumped_defaults``: the dump's ``DEFAULT ACL`` entries, the base's included, to tell an entry of the
+    base the chain emptied (gone from the dump) from one it left as it was (see :func:`platform_emptied`)."""
     schema = split_dump(schema_dump) if isinstance(schema_dump, str) else list(schema_dump)
     schema = recreate_extensions(replace_stand_ins(schema, stand_ins), extensions, stand_ins)
     entries = schema + list(extra_entries or []) + split_dump(data_dump)
     entries = inline_keys([f for e in entries if (f := forward_setval(e)) is not None])
-    entries = default_acl_first(entries)
     platform_defaults = _defaults_of(platform)
+    if dumped_defaults is not None:
+        entries = platform_emptied(platform_defaults, dumped_defaults) + entries
+    entries = default_acl_first(entries)
     entries = [platform_reset(e, platform_defaults) if e.type == "DEFAULT ACL" else e for e in entries]
     idx = hoist(entries, assign_domains(entries, domains), ("EXTENSION", "DEFAULT ACL"))
     # as the database runs them: the base's default privileges first, then the project's
@@ -793,16 +798,39 @@ def platform_reset(entry: DumpEntry, platform: Sequence[_Default]) -> DumpEntry:
             if schema is None
             or any(p not in final.get(g, {}) or (o and not final[g][p]) for p, o in privs.items())
         }
-        for g in sorted(lost - {role}):
-            lines.append(
-                "ALTER DEFAULT PRIVILEGES"
-                + (f" FOR ROLE {sql.Identifier(role).as_string(None)}" if role else "")
-                + (f" IN SCHEMA {sql.Identifier(schema).as_string(None)}" if schema else "")
-                + f" REVOKE ALL ON {_PLURAL[cls]} FROM {_role(g)};"
-            )
+        lines += [_revoke_default(role, schema, cls, g) for g in sorted(lost - {role})]
     if not lines:
         return entry
     return replace(entry, sql="\n\n".join(lines) + "\n\n" + entry.sql)
+
+
+def _revoke_default(role: str | None, schema: str | None, cls: str, grantee: str) -> str:
+    return (
+        "ALTER DEFAULT PRIVILEGES"
+        + (f" FOR ROLE {sql.Identifier(role).as_string(None)}" if role else "")
+        + (f" IN SCHEMA {sql.Identifier(schema).as_string(None)}" if schema else "")
+        + f" REVOKE ALL ON {_PLURAL[cls]} FROM {_role(grantee)};"
+    )
+
+
+def platform_emptied(platform: Sequence[_Default], dumped: Sequence[DumpEntry]) -> list[DumpEntry]:
+    """A ``DEFAULT ACL`` entry for each schema's default-privileges entry of the platform's base that the
+    chain emptied (``REVOKE ALL ON TABLES FROM anon, authenticated, service_role``: PostgreSQL then deletes
+    the entry, so the dump, ``dumped``, has none): ``REVOKE ALL`` from every role the base's entry grants.
+    Without it the clean set, run on a new project, would keep the base's grants for every later object."""
+    have = {(d.role, d.schema, d.stmt.cls) for d in _defaults_of(dumped)}
+    granted: dict[tuple[str | None, str, str], set[str]] = {}
+    for p in platform:
+        if p.schema is not None and p.stmt.grant and (p.role, p.schema, p.stmt.cls) not in have:
+            granted.setdefault((p.role, p.schema, p.stmt.cls), set()).update(p.stmt.grantees)
+    out: list[DumpEntry] = []
+    for (role, schema, cls), roles in sorted(granted.items(), key=str):
+        lines = [_revoke_default(role, schema, cls, g) for g in sorted(roles - {role or ""})]
+        if lines:
+            out.append(
+                DumpEntry(f"DEFAULT PRIVILEGES FOR {_PLURAL[cls]}", "DEFAULT ACL", schema, "\n\n".join(lines))
+            )
+    return out
 
 
 class DefaultPrivileges:

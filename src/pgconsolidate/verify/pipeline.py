@@ -788,6 +788,9 @@ def consolidate(
             platform=[DumpEntry(n, t, s, q) for t, n, s, q in base_entries(server)]
             if chain.supabase_base
             else (),
+            dumped_defaults=[e for e in split_dump(schema_sql) if e.type == "DEFAULT ACL"]
+            if chain.supabase_base
+            else None,
         )
         if not clean:
             failing = len(chain.failures)
