@@ -86,6 +86,26 @@ def _may_skip_missing_table(unit: Unit) -> bool:
     )
 
 
+_FLYWAY_SCHEMES = frozenset({Scheme.FLYWAY, Scheme.FLYWAY_REPEATABLE})
+_CONCURRENTLY = re.compile(r"\bconcurrently\b", re.I)
+_NON_TRANSACTIONAL_KINDS = frozenset(
+    {"CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt", "DropTableSpaceStmt"}
+)
+
+
+def _flyway_non_transactional(unit: Unit) -> bool:
+    """A statement Flyway's PostgreSQL parser runs outside a transaction (``CREATE/DROP INDEX
+    CONCURRENTLY``, ``REINDEX ... CONCURRENTLY``, ``VACUUM``, ``CREATE DATABASE``, ``ALTER SYSTEM``, ...):
+    Flyway then runs the whole migration without a transaction (and refuses one that mixes them with
+    other statements unless ``flyway.mixed``)."""
+    kind = unit.kind
+    if kind in ("IndexStmt", "DropStmt", "ReindexStmt"):
+        return _CONCURRENTLY.search(unit.text) is not None
+    if kind == "VacuumStmt":
+        return unit.text.lstrip().upper().startswith("VACUUM")
+    return kind in _NON_TRANSACTIONAL_KINDS
+
+
 def runs_in_transaction(f: MigrationFile) -> bool:
     """Whether the owning tool wraps the file in a transaction."""
     if not f.text:
@@ -338,7 +358,9 @@ class _Replayer:
         if f.text is None:
             run.outcomes.append(FileOutcome(f.path, "unreadable", 0, 0))
             return self.keep_going
-        in_tx = runs_in_transaction(f)
+        in_tx = runs_in_transaction(f) and not (
+            f.scheme in _FLYWAY_SCHEMES and any(_flyway_non_transactional(u) for u in units)
+        )
         failed = 0
         if in_tx:
             conn.execute("BEGIN")

@@ -63,6 +63,14 @@ _NO_TX_KINDS = frozenset(
 )
 
 
+_FLYWAY = frozenset({Scheme.FLYWAY, Scheme.FLYWAY_REPEATABLE})
+
+
+def _transactional(st: Statement) -> bool:
+    """A statement Flyway would run in a transaction (not BEGIN/COMMIT themselves)."""
+    return st.kind != "TransactionStmt" and no_transaction_statement(st) is None
+
+
 def no_transaction_statement(st: Statement) -> tuple[str, str] | None:
     """(what, object id) when ``st`` cannot run inside a transaction block."""
     if st.kind not in _NO_TX_KINDS:
@@ -95,10 +103,12 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     """CREATE/DROP INDEX CONCURRENTLY (or VACUUM, REINDEX CONCURRENTLY) inside a transaction block.
 
     PostgreSQL refuses these in a transaction (``25001 ... cannot run inside a transaction block``).
-    Supabase, Flyway, goose and dbmate wrap every migration file in a transaction, golang-migrate and
-    Prisma send the file as one multi-statement query (an implicit transaction) and drizzle-kit runs all
-    pending files in one transaction; an explicit ``BEGIN`` does the same for any tool. Such statements
-    were usually run by hand in production, so the index exists there but never on a fresh database.
+    Supabase, goose and dbmate wrap every migration file in a transaction; Flyway too, except a file
+    whose statements all run outside one (it refuses a file that mixes both unless ``flyway.mixed``);
+    golang-migrate and Prisma send the file as one multi-statement query (an implicit transaction) and
+    drizzle-kit runs all pending files in one transaction; an explicit ``BEGIN`` does the same for any
+    tool. Such statements were usually run by hand in production, so the index exists there but never on
+    a fresh database.
     """
     tool = ctx.mdir.tool
     by_path: dict[str, MigrationFile] | None = None  # made when a statement needs its file
@@ -123,12 +133,17 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
                 if by_path is None:
                     by_path = {f.path: f for f in ctx.mdir.files}
                 wrapped = _file_wrapped(tool, by_path.get(fs.file))
+                if wrapped and tool in _FLYWAY:  # Flyway runs a file of such statements without one
+                    wrapped = any(_transactional(s) for s in fs.statements)
             if not (wrapped or in_block):
                 continue
             what, obj = found
             why = (
                 "inside BEGIN ... COMMIT"
                 if in_block
+                else "and Flyway refuses a migration that mixes it with transactional statements unless "
+                "flyway.mixed is true"
+                if tool in _FLYWAY
                 else f"and {ctx.mdir.tool.value} runs each file in a transaction"
             )
             yield Hit(
