@@ -113,3 +113,28 @@ def test_replay_snapshot_against_a_changed_chain_shows_the_lines(
     out = capsys.readouterr().out
     assert "~ function public.score(integer, integer): body_hash" in out
     assert "    -  total := a + b;" in out and "    +  total := a - b;" in out
+
+
+def test_every_kind_of_body_is_kept(scratch_db: str) -> None:
+    """The bodies are read apart from the catalog query that hashes them (matched by hash): each kind of
+    routine's body must be spelled the same way there, or its lines would silently not be shown."""
+    from pgconsolidate.commands.compare import with_function_bodies
+
+    with psycopg.connect(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            V1.encode()
+            + b"""
+create function public.atomic(a int) returns int language sql begin atomic select a + 1; end;
+create procedure public.proc() language plpgsql as $$ begin perform 1; end $$;
+create function public.untidy() returns int language plpgsql as $$
+begin   \r
+  return 1;\t
+end $$;
+create aggregate public.total(int) (sfunc = int4pl, stype = int, initcond = '0');
+create function public.c_level(cstring) returns int language internal immutable strict as 'int4in';
+"""
+        )
+    snap = read_snapshot(scratch_db)
+    kept = with_function_bodies(snap, scratch_db)
+    assert {f.body_hash for f in snap.functions} == set(kept.bodies)  # type: ignore[attr-defined]
+    assert len(snap.functions) == 7

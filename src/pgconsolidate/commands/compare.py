@@ -123,12 +123,12 @@ def database_bodies(url: str, identities: list[str], snap: Snapshot) -> dict[str
 
     namer = Namer((snap,))
     quoted = [namer.routine(i) or i for i in identities]
+    query = load_sql("pgconsolidate.commands._queries", "function_bodies.sql").encode()
     with connection(url, autocommit=True) as conn:
+        if conn.info.server_version < 140000:  # SQL-standard bodies (BEGIN ATOMIC) exist from 14 on
+            query = query.replace(b"WHEN p.prosqlbody IS NOT NULL", b"WHEN false")
         conn.execute(load_sql("pgconsolidate.commands._queries", "function_bodies_path.sql").encode())
-        rows = conn.execute(
-            load_sql("pgconsolidate.commands._queries", "function_bodies.sql").encode(),
-            {"identities": identities, "quoted": quoted},
-        ).fetchall()
+        rows = conn.execute(query, {"identities": identities, "quoted": quoted}).fetchall()
     return {str(r[0]): str(r[1]) for r in rows if r[1] is not None}
 
 
@@ -155,6 +155,8 @@ def bodies_of(arg: str, identities: list[str], snap: Snapshot) -> dict[str, str]
     """The bodies of ``identities`` from a compare argument that has them: a snapshot file that kept them
     (:attr:`Snapshot.bodies`), a database URL, or a migrations directory. Best effort: a database that
     cannot be reached again gives none (the change is still reported, without its lines)."""
+    import psycopg
+
     from pgconsolidate.catalog.model import Function
     from pgconsolidate.errors import PgcError
 
@@ -173,7 +175,7 @@ def bodies_of(arg: str, identities: list[str], snap: Snapshot) -> dict[str, str]
             return {**database_bodies(arg, identities, snap), **kept}
         if _is_directory(arg):
             return {**directory_bodies(arg, identities), **kept}
-    except PgcError:
+    except (PgcError, psycopg.Error):
         return kept
     return kept
 
@@ -191,6 +193,8 @@ def with_function_bodies(snap: Snapshot, url: str) -> Snapshot:
         return snap
     query = load_sql("pgconsolidate.commands._queries", "snapshot_bodies.sql").encode()
     with connection(url, autocommit=True) as conn:
+        if conn.info.server_version < 140000:  # SQL-standard bodies (BEGIN ATOMIC) exist from 14 on
+            query = query.replace(b"WHEN p.prosqlbody IS NOT NULL", b"WHEN false")
         rows = conn.execute(query).fetchall()
     bodies = dict(snap.bodies)
     for (text,) in rows:
