@@ -184,7 +184,10 @@ def with_function_bodies(snap: Snapshot, url: str) -> Snapshot:
     """``snap`` (read from the database at ``url``) keeping the normalised text of its functions' bodies,
     for a snapshot file: comparing the file then shows where a changed body differs. The database's bodies
     are matched to the snapshot's by hash (a body changed since the snapshot was read matches none)."""
+    import psycopg
+
     from pgconsolidate.catalog.model import Function
+    from pgconsolidate.errors import PgcError
     from pgconsolidate.catalog.normalize import body_hash, normalize_body
     from pgconsolidate.db.connect import connection, load_sql
 
@@ -192,10 +195,13 @@ def with_function_bodies(snap: Snapshot, url: str) -> Snapshot:
     if not wanted:
         return snap
     query = load_sql("pgconsolidate.commands._queries", "snapshot_bodies.sql").encode()
-    with connection(url, autocommit=True) as conn:
-        if conn.info.server_version < 140000:  # SQL-standard bodies (BEGIN ATOMIC) exist from 14 on
-            query = query.replace(b"WHEN p.prosqlbody IS NOT NULL", b"WHEN false")
-        rows = conn.execute(query).fetchall()
+    try:
+        with connection(url, autocommit=True) as conn:
+            if conn.info.server_version < 140000:  # SQL-standard bodies (BEGIN ATOMIC) exist from 14 on
+                query = query.replace(b"WHEN p.prosqlbody IS NOT NULL", b"WHEN false")
+            rows = conn.execute(query).fetchall()
+    except (PgcError, psycopg.Error):  # the bodies only show changes: the snapshot is whole without them
+        return snap
     bodies = dict(snap.bodies)
     for (text,) in rows:
         key = body_hash(text)
