@@ -187,9 +187,9 @@ def with_function_bodies(snap: Snapshot, url: str) -> Snapshot:
     import psycopg
 
     from pgconsolidate.catalog.model import Function
-    from pgconsolidate.errors import PgcError
     from pgconsolidate.catalog.normalize import body_hash, normalize_body
     from pgconsolidate.db.connect import connection, load_sql
+    from pgconsolidate.errors import PgcError
 
     wanted = {f.body_hash for f in snap.functions if isinstance(f, Function)} - set(snap.bodies)
     if not wanted:
