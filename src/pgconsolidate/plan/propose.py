@@ -963,6 +963,25 @@ def propose_definers(
                 "the tables the "
                 "policy protects without recursing into their own policies; kept with a pinned search_path"
             )
+            # a policy that applies to anon calls it with anon's rights: without EXECUTE, every query of
+            # anon on that table fails (permission denied for function) instead of seeing its rows
+            for_anon = [
+                p.identity
+                for p in state.policies
+                if p.identity in in_policies
+                and (not p.roles or {r.lower() for r in p.roles} & {"public", "anon"})
+            ]
+            if for_anon and "anon" in revoke:
+                direct = any(
+                    g.object_kind == "function" and g.object == fn.identity and g.grantee == "anon"
+                    for g in state.grants
+                )
+                revoke = ("PUBLIC",) if direct else ()
+                reason += (
+                    f"; EXECUTE is left to anon: policy {', '.join(for_anon[:2])} applies to anon and calls "
+                    "it (revoked, every query of anon on that table would fail with permission denied for "
+                    "function)"
+                )
         elif platform := _platform_tables(definition):
             reason = (
                 f"reads {', '.join(platform)}, which the app's roles cannot read: as an invoker it would "
