@@ -46,6 +46,28 @@ def parse_filename(filename: str) -> FileName | None:
     return None
 
 
+_FLYWAY_ONE_UNDERSCORE = re.compile(r"^(?:[VU]\d+(?:[._]\d+)*|R)_[^_].*\.sql$")
+_FLYWAY_CALLBACK = re.compile(r"^(?:(?:before|after)[A-Z][A-Za-z]*|createSchema)(?:__.*)?\.sql$")
+
+
+def flyway_left_out_reason(filename: str) -> str | None:
+    """Why Flyway does not run ``filename`` as a migration, when its name says more than "not a migration":
+    a callback (``afterMigrate.sql``, ``beforeEachMigrate__log.sql``: run at that event, not a migration
+    of its own) or a migration name with one underscore (``V11_add_index.sql``: Flyway skips it)."""
+    base = filename.rsplit("/", 1)[-1]
+    if _FLYWAY_CALLBACK.match(base):
+        event = base[:-4].split("__", 1)[0]
+        return (
+            f"Flyway callback: Flyway runs it at {event}, not as a migration; what it changes is not replayed"
+        )
+    if _FLYWAY_ONE_UNDERSCORE.match(base):
+        return (
+            "not a Flyway migration name: V<version>__<description>.sql has two underscores; Flyway skips "
+            "it, or fails with validateMigrationNaming"
+        )
+    return None
+
+
 _UP_WORDS = frozenset({"up", "do", "apply", "forward"})
 _DOWN_WORDS = frozenset({"down", "undo", "rollback", "revert", "backward"})
 _WORDS = re.compile(r"[A-Za-z]+")

@@ -26,6 +26,7 @@ from pgconsolidate.sources.layouts import (
 from pgconsolidate.sources.model import FileName, FileProblem, LeftOut, MigrationDir, MigrationFile, Scheme
 from pgconsolidate.sources.naming import (
     detect_tool,
+    flyway_left_out_reason,
     marker_scheme,
     order_key,
     orders_by_name,
@@ -295,6 +296,8 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
         return _assembled(listing, {f: m for f, (m, _) in loaded.items()}, [m for _, m in loaded.values()])
     resolved = str(root.resolve())
     tool = detect_tool(resolved, (n for _, n in named), ())
+    if tool is Scheme.FLYWAY:
+        left_out = [LeftOut(lo.path, flyway_left_out_reason(lo.path) or lo.reason) for lo in left_out]
     if tool is Scheme.GOLANG_MIGRATE and any(n.scheme is not Scheme.GOLANG_MIGRATE for _, n in named):
         # migrate reads only <version>_<name>.up.sql / .down.sql: a 000003_seed.sql beside them never runs
         ignored = {i for i, (_, n) in enumerate(named) if n.scheme is not Scheme.GOLANG_MIGRATE}
@@ -430,13 +433,15 @@ def _flyway_nested(
                 rel = f"{rel_dir}/{fname}"
                 name = parse_filename(fname) if fname.endswith(".sql") else None
                 if name is None or name.scheme not in (Scheme.FLYWAY, Scheme.FLYWAY_REPEATABLE):
-                    why = "not a Flyway migration name" if fname.endswith(".sql") else "not a .sql file"
+                    why = flyway_left_out_reason(fname) or (
+                        "not a Flyway migration name" if fname.endswith(".sql") else "not a .sql file"
+                    )
                     nested_out.append(LeftOut(rel, why))
                 elif name.direction == "down":
                     nested_out.append(LeftOut(rel, "down migration"))
                 else:
                     nested.append((rel, name, os.path.join(dirpath, fname)))
-    if not nested:
+    if not nested and not named:
         return left_out, named, paths
     flat = [lo for lo in left_out if not lo.path.endswith("/")]
     listed = [(n, fn, p) for (n, fn), p in zip(named, paths, strict=True)] + nested
