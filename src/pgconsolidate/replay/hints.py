@@ -123,6 +123,12 @@ def hint_for(
             "runs the file; pgconsolidate reads the files as written, so this statement cannot be parsed or "
             "run here: replace the placeholder with its value (e.g. the schema name) to replay the directory"
         )
+    if sqlstate == "42601" and statement.lstrip().startswith("\\"):
+        command = statement.lstrip().split(None, 1)[0]
+        return (
+            f"psql meta-command {command}: only psql runs it (the file was written for `psql -f`); a migration "
+            "tool sends it to the server, which rejects it: delete the line, or do what it does in SQL"
+        )
     if sqlstate == "42601":
         return (
             "syntax error: this statement never ran anywhere as written; "
