@@ -237,3 +237,45 @@ def test_only_where_an_array_cast_is_printed_is_forgiven(before: str, after: str
     for x, y in ((a, b), (b, a)):
         result = diff_snapshots(_snapshot("policies", x), _snapshot("policies", y))
         assert result.equivalent is same, (before, after)
+
+
+def _decoy(cls: type[CatalogObject]) -> CatalogObject:
+    """Another object of ``cls`` with the same identity as :func:`_sample`'s and every attribute else."""
+    values = {}
+    for name, hint in _hints(cls).items():
+        if name != "identity":
+            base = _base_value(cls, name, hint)
+            values[name] = (
+                next(other for _, other in _changes(name, hint, base) if other != base)
+                if (hint != "bool")
+                else not base
+            )
+    return replace(_sample(cls), **values)
+
+
+@pytest.mark.parametrize(("collection", "cls", "name", "label", "other"), CASES)
+def test_a_change_is_seen_when_two_objects_share_an_identity(
+    collection: str, cls: type[CatalogObject], name: str, label: str, other: Any
+) -> None:
+    """Names with dots spell one identity for two objects ("s"."a.b" and "s.a"."b" are both s.a.b): a
+    change of either is still a difference, whatever their order (was: the last one by identity hid the
+    other)."""
+    before, decoy = _sample(cls), _decoy(cls)
+    after = replace(before, **{name: other})
+    if after == decoy:
+        pytest.skip("the change makes it the other object")
+    for a_objects, b_objects in (((before, decoy), (after, decoy)), ((decoy, before), (decoy, after))):
+        a, b = _snapshot(collection, *a_objects), _snapshot(collection, *b_objects)
+        if collection in BOTH_SIDES_ONLY:
+            result = diff_snapshots(a, b)
+            assert not result.equivalent
+            continue
+        for x, y in ((a, b), (b, a), (_through_file(a), _through_file(b))):
+            result = diff_snapshots(x, y)
+            assert not result.equivalent, (collection, name, label)
+            (d,) = result.differences
+            assert d.change == CHANGED and [c.name for c in d.changes] == [name]
+            assert any("share the identity s.o" in n for n in result.notes)
+    # unchanged, in any order: equivalent
+    either_order = (_snapshot(collection, before, decoy), _snapshot(collection, decoy, before))
+    assert diff_snapshots(*either_order).equivalent

@@ -13,6 +13,7 @@ version, or the scratch base a replay installs), so only those both sides have a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 
 from pgconsolidate.catalog.model import (
@@ -221,12 +222,10 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
             )
     out: list[ObjectDiff] = []
     namer: Namer | None = None  # made at the first difference: equal snapshots never pay for it
+    shared: set[str] = set()
     for collection in compared_collections():
-        in_a = {o.identity: o for o in a.objects(collection)}
-        in_b = {o.identity: o for o in b.objects(collection)}
         both_only = collection in BOTH_SIDES_ONLY
-        for identity in sorted(in_a.keys() | in_b.keys()):
-            oa, ob = in_a.get(identity), in_b.get(identity)
+        for identity, oa, ob in _pairs(a.objects(collection), b.objects(collection), ignore, shared):
             if oa is not None and ob is not None and oa == ob:
                 continue  # dataclass equality covers every field: the common case, decided fast
             if both_only and (oa is None or ob is None):
@@ -250,9 +249,62 @@ def diff_snapshots(a: Snapshot, b: Snapshot, *, ignore: frozenset[str] = frozens
                             collection, oa.kind, identity, CHANGED, changes, _parent(oa), namer.shown(oa)
                         )
                     )
+    if shared:
+        notes += (
+            f"several objects share the identity {', '.join(sorted(shared))} (names with dots): "
+            "matched by their attributes",
+        )
     return SnapshotDiff(
         a=a.source, b=b.source, differences=tuple(out), ignored=tuple(sorted(ignore)), notes=notes
     )
+
+
+def _pairs(
+    in_a: tuple[CatalogObject, ...],
+    in_b: tuple[CatalogObject, ...],
+    ignore: frozenset[str],
+    shared: set[str],
+) -> Iterator[tuple[str, CatalogObject | None, CatalogObject | None]]:
+    """The objects of one collection of A and B matched by identity, in identity order: (identity, the
+    object in A or None, the object in B or None).
+
+    Names with dots can spell one identity for two objects (table ``"a.b"`` of schema ``s`` and table
+    ``b`` of schema ``"s.a"`` are both ``s.a.b``); matched by identity alone, one of them would hide the
+    other's changes. Such objects are matched as multisets: an object equal (but for ``ignore``) to one on
+    the other side is unchanged; of the rest, one on each side are compared, more are removed and added.
+    Their identities are added to ``shared``."""
+    by_a = {o.identity: o for o in in_a}
+    by_b = {o.identity: o for o in in_b}
+    if len(by_a) == len(in_a) and len(by_b) == len(in_b):  # the usual case: identities are unique
+        for identity in sorted(by_a.keys() | by_b.keys()):
+            yield identity, by_a.get(identity), by_b.get(identity)
+        return
+    many_a: dict[str, list[CatalogObject]] = {}
+    many_b: dict[str, list[CatalogObject]] = {}
+    for objects, many in ((in_a, many_a), (in_b, many_b)):
+        for o in objects:
+            many.setdefault(o.identity, []).append(o)
+    for identity in sorted(many_a.keys() | many_b.keys()):
+        list_a, list_b = many_a.get(identity, []), many_b.get(identity, [])
+        if len(list_a) <= 1 and len(list_b) <= 1:
+            yield identity, list_a[0] if list_a else None, list_b[0] if list_b else None
+            continue
+        shared.add(identity)
+        rest_b = list(list_b)
+        rest_a = []
+        for x in list_a:
+            same = next((i for i, y in enumerate(rest_b) if not diff_objects(x, y, ignore)), None)
+            if same is None:
+                rest_a.append(x)
+            else:
+                rest_b.pop(same)
+        if len(rest_a) == 1 and len(rest_b) == 1:
+            yield identity, rest_a[0], rest_b[0]
+            continue
+        for x in rest_a:
+            yield identity, x, None
+        for y in rest_b:
+            yield identity, None, y
 
 
 # Privileges that only exist from some server version on: (privilege, first server_version).
