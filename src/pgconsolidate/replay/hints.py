@@ -127,7 +127,8 @@ def hint_for(
         command = statement.lstrip().split(None, 1)[0]
         return (
             f"psql meta-command {command}: only psql runs it (the file was written for `psql -f`); a "
-            "migration tool sends it to the server, which rejects it: delete the line, or do what it does in SQL"
+            "migration tool sends it to the server, which rejects it: delete the line, or do what it does "
+            "in SQL"
         )
     if sqlstate == "42601":
         return (
