@@ -307,6 +307,24 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
         ]
         named = [n for i, n in enumerate(named) if i not in ignored]
         paths = [p for i, p in enumerate(paths) if i not in ignored]
+    if (
+        tool is Scheme.SUPABASE
+        and any(n.scheme is Scheme.SUPABASE for _, n in named)
+        and any(n.scheme is not Scheme.SUPABASE for _, n in named)
+    ):
+        # the Supabase CLI runs only names matching ^\d+_.*\.sql$: it skips 20240101-fix.sql and 0007.sql
+        # ("Skipping migration ... file name must match pattern"), so db reset and db push never run them
+        ignored = {i for i, (_, n) in enumerate(named) if n.scheme is not Scheme.SUPABASE}
+        left_out += [
+            LeftOut(
+                named[i][0],
+                "not <timestamp>_<name>.sql: the Supabase CLI skips it (db reset and db push never run it; "
+                "rename it <digits>_<name>.sql if it is a migration)",
+            )
+            for i in sorted(ignored)
+        ]
+        named = [n for i, n in enumerate(named) if i not in ignored]
+        paths = [p for i, p in enumerate(paths) if i not in ignored]
     if orders_by_name(tool):  # named is in file-name order already
         order: Sequence[int] = range(len(named))
     else:
