@@ -46,6 +46,7 @@ def test_json_document(
         "placeholders",
         "version_collisions",
         "no_ops",
+        "refused_by_tool",
     ]
     assert doc["schema_version"] == 1
     assert doc["files"] == [

@@ -43,6 +43,23 @@ _REFUSES = {
 }
 
 
+#: The up marker each tool requires in every file, and what it does with a file that has none.
+_UP_MARKER = {
+    "goose": ("-- +goose Up", "goose refuses it: 'must start with '-- +goose Up' annotation'"),
+    "dbmate": ("-- migrate:up", "dbmate refuses it: each migration needs an up block"),
+    "sql-migrate": ("-- +migrate Up", "sql-migrate refuses it: 'no Up/Down annotations found'"),
+}
+
+
+def unmarked_files(mdir: MigrationDir) -> list[tuple[str, str]]:
+    """``(file, what the tool does)`` for each file without the up marker the owning tool requires (goose,
+    dbmate, sql-migrate), which the replay applies whole (pure)."""
+    marker = _UP_MARKER.get(str(mdir.tool))
+    if marker is None:
+        return []
+    return [(f.path, f"no '{marker[0]}' line: {marker[1]}") for f in mdir.files if f.span is None and f.text]
+
+
 def version_collisions(mdir: MigrationDir) -> list[tuple[str, str, str]]:
     """``(file, version, earlier file)`` for each file whose version an earlier file (in applied order)
     already has, for the tools in ``_REFUSES`` (pure: names in, data out)."""
@@ -60,9 +77,13 @@ def version_collisions(mdir: MigrationDir) -> list[tuple[str, str, str]]:
     return found
 
 
-def result_json(result: ReplayResult, collisions: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+def result_json(
+    result: ReplayResult,
+    collisions: list[tuple[str, str, str]] | None = None,
+    unmarked: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     """The ``--format json`` document (``schema_version`` 1); ``collisions`` from
-    :func:`version_collisions`."""
+    :func:`version_collisions`, ``unmarked`` from :func:`unmarked_files`."""
 
     def failure(f: ReplayFailure) -> dict[str, Any]:
         root = {"file": f.root_cause.file, "line": f.root_cause.line} if f.root_cause else None
@@ -115,10 +136,17 @@ def result_json(result: ReplayResult, collisions: list[tuple[str, str, str]] | N
             {"file": n.file, "line": n.line, "statement": n.statement, "notice": n.notice}
             for n in result.no_ops
         ],
+        "refused_by_tool": [
+            {"file": file, "reason": why, "tool": result.tool} for file, why in unmarked or []
+        ],
     }
 
 
-def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | None = None) -> None:
+def print_result(
+    result: ReplayResult,
+    collisions: list[tuple[str, str, str]] | None = None,
+    unmarked: list[tuple[str, str]] | None = None,
+) -> None:
     """Text report: root causes with their cascades, stand-ins, skipped statements, history collisions
     (and the version ``collisions`` the owning tool refuses)."""
     applied = sum(1 for o in result.files if o.status == "applied")
@@ -188,6 +216,8 @@ def print_result(result: ReplayResult, collisions: list[tuple[str, str, str]] | 
             markup=False,
             style="yellow",
         )
+    for file, why in unmarked or []:
+        out.print(f"markers: {file} has {why} (replayed whole here)", markup=False, style="yellow")
     not_run = [o.file for o in result.files if o.status == "not-run"]
     if not_run:
         out.print(
@@ -301,11 +331,12 @@ def replay(
 
         keep_database(server, database_name(result.url or ""))
     collisions = version_collisions(mdir)
+    unmarked = unmarked_files(mdir)
     if fmt is OutputFormat.json:
-        emit_json(result_json(result, collisions))
+        emit_json(result_json(result, collisions, unmarked))
     else:
-        print_result(result, collisions)
-    if not result.ok or collisions:  # the owning tool would not run this chain as replayed
+        print_result(result, collisions, unmarked)
+    if not result.ok or collisions or unmarked:  # the owning tool would not run this chain as replayed
         raise typer.Exit(EXIT_FOUND)
 
 
