@@ -109,13 +109,43 @@ def _workers(requested: int | None) -> int:
     return max(1, min(2, usable_cpus()))
 
 
-def _collected(results: list[_Result], batches: Iterable[list[_Result]]) -> Iterator[Effect]:
-    """The effects of ``batches`` in order, each batch added to ``results`` as it arrives: the fold
-    consumes the effects while the helper still works, so folding overlaps it."""
+class _Gathered:
+    """Each file's statements and effects (as :class:`FileEffects`), in the order the fold took them."""
+
+    __slots__ = ("effects", "files")
+
+    def __init__(self) -> None:
+        self.files: list[FileStatements] = []
+        self.effects: list[FileEffects] = []
+
+    def reordered(self, paths: Sequence[str]) -> None:
+        """Put the files in the order of ``paths`` (each file's path, once each)."""
+        by_path = {fs.file: (fs, fe) for fs, fe in zip(self.files, self.effects, strict=True)}
+        pairs = [by_path[path] for path in paths]
+        self.files = [fs for fs, _ in pairs]
+        self.effects = [fe for _, fe in pairs]
+
+
+def _collected(into: _Gathered, batches: Iterable[list[_Result]]) -> Iterator[Effect]:
+    """The effects of ``batches`` in order, each file added to ``into`` as it arrives: the fold consumes
+    the effects while the helper still works, so folding overlaps it, and so does building each file's
+    :class:`FileEffects` (10,000 of them take ~10 ms, which would otherwise follow the fold)."""
+    files, effects = into.files, into.effects
     for batch in batches:
-        results.extend(batch)
-        for _, effs in batch:
+        for fs, effs in batch:
+            files.append(fs)
+            effects.append(FileEffects(fs.file, effs))
             yield from effs
+
+
+def _reaches(sizes: Iterable[int], limit: int) -> bool:
+    """True when the ``sizes`` add up to ``limit`` or more (stops adding there)."""
+    total = 0
+    for size in sizes:
+        total += size
+        if total >= limit:
+            return True
+    return False
 
 
 def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: bool = True) -> Analysis:
@@ -130,7 +160,7 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
     jobs: list[_Job] = [(f.path, f.forward_sql, f.span_line, keep_trees) for f in mdir.files]
     total = sum(len(j[1]) for j in jobs)
     n = _workers(workers)
-    results: list[_Result] = []
+    got = _Gathered()
 
     with paused_gc():
         if n > 1 and total >= PARALLEL_MIN_BYTES and len(jobs) > 1:
@@ -144,13 +174,11 @@ def analyze_dir(mdir: MigrationDir, *, workers: int | None = None, keep_trees: b
                 def there(c: int) -> list[_Result]:
                     return _received(pool.result(c), jobs[slice(*ranges[c])])
 
-                schema = fold(_collected(results, _in_order(pool, len(ranges), here, there)))
+                schema = fold(_collected(got, _in_order(pool, len(ranges), here, there)))
         else:
-            schema = fold(_collected(results, ([_one(j)] for j in jobs)))
-        files = tuple(fs for fs, _ in results)
-        effects = tuple(FileEffects(fs.file, effs) for fs, effs in results)
-        analysis = Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
-    _settle(total)
+            schema = fold(_collected(got, ([_one(j)] for j in jobs)))
+        analysis = Analysis(mdir=mdir, files=tuple(got.files), effects=tuple(got.effects), schema=schema)
+    _settle(total >= FREEZE_MIN_BYTES)
     return analysis
 
 
@@ -178,7 +206,7 @@ def analyze_listed(
     runs in this process before any file is read here, once the helper (if any) has started: work of
     the caller's that need not delay the helper."""
     n = _workers(workers)
-    results: list[_Result] = []
+    got = _Gathered()
 
     with paused_gc():
         if n > 1 and parallel and count > 1:
@@ -208,22 +236,20 @@ def analyze_listed(
                         loaded.extend(read.pop(c))
                         yield batch
 
-                schema = fold(_collected(results, chunks()))
+                schema = fold(_collected(got, chunks()))
         else:
             if meanwhile is not None:
                 meanwhile()
             loaded = [load(i) for i in range(count)]
-            schema = fold(_collected(results, ([_one(j)] for j in _jobs_of(loaded, keep_trees))))
+            schema = fold(_collected(got, ([_one(j)] for j in _jobs_of(loaded, keep_trees))))
         mdir = assemble(loaded)
-        if [f.path for f in mdir.files] != [f.path for f, _ in loaded]:
+        paths = [f.path for f in mdir.files]
+        if paths != [f.path for f, _ in loaded]:
             # the files' content (up/down markers) changed the owning tool and the order: fold again
-            by_path = {fs.file: (fs, effs) for fs, effs in results}
-            results = [by_path[f.path] for f in mdir.files]
-            schema = fold(e for _, effs in results for e in effs)
-        files = tuple(fs for fs, _ in results)
-        effects = tuple(FileEffects(fs.file, effs) for fs, effs in results)
-        analysis = Analysis(mdir=mdir, files=files, effects=effects, schema=schema)
-    _settle(sum(len(f.forward_sql) for f in mdir.files))
+            got.reordered(paths)
+            schema = fold(e for fe in got.effects for e in fe.effects)
+        analysis = Analysis(mdir=mdir, files=tuple(got.files), effects=tuple(got.effects), schema=schema)
+    _settle(_reaches((len(f.forward_sql) for f in mdir.files), FREEZE_MIN_BYTES))
     return analysis
 
 
@@ -293,13 +319,14 @@ def _in_order(
         yield batch
 
 
-def _settle(sql_bytes: int) -> None:
+def _settle(large: bool) -> None:
     """Move everything alive now (the analysis: millions of acyclic, long-lived records) out of the
     cyclic collector's reach (``gc.freeze``), so that later collections, including the one at exit,
     do not re-scan it: on 10,000 files each full collection would otherwise cost seconds. Objects
-    stay freed by reference counting as usual. Only for large directories (``FREEZE_MIN_BYTES``): small
-    analyses cost little to scan, and freezing also exempts whatever else is alive from cycle collection."""
-    if sql_bytes >= FREEZE_MIN_BYTES:
+    stay freed by reference counting as usual. Only for ``large`` directories (``FREEZE_MIN_BYTES`` of
+    SQL or more): small analyses cost little to scan, and freezing also exempts whatever else is alive
+    from cycle collection."""
+    if large:
         gc.freeze()
 
 
@@ -309,5 +336,5 @@ def analyze_files(mdir: MigrationDir, files: Sequence[FileStatements]) -> Analys
         effects = tuple(FileEffects(fs.file, tuple(file_effects(fs.statements, fs.file))) for fs in files)
         schema = fold(e for fe in effects for e in fe.effects)
         analysis = Analysis(mdir=mdir, files=tuple(files), effects=effects, schema=schema)
-    _settle(sum(len(st.text) for fs in files for st in fs.statements))
+    _settle(_reaches((len(st.text) for fs in files for st in fs.statements), FREEZE_MIN_BYTES))
     return analysis
