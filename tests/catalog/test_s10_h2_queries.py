@@ -86,3 +86,33 @@ def test_tables_and_indexes_read_as_the_plain_queries(major: int, request: pytes
     assert got_indexes == {str(name): definition for name, definition in indexes}
     assert "app.moved_v" in got_indexes and "app.moved_pkey" in got_indexes
     assert got_indexes["public.leaf_id"] == "CREATE INDEX leaf_id ON public.leaf USING btree (id)"
+
+
+FUNCTIONS = """
+CREATE SCHEMA app;
+CREATE SCHEMA "Other Schema";
+CREATE FUNCTION public.f(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1';
+CREATE FUNCTION app.g(text, VARIADIC int[]) RETURNS text LANGUAGE sql AS 'SELECT $1';
+CREATE PROCEDURE "Other Schema".p(inout x int) LANGUAGE sql AS 'SELECT 1';
+CREATE AGGREGATE app.total(int) (SFUNC = int4pl, STYPE = int, INITCOND = '0');
+CREATE EXTENSION vector;  -- its functions (in public) are an extension's: left out
+"""
+
+
+@pytest.mark.parametrize("major", [16, 18])
+def test_functions_are_those_of_the_schemas_read(major: int, request: pytest.FixtureRequest) -> None:
+    """The functions query reads pg_proc from oid 16384 on (objects made after initdb): the same functions
+    as every row of pg_proc in the schemas read, extension members left out."""
+    url = request.getfixturevalue("scratch_db_16" if major == 16 else "scratch_db")
+    with connection(url, autocommit=True) as conn:
+        conn.execute(FUNCTIONS)
+    got = sorted(f.identity.split("(")[0] for f in read_snapshot(url).functions)
+    with connection(url) as conn:
+        rows = conn.execute(
+            "SELECT n.nspname || '.' || p.proname "
+            "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname IN ('public', 'app', 'Other Schema') AND NOT EXISTS (SELECT FROM pg_depend d "
+            "WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')"
+        ).fetchall()
+    assert got == sorted(str(name) for (name,) in rows)
+    assert got == ["Other Schema.p", "app.g", "app.total", "public.f"]

@@ -65,7 +65,12 @@ LEFT JOIN (SELECT r.oid, r.rolname, acldefault('f', r.oid)::text AS acl FROM pg_
 LEFT JOIN (SELECT d.objoid, d.description FROM pg_description d
             WHERE d.classoid = 'pg_proc'::regclass AND d.objsubid = 0 AND d.objoid >= 16384
            OFFSET 0) ds ON ds.objoid = p.oid
-WHERE n.nspname <> ALL (%(skip_schemas)s::text[])
+-- functions made after initdb (oid >= FirstNormalObjectId, 16384: every function of a schema read here, as
+-- for the comments above; PostgreSQL's own ~3,300 are in pg_catalog and information_schema): a range of
+-- pg_proc's oid index where those are most of pg_proc, not a test of every row's schema and extension
+-- membership (-1.6 M server instructions on the bench schema)
+WHERE p.oid >= 16384
+  AND n.nspname <> ALL (%(skip_schemas)s::text[])
   AND n.nspname !~ '^pg_(toast_)?temp_'
   AND p.oid <> ALL (%(ext_proc)s::oid[])
 -- No ORDER BY: sorting here copied every computed row (bodies included) into a sort and out again,
