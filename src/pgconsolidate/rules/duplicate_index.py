@@ -68,6 +68,30 @@ def _definition(index: ObjectState, ctx: RuleContext) -> tuple[Any, ...] | None:
     )
 
 
+def _one_per_statement(indexes: list[ObjectState], ctx: RuleContext) -> list[ObjectState]:
+    """``indexes`` (of one definition) with the constraint indexes one CREATE TABLE declares kept once:
+    PostgreSQL makes a single index for identical PRIMARY KEY / UNIQUE constraints of one CREATE TABLE
+    (``code int UNIQUE, PRIMARY KEY (code)`` has only the primary key's), the primary key's when there
+    is one; the model records each constraint. (``ALTER TABLE t ADD UNIQUE (c), ADD PRIMARY KEY (c)``
+    makes both.)"""
+    kept: list[ObjectState] = []
+    by_statement: dict[Any, int] = {}
+    for index in indexes:
+        created = birth(index) if index.detail.constraint else None
+        st = statement_at(ctx, created.ref) if created is not None else None
+        if created is None or st is None or st.kind != "CreateStmt":
+            kept.append(index)
+            continue
+        ref = created.ref
+        at = by_statement.get(ref)
+        if at is None:
+            by_statement[ref] = len(kept)
+            kept.append(index)
+        elif index.detail.primary:
+            kept[at] = index
+    return kept
+
+
 def _describe(d: IndexDef) -> str:
     what = "primary key" if d.primary else "unique constraint" if d.constraint else ""
     return f"{d.schema}.{d.name}" + (f" (the index of a {what})" if what else "")
@@ -89,7 +113,9 @@ def duplicate_index(ctx: RuleContext) -> Iterator[Hit]:
     ``duplicate_index`` advisor lint, found in the final schema of the migrations before it ships. The
     index of a PRIMARY KEY or UNIQUE constraint counts too: ``CREATE UNIQUE INDEX ON t (email)`` next
     to ``UNIQUE (email)`` is a duplicate. The finding points at the index created last and lists the
-    earlier ones. Indexes made by SQL the model cannot read (``EXECUTE`` in a DO block) are not compared.
+    earlier ones. Indexes made by SQL the model cannot read (``EXECUTE`` in a DO block) are not compared,
+    nor identical constraints of one CREATE TABLE (``code int UNIQUE, PRIMARY KEY (code)``): PostgreSQL
+    makes only one index for them.
     """
     # one pass over every index, keyed by (table, key columns): on large directories only the few
     # that share both with an earlier index are looked at further
@@ -119,7 +145,8 @@ def duplicate_index(ctx: RuleContext) -> Iterator[Hit]:
             definition = _definition(index, ctx)
             if definition is not None:
                 same.setdefault(definition, []).append(index)
-        for indexes in same.values():
+        for found in same.values():
+            indexes = _one_per_statement(found, ctx) if len(found) > 1 else found
             if len(indexes) < 2:
                 continue
             born = [(birth(i), i) for i in indexes]
