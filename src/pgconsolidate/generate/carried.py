@@ -31,7 +31,7 @@ DOMAIN = "carried_statements"
 _ENVIRONMENT = re.compile(
     r'role "[^"]+" does not exist|extension "[^"]+" is not available|could not open extension control '
     r"file|has no installation script|permission denied|must be superuser|must be owner of database|"
-    r"must have CREATEROLE|must be member of role",
+    r"must have CREATEROLE|must be member of role|is not available: pgconsolidate stand-in for",
     re.IGNORECASE,
 )
 #: Statements a DO block cannot run (they refuse to run inside a transaction block).

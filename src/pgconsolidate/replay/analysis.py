@@ -26,6 +26,7 @@ class RawFailure:
     position: int
     sqlstate: str
     message: str
+    referenced: str = ""  # a foreign key violation (23503): the table the missing row belongs in
 
 
 _MAY_CREATE = re.compile(r"\s*(?:create|alter)\b", re.IGNORECASE)
@@ -74,6 +75,21 @@ def _find(keys: tuple[Key, ...], creates: list[tuple[Key, ...]], positions: rang
 SAME_MISSING = "same missing object"
 
 _UNAVAILABLE = re.compile(r'extension "([^"]+)" is not available')
+#: a function of an extension's stand-in that cannot compute what the extension does raised
+STAND_IN_RAISED = re.compile(r"is not available: pgconsolidate stand-in for (\S+)")
+
+
+def _inserted_into(unit: Unit) -> str:
+    """The table (unqualified) an INSERT or COPY statement writes rows into, else ''."""
+    node = unit.node or {}
+    body = node.get("InsertStmt") or node.get("CopyStmt") or {}
+    return str((body.get("relation") or {}).get("relname", ""))
+
+
+def _row_cascade(units: tuple[Unit, ...], failed: list[int], table: str) -> int | None:
+    """The last earlier statement that failed while inserting rows into ``table``: a foreign key violation
+    naming that table (its referenced row missing) cascades from it."""
+    return next((pos for pos in reversed(failed) if table and _inserted_into(units[pos]) == table), None)
 
 
 def _loc(units: tuple[Unit, ...], position: int) -> Location:
@@ -162,6 +178,10 @@ def analyse(
         unit = units[rf.position]
         missing = missing_objects(rf.message)
         cause = _find(missing, creates, list(reversed(failed))) if missing else None
+        row_cascade = False
+        if cause is None and rf.sqlstate == "23503" and rf.referenced:
+            cause = _row_cascade(units, failed, rf.referenced)
+            row_cascade = cause is not None
         root = None
         if cause is not None:
             earlier_root = root_of.get(cause)
@@ -181,7 +201,7 @@ def analyse(
             earlier = _loc(units, earlier_pos) if earlier_pos is not None else None
             if unit.kind == "CreateStmt" and earlier_pos is not None:
                 columns_lost = _columns_no_one_added(creates, rf.position, ran)
-        ext = _UNAVAILABLE.search(rf.message)
+        ext = _UNAVAILABLE.search(rf.message) or STAND_IN_RAISED.search(rf.message)
         platform = (
             platform_extension(rf.sqlstate, rf.message)
             if cause is None and later is None and removal is None
@@ -212,6 +232,7 @@ def analyse(
             later=_loc(units, later) if later is not None else None,
             cascade_of=_loc(units, cause) if cause is not None else None,
             stand_in=bool(ext and ext[1] in stand_ins),
+            referenced_row=row_cascade,
             statement=unit.text,
             removed=(_loc(units, removal[0]), removal[1]) if removal is not None else None,
             later_unparsable=later is not None and not units[later].parses,
@@ -241,9 +262,13 @@ def analyse(
         )
         if ext:
             missing_ext[rf.position] = ext[1]
-            skipped.append(
-                Skipped(unit.file, unit.line, unit.first_line, f"extension {ext[1]} is not available")
+            why = (
+                f"extension {ext[1]} is not available"
+                if ext.re is _UNAVAILABLE
+                else f"needs what the stand-in for extension {ext[1]} cannot compute; the scratch server "
+                f"lacks {ext[1]}"
             )
+            skipped.append(Skipped(unit.file, unit.line, unit.first_line, why))
         elif platform is not None:
             missing_ext[rf.position] = platform
             skipped.append(

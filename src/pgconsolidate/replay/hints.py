@@ -29,6 +29,7 @@ def hint_for(
     columns_lost: tuple[str, ...] = (),
     platform: str | None = None,
     commented: Location | None = None,
+    referenced_row: bool = False,
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
@@ -39,8 +40,14 @@ def hint_for(
     ``columns_lost``: columns of a failed ``CREATE TABLE`` that no earlier statement added to the table;
     ``platform``: the platform extension (Supabase's, preinstalled) whose missing schema, role or security
     label provider the error names; ``commented``: a CREATE of the missing object that only a ``--``
-    comment holds."""
+    comment holds; ``referenced_row``: ``cascade_of`` would have inserted the row a foreign key violation
+    names as missing."""
     msg = message
+    if cascade_of is not None and referenced_row:
+        return (
+            f"cascade: the statement at {_at(cascade_of)}, which failed, inserts rows into the table whose "
+            "row this one references"
+        )
     if cascade_of is not None:
         return f"cascade: the statement at {_at(cascade_of)} that would have created it failed"
     if platform is not None:
@@ -60,6 +67,13 @@ def hint_for(
         return (
             f"duplicate create: the object already exists{where}{lost}; make one definition the source of "
             "truth or use IF NOT EXISTS / CREATE OR REPLACE"
+        )
+    raised = re.search(r"^(.*) is not available: pgconsolidate stand-in for (\S+)", msg)
+    if sqlstate == "0A000" and raised:
+        return (
+            f"extension {raised[2]} is not on the scratch server, and its stand-in does not compute "
+            f"{raised[1]} (it raises rather than guess); the statement is skipped (carried into a "
+            f"consolidated set as written; replay on a server that has {raised[2]} with --scratch-url)"
         )
     ext = re.search(r'extension "([^"]+)" is not available', msg)
     if sqlstate == "0A000" and ext:

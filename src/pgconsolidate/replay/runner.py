@@ -138,6 +138,10 @@ class _Run:
     no_ops: list[tuple[int, str]] = field(default_factory=list)  # position, "relation ... skipping" notice
 
 
+#: a foreign key violation's detail: ``Key (user_id)=(...) is not present in table "users".``
+_NOT_PRESENT = re.compile(r'is not present in table "([^"]+)"')
+
+
 def _diag(exc: psycopg.Error) -> tuple[str, str]:
     sqlstate = exc.sqlstate or ""
     message = exc.diag.message_primary if exc.diag and exc.diag.message_primary else one_line(exc)
@@ -247,7 +251,11 @@ class _Replayer:
         sqlstate, message = _diag(exc)
         if line:
             message = f"{message} (at line {line})"
-        self.run.raw.append(RawFailure(position, sqlstate, message))
+        referenced = ""
+        if sqlstate == "23503" and exc.diag and exc.diag.message_detail:
+            m = _NOT_PRESENT.search(exc.diag.message_detail)
+            referenced = m[1] if m else ""
+        self.run.raw.append(RawFailure(position, sqlstate, message, referenced))
 
     def _intercept(self, unit: Unit, position: int = -1) -> bool:
         """Handle ``CREATE EXTENSION`` of an unavailable extension: True when a stand-in took its place
