@@ -21,6 +21,7 @@ _SECRETS = re.compile(
     r"|(?P<pem>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----\s*[A-Za-z0-9+/=\s]{40,})"
     r"|(?P<bearer>\b[Bb]earer\s+(?P<token>[A-Za-z0-9._~+/-]{20,}=*))"
     r"|(?P<vault>\bvault\.create_secret\s*\(\s*E?'(?P<value>(?:[^']|'')*)')"
+    r"|(?P<crypt>\b(?:extensions\.)?crypt\s*\(\s*E?'(?P<clear>(?:[^']|'')+)'\s*,\s*(?:extensions\.)?gen_salt\s*\()"
 )
 #: The secret key that goes with an AWS access key id (searched near the id).
 _AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
@@ -103,6 +104,11 @@ def _what(m: re.Match[str], text: str) -> tuple[str, Severity] | None:
         if jwt is not None:
             return f"{jwt[0]} as a bearer token", jwt[1]
         return None if _placeholder(token) else ("a bearer token (Authorization header)", Severity.ERROR)
+    if kind == "crypt":
+        # a seeded account's password: whatever it is, every database the migrations build accepts it
+        if re.search(r"[<>{}]|\$\{", m["clear"]):
+            return None
+        return "a password hashed by crypt() as the migration runs (a seeded account)", Severity.ERROR
     value = m["value"]  # vault.create_secret('...')
     jwt = _embedded_jwt(value)
     if jwt is not None:
@@ -119,11 +125,12 @@ def _embedded_jwt(value: str) -> tuple[str, Severity] | None:
 
 
 def _may_hold_secret(text: str) -> bool:
-    """A cheap first look: False when ``text`` holds none of the JWTs, database URLs, Supabase secret keys
-    and ``vault.create_secret`` calls :data:`_SECRETS` matches. Every JWT holds ``J`` (its parts start
-    with ``eyJ``), every URL with a password ``@``, the keys and the call ``_secret``; an HTTP call
-    carrying a bearer token names its URL (``/``), a private key block is base64 (``/``), a Stripe key
-    holds ``_live_`` or ``_test_`` and an AWS key id ``AKIA``. Searches of one character (memchr, ~0.1 ns
+    """A cheap first look: False when ``text`` holds none of the JWTs, database URLs, Supabase secret keys,
+    ``vault.create_secret`` and ``crypt(..., gen_salt(...))`` calls :data:`_SECRETS` matches. Every JWT
+    holds ``J`` (its parts start with ``eyJ``), every URL with a password ``@``, the keys and the call
+    ``_secret``; an HTTP call carrying a bearer token names its URL (``/``), a private key block is base64
+    (``/``), a Stripe key holds ``_live_`` or ``_test_``, an AWS key id ``AKIA`` and a seeded password
+    ``gen_salt``. Searches of one character (memchr, ~0.1 ns
     a byte) first, then of short strings (~0.5 ns a byte): one regular expression over every text costs
     four times more (the 10,000 files of the benchmark corpus: ~50 ms, ~190 ms)."""
     return (
@@ -135,6 +142,7 @@ def _may_hold_secret(text: str) -> bool:
         or "_live_" in text
         or "_test_" in text
         or "AKIA" in text
+        or "gen_salt" in text
     )
 
 
@@ -149,7 +157,7 @@ def _may_hold_secret(text: str) -> bool:
 def hardcoded_secret(ctx: RuleContext) -> Iterator[Hit]:
     """A credential written in clear in a migration: a JWT (Supabase's service_role or anon key), a
     database URL with a password, a Stripe or Supabase secret key, an AWS key pair, a private key, a
-    bearer token, a literal passed to ``vault.create_secret``.
+    bearer token, a literal passed to ``vault.create_secret``, a password hashed by ``crypt()``.
 
     Migrations live in git: a key written in one is readable by everyone who can read the repository,
     for ever, and a service_role key bypasses row level security. Each finding names the kind of
@@ -160,9 +168,12 @@ def hardcoded_secret(ctx: RuleContext) -> Iterator[Hit]:
     Placeholders are not reported: ``<your-key>``, ``${SECRET}``, ``'xxx'``, ``your-password``,
     ``current_setting(...)`` and other expressions, a vault secret that is a URL. A password of a
     database on ``localhost`` and the public anon key are warnings; a JWT whose header is not JSON is
-    not one. Every file's whole text is read (comments and the down part too: they are in git as well).
-    To stay cheap on large directories, each file is first searched for a few characters and short
-    strings that every kind of credential above holds; only files that hold one are read closely.
+    not one. A literal password hashed by ``crypt('...', gen_salt('bf'))`` seeds an account (into
+    ``auth.users``): every database the migrations build, production included, accepts that password,
+    whatever it is (``admin123`` too). Every file's whole text is read (comments and the down part too:
+    they are in git as well). To stay cheap on large directories, each file is first searched for a few
+    characters and short strings that every kind of credential above holds; only files that hold one are
+    read closely.
     """
     for f in ctx.mdir.files:
         text = f.text
