@@ -127,6 +127,15 @@ def cpu_costs(url: str, session: Any, get_inspector: Any, runs: int = 5) -> Any:
     return ours, theirs
 
 
+def _schedstat(pid: int) -> float | None:
+    """CPU seconds a local process has run (Linux /proc/<pid>/schedstat, nanoseconds), or None."""
+    try:
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as fh:
+            return int(fh.read().split()[0]) / 1e9
+    except OSError:
+        return None
+
+
 def fresh_session_costs(url: str, runs: int = 30) -> tuple[float, list[float], list[float]] | None:
     """Median CPU of ``read_snapshot`` as the CLI runs it (fresh sessions, cold caches): server CPU summed
     over every session it opens (from /proc/<pid>/schedstat, after each connection's start-up, read just
@@ -135,13 +144,7 @@ def fresh_session_costs(url: str, runs: int = 30) -> tuple[float, list[float], l
     the timed runs), and the median server CPU per session (sorted)."""
     from pgconsolidate.catalog import reader
 
-    def schedstat(pid: int) -> float | None:
-        try:
-            with open(f"/proc/{pid}/schedstat", encoding="ascii") as fh:
-                return int(fh.read().split()[0]) / 1e9
-        except OSError:
-            return None
-
+    schedstat = _schedstat
     sessions: list[float] = []
     real_connect = reader.connect
 
@@ -179,6 +182,33 @@ def fresh_session_costs(url: str, runs: int = 30) -> tuple[float, list[float], l
     width = min(len(p) for p in per_session)
     medians = [statistics.median(p[i] for p in per_session) for i in range(width)]
     return statistics.median(servers), sorted(clients), medians
+
+
+def migra_costs(
+    url: str, session: Any, get_inspector: Any, runs: int = 15
+) -> tuple[float, float, bool] | None:
+    """Median CPU of one migra inspection as the timed runs make it: its server process's CPU during the
+    inspection (schedstat; a new server process's start-up, ~1.5 ms, not included) and this process's CPU
+    (session opened and closed, as timed); and whether its server process was a new one each time. sqlbag
+    keeps a pool per URL, so migra's timed inspections reuse one server process and its warm caches (ours
+    open new sessions each time: what the CLI pays). Load-independent, like :func:`fresh_session_costs`."""
+    servers, clients, seen, fresh = [], [], set(), True
+    for _ in range(runs):
+        gc.collect()
+        start = time.process_time()
+        with session(url) as s:
+            raw = s.connection().connection
+            pid = getattr(raw, "dbapi_connection", raw).info.backend_pid
+            before = _schedstat(pid)
+            get_inspector(s)
+            after = _schedstat(pid)
+        clients.append(time.process_time() - start)
+        if before is None or after is None:
+            return None  # not a local server
+        fresh = fresh and pid not in seen
+        seen.add(pid)
+        servers.append(after - before)
+    return statistics.median(servers), statistics.median(clients), fresh
 
 
 # Before each timed run (either tool): the previous run's garbage is collected and its server processes,
@@ -283,6 +313,7 @@ def main() -> None:
         result = diff_snapshots(read_snapshot(a), read_snapshot(b))
         cpu = cpu_costs(a, S, get_inspector)
         fresh = fresh_session_costs(a)
+        migra_cpu = migra_costs(a, S, get_inspector)
 
     statements = [s for s in migra_sql[0].split(";\n") if s.strip()] if migra_sql else []
     print(
@@ -318,6 +349,23 @@ def main() -> None:
             "what `pgconsolidate inspect` pays: cold caches)"
         )
         print(f"client CPU of {len(clients)} fresh reads (one process, all threads): {spread(clients)}")
+        if migra_cpu:
+            migra_server, migra_client, migra_new = migra_cpu
+            ours_fresh, theirs_fresh = fresh_server + fresh_client, migra_server + migra_client
+            print(
+                f"{'migra CPU, as timed':28}{theirs_fresh:>26.3f}s{theirs_fresh / ours_fresh:>8.1f}x"
+                f"   (server {migra_server:.3f} s, client {migra_client:.3f} s; "
+                f"{'a new server process each time' if migra_new else 'one pooled server process, warm'}; "
+                "CPU ratio per inspection, independent of machine load)"
+            )
+            cores = os.cpu_count() or 1
+            print(
+                f"on an idle machine ({cores} CPUs): pgconsolidate no less than "
+                f"{ours_fresh / cores * 1000:.0f} ms "
+                f"(its CPU over the CPUs: its {1 + len(per_session)} processes run at once), migra about "
+                f"{theirs_fresh * 1000:.0f} ms (its CPU: its client and server take turns); ratio about "
+                f"{theirs_fresh / (ours_fresh / cores):.1f}x at most; under load both tend to their CPU ratio"
+            )
     print(
         f"load average: {load_at_start:.1f} when the timed runs started, {os.getloadavg()[0]:.1f} at the end "
         f"on {os.cpu_count()} CPUs (wall-clock figures are only comparable on a quiet machine)"
