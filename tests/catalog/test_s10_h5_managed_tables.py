@@ -235,3 +235,25 @@ def test_a_database_webhook_on_a_platform_table_is_the_projects(scratch_db: str)
     (trigger,) = read_snapshot(scratch_db).triggers
     assert trigger.identity == "auth.users.signup_webhook"
     assert "supabase_functions.http_request('https://example.com/hook'" in trigger.definition  # type: ignore[attr-defined]
+
+
+def test_read_alike_on_16(scratch_db: str, scratch_db_16: str) -> None:
+    """The query asks nothing version-specific: PostgreSQL 16 gives the same objects as 18."""
+    statements = (
+        "GRANT SELECT ON auth.users TO pgc_h5_anon WITH GRANT OPTION;"
+        "GRANT UPDATE (email) ON auth.users TO pgc_h5_anon;"
+        "ALTER TABLE auth.users FORCE ROW LEVEL SECURITY;"
+        "COMMENT ON TABLE storage.objects IS 'files'"
+    )
+    read = []
+    for url in (scratch_db, scratch_db_16):
+        _platform(url)
+        with connection(url, autocommit=True) as conn:
+            conn.execute(statements.encode())
+        read.append(read_snapshot(url).managed_tables)
+    assert read[0] == read[1]
+    users = next(t for t in read[0] if t.identity == "auth.users")
+    assert isinstance(users, ManagedTable)
+    assert users.privileges == ("pgc_h5_anon: SELECT*",)
+    assert users.column_privileges == ("email pgc_h5_anon: UPDATE",)
+    assert users.rls_forced and not users.rls_enabled
