@@ -35,6 +35,7 @@ from pgconsolidate.rules.shown_names import plain_id, quoted_message
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.statements.model import FileStatements, Statement
 from pgconsolidate.statements.records import fast_init, maker
+from pgconsolidate.statements.split import may_hold_ignores
 
 T = TypeVar("T")
 _UNSET: Any = object()
@@ -341,7 +342,9 @@ _NO_IGNORES: frozenset[str] = frozenset()
 class Silencer:
     """Applies ``-- pgconsolidate: ignore RULE`` comments (per statement and per file).
 
-    Only the files holding such a comment are remembered: a finding elsewhere is never silenced."""
+    Only the files holding such a comment are remembered: a finding elsewhere is never silenced.
+    ``files`` are the statements :func:`~pgconsolidate.statements.split.split_sql` made of ``texts``
+    (each file's forward SQL, by path; ``mdir``'s when not given)."""
 
     def __init__(
         self,
@@ -354,7 +357,14 @@ class Silencer:
         if texts is None:
             texts = {f.path: f.forward_sql for f in mdir.files} if mdir is not None else {}
         for fs in files:
-            text = texts.get(fs.file, "")
+            text = texts.get(fs.file)
+            if text is None:
+                text = ""
+            elif not fs.file_ignores and not may_hold_ignores(text):
+                # its statements were split from this text, which holds no ignore comment: none of them
+                # has ignores, and no header comment silences the file (one search of the text instead of
+                # a look at every statement: most files have no such comment)
+                continue
             statements = fs.statements
             head = text[: statements[0].start] if statements else text
             wide = fs.file_ignores | header_ignores(head) if head or fs.file_ignores else _NO_IGNORES

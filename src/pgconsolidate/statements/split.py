@@ -233,9 +233,14 @@ def uncovered(text: str, pos: int) -> list[slice]:
     return pieces
 
 
-def _marked(text: str) -> bool:
-    """Whether ``text`` may hold ``pgconsolidate:`` comments (case-insensitive, like ``_IGNORE``)."""
+def may_hold_ignores(text: str) -> bool:
+    """Whether ``text`` may hold ``pgconsolidate:`` comments (case-insensitive, like ``_IGNORE``). When
+    it does not, :func:`split_sql` gives none of its statements ignores and the file no ignores (one
+    search of the text: cheaper than looking at the statements)."""
     return _MARKER.search(text) is not None
+
+
+_marked = may_hold_ignores
 
 
 #: Statements are built as mutable twins and given their class when complete (``records.blank_twin``).
