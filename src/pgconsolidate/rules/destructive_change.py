@@ -188,7 +188,8 @@ def _copied(ctx: RuleContext, table: str, drop: Effect) -> bool:
 def _column_copied(ctx: RuleContext, table: str, column: str, since: Pos, drop: Effect) -> bool:
     """True when, since the column was added (``since``) and before the drop, a statement of any file
     copies its values: an UPDATE of ``table`` setting a column from it (``UPDATE t SET new =
-    old::int``), or an INSERT into another table reading ``table`` (``INSERT INTO x SELECT … FROM t``)."""
+    old::int``), an UPDATE of another table setting a column from it (``UPDATE x SET c = t.old FROM t``),
+    or an INSERT into another table reading ``table`` (``INSERT INTO x SELECT … FROM t``)."""
     order = ctx.file_index()
     until = pos(order, drop)
     for e in ctx.schema.data:
@@ -196,18 +197,28 @@ def _column_copied(ctx: RuleContext, table: str, column: str, since: Pos, drop: 
             continue
         if e.action is _INSERT and e.id != table and table in e.uses:
             return True
-        if e.action is not _UPDATE or e.id != table:
+        # an UPDATE of the table itself, or of another table reading it (UPDATE x SET c = t.col FROM t)
+        if e.action is not _UPDATE:
             continue
         st = statement_of(ctx, e)
-        if st is None or st.kind != "UpdateStmt":
+        if st is None or st.kind != "UpdateStmt" or (e.id != table and not _reads(st, table)):
             continue
         for target in body(st).get("targetList") or ():
             rt = target.get("ResTarget", {})
-            if rt.get("name") == column:
+            if e.id == table and rt.get("name") == column:
                 continue
             for key, fields in walk(rt.get("val") or {}):
                 if key == "ColumnRef" and strings(fields.get("fields"))[-1:] == [column]:
                     return True
+    return False
+
+
+def _reads(st: Statement, table: str) -> bool:
+    """True when the FROM list of an UPDATE names ``table`` (``schema.name``; unqualified: by its name)."""
+    schema, _, name = table.rpartition(".")
+    for key, fields in walk(body(st).get("fromClause") or []):
+        if key == "RangeVar" and fields.get("relname") == name and fields.get("schemaname") in (None, schema):
+            return True
     return False
 
 
@@ -263,7 +274,8 @@ def destructive_change(ctx: RuleContext) -> Iterator[Hit]:
     nothing yet), ``DROP … IF EXISTS`` of a table no earlier file made (not ours to judge), a table
     whose rows the same file first copies elsewhere (``INSERT … SELECT``, ``CREATE TABLE … AS``), a
     column whose values were copied since it was added (``UPDATE t SET new = old::int``, ``INSERT INTO
-    x SELECT … FROM t``, in any file), and a table dropped and created again (``table-recreated`` reports it).
+    x SELECT … FROM t``, ``UPDATE x SET c = t.old FROM t``, in any file), and a table dropped and created
+    again (``table-recreated`` reports it).
     """
     candidates = [
         st
