@@ -37,6 +37,7 @@ _REFUSES = {
     "golang-migrate": "migrate refuses the whole directory (duplicate migration file) before applying",
     "flyway": "Flyway's validation fails (more than one migration with this version) before migrating",
     "dbmate": "dbmate fails on the schema_migrations primary key and rolls that file back",
+    "tern": "tern refuses the whole directory (duplicate migration) before migrating",
     "numbered": "migration tools record one row per version: the second file is refused or never run",
     # also when the files need no Supabase base (so the replay writes no history rows to collide on)
     "supabase": "the Supabase CLI fails on the schema_migrations primary key at the second file",
@@ -54,10 +55,32 @@ _UP_MARKER = {
 def unmarked_files(mdir: MigrationDir) -> list[tuple[str, str]]:
     """``(file, what the tool does)`` for each file without the up marker the owning tool requires (goose,
     dbmate, sql-migrate), which the replay applies whole (pure)."""
+    if str(mdir.tool) == "tern":
+        return _tern_gaps(mdir)
     marker = _UP_MARKER.get(str(mdir.tool))
     if marker is None:
         return []
     return [(f.path, f"no '{marker[0]}' line: {marker[1]}") for f in mdir.files if f.span is None and f.text]
+
+
+def _tern_gaps(mdir: MigrationDir) -> list[tuple[str, str]]:
+    """tern numbers its migrations 1, 2, 3, ... and refuses a directory with a number missing."""
+    numbers = sorted({int(f.version) for f in mdir.files if f.version.isdigit()})
+    expected = 1
+    for f in mdir.files:
+        if not f.version.isdigit():
+            continue
+        n = int(f.version)
+        if n > expected and expected not in numbers:
+            return [
+                (
+                    f.path,
+                    f"no migration {expected} before it: tern refuses the directory "
+                    f"('Missing migration {expected}')",
+                )
+            ]
+        expected = max(expected, n + 1)
+    return []
 
 
 def version_collisions(mdir: MigrationDir) -> list[tuple[str, str, str]]:
@@ -217,7 +240,7 @@ def print_result(
             style="yellow",
         )
     for file, why in unmarked or []:
-        out.print(f"markers: {file} has {why} (replayed whole here)", markup=False, style="yellow")
+        out.print(f"refused: {file}: {why} (replayed here anyway)", markup=False, style="yellow")
     not_run = [o.file for o in result.files if o.status == "not-run"]
     if not_run:
         out.print(

@@ -557,6 +557,8 @@ def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
             "-- +migrate Up\n-- +migrate StatementBegin\n",
             "-- +migrate StatementEnd\n\n-- +migrate Down\n",
         )
+    if tool == "tern":  # the rollback below the line: none (the old files' are archived)
+        return f"{version}_{domain}.sql", "", "\n---- create above / drop below ----\n"
     if tool == "golang-migrate":
         return f"{version}_{domain}.up.sql", "", ""
     if tool in ("flyway", "flyway-repeatable"):
@@ -615,7 +617,8 @@ def build_clean_set(
         mine = [e for e, d in zip(entries, idx, strict=True) if d == i]
         if not mine:
             continue
-        name, opening, closing = file_style(tool, versions[i], dom.name)
+        version = f"{len(files) + 1:03d}" if tool == "tern" else versions[i]  # tern: 1, 2, 3, ... no gaps
+        name, opening, closing = file_style(tool, version, dom.name)
         head = comment_block(
             f"{name}: {dom.name.replace('_', ' ')} (pgconsolidate clean set)\n\n"
             "Idempotent: every statement can run again on a database that already has the object.\n"
@@ -642,7 +645,7 @@ def build_clean_set(
             CleanFile(
                 name,
                 dom.name,
-                versions[i],
+                version,
                 head + opening + "\n" + "\n\n".join(body) + "\n" + closing,
                 tuple(f"{e.type} {e.name}" for e in mine),
             )

@@ -63,6 +63,17 @@ def generate_history_repair(
             )
         parts.append("COMMIT;\n")
         return "".join(parts)
+    if tool == "tern":  # one row: the current version (the clean set is numbered 1, 2, ...)
+        current = max((int(ver) for ver, _ in applied if ver.isdigit()), default=0)
+        parts.append(
+            render(
+                sql.SQL("DELETE FROM {t};\nINSERT INTO {t} (version) VALUES ({v});\n").format(
+                    t=tbl, v=sql.Literal(current)
+                )
+            )
+        )
+        parts.append("COMMIT;\n")
+        return "".join(parts)
     if tool == "golang-migrate":  # one row: the current version
         last = max((v for v, _ in applied), default="")
         parts.append(

@@ -30,6 +30,7 @@ HISTORY_TABLE_NAMES = frozenset(
         "__diesel_schema_migrations",
         "_sqlx_migrations",
         "gorp_migrations",
+        "schema_version",
     }
 )
 #: Flyway's history table has these columns whatever ``flyway.table`` names it (Flyway 3-4's
@@ -71,6 +72,8 @@ def history_tool(schema: str, name: str, columns: Collection[str]) -> str | None
         return "sqlx"
     if name == "gorp_migrations" and {"id", "applied_at"} <= set(columns):
         return "sql-migrate"
+    if name == "schema_version" and list(columns) == ["version"]:  # Flyway 3-4's has more columns
+        return "tern"
     if name == "schema_migrations":
         if schema == "supabase_migrations":
             return "supabase"

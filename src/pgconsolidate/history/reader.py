@@ -56,7 +56,7 @@ def _read_table(
                         statements=None if stmts is None else tuple(s or "" for s in stmts),
                     )
                 )
-        elif tool in ("dbmate", "golang-migrate", "diesel"):
+        elif tool in ("dbmate", "golang-migrate", "diesel", "tern"):
             dirty = sql.SQL("dirty") if "dirty" in columns else sql.SQL("NULL::boolean")
             for r in cur.execute(_query("version_only.sql", table=table, dirty=dirty)).fetchall():
                 entries.append(AppliedMigration(version=r["version"], dirty=r["dirty"]))

@@ -39,7 +39,7 @@ from pgconsolidate.sources.model import MigrationDir, MigrationFile
 from pgconsolidate.statements.split import split_sql
 
 _LOCATION_KEYS = frozenset({"location", "stmt_location", "stmt_len"})
-_NUMERIC_TOOLS = frozenset({"golang-migrate", "goose", "flyway", "sqlx"})
+_NUMERIC_TOOLS = frozenset({"golang-migrate", "goose", "flyway", "sqlx", "tern"})
 
 
 def normalize_version(tool: str, version: str) -> str:
@@ -427,8 +427,8 @@ def reconcile(history: HistoryTable, mdir: MigrationDir) -> Reconciliation:
         applied[normalize_version(tool, e.version)] = e
 
     below: str | None = None
-    if tool == "golang-migrate" and applied:
-        # golang-migrate keeps one row, the current version: every file up to it counts as applied.
+    if tool in ("golang-migrate", "tern") and applied:
+        # golang-migrate and tern keep one row, the current version: every file up to it counts as applied.
         below = max(applied, key=lambda v: _order_key(tool, v))
     elif baseline is not None:
         below = baseline  # Flyway baseline: versions up to it count as applied

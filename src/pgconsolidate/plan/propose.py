@@ -1227,6 +1227,7 @@ def propose(
         "golang-migrate": "public.schema_migrations",
         "goose": "public.goose_db_version",
         "sql-migrate": "public.gorp_migrations",
+        "tern": "public.schema_version",
         "flyway": "public.flyway_schema_history",
         "prisma": "public._prisma_migrations",
         "diesel": "public.__diesel_schema_migrations",

@@ -59,7 +59,8 @@ Progress = Callable[[str, int, int], None]
 
 _NO_TX = re.compile(
     r"--\s*\+goose\s+NO\s+TRANSACTION|--\s*migrate:up\b[^\n]*transaction\s*:\s*false"
-    r"|^-- \+migrate[ \t]+Up[ \t][^\n]*\bnotransaction\b",  # sql-migrate: case-sensitive, at line start
+    r"|^-- \+migrate[ \t]+Up[ \t][^\n]*\bnotransaction\b"  # sql-migrate: case-sensitive, at line start
+    r"|^---- tern: disable-tx ----$",
     re.I | re.M,
 )
 _SAVEPOINT = "pgc_replay_stmt"

@@ -22,6 +22,7 @@ _WRAPPING_TOOLS = {
     Scheme.GOOSE,
     Scheme.DBMATE,
     Scheme.SQL_MIGRATE,
+    Scheme.TERN,
     Scheme.PRISMA,
     Scheme.DRIZZLE,
 }
@@ -43,6 +44,8 @@ def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
         return not _DBMATE_NO_TX.search(text)
     if tool == Scheme.SQL_MIGRATE:
         return not _SQL_MIGRATE_NO_TX.search(text)
+    if tool == Scheme.TERN:
+        return "---- tern: disable-tx ----" not in text
     if tool == _GOLANG_MIGRATE:
         # golang-migrate sends the file as one multi-statement query: an implicit transaction
         return True

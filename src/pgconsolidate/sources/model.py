@@ -12,6 +12,7 @@ class Scheme(StrEnum):
     SUPABASE = "supabase"  # <digits>_<name>.sql, ordered by file name (Supabase CLI, dbmate)
     DBMATE = "dbmate"  # <digits>_<name>.sql with -- migrate:up / -- migrate:down markers
     GOOSE = "goose"  # <digits>_<name>.sql with -- +goose Up / -- +goose Down markers
+    TERN = "tern"  # <digits>_<name>.sql, up above '---- create above / drop below ----' (jackc/tern)
     SQL_MIGRATE = "sql-migrate"  # any <name>.sql with -- +migrate Up / -- +migrate Down markers (rubenv)
     GOLANG_MIGRATE = "golang-migrate"  # <digits>_<name>.up.sql / .down.sql
     FLYWAY = "flyway"  # V<ver>__<name>.sql, R__<name>.sql

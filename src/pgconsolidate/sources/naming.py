@@ -20,6 +20,8 @@ _DBMATE_DOWN = re.compile(r"^\s*--\s*migrate:down\b", re.MULTILINE)
 # rubenv/sql-migrate: the line starts with exactly "-- +migrate " and the command is case-sensitive
 _SQL_MIGRATE_UP = re.compile(r"^-- \+migrate[ \t]+Up(?![^\s])", re.MULTILINE)
 _SQL_MIGRATE_DOWN = re.compile(r"^-- \+migrate[ \t]+Down(?![^\s])", re.MULTILINE)
+#: jackc/tern: what is above this line is the migration, what is below it the rollback
+TERN_SPLIT = "---- create above / drop below ----"
 
 
 def parse_filename(filename: str) -> FileName | None:
@@ -107,13 +109,15 @@ def paired_downs(named: Sequence[tuple[str, FileName]]) -> dict[int, str]:
 
 def _may_have_markers(text: str) -> bool:
     """Cheap pre-check before the marker regexes (which are slow on large files)."""
-    return "migrate:" in text or "+migrate" in text or "goose" in text.lower()
+    return "migrate:" in text or "+migrate" in text or TERN_SPLIT in text or "goose" in text.lower()
 
 
 def up_section(text: str) -> tuple[int, int] | None:
     """The character span of the forward part of a goose or dbmate file, or None if it has no markers."""
     if not _may_have_markers(text):
         return None
+    if (split := text.find(TERN_SPLIT)) >= 0 and not _GOOSE_UP.search(text) and not _DBMATE_UP.search(text):
+        return (0, split)
     for up_re, down_re in (
         (_GOOSE_UP, _GOOSE_DOWN),
         (_DBMATE_UP, _DBMATE_DOWN),
@@ -139,6 +143,8 @@ def marker_scheme(text: str) -> Scheme | None:
         return Scheme.DBMATE
     if _SQL_MIGRATE_UP.search(text):
         return Scheme.SQL_MIGRATE
+    if TERN_SPLIT in text:
+        return Scheme.TERN
     return None
 
 
@@ -155,6 +161,8 @@ def detect_tool(root_hint: str, names: Iterable[FileName], marker_schemes: Itera
         return Scheme.DBMATE
     if Scheme.SQL_MIGRATE in markers:
         return Scheme.SQL_MIGRATE
+    if Scheme.TERN in markers:
+        return Scheme.TERN
     counts: dict[Scheme, int] = {}
     for n in names:
         scheme = Scheme.FLYWAY if n.scheme is Scheme.FLYWAY_REPEATABLE else n.scheme
@@ -176,7 +184,7 @@ def order_key(tool: Scheme, filename: str, name: FileName) -> tuple[object, ...]
     if tool is Scheme.SQL_MIGRATE:
         digits = _LEADING_DIGITS.match(filename)
         return (0, int(digits[0]), filename) if digits else (1, 0, filename)
-    if tool in (Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED):
+    if tool in (Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED, Scheme.TERN):
         return (0, int(name.version) if name.version.isdigit() else 0, filename)
     if tool is Scheme.FLYWAY:
         if name.scheme is Scheme.FLYWAY_REPEATABLE:
@@ -197,6 +205,7 @@ def orders_by_name(tool: Scheme) -> bool:
         Scheme.NUMBERED,
         Scheme.FLYWAY,
         Scheme.SQL_MIGRATE,
+        Scheme.TERN,
     )
 
 

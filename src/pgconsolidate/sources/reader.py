@@ -167,7 +167,7 @@ def _may_have_markers(data: bytes) -> bool:
     Searching for a two-byte string is slow (three times slower than for ``migrate:``) while ``+`` is
     rare in SQL and found by ``memchr``: the first few ``+`` are looked at one by one, and the two-byte
     searches run only on files with many of them."""
-    if b"migrate:" in data:
+    if b"migrate:" in data or b"create above / drop below" in data:  # dbmate, tern
         return True
     at = data.find(b"+")
     for _ in range(_PLUS_PROBES):

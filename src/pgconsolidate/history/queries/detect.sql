@@ -8,7 +8,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v')
   AND (c.relname IN ('schema_migrations', 'flyway_schema_history', 'goose_db_version', '_prisma_migrations',
                      '__drizzle_migrations', '__diesel_schema_migrations', '_sqlx_migrations',
-                     'gorp_migrations')
+                     'gorp_migrations', 'schema_version')
        OR EXISTS (SELECT FROM pg_attribute e
                   WHERE e.attrelid = c.oid AND e.attname = 'execution_time' AND e.attnum > 0
                     AND NOT e.attisdropped))
