@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from pgconsolidate.catalog import read_snapshot
+from pgconsolidate.catalog import reader as reader_module
 from pgconsolidate.db.connect import connection
 
 SCHEMA = """
@@ -116,3 +117,59 @@ def test_functions_are_those_of_the_schemas_read(major: int, request: pytest.Fix
         ).fetchall()
     assert got == sorted(str(name) for (name,) in rows)
     assert got == ["Other Schema.p", "app.g", "app.total", "public.f"]
+
+
+def _census_triggers(url: str) -> tuple[bool, int]:
+    """(the census says triggers may exist, rows the triggers query returns)."""
+    skip = reader_module.skipped_schemas(False)
+    with connection(url) as conn, conn.transaction():
+        version = conn.info.server_version
+        preamble, census = reader_module._send_preamble(conn, skip)
+        params = reader_module._prepared(preamble, skip, False).params
+        maybe = "triggers" not in reader_module._empty_kinds(census)
+        rows = conn.execute(reader_module._query("triggers", version), params).fetchall()
+    return maybe, len(rows)
+
+
+TRIGGER_CASES = {
+    # foreign keys only: their internal triggers are not read, and the census says so
+    "foreign keys": (
+        "CREATE TABLE public.a (id int PRIMARY KEY); CREATE TABLE public.b (a int REFERENCES public.a);",
+        False,
+    ),
+    "constraint trigger": (
+        "CREATE TABLE public.a (id int PRIMARY KEY); CREATE TABLE public.b (a int REFERENCES public.a);"
+        "CREATE FUNCTION public.tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';"
+        "CREATE CONSTRAINT TRIGGER ct AFTER INSERT ON public.b DEFERRABLE INITIALLY DEFERRED "
+        "FOR EACH ROW EXECUTE FUNCTION public.tf();",
+        True,
+    ),
+    "constraint trigger on a partitioned table": (
+        "CREATE TABLE public.p (id int) PARTITION BY LIST (id);"
+        "CREATE TABLE public.p1 PARTITION OF public.p FOR VALUES IN (1);"
+        "CREATE FUNCTION public.tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';"
+        "CREATE CONSTRAINT TRIGGER ct AFTER UPDATE ON public.p FOR EACH ROW EXECUTE FUNCTION public.tf();",
+        True,
+    ),
+    "trigger on a partitioned table": (
+        "CREATE TABLE public.p (id int) PARTITION BY LIST (id);"
+        "CREATE TABLE public.p1 PARTITION OF public.p FOR VALUES IN (1);"
+        "CREATE FUNCTION public.tf() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+        "CREATE TRIGGER t BEFORE INSERT ON public.p FOR EACH ROW EXECUTE FUNCTION public.tf();",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TRIGGER_CASES))
+@pytest.mark.parametrize("major", [16, 18])
+def test_census_tells_triggers(major: int, case: str, request: pytest.FixtureRequest) -> None:
+    """The census's trigger test looks at ordinary triggers through pg_trigger's tgconstraint index and
+    tells constraint triggers from pg_depend: true whenever the triggers query returns a row."""
+    url = request.getfixturevalue("scratch_db_16" if major == 16 else "scratch_db")
+    ddl, read = TRIGGER_CASES[case]
+    with connection(url, autocommit=True) as conn:
+        conn.execute(ddl)
+    maybe, rows = _census_triggers(url)
+    assert (rows > 0) is read
+    assert maybe is read
