@@ -277,9 +277,19 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
     if _is_prisma(entries):
         return _read_prisma(root, entries)
     journal_path = root / DRIZZLE_JOURNAL
+    stray: Journal | None = None
     if journal_path.is_file():
-        return _read_drizzle(root, entries, _journal(journal_path))
+        journal = _journal(journal_path)
+        if not _stray_journal(entries, journal):
+            return _read_drizzle(root, entries, journal)
+        stray = journal
     left_out, named, paths = _list_flat(entries)
+    if stray is not None:  # meta/ holds a journal of migrations that are not here
+        why = (
+            f"drizzle-kit's journal and snapshots, but none of the {len(stray.tags)} migration(s) "
+            f"{DRIZZLE_JOURNAL} lists is in the directory: the other files' tool does not read it"
+        )
+        left_out = [LeftOut(lo.path, why) if lo.path == DRIZZLE_META + "/" else lo for lo in left_out]
     if not named and (diesel := _read_diesel(root, entries)) is not None:
         return diesel
     if any(lo.path.endswith("/") for lo in left_out):
@@ -557,6 +567,16 @@ def _read_prisma(root: Path, entries: list[os.DirEntry[str]]) -> MigrationDir:
             LeftOut(f"{entry.name}/{other}", f"not {PRISMA_FILE}: Prisma does not run it") for other in others
         )
     return MigrationDir(root=str(root), tool=Scheme.PRISMA, files=tuple(files), left_out=tuple(left_out))
+
+
+def _stray_journal(entries: list[os.DirEntry[str]], journal: Journal) -> bool:
+    """True when none of the files ``journal`` lists is in the directory while other migration files are
+    (``<timestamp>_<name>.sql`` of the Supabase CLI next to a ``meta/`` an earlier drizzle-kit setup left):
+    the directory is not drizzle-kit's (its migrate would fail on the first missing file)."""
+    names = {e.name for e in entries}
+    if not journal.tags or any(f"{tag}.sql" in names for tag in journal.tags):
+        return False
+    return any(e.name.endswith(".sql") and parse_filename(e.name) is not None for e in entries)
 
 
 def _journal(path: Path) -> Journal:
