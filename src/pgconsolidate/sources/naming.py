@@ -12,6 +12,8 @@ _FLYWAY = re.compile(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<name>.
 _FLYWAY_REPEATABLE = re.compile(r"^R__(?P<name>.+)\.sql$")
 _SUPABASE = re.compile(r"^(?P<version>\d+)_(?P<name>.*)\.sql$")  # the Supabase CLI's own pattern
 _NUMBERED = re.compile(r"^(?P<version>\d+)(?:[-.](?P<name>.*))?\.sql$")
+# a release-style version: 1.0.0-00-create_x.sql, 2.3_add_y.sql (numbers, compared part by part)
+_DOTTED = re.compile(r"^(?P<version>\d+(?:\.\d+)+(?:-\d+)?)(?:[-_.](?P<name>.*))?\.sql$")
 
 _GOOSE_UP = re.compile(r"^\s*--\s*\+goose\s+up\b", re.IGNORECASE | re.MULTILINE)
 _GOOSE_DOWN = re.compile(r"^\s*--\s*\+goose\s+down\b", re.IGNORECASE | re.MULTILINE)
@@ -31,6 +33,8 @@ def parse_filename(filename: str) -> FileName | None:
         # .up/.down, Flyway's a letter first)
         if m := _SUPABASE.match(filename):
             return FileName(m["version"], m["name"], Scheme.SUPABASE)
+        if m := _DOTTED.match(filename):
+            return FileName(m["version"], m["name"] or "", Scheme.NUMBERED)
         if m := _NUMBERED.match(filename):
             return FileName(m["version"], m["name"] or "", Scheme.NUMBERED)
         return None
@@ -185,7 +189,10 @@ def order_key(tool: Scheme, filename: str, name: FileName) -> tuple[object, ...]
         digits = _LEADING_DIGITS.match(filename)
         return (0, int(digits[0]), filename) if digits else (1, 0, filename)
     if tool in (Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.NUMBERED, Scheme.TERN):
-        return (0, int(name.version) if name.version.isdigit() else 0, filename)
+        v = name.version
+        if v.isdigit():
+            return (0, (int(v),), filename)
+        return (0, tuple(int(p) for p in _NUMBER_PARTS.findall(v)), filename)  # 1.10.0 after 1.9.0
     if tool is Scheme.FLYWAY:
         if name.scheme is Scheme.FLYWAY_REPEATABLE:
             return (1, (), name.name)
@@ -194,6 +201,7 @@ def order_key(tool: Scheme, filename: str, name: FileName) -> tuple[object, ...]
 
 
 _LEADING_DIGITS = re.compile(r"\d+")
+_NUMBER_PARTS = re.compile(r"\d+")
 
 
 def orders_by_name(tool: Scheme) -> bool:
