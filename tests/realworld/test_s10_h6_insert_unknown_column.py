@@ -54,6 +54,9 @@ OK = [
     # a table whose columns are not all known (CREATE TABLE ... AS)
     "create table public.copy as select 1 as a;\ncreate function public.f() returns void language sql as "
     "$$ insert into public.copy (b) values (1) $$;\n",
+    # a column the chain dropped: dangling-reference's, which names the DROP
+    "create function public.f() returns void language sql as\n"
+    "$$ insert into public.profiles (name) values ('x') $$;\nalter table public.profiles drop column name;\n",
     # a function dropped at the end
     "create function public.f() returns void language sql as\n"
     "$$ insert into public.profiles (nope) values (1) $$;\ndrop function public.f();\n",

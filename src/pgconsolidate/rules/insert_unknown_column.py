@@ -55,12 +55,13 @@ def insert_unknown_column(ctx: RuleContext) -> Iterator[Hit]:
     42703 (column does not exist) each time it runs. In a trigger function on ``auth.users`` (the
     profile row made at signup) every signup then fails.
 
-    Read: the column list of each ``INSERT INTO table (col, ...)`` of the final body of every function
-    that exists at the end (comments left out), for a table the migrations create and that exists at
-    the end, resolved through the function's own ``SET search_path`` (else ``public`` and the function's
-    schema). Not read: tables made by ``CREATE TABLE ... AS``, ``LIKE``, ``INHERITS`` or as a partition
-    (their columns are not all known), tables the migrations never create (``auth.users``), dynamic SQL
-    built at run time.
+    Reported: a column no migration ever gave the table (one the chain dropped or renamed is reported by
+    ``dangling-reference``, with the DROP). Read: the column list of each ``INSERT INTO table (col, ...)``
+    of the final body of every function that exists at the end (comments left out), for a table the
+    migrations create and that exists at the end, resolved through the function's own ``SET search_path``
+    (else ``public`` and the function's schema). Not read: tables made by ``CREATE TABLE ... AS``,
+    ``LIKE``, ``INHERITS`` or as a partition (their columns are not all known), tables the migrations never
+    create (``auth.users``), dynamic SQL built at run time.
     """
     tables = {
         s.id: s
@@ -71,6 +72,7 @@ def insert_unknown_column(ctx: RuleContext) -> Iterator[Hit]:
         return
     runs: dict[str, list[str]] | None = None
     exists = ctx.schema.exists
+    objects = ctx.schema.objects
     for kind in (K.FUNCTION, K.PROCEDURE):
         for state in ctx.by_kind.get(kind, ()):
             detail = state.detail
@@ -94,7 +96,10 @@ def insert_unknown_column(ctx: RuleContext) -> Iterator[Hit]:
                     continue  # not a plain column list
                 for c in cols:
                     col = _ident(c)
-                    if not exists(f"{table}.{col}") and col not in missing.get(table, []):
+                    # a column the chain dropped or renamed is dangling-reference's (it names the DROP)
+                    if f"{table}.{col}" in objects or col in missing.get(table, []):
+                        continue
+                    if not exists(f"{table}.{col}"):
                         missing.setdefault(table, []).append(col)
             if not missing:
                 continue
