@@ -1,11 +1,13 @@
-"""Stand-ins for extensions the scratch server cannot install (uuid-ossp, pgcrypto, http, pg_net).
+"""Stand-ins for extensions the scratch server cannot install (uuid-ossp, pgcrypto, http, pg_net,
+moddatetime).
 
 A stand-in gives the extension's schema-visible surface — types, domains and function signatures — so that
 migrations which refer to it can be built and compared. Functions compute exactly what the extension
 computes when core PostgreSQL can (``uuid_generate_v4``, ``uuid_generate_v3``, ``digest``/``hmac`` for md5
-and SHA-2, ``gen_random_bytes``), and RAISE otherwise (every request of ``http``/``pg_net``): a stand-in
-never returns a wrong value. Each stand-in carries a comment (``pgconsolidate stand-in for extension X``)
-on one of its functions, so a database says which stand-ins it holds.
+and SHA-2, ``gen_random_bytes``, the ``moddatetime`` trigger function), and RAISE otherwise (every request
+of ``http``/``pg_net``): a stand-in never returns a wrong value. Each stand-in carries a comment
+(``pgconsolidate stand-in for extension X``) on one of its functions, so a database says which stand-ins it
+holds.
 """
 
 from __future__ import annotations
@@ -48,6 +50,13 @@ SPECS: dict[str, StandInSpec] = {
     ),
     "pg_net": StandInSpec(
         "pg_net", "standin_pg_net.sql", "net", "schema net with signatures; every request raises"
+    ),
+    "moddatetime": StandInSpec(
+        "moddatetime",
+        "standin_moddatetime.sql",
+        None,
+        "moddatetime() sets the named timestamp column to now() as the C trigger function does, and "
+        "refuses what it refuses",
     ),
 }
 
