@@ -88,15 +88,18 @@ def version_collisions(mdir: MigrationDir) -> list[tuple[str, str, str]]:
     already has, for the tools in ``_REFUSES`` (pure: names in, data out)."""
     if str(mdir.tool) not in _REFUSES:
         return []
+    from pgconsolidate.sources.naming import version_key
+
     first: dict[str, str] = {}
     found: list[tuple[str, str, str]] = []
     for f in mdir.files:
         if f.filename.direction != "up" or not f.version:
             continue
-        if f.version in first:
-            found.append((f.path, f.version, first[f.version]))
+        key = version_key(mdir.tool, f.version)  # 001 and 1 (Flyway: 1.0) are one version to the tool
+        if key in first:
+            found.append((f.path, f.version, first[key]))
         else:
-            first[f.version] = f.path
+            first[key] = f.path
     return found
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.sources.model import Scheme
+from pgconsolidate.sources.naming import version_key
 
 
 @rule(
@@ -23,12 +24,15 @@ def version_collision(ctx: RuleContext) -> Iterator[Hit]:
     ``supabase_migrations.schema_migrations`` (``version`` is its primary key), so the second file
     with the same version is skipped, rejected or recorded in place of the first depending on the
     command. Which file "wins" then depends on the machine. One finding per file that shares a version,
-    naming the others. Not for sql-migrate, which records each file by its whole name.
+    naming the others. Versions are compared as the tool compares them (goose, golang-migrate, tern: ``001``
+    is ``1``; Flyway: ``1.0`` and ``01`` are ``1``). Not for sql-migrate, which records each file by its
+    whole name.
     """
     if ctx.mdir.tool is Scheme.SQL_MIGRATE:
         return  # sql-migrate records each file by its name: 001_a.sql and 001_b.sql are two migrations
     files = ctx.mdir.files
-    versions = [mf.filename.version for mf in files]
+    tool = ctx.mdir.tool
+    versions = [version_key(tool, mf.filename.version) for mf in files]
     shared = {v for v, n in Counter(versions).items() if n > 1 and v}
     if not shared:
         return  # the usual case: every version once

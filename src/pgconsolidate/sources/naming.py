@@ -204,6 +204,25 @@ _LEADING_DIGITS = re.compile(r"\d+")
 _NUMBER_PARTS = re.compile(r"\d+")
 
 
+_NUMERIC_VERSIONS = frozenset(
+    {Scheme.GOOSE, Scheme.GOLANG_MIGRATE, Scheme.FLYWAY, Scheme.FLYWAY_REPEATABLE, Scheme.TERN}
+)
+
+
+def version_key(tool: Scheme, version: str) -> str:
+    """``version`` as ``tool`` compares versions: goose, golang-migrate and tern read a number (``001``
+    is ``1``), Flyway dotted numbers (``1.0`` and ``01`` are ``1``); the others compare the text."""
+    if tool not in _NUMERIC_VERSIONS:
+        return version
+    parts = version.replace("_", ".").split(".")
+    if not all(p.isdigit() for p in parts):
+        return version
+    nums = [str(int(p)) for p in parts]
+    while tool is Scheme.FLYWAY and len(nums) > 1 and nums[-1] == "0":
+        nums.pop()
+    return ".".join(nums)
+
+
 def orders_by_name(tool: Scheme) -> bool:
     """True when :func:`order_key` orders ``tool``'s files by file name alone (then files listed in
     name order are already in the tool's order)."""
