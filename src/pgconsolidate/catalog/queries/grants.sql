@@ -7,8 +7,10 @@ WITH objects(object_kind, object, acl) AS (
     SELECT 'column', c.nspname || '.' || c.relname || '.' || a.attname, a.attacl
     FROM pg_rewrite r  -- views and materialized views by their rules, as in views.sql
     CROSS JOIN LATERAL (
-        SELECT c.oid, c.relname, c.relkind, n.nspname
-          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        -- (the schema by a lookup of its own: a join here cost ~0.3 M server instructions more to plan)
+        SELECT c.oid, c.relname, c.relkind,
+               (SELECT n.nspname FROM pg_namespace n WHERE n.oid = c.relnamespace) AS nspname
+          FROM pg_class c
          WHERE c.oid = r.ev_class
         OFFSET 0
     ) c

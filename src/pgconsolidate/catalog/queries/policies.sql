@@ -1,5 +1,6 @@
 -- Row-level security policies. Each policy's table is looked up by oid (the subquery is not pulled up, so
--- the planner cannot choose to read and hash every table of the database to match a few policies).
+-- the planner cannot choose to read and hash every table of the database to match a few policies), its
+-- schema by a lookup of its own (a join inside the subquery cost ~0.2 M server instructions more to plan).
 SELECT c.nspname || '.' || c.relname || '.' || pol.polname AS identity,
        c.nspname || '.' || c.relname AS "table",
        CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
@@ -12,7 +13,8 @@ SELECT c.nspname || '.' || c.relname || '.' || pol.polname AS identity,
        ds.description AS comment
 FROM pg_policy pol
 CROSS JOIN LATERAL (
-    SELECT c.oid, c.relname, n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    SELECT c.oid, c.relname, (SELECT n.nspname FROM pg_namespace n WHERE n.oid = c.relnamespace) AS nspname
+      FROM pg_class c
      WHERE c.oid = pol.polrelid
     OFFSET 0
 ) c
