@@ -63,6 +63,43 @@ def left_out_creators(mdir: MigrationDir) -> tuple[OutsideFile, ...]:
         creates = creators_in(text)
         if creates:
             out.append(OutsideFile(lo.path, lo.reason, creates))
+    return tuple(out) + beside_creators(root)
+
+
+#: why a ``.sql`` file next to the migrations directory is not one of its migrations, by its name
+_BESIDE = {
+    "seed.sql": "the Supabase CLI runs it after the migrations on db reset, never on db push",
+}
+
+
+def beside_creators(root: Path) -> tuple[OutsideFile, ...]:
+    """The ``.sql`` files next to the migrations directory ``root`` (in its parent: ``supabase/schema.sql``
+    beside ``supabase/migrations``, dbmate's ``db/schema.sql``) that create something: a project that keeps
+    its base schema there and only deltas in the migrations is replayed without it. Paths are relative to
+    ``root`` (``../schema.sql``). Only for a directory named ``migrations`` (its parent is then the
+    project's, or its database folder)."""
+    resolved = root.resolve()
+    if resolved.name != "migrations":
+        return ()
+    parent = resolved.parent
+    try:
+        files = sorted(p for p in parent.iterdir() if p.suffix == ".sql" and p.is_file())
+    except OSError:
+        return ()
+    out: list[OutsideFile] = []
+    for path in files:
+        try:
+            if path.stat().st_size > MAX_OUTSIDE_BYTES:
+                continue
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        creates = creators_in(text)
+        if creates:
+            why = _BESIDE.get(
+                path.name, "next to the migrations directory, not in it: applied by hand, if at all"
+            )
+            out.append(OutsideFile(f"../{path.name}", why, creates))
     return tuple(out)
 
 

@@ -511,7 +511,7 @@ def replay_into(
     outcomes = list(run.outcomes) + [
         FileOutcome(f.path, "not-run", 0, 0) for f in files if f.path not in done
     ]
-    outside = left_out_creators(mdir) if run.raw and mdir.left_out else ()
+    outside = left_out_creators(mdir) if any(_MISSING_STATE.get(r.sqlstate) for r in run.raw) else ()
     commented = commented_creators(mdir) if any(_MISSING_STATE.get(r.sqlstate) for r in run.raw) else ()
     failures, skipped = analyse(
         tuple(run.units),
