@@ -11,9 +11,11 @@
 -- instructions on the bench schema); a non-internal trigger with a constraint is a constraint trigger
 -- (CREATE CONSTRAINT TRIGGER, or its clone on a partition), whose constraint PostgreSQL makes depend on it:
 -- told by pg_depend's reference index (a superset: the clones of any trigger on partitions count too)
+-- (each trigger's schema by lookups of its own, not a join: cheaper to plan, -0.7 M)
 SELECT EXISTS (SELECT FROM pg_trigger tg
-                 JOIN pg_class c ON c.oid = tg.tgrelid
-                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                CROSS JOIN LATERAL (SELECT (SELECT n.nspname FROM pg_namespace n
+                                             WHERE n.oid = (SELECT c.relnamespace FROM pg_class c
+                                                             WHERE c.oid = tg.tgrelid)) AS nspname OFFSET 0) n
                 WHERE tg.tgconstraint = 0 AND NOT tg.tgisinternal
                   AND (n.nspname <> ALL (%(skip_schemas)s::text[])
                        OR (pg_identify_object('pg_proc'::regclass, tg.tgfoid, 0)).schema <> n.nspname))
