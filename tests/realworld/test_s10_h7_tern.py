@@ -77,3 +77,10 @@ def test_schema_version_reconciled(tmp_path: Path, scratch_db: str) -> None:
     assert (h.tool, h.table) == ("tern", "public.schema_version")
     r = reconcile(h, read_dir(d))
     assert [(i.kind, i.path) for i in r.issues] == [(NEVER_APPLIED, "003_expiry.sql")] and r.matched == 2
+
+
+def test_apply_says_to_use_tern(tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    d = migrations(tmp_path, _FILES)
+    assert run(["apply", str(d), "--database-url", scratch_db, "--dry-run"]) != 0
+    err = capsys.readouterr().err
+    assert "apply does not write tern history: apply with tern itself" in err and "checksums" not in err

@@ -54,9 +54,8 @@ def target_for(tool: str) -> HistoryTarget:
         return HistoryTarget("sqlx", "public", "_sqlx_migrations")
     if tool == "diesel":
         return HistoryTarget("diesel", "public", "__diesel_schema_migrations")
-    raise InputError(
-        f"apply does not write {tool} history (its checksums are the tool's own): apply with {tool} itself"
-    )
+    why = " (its checksums are the tool's own)" if tool in ("flyway", "flyway-repeatable", "drizzle") else ""
+    raise InputError(f"apply does not write {tool} history{why}: apply with {tool} itself")
 
 
 def _exists(conn: psycopg.Connection, t: HistoryTarget) -> bool:
