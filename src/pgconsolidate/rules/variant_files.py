@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 
-from pgconsolidate.model.types import Action, IndexDef, ObjectKind, ObjectState
+from pgconsolidate.model.types import Action, Effect, IndexDef, ObjectKind, ObjectState
+from pgconsolidate.rules._timeline import statement_of
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.model_view import DEFINED_KINDS
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
@@ -17,6 +19,22 @@ _KINDS = DEFINED_KINDS
 
 _CREATES = (Action.CREATE, Action.CREATE_OR_REPLACE)
 _DROP = Action.DROP
+
+
+#: a DO block that creates only what is missing: ``IF NOT EXISTS (...) THEN CREATE ...``, or
+#: ``EXCEPTION WHEN duplicate_object`` around the CREATE
+_GUARD = re.compile(
+    r"\bif\s+not\s+exists\b|\bwhen\s+(?:duplicate_object|duplicate_table|others)\b", re.IGNORECASE
+)
+
+
+def _ensures(ctx: RuleContext, e: Effect) -> bool:
+    """True for a CREATE of a DO block guarded against the object existing: it makes the object only
+    where it is missing (an "ensure"), it does not redefine it."""
+    if not e.conditional:
+        return False
+    st = statement_of(ctx, e)
+    return st is not None and st.kind == "DoStmt" and _GUARD.search(st.text) is not None
 
 
 def _defined_states(ctx: RuleContext) -> Iterator[ObjectState]:
@@ -41,6 +59,8 @@ def defined_in_several_files(ctx: RuleContext) -> dict[str, set[str]]:
                 continue
             d = e.detail
             if type(d) is IndexDef and d.constraint:
+                continue
+            if e.conditional and _ensures(ctx, e):
                 continue
             file = e.ref.file
             if first_file is None:
@@ -74,6 +94,8 @@ def definitions_by_file(
                 continue
             if isinstance(e.detail, IndexDef) and e.detail.constraint:
                 continue  # the index of a PRIMARY KEY / UNIQUE constraint belongs to its table
+            if e.conditional and into is defs and _ensures(ctx, e):
+                continue  # made only where missing: not a definition of the file's own
             file = e.ref.file
             if files is not None and file not in files:
                 continue
@@ -129,8 +151,11 @@ def variant_files(ctx: RuleContext) -> Iterator[Hit]:
     or replaces (and at least two) were already defined by one earlier file; objects the file drops
     before re-creating them are deliberate changes and do not count, nor do objects dropped (by any
     file, or with their table) between the two files' definitions: the later file then replaces what
-    was dropped and later migrations build on it, so neither file can be deleted. Options:
-    ``min-shared`` (default 2), ``min-ratio`` (default 0.5).
+    was dropped and later migrations build on it, so neither file can be deleted. Nor does a CREATE in a
+    ``DO`` block guarded against the object existing (``IF NOT EXISTS (...) THEN CREATE POLICY``,
+    ``EXCEPTION WHEN duplicate_object``): it makes the object only where it is missing, an "ensure" that
+    changes nothing where the earlier file ran. Options: ``min-shared`` (default 2), ``min-ratio`` (default
+    0.5).
     """
     min_shared = int(ctx.option("variant-files", "min-shared", 2))
     min_ratio = float(ctx.option("variant-files", "min-ratio", 0.5))
