@@ -393,6 +393,19 @@ def tables_present(url: str, names: list[str]) -> set[str]:
     return out
 
 
+def tables_with_rows(url: str, names: list[str]) -> list[str]:
+    """Which of ``names`` (``schema.table``, tables that exist) hold at least one row, in that order."""
+    out: list[str] = []
+    if not names:
+        return out
+    with connection(url, autocommit=True) as conn:
+        for name in names:
+            row = conn.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(qualified(name))).fetchone()
+            if row and row[0]:
+                out.append(name)
+    return out
+
+
 def reference_tables(mdir: MigrationDir) -> list[str]:
     """Tables the old files INSERT into (lookup / reference data)."""
     out: list[str] = []
@@ -726,6 +739,12 @@ def consolidate(
         # storage bucket in storage.buckets): the snapshot leaves managed schemas out, so ask the database
         present = existing | tables_present(chain_url, [t for t in refs if t not in existing])
         ref_tables = [t for t in refs if t in present]
+        # rows the files put there otherwise (a function called to seed a setting, a DO block, COPY):
+        # every other ordinary table of the app that holds rows after the chain is reference data too
+        ref_tables += tables_with_rows(
+            chain_url,
+            [t.identity for t in snap_b.tables if t.relkind == "r" and t.identity not in ref_tables],
+        )
         data_sql = dump_data(chain_url, ref_tables, server.major)
         ref_counts = row_counts(chain_url, ref_tables)
         # the sequences of the reference tables' columns: the clean set must leave them where the chain did
