@@ -8,6 +8,7 @@ Never raises on odd trees: an unknown or malformed statement yields no effects (
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pgconsolidate.model.extract.common import (
     FileContext,
@@ -69,11 +70,18 @@ def _unmodelled(stmt: Statement) -> list[Effect]:
     return [Effect(A.DYNAMIC, K.OTHER, "unmodelled", ref, DynamicSql((stmt.text,), True))]
 
 
-def file_effects(statements: Iterable[Statement], file: str = "") -> list[Effect]:
+def file_effects(
+    statements: Iterable[Statement], file: str = "", *, no_tree: dict[str, Any] | None = None
+) -> list[Effect]:
     """The effects of a file's statements in order, resolving names with the file's search_path; a
-    statement whose tree the extractor cannot read is ``unmodelled`` and the others are unaffected."""
+    statement whose tree the extractor cannot read is ``unmodelled`` and the others are unaffected.
+
+    ``no_tree``: when given, each statement's parse tree (``node``) is replaced by it as soon as the
+    statement is read (callers that keep no trees: cheaper than dropping them afterwards, see
+    :meth:`~pgconsolidate.model.extract.base.ExtractorBase.run_each`); the statements must be the
+    caller's own, made for this call."""
     out: list[Effect] = []
-    _Extractor(FileContext(file)).run_each(statements, out, _unmodelled)
+    _Extractor(FileContext(file)).run_each(statements, out, _unmodelled, no_tree)
     return out
 
 
