@@ -279,3 +279,16 @@ def test_a_change_is_seen_when_two_objects_share_an_identity(
     # unchanged, in any order: equivalent
     either_order = (_snapshot(collection, before, decoy), _snapshot(collection, decoy, before))
     assert diff_snapshots(*either_order).equivalent
+
+
+def test_the_array_cast_is_forgiven_in_expressions_only() -> None:
+    """A comment (free text) that differs only where an array cast is written is a difference."""
+    from pgconsolidate.catalog.model import Policy
+
+    cast_on_array = "x = ANY (ARRAY['a', 'b']::text[])"
+    cast_on_items = "x = ANY (ARRAY['a'::text, 'b'::text])"
+    a = Policy(identity="s.t.p", table="s.t", command="ALL", permissive=True, roles=(), comment=cast_on_array)
+    b = replace(a, comment=cast_on_items)
+    assert not diff_snapshots(_snapshot("policies", a), _snapshot("policies", b)).equivalent
+    c, d = replace(a, using=cast_on_array), replace(a, using=cast_on_items)
+    assert diff_snapshots(_snapshot("policies", c), _snapshot("policies", d)).equivalent
