@@ -113,3 +113,12 @@ def test_history_script_is_the_path_in_the_location(tmp_path: Path, scratch_db: 
         (NEVER_APPLIED, "2024/q1/V10__amount.sql"),
         (NEVER_APPLIED, "views/R__balances.sql"),
     ]
+
+
+def test_a_project_root_is_not_walked_whole(tmp_path: Path) -> None:
+    (tmp_path / "web" / "node_modules" / "pkg").mkdir(parents=True)
+    for i in range(2100):
+        (tmp_path / "web" / f"f{i}.txt").write_text("")
+    (tmp_path / "web" / "node_modules" / "pkg" / "V1__x.sql").write_text("SELECT 1;\n")
+    md = read_dir(tmp_path)
+    assert md.files == () and [lo.path for lo in md.left_out] == ["web/"]

@@ -437,6 +437,11 @@ def _list_flat(
     return left_out, named, paths
 
 
+#: Files looked at in the subdirectories of a directory with no migration of its own before deciding it is
+#: not a Flyway location (``pgconsolidate analyze`` run at a project's root).
+_FLYWAY_PROBE_FILES = 2000
+
+
 def _flyway_nested(
     root: Path, left_out: list[LeftOut], named: list[tuple[str, FileName]], paths: list[str]
 ) -> tuple[list[LeftOut], list[tuple[str, FileName]], list[str]]:
@@ -449,11 +454,15 @@ def _flyway_nested(
         return left_out, named, paths
     nested_out: list[LeftOut] = []
     nested: list[tuple[str, FileName, str]] = []
+    seen = 0
     for lo in left_out:
         if not lo.path.endswith("/"):
             continue
         for dirpath, dirnames, filenames in os.walk(root / lo.path[:-1]):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+            seen += len(filenames)
+            if not named and not nested and seen > _FLYWAY_PROBE_FILES:
+                return left_out, named, paths  # a project's tree, not a Flyway location
             rel_dir = Path(dirpath).relative_to(root).as_posix()
             for fname in sorted(filenames):
                 if fname.startswith("."):
