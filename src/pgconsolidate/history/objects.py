@@ -55,9 +55,37 @@ SQLX_COLUMNS = frozenset({"version", "description", "installed_on", "success", "
 SHAPE_COLUMN = "execution_time"
 
 
+#: The columns each tool's reader (``history/queries/*.sql``) selects: a table with a history table's name
+#: but without them (an application's own ``schema_migrations(id, filename, ...)``) is not that tool's.
+READ_COLUMNS = {
+    "supabase": frozenset({"version"}),
+    "dbmate": frozenset({"version"}),
+    "golang-migrate": frozenset({"version", "dirty"}),
+    "diesel": frozenset({"version"}),
+    "tern": frozenset({"version"}),
+    "flyway": frozenset(
+        {"installed_rank", "version", "description", "type", "script", "checksum", "success"}
+    ),
+    "goose": frozenset({"id", "version_id", "is_applied"}),
+    "prisma": frozenset({"migration_name", "checksum", "finished_at", "rolled_back_at", "started_at"}),
+    "drizzle": frozenset({"id", "hash", "created_at"}),
+    "sqlx": frozenset({"version", "description", "success", "checksum"}),
+    "sql-migrate": frozenset({"id", "applied_at"}),
+}
+
+
 def history_tool(schema: str, name: str, columns: Collection[str]) -> str | None:
     """The tool whose history table ``schema.name`` (with ``columns``) is, or None. Flyway's and sqlx's
-    are also recognised by their columns alone, under any name (``flyway.table``, a renamed sqlx table)."""
+    are also recognised by their columns alone, under any name (``flyway.table``, a renamed sqlx table).
+    A table with a history table's name that lacks a column the tool's reader selects is not taken for
+    one (it is then an ordinary table of the schema)."""
+    tool = _tool_by_name_or_shape(schema, name, columns)
+    if tool is None or not READ_COLUMNS.get(tool, frozenset()) <= set(columns):
+        return None
+    return tool
+
+
+def _tool_by_name_or_shape(schema: str, name: str, columns: Collection[str]) -> str | None:
     if name == "flyway_schema_history":
         return "flyway"
     if name == "goose_db_version":
