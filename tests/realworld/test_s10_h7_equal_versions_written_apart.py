@@ -40,3 +40,22 @@ def test_supabase_versions_stay_text(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     run(["analyze", str(d), "--format", "json", "--select", "version-collision"])
     assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_prisma_directories_sharing_a_number_are_two_migrations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a real Prisma project names its directories 01_init, 02_add_access_code, 02_report_schema, ...:
+    # Prisma records each by its whole name and applies them in name order
+    d = tmp_path / "migrations"
+    for name, body in {
+        "01_init": "CREATE TABLE site (id int PRIMARY KEY);\n",
+        "02_add_code": "ALTER TABLE site ADD COLUMN code text;\n",
+        "02_add_name": "ALTER TABLE site ADD COLUMN name text;\n",
+    }.items():
+        (d / name).mkdir(parents=True)
+        (d / name / "migration.sql").write_text(body)
+    (d / "migration_lock.toml").write_text('provider = "postgresql"\n')
+    run(["analyze", str(d), "--format", "json", "--select", "version-collision"])
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert run(["replay", str(d), "--format", "json"]) == 0

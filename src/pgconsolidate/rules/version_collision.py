@@ -10,6 +10,10 @@ from pgconsolidate.rules.registry import Hit, RuleContext, rule
 from pgconsolidate.sources.model import Scheme
 from pgconsolidate.sources.naming import version_key
 
+#: tools that record a migration by its file or directory name (sql-migrate, Prisma) or by the hash of its
+#: file in the journal's order (drizzle-kit), not by the number it starts with
+_KEYED_BY_NAME = frozenset({Scheme.SQL_MIGRATE, Scheme.PRISMA, Scheme.DRIZZLE})
+
 
 @rule(
     id="version-collision",
@@ -25,11 +29,12 @@ def version_collision(ctx: RuleContext) -> Iterator[Hit]:
     with the same version is skipped, rejected or recorded in place of the first depending on the
     command. Which file "wins" then depends on the machine. One finding per file that shares a version,
     naming the others. Versions are compared as the tool compares them (goose, golang-migrate, tern: ``001``
-    is ``1``; Flyway: ``1.0`` and ``01`` are ``1``). Not for sql-migrate, which records each file by its
-    whole name.
+    is ``1``; Flyway: ``1.0`` and ``01`` are ``1``). Not for sql-migrate and Prisma, which record each
+    migration by its whole file or directory name (``02_add_a/`` and ``02_add_b/`` are two migrations), nor
+    drizzle-kit, which follows its journal.
     """
-    if ctx.mdir.tool is Scheme.SQL_MIGRATE:
-        return  # sql-migrate records each file by its name: 001_a.sql and 001_b.sql are two migrations
+    if ctx.mdir.tool in _KEYED_BY_NAME:
+        return  # 001_a.sql and 001_b.sql (02_a/, 02_b/) are two migrations to these tools
     files = ctx.mdir.files
     tool = ctx.mdir.tool
     versions = [version_key(tool, mf.filename.version) for mf in files]
