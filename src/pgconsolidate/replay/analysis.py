@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pgconsolidate.replay.commented import CommentedCreate, created_in_comment
-from pgconsolidate.replay.hints import hint_for
+from pgconsolidate.replay.hints import STAND_IN_RAISED, hint_for
 from pgconsolidate.replay.model import Location, ReplayFailure, Skipped
 from pgconsolidate.replay.objects import Key, already_existing, created_by, missing_objects, removed_by
 from pgconsolidate.replay.outside import OutsideFile, created_outside
@@ -74,9 +74,7 @@ def _find(keys: tuple[Key, ...], creates: list[tuple[Key, ...]], positions: rang
 #: how the hint of a failure on an object an earlier failure already found missing begins
 SAME_MISSING = "same missing object"
 
-_UNAVAILABLE = re.compile(r'extension "([^"]+)" is not available')
-#: a function of an extension's stand-in that cannot compute what the extension does raised
-STAND_IN_RAISED = re.compile(r"is not available: pgconsolidate stand-in for (\S+)")
+_UNAVAILABLE = re.compile(r'extension "(?P<ext>[^"]+)" is not available')
 
 
 def _inserted_into(unit: Unit) -> str:
@@ -231,7 +229,7 @@ def analyse(
             earlier=earlier,
             later=_loc(units, later) if later is not None else None,
             cascade_of=_loc(units, cause) if cause is not None else None,
-            stand_in=bool(ext and ext[1] in stand_ins),
+            stand_in=bool(ext and ext["ext"] in stand_ins),
             referenced_row=row_cascade,
             statement=unit.text,
             removed=(_loc(units, removal[0]), removal[1]) if removal is not None else None,
@@ -261,12 +259,12 @@ def analyse(
             )
         )
         if ext:
-            missing_ext[rf.position] = ext[1]
+            missing_ext[rf.position] = ext["ext"]
             why = (
-                f"extension {ext[1]} is not available"
+                f"extension {ext['ext']} is not available"
                 if ext.re is _UNAVAILABLE
-                else f"needs what the stand-in for extension {ext[1]} cannot compute; the scratch server "
-                f"lacks {ext[1]}"
+                else f"needs what the stand-in for extension {ext['ext']} cannot compute; the scratch server "
+                f"lacks {ext['ext']}"
             )
             skipped.append(Skipped(unit.file, unit.line, unit.first_line, why))
         elif platform is not None:

@@ -10,6 +10,15 @@ from pgconsolidate.replay.model import Location
 _PLACEHOLDER = re.compile(r"\$\{[\w:.\-]+\}")
 
 
+#: a function of an extension's stand-in that cannot compute what the extension does raised: "f() is not
+#: available", "f() cannot make requests" (pg_net, http), "f() needs SHA-1, which core PostgreSQL lacks";
+#: group ``fn`` the function, group ``ext`` the extension ("the http extension" -> http)
+STAND_IN_RAISED = re.compile(
+    r"^(?P<fn>.*?) (?:is not available|cannot make requests|needs [^:]*): pgconsolidate stand-in for "
+    r"(?:the )?(?P<ext>[a-z][\w-]*)"
+)
+
+
 def _at(loc: Location | None) -> str:
     return f"{loc.file}:{loc.line}" if loc else ""
 
@@ -68,12 +77,12 @@ def hint_for(
             f"duplicate create: the object already exists{where}{lost}; make one definition the source of "
             "truth or use IF NOT EXISTS / CREATE OR REPLACE"
         )
-    raised = re.search(r"^(.*) is not available: pgconsolidate stand-in for (\S+)", msg)
+    raised = STAND_IN_RAISED.search(msg)
     if sqlstate == "0A000" and raised:
         return (
-            f"extension {raised[2]} is not on the scratch server, and its stand-in does not compute "
-            f"{raised[1]} (it raises rather than guess); the statement is skipped (carried into a "
-            f"consolidated set as written; replay on a server that has {raised[2]} with --scratch-url)"
+            f"extension {raised['ext']} is not on the scratch server, and its stand-in does not compute "
+            f"{raised['fn']} (it raises rather than guess); the statement is skipped (carried into a "
+            f"consolidated set as written; replay on a server that has {raised['ext']} with --scratch-url)"
         )
     ext = re.search(r'extension "([^"]+)" is not available', msg)
     if sqlstate == "0A000" and ext:
