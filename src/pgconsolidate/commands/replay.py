@@ -345,6 +345,8 @@ def replay(
             snap = without_stand_ins(read_snapshot(result.url), result)
             # the functions' bodies too: comparing the file shows where a changed body differs
             snap = with_function_bodies(snap, result.url)
+            # named after the directory (as compare names a replayed one), not the throwaway database
+            snap = replace(snap, source=mdir.root)
             write_output(snapshot, snapshot_to_json(snap))
             err.print(f"snapshot written to {snapshot}", markup=False)
     finally:
