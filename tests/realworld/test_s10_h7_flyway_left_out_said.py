@@ -1,8 +1,9 @@
 """A Flyway location also holds files Flyway does not run as migrations, for reasons a user needs told:
 SQL callbacks (``afterMigrate.sql`` re-granting rights after every migrate, ``beforeEachMigrate__log.sql``)
 run at their event, and a migration named with one underscore (``V11_task_index.sql``) is skipped by
-Flyway (an error with ``validateMigrationNaming``). Both were "name has no version prefix: not a
-migration"."""
+Flyway (an error with ``validateMigrationNaming``), and a baseline migration (``B1_1__baseline.sql``) runs
+only on an empty database in place of the versioned files up to its version. All were "name has no version
+prefix: not a migration"."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def test_callbacks_and_one_underscore_names_said(tmp_path: Path) -> None:
             "R_views.sql": "CREATE VIEW v AS SELECT 1;\n",
             "afterMigrate.sql": "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reporting;\n",
             "hotfix.sql": "SELECT 1;\n",
+            "B1_1__baseline.sql": "CREATE TABLE t (id int PRIMARY KEY);\n",
         },
         sub="db/migration",
     )
@@ -39,6 +41,10 @@ def test_callbacks_and_one_underscore_names_said(tmp_path: Path) -> None:
     )
     assert reasons["R_views.sql"] == reasons["V11_task_index.sql"]
     assert reasons["hotfix.sql"] == "name has no version prefix: not a migration"
+    assert reasons["B1_1__baseline.sql"].startswith(
+        "Flyway baseline migration: on an empty database Flyway runs"
+    )
+    assert "versioned migrations up to 1.1" in reasons["B1_1__baseline.sql"]
 
 
 def test_other_tools_keep_the_plain_reason(tmp_path: Path) -> None:

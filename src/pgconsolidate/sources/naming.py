@@ -53,18 +53,26 @@ def parse_filename(filename: str) -> FileName | None:
 
 
 _FLYWAY_ONE_UNDERSCORE = re.compile(r"^(?:[VU]\d+(?:[._]\d+)*|R)_[^_].*\.sql$")
+_FLYWAY_BASELINE = re.compile(r"^B(?P<version>\d+(?:[._]\d+)*)__.+\.sql$")
 _FLYWAY_CALLBACK = re.compile(r"^(?:(?:before|after)[A-Z][A-Za-z]*|createSchema)(?:__.*)?\.sql$")
 
 
 def flyway_left_out_reason(filename: str) -> str | None:
     """Why Flyway does not run ``filename`` as a migration, when its name says more than "not a migration":
-    a callback (``afterMigrate.sql``, ``beforeEachMigrate__log.sql``: run at that event, not a migration
-    of its own) or a migration name with one underscore (``V11_add_index.sql``: Flyway skips it)."""
+    a baseline migration (``B5__baseline.sql``: only on an empty database, in place of V1..V5), a
+    callback (``afterMigrate.sql``, ``beforeEachMigrate__log.sql``: run at that event, not a migration of
+    its own) or a migration name with one underscore (``V11_add_index.sql``: Flyway skips it)."""
     base = filename.rsplit("/", 1)[-1]
     if _FLYWAY_CALLBACK.match(base):
         event = base[:-4].split("__", 1)[0]
         return (
             f"Flyway callback: Flyway runs it at {event}, not as a migration; what it changes is not replayed"
+        )
+    if m := _FLYWAY_BASELINE.match(base):
+        version = m["version"].replace("_", ".")
+        return (
+            f"Flyway baseline migration: on an empty database Flyway runs it instead of the versioned "
+            f"migrations up to {version}; the replay applies those versioned files"
         )
     if _FLYWAY_ONE_UNDERSCORE.match(base):
         return (
