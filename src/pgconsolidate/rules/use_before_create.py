@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from typing import Any
+
+from pglast import parser
 
 from pgconsolidate.rules.finding import Location, Severity
 from pgconsolidate.rules.mentions import (
@@ -87,10 +91,40 @@ def _extension_schema(st: Statement) -> str:
     return DEFAULT_SCHEMA
 
 
+def _sql_body_nodes(st: Statement) -> list[tuple[str, dict[str, Any]]]:
+    """The nodes of a ``LANGUAGE sql`` function's string body (``AS $$ ... $$``): PostgreSQL parses and
+    analyses it when the function is created (``check_function_bodies`` is on by default), so every table
+    and function it names must exist then. Empty for other statements, other languages, a body that does
+    not parse, and functions with polymorphic arguments (whose bodies PostgreSQL only parses)."""
+    if st.kind != "CreateFunctionStmt":
+        return []
+    fields = tree_body(st)
+    opts = {
+        o["DefElem"].get("defname"): o["DefElem"].get("arg")
+        for o in fields.get("options") or ()
+        if isinstance(o, dict) and "DefElem" in o
+    }
+    language = opts.get("language") or {}
+    body_list = (opts.get("as") or {}).get("List", {}).get("items")
+    if strings([language]) != ["sql"] or not body_list:
+        return []
+    for p in fields.get("parameters") or ():
+        arg_type = (p.get("FunctionParameter") or {}).get("argType") or {}
+        if any(n.startswith("any") for n in strings(arg_type.get("names"))):
+            return []
+    text = "".join(strings(body_list))
+    try:
+        stmts = json.loads(parser.parse_sql_json(text)).get("stmts") or ()
+    except (parser.ParseError, ValueError):
+        return []
+    return list(walk(stmts, _DATA))
+
+
 def _uses(st: Statement) -> Iterator[tuple[str, str, str]]:
-    """(kind, id, label) of the objects ``st`` uses (not the ones it creates)."""
+    """(kind, id, label) of the objects ``st`` uses (not the ones it creates), in a ``LANGUAGE sql``
+    function's string body too."""
     own = {oid for _, oid in _created(st)}
-    nodes = list(walk(tree(st), _DATA))
+    nodes = list(walk(tree(st), _DATA)) + _sql_body_nodes(st)
     ctes = {fields.get("ctename", "") for kind, fields in nodes if kind == "CommonTableExpr"}
     for kind, fields in nodes:
         if kind in ("RangeVar", "relation", "pktable", "table", "view", "rel") or (
@@ -236,7 +270,9 @@ def use_before_create(ctx: RuleContext) -> Iterator[Hit]:
     The directory then fails on a fresh database (``type "vector" does not exist``, ``relation ... does
     not exist``) even though production works: there the object was created by hand or from the
     dashboard, or the files ran in another order than their names say. Only objects that the directory
-    does create later are reported (PL/pgSQL bodies are not resolved at creation, so they are not read).
+    does create later are reported. The body of a ``LANGUAGE sql`` function is read too (PostgreSQL checks
+    it at creation, ``check_function_bodies`` being on); PL/pgSQL bodies are not resolved at creation, so
+    they are not read.
     """
     first = first_creations(ctx)
     latest = latest_creations(ctx)
