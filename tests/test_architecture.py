@@ -25,6 +25,7 @@ RANKS: dict[str, int] = {
     "redact": 1,
     "gcpause": 1,
     "fsio": 1,
+    "tomldoc": 1,
     "console": 1,
     "db": 2,
     # files → statements → object model → findings

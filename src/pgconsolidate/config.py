@@ -18,7 +18,6 @@ the file: the migrations directory and its parents are searched, then the workin
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 
 from pgconsolidate.errors import InputError
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.tomldoc import toml_document
 
 FAIL_ON = ("error", "warning", "never")
 
@@ -91,11 +91,7 @@ def parse_config(data: Mapping[str, Any], source: str = "configuration") -> Conf
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        line = str(exc).rpartition("(at line ")[2].partition(",")[0]
-        raise InputError(f"{path}{f':{line}' if line.isdigit() else ''}: invalid TOML: {exc}") from None
+        return toml_document(path.read_bytes().decode(), str(path))
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not valid UTF-8 (byte offset {exc.start}); save it as UTF-8") from None
     except OSError as exc:

@@ -101,7 +101,7 @@ BAD_INPUT = [
     (["rollback", "--database-url", BAD_URL, "--backup-dir", "{tmp}/file"], "not a directory"),
     # a configuration file that is not UTF-8 was an internal error; a syntax error now says its line
     (["analyze", M, "--config", "{tmp}/latin1.toml"], "latin1.toml: not valid UTF-8 (byte offset 17)"),
-    (["analyze", M, "--config", "{tmp}/file"], "file:1: invalid TOML"),
+    (["analyze", M, "--config", "{tmp}/file"], "file:1: not valid TOML"),
     # options that contradict each other: one was silently ignored (plan -o), or nothing ran (analyze)
     (["plan", M, "--check", "{tmp}/file", "-o", "{tmp}/x.toml"], "-o/--output does not apply"),
     (["plan", M, "--check", "{tmp}/file", "--force"], "--check reads a plan and writes nothing: --force"),

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import tomllib
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +37,7 @@ from pgconsolidate.db.connect import connect, one_line
 from pgconsolidate.errors import DatabaseError, InputError
 from pgconsolidate.fsio import write_atomic
 from pgconsolidate.redact import redact_url
+from pgconsolidate.tomldoc import toml_document
 
 EXPECTS = ("rows", "no-error", "error")
 KEYS = {"name", "sql", "function", "args", "types", "setup", "expect", "min_rows", "error_contains",
@@ -137,12 +137,7 @@ def _arg(value: Any, where: str) -> Any:
 def parse_probes(text: str, origin: str) -> tuple[Probe, ...]:
     """Parse a probes file; any error → :class:`InputError` naming ``origin:line`` (the line of the
     offending probe's key, or of its ``[[probe]]`` header when the key is missing)."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = m.group(1) if m else str(max(1, len(text.splitlines())))
-        raise InputError(f"{origin}:{line}: not valid TOML: {exc}") from None
+    doc = toml_document(text, origin)
     at = _Lines(text)
     items = doc.get("probe", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from pgconsolidate.errors import InputError
 from pgconsolidate.plan.model import (
     COLLISION_STRATEGIES,
     DEFINER_ACTIONS,
@@ -27,6 +25,7 @@ from pgconsolidate.plan.model import (
     Settings,
     SourceFile,
 )
+from pgconsolidate.tomldoc import toml_document
 
 
 @dataclass(frozen=True)
@@ -212,12 +211,7 @@ def read_plan(text: str, origin: str = "plan") -> tuple[Plan, tuple[PlanProblem,
 
     A TOML syntax error raises :class:`InputError` at once (nothing else can be checked then).
     """
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        where = f"{origin}:{m.group(1)}" if m else origin
-        raise InputError(f"{where}: not valid TOML: {exc}") from None
+    doc = toml_document(text, origin)
     r = _Reader(text)
     _unknown_keys(r, doc)
     version = doc.get("version", PLAN_VERSION)

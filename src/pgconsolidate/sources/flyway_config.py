@@ -19,11 +19,11 @@ environment) is the caller's I/O (``replay.placeholders``).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pgconsolidate.errors import InputError
+from pgconsolidate.tomldoc import toml_document
 
 DEFAULT_TABLE = "flyway_schema_history"
 CONNECTION_SCHEMA = "public"
@@ -67,10 +67,7 @@ def _flatten(prefix: str, value: object, out: dict[str, str]) -> None:
 def parse_toml(text: str, origin: str) -> dict[str, str]:
     """``flyway.toml`` flattened to the ``flyway.conf`` keys: ``[flyway]`` settings and placeholders,
     and the schemas of the environment in use (``flyway.environment``, default ``default``)."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{origin}: not valid TOML: {exc}") from None
+    doc = toml_document(text, origin)
     flat: dict[str, str] = {}
     _flatten("", doc, flat)
     out = {k: v for k, v in flat.items() if k.startswith("flyway.")}
