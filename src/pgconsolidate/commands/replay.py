@@ -159,7 +159,13 @@ def result_json(
             for file, version, earlier in collisions or []
         ],
         "no_ops": [
-            {"file": n.file, "line": n.line, "statement": n.statement, "notice": n.notice}
+            {
+                "file": n.file,
+                "line": n.line,
+                "statement": n.statement,
+                "notice": n.notice,
+                "made_by_migrations": n.made_by_migrations,
+            }
             for n in result.no_ops
         ],
         "refused_by_tool": [
@@ -219,9 +225,15 @@ def print_result(
     for sk in result.skipped:
         out.print(f"skipped: {sk.file}:{sk.line} {sk.statement} ({sk.reason})", markup=False)
     for n in result.no_ops:
+        why = (
+            "a typo, or a table renamed or dropped earlier?"
+            if n.made_by_migrations
+            else "no migration creates it: a typo, or a table made outside the migrations (the dashboard, "
+            "another project's migrations)?"
+        )
         out.print(
             f"did nothing: {n.file}:{n.line} {n.statement} ({n.notice}: the table it names does not exist "
-            "here; a typo, or a table renamed or dropped earlier?)",
+            f"here; {why})",
             markup=False,
             style="yellow",
         )

@@ -67,6 +67,7 @@ class NoOp:
     line: int
     statement: str
     notice: str
+    made_by_migrations: bool = True  # False: no statement of the chain creates the table it names
 
 
 @dataclass(frozen=True)

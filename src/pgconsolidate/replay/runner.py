@@ -38,6 +38,7 @@ from pgconsolidate.replay.model import (
     StandIn,
 )
 from pgconsolidate.replay.needs import supabase_reasons
+from pgconsolidate.replay.objects import created_by, missing_objects
 from pgconsolidate.replay.outside import left_out_creators
 from pgconsolidate.replay.placeholders import substitute_dir
 from pgconsolidate.replay.units import Unit, file_units
@@ -549,8 +550,25 @@ def replay_into(
         seconds=time.perf_counter() - started,
         placeholders=placeholders,
         no_ops=tuple(
-            NoOp(units[p].file, units[p].line, units[p].first_line, message) for p, message in run.no_ops
+            NoOp(units[p].file, units[p].line, units[p].first_line, message, _made(units, message))
+            for p, message in run.no_ops
         ),
+    )
+
+
+_CREATES_RELATION = re.compile(r"\s*(?:create|alter)\b", re.IGNORECASE)
+
+
+def _made(units: list[Unit], notice: str) -> bool:
+    """True when a statement of the chain creates (or renames to) the relation a "does not exist, skipping"
+    notice names."""
+    keys = missing_objects(notice.replace(", skipping", ""))
+    return not keys or any(
+        key.matches(made)
+        for u in units
+        if _CREATES_RELATION.match(u.text)
+        for made in created_by(u.node, u.text)
+        for key in keys
     )
 
 
