@@ -89,8 +89,16 @@ CASES = [
     ("concurrently-in-transaction", {"20250101000000_a.sql": "create index i on t (a);"}, []),
     (
         "concurrently-in-transaction",
+        {
+            "1_a.up.sql": "create table t (a int);\ncreate index concurrently i on t (a);",
+            "1_a.down.sql": "drop index i;",
+        },
+        [("1_a.up.sql", 2, "public.i")],
+    ),
+    (  # golang-migrate sends a file as one query: a lone statement is in no transaction block
+        "concurrently-in-transaction",
         {"1_a.up.sql": "create index concurrently i on t (a);", "1_a.down.sql": "drop index i;"},
-        [("1_a.up.sql", 1, "public.i")],
+        [],
     ),
     (
         "concurrently-in-transaction",

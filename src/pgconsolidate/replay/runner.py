@@ -369,7 +369,9 @@ class _Replayer:
             run.outcomes.append(FileOutcome(f.path, "unreadable", 0, 0))
             return self.keep_going
         in_tx = runs_in_transaction(f) and not (
-            f.scheme in _FLYWAY_SCHEMES and any(_flyway_non_transactional(u) for u in units)
+            (f.scheme in _FLYWAY_SCHEMES and any(_flyway_non_transactional(u) for u in units))
+            # golang-migrate sends the file as one query: a lone statement runs outside any transaction
+            or (f.scheme is Scheme.GOLANG_MIGRATE and len(units) == 1)
         )
         failed = 0
         if in_tx:

@@ -47,7 +47,8 @@ def _file_wrapped(tool: Scheme, mf: MigrationFile | None) -> bool:
     if tool == Scheme.TERN:
         return "---- tern: disable-tx ----" not in text
     if tool == _GOLANG_MIGRATE:
-        # golang-migrate sends the file as one multi-statement query: an implicit transaction
+        # golang-migrate sends the file as one query: an implicit transaction when it holds more than one
+        # statement (a file of one statement runs outside any: told by the caller)
         return True
     return tool in _WRAPPING_TOOLS
 
@@ -108,7 +109,8 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
     PostgreSQL refuses these in a transaction (``25001 ... cannot run inside a transaction block``).
     Supabase, goose and dbmate wrap every migration file in a transaction; Flyway too, except a file
     whose statements all run outside one (it refuses a file that mixes both unless ``flyway.mixed``);
-    golang-migrate and Prisma send the file as one multi-statement query (an implicit transaction) and
+    golang-migrate and Prisma send the file as one query (an implicit transaction when it holds more
+    than one statement: golang-migrate's own advice is a file holding only the CONCURRENTLY statement) and
     drizzle-kit runs all pending files in one transaction; an explicit ``BEGIN`` does the same for any
     tool. Such statements were usually run by hand in production, so the index exists there but never on
     a fresh database.
@@ -138,6 +140,8 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
                 wrapped = _file_wrapped(tool, by_path.get(fs.file))
                 if wrapped and tool in _FLYWAY:  # Flyway runs a file of such statements without one
                     wrapped = any(_transactional(s) for s in fs.statements)
+                elif wrapped and tool == _GOLANG_MIGRATE:  # one query: a lone statement is not in a block
+                    wrapped = sum(s.kind != "TransactionStmt" for s in fs.statements) > 1
             if not (wrapped or in_block):
                 continue
             what, obj = found
@@ -147,6 +151,9 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
                 else "and Flyway refuses a migration that mixes it with transactional statements unless "
                 "flyway.mixed is true"
                 if tool in _FLYWAY
+                else "and golang-migrate sends a file of several statements as one query, an implicit "
+                "transaction: give it a file of its own"
+                if tool == _GOLANG_MIGRATE
                 else f"and {ctx.mdir.tool.value} runs each file in a transaction"
             )
             yield Hit(
