@@ -68,12 +68,10 @@ _NO_TREE: dict[str, Any] = {}
 def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
     path, sql, first_line, keep_trees = job
     fs = split_sql(path, sql, first_line=first_line)
-    effects = tuple(file_effects(fs.statements, path))
-    if not keep_trees:
-        # the statements were built just above and nothing else holds them: dropping each tree in place
-        # is the same as ``dataclasses.replace(st, node={})`` without building a second Statement
-        for st in fs.statements:
-            object.__setattr__(st, "node", _NO_TREE)
+    # without trees kept, each statement's tree is dropped as soon as its effects are read (freed while
+    # in the cache, its memory reused for the next records: file_effects' no_tree); the statements were
+    # built just above and nothing else holds them
+    effects = tuple(file_effects(fs.statements, path, no_tree=None if keep_trees else _NO_TREE))
     return fs, effects
 
 
