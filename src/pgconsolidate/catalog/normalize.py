@@ -6,11 +6,22 @@ import re
 from hashlib import sha256
 
 _SPACE = re.compile(r"\s+")
+# a string literal ('it''s'), a quoted name ("a""b") or a run of whitespace, as pg_get_viewdef prints them
+# (literals with quotes doubled under standard_conforming_strings, never dollar-quoted)
+_QUOTED_OR_SPACE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\s+")
+
+
+def _kept_or_space(m: re.Match[str]) -> str:
+    text = m.group()
+    return text if text[0] in "'\"" else " "
 
 
 def normalize_definition(text: str) -> str:
-    """Collapse runs of whitespace into one space and strip the ends (view definitions)."""
-    return _SPACE.sub(" ", text).strip()
+    """Collapse runs of whitespace into one space and strip the ends (view definitions), but never inside
+    a string literal or a quoted name: ``'in  progress'`` and ``'in progress'`` are different views."""
+    if "'" not in text and '"' not in text:
+        return _SPACE.sub(" ", text).strip()  # the usual case, one regular expression pass
+    return _QUOTED_OR_SPACE.sub(_kept_or_space, text).strip()
 
 
 def normalize_body(text: str) -> str:
