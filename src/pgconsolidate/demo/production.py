@@ -37,7 +37,7 @@ from pgconsolidate.replay.runner import available_extensions, needs_supabase_bas
 from pgconsolidate.scratch.databases import create_database, drop_database
 from pgconsolidate.scratch.server import ScratchServer
 from pgconsolidate.scratch.standins import SPECS, install_stand_in, stand_in_objects
-from pgconsolidate.scratch.supabase import install_supabase_base, supabase_database
+from pgconsolidate.scratch.supabase import base_sql, install_supabase_base, supabase_database
 from pgconsolidate.sources.model import MigrationDir
 from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.split import split_sql
@@ -230,7 +230,7 @@ def build_production_into(url: str, migrations_dir: str, *, data: bool = True) -
         return populate(url, migrations_dir, name=name, data=data)
     except BaseException as exc:  # an interrupt too: never leave a half-built database
         try:
-            undo(url, before)
+            undo(url, before, [base_sql(), *(f.text or "" for f in mdir.files)])
             outcome = f"everything the build added to {name} was removed"
         except PgcError as failed:
             outcome = f"undoing the build in {name} failed too: {failed.message}"

@@ -6,10 +6,16 @@ runs it). So what the database holds is recorded first (:func:`capture`), and a 
 object by object (:func:`undo`), in one transaction: event triggers, publications, extensions and schemas
 it created, the relations, types and routines it created in schemas that existed before, the database
 settings it added and the roles it created (with their privileges). The database ends as it was.
+
+Roles belong to the whole server, not to the database: a role that appeared while the build ran is dropped
+only when the SQL the build ran names it (:func:`named_in`: the Supabase base, the migration files), so a
+role another session made on a shared server meanwhile is never dropped with everything it owns.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from psycopg import sql
@@ -42,8 +48,19 @@ def capture(url: str) -> BeforeBuild:
     return BeforeBuild(frozenset((str(a), str(b), str(c), str(d)) for a, b, c, d in rows))
 
 
-def undo(url: str, before: BeforeBuild) -> int:
-    """Drop everything the database at ``url`` holds beyond ``before``; returns how many objects."""
+def named_in(role: str, texts: Iterable[str]) -> bool:
+    """Whether one of ``texts`` (SQL) names ``role``: as a word in any case when it is a lower-case
+    identifier, else double-quoted as PostgreSQL needs it."""
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", role):
+        pattern = re.compile(rf"(?<![\w$\"]){re.escape(role)}(?![\w$])", re.IGNORECASE)
+    else:
+        pattern = re.compile(re.escape('"' + role.replace('"', '""') + '"'))
+    return any(pattern.search(text) for text in texts)
+
+
+def undo(url: str, before: BeforeBuild, sources: Iterable[str]) -> int:
+    """Drop everything the database at ``url`` holds beyond ``before``; returns how many objects. A new
+    role is dropped only when ``sources`` (the SQL the build ran) names it (:func:`named_in`)."""
     after = capture(url)
     new = sorted(after.rows - before.rows)
     old_schemas = {name for kind, _, name, _ in before.rows if kind == "schema"}
@@ -73,7 +90,8 @@ def undo(url: str, before: BeforeBuild) -> int:
             drops.append(sql.SQL("DROP {} IF EXISTS {} CASCADE").format(what, sql.Identifier(schema, name)))
     routines = [int(name) for schema, name, _ in of("routine") if schema in old_schemas]
     settings = [name for _, name, _ in of("setting")]
-    roles = [name for _, name, _ in of("role")]
+    texts = tuple(sources)
+    roles = [name for _, name, _ in of("role") if named_in(name, texts)]
     with connection(url) as conn:
         dbname = conn.info.dbname
         for stmt in drops:
