@@ -22,6 +22,7 @@ from pgconsolidate.model.types import (
     IndexDef,
     ObjectKind,
     ObjectState,
+    PolicyDef,
     Schema,
     TableDef,
     TypeRef,
@@ -209,6 +210,14 @@ def table_states(states: Iterable[ObjectState]) -> Iterator[tuple[ObjectState, T
     for state in sorted(states, key=_ID):
         if isinstance(state.detail, TableDef) and not state.external:
             yield state, state.detail
+
+
+def policy_states(states: Iterable[ObjectState]) -> Iterator[tuple[ObjectState, PolicyDef]]:
+    """The policies among ``states`` that exist at the end, in the order given, with their final detail."""
+    for state in states:
+        d = state.detail
+        if state.exists and type(d) is PolicyDef:
+            yield state, d
 
 
 def tables(schema: Schema) -> Iterator[tuple[ObjectState, TableDef]]:

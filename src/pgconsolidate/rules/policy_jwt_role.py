@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pgconsolidate.model.types import ObjectKind, PolicyDef
+from pgconsolidate.model.types import ObjectKind
 from pgconsolidate.rules._advisor import expression_location
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import policy_states
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _EXPRESSIONS = frozenset({"using", "with_check"})
@@ -59,12 +60,7 @@ def policy_jwt_role(ctx: RuleContext) -> Iterator[Hit]:
     ``OR`` it silently adds nothing. An application role belongs in ``app_metadata`` or a table.
     """
     created = {r.id.lower() for r in ctx.by_kind.get(ObjectKind.ROLE, ()) if r.exists}
-    for policy in ctx.by_kind.get(ObjectKind.POLICY, ()):
-        if not policy.exists:
-            continue
-        d = policy.detail
-        if type(d) is not PolicyDef:
-            continue
+    for policy, d in policy_states(ctx.by_kind.get(ObjectKind.POLICY, ())):
         values: list[str] = []
         for text in (d.using, d.with_check):
             if text and "role" in text:

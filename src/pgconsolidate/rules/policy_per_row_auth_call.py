@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgconsolidate.model.types import ObjectKind, PolicyDef
+from pgconsolidate.model.types import ObjectKind
 from pgconsolidate.rules._advisor import BYPASS_RLS_ROLES, expression_location, per_row_calls, rls_on
 from pgconsolidate.rules.finding import Severity
-from pgconsolidate.rules.model_view import loc
+from pgconsolidate.rules.model_view import loc, policy_states
 from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
 
 _EXPRESSIONS = frozenset({"using", "with_check"})
@@ -39,12 +39,7 @@ def policy_per_row_auth_call(ctx: RuleContext) -> Iterator[Hit]:
     said: dict[tuple[str, ...], str] = {}  # the message's end, per list of calls
     enforced: dict[str, bool] = {}  # per table
     objects = ctx.schema.objects
-    for policy in ctx.by_kind.get(ObjectKind.POLICY, ()):
-        if not policy.exists:
-            continue
-        d = policy.detail
-        if type(d) is not PolicyDef:
-            continue
+    for policy, d in policy_states(ctx.by_kind.get(ObjectKind.POLICY, ())):
         calls: tuple[str, ...] = ()
         text = d.using
         if text:

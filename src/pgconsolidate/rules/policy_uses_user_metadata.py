@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pgconsolidate.model.types import ObjectKind, PolicyDef
+from pgconsolidate.model.types import ObjectKind
 from pgconsolidate.rules._advisor import expression_location
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import policy_states
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _EXPRESSIONS = frozenset({"using", "with_check"})
@@ -47,12 +48,7 @@ def policy_uses_user_metadata(ctx: RuleContext) -> Iterator[Hit]:
     ``rls_references_user_metadata`` advisor lint, found in the final schema of the migrations before
     it ships.
     """
-    for policy in ctx.by_kind.get(ObjectKind.POLICY, ()):
-        if not policy.exists:
-            continue
-        d = policy.detail
-        if type(d) is not PolicyDef:
-            continue
+    for policy, d in policy_states(ctx.by_kind.get(ObjectKind.POLICY, ())):
         found = None
         for text in (d.using, d.with_check):
             if text and "meta" in text:

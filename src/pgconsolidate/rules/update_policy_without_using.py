@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pgconsolidate.model.types import ObjectKind, PolicyDef
 from pgconsolidate.rules._advisor import expression_location
 from pgconsolidate.rules.finding import Severity
+from pgconsolidate.rules.model_view import policy_states
 from pgconsolidate.rules.registry import Hit, RuleContext, rule
 
 _EXPRESSIONS = frozenset({"using", "with_check"})
@@ -36,15 +37,14 @@ def update_policy_without_using(ctx: RuleContext) -> Iterator[Hit]:
     profile" silently does nothing through the API.
     """
     by_table: dict[str, list[PolicyDef]] = {}
-    for policy in ctx.by_kind.get(ObjectKind.POLICY, ()):
-        d = policy.detail
-        if policy.exists and type(d) is PolicyDef and d.permissive and d.command in ("update", "all"):
+    policies = list(policy_states(ctx.by_kind.get(ObjectKind.POLICY, ())))
+    for _, d in policies:
+        if d.permissive and d.command in ("update", "all"):
             by_table.setdefault(d.table, []).append(d)
     if not by_table:
         return
-    for policy in ctx.by_kind.get(ObjectKind.POLICY, ()):
-        d = policy.detail
-        if not policy.exists or type(d) is not PolicyDef or not d.permissive:
+    for policy, d in policies:
+        if not d.permissive:
             continue
         if d.command != "update" or d.using or not d.with_check:
             continue
