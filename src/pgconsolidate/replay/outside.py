@@ -46,6 +46,18 @@ def creators_in(text: str) -> tuple[Key, ...]:
     return tuple(keys)
 
 
+def _file_creators(path: Path) -> tuple[Key, ...]:
+    """What the file at ``path`` would create (:func:`creators_in`); empty when it cannot be read, is not
+    UTF-8 or is larger than :data:`MAX_OUTSIDE_BYTES`."""
+    try:
+        if path.stat().st_size > MAX_OUTSIDE_BYTES:
+            return ()
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ()
+    return creators_in(text)
+
+
 def left_out_creators(mdir: MigrationDir) -> tuple[OutsideFile, ...]:
     """The ``.sql`` files left out of ``mdir`` (not down migrations) that create something."""
     root = Path(mdir.root)
@@ -53,14 +65,7 @@ def left_out_creators(mdir: MigrationDir) -> tuple[OutsideFile, ...]:
     for lo in mdir.left_out:
         if lo.path.endswith("/") or not lo.path.endswith(".sql") or lo.reason in _NOT_FORWARD:
             continue
-        path = root / lo.path
-        try:
-            if path.stat().st_size > MAX_OUTSIDE_BYTES:
-                continue
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        creates = creators_in(text)
+        creates = _file_creators(root / lo.path)
         if creates:
             out.append(OutsideFile(lo.path, lo.reason, creates))
     return tuple(out) + beside_creators(root)
@@ -88,13 +93,7 @@ def beside_creators(root: Path) -> tuple[OutsideFile, ...]:
         return ()
     out: list[OutsideFile] = []
     for path in files:
-        try:
-            if path.stat().st_size > MAX_OUTSIDE_BYTES:
-                continue
-            text = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        creates = creators_in(text)
+        creates = _file_creators(path)
         if creates:
             why = _BESIDE.get(
                 path.name, "next to the migrations directory, not in it: applied by hand, if at all"
