@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ from pgconsolidate.sources.naming import (
 DEFAULT_DIRS = ("supabase/migrations", "migrations", "prisma/migrations", "drizzle", ".")
 MAX_FILE_BYTES = 256 * 1024 * 1024
 ARCHIVE_DIRS = {"archive", "archived", "old", "disabled", "backup", "backups"}
+#: The names the Supabase CLI runs (its own pattern, on the whole name: ``20240102000000_b.up.sql`` is one).
+_SUPABASE_CLI_NAME = re.compile(r"^\d+_.*\.sql$")
 #: Why a ``<version>_<name>.go`` file beside the SQL migrations is left out (goose's Go migrations).
 GO_MIGRATION = (
     "Go migration: goose runs it; pgconsolidate cannot replay it, so what it changes is not in the replay"
@@ -324,7 +327,7 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
     ):
         # the Supabase CLI runs only names matching ^\d+_.*\.sql$: it skips 20240101-fix.sql and 0007.sql
         # ("Skipping migration ... file name must match pattern"), so db reset and db push never run them
-        ignored = {i for i, (_, n) in enumerate(named) if n.scheme is not Scheme.SUPABASE}
+        ignored = {i for i, (fname, _) in enumerate(named) if not _SUPABASE_CLI_NAME.match(fname)}
         left_out += [
             LeftOut(
                 named[i][0],
