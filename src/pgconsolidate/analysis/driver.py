@@ -45,8 +45,8 @@ from pgconsolidate.model.effects import file_effects
 from pgconsolidate.model.fold import fold
 from pgconsolidate.model.types import Analysis, Effect, FileEffects
 from pgconsolidate.sources.model import MigrationDir, MigrationFile
-from pgconsolidate.statements.model import FileStatements
-from pgconsolidate.statements.split import split_sql
+from pgconsolidate.statements.model import FileStatements, Statement
+from pgconsolidate.statements.split import PIECES_FROM, joined, split_sql, split_sql_pieces
 
 #: Below this many bytes of SQL the directory is analysed in-process.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -67,12 +67,29 @@ _NO_TREE: dict[str, Any] = {}
 
 def _one(job: _Job) -> tuple[FileStatements, tuple[Effect, ...]]:
     path, sql, first_line, keep_trees = job
+    if not keep_trees and len(sql) > PIECES_FROM:
+        return _one_in_pieces(path, sql, first_line)
     fs = split_sql(path, sql, first_line=first_line)
     # without trees kept, each statement's tree is dropped as soon as its effects are read (freed while
     # in the cache, its memory reused for the next records: file_effects' no_tree); the statements were
     # built just above and nothing else holds them
     effects = tuple(file_effects(fs.statements, path, no_tree=None if keep_trees else _NO_TREE))
     return fs, effects
+
+
+def _one_in_pieces(path: str, sql: str, first_line: int) -> tuple[FileStatements, tuple[Effect, ...]]:
+    """:func:`_one` of a large file (no trees kept): each piece (:func:`split_sql_pieces`) is split when
+    the effects of the previous one have been read and its trees dropped, so a file of hundreds of
+    thousands of statements never holds all their parse trees at once. Same result as :func:`_one`."""
+    pieces: list[FileStatements] = []
+
+    def statements() -> Iterator[Statement]:
+        for piece in split_sql_pieces(path, sql, first_line=first_line):
+            pieces.append(piece)
+            yield from piece.statements
+
+    effects = tuple(file_effects(statements(), path, no_tree=_NO_TREE))
+    return joined(path, sql, pieces), effects
 
 
 def _shipped(jobs: Sequence[_Job]) -> transfer.Encoded:

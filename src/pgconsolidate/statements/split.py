@@ -8,6 +8,8 @@ statement, so one syntax error costs one statement, not the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -247,10 +249,13 @@ _marked = may_hold_ignores
 _StatementTwin = blank_twin(Statement)
 
 
-def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0) -> FileStatements:
+def split_sql(
+    file: str, text: str, *, first_line: int = 1, base_offset: int = 0, first_index: int = 0
+) -> FileStatements:
     """Split ``text`` (the SQL of ``file``, starting at ``first_line``) into statements.
 
-    Offsets in the result are relative to the file: ``base_offset`` is added to each.
+    Offsets in the result are relative to the file: ``base_offset`` is added to each; statements are
+    numbered from ``first_index``.
     """
     try:
         parsed = _parse_whole(text)
@@ -295,7 +300,7 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
         # the record filled as its mutable twin (plain stores, no __init__ frame), then given its class
         st = twin()
         st.file = file
-        st.index = index
+        st.index = index + first_index
         st.line = line
         st.column = start - line_start + 1
         st.start = start + base_offset
@@ -331,3 +336,66 @@ def split_sql(file: str, text: str, *, first_line: int = 1, base_offset: int = 0
             snippet = text[start : stmt_end if stmt_end >= 0 else len(text)].strip()
             failures.append(ParseFailure(file, line, column, message, snippet))
     return FileStatements(file, tuple(statements), tuple(failures), file_ignores(text) if marked else _NONE)
+
+
+#: A text longer than this is split in pieces (:func:`split_sql_pieces`) by callers that keep no trees.
+PIECES_FROM = 4_000_000
+#: About how many characters a piece holds.
+PIECE_CHARS = 1_000_000
+
+
+def piece_starts(text: str, size: int = PIECE_CHARS) -> list[int]:
+    """Offsets where ``text`` may be cut into pieces of about ``size`` characters: 0, then the start of a
+    line whose previous line ends a statement with its ``;`` and nothing else (so each piece starts a line,
+    and what stands before a statement, comments included, stays in its piece). ``[0]`` when the scanner
+    cannot read ``text``."""
+    try:
+        slices = list(parser.split(text, with_parser=False, only_slices=True))
+    except parser.ParseError:
+        return [0]
+    starts = [0]
+    for this, after in pairwise(slices):
+        if this.stop - starts[-1] < size:
+            continue
+        semi = _skip_noise(text, this.stop, after.start)
+        if not text.startswith(";", semi):
+            continue
+        nl = text.find("\n", semi + 1, after.start)
+        if nl >= 0 and not text[semi + 1 : nl].strip():
+            starts.append(nl + 1)
+    return starts
+
+
+def split_sql_pieces(
+    file: str, text: str, *, first_line: int = 1, size: int = PIECE_CHARS
+) -> Iterator[FileStatements]:
+    """:func:`split_sql` of ``text`` in consecutive pieces (:func:`piece_starts`), each split when the
+    previous one has been taken: a caller that reads each piece's statements and drops their trees before
+    taking the next holds one piece's parse trees at a time (libpg_query parsing a 50 MB file of 400,000
+    statements at once takes 3.4 GB). The pieces' statements, in order, are split_sql's of the whole text
+    (offsets, lines, columns and indexes); :func:`joined` makes the file's :class:`FileStatements`. A piece
+    that does not parse as a whole (a parse error, or a statement the scanner cuts and the parser does not,
+    such as a ``BEGIN ATOMIC`` body) runs to the end of the text, read as split_sql reads it."""
+    starts = piece_starts(text, size)
+    index, line, k = 0, first_line, 0
+    while k < len(starts):
+        begin = starts[k]
+        end = starts[k + 1] if k + 1 < len(starts) else len(text)
+        piece = split_sql(file, text[begin:end], first_line=line, base_offset=begin, first_index=index)
+        k += 1
+        if piece.failures and end < len(text):
+            end, k = len(text), len(starts)
+            piece = split_sql(file, text[begin:], first_line=line, base_offset=begin, first_index=index)
+        yield piece
+        index += len(piece.statements)
+        line += text.count("\n", begin, end)
+
+
+def joined(file: str, text: str, pieces: list[FileStatements]) -> FileStatements:
+    """The :class:`FileStatements` of ``text`` from its :func:`split_sql_pieces`."""
+    return FileStatements(
+        file,
+        tuple(st for piece in pieces for st in piece.statements),
+        tuple(f for piece in pieces for f in piece.failures),
+        file_ignores(text) if _marked(text) else _NONE,
+    )
