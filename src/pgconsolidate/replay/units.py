@@ -12,14 +12,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import pairwise
 from typing import Any
 
 from pglast import parser
 
 from pgconsolidate.sources.model import MigrationFile
+from pgconsolidate.statements.atomic import join_atomic_bodies
 from pgconsolidate.statements.model import first_line_of
-from pgconsolidate.statements.split import uncovered
+from pgconsolidate.statements.split import scanner_slices, uncovered
 
 _NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
 
@@ -109,68 +109,11 @@ def _scanner_error_at(piece: str, exc: parser.ParseError) -> int:
     return min(max(at, 0), len(piece))
 
 
-_ATOMIC = re.compile(r"\batomic\b", re.IGNORECASE)
-
-
-def _atomic_end(text: str) -> int | None:
-    """For a statement piece holding ``BEGIN ATOMIC`` (a SQL-standard function body): the offset of the
-    body's ``END`` in ``text``, -1 when it is not in ``text`` yet, None when there is no such body (or the
-    scanner cannot read ``text``). ``CASE ... END`` inside the body is counted, so its ``END`` does not
-    close it."""
-    try:
-        tokens = parser.scan(text)
-    except parser.ParseError:
-        return None
-    depth = 0
-    for prev, tok in pairwise(tokens):
-        if depth == 0:
-            if prev.name == "BEGIN_P" and tok.name == "ATOMIC":
-                depth = 1
-            continue
-        if tok.name == "CASE":
-            depth += 1
-        elif tok.name == "END_P":
-            depth -= 1
-            if depth == 0:
-                return int(tok.start)
-    return -1 if depth else None
-
-
-def _join_atomic_bodies(piece: str, slices: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``slices`` with the pieces of each ``CREATE FUNCTION/PROCEDURE ... BEGIN ATOMIC ...; END`` joined
-    into one statement: the scanner cuts at every semicolon, the server (and psql) read the body whole.
-    A body whose ``END`` never comes is left cut (the server then reports it). The text after the body's
-    first piece is scanned in windows of 1, 2, 4, ... pieces, so a long file is not scanned once per piece."""
-    if not _ATOMIC.search(piece):
-        return slices
-    out: list[tuple[int, int]] = []
-    i, n = 0, len(slices)
-    while i < n:
-        start, stop = slices[i]
-        j = i
-        if _ATOMIC.search(piece, start, stop) and _atomic_end(piece[start:stop]) == -1:
-            width = 1
-            while i + 1 < n:
-                last = min(i + width, n - 1)
-                at = _atomic_end(piece[start : slices[last][1]])
-                if at is None:
-                    break
-                if at >= 0:
-                    j = next(k for k in range(i, last + 1) if slices[k][1] > start + at)
-                    break
-                if last == n - 1:
-                    break
-                width *= 2
-        out.append((start, slices[j][1]))
-        i = j + 1
-    return out
-
-
 def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
     piece = text[start:end]
     tail = len(piece)
     try:
-        slices = [(s.start, s.stop) for s in parser.split(piece, with_parser=False, only_slices=True)]
+        slices = [(s.start, s.stop) for s in scanner_slices(piece)]
     except parser.ParseError as exc:
         # the scanner gave up (an unterminated quote or comment, often a quote or ``*/`` inside a comment):
         # the statements before the last semicolon ahead of that point are cut as usual, and everything
@@ -179,7 +122,7 @@ def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
         # followed by a CREATE the scanner could not read would replay as "applied" and lose the CREATE)
         tail = piece.rfind(";", 0, _scanner_error_at(piece, exc)) + 1
         try:
-            head = parser.split(piece[:tail], with_parser=False, only_slices=True)
+            head = scanner_slices(piece[:tail])
             slices = [(s.start, s.stop) for s in head]
         except parser.ParseError:
             slices, tail = [], 0
@@ -188,7 +131,7 @@ def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
         slices += [(s.start, s.stop) for s in uncovered(piece, slices[-1][1] if slices else 0)]
     if tail < len(piece):
         slices.append((tail, len(piece)))
-    slices = _join_atomic_bodies(piece, slices)
+    slices = join_atomic_bodies(piece, slices)
     chunks: list[tuple[int, str]] = []
     units = []
     line, counted = f.span_line + text.count("\n", 0, start), 0  # lines counted incrementally: linear time

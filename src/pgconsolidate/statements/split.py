@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from pglast import parser
 
+from pgconsolidate.statements.atomic import join_atomic_bodies
 from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
 from pgconsolidate.statements.records import blank_twin
 
@@ -159,7 +160,7 @@ def _scanner_head(text: str, stop: int) -> tuple[list[slice], int]:
     where the statement it was still reading begins (just after that ``;``, or 0)."""
     head = text[:stop]
     try:
-        slices = list(parser.split(head, with_parser=False, only_slices=True))
+        slices = scanner_slices(head)
     except parser.ParseError:  # not expected: the scanner read this far
         return [], 0
     slices += uncovered(head, slices[-1].stop if slices else 0)
@@ -176,7 +177,7 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
     good: list[tuple[int, int, dict[str, Any]]] = []
     bad: list[tuple[int, int, str]] = []
     try:
-        slices = list(parser.split(text, with_parser=False, only_slices=True))
+        slices = scanner_slices(text)
         tail: tuple[int, int, str] | None = None
     except parser.ParseError as exc:
         # the scanner itself failed (an unterminated quote or comment, often one a ``*/`` or a quote inside
@@ -196,6 +197,9 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
         tail = (_skip_noise(text, cut, len(text)), max(err_at, cut), message)
     if tail is None:
         slices += uncovered(text, slices[-1].stop if slices else 0)
+    # a BEGIN ATOMIC body the scanner cut at its semicolons is one statement again
+    joined_slices = join_atomic_bodies(text, [(s.start, s.stop) for s in slices])
+    slices = [slice(start, stop) for start, stop in joined_slices]
     for piece in slices:
         start, end = piece.start, piece.stop
         chunk = text[start:end]
@@ -210,20 +214,22 @@ def _parse_piecewise(text: str) -> tuple[list[tuple[int, int, dict[str, Any]]], 
     return good, bad
 
 
-def uncovered(text: str, pos: int) -> list[slice]:
-    """The statements after ``pos`` that libpg_query's scanner split left out: it stops at an unbalanced
-    parenthesis and drops the rest of the file (``f(`` written twice), so they are cut here at each
-    ``;`` token instead, and parsed (and reported) one by one."""
+def uncovered(text: str, pos: int, end: int | None = None) -> list[slice]:
+    """The statements between ``pos`` and ``end`` (default: the end of ``text``) that libpg_query's scanner
+    split left out: it stops at an unbalanced parenthesis and drops the rest of the file (``f(`` written
+    twice), and it drops a statement that does not begin with a keyword (``selec 1;``, a stray word, a
+    number), so they are cut here at each ``;`` token instead, and parsed (and reported) one by one."""
+    stop = len(text) if end is None else end
     while True:
-        pos = _skip_noise(text, pos, len(text))
-        if not text.startswith(";", pos):
+        pos = _skip_noise(text, pos, stop)
+        if not text.startswith(";", pos, stop):
             break
         pos += 1
-    if pos >= len(text):
+    if pos >= stop:
         return []
-    rest = text[pos:]
+    rest = text[pos:stop]
     try:
-        cuts = [t.start for t in parser.scan(rest) if t.name == "ASCII_59"]
+        cuts = [t.start for t in parser.scan(rest) if t.name == "ASCII_59"]  # (character offsets)
     except parser.ParseError:
         cuts = []
     pieces, begin = [], 0
@@ -233,6 +239,23 @@ def uncovered(text: str, pos: int) -> list[slice]:
             pieces.append(slice(pos + first, pos + len(rest[:cut].rstrip())))
         begin = cut + 1
     return pieces
+
+
+def scanner_slices(text: str) -> list[slice]:
+    """The statements of ``text`` as libpg_query's scanner cuts them (``pglast.parser.split(...,
+    with_parser=False)``, which raises :class:`~pglast.parser.ParseError` where it cannot read on), with
+    the statements it left out between two of them (:func:`uncovered`): on its own it skips a statement
+    that does not begin with a keyword, so ``selec 1;`` between two statements was neither parsed (no
+    parse error) nor replayed (the file "applied cleanly"). What follows the last one is the caller's
+    (:func:`uncovered` from its end)."""
+    out: list[slice] = []
+    pos = 0
+    for s in parser.split(text, with_parser=False, only_slices=True):
+        if s.start > pos:
+            out += uncovered(text, pos, s.start)
+        out.append(s)
+        pos = s.stop
+    return out
 
 
 def may_hold_ignores(text: str) -> bool:
@@ -350,7 +373,7 @@ def piece_starts(text: str, size: int = PIECE_CHARS) -> list[int]:
     and what stands before a statement, comments included, stays in its piece). ``[0]`` when the scanner
     cannot read ``text``."""
     try:
-        slices = list(parser.split(text, with_parser=False, only_slices=True))
+        slices = scanner_slices(text)
     except parser.ParseError:
         return [0]
     starts = [0]
