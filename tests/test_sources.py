@@ -77,6 +77,7 @@ def test_left_out_and_problems(tmp_path):
     (tmp_path / "archive").mkdir()
     (tmp_path / "fix.sh").write_text("#!/bin/sh")
     (tmp_path / "006_loop.sql").symlink_to(tmp_path / "006_loop.sql")
+    (tmp_path / "007_gone.sql").symlink_to(tmp_path / "nowhere.sql")
     mdir = read_dir(tmp_path)
     problems = {f.path: [p.kind for p in f.problems] for f in mdir.files}
     assert problems["002_latin1.sql"] == ["encoding"]
@@ -87,7 +88,8 @@ def test_left_out_and_problems(tmp_path):
     assert reasons["005_x.sql.disabled"] == "disabled"
     assert reasons["archive/"].startswith("archived")
     assert reasons["fix.sh"] == "not a .sql file"
-    assert reasons["006_loop.sql"] == "broken symbolic link"
+    assert reasons["006_loop.sql"] == "symbolic link loop"
+    assert reasons["007_gone.sql"] == "broken symbolic link (its target does not exist)"
 
 
 def test_markers_in_any_case_and_only_in_the_head(tmp_path):

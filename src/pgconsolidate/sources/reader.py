@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -387,6 +388,21 @@ def _assembled(
     return MigrationDir(root=str(listing.root), tool=tool, files=files, left_out=listing.left_out)
 
 
+def _not_a_file(entry: os.DirEntry[str]) -> str:
+    """Why ``entry`` (neither a directory nor a regular file) is left out."""
+    if not entry.is_symlink():
+        return "not a regular file"
+    try:
+        os.stat(entry.path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT:
+            return "broken symbolic link (its target does not exist)"
+        return f"symbolic link that cannot be followed ({exc.strerror or exc})"
+    return "symbolic link to something that is not a regular file"
+
+
 def _list_flat(
     entries: list[os.DirEntry[str]],
 ) -> tuple[list[LeftOut], list[tuple[str, FileName]], list[str]]:
@@ -407,8 +423,7 @@ def _list_flat(
             left_out.append(LeftOut(entry.name + "/", f"{reason}: not read by the migration tool"))
             continue
         if not is_file:
-            reason = "broken symbolic link" if entry.is_symlink() else "not a regular file"
-            left_out.append(LeftOut(entry.name, reason))
+            left_out.append(LeftOut(entry.name, _not_a_file(entry)))
             continue
         if entry.name.endswith(".disabled") or ".disabled." in entry.name:
             left_out.append(LeftOut(entry.name, "disabled"))
