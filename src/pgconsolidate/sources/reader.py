@@ -339,11 +339,38 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
         ]
         named = [n for i, n in enumerate(named) if i not in ignored]
         paths = [p for i, p in enumerate(paths) if i not in ignored]
+    if tool is Scheme.SUPABASE:
+        left_out, named, paths = _supabase_runs_downs(root, left_out, named, paths)
     if orders_by_name(tool):  # named is in file-name order already
         order: Sequence[int] = range(len(named))
     else:
         order = sorted(range(len(named)), key=lambda i: order_key(tool, named[i][0], named[i][1]))
     return Listing(root, resolved, tool, tuple(left_out), tuple(named), tuple(paths), tuple(order))
+
+
+def _supabase_runs_downs(
+    root: Path, left_out: list[LeftOut], named: list[tuple[str, FileName]], paths: list[str]
+) -> tuple[list[LeftOut], list[tuple[str, FileName]], list[str]]:
+    """The listing of a Supabase directory with its ``<digits>_<name>.down.sql`` files as migrations: the
+    Supabase CLI runs every name matching ``^\\d+_.*\\.sql$``, a down file too (migration ``<name>.down``,
+    in name order: before its up file ``<digits>_<name>.sql``, whose version it shares), so db reset and db
+    push run the rollback. Listed in file-name order, as the CLI lists them."""
+    downs = [
+        lo.path
+        for lo in left_out
+        if lo.reason == "down migration" and "/" not in lo.path and _SUPABASE_CLI_NAME.match(lo.path)
+    ]
+    if not downs:
+        return left_out, named, paths
+    kept = [lo for lo in left_out if lo.path not in downs]
+    rows = list(zip(named, paths, strict=True))
+    for fname in downs:
+        version, _, rest = fname.partition("_")
+        rows.append(
+            ((fname, FileName(version, rest[: -len(".sql")], Scheme.SUPABASE)), os.path.join(root, fname))
+        )
+    rows.sort(key=lambda row: row[0][0])
+    return kept, [r[0] for r in rows], [r[1] for r in rows]
 
 
 def load_listed(listing: Listing, position: int) -> Loaded:

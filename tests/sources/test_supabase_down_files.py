@@ -1,0 +1,44 @@
+"""The Supabase CLI (and dbmate) run every file whose name matches ``^\\d+_.*\\.sql$``: a
+``<version>_<name>.down.sql`` in such a directory is a migration to them, run in name order (before its up
+file, whose version it shares), not a down migration to leave out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pgconsolidate.sources.reader import read_dir
+
+
+def _dir(tmp_path: Path, files: dict[str, str], sub: str = "supabase/migrations") -> Path:
+    d = tmp_path / sub
+    d.mkdir(parents=True)
+    for name, text in files.items():
+        (d / name).write_text(text)
+    return d
+
+
+def test_a_down_file_is_run_in_name_order(tmp_path: Path) -> None:
+    d = _dir(
+        tmp_path,
+        {
+            "20240101000000_init.sql": "create table a (id int);\n",
+            "20240101000000_init.down.sql": "drop table a;\n",
+            "20240102000000_b.sql": "alter table a add column b int;\n",
+        },
+    )
+    mdir = read_dir(d)
+    assert mdir.tool.value == "supabase"
+    assert [(f.path, f.version, f.name) for f in mdir.files] == [
+        ("20240101000000_init.down.sql", "20240101000000", "init.down"),
+        ("20240101000000_init.sql", "20240101000000", "init"),
+        ("20240102000000_b.sql", "20240102000000", "b"),
+    ]
+    assert mdir.left_out == ()
+
+
+def test_golang_migrate_down_files_stay_out(tmp_path: Path) -> None:
+    files = {"000001_init.up.sql": "create table a (id int);\n", "000001_init.down.sql": "drop table a;\n"}
+    mdir = read_dir(_dir(tmp_path, files, "db/migrations"))
+    assert mdir.tool.value == "golang-migrate"
+    assert [f.path for f in mdir.files] == ["000001_init.up.sql"]
+    assert [(lo.path, lo.reason) for lo in mdir.left_out] == [("000001_init.down.sql", "down migration")]
