@@ -8,23 +8,18 @@ from pathlib import Path
 
 from pgconsolidate.sources.reader import read_dir
 
-
-def _dir(tmp_path: Path, files: dict[str, str], sub: str = "supabase/migrations") -> Path:
-    d = tmp_path / sub
-    d.mkdir(parents=True)
-    for name, text in files.items():
-        (d / name).write_text(text)
-    return d
+from .helpers import migrations
 
 
 def test_a_down_file_is_run_in_name_order(tmp_path: Path) -> None:
-    d = _dir(
+    d = migrations(
         tmp_path,
         {
             "20240101000000_init.sql": "create table a (id int);\n",
             "20240101000000_init.down.sql": "drop table a;\n",
             "20240102000000_b.sql": "alter table a add column b int;\n",
         },
+        "supabase/migrations",
     )
     mdir = read_dir(d)
     assert mdir.tool.value == "supabase"
@@ -38,7 +33,7 @@ def test_a_down_file_is_run_in_name_order(tmp_path: Path) -> None:
 
 def test_golang_migrate_down_files_stay_out(tmp_path: Path) -> None:
     files = {"000001_init.up.sql": "create table a (id int);\n", "000001_init.down.sql": "drop table a;\n"}
-    mdir = read_dir(_dir(tmp_path, files, "db/migrations"))
+    mdir = read_dir(migrations(tmp_path, files, "db/migrations"))
     assert mdir.tool.value == "golang-migrate"
     assert [f.path for f in mdir.files] == ["000001_init.up.sql"]
     assert [(lo.path, lo.reason) for lo in mdir.left_out] == [("000001_init.down.sql", "down migration")]
