@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pgconsolidate.replay.analysis import DOWN_FILE_RUN
+from pgconsolidate.replay.runner import replay_dir
+from pgconsolidate.scratch import ScratchServer
 from pgconsolidate.sources.reader import read_dir
 
 from .helpers import migrations
@@ -37,3 +40,20 @@ def test_golang_migrate_down_files_stay_out(tmp_path: Path) -> None:
     assert mdir.tool.value == "golang-migrate"
     assert [f.path for f in mdir.files] == ["000001_init.up.sql"]
     assert [(lo.path, lo.reason) for lo in mdir.left_out] == [("000001_init.down.sql", "down migration")]
+
+
+def test_replay_says_a_failing_down_file_is_run_as_a_migration(
+    tmp_path: Path, scratch_server: ScratchServer
+) -> None:
+    d = migrations(
+        tmp_path,
+        {
+            "20240101000000_init.sql": "create table a (id int);\n",
+            "20240101000000_init.down.sql": "drop table a;\n",
+        },
+        "supabase/migrations",
+    )
+    result = replay_dir(read_dir(d), scratch_server, keep_going=True)
+    [failure] = result.failures
+    assert failure.file == "20240101000000_init.down.sql"
+    assert DOWN_FILE_RUN in failure.hint

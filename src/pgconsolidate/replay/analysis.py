@@ -41,6 +41,13 @@ _MISSING_ROLE = re.compile(r'^role "([^"]+)" does not exist')
 _NO_LABEL_PROVIDER = re.compile(r'^security label provider "([^"]+)" is not loaded')
 
 
+#: Said of a failure in a ``.down.sql`` file that the directory's tool runs as a migration.
+DOWN_FILE_RUN = (
+    "a rollback file: the Supabase CLI and dbmate run every <digits>_<name>.sql name as a migration, "
+    "this one too, in name order; move it out of the migrations directory"
+)
+
+
 def platform_extension(sqlstate: str, message: str) -> str | None:
     """The platform extension that makes what the error names as missing, else None: its schema
     (``schema "vault" does not exist``: ``supabase_vault``), one of its roles (``role "pgsodium_keyiduser"
@@ -243,6 +250,8 @@ def analyse(
             hint += f" (root cause: {units[root].file}:{units[root].line})"
         if same is not None:
             hint = f"{SAME_MISSING} as at {units[same].file}:{units[same].line}: {hint}"
+        if unit.file.endswith(".down.sql"):  # replayed only where the tool runs it (Supabase CLI, dbmate)
+            hint += f" ({DOWN_FILE_RUN})"
         # a statement not run because the platform provides its extension is no failure to point at
         shown_root = None if root is not None and provided and root in provided else root
         if shown_root is None and root is not None:
