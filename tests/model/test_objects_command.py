@@ -45,7 +45,8 @@ def test_glob_and_text_output(migrations: Path, capsys: pytest.CaptureFixture[st
     assert run(["objects", str(migrations), "public.memories.*"]) == 0
     out = capsys.readouterr().out
     assert "public.memories.id" in out and "public.memories.e" in out
-    assert "001_a.sql" in out and "dropped" in out
+    # memories was renamed to notes (then dropped, as public.notes itself says): its columns moved with it
+    assert "001_a.sql" in out and "column, moved with its table (renamed to public.notes)" in out
     assert "public.notes " not in out
 
 
@@ -66,3 +67,15 @@ def test_example_where_did_search_memories_come_from(capsys: pytest.CaptureFixtu
 def test_missing_directory_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["objects", str(tmp_path / "nope")]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_renamed_object_says_where_it_went(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "001_a.sql").write_text(
+        "create table old_t (id int primary key, gone int, kept int);\n"
+        "alter table old_t drop column gone;\nalter table old_t rename to new_t;\n"
+    )
+    assert run(["objects", str(tmp_path), "public.old_t*"]) == 0
+    heads = [line for line in capsys.readouterr().out.splitlines() if line.startswith("public.")]
+    assert "public.old_t  table, renamed to public.new_t" in heads
+    assert "public.old_t.kept  column, moved with its table (renamed to public.new_t)" in heads
+    assert "public.old_t.gone  column, dropped" in heads  # dropped before the rename: dropped

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -73,14 +74,38 @@ def extension_made(analysis: Analysis, states: list[ObjectState]) -> dict[str, O
     return out
 
 
-def _status(state: ObjectState, made: dict[str, ObjectState]) -> str:
+def _renamed_to(state: ObjectState) -> str | None:
+    """The identity ``state`` was renamed to, when a rename is the last thing that happened to it."""
+    from pgconsolidate.model.types import Action
+
+    last = state.events[-1] if state.events else None
+    if last is not None and last.action is Action.RENAME and last.new_id:
+        return last.new_id
+    return None
+
+
+def _status(state: ObjectState, made: dict[str, ObjectState], objects: Mapping[str, ObjectState]) -> str:
     ext = made.get(state.id)
     if ext is not None and ext.created is not None:
         at = f"{ext.created.ref.file}:{ext.created.ref.line}"
         return f"made by extension {ext.id} (created at {at}{'' if ext.exists else ', dropped later'})"
     if state.external:
         return "not created by these migrations"
-    return "exists at the end" if state.exists else "dropped"
+    if state.exists:
+        return "exists at the end"
+    to = _renamed_to(state)
+    if to is not None:
+        return f"renamed to {to}"
+    parent = objects.get(state.parent) if state.parent else None
+    last = state.events[-1].action if state.events else None
+    if (
+        parent is not None
+        and not parent.exists
+        and last != "drop"
+        and (to := _renamed_to(parent)) is not None
+    ):
+        return f"moved with its table (renamed to {to})"
+    return "dropped"
 
 
 def _note(e: Effect) -> str:
@@ -173,7 +198,7 @@ def objects(
     for s in states:
         head = Text()
         head.append(s.id, style="bold")
-        head.append(f"  {s.kind.value}, {_status(s, made)}", style="dim")
+        head.append(f"  {s.kind.value}, {_status(s, made, analysis.schema.objects)}", style="dim")
         out.print(head)
         last_file = None
         for e in s.events:
