@@ -26,3 +26,20 @@ def scratch_db_16(scratch_server_16: ScratchServer) -> Iterator[str]:
     """The URL of an empty throwaway database on PostgreSQL 16."""
     with throwaway_database(scratch_server_16) as url:
         yield url
+
+
+@pytest.fixture
+def sent_queries(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The queries (as bytes, as the reader sends them) every cursor executes from now on in this test."""
+    import psycopg
+
+    sent: list[bytes] = []
+    real_execute = psycopg.Cursor.execute
+
+    def recording(self: psycopg.Cursor, query: object, *args: object, **kwargs: object) -> object:
+        if isinstance(query, bytes):
+            sent.append(query)
+        return real_execute(self, query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    return sent

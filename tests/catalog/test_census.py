@@ -4,7 +4,6 @@ server's row_number over each table's live columns."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
 from pgconsolidate.catalog import read_snapshot
@@ -52,20 +51,10 @@ def test_census_counts_objects_in_managed_schemas_only_when_asked(scratch_db: st
     assert asked["enums"] == (True, 1) and asked["domains"] == (True, 1)
 
 
-def test_kinds_the_census_finds_empty_are_read_as_empty(
-    scratch_db: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_kinds_the_census_finds_empty_are_read_as_empty(scratch_db: str, sent_queries: list[bytes]) -> None:
     with connection(scratch_db, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (a int); CREATE TYPE e AS ENUM ('x')")
-    sent: list[bytes] = []
-    real_execute = psycopg.Cursor.execute
-
-    def recording(self: psycopg.Cursor, query: object, *args: object, **kwargs: object) -> object:
-        if isinstance(query, bytes):
-            sent.append(query)
-        return real_execute(self, query, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    sent = sent_queries
     snap = read_snapshot(scratch_db)
     assert [e.identity for e in snap.enums] == ["public.e"] and not snap.triggers and not snap.casts
     assert any(b"enumsortorder" in q for q in sent)  # the enums query was run

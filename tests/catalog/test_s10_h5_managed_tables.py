@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import psycopg
 import pytest
 
 from pgconsolidate.catalog import read_snapshot
@@ -157,18 +156,10 @@ def test_a_platform_table_on_one_side_only_is_not_a_difference(scratch_server: S
         assert any("managed tables" in n and "only A has them" in n for n in plain.notes)
 
 
-def test_nothing_new_runs_without_a_platform_schema(scratch_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_new_runs_without_a_platform_schema(scratch_db: str, sent_queries: list[bytes]) -> None:
     with connection(scratch_db, autocommit=True) as conn:
         conn.execute("CREATE TABLE t (a int)")
-    sent: list[bytes] = []
-    real_execute = psycopg.Cursor.execute
-
-    def recording(self: psycopg.Cursor, query: object, *args: object, **kwargs: object) -> object:
-        if isinstance(query, bytes):
-            sent.append(query)
-        return real_execute(self, query, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    sent = sent_queries
     snap = read_snapshot(scratch_db)
     assert not snap.managed_tables and [t.identity for t in snap.tables] == ["public.t"]
     assert not any(b"AS column_privileges" in q for q in sent)
