@@ -13,6 +13,7 @@ from pgconsolidate.plan.facts import DataFacts, FunctionFacts
 from pgconsolidate.plan.model import Merge, Plan
 from pgconsolidate.plan.recreated import RecreatedTable
 from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.statements.psql import is_meta_command_hint
 
 _REFERENCES = re.compile(r'REFERENCES ((?:"(?:[^"]|"")+"|[^\s."(]+)(?:\.(?:"(?:[^"]|"")+"|[^\s."(]+))?)\(')
 
@@ -307,10 +308,15 @@ def generate_report(
             "consolidate again, or keep those objects in a migration of their own.",
             "",
         ]
-        # a duplicate CREATE's hint says where the object was first made (and a table's columns it loses)
+        # a duplicate CREATE's hint says where the object was first made (and a table's columns it loses);
+        # a psql meta-command's says what it is, in analyze's and replay's words
         o += [
             f"* `{f.file}:{f.line}` {f.sqlstate}: {f.message}"
-            + (f" ({f.hint})" if f.sqlstate in ("42P07", "42710", "42723") and f.hint else "")
+            + (
+                f" ({f.hint})"
+                if f.hint and (f.sqlstate in ("42P07", "42710", "42723") or is_meta_command_hint(f.hint))
+                else ""
+            )
             for f in failures
         ]
     o += ["", "## Rows merged", ""]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pgconsolidate.replay.model import Location
+from pgconsolidate.statements.psql import meta_command_hint, meta_command_name
 
 # Flyway's ``${name}`` / ``${flyway:defaultSchema}`` (Liquibase's too): substituted by the tool, not SQL.
 _PLACEHOLDER = re.compile(r"\$\{[\w:.\-]+\}")
@@ -147,12 +148,7 @@ def hint_for(
             "run here: replace the placeholder with its value (e.g. the schema name) to replay the directory"
         )
     if sqlstate == "42601" and statement.lstrip().startswith("\\"):
-        command = statement.lstrip().split(None, 1)[0]
-        return (
-            f"psql meta-command {command}: only psql runs it (the file was written for `psql -f`); a "
-            "migration tool sends it to the server, which rejects it: delete the line, or do what it does "
-            "in SQL"
-        )
+        return meta_command_hint(meta_command_name(statement))  # analyze's finding says the same
     if sqlstate == "42601":
         return (
             "syntax error: this statement never ran anywhere as written; "

@@ -19,6 +19,7 @@ from pglast import parser
 from pgconsolidate.sources.model import MigrationFile
 from pgconsolidate.statements.atomic import join_atomic_bodies
 from pgconsolidate.statements.model import first_line_of
+from pgconsolidate.statements.psql import blank, meta_command_lines
 from pgconsolidate.statements.split import scanner_slices, uncovered
 
 _NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
@@ -110,7 +111,12 @@ def _scanner_error_at(piece: str, exc: parser.ParseError) -> int:
 
 
 def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
-    piece = text[start:end]
+    written = text[start:end]
+    # a psql meta-command line (\\restrict key, \\set ...) is a unit of its own, which the server rejects
+    # (the hint says what it is, as analyze does); the SQL around it is cut as if the line were deleted,
+    # as psql reads it: the statement after it is not lost with it
+    metas = meta_command_lines(written)
+    piece = blank(written, metas) if metas else written
     tail = len(piece)
     try:
         slices = [(s.start, s.stop) for s in scanner_slices(piece)]
@@ -133,6 +139,7 @@ def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
         slices.append((tail, len(piece)))
     slices = join_atomic_bodies(piece, slices)
     chunks: list[tuple[int, str]] = []
+    pending: list[tuple[int, str]] = []  # (offset, text) of the units, when meta-command lines are among them
     units = []
     line, counted = f.span_line + text.count("\n", 0, start), 0  # lines counted incrementally: linear time
     for s_start, s_stop in slices:
@@ -141,9 +148,18 @@ def _split(f: MigrationFile, text: str, start: int, end: int) -> list[Unit]:
         chunk = piece[real:s_stop].rstrip()
         if not chunk or chunk == ";":
             continue
+        if metas:
+            pending.append((real, chunk))
+            continue
         line += piece.count("\n", counted, real)
         counted = real
         chunks.append((line, chunk))
+    if metas:
+        pending += [(m_start, written[m_start:m_end].rstrip()) for m_start, m_end in metas]
+        for real, chunk in sorted(pending):
+            line += piece.count("\n", counted, real)
+            counted = real
+            chunks.append((line, chunk))
     for line, chunk in chunks:
         units.append(Unit(f.path, line, chunk, _parse_one(chunk)))
     return units

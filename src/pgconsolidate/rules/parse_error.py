@@ -26,9 +26,25 @@ def _skip_noise(text: str, pos: int) -> int:
     return pos
 
 
+def _offset_of(text: str, lines_down: int, column: int) -> int:
+    """The offset of ``column`` (1-based) on the line ``lines_down`` lines below the first of ``text``."""
+    pos = 0
+    for _ in range(lines_down):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return len(text)
+        pos = nl + 1
+    return pos + column - 1
+
+
 def statement_start(text: str, first_line: int, failure: ParseFailure) -> tuple[int, int]:
-    """(line, column) of the first token of the statement that failed to parse."""
+    """(line, column) of the first token of the statement that failed to parse: the last place its text
+    starts at or before the error (two identical lines, such as two ``\\echo done`` psql meta-commands,
+    are two findings on their own lines, not two on the first)."""
     at = text.find(failure.text) if failure.text else -1
+    if at >= 0 and failure.line > first_line:
+        error_at = _offset_of(text, failure.line - first_line, failure.column)
+        at = max(at, text.rfind(failure.text, 0, error_at + len(failure.text)))
     if at < 0:
         return failure.line, failure.column
     pos = _skip_noise(text, at)
@@ -53,6 +69,10 @@ def parse_error(ctx: RuleContext) -> Iterator[Hit]:
     first token of the statement; the message carries PostgreSQL's own error and the exact line and
     column of the error. Files that are not valid UTF-8 (with the byte offset), contain NUL bytes, are
     empty, too large or unreadable are reported here too; the rest of the directory is still analyzed.
+    A psql meta-command line (``\\restrict <key>``, which pg_dump 17.6+ writes, ``\\set ON_ERROR_STOP on``,
+    ``\\connect``, ``\\i``) is reported at its own line as what it is, in the words ``replay`` uses: only
+    psql runs it, a migration tool sends it to the server, which rejects it. The SQL after it is still
+    read, as psql reads it (a meta-command ends at the end of its line).
     """
     by_path = {f.path: f for f in ctx.mdir.files}
     for mf in ctx.mdir.files:

@@ -17,6 +17,7 @@ from pglast import parser
 
 from pgconsolidate.statements.atomic import join_atomic_bodies
 from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
+from pgconsolidate.statements.psql import blank, meta_command_hint, meta_command_lines, meta_command_name
 from pgconsolidate.statements.records import blank_twin
 
 _IGNORE = re.compile(r"--\s*pgconsolidate:\s*ignore\b[ \t]*(?P<rules>[^\n]*)", re.IGNORECASE)
@@ -268,6 +269,44 @@ def may_hold_ignores(text: str) -> bool:
 _marked = may_hold_ignores
 
 
+_NO_METAS: list[tuple[int, int]] = []
+
+
+def _parse_failing(
+    text: str,
+) -> tuple[list[tuple[int, int, dict[str, Any]]], list[tuple[int, int, str]], str, list[tuple[int, int]]]:
+    """:func:`split_sql`'s parse of a text that does not parse whole: (statements, errors, the text they
+    were read from, psql meta-command lines). A meta-command line (``\\restrict key``, ``\\set ...``: see
+    :mod:`pgconsolidate.statements.psql`) is blanked out first and the rest read as psql reads it, so the
+    statement after it is not lost with it; the line itself becomes a failure of its own."""
+    metas = meta_command_lines(text)
+    if metas:
+        text = blank(text, metas)
+        try:
+            return _parse_whole(text), [], text, metas
+        except parser.ParseError:
+            pass
+    parsed, errors = _parse_piecewise(text)
+    return parsed, errors, text, metas
+
+
+def _with_meta_commands(
+    file: str, text: str, first_line: int, metas: list[tuple[int, int]], failures: list[ParseFailure]
+) -> list[ParseFailure]:
+    """``failures`` and a failure for each psql meta-command line of ``text`` (the file as written), in
+    the order of their lines: the meta-command's line and column, and what it is (the wording replay's
+    hint uses too)."""
+    lines = _Lines(text, first_line)
+    for start, end in metas:
+        line, column = lines.at(start)
+        snippet = text[start:end].strip()
+        failures.append(
+            ParseFailure(file, line, column, meta_command_hint(meta_command_name(snippet)), snippet)
+        )
+    failures.sort(key=lambda f: (f.line, f.column))
+    return failures
+
+
 #: Statements are built as mutable twins and given their class when complete (``records.blank_twin``).
 _StatementTwin = blank_twin(Statement)
 
@@ -280,11 +319,12 @@ def split_sql(
     Offsets in the result are relative to the file: ``base_offset`` is added to each; statements are
     numbered from ``first_index``.
     """
+    source, metas = text, _NO_METAS
     try:
         parsed = _parse_whole(text)
         errors: list[tuple[int, int, str]] = []
     except parser.ParseError:
-        parsed, errors = _parse_piecewise(text)
+        parsed, errors, text, metas = _parse_failing(text)
     statements: list[Statement] = []
     append = statements.append
     prev_end = 0
@@ -358,6 +398,8 @@ def split_sql(
             stmt_end = text.find(";", start)
             snippet = text[start : stmt_end if stmt_end >= 0 else len(text)].strip()
             failures.append(ParseFailure(file, line, column, message, snippet))
+    if metas:
+        failures = _with_meta_commands(file, source, first_line, metas, failures)
     return FileStatements(file, tuple(statements), tuple(failures), file_ignores(text) if marked else _NONE)
 
 
