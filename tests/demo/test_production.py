@@ -117,3 +117,28 @@ def test_dashboard_extensions_and_history(production: ProductionDb) -> None:
 def test_refuses_a_database_that_is_not_empty(production: ProductionDb) -> None:
     with pytest.raises(InputError, match="not empty"):
         build_production_into(production.url, str(MIGRATIONS))
+
+
+def test_an_extension_a_file_creates_plainly_is_not_enabled_from_the_dashboard(
+    scratch_server: ScratchServer, tmp_path: Path
+) -> None:
+    # a real Supabase chat app's first file runs plain CREATE EXTENSION http / vector: enabled "from the
+    # dashboard" first, both failed and the file was left out of the history, as if it never ran
+    d = tmp_path / "supabase" / "migrations"
+    d.mkdir(parents=True)
+    (d / "20240101000000_setup.sql").write_text(
+        "create extension http with schema extensions;\ncreate extension vector with schema extensions;\n"
+        "create table public.items (id uuid primary key, owner uuid references auth.users (id),"
+        " embedding extensions.vector(3));\n"
+    )
+    (d / "20240102000000_more.sql").write_text("alter table public.items add column note text;\n")
+    name = f"pgc_test_production_{secrets.token_hex(4)}"
+    try:
+        db = build_production_db(scratch_server, str(d), name=name, data=False)
+        assert db.dashboard == ("pg_net (stand-in)",)
+        assert db.failures == ()
+        assert db.history_rows == 2
+        ext = _rows(db.url, "select extname, extnamespace::regnamespace::text from pg_extension")
+        assert ("vector", "extensions") in ext
+    finally:
+        drop_database(scratch_server, name)

@@ -6,7 +6,9 @@ A production database that was maintained by hand got its state like this, and s
    and ``storage``, Supabase's default ``search_path``);
 2. extensions enabled from the dashboard before any migration ran: ``vector`` in schema ``extensions``
    (which is why files that use ``vector`` before creating it worked in production), and ``http`` and
-   ``pg_net`` as stand-ins when the server lacks them (their functions raise when called);
+   ``pg_net`` as stand-ins when the server lacks them (their functions raise when called); not one that a
+   file creates with a plain ``CREATE EXTENSION``, which would have failed in production had the dashboard
+   enabled it first;
 3. every migration file, statement by statement, failures skipped and recorded (the replay engine with
    keep-going), with history rows for the files that applied in the history table of the tool that owns
    the directory (``supabase_migrations.schema_migrations``, dbmate's or golang-migrate's
@@ -68,12 +70,33 @@ class ProductionDb:
         return self.replay.failures
 
 
-def _dashboard(url: str, available: frozenset[str]) -> tuple[tuple[str, ...], tuple[StandIn, ...]]:
-    """Enable the dashboard's extensions in schema ``extensions`` (stand-ins where unavailable)."""
+def created_plainly(mdir: MigrationDir) -> frozenset[str]:
+    """The extensions a forward file of ``mdir`` creates with a plain ``CREATE EXTENSION`` (no ``IF NOT
+    EXISTS``), which fails on a database that already has the extension (pure)."""
+    out: set[str] = set()
+    for f in mdir.files:
+        if f.filename.direction == "down" or not f.forward_sql or "extension" not in f.forward_sql.lower():
+            continue
+        for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
+            if st.kind == "CreateExtensionStmt" and not st.body.get("if_not_exists"):
+                out.add(str(st.body.get("extname", "")))
+    return frozenset(out)
+
+
+def _dashboard(
+    url: str, available: frozenset[str], skip: frozenset[str] = frozenset()
+) -> tuple[tuple[str, ...], tuple[StandIn, ...]]:
+    """Enable the dashboard's extensions in schema ``extensions`` (stand-ins where unavailable), but those
+    in ``skip``: a file that creates one with a plain ``CREATE EXTENSION`` ran in production, so the dashboard
+    had not enabled it before (enabled here, that statement failed and its file was left out of the
+    history: seen on a real Supabase chat app whose first file runs ``create extension http`` and
+    ``create extension vector``)."""
     enabled: list[str] = []
     stand_ins: list[StandIn] = []
     with connection(url, autocommit=True) as conn:
         for ext in DASHBOARD_EXTENSIONS:
+            if ext in skip:
+                continue
             if ext in available:
                 conn.execute(
                     sql.SQL("CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA extensions").format(
@@ -164,7 +187,7 @@ def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> 
     the production."""
     mdir = read_dir(migrations_dir)
     available = available_extensions(url)
-    enabled, stand_ins = _dashboard(url, available) if wants_base(mdir) else ((), ())
+    enabled, stand_ins = _dashboard(url, available, created_plainly(mdir)) if wants_base(mdir) else ((), ())
     prepare_history(url, mdir)
     result = replay_into(
         url,
