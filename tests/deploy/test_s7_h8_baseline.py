@@ -138,3 +138,16 @@ def test_annotate_is_strict_about_what_pre_existed(tmp_path: Path) -> None:
         "public.b: new error (it failed before the apply too, differently: lock timeout)"
     ]
     assert funcs.status == WARN and len(funcs.pre_existing) == 1 and funcs.caused_by_apply == []
+
+
+def test_annotate_leaves_checks_the_baseline_does_not_run(tmp_path: Path) -> None:
+    """The baseline runs only the database checks: a security-definer failure after the apply is not
+    "caused by the apply" for want of a baseline entry (seen after applying a real project's consolidation,
+    for the definers its plan kept, checked without --plan)."""
+    from pgconsolidate.deploy.baseline import annotate
+    from pgconsolidate.deploy.checks import CheckResult
+
+    definers = CheckResult("security definer", FAIL, "1 left", ["public.f()"])
+    annotate([definers], tmp_path / "x.checks.json", {"CRUD": []})
+    assert definers.status == FAIL and definers.summary == "1 left"
+    assert definers.caused_by_apply == [] and definers.baseline is None
