@@ -22,3 +22,11 @@ def test_kept_definers_are_counted() -> None:
 def test_none_left() -> None:
     result = check_definers([_fn("public.helper()", False)], set())
     assert result.status == PASS and result.summary == "no SECURITY DEFINER functions left"
+
+
+def test_without_a_plan_the_summary_says_so() -> None:
+    # seen with `check DIR` (no --plan) after applying a real Supabase chat app's consolidation: "4 SECURITY
+    # DEFINER function(s) the plan does not keep", when no plan was given
+    result = check_definers([_fn("public.sync_email_to_profile()", True)], set(), planned=False)
+    assert result.summary == "1 SECURITY DEFINER function(s) left, and no --plan says to keep them"
+    assert result.details == ["public.sync_email_to_profile()"]

@@ -126,12 +126,13 @@ def check_backup(database: str, backup_dir: Path | None) -> CheckResult:
     return CheckResult("backup", PASS, f"{path.name} ({manifest.created_at}) verified; sha256 matches")
 
 
-def check_definers(functions: list[UserFunction], kept: set[str]) -> CheckResult:
+def check_definers(functions: list[UserFunction], kept: set[str], *, planned: bool = True) -> CheckResult:
+    """``planned``: whether a plan said which definers to keep (without one, none is kept, and the summary
+    says that no plan was given rather than "the plan does not keep")."""
     left = [f.identity for f in functions if f.security_definer and f.identity not in kept]
     if left:
-        return CheckResult(
-            "security definer", FAIL, f"{len(left)} SECURITY DEFINER function(s) the plan does not keep", left
-        )
+        why = "the plan does not keep" if planned else "left, and no --plan says to keep them"
+        return CheckResult("security definer", FAIL, f"{len(left)} SECURITY DEFINER function(s) {why}", left)
     still = sum(1 for f in functions if f.security_definer)
     if still:  # (was "no SECURITY DEFINER functions left (1 kept by the plan)": both cannot be true)
         return CheckResult(
@@ -351,7 +352,7 @@ def run_checks(
                 results.append(CheckResult("planned structure", SKIPPED, "no --plan given"))
             functions = user_functions(conn)
             results.extend(database_checks(conn, functions, kept_overloads(plan_file)))
-            results.append(check_definers(functions, kept))
+            results.append(check_definers(functions, kept, planned=plan_file is not None))
     except psycopg.Error as exc:
         raise DatabaseError(f"check on {redact_url(url)}: {one_line(exc)}") from None
     finally:
