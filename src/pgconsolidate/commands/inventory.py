@@ -85,7 +85,7 @@ def print_inventory_table(mdir: MigrationDir, rows: list[dict[str, object]]) -> 
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=escape(f"{mdir.root} ({mdir.tool.value}: {len(rows)} migration files)"))
+    table = Table(title=escape(f"{mdir.root} ({mdir.tool_label}: {len(rows)} migration files)"))
     for col, justify in (("#", "right"), ("file", "left"), ("version", "left"), ("statements", "right")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for i, row in enumerate(rows, 1):

@@ -177,7 +177,7 @@ def generate_report(
     o += [
         "## Files",
         "",
-        f"* before: {len(mdir.files)} migration files in `{mdir.root}` ({mdir.tool.value}); "
+        f"* before: {len(mdir.files)} migration files in `{mdir.root}` ({mdir.tool_label}); "
         f"{len(failures)} statements fail when they are replayed on an empty database",
         f"* after: {len(clean)} clean-set files (`migrations/`), idempotent, replayed twice without error",
         f"* `{fix_name}`: for databases that already exist; `history_repair.sql`: marks the "

@@ -101,7 +101,7 @@ def summary_table(report: AnalyzeReport) -> Table:
     """Files, statements, objects and findings per rule."""
     s = report.summary()
     rule_severities = _severities_by_rule(report)
-    table = Table(title=f"{report.mdir.root}: {report.mdir.tool.value}", show_header=True)
+    table = Table(title=f"{report.mdir.root}: {report.mdir.tool_label}", show_header=True)
     table.add_column("")
     table.add_column("count", justify="right")
     table.add_row("migration files", str(s["files"]))

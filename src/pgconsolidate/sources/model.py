@@ -23,6 +23,11 @@ class Scheme(StrEnum):
     DIESEL = "diesel"  # <version>_<name>/up.sql (+ down.sql), ordered by version (Diesel, refinery dirs)
 
 
+#: :attr:`MigrationDir.tool_label` of a ``<digits>_<name>.sql`` directory (ordered by file name, as the
+#: Supabase CLI and dbmate order it) that is not a Supabase project's
+NEUTRAL_LABEL = "<digits>_<name>.sql"
+
+
 @dataclass(frozen=True)
 class FileName:
     """What a file name says: version, name, scheme, direction."""
@@ -114,6 +119,16 @@ class MigrationDir:
     left_out: tuple[LeftOut, ...] = field(default=())
     # drizzle-kit: each file's journal ``when`` (the created_at its history row gets), by path
     journal_times: tuple[tuple[str, int], ...] = field(default=())
+    # what messages call the directory's tool when ``tool``'s name would claim too much ("" = tool's name)
+    label: str = ""
+
+    @property
+    def tool_label(self) -> str:
+        """The owning tool as messages name it: :attr:`tool`'s name, except for a directory of
+        ``<digits>_<name>.sql`` files outside a Supabase project (``NEUTRAL_LABEL``: dbmate without markers,
+        sqlx, hand-rolled runners use the same names). ``tool`` still decides what depends on it
+        (the file-name order, the history table, the consolidation's file names)."""
+        return self.label or self.tool.value
 
     def by_path(self, path: str) -> MigrationFile | None:
         for f in self.files:

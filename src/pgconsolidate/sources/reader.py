@@ -25,7 +25,15 @@ from pgconsolidate.sources.layouts import (
     parse_journal,
     prisma_dir_name,
 )
-from pgconsolidate.sources.model import FileName, FileProblem, LeftOut, MigrationDir, MigrationFile, Scheme
+from pgconsolidate.sources.model import (
+    NEUTRAL_LABEL,
+    FileName,
+    FileProblem,
+    LeftOut,
+    MigrationDir,
+    MigrationFile,
+    Scheme,
+)
 from pgconsolidate.sources.naming import (
     detect_tool,
     flyway_left_out_reason,
@@ -412,7 +420,30 @@ def _assembled(
         files = tuple(by_name[named[i][0]] for i in listing.order)
     else:
         files = tuple(by_name[fname] for fname, _ in sort_names(tool, named))
-    return MigrationDir(root=str(listing.root), tool=tool, files=files, left_out=listing.left_out)
+    label = "" if tool is not Scheme.SUPABASE or in_supabase_project(listing.resolved) else NEUTRAL_LABEL
+    return MigrationDir(
+        root=str(listing.root), tool=tool, files=files, left_out=listing.left_out, label=label
+    )
+
+
+def in_supabase_project(resolved: str) -> bool:
+    """Whether the directory at ``resolved`` (a real path) is a Supabase project's: a ``supabase``
+    directory holds it (``supabase/migrations``, as :func:`~pgconsolidate.sources.naming.detect_tool` reads
+    the path), or ``supabase/config.toml`` (what ``supabase init`` writes) is found in it or above it, up to
+    the repository's root (a directory holding ``.git``) or a directory it may not look into. A few stat
+    calls."""
+    path = Path(resolved)
+    if "supabase" in path.parts:
+        return True
+    for d in (path, *path.parents):
+        try:
+            if (d / "supabase" / "config.toml").is_file():
+                return True
+            if (d / ".git").exists():
+                return False
+        except OSError:  # an ancestor we may not look into (is_file raises on EACCES): not a project's
+            return False
+    return False
 
 
 def _not_a_file(entry: os.DirEntry[str]) -> str:
