@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pgconsolidate.replay.hints import hint_for
 from pgconsolidate.statements.psql import blank, meta_command_hint, meta_command_lines
-from pgconsolidate.statements.split import split_sql
+from pgconsolidate.statements.split import joined, split_sql, split_sql_pieces
 
 DUMP = "\\restrict abc123\nCREATE TABLE t (id int primary key);\n\\unrestrict abc123\n"
 
@@ -81,3 +81,19 @@ def test_identical_meta_command_lines_each_report_their_own_line() -> None:
     fs = split_sql("f", "\\echo hi\nselect 1;\n\\echo hi\nselect 2;\n")
     assert [f.line for f in fs.failures] == [1, 3]
     assert [s.line for s in fs.statements] == [2, 4]
+
+
+def test_a_large_dump_with_meta_commands_is_still_read_in_pieces() -> None:
+    # pg_dump 17.6+ writes \restrict at the top: its pieces keep their ends (only meta-command failures),
+    # instead of one piece running to the end of the file (706 MB for a 6.4 MB dump, now 205 MB)
+    body = "".join(
+        f"create table t{i} (id int primary key);\ninsert into t{i} values (1);\n" for i in range(30)
+    )
+    other = body.replace("create table t", "create table u")
+    text = f"\\restrict k3y\n{body}\\echo half way\n{other}\\unrestrict k3y\n"
+    whole = split_sql("f.sql", text, first_line=3)
+    pieces = list(split_sql_pieces("f.sql", text, first_line=3, size=400))
+    assert len(pieces) > 5
+    assert joined("f.sql", text, pieces) == whole
+    assert [f.line for f in whole.failures] == [3, 64, 125]
+    assert len(whole.statements) == 120
