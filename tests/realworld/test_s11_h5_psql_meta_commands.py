@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from pgconsolidate.cli import run
+from pgconsolidate.deploy.units import file_unit
+from pgconsolidate.errors import InputError
+from pgconsolidate.sources.reader import read_dir
 from pgconsolidate.statements.psql import meta_command_hint
 
 from .helpers import consolidated, migrations
@@ -66,3 +69,11 @@ def test_replay_and_consolidate_say_the_same(tmp_path: Path, capsys: pytest.Capt
     clean = "".join(p.read_text() for p in (out / "migrations").glob("*.sql"))
     assert "CREATE TABLE IF NOT EXISTS public.t (" in clean
     assert "CREATE TABLE IF NOT EXISTS public.u (" in clean
+
+
+def test_apply_refuses_it_before_any_work_in_the_same_words(tmp_path: Path) -> None:
+    mdir = read_dir(migrations(tmp_path, FILES))
+    with pytest.raises(InputError) as refused:
+        file_unit(mdir.files[0])
+    said = meta_command_hint("\\restrict")
+    assert str(refused.value) == f"20240101000000_init.sql:1: cannot apply: {said}"

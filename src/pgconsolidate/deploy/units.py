@@ -7,6 +7,7 @@ between the two). Files that cannot be applied safely are refused here, before a
 * two files with one version (the history table can record only one of them);
 * ``BEGIN``/``COMMIT`` anywhere but wrapping the whole file, ``ROLLBACK``, ``SAVEPOINT`` (the runner owns
   the transaction; a ``COMMIT`` inside a file would break the migration boundary);
+* a psql meta-command line (``\\restrict <key>``, ``\\set ...``: only psql runs it, the server rejects it);
 * statements that cannot run in a transaction (``CREATE INDEX CONCURRENTLY``, ``VACUUM``, ...) unless the
   file says ``-- pgconsolidate: no-transaction``; such a file's statements then run one by one in
   autocommit and its history row is written after the last one — write them idempotently
@@ -21,6 +22,7 @@ from typing import Any
 
 from pgconsolidate.errors import InputError
 from pgconsolidate.sources.model import MigrationDir, MigrationFile
+from pgconsolidate.statements.psql import is_meta_command_hint
 from pgconsolidate.statements.split import split_sql
 
 NO_TRANSACTION = re.compile(r"^\s*--\s*pgconsolidate:\s*no-transaction\b", re.MULTILINE | re.IGNORECASE)
@@ -98,6 +100,9 @@ def file_unit(f: MigrationFile) -> Unit:
     text = f.forward_sql
     marked = bool(NO_TRANSACTION.search(text))
     fs = split_sql(f.path, text, first_line=f.span_line)
+    meta = next((p for p in fs.failures if is_meta_command_hint(p.message)), None)
+    if meta is not None:  # the server rejects it: refused before the backup, in analyze's and replay's words
+        raise InputError(f"{f.path}:{meta.line}: cannot apply: {meta.message}")
     if fs.failures:
         # PostgreSQL decides; the file still runs as one statement batch inside its transaction.
         whole = (SqlStep(f.path, f.span_line, text),) if text.strip() else ()
