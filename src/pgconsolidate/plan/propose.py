@@ -7,6 +7,7 @@ the ones merged, its data decides canonical dimensions, its function bodies are 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -877,6 +878,46 @@ def _reads_without_privilege(snap: Snapshot, function: str, definition: str) -> 
     return role, out
 
 
+def function_privileges(snap: Snapshot) -> tuple[dict[str, set[str]], dict[str, list[str]]]:
+    """(function identity -> grantees holding EXECUTE, ``schema.name`` -> overload identities) of the
+    project's functions (the managed schemas' left out), for :func:`_calls_without_privilege`."""
+    executable: dict[str, set[str]] = {}
+    for g in snap.grants:
+        if g.object_kind == "function":
+            executable.setdefault(g.object, set()).add(g.grantee)
+    by_name: dict[str, list[str]] = {}
+    for fn in snap.functions:
+        if fn.identity.split(".")[0] not in MANAGED:
+            by_name.setdefault(fn.identity.split("(")[0], []).append(fn.identity)
+    return executable, by_name
+
+
+def _calls_without_privilege(
+    privileges: tuple[dict[str, set[str]], dict[str, list[str]]], function: str, definition: str
+) -> tuple[str, list[str]]:
+    """(role, functions): the project's functions ``definition`` calls on which ``authenticated``, which may
+    EXECUTE ``function`` (a direct grant: the plan revokes PUBLIC and anon), holds no EXECUTE, itself or
+    through PUBLIC, under any overload of that name (an RPC that calls a helper whose EXECUTE the migrations
+    revoked from the API roles): as an invoker the function fails with "permission denied for function".
+    Empty when that role may not execute it. ``privileges``: :func:`function_privileges` of the snapshot."""
+    role = "authenticated"
+    executable, by_name = privileges
+    if role not in executable.get(function, set()):
+        return role, []
+    low = definition.lower()
+    out: list[str] = []
+    for qualified, overloads in sorted(by_name.items()):
+        schema, name = qualified.split(".", 1)
+        if name.lower() not in low or qualified == function.split("(")[0]:
+            continue  # not named in the body, or an overload of the function itself
+        if any(executable.get(o, set()) & {role, "PUBLIC"} for o in overloads):
+            continue
+        ref = rf'(?<![\w$."])(?:"?{re.escape(schema)}"?\s*\.\s*)?"?{re.escape(name)}"?\s*\('
+        if re.search(ref, definition, re.IGNORECASE):
+            out.extend(sorted(overloads))
+    return role, out
+
+
 def deliberate_callers(analysis: Analysis) -> dict[str, dict[str, str]]:
     """function identity -> {role: "file:line"} for PUBLIC and ``anon`` when the files grant them EXECUTE on
     that very function by name (``GRANT EXECUTE ON FUNCTION f(...) TO anon``) and no later REVOKE or DROP
@@ -921,6 +962,7 @@ def propose_definers(
     grant EXECUTE on it (``deliberate``, from :func:`deliberate_callers`): that grant is left, and a
     function such a caller runs over rows RLS would hide from it (a token lookup) stays a definer."""
     closed = _rls_tables_without_policy(state)
+    privileges = functools.cache(lambda: function_privileges(state))  # read once, when first needed
     ext = [s for s in facts.extension_schemas if s not in ("pg_catalog", "public")]
     default_path = ", ".join(["pg_catalog", "public", *ext])
     out: list[Definer] = []
@@ -997,6 +1039,12 @@ def propose_definers(
                 f"reads {', '.join(unread[1])}, on which {unread[0]} (which may execute it) has no SELECT "
                 "privilege: as an invoker it would fail with permission denied; kept as definer with a "
                 "pinned search_path"
+            )
+        elif (uncallable := _calls_without_privilege(privileges(), fn.identity, definition))[1]:
+            reason = (
+                f"calls {', '.join(uncallable[1][:3])}, on which {uncallable[0]} (which may execute it) "
+                "has no EXECUTE privilege: as an invoker it would fail with permission denied for function; "
+                "kept as definer with a pinned search_path"
             )
         elif unwritable := _writes_without_policy(state, definition):
             reason = (
