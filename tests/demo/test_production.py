@@ -135,10 +135,27 @@ def test_an_extension_a_file_creates_plainly_is_not_enabled_from_the_dashboard(
     name = f"pgc_test_production_{secrets.token_hex(4)}"
     try:
         db = build_production_db(scratch_server, str(d), name=name, data=False)
-        assert db.dashboard == ("pg_net (stand-in)",)
+        assert db.dashboard == ()  # http and vector created plainly; pg_net never named
         assert db.failures == ()
         assert db.history_rows == 2
         ext = _rows(db.url, "select extname, extnamespace::regnamespace::text from pg_extension")
         assert ("vector", "extensions") in ext
     finally:
         drop_database(scratch_server, name)
+
+
+def test_dashboard_enables_only_what_the_files_name(tmp_path: Path) -> None:
+    # pure: a finance app that names none of vector/http/pg_net got vector from "the dashboard", which
+    # inspect --against then reported as drift (+ extension vector, only in the database)
+    from pgconsolidate.demo.production import dashboard_wanted
+    from pgconsolidate.sources.reader import read_dir
+
+    d = tmp_path / "supabase" / "migrations"
+    d.mkdir(parents=True)
+    (d / "001_a.sql").write_text("create extension if not exists pgcrypto;\ncreate table t (id int);\n")
+    assert dashboard_wanted(read_dir(str(d))) == frozenset()
+    (d / "002_b.sql").write_text(
+        "create table public.e (v vector(3));\ncreate extension if not exists http with schema extensions;\n"
+    )
+    assert dashboard_wanted(read_dir(str(d))) == {"vector", "http"}
+    assert dashboard_wanted(read_dir(str(MIGRATIONS))) == {"vector", "http", "pg_net"}  # the example's

@@ -6,9 +6,9 @@ A production database that was maintained by hand got its state like this, and s
    and ``storage``, Supabase's default ``search_path``);
 2. extensions enabled from the dashboard before any migration ran: ``vector`` in schema ``extensions``
    (which is why files that use ``vector`` before creating it worked in production), and ``http`` and
-   ``pg_net`` as stand-ins when the server lacks them (their functions raise when called); not one that a
-   file creates with a plain ``CREATE EXTENSION``, which would have failed in production had the dashboard
-   enabled it first;
+   ``pg_net`` as stand-ins when the server lacks them (their functions raise when called); only those the
+   files name, and not one that a file creates with a plain ``CREATE EXTENSION``, which would have failed in
+   production had the dashboard enabled it first;
 3. every migration file, statement by statement, failures skipped and recorded (the replay engine with
    keep-going), with history rows for the files that applied in the history table of the tool that owns
    the directory (``supabase_migrations.schema_migrations``, dbmate's or golang-migrate's
@@ -34,6 +34,7 @@ from pgconsolidate.db.connect import connection, load_sql, one_line
 from pgconsolidate.demo.history import prepare_history, write_history
 from pgconsolidate.demo.undo import capture, undo
 from pgconsolidate.errors import DatabaseError, InputError, PgcError
+from pgconsolidate.replay.assumed import uncreated_needs
 from pgconsolidate.replay.model import ReplayFailure, ReplayResult, StandIn
 from pgconsolidate.replay.runner import available_extensions, needs_supabase_base, replay_into
 from pgconsolidate.scratch.databases import create_database, drop_database
@@ -70,32 +71,39 @@ class ProductionDb:
         return self.replay.failures
 
 
-def created_plainly(mdir: MigrationDir) -> frozenset[str]:
-    """The extensions a forward file of ``mdir`` creates with a plain ``CREATE EXTENSION`` (no ``IF NOT
-    EXISTS``), which fails on a database that already has the extension (pure)."""
-    out: set[str] = set()
+def dashboard_wanted(mdir: MigrationDir) -> frozenset[str]:
+    """The dashboard's extensions (``DASHBOARD_EXTENSIONS``) the production of ``mdir`` had before its files
+    ran (pure): those the files create with ``CREATE EXTENSION IF NOT EXISTS`` or use without creating, but
+    not one a file creates with a plain ``CREATE EXTENSION``, which fails on a database that already has it
+    (enabled first, that statement failed and its file was left out of the history: seen on a real Supabase
+    chat app whose first file runs ``create extension http`` and ``create extension vector``), nor one the
+    files never name (enabled anyway, ``vector`` showed as drift in ``inspect --against`` of a project that
+    never used it, and ``pg_net`` went into its clean set)."""
+    created: set[str] = set()
+    plainly: set[str] = set()
     for f in mdir.files:
         if f.filename.direction == "down" or not f.forward_sql or "extension" not in f.forward_sql.lower():
             continue
         for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
-            if st.kind == "CreateExtensionStmt" and not st.body.get("if_not_exists"):
-                out.add(str(st.body.get("extname", "")))
-    return frozenset(out)
+            if st.kind == "CreateExtensionStmt":
+                name = str(st.body.get("extname", ""))
+                created.add(name)
+                if not st.body.get("if_not_exists"):
+                    plainly.add(name)
+    used = {a.extension for a in uncreated_needs(mdir)}
+    return frozenset(e for e in DASHBOARD_EXTENSIONS if e in (created | used) and e not in plainly)
 
 
 def _dashboard(
-    url: str, available: frozenset[str], skip: frozenset[str] = frozenset()
+    url: str, available: frozenset[str], wanted: frozenset[str]
 ) -> tuple[tuple[str, ...], tuple[StandIn, ...]]:
-    """Enable the dashboard's extensions in schema ``extensions`` (stand-ins where unavailable), but those
-    in ``skip``: a file that creates one with a plain ``CREATE EXTENSION`` ran in production, so the dashboard
-    had not enabled it before (enabled here, that statement failed and its file was left out of the
-    history: seen on a real Supabase chat app whose first file runs ``create extension http`` and
-    ``create extension vector``)."""
+    """Enable the dashboard's extensions in ``wanted`` (:func:`dashboard_wanted`) in schema ``extensions``
+    (stand-ins where unavailable)."""
     enabled: list[str] = []
     stand_ins: list[StandIn] = []
     with connection(url, autocommit=True) as conn:
         for ext in DASHBOARD_EXTENSIONS:
-            if ext in skip:
+            if ext not in wanted:
                 continue
             if ext in available:
                 conn.execute(
@@ -187,7 +195,7 @@ def populate(url: str, migrations_dir: str, *, name: str, data: bool = True) -> 
     the production."""
     mdir = read_dir(migrations_dir)
     available = available_extensions(url)
-    enabled, stand_ins = _dashboard(url, available, created_plainly(mdir)) if wants_base(mdir) else ((), ())
+    enabled, stand_ins = _dashboard(url, available, dashboard_wanted(mdir)) if wants_base(mdir) else ((), ())
     prepare_history(url, mdir)
     result = replay_into(
         url,
