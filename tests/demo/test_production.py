@@ -159,3 +159,15 @@ def test_dashboard_enables_only_what_the_files_name(tmp_path: Path) -> None:
     )
     assert dashboard_wanted(read_dir(str(d))) == {"vector", "http"}
     assert dashboard_wanted(read_dir(str(MIGRATIONS))) == {"vector", "http", "pg_net"}  # the example's
+
+
+def test_demo_db_says_none_when_no_dashboard_extension(
+    scratch_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pgconsolidate.cli import run
+
+    d = tmp_path / "supabase" / "migrations"
+    d.mkdir(parents=True)
+    (d / "001_a.sql").write_text("create table public.t (id uuid references auth.users (id));\n")
+    assert run(["demo-db", "--database-url", scratch_db, "--migrations", str(d)]) == 0
+    assert "enabled from the dashboard: none\n" in capsys.readouterr().out

@@ -70,7 +70,7 @@ def print_production(db: ProductionDb) -> None:
     from rich.table import Table
 
     out.print(f"production database: {redact_url(db.url)}", markup=False)
-    out.print(f"enabled from the dashboard: {', '.join(db.dashboard)}", markup=False)
+    out.print(f"enabled from the dashboard: {', '.join(db.dashboard) or 'none'}", markup=False)
     roots = len(db.replay.root_causes)
     out.print(
         f"migrations: {len(db.replay.files)} files; {len(db.failures)} failing statements skipped "
