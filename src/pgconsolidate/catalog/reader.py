@@ -25,8 +25,8 @@ Speed (what a fresh session pays for is mostly catalog lookups and relation cach
   :data:`GROUPS`, balanced on server time and on the Python work that follows each kind's rows);
 * while sessions are read in parallel, Python's thread switch interval is 0.5 ms (:class:`_SwitchInterval`):
   a session's thread whose rows arrive gets the GIL back within that, not 5 ms, so its server process is
-  not left stalled on a full socket while another thread builds objects; every session reads with jit
-  off (a large catalog's queries would pass jit_above_cost);
+  not left stalled on a full socket while another thread builds objects; every session turns jit off
+  (:data:`JIT_OFF`) before its first query is planned;
 * queries are sent in pipeline mode, one ahead: the next kind's query is sent as soon as a kind's rows
   are in, so the server runs it while those objects are built (psycopg's fetch waits for every result
   queued before it: queries sent all at once would have their objects built only after the session's
@@ -646,6 +646,15 @@ def _layout() -> tuple[tuple[str, ...], ...]:
     return PAIR if _workers() == len(PAIR) else GROUPS[: _workers()]
 
 
+# Sent in every session's transaction before its first query (a SET LOCAL, not a startup option, which
+# poolers such as PgBouncer or Supavisor may refuse; it ends with the transaction): JIT compiling a query
+# costs a server built with LLVM tens of milliseconds, far more than these short catalog scans take, and
+# a large catalog's queries pass jit_above_cost (100,000 by default): the constraints query's estimate is
+# 26,357 with 500 tables and 245,725 with 5,000 (PostgreSQL 18), the columns' 38,335. The statements
+# before the kind queries count too: on PostgreSQL 15 with LLVM and jit_above_cost 0, the census alone
+# compiled 114 functions when it ran before the setting (it is planned before the preamble's answer).
+JIT_OFF = "SET LOCAL jit = off"
+
 MIN_SERVER_VERSION = 120000
 # SQL-standard function bodies (BEGIN ATOMIC) exist from PostgreSQL 14 on.
 _SQLBODY = "WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)"
@@ -1111,15 +1120,15 @@ def _worker(
         with conn.pipeline(), conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot_id)))
+            conn.execute(JIT_OFF)  # before the census is planned
             if census is not None and census_read is not None:  # needs no plan: run while it comes
                 census_read.set_result(_empty_kinds(_send_census(conn, *census)))
             planned = plan.result()
             if planned is None:
                 return
             search_path, params = planned
-            conn.execute(  # as the preamble sets them in the main session
-                "SELECT set_config('search_path', %s, true), set_config('jit', 'off', true)", [search_path]
-            )
+            # as the preamble sets it in the main session
+            conn.execute("SELECT set_config('search_path', %s, true)", [search_path])
             # no census kind in these groups; definitions spelled here, while the other sessions still read
             batch = _read_kinds(conn, names, params, None, spell_with=columns_read, shared=shared)
             if not _FINISHED & batch.objects.keys() <= batch.spelled:
@@ -1273,6 +1282,7 @@ def _read_parallel(
     try:
         with conn.pipeline(), conn.transaction():  # not a savepoint: no snapshot can be exported from one
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            conn.execute(JIT_OFF)
             try:  # alone in the pipeline: a fetch waits for every result queued before it
                 sent = conn.execute(
                     _query("snapshot", conn.info.server_version), {"parallel_from": PARALLEL_FROM}
@@ -1412,6 +1422,7 @@ def _read_with(
     with conn.pipeline(), conn.transaction():
         if idle:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        conn.execute(JIT_OFF)  # within the caller's transaction too, as the search_path
         preamble, census = _send_preamble(conn, skip_schemas, include_extension_objects)
         kinds = _read_alone(conn, preamble, census, skip_schemas, include_extension_objects)
     return _snapshot(source, conn.info.server_version, kinds, scope)

@@ -1,18 +1,16 @@
 -- What the other queries need first, in one round trip:
 -- * the search_path pg_catalog, public and the extensions' schemas (so that format_type spells
 --   `vector(1536)`), set for the transaction and returned for the extra sessions;
--- * jit off for the transaction: on a large catalog the queries' estimated costs pass jit_above_cost,
---   and compiling them would cost a server with LLVM far more than it saves on these short scans;
 -- * the objects that belong to extensions, by catalog (left out unless asked: passed to the other
 --   queries as arrays, so that pg_depend is read once, through its reference index).
--- (The snapshot the extra sessions share is exported before this, by snapshot.sql.)
+-- (The snapshot the extra sessions share is exported before this, by snapshot.sql; jit is already off for
+-- the transaction: reader.JIT_OFF.)
 WITH path AS (
     SELECT set_config('search_path', array_to_string(ARRAY['pg_catalog', 'public'] || ARRAY(
                SELECT quote_ident(s.nspname)
                  FROM (SELECT DISTINCT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
                         WHERE n.nspname NOT IN ('pg_catalog', 'public')) s
-                ORDER BY s.nspname), ', '), true) AS search_path,
-           set_config('jit', 'off', true) AS jit
+                ORDER BY s.nspname), ', '), true) AS search_path
 ), members AS (
     SELECT coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_class'::regclass), '{}') AS ext_class,
            coalesce(array_agg(d.objid) FILTER (WHERE d.classid = 'pg_type'::regclass), '{}') AS ext_type,
@@ -32,5 +30,5 @@ WITH path AS (
     FROM pg_depend d
     WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 )
-SELECT path.search_path, path.jit, members.*
+SELECT path.search_path, members.*
 FROM path, members
