@@ -44,6 +44,12 @@ _REFUSES = {
 }
 
 
+def _refusal(tool: str, tool_named: bool) -> str:
+    """What the owning tool does with a second file of the same version (``_REFUSES``); for a directory
+    whose names do not tell the tool (``MigrationDir.tool_named`` False), what migration tools do."""
+    return _REFUSES[tool] if tool_named else _REFUSES["numbered"]
+
+
 #: The up marker each tool requires in every file, and what it does with a file that has none.
 _UP_MARKER = {
     "goose": ("-- +goose Up", "goose refuses it: 'must start with '-- +goose Up' annotation'"),
@@ -178,9 +184,12 @@ def print_result(
     result: ReplayResult,
     collisions: list[tuple[str, str, str]] | None = None,
     unmarked: list[tuple[str, str]] | None = None,
+    *,
+    tool_named: bool = True,
 ) -> None:
     """Text report: root causes with their cascades, stand-ins, skipped statements, history collisions
-    (and the version ``collisions`` the owning tool refuses)."""
+    (and the version ``collisions`` the owning tool refuses). ``tool_named``: the directory's
+    ``MigrationDir.tool_named`` (False: the refusals say what migration tools do, not what one does)."""
     applied = sum(1 for o in result.files if o.status == "applied")
     ran = sum(1 for o in result.files if o.status not in ("not-run", "skipped"))
     out.print(
@@ -242,15 +251,19 @@ def print_result(
         if h.file in named:
             continue
         out.print(
-            f"history: {h.file} shares version {h.version} with {h.collides_with}; the Supabase CLI fails "
-            "on the schema_migrations primary key",
+            f"history: {h.file} shares version {h.version} with {h.collides_with}; "
+            + (
+                "the Supabase CLI fails on the schema_migrations primary key"
+                if tool_named
+                else _REFUSES["numbered"]
+            ),
             markup=False,
             style="yellow",
         )
     for file, version, earlier in collisions or []:
         out.print(
             f"version: {file} shares version {version} with {earlier}; replayed anyway, but "
-            f"{_REFUSES[result.tool]}",
+            f"{_refusal(result.tool, tool_named)}",
             markup=False,
             style="yellow",
         )
@@ -375,7 +388,7 @@ def replay(
     if fmt is OutputFormat.json:
         emit_json(result_json(result, collisions, unmarked))
     else:
-        print_result(result, collisions, unmarked)
+        print_result(result, collisions, unmarked, tool_named=mdir.tool_named)
     if not result.ok or collisions or unmarked:  # the owning tool would not run this chain as replayed
         raise typer.Exit(EXIT_FOUND)
 

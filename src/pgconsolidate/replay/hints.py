@@ -20,6 +20,28 @@ STAND_IN_RAISED = re.compile(
 )
 
 
+#: 42704 for a setting: ``SET x = 1``, ``SHOW x``, ``ALTER ROLE ... SET x``, ``set_config('x', ...)`` name one
+#: PostgreSQL does not have (a custom setting needs a dotted name); ``current_setting('app.x')`` and ``SHOW
+#: app.x`` a custom one nothing has set (``SET app.x = 1`` itself is accepted whatever the name)
+_UNKNOWN_SETTING = re.compile(r'^unrecognized configuration parameter "(?P<name>[^"]+)"')
+
+
+def _unknown_setting(name: str) -> str:
+    """The hint of a failure on the setting ``name`` that the server does not know."""
+    if "." in name:
+        return (
+            f"unset setting {name}: a custom (dotted) setting has no value until something sets it, and "
+            f"reading it fails until then (current_setting('{name}'), SHOW); an extension's setting exists "
+            "only once the extension is loaded: set it first (ALTER DATABASE/ROLE ... SET, or SET), or read "
+            f"it with current_setting('{name}', true), which gives NULL"
+        )
+    return (
+        f"unknown setting {name}: this PostgreSQL has no setting of that name; a custom setting needs a "
+        f"dotted name (app.{name}); a server setting may be misspelled, or belong to another PostgreSQL "
+        "version (added after this one, or since removed: replay on a matching server with --scratch-url)"
+    )
+
+
 def _at(loc: Location | None) -> str:
     return f"{loc.file}:{loc.line}" if loc else ""
 
@@ -154,6 +176,9 @@ def hint_for(
             "syntax error: this statement never ran anywhere as written; "
             "fix it (and check what depended on it)"
         )
+    setting = _UNKNOWN_SETTING.match(msg) if sqlstate == "42704" else None
+    if setting:
+        return _unknown_setting(setting["name"])
     if sqlstate in ("42P01", "42704", "42883", "3F000", "42703") or "does not exist" in msg:
         if removed is not None:
             dropped_at, how = removed

@@ -15,7 +15,7 @@ from pathlib import Path
 from pglast import parser
 
 from pgconsolidate.replay.objects import Key, created_by
-from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.sources.model import MigrationDir, Scheme
 
 #: Left-out files larger than this are not read for their CREATE statements.
 MAX_OUTSIDE_BYTES = 4 * 1024 * 1024
@@ -68,21 +68,26 @@ def left_out_creators(mdir: MigrationDir) -> tuple[OutsideFile, ...]:
         creates = _file_creators(root / lo.path)
         if creates:
             out.append(OutsideFile(lo.path, lo.reason, creates))
-    return tuple(out) + beside_creators(root)
+    return tuple(out) + beside_creators(root, supabase=mdir.tool is Scheme.SUPABASE and mdir.tool_named)
 
 
-#: why a ``.sql`` file next to the migrations directory is not one of its migrations, by its name
+#: why a ``.sql`` file next to a Supabase project's migrations directory is not one of its migrations, by
+#: its name (elsewhere, and for other names: :data:`_BESIDE_ANY`)
 _BESIDE = {
     "seed.sql": "the Supabase CLI runs it after the migrations on db reset, never on db push",
 }
 
 
-def beside_creators(root: Path) -> tuple[OutsideFile, ...]:
+_BESIDE_ANY = "next to the migrations directory, not in it: applied by hand, if at all"
+
+
+def beside_creators(root: Path, *, supabase: bool) -> tuple[OutsideFile, ...]:
     """The ``.sql`` files next to the migrations directory ``root`` (in its parent: ``supabase/schema.sql``
     beside ``supabase/migrations``, dbmate's ``db/schema.sql``) that create something: a project that keeps
     its base schema there and only deltas in the migrations is replayed without it. Paths are relative to
     ``root`` (``../schema.sql``). Only for a directory named ``migrations`` (its parent is then the
-    project's, or its database folder)."""
+    project's, or its database folder). ``supabase``: the directory is a Supabase project's (the Supabase
+    CLI runs its ``seed.sql``; another tool's ``seed.sql`` is no more than a file beside)."""
     resolved = root.resolve()
     if resolved.name != "migrations":
         return ()
@@ -95,9 +100,7 @@ def beside_creators(root: Path) -> tuple[OutsideFile, ...]:
     for path in files:
         creates = _file_creators(path)
         if creates:
-            why = _BESIDE.get(
-                path.name, "next to the migrations directory, not in it: applied by hand, if at all"
-            )
+            why = _BESIDE.get(path.name, _BESIDE_ANY) if supabase else _BESIDE_ANY
             out.append(OutsideFile(f"../{path.name}", why, creates))
     return tuple(out)
 

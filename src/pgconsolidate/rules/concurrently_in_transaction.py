@@ -154,7 +154,7 @@ def concurrently_in_transaction(ctx: RuleContext) -> Iterator[Hit]:
                 else "and golang-migrate sends a file of several statements as one query, an implicit "
                 "transaction: give it a file of its own"
                 if tool == _GOLANG_MIGRATE
-                else f"and {ctx.mdir.tool.value} runs each file in a transaction"
+                else f"and {ctx.mdir.tool_name} runs each file in a transaction"
             )
             yield Hit(
                 f"{what} cannot run inside a transaction block ({why}): the migration fails",

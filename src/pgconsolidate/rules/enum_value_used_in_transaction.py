@@ -113,7 +113,7 @@ def _window(
             # drizzle-kit's migrator runs every pending file in one transaction
             after += [st for fs in ctx.files[fi + 1 :] for st in fs.statements]
             return after, "drizzle-kit applies the pending files in one transaction", 0
-        return after, f"{tool.value} runs each migration file in one transaction", 0
+        return after, f"{ctx.mdir.tool_name} runs each migration file in one transaction", 0
     in_block = False
     start = 0
     window: list[Statement] = []

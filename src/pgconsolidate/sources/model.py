@@ -26,6 +26,8 @@ class Scheme(StrEnum):
 #: :attr:`MigrationDir.tool_label` of a ``<digits>_<name>.sql`` directory (ordered by file name, as the
 #: Supabase CLI and dbmate order it) that is not a Supabase project's
 NEUTRAL_LABEL = "<digits>_<name>.sql"
+#: :attr:`MigrationDir.tool_name` of such a directory: what a sentence calls a tool the names do not tell
+NEUTRAL_TOOL = "the migration tool"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,18 @@ class MigrationDir:
         sqlx, hand-rolled runners use the same names). ``tool`` still decides what depends on it
         (the file-name order, the history table, the consolidation's file names)."""
         return self.label or self.tool.value
+
+    @property
+    def tool_named(self) -> bool:
+        """Whether messages may name :attr:`tool` (say what that tool does): False for a directory of
+        ``<digits>_<name>.sql`` files outside a Supabase project, whose names do not tell the tool."""
+        return not self.label
+
+    @property
+    def tool_name(self) -> str:
+        """The owning tool as a sentence names it (``supabase runs each file in a transaction``), or
+        ``NEUTRAL_TOOL`` when :attr:`tool_named` is False."""
+        return NEUTRAL_TOOL if self.label else self.tool.value
 
     def by_path(self, path: str) -> MigrationFile | None:
         for f in self.files:

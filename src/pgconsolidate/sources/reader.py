@@ -336,15 +336,18 @@ def scan_dir(directory: str | os.PathLike[str] | None = None) -> MigrationDir | 
     ):
         # the Supabase CLI runs only names matching ^\d+_.*\.sql$: it skips 20240101-fix.sql and 0007.sql
         # ("Skipping migration ... file name must match pattern"), so db reset and db push never run them
+        # outside a Supabase project the names do not tell the tool: sqlx skips them too ("files that don't
+        # match <VERSION>_<DESCRIPTION>.sql are silently ignored"), dbmate (^(\d+).*\.sql$) runs them
         ignored = {i for i, (fname, _) in enumerate(named) if not _SUPABASE_CLI_NAME.match(fname)}
-        left_out += [
-            LeftOut(
-                named[i][0],
-                "not <timestamp>_<name>.sql: the Supabase CLI skips it (db reset and db push never run it; "
-                "rename it <digits>_<name>.sql if it is a migration)",
-            )
-            for i in sorted(ignored)
-        ]
+        why = (
+            "not <timestamp>_<name>.sql: the Supabase CLI skips it (db reset and db push never run it; "
+            "rename it <digits>_<name>.sql if it is a migration)"
+            if in_supabase_project(resolved)
+            else "not <digits>_<name>.sql as the other files are: the migration tool may skip it, as the "
+            "Supabase CLI and sqlx do, while dbmate runs it; rename it <digits>_<name>.sql if it is a "
+            "migration"
+        )
+        left_out += [LeftOut(named[i][0], why) for i in sorted(ignored)]
         named = [n for i, n in enumerate(named) if i not in ignored]
         paths = [p for i, p in enumerate(paths) if i not in ignored]
     if tool is Scheme.SUPABASE:
