@@ -42,6 +42,21 @@ def test_signup_trigger_inserting_a_missing_column(tmp_path: Path) -> None:
     assert "trigger auth.users.on_auth_user_created runs it" in message
 
 
+def test_several_missing_columns_are_said_in_the_plural(tmp_path: Path) -> None:
+    # seen on a real project: "inserts into public.notification (title, body), a columns the table ..."
+    files = {
+        "001_profiles.sql": TABLE,
+        "002_fn.sql": (
+            "create function public.f() returns void language plpgsql as $$\nbegin\n"
+            "  insert into public.profiles (id, title, body) values (gen_random_uuid(), 'a', 'b');\nend $$;\n"
+        ),
+    }
+    (message,) = _messages(tmp_path, files)
+    assert message.startswith(
+        "public.f() inserts into public.profiles (title, body), columns the table does not"
+    )
+
+
 OK = [
     # the column is added by a later migration
     "create function public.f() returns void language plpgsql as $$ begin insert into profiles (id, email) "

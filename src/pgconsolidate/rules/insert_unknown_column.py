@@ -115,10 +115,10 @@ def insert_unknown_column(ctx: RuleContext) -> Iterator[Hit]:
             tail = f"; trigger {', '.join(callers)} runs it" if callers else ""
             for table, cols in sorted(missing.items()):
                 shown = ", ".join(cols)
+                what = "columns" if len(cols) > 1 else "a column"
                 yield Hit(
-                    f"{state.id} inserts into {table} ({shown}), a column{'s' if len(cols) > 1 else ''} the "
-                    f"table does not have: the INSERT fails with 42703 (column does not exist) each time it "
-                    f"runs{tail}",
+                    f"{state.id} inserts into {table} ({shown}), {what} the table does not have: the INSERT "
+                    f"fails with 42703 (column does not exist) each time it runs{tail}",
                     loc(made),
                     (loc(tables[table].events[0]),),
                     (state.id, table),
