@@ -24,6 +24,12 @@ comes by at a moment nobody chose (in the middle of the timed runs, or not). Mea
 PostgreSQL 18, fresh sessions: server CPU per read 121-133 ms before, 102 ms after ANALYZE, 97 ms after
 VACUUM too. ``--unanalyzed`` skips it (and the figures then depend on when autovacuum runs).
 
+The spread of the timed reads is diagnosed at the end (:func:`scheduler_delays`): on a 2-core machine the
+client and the two server processes of a read share two CPUs, and the slow reads are those whose processes
+waited longer for a CPU (session 11, 30 reads: fastest third 50 ms with 12.5 ms of server and 21.8 ms of
+client-thread scheduler delay, slowest third 66 ms with 18.0 and 31.1 ms; the client CPU per read, 23-33
+ms, did not follow the wall time).
+
 Run: ``.venv/bin/python bench/inspect.py`` (needs the bench extra: ``pip install -e '.[bench]'``).
 """
 
@@ -190,6 +196,58 @@ def fresh_session_costs(url: str, runs: int = 30) -> tuple[float, list[float], l
     return statistics.median(servers), sorted(clients), medians
 
 
+def _schedstat_pair(path: str) -> tuple[float, float] | None:
+    """(seconds run, seconds runnable but waiting for a CPU) of a task (Linux schedstat), or None."""
+    try:
+        with open(path, encoding="ascii") as fh:
+            run, wait = fh.read().split()[:2]
+    except (OSError, ValueError):
+        return None
+    return int(run) / 1e9, int(wait) / 1e9
+
+
+def scheduler_delays(url: str, runs: int = 30) -> list[tuple[float, float, float]] | None:
+    """Diagnostics of the spread of the timed reads: per fresh read (as the CLI runs it), its wall time and
+    how long its processes were runnable but not running (scheduler delay, Linux schedstat): the server
+    processes' (each session, from after its start to its close) and the reading threads' (each thread
+    that opens a session, over the same span). On a 2-core machine three processes (the client and two
+    server processes) share two CPUs: what makes a read slow is printed next to what makes it fast."""
+    from pgconsolidate.catalog import reader
+
+    spans: list[tuple[float, float]] = []  # (server delay, client delay) per session
+    real_connect = reader.connect
+
+    def measured_connect(conn_url: str, **kwargs: Any) -> Any:
+        conn = real_connect(conn_url, **kwargs)
+        server_path = f"/proc/{conn.info.backend_pid}/schedstat"
+        client_path = "/proc/thread-self/schedstat"
+        server0, client0 = _schedstat_pair(server_path), _schedstat_pair(client_path)
+        real_close = conn.close
+
+        def close() -> None:
+            server1, client1 = _schedstat_pair(server_path), _schedstat_pair(client_path)
+            if None not in (server0, server1, client0, client1):
+                spans.append((server1[1] - server0[1], client1[1] - client0[1]))  # type: ignore[index]
+            real_close()
+
+        conn.close = close  # type: ignore[method-assign]
+        return conn
+
+    reader.connect = measured_connect  # type: ignore[assignment]
+    out: list[tuple[float, float, float]] = []
+    try:
+        read_snapshot(url)
+        if not spans:
+            return None
+        for _ in range(runs):
+            spans.clear()
+            result = timed(lambda: read_snapshot(url))
+            out.append((result, sum(s for s, _ in spans), sum(c for _, c in spans)))
+    finally:
+        reader.connect = real_connect
+    return out
+
+
 def migra_costs(
     url: str, session: Any, get_inspector: Any, runs: int = 15
 ) -> tuple[float, float, bool] | None:
@@ -330,6 +388,7 @@ def main() -> None:
         result = diff_snapshots(read_snapshot(a), read_snapshot(b))
         cpu = cpu_costs(a, S, get_inspector)
         fresh = fresh_session_costs(a)
+        delays = scheduler_delays(a)
         migra_cpu = migra_costs(a, new_connection, get_inspector)
 
     statements = [s for s in migra_sql[0].split(";\n") if s.strip()] if migra_sql else []
@@ -383,6 +442,21 @@ def main() -> None:
                 f"{theirs_fresh * 1000:.0f} ms (its CPU: its client and server take turns); ratio about "
                 f"{theirs_fresh / (ours_fresh / cores):.1f}x at most; under load both tend to their CPU ratio"
             )
+    if delays:
+        by_wall = sorted(delays)
+        third = max(1, len(by_wall) // 3)
+
+        def summary(part: list[tuple[float, float, float]]) -> str:
+            return (
+                f"wall {statistics.median(w for w, _, _ in part) * 1000:.0f} ms, waiting for a CPU: servers "
+                f"{statistics.median(s for _, s, _ in part) * 1000:.1f} ms, reading threads "
+                f"{statistics.median(c for _, _, c in part) * 1000:.1f} ms"
+            )
+
+        print(
+            f"scheduler delay of {len(delays)} more timed reads (medians; runnable, not running): "
+            f"fastest third {summary(by_wall[:third])}; slowest third {summary(by_wall[-third:])}"
+        )
     print(
         f"load average: {load_at_start:.1f} when the timed runs started, {os.getloadavg()[0]:.1f} at the end "
         f"on {os.cpu_count()} CPUs (wall-clock figures are only comparable on a quiet machine)"
