@@ -109,3 +109,34 @@ def test_plain_directory_of_another_tool_has_no_supabase_platform(
             assert conn.execute("SELECT to_regnamespace('auth') IS NULL").fetchone() == (True,)
     finally:
         drop_database(scratch_server, name)
+
+
+def test_a_file_failing_only_for_want_of_pg_cron_is_recorded(
+    scratch_server: ScratchServer, tmp_path: Path
+) -> None:
+    """A real Supabase project schedules its cron jobs in migrations: on the scratch server (no pg_cron)
+    those statements are skipped, and the files holding them were left out of the production's history,
+    so inspect --against said 'never-applied' for files production applied. A file with a real failure
+    stays out."""
+    d = tmp_path / "supabase" / "migrations"
+    d.mkdir(parents=True)
+    (d / "20240101000000_t.sql").write_text("create table public.t (id uuid references auth.users (id));\n")
+    (d / "20240102000000_cron.sql").write_text(
+        "create extension if not exists pg_cron with schema pg_catalog;\n"
+        "create function public.tick() returns void language sql as $$ select 1 $$;\n"
+        "select cron.schedule('tick', '0 0 * * *', 'select public.tick()');\n"
+    )
+    (d / "20240103000000_broken.sql").write_text("alter table public.nope add column x int;\n")
+    (d / "20240104000000_u.sql").write_text("alter table public.t add column note text;\n")
+    name = f"pgc_test_history_{secrets.token_hex(4)}"
+    db = build_production_db(scratch_server, str(d), name=name, data=False)
+    try:
+        with connection(db.url, autocommit=True) as conn:
+            versions = [
+                str(r[0])
+                for r in conn.execute("SELECT version FROM supabase_migrations.schema_migrations ORDER BY 1")
+            ]
+        assert versions == ["20240101000000", "20240102000000", "20240104000000"]
+        assert db.history_rows == 3
+    finally:
+        drop_database(scratch_server, name)

@@ -14,7 +14,9 @@ database records them the way that tool does, in the table ``inspect --against``
   Flyway computes (repeatable ``R__`` files without a version);
 - plain numbered files (no tool): no history table.
 
-A file that failed part-way is not recorded (the tools roll it back or stop there). The Supabase base's
+A file that failed part-way is not recorded (the tools roll it back or stop there), unless every
+statement that failed was skipped for want of an extension the scratch server lacks and the platform has
+(``cron.schedule`` without pg_cron): production applied that file. The Supabase base's
 empty ``supabase_migrations.schema_migrations`` is removed for a directory another tool owns, so that the
 database does not claim a history of a tool that never ran on it.
 """
@@ -31,6 +33,7 @@ from pgconsolidate.db.connect import connection
 from pgconsolidate.history.reconcile import flyway_checksum
 from pgconsolidate.replay.model import ReplayResult
 from pgconsolidate.sources.model import MigrationDir, MigrationFile, Scheme
+from pgconsolidate.statements.split import split_sql
 
 SUPABASE_TABLE = ("supabase_migrations", "schema_migrations")
 TABLES: dict[str, tuple[str, str]] = {
@@ -77,9 +80,41 @@ def history_tool(mdir: MigrationDir) -> str | None:
     return mdir.tool.value if mdir.tool.value in TABLES else None
 
 
+def platform_only(result: ReplayResult) -> frozenset[str]:
+    """The files whose every failing statement was skipped for want of an extension the scratch server
+    lacks (``result.skipped``: ``cron.schedule`` without pg_cron): on the hosted platform, which has it,
+    they applied, so the production's history records them (left out, ``inspect --against`` said
+    'never-applied' for five files of a real Supabase project whose cron jobs are scheduled in migrations)."""
+    skipped = {(s.file, s.line) for s in result.skipped}
+    failing: set[str] = set()
+    other: set[str] = set()
+    for fl in result.failures:
+        failing.add(fl.file)
+        if (fl.file, fl.line) not in skipped:
+            other.add(fl.file)
+    return frozenset(failing - other)
+
+
 def _applied(mdir: MigrationDir, result: ReplayResult) -> list[MigrationFile]:
-    ok = {o.file for o in result.files if o.status == "applied" and o.failed == 0}
+    ok = {o.file for o in result.files if o.status == "applied" and o.failed == 0} | platform_only(result)
     return [f for f in mdir.files if f.path in ok and f.filename.direction != "down"]
+
+
+def _supabase_platform_rows(conn: psycopg.Connection[Any], mdir: MigrationDir, result: ReplayResult) -> None:
+    """The Supabase CLI's history rows the replay did not write for the :func:`platform_only` files (a
+    version another file already holds stays unwritten, as the CLI fails on it)."""
+    only = platform_only(result)
+    by_path = {f.path: f for f in mdir.files}
+    for h in result.history:
+        f = by_path.get(h.file)
+        if h.written or h.collides_with is not None or h.file not in only or f is None:
+            continue
+        texts = [st.text for st in split_sql(f.path, f.forward_sql or "", first_line=f.span_line).statements]
+        conn.execute(
+            "INSERT INTO supabase_migrations.schema_migrations (version, name, statements) "
+            "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+            [h.version, h.name, texts],
+        )
 
 
 def _count(conn: psycopg.Connection[Any], table: sql.Composable) -> int:
@@ -154,7 +189,7 @@ def prepare_history(url: str, mdir: MigrationDir) -> None:
 
 def write_history(url: str, mdir: MigrationDir, result: ReplayResult) -> History:
     """Record the files ``result`` applied in the history table of the tool that owns ``mdir`` (the
-    Supabase CLI's was written by the replay: only counted here)."""
+    Supabase CLI's was written by the replay: only the :func:`platform_only` files are added here)."""
     tool = history_tool(mdir)
     with connection(url, autocommit=True) as conn, conn.transaction():
         if tool == "supabase":
@@ -162,6 +197,8 @@ def write_history(url: str, mdir: MigrationDir, result: ReplayResult) -> History
             exists = conn.execute(
                 "SELECT to_regclass('supabase_migrations.schema_migrations') IS NOT NULL"
             ).fetchone()
+            if exists and exists[0]:
+                _supabase_platform_rows(conn, mdir, result)
             rows = _count(conn, table) if exists and exists[0] else 0
             return History(tool, ".".join(SUPABASE_TABLE), rows)
         _drop_empty_supabase_history(conn)
