@@ -150,6 +150,30 @@ def _fk_columns(snap: Snapshot, table: str) -> set[str]:
     return {c for cols, _, _ in foreign_keys(snap, table) for c in cols}
 
 
+def _crossed_references(
+    snap: Snapshot, source: str, target: str, keys: list[str], mapping: list[ColumnMap]
+) -> str | None:
+    """Why moving ``source``'s rows into ``target`` would break a foreign key: a column copied into the
+    target (a key column, or one mapped from a source column) references one table in the target and
+    another in the source, so the copied values point at rows the target's key cannot find (drizzle's
+    ``Vote_v2.messageId`` -> ``Message_v2`` beside ``Vote.messageId`` -> ``Message``: every moved row
+    failed the fix's INSERT). A source column referencing its own table is fine (the rows move along).
+    None when no copied column crosses."""
+    src = {c: ref for cols, ref, _ in foreign_keys(snap, source) for c in cols}
+    tgt = {c: ref for cols, ref, _ in foreign_keys(snap, target) for c in cols}
+    copied = [(k, k) for k in keys] + [(m.source, m.target) for m in mapping if m.source]
+    for scol, tcol in copied:
+        rs, rt = src.get(scol), tgt.get(tcol)
+        if rs is None or rt is None or rs == rt or (rs == source and rt == target):
+            continue
+        return (
+            f"their rows point at different tables: {target}({tcol}) references {rt}, "
+            f"{source}({scol}) references {rs}; moved rows would fail {target}'s foreign key (merge {rs} "
+            f"into {rt} first, or plan this pair by hand)"
+        )
+    return None
+
+
 _RENEWAL_TEXT = {
     "identity": "the next value of its identity sequence (moved past every key of both tables first)",
     "default": "the column's own default, evaluated per row (its sequence, if any, moved past every key)",
@@ -410,6 +434,9 @@ def merge_proposals(
                     draft=merge,
                 )
             )
+            continue
+        if (crossed := _crossed_references(snap, source, target, keys, mapping)) is not None:
+            skipped.append(NotMerged(source, target, score, crossed, key, draft=merge))
             continue
         if (access := _access_differs(snap, source, target)) is not None:
             # private rows moved into a table the API reads without row level security (or back)
