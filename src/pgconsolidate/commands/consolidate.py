@@ -139,7 +139,7 @@ def consolidate(
             where = ", ".join(o.split(" ", 1)[1] for o in c.objects)
             out.print(
                 f"carried as written into {c.name} ({len(c.objects)} statement(s) that need a role, "
-                f"extension or privilege the scratch server lacks): {where}",
+                f"extension or privilege the scratch server lacks, or act on pg_cron's jobs): {where}",
                 markup=False,
             )
         if s.get("rows_before"):

@@ -9,6 +9,8 @@ dropped: each is carried, as written, into a last clean-set file (``<version>_ca
 with the file:line it comes from and the reason it failed here, in a block that runs it and, where it
 still cannot run, raises a WARNING naming it instead of stopping the migration. Statements of the
 chain's own mistakes (a duplicate CREATE, a wrong order) are not carried: the clean set replaces them.
+Statements that schedule pg_cron jobs or grant on its schema are carried too, even when they ran: what they
+make is in schema cron, which no dump of the project holds.
 """
 
 from __future__ import annotations
@@ -73,12 +75,43 @@ class Skip(Protocol):
     def reason(self) -> str: ...
 
 
+#: A statement that schedules, changes or removes pg_cron jobs, or grants on pg_cron's schema: what it does
+#: lives in schema cron (the rows of ``cron.job``), which no schema dump of the project holds.
+_CRON_CALL = re.compile(r"\bcron\s*\.\s*(?:schedule|schedule_in_database|unschedule|alter_job)\s*\(", re.I)
+_CRON_GRANT = re.compile(
+    r"\b(?:on|in)\s+schema\s+\"?cron\"?(?![\w$])|\bon\s+(?:table\s+)?\"?cron\"?\s*\.", re.I
+)
+_CRON_KINDS = frozenset({"SelectStmt", "DoStmt", "GrantStmt"})
+CRON_REASON = (
+    "it acts on pg_cron's jobs or schema (rows of cron.job), which the schema dump the clean set is made "
+    "from does not hold"
+)
+
+
 @dataclass(frozen=True)
 class Carried:
     file: str
     line: int
     reason: str
     text: str | None  # the statement as written; None when it cannot be found again (said in the file)
+    failed: bool = True  # False: it ran on the scratch server, and is carried for what no dump holds
+
+
+def cron_statements(mdir: MigrationDir) -> list[tuple[str, int, str]]:
+    """(file, line, text) of the forward statements that schedule, change or remove pg_cron jobs
+    (``SELECT cron.schedule(...)``, a DO block that performs it) or grant on schema cron, in the chain's
+    order (pure). A function whose body schedules a job is not one: it is in the dump."""
+    out: list[tuple[str, int, str]] = []
+    for f in mdir.files:
+        if f.filename.direction == "down" or not f.forward_sql or "cron" not in f.forward_sql.lower():
+            continue
+        for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
+            if st.kind not in _CRON_KINDS:
+                continue
+            pattern = _CRON_GRANT if st.kind == "GrantStmt" else _CRON_CALL
+            if pattern.search(st.text):
+                out.append((f.path, st.line, st.text))
+    return out
 
 
 def environment_statements(
@@ -110,9 +143,14 @@ def environment_statements(
 def carried_statements(
     mdir: MigrationDir, failures: Iterable[Failure], skipped: Iterable[Skip]
 ) -> list[Carried]:
-    """The statements to carry, with their text from the files, in the chain's applied order."""
+    """The statements to carry, with their text from the files, in the chain's applied order: those that
+    failed for want of something the scratch server lacks, and those that act on pg_cron's jobs or schema
+    (:func:`cron_statements`; carried even when they ran, since no dump holds cron.job: a pg_cron stand-in
+    runs them on the scratch server, and without this the clean set lost every scheduled job)."""
     wanted = environment_statements(failures, skipped)
-    if not wanted:
+    failing = {(file, line) for file, line, _ in wanted}
+    cron = [(file, line, text) for file, line, text in cron_statements(mdir) if (file, line) not in failing]
+    if not wanted and not cron:
         return []
     order = {f.path: i for i, f in enumerate(mdir.files)}
     texts: dict[tuple[str, int], str] = {}
@@ -123,12 +161,14 @@ def carried_statements(
         for st in split_sql(f.path, f.forward_sql, first_line=f.span_line).statements:
             texts[(f.path, st.line)] = st.text
     carried = [Carried(file, line, reason, texts.get((file, line))) for file, line, reason in wanted]
+    carried += [Carried(file, line, CRON_REASON, text, failed=False) for file, line, text in cron]
     return sorted(carried, key=lambda c: (order.get(c.file, len(order)), c.line))
 
 
 def carried_block(c: Carried) -> str:
     """One carried statement: run as written; where it still cannot run, a WARNING names it."""
-    head = comment_block(f"carried from {c.file}:{c.line}; it failed on the scratch server: {c.reason}")
+    why = f"it failed on the scratch server: {c.reason}" if c.failed else c.reason
+    head = comment_block(f"carried from {c.file}:{c.line}; {why}")
     if c.text is None:
         return head + comment_block(
             "(the statement could not be found again in the file: copy it here by hand)"
@@ -160,9 +200,10 @@ def carried_file(carried: Sequence[Carried], tool: str, version: str) -> CleanFi
     head = comment_block(
         "pgconsolidate clean set: statements carried from the old files\n\n"
         "Each failed on the empty scratch database the clean set was built on, for want of something\n"
-        "the project's databases have (a role, an extension, a privilege), so the dump the other files\n"
-        "come from does not hold what they make. They are carried as written; each runs in a block\n"
-        "that raises a WARNING naming it, instead of stopping, where it still cannot run."
+        "the project's databases have (a role, an extension, a privilege), or acts on pg_cron's jobs, so\n"
+        "the dump the other files come from does not hold what they make. They are carried as written;\n"
+        "each runs in a block that raises a WARNING naming it, instead of stopping, where it still cannot\n"
+        "run."
     )
     blocks = "\n".join(carried_block(c) for c in carried)
     objects = tuple(f"STATEMENT {c.file}:{c.line}" for c in carried)

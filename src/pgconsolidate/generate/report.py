@@ -200,7 +200,7 @@ def generate_report(
         if c.domain == CARRIED:
             o.append(
                 f"  * `{c.name}`: {len(c.objects)} statements carried as written (they fail on the scratch "
-                "server for want of a role, extension or privilege; see below)"
+                "server for want of a role, extension or privilege, or act on pg_cron's jobs; see below)"
             )
         else:
             o.append(f"  * `{c.name}`: {len(c.objects)} objects")
@@ -211,7 +211,8 @@ def generate_report(
             "## Statements carried as written",
             "",
             "These statements of the old files failed on the empty scratch database for want of something "
-            "the project's databases have (a role, an extension, a privilege), so the schema dump the clean "
+            "the project's databases have (a role, an extension, a privilege), or schedule pg_cron jobs or "
+            "grant on its schema (rows of cron.job, compared by the proof), so the schema dump the clean "
             "set is made from does not hold what they make. They are not dropped: the last clean-set file "
             "runs each as written and, where it still cannot run, raises a WARNING naming it:",
             "",

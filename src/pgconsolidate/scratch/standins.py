@@ -1,11 +1,12 @@
 """Stand-ins for extensions the scratch server cannot install (uuid-ossp, pgcrypto, http, pg_net,
-moddatetime).
+pg_cron, moddatetime).
 
 A stand-in gives the extension's schema-visible surface — types, domains and function signatures — so that
 migrations which refer to it can be built and compared. Functions compute exactly what the extension
 computes when core PostgreSQL can (``uuid_generate_v4``, ``uuid_generate_v3``, ``digest``/``hmac`` for md5
 and SHA-2, ``gen_random_bytes``, the ``moddatetime`` trigger function), and RAISE otherwise (every request
-of ``http``/``pg_net``): a stand-in never returns a wrong value. Each stand-in carries a comment
+of ``http``/``pg_net``): a stand-in never returns a wrong value. pg_cron's records a scheduled job in
+``cron.job`` as pg_cron does (a job never runs: there is no worker). Each stand-in carries a comment
 (``pgconsolidate stand-in for extension X``) on one of its functions, so a database says which stand-ins it
 holds.
 """
@@ -28,7 +29,7 @@ MARKER = "pgconsolidate stand-in for extension "
 class StandInSpec:
     extension: str
     sql_file: str
-    fixed_schema: str | None  # pg_net always uses schema net
+    fixed_schema: str | None  # pg_net always uses schema net, pg_cron schema cron
     note: str
 
 
@@ -50,6 +51,13 @@ SPECS: dict[str, StandInSpec] = {
     ),
     "pg_net": StandInSpec(
         "pg_net", "standin_pg_net.sql", "net", "schema net with signatures; every request raises"
+    ),
+    "pg_cron": StandInSpec(
+        "pg_cron",
+        "standin_pg_cron.sql",
+        "cron",
+        "schema cron with cron.job; schedule/unschedule/alter_job record jobs as pg_cron does (the schedule "
+        "checked); no job runs",
     ),
     "moddatetime": StandInSpec(
         "moddatetime",

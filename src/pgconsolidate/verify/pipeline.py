@@ -439,6 +439,34 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
     return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
 
 
+def cron_jobs(url: str) -> set[tuple[object, ...]]:
+    """The distinct pg_cron jobs of the database at ``url`` (empty without ``cron.job``): the clean set
+    carries the statements that schedule them (no dump holds cron.job), and the proof compares what they
+    scheduled. Distinct, since the clean set is replayed twice and a job without a name is scheduled again
+    each time."""
+    with connection(url, autocommit=True) as conn:
+        row = conn.execute("SELECT to_regclass('cron.job') IS NOT NULL").fetchone()
+        if not row or not row[0]:
+            return set()
+        return {tuple(r) for r in conn.execute(load_sql(QUERIES, "cron_jobs.sql").encode()).fetchall()}
+
+
+def cron_differences(before: set[tuple[object, ...]], after: set[tuple[object, ...]]) -> list[str]:
+    """The pg_cron jobs that the chain + fix (``before``) and the clean set (``after``) do not share."""
+
+    def said(job: tuple[object, ...]) -> str:
+        name, schedule, command, active, here = job
+        return (
+            f"{name or '(no name)'} '{schedule}' {command!r}"
+            + ("" if active else " (inactive)")
+            + ("" if here else " (in another database)")
+        )
+
+    return [f"pg_cron job only after the chain + fix: {said(j)}" for j in sorted(before - after, key=str)] + [
+        f"pg_cron job only after the clean set: {said(j)}" for j in sorted(after - before, key=str)
+    ]
+
+
 def row_counts(url: str, tables: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     with connection(url) as conn:
@@ -747,6 +775,7 @@ def consolidate(
         )
         data_sql = dump_data(chain_url, ref_tables, server.major)
         ref_counts = row_counts(chain_url, ref_tables)
+        ref_cron = cron_jobs(chain_url)
         # the sequences of the reference tables' columns: the clean set must leave them where the chain did
         owned = tuple(f"{t}." for t in ref_tables)
         ref_sequences = [q.identity for q in snap_b.sequences if q.owned_by and q.owned_by.startswith(owned)]
@@ -840,6 +869,7 @@ def consolidate(
                 snap_a = snapshot_without(replayed.url, replayed.stand_ins)
                 clean_counts = row_counts(replayed.url, ref_tables)
                 clean_positions = sequence_positions(replayed.url, ref_sequences)
+                clean_cron = cron_jobs(replayed.url)
             result = Result(outdir)
             result.clean = clean
             declared: list[str] = []
@@ -868,6 +898,7 @@ def consolidate(
                 if ref_counts[t] != clean_counts.get(t)
             ]
             result.differences += behind(ref_positions, clean_positions)
+            result.differences += cron_differences(ref_cron, clean_cron)
             history = generate_history_repair(
                 plan.settings.history_table,
                 [(c.version, c.domain) for c in clean],
