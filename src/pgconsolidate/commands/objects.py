@@ -176,9 +176,10 @@ def objects(
     from rich.text import Text
 
     from pgconsolidate.analysis import analyze_dir
+    from pgconsolidate.report.analyze import as_run
     from pgconsolidate.sources.reader import read_dir
 
-    mdir = read_dir(directory)
+    mdir = as_run(read_dir(directory))  # Flyway's ${...} substituted, as analyze reads it
     analysis = analyze_dir(mdir, keep_trees=False)
     states = matching(analysis, pattern)
     for f in mdir.files:  # a file that cannot be read or decoded contributes nothing: say why

@@ -19,7 +19,7 @@ from pgconsolidate.config import Config, load_config
 from pgconsolidate.errors import InputError
 from pgconsolidate.gcpause import paused_gc
 from pgconsolidate.model.types import Analysis
-from pgconsolidate.sources.model import MigrationDir
+from pgconsolidate.sources.model import MigrationDir, Scheme
 from pgconsolidate.sources.reader import assemble, listed_bytes_reach, load_listed, resolve_dir, scan_dir
 from pgconsolidate.sources.reader import read_dir as read_dir  # re-exported: phase-timing scripts wrap it
 
@@ -127,7 +127,11 @@ def directory_model(
         raise
     if isinstance(scanned, MigrationDir):
         before()
-        return analyze_dir(scanned, keep_trees=False, workers=workers)
+        return analyze_dir(as_run(scanned), keep_trees=False, workers=workers)
+    if scanned.tool is Scheme.FLYWAY:
+        # Flyway substitutes its ${...} placeholders before it runs a file: read whole, then substitute
+        before()
+        return analyze_dir(as_run(read_dir(root)), keep_trees=False, workers=workers)
     listing = scanned
     return analyze_listed(
         len(listing),
@@ -138,6 +142,19 @@ def directory_model(
         keep_trees=False,
         meanwhile=before,
     )
+
+
+def as_run(mdir: MigrationDir) -> MigrationDir:
+    """``mdir``'s files as its tool runs them: Flyway's ``${...}`` placeholders substituted from its
+    configuration and the environment, as ``replay`` substitutes them; one without a value stays as
+    written (a parse error, as before: its value may come from where pgconsolidate does not look, such
+    as a Spring Boot ``application.yml``; ``replay`` stops on it, as Flyway does). Other tools' files as
+    they are."""
+    if mdir.tool is not Scheme.FLYWAY:
+        return mdir
+    from pgconsolidate.sources.flyway_files import substitute_dir  # Flyway only: not on others' path
+
+    return substitute_dir(mdir, strict=False)[0]
 
 
 def exit_code(findings: tuple[Finding, ...], fail_on: str) -> int:

@@ -13,7 +13,7 @@ connection starts in (``public`` on PostgreSQL). It is also where Flyway keeps i
 (``flyway.table``, default ``flyway_schema_history``).
 
 This module parses configuration texts and substitutes; finding and reading the files (and the
-environment) is the caller's I/O (``replay.placeholders``).
+environment) is the caller's I/O (``sources.flyway_files``).
 """
 
 from __future__ import annotations
@@ -187,10 +187,17 @@ def resolve(name: str, settings: FlywaySettings, filename: str, scratch_user: st
 
 
 def substitute(
-    text: str, settings: FlywaySettings, filename: str, *, scratch_user: str = "postgres"
+    text: str,
+    settings: FlywaySettings,
+    filename: str,
+    *,
+    scratch_user: str = "postgres",
+    strict: bool = True,
 ) -> tuple[str, list[tuple[Substitution, int]]]:
     """``text`` with its placeholders replaced, and each replacement with its 1-based line. A placeholder
-    without a value is an :class:`InputError` naming ``filename:line``, as Flyway stops on it."""
+    without a value is an :class:`InputError` naming ``filename:line``, as Flyway stops on it; with
+    ``strict=False`` it stays as written (``analyze``: the values may come from where pgconsolidate does
+    not look, such as a Spring Boot ``application.yml``)."""
     if not settings.replacement or settings.prefix not in text:
         return text, []
     pattern = re.compile(re.escape(settings.prefix) + r"([^\n]+?)" + re.escape(settings.suffix))
@@ -199,6 +206,8 @@ def substitute(
     def one(m: re.Match[str]) -> str:
         line = text.count("\n", 0, m.start()) + 1
         found = resolve(m.group(1), settings, filename, scratch_user)
+        if found is None and not strict:
+            return m.group(0)
         if found is None:
             where = (
                 f" ({', '.join(settings.sources)})"
