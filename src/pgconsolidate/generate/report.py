@@ -165,6 +165,7 @@ def generate_report(
     platform: Sequence[str] = (),
     recreated: Sequence[RecreatedTable] = (),
     files_only: Sequence[str] = (),
+    placeholders: Sequence[str] = (),
 ) -> str:
     """The text of REPORT.md; ``files_only``: one line per object the files create that the live
     database lacks, and what the consolidation does with it (listed right after the files);
@@ -172,7 +173,9 @@ def generate_report(
     keys the merges repoint; ``stand_ins``/``callers``/``skipped`` say what the proof could not exercise;
     ``live_copy``: what copying the live database did and could not do; ``not_merged``: the similar
     tables this plan does not merge, each with the reason; ``platform``: ``CREATE EXTENSION`` statements
-    of extensions the hosting platform provides, which the scratch server lacks (not replayed)."""
+    of extensions the hosting platform provides, which the scratch server lacks (not replayed);
+    ``placeholders``: the Flyway placeholders the old files were replayed with (``${schema} -> 'app'
+    (flyway.conf): ...``), whose values the clean set and the fix hold as written SQL."""
     o: list[str] = ["# pgconsolidate report", ""]
     o += [
         "## Files",
@@ -217,6 +220,19 @@ def generate_report(
             "runs each as written and, where it still cannot run, raises a WARNING naming it:",
             "",
             *(f"* {where}" for where in carried),
+        ]
+    if placeholders:
+        o += [
+            "",
+            "## Flyway placeholders: their values are written into the clean set",
+            "",
+            "The old files use Flyway placeholders. They were replayed with the values below, and the clean "
+            "set and the fix are generated from that schema: they hold these values as plain SQL, with no "
+            "`${...}` left. A database deployed with other values (a schema per environment or tenant) needs "
+            "a consolidation made with its own values (set them in the Flyway configuration or "
+            "`FLYWAY_PLACEHOLDERS_*` and consolidate again), or the placeholders put back by hand:",
+            "",
+            *(f"* `{line}`" for line in placeholders),
         ]
     o += [
         "",

@@ -129,6 +129,7 @@ class Gathered:
     stand_ins: tuple[StandIn, ...] = ()
     supabase: bool = False
     provided: tuple[Skipped, ...] = ()  # CREATE EXTENSION the platform provides (not run on scratch)
+    placeholders: tuple[str, ...] = ()  # Flyway placeholders the chain ran with: the clean set bakes them in
 
 
 def read_live(live_url: str | None) -> tuple[Snapshot | None, DataFacts | None]:
@@ -214,6 +215,7 @@ def _gathered(result: ReplayResult, live: Snapshot | None, live_facts: DataFacts
         result.stand_ins,
         result.supabase_base,
         result.provided,
+        tuple(p for p in result.placeholders if "->" in p),
     )
 
 
@@ -991,6 +993,7 @@ def consolidate(
                 not_merged=unmerged,
                 recreated=recreated,
                 files_only=files_only_notes,
+                placeholders=g.placeholders,
             )
             write_atomic(tmp / "REPORT.md", report.encode())
             roles["REPORT.md"] = "report"
