@@ -27,6 +27,7 @@ SIG = "QmtBx9r7Zp2L0aVwYc3Ks8TnUe4Hd1Gf6Jq5Mb"
 SERVICE = f"{HEADER}.{b64({'iss': 'supabase', 'ref': 'abcdefghij', 'role': 'service_role'})}.{SIG}"
 ANON = f"{HEADER}.{b64({'iss': 'supabase', 'ref': 'abcdefghij', 'role': 'anon'})}.{SIG}"
 OTHER = f"{HEADER}.{b64({'sub': '1234567890', 'name': 'x'})}.{SIG}"
+DEMO = f"{HEADER}.{b64({'iss': 'supabase-demo', 'role': 'service_role', 'exp': 1983812996})}.{SIG}"
 STRIPE = "sk_live_" + "51HqLyjWDarjtT1zdp7dcXgT"
 PEM = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEA7V2Zq1p9c3kq8Lw0aXv5yQ4T1e2r3t4y5u6i7o8p9\n" * 2
 
@@ -42,6 +43,12 @@ BAD = [
     ),
     ("select vault.create_secret('" + ANON + "', 'anon_key');", [(1, 8, "role anon", "warning")], ANON),
     ("select '" + OTHER + "';", [(1, 9, "a JWT is written", "error")], OTHER),
+    # the Supabase CLI's local service_role key (chatbot-ui's storage triggers call storage with it)
+    (
+        "select '" + DEMO + "';",
+        [(1, 9, "the Supabase CLI's local demo JWT with role service_role (public", "warning")],
+        DEMO,
+    ),
     (
         "-- migrate -database postgres://app:s3cr3tPa55@db.example.com:5432/app up\nselect 1;",
         [(1, 22, "a database password (app@db.example.com)", "error")],

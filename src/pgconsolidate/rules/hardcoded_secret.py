@@ -57,6 +57,16 @@ def _jwt_kind(token: str) -> tuple[str, Severity] | None:
         return None
     body = _json_part(payload)
     role = body.get("role") if isinstance(body, dict) else None
+    if isinstance(body, dict) and body.get("iss") == "supabase-demo":
+        # the Supabase CLI's local keys (`supabase start` prints them; every local stack has the same ones,
+        # copied into many projects, chatbot-ui's storage triggers among them): public, nothing to rotate,
+        # but they work only on a local stack, or on a self-hosted one left on the default JWT secret
+        with_role = f" with role {role}" if isinstance(role, str) and role else ""
+        return (
+            f"the Supabase CLI's local demo JWT{with_role} (public: the same on every local stack; it works "
+            "only there, or on a self-hosted stack left on the default JWT secret)",
+            Severity.WARNING,
+        )
     if isinstance(role, str) and role:
         # the anon key is public by design (browsers hold it): worth moving, not a leak
         severity = Severity.WARNING if role == "anon" else Severity.ERROR
@@ -167,7 +177,8 @@ def hardcoded_secret(ctx: RuleContext) -> Iterator[Hit]:
 
     Placeholders are not reported: ``<your-key>``, ``${SECRET}``, ``'xxx'``, ``your-password``,
     ``current_setting(...)`` and other expressions, a vault secret that is a URL. A password of a
-    database on ``localhost`` and the public anon key are warnings; a JWT whose header is not JSON is
+    database on ``localhost``, the public anon key and the Supabase CLI's local demo keys (issuer
+    ``supabase-demo``: the same on every local stack) are warnings; a JWT whose header is not JSON is
     not one. A literal password hashed by ``crypt('...', gen_salt('bf'))`` seeds an account (into
     ``auth.users``): every database the migrations build, production included, accepts that password,
     whatever it is (``admin123`` too). Every file's whole text is read (comments and the down part too:
