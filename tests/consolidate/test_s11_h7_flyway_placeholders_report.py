@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pgconsolidate.cli import run
 
-SECTION = "## Flyway placeholders: their values are written into the clean set"
+SECTION = "## Placeholders: their values are written into the clean set"
 
 
 def _consolidate(tmp_path: Path, monkeypatch, text: str) -> str:

@@ -174,8 +174,9 @@ def generate_report(
     ``live_copy``: what copying the live database did and could not do; ``not_merged``: the similar
     tables this plan does not merge, each with the reason; ``platform``: ``CREATE EXTENSION`` statements
     of extensions the hosting platform provides, which the scratch server lacks (not replayed);
-    ``placeholders``: the Flyway placeholders the old files were replayed with (``${schema} -> 'app'
-    (flyway.conf): ...``), whose values the clean set and the fix hold as written SQL."""
+    ``placeholders``: the placeholders (Flyway, goose ENVSUB) the old files were replayed with
+    (``${schema} -> 'app' (flyway.conf): ...``), whose values the clean set and the fix hold as written
+    SQL."""
     o: list[str] = ["# pgconsolidate report", ""]
     o += [
         "## Files",
@@ -224,13 +225,14 @@ def generate_report(
     if placeholders:
         o += [
             "",
-            "## Flyway placeholders: their values are written into the clean set",
+            "## Placeholders: their values are written into the clean set",
             "",
-            "The old files use Flyway placeholders. They were replayed with the values below, and the clean "
-            "set and the fix are generated from that schema: they hold these values as plain SQL, with no "
-            "`${...}` left. A database deployed with other values (a schema per environment or tenant) needs "
-            "a consolidation made with its own values (set them in the Flyway configuration or "
-            "`FLYWAY_PLACEHOLDERS_*` and consolidate again), or the placeholders put back by hand:",
+            "The old files use placeholders (Flyway's `${...}`, goose's `-- +goose ENVSUB ON`). They were "
+            "replayed with the values below, and the clean set and the fix are generated from that schema: "
+            "they hold these values as plain SQL, with no `${...}` left. A database deployed with other "
+            "values (a schema per environment or tenant) needs a consolidation made with its own values "
+            "(set them in the Flyway configuration, `FLYWAY_PLACEHOLDERS_*` or the environment, and "
+            "consolidate again), or the placeholders put back by hand:",
             "",
             *(f"* `{line}`" for line in placeholders),
         ]

@@ -133,7 +133,7 @@ def directory_model(
         before()
         return analyze_dir(as_run(read_dir(root)), keep_trees=False, workers=workers)
     listing = scanned
-    return analyze_listed(
+    analysis = analyze_listed(
         len(listing),
         lambda i: load_listed(listing, i),
         lambda loaded: assemble(listing, loaded),
@@ -142,17 +142,22 @@ def directory_model(
         keep_trees=False,
         meanwhile=before,
     )
+    if analysis.mdir.tool is Scheme.GOOSE and (run := as_run(analysis.mdir)) is not analysis.mdir:
+        # the up markers told goose after the files were read: its ENVSUB regions, substituted, again
+        return analyze_dir(run, keep_trees=False, workers=workers)
+    return analysis
 
 
 def as_run(mdir: MigrationDir) -> MigrationDir:
     """``mdir``'s files as its tool runs them: Flyway's ``${...}`` placeholders substituted from its
-    configuration and the environment, as ``replay`` substitutes them; one without a value stays as
-    written (a parse error, as before: its value may come from where pgconsolidate does not look, such
-    as a Spring Boot ``application.yml``; ``replay`` stops on it, as Flyway does). Other tools' files as
-    they are."""
-    if mdir.tool is not Scheme.FLYWAY:
+    configuration and the environment, and goose's ``-- +goose ENVSUB ON`` regions from the environment,
+    as ``replay`` substitutes them (:func:`pgconsolidate.sources.flyway_files.substitute_dir`). One
+    without a value stays as written (a parse error, as before: its value may come from where
+    pgconsolidate does not look, such as a Spring Boot ``application.yml`` or the deploy job's
+    environment; ``replay`` stops on it). Other tools' files as they are."""
+    if mdir.tool not in (Scheme.FLYWAY, Scheme.GOOSE):
         return mdir
-    from pgconsolidate.sources.flyway_files import substitute_dir  # Flyway only: not on others' path
+    from pgconsolidate.sources.flyway_files import substitute_dir  # not on other tools' path
 
     return substitute_dir(mdir, strict=False)[0]
 

@@ -28,6 +28,7 @@ from pgconsolidate.sources.flyway_config import (
     settings_from,
     substitute,
 )
+from pgconsolidate.sources.goose_envsub import envsub, moved_offset
 from pgconsolidate.sources.model import MigrationDir, Scheme
 
 LEVELS_UP = 6  # src/main/resources/db/migration sits five levels below a Maven project's flyway.conf
@@ -84,7 +85,11 @@ def substitute_dir(
 ) -> tuple[MigrationDir, tuple[str, ...]]:
     """``mdir`` with Flyway's placeholders substituted in each file, and one line per placeholder saying
     what it became and why (empty, and ``mdir`` itself, for other tools or when no file has one).
-    ``strict=False``: a placeholder without a value stays as written instead of stopping."""
+    ``strict=False``: a placeholder without a value stays as written instead of stopping. In a goose
+    directory, the ``-- +goose ENVSUB ON`` regions are substituted from the environment instead
+    (:mod:`pgconsolidate.sources.goose_envsub`); the lines name each variable, never its value."""
+    if mdir.tool is Scheme.GOOSE:
+        return _goose_envsub_dir(mdir, strict=strict)
     if mdir.tool is not Scheme.FLYWAY:
         return mdir, ()
     settings = settings or read_settings(Path(mdir.root))
@@ -111,4 +116,32 @@ def substitute_dir(
     )
     if settings.sources:
         notes += (f"Flyway configuration read: {', '.join(settings.sources)}",)
+    return replace(mdir, files=tuple(files)), notes
+
+
+def _goose_envsub_dir(mdir: MigrationDir, *, strict: bool) -> tuple[MigrationDir, tuple[str, ...]]:
+    """goose's ENVSUB regions substituted from the environment, each file's forward span moved with its
+    text; one line per variable (its value is not shown: goose migrations pass passwords this way)."""
+    files = []
+    uses: Counter[str] = Counter()
+    in_files: dict[str, set[str]] = {}
+    for f in mdir.files:
+        if f.text is None or f.filename.direction == "down":
+            files.append(f)
+            continue
+        text, used, moved = envsub(f.text, os.environ, f.path, strict=strict)
+        if text == f.text:
+            files.append(f)
+            continue
+        span = f.span and (moved_offset(f.span[0], f.text, moved), moved_offset(f.span[1], f.text, moved))
+        files.append(replace(f, text=text, span=span))
+        for what, _line in used:
+            uses[what] += 1
+            in_files.setdefault(what, set()).add(f.path)
+    if not uses:
+        return mdir, ()
+    notes = tuple(
+        f"{what} (goose ENVSUB): {n} use(s) in {len(in_files[what])} file(s)"
+        for what, n in sorted(uses.items())
+    )
     return replace(mdir, files=tuple(files)), notes

@@ -129,7 +129,7 @@ class Gathered:
     stand_ins: tuple[StandIn, ...] = ()
     supabase: bool = False
     provided: tuple[Skipped, ...] = ()  # CREATE EXTENSION the platform provides (not run on scratch)
-    placeholders: tuple[str, ...] = ()  # Flyway placeholders the chain ran with: the clean set bakes them in
+    placeholders: tuple[str, ...] = ()  # placeholders the chain ran with (Flyway, goose ENVSUB): baked in
 
 
 def read_live(live_url: str | None) -> tuple[Snapshot | None, DataFacts | None]:
