@@ -36,3 +36,16 @@ def test_cli_refuses_before_touching_the_database(tmp_path: Path, capsys) -> Non
     code = run(["apply", str(out), "--database-url", "postgresql://u:secret@127.0.0.1:1/nope"])
     err = capsys.readouterr().err
     assert code == 2 and "--unverified" in err and "secret" not in err and err.count("\n") == 1
+
+
+def test_dry_run_shows_what_would_run_then_says_it_is_refused(
+    tmp_path: Path, scratch_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # seen on a real project's unverified output: the dry run refused before showing anything
+    out = _output(tmp_path, verified=False)
+    code = run(["apply", str(out), "--database-url", scratch_db, "--dry-run"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "would apply 1 migration(s)" in captured.out and "dry run: nothing was changed" in captured.out
+    assert "the apply would be refused" in captured.err and "--unverified" in captured.err
+    assert run(["apply", str(out), "--database-url", scratch_db, "--dry-run", "--unverified"]) == 0

@@ -77,7 +77,8 @@ def apply_command(
     from pgconsolidate.deploy.source import read_source
 
     url = require_database_url(ctx, database_url)
-    source = read_source(directory, allow_unverified=unverified)
+    # a dry run changes nothing: it shows what an unverified output would run, then says it is refused
+    source = read_source(directory, allow_unverified=unverified or dry_run)
     probe_set = load_probes(probes) if probes else None
     readable_file(backup_file, "backup")
     usable_directory(backup_dir, "backup")
@@ -109,6 +110,8 @@ def apply_command(
     with progress_steps("apply") as step:
         result = apply(url, source, opts, step=step)
     refusal = _dry_run_refusal(url, source) if dry_run and result.pending else None
+    if dry_run and refusal is None and not unverified:
+        refusal = _unverified_refusal(directory)
     after = None
     changes: list[str] = []
     if probe_set and before is not None and result.applied:
@@ -173,6 +176,19 @@ def _dry_run_refusal(url: str, source: ApplySource) -> str | None:
         refuse_missing_rights(url, source)
     except DatabaseError as exc:
         return exc.message.replace("nothing was backed up or changed", "the apply would be refused")
+    return None
+
+
+def _unverified_refusal(directory: str) -> str | None:
+    """The refusal the real apply gives an output whose proof found differences (without --unverified)."""
+    from pgconsolidate.deploy.source import read_source
+
+    try:
+        read_source(directory)
+    except InputError as exc:
+        return exc.message.replace(
+            "or pass --unverified to apply it anyway", "or pass --unverified: the apply would be refused"
+        )
     return None
 
 
