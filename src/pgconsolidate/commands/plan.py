@@ -23,6 +23,8 @@ from pgconsolidate.commands.common import (
 )
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import InputError
+from pgconsolidate.sources.layouts import unwritable_layout
+from pgconsolidate.sources.model import Scheme
 
 
 def plan(
@@ -95,6 +97,7 @@ def plan(
         err.print(f"the previous plan is now {backup}", markup=False)
     write_output(output, write_plan(p))
     aside = [m for m in p.merges if m.on_collision != "keep-both"]
+    unwritable = unwritable_layout(Scheme(p.tool))  # consolidate refuses it: said now, not after the review
     if fmt is OutputFormat.json:
         out.print_json(
             json.dumps(
@@ -109,7 +112,7 @@ def plan(
                         {"object": e.object, "kind": e.kind, "action": e.action, "reason": e.reason}
                         for e in p.files_only
                     ],
-                    "notes": list(p.notes),
+                    "notes": list(p.notes) + ([unwritable] if unwritable else []),
                     "not_merged": [
                         {
                             "source": n.source,
@@ -143,6 +146,8 @@ def plan(
             out.print(f"  {e.kind} {e.object}: {e.action} ({e.reason})", markup=False, highlight=False)
         for note in p.notes:
             err.print(f"note: {note}", markup=False)
+        if unwritable:
+            err.print(f"note: {unwritable}", markup=False)
         for m in aside:
             err.print(
                 f"note: {m.source} -> {m.target}: no honest new key for colliding rows ({m.key}); "
