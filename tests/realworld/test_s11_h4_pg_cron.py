@@ -9,6 +9,7 @@ compares the jobs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pgconsolidate.db.connect import connection
@@ -70,6 +71,8 @@ def test_the_clean_set_carries_the_jobs_and_is_verified(tmp_path: Path) -> None:
     extensions = next((out / "migrations").glob("*_extensions.sql")).read_text()
     assert 'CREATE EXTENSION IF NOT EXISTS "pg_cron" WITH SCHEMA "pg_catalog"' in extensions
     assert "cron_job_policy" not in "".join(p.read_text() for p in (out / "migrations").iterdir())
+    # REPORT.md counts each file's objects in the singular when there is one (was "1 objects")
+    assert re.search(r"_extensions\.sql`: 1 object$", (out / "REPORT.md").read_text(), re.M)
 
 
 def test_cron_statements_and_differences(tmp_path: Path) -> None:

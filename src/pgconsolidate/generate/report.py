@@ -207,7 +207,7 @@ def generate_report(
                 "server for want of a role, extension or privilege, or act on pg_cron's jobs; see below)"
             )
         else:
-            o.append(f"  * `{c.name}`: {len(c.objects)} objects")
+            o.append(f"  * `{c.name}`: {len(c.objects)} object{'' if len(c.objects) == 1 else 's'}")
     carried = [obj.removeprefix("STATEMENT ") for c in clean if c.domain == CARRIED for obj in c.objects]
     if carried:
         o += [
