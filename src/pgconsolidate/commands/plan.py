@@ -23,8 +23,6 @@ from pgconsolidate.commands.common import (
 )
 from pgconsolidate.console import err, out
 from pgconsolidate.errors import InputError
-from pgconsolidate.sources.layouts import unwritable_layout
-from pgconsolidate.sources.model import Scheme
 
 
 def plan(
@@ -97,6 +95,9 @@ def plan(
         err.print(f"the previous plan is now {backup}", markup=False)
     write_output(output, write_plan(p))
     aside = [m for m in p.merges if m.on_collision != "keep-both"]
+    from pgconsolidate.sources.layouts import unwritable_layout
+    from pgconsolidate.sources.model import Scheme
+
     unwritable = unwritable_layout(Scheme(p.tool))  # consolidate refuses it: said now, not after the review
     if fmt is OutputFormat.json:
         out.print_json(
