@@ -217,5 +217,13 @@ def load_catalog(manifest_file: Path, manifest: BackupManifest) -> Snapshot | No
         return None
 
 
+def dump_major(manifest: BackupManifest) -> int | None:
+    """The major of the pg_dump that wrote the backup (``"<path> (18)"`` in the manifest), if recorded."""
+    match = re.search(r"\((\d+)\)\s*$", manifest.pg_dump)
+    return int(match.group(1)) if match else None
+
+
 def pg_restore_for(manifest: BackupManifest, server_major: int) -> Path:
-    return tool_path("pg_restore", max(server_major, manifest.server_version // 10000))
+    """A pg_restore that reads the backup's archive (as new as its pg_dump) and talks to ``server_major``."""
+    needed = max(server_major, manifest.server_version // 10000, dump_major(manifest) or 0)
+    return tool_path("pg_restore", needed)

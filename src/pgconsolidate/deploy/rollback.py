@@ -19,25 +19,31 @@ backup, database-level settings.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from psycopg import sql
 
 from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.db.connect import connection, load_sql
 from pgconsolidate.deploy import dbinfo
-from pgconsolidate.deploy.backup import Backup, load_catalog, take_backup
+from pgconsolidate.deploy.backup import Backup, load_catalog, pg_restore_for, take_backup
 from pgconsolidate.deploy.lock import advisory_lock
 from pgconsolidate.deploy.manifest import DEFAULT_DIR, latest_backup, read_manifest, verify_file
 from pgconsolidate.deploy.restore_list import parse_toc, select_entries
 from pgconsolidate.deploy.tools import first_lines, run_tool, split_url
 from pgconsolidate.errors import DatabaseError, InputError
 from pgconsolidate.scratch import tool_path
+from pgconsolidate.scratch.server import binary_major, unknown_settings
 
 Step = Callable[[str], None]
 
@@ -148,10 +154,58 @@ def _clear_sql(
     return text, frozenset(surviving), dependents, existing
 
 
+# a pg_restore script's preamble: comments, SET and set_config lines, psql meta-commands (\restrict)
+_PREAMBLE = re.compile(rb"(--|SET |SELECT pg_catalog\.set_config|\\restrict |\s*$)")
+
+
+def without_settings(script: IO[bytes], sink: IO[bytes], drop: Sequence[str]) -> None:
+    """Copy the pg_restore ``script`` into ``sink`` without the ``SET`` of each setting in ``drop``.
+
+    pg_restore writes its settings once, in the preamble before the first object; the filter stops at
+    the first line that is not part of it and copies the rest as it is (rows included)."""
+    setting = re.compile(rb"SET (" + b"|".join(re.escape(s.encode()) for s in drop) + rb") = ")
+    while line := script.readline():
+        if not setting.match(line):
+            sink.write(line)
+        if not _PREAMBLE.match(line):
+            break
+    shutil.copyfileobj(script, sink, 1 << 20)
+
+
+def _run_filtered(
+    argv: list[str], env: dict[str, str], script: IO[bytes], drop: Sequence[str]
+) -> subprocess.CompletedProcess[bytes]:
+    """Run psql ``argv`` on ``script`` less the ``SET`` of the settings in ``drop``."""
+    consumer = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    assert consumer.stdin is not None
+    sink = consumer.stdin
+
+    def pump() -> None:
+        try:
+            without_settings(script, sink, drop)
+        except (BrokenPipeError, OSError):
+            pass  # psql stopped (ON_ERROR_STOP): its exit status says why
+        finally:
+            with contextlib.suppress(OSError):
+                sink.close()
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.start()
+    assert consumer.stderr is not None
+    stderr = consumer.stderr.read()  # not communicate(): it would close psql's input under the pump
+    consumer.wait()
+    thread.join()
+    return subprocess.CompletedProcess(argv, consumer.returncode, b"", stderr)
+
+
 def restore_in_place(url: str, backup: Backup, server_major: int, *, step: Step = _quiet) -> None:
     """Clear the owned schemas and replay ``backup``, all in one transaction."""
-    pg_restore = tool_path("pg_restore", max(server_major, backup.manifest.server_version // 10000))
-    psql = tool_path("psql", server_major)
+    pg_restore = pg_restore_for(backup.manifest, server_major)
+    # psql as new as pg_restore: the script may hold its meta-commands (\restrict, from 17.6 and 18)
+    psql = tool_path("psql", binary_major(pg_restore) or server_major)
+    drop = unknown_settings(pg_restore, server_major)
     step("listing the backup")
     toc = run_tool(pg_restore, ["-l", str(backup.dump_file)], None, what="pg_restore -l").stdout.decode()
     clear_text, surviving, dependents, existing = _clear_sql(url)
@@ -177,16 +231,16 @@ def restore_in_place(url: str, backup: Backup, server_major: int, *, step: Step 
         )
         conninfo, env_extra = split_url(url)
         env = {**os.environ, **env_extra}
-        consumer = subprocess.run(
-            [str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
-             "-f", str(clear_file), "-f", "-", f"--dbname={conninfo}"],
-            stdin=producer.stdout,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=env,
-            check=False,
-        )  # fmt: skip
+        argv = [str(psql), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+                "-f", str(clear_file), "-f", "-", f"--dbname={conninfo}"]  # fmt: skip
         assert producer.stdout is not None
+        if drop:  # through a filter: a SET the server rejects would stop the transaction
+            consumer = _run_filtered(argv, env, producer.stdout, drop)
+        else:
+            consumer = subprocess.run(
+                argv, stdin=producer.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                check=False,
+            )  # fmt: skip
         producer.stdout.close()
         producer_err = producer.stderr.read() if producer.stderr else b""
         producer.wait()

@@ -7,6 +7,7 @@ instead. Nothing here runs at import time.
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 import re
@@ -91,8 +92,20 @@ def get_scratch_server(scratch_url: str | None = None, *, major: int = EMBEDDED_
 
 
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
+# where distributions put each major's client binaries side by side (Debian/Ubuntu, PGDG RPMs, Homebrew):
+# ``PATH`` holds one version, often not the server's
+VERSIONED_BIN_GLOBS = (
+    "/usr/lib/postgresql/*/bin",
+    "/usr/pgsql-*/bin",
+    "/opt/homebrew/opt/postgresql@*/bin",
+    "/usr/local/opt/postgresql@*/bin",
+)
+# settings a client of a newer major writes into what it restores (pg_restore 17+ begins with
+# ``SET transaction_timeout = 0``): a server older than the setting's major rejects the statement
+NEWER_SETTINGS = {"transaction_timeout": 17}
 
 
+@cache
 def binary_major(path: Path) -> int | None:
     """The major version a PostgreSQL client binary reports with ``--version``."""
     try:
@@ -103,33 +116,54 @@ def binary_major(path: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _candidates(name: str) -> list[Path]:
+    """Every ``name`` binary this machine has: the embedded ones (newest first), the distributions'
+    versioned directories, then ``PATH``'s (Debian's ``/usr/bin/pg_dump`` is a wrapper choosing a version)."""
+    dirs = embedded_bin_dirs()
+    found = [dirs[m] / name for m in sorted(dirs, reverse=True)]
+    for pattern in VERSIONED_BIN_GLOBS:
+        found.extend(sorted(Path(d) / name for d in glob.glob(pattern)))
+    system = shutil.which(name)
+    if system:
+        found.append(Path(system))
+    return [p for p in found if p.exists()]
+
+
 def tool_path(name: str, server_major: int | None = None) -> Path:
     """A client binary (``pg_dump``, ``pg_restore``, ``psql``) able to talk to a server of ``server_major``.
 
-    Prefers the embedded binaries of the same major, then the newest embedded ones, then ``PATH``.
-    Refuses a binary older than the server with a one-line error.
+    The oldest major at least ``server_major`` (the same major when the machine has it, the embedded
+    binaries first among equals), not the newest: a newer pg_dump's archive needs a pg_restore as new,
+    and a newer pg_restore writes settings an older server rejects (``SET transaction_timeout`` from 17
+    on: every restore of pg_restore 18 into PostgreSQL 15 or 16 reported an error, so no backup of such a
+    server verified, and a rollback, which stops at the first error, could not run). Without
+    ``server_major``, the newest. Refuses a machine with only older binaries with a one-line error.
     """
-    dirs = embedded_bin_dirs()
-    candidates: list[Path] = []
-    if server_major in dirs:
-        candidates.append(dirs[server_major] / name)
-    candidates.extend(dirs[m] / name for m in sorted(dirs, reverse=True) if m != server_major)
-    system = shutil.which(name)
-    if system:
-        candidates.append(Path(system))
     older: list[str] = []
-    for path in candidates:
-        if not path.exists():
-            continue
+    usable: list[tuple[int, Path]] = []
+    for path in _candidates(name):
         major = binary_major(path)
         if major is None:
             continue
         if server_major is None or major >= server_major:
-            return path
-        older.append(f"{path} is version {major}")
+            usable.append((major, path))
+        else:
+            older.append(f"{path} is version {major}")
+    if usable:
+        if server_major is None:
+            return max(usable, key=lambda mp: mp[0])[1]
+        return min(usable, key=lambda mp: mp[0])[1]  # min keeps the first of equal majors
     if older:
         raise InputError(
             f"no {name} of version {server_major} or newer found ({'; '.join(older)}): "
             f"install PostgreSQL {server_major} client tools"
         )
     raise InputError(f"{name} not found: install the PostgreSQL client tools or reinstall pgconsolidate")
+
+
+def unknown_settings(restorer: Path, server_major: int) -> tuple[str, ...]:
+    """The settings ``restorer`` (a pg_restore) writes that a server of ``server_major`` does not have."""
+    major = binary_major(restorer)
+    if major is None:
+        return ()
+    return tuple(sorted(s for s, since in NEWER_SETTINGS.items() if major >= since > server_major))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-
 from psycopg import sql
 
 from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.db.connect import connection, load_sql
+from pgconsolidate.deploy.tools import run_tool
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.generate.cleanset import DumpEntry, split_dump
 from pgconsolidate.redact import redact_text
@@ -20,14 +19,13 @@ QUERIES = "pgconsolidate.verify.queries"
 EXCLUDED = tuple(s for s in MANAGED_SCHEMAS if s != "extensions")
 
 
-def _run(args: list[str], major: int | None) -> str:
-    exe = tool_path("pg_dump", major)
-    proc = subprocess.run([str(exe), *args], capture_output=True, text=True, check=False)
+def _run(args: list[str], url: str, major: int | None) -> str:
+    """pg_dump ``args`` of the database at ``url`` (its password in the environment, never in argv)."""
+    proc = run_tool(tool_path("pg_dump", major), args, url, what="pg_dump", check=False)
     if proc.returncode != 0:
-        raise DatabaseError(
-            f"pg_dump failed: {redact_text(proc.stderr.strip().splitlines()[-1] if proc.stderr else '')}"
-        )
-    return proc.stdout
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        raise DatabaseError(f"pg_dump failed: {redact_text(err.splitlines()[-1] if err else '')}")
+    return proc.stdout.decode("utf-8")
 
 
 def dump_schema(url: str, major: int | None = None) -> str:
@@ -35,7 +33,7 @@ def dump_schema(url: str, major: int | None = None) -> str:
     args = ["--schema-only", "--no-owner"]
     for s in EXCLUDED:
         args += ["--exclude-schema", s]
-    return _run([*args, "--dbname", url], major)
+    return _run(args, url, major)
 
 
 def dump_data(url: str, tables: list[str], major: int | None = None) -> str:
@@ -45,7 +43,7 @@ def dump_data(url: str, tables: list[str], major: int | None = None) -> str:
     args = ["--data-only", "--inserts", "--column-inserts", "--on-conflict-do-nothing", "--no-owner"]
     for t in tables:
         args += ["--table", t]
-    return _run([*args, "--dbname", url], major)
+    return _run(args, url, major)
 
 
 _BASE_CACHE: dict[tuple[str, int | None], frozenset[tuple[str, str, str, str]]] = {}

@@ -17,7 +17,6 @@ during the proof.
 from __future__ import annotations
 
 import re
-import subprocess
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.compare.diff import SnapshotDiff, diff_snapshots
 from pgconsolidate.compare.render import text_lines
 from pgconsolidate.db.connect import connection, load_sql, one_line
-from pgconsolidate.errors import DatabaseError
+from pgconsolidate.deploy.tools import run_tool
 from pgconsolidate.generate.fix import key_expr, key_join
 from pgconsolidate.history.reader import history_table_names
 from pgconsolidate.plan.keys import key_columns
@@ -40,7 +39,7 @@ from pgconsolidate.redact import redact_text
 from pgconsolidate.replay.model import StandIn
 from pgconsolidate.replay.runner import available_extensions
 from pgconsolidate.scratch.roles import ensure_roles
-from pgconsolidate.scratch.server import ScratchServer, tool_path
+from pgconsolidate.scratch.server import ScratchServer, binary_major, tool_path
 from pgconsolidate.scratch.standins import (
     SPECS,
     has_stand_in,
@@ -154,6 +153,7 @@ def copy_live(
     if supabase:
         install_supabase_base(scratch_url)
     with connection(live_url) as src, connection(scratch_url, autocommit=True) as dst:
+        live_major = src.info.server_version // 10000
         extensions = [(str(r[0]), str(r[1])) for r in src.execute(load_sql(QUERIES, "live_extensions.sql"))]
         platform_triggers = frozenset(
             str(r[0])
@@ -209,30 +209,26 @@ def copy_live(
         notes.append(
             f"event triggers of the platform not copied (they would fire during the proof): {', '.join(left)}"
         )
-    args = [str(tool_path("pg_dump", major)), "--format=custom", "--no-owner", "--dbname", live_url]
+    # a pg_dump for the live server's major, a pg_restore able to read its archive and talk to the scratch
+    # server (the oldest that can: see tool_path); credentials reach them in the environment, never argv
+    pg_dump = tool_path("pg_dump", live_major)
+    pg_restore = tool_path("pg_restore", max(binary_major(pg_dump) or live_major, major or 0))
+    args = ["--format=custom", "--no-owner"]
     if supabase:
         for schema in BASE_SCHEMAS:
             args += ["--exclude-schema", schema]
     with tempfile.TemporaryDirectory(prefix="pgc-live-") as tmp:
         dump_file = Path(tmp) / "live.dump"
-        dump = subprocess.run([*args, "--file", str(dump_file)], capture_output=True, check=False)
-        if dump.returncode != 0:
-            raise DatabaseError(
-                f"pg_dump of the live database failed: {redact_text(dump.stderr.decode()[-300:])}"
-            )
-        pg_restore = str(tool_path("pg_restore", major))
-        toc = subprocess.run([pg_restore, "-l", str(dump_file)], capture_output=True, check=False)
-        if toc.returncode != 0:
-            raise DatabaseError(f"pg_restore -l failed: {redact_text(toc.stderr.decode()[-300:])}")
+        run_tool(pg_dump, [*args, "--file", str(dump_file)], live_url, what="pg_dump of the live database")
+        toc = run_tool(pg_restore, ["-l", str(dump_file)], None, what="pg_restore -l")
         list_file = Path(tmp) / "restore.list"
         list_file.write_text(
             restore_list(toc.stdout.decode(), missing, platform_triggers, frozenset(created_schemas))
         )
-        restore = subprocess.run(
-            [pg_restore, "--no-owner", "-L", str(list_file), "--dbname", scratch_url, str(dump_file)],
-            capture_output=True,
+        restore = run_tool(
+            pg_restore, ["--no-owner", "-L", str(list_file), str(dump_file)], scratch_url, what="restore",
             check=False,
-        )
+        )  # fmt: skip
     notes += [f"restore: {e}" for e in _restore_errors(restore.stderr.decode(errors="replace"))]
     if supabase:
         notes += _copy_managed_triggers(live_url, scratch_url)
