@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from pgconsolidate.replay.model import Location
@@ -39,6 +40,57 @@ def _unknown_setting(name: str) -> str:
         f"unknown setting {name}: this PostgreSQL has no setting of that name; a custom setting needs a "
         f"dotted name (app.{name}); a server setting may be misspelled, or belong to another PostgreSQL "
         "version (added after this one, or since removed: replay on a matching server with --scratch-url)"
+    )
+
+
+#: 42704 for a function's ``LANGUAGE``: the server has no procedural language of that name
+_UNKNOWN_LANGUAGE = re.compile(r'^language "(?P<name>[^"]+)" does not exist')
+#: the languages every PostgreSQL has (pg_language: internal, c, sql; plpgsql installed by default)
+BUILT_IN_LANGUAGES = ("plpgsql", "sql", "c", "internal")
+#: languages an extension of the same name creates (contrib's, and the common third-party ones: plv8 on
+#: Supabase, plrust, pljava, plr, pllua, plsh; plcoffee and plls came with plv8 up to 2.x)
+EXTENSION_LANGUAGES = (
+    "plpython3u",
+    "plperl",
+    "plperlu",
+    "pltcl",
+    "pltclu",
+    "plv8",
+    "plcoffee",
+    "plls",
+    "plrust",
+    "pljava",
+    "plr",
+    "pllua",
+    "plluau",
+    "plsh",
+)
+
+
+def _unknown_language(name: str) -> str:
+    """The hint of a function or DO block in the language ``name``, which the server does not have."""
+    low = name.lower()
+    if low != name and low in (*BUILT_IN_LANGUAGES, *EXTENSION_LANGUAGES):
+        return (
+            f'unknown language "{name}": language names are lower case, and a quoted name keeps its case: '
+            f"write LANGUAGE {low}"
+        )
+    if low in EXTENSION_LANGUAGES:
+        return (
+            f"missing language {name}: it comes from extension {name}, which no earlier migration creates "
+            f"(enabled from the dashboard?): add CREATE EXTENSION IF NOT EXISTS {name} before its first use "
+            "(on a scratch server without it, replay with --scratch-url on one that has it)"
+        )
+    close = difflib.get_close_matches(low, (*BUILT_IN_LANGUAGES, *EXTENSION_LANGUAGES), n=1, cutoff=0.75)
+    if close:
+        return (
+            f"unknown language {name}: a misspelling of {close[0]}? (no PostgreSQL language has that name: "
+            f"write LANGUAGE {close[0]})"
+        )
+    return (
+        f"unknown language {name}: PostgreSQL has {', '.join(BUILT_IN_LANGUAGES)}; any other comes from an "
+        f"extension ({', '.join(EXTENSION_LANGUAGES[:6])}...), which no earlier migration creates: create it "
+        "first, or write the function in a language the server has"
     )
 
 
@@ -211,6 +263,9 @@ def hint_for(
                 f"{_at(commented)}: uncomment it (and check it is what production has) or drop the "
                 "statements that use it"
             )
+        language = _UNKNOWN_LANGUAGE.match(msg) if sqlstate == "42704" else None
+        if language:
+            return _unknown_language(language["name"])
         if sqlstate == "42883" or msg.startswith("function"):
             return (
                 "missing function: created by no earlier migration (enabled from the dashboard, an extension "
