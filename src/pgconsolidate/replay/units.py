@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pglast import parser
+from pglast import keywords, parser
 
 from pgconsolidate.sources.model import MigrationFile
 from pgconsolidate.statements.atomic import join_atomic_bodies
-from pgconsolidate.statements.model import first_line_of
 from pgconsolidate.statements.psql import blank, meta_command_lines
 from pgconsolidate.statements.split import scanner_slices, uncovered
 
@@ -69,8 +68,54 @@ class Unit:
 
     @property
     def first_line(self) -> str:
-        """The statement's first non-empty line, for messages."""
-        return first_line_of(self.text)
+        """The statement as replay's messages show it: see ``excerpt``."""
+        return excerpt(self.text)
+
+
+#: every SQL keyword (lower case): a line made of keywords alone (``SELECT``, ``CREATE OR REPLACE FUNCTION``,
+#: ``INSERT INTO``) does not say which statement fails
+_KEYWORDS = frozenset(
+    keywords.RESERVED_KEYWORDS
+    | keywords.UNRESERVED_KEYWORDS
+    | keywords.COL_NAME_KEYWORDS
+    | keywords.TYPE_FUNC_NAME_KEYWORDS
+)
+#: the tokens of a line: runs of anything but blanks, parentheses, commas and semicolons
+_TOKEN = re.compile(r"[^\s(),;]+")
+_DOLLAR_TAG = re.compile(r"\$\w*\$")
+#: lines an excerpt runs on to at most, and its length at most (longer: cut, with "...")
+EXCERPT_LINES = 4
+EXCERPT_CHARS = 120
+
+
+def _code(line: str) -> str:
+    """``line`` stripped, without a trailing ``--`` comment (one after a quote is kept: it may be text)."""
+    at = line.find("--")
+    if at >= 0 and "'" not in line[:at] and '"' not in line[:at]:
+        line = line[:at]
+    return line.strip()
+
+
+def _says_nothing(line: str) -> bool:
+    """A line of keywords, dollar-quote tags and punctuation only (``SELECT``, ``DO $$``, ``(``)."""
+    return all(t.lower() in _KEYWORDS or _DOLLAR_TAG.fullmatch(t) for t in _TOKEN.findall(line))
+
+
+def excerpt(text: str) -> str:
+    """A statement's text as messages show it: its first line of code (comment lines skipped), run on to
+    the next ones while what is shown is keywords alone (``SELECT`` then ``cron.schedule(`` on the next
+    line shows ``SELECT cron.schedule(``; it showed ``SELECT``), at most ``EXCERPT_LINES`` lines joined by
+    a space and ``EXCERPT_CHARS`` characters; "" when the text has no code."""
+    shown: list[str] = []
+    for raw in text.splitlines():
+        line = _code(raw)
+        if not line:
+            continue
+        shown.append(line)
+        if len(shown) >= EXCERPT_LINES or not _says_nothing(line):
+            break
+    out = " ".join(shown)
+    return out if len(out) <= EXCERPT_CHARS else out[: EXCERPT_CHARS - 3].rstrip() + "..."
 
 
 def _parse_one(text: str) -> str | None:
