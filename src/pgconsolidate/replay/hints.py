@@ -217,9 +217,10 @@ def hint_for(
     placeholder = _PLACEHOLDER.search(statement) if sqlstate == "42601" else None
     if placeholder:
         return (
-            f"placeholder {placeholder[0]}: the migration tool (Flyway, Liquibase) substitutes it when it "
-            "runs the file; pgconsolidate reads the files as written, so this statement cannot be parsed or "
-            "run here: replace the placeholder with its value (e.g. the schema name) to replay the directory"
+            f"placeholder {placeholder[0]}: this directory's tool sends it as written, and PostgreSQL cannot "
+            "parse it, so the statement fails wherever it runs (Flyway substitutes placeholders from its "
+            "configuration, as replay does for a Flyway directory; goose only after -- +goose ENVSUB ON): "
+            "write the value (e.g. the schema name), or turn on the tool's substitution"
         )
     if sqlstate == "42601" and statement.lstrip().startswith("\\"):
         return meta_command_hint(meta_command_name(statement))  # analyze's finding says the same
