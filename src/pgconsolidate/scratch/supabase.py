@@ -102,7 +102,8 @@ def _drop_stale_templates(conn: psycopg.Connection, *, keep: str) -> None:
 def ensure_supabase_template(server: ScratchServer) -> str:
     """Create the template database holding the base unless it exists; return its name.
 
-    Built under another name and renamed when complete, so a half-built template is never used.
+    Built under another name and renamed when complete, so a half-built template is never used; a build
+    that fails is dropped (it was left on the server, ``<name>_build``, when the base could not install).
     """
     name = template_name()
     building = name + "_build"
@@ -113,7 +114,12 @@ def ensure_supabase_template(server: ScratchServer) -> str:
             if row is None:
                 drop_database(server, building)
                 url = create_database(server, name=building)
-                install_supabase_base(url)
+                try:
+                    install_supabase_base(url)
+                except BaseException:  # a failed build leaves nothing on the server (it may be the user's)
+                    with contextlib.suppress(psycopg.Error):
+                        drop_database(server, building)
+                    raise
                 conn.execute(
                     sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                         sql.Identifier(building), sql.Identifier(name)

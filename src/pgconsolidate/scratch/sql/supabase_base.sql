@@ -34,7 +34,24 @@ BEGIN
 END
 $$;
 
-GRANT anon, authenticated, service_role TO authenticator;
+-- PostgREST's login role switches to these. Granted where missing; a role without ADMIN OPTION on them (a
+-- database owner that is not a superuser, on PostgreSQL 16 and later, where CREATEROLE no longer implies
+-- it: "permission denied to grant role") leaves them: role memberships are not part of a snapshot.
+DO $$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+        IF NOT pg_has_role('authenticator', r, 'MEMBER') THEN
+            BEGIN
+                EXECUTE format('GRANT %I TO authenticator', r);
+            EXCEPTION WHEN insufficient_privilege THEN
+                NULL;
+            END;
+        END IF;
+    END LOOP;
+END
+$$;
 
 CREATE SCHEMA IF NOT EXISTS extensions;
 CREATE SCHEMA IF NOT EXISTS auth;
