@@ -441,7 +441,11 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
     return (base + dt.timedelta(seconds=seconds)).strftime("%Y%m%d%H%M%S")
 
 
-def cron_jobs(url: str) -> set[tuple[object, ...]]:
+#: a pg_cron job as the proof compares it: name, schedule, command, active, runs in this database
+CronJob = tuple[object, ...]
+
+
+def cron_jobs(url: str) -> set[CronJob]:
     """The distinct pg_cron jobs of the database at ``url`` (empty without ``cron.job``): the clean set
     carries the statements that schedule them (no dump holds cron.job), and the proof compares what they
     scheduled. Distinct, since the clean set is replayed twice and a job without a name is scheduled again
@@ -453,10 +457,14 @@ def cron_jobs(url: str) -> set[tuple[object, ...]]:
         return {tuple(r) for r in conn.execute(load_sql(QUERIES, "cron_jobs.sql").encode()).fetchall()}
 
 
-def cron_differences(before: set[tuple[object, ...]], after: set[tuple[object, ...]]) -> list[str]:
-    """The pg_cron jobs that the chain + fix (``before``) and the clean set (``after``) do not share."""
+def cron_differences(
+    before: set[CronJob],
+    after: set[CronJob],
+    sides: tuple[str, str] = ("after the chain + fix", "after the clean set"),
+) -> list[str]:
+    """The pg_cron jobs that ``before`` and ``after`` do not share, each side said by ``sides``."""
 
-    def said(job: tuple[object, ...]) -> str:
+    def said(job: CronJob) -> str:
         name, schedule, command, active, here = job
         return (
             f"{name or '(no name)'} '{schedule}' {command!r}"
@@ -464,9 +472,23 @@ def cron_differences(before: set[tuple[object, ...]], after: set[tuple[object, .
             + ("" if here else " (in another database)")
         )
 
-    return [f"pg_cron job only after the chain + fix: {said(j)}" for j in sorted(before - after, key=str)] + [
-        f"pg_cron job only after the clean set: {said(j)}" for j in sorted(after - before, key=str)
+    return [f"pg_cron job only {sides[0]}: {said(j)}" for j in sorted(before - after, key=str)] + [
+        f"pg_cron job only {sides[1]}: {said(j)}" for j in sorted(after - before, key=str)
     ]
+
+
+def cron_proof(chain: set[CronJob], clean: set[CronJob], live: set[CronJob] | None = None) -> list[str]:
+    """Every proof's comparison of pg_cron jobs (consolidate's, with or without a live database, and
+    ``verify OUTDIR``'s): the clean set's jobs against the chain + fix's, and, with a live database,
+    against the live database's (``LiveProof.cron``), where a job made by hand (the dashboard's Cron page)
+    that no file schedules is a job a database built from the clean set would lack."""
+    out = cron_differences(chain, clean)
+    if live is not None:
+        out += [
+            f"live database vs clean set: {x}"
+            for x in cron_differences(live, clean, ("in the live database", "after the clean set"))
+        ]
+    return out
 
 
 def row_counts(url: str, tables: list[str]) -> dict[str, int]:
@@ -516,6 +538,10 @@ class LiveProof:
     rows_before: dict[str, int]
     rows_after: dict[str, int]
     collisions: dict[str, int]
+    # the live database's pg_cron jobs, read from it: the fix never schedules one (the statements that do
+    # are carried into the clean set only), and the copy's cron.job (restored from the dump into a
+    # stand-in) names the live database, not the copy, as where each job runs
+    cron: set[CronJob] = field(default_factory=set)
 
 
 def _public_owner(snap: Snapshot) -> list[DumpEntry]:
@@ -540,6 +566,7 @@ def prove_live(
 ) -> LiveProof:
     """(c): a scratch copy of the live database (checked against ``live``, its catalog), the fix applied
     to it twice, every row accounted for."""
+    jobs = cron_jobs(live_url)
     with throwaway_database(server) as c:
         copied = copy_live(live_url, c, server, supabase=supabase)
         drop_history_tables(c, keep={t.identity for t in live.tables})
@@ -565,6 +592,7 @@ def prove_live(
         {k: v.rows for k, v in before.items()},
         {k: v.rows for k, v in after.items()},
         colliding,
+        jobs,
     )
 
 
@@ -900,7 +928,7 @@ def consolidate(
                 if ref_counts[t] != clean_counts.get(t)
             ]
             result.differences += behind(ref_positions, clean_positions)
-            result.differences += cron_differences(ref_cron, clean_cron)
+            result.differences += cron_proof(ref_cron, clean_cron, live_proof.cron if live_proof else None)
             history = generate_history_repair(
                 plan.settings.history_table,
                 [(c.version, c.domain) for c in clean],
@@ -1060,11 +1088,13 @@ def verify_outdir(
         assert chain.url is not None
         run_script(chain.url, fix, "consolidation fix on chain")
         snap_b = snapshot_without(chain.url, chain.stand_ins)
+        chain_cron = cron_jobs(chain.url)
         run_script(chain.url, fix, "consolidation fix (second run)")
         second = diff_snapshots(snap_b, snapshot_without(chain.url, chain.stand_ins))
         with replayed_clean(server, str(outdir / "migrations"), supabase=chain.supabase_base) as clean:
             assert clean.url is not None
             snap_a = snapshot_without(clean.url, clean.stand_ins)
+            clean_cron = cron_jobs(clean.url)
         out: dict[str, Any] = {"schema_version": 1, "fix_second_run": text_lines(second)}
         out["not_proven"] = not_proven(chain.skipped)
         if live_url and live is not None:
@@ -1081,7 +1111,9 @@ def verify_outdir(
             out["fix_second_run_on_live_copy"] = proof.second_run
             out["rows_before"], out["rows_after"] = proof.rows_before, proof.rows_after
             out["live_copy_notes"] = list(proof.copy.notes)
+            out["cron_jobs"] = cron_proof(chain_cron, clean_cron, proof.cron)
         else:
+            out["cron_jobs"] = cron_proof(chain_cron, clean_cron)
             declared = man.get("declared_differences") or []
             diff = diff_snapshots(snap_b, snap_a)
             out["clean_vs_chain_plus_fix"] = (
