@@ -71,6 +71,14 @@ def consolidate(
     """Write the consolidation fix, the clean set, archive/, history_repair.sql and REPORT.md, verified."""
     from pgconsolidate.verify.pipeline import consolidate as run
 
+    if not plan.exists():  # the first run on a directory: say how to make the plan it needs
+        import shlex
+
+        from pgconsolidate.errors import InputError
+
+        where = shlex.quote(directory) if directory else "DIR"
+        make = f"pgconsolidate plan {where} -o {shlex.quote(str(plan))}"
+        raise InputError(f"{plan}: no such plan file: write one first ({make}), review it, then consolidate")
     readable_file(plan, "plan", text=True)
     new_output_directory(outdir)
     _fail_fast_when_stale(plan, directory)
