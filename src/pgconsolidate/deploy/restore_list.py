@@ -47,7 +47,10 @@ def parse_toc(text: str) -> list[TocEntry]:
         if not line.strip() or line.lstrip().startswith(";"):
             continue
         head, _, rest = line.partition(";")
-        parts = rest.strip().split(" ", 2)
+        # only the left end is stripped: an entry without an owner ends with a space (``COMMENT - EXTENSION
+        # vector ``), and stripping it read ``vector`` as the owner and ``EXTENSION`` as the tag, so the
+        # comment of an extension that exists was replayed, which only its owner may do
+        parts = rest.lstrip().split(" ", 2)
         if len(parts) < 3 or not head.strip().isdigit():
             continue
         body = parts[2]
@@ -55,7 +58,7 @@ def parse_toc(text: str) -> list[TocEntry]:
         if kind is None:
             entries.append(TocEntry(line, body.split(" ", 1)[0], "-", ""))
             continue
-        after = body[len(kind) :].strip()
+        after = body[len(kind) :].lstrip()
         schema, _, tag_owner = after.partition(" ")
         if tag_owner.endswith(" ") or " " not in tag_owner:  # no owner printed
             tag = tag_owner.strip()
