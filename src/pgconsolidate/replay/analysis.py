@@ -157,6 +157,8 @@ def analyse(
     outside: tuple[OutsideFile, ...] = (),
     absent: frozenset[str] = frozenset(),
     commented: tuple[CommentedCreate, ...] = (),
+    tool: str = "the migration tool",
+    pending_together: bool = False,
 ) -> tuple[tuple[ReplayFailure, ...], tuple[Skipped, ...]]:
     """``units``: every statement of the chain in order; ``raw``: the failures in the order they happened;
     ``provided``: positions of ``CREATE EXTENSION`` statements not run because the platform provides the
@@ -167,7 +169,8 @@ def analyse(
     (``PLATFORM_SCHEMAS``) the scratch database lacks: a ``DO`` block that ran but calls into one of them
     (its error caught inside, or guarded) did nothing there, so it is reported as skipped too;
     ``commented``: CREATE statements the files hold only in ``--`` comments (named in the hint of a
-    statement whose missing object only such a comment creates)."""
+    statement whose missing object only such a comment creates); ``tool``, ``pending_together``: how hints
+    name the directory's tool and whether it applies every pending file in one transaction (drizzle-kit)."""
     creates = _creators(units)
     first_missing: dict[Key, int] = {}  # an object no statement creates -> the first failure naming it
     removers: list[tuple[int, tuple[Key, ...]]] | None = None
@@ -245,6 +248,8 @@ def analyse(
             columns_lost=columns_lost,
             platform=platform,
             commented=in_comment,
+            tool=tool,
+            pending_together=pending_together,
         )
         if cause is not None and root is not None and root != cause:
             hint += f" (root cause: {units[root].file}:{units[root].line})"

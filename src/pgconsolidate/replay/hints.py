@@ -94,6 +94,30 @@ def _unknown_language(name: str) -> str:
     )
 
 
+#: 55P04: the value an ``ALTER TYPE ... ADD VALUE`` adds is usable only once its transaction commits
+_NEW_ENUM_VALUE = re.compile(r'^unsafe use of new value "(?P<value>[^"]*)" of enum type "?(?P<type>[^"]+)"?')
+
+
+def _new_enum_value(value: str, type_name: str, tool: str, pending_together: bool) -> str:
+    """The hint of a use of enum value ``value`` in the transaction that added it; ``tool``: the directory's
+    tool as a sentence names it; ``pending_together``: it applies every pending file in one transaction
+    (drizzle-kit's migrator), so only a later deploy commits the value first."""
+    head = (
+        f"new enum value used before it is committed: {type_name}'s value {value} is usable only once the "
+        "transaction of its ALTER TYPE ... ADD VALUE commits, and this statement runs in that transaction"
+    )
+    if pending_together:
+        return (
+            f"{head}; {tool} applies every pending migration file in one transaction, so a later file of "
+            "the same deploy does not help: add the value in one deploy and use it in the next (a separate "
+            f"{tool} migrate run)"
+        )
+    return (
+        f"{head}; move the statements that use it to a later migration file ({tool} commits each file on "
+        "its own; in a file run without a transaction, end the BEGIN ... COMMIT block after ADD VALUE)"
+    )
+
+
 def _at(loc: Location | None) -> str:
     return f"{loc.file}:{loc.line}" if loc else ""
 
@@ -114,6 +138,8 @@ def hint_for(
     platform: str | None = None,
     commented: Location | None = None,
     referenced_row: bool = False,
+    tool: str = "the migration tool",
+    pending_together: bool = False,
 ) -> str:
     """A one-sentence hint. ``earlier``: where the object named by an "already exists" error was first
     created; ``later``: where a missing object is created after this statement; ``cascade_of``: the
@@ -125,7 +151,8 @@ def hint_for(
     ``platform``: the platform extension (Supabase's, preinstalled) whose missing schema, role or security
     label provider the error names; ``commented``: a CREATE of the missing object that only a ``--``
     comment holds; ``referenced_row``: ``cascade_of`` would have inserted the row a foreign key violation
-    names as missing."""
+    names as missing; ``tool``: the directory's tool as a sentence names it; ``pending_together``: it applies
+    every pending file in one transaction (drizzle-kit)."""
     msg = message
     if cascade_of is not None and referenced_row:
         return (
@@ -209,6 +236,9 @@ def hint_for(
             f"{dims[2]}; "
             "the embedding model and the column type disagree"
         )
+    enum_value = _NEW_ENUM_VALUE.match(msg) if sqlstate == "55P04" else None
+    if enum_value:
+        return _new_enum_value(enum_value["value"], enum_value["type"], tool, pending_together)
     if sqlstate == "25001":
         return (
             "runs outside a transaction only: the migration tool wraps each file in a transaction; put this "

@@ -524,6 +524,8 @@ def replay_into(
         outside=outside,
         absent=absent,
         commented=commented,
+        tool="drizzle-kit" if mdir.tool == Scheme.DRIZZLE else mdir.tool_name,
+        pending_together=mdir.tool == Scheme.DRIZZLE,  # its migrator runs every pending file in one
     )
     units = run.units
     provided = tuple(
