@@ -52,6 +52,7 @@ class DumpEntry:
     type: str
     schema: str
     sql: str
+    note: str = ""  # said in the clean set under the entry's label (one line)
 
     @property
     def object_name(self) -> str:
@@ -572,7 +573,7 @@ def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
 
 def build_clean_set(
     schema_dump: str | list[DumpEntry],
-    data_dump: str,
+    data_dump: str | list[DumpEntry],
     domains: tuple[Domain, ...],
     versions: list[str],
     replaces: list[tuple[str, str]],
@@ -597,7 +598,8 @@ def build_clean_set(
     base the chain emptied (gone from the dump) from one it left as it was (see :func:`platform_emptied`)."""
     schema = split_dump(schema_dump) if isinstance(schema_dump, str) else list(schema_dump)
     schema = recreate_extensions(replace_stand_ins(schema, stand_ins), extensions, stand_ins)
-    entries = schema + list(extra_entries or []) + split_dump(data_dump)
+    data = split_dump(data_dump) if isinstance(data_dump, str) else list(data_dump)
+    entries = schema + list(extra_entries or []) + data
     entries = inline_keys([f for e in entries if (f := forward_setval(e)) is not None])
     platform_defaults = _defaults_of(platform)
     if dumped_defaults is not None:
@@ -628,6 +630,7 @@ def build_clean_set(
         body = [SAVE_SEARCH_PATH, *SETTINGS]
         for e in mine:
             label = f"-- {e.type}: {e.name}" + (f" ({e.schema})" if e.schema not in ("-", "") else "")
+            label += f"\n-- {e.note}" if e.note else ""
             delta = acl_delta(e, defaults) if e.type == "ACL" else None
             if delta == "":
                 continue  # the defaults give exactly the recorded privileges

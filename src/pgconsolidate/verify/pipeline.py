@@ -47,6 +47,7 @@ from pgconsolidate.generate.cleanset import (
     extensions_created_by,
     split_dump,
 )
+from pgconsolidate.generate.defaulted import columns_set, leave_defaulted
 from pgconsolidate.generate.files_only import creation_sql
 from pgconsolidate.generate.fix import generate_fix
 from pgconsolidate.generate.history import generate_history_repair, history_tool
@@ -406,6 +407,17 @@ def tables_with_rows(url: str, names: list[str]) -> list[str]:
             if row and row[0]:
                 out.append(name)
     return out
+
+
+def key_columns(url: str, tables: list[str]) -> dict[str, frozenset[str]]:
+    """The columns of each of ``tables``' (``schema.name``) primary key and unique indexes."""
+    if not tables:
+        return {}
+    out: dict[str, set[str]] = {}
+    with connection(url) as conn:
+        for table, column in conn.execute(load_sql(QUERIES, "key_columns.sql").encode(), {"names": tables}):
+            out.setdefault(str(table), set()).add(str(column))
+    return {t: frozenset(c) for t, c in out.items()}
 
 
 def reference_tables(mdir: MigrationDir) -> list[str]:
@@ -804,6 +816,16 @@ def consolidate(
             [t.identity for t in snap_b.tables if t.relkind == "r" and t.identity not in ref_tables],
         )
         data_sql = dump_data(chain_url, ref_tables, server.major)
+        # the columns the files never set (a bucket's created_at) stay at their defaults, as the files left
+        # them: not the values the scratch replay gave them (generate/defaulted.py); the proof compares the
+        # reference tables' row counts and sequence positions, not values, so this cannot make it fail
+        set_by_files = columns_set(mdir, also=fix)
+        narrowed = [t for t in refs if t in ref_tables and set_by_files.get(t) is not None]
+        keys = key_columns(chain_url, narrowed)
+        data_entries, _ = leave_defaulted(
+            split_dump(data_sql),
+            {t: (set_by_files[t] or frozenset()) | keys.get(t, frozenset()) for t in narrowed},
+        )
         ref_counts = row_counts(chain_url, ref_tables)
         ref_cron = cron_jobs(chain_url)
         # the sequences of the reference tables' columns: the clean set must leave them where the chain did
@@ -853,7 +875,7 @@ def consolidate(
         clean = build_clean_set(
             # what the base provides is the platform's, and only left out when the proof has the base
             without_base(schema_sql, server) if chain.supabase_base else split_dump(schema_sql),
-            data_sql,
+            data_entries,
             plan.domains,
             versions,
             [(f.path, f.sha256) for f in mdir.files],
