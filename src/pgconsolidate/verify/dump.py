@@ -6,7 +6,6 @@ from psycopg import sql
 
 from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.db.connect import connection, load_sql
-from pgconsolidate.deploy.tools import run_tool
 from pgconsolidate.errors import DatabaseError
 from pgconsolidate.generate.cleanset import DumpEntry, split_dump
 from pgconsolidate.redact import redact_text
@@ -14,6 +13,7 @@ from pgconsolidate.scratch import ScratchServer
 from pgconsolidate.scratch.databases import database_name, drop_database
 from pgconsolidate.scratch.server import tool_path
 from pgconsolidate.scratch.supabase import supabase_database
+from pgconsolidate.scratch.tools import run_tool
 
 QUERIES = "pgconsolidate.verify.queries"
 EXCLUDED = tuple(s for s in MANAGED_SCHEMAS if s != "extensions")

@@ -30,7 +30,6 @@ from pgconsolidate.catalog.schemas import MANAGED_SCHEMAS
 from pgconsolidate.compare.diff import SnapshotDiff, common_features, diff_snapshots
 from pgconsolidate.compare.render import text_lines
 from pgconsolidate.db.connect import connection, load_sql, one_line
-from pgconsolidate.deploy.tools import run_tool
 from pgconsolidate.generate.fix import key_expr, key_join
 from pgconsolidate.history.reader import history_table_names
 from pgconsolidate.plan.keys import key_columns
@@ -48,6 +47,7 @@ from pgconsolidate.scratch.standins import (
     stand_in_objects,
 )
 from pgconsolidate.scratch.supabase import PLATFORM_EXTENSIONS, install_supabase_base
+from pgconsolidate.scratch.tools import run_tool
 from pgconsolidate.verify.dump import managed_triggers
 from pgconsolidate.verify.regnames import regclass_text
 
