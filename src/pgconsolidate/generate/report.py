@@ -184,12 +184,22 @@ def generate_report(
         f"* before: {len(mdir.files)} migration files in `{mdir.root}` ({mdir.tool_label}); "
         f"{len(failures)} statements fail when they are replayed on an empty database",
         f"* after: {len(clean)} clean-set files (`migrations/`), idempotent, replayed twice without error",
+    ]
+    for c in clean:  # under "after:", before the next bullet and any section
+        if c.domain == CARRIED:
+            o.append(
+                f"  * `{c.name}`: {len(c.objects)} statements carried as written (they fail on the scratch "
+                "server for want of a role, extension or privilege, or act on pg_cron's jobs; see below)"
+            )
+        else:
+            o.append(f"  * `{c.name}`: {len(c.objects)} object{'' if len(c.objects) == 1 else 's'}")
+    o += [
         f"* `{fix_name}`: for databases that already exist; `history_repair.sql`: marks the "
         "clean set applied",
-        "",
     ]
     if files_only:
         o += [
+            "",
             "## In the files, not in the live database",
             "",
             "The clean set describes the live database. These objects are made by the migration files and "
@@ -198,16 +208,7 @@ def generate_report(
             '(`action = "create"`) or the clean set leaves them out (`action = "leave-out"`, the default):',
             "",
             *(f"* {line}" for line in files_only),
-            "",
         ]
-    for c in clean:
-        if c.domain == CARRIED:
-            o.append(
-                f"  * `{c.name}`: {len(c.objects)} statements carried as written (they fail on the scratch "
-                "server for want of a role, extension or privilege, or act on pg_cron's jobs; see below)"
-            )
-        else:
-            o.append(f"  * `{c.name}`: {len(c.objects)} object{'' if len(c.objects) == 1 else 's'}")
     carried = [obj.removeprefix("STATEMENT ") for c in clean if c.domain == CARRIED for obj in c.objects]
     if carried:
         o += [
