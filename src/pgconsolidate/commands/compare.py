@@ -249,6 +249,7 @@ def compare(
     from pgconsolidate.catalog.reader import read_snapshots
     from pgconsolidate.compare import diff_snapshots
     from pgconsolidate.compare.bodies import changed_bodies, with_body_diffs
+    from pgconsolidate.compare.owners import as_live_role
     from pgconsolidate.compare.render import to_json
 
     ignored = checked_ignore(ignore)
@@ -266,10 +267,14 @@ def compare(
     history_notes: list[str] = []
     if _is_directory(a) != _is_directory(b):
         # a database (or its snapshot) against migration files: the tool's history table is history
+        # and the files never name the role that applies them: read as applied by the database's
         if _is_directory(a):
             snap_b, history_notes = without_tool_history(snap_b, snap_a, "B")
+            snap_a, role_notes = as_live_role(snap_a, snap_b)
         else:
             snap_a, history_notes = without_tool_history(snap_a, snap_b, "A")
+            snap_b, role_notes = as_live_role(snap_b, snap_a)
+        history_notes = list(role_notes) + history_notes
     result = diff_snapshots(snap_a, snap_b, ignore=ignored)
     changed = changed_bodies(result)
     if changed:  # where each changed body differs, from the sides that still have the bodies

@@ -126,6 +126,7 @@ def inspect(
     from pgconsolidate.catalog.serialize import snapshot_to_dict
     from pgconsolidate.compare import diff_snapshots
     from pgconsolidate.compare.bodies import changed_bodies, with_body_diffs
+    from pgconsolidate.compare.owners import as_live_role
     from pgconsolidate.compare.render import to_json
     from pgconsolidate.history import read_history, reconcile
     from pgconsolidate.history.objects import history_object_names
@@ -167,7 +168,9 @@ def inspect(
 
     err.print(f"replaying {against} into a scratch database ...")
     files = replay_to_snapshot(against, scratch_url=resolve_scratch_url(ctx, scratch_url), **options)
+    files, role_notes = as_live_role(files, live)  # the files never name the role that applies them
     drift = diff_snapshots(files, live, ignore=ignored)
+    drift = dataclasses.replace(drift, notes=drift.notes + role_notes)
     # the platform services' own tables (GoTrue's auth.schema_migrations, storage's migrations, ...) are
     # on every hosted Supabase project: not the project's history, nor another tool's
     history = tuple(h for h in read_history(url) if not _platform_service_table(h.table))
