@@ -571,6 +571,24 @@ def file_style(tool: str, version: str, domain: str) -> tuple[str, str, str]:
     return f"{version}_{domain}.sql", "", ""
 
 
+#: what the file of the plan's first default domain (``extensions``: extensions and schemas) is named
+#: after when it holds no extension (a project that creates none, only schemas: ``<version>_schemas.sql``)
+SCHEMAS_ONLY = "schemas"
+
+
+def file_domain(domain: str, entries: Sequence[DumpEntry], domains: tuple[Domain, ...]) -> str:
+    """The name ``domain``'s file (and its history row) takes: ``domain``, except that the default
+    ``extensions`` domain holding no ``CREATE EXTENSION`` is named :data:`SCHEMAS_ONLY` (unless the plan has
+    a domain of that name)."""
+    if (
+        domain == "extensions"
+        and not any(e.type == "EXTENSION" for e in entries)
+        and all(d.name != SCHEMAS_ONLY for d in domains)
+    ):
+        return SCHEMAS_ONLY
+    return domain
+
+
 def build_clean_set(
     schema_dump: str | list[DumpEntry],
     data_dump: str | list[DumpEntry],
@@ -620,9 +638,10 @@ def build_clean_set(
         if not mine:
             continue
         version = f"{len(files) + 1:03d}" if tool == "tern" else versions[i]  # tern: 1, 2, 3, ... no gaps
-        name, opening, closing = file_style(tool, version, dom.name)
+        named = file_domain(dom.name, mine, domains)
+        name, opening, closing = file_style(tool, version, named)
         head = comment_block(
-            f"{name}: {dom.name.replace('_', ' ')} (pgconsolidate clean set)\n\n"
+            f"{name}: {named.replace('_', ' ')} (pgconsolidate clean set)\n\n"
             "Idempotent: every statement can run again on a database that already has the object.\n"
             "Generated from the consolidated schema; together the clean set replaces these files:\n"
             f"{replaced}"
@@ -647,7 +666,7 @@ def build_clean_set(
         files.append(
             CleanFile(
                 name,
-                dom.name,
+                named,
                 version,
                 head + opening + "\n" + "\n\n".join(body) + "\n" + closing,
                 tuple(f"{e.type} {e.name}" for e in mine),
