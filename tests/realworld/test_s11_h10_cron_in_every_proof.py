@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from psycopg.conninfo import make_conninfo
+
 from pgconsolidate.db.connect import connection
 from pgconsolidate.plan.toml_write import write_plan
 from pgconsolidate.replay.runner import replay_dir
 from pgconsolidate.scratch import ScratchServer
 from pgconsolidate.scratch.databases import database_name, drop_database
 from pgconsolidate.sources.reader import read_dir
-from pgconsolidate.verify.pipeline import consolidate, make_plan, verify_outdir
+from pgconsolidate.verify.pipeline import consolidate, cron_jobs, cron_proof, make_plan, verify_outdir
 
 from .helpers import consolidated, migrations
 
@@ -66,3 +68,24 @@ def test_the_live_proof_compares_the_jobs(tmp_path: Path, scratch_server: Scratc
         assert BY_HAND in res.differences
     finally:
         drop_database(scratch_server, database_name(live))
+
+
+def test_a_live_role_that_may_not_read_the_jobs(scratch_db: str) -> None:
+    """Without USAGE on schema cron, to_regclass('cron.job') itself fails: the live proof said nothing of
+    the jobs before, and must not stop on them now; it says they were not compared."""
+    with connection(scratch_db, autocommit=True) as conn:
+        conn.execute(
+            "create schema cron; create role h10_no_cron login;"
+            "create table cron.job (jobname text, schedule text, command text, active bool, database text)"
+        )
+    try:
+        reader = make_conninfo(scratch_db, user="h10_no_cron")
+        assert cron_jobs(reader) is None
+        assert cron_jobs(scratch_db) == set()  # the owner may read it (no job)
+        job = ("tick", "* * * * *", "select 1", True, True)
+        (said,) = cron_proof({job}, {job}, None)
+        assert said.startswith("live database vs clean set: pg_cron jobs not compared: the role may not read")
+        assert cron_proof({job}, {job}) == [] == cron_proof({job}, {job}, {job})
+    finally:
+        with connection(scratch_db, autocommit=True) as conn:
+            conn.execute("drop schema cron cascade; drop role h10_no_cron")

@@ -457,15 +457,17 @@ def _stamp(base: dt.datetime, seconds: int) -> str:
 CronJob = tuple[object, ...]
 
 
-def cron_jobs(url: str) -> set[CronJob]:
-    """The distinct pg_cron jobs of the database at ``url`` (empty without ``cron.job``): the clean set
-    carries the statements that schedule them (no dump holds cron.job), and the proof compares what they
-    scheduled. Distinct, since the clean set is replayed twice and a job without a name is scheduled again
-    each time."""
+def cron_jobs(url: str) -> set[CronJob] | None:
+    """The distinct pg_cron jobs of the database at ``url`` (empty without ``cron.job``; None when the role
+    may not read it, a live database's): the clean set carries the statements that schedule them (no dump
+    holds cron.job), and the proof compares what they scheduled. Distinct, since the clean set is replayed
+    twice and a job without a name is scheduled again each time."""
     with connection(url, autocommit=True) as conn:
-        row = conn.execute("SELECT to_regclass('cron.job') IS NOT NULL").fetchone()
-        if not row or not row[0]:
+        row = conn.execute(load_sql(QUERIES, "cron_readable.sql").encode()).fetchone()
+        if not row or row[0] is None:
             return set()
+        if not row[0]:
+            return None
         return {tuple(r) for r in conn.execute(load_sql(QUERIES, "cron_jobs.sql").encode()).fetchall()}
 
 
@@ -489,16 +491,27 @@ def cron_differences(
     ]
 
 
-def cron_proof(chain: set[CronJob], clean: set[CronJob], live: set[CronJob] | None = None) -> list[str]:
+def cron_proof(
+    chain: set[CronJob] | None,
+    clean: set[CronJob] | None,
+    live: set[CronJob] | bool | None = False,
+) -> list[str]:
     """Every proof's comparison of pg_cron jobs (consolidate's, with or without a live database, and
     ``verify OUTDIR``'s): the clean set's jobs against the chain + fix's, and, with a live database,
     against the live database's (``LiveProof.cron``), where a job made by hand (the dashboard's Cron page)
-    that no file schedules is a job a database built from the clean set would lack."""
-    out = cron_differences(chain, clean)
-    if live is not None:
+    that no file schedules is a job a database built from the clean set would lack. ``live``: False
+    without a live database, None when its role may not read cron.job (the proof then says it could not
+    compare: the jobs are not proven)."""
+    out = cron_differences(chain or set(), clean or set())
+    if live is None:
+        out.append(
+            "live database vs clean set: pg_cron jobs not compared: the role may not read cron.job (USAGE on "
+            "schema cron, SELECT on cron.job), so the jobs the clean set schedules are not proven"
+        )
+    elif not isinstance(live, bool):
         out += [
             f"live database vs clean set: {x}"
-            for x in cron_differences(live, clean, ("in the live database", "after the clean set"))
+            for x in cron_differences(live, clean or set(), ("in the live database", "after the clean set"))
         ]
     return out
 
@@ -552,8 +565,8 @@ class LiveProof:
     collisions: dict[str, int]
     # the live database's pg_cron jobs, read from it: the fix never schedules one (the statements that do
     # are carried into the clean set only), and the copy's cron.job (restored from the dump into a
-    # stand-in) names the live database, not the copy, as where each job runs
-    cron: set[CronJob] = field(default_factory=set)
+    # stand-in) names the live database, not the copy, as where each job runs; None: it may not be read
+    cron: set[CronJob] | None = field(default_factory=set)
 
 
 def _public_owner(snap: Snapshot) -> list[DumpEntry]:
@@ -950,7 +963,7 @@ def consolidate(
                 if ref_counts[t] != clean_counts.get(t)
             ]
             result.differences += behind(ref_positions, clean_positions)
-            result.differences += cron_proof(ref_cron, clean_cron, live_proof.cron if live_proof else None)
+            result.differences += cron_proof(ref_cron, clean_cron, live_proof.cron if live_proof else False)
             history = generate_history_repair(
                 plan.settings.history_table,
                 [(c.version, c.domain) for c in clean],
