@@ -31,6 +31,22 @@ def url_for(base_url: str, dbname: str) -> str:
     return make_conninfo(**params)  # type: ignore[arg-type]
 
 
+# CREATE DATABASE ... STRATEGY (WAL_LOG, FILE_COPY) exists from PostgreSQL 15 on; before it every copy of a
+# template is a file copy, and the option is a syntax error (a PostgreSQL 14 scratch server failed on it)
+STRATEGY_SINCE = 15
+
+
+def copy_database_query(dbname: str, template: str, strategy: str, major: int | None) -> sql.Composed:
+    """``CREATE DATABASE dbname TEMPLATE template STRATEGY strategy``, without the ``STRATEGY`` on a server
+    older than PostgreSQL 15 (``major``; None: unknown, taken as recent)."""
+    if strategy not in ("WAL_LOG", "FILE_COPY"):
+        raise ValueError(f"unknown CREATE DATABASE strategy {strategy!r}")
+    query = "CREATE DATABASE {} TEMPLATE {}"
+    if major is None or major >= STRATEGY_SINCE:
+        query += " STRATEGY " + strategy
+    return sql.SQL(query).format(sql.Identifier(dbname), sql.Identifier(template))
+
+
 def create_database(
     server: ScratchServer, *, template: str | None = None, name: str | None = None, keep: bool = False
 ) -> str:
@@ -41,9 +57,7 @@ def create_database(
     dbname = name or f"{PREFIX}{secrets.token_hex(6)}"
     query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname))
     if template:
-        query = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
-            sql.Identifier(dbname), sql.Identifier(template)
-        )
+        query = copy_database_query(dbname, template, "FILE_COPY", server.major)
     with connection(server.admin_url, autocommit=True) as conn:
         sweep(conn, PREFIX)
         conn.execute(query)

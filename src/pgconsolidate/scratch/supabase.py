@@ -17,7 +17,13 @@ import psycopg
 from psycopg import sql
 
 from pgconsolidate.db.connect import connection, load_sql
-from pgconsolidate.scratch.databases import PREFIX, create_database, drop_database, url_for
+from pgconsolidate.scratch.databases import (
+    PREFIX,
+    copy_database_query,
+    create_database,
+    drop_database,
+    url_for,
+)
 from pgconsolidate.scratch.ownership import mark, sweep
 from pgconsolidate.scratch.server import ScratchServer
 from pgconsolidate.scratch.standins import install_stand_in, installed_stand_ins, stand_in_sql
@@ -137,17 +143,16 @@ def supabase_database(server: ScratchServer, *, name: str | None = None, keep: b
     template = ensure_supabase_template(server)
     dbname = name or f"{PREFIX}{secrets.token_hex(6)}"
     # WAL_LOG copies the small template through the WAL; FILE_COPY would force a checkpoint of the whole
-    # cluster, which costs seconds on a busy server
+    # cluster, which costs seconds on a busy server (before PostgreSQL 15 a file copy is the only way)
     with connection(server.admin_url, autocommit=True) as conn:
         sweep(conn, PREFIX)
-        create = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY WAL_LOG")
         try:
-            conn.execute(create.format(sql.Identifier(dbname), sql.Identifier(template)))
+            conn.execute(copy_database_query(dbname, template, "WAL_LOG", server.major))
         except psycopg.errors.InvalidCatalogName:
             # another process running another version of the base dropped this template as stale between
             # its creation and this copy: build it again, once
             template = ensure_supabase_template(server)
-            conn.execute(create.format(sql.Identifier(dbname), sql.Identifier(template)))
+            conn.execute(copy_database_query(dbname, template, "WAL_LOG", server.major))
         mark(conn, dbname, keep=keep)
     url = url_for(server.admin_url, dbname)
     set_supabase_search_path(url)
