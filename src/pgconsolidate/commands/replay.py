@@ -180,6 +180,16 @@ def result_json(
     }
 
 
+#: replay commits each file on its own (as most tools do); drizzle-kit's migrator does not (replay's execution
+#: is left as it is: said, so that a clean replay is not read as a clean deploy)
+DRIZZLE_ONE_TRANSACTION = (
+    "drizzle-kit applies every pending file in one transaction, replay commits each file on its own: what "
+    "needs an earlier file committed (a new enum value ALTER TYPE ... ADD VALUE adds, used by a later file) "
+    "passes here and fails in a deploy that applies both files together (55P04; analyze's "
+    "enum-value-used-in-transaction finds it)"
+)
+
+
 def print_result(
     result: ReplayResult,
     collisions: list[tuple[str, str, str]] | None = None,
@@ -198,6 +208,8 @@ def print_result(
     )
     for line in result.placeholders:
         out.print(f"placeholder: {line}", markup=False)
+    if result.tool == "drizzle" and len(result.files) > 1:
+        out.print(f"note: {DRIZZLE_ONE_TRANSACTION}", markup=False)
     for s in result.stand_ins:
         origin = "already in the database (Supabase base)" if s.file == "(base)" else f"for {s.file}:{s.line}"
         out.print(
