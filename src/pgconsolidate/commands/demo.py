@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pgconsolidate.commands.common import (
-    DatabaseUrlOption,
     FormatOption,
     OutputFormat,
     ScratchUrlOption,
@@ -45,6 +44,19 @@ MigrationsOption = Annotated[
     str | None,
     typer.Option(
         "--migrations", help="Migrations directory (default: the bundled example).", show_default=False
+    ),
+]
+
+
+# not DatabaseUrlOption: demo-db writes into the database it is given, so $DATABASE_URL (and the global
+# --database-url), which usually name the project's own database, are not read; its help said they were
+IntoDatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Build into this existing EMPTY database instead (default: pgc_demo_production on the scratch "
+        "server; $DATABASE_URL is not read).",
+        show_default=False,
     ),
 ]
 
@@ -110,7 +122,7 @@ def _build(
 
 def demo_db(
     ctx: typer.Context,
-    database_url: DatabaseUrlOption = None,
+    database_url: IntoDatabaseOption = None,
     scratch_url: ScratchUrlOption = None,
     migrations: MigrationsOption = None,
     fmt: FormatOption = OutputFormat.text,
