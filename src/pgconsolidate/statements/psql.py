@@ -8,7 +8,9 @@ which rejects it (``syntax error at or near "\\"``), and with it the statement i
 next semicolon. analyze (:func:`~pgconsolidate.statements.split.split_sql`) and replay
 (:mod:`pgconsolidate.replay.units`) both cut the line out of the SQL here, report it with
 :func:`meta_command_hint` (the one wording) and read the SQL after it as psql does: what the file means
-once the line is deleted, the fix the hint asks for.
+once the line is deleted, the fix the hint asks for. The inline data of a ``COPY ... FROM stdin`` (up to
+its ``\\.`` line, as pg_dump writes it) is not SQL either: analyze blanks it out (:func:`copy_data`) and
+reads the COPY statement and what follows the data, replay's units cut it out.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _COPY_STDIN = re.compile(
     r"^[ \t]*COPY\b[^;]*?\bFROM\s+STDIN\b[^;]*;[ \t]*\r?\n", re.IGNORECASE | re.MULTILINE
 )
 _COPY_END = re.compile(r"^\\\.[ \t]*(?:\r?\n|$)", re.MULTILINE)
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def meta_command_hint(command: str) -> str:
@@ -56,6 +59,13 @@ def _copy_data(text: str) -> list[tuple[int, int]]:
         pos = end.end() if end else len(text)
         out.append((m.end(), pos))
     return out
+
+
+def copy_data(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the inline data of each ``COPY ... FROM stdin`` of ``text`` (its ``\\.`` line
+    included; empty without one: a search of the text): psql sends those lines to the server as the
+    COPY's rows, so they are not SQL. ``COPY ... FROM 'file'`` has none."""
+    return _copy_data(text)
 
 
 def _is_token(text: str, pos: int, backslash: int) -> bool:
@@ -102,11 +112,13 @@ def meta_command_lines(text: str) -> list[tuple[int, int]]:
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` with each span replaced by as many spaces: offsets, lines and columns are unchanged."""
+    """``text`` with each span (in order, not overlapping) replaced by as many spaces, its newlines kept:
+    offsets, lines and columns are unchanged."""
     parts: list[str] = []
     pos = 0
     for start, end in spans:
-        parts += [text[pos:start], " " * (end - start)]
+        gap = text[start:end]
+        parts += [text[pos:start], _NOT_NEWLINE.sub(" ", gap) if "\n" in gap else " " * (end - start)]
         pos = end
     parts.append(text[pos:])
     return "".join(parts)

@@ -19,6 +19,7 @@ from pgconsolidate.statements.atomic import join_atomic_bodies
 from pgconsolidate.statements.model import FileStatements, ParseFailure, Statement
 from pgconsolidate.statements.psql import (
     blank,
+    copy_data,
     is_meta_command_hint,
     meta_command_hint,
     meta_command_lines,
@@ -284,10 +285,14 @@ def _parse_failing(
     """:func:`split_sql`'s parse of a text that does not parse whole: (statements, errors, the text they
     were read from, psql meta-command lines). A meta-command line (``\\restrict key``, ``\\set ...``: see
     :mod:`pgconsolidate.statements.psql`) is blanked out first and the rest read as psql reads it, so the
-    statement after it is not lost with it; the line itself becomes a failure of its own."""
+    statement after it is not lost with it; the line itself becomes a failure of its own. The inline data
+    of a ``COPY ... FROM stdin`` (its rows and its ``\\.`` line: not SQL, psql sends them as the COPY's
+    rows) is blanked out too, newlines kept, so the COPY is a statement, the rows are no parse error and
+    the statements after them keep their lines. Only here: a text with COPY data never parses whole."""
     metas = meta_command_lines(text)
-    if metas:
-        text = blank(text, metas)
+    data = copy_data(text)
+    if metas or data:
+        text = blank(text, sorted(metas + data) if data else metas)
         try:
             return _parse_whole(text), [], text, metas
         except parser.ParseError:
@@ -419,11 +424,17 @@ def piece_starts(text: str, size: int = PIECE_CHARS) -> list[int]:
     """Offsets where ``text`` may be cut into pieces of about ``size`` characters: 0, then the start of a
     line whose previous line ends a statement with its ``;`` and nothing else (so each piece starts a line,
     and what stands before a statement, comments included, stays in its piece). ``[0]`` when the scanner
-    cannot read ``text``."""
+    cannot read ``text``. Never inside the inline data of a ``COPY ... FROM stdin`` (the scanner reads
+    its rows as SQL, and a row may end with ``;``): a piece starts with its COPY statement or after its
+    ``\\.`` line, so split_sql blanks the whole data out in one piece."""
     try:
         slices = scanner_slices(text)
     except parser.ParseError:
         return [0]
+    # (the ``\.`` line first, one find: copy_data's search of a 24.7 MB text took 90 ms, this 14 ms; data
+    # that runs to the end of the text without one may then be cut, as pg_dump never writes)
+    data = copy_data(text) if "\n\\." in text else []
+    k = 0
     starts = [0]
     for this, after in pairwise(slices):
         if this.stop - starts[-1] < size:
@@ -433,6 +444,10 @@ def piece_starts(text: str, size: int = PIECE_CHARS) -> list[int]:
             continue
         nl = text.find("\n", semi + 1, after.start)
         if nl >= 0 and not text[semi + 1 : nl].strip():
+            while k < len(data) and data[k][1] <= nl + 1:
+                k += 1
+            if k < len(data) and data[k][0] <= nl + 1:  # a row, or the first row (after the COPY's ``;``)
+                continue
             starts.append(nl + 1)
     return starts
 

@@ -52,6 +52,17 @@ class SessionDataEffects(ExtractorBase):
         uses = (table, *_uses_of(b.get("selectStmt"), self.ctx, table))
         self.add(A.INSERT, K.TABLE, table, ins, uses=tuple(dict.fromkeys(uses)))
 
+    def _CopyStmt(self, b: dict[str, Any]) -> None:
+        # COPY t (a, b) FROM stdin inserts its inline rows (pg_dump's data sections) into those columns,
+        # as an INSERT with a column list does; how many is not in the statement (the rows follow it:
+        # statements.psql.copy_data), so -1. COPY ... TO, FROM a file or a program, or of a query: none
+        if not b.get("is_from") or b.get("filename") or b.get("is_program") or not b.get("relation"):
+            return
+        table = _rv_id(b.get("relation"), self.ctx)
+        cols = tuple(sval(c) for c in b.get("attlist", ()) or ())
+        ins = new_insert(table, cols, -1, self.stmt.text, None, False)
+        self.add(A.INSERT, K.TABLE, table, ins, uses=(table,))
+
     def _UpdateStmt(self, b: dict[str, Any]) -> None:
         table = _rv_id(b.get("relation"), self.ctx)
         self.add(A.UPDATE, K.TABLE, table, self.stmt.text, uses=(table,))
