@@ -9,7 +9,7 @@ from typing import Any
 from pgconsolidate.model.types import ObjectKind, PolicyDef
 from pgconsolidate.rules.finding import Severity
 from pgconsolidate.rules.model_view import policy_states
-from pgconsolidate.rules.privileges import API_ROLES, Privileges
+from pgconsolidate.rules.privileges import API_ROLES, PLATFORM_EXECUTE, Privileges, platform_held
 from pgconsolidate.rules.registry import Hit, RuleContext, new_hit, rule
 from pgconsolidate.rules.rls_disabled import exposed_schemas
 from pgconsolidate.rules.security_definer import definers
@@ -19,6 +19,10 @@ _NOT_RPC = frozenset({"trigger", "event_trigger"})
 #: the API roles that execute a function through PUBLIC
 _THROUGH_PUBLIC = API_ROLES - {"PUBLIC"}
 _THROUGH_DEFAULT = "through PUBLIC's default EXECUTE, never revoked, anyone with the anon key can call it"
+#: why anon still executes a definer of public that a Supabase project revoked from PUBLIC only
+_PLATFORM_WHY = "Supabase's default privileges grant EXECUTE on new functions in public to " + ", ".join(
+    PLATFORM_EXECUTE
+)
 
 
 @rule(
@@ -41,23 +45,53 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
     PUBLIC/anon/authenticated covers the definer, or a REVOKE left it executable through PUBLIC, or when
     nothing ever revoked PUBLIC's default EXECUTE from a definer of a schema the API exposes (the
     ``exposed-schemas`` setting; ``public`` in a Supabase or PostgREST directory) that the API can call
-    (Supabase's advisor reports these too, lints 0028/0029): trigger and event-trigger functions, which
-    no one calls directly, are left out of that last case. ``consolidate`` revokes EXECUTE on such a
-    definer from PUBLIC and anon. A definer that row level security policies for a role holding EXECUTE
-    call (an RLS helper) needs that role's EXECUTE: the finding says so, since revoking it makes every
-    query of those tables fail (``consolidate`` then leaves anon's EXECUTE when a policy for anon calls
-    it).
+    (Supabase's advisor reports these too, lints 0028/0029): trigger and event-trigger functions, which no one
+    calls directly, are left out of that last case. In a Supabase project (its migrations in a ``supabase``
+    directory, or ``supabase/config.toml`` above them) the platform's default privileges grant EXECUTE on
+    every function the migrations create in ``public`` to anon, authenticated (and service_role): a definer of
+    an exposed ``public`` revoked from PUBLIC (and perhaps authenticated) but never from anon is reported too,
+    and the finding of one granted to authenticated only says that anon holds it as well (trigger functions
+    left out); a REVOKE from anon clears it. ``consolidate`` revokes EXECUTE on such a definer from PUBLIC and
+    anon. A definer that row level security policies for a role holding EXECUTE call (an RLS helper) needs
+    that role's EXECUTE: the finding says so, since revoking it makes every query of those tables fail
+    (``consolidate`` then leaves anon's EXECUTE when a policy for anon calls it).
     """
     # what is said (and from which statement) depends on the roles only: told once per combination (on
     # large directories thousands of definers share a few)
     told: dict[tuple[frozenset[str], frozenset[str], frozenset[str]], tuple[int, str] | None] = {}
     policies: _Policies | None = None
     exposed: frozenset[str] | None = None
+    platform: bool | None = None  # a Supabase project exposing public (which has the platform's defaults)
+    # the roles holding EXECUTE by the platform's defaults only, and what is then said, per combination
+    told_platform: dict[
+        tuple[frozenset[str], frozenset[str], frozenset[str]],
+        tuple[tuple[str, ...], frozenset[str], tuple[int, str] | None],
+    ] = {}
     for fn, detail, definer_at, privs in definers(ctx):
         key = (privs.roles, privs.revoked_from, privs.granted_to)
         said = told.get(key, _UNTOLD)
         if said is _UNTOLD:
             said = told[key] = _why(privs)
+        left: tuple[str, ...] = ()
+        left_set: frozenset[str] = frozenset()
+        if "PUBLIC" not in privs.roles and detail.schema == "public" and detail.returns not in _NOT_RPC:
+            # revoked from PUBLIC: anon may still hold EXECUTE by the platform's default privileges
+            if platform is None:
+                if exposed is None:
+                    exposed = frozenset(exposed_schemas(ctx))
+                platform = ctx.mdir.tool == "supabase" and ctx.mdir.tool_named and "public" in exposed
+            if platform:
+                told_left = told_platform.get(key)
+                if told_left is None:
+                    left = platform_held(privs)
+                    told_left = told_platform[key] = (
+                        left,
+                        frozenset(left),
+                        _platform_said(privs, left, said) if left else None,
+                    )
+                left, left_set, platform_said = told_left
+                if platform_said is not None:
+                    said = platform_said
         if said is None:
             continue
         how, why = said
@@ -71,10 +105,12 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
             if policies is None:
                 policies = _Policies(ctx)
             if how == _GRANTED:
-                why += _needed_by_policies(fn.id, privs.granted_to & API_ROLES, policies)
+                why += _needed_by_policies(fn.id, privs.granted_to & API_ROLES | left_set, policies)
+            elif how == _PLATFORM:
+                why += _needed_by_policies(fn.id, left_set, policies, "keep their EXECUTE")
             else:
                 why += _needed_by_policies(fn.id, _THROUGH_PUBLIC, policies, "keep their EXECUTE")
-        if how == _REVOKED:
+        if how in (_REVOKED, _PLATFORM):
             where = privs.revokes[-1]
         elif how == _GRANTED:
             where = privs.grants[-1]
@@ -93,7 +129,32 @@ def definer_executable_by_public(ctx: RuleContext) -> Iterator[Hit]:
 
 _UNTOLD: Any = object()
 #: how the API roles came to execute a definer (:func:`_why`)
-_REVOKED, _GRANTED, _DEFAULT = 0, 1, 2
+_REVOKED, _GRANTED, _DEFAULT, _PLATFORM = 0, 1, 2, 3
+
+
+def _and(roles: tuple[str, ...] | frozenset[str]) -> str:
+    return ", ".join(sorted(roles))
+
+
+def _platform_said(privs: Privileges, left: tuple[str, ...], said: tuple[int, str] | None) -> tuple[int, str]:
+    """(how, why) for a definer of a Supabase project's public revoked from PUBLIC (and perhaps some API
+    roles) but not from anon, which holds EXECUTE by the platform's default privileges (``left``, the
+    roles holding it so): ``_PLATFORM`` when no GRANT gave it to an API role (``said`` is None), else
+    ``said`` (``_GRANTED``) with why anon holds it too. Depends on the roles only (``left`` is made of
+    them): told once per combination, as :func:`_why`."""
+    them = "them" if len(left) > 1 else left[0]
+    if said is None:
+        return (
+            _PLATFORM,
+            f"EXECUTE was revoked from {_and(privs.revoked_from)} but not from {_and(left)}: "
+            f"{_PLATFORM_WHY}, revoke it from {them} too",
+        )
+    how, why = said
+    return (
+        how,
+        f"{why}; {_and(left)} {'holds' if len(left) == 1 else 'hold'} it too: {_PLATFORM_WHY}, "
+        f"revoke it from {them}",
+    )
 
 
 class _Policies:

@@ -29,6 +29,11 @@ from pgconsolidate.rules.nodes import tree
 from pgconsolidate.statements.model import FileStatements
 
 API_ROLES = frozenset({"PUBLIC", "anon", "authenticated"})
+#: the API roles to which a Supabase project's default privileges grant EXECUTE on every function the
+#: migrations (role postgres) create in schema public: ``alter default privileges in schema public grant
+#: all on functions to anon, authenticated, service_role`` (Supabase's own setup), so a REVOKE from PUBLIC
+#: alone leaves the function to them
+PLATFORM_EXECUTE = ("anon", "authenticated")
 _EXECUTE = frozenset({"execute", "all", "all privileges"})
 _GRANT_OR_REVOKE = (Action.GRANT, Action.REVOKE)
 _FIRST = itemgetter(0)
@@ -165,3 +170,14 @@ def function_execute(
     return Privileges(
         frozenset(roles), frozenset(granted), tuple(grants), tuple(revokes), frozenset(revoked_from)
     )
+
+
+def platform_held(privs: Privileges) -> tuple[str, ...]:
+    """The roles of :data:`PLATFORM_EXECUTE` that, in a Supabase project's public schema, hold EXECUTE on
+    a function only by the platform's default privileges (no statement of the files granted it to them or
+    revoked it from them; those applied before every migration), or () when ``anon`` is not among them:
+    a REVOKE from anon (and PUBLIC) leaves the function to signed-in users, a deliberate choice."""
+    touched = privs.revoked_from | privs.granted_to
+    if "anon" in touched:
+        return ()
+    return tuple(r for r in PLATFORM_EXECUTE if r not in touched)
