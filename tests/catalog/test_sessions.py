@@ -10,18 +10,31 @@ import pytest
 
 from pgconsolidate.catalog import read_snapshot
 from pgconsolidate.catalog import reader as reader_module
-from pgconsolidate.db.connect import connection
 
 from .schema import build
 
 
 def _sessions(url: str) -> int:
-    with connection(url, autocommit=True) as conn:
+    """The reader's sessions open in the database. Counted from a session of another application name:
+    each count's own server process leaves pg_stat_activity a moment after it is closed, and a count made
+    right after another, under the reader's name, saw the previous one's (a failure seen once under the
+    full suite's load)."""
+    with psycopg.connect(url, autocommit=True, application_name="pgconsolidate-tests") as conn:
         row = conn.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND application_name = 'pgconsolidate' AND pid <> pg_backend_pid()"
         ).fetchone()
     return int(row[0]) if row else -1
+
+
+def _settled_sessions(url: str, deadline: float) -> int:
+    """:func:`_sessions` once none is left, or at ``deadline``: a closed session's server process leaves
+    pg_stat_activity a moment after its client has closed it."""
+    left = _sessions(url)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = _sessions(url)
+    return left
 
 
 def test_small_catalog_closes_the_extra_sessions(scratch_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,9 +53,7 @@ def test_small_catalog_closes_the_extra_sessions(scratch_db: str, monkeypatch: p
     while len(opened) < 3 and time.monotonic() < deadline:  # opening, not waited for
         time.sleep(0.01)
     assert snap.tables and len(opened) == 3  # two extra sessions were opened ...
-    while _sessions(scratch_db) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _sessions(scratch_db) == 0  # ... and closed without reading
+    assert _settled_sessions(scratch_db, deadline) == 0  # ... and closed without reading
 
 
 def test_large_catalog_reads_in_three_sessions_that_agree(
@@ -55,7 +66,4 @@ def test_large_catalog_reads_in_three_sessions_that_agree(
     monkeypatch.setattr(reader_module, "PARALLEL_FROM", 0)
     assert read_snapshot(scratch_db) == single
     # a closed session's server process leaves pg_stat_activity a moment after the client has closed it
-    deadline = time.monotonic() + 5
-    while _sessions(scratch_db) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _sessions(scratch_db) == 0
+    assert _settled_sessions(scratch_db, time.monotonic() + 5) == 0
