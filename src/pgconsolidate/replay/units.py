@@ -18,7 +18,7 @@ from pglast import keywords, parser
 
 from pgconsolidate.sources.model import MigrationFile
 from pgconsolidate.statements.atomic import join_atomic_bodies
-from pgconsolidate.statements.psql import blank, meta_command_lines
+from pgconsolidate.statements.psql import blank, copy_blocks, meta_command_lines
 from pgconsolidate.statements.split import scanner_slices, uncovered
 
 _NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
@@ -125,26 +125,16 @@ def _parse_one(text: str) -> str | None:
         return None
 
 
-_COPY_STDIN = re.compile(
-    r"^[ \t]*COPY\b[^;]*?\bFROM\s+STDIN\b[^;]*;[ \t]*\r?\n", re.IGNORECASE | re.MULTILINE
-)
-_COPY_END = re.compile(r"^\\\.[ \t]*(?:\r?\n|$)", re.MULTILINE)
-
-
 def _segments(text: str) -> list[tuple[int, int, str | None]]:
     """Cut ``text`` into SQL pieces and ``COPY ... FROM stdin`` data: (start, end, data) where ``data`` is
     the inline data of the COPY statement that ends the piece (None for plain SQL)."""
     out: list[tuple[int, int, str | None]] = []
     pos = 0
-    while True:
-        m = _COPY_STDIN.search(text, pos)
-        if not m:
-            out.append((pos, len(text), None))
-            return out
-        end = _COPY_END.search(text, m.end())
-        data_end = end.start() if end else len(text)
-        out.append((pos, m.end(), text[m.end() : data_end]))
-        pos = end.end() if end else len(text)
+    for start, data_end, end in copy_blocks(text):
+        out.append((pos, start, text[start:data_end]))
+        pos = end
+    out.append((pos, len(text), None))
+    return out
 
 
 def _scanner_error_at(piece: str, exc: parser.ParseError) -> int:

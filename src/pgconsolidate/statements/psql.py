@@ -21,8 +21,8 @@ from pglast import parser
 
 #: a line whose first non-blank character is a backslash (group ``bs``: the backslash)
 _CANDIDATE = re.compile(r"^[ \t]*(?P<bs>\\)", re.MULTILINE)
-#: ``COPY ... FROM stdin;`` at a line start, and the ``\.`` line that ends its data (replay's units cut
-#: the data out the same way); data lines (``\N``, ``\\x41``) are not meta-commands
+#: ``COPY ... FROM stdin;`` at a line start, and the ``\.`` line that ends its data (:func:`copy_blocks`,
+#: which replay's units use too); data lines (``\N``, ``\\x41``) are not meta-commands
 _COPY_STDIN = re.compile(
     r"^[ \t]*COPY\b[^;]*?\bFROM\s+STDIN\b[^;]*;[ \t]*\r?\n", re.IGNORECASE | re.MULTILINE
 )
@@ -50,14 +50,17 @@ def meta_command_name(line: str) -> str:
     return line.lstrip().split(None, 1)[0] if line.strip() else "\\"
 
 
-def _copy_data(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the inline data of each ``COPY ... FROM stdin`` (its ``\\.`` line included)."""
-    out: list[tuple[int, int]] = []
+def copy_blocks(text: str) -> list[tuple[int, int, int]]:
+    """(start, data end, end) of the inline data of each ``COPY ... FROM stdin`` of ``text``: its rows run
+    from start to data end, its ``\\.`` line from there to end (both the end of the text without one).
+    Empty without such a COPY (a search of the text); ``COPY ... FROM 'file'`` has none. analyze blanks
+    the data (:func:`copy_data`), replay sends it as the COPY's rows."""
+    out: list[tuple[int, int, int]] = []
     pos = 0
     while (m := _COPY_STDIN.search(text, pos)) is not None:
         end = _COPY_END.search(text, m.end())
-        pos = end.end() if end else len(text)
-        out.append((m.end(), pos))
+        data_end, pos = (end.start(), end.end()) if end else (len(text), len(text))
+        out.append((m.end(), data_end, pos))
     return out
 
 
@@ -65,7 +68,7 @@ def copy_data(text: str) -> list[tuple[int, int]]:
     """(start, end) of the inline data of each ``COPY ... FROM stdin`` of ``text`` (its ``\\.`` line
     included; empty without one: a search of the text): psql sends those lines to the server as the
     COPY's rows, so they are not SQL. ``COPY ... FROM 'file'`` has none."""
-    return _copy_data(text)
+    return [(start, end) for start, _, end in copy_blocks(text)]
 
 
 def _is_token(text: str, pos: int, backslash: int) -> bool:
@@ -90,7 +93,7 @@ def meta_command_lines(text: str) -> list[tuple[int, int]]:
     candidates = [m.start("bs") for m in _CANDIDATE.finditer(text)]
     if not candidates:
         return []
-    data = _copy_data(text) if "stdin" in text.lower() else []
+    data = copy_data(text) if "stdin" in text.lower() else []
     out: list[tuple[int, int]] = []
     pos = 0  # scanning from here starts outside any quote or comment
     k = 0
