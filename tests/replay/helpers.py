@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
+
+from pgconsolidate.cli import run
 from pgconsolidate.replay import ReplayResult, replay_dir
 from pgconsolidate.scratch import ScratchServer
 from pgconsolidate.sources.reader import read_dir
@@ -27,3 +31,16 @@ def replay_files(server: ScratchServer, root: Path, files: dict[str, str], **opt
 
 def where(result: ReplayResult) -> list[tuple[str, int, str]]:
     return [(f.file, f.line, f.sqlstate) for f in result.failures]
+
+
+def replay_cli(capsys: pytest.CaptureFixture[str], d: Path, *extra: str) -> tuple[int, str]:
+    """``pgconsolidate replay D EXTRA...`` as a user runs it: its exit code and output (no traceback)."""
+    code = run(["replay", str(d), *extra])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    return code, captured.out
+
+
+def failure_hints(out: str) -> dict[int, tuple[str, str]]:
+    """line -> (sqlstate, hint) of each failure of ``replay --format json``'s output (files of one file)."""
+    return {f["line"]: (f["sqlstate"], f["hint"]) for f in json.loads(out)["failures"]}

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pgconsolidate.cli import run
 from pgconsolidate.replay.units import EXCERPT_CHARS, excerpt
 from pgconsolidate.scratch import ScratchServer
 
-from .helpers import write_dir
+from .helpers import replay_cli, write_dir
 
 
 @pytest.mark.parametrize(
@@ -57,12 +56,10 @@ def test_replay_shows_the_excerpt(
             "  nosuch_table (id) VALUES (1);\n",
         },
     )
-    code = run(["replay", str(d), "--keep-going", "--format", "json"])
-    captured = capsys.readouterr()
-    assert code == 1 and "Traceback" not in captured.out + captured.err
-    shown = {f["line"]: f["statement"] for f in json.loads(captured.out)["failures"]}
+    code, out = replay_cli(capsys, d, "--keep-going", "--format", "json")
+    assert code == 1
+    shown = {f["line"]: f["statement"] for f in json.loads(out)["failures"]}
     assert shown == {2: "SELECT nosuch.schedule(", 7: "INSERT INTO nosuch_table (id) VALUES (1)"}
-    code = run(["replay", str(d), "--keep-going"])
-    out = capsys.readouterr().out
+    code, out = replay_cli(capsys, d, "--keep-going")
     assert "001_a.sql:2  SELECT nosuch.schedule(\n" in out
     assert "001_a.sql:7  INSERT INTO nosuch_table (id) VALUES (1)\n" in out

@@ -4,16 +4,14 @@ by hand, where ``plpsql`` (seen on a real project) is a typo of plpgsql. Replaye
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from pgconsolidate.cli import run
 from pgconsolidate.replay.hints import hint_for
 from pgconsolidate.scratch import ScratchServer
 
-from .helpers import write_dir
+from .helpers import failure_hints, replay_cli, write_dir
 
 
 def test_unknown_languages(
@@ -31,10 +29,9 @@ def test_unknown_languages(
             "create function f5() returns int as $$ select 1 $$ language sql;\n",  # 7: fine
         },
     )
-    code = run(["replay", str(d), "--keep-going", "--format", "json"])
-    captured = capsys.readouterr()
-    assert code == 1 and "Traceback" not in captured.out + captured.err
-    hints = {f["line"]: (f["sqlstate"], f["hint"]) for f in json.loads(captured.out)["failures"]}
+    code, out = replay_cli(capsys, d, "--keep-going", "--format", "json")
+    assert code == 1
+    hints = failure_hints(out)
     assert sorted(hints) == [2, 3, 4, 5, 6]
     assert all(state == "42704" for state, _ in hints.values())
     assert hints[2][1] == (

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pgconsolidate.cli import run
 from pgconsolidate.scratch import ScratchServer
+
+from .helpers import replay_cli
 
 _NOTE = "note: drizzle-kit applies every pending file in one transaction, replay commits each file on its own"
 
@@ -36,13 +37,6 @@ def _drizzle(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def _out(capsys: pytest.CaptureFixture[str], d: Path) -> tuple[int, str]:
-    code = run(["replay", str(d)])
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    return code, captured.out
-
-
 def test_note_for_drizzle(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, scratch_server: ScratchServer
 ) -> None:
@@ -55,7 +49,7 @@ def test_note_for_drizzle(
             "0002_c.sql": "UPDATE t SET m = 'happy';\n",
         },
     )
-    code, out = _out(capsys, d)
+    code, out = replay_cli(capsys, d)
     assert code == 0
     assert "3 applied cleanly" in out
     assert _NOTE in out
@@ -69,9 +63,9 @@ def test_no_note_elsewhere(
     d.mkdir()
     (d / "20240101000000_a.sql").write_text("CREATE TABLE t (id int);\n", encoding="utf-8")
     (d / "20240102000000_b.sql").write_text("ALTER TABLE t ADD COLUMN x int;\n", encoding="utf-8")
-    code, out = _out(capsys, d)
+    code, out = replay_cli(capsys, d)
     assert code == 0
     assert "note:" not in out
     one = _drizzle(tmp_path / "one", {"0000_a.sql": "CREATE TABLE t (id int);\n"})
-    code, out = _out(capsys, one)
+    code, out = replay_cli(capsys, one)
     assert code == 0 and "note:" not in out  # a single file: nothing to apply together

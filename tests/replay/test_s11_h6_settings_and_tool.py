@@ -5,29 +5,24 @@ CLI" there, for a shared version or a ``seed.sql`` beside the migrations). Repla
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from pgconsolidate.cli import run
 from pgconsolidate.scratch import ScratchServer
 
-from .helpers import write_dir
+from .helpers import failure_hints, replay_cli, write_dir
 
 
 def _replay(capsys: pytest.CaptureFixture[str], d: Path, *extra: str) -> tuple[int, str]:
-    code = run(["replay", str(d), "--keep-going", *extra])
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.out + captured.err
-    return code, captured.out
+    return replay_cli(capsys, d, "--keep-going", *extra)
 
 
 def _hints(capsys: pytest.CaptureFixture[str], d: Path) -> dict[int, tuple[str, str]]:
     """line -> (sqlstate, hint) of each failure of the directory's one file."""
     code, out = _replay(capsys, d, "--format", "json")
     assert code == 1
-    return {f["line"]: (f["sqlstate"], f["hint"]) for f in json.loads(out)["failures"]}
+    return failure_hints(out)
 
 
 def test_unknown_settings(
